@@ -1,0 +1,5 @@
+//! The `tebiki` command.
+
+fn main() -> std::process::ExitCode {
+    tebiki::cli::main()
+}

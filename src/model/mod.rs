@@ -1,0 +1,473 @@
+//! The typed document model: the one value every renderer consumes.
+//!
+//! Input: built by `markdown` (blocks and inlines) and completed by `links`
+//! (every [`LinkTarget`] resolved). Output: read by `pdf` (through `layout`)
+//! and by `epub`. Renderers never re-parse source text: everything they need
+//! is in these types. Spans point back at the original source file so that
+//! late diagnostics (images, links) name the line the writer edits.
+
+use std::path::PathBuf;
+
+use crate::diag::Span;
+
+/// One region's handbook: metadata plus every included page in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Book {
+    /// Title, author, language and other book-wide facts.
+    pub meta: BookMeta,
+    /// The region this book was resolved for.
+    pub region: Region,
+    /// Pages in reading order. A section's own page (its `_index.md`) comes
+    /// before the pages and sub-sections it contains; [`Page::depth`] and
+    /// [`Page::parent`] give the nesting.
+    pub pages: Vec<Page>,
+}
+
+/// Book-wide metadata taken from `tebiki.toml` and the build environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookMeta {
+    /// `book.title`, with the region's variables already expanded.
+    pub title: String,
+    /// `book.author`, if given.
+    pub author: Option<String>,
+    /// BCP 47 language tag, `book.language` (default `ja`).
+    pub language: String,
+    /// `book.base_url` without a trailing slash; links to pages outside the
+    /// book are made absolute against it.
+    pub base_url: String,
+    /// Seconds since the Unix epoch used for every date written into an
+    /// output (from `SOURCE_DATE_EPOCH` when set), so builds are reproducible.
+    pub build_time: i64,
+    /// `tebiki <version>`, written as the creator/generator of outputs.
+    pub generator: String,
+}
+
+/// A region: the code used in shortcodes and its output settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// Region code as written in `[regions.<CODE>]`, e.g. `JP`.
+    pub code: String,
+    /// Paper size of the PDF for this region.
+    pub paper: Paper,
+}
+
+/// Supported paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+    /// JIS B5, 182 × 257 mm.
+    B5,
+    /// ISO A5, 148 × 210 mm.
+    A5,
+}
+
+impl Paper {
+    /// Width and height in PostScript points (1/72 in).
+    pub fn size_pt(self) -> (f32, f32) {
+        const MM: f32 = 72.0 / 25.4;
+        match self {
+            Paper::A4 => (210.0 * MM, 297.0 * MM),
+            Paper::Letter => (612.0, 792.0),
+            Paper::B5 => (182.0 * MM, 257.0 * MM),
+            Paper::A5 => (148.0 * MM, 210.0 * MM),
+        }
+    }
+
+    /// The name used in `tebiki.toml` and in `layouts/` (`A4`, `Letter`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "Letter",
+            Paper::B5 => "B5",
+            Paper::A5 => "A5",
+        }
+    }
+}
+
+/// Index of a page in [`Book::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(pub usize);
+
+/// Whether a page opens a section (`_index.md`) or is an ordinary page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageKind {
+    /// A section's own page, from a folder's `_index.md`.
+    Section,
+    /// An ordinary content page.
+    Page,
+}
+
+/// One page of the book (one Markdown file after region resolution).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// This page's index in [`Book::pages`].
+    pub id: PageId,
+    /// Section opener or ordinary page.
+    pub kind: PageKind,
+    /// Nesting depth: 0 for top-level sections (and pages directly under the
+    /// content root), 1 for what they contain, and so on.
+    pub depth: usize,
+    /// The section page this page belongs to, if any.
+    pub parent: Option<PageId>,
+    /// Title with inline markup (shortcodes already expanded).
+    pub title: Vec<Inline>,
+    /// Title as plain text, for bookmarks, navigation and running heads.
+    pub title_text: String,
+    /// Book-unique anchor of the page's top (used as the target of links to
+    /// the page itself, as EPUB file stem and PDF destination name). Only
+    /// ASCII letters, digits, `-` and `_`.
+    pub anchor: String,
+    /// Path of the source file relative to the content folder, with `/`
+    /// separators, e.g. `login/admin_temp.md`.
+    pub source_path: String,
+    /// Site-absolute URL of the page as Hugo publishes it (ugly URLs), e.g.
+    /// `/general/ja/login/admin_temp.html`; used for out-of-book links.
+    pub url: String,
+    /// Body content.
+    pub blocks: Vec<Block>,
+    /// Span of the whole source file (start of file), for page-level diagnostics.
+    pub span: Span,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A heading inside the page body (`##` and deeper; `#` is level 1).
+    Heading(Heading),
+    /// A paragraph of inline content.
+    Paragraph(Paragraph),
+    /// A bulleted or numbered list.
+    List(List),
+    /// A screenshot or other image placed as a block (`screen` shortcode,
+    /// Markdown image alone in a paragraph, HTML `<img>`).
+    Figure(Figure),
+    /// A boxed note (`warning`, `note`, `info`, `tip`, or a mapped shortcode).
+    Admonition(Admonition),
+    /// A table from Markdown or raw HTML.
+    Table(Table),
+    /// A fenced or indented code block.
+    Code(CodeBlock),
+    /// A block quote.
+    Quote(Quote),
+    /// A thematic break (`---`, `<hr>`).
+    Rule(Span),
+}
+
+/// A heading with its anchor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// 1 to 6 as written in the source (`##` is 2). The page title is not a
+    /// `Heading`; it lives in [`Page::title`].
+    pub level: u8,
+    /// The anchor: `{#id}` as written, or a generated stable id. Unique within
+    /// the page and not equal to any page anchor; renderers that need a
+    /// book-wide name combine it with [`Page::anchor`].
+    pub anchor: String,
+    /// Heading content with inline markup.
+    pub content: Vec<Inline>,
+    /// Heading as plain text (for TOC, outline and navigation).
+    pub text: String,
+    /// Where the heading is written.
+    pub span: Span,
+}
+
+/// A paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    /// Inline content. Soft line breaks from the source are already turned
+    /// into a space (between Latin text) or nothing (next to Japanese text).
+    pub content: Vec<Inline>,
+    /// Where the paragraph is written.
+    pub span: Span,
+}
+
+/// A list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// `Some(n)`: numbered from `n` (items are numbered n, n+1, ... whatever
+    /// numbers the source wrote); `None`: bulleted.
+    pub start: Option<u64>,
+    /// The items in order.
+    pub items: Vec<ListItem>,
+    /// Where the list starts.
+    pub span: Span,
+}
+
+/// One list item: a sequence of blocks (its text is a first paragraph).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// Item content.
+    pub blocks: Vec<Block>,
+    /// Task-list state (`[ ]`/`[x]`), if the item is a task.
+    pub checked: Option<bool>,
+}
+
+/// An image placed as a block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// The image file.
+    pub image: ImageRef,
+    /// Alternative text (always present; may be empty for decorative images).
+    pub alt: String,
+    /// Optional caption/title.
+    pub title: Option<String>,
+    /// Requested display width in CSS pixels, if the source gave one.
+    pub width: Option<f32>,
+    /// Where the image is referenced.
+    pub span: Span,
+}
+
+/// A reference to an image file inside the site's static folder.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageRef {
+    /// The `src` as written, e.g. `/general/img-ja/x.png`.
+    pub src: String,
+    /// The resolved file, checked to lie inside the static folder.
+    pub path: PathBuf,
+}
+
+/// Kinds of admonition boxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AdmonitionKind {
+    /// `{{% warning %}}`: cautions the reader (label 注意).
+    Warning,
+    /// `{{% note %}}`: a note (label メモ).
+    Note,
+    /// `{{% info %}}`: supplementary information (label 補足).
+    Info,
+    /// `{{% tip %}}`: a tip (label ヒント).
+    Tip,
+    /// A site shortcode mapped with `kind = "admonition"`.
+    Custom,
+}
+
+/// A boxed note with its own block content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Admonition {
+    /// Which kind of box (drives colours).
+    pub kind: AdmonitionKind,
+    /// The label printed at the top of the box, e.g. `注意`.
+    pub label: String,
+    /// Shortcode name that produced it (for custom styling and CSS classes).
+    pub name: String,
+    /// Content blocks.
+    pub blocks: Vec<Block>,
+    /// Where the opening tag is written.
+    pub span: Span,
+}
+
+/// Horizontal alignment of a table column or cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Align {
+    /// No alignment given (start).
+    #[default]
+    Default,
+    /// Left.
+    Left,
+    /// Centre.
+    Center,
+    /// Right.
+    Right,
+}
+
+/// A table. Rows hold only the cells written in them; a cell with
+/// `rowspan > 1` covers the same columns in the following rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// `<caption>` content, if any.
+    pub caption: Option<Vec<Inline>>,
+    /// Header rows (`<thead>`, or the Markdown header line).
+    pub head: Vec<Row>,
+    /// Body rows.
+    pub body: Vec<Row>,
+    /// Number of columns after spans are laid out.
+    pub columns: usize,
+    /// Where the table starts.
+    pub span: Span,
+}
+
+/// A table row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The cells written in this row, in order.
+    pub cells: Vec<Cell>,
+}
+
+/// A table cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// `<th>` or a Markdown header cell.
+    pub header: bool,
+    /// Rows covered (at least 1).
+    pub rowspan: u32,
+    /// Columns covered (at least 1).
+    pub colspan: u32,
+    /// Alignment.
+    pub align: Align,
+    /// Content; inline-only cells hold a single [`Block::Paragraph`].
+    pub blocks: Vec<Block>,
+}
+
+/// A code block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeBlock {
+    /// Info-string language, if any.
+    pub language: Option<String>,
+    /// The code, lines separated by `\n`, without a final newline.
+    pub text: String,
+    /// Where the block starts.
+    pub span: Span,
+}
+
+/// A block quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    /// Quoted blocks.
+    pub blocks: Vec<Block>,
+    /// Where the quote starts.
+    pub span: Span,
+}
+
+/// Inline content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Plain text (never contains markup; renderers escape as needed).
+    Text(String),
+    /// Inline code.
+    Code(String),
+    /// Styled content.
+    Styled(InlineStyle, Vec<Inline>),
+    /// A link.
+    Link(Link),
+    /// A forced line break (`<br>`, two trailing spaces, backslash).
+    LineBreak,
+}
+
+/// Inline styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InlineStyle {
+    /// `**x**`, `<b>`, `<strong>`.
+    Strong,
+    /// `*x*`, `<i>`, `<em>` (Japanese stays upright; only Latin is slanted).
+    Emphasis,
+    /// `<u>`.
+    Underline,
+    /// `~~x~~`, `<s>`, `<del>`.
+    Strikethrough,
+    /// `<sup>`.
+    Superscript,
+    /// `<sub>`.
+    Subscript,
+    /// `<kbd>`.
+    Keyboard,
+}
+
+/// A link and its content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Where it points.
+    pub target: LinkTarget,
+    /// The link text.
+    pub content: Vec<Inline>,
+    /// Where the link is written.
+    pub span: Span,
+}
+
+/// The target of a link.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LinkTarget {
+    /// The `href` as written; only present before `links::resolve` runs.
+    Unresolved(String),
+    /// A page of this book, optionally a heading anchor in it
+    /// ([`Heading::anchor`]).
+    Internal {
+        /// Target page.
+        page: PageId,
+        /// Heading anchor within the page; `None` for the page top.
+        anchor: Option<String>,
+    },
+    /// An absolute `http`, `https` or `mailto` URL (out-of-book pages are
+    /// made absolute against [`BookMeta::base_url`]).
+    External(String),
+}
+
+/// One entry of the book's outline (table of contents), as shared by the
+/// PDF bookmarks/TOC and the EPUB navigation document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    /// Nesting level starting at 0 (a top-level section's page).
+    pub level: usize,
+    /// Plain-text title.
+    pub title: String,
+    /// The page the entry belongs to.
+    pub page: PageId,
+    /// Heading anchor within the page; `None` for the page itself.
+    pub anchor: Option<String>,
+}
+
+impl Book {
+    /// The outline of the book: every page, and inside each page its headings
+    /// of level `2..=max_heading_level`, nested under the page. Entries come
+    /// in reading order with their nesting level.
+    pub fn outline(&self, max_heading_level: u8) -> Vec<OutlineEntry> {
+        let mut entries = Vec::new();
+        for page in &self.pages {
+            entries.push(OutlineEntry {
+                level: page.depth,
+                title: page.title_text.clone(),
+                page: page.id,
+                anchor: None,
+            });
+            let mut headings = Vec::new();
+            collect_headings(&page.blocks, max_heading_level, &mut headings);
+            for heading in headings {
+                entries.push(OutlineEntry {
+                    level: page.depth + usize::from(heading.level.max(2) - 1),
+                    title: heading.text.clone(),
+                    page: page.id,
+                    anchor: Some(heading.anchor.clone()),
+                });
+            }
+        }
+        entries
+    }
+
+    /// The page with this id.
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0]
+    }
+}
+
+/// Top-level headings of a block list (headings are not nested in lists or
+/// admonitions in this model's outline).
+fn collect_headings<'a>(blocks: &'a [Block], max_level: u8, out: &mut Vec<&'a Heading>) {
+    for block in blocks {
+        if let Block::Heading(h) = block
+            && h.level <= max_level
+        {
+            out.push(h);
+        }
+    }
+}
+
+/// Concatenates the plain text of inline content (links and styles are
+/// flattened, line breaks become a space).
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    push_plain_text(inlines, &mut out);
+    out
+}
+
+fn push_plain_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Styled(_, content) => push_plain_text(content, out),
+            Inline::Link(link) => push_plain_text(&link.content, out),
+            Inline::LineBreak => out.push(' '),
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Shortcode and region resolution with a source map.
+//!
+//! Input: one page's Markdown body (after front matter) and the region's
+//! settings. Output: a [`ResolvedPage`]: Markdown in which conditionals are
+//! resolved, variables expanded, and block shortcodes replaced by
+//! placeholders, plus a [`SourceMap`] back to the original file.
+//!
+//! ## Placeholder protocol (contract with `markdown`)
+//! - A single block shortcode (`screen`) becomes the inline HTML
+//!   `<tebiki-sc id="N"></tebiki-sc>` at the tag's position, where `N` indexes
+//!   [`ResolvedPage::calls`].
+//! - A paired block shortcode (admonitions) becomes `<tebiki-sc id="N">`
+//!   followed by a blank line, the inner content, a blank line and
+//!   `</tebiki-sc>`, so that CommonMark parses the inner content as Markdown
+//!   blocks between two HTML events. The indentation of the line the tag
+//!   stood on is repeated on the inserted lines so list items stay intact.
+//! - Conditionals and variables leave only their resulting text, like Hugo.
+//!
+//! (Implementation owned by the site/shortcode work.)
+
+use std::ops::Range;
+
+use crate::diag::{SourceId, Span};
+use crate::model::AdmonitionKind;
+
+/// A page body after shortcode resolution for one region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedPage {
+    /// The source file.
+    pub source: SourceId,
+    /// Markdown with shortcodes resolved (see the placeholder protocol).
+    pub text: String,
+    /// Maps byte ranges of `text` back to the source file.
+    pub map: SourceMap,
+    /// Block shortcode calls, indexed by placeholder id.
+    pub calls: Vec<ShortcodeCall>,
+}
+
+/// A block shortcode found in the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShortcodeCall {
+    /// The shortcode's name as written.
+    pub name: String,
+    /// What it produces.
+    pub kind: CallKind,
+    /// Where the (opening) tag is written.
+    pub span: Span,
+}
+
+/// What a block shortcode produces.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallKind {
+    /// `{{< screen src=… alt=… title=… width=… >}}`: a screenshot figure.
+    Screen {
+        /// `src` as written.
+        src: String,
+        /// `alt` (empty when missing; a warning is reported).
+        alt: String,
+        /// Optional `title`.
+        title: Option<String>,
+        /// Optional `width` in CSS pixels.
+        width: Option<f32>,
+    },
+    /// A paired admonition box; its content sits between the placeholders.
+    Admonition {
+        /// Kind (drives colours).
+        kind: AdmonitionKind,
+        /// Label printed on the box.
+        label: String,
+    },
+}
+
+/// Maps byte offsets in resolved text to spans in the original file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SourceMap {
+    /// The source file.
+    pub source: SourceId,
+    /// Sorted, non-overlapping pieces: `(resolved_start, original_start, len,
+    /// copied)`. Copied pieces map byte for byte; generated pieces (variable
+    /// values, placeholders) map every offset to the original tag's range.
+    pub pieces: Vec<MapPiece>,
+}
+
+/// One piece of a [`SourceMap`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapPiece {
+    /// Byte range in the resolved text.
+    pub resolved: Range<usize>,
+    /// Byte range in the original file.
+    pub original: Range<usize>,
+    /// Whether the text was copied unchanged (offsets map one to one) or
+    /// generated (every offset maps to the start of `original`).
+    pub copied: bool,
+}
+
+impl SourceMap {
+    /// The original span of a resolved byte range (its start and end mapped
+    /// separately; an end before its start collapses to a point).
+    pub fn span(&self, range: Range<usize>) -> Span {
+        let start = self.offset(range.start);
+        let end = self.offset(range.end).max(start);
+        Span::new(self.source, start, end)
+    }
+
+    /// The original offset of one resolved offset.
+    pub fn offset(&self, resolved: usize) -> usize {
+        let idx = self
+            .pieces
+            .partition_point(|p| p.resolved.start <= resolved)
+            .saturating_sub(1);
+        match self.pieces.get(idx) {
+            Some(p) if p.copied => {
+                let delta = resolved.saturating_sub(p.resolved.start);
+                (p.original.start + delta).min(p.original.end.max(p.original.start))
+            }
+            Some(p) => p.original.start,
+            None => resolved,
+        }
+    }
+}
