@@ -3,3 +3,8 @@
 //!
 //! Input: a [`Book`](crate::model::Book) and [`Assets`](crate::assets::Assets).
 //! Output: a paged document of frames that `pdf` turns into PDF objects.
+
+pub mod flow;
+pub mod frame;
+pub mod pages;
+pub mod style;

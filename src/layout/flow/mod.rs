@@ -1,0 +1,5 @@
+//! Block layout and pagination.
+//!
+//! Input: the book's blocks. Output: pieces stacked into pages.
+
+pub mod paginate;
