@@ -30,6 +30,8 @@ pub struct Piece {
     pub repeat: Option<std::rc::Rc<Vec<Piece>>>,
     /// A new running section title from this piece on.
     pub section_title: Option<String>,
+    /// Baseline of the piece's (first) text line, from its top.
+    pub baseline: Option<f32>,
 }
 
 impl Piece {
@@ -39,6 +41,26 @@ impl Piece {
             height,
             items,
             ..Piece::default()
+        }
+    }
+
+    /// Turns the space above into part of the piece (for boxes whose
+    /// background must run through the gap).
+    pub fn absorb_space(&mut self) {
+        let space = std::mem::take(&mut self.space_before);
+        if space > 0.0 {
+            self.shift_down(space);
+        }
+    }
+
+    /// Moves the content down by `dy`, growing the piece.
+    pub fn shift_down(&mut self, dy: f32) {
+        for (at, _) in &mut self.items {
+            at.y += dy;
+        }
+        self.height += dy;
+        if let Some(baseline) = &mut self.baseline {
+            *baseline += dy;
         }
     }
 }
