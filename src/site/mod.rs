@@ -24,6 +24,8 @@ pub struct Site {
     pub root: PathBuf,
     /// The validated `tebiki.toml`.
     pub config: Config,
+    /// `tebiki.toml` in [`Sources`].
+    pub config_source: SourceId,
     /// Every region with its merged variables, sorted by code.
     pub regions: Vec<RegionSettings>,
     /// The content folder.
@@ -130,6 +132,7 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Resu
     Ok(Site {
         root: root.to_path_buf(),
         config,
+        config_source: config_id,
         regions,
         content_dir,
         static_dir,
