@@ -7,6 +7,8 @@
 //! URLs. Blocks and inlines are walked with an explicit stack, so deeply
 //! nested input cannot overflow the call stack.
 
+use std::collections::BTreeSet;
+
 use crate::model::{
     Admonition, AdmonitionKind, Align, Block, Book, Cell, Figure, Inline, InlineStyle, LinkTarget,
     List, Page, PageKind, Table,
@@ -83,6 +85,7 @@ pub fn write_page(page: &Page, ctx: PageContext<'_>) -> String {
         ctx,
         page,
         link_depth: 0,
+        written_ids: BTreeSet::new(),
     };
     writer.heading_one(page);
     writer.blocks(&page.blocks);
@@ -95,6 +98,8 @@ struct BodyWriter<'a> {
     page: &'a Page,
     /// How many `<a>` are open (links inside links are written as text).
     link_depth: usize,
+    /// Ids already written in this page.
+    written_ids: BTreeSet<&'a str>,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -133,7 +138,12 @@ impl<'a> BodyWriter<'a> {
     fn block(&mut self, block: &'a Block, stack: &mut Vec<Step<'a>>) {
         match block {
             Block::Heading(h) => {
-                let id = self.ctx.names.heading_id(self.page.id, &h.anchor);
+                // An anchor repeated in the page keeps its id only once.
+                let id = self
+                    .ctx
+                    .names
+                    .heading_id(self.page.id, &h.anchor)
+                    .filter(|id| self.written_ids.insert(id));
                 let name = match h.level {
                     0..=2 => "h2",
                     3 => "h3",
