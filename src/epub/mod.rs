@@ -367,6 +367,55 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn site_options_embed_fonts_in_manifest_and_css() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("layouts")).unwrap();
+        std::fs::write(
+            site.path().join("layouts/epub.toml"),
+            "embed_fonts = true\ntoc_title = \"Contents\"\n",
+        )
+        .unwrap();
+        let assets = Assets::for_site(site.path(), crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        let bytes = render(&sample_book(), &assets, &mut diags).unwrap();
+        assert!(diags.items().is_empty(), "{:?}", diags.items());
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let read = |zip: &mut zip::ZipArchive<_>, name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+        let opf = read(&mut zip, "OEBPS/content.opf");
+        assert!(opf.contains("href=\"fonts/bizudpgothic-regular.ttf\" media-type=\"font/ttf\""));
+        assert!(opf.contains("href=\"fonts/bizudpgothic-bold.ttf\" media-type=\"font/ttf\""));
+        let css = read(&mut zip, "OEBPS/css/epub.css");
+        assert!(css.contains("url(\"../fonts/bizudpgothic-bold.ttf\")"));
+        assert!(read(&mut zip, "OEBPS/nav.xhtml").contains("<h1>Contents</h1>"));
+        assert!(
+            zip.by_name("OEBPS/fonts/bizudpgothic-regular.ttf")
+                .unwrap()
+                .size()
+                > 100_000
+        );
+    }
+
+    #[test]
+    fn bad_site_options_are_reported_and_defaults_used() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("layouts")).unwrap();
+        std::fs::write(site.path().join("layouts/epub.toml"), "embed_font = true\n").unwrap();
+        let assets = Assets::for_site(site.path(), crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        assert!(render(&sample_book(), &assets, &mut diags).is_some());
+        let messages: Vec<&str> = diags.items().iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with("invalid epub.toml: unknown field"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
     fn empty_book_is_an_error() {
         let mut book = sample_book();
         book.pages.clear();
