@@ -451,3 +451,81 @@ pub fn safe_external_url(url: &str) -> Option<String> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{SourceId, Span};
+    use crate::epub::images::ImageTable;
+    use crate::model::{ListItem, Paragraph, Quote};
+
+    #[test]
+    fn deep_nesting_is_written_without_deep_recursion() {
+        let span = Span::point(SourceId(0), 0);
+        let mut block = Block::Paragraph(Paragraph {
+            content: vec![Inline::Text("底".into())],
+            span,
+        });
+        for level in 0..3000 {
+            block = if level % 2 == 0 {
+                Block::Quote(Quote {
+                    blocks: vec![block],
+                    span,
+                })
+            } else {
+                Block::List(List {
+                    start: Some(2),
+                    items: vec![ListItem {
+                        blocks: vec![block],
+                        checked: None,
+                    }],
+                    span,
+                })
+            };
+        }
+        let mut book = crate::epub::tests::sample_book();
+        book.pages[0].blocks = vec![block];
+        let names = Names::new(&book);
+        let images = ImageTable::default();
+        let ctx = PageContext {
+            book: &book,
+            names: &names,
+            images: &images,
+            stylesheet_href: "../css/epub.css",
+        };
+        // A small stack: a recursive writer would overflow it.
+        let out = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn_scoped(scope, || write_page(&book.pages[0], ctx))
+                .map(|handle| handle.join().unwrap_or_default())
+                .unwrap_or_default()
+        });
+        assert_eq!(out.matches("<blockquote>").count(), 1500);
+        assert_eq!(out.matches("</blockquote>").count(), 1500);
+        assert_eq!(out.matches("<ol start=\"2\">").count(), 1500);
+        assert!(out.contains("<p>底</p>"));
+    }
+
+    #[test]
+    fn only_safe_urls_become_links() {
+        assert_eq!(
+            safe_external_url("https://例え.jp/a b?x=1&y=\"2\""),
+            Some("https://%E4%BE%8B%E3%81%88.jp/a%20b?x=1&y=%222%22".into())
+        );
+        assert_eq!(
+            safe_external_url("mailto:a@example.com").as_deref(),
+            Some("mailto:a@example.com")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "data:text/html,x",
+            "/relative",
+            "https://",
+            "vbscript:x",
+        ] {
+            assert_eq!(safe_external_url(bad), None, "{bad}");
+        }
+    }
+}
