@@ -51,6 +51,19 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
         ));
         return None;
     }
+    if !is_language_tag(&book.meta.language) {
+        diags.push(Diagnostic::new(
+            Severity::Warning,
+            Location::None,
+            format!(
+                "book.language `{}` is not a BCP 47 language tag, the epub uses `ja`",
+                book.meta.language
+            ),
+        ));
+        let mut fixed = book.clone();
+        fixed.meta.language = "ja".into();
+        return render(&fixed, assets, diags);
+    }
     let options = EpubOptions::load(assets, diags);
     let names = Names::new(book);
     let images = ImageTable::collect(book, assets, &options, diags);
@@ -144,6 +157,19 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
             None
         }
     }
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (`ja`, `ja-JP`,
+/// `zh-Hans-CN`): subtags of 1–8 ASCII letters or digits, the first 2–8
+/// letters.
+fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let first_ok = subtags
+        .next()
+        .is_some_and(|s| (2..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The container document (always the same).
@@ -413,6 +439,23 @@ pub(crate) mod tests {
             messages[0].starts_with("invalid epub.toml: unknown field"),
             "{messages:?}"
         );
+    }
+
+    #[test]
+    fn invalid_language_falls_back_with_a_warning() {
+        assert!(is_language_tag("ja") && is_language_tag("zh-Hans-CN") && is_language_tag("en-US"));
+        assert!(!is_language_tag("") && !is_language_tag("日本語") && !is_language_tag("ja--JP"));
+        let mut book = sample_book();
+        book.meta.language = "ja\"><x".into();
+        let assets = Assets::embedded(crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        let bytes = render(&book, &assets, &mut diags).unwrap();
+        assert_eq!(diags.items().len(), 1);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut opf = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("OEBPS/content.opf").unwrap(), &mut opf)
+            .unwrap();
+        assert!(opf.contains("<dc:language>ja</dc:language>"));
     }
 
     #[test]
