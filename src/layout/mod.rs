@@ -5,6 +5,8 @@
 //! Output: a paged document of frames that `pdf` turns into PDF objects.
 
 pub mod flow;
+pub mod font;
 pub mod frame;
+pub mod inline;
 pub mod pages;
 pub mod style;
