@@ -94,7 +94,7 @@ fn marker_text(
     bullets: &[String],
 ) -> String {
     if let Some(checked) = checked {
-        return if checked { "☑" } else { "☐" }.to_string();
+        return if checked { "■" } else { "□" }.to_string();
     }
     match start {
         Some(start) => {
@@ -124,6 +124,6 @@ mod tests {
         assert_eq!(marker_text(Some(u64::MAX), 3, None, 0, &bullets), format!("{}.", u64::MAX));
         assert_eq!(marker_text(None, 0, None, 0, &bullets), "•");
         assert_eq!(marker_text(None, 0, None, 1, &bullets), "◦");
-        assert_eq!(marker_text(None, 0, Some(true), 0, &bullets), "☑");
+        assert_eq!(marker_text(None, 0, Some(true), 0, &bullets), "■");
     }
 }
