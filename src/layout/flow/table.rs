@@ -79,7 +79,10 @@ pub fn table(
     for (p, (h, _)) in placed.iter().zip(&contents) {
         if p.rowspan > 1 {
             let end = (p.row + p.rowspan).min(row_count);
-            let have: f32 = heights.get(p.row..end).map(|s| s.iter().sum()).unwrap_or(0.0);
+            let have: f32 = heights
+                .get(p.row..end)
+                .map(|s| s.iter().sum())
+                .unwrap_or(0.0);
             if *h > have
                 && let Some(last) = heights.get_mut(end.saturating_sub(1))
             {
@@ -136,7 +139,9 @@ pub fn table(
                 if p.row != r {
                     break;
                 }
-                let Some((p, (_, content))) = cells.next() else { break };
+                let Some((p, (_, content))) = cells.next() else {
+                    break;
+                };
                 let left = col_x.get(p.col).copied().unwrap_or(x);
                 let right = col_x.get(p.col + p.colspan).copied().unwrap_or(acc);
                 let top = row_top.get(p.row).copied().unwrap_or(0.0) - group_top;
@@ -249,7 +254,11 @@ fn cell_blocks(
     for block in &cell.blocks {
         match block {
             Block::Paragraph(p) => {
-                let role = if cell.header { FontRole::Bold } else { FontRole::Regular };
+                let role = if cell.header {
+                    FontRole::Bold
+                } else {
+                    FontRole::Regular
+                };
                 let base = ctx.text.text_style(role, style.size, body.color);
                 let align = match cell.align {
                     crate::model::Align::Center => Align::Center,
@@ -334,7 +343,72 @@ fn column_widths(
     if total <= width {
         return natural.iter().map(|w| w * width / total).collect();
     }
-    // Water-filling: columns at or below the fair share keep their width.
+    // The longest Latin word of a column is its least width, if all such
+    // widths fit.
+    let mut least = vec![min; columns];
+    for p in placed.iter().filter(|p| p.colspan == 1) {
+        let w = longest_word(ctx, p.cell, &base) + 2.0 * pad;
+        if let Some(slot) = least.get_mut(p.col) {
+            *slot = slot.max(w);
+        }
+    }
+    let widths = water_fill(&natural, width, min);
+    if least.iter().sum::<f32>() > width {
+        return widths;
+    }
+    enforce_least(widths, &least)
+}
+
+/// Raises columns below their least width, taking the difference from the
+/// columns with room to spare, in proportion to that room.
+fn enforce_least(mut widths: Vec<f32>, least: &[f32]) -> Vec<f32> {
+    let deficit: f32 = widths
+        .iter()
+        .zip(least)
+        .map(|(w, l)| (l - w).max(0.0))
+        .sum();
+    if deficit <= 0.0 {
+        return widths;
+    }
+    let spare: f32 = widths
+        .iter()
+        .zip(least)
+        .map(|(w, l)| (w - l).max(0.0))
+        .sum();
+    if spare <= deficit {
+        return widths;
+    }
+    for (w, l) in widths.iter_mut().zip(least) {
+        if *w < *l {
+            *w = *l;
+        } else {
+            *w -= (*w - l) / spare * deficit;
+        }
+    }
+    widths
+}
+
+/// The widest run of Latin letters, digits and ASCII punctuation in a
+/// cell's paragraphs (such runs are not broken unless they must be).
+fn longest_word(ctx: &BlockContext, cell: &Cell, base: &crate::layout::inline::TextStyle) -> f32 {
+    let mut widest = 0.0f32;
+    for block in &cell.blocks {
+        if let Block::Paragraph(p) = block {
+            let text = crate::model::plain_text(&p.content);
+            for word in text.split(|c: char| !c.is_ascii_graphic()) {
+                if word.len() > 1 {
+                    widest = widest.max(ctx.text.plain_width(word, base));
+                }
+            }
+        }
+    }
+    widest
+}
+
+/// Water-filling: columns at or below the fair share keep their natural
+/// width; the others share the rest in proportion.
+fn water_fill(natural: &[f32], width: f32, min: f32) -> Vec<f32> {
+    let columns = natural.len();
     let mut fixed = vec![false; columns];
     loop {
         let free: f32 = width
@@ -344,7 +418,9 @@ fn column_widths(
                 .filter(|(_, f)| **f)
                 .map(|(w, _)| *w)
                 .sum::<f32>();
-        let open: Vec<usize> = (0..columns).filter(|c| !fixed.get(*c).copied().unwrap_or(true)).collect();
+        let open: Vec<usize> = (0..columns)
+            .filter(|c| !fixed.get(*c).copied().unwrap_or(true))
+            .collect();
         if open.is_empty() {
             break;
         }
@@ -360,7 +436,7 @@ fn column_widths(
         }
         if !changed {
             let open_total: f32 = open.iter().filter_map(|c| natural.get(*c)).sum();
-            let mut out = natural.clone();
+            let mut out = natural.to_vec();
             for &c in &open {
                 if let Some(slot) = out.get_mut(c) {
                     *slot = (*slot * free / open_total.max(1.0)).max(min.min(share));
@@ -369,11 +445,15 @@ fn column_widths(
             return out;
         }
     }
-    natural
+    natural.to_vec()
 }
 
 /// The widest paragraph of a cell set on one line.
-fn cell_natural_width(ctx: &BlockContext, cell: &Cell, base: &crate::layout::inline::TextStyle) -> f32 {
+fn cell_natural_width(
+    ctx: &BlockContext,
+    cell: &Cell,
+    base: &crate::layout::inline::TextStyle,
+) -> f32 {
     cell.blocks
         .iter()
         .map(|block| match block {
@@ -387,8 +467,12 @@ fn cell_natural_width(ctx: &BlockContext, cell: &Cell, base: &crate::layout::inl
 /// artifacts).
 fn strip_tags(piece: &Piece) -> Piece {
     let mut copy = piece.clone();
-    copy.items
-        .retain(|(_, item)| !matches!(item, FrameItem::Tag(_) | FrameItem::Anchor(_) | FrameItem::Link(_)));
+    copy.items.retain(|(_, item)| {
+        !matches!(
+            item,
+            FrameItem::Tag(_) | FrameItem::Anchor(_) | FrameItem::Link(_)
+        )
+    });
     copy.glue_to_prev = false;
     copy.repeat = None;
     copy
@@ -424,10 +508,30 @@ mod tests {
     }
 
     #[test]
+    fn widths_fill_and_respect_words() {
+        let widths = water_fill(&[50.0, 400.0, 300.0], 500.0, 20.0);
+        assert!(
+            (widths.iter().sum::<f32>() - 500.0).abs() < 0.01,
+            "{widths:?}"
+        );
+        assert_eq!(widths[0], 50.0);
+        let fixed = enforce_least(vec![40.0, 200.0, 260.0], &[90.0, 50.0, 50.0]);
+        assert!(
+            (fixed.iter().sum::<f32>() - 500.0).abs() < 0.01,
+            "{fixed:?}"
+        );
+        assert_eq!(fixed[0], 90.0);
+    }
+
+    #[test]
     fn spans_push_cells_right() {
         let rows = [
-            Row { cells: vec![cell("a", 2, 1), cell("b", 1, 2)] },
-            Row { cells: vec![cell("c", 1, 1), cell("d", 1, 1)] },
+            Row {
+                cells: vec![cell("a", 2, 1), cell("b", 1, 2)],
+            },
+            Row {
+                cells: vec![cell("c", 1, 1), cell("d", 1, 1)],
+            },
         ];
         let refs: Vec<&Row> = rows.iter().collect();
         let (placed, columns) = place_cells(&refs, 3);
