@@ -202,6 +202,8 @@ pub struct TextRun {
     /// The source text the glyphs were shaped from (for ToUnicode and
     /// copy/paste).
     pub text: String,
+    /// Synthetic italic: horizontal shear per unit of height (0 = upright).
+    pub slant: f32,
     /// The glyphs, each with its byte range in [`TextRun::text`].
     pub glyphs: Vec<Glyph>,
 }

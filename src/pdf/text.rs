@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use krilla::geom::Point as KPoint;
+use krilla::geom::{Point as KPoint, Transform};
 use krilla::surface::Surface;
 use krilla::text::{Font, Glyph as KrillaGlyphTrait, GlyphId};
 
@@ -101,6 +101,18 @@ pub fn draw_run(surface: &mut Surface, fonts: &FontCache, at: Point, run: &TextR
     }
     let glyphs: Vec<PdfGlyph<'_>> = run.glyphs.iter().map(|g| PdfGlyph(g, run.size)).collect();
     surface.set_fill(Some(super::write::fill(run.color)));
+    let slanted = run.slant != 0.0 && run.slant.is_finite();
+    if slanted {
+        // Shear around the baseline origin: x' = x - slant * (y - origin.y).
+        surface.push_transform(&Transform::from_row(
+            1.0,
+            0.0,
+            -run.slant,
+            1.0,
+            run.slant * at.y,
+            0.0,
+        ));
+    }
     surface.draw_glyphs(
         KPoint::from_xy(at.x, at.y),
         &glyphs,
@@ -109,5 +121,8 @@ pub fn draw_run(surface: &mut Surface, fonts: &FontCache, at: Point, run: &TextR
         run.size,
         false,
     );
+    if slanted {
+        surface.pop();
+    }
     true
 }

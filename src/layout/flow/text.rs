@@ -20,6 +20,10 @@ use crate::layout::inline::{
 use crate::layout::style::{PdfStyle, Rgb};
 use crate::model::{Book, Inline, InlineStyle, LinkTarget};
 
+/// Horizontal shear of synthetic italics (Latin only; the inline layout
+/// clears `italic` for Japanese runs).
+const ITALIC_SLANT: f32 = 0.2;
+
 /// One laid-out line ready to be stacked.
 #[derive(Debug, Clone, Default)]
 pub struct LaidLine {
@@ -292,13 +296,14 @@ impl<'a> TextContext<'a> {
                 size,
                 color,
                 text: run.text.clone(),
+                slant: if run.style.italic { ITALIC_SLANT } else { 0.0 },
                 glyphs: run
                     .glyphs
                     .iter()
                     .map(|g| Glyph {
                         id: g.id,
                         x_advance: g.x_advance,
-                        x_offset: g.x_offset + if run.style.italic { 0.0 } else { 0.0 },
+                        x_offset: g.x_offset,
                         y_offset: g.y_offset,
                         range: g.text_range.clone(),
                     })
