@@ -678,3 +678,97 @@ fn two_builds_are_byte_identical() {
     let (again, _) = render();
     assert!(again == sample().0, "second build differs");
 }
+
+/// Builds the repository's sample site (JP region, PDF only) with the CLI
+/// into `out`.
+fn build_sample_site(out: &Path) -> String {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let result = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args([
+            "build", "--site", root, "--region", "JP", "--format", "pdf", "--out",
+        ])
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("tebiki runs");
+    String::from_utf8_lossy(&result.stderr).into_owned()
+}
+
+#[test]
+fn sample_site_pdf_is_valid_navigable_and_reproducible() {
+    let base = std::env::temp_dir().join(format!("tebiki-site-{}", std::process::id()));
+    let (a, b) = (base.join("a"), base.join("b"));
+    let messages = build_sample_site(&a);
+    build_sample_site(&b);
+    let pdf_a = std::fs::read(a.join("manual-JP.pdf"))
+        .unwrap_or_else(|_| panic!("no pdf written:\n{messages}"));
+    let pdf_b = std::fs::read(b.join("manual-JP.pdf")).expect("second pdf");
+    assert!(pdf_a == pdf_b, "two builds of the sample differ");
+    assert!(
+        !messages.contains("pdf/ua-1"),
+        "pdf/ua-1 validation failed:\n{messages}"
+    );
+
+    let doc = lopdf::Document::load_mem(&pdf_a).expect("lopdf reads the sample");
+    let dests = named_destinations(&doc);
+    let mut internal = 0;
+    let mut uris = Vec::new();
+    for (_, page_id) in doc.get_pages() {
+        for annot in doc.get_page_annotations(page_id).unwrap_or_default() {
+            if let Ok(dest) = annot.get(b"Dest") {
+                let name = dest
+                    .as_str()
+                    .map(|s| String::from_utf8_lossy(s).into_owned())
+                    .expect("named");
+                assert!(
+                    dests.contains_key(&name),
+                    "link to unknown destination {name}"
+                );
+                internal += 1;
+            } else if let Ok((_, action)) = annot.get(b"A").and_then(|a| doc.dereference(a))
+                && let Ok(uri) = action
+                    .as_dict()
+                    .and_then(|a| a.get(b"URI"))
+                    .and_then(|u| u.as_str())
+            {
+                uris.push(String::from_utf8_lossy(uri).into_owned());
+            }
+        }
+    }
+    assert!(internal > 50, "{internal} internal links");
+    assert!(
+        uris.iter().all(|u| u.starts_with("https://")
+            || u.starts_with("http://")
+            || u.starts_with("mailto:")),
+        "{uris:?}"
+    );
+    assert!(
+        uris.iter()
+            .any(|u| u.starts_with("https://jp.cybozu.help/")),
+        "no out-of-book link carries base_url: {uris:?}"
+    );
+
+    let path = a.join("manual-JP.pdf");
+    let toc = doc.get_toc().expect("outline");
+    assert!(toc.toc.len() > 20, "{} outline entries", toc.toc.len());
+    if let Some(pages) = page_texts(&path) {
+        for entry in &toc.toc {
+            let text = squeeze(
+                &pages
+                    .get(entry.page.saturating_sub(1))
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            assert!(
+                text.contains(&squeeze(&entry.title)),
+                "{} not on page {}",
+                entry.title,
+                entry.page
+            );
+        }
+    }
+    if let Some(out) = tool("qpdf", &["--check", path_str(&path)]) {
+        assert!(out.contains("No syntax or stream encoding errors"), "{out}");
+    }
+    let _ = std::fs::remove_dir_all(&base);
+}
