@@ -25,6 +25,9 @@ use crate::layout::style::{Margins, PdfStyle};
 use crate::model::{Book, OutlineEntry, Page};
 use crate::pdf::civil_from_unix;
 
+/// Size of a nested page's title relative to a section title.
+const NESTED_TITLE_SCALE: f32 = 0.85;
+
 /// Paper and text area of every page.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geometry {
@@ -90,6 +93,7 @@ pub fn lay_out_book(
             diags,
             area_height: geometry.area.height,
             page_anchor: String::new(),
+            title_scale: 1.0,
         };
         for page in &book.pages {
             lay_out_page(&mut ctx, &mut flow, page, geometry.area.width);
@@ -140,6 +144,11 @@ fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32
     ctx.page_anchor = page.anchor.clone();
     let first = flow.pieces.len();
     flow.open(StructTag::Section);
+    ctx.title_scale = if page.depth == 0 {
+        1.0
+    } else {
+        NESTED_TITLE_SCALE
+    };
     ctx.heading_lines(
         flow,
         &page.title,
@@ -149,6 +158,7 @@ fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32
         0.0,
         width,
     );
+    ctx.title_scale = 1.0;
     if let Some(piece) = flow.pieces.get_mut(first) {
         if page.depth == 0 {
             piece.break_before = true;

@@ -42,6 +42,7 @@ pub fn list(
     let list_gap = ctx.block_gap();
     let space = flow.take_space(list_gap);
     flow.open(StructTag::List(list.start.is_some()));
+    let mut after_previous = 0.0f32;
     for (i, (item, marker)) in list.items.iter().zip(markers).enumerate() {
         let mut inner = Flow::new();
         ctx.blocks(
@@ -79,13 +80,21 @@ pub fn list(
             items.push(tag(TagEvent::Start(StructTag::ListBody)));
             items.append(&mut first.items);
             first.items = items;
-            first.space_before = if i == 0 { space } else { item_gap };
+            first.space_before = if i == 0 {
+                space
+            } else {
+                item_gap.max(after_previous)
+            };
         }
         if let Some(last) = pieces.last_mut() {
             last.items.push(tag(TagEvent::End));
             last.items.push(tag(TagEvent::End));
         }
         inner.pieces = pieces;
+        // Space a block at the end of this item asked for (after a figure
+        // or a box) separates it from the next item.
+        after_previous = inner.space_override.take().unwrap_or(0.0);
+        inner.glue_next = false;
         flow.append(inner);
     }
     flow.close();

@@ -41,9 +41,9 @@ pub struct Flow {
     /// Tag marks waiting for the next piece.
     pending: Vec<FrameItem>,
     /// The next piece must stay with the previous one.
-    glue_next: bool,
+    pub(crate) glue_next: bool,
     /// Space before the next block instead of the usual gap.
-    space_override: Option<f32>,
+    pub(crate) space_override: Option<f32>,
 }
 
 impl Flow {
@@ -154,6 +154,9 @@ pub struct BlockContext<'t, 'a> {
     pub area_height: f32,
     /// Anchor prefix of the page being laid out.
     pub page_anchor: String,
+    /// Scale of level-1 headings (page titles of nested pages are set a
+    /// little smaller than section titles).
+    pub title_scale: f32,
 }
 
 impl BlockContext<'_, '_> {
@@ -258,7 +261,8 @@ impl BlockContext<'_, '_> {
     ) {
         let style = &self.style().headings;
         let index = HeadingStyle::index(level);
-        let size = style.sizes.get(index).copied().unwrap_or(10.0);
+        let scale = if level == 1 { self.title_scale } else { 1.0 };
+        let size = style.sizes.get(index).copied().unwrap_or(10.0) * scale;
         let above = style.space_above.get(index).copied().unwrap_or(0.0);
         let below = style.space_below.get(index).copied().unwrap_or(0.0);
         let (color, accent) = (style.color, style.accent);
