@@ -460,3 +460,183 @@ pub fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
     }
     (y, items)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::{Assets, ImageStore};
+    use crate::diag::{SourceId, Span};
+    use crate::layout::font::FontBook;
+    use crate::layout::frame::TextRun;
+    use crate::model::{BookMeta, CodeBlock, List, ListItem, Paper, Paragraph, Region};
+
+    fn book() -> crate::model::Book {
+        crate::model::Book {
+            meta: BookMeta {
+                title: "t".into(),
+                author: None,
+                language: "ja".into(),
+                base_url: "https://example.com".into(),
+                build_time: 0,
+                generator: "tebiki".into(),
+            },
+            region: Region {
+                code: "JP".into(),
+                paper: Paper::A4,
+            },
+            pages: Vec::new(),
+        }
+    }
+
+    /// Lays out blocks at width 400 and returns the flow.
+    fn lay_out(blocks: &[Block]) -> Flow {
+        let assets = Assets::embedded(ImageStore::new());
+        let Ok(fonts) = FontBook::load(&assets) else {
+            panic!("embedded fonts load");
+        };
+        let book = book();
+        let style = PdfStyle::defaults();
+        let text = TextContext::new(&fonts, &book, &style);
+        let mut images = ImageRegistry::new();
+        let mut diags = Diagnostics::new();
+        let mut ctx = BlockContext {
+            text: &text,
+            images: &mut images,
+            assets: &assets,
+            diags: &mut diags,
+            area_height: 700.0,
+            page_anchor: "p".into(),
+            title_scale: 1.0,
+        };
+        let mut flow = Flow::new();
+        ctx.blocks(&mut flow, blocks, 0.0, 400.0, 0);
+        flow
+    }
+
+    fn runs(piece: &Piece) -> Vec<(f32, &TextRun)> {
+        piece
+            .items
+            .iter()
+            .filter_map(|(at, item)| match item {
+                FrameItem::Text(run) => Some((at.x, run)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn span() -> Span {
+        Span::point(SourceId(0), 0)
+    }
+
+    #[test]
+    fn code_keeps_its_indentation() {
+        let flow = lay_out(&[Block::Code(CodeBlock {
+            language: None,
+            text: "a\n    b".into(),
+            span: span(),
+        })]);
+        assert_eq!(flow.pieces.len(), 2);
+        let first = runs(&flow.pieces[0]);
+        let second = runs(&flow.pieces[1]);
+        let x_a = first.first().map(|r| r.0).unwrap_or_default();
+        let x_b = second
+            .iter()
+            .find(|(_, r)| r.text.contains('b'))
+            .map(|(x, r)| {
+                x + r
+                    .glyphs
+                    .iter()
+                    .take_while(|g| g.range.start < r.text.find('b').unwrap_or(0))
+                    .map(|g| g.x_advance)
+                    .sum::<f32>()
+            })
+            .unwrap_or_default();
+        assert!(x_b > x_a + 10.0, "indent lost: a at {x_a}, b at {x_b}");
+    }
+
+    #[test]
+    fn numbered_lists_count_from_their_start_and_headings_keep_with_next() {
+        let item = |s: &str| ListItem {
+            blocks: vec![Block::Paragraph(Paragraph {
+                content: vec![Inline::Text(s.into())],
+                span: span(),
+            })],
+            checked: None,
+        };
+        let flow = lay_out(&[
+            Block::Heading(Heading {
+                level: 2,
+                anchor: "h".into(),
+                content: vec![Inline::Text("見出し".into())],
+                text: "見出し".into(),
+                span: span(),
+            }),
+            Block::List(List {
+                start: Some(3),
+                items: vec![item("一"), item("二")],
+                span: span(),
+            }),
+        ]);
+        let texts: Vec<String> = flow
+            .pieces
+            .iter()
+            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text.clone()))
+            .collect();
+        assert_eq!(texts, ["見出し", "3.", "一", "4.", "二"]);
+        assert!(
+            flow.pieces[1].glue_to_prev,
+            "heading not kept with the list"
+        );
+        assert!(
+            flow.pieces[0]
+                .items
+                .iter()
+                .any(|(_, i)| *i == FrameItem::Anchor("p#h".into()))
+        );
+    }
+
+    #[test]
+    fn paragraphs_have_no_orphans_or_widows() {
+        let long = "管理者は、ユーザーの追加や削除を行えます。".repeat(12);
+        let flow = lay_out(&[Block::Paragraph(Paragraph {
+            content: vec![Inline::Text(long)],
+            span: span(),
+        })]);
+        let n = flow.pieces.len();
+        assert!(n >= 4, "{n} lines");
+        let glue: Vec<bool> = flow.pieces.iter().map(|p| p.glue_to_prev).collect();
+        assert!(glue[1] && glue[n - 1]);
+        assert!(!glue[0] && !glue[2..n - 1].iter().all(|g| *g));
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_without_crashing() {
+        let mut block = Block::Paragraph(Paragraph {
+            content: vec![Inline::Text("深い".into())],
+            span: span(),
+        });
+        for _ in 0..200 {
+            block = Block::List(List {
+                start: None,
+                items: vec![ListItem {
+                    blocks: vec![block],
+                    checked: None,
+                }],
+                span: span(),
+            });
+        }
+        let flow = lay_out(std::slice::from_ref(&block));
+        let text: String = flow
+            .pieces
+            .iter()
+            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text.clone()))
+            .collect();
+        assert!(text.ends_with("深い"), "{text}");
+        let max_x = flow
+            .pieces
+            .iter()
+            .flat_map(|p| p.items.iter().map(|(at, _)| at.x))
+            .fold(0.0, f32::max);
+        assert!(max_x < 400.0, "content pushed out of the measure: {max_x}");
+    }
+}
