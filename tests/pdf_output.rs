@@ -141,6 +141,19 @@ fn sample_book() -> Book {
             ],
         });
     }
+    // A row taller than a page: split between lines, never cut.
+    rows.push(Row {
+        cells: vec![
+            cell("長い行", false, 1, 1),
+            cell(
+                &"一つのセルに長い説明が続く場合も、行の途中で改ページされます。".repeat(150),
+                false,
+                1,
+                1,
+            ),
+            cell("任意", false, 1, 1),
+        ],
+    });
     rows.push(Row {
         cells: vec![
             cell("結合", false, 2, 1),
