@@ -257,6 +257,13 @@ pub fn table(
     flow.set_space(ctx.block_gap());
 }
 
+/// A slice of a cell: its height and items.
+type Slice = (f32, Vec<(Point, FrameItem)>);
+
+/// One cell of a row being split: left and right edge, header flag,
+/// column span and its laid-out lines.
+type RowCell = (f32, f32, bool, usize, Vec<Piece>);
+
 /// Measures for splitting a tall row.
 struct SplitRow {
     pad: f32,
@@ -267,15 +274,15 @@ struct SplitRow {
 /// Splits one row into pieces no taller than `limit`, cutting every cell
 /// between its lines. Each slice is its own row in the tag tree.
 fn split_row(
-    cells: Vec<(f32, f32, bool, usize, Vec<Piece>)>,
+    cells: Vec<RowCell>,
     geometry: &SplitRow,
     style: &crate::layout::style::TableStyle,
 ) -> Vec<Piece> {
     let avail = geometry.limit - 2.0 * geometry.pad;
     // Per cell: slices of (height, items).
-    let mut sliced: Vec<(f32, f32, bool, usize, Vec<(f32, Vec<(Point, FrameItem)>)>)> = Vec::new();
+    let mut sliced: Vec<(f32, f32, bool, usize, Vec<Slice>)> = Vec::new();
     for (left, right, header, colspan, lines) in cells {
-        let mut slices: Vec<(f32, Vec<(Point, FrameItem)>)> = vec![(0.0, Vec::new())];
+        let mut slices: Vec<Slice> = vec![(0.0, Vec::new())];
         for line in lines {
             let Some(current) = slices.last() else {
                 continue;
