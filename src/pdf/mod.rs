@@ -14,7 +14,6 @@ mod tags;
 mod text;
 mod write;
 
-pub use meta::civil_from_unix;
 pub use write::{Conformance, write_pdf};
 
 use crate::assets::Assets;

@@ -490,6 +490,11 @@ mod tests {
 
     /// Lays out blocks at width 400 and returns the flow.
     fn lay_out(blocks: &[Block]) -> Flow {
+        lay_out_with_diags(blocks).0
+    }
+
+    /// Lays out blocks at width 400 and returns the flow and diagnostics.
+    fn lay_out_with_diags(blocks: &[Block]) -> (Flow, Diagnostics) {
         let assets = Assets::embedded(ImageStore::new());
         let Ok(fonts) = FontBook::load(&assets) else {
             panic!("embedded fonts load");
@@ -510,7 +515,40 @@ mod tests {
         };
         let mut flow = Flow::new();
         ctx.blocks(&mut flow, blocks, 0.0, 400.0, 0);
-        flow
+        (flow, diags)
+    }
+
+    #[test]
+    fn a_missing_image_is_a_diagnostic_at_the_figure() {
+        let figure = crate::model::Figure {
+            image: crate::model::ImageRef {
+                src: "/img/missing.png".into(),
+                path: std::path::PathBuf::from("/nonexistent/missing.png"),
+            },
+            alt: "ログイン画面".into(),
+            title: None,
+            width: None,
+            span: Span::new(SourceId(3), 10, 20),
+        };
+        let (flow, diags) = lay_out_with_diags(&[Block::Figure(figure)]);
+        let errors: Vec<_> = diags.items().iter().collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].location,
+            crate::diag::Location::Span(Span::new(SourceId(3), 10, 20))
+        );
+        assert!(
+            errors[0].message.contains("/img/missing.png"),
+            "{}",
+            errors[0].message
+        );
+        // The placeholder keeps the caption (alt text) in the flow.
+        let text: String = flow
+            .pieces
+            .iter()
+            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text.clone()))
+            .collect();
+        assert_eq!(text, "ログイン画面");
     }
 
     fn runs(piece: &Piece) -> Vec<(f32, &TextRun)> {
