@@ -624,7 +624,7 @@ fn nav_follows_the_outline_in_order_and_nesting() {
 /// and is in the manifest, the fragment is an id in it, images are core
 /// media types with an `alt`. Returns (links checked, images referenced).
 fn check_internal_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, usize) {
-    let opf = Html::parse_document(&text_of(&files, "OEBPS/content.opf"));
+    let opf = Html::parse_document(&text_of(files, "OEBPS/content.opf"));
     let manifest: BTreeMap<String, String> = opf
         .select(&sel("item"))
         .map(|i| {
@@ -668,7 +668,7 @@ fn check_internal_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, usize) {
                     "{name}: {target} not in the manifest"
                 );
                 if let Some(fragment) = fragment {
-                    let ids = ids_of(&text_of(&files, &target));
+                    let ids = ids_of(&text_of(files, &target));
                     assert!(
                         ids.contains(&fragment),
                         "{name}: #{fragment} not in {target}"
