@@ -77,7 +77,7 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Resu
                 format!("cannot read tebiki.toml: {}", config::first_line_lowercase(&e.to_string()))
             };
             diags.push(
-                Diagnostic::new(Severity::Error, Location::File(config_path, None), message)
+                Diagnostic::new(Severity::Error, Location::File(display_path(&config_path), None), message)
                     .with_hint("run tebiki in a site folder or pass --site DIR"),
             );
             return Err(LoadFailure::Config);
