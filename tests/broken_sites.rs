@@ -38,7 +38,9 @@ impl Run {
     fn headers(&self) -> Vec<&str> {
         self.stderr
             .lines()
-            .filter(|l| l.contains(": error: ") || l.contains(": warning: ") || l.starts_with("error: "))
+            .filter(|l| {
+                l.contains(": error: ") || l.contains(": warning: ") || l.starts_with("error: ")
+            })
             .collect()
     }
 }
@@ -111,13 +113,19 @@ fn unclosed_tag() {
         run.headers(),
         vec!["content/a.md:6:1: error: shortcode `{{% warning %}}` opened here is never closed"]
     );
-    assert!(run.stderr.contains("hint: close it with `{{% /warning %}}`"));
+    assert!(
+        run.stderr
+            .contains("hint: close it with `{{% /warning %}}`")
+    );
 }
 
 #[test]
 fn mismatched_tag() {
     let site = Site::new();
-    site.page("content/a.md", "{{% enabled JP %}}\n{{% note %}}\nx\n{{% /enabled %}}\n{{% /note %}}\n");
+    site.page(
+        "content/a.md",
+        "{{% enabled JP %}}\n{{% note %}}\nx\n{{% /enabled %}}\n{{% /note %}}\n",
+    );
     let run = site.check();
     assert_eq!(run.code, 1);
     assert_eq!(
@@ -132,10 +140,16 @@ fn mismatched_tag() {
 #[test]
 fn unknown_region() {
     let site = Site::new();
-    site.page("content/a.md", "<td>{{% disabled US CM %}}x{{% /disabled %}}</td>\n");
+    site.page(
+        "content/a.md",
+        "<td>{{% disabled US CM %}}x{{% /disabled %}}</td>\n",
+    );
     let run = site.check();
     assert_eq!(run.code, 1);
-    assert_eq!(run.headers(), vec!["content/a.md:4:5: error: unknown region `CM` in `disabled`"]);
+    assert_eq!(
+        run.headers(),
+        vec!["content/a.md:4:5: error: unknown region `CM` in `disabled`"]
+    );
     assert!(run.stderr.contains("hint: regions in tebiki.toml: JP, US"));
 }
 
@@ -152,10 +166,16 @@ fn unknown_region_on_the_command_line() {
 fn missing_image() {
     let site = Site::new();
     site.mkdir("static/img");
-    site.page("content/a.md", "\n{{< screen src=\"/img/none.png\" alt=\"画面\" >}}\n");
+    site.page(
+        "content/a.md",
+        "\n{{< screen src=\"/img/none.png\" alt=\"画面\" >}}\n",
+    );
     let run = site.check();
     assert_eq!(run.code, 1);
-    assert_eq!(run.headers(), vec!["content/a.md:5:1: error: image not found: `/img/none.png`"]);
+    assert_eq!(
+        run.headers(),
+        vec!["content/a.md:5:1: error: image not found: `/img/none.png`"]
+    );
 }
 
 #[test]
@@ -168,7 +188,9 @@ fn image_path_escaping_static_with_dots() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.headers(),
-        vec!["content/a.md:4:1: error: image path `/img/../../secret.png` escapes the static folder"]
+        vec![
+            "content/a.md:4:1: error: image path `/img/../../secret.png` escapes the static folder"
+        ]
     );
 }
 
@@ -178,23 +200,35 @@ fn image_path_escaping_static_through_a_symlink() {
     let site = Site::new();
     site.mkdir("static/img");
     site.write("outside.png", b"not an image");
-    std::os::unix::fs::symlink(site.path("outside.png"), site.path("static/img/p.png")).expect("symlink");
-    site.page("content/a.md", "{{< screen src=\"/img/p.png\" alt=\"x\" >}}\n");
+    std::os::unix::fs::symlink(site.path("outside.png"), site.path("static/img/p.png"))
+        .expect("symlink");
+    site.page(
+        "content/a.md",
+        "{{< screen src=\"/img/p.png\" alt=\"x\" >}}\n",
+    );
     let run = site.check();
     assert_eq!(run.code, 1);
     assert_eq!(
         run.headers(),
-        vec!["content/a.md:4:1: error: image path `/img/p.png` escapes the static folder through a symlink"]
+        vec![
+            "content/a.md:4:1: error: image path `/img/p.png` escapes the static folder through a symlink"
+        ]
     );
 }
 
 #[test]
 fn bad_front_matter() {
     let site = Site::new();
-    site.write("content/a.md", "---\ntitle: \"a\"\nweight: heavy\n---\nbody\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: \"a\"\nweight: heavy\n---\nbody\n",
+    );
     let run = site.check();
     assert_eq!(run.code, 1);
-    assert_eq!(run.headers(), vec!["content/a.md:3:9: error: invalid front matter: invalid i64"]);
+    assert_eq!(
+        run.headers(),
+        vec!["content/a.md:3:9: error: invalid front matter: invalid i64"]
+    );
 }
 
 #[test]
@@ -215,13 +249,19 @@ fn invalid_utf8() {
     site.write("content/a.md", b"---\ntitle: a\n---\nok\nab\xff\xfecd\n");
     let run = site.check();
     assert_eq!(run.code, 1);
-    assert_eq!(run.headers(), vec!["content/a.md:5:3: error: file is not valid UTF-8"]);
+    assert_eq!(
+        run.headers(),
+        vec!["content/a.md:5:3: error: file is not valid UTF-8"]
+    );
 }
 
 #[test]
 fn broken_link_and_anchor() {
     let site = Site::new();
-    site.page("content/a.md", "[x](/general/ja/nothere.html) [y](/general/ja/b.html#nope)\n");
+    site.page(
+        "content/a.md",
+        "[x](/general/ja/nothere.html) [y](/general/ja/b.html#nope)\n",
+    );
     site.page("content/b.md", "## 見出し {#h}\n");
     let run = site.run(&["check", "--region", "JP"]);
     assert_eq!(run.code, 0);
@@ -243,13 +283,19 @@ fn duplicate_anchor() {
     site.page("content/a.md", "## 一 {#dup}\n\n## 二 {#dup}\n");
     let run = site.check();
     assert_eq!(run.code, 1);
-    assert_eq!(run.headers(), vec!["content/a.md:6:1: error: duplicate anchor `dup` in this page"]);
+    assert_eq!(
+        run.headers(),
+        vec!["content/a.md:6:1: error: duplicate anchor `dup` in this page"]
+    );
 }
 
 #[test]
 fn unknown_shortcode() {
     let site = Site::new();
-    site.page("content/a.md", "a {{% youtube id=1 %}} b {{% aside %}}残る{{% /aside %}}\n");
+    site.page(
+        "content/a.md",
+        "a {{% youtube id=1 %}} b {{% aside %}}残る{{% /aside %}}\n",
+    );
     let run = site.run(&["check", "--region", "JP"]);
     assert_eq!(run.code, 0);
     assert_eq!(
@@ -301,12 +347,22 @@ fn deep_nesting() {
 #[test]
 fn very_long_line() {
     let site = Site::new();
-    let line = format!("{}{{{{% enabled XX %}}}}x{{{{% /enabled %}}}}\n", "あ".repeat(200_000));
+    let line = format!(
+        "{}{{{{% enabled XX %}}}}x{{{{% /enabled %}}}}\n",
+        "あ".repeat(200_000)
+    );
     site.page("content/a.md", &line);
     let run = site.check();
     assert_eq!(run.code, 1);
-    assert_eq!(run.headers(), vec!["content/a.md:4:200001: error: unknown region `XX` in `enabled`"]);
-    assert!(run.stderr.len() < 2_000, "snippet not cropped: {} bytes", run.stderr.len());
+    assert_eq!(
+        run.headers(),
+        vec!["content/a.md:4:200001: error: unknown region `XX` in `enabled`"]
+    );
+    assert!(
+        run.stderr.len() < 2_000,
+        "snippet not cropped: {} bytes",
+        run.stderr.len()
+    );
 }
 
 #[test]
@@ -314,7 +370,10 @@ fn empty_content_folder() {
     let site = Site::new();
     let run = site.check();
     assert_eq!(run.code, 1);
-    assert_eq!(run.headers(), vec!["content: error: content folder has no pages"]);
+    assert_eq!(
+        run.headers(),
+        vec!["content: error: content folder has no pages"]
+    );
 }
 
 #[test]
@@ -322,19 +381,27 @@ fn missing_tebiki_toml() {
     let site = Site::bare();
     let run = site.run(&["build"]);
     assert_eq!(run.code, 2);
-    assert_eq!(run.headers(), vec!["tebiki.toml: error: no tebiki.toml in the site folder"]);
+    assert_eq!(
+        run.headers(),
+        vec!["tebiki.toml: error: no tebiki.toml in the site folder"]
+    );
 }
 
 #[test]
 fn unknown_config_key() {
     let site = Site::new();
-    site.write("tebiki.toml", CONFIG.replace("paper = \"A4\"", "papr = \"A4\""));
+    site.write(
+        "tebiki.toml",
+        CONFIG.replace("paper = \"A4\"", "papr = \"A4\""),
+    );
     site.page("content/a.md", "x\n");
     let run = site.check();
     assert_eq!(run.code, 2);
     assert_eq!(
         run.headers(),
-        vec!["tebiki.toml:10:1: error: unknown field `papr`, expected one of `paper`, `params`, `hugo_config`, `hugo_language`"]
+        vec![
+            "tebiki.toml:10:1: error: unknown field `papr`, expected one of `paper`, `params`, `hugo_config`, `hugo_language`"
+        ]
     );
 }
 

@@ -21,13 +21,22 @@ fn stderr(out: &Output) -> String {
 #[test]
 fn usage_errors_exit_2() {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    assert_eq!(tebiki(here, &["build", "--format", "docx"]).status.code(), Some(2));
+    assert_eq!(
+        tebiki(here, &["build", "--format", "docx"]).status.code(),
+        Some(2)
+    );
     assert_eq!(tebiki(here, &["frobnicate"]).status.code(), Some(2));
     assert_eq!(tebiki(here, &[]).status.code(), Some(2));
     assert_eq!(tebiki(here, &["--help"]).status.code(), Some(0));
-    let page = tebiki(here, &["build", "--page", "content/nothing.md", "--out", "unused"]);
+    let page = tebiki(
+        here,
+        &["build", "--page", "content/nothing.md", "--out", "unused"],
+    );
     assert_eq!(page.status.code(), Some(2));
-    assert!(stderr(&page).starts_with("error: --page `content/nothing.md` matches no content file or section"));
+    assert!(
+        stderr(&page)
+            .starts_with("error: --page `content/nothing.md` matches no content file or section")
+    );
 }
 
 #[test]
@@ -38,7 +47,10 @@ fn check_the_sample_handbook() {
     assert!(!text.contains("panicked"), "{text}");
     assert!(!text.contains(": error: "), "{text}");
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.lines().last().unwrap_or("").starts_with("checked "), "{text}");
+    assert!(
+        text.lines().last().unwrap_or("").starts_with("checked "),
+        "{text}"
+    );
 }
 
 #[test]
@@ -47,7 +59,15 @@ fn page_build_writes_one_reproducible_epub() {
     let out_dir = tempfile::tempdir().expect("temporary folder");
     let out_path = out_dir.path().to_string_lossy().into_owned();
     let args = [
-        "build", "--region", "JP", "--format", "epub", "--page", "content/login", "--out", &out_path,
+        "build",
+        "--region",
+        "JP",
+        "--format",
+        "epub",
+        "--page",
+        "content/login",
+        "--out",
+        &out_path,
     ];
     let first = tebiki(here, &args);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
@@ -57,7 +77,11 @@ fn page_build_writes_one_reproducible_epub() {
     let bytes = std::fs::read(&file).expect("epub written");
     let again = tebiki(here, &args);
     assert_eq!(again.status.code(), Some(0));
-    assert_eq!(std::fs::read(&file).expect("epub rewritten"), bytes, "output is not reproducible");
+    assert_eq!(
+        std::fs::read(&file).expect("epub rewritten"),
+        bytes,
+        "output is not reproducible"
+    );
     let quiet = tebiki(here, &[&args[..], &["--quiet"]].concat());
     assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
 }

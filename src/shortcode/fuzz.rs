@@ -52,10 +52,7 @@ fn run(text: &str) {
         mappings: &mappings,
     };
     let mut diags = Diagnostics::new();
-    let (front, body) = match parse_front_matter(text, SourceId(0)) {
-        Ok(ok) => ok,
-        Err(_) => (Default::default(), 0),
-    };
+    let (front, body) = parse_front_matter(text, SourceId(0)).unwrap_or_default();
     if let Some(title) = &front.title {
         let offset = front.title_offset.unwrap_or(0);
         resolve_title(SourceId(0), text, title, offset, &ctx, &mut diags);
@@ -65,7 +62,10 @@ fn run(text: &str) {
         assert!(page.map.offset(i) <= text.len());
     }
     for piece in page.map.pieces.iter().filter(|p| p.copied) {
-        assert_eq!(page.text.get(piece.resolved.clone()), text.get(piece.original.clone()));
+        assert_eq!(
+            page.text.get(piece.resolved.clone()),
+            text.get(piece.original.clone())
+        );
     }
     let _ = crate::markdown::parse_page(&page, &mut diags);
 }
