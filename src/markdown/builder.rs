@@ -929,38 +929,25 @@ fn fold_top(frames: &mut Vec<InlineFrame>) {
 
 /// Removes leading and trailing whitespace and line breaks.
 fn trim_inlines(content: &mut Vec<Inline>) {
-    loop {
-        match content.first_mut() {
-            Some(Inline::LineBreak) => {
-                content.remove(0);
-            }
-            Some(Inline::Text(t)) => {
-                let trimmed = t.trim_start();
-                if trimmed.is_empty() {
-                    content.remove(0);
-                } else {
-                    *t = trimmed.to_string();
-                    break;
-                }
-            }
-            _ => break,
+    let blank = |i: &Inline| match i {
+        Inline::LineBreak => true,
+        Inline::Text(t) => t.trim().is_empty(),
+        _ => false,
+    };
+    let end = content.iter().rposition(|i| !blank(i)).map_or(0, |p| p + 1);
+    content.truncate(end);
+    let start = content
+        .iter()
+        .position(|i| !blank(i))
+        .unwrap_or(content.len());
+    content.drain(..start);
+    if let Some(Inline::Text(t)) = content.first_mut() {
+        let trimmed = t.trim_start();
+        if trimmed.len() != t.len() {
+            *t = trimmed.to_string();
         }
     }
-    loop {
-        match content.last_mut() {
-            Some(Inline::LineBreak) => {
-                content.pop();
-            }
-            Some(Inline::Text(t)) => {
-                let trimmed = t.trim_end();
-                if trimmed.is_empty() {
-                    content.pop();
-                } else {
-                    t.truncate(trimmed.len());
-                    break;
-                }
-            }
-            _ => break,
-        }
+    if let Some(Inline::Text(t)) = content.last_mut() {
+        t.truncate(t.trim_end().len());
     }
 }

@@ -340,3 +340,80 @@ fn spans_point_into_source() {
     };
     assert_eq!(h.span.start, 5);
 }
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n\n",
+        "  \n",
+        "* ",
+        "1. ",
+        "3) ",
+        "> ",
+        "## ",
+        "{#x}",
+        "|",
+        "---",
+        "```",
+        "    ",
+        "<tebiki-sc id=\"0\">",
+        "<tebiki-sc id=\"1\"></tebiki-sc>",
+        "</tebiki-sc>",
+        "<tebiki-sc id=\"9\">",
+        "<table>",
+        "<tr>",
+        "<td rowspan=\"9999\">",
+        "</td>",
+        "</table>",
+        "<ul>",
+        "<li>",
+        "</li>",
+        "<b>",
+        "</b>",
+        "<br>",
+        "<script>",
+        "</script>",
+        "<img src=x>",
+        "[a](",
+        ")",
+        "![i](/x.png)",
+        "**",
+        "*",
+        "~~",
+        "`",
+        "テキスト",
+        "text",
+        "。",
+        "<p>",
+        "</p>",
+        "<pre>",
+        "</pre>",
+        "<code>",
+        "</code>",
+        "<a href=\"javascript:x\">",
+        "</a>",
+        "<!--",
+        "-->",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn arbitrary_markdown_never_panics(parts in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let calls = vec![
+                admonition("warning", AdmonitionKind::Warning, "注意"),
+                screen("/x.png"),
+            ];
+            let _ = parse_with(&text, calls);
+        }
+
+        #[test]
+        fn arbitrary_strings_never_panic(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+    }
+}
