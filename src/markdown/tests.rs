@@ -417,3 +417,34 @@ mod no_panic {
         }
     }
 }
+
+#[test]
+fn markdown_between_html_table_tags_lands_in_the_cell() {
+    let text = "<table>\n<tr><td>\n\n* 一\n* 二\n\n</td><td>b</td></tr>\n</table>\n\n後\n";
+    let (blocks, _) = parse(text);
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected: {blocks:?}")
+    };
+    assert_eq!(t.columns, 2);
+    assert_eq!(list(&t.body[0].cells[0].blocks[0]).items.len(), 2);
+    assert_eq!(para_text(&t.body[0].cells[1].blocks[0]), "b");
+    assert_eq!(para_text(&blocks[1]), "後");
+}
+
+#[test]
+fn unclosed_html_table_keeps_the_rest_of_the_page() {
+    let (blocks, _) = parse("<table><tr><td>\n\n本文\n\n## 見出し\n");
+    let all = format!("{blocks:?}");
+    assert!(all.contains("本文") && all.contains("見出し"), "{all}");
+}
+
+#[test]
+fn placeholder_in_html_cell() {
+    let text = "<table><tr><td><tebiki-sc id=\"0\"></tebiki-sc></td></tr></table>\n";
+    let (blocks, _) = parse_with(text, vec![screen("/s.png")]);
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected: {blocks:?}")
+    };
+    assert!(matches!(t.body[0].cells[0].blocks[0], Block::Figure(_)));
+}
