@@ -159,7 +159,10 @@ fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
     let warnings = outcome.diagnostics.len() - errors;
     let secs = outcome.elapsed.as_secs_f64();
     let line = if check {
-        format!("checked {} pages: {errors} errors, {warnings} warnings in {secs:.2} s", outcome.pages)
+        format!(
+            "checked {} pages: {errors} errors, {warnings} warnings in {secs:.2} s",
+            outcome.pages
+        )
     } else {
         let bytes: u64 = outcome.written.iter().map(|w| w.bytes).sum();
         format!(
@@ -199,8 +202,21 @@ mod tests {
     #[test]
     fn parses_the_contract() {
         let cli = Cli::try_parse_from([
-            "tebiki", "build", "--site", "s", "--region", "JP", "--region", "US", "--format", "pdf", "--out", "o",
-            "--page", "content/a.md", "--strict",
+            "tebiki",
+            "build",
+            "--site",
+            "s",
+            "--region",
+            "JP",
+            "--region",
+            "US",
+            "--format",
+            "pdf",
+            "--out",
+            "o",
+            "--page",
+            "content/a.md",
+            "--strict",
         ]);
         let Ok(Cli {
             command: Command::Build(args),
