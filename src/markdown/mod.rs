@@ -31,7 +31,9 @@ pub mod walk;
 
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diag::Diagnostics;
 use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
@@ -211,13 +213,19 @@ fn handle<'t>(
                 Tag::Strikethrough => open_style(b, InlineStyle::Strikethrough, at),
                 Tag::Superscript => open_style(b, InlineStyle::Superscript, at),
                 Tag::Subscript => open_style(b, InlineStyle::Subscript, at),
-                Tag::Link { dest_url, .. } => {
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                } => {
                     let span = b.span(range.clone());
-                    b.open_inline(
-                        InlineTag::MarkdownLink,
-                        InlineKind::Link(dest_url.to_string(), span),
-                        at,
-                    );
+                    let href = match link_type {
+                        LinkType::Email if !dest_url.starts_with("mailto:") => {
+                            format!("mailto:{dest_url}")
+                        }
+                        _ => dest_url.to_string(),
+                    };
+                    b.open_inline(InlineTag::MarkdownLink, InlineKind::Link(href, span), at);
                 }
                 Tag::Image {
                     dest_url, title, ..
