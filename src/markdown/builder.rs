@@ -175,6 +175,8 @@ struct TextBlock {
     kind: TextKind,
     id: u64,
     start: usize,
+    /// A resumed paragraph takes its start from its first content.
+    start_at_content: bool,
     /// Bottom frame is the block's own content (kind Transparent).
     frames: Vec<InlineFrame>,
     hoisted: Vec<Figure>,
@@ -505,6 +507,7 @@ impl<'a> Builder<'a> {
             kind,
             id,
             start: at,
+            start_at_content: false,
             frames: all,
             hoisted: Vec::new(),
             last_char: None,
@@ -529,10 +532,17 @@ impl<'a> Builder<'a> {
         if self.text.is_none() {
             self.start_text(TextKind::Paragraph, at, Vec::new());
         }
+        if let Some(text) = self.text.as_mut()
+            && text.start_at_content
+        {
+            text.start_at_content = false;
+            text.start = at;
+        }
         self.text.get_or_insert_with(|| TextBlock {
             kind: TextKind::Paragraph,
             id: u64::MAX,
             start: at,
+            start_at_content: false,
             frames: Vec::new(),
             hoisted: Vec::new(),
             last_char: None,
@@ -612,6 +622,9 @@ impl<'a> Builder<'a> {
     fn resume_text(&mut self, resume: Option<(TextKind, Vec<InlineFrame>)>, at: usize) {
         if let Some((TextKind::Paragraph, frames)) = resume {
             self.start_text(TextKind::Paragraph, at, frames);
+            if let Some(text) = self.text.as_mut() {
+                text.start_at_content = true;
+            }
         }
     }
 
