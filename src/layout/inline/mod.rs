@@ -170,9 +170,10 @@ pub struct GlyphRun {
     pub glyphs: Vec<PositionedGlyph>,
 }
 
-/// A glyph placed in its run. Distances are in pt at `run.style.size`: a
-/// `krilla::text::Glyph` implementation drawing at that size returns them
-/// as they are (or `value / style.size * size` at another size).
+/// A glyph placed in its run. Distances are in pt at `run.style.size`,
+/// y positive up (as in rustybuzz and krilla). krilla calls the
+/// `krilla::text::Glyph` methods with other sizes too (e.g. `1.0`), so an
+/// implementation returns `value / run.style.size * size`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionedGlyph {
     /// Glyph id in the run's face.

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use rustybuzz::{Language, UnicodeBuffer};
 
-use super::classes::{CharClass, class_of};
+use super::classes::{CharClass, class_of, is_wide};
 use super::collect::Collected;
 use crate::layout::font::{FontBook, FontId};
 
@@ -90,6 +90,8 @@ pub(crate) struct Glyph {
     pub y_offset: f32,
     /// JLREQ class of the cluster's first character.
     pub class: CharClass,
+    /// Whether the cluster's first character is wide (Japanese).
+    pub wide: bool,
     /// Adjustability.
     pub spacing: Spacing,
 }
@@ -202,11 +204,9 @@ pub(crate) fn shape_paragraph(
                 .get(i + 1..)
                 .and_then(|rest| rest.iter().find(|n| n.cluster != g.cluster))
                 .map_or(seg.range.end, |n| seg.range.start + n.cluster as usize);
-            let class = text
-                .text
-                .get(start..)
-                .and_then(|s| s.chars().next())
-                .map_or(CharClass::Western, class_of);
+            let first = text.text.get(start..).and_then(|s| s.chars().next());
+            let class = first.map_or(CharClass::Western, class_of);
+            let wide = first.is_some_and(is_wide);
             out.push(Glyph {
                 id: g.id,
                 font: seg.font,
@@ -218,6 +218,7 @@ pub(crate) fn shape_paragraph(
                 x_offset: g.x_offset as f32 * scale,
                 y_offset: g.y_offset as f32 * scale,
                 class,
+                wide,
                 spacing: Spacing::default(),
             });
         }
@@ -285,11 +286,7 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
                         .unwrap_or(chain[0]),
                 )
             };
-            let group = if attaches {
-                None
-            } else {
-                Some(class_of(c).is_japanese())
-            };
+            let group = if attaches { None } else { Some(is_wide(c)) };
             let end = pos + c.len_utf8();
             if let Some(cur) = out.last_mut()
                 && cur.style == *sid
