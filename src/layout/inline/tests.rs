@@ -7,6 +7,49 @@ fn fonts() -> FontBook {
     FontBook::load(&Assets::embedded(ImageStore::default())).expect("embedded fonts")
 }
 
+fn lay(src: &str, width: f32) -> ParagraphLayout {
+    lay_with(src, ParagraphStyle::new(width, width / 10.0))
+}
+
+fn lay_with(src: &str, style: ParagraphStyle) -> ParagraphLayout {
+    thread_local! {
+        static FONTS: FontBook = fonts();
+    }
+    let cache = ShapeCache::new();
+    FONTS.with(|f| layout_paragraph(&text(src), &style, f, &cache))
+}
+
+/// Each cluster of the paragraph: (line, text, pen x from the line start,
+/// advance, ink x offset).
+fn clusters(p: &ParagraphLayout) -> Vec<(usize, String, f32, f32, f32)> {
+    let mut out = Vec::new();
+    for (l, line) in p.lines.iter().enumerate() {
+        for run in &line.runs {
+            let mut x = run.x;
+            for g in &run.glyphs {
+                let t = run.text.get(g.text_range.clone()).unwrap_or("").to_owned();
+                out.push((l, t, x, g.x_advance, g.x_offset));
+                x += g.x_advance;
+            }
+        }
+    }
+    out
+}
+
+/// The cluster whose text is `t` (the first one).
+fn find<'a>(
+    cs: &'a [(usize, String, f32, f32, f32)],
+    t: &str,
+) -> &'a (usize, String, f32, f32, f32) {
+    cs.iter()
+        .find(|c| c.1 == t)
+        .unwrap_or_else(|| panic!("no cluster {t}"))
+}
+
+fn close(a: f32, b: f32) -> bool {
+    (a - b).abs() < 0.01
+}
+
 fn text(s: &str) -> Vec<InlinePiece<'_>> {
     vec![InlinePiece::Text {
         text: s,
@@ -73,55 +116,330 @@ pub(crate) fn dump(p: &ParagraphLayout) -> String {
 }
 
 #[test]
-fn show() {
-    let fonts = fonts();
-    let cache = ShapeCache::new();
-    for src in [
-        "「『方法1』（推奨）」、または「方法2」を試してください。",
-        "管理者がログインできない場合は、方法1から順に試してください。",
-        "ログイン画面の[ログインでお困りですか？]をクリックします。",
-        "AWSへの移行が完了したお客様は、Windows 11でhttps://www.kintone.com/aws-migration/を開きます。",
+fn no_line_starts_with_a_line_start_prohibited_character() {
+    // Ten kanji fill a 100 pt line; the mark would fall at the next start.
+    for c in [
+        '」', '』', '）', '】', '〕', '〉', '》', '］', '｝', '、', '。', '，', '．', '・', '：',
+        '；', '？', '！', '〜', 'ゝ', 'ゞ', 'ヽ', 'ヾ', '々', 'ー', 'ぁ', 'っ', 'ャ', 'ㇰ',
     ] {
-        let style = ParagraphStyle::new(150.0, 17.0);
-        let p = layout_paragraph(&text(src), &style, &fonts, &cache);
-        println!("{}", dump(&p));
+        let src = format!("漢字漢字漢字漢字漢字{c}漢字漢字漢字漢字");
+        let p = lay(&src, 100.0);
+        assert_eq!(line_texts(&p).concat(), src);
+        for t in &line_texts(&p)[1..] {
+            assert!(
+                !t.starts_with(c),
+                "line starts with {c}: {:?}",
+                line_texts(&p)
+            );
+        }
     }
 }
 
 #[test]
-fn probe_features() {
-    let fonts = fonts();
-    for id in fonts.ids() {
-        let face = fonts.hb_face(id);
-        let mut tags = Vec::new();
-        for table in [face.tables().gsub, face.tables().gpos]
-            .into_iter()
-            .flatten()
-        {
-            for f in table.features {
-                tags.push(f.tag.to_string());
-            }
-        }
-        tags.sort();
-        tags.dedup();
-        println!("{} {:?}", fonts.name(id), tags);
-        for feats in ["", "fwid", "palt", "halt", "pwid"] {
-            let mut buf = rustybuzz::UnicodeBuffer::new();
-            buf.push_str("「あア漢」、。・（Ａ）？ー");
-            buf.set_language("ja".parse().unwrap());
-            let features: Vec<rustybuzz::Feature> = if feats.is_empty() {
-                vec![]
-            } else {
-                vec![feats.parse().unwrap()]
-            };
-            let out = rustybuzz::shape(face, &features, buf);
-            let v: Vec<String> = out
-                .glyph_infos()
-                .iter()
-                .zip(out.glyph_positions())
-                .map(|(i, p)| format!("{}:{}/{}", i.glyph_id, p.x_advance, p.x_offset))
-                .collect();
-            println!("  {feats:5} {}", v.join(" "));
+fn loose_kinsoku_lets_small_kana_start_a_line() {
+    let src = "漢字漢字漢字漢字漢字ッ漢字漢字漢字漢字";
+    let mut style = ParagraphStyle::new(100.0, 17.0);
+    style.kinsoku = Kinsoku::Loose;
+    let loose = lay_with(src, style);
+    assert!(
+        line_texts(&loose)[1].starts_with('ッ'),
+        "{:?}",
+        line_texts(&loose)
+    );
+    let strict = lay(src, 100.0);
+    assert!(!line_texts(&strict)[1].starts_with('ッ'));
+}
+
+#[test]
+fn no_line_ends_with_an_opening_bracket() {
+    for c in ['「', '『', '（', '【', '〔', '〈', '《', '［', '｛'] {
+        let src = format!("漢字漢字漢字漢字漢{c}字漢字漢字漢字漢字");
+        let p = lay(&src, 100.0);
+        for t in &line_texts(&p) {
+            assert!(!t.ends_with(c), "line ends with {c}: {:?}", line_texts(&p));
         }
     }
+}
+
+#[test]
+fn inseparable_runs_stay_together() {
+    for run in ["……", "——", "‥‥"] {
+        let src = format!("漢字漢字漢字漢字漢{run}字漢字漢字漢字");
+        let p = lay(&src, 100.0);
+        let lines = line_texts(&p);
+        assert_eq!(lines.concat(), src);
+        assert!(
+            lines.iter().any(|l| l.contains(run)),
+            "{run} split: {lines:?}"
+        );
+    }
+}
+
+#[test]
+fn long_latin_word_breaks_only_when_wider_than_the_line() {
+    let word = "Supercalifragilisticexpialidocious".repeat(3);
+    let src = format!("漢字の{word}です");
+    let p = lay(&src, 100.0);
+    let lines = line_texts(&p);
+    assert_eq!(lines.concat(), src);
+    assert!(lines.len() >= 3);
+    for line in &p.lines {
+        assert!(line.width <= 100.0 + 0.01, "{}", line.width);
+    }
+    // A word that fits is moved whole to the next line.
+    let p = lay("漢字漢字漢字漢字 Windows", 100.0);
+    assert!(line_texts(&p).iter().any(|l| l.contains("Windows")));
+}
+
+#[test]
+fn urls_break_after_separators() {
+    let url = "https://example.com/general/ja/admin/list_useradmin/list_user/edit_userpw.html?lang=ja&mode=full";
+    let p = lay(url, 120.0);
+    let lines = line_texts(&p);
+    assert_eq!(lines.concat(), url);
+    assert!(lines.len() > 2);
+    for l in &lines[..lines.len() - 1] {
+        let last = l.chars().last().unwrap_or(' ');
+        assert!("/?&=-_.".contains(last), "{l:?} in {lines:?}");
+    }
+    for line in &p.lines {
+        assert!(line.width <= 120.0 + 0.01);
+    }
+}
+
+#[test]
+fn japanese_latin_space_is_a_quarter_em_and_optional() {
+    let p = lay("漢字abc漢字", 300.0);
+    let cs = clusters(&p);
+    let (ji, a) = (find(&cs, "字"), find(&cs, "a"));
+    assert!(close(a.2 - (ji.2 + 10.0), 2.5), "{cs:?}");
+    let mut style = ParagraphStyle::new(300.0, 17.0);
+    style.cjk_latin_space = 0.0;
+    let solid = lay_with("漢字abc漢字", style);
+    let cs = clusters(&solid);
+    assert!(close(find(&cs, "a").2, find(&cs, "字").2 + 10.0));
+    // Two spaces of 2.5 pt: before "a" and after "c".
+    assert!(close(p.lines[0].width - solid.lines[0].width, 5.0));
+    // A source space between Japanese and Latin becomes that space.
+    let p = lay("漢字 abc", 300.0);
+    let cs = clusters(&p);
+    assert!(
+        close(find(&cs, "a").2 - (find(&cs, "字").2 + 10.0), 2.5),
+        "{cs:?}"
+    );
+}
+
+#[test]
+fn adjacent_punctuation_drops_the_space_between() {
+    // Last line: natural widths. 」「 and 、「 keep half an em between the
+    // inks, 。」 and ）、 none.
+    let cs = clusters(&lay("漢」「漢", 300.0));
+    assert!(close(find(&cs, "」").3 + find(&cs, "「").3, 15.0), "{cs:?}");
+    let cs = clusters(&lay("漢、「漢", 300.0));
+    // 、 is 0.6 em of ink in this face; half an em of blank remains.
+    assert!(close(find(&cs, "、").3 + find(&cs, "「").3, 16.0), "{cs:?}");
+    let cs = clusters(&lay("漢。」漢", 300.0));
+    assert!(
+        close(find(&cs, "。").3, 6.0) && close(find(&cs, "」").3, 10.0),
+        "{cs:?}"
+    );
+    let cs = clusters(&lay("漢）、漢", 300.0));
+    assert!(
+        close(find(&cs, "）").3, 5.0) && close(find(&cs, "、").3, 10.0),
+        "{cs:?}"
+    );
+    let cs = clusters(&lay("「『漢』」", 300.0));
+    assert!(
+        close(find(&cs, "『").3, 5.0) && close(find(&cs, "』").3, 5.0),
+        "{cs:?}"
+    );
+    // Alone, a bracket is set on a full em with the blank outside its ink.
+    let cs = clusters(&lay("漢「漢」漢", 300.0));
+    let open = find(&cs, "「");
+    assert!(close(open.3, 10.0) && close(open.4, 5.0), "{cs:?}");
+    assert!(close(find(&cs, "」").3, 10.0));
+}
+
+#[test]
+fn line_end_punctuation_loses_its_half_em_and_lines_stay_justified() {
+    let src = "管理者がログインできない場合は、方法1から順に試してください。「方法1」が使えないときは、「方法2」を試します。";
+    for width in [95.0, 100.0, 123.0, 150.0, 201.5] {
+        let p = lay(src, width);
+        assert_eq!(line_texts(&p).concat(), src);
+        let n = p.lines.len();
+        for (i, line) in p.lines.iter().enumerate() {
+            if i + 1 < n {
+                assert!(
+                    close(line.width, width),
+                    "line {i} {} at {width}: {:?}",
+                    line.width,
+                    line_texts(&p)
+                );
+            } else {
+                assert!(line.width <= width + 0.01);
+            }
+            let last_run = line.runs.last().unwrap();
+            let last = last_run.glyphs.last().unwrap();
+            let t = &last_run.text[last.text_range.clone()];
+            if matches!(t, "」" | "、" | "。") {
+                // Only the ink half remains (0.5 em for 」, 0.6 em for 、。).
+                assert!(
+                    last.x_advance <= 6.0 + 0.01,
+                    "{t} {} at {width}",
+                    last.x_advance
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn opening_bracket_at_a_line_start_loses_its_lead_except_at_paragraph_start() {
+    let p = lay("「漢字漢字漢字漢字」「漢字」", 90.0);
+    let cs = clusters(&p);
+    let first = &cs[0];
+    assert_eq!(first.1, "「");
+    assert!(
+        close(first.4, 5.0),
+        "paragraph start keeps the half em: {cs:?}"
+    );
+    let later = cs.iter().find(|c| c.0 == 1).unwrap();
+    if later.1 == "「" {
+        assert!(close(later.2 + later.4, 0.0), "{cs:?}");
+    }
+}
+
+#[test]
+fn question_mark_is_followed_by_a_full_width_space() {
+    let cs = clusters(&lay("本当？はい", 300.0));
+    assert!(close(find(&cs, "は").2 - find(&cs, "？").2, 20.0), "{cs:?}");
+    let cs = clusters(&lay("「本当？」はい", 300.0));
+    assert!(close(find(&cs, "」").2 - find(&cs, "？").2, 10.0), "{cs:?}");
+    let cs = clusters(&lay("本当？\u{3000}はい", 300.0));
+    assert!(close(find(&cs, "？").3, 10.0), "{cs:?}");
+}
+
+#[test]
+fn forced_breaks_end_unjustified_lines() {
+    let fonts = fonts();
+    let cache = ShapeCache::new();
+    let st = TextStyle::new(FontRole::Regular, 10.0);
+    let pieces = [
+        InlinePiece::Text {
+            text: "短い行",
+            style: st.clone(),
+        },
+        InlinePiece::LineBreak,
+        InlinePiece::LineBreak,
+        InlinePiece::Text {
+            text: "次の行",
+            style: st,
+        },
+        InlinePiece::LineBreak,
+    ];
+    let p = layout_paragraph(&pieces, &ParagraphStyle::new(200.0, 17.0), &fonts, &cache);
+    assert_eq!(line_texts(&p), vec!["短い行", "", "次の行"]);
+    assert!(p.lines[0].width < 50.0);
+    assert!(p.lines[1].ascent > 0.0 && p.lines[1].runs.is_empty());
+}
+
+#[test]
+fn italic_only_for_latin_and_runs_split_by_style() {
+    let fonts = fonts();
+    let cache = ShapeCache::new();
+    let mut it = TextStyle::new(FontRole::Regular, 10.0);
+    it.italic = true;
+    let bold = TextStyle::new(FontRole::Bold, 10.0);
+    let pieces = [
+        InlinePiece::Text {
+            text: "強調Latin",
+            style: it,
+        },
+        InlinePiece::Text {
+            text: "太字",
+            style: bold,
+        },
+    ];
+    let p = layout_paragraph(&pieces, &ParagraphStyle::new(300.0, 17.0), &fonts, &cache);
+    let runs = &p.lines[0].runs;
+    let summary: Vec<(&str, bool, FontId)> = runs
+        .iter()
+        .map(|r| (r.text.as_str(), r.style.italic, r.font))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("強調", false, fonts.font(FontRole::Regular)),
+            ("Latin", true, fonts.font(FontRole::Regular)),
+            ("太字", false, fonts.font(FontRole::Bold)),
+        ]
+    );
+}
+
+#[test]
+fn text_ranges_cover_every_character_once() {
+    let src =
+        "「『方法1』（推奨）」、または「方法2」を試してください。e\u{301}ﬁ office Ａ１ 😀 end";
+    let p = lay(src, 80.0);
+    assert_eq!(line_texts(&p).concat(), src);
+    for line in &p.lines {
+        for run in &line.runs {
+            let mut covered = 0;
+            for g in &run.glyphs {
+                assert!(run.text.is_char_boundary(g.text_range.start));
+                assert!(run.text.is_char_boundary(g.text_range.end));
+                assert!(g.text_range.start <= covered && g.text_range.end >= covered);
+                covered = covered.max(g.text_range.end);
+                assert!(g.x_advance.is_finite() && g.x_advance >= -0.01, "{g:?}");
+            }
+            assert_eq!(covered, run.text.len());
+        }
+    }
+}
+
+#[test]
+fn cache_avoids_reshaping_repeated_text() {
+    let fonts = fonts();
+    let cache = ShapeCache::new();
+    let style = ParagraphStyle::new(200.0, 17.0);
+    let a = layout_paragraph(&text("パスワードを変更する"), &style, &fonts, &cache);
+    let (_, misses) = cache.stats();
+    let b = layout_paragraph(&text("パスワードを変更する"), &style, &fonts, &cache);
+    assert_eq!(cache.stats().1, misses);
+    assert!(cache.stats().0 >= 1);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    for (src, width) in [
+        ("", 100.0),
+        ("   ", 100.0),
+        ("\n\n", 100.0),
+        ("漢字", 0.0),
+        ("漢字abc", f32::NAN),
+        ("漢字abc", -5.0),
+        ("\u{0}\u{7}\u{200B}\u{FEFF}", 100.0),
+        ("𠀋𡈽\u{E0100}", 1.0),
+    ] {
+        let p = lay(src, width);
+        for line in &p.lines {
+            assert!(line.width.is_finite());
+        }
+    }
+}
+
+#[test]
+fn missing_glyphs_fall_back_before_notdef() {
+    let fonts = fonts();
+    // A character the proportional face lacks but the monospace face has,
+    // if any; otherwise only check that nothing panics.
+    let cache = ShapeCache::new();
+    let p = layout_paragraph(
+        &text("漢字😀"),
+        &ParagraphStyle::new(200.0, 17.0),
+        &fonts,
+        &cache,
+    );
+    assert_eq!(line_texts(&p).concat(), "漢字😀");
 }
