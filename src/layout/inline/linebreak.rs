@@ -8,6 +8,7 @@
 
 use super::ParagraphStyle;
 use super::breaks::{Opportunities, is_url_break_after};
+use super::classes::CharClass;
 use super::collect::Collected;
 use super::justify::measure;
 use super::shape::Glyph;
@@ -116,7 +117,19 @@ fn fit(
     style: &ParagraphStyle,
 ) -> usize {
     let mut best = None;
+    // A lower bound of the width of any line ending at or after `end`, so
+    // that a long stretch without break opportunities is not scanned to
+    // its end for every line.
+    let mut lower = 0.0f32;
     for end in start + 1..=limit {
+        if let Some(g) = glyphs.get(end - 1)
+            && g.class != CharClass::Space
+        {
+            lower += g.advance - g.spacing.lead - g.spacing.trail;
+        }
+        if lower > avail + EPSILON {
+            break;
+        }
         let candidate = end == limit || opps.allowed.get(end).copied().unwrap_or(false);
         if !candidate {
             continue;

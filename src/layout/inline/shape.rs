@@ -20,7 +20,7 @@ use rustybuzz::{Language, UnicodeBuffer};
 
 use super::classes::{CharClass, class_of, is_wide};
 use super::collect::Collected;
-use crate::layout::font::{FontBook, FontId};
+use crate::layout::font::{FontBook, FontId, FontRole};
 
 /// Adjustability of a glyph (set by `adjust`), in pt.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -272,11 +272,17 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
         };
         let role = text.style(*sid).role;
         let chain = fonts.fallback_chain(role);
+        let mono = fonts.font(FontRole::Mono);
         for (off, c) in span_text.char_indices() {
             let pos = span.start + off;
             let attaches = is_attaching(c);
             let font = if attaches {
                 None
+            } else if role == FontRole::Regular
+                && is_full_width_punctuation(c)
+                && fonts.has_glyph(mono, c)
+            {
+                Some(mono)
             } else {
                 Some(
                     chain
@@ -308,6 +314,23 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
         }
     }
     out
+}
+
+/// Wide brackets, 、。 and middle dots. The regular face is proportional
+/// (BIZ UDPGothic sets 「 on half an em); its monospace sibling of the same
+/// design has them on a full em with the blank inside the glyph, which
+/// JIS spacing squeezes by overlapping rather than widens by gaps (a gap
+/// would read as a space to text extraction such as `pdftotext`).
+fn is_full_width_punctuation(c: char) -> bool {
+    is_wide(c)
+        && matches!(
+            class_of(c),
+            CharClass::Opening
+                | CharClass::Closing
+                | CharClass::Comma
+                | CharClass::FullStop
+                | CharClass::MiddleDot
+        )
 }
 
 /// Characters that join the current segment whatever it is: spaces,
