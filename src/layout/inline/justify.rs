@@ -26,6 +26,9 @@ use super::shape::{Glyph, ShrinkLevel};
 use super::{Align, GlyphRun, LineBox, ParagraphStyle, PositionedGlyph};
 use crate::layout::font::FontBook;
 
+/// Most letter spacing (em) added to a line of Western text without spaces.
+const MAX_LETTER_SPACING: f32 = 0.1;
+
 /// Widths of a candidate line.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Measure {
@@ -356,7 +359,10 @@ fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
             // Only Western text without spaces (a long URL): letter-space
             // every cluster gap rather than leave the line short.
             let gaps = slice.iter().skip(1).filter(|g| g.cluster_start).count();
-            if gaps > 0 {
+            let em = slice.first().map_or(0.0, |g| g.size);
+            // More than a tenth of an em between letters reads as spaced
+            // out: such a line stays short instead.
+            if gaps > 0 && delta / gaps as f32 <= MAX_LETTER_SPACING * em {
                 r.per_slot = delta / gaps as f32;
                 r.letter_space = true;
             }

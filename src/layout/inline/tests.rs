@@ -80,7 +80,7 @@ fn lines_cover_the_text_and_fit() {
 
 /// A readable dump of a layout: break points, run positions, glyph ids and
 /// advances rounded to 0.01 pt.
-pub(crate) fn dump(p: &ParagraphLayout) -> String {
+fn dump(p: &ParagraphLayout) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     for (i, line) in p.lines.iter().enumerate() {
@@ -438,4 +438,55 @@ fn missing_glyphs_fall_back_before_notdef() {
         &cache,
     );
     assert_eq!(line_texts(&p).concat(), "漢字😀");
+}
+
+/// Golden layouts: `tests/golden_inline/<name>.txt` holds the dump of each
+/// case (break points, run positions, glyph ids and advances rounded to
+/// 0.01 pt). Run with `UPDATE_GOLDEN=1` to rewrite the files after an
+/// intended change, and review the diff.
+#[test]
+fn golden_paragraphs() {
+    let cases: &[(&str, &str, f32)] = &[
+        (
+            "dense_punctuation",
+            "「『方法1』（推奨）」、または「方法2」を試してください。",
+            120.0,
+        ),
+        (
+            "admin_login",
+            "管理者がログインできない場合は、方法1から順に試してください。ログイン画面の[ログインでお困りですか？]をクリックします。",
+            150.0,
+        ),
+        (
+            "mixed_latin",
+            "メールアドレスの入力画面が表示されない場合や、入力するメールアドレスが分からない場合は、ドメインIDを確認してからAWS移行後の手順（Windows 11 / macOS 14）に進みます。",
+            180.0,
+        ),
+        (
+            "url",
+            "詳細はhttps://www.kintone.com/aws-migration/を参照してください。",
+            100.0,
+        ),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden_inline");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut failures = Vec::new();
+    for (name, src, width) in cases {
+        let got = format!("source: {src}\nwidth: {width}\n{}", dump(&lay(src, *width)));
+        let path = dir.join(format!("{name}.txt"));
+        if update {
+            std::fs::create_dir_all(&dir).expect("create golden dir");
+            std::fs::write(&path, &got).expect("write golden");
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        if want != got {
+            failures.push(format!("{}:\n{got}", path.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "golden mismatch (UPDATE_GOLDEN=1 to accept):\n{}",
+        failures.join("\n")
+    );
 }
