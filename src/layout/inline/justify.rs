@@ -221,30 +221,39 @@ pub(crate) fn build_line(
         if trailing {
             adv = 0.0;
         }
+        // All blank removed: draw the half-width form (no backward offset,
+        // which text extraction would take for overlapping text).
+        let (font, id) = match g.half {
+            Some(h) if adv <= 0.5 * g.size + EPSILON => {
+                xo = 0.0;
+                (h.font, h.id)
+            }
+            _ => (g.font, g.id),
+        };
         let run_style = run_style(text, g);
         let continues = runs.last().is_some_and(|r| {
-            r.font == g.font && r.style == run_style && text_contiguous(r, run_byte, g)
+            r.font == font && r.style == run_style && text_contiguous(r, run_byte, g)
         });
         if continues && let Some(run) = runs.last_mut() {
             if let Some(prev) = run.glyphs.last_mut() {
                 prev.x_advance += gap;
                 run.width += gap;
             }
-            push_glyph(run, run_byte, g, adv, xo, text);
+            push_glyph(run, run_byte, g, id, adv, xo, text);
         } else {
             if let Some(run) = runs.last() {
                 cursor = run.x + run.width;
             }
             run_byte = g.range.start;
             let mut run = GlyphRun {
-                font: g.font,
+                font,
                 style: run_style,
                 x: cursor + gap,
                 width: 0.0,
                 text: String::new(),
                 glyphs: Vec::new(),
             };
-            push_glyph(&mut run, run_byte, g, adv, xo, text);
+            push_glyph(&mut run, run_byte, g, id, adv, xo, text);
             runs.push(run);
         }
         gap = 0.0;
@@ -414,7 +423,16 @@ fn text_contiguous(r: &GlyphRun, run_byte: usize, g: &Glyph) -> bool {
 }
 
 /// Appends a glyph (and its cluster's text, once) to a run.
-fn push_glyph(run: &mut GlyphRun, run_byte: usize, g: &Glyph, adv: f32, xo: f32, text: &Collected) {
+#[allow(clippy::too_many_arguments)]
+fn push_glyph(
+    run: &mut GlyphRun,
+    run_byte: usize,
+    g: &Glyph,
+    id: u16,
+    adv: f32,
+    xo: f32,
+    text: &Collected,
+) {
     if g.cluster_start
         && let Some(t) = text.text.get(g.range.clone())
     {
@@ -423,7 +441,7 @@ fn push_glyph(run: &mut GlyphRun, run_byte: usize, g: &Glyph, adv: f32, xo: f32,
     let rel_start = g.range.start.saturating_sub(run_byte);
     let rel_end = g.range.end.saturating_sub(run_byte);
     run.glyphs.push(PositionedGlyph {
-        id: g.id,
+        id,
         x_advance: adv,
         x_offset: xo,
         y_offset: g.y_offset,

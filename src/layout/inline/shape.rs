@@ -94,6 +94,19 @@ pub(crate) struct Glyph {
     pub wide: bool,
     /// Adjustability.
     pub spacing: Spacing,
+    /// The proportional (half-width) form of a full-width punctuation
+    /// glyph taken from the monospace face: drawn instead when all its
+    /// blank is removed, so that no glyph needs a backward offset.
+    pub half: Option<HalfForm>,
+}
+
+/// A half-width form of a punctuation glyph: face and glyph id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct HalfForm {
+    /// Face.
+    pub font: FontId,
+    /// Glyph id in that face.
+    pub id: u16,
 }
 
 /// A shaped glyph in font units, as cached.
@@ -220,6 +233,7 @@ pub(crate) fn shape_paragraph(
                 class,
                 wide,
                 spacing: Spacing::default(),
+                half: first.and_then(|c| half_form(fonts, text.style(seg.style).role, seg.font, c)),
             });
         }
     }
@@ -314,6 +328,20 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
         }
     }
     out
+}
+
+/// The regular face's own (proportional) glyph for `c` when the glyph was
+/// taken from the monospace face for full-width setting.
+fn half_form(fonts: &FontBook, role: FontRole, font: FontId, c: char) -> Option<HalfForm> {
+    let regular = fonts.font(FontRole::Regular);
+    if role != FontRole::Regular || font == regular || !is_full_width_punctuation(c) {
+        return None;
+    }
+    let id = fonts.hb_face(regular).glyph_index(c)?;
+    Some(HalfForm {
+        font: regular,
+        id: id.0,
+    })
 }
 
 /// Wide brackets, 、。 and middle dots. The regular face is proportional

@@ -490,3 +490,89 @@ fn golden_paragraphs() {
         failures.join("\n")
     );
 }
+
+/// Writes `/tmp/tebiki_inline_probe.pdf` with a few laid-out paragraphs,
+/// to check text extraction with `pdftotext` by hand (ignored by default).
+#[test]
+#[ignore]
+fn probe_pdf_text_extraction() {
+    use krilla::geom::{Point, Size};
+    use krilla::page::PageSettings;
+    use krilla::text::{Font, GlyphId};
+
+    struct G<'a>(&'a PositionedGlyph, f32);
+    impl krilla::text::Glyph for G<'_> {
+        fn glyph_id(&self) -> GlyphId {
+            GlyphId::new(u32::from(self.0.id))
+        }
+        fn text_range(&self) -> std::ops::Range<usize> {
+            self.0.text_range.clone()
+        }
+        fn x_advance(&self, size: f32) -> f32 {
+            self.0.x_advance / self.1 * size
+        }
+        fn x_offset(&self, size: f32) -> f32 {
+            self.0.x_offset / self.1 * size
+        }
+        fn y_offset(&self, size: f32) -> f32 {
+            self.0.y_offset / self.1 * size
+        }
+        fn y_advance(&self, _: f32) -> f32 {
+            0.0
+        }
+        fn location(&self) -> Option<krilla::surface::Location> {
+            None
+        }
+    }
+    let fonts = fonts();
+    let kfonts: Vec<Font> = fonts
+        .ids()
+        .map(|id| {
+            let (data, index) = fonts.data(id);
+            Font::new(data.into(), index).expect("font")
+        })
+        .collect();
+    let mut doc = krilla::Document::new();
+    let mut page = doc.start_page_with(PageSettings::new(Size::from_wh(400.0, 600.0).unwrap()));
+    let mut surface = page.surface();
+    let mut y = 40.0;
+    for src in [
+        "「『方法1』（推奨）」、または「方法2」を試してください。",
+        "管理者がログインできない場合は、方法1から順に試してください。ログイン画面の[ログインでお困りですか？]をクリックします。",
+        "本当？はい。漢字abc漢字",
+    ] {
+        let p = lay(src, 200.0);
+        for line in &p.lines {
+            let line_text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+            let actual = std::env::var_os("PROBE_ACTUAL_TEXT").is_some();
+            if actual {
+                surface.start_tagged(krilla::tagging::ContentTag::Span(
+                    krilla::tagging::SpanTag {
+                        actual_text: Some(&line_text),
+                        ..krilla::tagging::SpanTag::empty()
+                    },
+                ));
+            }
+            for run in &line.runs {
+                let glyphs: Vec<G> = run.glyphs.iter().map(|g| G(g, run.style.size)).collect();
+                let font = kfonts[usize::from(run.font.0)].clone();
+                surface.draw_glyphs(
+                    Point::from_xy(40.0 + run.x, y),
+                    &glyphs,
+                    font,
+                    &run.text,
+                    run.style.size,
+                    false,
+                );
+            }
+            if actual {
+                surface.end_tagged();
+            }
+            y += 17.0;
+        }
+        y += 17.0;
+    }
+    surface.finish();
+    page.finish();
+    std::fs::write("/tmp/tebiki_inline_probe.pdf", doc.finish().expect("pdf")).expect("write");
+}
