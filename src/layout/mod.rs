@@ -3,3 +3,6 @@
 //!
 //! Input: a [`Book`](crate::model::Book) and [`Assets`](crate::assets::Assets).
 //! Output: a paged document of frames that `pdf` turns into PDF objects.
+
+pub mod font;
+pub mod inline;
