@@ -497,3 +497,22 @@ fn huge_lines_and_deep_lists_stay_fast() {
     // quadratic behaviour, not small regressions.
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
 }
+
+#[test]
+fn screen_inside_admonition_does_not_close_it() {
+    let text =
+        "<tebiki-sc id=\"0\">\n\n前\n<tebiki-sc id=\"1\"></tebiki-sc>\n後\n\n</tebiki-sc>\n\n外\n";
+    let calls = vec![
+        admonition("note", AdmonitionKind::Note, "メモ"),
+        screen("/s.png"),
+    ];
+    let (blocks, _) = parse_with(text, calls);
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let Block::Admonition(a) = &blocks[0] else {
+        panic!("admonition expected")
+    };
+    assert_eq!(a.blocks.len(), 3, "{:?}", a.blocks);
+    assert!(matches!(a.blocks[1], Block::Figure(_)));
+    assert_eq!(para_text(&a.blocks[2]), "後");
+    assert_eq!(para_text(&blocks[1]), "外");
+}
