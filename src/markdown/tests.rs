@@ -315,6 +315,10 @@ fn html_img_is_a_figure_with_width() {
     };
     assert_eq!(f.alt, "代替");
     assert_eq!(f.width, Some(300.0));
+    let (_, diags) = parse("<img src=\"/a.png\">\n");
+    assert!(warnings(&diags).iter().any(|m| m.contains("no `alt`")));
+    let (_, diags) = parse("<img src=\"/a.png\" alt=\"\">\n");
+    assert!(warnings(&diags).is_empty());
 }
 
 #[test]
