@@ -196,6 +196,9 @@ pub struct Builder<'a> {
     skipping_raw: bool,
     /// Inside inline `<code>` tags: text is collected here.
     inline_code: Option<String>,
+    /// Open placeholders, innermost last: `true` for an admonition (its
+    /// close tag ends the box), `false` for a screen or unknown id.
+    placeholders: Vec<bool>,
 }
 
 impl<'a> Builder<'a> {
@@ -216,6 +219,7 @@ impl<'a> Builder<'a> {
             depth_warned: false,
             skipping_raw: false,
             inline_code: None,
+            placeholders: Vec::new(),
         }
     }
 
@@ -798,9 +802,12 @@ impl<'a> Builder<'a> {
             .ok()
             .and_then(|n| self.page.calls.get(n));
         let Some(call) = call else {
+            self.placeholders.push(false);
             self.warn(range.start, format!("unknown shortcode placeholder `{id}`"));
             return;
         };
+        self.placeholders
+            .push(matches!(call.kind, CallKind::Admonition { .. }));
         match &call.kind {
             CallKind::Screen {
                 src,
@@ -845,10 +852,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// `</tebiki-sc>`: closes the innermost open admonition (a screen's own
-    /// close tag has nothing to close and is ignored).
+    /// `</tebiki-sc>`: ends the innermost open placeholder; for an
+    /// admonition that closes its box (a screen's close tag has nothing to
+    /// close).
     pub fn placeholder_close(&mut self, at: usize) {
-        if !self.is_open(FrameTag::Admonition) {
+        if self.placeholders.pop() != Some(true) || !self.is_open(FrameTag::Admonition) {
             return;
         }
         let resume = self.split_text();

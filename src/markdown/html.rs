@@ -210,6 +210,12 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         b.warn(at, "html `<img>` without `src` was dropped");
         return;
     };
+    if attr("alt").is_none() {
+        b.warn(
+            at,
+            format!("html `<img>` `{src}` has no `alt` text (use alt=\"\" for decorative images)"),
+        );
+    }
     let width = attr("width").and_then(|w| {
         let w = w.trim().trim_end_matches("px").trim();
         w.parse::<f32>().ok().filter(|v| v.is_finite() && *v > 0.0)

@@ -21,6 +21,10 @@
 //! - Admonition placeholders wrap the blocks between them.
 //! - Headings without an id get a generated anchor ([`anchors`]).
 //! - Ordered lists keep their start number.
+//! - An HTML block that leaves a `table`, list or `div` open continues
+//!   through the Markdown written after it (separated by blank lines) until
+//!   the HTML block that closes it: the Markdown lands inside the open cell
+//!   or item, as Hugo renders it.
 
 pub mod anchors;
 pub mod builder;

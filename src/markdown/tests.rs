@@ -315,6 +315,10 @@ fn html_img_is_a_figure_with_width() {
     };
     assert_eq!(f.alt, "代替");
     assert_eq!(f.width, Some(300.0));
+    let (_, diags) = parse("<img src=\"/a.png\">\n");
+    assert!(warnings(&diags).iter().any(|m| m.contains("no `alt`")));
+    let (_, diags) = parse("<img src=\"/a.png\" alt=\"\">\n");
+    assert!(warnings(&diags).is_empty());
 }
 
 #[test]
@@ -496,4 +500,23 @@ fn huge_lines_and_deep_lists_stay_fast() {
     // Generous bound for a debug build on a loaded machine: catches
     // quadratic behaviour, not small regressions.
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+#[test]
+fn screen_inside_admonition_does_not_close_it() {
+    let text =
+        "<tebiki-sc id=\"0\">\n\n前\n<tebiki-sc id=\"1\"></tebiki-sc>\n後\n\n</tebiki-sc>\n\n外\n";
+    let calls = vec![
+        admonition("note", AdmonitionKind::Note, "メモ"),
+        screen("/s.png"),
+    ];
+    let (blocks, _) = parse_with(text, calls);
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let Block::Admonition(a) = &blocks[0] else {
+        panic!("admonition expected")
+    };
+    assert_eq!(a.blocks.len(), 3, "{:?}", a.blocks);
+    assert!(matches!(a.blocks[1], Block::Figure(_)));
+    assert_eq!(para_text(&a.blocks[2]), "後");
+    assert_eq!(para_text(&blocks[1]), "外");
 }
