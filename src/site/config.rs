@@ -189,7 +189,7 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
             diags.push(Diagnostic::error(
-                at(code),
+                at(&format!("[regions.{code}")),
                 format!("region code `{code}` must be ASCII letters, digits, `-` or `_`"),
             ));
             ok = false;
