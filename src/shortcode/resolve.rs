@@ -698,6 +698,19 @@ mod tests {
                 label: String::new(),
             },
         );
+        for (name, kind, label) in [
+            ("product", MappingKind::Text, "キントーン"),
+            ("ext", MappingKind::Link, "外部サイト"),
+            ("sec", MappingKind::Heading, "関連情報"),
+        ] {
+            mappings.insert(
+                name.to_string(),
+                ShortcodeMapping {
+                    kind,
+                    label: label.into(),
+                },
+            );
+        }
         Fixture {
             regions: vec!["CN".into(), "JP".into(), "US".into()],
             vars,
@@ -828,6 +841,19 @@ mod tests {
                 kind: AdmonitionKind::Custom,
                 label: "関連ページ".into()
             }
+        );
+    }
+
+    #[test]
+    fn text_link_and_heading_mappings() {
+        let (page, msgs) = run(
+            "{{% product %}}と{{< ext \"https://a.example\" >}}と{{% ext href=\"https://b.example\" %}}こちら{{% /ext %}}\n\n{{% sec %}}\n",
+            "JP",
+        );
+        assert!(msgs.is_empty(), "{msgs:?}");
+        assert_eq!(
+            page.text,
+            "キントーンと[外部サイト](https://a.example)と[こちら](https://b.example)\n\n## 関連情報\n"
         );
     }
 
