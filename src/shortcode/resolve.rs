@@ -564,6 +564,10 @@ fn match_pairs(
     partner
 }
 
+/// Malformed tags reported per text before the rest are summarized (a
+/// line of tag soup must not print megabytes of diagnostics).
+const MAX_MALFORMED_REPORTS: usize = 50;
+
 /// Reports malformed tags, unknown shortcodes, unknown regions and bad
 /// arguments (independently of the region, so every region reports the same).
 fn check_tags(
@@ -575,10 +579,19 @@ fn check_tags(
     diags: &mut Diagnostics,
 ) {
     let span = |r: &Range<usize>| Span::new(input.source, input.base + r.start, input.base + r.end);
+    let mut malformed = 0usize;
     for (i, token) in tokens.iter().enumerate() {
         let tag = match token {
             Token::Malformed { range, message } => {
-                diags.push(Diagnostic::error(span(range), message.clone()));
+                malformed += 1;
+                if malformed <= MAX_MALFORMED_REPORTS {
+                    diags.push(Diagnostic::error(span(range), message.clone()));
+                } else if malformed == MAX_MALFORMED_REPORTS + 1 {
+                    diags.push(Diagnostic::error(
+                        span(range),
+                        "more malformed shortcode tags follow; only the first ones are reported",
+                    ));
+                }
                 continue;
             }
             Token::Tag(tag) if !tag.closing => tag,
@@ -927,7 +940,7 @@ mod tests {
     fn long_lines_are_linear() {
         let text = "{{%".repeat(70_000);
         let (page, msgs) = run(&text, "JP");
-        assert!(!msgs.is_empty());
+        assert_eq!(msgs.len(), MAX_MALFORMED_REPORTS + 1);
         assert_eq!(page.text.len(), text.len());
     }
 }
