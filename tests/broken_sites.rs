@@ -154,6 +154,18 @@ fn unknown_region() {
 }
 
 #[test]
+fn unknown_region_in_front_matter() {
+    let site = Site::new();
+    site.write("content/a.md", "---\ntitle: a\ndisabled: [UK]\n---\nx\n");
+    let run = site.check();
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.headers(),
+        vec!["content/a.md:1:1: error: unknown region `UK` in front matter"]
+    );
+}
+
+#[test]
 fn unknown_region_on_the_command_line() {
     let site = Site::new();
     site.page("content/a.md", "x\n");

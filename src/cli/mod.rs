@@ -160,8 +160,8 @@ fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
     let secs = outcome.elapsed.as_secs_f64();
     let line = if check {
         format!(
-            "checked {} pages: {errors} errors, {warnings} warnings in {secs:.2} s",
-            outcome.pages
+            "checked {} pages in {} regions: {errors} errors, {warnings} warnings in {secs:.2} s",
+            outcome.pages, outcome.regions
         )
     } else {
         let bytes: u64 = outcome.written.iter().map(|w| w.bytes).sum();
