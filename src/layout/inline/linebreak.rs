@@ -7,7 +7,7 @@
 //! style. Output: [`Line`] ranges of glyph indices.
 
 use super::ParagraphStyle;
-use super::breaks::{Opportunities, is_url_break_after};
+use super::breaks::{Opportunities, is_url_break_after, tailored};
 use super::classes::CharClass;
 use super::collect::Collected;
 use super::justify::measure;
@@ -196,6 +196,8 @@ fn fit(
     for end in start + 1..=limit {
         if let Some(g) = glyphs.get(end - 1)
             && g.class != CharClass::Space
+            && !(style.hanging_punctuation
+                && matches!(g.class, CharClass::Comma | CharClass::FullStop))
         {
             lower += g.advance - g.spacing.lead - g.spacing.trail;
         }
@@ -220,8 +222,9 @@ fn fit(
 }
 
 /// A break inside a unit wider than the line: after the last URL
-/// separator that fits, else after the last cluster that fits, else after
-/// one cluster (a glyph wider than the line).
+/// separator that fits, else at the last point that fits and keeps the
+/// kinsoku rules, else after the last cluster that fits, else after one
+/// cluster (a glyph wider than the line).
 fn emergency(
     glyphs: &[Glyph],
     text: &str,
@@ -232,6 +235,7 @@ fn emergency(
     style: &ParagraphStyle,
 ) -> usize {
     let mut last_fit = None;
+    let mut last_ok = None;
     let mut last_url = None;
     for end in start + 1..=limit {
         if glyphs.get(end).is_some_and(|g| !g.cluster_start) {
@@ -242,16 +246,26 @@ fn emergency(
             break;
         }
         last_fit = Some(end);
-        let prev_is_url = glyphs
+        let before = glyphs
             .get(end - 1)
             .and_then(|g| text.get(g.range.clone()))
-            .and_then(|s| s.chars().next_back())
-            .is_some_and(is_url_break_after);
-        if prev_is_url {
-            last_url = Some(end);
+            .and_then(|s| s.chars().next_back());
+        let after = glyphs
+            .get(end)
+            .and_then(|g| text.get(g.range.start..))
+            .and_then(|s| s.chars().next());
+        let kinsoku_ok = match (before, after) {
+            (Some(a), Some(b)) => tailored(a, b, true, style.kinsoku),
+            _ => true,
+        };
+        if kinsoku_ok {
+            last_ok = Some(end);
+            if before.is_some_and(is_url_break_after) {
+                last_url = Some(end);
+            }
         }
     }
-    last_url.or(last_fit).unwrap_or_else(|| {
+    last_url.or(last_ok).or(last_fit).unwrap_or_else(|| {
         // Not even one cluster fits: take exactly one.
         let mut end = start + 1;
         while glyphs.get(end).is_some_and(|g| !g.cluster_start) {

@@ -576,3 +576,66 @@ fn probe_pdf_text_extraction() {
     page.finish();
     std::fs::write("/tmp/tebiki_inline_probe.pdf", doc.finish().expect("pdf")).expect("write");
 }
+
+#[test]
+fn hanging_punctuation_lets_comma_and_stop_hang() {
+    // Eight kanji fill 80 pt; 、 would have to move the last kanji down.
+    let src = "漢字漢字漢字漢字、漢字漢字。";
+    let mut style = ParagraphStyle::new(80.0, 17.0);
+    style.hanging_punctuation = true;
+    let p = lay_with(src, style);
+    let lines = line_texts(&p);
+    assert_eq!(lines[0], "漢字漢字漢字漢字、", "{lines:?}");
+    let cs = clusters(&p);
+    let comma = find(&cs, "、");
+    assert!(
+        close(comma.2, 80.0),
+        "the comma hangs past the line end: {cs:?}"
+    );
+    let plain = lay(src, 80.0);
+    assert_ne!(line_texts(&plain)[0], "漢字漢字漢字漢字、");
+    assert!(plain.lines.iter().all(|l| l.width <= 80.0 + 0.01));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn layout_invariants(
+        src in "[漢字かなカナ「」『』（）、。・？！ー々っ…a-zA-Z0-9 /.:%￥\\-]{0,60}",
+        width in 20.0f32..300.0,
+        loose in proptest::bool::ANY,
+    ) {
+        let mut style = ParagraphStyle::new(width, 17.0);
+        if loose {
+            style.kinsoku = Kinsoku::Loose;
+        }
+        let p = lay_with(&src, style);
+        let lines = line_texts(&p);
+        proptest::prop_assert_eq!(lines.concat(), src.replace('\t', " "));
+        for (i, line) in p.lines.iter().enumerate() {
+            let clusters = lines[i].trim_end().chars().count();
+            proptest::prop_assert!(line.width <= width + 0.01 || clusters <= 1, "line {} too wide: {} > {} {:?}", i, line.width, width, lines);
+            if i + 1 < p.lines.len() && lines[i].chars().any(classes::is_wide) && clusters >= 2 {
+                proptest::prop_assert!((line.width - width).abs() < 0.02, "line {} not justified: {} {:?}", i, line.width, lines);
+            }
+        }
+        for t in lines.iter().skip(1) {
+            if let Some(c) = t.chars().next() {
+                let class = classes::class_of(c);
+                // A line may start with a prohibited character only when the
+                // unit before it was wider than the line (emergency break).
+                if class.forbidden_at_line_start(style_kinsoku(loose)) {
+                    proptest::prop_assert!(width < 100.0, "line starts with {} {:?}", c, lines);
+                }
+            }
+        }
+    }
+}
+
+fn style_kinsoku(loose: bool) -> Kinsoku {
+    if loose {
+        Kinsoku::Loose
+    } else {
+        Kinsoku::Strict
+    }
+}
