@@ -5,10 +5,26 @@
 //! [`Arc<LoadedImage>`] with the original bytes, format and pixel size, or an
 //! [`ImageError`] that renderers turn into a diagnostic at the figure's span.
 //!
-//! (Interface fixed; implementation owned by the EPUB work.)
+//! Loading reads at most [`DecodeLimits::max_file_bytes`], detects the format
+//! from the content (never the file name) and decodes the whole image once
+//! under the `image` crate's [`Limits`](image::Limits), so a truncated or
+//! corrupt file or a decompression bomb is an [`ImageError`] here and never a
+//! panic or an unbounded allocation later. The decoded pixels are dropped;
+//! renderers that need pixels call [`ImageStore::decode`] (same limits), and
+//! the helpers [`downscale_to_long_side`], [`encode_png`] and [`encode_jpeg`]
+//! build what an output format needs. [`ImageStore::prepared`] caches one
+//! web-ready version per image and size (used by EPUB), so three regions share
+//! one conversion.
 
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use image::DynamicImage;
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
+use image::imageops::FilterType;
 
 /// Container formats tebiki accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,6 +41,52 @@ pub enum ImageFormat {
     Bmp,
 }
 
+impl ImageFormat {
+    /// The IANA media type, e.g. `image/png`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "image/png",
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::Gif => "image/gif",
+            ImageFormat::WebP => "image/webp",
+            ImageFormat::Bmp => "image/bmp",
+        }
+    }
+
+    /// The usual file extension without a dot, e.g. `png`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Jpeg => "jpg",
+            ImageFormat::Gif => "gif",
+            ImageFormat::WebP => "webp",
+            ImageFormat::Bmp => "bmp",
+        }
+    }
+
+    /// Maps the `image` crate's format; `None` for formats tebiki rejects.
+    fn from_image_crate(format: image::ImageFormat) -> Option<ImageFormat> {
+        match format {
+            image::ImageFormat::Png => Some(ImageFormat::Png),
+            image::ImageFormat::Jpeg => Some(ImageFormat::Jpeg),
+            image::ImageFormat::Gif => Some(ImageFormat::Gif),
+            image::ImageFormat::WebP => Some(ImageFormat::WebP),
+            image::ImageFormat::Bmp => Some(ImageFormat::Bmp),
+            _ => None,
+        }
+    }
+
+    fn to_image_crate(self) -> image::ImageFormat {
+        match self {
+            ImageFormat::Png => image::ImageFormat::Png,
+            ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+            ImageFormat::Gif => image::ImageFormat::Gif,
+            ImageFormat::WebP => image::ImageFormat::WebP,
+            ImageFormat::Bmp => image::ImageFormat::Bmp,
+        }
+    }
+}
+
 /// A checked image: original bytes plus the facts renderers need.
 #[derive(Debug)]
 pub struct LoadedImage {
@@ -38,6 +100,41 @@ pub struct LoadedImage {
     pub height: u32,
     /// The file's bytes, unchanged.
     pub bytes: Arc<[u8]>,
+}
+
+/// Header facts of a PNG file that decide whether it can be passed through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PngHeader {
+    /// Bits per sample (1, 2, 4, 8 or 16).
+    pub bit_depth: u8,
+    /// PNG colour type (0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA).
+    pub color_type: u8,
+    /// Adam7 interlacing.
+    pub interlaced: bool,
+}
+
+impl LoadedImage {
+    /// The IHDR facts of a PNG image; `None` for other formats.
+    pub fn png_header(&self) -> Option<PngHeader> {
+        if self.format != ImageFormat::Png {
+            return None;
+        }
+        // Signature (8) + chunk length (4) + "IHDR" (4) + width/height (8).
+        let ihdr = self.bytes.get(12..29)?;
+        if ihdr.get(..4)? != b"IHDR" {
+            return None;
+        }
+        Some(PngHeader {
+            bit_depth: *ihdr.get(12)?,
+            color_type: *ihdr.get(13)?,
+            interlaced: *ihdr.get(16)? != 0,
+        })
+    }
+
+    /// The length of the longer side in pixels.
+    pub fn long_side(&self) -> u32 {
+        self.width.max(self.height)
+    }
 }
 
 /// Why an image cannot be used.
@@ -61,9 +158,71 @@ pub enum ImageError {
     },
 }
 
+impl ImageError {
+    fn decode(path: &Path, reason: impl Into<String>) -> ImageError {
+        ImageError::Decode {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Bounds applied to every image file and decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest width or height accepted, in pixels.
+    pub max_side: u32,
+    /// Largest memory the decoder may allocate at once, in bytes.
+    pub max_alloc: u64,
+}
+
+impl Default for DecodeLimits {
+    /// 64 MiB files, 16384 px sides, 512 MiB decoder memory.
+    fn default() -> DecodeLimits {
+        DecodeLimits {
+            max_file_bytes: 64 * 1024 * 1024,
+            max_side: 16_384,
+            max_alloc: 512 * 1024 * 1024,
+        }
+    }
+}
+
+impl DecodeLimits {
+    fn to_image_limits(self) -> image::Limits {
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(self.max_side);
+        limits.max_image_height = Some(self.max_side);
+        limits.max_alloc = Some(self.max_alloc);
+        limits
+    }
+}
+
+/// An image ready for a reflowable output: a core media type (PNG, JPEG or
+/// GIF), 8-bit, not interlaced, and no longer than the requested long side.
+#[derive(Debug)]
+pub struct PreparedImage {
+    /// Output format (never WebP or BMP).
+    pub format: ImageFormat,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Encoded bytes (the original file when it needed no change).
+    pub bytes: Arc<[u8]>,
+}
+
+/// A cache slot: filled once by whichever thread gets there first.
+type Slot<T> = Arc<OnceLock<Result<Arc<T>, ImageError>>>;
+
 /// Thread-safe cache of loaded images.
 #[derive(Debug, Default)]
-pub struct ImageStore {}
+pub struct ImageStore {
+    limits: DecodeLimits,
+    loaded: Mutex<BTreeMap<PathBuf, Slot<LoadedImage>>>,
+    prepared: Mutex<BTreeMap<(PathBuf, u32), Slot<PreparedImage>>>,
+}
 
 impl ImageStore {
     /// An empty store with default decoding limits.
@@ -71,11 +230,409 @@ impl ImageStore {
         ImageStore::default()
     }
 
+    /// An empty store with the given limits.
+    pub fn with_limits(limits: DecodeLimits) -> ImageStore {
+        ImageStore {
+            limits,
+            ..ImageStore::default()
+        }
+    }
+
+    /// The limits this store decodes with.
+    pub fn limits(&self) -> DecodeLimits {
+        self.limits
+    }
+
     /// Loads (once) and returns the image at `path`.
     pub fn load(&self, path: &Path) -> Result<Arc<LoadedImage>, ImageError> {
-        Err(ImageError::Read {
-            path: path.to_path_buf(),
-            reason: "image loading not implemented yet".into(),
+        let slot = slot_for(&self.loaded, path.to_path_buf());
+        slot.get_or_init(|| load_checked(path, self.limits).map(Arc::new))
+            .clone()
+    }
+
+    /// Decodes the image's pixels under this store's limits.
+    pub fn decode(&self, image: &LoadedImage) -> Result<DynamicImage, ImageError> {
+        decode_bounded(&image.path, &image.bytes, image.format, self.limits)
+    }
+
+    /// The image at `path` ready for an e-reader (once per path and size):
+    /// passed through unchanged when it is PNG (8-bit or less, not
+    /// interlaced), JPEG or GIF and its long side is at most `long_side`;
+    /// otherwise decoded, downscaled to `long_side` and re-encoded (JPEG stays
+    /// JPEG at `jpeg_quality`, everything else becomes PNG).
+    pub fn prepared(
+        &self,
+        path: &Path,
+        long_side: u32,
+        jpeg_quality: u8,
+    ) -> Result<Arc<PreparedImage>, ImageError> {
+        let slot = slot_for(&self.prepared, (path.to_path_buf(), long_side));
+        slot.get_or_init(|| {
+            let loaded = self.load(path)?;
+            self.prepare(&loaded, long_side, jpeg_quality).map(Arc::new)
         })
+        .clone()
+    }
+
+    fn prepare(
+        &self,
+        image: &LoadedImage,
+        long_side: u32,
+        jpeg_quality: u8,
+    ) -> Result<PreparedImage, ImageError> {
+        let long_side = long_side.max(1);
+        let core_format = match image.format {
+            ImageFormat::Png => image
+                .png_header()
+                .is_some_and(|h| h.bit_depth <= 8 && !h.interlaced),
+            ImageFormat::Jpeg | ImageFormat::Gif => true,
+            ImageFormat::WebP | ImageFormat::Bmp => false,
+        };
+        if core_format && image.long_side() <= long_side {
+            return Ok(PreparedImage {
+                format: image.format,
+                width: image.width,
+                height: image.height,
+                bytes: image.bytes.clone(),
+            });
+        }
+        let decoded = self.decode(image)?;
+        let scaled = downscale_to_long_side(&decoded, long_side);
+        let (format, bytes) = if image.format == ImageFormat::Jpeg {
+            (ImageFormat::Jpeg, encode_jpeg(&scaled, jpeg_quality))
+        } else {
+            (ImageFormat::Png, encode_png(&scaled))
+        };
+        let bytes = bytes.map_err(|e| ImageError::decode(&image.path, e.to_string()))?;
+        Ok(PreparedImage {
+            format,
+            width: scaled.width(),
+            height: scaled.height(),
+            bytes: bytes.into(),
+        })
+    }
+}
+
+/// The cache slot for `key`, created empty when missing. A poisoned lock
+/// (a panic elsewhere while holding it) still yields the map.
+fn slot_for<K: Ord, T>(map: &Mutex<BTreeMap<K, Slot<T>>>, key: K) -> Slot<T> {
+    let mut map = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    map.entry(key).or_default().clone()
+}
+
+/// Reads, identifies and fully decodes (then drops) the image at `path`.
+fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageError> {
+    let bytes = read_bounded(path, limits.max_file_bytes)?;
+    let guessed = image::guess_format(&bytes)
+        .map_err(|_| ImageError::decode(path, "not a png, jpeg, gif, webp or bmp file"))?;
+    let format = ImageFormat::from_image_crate(guessed).ok_or_else(|| {
+        ImageError::decode(
+            path,
+            format!(
+                "unsupported format {}",
+                guessed.extensions_str().first().unwrap_or(&"?")
+            ),
+        )
+    })?;
+    let decoded = decode_bounded(path, &bytes, format, limits)?;
+    Ok(LoadedImage {
+        path: path.to_path_buf(),
+        format,
+        width: decoded.width(),
+        height: decoded.height(),
+        bytes: bytes.into(),
+    })
+}
+
+/// Reads a whole file, failing when it is larger than `max` bytes.
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ImageError> {
+    let read_error = |e: std::io::Error| ImageError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string().to_lowercase(),
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > max {
+        return Err(ImageError::Read {
+            path: path.to_path_buf(),
+            reason: format!("file is larger than {max} bytes"),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Decodes `bytes` as `format` under `limits`; truncated or corrupt data and
+/// images over the limits are errors.
+pub fn decode_bounded(
+    path: &Path,
+    bytes: &[u8],
+    format: ImageFormat,
+    limits: DecodeLimits,
+) -> Result<DynamicImage, ImageError> {
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format.to_image_crate());
+    reader.limits(limits.to_image_limits());
+    reader
+        .decode()
+        .map_err(|e| ImageError::decode(path, describe(&e)))
+}
+
+/// A short lowercase description of a decoder error.
+fn describe(error: &image::ImageError) -> String {
+    match error {
+        image::ImageError::Limits(_) => "image is larger than the decoding limits".into(),
+        image::ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "file is truncated".into()
+        }
+        other => {
+            let text = other.to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "unknown decoder error".into(),
+            }
+        }
+    }
+}
+
+/// 8-bit RGBA pixels of any decoded image.
+pub fn to_rgba8(image: &DynamicImage) -> image::RgbaImage {
+    image.to_rgba8()
+}
+
+/// The image scaled down (never up) so its longer side is at most
+/// `long_side` pixels, keeping the aspect ratio; 16-bit and float images
+/// become 8-bit. An image already small enough is only converted.
+pub fn downscale_to_long_side(image: &DynamicImage, long_side: u32) -> DynamicImage {
+    let eight_bit = to_eight_bit(image);
+    let long_side = long_side.max(1);
+    if eight_bit.width().max(eight_bit.height()) <= long_side {
+        return eight_bit;
+    }
+    eight_bit.resize(long_side, long_side, FilterType::CatmullRom)
+}
+
+/// The image with 8-bit channels, keeping grey/colour and alpha.
+fn to_eight_bit(image: &DynamicImage) -> DynamicImage {
+    match image {
+        DynamicImage::ImageLuma8(_)
+        | DynamicImage::ImageLumaA8(_)
+        | DynamicImage::ImageRgb8(_)
+        | DynamicImage::ImageRgba8(_) => image.clone(),
+        DynamicImage::ImageLuma16(_) => DynamicImage::ImageLuma8(image.to_luma8()),
+        DynamicImage::ImageLumaA16(_) => DynamicImage::ImageLumaA8(image.to_luma_alpha8()),
+        _ if image.color().has_alpha() => DynamicImage::ImageRgba8(image.to_rgba8()),
+        _ => DynamicImage::ImageRgb8(image.to_rgb8()),
+    }
+}
+
+/// Encodes as a non-interlaced PNG with 8-bit channels (deterministic bytes).
+pub fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, image::ImageError> {
+    let image = to_eight_bit(image);
+    let mut out = Vec::new();
+    let encoder =
+        PngEncoder::new_with_quality(&mut out, CompressionType::Default, PngFilter::Adaptive);
+    image.write_with_encoder(encoder)?;
+    Ok(out)
+}
+
+/// Encodes as a baseline JPEG at `quality` (1–100); alpha is dropped onto
+/// black, so use it for photos and JPEG sources only.
+pub fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
+    let image = match image {
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => image.clone(),
+        _ if !image.color().has_color() => DynamicImage::ImageLuma8(image.to_luma8()),
+        _ => DynamicImage::ImageRgb8(image.to_rgb8()),
+    };
+    let mut out = Vec::new();
+    let encoder = JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100));
+    image.write_with_encoder(encoder)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageBuffer, Rgba};
+
+    fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+        let img = ImageBuffer::from_fn(width, height, |x, y| {
+            Rgba([(x % 256) as u8, (y % 256) as u8, 128, 255])
+        });
+        encode_png(&DynamicImage::ImageRgba8(img)).unwrap_or_default()
+    }
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).ok();
+        path
+    }
+
+    #[test]
+    fn loads_png_once_and_detects_format_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        // A PNG named .jpg: detection goes by content.
+        let path = write(dir.path(), "shot.jpg", &png_bytes(30, 20));
+        let store = ImageStore::new();
+        let first = store.load(&path).unwrap();
+        assert_eq!(first.format, ImageFormat::Png);
+        assert_eq!((first.width, first.height), (30, 20));
+        let header = first.png_header().unwrap();
+        assert_eq!((header.bit_depth, header.interlaced), (8, false));
+        let second = store.load(&path).unwrap();
+        assert!(Arc::ptr_eq(&first, &second));
+    }
+
+    #[test]
+    fn truncated_corrupt_missing_and_non_images_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let full = png_bytes(64, 64);
+        let truncated = write(dir.path(), "t.png", &full[..full.len() / 2]);
+        let mut corrupt_bytes = full.clone();
+        let mid = corrupt_bytes.len() / 2;
+        for b in &mut corrupt_bytes[mid..mid + 16] {
+            *b ^= 0x5a;
+        }
+        let corrupt = write(dir.path(), "c.png", &corrupt_bytes);
+        let text = write(
+            dir.path(),
+            "x.png",
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        );
+        let empty = write(dir.path(), "e.png", b"");
+        let store = ImageStore::new();
+        for path in [&truncated, &corrupt, &text, &empty] {
+            let err = store.load(path).unwrap_err();
+            assert!(matches!(err, ImageError::Decode { .. }), "{path:?}: {err}");
+        }
+        let missing = store.load(&dir.path().join("none.png")).unwrap_err();
+        assert!(matches!(missing, ImageError::Read { .. }));
+        assert!(missing.to_string().starts_with("cannot read image"));
+    }
+
+    #[test]
+    fn dimension_bomb_is_rejected_before_allocation() {
+        // A valid PNG header claiming 100000 x 100000 pixels.
+        let mut bytes = png_bytes(1, 1);
+        bytes[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        bytes[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let crc = crc_of(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "bomb.png", &bytes);
+        let err = ImageStore::new().load(&path).unwrap_err();
+        assert!(err.to_string().contains("limits"), "{err}");
+    }
+
+    #[test]
+    fn oversized_file_is_a_read_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "big.png", &png_bytes(40, 40));
+        let store = ImageStore::with_limits(DecodeLimits {
+            max_file_bytes: 10,
+            ..DecodeLimits::default()
+        });
+        assert!(matches!(
+            store.load(&path).unwrap_err(),
+            ImageError::Read { .. }
+        ));
+    }
+
+    #[test]
+    fn prepared_passes_small_png_through_and_downscales_large() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "p.png", &png_bytes(300, 100));
+        let store = ImageStore::new();
+        let same = store.prepared(&path, 1600, 85).unwrap();
+        assert_eq!(&*same.bytes, &*store.load(&path).unwrap().bytes);
+        let small = store.prepared(&path, 150, 85).unwrap();
+        assert_eq!(
+            (small.width, small.height, small.format),
+            (150, 50, ImageFormat::Png)
+        );
+        let again = store.prepared(&path, 150, 85).unwrap();
+        assert!(Arc::ptr_eq(&small, &again));
+    }
+
+    #[test]
+    fn sixteen_bit_and_bmp_are_converted_to_eight_bit_png() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = image::ImageBuffer::from_fn(8, 4, |x, _| image::Luma([x as u16 * 4000]));
+        let mut deep_bytes = Vec::new();
+        DynamicImage::ImageLuma16(deep)
+            .write_with_encoder(PngEncoder::new(&mut deep_bytes))
+            .unwrap();
+        let deep_path = write(dir.path(), "deep.png", &deep_bytes);
+        let mut bmp_bytes = Vec::new();
+        DynamicImage::ImageRgb8(ImageBuffer::new(5, 5))
+            .write_to(&mut Cursor::new(&mut bmp_bytes), image::ImageFormat::Bmp)
+            .unwrap();
+        let bmp_path = write(dir.path(), "a.bmp", &bmp_bytes);
+        let store = ImageStore::new();
+        for path in [deep_path, bmp_path] {
+            let prepared = store.prepared(&path, 1600, 85).unwrap();
+            assert_eq!(prepared.format, ImageFormat::Png);
+            let reloaded = write(dir.path(), "out.png", &prepared.bytes);
+            let check = ImageStore::new().load(&reloaded).unwrap();
+            assert_eq!(check.png_header().map(|h| h.bit_depth), Some(8));
+        }
+    }
+
+    #[test]
+    fn interlaced_png_is_reencoded_without_interlacing() {
+        // For a 1 x 1 image the Adam7 data equals the plain data, so setting
+        // the IHDR interlace flag (and its CRC) gives a valid interlaced PNG.
+        let mut bytes = png_bytes(1, 1);
+        bytes[28] = 1;
+        let crc = crc_of(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "adam7.png", &bytes);
+        let store = ImageStore::new();
+        assert_eq!(
+            store
+                .load(&path)
+                .unwrap()
+                .png_header()
+                .map(|h| h.interlaced),
+            Some(true)
+        );
+        let prepared = store.prepared(&path, 1600, 85).unwrap();
+        assert_ne!(&*prepared.bytes, &bytes[..]);
+        let out = write(dir.path(), "plain.png", &prepared.bytes);
+        let header = ImageStore::new().load(&out).unwrap().png_header();
+        assert_eq!(header.map(|h| h.interlaced), Some(false));
+    }
+
+    #[test]
+    fn jpeg_stays_jpeg_when_downscaled() {
+        let img = DynamicImage::ImageRgb8(ImageBuffer::from_fn(200, 400, |x, y| {
+            image::Rgb([x as u8, y as u8, 0])
+        }));
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "photo.jpeg", &encode_jpeg(&img, 90).unwrap());
+        let prepared = ImageStore::new().prepared(&path, 100, 80).unwrap();
+        assert_eq!(
+            (prepared.format, prepared.width, prepared.height),
+            (ImageFormat::Jpeg, 50, 100)
+        );
+    }
+
+    /// CRC-32 as PNG chunks use it (for building a test header).
+    fn crc_of(data: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &byte in data {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
     }
 }

@@ -1,15 +1,470 @@
 //! EPUB 3 export: the document model as XHTML pages, navigation and OPF in
 //! a zip. No layout.
 //!
-//! (Implementation owned by the EPUB work.)
+//! Input: one region's [`Book`] and the build's [`Assets`] (style sheet and
+//! options from `layouts/`, images, optional fonts). Output: the EPUB bytes.
+//! Steps, one module each: [`options`] (read `epub.toml`), [`names`] (file
+//! names and ids), [`images`] (each image once, prepared for e-readers),
+//! [`page`] (one XHTML per page), [`nav`] (`nav.xhtml` and `toc.ncx`),
+//! [`opf`] (package document), [`package`] (the zip). Everything is written
+//! through the escaping [`xml`] writer and in a fixed order, so identical
+//! input gives byte-identical output.
+
+pub mod images;
+pub mod names;
+pub mod nav;
+pub mod opf;
+pub mod options;
+pub mod package;
+pub mod page;
+mod walk;
+pub mod xml;
+
+use rayon::prelude::*;
 
 use crate::assets::Assets;
-use crate::diag::Diagnostics;
-use crate::model::Book;
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::model::{Block, Book};
+
+use images::ImageTable;
+use names::{Names, TEXT_DIR};
+use opf::{Accessibility, ManifestItem};
+use options::EpubOptions;
+use page::PageContext;
+
+/// Folder of the publication inside the zip.
+const PACKAGE_DIR: &str = "OEBPS";
+/// Style sheet path inside the package folder.
+const CSS_PATH: &str = "css/epub.css";
 
 /// Writes one region's book as EPUB bytes. Problems (bad images) are pushed
 /// to `diags`; `None` when an error makes a correct EPUB impossible.
 pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-    let _ = (book, assets, diags);
-    None
+    if book.pages.is_empty() {
+        diags.push(Diagnostic::new(
+            Severity::Error,
+            Location::None,
+            format!(
+                "the book has no pages for region {}, no epub written",
+                book.region.code
+            ),
+        ));
+        return None;
+    }
+    if !is_language_tag(&book.meta.language) {
+        diags.push(Diagnostic::new(
+            Severity::Warning,
+            Location::None,
+            format!(
+                "book.language `{}` is not a BCP 47 language tag, the epub uses `ja`",
+                book.meta.language
+            ),
+        ));
+        let mut fixed = book.clone();
+        fixed.meta.language = "ja".into();
+        return render(&fixed, assets, diags);
+    }
+    let options = EpubOptions::load(assets, diags);
+    let names = Names::new(book);
+    let images = ImageTable::collect(book, assets, &options, diags);
+    let fonts = if options.embed_fonts {
+        load_fonts(assets, &options, diags)
+    } else {
+        Vec::new()
+    };
+    let css = stylesheet(assets, &options, &fonts, diags);
+
+    let page_css_href = format!("../{CSS_PATH}");
+    let ctx = PageContext {
+        book,
+        names: &names,
+        images: &images,
+        stylesheet_href: &page_css_href,
+    };
+    let pages: Vec<String> = book
+        .pages
+        .par_iter()
+        .map(|page| page::write_page(page, ctx))
+        .collect();
+
+    let entries = nav::nav_entries(book, &names, &options);
+    let first_page = book.pages.first().map(|p| names.href_from_root(p.id, None));
+    let nav_xhtml = nav::write_nav(book, &entries, first_page.as_deref(), &options, CSS_PATH);
+    let ncx = nav::write_ncx(book, &entries, &opf::identifier(book));
+
+    let mut items = vec![
+        item("nav", "nav.xhtml", "application/xhtml+xml", "nav", true),
+        item("ncx", "toc.ncx", "application/x-dtbncx+xml", "", false),
+        item("css", CSS_PATH, "text/css", "", false),
+    ];
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (index, (page, xhtml)) in book.pages.iter().zip(pages).enumerate() {
+        let href = format!("{TEXT_DIR}/{}", names.file(page.id));
+        items.push(item(
+            &format!("p-{}", index + 1),
+            &href,
+            "application/xhtml+xml",
+            "",
+            true,
+        ));
+        files.push((href, xhtml.into_bytes()));
+    }
+    for image in images.iter() {
+        items.push(item(&image.id, &image.href, image.media_type, "", false));
+    }
+    for (index, font) in fonts.iter().enumerate() {
+        items.push(item(
+            &format!("font-{}", index + 1),
+            &font.href,
+            font.media_type,
+            "",
+            false,
+        ));
+    }
+    let a11y = accessibility(book, &options);
+    let opf = opf::write_opf(book, &items, &a11y);
+
+    let mut entries_out: Vec<(String, &[u8])> = vec![
+        (
+            "META-INF/container.xml".into(),
+            container_xml_static().as_bytes(),
+        ),
+        (format!("{PACKAGE_DIR}/content.opf"), opf.as_bytes()),
+        (format!("{PACKAGE_DIR}/nav.xhtml"), nav_xhtml.as_bytes()),
+        (format!("{PACKAGE_DIR}/toc.ncx"), ncx.as_bytes()),
+        (format!("{PACKAGE_DIR}/{CSS_PATH}"), css.as_bytes()),
+    ];
+    for (href, bytes) in &files {
+        entries_out.push((format!("{PACKAGE_DIR}/{href}"), bytes.as_slice()));
+    }
+    for image in images.iter() {
+        entries_out.push((format!("{PACKAGE_DIR}/{}", image.href), &image.bytes[..]));
+    }
+    for font in &fonts {
+        entries_out.push((
+            format!("{PACKAGE_DIR}/{}", font.href),
+            font.bytes.as_slice(),
+        ));
+    }
+    match package::write_zip(&entries_out) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                Location::None,
+                format!("cannot write the epub zip: {e}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (`ja`, `ja-JP`,
+/// `zh-Hans-CN`): subtags of 1–8 ASCII letters or digits, the first 2–8
+/// letters.
+fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let first_ok = subtags
+        .next()
+        .is_some_and(|s| (2..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The container document (always the same).
+fn container_xml_static() -> &'static str {
+    static CONTAINER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CONTAINER.get_or_init(|| package::container_xml(&format!("{PACKAGE_DIR}/content.opf")))
+}
+
+fn item(id: &str, href: &str, media_type: &str, properties: &str, in_spine: bool) -> ManifestItem {
+    ManifestItem {
+        id: id.into(),
+        href: href.into(),
+        media_type: media_type.into(),
+        properties: properties.into(),
+        in_spine,
+    }
+}
+
+/// Accessibility facts of the book.
+fn accessibility(book: &Book, options: &EpubOptions) -> Accessibility {
+    let figures = images::figures(book);
+    let mut has_tables = false;
+    for page in &book.pages {
+        walk::each_block(&page.blocks, |b| has_tables |= matches!(b, Block::Table(_)));
+    }
+    Accessibility {
+        has_images: !figures.is_empty(),
+        all_images_described: figures.iter().all(|f| !f.alt.trim().is_empty()),
+        has_tables,
+        summary: options.accessibility_summary.clone(),
+    }
+}
+
+/// A font file to embed.
+#[derive(Debug, Clone)]
+struct EmbeddedFont {
+    href: String,
+    media_type: &'static str,
+    bytes: Vec<u8>,
+    bold: bool,
+}
+
+/// Reads the fonts named in the options (full files; no subsetting).
+fn load_fonts(
+    assets: &Assets,
+    options: &EpubOptions,
+    diags: &mut Diagnostics,
+) -> Vec<EmbeddedFont> {
+    let mut fonts = Vec::new();
+    for (name, bold) in [(&options.font_regular, false), (&options.font_bold, true)] {
+        let (stem, extension) = name.rsplit_once('.').unwrap_or((name.as_str(), ""));
+        let extension = extension.to_ascii_lowercase();
+        let media_type = match extension.as_str() {
+            "ttf" => "font/ttf",
+            "otf" => "font/otf",
+            _ => {
+                diags.push(options_diag(format!(
+                    "font {name} is not a .ttf or .otf file, not embedded"
+                )));
+                continue;
+            }
+        };
+        match assets.font(name) {
+            Ok(Some(bytes)) => fonts.push(EmbeddedFont {
+                href: format!("fonts/{}.{extension}", names::ascii_slug(stem)),
+                media_type,
+                bytes: bytes.into_owned(),
+                bold,
+            }),
+            Ok(None) => diags.push(options_diag(format!("font {name} not found in fonts/"))),
+            Err(e) => diags.push(options_diag(e.to_string())),
+        }
+    }
+    fonts
+}
+
+fn options_diag(message: String) -> Diagnostic {
+    Diagnostic::new(
+        Severity::Warning,
+        Location::File(format!("layouts/{}", options::OPTIONS_FILE).into(), None),
+        message,
+    )
+}
+
+/// The style sheet from `layouts/` (embedded default if the site's cannot
+/// be read), with `@font-face` rules for embedded fonts.
+fn stylesheet(
+    assets: &Assets,
+    options: &EpubOptions,
+    fonts: &[EmbeddedFont],
+    diags: &mut Diagnostics,
+) -> String {
+    let bytes = match assets.layout(&options.stylesheet) {
+        Ok(Some(bytes)) => Some(bytes),
+        Ok(None) => {
+            diags.push(options_diag(format!(
+                "style sheet {} not found in layouts/, the default is used",
+                options.stylesheet
+            )));
+            None
+        }
+        Err(e) => {
+            diags.push(options_diag(e.to_string()));
+            None
+        }
+    };
+    let bytes = bytes.or_else(|| Assets::default_layout("epub.css"));
+    let mut css = bytes
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    if !fonts.is_empty() {
+        css.push_str("\n/* Embedded fonts (layouts/epub.toml: embed_fonts). */\n");
+        for font in fonts {
+            let file = font.href.trim_start_matches("fonts/");
+            css.push_str(&format!(
+                "@font-face {{ font-family: \"tebiki-body\"; font-weight: {}; src: url(\"../fonts/{file}\"); }}\n",
+                if font.bold { "bold" } else { "normal" }
+            ));
+        }
+        css.push_str("body { font-family: \"tebiki-body\", sans-serif; }\n");
+    }
+    css
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::diag::{SourceId, Span};
+    use crate::model::*;
+
+    fn span() -> Span {
+        Span::point(SourceId(0), 0)
+    }
+
+    fn text(s: &str) -> Vec<Inline> {
+        vec![Inline::Text(s.into())]
+    }
+
+    /// A two-page book with a heading, a link and a list.
+    pub(crate) fn sample_book() -> Book {
+        let heading = Block::Heading(Heading {
+            level: 2,
+            anchor: "10-first".into(),
+            content: text("最初 <見出し>"),
+            text: "最初 <見出し>".into(),
+            span: span(),
+        });
+        let para = Block::Paragraph(Paragraph {
+            content: vec![
+                Inline::Text("次へ: ".into()),
+                Inline::Link(Link {
+                    target: LinkTarget::Internal {
+                        page: PageId(1),
+                        anchor: None,
+                    },
+                    content: text("二"),
+                    span: span(),
+                }),
+                Inline::Link(Link {
+                    target: LinkTarget::External("javascript:alert(1)".into()),
+                    content: text("悪"),
+                    span: span(),
+                }),
+            ],
+            span: span(),
+        });
+        let page = |i: usize, blocks: Vec<Block>| Page {
+            id: PageId(i),
+            kind: if i == 0 {
+                PageKind::Section
+            } else {
+                PageKind::Page
+            },
+            depth: i.min(1),
+            parent: (i > 0).then_some(PageId(0)),
+            title: text(&format!("ページ{i}")),
+            title_text: format!("ページ{i}"),
+            anchor: format!("page{i}"),
+            source_path: format!("p{i}.md"),
+            url: format!("/p{i}.html"),
+            blocks,
+            span: span(),
+        };
+        Book {
+            meta: BookMeta {
+                title: "手引き & テスト".into(),
+                author: Some("著者".into()),
+                language: "ja".into(),
+                base_url: "https://example.com".into(),
+                build_time: 1_700_000_000,
+                generator: "tebiki test".into(),
+            },
+            region: Region {
+                code: "JP".into(),
+                paper: Paper::A4,
+            },
+            pages: vec![page(0, vec![heading, para]), page(1, Vec::new())],
+        }
+    }
+
+    #[test]
+    fn renders_a_deterministic_zip_with_escaped_text() {
+        let book = sample_book();
+        let assets = Assets::embedded(crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        let first = render(&book, &assets, &mut diags).unwrap();
+        assert!(diags.items().is_empty(), "{:?}", diags.items());
+        let second = render(&book, &assets, &mut Diagnostics::new()).unwrap();
+        assert_eq!(first, second);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(first)).unwrap();
+        let mut page = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("OEBPS/text/page0.xhtml").unwrap(),
+            &mut page,
+        )
+        .unwrap();
+        assert!(page.contains("<h2 id=\"id-10-first\">最初 &lt;見出し&gt;</h2>"));
+        assert!(page.contains("<a href=\"page1.xhtml\">二</a>"));
+        assert!(!page.contains("javascript"));
+        assert!(page.contains("悪"));
+    }
+
+    #[test]
+    fn site_options_embed_fonts_in_manifest_and_css() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("layouts")).unwrap();
+        std::fs::write(
+            site.path().join("layouts/epub.toml"),
+            "embed_fonts = true\ntoc_title = \"Contents\"\n",
+        )
+        .unwrap();
+        let assets = Assets::for_site(site.path(), crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        let bytes = render(&sample_book(), &assets, &mut diags).unwrap();
+        assert!(diags.items().is_empty(), "{:?}", diags.items());
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let read = |zip: &mut zip::ZipArchive<_>, name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+        let opf = read(&mut zip, "OEBPS/content.opf");
+        assert!(opf.contains("href=\"fonts/bizudpgothic-regular.ttf\" media-type=\"font/ttf\""));
+        assert!(opf.contains("href=\"fonts/bizudpgothic-bold.ttf\" media-type=\"font/ttf\""));
+        let css = read(&mut zip, "OEBPS/css/epub.css");
+        assert!(css.contains("url(\"../fonts/bizudpgothic-bold.ttf\")"));
+        assert!(read(&mut zip, "OEBPS/nav.xhtml").contains("<h1>Contents</h1>"));
+        assert!(
+            zip.by_name("OEBPS/fonts/bizudpgothic-regular.ttf")
+                .unwrap()
+                .size()
+                > 100_000
+        );
+    }
+
+    #[test]
+    fn bad_site_options_are_reported_and_defaults_used() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("layouts")).unwrap();
+        std::fs::write(site.path().join("layouts/epub.toml"), "embed_font = true\n").unwrap();
+        let assets = Assets::for_site(site.path(), crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        assert!(render(&sample_book(), &assets, &mut diags).is_some());
+        let messages: Vec<&str> = diags.items().iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with("invalid epub.toml: unknown field"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn invalid_language_falls_back_with_a_warning() {
+        assert!(is_language_tag("ja") && is_language_tag("zh-Hans-CN") && is_language_tag("en-US"));
+        assert!(!is_language_tag("") && !is_language_tag("日本語") && !is_language_tag("ja--JP"));
+        let mut book = sample_book();
+        book.meta.language = "ja\"><x".into();
+        let assets = Assets::embedded(crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        let bytes = render(&book, &assets, &mut diags).unwrap();
+        assert_eq!(diags.items().len(), 1);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut opf = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("OEBPS/content.opf").unwrap(), &mut opf)
+            .unwrap();
+        assert!(opf.contains("<dc:language>ja</dc:language>"));
+    }
+
+    #[test]
+    fn empty_book_is_an_error() {
+        let mut book = sample_book();
+        book.pages.clear();
+        let assets = Assets::embedded(crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        assert!(render(&book, &assets, &mut diags).is_none());
+        assert!(diags.has_errors());
+    }
 }

@@ -1,0 +1,147 @@
+//! The images of the EPUB: which files go in, under which names.
+//!
+//! Input: every [`Figure`] of the book, in reading order, and the shared
+//! [`ImageStore`](crate::assets::ImageStore). Output: an [`ImageTable`] with
+//! each image file once (prepared for e-readers: downscaled and converted to
+//! a core media type as needed) and its name in `images/`; an image that
+//! cannot be used is an error diagnostic at every figure that shows it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::assets::Assets;
+use crate::assets::images::{ImageError, PreparedImage};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Block, Book, Figure};
+
+use super::names::ascii_slug;
+use super::options::EpubOptions;
+use super::walk::each_block;
+
+/// One image file in the EPUB.
+#[derive(Debug, Clone)]
+pub struct EpubImage {
+    /// Path inside the package folder, e.g. `images/login.png`.
+    pub href: String,
+    /// Manifest id.
+    pub id: String,
+    /// Width in pixels of the included file.
+    pub width: u32,
+    /// Height in pixels of the included file.
+    pub height: u32,
+    /// Media type of the included file.
+    pub media_type: &'static str,
+    /// The bytes written into the EPUB.
+    pub bytes: Arc<[u8]>,
+}
+
+/// The included images, by source path, in first-use order.
+#[derive(Debug, Clone, Default)]
+pub struct ImageTable {
+    by_path: BTreeMap<PathBuf, usize>,
+    images: Vec<EpubImage>,
+}
+
+impl ImageTable {
+    /// Prepares every image the book's figures use (in parallel, each file
+    /// once) and reports unusable ones at their figures' spans.
+    pub fn collect(
+        book: &Book,
+        assets: &Assets,
+        options: &EpubOptions,
+        diags: &mut Diagnostics,
+    ) -> ImageTable {
+        let figures = figures(book);
+        let mut seen = BTreeSet::new();
+        let unique: Vec<&Path> = figures
+            .iter()
+            .map(|f| f.image.path.as_path())
+            .filter(|p| seen.insert(*p))
+            .collect();
+        let prepared: Vec<Result<Arc<PreparedImage>, ImageError>> = unique
+            .par_iter()
+            .map(|path| {
+                assets
+                    .images
+                    .prepared(path, options.max_image_long_side, options.jpeg_quality)
+            })
+            .collect();
+
+        let mut table = ImageTable::default();
+        let mut errors = BTreeMap::new();
+        let mut used_names = BTreeSet::new();
+        for (path, result) in unique.iter().zip(prepared) {
+            match result {
+                Ok(image) => table.push(path, &image, &mut used_names),
+                Err(error) => {
+                    errors.insert(*path, error);
+                }
+            }
+        }
+        for figure in figures {
+            if let Some(error) = errors.get(figure.image.path.as_path()) {
+                diags.push(
+                    Diagnostic::error(figure.span, error.to_string())
+                        .with_hint(format!("the image is referenced as `{}`", figure.image.src)),
+                );
+            }
+        }
+        table
+    }
+
+    fn push(&mut self, path: &Path, image: &PreparedImage, used: &mut BTreeSet<String>) {
+        let stem = path
+            .file_stem()
+            .map(|s| ascii_slug(&s.to_string_lossy()))
+            .unwrap_or_else(|| "image".into());
+        let extension = image.format.extension();
+        let mut name = format!("{stem}.{extension}");
+        let mut n = 2u32;
+        while used.contains(&name) {
+            name = format!("{stem}-{n}.{extension}");
+            n += 1;
+        }
+        used.insert(name.clone());
+        let index = self.images.len();
+        self.images.push(EpubImage {
+            href: format!("images/{name}"),
+            id: format!("img-{}", index + 1),
+            width: image.width,
+            height: image.height,
+            media_type: image.format.media_type(),
+            bytes: image.bytes.clone(),
+        });
+        self.by_path.insert(path.to_path_buf(), index);
+    }
+
+    /// The included image for a source path, if it could be used.
+    pub fn get(&self, path: &Path) -> Option<&EpubImage> {
+        self.by_path.get(path).and_then(|&i| self.images.get(i))
+    }
+
+    /// All included images in first-use order.
+    pub fn iter(&self) -> impl Iterator<Item = &EpubImage> {
+        self.images.iter()
+    }
+
+    /// Whether no image is included.
+    pub fn is_empty(&self) -> bool {
+        self.images.is_empty()
+    }
+}
+
+/// Every figure of the book in reading order.
+pub fn figures(book: &Book) -> Vec<&Figure> {
+    let mut out = Vec::new();
+    for page in &book.pages {
+        each_block(&page.blocks, |block| {
+            if let Block::Figure(f) = block {
+                out.push(f);
+            }
+        });
+    }
+    out
+}

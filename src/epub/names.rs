@@ -1,0 +1,178 @@
+//! File names and element ids of the EPUB, and the hrefs between them.
+//!
+//! Input: the [`Book`]. Output: [`Names`]: one `text/<anchor>.xhtml` file per
+//! page and, per page, a valid XML NCName id for every heading anchor
+//! (prefixed when the anchor does not start with a letter or `_`, other
+//! characters hex-escaped, duplicates numbered), used the same way in ids and
+//! in every href so links always resolve.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Block, Book, PageId};
+
+use super::walk::each_block;
+
+/// Folder of the page files inside the package folder.
+pub const TEXT_DIR: &str = "text";
+
+/// Names of every page file and heading id.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    files: Vec<String>,
+    heading_ids: Vec<BTreeMap<String, String>>,
+}
+
+impl Names {
+    /// Names for every page of `book`.
+    pub fn new(book: &Book) -> Names {
+        let mut used_files = BTreeSet::new();
+        let mut files = Vec::with_capacity(book.pages.len());
+        let mut heading_ids = Vec::with_capacity(book.pages.len());
+        for (index, page) in book.pages.iter().enumerate() {
+            let stem = if is_file_stem(&page.anchor) {
+                page.anchor.clone()
+            } else {
+                format!("page-{index}")
+            };
+            files.push(unique(&stem, &mut used_files, |s| s.to_ascii_lowercase()));
+            let mut used_ids = BTreeSet::new();
+            let mut ids = BTreeMap::new();
+            each_block(&page.blocks, |block| {
+                if let Block::Heading(h) = block
+                    && !ids.contains_key(&h.anchor)
+                {
+                    let id = unique(&ncname(&h.anchor), &mut used_ids, Clone::clone);
+                    ids.insert(h.anchor.clone(), id);
+                }
+            });
+            heading_ids.push(ids);
+        }
+        Names { files, heading_ids }
+    }
+
+    /// The file name of a page (`<stem>.xhtml`, without folder).
+    pub fn file(&self, page: PageId) -> String {
+        match self.files.get(page.0) {
+            Some(stem) => format!("{stem}.xhtml"),
+            None => "page-missing.xhtml".into(),
+        }
+    }
+
+    /// The id written for a heading anchor of a page.
+    pub fn heading_id(&self, page: PageId, anchor: &str) -> Option<&str> {
+        self.heading_ids
+            .get(page.0)
+            .and_then(|ids| ids.get(anchor))
+            .map(String::as_str)
+    }
+
+    /// The href of a page (and heading) as seen from another page file.
+    /// Unknown anchors link to the page top.
+    pub fn href_from_page(&self, page: PageId, anchor: Option<&str>) -> String {
+        let file = self.file(page);
+        match anchor.and_then(|a| self.heading_id(page, a)) {
+            Some(id) => format!("{file}#{id}"),
+            None => file,
+        }
+    }
+
+    /// The href of a page (and heading) as seen from the package folder
+    /// (`nav.xhtml`, `toc.ncx`).
+    pub fn href_from_root(&self, page: PageId, anchor: Option<&str>) -> String {
+        format!("{TEXT_DIR}/{}", self.href_from_page(page, anchor))
+    }
+}
+
+/// Whether a page anchor can be a file stem as is: ASCII letters, digits,
+/// `-` and `_`, not empty, not too long.
+fn is_file_stem(anchor: &str) -> bool {
+    !anchor.is_empty()
+        && anchor.len() <= 100
+        && anchor
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `base`, or `base-2`, `base-3`... whichever is not yet in `used` (compared
+/// through `key`, e.g. case-insensitively for file names).
+fn unique(base: &str, used: &mut BTreeSet<String>, key: impl Fn(&String) -> String) -> String {
+    let mut candidate = base.to_string();
+    let mut n = 2u64;
+    while used.contains(&key(&candidate)) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    used.insert(key(&candidate));
+    candidate
+}
+
+/// An XML NCName made from any anchor: ASCII letters, digits, `-`, `_` and
+/// `.` are kept, other characters become `_` plus their hex code point, and
+/// `id-` is put in front unless the result starts with a letter or `_`.
+pub fn ncname(anchor: &str) -> String {
+    let mut out = String::with_capacity(anchor.len() + 3);
+    for c in anchor.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            out.push(c);
+        } else {
+            out.push_str(&format!("_{:x}", u32::from(c)));
+        }
+    }
+    let starts_well = out
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if starts_well {
+        out
+    } else {
+        format!("id-{out}")
+    }
+}
+
+/// A name made only of ASCII letters, digits, `-` and `_`, for files and
+/// CSS classes; empty input gives `x`.
+pub fn ascii_slug(text: &str) -> String {
+    let slug: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(60)
+        .collect();
+    let slug = slug.trim_matches('-').to_string();
+    if slug.is_empty() { "x".into() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ncname_prefixes_digits_and_escapes_others() {
+        assert_eq!(ncname("login_admin_account_10"), "login_admin_account_10");
+        assert_eq!(ncname("10-steps"), "id-10-steps");
+        assert_eq!(ncname(""), "id-");
+        assert_eq!(ncname("a b\"<"), "a_20b_22_3c");
+        assert_eq!(ncname("方法"), "_65b9_6cd5");
+        assert_eq!(ncname("-x"), "id--x");
+    }
+
+    #[test]
+    fn unique_numbers_duplicates() {
+        let mut used = BTreeSet::new();
+        let a = unique("x", &mut used, Clone::clone);
+        let b = unique("x", &mut used, Clone::clone);
+        let c = unique("x", &mut used, Clone::clone);
+        assert_eq!((a.as_str(), b.as_str(), c.as_str()), ("x", "x-2", "x-3"));
+    }
+
+    #[test]
+    fn slug_keeps_ascii_only() {
+        assert_eq!(ascii_slug("Admin Image_01"), "admin-image_01");
+        assert_eq!(ascii_slug("画像"), "x");
+    }
+}

@@ -1,0 +1,223 @@
+//! The package document (`content.opf`): metadata, manifest and spine.
+//!
+//! Input: book metadata, the page files, images, fonts and style sheet that
+//! go into the EPUB. Output: the OPF text, with a stable `urn:uuid:` v5
+//! identifier from title + region, `dcterms:modified` from the build time,
+//! one creator with its own id, and schema.org accessibility metadata.
+
+use uuid::Uuid;
+
+use crate::model::Book;
+
+use super::xml::XmlWriter;
+
+/// Id of the unique identifier element.
+const IDENTIFIER_ID: &str = "book-id";
+
+/// One manifest item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestItem {
+    /// Manifest id (an NCName).
+    pub id: String,
+    /// Path relative to the package folder.
+    pub href: String,
+    /// Media type.
+    pub media_type: String,
+    /// `properties` value (e.g. `nav`), empty for none.
+    pub properties: String,
+    /// Whether the item is a spine page (in manifest order).
+    pub in_spine: bool,
+}
+
+/// What the package document says about accessibility.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accessibility {
+    /// Whether the book has any image.
+    pub has_images: bool,
+    /// Whether every image has a non-empty `alt`.
+    pub all_images_described: bool,
+    /// Whether any table is present.
+    pub has_tables: bool,
+    /// `schema:accessibilitySummary`.
+    pub summary: String,
+}
+
+/// The stable identifier of a region's book: `urn:uuid:` + UUID v5 of the
+/// title and region code, so rebuilds keep it and regions differ.
+pub fn identifier(book: &Book) -> String {
+    let name = format!("tebiki\u{1f}{}\u{1f}{}", book.meta.title, book.region.code);
+    let uuid = Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes());
+    format!("urn:uuid:{}", uuid.hyphenated())
+}
+
+/// `CCYY-MM-DDThh:mm:ssZ` for seconds since the Unix epoch (UTC, proleptic
+/// Gregorian; times before 1970 are clamped to the epoch).
+pub fn w3c_datetime(epoch_seconds: i64) -> String {
+    let secs = epoch_seconds.max(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Year, month, day of a day count since 1970-01-01 (H. Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Writes `content.opf`.
+pub fn write_opf(book: &Book, items: &[ManifestItem], a11y: &Accessibility) -> String {
+    let lang = book.meta.language.as_str();
+    let id = identifier(book);
+    let mut w = XmlWriter::new();
+    w.open(
+        "package",
+        &[
+            ("xmlns", "http://www.idpf.org/2007/opf"),
+            ("version", "3.0"),
+            ("unique-identifier", IDENTIFIER_ID),
+            ("xml:lang", lang),
+        ],
+    );
+    w.newline();
+    w.open(
+        "metadata",
+        &[("xmlns:dc", "http://purl.org/dc/elements/1.1/")],
+    );
+    w.newline();
+    w.element("dc:identifier", &[("id", IDENTIFIER_ID)], &id);
+    w.newline();
+    w.element("dc:title", &[("id", "title")], &book.meta.title);
+    w.newline();
+    w.element("dc:language", &[], lang);
+    w.newline();
+    if let Some(author) = book.meta.author.as_deref().filter(|a| !a.trim().is_empty()) {
+        w.element("dc:creator", &[("id", "creator")], author);
+        w.newline();
+        w.element(
+            "meta",
+            &[
+                ("refines", "#creator"),
+                ("property", "role"),
+                ("scheme", "marc:relators"),
+            ],
+            "aut",
+        );
+        w.newline();
+    }
+    w.element(
+        "meta",
+        &[("property", "dcterms:modified")],
+        &w3c_datetime(book.meta.build_time),
+    );
+    w.newline();
+    w.element("dc:date", &[], &w3c_datetime(book.meta.build_time));
+    w.newline();
+    w.empty(
+        "meta",
+        &[("name", "generator"), ("content", &book.meta.generator)],
+    );
+    w.newline();
+    write_accessibility(&mut w, a11y);
+    w.close();
+    w.newline();
+
+    w.open("manifest", &[]);
+    w.newline();
+    for item in items {
+        w.empty(
+            "item",
+            &[
+                ("id", &item.id),
+                ("href", &item.href),
+                ("media-type", &item.media_type),
+                (
+                    if item.properties.is_empty() {
+                        ""
+                    } else {
+                        "properties"
+                    },
+                    &item.properties,
+                ),
+            ],
+        );
+        w.newline();
+    }
+    w.close();
+    w.newline();
+    w.open("spine", &[("toc", "ncx")]);
+    w.newline();
+    for item in items.iter().filter(|i| i.in_spine) {
+        w.empty("itemref", &[("idref", &item.id)]);
+        w.newline();
+    }
+    w.close();
+    w.newline();
+    w.finish()
+}
+
+fn write_accessibility(w: &mut XmlWriter, a11y: &Accessibility) {
+    let mut meta = |property: &'static str, value: &str| {
+        w.element("meta", &[("property", property)], value);
+        w.newline();
+    };
+    meta("schema:accessMode", "textual");
+    if a11y.has_images {
+        meta("schema:accessMode", "visual");
+        meta("schema:accessModeSufficient", "textual,visual");
+    }
+    if !a11y.has_images || a11y.all_images_described {
+        meta("schema:accessModeSufficient", "textual");
+    }
+    meta("schema:accessibilityFeature", "structuralNavigation");
+    meta("schema:accessibilityFeature", "tableOfContents");
+    meta("schema:accessibilityFeature", "readingOrder");
+    if a11y.has_images && a11y.all_images_described {
+        meta("schema:accessibilityFeature", "alternativeText");
+    }
+    if a11y.has_tables {
+        meta("schema:accessibilityFeature", "table");
+    }
+    meta("schema:accessibilityHazard", "none");
+    if !a11y.summary.trim().is_empty() {
+        meta("schema:accessibilitySummary", &a11y.summary);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_w3c_utc() {
+        assert_eq!(w3c_datetime(0), "1970-01-01T00:00:00Z");
+        assert_eq!(w3c_datetime(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(w3c_datetime(1_795_000_000), "2026-11-18T11:06:40Z");
+        assert_eq!(w3c_datetime(-5), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn identifier_is_stable_and_differs_by_region() {
+        let mut book = crate::epub::tests::sample_book();
+        let first = identifier(&book);
+        assert_eq!(first, identifier(&book));
+        assert!(first.starts_with("urn:uuid:"));
+        book.region.code = "US".into();
+        assert_ne!(first, identifier(&book));
+    }
+}

@@ -1,0 +1,128 @@
+//! EPUB settings from `layouts/epub.toml`.
+//!
+//! Input: the layout file (the site's `layouts/epub.toml` or the embedded
+//! default). Output: [`EpubOptions`]; a missing key takes its default, an
+//! unknown key or a wrong type is a diagnostic and the defaults are used.
+
+use serde::Deserialize;
+
+use crate::assets::Assets;
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+
+/// Name of the options file in `layouts/`.
+pub const OPTIONS_FILE: &str = "epub.toml";
+
+/// Everything the EPUB writer can be told. See `layouts/epub.toml` for the
+/// documented defaults.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EpubOptions {
+    /// Images whose longer side exceeds this many pixels are downscaled.
+    pub max_image_long_side: u32,
+    /// JPEG quality (1–100) used when a JPEG has to be re-encoded.
+    pub jpeg_quality: u8,
+    /// Deepest heading level (2–6) listed in the navigation under its page.
+    pub toc_heading_level: u8,
+    /// Style sheet file in `layouts/`.
+    pub stylesheet: String,
+    /// Embed the fonts below (full files: no subsetting is done).
+    pub embed_fonts: bool,
+    /// Regular font file in `fonts/`, used when `embed_fonts` is on.
+    pub font_regular: String,
+    /// Bold font file in `fonts/`, used when `embed_fonts` is on.
+    pub font_bold: String,
+    /// Title of the table of contents.
+    pub toc_title: String,
+    /// Title of the (hidden) landmarks list.
+    pub landmarks_title: String,
+    /// Label of the landmark that points at the first page.
+    pub bodymatter_label: String,
+    /// `schema:accessibilitySummary` written into the package document.
+    pub accessibility_summary: String,
+}
+
+impl Default for EpubOptions {
+    fn default() -> EpubOptions {
+        EpubOptions {
+            max_image_long_side: 1600,
+            jpeg_quality: 85,
+            toc_heading_level: 3,
+            stylesheet: "epub.css".into(),
+            embed_fonts: false,
+            font_regular: "BIZUDPGothic-Regular.ttf".into(),
+            font_bold: "BIZUDPGothic-Bold.ttf".into(),
+            toc_title: "目次".into(),
+            landmarks_title: "ランドマーク".into(),
+            bodymatter_label: "本文".into(),
+            accessibility_summary: "見出し、目次、ナビゲーションによる構造を持つ文書です。\
+                                    すべての画像に代替テキストがあります。"
+                .into(),
+        }
+    }
+}
+
+impl EpubOptions {
+    /// Reads `epub.toml` from the assets; problems become diagnostics and
+    /// the defaults are used.
+    pub fn load(assets: &Assets, diags: &mut Diagnostics) -> EpubOptions {
+        let bytes = match assets.layout(OPTIONS_FILE) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return EpubOptions::default(),
+            Err(e) => {
+                diags.push(options_error(e.to_string()));
+                return EpubOptions::default();
+            }
+        };
+        let parsed = std::str::from_utf8(&bytes)
+            .map_err(|_| "is not utf-8".to_string())
+            .and_then(|text| {
+                toml::from_str::<EpubOptions>(text).map_err(|e| e.message().to_lowercase())
+            });
+        match parsed {
+            Ok(options) => options.clamped(),
+            Err(reason) => {
+                diags.push(options_error(format!("invalid {OPTIONS_FILE}: {reason}")));
+                EpubOptions::default()
+            }
+        }
+    }
+
+    /// Brings numbers into their valid ranges.
+    fn clamped(mut self) -> EpubOptions {
+        self.max_image_long_side = self.max_image_long_side.clamp(64, 8192);
+        self.jpeg_quality = self.jpeg_quality.clamp(1, 100);
+        self.toc_heading_level = self.toc_heading_level.clamp(1, 6);
+        self
+    }
+}
+
+fn options_error(message: String) -> Diagnostic {
+    Diagnostic::new(
+        Severity::Error,
+        Location::File(format!("layouts/{OPTIONS_FILE}").into(), None),
+        message,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_file_matches_the_defaults() {
+        let assets = Assets::embedded(crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        let options = EpubOptions::load(&assets, &mut diags);
+        assert!(diags.items().is_empty(), "{:?}", diags.items());
+        assert_eq!(options, EpubOptions::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let parsed = toml::from_str::<EpubOptions>("max_image_longside = 3");
+        assert!(parsed.is_err());
+        let ok = toml::from_str::<EpubOptions>("embed_fonts = true").unwrap();
+        assert!(ok.embed_fonts);
+        assert_eq!(ok.max_image_long_side, 1600);
+    }
+}

@@ -1,0 +1,531 @@
+//! One book page as an XHTML content document.
+//!
+//! Input: a [`Page`] of the model plus the book's [`Names`] and
+//! [`ImageTable`]. Output: the XHTML text of `text/<anchor>.xhtml`. Every
+//! text and attribute value goes through the escaping [`XmlWriter`]; links
+//! are only written for internal targets and `http`, `https` and `mailto`
+//! URLs. Blocks and inlines are walked with an explicit stack, so deeply
+//! nested input cannot overflow the call stack.
+
+use std::collections::BTreeSet;
+
+use crate::model::{
+    Admonition, AdmonitionKind, Align, Block, Book, Cell, Figure, Inline, InlineStyle, LinkTarget,
+    List, Page, PageKind, Table,
+};
+
+use super::images::ImageTable;
+use super::names::{Names, ascii_slug};
+use super::xml::XmlWriter;
+
+/// What the page writer needs besides the page itself.
+#[derive(Debug, Clone, Copy)]
+pub struct PageContext<'a> {
+    /// The whole book (for the language).
+    pub book: &'a Book,
+    /// File names and heading ids.
+    pub names: &'a Names,
+    /// Images included in the EPUB.
+    pub images: &'a ImageTable,
+    /// Href of the style sheet relative to the page file.
+    pub stylesheet_href: &'a str,
+}
+
+/// One unit of work of the explicit-stack walk.
+enum Step<'a> {
+    Block(&'a Block),
+    Inline(&'a Inline),
+    /// Open a structural element whose content follows on the stack.
+    Open(Open<'a>),
+    /// Close the innermost element.
+    Close,
+    /// Close the innermost element and start a new output line.
+    CloseLine,
+    /// Close the innermost element and leave a link.
+    CloseLink,
+}
+
+/// Writes the XHTML document of `page`.
+pub fn write_page(page: &Page, ctx: PageContext<'_>) -> String {
+    let lang = ctx.book.meta.language.as_str();
+    let mut w = XmlWriter::new();
+    w.markup("<!DOCTYPE html>\n");
+    w.open(
+        "html",
+        &[
+            ("xmlns", "http://www.w3.org/1999/xhtml"),
+            ("xmlns:epub", "http://www.idpf.org/2007/ops"),
+            ("xml:lang", lang),
+            ("lang", lang),
+        ],
+    );
+    w.newline();
+    w.open("head", &[]);
+    w.empty("meta", &[("charset", "UTF-8")]);
+    w.element("title", &[], &page.title_text);
+    w.empty(
+        "link",
+        &[
+            ("rel", "stylesheet"),
+            ("type", "text/css"),
+            ("href", ctx.stylesheet_href),
+        ],
+    );
+    w.close();
+    w.newline();
+    w.open("body", &[]);
+    let class = match page.kind {
+        PageKind::Section => "section",
+        PageKind::Page => "page",
+    };
+    w.open("section", &[("class", class), ("epub:type", "chapter")]);
+    w.newline();
+    let mut writer = BodyWriter {
+        w,
+        ctx,
+        page,
+        link_depth: 0,
+        written_ids: BTreeSet::new(),
+    };
+    writer.heading_one(page);
+    writer.blocks(&page.blocks);
+    writer.w.finish()
+}
+
+struct BodyWriter<'a> {
+    w: XmlWriter,
+    ctx: PageContext<'a>,
+    page: &'a Page,
+    /// How many `<a>` are open (links inside links are written as text).
+    link_depth: usize,
+    /// Ids already written in this page.
+    written_ids: BTreeSet<&'a str>,
+}
+
+impl<'a> BodyWriter<'a> {
+    fn heading_one(&mut self, page: &'a Page) {
+        self.w.open("h1", &[]);
+        self.run(page.title.iter().rev().map(Step::Inline).collect());
+        self.w.close();
+        self.w.newline();
+    }
+
+    fn blocks(&mut self, blocks: &'a [Block]) {
+        self.run(blocks.iter().rev().map(Step::Block).collect());
+    }
+
+    /// Runs the walk until the stack is empty. Steps are pushed in reverse
+    /// so they pop in document order.
+    fn run(&mut self, mut stack: Vec<Step<'a>>) {
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Block(block) => self.block(block, &mut stack),
+                Step::Inline(inline) => self.inline(inline, &mut stack),
+                Step::Open(open) => self.open(open),
+                Step::Close => self.w.close(),
+                Step::CloseLine => {
+                    self.w.close();
+                    self.w.newline();
+                }
+                Step::CloseLink => {
+                    self.w.close();
+                    self.link_depth = self.link_depth.saturating_sub(1);
+                }
+            }
+        }
+    }
+
+    fn block(&mut self, block: &'a Block, stack: &mut Vec<Step<'a>>) {
+        match block {
+            Block::Heading(h) => {
+                // An anchor repeated in the page keeps its id only once.
+                let id = self
+                    .ctx
+                    .names
+                    .heading_id(self.page.id, &h.anchor)
+                    .filter(|id| self.written_ids.insert(id));
+                let name = match h.level {
+                    0..=2 => "h2",
+                    3 => "h3",
+                    4 => "h4",
+                    5 => "h5",
+                    _ => "h6",
+                };
+                match id {
+                    Some(id) => self.w.open(name, &[("id", id)]),
+                    None => self.w.open(name, &[]),
+                }
+                push_close_newline(stack);
+                push_inlines(stack, &h.content);
+            }
+            Block::Paragraph(p) => {
+                self.w.open("p", &[]);
+                push_close_newline(stack);
+                push_inlines(stack, &p.content);
+            }
+            Block::List(list) => self.list(list, stack),
+            Block::Figure(figure) => self.figure(figure),
+            Block::Admonition(a) => self.admonition(a, stack),
+            Block::Table(table) => self.table(table, stack),
+            Block::Code(code) => {
+                let class = code
+                    .language
+                    .as_deref()
+                    .map(|l| format!("language-{}", ascii_slug(l)));
+                self.w.open("pre", &[("class", "code")]);
+                match &class {
+                    Some(class) => self.w.open("code", &[("class", class)]),
+                    None => self.w.open("code", &[]),
+                }
+                self.w.text(&code.text);
+                self.w.close();
+                self.w.close();
+                self.w.newline();
+            }
+            Block::Quote(q) => {
+                self.w.open("blockquote", &[]);
+                push_close_newline(stack);
+                push_blocks(stack, &q.blocks);
+            }
+            Block::Rule(_) => {
+                self.w.empty("hr", &[]);
+                self.w.newline();
+            }
+        }
+    }
+
+    fn list(&mut self, list: &'a List, stack: &mut Vec<Step<'a>>) {
+        match list.start {
+            Some(1) => self.w.open("ol", &[]),
+            Some(start) => self.w.open("ol", &[("start", &start.to_string())]),
+            None => self.w.open("ul", &[]),
+        }
+        self.w.newline();
+        push_close_newline(stack);
+        for item in list.items.iter().rev() {
+            stack.push(Step::Close);
+            push_blocks(stack, &item.blocks);
+            stack.push(Step::Open(Open::Item(item.checked)));
+        }
+    }
+
+    fn figure(&mut self, figure: &'a Figure) {
+        self.w.open("figure", &[("class", "figure")]);
+        match self.ctx.images.get(&figure.image.path) {
+            Some(image) => {
+                let src = format!("../{}", image.href);
+                let width = image.width.to_string();
+                let height = image.height.to_string();
+                let style = figure
+                    .width
+                    .filter(|w| w.is_finite() && *w >= 1.0)
+                    .map(|w| format!("width: {}px", w.min(10_000.0).round()));
+                let mut attrs = vec![
+                    ("src", src.as_str()),
+                    ("alt", figure.alt.as_str()),
+                    ("width", width.as_str()),
+                    ("height", height.as_str()),
+                ];
+                if let Some(style) = &style {
+                    attrs.push(("style", style.as_str()));
+                }
+                self.w.empty("img", &attrs);
+            }
+            None => {
+                self.w
+                    .element("p", &[("class", "missing-image")], &figure.alt);
+            }
+        }
+        if let Some(title) = figure.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            self.w.element("figcaption", &[("class", "caption")], title);
+        }
+        self.w.close();
+        self.w.newline();
+    }
+
+    fn admonition(&mut self, a: &'a Admonition, stack: &mut Vec<Step<'a>>) {
+        let kind = match a.kind {
+            AdmonitionKind::Warning => "warning",
+            AdmonitionKind::Note => "note",
+            AdmonitionKind::Info => "info",
+            AdmonitionKind::Tip => "tip",
+            AdmonitionKind::Custom => "custom",
+        };
+        let class = format!(
+            "admonition admonition-{kind} shortcode-{}",
+            ascii_slug(&a.name)
+        );
+        self.w.open("div", &[("class", &class), ("role", "note")]);
+        self.w.newline();
+        if !a.label.trim().is_empty() {
+            self.w
+                .element("p", &[("class", "admonition-label")], &a.label);
+            self.w.newline();
+        }
+        push_close_newline(stack);
+        push_blocks(stack, &a.blocks);
+    }
+
+    fn table(&mut self, table: &'a Table, stack: &mut Vec<Step<'a>>) {
+        self.w.open("div", &[("class", "table-wrap")]);
+        self.w.open("table", &[]);
+        self.w.newline();
+        // Closing order (pushed first, runs last): table, div.
+        stack.push(Step::Close);
+        push_close_newline(stack);
+        let sections = [("tbody", &table.body), ("thead", &table.head)];
+        for (section, rows) in sections {
+            if rows.is_empty() {
+                continue;
+            }
+            push_close_newline(stack);
+            for row in rows.iter().rev() {
+                push_close_newline(stack);
+                for cell in row.cells.iter().rev() {
+                    stack.push(Step::Close);
+                    push_cell_content(stack, cell);
+                    stack.push(Step::Open(Open::Cell(cell, section == "thead")));
+                }
+                stack.push(Step::Open(Open::Row));
+            }
+            stack.push(Step::Open(Open::Section(section)));
+        }
+        if let Some(caption) = &table.caption {
+            push_close_newline(stack);
+            push_inlines(stack, caption);
+            stack.push(Step::Open(Open::Caption));
+        }
+    }
+
+    fn inline(&mut self, inline: &'a Inline, stack: &mut Vec<Step<'a>>) {
+        match inline {
+            Inline::Text(text) => self.w.text(text),
+            Inline::Code(code) => self.w.element("code", &[], code),
+            Inline::LineBreak => self.w.empty("br", &[]),
+            Inline::Styled(style, content) => {
+                match style {
+                    InlineStyle::Strong => self.w.open("strong", &[]),
+                    InlineStyle::Emphasis => self.w.open("em", &[]),
+                    InlineStyle::Underline => self.w.open("span", &[("class", "underline")]),
+                    InlineStyle::Strikethrough => self.w.open("s", &[]),
+                    InlineStyle::Superscript => self.w.open("sup", &[]),
+                    InlineStyle::Subscript => self.w.open("sub", &[]),
+                    InlineStyle::Keyboard => self.w.open("kbd", &[]),
+                }
+                stack.push(Step::Close);
+                push_inlines(stack, content);
+            }
+            Inline::Link(link) => {
+                let href = if self.link_depth == 0 {
+                    self.href(&link.target)
+                } else {
+                    None
+                };
+                if let Some(href) = href {
+                    self.w.open("a", &[("href", &href)]);
+                    self.link_depth += 1;
+                    stack.push(Step::CloseLink);
+                }
+                push_inlines(stack, &link.content);
+            }
+        }
+    }
+
+    /// The href of a link target, `None` when it must not be a link.
+    fn href(&self, target: &LinkTarget) -> Option<String> {
+        match target {
+            LinkTarget::Internal { page, anchor } => (page.0 < self.ctx.book.pages.len())
+                .then(|| self.ctx.names.href_from_page(*page, anchor.as_deref())),
+            LinkTarget::External(url) | LinkTarget::Unresolved(url) => safe_external_url(url),
+        }
+    }
+
+    fn open(&mut self, open: Open<'a>) {
+        match open {
+            Open::Item(None) => self.w.open("li", &[]),
+            Open::Item(Some(done)) => {
+                self.w.open("li", &[("class", "task")]);
+                let (mark, label) = if done {
+                    ("☑", "完了")
+                } else {
+                    ("☐", "未完了")
+                };
+                self.w.element(
+                    "span",
+                    &[
+                        ("class", "task-box"),
+                        ("role", "img"),
+                        ("aria-label", label),
+                    ],
+                    mark,
+                );
+            }
+            Open::Row => self.w.open("tr", &[]),
+            Open::Section(name) => {
+                self.w.open(name, &[]);
+                self.w.newline();
+            }
+            Open::Caption => self.w.open("caption", &[]),
+            Open::Cell(cell, in_head) => {
+                let rowspan = cell.rowspan.to_string();
+                let colspan = cell.colspan.to_string();
+                let mut attrs: Vec<(&'static str, &str)> = Vec::new();
+                if cell.rowspan > 1 {
+                    attrs.push(("rowspan", &rowspan));
+                }
+                if cell.colspan > 1 {
+                    attrs.push(("colspan", &colspan));
+                }
+                match cell.align {
+                    Align::Default => {}
+                    Align::Left => attrs.push(("class", "align-left")),
+                    Align::Center => attrs.push(("class", "align-center")),
+                    Align::Right => attrs.push(("class", "align-right")),
+                }
+                if cell.header && in_head {
+                    attrs.push(("scope", "col"));
+                }
+                self.w.open(if cell.header { "th" } else { "td" }, &attrs);
+            }
+        }
+    }
+}
+
+/// Structural elements opened when their turn comes in the walk.
+#[derive(Debug, Clone, Copy)]
+enum Open<'a> {
+    /// A list item, with its task state.
+    Item(Option<bool>),
+    /// A table row.
+    Row,
+    /// `thead` or `tbody`.
+    Section(&'static str),
+    /// A table caption.
+    Caption,
+    /// A table cell, and whether it is in the header rows.
+    Cell(&'a Cell, bool),
+}
+
+fn push_close_newline(stack: &mut Vec<Step<'_>>) {
+    stack.push(Step::CloseLine);
+}
+
+fn push_inlines<'a>(stack: &mut Vec<Step<'a>>, inlines: &'a [Inline]) {
+    stack.extend(inlines.iter().rev().map(Step::Inline));
+}
+
+fn push_blocks<'a>(stack: &mut Vec<Step<'a>>, blocks: &'a [Block]) {
+    stack.extend(blocks.iter().rev().map(Step::Block));
+}
+
+/// A table cell holding one paragraph is written inline (no `<p>`).
+fn push_cell_content<'a>(stack: &mut Vec<Step<'a>>, cell: &'a Cell) {
+    match cell.blocks.as_slice() {
+        [Block::Paragraph(p)] => push_inlines(stack, &p.content),
+        blocks => push_blocks(stack, blocks),
+    }
+}
+
+/// `url` if it is an `http`, `https` or `mailto` URL, with spaces,
+/// non-ASCII and characters not allowed in URLs percent-encoded; `None`
+/// for anything else (`javascript:`, `data:`, relative paths).
+pub fn safe_external_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let allowed = ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len());
+    if !allowed {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for byte in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{SourceId, Span};
+    use crate::epub::images::ImageTable;
+    use crate::model::{ListItem, Paragraph, Quote};
+
+    #[test]
+    fn deep_nesting_is_written_without_deep_recursion() {
+        let span = Span::point(SourceId(0), 0);
+        let mut block = Block::Paragraph(Paragraph {
+            content: vec![Inline::Text("底".into())],
+            span,
+        });
+        for level in 0..3000 {
+            block = if level % 2 == 0 {
+                Block::Quote(Quote {
+                    blocks: vec![block],
+                    span,
+                })
+            } else {
+                Block::List(List {
+                    start: Some(2),
+                    items: vec![ListItem {
+                        blocks: vec![block],
+                        checked: None,
+                    }],
+                    span,
+                })
+            };
+        }
+        let mut book = crate::epub::tests::sample_book();
+        book.pages[0].blocks = vec![block];
+        let names = Names::new(&book);
+        let images = ImageTable::default();
+        let ctx = PageContext {
+            book: &book,
+            names: &names,
+            images: &images,
+            stylesheet_href: "../css/epub.css",
+        };
+        // A small stack: a recursive writer would overflow it.
+        let out = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn_scoped(scope, || write_page(&book.pages[0], ctx))
+                .map(|handle| handle.join().unwrap_or_default())
+                .unwrap_or_default()
+        });
+        assert_eq!(out.matches("<blockquote>").count(), 1500);
+        assert_eq!(out.matches("</blockquote>").count(), 1500);
+        assert_eq!(out.matches("<ol start=\"2\">").count(), 1500);
+        assert!(out.contains("<p>底</p>"));
+    }
+
+    #[test]
+    fn only_safe_urls_become_links() {
+        assert_eq!(
+            safe_external_url("https://例え.jp/a b?x=1&y=\"2\""),
+            Some("https://%E4%BE%8B%E3%81%88.jp/a%20b?x=1&y=%222%22".into())
+        );
+        assert_eq!(
+            safe_external_url("mailto:a@example.com").as_deref(),
+            Some("mailto:a@example.com")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "data:text/html,x",
+            "/relative",
+            "https://",
+            "vbscript:x",
+        ] {
+            assert_eq!(safe_external_url(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Unit tests of link resolution over a small book.
+
+use super::*;
+use crate::diag::{Severity, SourceId};
+use crate::model::{BookMeta, Figure, Heading, ImageRef, Link, Page, Paper, Paragraph, Region};
+
+fn span() -> Span {
+    Span::point(SourceId(0), 0)
+}
+
+fn link(href: &str) -> Inline {
+    Inline::Link(Link {
+        target: LinkTarget::Unresolved(href.into()),
+        content: vec![Inline::Text("t".into())],
+        span: span(),
+    })
+}
+
+fn heading(anchor: &str) -> Block {
+    Block::Heading(Heading {
+        level: 2,
+        anchor: anchor.into(),
+        content: vec![Inline::Text(anchor.into())],
+        text: anchor.into(),
+        span: span(),
+    })
+}
+
+fn page(id: usize, kind: PageKind, path: &str, url: &str, blocks: Vec<Block>) -> Page {
+    Page {
+        id: PageId(id),
+        kind,
+        depth: 0,
+        parent: None,
+        title: vec![Inline::Text(path.into())],
+        title_text: path.into(),
+        anchor: format!("p{id}"),
+        source_path: path.into(),
+        url: url.into(),
+        blocks,
+        span: span(),
+    }
+}
+
+fn book(links: Vec<Inline>) -> Book {
+    Book {
+        meta: BookMeta {
+            title: "t".into(),
+            author: None,
+            language: "ja".into(),
+            base_url: "https://help.example".into(),
+            build_time: 0,
+            generator: "tebiki".into(),
+        },
+        region: Region {
+            code: "JP".into(),
+            paper: Paper::A4,
+        },
+        pages: vec![
+            page(
+                0,
+                PageKind::Page,
+                "login/admin_account.md",
+                "/general/ja/login/admin_account.html",
+                vec![
+                    heading("top_10"),
+                    Block::Paragraph(Paragraph {
+                        content: links,
+                        span: span(),
+                    }),
+                ],
+            ),
+            page(
+                1,
+                PageKind::Page,
+                "login/admin_temp.md",
+                "/general/ja/login/admin_temp.html",
+                vec![heading("temp_10")],
+            ),
+            page(
+                2,
+                PageKind::Section,
+                "admin/_index.md",
+                "/general/ja/admin/",
+                vec![],
+            ),
+        ],
+    }
+}
+
+fn ctx() -> LinkContext {
+    LinkContext {
+        url_prefix: "/general/ja/".into(),
+        base_url: "https://help.example".into(),
+        static_dir: PathBuf::from("/nonexistent-static"),
+        site_pages: [
+            "login/admin_account.md",
+            "login/admin_temp.md",
+            "admin/_index.md",
+            "other/out.md",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+    }
+}
+
+fn resolved(hrefs: &[&str]) -> (Vec<Inline>, Diagnostics) {
+    let mut b = book(hrefs.iter().map(|h| link(h)).collect());
+    let mut diags = Diagnostics::new();
+    resolve(&mut b, &ctx(), &mut diags);
+    let Block::Paragraph(p) = b.pages[0].blocks[1].clone() else {
+        panic!("paragraph expected")
+    };
+    (p.content, diags)
+}
+
+fn target(inline: &Inline) -> &LinkTarget {
+    match inline {
+        Inline::Link(l) => &l.target,
+        other => panic!("link expected, got {other:?}"),
+    }
+}
+
+fn internal(page: usize, anchor: Option<&str>) -> LinkTarget {
+    LinkTarget::Internal {
+        page: PageId(page),
+        anchor: anchor.map(String::from),
+    }
+}
+
+#[test]
+fn every_link_form_resolves() {
+    let (out, diags) = resolved(&[
+        "/general/ja/login/admin_temp.html#temp_10",
+        "admin_temp.html",
+        "../login/admin_temp.html",
+        "#top_10",
+        "/general/ja/admin/",
+        "/general/ja/admin/index.html",
+        "https://www.kintone.com/support/",
+        "mailto:x@example.com",
+        "https://help.example/general/ja/login/admin_temp.html",
+    ]);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    assert_eq!(target(&out[0]), &internal(1, Some("temp_10")));
+    assert_eq!(target(&out[1]), &internal(1, None));
+    assert_eq!(target(&out[2]), &internal(1, None));
+    assert_eq!(target(&out[3]), &internal(0, Some("top_10")));
+    assert_eq!(target(&out[4]), &internal(2, None));
+    assert_eq!(target(&out[5]), &internal(2, None));
+    assert_eq!(
+        target(&out[6]),
+        &LinkTarget::External("https://www.kintone.com/support/".into())
+    );
+    assert_eq!(
+        target(&out[7]),
+        &LinkTarget::External("mailto:x@example.com".into())
+    );
+    assert_eq!(target(&out[8]), &internal(1, None));
+}
+
+#[test]
+fn out_of_book_page_goes_to_base_url_silently() {
+    let (out, diags) = resolved(&["/general/ja/other/out.html#x"]);
+    assert!(diags.items().is_empty());
+    assert_eq!(
+        target(&out[0]),
+        &LinkTarget::External("https://help.example/general/ja/other/out.html#x".into())
+    );
+}
+
+#[test]
+fn broken_link_and_missing_anchor_warn() {
+    let (out, diags) = resolved(&["/general/ja/nowhere.html", "admin_temp.html#nope"]);
+    assert_eq!(
+        target(&out[0]),
+        &LinkTarget::External("https://help.example/general/ja/nowhere.html".into())
+    );
+    assert_eq!(target(&out[1]), &internal(1, None));
+    let messages: Vec<_> = diags
+        .items()
+        .iter()
+        .map(|d| (d.severity, d.message.clone()))
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].1.starts_with("broken link"));
+    assert!(messages[1].1.contains("missing anchor `#nope`"));
+    assert!(messages.iter().all(|(s, _)| *s == Severity::Warning));
+}
+
+#[test]
+fn forbidden_schemes_become_text() {
+    let (out, diags) = resolved(&[
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+    ]);
+    assert_eq!(out, vec![Inline::Text("t".into()); 3]);
+    assert_eq!(diags.items().len(), 3);
+    assert!(diags.items()[0].message.contains("`javascript:`"));
+}
+
+#[test]
+fn duplicate_anchor_is_an_error_at_the_second() {
+    let mut b = book(Vec::new());
+    b.pages[1].blocks.push(heading("temp_10"));
+    let mut diags = Diagnostics::new();
+    resolve(&mut b, &ctx(), &mut diags);
+    assert_eq!(diags.items().len(), 1);
+    assert_eq!(diags.items()[0].severity, Severity::Error);
+    assert!(
+        diags.items()[0]
+            .message
+            .contains("duplicate anchor `temp_10`")
+    );
+}
+
+#[test]
+fn image_errors_are_reported_at_the_figure() {
+    let mut b = book(Vec::new());
+    let figure_span = Span::new(SourceId(3), 10, 20);
+    b.pages[1].blocks.push(Block::Figure(Figure {
+        image: ImageRef {
+            src: "/../etc/passwd".into(),
+            path: PathBuf::new(),
+        },
+        alt: String::new(),
+        title: None,
+        width: None,
+        span: figure_span,
+    }));
+    let mut diags = Diagnostics::new();
+    resolve(&mut b, &ctx(), &mut diags);
+    assert_eq!(diags.items().len(), 1);
+    assert_eq!(
+        diags.items()[0].location,
+        crate::diag::Location::Span(figure_span)
+    );
+    assert!(diags.items()[0].message.contains("escapes"));
+}
+
+#[test]
+fn page_url_fallback() {
+    assert_eq!(page_url("a/b.md", PageKind::Page, "/p/"), "/p/a/b.html");
+    assert_eq!(page_url("a/_index.md", PageKind::Section, "/p/"), "/p/a/");
+    assert_eq!(page_url("_index.md", PageKind::Section, "/p/"), "/p/");
+}

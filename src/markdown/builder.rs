@@ -1,0 +1,966 @@
+//! The tree builder shared by the Markdown and HTML front ends.
+//!
+//! Input: a flat stream of operations (open/close a container, open/close a
+//! text block, text, styles, links, figures, placeholders) with byte offsets
+//! in the resolved text. Output: model [`Block`]s with spans in the original
+//! file. Everything is kept on explicit stacks, so input nesting depth never
+//! reaches the call stack; containers nested deeper than [`MAX_BLOCK_DEPTH`]
+//! (inlines deeper than [`MAX_INLINE_DEPTH`]) are flattened into their parent
+//! with one warning, which also bounds the depth every renderer sees.
+//!
+//! Text that arrives outside a paragraph (tight list items, HTML cells) opens
+//! an implicit paragraph; a block that arrives inside a paragraph (a screen
+//! placeholder, an admonition) splits it, and the text after it continues in
+//! a new paragraph of the same container.
+
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::model::{
+    Admonition, AdmonitionKind, Align, Block, Cell, Figure, Heading, ImageRef, Inline, InlineStyle,
+    Link, LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
+};
+use crate::shortcode::{CallKind, ResolvedPage};
+
+use super::softbreak;
+use super::table;
+
+/// Containers nested deeper than this are flattened into their parent.
+pub const MAX_BLOCK_DEPTH: usize = 32;
+/// Inline styles and links nested deeper than this are flattened.
+pub const MAX_INLINE_DEPTH: usize = 16;
+
+/// What opened a container, used to match its close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameTag {
+    /// Block quote (`>` or `<blockquote>`).
+    Quote,
+    /// Admonition placeholder.
+    Admonition,
+    /// List (`ul`/`ol` or Markdown list).
+    List,
+    /// List item.
+    Item,
+    /// Table.
+    Table,
+    /// `thead`/`tbody`/`tfoot`.
+    Section,
+    /// Table row.
+    Row,
+    /// Table cell.
+    Cell,
+    /// A transparent HTML container (`div` and friends).
+    Div,
+}
+
+/// The model container a frame builds.
+#[derive(Debug)]
+pub enum FrameKind {
+    /// The page body.
+    Root,
+    /// Passes its blocks to the parent (`div`, flattened deep nesting).
+    Transparent,
+    /// Block quote.
+    Quote,
+    /// Admonition box.
+    Admonition {
+        /// Kind.
+        kind: AdmonitionKind,
+        /// Label.
+        label: String,
+        /// Shortcode name.
+        name: String,
+    },
+    /// List collecting items.
+    List {
+        /// Start number or `None` for bullets.
+        start: Option<u64>,
+        /// Finished items.
+        items: Vec<ListItem>,
+    },
+    /// List item.
+    Item {
+        /// Task state.
+        checked: Option<bool>,
+    },
+    /// Table collecting rows.
+    Table {
+        /// Markdown column alignments.
+        aligns: Vec<Align>,
+        /// Caption.
+        caption: Option<Vec<Inline>>,
+        /// Header rows.
+        head: Vec<Row>,
+        /// Body rows.
+        body: Vec<Row>,
+    },
+    /// `thead` (head = true), `tbody`/`tfoot`.
+    Section {
+        /// Rows inside are header rows.
+        head: bool,
+    },
+    /// Row collecting cells.
+    Row {
+        /// A header row.
+        head: bool,
+        /// Finished cells.
+        cells: Vec<Cell>,
+    },
+    /// Cell.
+    Cell {
+        /// `th` or Markdown header cell.
+        header: bool,
+        /// Rows covered.
+        rowspan: u32,
+        /// Columns covered.
+        colspan: u32,
+        /// Alignment.
+        align: Align,
+    },
+}
+
+#[derive(Debug)]
+struct Frame {
+    tag: Option<FrameTag>,
+    kind: FrameKind,
+    blocks: Vec<Block>,
+    span: Span,
+}
+
+/// Kinds of text blocks (blocks holding inline content).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TextKind {
+    /// Paragraph.
+    Paragraph,
+    /// Heading with its level and written id.
+    Heading {
+        /// 1 to 6.
+        level: u8,
+        /// `{#id}` or HTML `id`.
+        id: Option<String>,
+    },
+    /// Table caption.
+    Caption,
+}
+
+/// What opened an inline frame, used to match its close.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InlineTag {
+    /// A Markdown style.
+    Markdown(InlineStyle),
+    /// A Markdown link.
+    MarkdownLink,
+    /// An HTML element by lowercase name.
+    Html(String),
+}
+
+/// The model inline an inline frame builds.
+#[derive(Debug, Clone)]
+pub enum InlineKind {
+    /// Styled content.
+    Style(InlineStyle),
+    /// A link with its href and where it is written.
+    Link(String, Span),
+    /// Passes its content to the parent (`span`, flattened deep nesting).
+    Transparent,
+}
+
+#[derive(Debug)]
+struct InlineFrame {
+    tag: Option<InlineTag>,
+    kind: InlineKind,
+    children: Vec<Inline>,
+}
+
+#[derive(Debug)]
+struct TextBlock {
+    kind: TextKind,
+    id: u64,
+    start: usize,
+    /// A resumed paragraph takes its start from its first content.
+    start_at_content: bool,
+    /// Bottom frame is the block's own content (kind Transparent).
+    frames: Vec<InlineFrame>,
+    hoisted: Vec<Figure>,
+    last_char: Option<char>,
+    pending_break: bool,
+}
+
+/// Builds model blocks from operations; see the module documentation.
+pub struct Builder<'a> {
+    page: &'a ResolvedPage,
+    diags: &'a mut Diagnostics,
+    frames: Vec<Frame>,
+    text: Option<TextBlock>,
+    next_text_id: u64,
+    depth_warned: bool,
+    /// Inside `<script>`/`<style>` given as inline tags: text is dropped.
+    skipping_raw: bool,
+    /// Inside inline `<code>` tags: text is collected here.
+    inline_code: Option<String>,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder for one page.
+    pub fn new(page: &'a ResolvedPage, diags: &'a mut Diagnostics) -> Builder<'a> {
+        let root = Frame {
+            tag: None,
+            kind: FrameKind::Root,
+            blocks: Vec::new(),
+            span: page.map.span(0..0),
+        };
+        Builder {
+            page,
+            diags,
+            frames: vec![root],
+            text: None,
+            next_text_id: 0,
+            depth_warned: false,
+            skipping_raw: false,
+            inline_code: None,
+        }
+    }
+
+    /// The original span of a resolved byte offset.
+    pub fn span_at(&self, at: usize) -> Span {
+        self.page.map.span(at..at)
+    }
+
+    /// The original span of a resolved byte range.
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        self.page.map.span(range)
+    }
+
+    /// Reports a warning at a resolved offset.
+    pub fn warn(&mut self, at: usize, message: impl Into<String>) {
+        let span = self.span_at(at);
+        self.diags.push(Diagnostic::warning(span, message));
+    }
+
+    /// Finishes every open frame and returns the page's blocks.
+    pub fn finish(mut self) -> Vec<Block> {
+        self.flush_text();
+        while self.frames.len() > 1 {
+            self.pop_frame();
+        }
+        self.frames.pop().map(|f| f.blocks).unwrap_or_default()
+    }
+
+    // ----- containers -------------------------------------------------
+
+    fn structural_depth(&self) -> usize {
+        self.frames
+            .iter()
+            .filter(|f| !matches!(f.kind, FrameKind::Transparent | FrameKind::Root))
+            .count()
+    }
+
+    /// Opens a container at resolved offset `at`.
+    pub fn open_frame(&mut self, tag: FrameTag, kind: FrameKind, at: usize) {
+        self.flush_text();
+        let transparent = matches!(kind, FrameKind::Transparent | FrameKind::Section { .. });
+        let kind = if !transparent && self.structural_depth() >= MAX_BLOCK_DEPTH {
+            if !self.depth_warned {
+                self.depth_warned = true;
+                self.warn(
+                    at,
+                    format!("content nested deeper than {MAX_BLOCK_DEPTH} levels is flattened"),
+                );
+            }
+            FrameKind::Transparent
+        } else {
+            kind
+        };
+        let span = self.span_at(at);
+        self.frames.push(Frame {
+            tag: Some(tag),
+            kind,
+            blocks: Vec::new(),
+            span,
+        });
+    }
+
+    /// Closes the innermost open container with this tag (and any container
+    /// left open inside it). A close without an open container is ignored.
+    pub fn close_frame(&mut self, tag: FrameTag) {
+        let Some(pos) = self.frames.iter().rposition(|f| f.tag == Some(tag)) else {
+            return;
+        };
+        self.flush_text();
+        while self.frames.len() > pos {
+            self.pop_frame();
+        }
+    }
+
+    /// Whether a container with this tag is open.
+    pub fn is_open(&self, tag: FrameTag) -> bool {
+        self.frames.iter().any(|f| f.tag == Some(tag))
+    }
+
+    /// Markdown alignment of the next cell in the innermost table row.
+    pub fn next_cell_align(&self) -> Align {
+        let mut index = None;
+        for frame in self.frames.iter().rev() {
+            match &frame.kind {
+                FrameKind::Row { cells, .. } if index.is_none() => index = Some(cells.len()),
+                FrameKind::Table { aligns, .. } => {
+                    return index
+                        .and_then(|i| aligns.get(i).copied())
+                        .unwrap_or_default();
+                }
+                _ => {}
+            }
+        }
+        Align::Default
+    }
+
+    /// Whether new rows belong to the table head (inside `thead`).
+    pub fn in_table_head(&self) -> bool {
+        for frame in self.frames.iter().rev() {
+            match frame.kind {
+                FrameKind::Section { head } => return head,
+                FrameKind::Table { .. } => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Whether the innermost open row is a header row (Markdown head line).
+    pub fn in_markdown_head(&self) -> bool {
+        self.frames
+            .iter()
+            .rev()
+            .find_map(|f| match f.kind {
+                FrameKind::Row { head, .. } => Some(head),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
+    /// Sets the task state of the innermost list item.
+    pub fn set_checked(&mut self, checked: bool) {
+        if let Some(frame) = self.frames.last_mut()
+            && let FrameKind::Item { checked: c } = &mut frame.kind
+        {
+            *c = Some(checked);
+        }
+    }
+
+    fn pop_frame(&mut self) {
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        if self.frames.is_empty() {
+            // The root is never popped here; put it back.
+            self.frames.push(frame);
+            return;
+        }
+        let Frame {
+            kind, blocks, span, ..
+        } = frame;
+        match kind {
+            FrameKind::Root | FrameKind::Transparent | FrameKind::Section { .. } => {
+                for block in blocks {
+                    self.push_block(block);
+                }
+            }
+            FrameKind::Quote => self.push_block(Block::Quote(Quote { blocks, span })),
+            FrameKind::Admonition { kind, label, name } => {
+                self.push_block(Block::Admonition(Admonition {
+                    kind,
+                    label,
+                    name,
+                    blocks,
+                    span,
+                }));
+            }
+            FrameKind::List { start, items } => {
+                if !items.is_empty() {
+                    self.push_block(Block::List(List { start, items, span }));
+                }
+            }
+            FrameKind::Item { checked } => {
+                let item = ListItem { blocks, checked };
+                match self.frames.last_mut().map(|f| &mut f.kind) {
+                    Some(FrameKind::List { items, .. }) => items.push(item),
+                    _ => {
+                        for block in item.blocks {
+                            self.push_block(block);
+                        }
+                    }
+                }
+            }
+            FrameKind::Table {
+                caption,
+                head,
+                body,
+                ..
+            } => {
+                if let Some(table) = table::finish(caption, head, body, span) {
+                    self.push_block(Block::Table(table));
+                }
+            }
+            FrameKind::Row { head, cells } => self.push_row(Row { cells }, head),
+            FrameKind::Cell {
+                header,
+                rowspan,
+                colspan,
+                align,
+            } => {
+                let cell = Cell {
+                    header,
+                    rowspan,
+                    colspan,
+                    align,
+                    blocks,
+                };
+                match self.frames.last_mut().map(|f| &mut f.kind) {
+                    Some(FrameKind::Row { cells, .. }) => cells.push(cell),
+                    _ => {
+                        for block in cell.blocks {
+                            self.push_block(block);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_row(&mut self, row: Row, head: bool) {
+        for frame in self.frames.iter_mut().rev() {
+            match &mut frame.kind {
+                FrameKind::Table { head: h, body, .. } => {
+                    if head {
+                        h.push(row)
+                    } else {
+                        body.push(row)
+                    }
+                    return;
+                }
+                FrameKind::Section { .. } => {}
+                _ => break,
+            }
+        }
+        for cell in row.cells {
+            for block in cell.blocks {
+                self.push_block(block);
+            }
+        }
+    }
+
+    /// Adds a block to the innermost container (closing any open paragraph).
+    pub fn add_block(&mut self, block: Block) {
+        self.flush_text();
+        self.push_block(block);
+    }
+
+    fn push_block(&mut self, block: Block) {
+        let Some(frame) = self.frames.last_mut() else {
+            return;
+        };
+        match &mut frame.kind {
+            FrameKind::List { items, .. } => match items.last_mut() {
+                Some(item) => item.blocks.push(block),
+                None => items.push(ListItem {
+                    blocks: vec![block],
+                    checked: None,
+                }),
+            },
+            FrameKind::Row { cells, .. } => cells.push(Cell {
+                header: false,
+                rowspan: 1,
+                colspan: 1,
+                align: Align::Default,
+                blocks: vec![block],
+            }),
+            FrameKind::Table { body, .. } => body.push(Row {
+                cells: vec![Cell {
+                    header: false,
+                    rowspan: 1,
+                    colspan: 1,
+                    align: Align::Default,
+                    blocks: vec![block],
+                }],
+            }),
+            _ => frame.blocks.push(block),
+        }
+    }
+
+    // ----- text blocks ------------------------------------------------
+
+    /// Opens a paragraph, heading or caption at `at` and returns its id (for
+    /// [`Builder::close_text_id`]).
+    pub fn open_text(&mut self, kind: TextKind, at: usize) -> u64 {
+        self.flush_text();
+        self.start_text(kind, at, Vec::new())
+    }
+
+    fn start_text(&mut self, kind: TextKind, at: usize, frames: Vec<InlineFrame>) -> u64 {
+        let id = self.next_text_id;
+        self.next_text_id += 1;
+        let mut all = vec![InlineFrame {
+            tag: None,
+            kind: InlineKind::Transparent,
+            children: Vec::new(),
+        }];
+        all.extend(frames);
+        self.text = Some(TextBlock {
+            kind,
+            id,
+            start: at,
+            start_at_content: false,
+            frames: all,
+            hoisted: Vec::new(),
+            last_char: None,
+            pending_break: false,
+        });
+        id
+    }
+
+    /// Closes the open text block, whatever it is.
+    pub fn close_text(&mut self) {
+        self.flush_text();
+    }
+
+    /// Closes the open text block if it is the one with this id.
+    pub fn close_text_id(&mut self, id: u64) {
+        if self.text.as_ref().is_some_and(|t| t.id == id) {
+            self.flush_text();
+        }
+    }
+
+    fn ensure_text(&mut self, at: usize) -> &mut TextBlock {
+        if self.text.is_none() {
+            self.start_text(TextKind::Paragraph, at, Vec::new());
+        }
+        if let Some(text) = self.text.as_mut()
+            && text.start_at_content
+        {
+            text.start_at_content = false;
+            text.start = at;
+        }
+        self.text.get_or_insert_with(|| TextBlock {
+            kind: TextKind::Paragraph,
+            id: u64::MAX,
+            start: at,
+            start_at_content: false,
+            frames: Vec::new(),
+            hoisted: Vec::new(),
+            last_char: None,
+            pending_break: false,
+        })
+    }
+
+    /// Ends the open text block; returns the kinds of its open inline frames
+    /// (so a split paragraph can continue with the same styles).
+    fn flush_text(&mut self) -> Vec<InlineFrame> {
+        self.skipping_raw = false;
+        if let Some(code) = self.inline_code.take()
+            && let Some(text) = self.text.as_mut()
+        {
+            push_inline(text, Inline::Code(code));
+        }
+        let Some(mut text) = self.text.take() else {
+            return Vec::new();
+        };
+        let reopen: Vec<InlineFrame> = text
+            .frames
+            .iter()
+            .skip(1)
+            .map(|f| InlineFrame {
+                tag: f.tag.clone(),
+                kind: f.kind.clone(),
+                children: Vec::new(),
+            })
+            .collect();
+        while text.frames.len() > 1 {
+            fold_top(&mut text.frames);
+        }
+        let mut content = text.frames.pop().map(|f| f.children).unwrap_or_default();
+        trim_inlines(&mut content);
+        let span = self.span_at(text.start);
+        match text.kind {
+            TextKind::Paragraph => {
+                if !content.is_empty() {
+                    self.push_block(Block::Paragraph(Paragraph { content, span }));
+                }
+            }
+            TextKind::Heading { level, id } => {
+                let text_plain = plain_text(&content);
+                self.push_block(Block::Heading(Heading {
+                    level,
+                    anchor: id.unwrap_or_default(),
+                    content,
+                    text: text_plain.trim().to_string(),
+                    span,
+                }));
+            }
+            TextKind::Caption => {
+                for frame in self.frames.iter_mut().rev() {
+                    if let FrameKind::Table { caption, .. } = &mut frame.kind {
+                        if !content.is_empty() {
+                            *caption = Some(content);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        for figure in text.hoisted {
+            self.push_block(Block::Figure(figure));
+        }
+        reopen
+    }
+
+    /// Ends the current paragraph at `at` so a block can be placed, and
+    /// returns what is needed to continue it afterwards.
+    fn split_text(&mut self) -> Option<(TextKind, Vec<InlineFrame>)> {
+        let kind = self.text.as_ref().map(|t| t.kind.clone())?;
+        let frames = self.flush_text();
+        Some((kind, frames))
+    }
+
+    fn resume_text(&mut self, resume: Option<(TextKind, Vec<InlineFrame>)>, at: usize) {
+        if let Some((TextKind::Paragraph, frames)) = resume {
+            self.start_text(TextKind::Paragraph, at, frames);
+            if let Some(text) = self.text.as_mut() {
+                text.start_at_content = true;
+            }
+        }
+    }
+
+    // ----- inline content ---------------------------------------------
+
+    /// Appends text (Markdown text: no whitespace collapsing).
+    pub fn text(&mut self, s: &str, at: usize) {
+        if self.skipping_raw || s.is_empty() {
+            return;
+        }
+        if let Some(code) = self.inline_code.as_mut() {
+            code.push_str(s);
+            return;
+        }
+        let text = self.ensure_text(at);
+        resolve_pending(text, s.chars().next());
+        push_inline(text, Inline::Text(s.to_string()));
+        text.last_char = s.chars().next_back();
+    }
+
+    /// Appends HTML text: whitespace runs collapse to one space, and a run
+    /// with a line break is a soft break. Whitespace alone outside a text
+    /// block is ignored.
+    pub fn html_text(&mut self, s: &str, at: usize) {
+        if self.skipping_raw {
+            return;
+        }
+        if let Some(code) = self.inline_code.as_mut() {
+            code.push_str(s);
+            return;
+        }
+        if self.text.is_none() && s.chars().all(char::is_whitespace) {
+            return;
+        }
+        let mut rest = s;
+        while !rest.is_empty() {
+            let ws_len = rest.len() - rest.trim_start_matches(is_html_space).len();
+            if ws_len > 0 {
+                let (ws, tail) = rest.split_at(ws_len);
+                if ws.contains('\n') {
+                    self.soft_break();
+                } else {
+                    self.space();
+                }
+                rest = tail;
+                continue;
+            }
+            let word_len = rest.find(is_html_space).unwrap_or(rest.len());
+            let (word, tail) = rest.split_at(word_len);
+            self.text(word, at);
+            rest = tail;
+        }
+    }
+
+    fn space(&mut self) {
+        if let Some(text) = self.text.as_mut()
+            && text.last_char.is_some_and(|c| !c.is_whitespace())
+        {
+            text.pending_break = false;
+            push_inline(text, Inline::Text(" ".into()));
+            text.last_char = Some(' ');
+        }
+    }
+
+    /// Appends inline code.
+    pub fn code(&mut self, s: &str, at: usize) {
+        if self.skipping_raw {
+            return;
+        }
+        let text = self.ensure_text(at);
+        resolve_pending(text, s.chars().next());
+        push_inline(text, Inline::Code(s.to_string()));
+        text.last_char = s.chars().next_back().or(text.last_char);
+    }
+
+    /// A source line break inside a paragraph (see [`softbreak`]).
+    pub fn soft_break(&mut self) {
+        if let Some(text) = self.text.as_mut()
+            && text.last_char.is_some()
+        {
+            text.pending_break = true;
+        }
+    }
+
+    /// A forced line break.
+    pub fn line_break(&mut self) {
+        if let Some(text) = self.text.as_mut() {
+            text.pending_break = false;
+            push_inline(text, Inline::LineBreak);
+            text.last_char = None;
+        }
+    }
+
+    /// Opens a style, link or transparent inline.
+    pub fn open_inline(&mut self, tag: InlineTag, kind: InlineKind, at: usize) {
+        let text = self.ensure_text(at);
+        let kind = if text.frames.len() > MAX_INLINE_DEPTH {
+            InlineKind::Transparent
+        } else {
+            kind
+        };
+        text.frames.push(InlineFrame {
+            tag: Some(tag),
+            kind,
+            children: Vec::new(),
+        });
+    }
+
+    /// Closes the innermost open inline with this tag (and any inline left
+    /// open inside it); returns false when none is open.
+    pub fn close_inline(&mut self, tag: &InlineTag) -> bool {
+        let Some(text) = self.text.as_mut() else {
+            return false;
+        };
+        let Some(pos) = text
+            .frames
+            .iter()
+            .rposition(|f| f.tag.as_ref() == Some(tag))
+        else {
+            return false;
+        };
+        while text.frames.len() > pos.max(1) {
+            fold_top(&mut text.frames);
+        }
+        true
+    }
+
+    /// Starts dropping text (inline `<script>`/`<style>`) until
+    /// [`Builder::stop_skipping`] or the end of the paragraph.
+    pub fn start_skipping(&mut self) {
+        self.skipping_raw = true;
+    }
+
+    /// Stops dropping text.
+    pub fn stop_skipping(&mut self) {
+        self.skipping_raw = false;
+    }
+
+    /// Starts collecting inline code from HTML `<code>` tags.
+    pub fn start_inline_code(&mut self, at: usize) {
+        self.ensure_text(at);
+        if self.inline_code.is_none() {
+            self.inline_code = Some(String::new());
+        }
+    }
+
+    /// Ends inline code started by [`Builder::start_inline_code`].
+    pub fn end_inline_code(&mut self, at: usize) {
+        if let Some(code) = self.inline_code.take() {
+            self.code(&code, at);
+        }
+    }
+
+    /// Places a figure: after the current paragraph if one is open (an image
+    /// inside text is hoisted below it), else as a block here.
+    pub fn image(&mut self, figure: Figure) {
+        match self.text.as_mut() {
+            Some(text) => text.hoisted.push(figure),
+            None => self.push_block(Block::Figure(figure)),
+        }
+    }
+
+    // ----- shortcode placeholders -------------------------------------
+
+    /// `<tebiki-sc id="N">`: a screen becomes a figure right here (splitting
+    /// the paragraph it is in); an admonition opens its box.
+    pub fn placeholder_open(&mut self, id: &str, range: std::ops::Range<usize>) {
+        let call = id
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| self.page.calls.get(n));
+        let Some(call) = call else {
+            self.warn(range.start, format!("unknown shortcode placeholder `{id}`"));
+            return;
+        };
+        match &call.kind {
+            CallKind::Screen {
+                src,
+                alt,
+                title,
+                width,
+            } => {
+                let figure = Figure {
+                    image: ImageRef {
+                        src: src.clone(),
+                        path: Default::default(),
+                    },
+                    alt: alt.clone(),
+                    title: title.clone(),
+                    width: *width,
+                    span: call.span,
+                };
+                if matches!(
+                    self.text.as_ref().map(|t| &t.kind),
+                    Some(TextKind::Paragraph) | None
+                ) {
+                    let resume = self.split_text();
+                    self.push_block(Block::Figure(figure));
+                    self.resume_text(resume, range.end);
+                } else {
+                    self.image(figure);
+                }
+            }
+            CallKind::Admonition { kind, label } => {
+                let resume = self.split_text();
+                let frame = FrameKind::Admonition {
+                    kind: *kind,
+                    label: label.clone(),
+                    name: call.name.clone(),
+                };
+                self.open_frame(FrameTag::Admonition, frame, range.start);
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.span = call.span;
+                }
+                self.resume_text(resume, range.end);
+            }
+        }
+    }
+
+    /// `</tebiki-sc>`: closes the innermost open admonition (a screen's own
+    /// close tag has nothing to close and is ignored).
+    pub fn placeholder_close(&mut self, at: usize) {
+        if !self.is_open(FrameTag::Admonition) {
+            return;
+        }
+        let resume = self.split_text();
+        self.close_frame(FrameTag::Admonition);
+        self.resume_text(resume, at);
+    }
+}
+
+fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
+}
+
+/// Decides a pending soft break now that the next character is known.
+fn resolve_pending(text: &mut TextBlock, next: Option<char>) {
+    if !text.pending_break {
+        return;
+    }
+    text.pending_break = false;
+    let (Some(before), Some(after)) = (text.last_char, next) else {
+        return;
+    };
+    if softbreak::joins(before, after) || before.is_whitespace() || after.is_whitespace() {
+        return;
+    }
+    // The space belongs before any inline that opened since the last text:
+    // find the innermost frame whose later siblings are all still empty.
+    let mut target = text.frames.len().saturating_sub(1);
+    while target > 0
+        && text
+            .frames
+            .get(target)
+            .is_some_and(|f| f.children.is_empty())
+    {
+        target -= 1;
+    }
+    if let Some(frame) = text.frames.get_mut(target) {
+        push_to(&mut frame.children, Inline::Text(" ".into()));
+    }
+}
+
+fn push_inline(text: &mut TextBlock, inline: Inline) {
+    if let Some(frame) = text.frames.last_mut() {
+        push_to(&mut frame.children, inline);
+    }
+}
+
+/// Pushes an inline, merging adjacent text.
+fn push_to(children: &mut Vec<Inline>, inline: Inline) {
+    if let Inline::Text(new) = &inline
+        && let Some(Inline::Text(last)) = children.last_mut()
+    {
+        last.push_str(new);
+        return;
+    }
+    children.push(inline);
+}
+
+/// Folds the top inline frame into its parent.
+fn fold_top(frames: &mut Vec<InlineFrame>) {
+    if frames.len() < 2 {
+        return;
+    }
+    let Some(frame) = frames.pop() else {
+        return;
+    };
+    let Some(parent) = frames.last_mut() else {
+        return;
+    };
+    match frame.kind {
+        InlineKind::Style(style) => {
+            if !frame.children.is_empty() {
+                parent.children.push(Inline::Styled(style, frame.children));
+            }
+        }
+        InlineKind::Link(href, span) => {
+            if !frame.children.is_empty() {
+                parent.children.push(Inline::Link(Link {
+                    target: LinkTarget::Unresolved(href),
+                    content: frame.children,
+                    span,
+                }));
+            }
+        }
+        InlineKind::Transparent => {
+            for child in frame.children {
+                push_to(&mut parent.children, child);
+            }
+        }
+    }
+}
+
+/// Removes leading and trailing whitespace and line breaks.
+fn trim_inlines(content: &mut Vec<Inline>) {
+    let blank = |i: &Inline| match i {
+        Inline::LineBreak => true,
+        Inline::Text(t) => t.trim().is_empty(),
+        _ => false,
+    };
+    let end = content.iter().rposition(|i| !blank(i)).map_or(0, |p| p + 1);
+    content.truncate(end);
+    let start = content
+        .iter()
+        .position(|i| !blank(i))
+        .unwrap_or(content.len());
+    content.drain(..start);
+    if let Some(Inline::Text(t)) = content.first_mut() {
+        let trimmed = t.trim_start();
+        if trimmed.len() != t.len() {
+            *t = trimmed.to_string();
+        }
+    }
+    if let Some(Inline::Text(t)) = content.last_mut() {
+        t.truncate(t.trim_end().len());
+    }
+}

@@ -1,0 +1,148 @@
+//! Table geometry: clamps spans and counts columns.
+//!
+//! Input: the caption and rows collected from Markdown or HTML. Output: a
+//! [`Table`] whose `rowspan`s stay inside their row group and whose
+//! `columns` is the width of the grid once every span is laid out (HTML
+//! table model: a cell takes the first column not covered by a rowspan from
+//! a row above).
+
+use crate::diag::Span;
+use crate::model::{Inline, Row, Table};
+
+/// Largest `colspan` kept (HTML allows 1000; real tables never need more).
+pub const MAX_COLSPAN: u32 = 100;
+/// Largest `rowspan` kept before clamping to the row group.
+pub const MAX_ROWSPAN: u32 = 1000;
+
+/// Parses a `rowspan`/`colspan` attribute, clamped to `1..=max`.
+pub fn parse_span(value: Option<&str>, max: u32) -> u32 {
+    value
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(1, |n| {
+            u32::try_from(n.clamp(1, u64::from(max))).unwrap_or(1)
+        })
+}
+
+/// Builds the table; `None` when it has no rows at all.
+pub fn finish(
+    caption: Option<Vec<Inline>>,
+    mut head: Vec<Row>,
+    mut body: Vec<Row>,
+    span: Span,
+) -> Option<Table> {
+    if head.is_empty() && body.is_empty() {
+        return None;
+    }
+    clamp_rowspans(&mut head);
+    clamp_rowspans(&mut body);
+    let columns = count_columns(&head).max(count_columns(&body)).max(1);
+    Some(Table {
+        caption,
+        head,
+        body,
+        columns,
+        span,
+    })
+}
+
+/// Keeps every rowspan inside its row group.
+fn clamp_rowspans(rows: &mut [Row]) {
+    let total = rows.len();
+    for (i, row) in rows.iter_mut().enumerate() {
+        let left = u32::try_from(total - i).unwrap_or(u32::MAX);
+        for cell in &mut row.cells {
+            cell.rowspan = cell.rowspan.clamp(1, left.max(1));
+            cell.colspan = cell.colspan.clamp(1, MAX_COLSPAN);
+        }
+    }
+}
+
+/// Width of the grid of one row group.
+fn count_columns(rows: &[Row]) -> usize {
+    // covered[c] = rows still covered in column c by a rowspan from above.
+    let mut covered: Vec<u32> = Vec::new();
+    let mut width = 0;
+    for row in rows {
+        let mut col = 0;
+        for cell in &row.cells {
+            while covered.get(col).is_some_and(|&n| n > 0) {
+                col += 1;
+            }
+            let span = cell.colspan as usize;
+            if covered.len() < col + span {
+                covered.resize(col + span, 0);
+            }
+            for slot in covered.iter_mut().skip(col).take(span) {
+                *slot = cell.rowspan;
+            }
+            col += span;
+        }
+        width = width
+            .max(col)
+            .max(covered.iter().rposition(|&n| n > 0).map_or(0, |i| i + 1));
+        for slot in &mut covered {
+            *slot = slot.saturating_sub(1);
+        }
+    }
+    width
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceId;
+    use crate::model::{Align, Cell};
+
+    fn cell(rowspan: u32, colspan: u32) -> Cell {
+        Cell {
+            header: false,
+            rowspan,
+            colspan,
+            align: Align::Default,
+            blocks: Vec::new(),
+        }
+    }
+
+    fn row(cells: Vec<Cell>) -> Row {
+        Row { cells }
+    }
+
+    #[test]
+    fn rowspan_pushes_cells_right() {
+        // | a (rowspan 2) | b | c |
+        // |               | d | e |
+        let rows = vec![
+            row(vec![cell(2, 1), cell(1, 1), cell(1, 1)]),
+            row(vec![cell(1, 1), cell(1, 1)]),
+        ];
+        assert_eq!(count_columns(&rows), 3);
+    }
+
+    #[test]
+    fn colspan_widens() {
+        let rows = vec![row(vec![cell(1, 3)]), row(vec![cell(1, 1), cell(1, 1)])];
+        assert_eq!(count_columns(&rows), 3);
+    }
+
+    #[test]
+    fn rowspan_is_clamped_to_group() {
+        let table = finish(
+            None,
+            Vec::new(),
+            vec![row(vec![cell(50, 1), cell(1, 1)]), row(vec![cell(1, 1)])],
+            Span::point(SourceId(0), 0),
+        );
+        let table = table.unwrap_or_else(|| panic!("table expected"));
+        assert_eq!(table.body[0].cells[0].rowspan, 2);
+        assert_eq!(table.columns, 2);
+    }
+
+    #[test]
+    fn span_attributes_are_clamped() {
+        assert_eq!(parse_span(Some("0"), MAX_COLSPAN), 1);
+        assert_eq!(parse_span(Some("99999999999"), MAX_COLSPAN), MAX_COLSPAN);
+        assert_eq!(parse_span(Some("x"), MAX_COLSPAN), 1);
+        assert_eq!(parse_span(Some(" 3 "), MAX_COLSPAN), 3);
+        assert_eq!(parse_span(None, MAX_ROWSPAN), 1);
+    }
+}

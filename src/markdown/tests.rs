@@ -1,0 +1,499 @@
+//! Unit tests of Markdown and HTML parsing into the model.
+
+use super::*;
+use crate::diag::{Severity, SourceId};
+use crate::model::{AdmonitionKind, Inline, List, plain_text};
+use crate::shortcode::{CallKind, MapPiece, ShortcodeCall, SourceMap};
+
+fn page_with(text: &str, calls: Vec<ShortcodeCall>) -> ResolvedPage {
+    ResolvedPage {
+        source: SourceId(0),
+        text: text.to_string(),
+        map: SourceMap {
+            source: SourceId(0),
+            pieces: vec![MapPiece {
+                resolved: 0..text.len(),
+                original: 0..text.len(),
+                copied: true,
+            }],
+        },
+        calls,
+    }
+}
+
+fn parse(text: &str) -> (Vec<Block>, Diagnostics) {
+    parse_with(text, Vec::new())
+}
+
+fn parse_with(text: &str, calls: Vec<ShortcodeCall>) -> (Vec<Block>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let blocks = parse_page(&page_with(text, calls), &mut diags);
+    (blocks, diags)
+}
+
+fn screen(src: &str) -> ShortcodeCall {
+    ShortcodeCall {
+        name: "screen".into(),
+        kind: CallKind::Screen {
+            src: src.into(),
+            alt: "画面".into(),
+            title: None,
+            width: None,
+        },
+        span: crate::diag::Span::point(SourceId(0), 0),
+    }
+}
+
+fn admonition(name: &str, kind: AdmonitionKind, label: &str) -> ShortcodeCall {
+    ShortcodeCall {
+        name: name.into(),
+        kind: CallKind::Admonition {
+            kind,
+            label: label.into(),
+        },
+        span: crate::diag::Span::point(SourceId(0), 0),
+    }
+}
+
+fn para_text(block: &Block) -> String {
+    match block {
+        Block::Paragraph(p) => plain_text(&p.content),
+        other => panic!("paragraph expected, got {other:?}"),
+    }
+}
+
+fn list(block: &Block) -> &List {
+    match block {
+        Block::List(l) => l,
+        other => panic!("list expected, got {other:?}"),
+    }
+}
+
+fn warnings(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .items()
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+#[test]
+fn ordered_list_keeps_start_number() {
+    let (blocks, _) = parse("3. a\n1. b\n1. c\n");
+    let l = list(&blocks[0]);
+    assert_eq!(l.start, Some(3));
+    assert_eq!(l.items.len(), 3);
+    let (blocks, _) = parse("1. a\n1. b\n");
+    assert_eq!(list(&blocks[0]).start, Some(1));
+    let (blocks, _) = parse("* a\n* b\n");
+    assert_eq!(list(&blocks[0]).start, None);
+}
+
+#[test]
+fn soft_breaks_in_japanese_disappear() {
+    let (blocks, _) = parse("ログイン画面を\n表示します。\nThen click\nSave.\n");
+    assert_eq!(
+        para_text(&blocks[0]),
+        "ログイン画面を表示します。Then click Save."
+    );
+}
+
+#[test]
+fn soft_break_before_link_goes_outside_it() {
+    let (blocks, _) = parse("see\n[the page](x.html)\n");
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    assert_eq!(p.content[0], Inline::Text("see ".into()));
+    let Inline::Link(link) = &p.content[1] else {
+        panic!("link expected")
+    };
+    assert_eq!(plain_text(&link.content), "the page");
+}
+
+#[test]
+fn hard_breaks_and_br_are_line_breaks() {
+    let (blocks, _) = parse("一行目  \n二行目<br>三行目\n");
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    let breaks = p
+        .content
+        .iter()
+        .filter(|i| **i == Inline::LineBreak)
+        .count();
+    assert_eq!(breaks, 2);
+    assert_eq!(plain_text(&p.content), "一行目 二行目 三行目");
+}
+
+#[test]
+fn heading_ids_written_and_generated() {
+    let (blocks, _) = parse("## 方法1 {#login_10}\n\n## 方法2\n");
+    let Block::Heading(h1) = &blocks[0] else {
+        panic!("heading expected")
+    };
+    assert_eq!(h1.anchor, "login_10");
+    assert_eq!(h1.text, "方法1");
+    let Block::Heading(h2) = &blocks[1] else {
+        panic!("heading expected")
+    };
+    assert!(h2.anchor.starts_with("h."), "{}", h2.anchor);
+}
+
+#[test]
+fn screen_in_list_item_splits_paragraph() {
+    let text =
+        "1. クリックします。\n  <tebiki-sc id=\"0\"></tebiki-sc>  \n  上記の画面です。\n1. 次へ\n";
+    let (blocks, diags) = parse_with(text, vec![screen("/img/a.png")]);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let l = list(&blocks[0]);
+    assert_eq!(l.items.len(), 2);
+    let item = &l.items[0].blocks;
+    assert_eq!(item.len(), 3, "{item:?}");
+    assert_eq!(para_text(&item[0]), "クリックします。");
+    let Block::Figure(f) = &item[1] else {
+        panic!("figure expected")
+    };
+    assert_eq!(f.image.src, "/img/a.png");
+    assert_eq!(f.alt, "画面");
+    assert_eq!(para_text(&item[2]), "上記の画面です。");
+}
+
+#[test]
+fn screen_placeholder_as_own_paragraph_is_a_figure() {
+    let (blocks, _) = parse_with(
+        "前\n\n<tebiki-sc id=\"0\"></tebiki-sc>\n\n後\n",
+        vec![screen("/a.png")],
+    );
+    assert_eq!(blocks.len(), 3, "{blocks:?}");
+    assert!(matches!(blocks[1], Block::Figure(_)));
+}
+
+#[test]
+fn admonition_wraps_blocks() {
+    let text = "<tebiki-sc id=\"0\">\n\n注意事項です。\n\n* a\n* b\n\n</tebiki-sc>\n\n後の段落\n";
+    let (blocks, _) = parse_with(
+        text,
+        vec![admonition("warning", AdmonitionKind::Warning, "注意")],
+    );
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let Block::Admonition(a) = &blocks[0] else {
+        panic!("admonition expected")
+    };
+    assert_eq!(a.name, "warning");
+    assert_eq!(a.label, "注意");
+    assert_eq!(a.blocks.len(), 2);
+    assert_eq!(para_text(&blocks[1]), "後の段落");
+}
+
+#[test]
+fn nested_admonitions_and_in_list_items() {
+    let text = "1. 手順\n   <tebiki-sc id=\"0\">\n\n   外側\n\n   <tebiki-sc id=\"1\">\n\n   内側\n\n   </tebiki-sc>\n\n   </tebiki-sc>\n\n1. 次\n";
+    let calls = vec![
+        admonition("note", AdmonitionKind::Note, "メモ"),
+        admonition("tip", AdmonitionKind::Tip, "ヒント"),
+    ];
+    let (blocks, _) = parse_with(text, calls);
+    let l = list(&blocks[0]);
+    assert_eq!(l.items.len(), 2, "{blocks:?}");
+    let item = &l.items[0].blocks;
+    assert_eq!(para_text(&item[0]), "手順");
+    let Block::Admonition(outer) = &item[1] else {
+        panic!("admonition expected: {item:?}")
+    };
+    assert_eq!(outer.name, "note");
+    assert_eq!(para_text(&outer.blocks[0]), "外側");
+    let Block::Admonition(inner) = &outer.blocks[1] else {
+        panic!("inner admonition expected")
+    };
+    assert_eq!(inner.name, "tip");
+    assert_eq!(para_text(&inner.blocks[0]), "内側");
+}
+
+#[test]
+fn inline_image_is_hoisted_after_paragraph() {
+    let (blocks, _) = parse("文章 ![アイコン](/i.png) の後\n\n![図](/f.png)\n");
+    assert_eq!(blocks.len(), 3, "{blocks:?}");
+    assert_eq!(para_text(&blocks[0]), "文章  の後");
+    let Block::Figure(f) = &blocks[1] else {
+        panic!("figure expected")
+    };
+    assert_eq!(f.alt, "アイコン");
+    let Block::Figure(f) = &blocks[2] else {
+        panic!("figure expected")
+    };
+    assert_eq!(f.image.src, "/f.png");
+}
+
+#[test]
+fn markdown_table_has_head_and_alignment() {
+    let (blocks, _) = parse("| a | b |\n|:--|--:|\n| 1 | 2 |\n| 3 | 4 |\n");
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected")
+    };
+    assert_eq!(t.columns, 2);
+    assert_eq!(t.head.len(), 1);
+    assert!(t.head[0].cells[0].header);
+    assert_eq!(t.body.len(), 2);
+    assert_eq!(t.body[1].cells[1].align, Align::Right);
+    assert_eq!(t.body[1].cells[0].align, Align::Left);
+    assert_eq!(para_text(&t.body[1].cells[1].blocks[0]), "4");
+}
+
+#[test]
+fn html_table_with_spans_and_lists_in_cells() {
+    let text = "<table>\n<caption>料金</caption>\n<thead><tr><th>項目</th><th colspan=\"2\">内容</th></tr></thead>\n<tbody>\n<tr><td rowspan=\"2\">A</td><td>x</td><td><ul><li>一</li><li>二</li></ul></td></tr>\n<tr><td>y</td><td><p>段落</p><br>z</td></tr>\n</tbody>\n</table>\n";
+    let (blocks, diags) = parse(text);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    assert_eq!(blocks.len(), 1, "{blocks:?}");
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected")
+    };
+    assert_eq!(t.columns, 3);
+    assert_eq!(
+        t.caption.as_ref().map(|c| plain_text(c)),
+        Some("料金".into())
+    );
+    assert_eq!(t.head.len(), 1);
+    assert_eq!(t.head[0].cells[1].colspan, 2);
+    assert!(t.head[0].cells[0].header);
+    assert_eq!(t.body.len(), 2);
+    assert_eq!(t.body[0].cells[0].rowspan, 2);
+    let cell = &t.body[0].cells[2];
+    assert_eq!(list(&cell.blocks[0]).items.len(), 2);
+    assert_eq!(t.body[1].cells.len(), 2);
+    assert_eq!(para_text(&t.body[1].cells[1].blocks[0]), "段落");
+    assert_eq!(para_text(&t.body[1].cells[1].blocks[1]), "z");
+}
+
+#[test]
+fn script_is_dropped_with_warning() {
+    let (blocks, diags) = parse(
+        "<div onclick=\"x()\">本文<script>alert(1)</script></div>\n\n文<script>evil()</script>章\n",
+    );
+    let all: String = blocks.iter().map(para_text).collect();
+    assert!(!all.contains("alert") && !all.contains("evil"), "{all}");
+    assert!(all.contains("本文") && all.contains("文章"), "{all}");
+    let w = warnings(&diags);
+    assert!(w.iter().any(|m| m.contains("onclick")), "{w:?}");
+    assert_eq!(
+        w.iter().filter(|m| m.contains("<script>")).count(),
+        2,
+        "{w:?}"
+    );
+}
+
+#[test]
+fn unknown_tags_keep_their_text() {
+    let (blocks, diags) = parse("<marquee>動く文字</marquee>\n");
+    assert_eq!(para_text(&blocks[0]), "動く文字");
+    assert!(warnings(&diags).iter().any(|m| m.contains("marquee")));
+}
+
+#[test]
+fn inline_html_styles_nest() {
+    let (blocks, _) =
+        parse("a <b>bold <i>both</i></b> <a href=\"/x.html\">link</a> <kbd>Ctrl</kbd>\n");
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    assert!(matches!(&p.content[1], Inline::Styled(InlineStyle::Strong, c) if c.len() == 2));
+    assert!(p.content.iter().any(|i| matches!(i, Inline::Link(l) if l.target == crate::model::LinkTarget::Unresolved("/x.html".into()))));
+    assert!(
+        p.content
+            .iter()
+            .any(|i| matches!(i, Inline::Styled(InlineStyle::Keyboard, _)))
+    );
+}
+
+#[test]
+fn html_img_is_a_figure_with_width() {
+    let (blocks, _) = parse("<img src=\"/a.png\" alt=\"代替\" width=\"300\">\n");
+    let Block::Figure(f) = &blocks[0] else {
+        panic!("figure expected: {blocks:?}")
+    };
+    assert_eq!(f.alt, "代替");
+    assert_eq!(f.width, Some(300.0));
+}
+
+#[test]
+fn deep_nesting_is_flattened_not_overflowing() {
+    let text = format!("{}x\n", "> ".repeat(3000));
+    let (blocks, diags) = parse(&text);
+    assert!(!blocks.is_empty());
+    assert!(warnings(&diags).iter().any(|m| m.contains("nested deeper")));
+    let html = format!(
+        "{}x{}",
+        "<div><ul><li>".repeat(1000),
+        "</li></ul></div>".repeat(1000)
+    );
+    let (blocks, _) = parse(&html);
+    assert!(!blocks.is_empty());
+}
+
+#[test]
+fn spans_point_into_source() {
+    let (blocks, _) = parse("abc\n\n## 見出し\n");
+    let Block::Heading(h) = &blocks[1] else {
+        panic!("heading expected")
+    };
+    assert_eq!(h.span.start, 5);
+}
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n\n",
+        "  \n",
+        "* ",
+        "1. ",
+        "3) ",
+        "> ",
+        "## ",
+        "{#x}",
+        "|",
+        "---",
+        "```",
+        "    ",
+        "<tebiki-sc id=\"0\">",
+        "<tebiki-sc id=\"1\"></tebiki-sc>",
+        "</tebiki-sc>",
+        "<tebiki-sc id=\"9\">",
+        "<table>",
+        "<tr>",
+        "<td rowspan=\"9999\">",
+        "</td>",
+        "</table>",
+        "<ul>",
+        "<li>",
+        "</li>",
+        "<b>",
+        "</b>",
+        "<br>",
+        "<script>",
+        "</script>",
+        "<img src=x>",
+        "[a](",
+        ")",
+        "![i](/x.png)",
+        "**",
+        "*",
+        "~~",
+        "`",
+        "テキスト",
+        "text",
+        "。",
+        "<p>",
+        "</p>",
+        "<pre>",
+        "</pre>",
+        "<code>",
+        "</code>",
+        "<a href=\"javascript:x\">",
+        "</a>",
+        "<!--",
+        "-->",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn arbitrary_markdown_never_panics(parts in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let calls = vec![
+                admonition("warning", AdmonitionKind::Warning, "注意"),
+                screen("/x.png"),
+            ];
+            let _ = parse_with(&text, calls);
+        }
+
+        #[test]
+        fn arbitrary_strings_never_panic(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+    }
+}
+
+#[test]
+fn markdown_between_html_table_tags_lands_in_the_cell() {
+    let text = "<table>\n<tr><td>\n\n* 一\n* 二\n\n</td><td>b</td></tr>\n</table>\n\n後\n";
+    let (blocks, _) = parse(text);
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected: {blocks:?}")
+    };
+    assert_eq!(t.columns, 2);
+    assert_eq!(list(&t.body[0].cells[0].blocks[0]).items.len(), 2);
+    assert_eq!(para_text(&t.body[0].cells[1].blocks[0]), "b");
+    assert_eq!(para_text(&blocks[1]), "後");
+}
+
+#[test]
+fn unclosed_html_table_keeps_the_rest_of_the_page() {
+    let (blocks, _) = parse("<table><tr><td>\n\n本文\n\n## 見出し\n");
+    let all = format!("{blocks:?}");
+    assert!(all.contains("本文") && all.contains("見出し"), "{all}");
+}
+
+#[test]
+fn placeholder_in_html_cell() {
+    let text = "<table><tr><td><tebiki-sc id=\"0\"></tebiki-sc></td></tr></table>\n";
+    let (blocks, _) = parse_with(text, vec![screen("/s.png")]);
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected: {blocks:?}")
+    };
+    assert!(matches!(t.body[0].cells[0].blocks[0], Block::Figure(_)));
+}
+
+#[test]
+fn autolinks_keep_their_scheme() {
+    let (blocks, _) = parse("<https://example.com/a> と <info@example.com>\n");
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    let hrefs: Vec<_> = p
+        .content
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Link(l) => Some(l.target.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        hrefs,
+        vec![
+            crate::model::LinkTarget::Unresolved("https://example.com/a".into()),
+            crate::model::LinkTarget::Unresolved("mailto:info@example.com".into()),
+        ]
+    );
+}
+
+#[test]
+fn html_text_collapses_whitespace_and_joins_japanese_lines() {
+    let (blocks, _) = parse("<div>\n  ログイン\n  画面を開く  and\n  close\n</div>\n");
+    assert_eq!(para_text(&blocks[0]), "ログイン画面を開く and close");
+}
+
+#[test]
+fn huge_lines_and_deep_lists_stay_fast() {
+    let line = "テキスト<b>太字</b>*強調*<br>".repeat(8000);
+    assert!(line.len() > 200_000);
+    let started = std::time::Instant::now();
+    let (blocks, _) = parse(&line);
+    assert_eq!(blocks.len(), 1);
+    let lists: String = (0..3000)
+        .map(|i| format!("{}* x\n", "  ".repeat(i)))
+        .collect();
+    let (blocks, _) = parse(&lists);
+    assert_eq!(blocks.len(), 1);
+    let breaks = "<br>".repeat(50_000);
+    let (blocks, _) = parse(&format!("a{breaks}b"));
+    assert_eq!(blocks.len(), 1);
+    // Generous bound for a debug build on a loaded machine: catches
+    // quadratic behaviour, not small regressions.
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}

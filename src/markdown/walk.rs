@@ -1,0 +1,170 @@
+//! Iterative traversals of the document model.
+//!
+//! Input: block or inline trees of any depth. Output: a callback on every
+//! block (pre-order, document order) or every inline list. Explicit stacks
+//! instead of recursion, so deep input cannot overflow the call stack.
+
+use crate::model::{Block, Inline};
+
+/// Calls `f` on every block of `blocks` and of their descendants, in
+/// document order (a block before its children).
+pub fn blocks_mut(blocks: &mut [Block], mut f: impl FnMut(&mut Block)) {
+    let mut stack: Vec<&mut [Block]> = vec![blocks];
+    while let Some(slice) = stack.pop() {
+        let Some((first, rest)) = slice.split_first_mut() else {
+            continue;
+        };
+        stack.push(rest);
+        f(first);
+        let before = stack.len();
+        push_children(first, &mut stack);
+        stack[before..].reverse();
+    }
+}
+
+/// Calls `f` on every block of `blocks` and of their descendants, in
+/// document order (a block before its children).
+pub fn blocks(blocks: &[Block], mut f: impl FnMut(&Block)) {
+    let mut stack: Vec<&[Block]> = vec![blocks];
+    while let Some(slice) = stack.pop() {
+        let Some((first, rest)) = slice.split_first() else {
+            continue;
+        };
+        stack.push(rest);
+        f(first);
+        let before = stack.len();
+        match first {
+            Block::List(list) => stack.extend(list.items.iter().map(|i| i.blocks.as_slice())),
+            Block::Admonition(a) => stack.push(&a.blocks),
+            Block::Quote(q) => stack.push(&q.blocks),
+            Block::Table(t) => stack.extend(
+                t.head
+                    .iter()
+                    .chain(&t.body)
+                    .flat_map(|r| &r.cells)
+                    .map(|c| c.blocks.as_slice()),
+            ),
+            _ => {}
+        }
+        stack[before..].reverse();
+    }
+}
+
+fn push_children<'a>(block: &'a mut Block, stack: &mut Vec<&'a mut [Block]>) {
+    match block {
+        Block::List(list) => stack.extend(list.items.iter_mut().map(|i| i.blocks.as_mut_slice())),
+        Block::Admonition(a) => stack.push(&mut a.blocks),
+        Block::Quote(q) => stack.push(&mut q.blocks),
+        Block::Table(t) => stack.extend(
+            t.head
+                .iter_mut()
+                .chain(&mut t.body)
+                .flat_map(|r| &mut r.cells)
+                .map(|c| c.blocks.as_mut_slice()),
+        ),
+        _ => {}
+    }
+}
+
+/// The inline lists held directly by a block (paragraph or heading content,
+/// table caption); children blocks are not included.
+pub fn inline_roots_mut(block: &mut Block) -> Vec<&mut Vec<Inline>> {
+    match block {
+        Block::Paragraph(p) => vec![&mut p.content],
+        Block::Heading(h) => vec![&mut h.content],
+        Block::Table(t) => t.caption.iter_mut().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Calls `f` on `root` and on every nested inline list (styled content, link
+/// content). `f` may replace items of the list it gets; the nested lists of
+/// the result are visited afterwards.
+pub fn inline_lists_mut(root: &mut Vec<Inline>, mut f: impl FnMut(&mut Vec<Inline>)) {
+    let mut stack: Vec<&mut Vec<Inline>> = vec![root];
+    while let Some(list) = stack.pop() {
+        f(list);
+        for inline in list.iter_mut() {
+            match inline {
+                Inline::Styled(_, content) => stack.push(content),
+                Inline::Link(link) => stack.push(&mut link.content),
+                Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{SourceId, Span};
+    use crate::model::{List, ListItem, Paragraph, Quote};
+
+    fn para(text: &str) -> Block {
+        Block::Paragraph(Paragraph {
+            content: vec![Inline::Text(text.into())],
+            span: Span::point(SourceId(0), 0),
+        })
+    }
+
+    #[test]
+    fn visits_in_document_order() {
+        let span = Span::point(SourceId(0), 0);
+        let mut blocks = vec![
+            para("a"),
+            Block::List(List {
+                start: None,
+                items: vec![
+                    ListItem {
+                        blocks: vec![para("b"), para("c")],
+                        checked: None,
+                    },
+                    ListItem {
+                        blocks: vec![Block::Quote(Quote {
+                            blocks: vec![para("d")],
+                            span,
+                        })],
+                        checked: None,
+                    },
+                ],
+                span,
+            }),
+            para("e"),
+        ];
+        let mut seen = String::new();
+        blocks_mut(&mut blocks, |b| {
+            if let Block::Paragraph(p) = b {
+                seen.push_str(&crate::model::plain_text(&p.content));
+            }
+        });
+        assert_eq!(seen, "abcde");
+        let mut seen2 = String::new();
+        super::blocks(&blocks, |b| {
+            if let Block::Paragraph(p) = b {
+                seen2.push_str(&crate::model::plain_text(&p.content));
+            }
+        });
+        assert_eq!(seen2, "abcde");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let span = Span::point(SourceId(0), 0);
+        let mut block = para("x");
+        for _ in 0..5000 {
+            block = Block::Quote(Quote {
+                blocks: vec![block],
+                span,
+            });
+        }
+        let mut blocks = vec![block];
+        let mut count = 0;
+        blocks_mut(&mut blocks, |_| count += 1);
+        assert_eq!(count, 5001);
+        // Drop iteratively too: unwrap the nesting by hand.
+        let mut current = blocks.pop();
+        while let Some(Block::Quote(mut q)) = current {
+            current = q.blocks.pop();
+        }
+    }
+}

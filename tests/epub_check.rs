@@ -1,0 +1,750 @@
+//! EPUB output checked from the outside: EPUBCheck, the zip's files, the
+//! navigation against the headings, every internal href and image, safety
+//! of the text, reproducibility and image diagnostics.
+//!
+//! The book is built by hand here (every construct of the model); EPUBCheck
+//! runs as `java -jar /usr/share/java/epubcheck.jar` and is skipped with a
+//! message when missing, except under `CI`, where a missing validator fails.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use image::{DynamicImage, ImageBuffer, Luma, Rgb, Rgba};
+use scraper::{Html, Selector};
+use tebiki::assets::{Assets, ImageStore};
+use tebiki::diag::{Diagnostics, Location, SourceId, Span};
+use tebiki::model::*;
+
+// ---------------------------------------------------------------- the book
+
+fn span(at: usize) -> Span {
+    Span::new(SourceId(1), at, at + 5)
+}
+
+fn text(s: &str) -> Inline {
+    Inline::Text(s.into())
+}
+
+fn para(content: Vec<Inline>) -> Block {
+    Block::Paragraph(Paragraph {
+        content,
+        span: span(0),
+    })
+}
+
+fn heading(level: u8, anchor: &str, title: &str) -> Block {
+    Block::Heading(Heading {
+        level,
+        anchor: anchor.into(),
+        content: vec![text(title)],
+        text: title.into(),
+        span: span(0),
+    })
+}
+
+fn link(target: LinkTarget, label: &str) -> Inline {
+    Inline::Link(Link {
+        target,
+        content: vec![text(label)],
+        span: span(0),
+    })
+}
+
+fn figure(path: &Path, alt: &str, at: usize) -> Block {
+    Block::Figure(Figure {
+        image: ImageRef {
+            src: format!("/img/{}", path.file_name().unwrap().to_string_lossy()),
+            path: path.to_path_buf(),
+        },
+        alt: alt.into(),
+        title: Some(format!("{alt}の画面")),
+        width: None,
+        span: span(at),
+    })
+}
+
+fn cell(header: bool, rowspan: u32, colspan: u32, align: Align, blocks: Vec<Block>) -> Cell {
+    Cell {
+        header,
+        rowspan,
+        colspan,
+        align,
+        blocks,
+    }
+}
+
+fn list(start: Option<u64>, items: Vec<Vec<Block>>) -> Block {
+    Block::List(List {
+        start,
+        items: items
+            .into_iter()
+            .map(|blocks| ListItem {
+                blocks,
+                checked: None,
+            })
+            .collect(),
+        span: span(0),
+    })
+}
+
+struct Images {
+    _dir: tempfile::TempDir,
+    png: PathBuf,
+    large: PathBuf,
+    jpeg: PathBuf,
+    alpha: PathBuf,
+    grey16: PathBuf,
+    bmp: PathBuf,
+}
+
+fn save(img: &DynamicImage, path: &Path, format: image::ImageFormat) {
+    let mut bytes = Vec::new();
+    img.write_to(&mut Cursor::new(&mut bytes), format).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn images() -> Images {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let ui = |w: u32, h: u32| {
+        DynamicImage::ImageRgb8(ImageBuffer::from_fn(w, h, |x, y| {
+            Rgb([(x % 200) as u8 + 40, (y % 200) as u8 + 40, 220])
+        }))
+    };
+    save(&ui(320, 200), &p("login.png"), image::ImageFormat::Png);
+    save(&ui(2600, 900), &p("wide.png"), image::ImageFormat::Png);
+    save(&ui(400, 300), &p("photo.jpg"), image::ImageFormat::Jpeg);
+    let alpha = DynamicImage::ImageRgba8(ImageBuffer::from_fn(64, 64, |x, y| {
+        Rgba([200, 30, 30, (x * 4 + y) as u8])
+    }));
+    save(&alpha, &p("alpha.png"), image::ImageFormat::Png);
+    let grey =
+        DynamicImage::ImageLuma16(ImageBuffer::from_fn(50, 40, |x, _| Luma([x as u16 * 1000])));
+    save(&grey, &p("grey16.png"), image::ImageFormat::Png);
+    save(&ui(30, 30), &p("icon.bmp"), image::ImageFormat::Bmp);
+    Images {
+        png: p("login.png"),
+        large: p("wide.png"),
+        jpeg: p("photo.jpg"),
+        alpha: p("alpha.png"),
+        grey16: p("grey16.png"),
+        bmp: p("icon.bmp"),
+        _dir: dir,
+    }
+}
+
+fn page(
+    id: usize,
+    kind: PageKind,
+    depth: usize,
+    title: &str,
+    anchor: &str,
+    blocks: Vec<Block>,
+) -> Page {
+    Page {
+        id: PageId(id),
+        kind,
+        depth,
+        parent: (depth > 0).then_some(PageId(0)),
+        title: vec![text(title)],
+        title_text: title.into(),
+        anchor: anchor.into(),
+        source_path: format!("{anchor}.md"),
+        url: format!("/general/ja/{anchor}.html"),
+        blocks,
+        span: span(0),
+    }
+}
+
+/// A book with every construct of the model.
+fn book(img: &Images) -> Book {
+    let admonitions = [
+        (AdmonitionKind::Warning, "注意", "warning"),
+        (AdmonitionKind::Note, "メモ", "note"),
+        (AdmonitionKind::Info, "補足", "info"),
+        (AdmonitionKind::Tip, "ヒント", "tip"),
+        (AdmonitionKind::Custom, "関連ページ", "seealso"),
+    ]
+    .into_iter()
+    .map(|(kind, label, name)| {
+        Block::Admonition(Admonition {
+            kind,
+            label: label.into(),
+            name: name.into(),
+            blocks: vec![para(vec![text(&format!("{label}の内容です。"))])],
+            span: span(0),
+        })
+    });
+    let table = Block::Table(Table {
+        caption: Some(vec![text("権限の一覧")]),
+        head: vec![Row {
+            cells: vec![
+                cell(true, 1, 1, Align::Left, vec![para(vec![text("項目")])]),
+                cell(true, 1, 2, Align::Center, vec![para(vec![text("権限")])]),
+            ],
+        }],
+        body: vec![
+            Row {
+                cells: vec![
+                    cell(
+                        false,
+                        2,
+                        1,
+                        Align::Default,
+                        vec![para(vec![text("管理者")])],
+                    ),
+                    cell(false, 1, 1, Align::Right, vec![para(vec![text("○")])]),
+                    cell(
+                        false,
+                        1,
+                        1,
+                        Align::Default,
+                        vec![list(
+                            None,
+                            vec![
+                                vec![para(vec![text("閲覧")])],
+                                vec![para(vec![text("編集")])],
+                            ],
+                        )],
+                    ),
+                ],
+            },
+            Row {
+                cells: vec![
+                    cell(false, 1, 1, Align::Default, vec![para(vec![text("×")])]),
+                    cell(
+                        false,
+                        1,
+                        1,
+                        Align::Default,
+                        vec![para(vec![text(
+                            "https://example.com/averyveryverylongpathwithoutanybreaks/and/more",
+                        )])],
+                    ),
+                ],
+            },
+        ],
+        columns: 3,
+        span: span(0),
+    });
+    let steps = Block::List(List {
+        start: Some(3),
+        items: vec![
+            ListItem {
+                blocks: vec![
+                    para(vec![text(
+                        "ログイン画面の[ログインでお困りですか？]をクリックします。",
+                    )]),
+                    figure(&img.png, "ログイン画面", 100),
+                ],
+                checked: None,
+            },
+            ListItem {
+                blocks: vec![
+                    para(vec![
+                        text("メールアドレスを入力し、"),
+                        Inline::Styled(InlineStyle::Strong, vec![text("[パスワードリセット]")]),
+                        text("をクリックします。"),
+                        Inline::LineBreak,
+                        text("詳しくは"),
+                        link(
+                            LinkTarget::Internal {
+                                page: PageId(2),
+                                anchor: Some("1st-step".into()),
+                            },
+                            "次のページ",
+                        ),
+                        text("を参照してください。"),
+                    ]),
+                    list(
+                        None,
+                        vec![
+                            vec![para(vec![text("ログイン名が分からない")])],
+                            vec![para(vec![text("メールアドレスが分からない")])],
+                        ],
+                    ),
+                ],
+                checked: None,
+            },
+            ListItem {
+                blocks: vec![para(vec![text("完了したら確認します。")])],
+                checked: Some(true),
+            },
+        ],
+        span: span(0),
+    });
+    let mut page1 = vec![
+        para(vec![
+            text(
+                "管理者がログインできない場合は、<script>alert(1)</script> & \"引用\" を含む方法1から順に試してください。",
+            ),
+            link(
+                LinkTarget::External("javascript:alert(1)".into()),
+                "危険なリンク",
+            ),
+            text(" "),
+            link(
+                LinkTarget::External("https://www.kintone.com/support/?a=1&b=2".into()),
+                "Contact Us",
+            ),
+        ]),
+        heading(
+            2,
+            "login_admin_account_10",
+            "方法1 パスワードをリセットする",
+        ),
+        steps,
+        heading(3, "detail", "詳細 <手順>"),
+        table,
+        heading(
+            2,
+            "login_admin_account_20",
+            "方法2 一時的な管理者を作成する",
+        ),
+        para(vec![
+            link(
+                LinkTarget::Internal {
+                    page: PageId(1),
+                    anchor: Some("login_admin_account_10".into()),
+                },
+                "方法1",
+            ),
+            text("に戻ります。"),
+            Inline::Code("cybozu.com".into()),
+            Inline::Styled(InlineStyle::Keyboard, vec![text("Ctrl")]),
+            Inline::Styled(InlineStyle::Emphasis, vec![text("emphasis")]),
+            Inline::Styled(InlineStyle::Underline, vec![text("下線")]),
+            Inline::Styled(InlineStyle::Strikethrough, vec![text("取消")]),
+            Inline::Styled(InlineStyle::Superscript, vec![text("2")]),
+            Inline::Styled(InlineStyle::Subscript, vec![text("x")]),
+        ]),
+        figure(&img.large, "広い画面", 200),
+        figure(&img.jpeg, "写真", 300),
+        figure(&img.alpha, "透過画像", 400),
+        figure(&img.grey16, "グレー画像", 500),
+        figure(&img.bmp, "アイコン", 600),
+        figure(&img.png, "ログイン画面（再掲）", 700),
+        Block::Code(CodeBlock {
+            language: Some("sh".into()),
+            text: "curl -X POST \"https://example.com/api?x=<1>&y=2\"\n  --data '{}'".into(),
+            span: span(0),
+        }),
+        Block::Quote(Quote {
+            blocks: vec![para(vec![text("引用文です。")])],
+            span: span(0),
+        }),
+        Block::Rule(span(0)),
+    ];
+    page1.extend(admonitions);
+    let page2 = vec![
+        heading(2, "1st-step", "最初の手順"),
+        para(vec![link(
+            LinkTarget::Internal {
+                page: PageId(0),
+                anchor: None,
+            },
+            "章の先頭",
+        )]),
+        heading(3, "sub", "細かい手順"),
+        heading(2, "last", "最後"),
+    ];
+    Book {
+        meta: BookMeta {
+            title: "cybozu.com 共通管理ガイド".into(),
+            author: Some("サイボウズ株式会社".into()),
+            language: "ja".into(),
+            base_url: "https://jp.cybozu.help".into(),
+            build_time: 1_767_225_600,
+            generator: "tebiki 0.1.0".into(),
+        },
+        region: Region {
+            code: "JP".into(),
+            paper: Paper::A4,
+        },
+        pages: vec![
+            page(
+                0,
+                PageKind::Section,
+                0,
+                "ログイン",
+                "login",
+                vec![para(vec![text("ログインに関する章です。")])],
+            ),
+            page(
+                1,
+                PageKind::Page,
+                1,
+                "管理者がアカウントやパスワードを忘れた場合",
+                "admin_account",
+                page1,
+            ),
+            page(
+                2,
+                PageKind::Page,
+                1,
+                "一時的な管理者を作成する",
+                "2nd-admin",
+                page2,
+            ),
+        ],
+    }
+}
+
+fn render(book: &Book) -> (Option<Vec<u8>>, Diagnostics) {
+    let assets = Assets::embedded(ImageStore::new());
+    let mut diags = Diagnostics::new();
+    let out = tebiki::epub::render(book, &assets, &mut diags);
+    (out, diags)
+}
+
+// ------------------------------------------------------------ inspection
+
+/// The EPUB's files by name, in zip order.
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut files = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        files.insert(entry.name().unwrap().to_string(), data);
+    }
+    files
+}
+
+fn text_of(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
+    String::from_utf8(
+        files
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+            .clone(),
+    )
+    .unwrap()
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// Resolves `href` (relative to the file `from`) to a zip path and fragment.
+fn resolve(from: &str, href: &str) -> (String, Option<String>) {
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (href, None),
+    };
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    if path.is_empty() {
+        return (from.to_string(), fragment);
+    }
+    for segment in path.split('/') {
+        match segment {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            s => parts.push(s),
+        }
+    }
+    (parts.join("/"), fragment)
+}
+
+fn ids_of(html: &str) -> BTreeSet<String> {
+    let doc = Html::parse_document(html);
+    doc.select(&sel("[id]"))
+        .filter_map(|e| e.value().attr("id").map(String::from))
+        .collect()
+}
+
+// ------------------------------------------------------------------ tests
+
+#[test]
+fn epub_passes_epubcheck_without_errors_or_warnings() {
+    let img = images();
+    let (bytes, diags) = render(&book(&img));
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let bytes = bytes.unwrap();
+    let jar = Path::new("/usr/share/java/epubcheck.jar");
+    let java_ok = Command::new("java").arg("-version").output().is_ok();
+    if !jar.exists() || !java_ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "epubcheck is required under CI: install java and epubcheck"
+        );
+        eprintln!(
+            "SKIPPED: epubcheck not found ({}) or java missing",
+            jar.display()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.epub");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(jar)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let messages = report
+        .lines()
+        .find(|l| l.starts_with("Messages:"))
+        .unwrap_or_else(|| panic!("no Messages line in epubcheck output:\n{report}"));
+    eprintln!("epubcheck: {messages}");
+    // Keep the checked file for inspection when asked to.
+    if let Some(out) = std::env::var_os("TEBIKI_KEEP_EPUB") {
+        std::fs::write(out, &bytes).unwrap();
+    }
+    assert!(
+        messages.contains("0 fatals / 0 errors / 0 warnings"),
+        "epubcheck: {messages}\n{report}"
+    );
+}
+
+#[test]
+fn zip_layout_metadata_and_safety() {
+    let img = images();
+    let (bytes, _) = render(&book(&img));
+    let bytes = bytes.unwrap();
+    // mimetype first and stored.
+    assert_eq!(&bytes[30..38], b"mimetype");
+    assert_eq!(&bytes[8..10], &[0, 0]);
+    let files = unzip(&bytes);
+    let opf = text_of(&files, "OEBPS/content.opf");
+    assert!(opf.contains("<dc:language>ja</dc:language>"));
+    assert!(opf.contains("<dc:creator id=\"creator\">サイボウズ株式会社</dc:creator>"));
+    assert!(opf.contains("<meta property=\"dcterms:modified\">2026-01-01T00:00:00Z</meta>"));
+    for property in [
+        "schema:accessMode",
+        "schema:accessModeSufficient",
+        "schema:accessibilityFeature",
+        "schema:accessibilityHazard",
+        "schema:accessibilitySummary",
+    ] {
+        assert!(
+            opf.contains(&format!("property=\"{property}\"")),
+            "{property}"
+        );
+    }
+    let ids: Vec<&str> = opf
+        .match_indices(" id=\"")
+        .map(|(i, _)| &opf[i + 5..])
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let unique: BTreeSet<&&str> = ids.iter().collect();
+    assert_eq!(ids.len(), unique.len(), "duplicate ids in the OPF");
+
+    for (name, data) in &files {
+        let Ok(content) = std::str::from_utf8(data) else {
+            continue;
+        };
+        assert!(!content.contains("{{"), "{name} contains {{{{");
+        assert!(
+            !content.to_lowercase().contains("<script"),
+            "{name} contains a script"
+        );
+        assert!(
+            !content.contains("javascript:"),
+            "{name} contains javascript:"
+        );
+    }
+    let page = text_of(&files, "OEBPS/text/admin_account.xhtml");
+    assert!(page.contains("xml:lang=\"ja\" lang=\"ja\""));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"引用\""));
+    assert!(page.contains("<ol start=\"3\">"));
+    assert!(page.contains("<caption>権限の一覧</caption>"));
+    assert!(page.contains("<td rowspan=\"2\">管理者</td>"));
+    assert!(page.contains("<th colspan=\"2\" class=\"align-center\" scope=\"col\">権限</th>"));
+    assert!(page.contains("href=\"https://www.kintone.com/support/?a=1&amp;b=2\""));
+    for kind in ["warning", "note", "info", "tip", "custom"] {
+        assert!(page.contains(&format!("admonition-{kind}")), "{kind}");
+    }
+    for bad in [" width=\"", " align=", " bgcolor=", " border="] {
+        let in_table = page
+            .split("<table")
+            .skip(1)
+            .any(|t| t.split("</table>").next().unwrap_or("").contains(bad));
+        assert!(!in_table, "presentational attribute {bad} in a table");
+    }
+}
+
+#[test]
+fn nav_follows_the_outline_in_order_and_nesting() {
+    let img = images();
+    let book = book(&img);
+    let (bytes, _) = render(&book);
+    let files = unzip(&bytes.unwrap());
+    let nav = Html::parse_document(&text_of(&files, "OEBPS/nav.xhtml"));
+    let toc = nav.select(&sel("nav#toc")).next().unwrap();
+    let got: Vec<(usize, String)> = toc
+        .select(&sel("a"))
+        .map(|a| {
+            let depth = a
+                .ancestors()
+                .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "ol"))
+                .count()
+                - 1;
+            (depth, a.text().collect::<String>())
+        })
+        .collect();
+    let expected: Vec<(usize, String)> = book
+        .outline(3)
+        .into_iter()
+        .map(|e| (e.level, e.title))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        got.iter().map(|(d, _)| *d).collect::<Vec<_>>(),
+        vec![0, 1, 2, 3, 2, 1, 2, 3, 2]
+    );
+    let landmarks: Vec<String> = nav
+        .select(&sel("nav#landmarks a"))
+        .filter_map(|a| a.value().attr("epub:type").map(String::from))
+        .collect();
+    assert_eq!(landmarks, ["toc", "bodymatter"]);
+    let ncx = text_of(&files, "OEBPS/toc.ncx");
+    assert_eq!(ncx.matches("<navPoint ").count(), expected.len());
+}
+
+#[test]
+fn every_internal_href_and_image_resolves() {
+    let img = images();
+    let (bytes, _) = render(&book(&img));
+    let files = unzip(&bytes.unwrap());
+    let opf = Html::parse_document(&text_of(&files, "OEBPS/content.opf"));
+    let manifest: BTreeMap<String, String> = opf
+        .select(&sel("item"))
+        .map(|i| {
+            let attr = |n: &str| i.value().attr(n).unwrap_or_default().to_string();
+            (format!("OEBPS/{}", attr("href")), attr("media-type"))
+        })
+        .collect();
+    for path in manifest.keys() {
+        assert!(
+            files.contains_key(path),
+            "manifest item {path} missing from the zip"
+        );
+    }
+    let mut checked = 0;
+    let mut image_count = 0;
+    for (name, data) in &files {
+        if !name.ends_with(".xhtml") {
+            continue;
+        }
+        let doc = Html::parse_document(std::str::from_utf8(data).unwrap());
+        for (selector, attr) in [
+            ("a[href]", "href"),
+            ("img[src]", "src"),
+            ("link[href]", "href"),
+        ] {
+            for element in doc.select(&sel(selector)) {
+                let href = element.value().attr(attr).unwrap();
+                if href.starts_with("https://")
+                    || href.starts_with("http://")
+                    || href.starts_with("mailto:")
+                {
+                    continue;
+                }
+                let (target, fragment) = resolve(name, href);
+                assert!(
+                    files.contains_key(&target),
+                    "{name}: {href} → {target} missing"
+                );
+                assert!(
+                    manifest.contains_key(&target),
+                    "{name}: {target} not in the manifest"
+                );
+                if let Some(fragment) = fragment {
+                    let ids = ids_of(&text_of(&files, &target));
+                    assert!(
+                        ids.contains(&fragment),
+                        "{name}: #{fragment} not in {target}"
+                    );
+                }
+                if selector.starts_with("img") {
+                    image_count += 1;
+                    assert!(manifest[&target].starts_with("image/"));
+                    assert!(
+                        ["image/png", "image/jpeg", "image/gif"]
+                            .contains(&manifest[&target].as_str()),
+                        "{target} is {}",
+                        manifest[&target]
+                    );
+                    assert!(!element.value().attr("alt").unwrap_or_default().is_empty());
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} hrefs checked");
+    assert_eq!(image_count, 7);
+    // Six files, each included once (login.png is shown twice).
+    let images: Vec<&String> = files
+        .keys()
+        .filter(|k| k.starts_with("OEBPS/images/"))
+        .collect();
+    assert_eq!(images.len(), 6, "{images:?}");
+    // The wide screenshot is downscaled to the default long side.
+    let wide = image::load_from_memory(&files["OEBPS/images/wide.png"]).unwrap();
+    assert_eq!((wide.width(), wide.height()), (1600, 554));
+    let grey = &files["OEBPS/images/grey16.png"];
+    assert_eq!(grey[24], 8, "16-bit PNG converted to 8-bit");
+    assert!(
+        files.contains_key("OEBPS/images/icon.png"),
+        "BMP converted to PNG"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let img = images();
+    let book = book(&img);
+    let (first, _) = render(&book);
+    let (second, _) = render(&book);
+    assert!(first.is_some());
+    assert_eq!(first, second);
+}
+
+#[test]
+fn a_bad_image_is_an_error_at_the_figure() {
+    let img = images();
+    let mut book = book(&img);
+    let broken = img.png.with_file_name("broken.png");
+    let good = std::fs::read(&img.png).unwrap();
+    std::fs::write(&broken, &good[..good.len() / 3]).unwrap();
+    let missing = img.png.with_file_name("missing.png");
+    book.pages[0]
+        .blocks
+        .push(figure(&broken, "壊れた画像", 4242));
+    book.pages[2]
+        .blocks
+        .push(figure(&missing, "ない画像", 5151));
+    let (bytes, diags) = render(&book);
+    assert!(bytes.is_some(), "the rest of the book is still written");
+    let errors: Vec<_> = diags
+        .items()
+        .iter()
+        .filter(|d| d.severity == tebiki::diag::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].location, Location::Span(span(4242)));
+    assert!(
+        errors[0].message.starts_with("cannot decode image")
+            && errors[0].message.contains("broken.png")
+    );
+    assert_eq!(errors[1].location, Location::Span(span(5151)));
+    assert!(errors[1].message.starts_with("cannot read image"));
+    let files = unzip(&bytes.unwrap());
+    assert!(
+        !files
+            .keys()
+            .any(|k| k.contains("broken") || k.contains("missing"))
+    );
+}
