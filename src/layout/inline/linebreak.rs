@@ -1,7 +1,11 @@
-//! Choosing the line breaks of a paragraph: first fit with squeeze
-//! allowance (a line takes as much text as fits once everything squeezable
-//! is squeezed, so JLREQ's "push in" is preferred to "push out"), forced
-//! breaks, and emergency breaks inside units wider than the line.
+//! Choosing the line breaks of a paragraph. Each stretch between forced
+//! breaks is set total-fit: the breaks minimise the summed line costs
+//! (squeezing is cheap, stretching dear, as JLREQ prefers "push in" to
+//! "push out"; a one-character last line is avoided). A line may always be
+//! squeezed down to its minimum width, and never set wider than the line.
+//! When a unit is wider than the line, first fit with emergency breaks
+//! (after URL separators, else where kinsoku allows, else anywhere) takes
+//! over.
 //!
 //! Input: glyphs with spacing, break [`Opportunities`] and the paragraph
 //! style. Output: [`Line`] ranges of glyph indices.
