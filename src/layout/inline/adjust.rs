@@ -169,6 +169,9 @@ fn add_glue(text: &Collected, glyphs: &mut [Glyph], style: &ParagraphStyle) {
             && !matches!(
                 b,
                 CharClass::Closing
+                    | CharClass::Comma
+                    | CharClass::FullStop
+                    | CharClass::MiddleDot
                     | CharClass::Space
                     | CharClass::IdeographicSpace
                     | CharClass::Dividing

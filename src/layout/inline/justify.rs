@@ -365,13 +365,15 @@ fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
         } else if words > 0 {
             r.word_extra = delta / words as f32;
         } else {
-            // Only Western text without spaces (a long URL): letter-space
-            // every cluster gap rather than leave the line short.
+            // No inter-character slot and no word space (a long URL, or
+            // Japanese held together by kinsoku): letter-space every
+            // cluster gap rather than leave the line short.
             let gaps = slice.iter().skip(1).filter(|g| g.cluster_start).count();
             let em = slice.first().map_or(0.0, |g| g.size);
             // More than a tenth of an em between letters reads as spaced
             // out: such a line stays short instead.
-            if gaps > 0 && delta / gaps as f32 <= MAX_LETTER_SPACING * em {
+            let western = !slice.iter().any(|g| g.wide);
+            if gaps > 0 && (!western || delta / gaps as f32 <= MAX_LETTER_SPACING * em) {
                 r.per_slot = delta / gaps as f32;
                 r.letter_space = true;
             }

@@ -25,13 +25,14 @@ use crate::layout::font::{FontBook, FontId, FontRole};
 /// Adjustability of a glyph (set by `adjust`), in pt.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Spacing {
-    /// Blank space inside the glyph at its left (opening brackets, middle
-    /// dots), after fixed compression.
+    /// Blank at the glyph's left (opening brackets, middle dots), part of
+    /// `Glyph::advance` (and of `x_offset` when the face's glyph is
+    /// narrower), after the fixed compression of adjacent marks.
     pub lead: f32,
     /// How much of `lead` may be squeezed mid-line, and at which level.
     pub lead_shrink: f32,
-    /// Blank space inside the glyph at its right (closing brackets, 、。,
-    /// middle dots), after fixed compression.
+    /// Blank at the glyph's right (closing brackets, 、。, middle dots),
+    /// part of `Glyph::advance`, after the fixed compression.
     pub trail: f32,
     /// How much of `trail` may be squeezed mid-line.
     pub trail_shrink: f32,
@@ -82,7 +83,7 @@ pub(crate) struct Glyph {
     pub cluster_start: bool,
     /// Font size in pt.
     pub size: f32,
-    /// Advance in pt as shaped.
+    /// Advance in pt: as shaped, plus the blanks `adjust` adds or removes.
     pub advance: f32,
     /// Offsets in pt as shaped (y positive is up).
     pub x_offset: f32,
