@@ -506,3 +506,31 @@ fn spread(item: FrameItem, factor: f32) -> FrameItem {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::ImageStore;
+
+    #[test]
+    fn default_markers_exist_in_the_fonts() {
+        let assets = Assets::embedded(ImageStore::new());
+        let Ok(fonts) = FontBook::load(&assets) else {
+            panic!("embedded fonts load");
+        };
+        let style = PdfStyle::defaults();
+        let regular = fonts.font(FontRole::Regular);
+        let mono = fonts.font(FontRole::Mono);
+        for bullet in &style.lists.bullets {
+            for c in bullet.chars() {
+                assert!(fonts.has_glyph(regular, c), "bullet {c:?} missing from the font");
+            }
+        }
+        for c in style.code.wrap_marker.chars() {
+            assert!(fonts.has_glyph(mono, c), "wrap marker {c:?} missing from the font");
+        }
+        for c in style.toc.leader.chars().chain("□■".chars()) {
+            assert!(fonts.has_glyph(regular, c), "{c:?} missing from the font");
+        }
+    }
+}

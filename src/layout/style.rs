@@ -461,7 +461,7 @@ impl PdfStyle {
                 border: Rgb(214, 217, 222),
                 color: Rgb::BLACK,
                 padding: 6.0,
-                wrap_marker: "↪".into(),
+                wrap_marker: "→".into(),
             },
             tables: TableStyle {
                 size: 9.0,

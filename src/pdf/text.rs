@@ -14,8 +14,16 @@ use krilla::text::{Font, Glyph as KrillaGlyphTrait, GlyphId};
 use crate::layout::frame::{FontSource, Glyph, Point, TextRun};
 
 /// A frame glyph as krilla sees it. Advances and offsets are stored in
-/// points already, so the `size` argument is not needed.
-struct PdfGlyph<'a>(&'a Glyph);
+/// points at the run's size (the second field); krilla asks for them at any
+/// size (also 1.0, normalised), so they are scaled.
+struct PdfGlyph<'a>(&'a Glyph, f32);
+
+impl PdfGlyph<'_> {
+    /// `value` (pt at the run's size) at `size`.
+    fn at(&self, value: f32, size: f32) -> f32 {
+        if self.1 > 0.0 { value / self.1 * size } else { 0.0 }
+    }
+}
 
 impl KrillaGlyphTrait for PdfGlyph<'_> {
     fn glyph_id(&self) -> GlyphId {
@@ -26,16 +34,16 @@ impl KrillaGlyphTrait for PdfGlyph<'_> {
         self.0.range.clone()
     }
 
-    fn x_advance(&self, _size: f32) -> f32 {
-        self.0.x_advance
+    fn x_advance(&self, size: f32) -> f32 {
+        self.at(self.0.x_advance, size)
     }
 
-    fn x_offset(&self, _size: f32) -> f32 {
-        self.0.x_offset
+    fn x_offset(&self, size: f32) -> f32 {
+        self.at(self.0.x_offset, size)
     }
 
-    fn y_offset(&self, _size: f32) -> f32 {
-        self.0.y_offset
+    fn y_offset(&self, size: f32) -> f32 {
+        self.at(self.0.y_offset, size)
     }
 
     fn y_advance(&self, _size: f32) -> f32 {
@@ -87,7 +95,7 @@ pub fn draw_run(surface: &mut Surface, fonts: &FontCache, at: Point, run: &TextR
     if !ranges_ok {
         return false;
     }
-    let glyphs: Vec<PdfGlyph<'_>> = run.glyphs.iter().map(PdfGlyph).collect();
+    let glyphs: Vec<PdfGlyph<'_>> = run.glyphs.iter().map(|g| PdfGlyph(g, run.size)).collect();
     surface.set_fill(Some(super::write::fill(run.color)));
     surface.draw_glyphs(
         KPoint::from_xy(at.x, at.y),

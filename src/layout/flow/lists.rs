@@ -106,7 +106,7 @@ fn marker_text(
     bullets: &[String],
 ) -> String {
     if let Some(checked) = checked {
-        return if checked { "☑" } else { "☐" }.to_string();
+        return if checked { "■" } else { "□" }.to_string();
     }
     match start {
         Some(start) => {
@@ -139,6 +139,6 @@ mod tests {
         );
         assert_eq!(marker_text(None, 0, None, 0, &bullets), "•");
         assert_eq!(marker_text(None, 0, None, 1, &bullets), "◦");
-        assert_eq!(marker_text(None, 0, Some(true), 0, &bullets), "☑");
+        assert_eq!(marker_text(None, 0, Some(true), 0, &bullets), "■");
     }
 }
