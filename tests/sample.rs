@@ -599,3 +599,44 @@ fn markup_stripper_keeps_text_only() {
     );
     assert_eq!(squeeze(&text), "a&b「c」");
 }
+
+#[test]
+fn page_build_links_other_pages_to_the_online_help() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sample-page");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("clear previous page output");
+    }
+    let out = run(Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .arg("build")
+        .arg("--site")
+        .arg(site_root())
+        .arg("--out")
+        .arg(&dir)
+        .args(["--region", "US", "--format", "epub"])
+        .args(["--page", "content/login/admin_account.md"]));
+    assert!(
+        out.status.success(),
+        "--page build failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (text, raw) = epub_text(&dir.join("manual-US.epub"));
+    let flat = squeeze(&text);
+    assert!(flat.contains(&squeeze("ドメインIDが「y」で始まるお客様")));
+    assert!(
+        !flat.contains(&squeeze("ドメインIDは、Kintoneの契約ごとに")),
+        "a page outside the selection was built"
+    );
+    for online in [
+        "https://jp.cybozu.help/general/ja/login/admin_temp.html",
+        "https://jp.cybozu.help/general/ja/admin/list_old/domainid.html",
+    ] {
+        assert!(
+            raw.contains(&format!("href=\"{online}\"")),
+            "no link to {online} in the --page EPUB"
+        );
+    }
+    assert!(
+        raw.contains("#login_admin_account_20\""),
+        "the in-page link to method 2 is missing"
+    );
+}
