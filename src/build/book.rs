@@ -56,7 +56,9 @@ fn selects(selection: &str, rel: &str) -> bool {
     }
     rel == selection
         || rel.strip_suffix(".md") == Some(selection)
-        || rel.strip_prefix(selection).is_some_and(|rest| rest.starts_with('/'))
+        || rel
+            .strip_prefix(selection)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Builds the book of region `region` (an index into `site.regions`).
@@ -133,7 +135,10 @@ pub(super) fn build_book(
     let link_ctx = LinkContext {
         url_prefix: site.config.book.url_prefix.clone(),
         base_url: site.config.book.base_url.clone(),
-        static_dir: site.static_dir.canonicalize().unwrap_or_else(|_| site.static_dir.clone()),
+        static_dir: site
+            .static_dir
+            .canonicalize()
+            .unwrap_or_else(|_| site.static_dir.clone()),
         site_pages,
     };
     crate::links::resolve(&mut book, &link_ctx, &mut diags);
@@ -143,7 +148,12 @@ pub(super) fn build_book(
 /// Indices of the pages the site publishes for `region`, in reading order:
 /// not drafts, allowed by their page-level `enabled`/`disabled` lists, and
 /// inside a published section.
-fn published_pages(site: &Site, region: &str, codes: &[String], diags: &mut Diagnostics) -> Vec<usize> {
+fn published_pages(
+    site: &Site,
+    region: &str,
+    codes: &[String],
+    diags: &mut Diagnostics,
+) -> Vec<usize> {
     let mut included = vec![false; site.pages.len()];
     for (i, page) in site.pages.iter().enumerate() {
         let front = &page.front;
@@ -158,9 +168,17 @@ fn published_pages(site: &Site, region: &str, codes: &[String], diags: &mut Diag
                 }
             }
         }
-        let allowed = front.enabled.as_ref().is_none_or(|l| l.iter().any(|c| c == region))
-            && !front.disabled.as_ref().is_some_and(|l| l.iter().any(|c| c == region));
-        let parent_ok = page.parent.is_none_or(|p| included.get(p).copied().unwrap_or(false));
+        let allowed = front
+            .enabled
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|c| c == region))
+            && !front
+                .disabled
+                .as_ref()
+                .is_some_and(|l| l.iter().any(|c| c == region));
+        let parent_ok = page
+            .parent
+            .is_none_or(|p| included.get(p).copied().unwrap_or(false));
         if let Some(slot) = included.get_mut(i) {
             *slot = !front.draft && allowed && parent_ok;
         }
@@ -173,10 +191,15 @@ fn choose_pages(site: &Site, published: &[usize], selection: &[String]) -> Vec<u
     if selection.is_empty() {
         return published.to_vec();
     }
-    let normalized: Vec<String> = selection.iter().map(|s| normalize_selection(site, s)).collect();
+    let normalized: Vec<String> = selection
+        .iter()
+        .map(|s| normalize_selection(site, s))
+        .collect();
     let mut keep = BTreeSet::new();
     for &i in published {
-        let Some(page) = site.pages.get(i) else { continue };
+        let Some(page) = site.pages.get(i) else {
+            continue;
+        };
         if normalized.iter().any(|s| selects(s, &page.rel_path)) {
             keep.insert(i);
             let mut parent = page.parent;
@@ -188,11 +211,21 @@ fn choose_pages(site: &Site, published: &[usize], selection: &[String]) -> Vec<u
             }
         }
     }
-    published.iter().copied().filter(|i| keep.contains(i)).collect()
+    published
+        .iter()
+        .copied()
+        .filter(|i| keep.contains(i))
+        .collect()
 }
 
 /// Resolves and parses one page.
-fn build_page(page: &SitePage, sources: &Sources, ctx: &RegionContext, site: &Site, diags: &mut Diagnostics) -> Page {
+fn build_page(
+    page: &SitePage,
+    sources: &Sources,
+    ctx: &RegionContext,
+    site: &Site,
+    diags: &mut Diagnostics,
+) -> Page {
     let file = sources.get(page.source).map_or("", |f| f.text.as_str());
     let resolved = shortcode::resolve_body(page.source, file, page.body_start, ctx, diags);
     let blocks = crate::markdown::parse_page(&resolved, diags);
@@ -206,7 +239,12 @@ fn build_page(page: &SitePage, sources: &Sources, ctx: &RegionContext, site: &Si
                 Span::point(page.source, 0),
                 "page has no title; its file name is used",
             ));
-            page.rel_path.trim_end_matches(".md").rsplit('/').next().unwrap_or("").to_string()
+            page.rel_path
+                .trim_end_matches(".md")
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
         }
     };
     Page {
@@ -225,8 +263,16 @@ fn build_page(page: &SitePage, sources: &Sources, ctx: &RegionContext, site: &Si
 }
 
 /// Expands variables in a `tebiki.toml` value such as the book title.
-fn resolve_config_text(site: &Site, sources: &Sources, text: &str, ctx: &RegionContext, diags: &mut Diagnostics) -> String {
-    let file = sources.get(site.config_source).map_or("", |f| f.text.as_str());
+fn resolve_config_text(
+    site: &Site,
+    sources: &Sources,
+    text: &str,
+    ctx: &RegionContext,
+    diags: &mut Diagnostics,
+) -> String {
+    let file = sources
+        .get(site.config_source)
+        .map_or("", |f| f.text.as_str());
     let offset = file.find(text).unwrap_or(0);
     shortcode::resolve_title(site.config_source, file, text, offset, ctx, diags)
 }
@@ -236,7 +282,11 @@ fn resolve_config_text(site: &Site, sources: &Sources, text: &str, ctx: &RegionC
 pub(super) fn page_anchor(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     let stem = stem.strip_suffix("/_index").unwrap_or(stem);
-    let stem = if stem == "_index" || stem.is_empty() { "index" } else { stem };
+    let stem = if stem == "_index" || stem.is_empty() {
+        "index"
+    } else {
+        stem
+    };
     let mut out = String::with_capacity(stem.len());
     for c in stem.chars() {
         match c {
@@ -310,8 +360,14 @@ mod tests {
 
     #[test]
     fn urls_follow_hugo_ugly_urls() {
-        assert_eq!(page_url("/general/ja/", "login/admin_temp.md", PageKind::Page), "/general/ja/login/admin_temp.html");
-        assert_eq!(page_url("/general/ja/", "admin/_index.md", PageKind::Section), "/general/ja/admin/");
+        assert_eq!(
+            page_url("/general/ja/", "login/admin_temp.md", PageKind::Page),
+            "/general/ja/login/admin_temp.html"
+        );
+        assert_eq!(
+            page_url("/general/ja/", "admin/_index.md", PageKind::Section),
+            "/general/ja/admin/"
+        );
         assert_eq!(page_url("/", "_index.md", PageKind::Section), "/");
     }
 

@@ -122,8 +122,12 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     };
     let site = match site::load(&plan.site, &mut sources, &mut diags) {
         Ok(site) => site,
-        Err(LoadFailure::Config) => return finish(sources, diags, Vec::new(), 0, Status::UsageErrors),
-        Err(LoadFailure::Content) => return finish(sources, diags, Vec::new(), 0, Status::ContentErrors),
+        Err(LoadFailure::Config) => {
+            return finish(sources, diags, Vec::new(), 0, Status::UsageErrors);
+        }
+        Err(LoadFailure::Content) => {
+            return finish(sources, diags, Vec::new(), 0, Status::ContentErrors);
+        }
     };
     let Some(regions) = select_regions(&site, &plan.regions, &mut diags) else {
         return finish(sources, diags, Vec::new(), 0, Status::UsageErrors);
@@ -148,7 +152,11 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             result
         })
         .collect();
-    let pages = built.iter().filter_map(|(b, _)| b.as_ref()).map(|b| b.pages.len()).sum();
+    let pages = built
+        .iter()
+        .filter_map(|(b, _)| b.as_ref())
+        .map(|b| b.pages.len())
+        .sum();
     let assets = Assets::for_site(&site.root, ImageStore::new());
     let mut written = Vec::new();
     for (book, mut region_diags) in built {
@@ -233,8 +241,12 @@ fn select_regions(site: &Site, wanted: &[String], diags: &mut Diagnostics) -> Op
             None => {
                 let known: Vec<&str> = site.regions.iter().map(|r| r.code.as_str()).collect();
                 diags.push(
-                    Diagnostic::new(Severity::Error, Location::None, format!("unknown region `{code}`"))
-                        .with_hint(format!("regions in tebiki.toml: {}", known.join(", "))),
+                    Diagnostic::new(
+                        Severity::Error,
+                        Location::None,
+                        format!("unknown region `{code}`"),
+                    )
+                    .with_hint(format!("regions in tebiki.toml: {}", known.join(", "))),
                 );
                 return None;
             }
@@ -255,7 +267,10 @@ fn escalate_warnings(diags: &mut Diagnostics) {
 }
 
 /// Runs a stage, turning a panic into an "internal error" diagnostic.
-fn guarded<T>(what: &str, f: impl FnOnce() -> (Option<T>, Diagnostics)) -> (Option<T>, Diagnostics) {
+fn guarded<T>(
+    what: &str,
+    f: impl FnOnce() -> (Option<T>, Diagnostics),
+) -> (Option<T>, Diagnostics) {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(result) => result,
         Err(_) => {
@@ -277,7 +292,11 @@ fn internal_error(what: &str) -> Diagnostic {
 
 /// Renders one format of one book, catching panics.
 fn guarded_render(book: &Book, assets: &Assets, format: Format) -> (Option<Vec<u8>>, Diagnostics) {
-    let what = format!("writing the {} of region {}", format.extension(), book.region.code);
+    let what = format!(
+        "writing the {} of region {}",
+        format.extension(),
+        book.region.code
+    );
     guarded(&what, || {
         let mut diags = Diagnostics::new();
         let bytes = match format {

@@ -133,10 +133,16 @@ mod tests {
             .with_hint("regions in tebiki.toml: JP");
         let text = render(&diag, &sources, false);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "content/a.md:2:1: error: unknown region `XX` in `enabled`");
+        assert_eq!(
+            lines[0],
+            "content/a.md:2:1: error: unknown region `XX` in `enabled`"
+        );
         assert!(text.contains("2 | {{% enabled XX %}}"), "{text}");
         assert!(text.contains("^^^^^^^^^^^^^^^^^^"), "{text}");
-        assert_eq!(lines.last().copied(), Some("hint: regions in tebiki.toml: JP"));
+        assert_eq!(
+            lines.last().copied(),
+            Some("hint: regions in tebiki.toml: JP")
+        );
     }
 
     #[test]
@@ -154,8 +160,14 @@ mod tests {
     #[test]
     fn file_and_plain_locations() {
         let sources = Sources::new();
-        let d = Diagnostic::file_error(std::path::Path::new("tebiki.toml"), "no tebiki.toml in the site folder");
-        assert_eq!(render(&d, &sources, false), "tebiki.toml: error: no tebiki.toml in the site folder\n");
+        let d = Diagnostic::file_error(
+            std::path::Path::new("tebiki.toml"),
+            "no tebiki.toml in the site folder",
+        );
+        assert_eq!(
+            render(&d, &sources, false),
+            "tebiki.toml: error: no tebiki.toml in the site folder\n"
+        );
         let d = Diagnostic::new(Severity::Warning, Location::None, "w");
         assert_eq!(header(&d, &sources), "warning: w");
     }

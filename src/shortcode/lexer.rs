@@ -69,7 +69,10 @@ impl Tag {
 
     /// The positional arguments' values.
     pub fn positional(&self) -> impl Iterator<Item = &str> {
-        self.args.iter().filter(|a| a.key.is_none()).map(|a| a.value.as_str())
+        self.args
+            .iter()
+            .filter(|a| a.key.is_none())
+            .map(|a| a.value.as_str())
     }
 
     /// The tag as written in a message (`{{% /name %}}`).
@@ -158,7 +161,10 @@ impl Cursor<'_> {
 /// Reads one tag starting at `start` (which holds `{{`). `None` when it is
 /// not a shortcode tag at all.
 fn scan_tag(text: &str, start: usize) -> Option<(Token, usize)> {
-    let mut c = Cursor { text, pos: start + 2 };
+    let mut c = Cursor {
+        text,
+        pos: start + 2,
+    };
     c.skip_ws();
     let delim = match c.peek()? {
         '%' => Delim::Percent,
@@ -182,10 +188,9 @@ fn scan_tag(text: &str, start: usize) -> Option<(Token, usize)> {
     let closing = c.eat("/");
     c.skip_ws();
     let name_start = c.pos;
-    while c
-        .peek()
-        .is_some_and(|ch| !ch.is_whitespace() && !matches!(ch, '%' | '>' | '<' | '"' | '`' | '=' | '{' | '}' | '/'))
-    {
+    while c.peek().is_some_and(|ch| {
+        !ch.is_whitespace() && !matches!(ch, '%' | '>' | '<' | '"' | '`' | '=' | '{' | '}' | '/')
+    }) {
         c.bump();
     }
     let name = text.get(name_start..c.pos).unwrap_or("").to_string();
@@ -219,7 +224,10 @@ fn scan_tag(text: &str, start: usize) -> Option<(Token, usize)> {
         }
         if c.peek().is_none() || c.rest().starts_with("{{") || c.rest().starts_with("}}") {
             let close = delim.close();
-            return malformed(&c, format!("shortcode tag `{name}` is not closed with `{close}`"));
+            return malformed(
+                &c,
+                format!("shortcode tag `{name}` is not closed with `{close}`"),
+            );
         }
         let first = match read_value(&mut c, delim) {
             Ok(v) => v,
@@ -296,7 +304,10 @@ fn read_value(c: &mut Cursor, delim: Delim) -> Result<String, String> {
                 c.bump();
             }
             if value.is_empty() {
-                return Err(format!("unexpected `{}` in shortcode tag", c.peek().unwrap_or(delim.char())));
+                return Err(format!(
+                    "unexpected `{}` in shortcode tag",
+                    c.peek().unwrap_or(delim.char())
+                ));
             }
         }
     }
@@ -304,7 +315,12 @@ fn read_value(c: &mut Cursor, delim: Delim) -> Result<String, String> {
 }
 
 /// Reads a comment tag `{{</* inner */>}}` whose inner text starts at `inner_start`.
-fn scan_comment(text: &str, start: usize, inner_start: usize, delim: Delim) -> Option<(Token, usize)> {
+fn scan_comment(
+    text: &str,
+    start: usize,
+    inner_start: usize,
+    delim: Delim,
+) -> Option<(Token, usize)> {
     let rest = text.get(inner_start..)?;
     let limit = rest.find("{{").unwrap_or(rest.len());
     let close = rest.get(..limit)?.find("*/")?;
@@ -346,7 +362,9 @@ mod tests {
 
     #[test]
     fn both_syntaxes_with_and_without_spaces() {
-        let t = tags("a{{%slash%}}b{{% enabled US%}}c{{< screen src=\"/x.png\"  alt=\"ロ グ\">}}{{% /enabled %}}");
+        let t = tags(
+            "a{{%slash%}}b{{% enabled US%}}c{{< screen src=\"/x.png\"  alt=\"ロ グ\">}}{{% /enabled %}}",
+        );
         assert_eq!(t.len(), 4);
         assert_eq!(t[0].name, "slash");
         assert_eq!(t[0].range, 1..12);
@@ -359,7 +377,8 @@ mod tests {
 
     #[test]
     fn arguments_over_several_lines_with_escapes() {
-        let t = tags("{{< screen\n  src=/img/a.png\n  alt=\"say \\\"hi\\\"\"\n  title=`raw \\n` >}}");
+        let t =
+            tags("{{< screen\n  src=/img/a.png\n  alt=\"say \\\"hi\\\"\"\n  title=`raw \\n` >}}");
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].named("src"), Some("/img/a.png"));
         assert_eq!(t[0].named("alt"), Some("say \"hi\""));
@@ -381,6 +400,8 @@ mod tests {
             if range.start == 3 && message == "shortcode tag `note` is not closed with `%}}`"));
         assert!(matches!(&tokens[1], Token::Tag(t) if t.closing));
         let tokens = scan("{{% x a=\"open %}}");
-        assert!(matches!(&tokens[0], Token::Malformed { message, .. } if message == "unterminated string in shortcode tag"));
+        assert!(
+            matches!(&tokens[0], Token::Malformed { message, .. } if message == "unterminated string in shortcode tag")
+        );
     }
 }

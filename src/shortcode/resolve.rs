@@ -192,7 +192,10 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
             continue;
         }
         if suppress == 0 {
-            out.copy(&text[cursor..range.start], base + cursor..base + range.start);
+            out.copy(
+                &text[cursor..range.start],
+                base + cursor..base + range.start,
+            );
         }
         cursor = range.end;
         let orig = base + range.start..base + range.end;
@@ -221,12 +224,24 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
             }
             continue;
         }
-        let Some(Some(kind)) = kinds.get(i) else { continue };
+        let Some(Some(kind)) = kinds.get(i) else {
+            continue;
+        };
         let paired = matches!(partner.get(i), Some(Some(_)));
         if !paired && kind.pairing() == Pairing::Required {
             continue;
         }
-        let close = emit_open(tag, kind, paired, &input, ctx, suppress == 0, &mut out, &mut calls, &span);
+        let close = emit_open(
+            tag,
+            kind,
+            paired,
+            &input,
+            ctx,
+            suppress == 0,
+            &mut out,
+            &mut calls,
+            &span,
+        );
         if paired {
             if matches!(close, Close::Unsuppress) {
                 suppress += 1;
@@ -235,7 +250,10 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
         }
     }
     if suppress == 0 {
-        out.copy(&text[cursor.min(text.len())..], base + cursor.min(text.len())..base + text.len());
+        out.copy(
+            &text[cursor.min(text.len())..],
+            base + cursor.min(text.len())..base + text.len(),
+        );
     }
     ResolvedPage {
         source,
@@ -267,7 +285,11 @@ fn emit_open(
         Kind::Enabled | Kind::Disabled => {
             let listed = tag.positional().any(|r| r == ctx.region);
             let keep = listed == (*kind == Kind::Enabled);
-            if keep { Close::Nothing } else { Close::Unsuppress }
+            if keep {
+                Close::Nothing
+            } else {
+                Close::Unsuppress
+            }
         }
         Kind::Variable(value) => {
             if active {
@@ -293,7 +315,8 @@ fn emit_open(
             }
             Close::Nothing
         }
-        Kind::Admonition(..) | Kind::Mapped(ShortcodeMapping {
+        Kind::Admonition(..)
+        | Kind::Mapped(ShortcodeMapping {
             kind: MappingKind::Admonition,
             ..
         }) if input.inline_only => Close::Nothing,
@@ -301,9 +324,16 @@ fn emit_open(
             open_admonition(tag, *adm, label, input, active, out, calls, span)
         }
         Kind::Mapped(m) => match m.kind {
-            MappingKind::Admonition => {
-                open_admonition(tag, AdmonitionKind::Custom, &m.label, input, active, out, calls, span)
-            }
+            MappingKind::Admonition => open_admonition(
+                tag,
+                AdmonitionKind::Custom,
+                &m.label,
+                input,
+                active,
+                out,
+                calls,
+                span,
+            ),
             MappingKind::Text => {
                 if active {
                     out.generate(&m.label, orig);
@@ -312,7 +342,11 @@ fn emit_open(
             }
             MappingKind::Heading => {
                 if active && !input.inline_only {
-                    let text = if paired { "## ".to_string() } else { format!("## {}", m.label) };
+                    let text = if paired {
+                        "## ".to_string()
+                    } else {
+                        format!("## {}", m.label)
+                    };
                     out.generate(&text, orig);
                 }
                 Close::Nothing
@@ -430,21 +464,34 @@ fn line_col(file: &str, offset: usize) -> (usize, usize) {
     let offset = floor_boundary(file, offset);
     let before = &file[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(before, |i| &before[i + 1..]).chars().count() + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before, |i| &before[i + 1..])
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }
 
 /// Pairs opening and closing tags. Returns, for each token, the index of its
 /// partner (openers point at closers and back). Reports closers without an
 /// opener, mismatched closers and unclosed openers.
-fn match_pairs(input: &Input, tokens: &[Token], kinds: &[Option<Kind>], diags: &mut Diagnostics) -> Vec<Option<usize>> {
+fn match_pairs(
+    input: &Input,
+    tokens: &[Token],
+    kinds: &[Option<Kind>],
+    diags: &mut Diagnostics,
+) -> Vec<Option<usize>> {
     let span = |r: &Range<usize>| Span::new(input.source, input.base + r.start, input.base + r.end);
     let mut partner = vec![None; tokens.len()];
     let mut stack: Vec<usize> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let Token::Tag(tag) = token else { continue };
         if !tag.closing {
-            let pairing = kinds.get(i).and_then(Option::as_ref).map_or(Pairing::Never, Kind::pairing);
+            let pairing = kinds
+                .get(i)
+                .and_then(Option::as_ref)
+                .map_or(Pairing::Never, Kind::pairing);
             if !tag.self_closing && pairing != Pairing::Never {
                 stack.push(i);
             }
@@ -461,14 +508,19 @@ fn match_pairs(input: &Input, tokens: &[Token], kinds: &[Option<Kind>], diags: &
                 );
                 break;
             };
-            let Some(Token::Tag(open)) = tokens.get(top) else { break };
+            let Some(Token::Tag(open)) = tokens.get(top) else {
+                break;
+            };
             if open.name == tag.name {
                 stack.pop();
                 partner[top] = Some(i);
                 partner[i] = Some(top);
                 break;
             }
-            let pairing = kinds.get(top).and_then(Option::as_ref).map_or(Pairing::Never, Kind::pairing);
+            let pairing = kinds
+                .get(top)
+                .and_then(Option::as_ref)
+                .map_or(Pairing::Never, Kind::pairing);
             if pairing == Pairing::Either {
                 stack.pop();
                 continue;
@@ -483,14 +535,22 @@ fn match_pairs(input: &Input, tokens: &[Token], kinds: &[Option<Kind>], diags: &
                         open.display()
                     ),
                 )
-                .with_hint(format!("close `{}` first with `{{{{% /{} %}}}}`", open.name, open.name)),
+                .with_hint(format!(
+                    "close `{}` first with `{{{{% /{} %}}}}`",
+                    open.name, open.name
+                )),
             );
             break;
         }
     }
     for &open_idx in &stack {
-        let Some(Token::Tag(open)) = tokens.get(open_idx) else { continue };
-        let pairing = kinds.get(open_idx).and_then(Option::as_ref).map_or(Pairing::Never, Kind::pairing);
+        let Some(Token::Tag(open)) = tokens.get(open_idx) else {
+            continue;
+        };
+        let pairing = kinds
+            .get(open_idx)
+            .and_then(Option::as_ref)
+            .map_or(Pairing::Never, Kind::pairing);
         if pairing == Pairing::Required {
             diags.push(
                 Diagnostic::error(
@@ -524,7 +584,9 @@ fn check_tags(
             Token::Tag(tag) if !tag.closing => tag,
             _ => continue,
         };
-        let Some(Some(kind)) = kinds.get(i) else { continue };
+        let Some(Some(kind)) = kinds.get(i) else {
+            continue;
+        };
         let paired = matches!(partner.get(i), Some(Some(_)));
         match kind {
             Kind::Enabled | Kind::Disabled => {
@@ -533,8 +595,14 @@ fn check_tags(
                     any = true;
                     if !ctx.regions.iter().any(|r| r == code) {
                         diags.push(
-                            Diagnostic::error(span(&tag.range), format!("unknown region `{code}` in `{}`", tag.name))
-                                .with_hint(format!("regions in tebiki.toml: {}", ctx.regions.join(", "))),
+                            Diagnostic::error(
+                                span(&tag.range),
+                                format!("unknown region `{code}` in `{}`", tag.name),
+                            )
+                            .with_hint(format!(
+                                "regions in tebiki.toml: {}",
+                                ctx.regions.join(", ")
+                            )),
                         );
                     }
                 }
@@ -551,7 +619,10 @@ fn check_tags(
             )),
             Kind::Screen => {
                 if tag.named("src").is_none() {
-                    diags.push(Diagnostic::error(span(&tag.range), "`screen` needs a `src` argument"));
+                    diags.push(Diagnostic::error(
+                        span(&tag.range),
+                        "`screen` needs a `src` argument",
+                    ));
                 } else if tag.named("alt").is_none_or(str::is_empty) {
                     diags.push(
                         Diagnostic::warning(span(&tag.range), "`screen` has no `alt` text")
@@ -565,7 +636,10 @@ fn check_tags(
                 ..
             }) if input.inline_only => diags.push(Diagnostic::warning(
                 span(&tag.range),
-                format!("`{}` is not allowed in a title; its content is kept as text", tag.name),
+                format!(
+                    "`{}` is not allowed in a title; its content is kept as text",
+                    tag.name
+                ),
             )),
             Kind::Unknown => {
                 let what = if paired {
@@ -574,11 +648,14 @@ fn check_tags(
                     "it is dropped"
                 };
                 diags.push(
-                    Diagnostic::warning(span(&tag.range), format!("unknown shortcode `{}`: {what}", tag.name))
-                        .with_hint(format!(
-                            "define it as a variable in [params] or map it in [shortcodes.{}]",
-                            tag.name
-                        )),
+                    Diagnostic::warning(
+                        span(&tag.range),
+                        format!("unknown shortcode `{}`: {what}", tag.name),
+                    )
+                    .with_hint(format!(
+                        "define it as a variable in [params] or map it in [shortcodes.{}]",
+                        tag.name
+                    )),
                 );
             }
             _ => {}
@@ -598,10 +675,14 @@ mod tests {
     }
 
     fn fixture() -> Fixture {
-        let vars = [("service", "cybozu.com"), ("slash", "cybozu.com "), ("store", "ストア")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let vars = [
+            ("service", "cybozu.com"),
+            ("slash", "cybozu.com "),
+            ("store", "ストア"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
         let mut mappings = BTreeMap::new();
         mappings.insert(
             "seealso".to_string(),
@@ -695,7 +776,8 @@ mod tests {
 
     #[test]
     fn screen_becomes_a_placeholder_and_call() {
-        let text = "1. 手順\n  {{< screen src=\"/img/a.png\"  alt=\"ログイン画面\" width=\"600px\">}}\n";
+        let text =
+            "1. 手順\n  {{< screen src=\"/img/a.png\"  alt=\"ログイン画面\" width=\"600px\">}}\n";
         let (page, msgs) = run(text, "JP");
         assert!(msgs.is_empty(), "{msgs:?}");
         assert_eq!(page.text, "1. 手順\n  <tebiki-sc id=\"0\"></tebiki-sc>\n");
@@ -708,7 +790,10 @@ mod tests {
                 width: Some(600.0)
             }
         );
-        assert_eq!(page.calls[0].span.start as usize, text.find("{{<").unwrap_or(0));
+        assert_eq!(
+            page.calls[0].span.start as usize,
+            text.find("{{<").unwrap_or(0)
+        );
     }
 
     #[test]
@@ -731,7 +816,10 @@ mod tests {
 
     #[test]
     fn mapped_shortcodes() {
-        let (page, _) = run("{{% seealso %}}x{{% /seealso %}}{{% hidden %}}gone{{% /hidden %}}", "JP");
+        let (page, _) = run(
+            "{{% seealso %}}x{{% /seealso %}}{{% hidden %}}gone{{% /hidden %}}",
+            "JP",
+        );
         assert!(page.text.starts_with("<tebiki-sc id=\"0\">"));
         assert!(!page.text.contains("gone"));
         assert_eq!(
@@ -759,20 +847,32 @@ mod tests {
     #[test]
     fn errors_name_their_positions() {
         let (_, msgs) = run("x\n  {{% enabled JP %}}\ntext\n", "JP");
-        assert_eq!(msgs, vec!["2:3: error: shortcode `{{% enabled %}}` opened here is never closed"]);
-        let (_, msgs) = run("{{% warning %}}\n{{% enabled JP %}}\n{{% /warning %}}\n{{% /enabled %}}", "JP");
+        assert_eq!(
+            msgs,
+            vec!["2:3: error: shortcode `{{% enabled %}}` opened here is never closed"]
+        );
+        let (_, msgs) = run(
+            "{{% warning %}}\n{{% enabled JP %}}\n{{% /warning %}}\n{{% /enabled %}}",
+            "JP",
+        );
         assert_eq!(
             msgs[0],
             "3:1: error: closing tag `{{% /warning %}}` does not match `{{% enabled %}}` opened at 2:1"
         );
         let (_, msgs) = run("ok\n{{% /note %}}", "JP");
-        assert_eq!(msgs, vec!["2:1: error: closing tag `{{% /note %}}` has no opening tag"]);
+        assert_eq!(
+            msgs,
+            vec!["2:1: error: closing tag `{{% /note %}}` has no opening tag"]
+        );
         let (_, msgs) = run("{{% enabled XX %}}a{{% /enabled %}}", "JP");
         assert_eq!(msgs, vec!["1:1: error: unknown region `XX` in `enabled`"]);
         let (_, msgs) = run("{{< screen alt=\"x\" >}}", "JP");
         assert_eq!(msgs, vec!["1:1: error: `screen` needs a `src` argument"]);
         let (_, msgs) = run("line\n{{% note", "JP");
-        assert_eq!(msgs, vec!["2:1: error: shortcode tag `note` is not closed with `%}}`"]);
+        assert_eq!(
+            msgs,
+            vec!["2:1: error: shortcode tag `note` is not closed with `%}}`"]
+        );
     }
 
     #[test]
@@ -790,7 +890,10 @@ mod tests {
         assert_eq!(page.map.offset(var + 3), text.find("{{%").unwrap_or(0));
         // Every copied piece's text equals the original's.
         for p in page.map.pieces.iter().filter(|p| p.copied) {
-            assert_eq!(page.text.get(p.resolved.clone()), text.get(p.original.clone()));
+            assert_eq!(
+                page.text.get(p.resolved.clone()),
+                text.get(p.original.clone())
+            );
         }
     }
 

@@ -144,9 +144,9 @@ pub fn parse_config(text: &str, source: SourceId, diags: &mut Diagnostics) -> Op
             validate(&config, source, text, diags).then_some(config)
         }
         Err(err) => {
-            let span = err
-                .span()
-                .map_or(Span::point(source, 0), |r| Span::new(source, r.start, r.end));
+            let span = err.span().map_or(Span::point(source, 0), |r| {
+                Span::new(source, r.start, r.end)
+            });
             let message = first_line_lowercase(err.message());
             diags.push(Diagnostic::error(span, message));
             None
@@ -171,8 +171,9 @@ fn normalize(config: &mut Config) {
 fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnostics) -> bool {
     let mut ok = true;
     let at = |needle: &str| {
-        text.find(needle)
-            .map_or(Span::point(source, 0), |i| Span::new(source, i, i + needle.len()))
+        text.find(needle).map_or(Span::point(source, 0), |i| {
+            Span::new(source, i, i + needle.len())
+        })
     };
     if config.regions.is_empty() {
         diags.push(
@@ -182,7 +183,11 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
         ok = false;
     }
     for code in config.regions.keys() {
-        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             diags.push(Diagnostic::error(
                 at(code),
                 format!("region code `{code}` must be ASCII letters, digits, `-` or `_`"),
@@ -222,7 +227,11 @@ fn value_text(value: &toml::Value) -> String {
 
 /// Merges variables for every region: `[params]`, then the region's Hugo
 /// config (read relative to `root`), then the region's own params.
-pub fn region_settings(config: &Config, root: &Path, diags: &mut Diagnostics) -> Vec<RegionSettings> {
+pub fn region_settings(
+    config: &Config,
+    root: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<RegionSettings> {
     config
         .regions
         .iter()
@@ -233,9 +242,20 @@ pub fn region_settings(config: &Config, root: &Path, diags: &mut Diagnostics) ->
                 .map(|(k, v)| (k.clone(), value_text(v)))
                 .collect();
             if let Some(file) = &region.hugo_config {
-                hugo_params(root, file, region.hugo_language.as_deref(), &mut vars, diags);
+                hugo_params(
+                    root,
+                    file,
+                    region.hugo_language.as_deref(),
+                    &mut vars,
+                    diags,
+                );
             }
-            vars.extend(region.params.iter().map(|(k, v)| (k.clone(), value_text(v))));
+            vars.extend(
+                region
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.clone(), value_text(v))),
+            );
             RegionSettings {
                 code: code.clone(),
                 paper: region.paper,
@@ -260,7 +280,10 @@ fn hugo_params(
             diags.push(Diagnostic::new(
                 Severity::Error,
                 Location::File(path, None),
-                format!("cannot read hugo config: {}", first_line_lowercase(&e.to_string())),
+                format!(
+                    "cannot read hugo config: {}",
+                    first_line_lowercase(&e.to_string())
+                ),
             ));
             return;
         }
@@ -268,7 +291,9 @@ fn hugo_params(
     let table = match text.parse::<toml::Table>() {
         Ok(t) => t,
         Err(e) => {
-            let line = e.span().map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+            let line = e
+                .span()
+                .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
             diags.push(Diagnostic::new(
                 Severity::Error,
                 Location::File(path, line),
@@ -350,7 +375,10 @@ mod tests {
         let (config, msgs) = parse("[book]\ntitle = \"T\"\ntitel = \"x\"\n[regions.JP]\n");
         assert!(config.is_none());
         assert_eq!(msgs.len(), 1);
-        assert!(msgs[0].starts_with("3:1: unknown field `titel`"), "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("3:1: unknown field `titel`"),
+            "{msgs:?}"
+        );
     }
 
     #[test]

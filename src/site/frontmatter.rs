@@ -71,7 +71,10 @@ enum Syntax {
 /// Splits and parses the front matter of `text`. Returns the fields and the
 /// byte offset of the body. A file without front matter has default fields
 /// and its body at 0.
-pub fn parse_front_matter(text: &str, source: SourceId) -> Result<(FrontMatter, usize), Diagnostic> {
+pub fn parse_front_matter(
+    text: &str,
+    source: SourceId,
+) -> Result<(FrontMatter, usize), Diagnostic> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[bom..];
     let (syntax, fence) = if rest.starts_with("---") {
@@ -137,7 +140,10 @@ fn parse_yaml(inner: &str, base: usize, source: SourceId) -> Result<RawFrontMatt
             .map_or(0, |loc| offset_of_line_col(inner, loc.line(), loc.column()));
         Diagnostic::error(
             Span::point(source, base + offset),
-            format!("invalid front matter: {}", super::config::first_line_lowercase(&message)),
+            format!(
+                "invalid front matter: {}",
+                super::config::first_line_lowercase(&message)
+            ),
         )
     })
 }
@@ -269,6 +275,9 @@ mod tests {
     #[test]
     fn unclosed_front_matter() {
         let err = parse_front_matter("---\ntitle: x\n", SRC).expect_err("unclosed");
-        assert_eq!(err.message, "front matter opened with `---` is never closed");
+        assert_eq!(
+            err.message,
+            "front matter opened with `---` is never closed"
+        );
     }
 }

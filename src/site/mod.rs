@@ -66,7 +66,11 @@ pub enum LoadFailure {
 
 /// Loads the site at `root`. Per-file problems are pushed to `diags` and the
 /// file is left out; fatal problems return a [`LoadFailure`].
-pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Result<Site, LoadFailure> {
+pub fn load(
+    root: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<Site, LoadFailure> {
     let config_path = root.join("tebiki.toml");
     let text = match std::fs::read(&config_path) {
         Ok(bytes) => bytes,
@@ -74,11 +78,18 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Resu
             let message = if e.kind() == std::io::ErrorKind::NotFound {
                 "no tebiki.toml in the site folder".to_string()
             } else {
-                format!("cannot read tebiki.toml: {}", config::first_line_lowercase(&e.to_string()))
+                format!(
+                    "cannot read tebiki.toml: {}",
+                    config::first_line_lowercase(&e.to_string())
+                )
             };
             diags.push(
-                Diagnostic::new(Severity::Error, Location::File(config_path, None), message)
-                    .with_hint("run tebiki in a site folder or pass --site DIR"),
+                Diagnostic::new(
+                    Severity::Error,
+                    Location::File(display_path(&config_path), None),
+                    message,
+                )
+                .with_hint("run tebiki in a site folder or pass --site DIR"),
             );
             return Err(LoadFailure::Config);
         }
@@ -86,7 +97,10 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Resu
     let Some(config_id) = add_text(sources, display_path(&config_path), text, diags) else {
         return Err(LoadFailure::Config);
     };
-    let config_text = sources.get(config_id).map(|f| f.text.clone()).unwrap_or_default();
+    let config_text = sources
+        .get(config_id)
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
     let config = config::parse_config(&config_text, config_id, diags).ok_or(LoadFailure::Config)?;
     let regions = config::region_settings(&config, root, diags);
     if diags.has_errors() {
@@ -103,7 +117,10 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Resu
             Err(e) => {
                 diags.push(Diagnostic::file_error(
                     &display_path(&path),
-                    format!("cannot read file: {}", config::first_line_lowercase(&e.to_string())),
+                    format!(
+                        "cannot read file: {}",
+                        config::first_line_lowercase(&e.to_string())
+                    ),
                 ));
                 continue;
             }
@@ -142,7 +159,12 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Resu
 
 /// Adds a file's bytes as source text. Invalid UTF-8 is reported at the
 /// first bad byte (the file's text is kept, lossily, so the position shows).
-fn add_text(sources: &mut Sources, path: PathBuf, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<SourceId> {
+fn add_text(
+    sources: &mut Sources,
+    path: PathBuf,
+    bytes: Vec<u8>,
+    diags: &mut Diagnostics,
+) -> Option<SourceId> {
     match String::from_utf8(bytes) {
         Ok(text) => Some(sources.add(path, text)),
         Err(err) => {
@@ -161,5 +183,6 @@ fn add_text(sources: &mut Sources, path: PathBuf, bytes: Vec<u8>, diags: &mut Di
 /// A path as shown to the user: as built from the `--site` argument, without
 /// a leading `./`.
 pub fn display_path(path: &Path) -> PathBuf {
-    path.strip_prefix(".").map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    path.strip_prefix(".")
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }

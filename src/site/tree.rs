@@ -28,13 +28,20 @@ pub(super) fn walk_markdown(dir: &Path, diags: &mut Diagnostics) -> Vec<String> 
     }
     let mut stack = vec![String::new()];
     while let Some(rel) = stack.pop() {
-        let path = if rel.is_empty() { dir.to_path_buf() } else { dir.join(&rel) };
+        let path = if rel.is_empty() {
+            dir.to_path_buf()
+        } else {
+            dir.join(&rel)
+        };
         let entries = match std::fs::read_dir(&path) {
             Ok(e) => e,
             Err(e) => {
                 diags.push(Diagnostic::file_error(
                     &super::display_path(&path),
-                    format!("cannot read folder: {}", super::config::first_line_lowercase(&e.to_string())),
+                    format!(
+                        "cannot read folder: {}",
+                        super::config::first_line_lowercase(&e.to_string())
+                    ),
                 ));
                 continue;
             }
@@ -51,7 +58,9 @@ pub(super) fn walk_markdown(dir: &Path, diags: &mut Diagnostics) -> Vec<String> 
             if name.starts_with('.') {
                 continue;
             }
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             let is_dir = kind.is_dir();
             let is_file = kind.is_file() || (kind.is_symlink() && entry.path().is_file());
             if is_dir || (is_file && name.ends_with(".md")) {
@@ -59,7 +68,13 @@ pub(super) fn walk_markdown(dir: &Path, diags: &mut Diagnostics) -> Vec<String> 
             }
         }
         names.sort();
-        let child = |name: &str| if rel.is_empty() { name.to_string() } else { format!("{rel}/{name}") };
+        let child = |name: &str| {
+            if rel.is_empty() {
+                name.to_string()
+            } else {
+                format!("{rel}/{name}")
+            }
+        };
         for (name, is_dir) in names.iter().rev() {
             if *is_dir {
                 stack.push(child(name));
@@ -162,13 +177,18 @@ pub(super) fn order_pages(files: Vec<(String, SourceId, FrontMatter, usize)>) ->
             *p = pos;
         }
     }
-    let mut slots: Vec<Option<(String, SourceId, FrontMatter, usize)>> = files.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<(String, SourceId, FrontMatter, usize)>> =
+        files.into_iter().map(Some).collect();
     order
         .into_iter()
         .filter_map(|(i, depth, parent)| {
             let (rel_path, source, front, body_start) = slots.get_mut(i)?.take()?;
             Some(SitePage {
-                kind: if is_index(&rel_path) { PageKind::Section } else { PageKind::Page },
+                kind: if is_index(&rel_path) {
+                    PageKind::Section
+                } else {
+                    PageKind::Page
+                },
                 source,
                 rel_path,
                 depth,

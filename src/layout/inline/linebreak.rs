@@ -8,6 +8,7 @@
 
 use super::ParagraphStyle;
 use super::breaks::{Opportunities, is_url_break_after};
+use super::classes::CharClass;
 use super::collect::Collected;
 use super::justify::measure;
 use super::shape::Glyph;
@@ -99,7 +100,79 @@ pub(crate) fn choose_lines(
             break;
         }
     }
+    avoid_short_last_line(&mut lines, glyphs, opps, style);
     lines
+}
+
+/// The fewest characters (punctuation not counted) a paragraph's last line
+/// should have: a lone character such as 「い。」 on the last line is
+/// avoided by ending the line before it earlier.
+const MIN_LAST_LINE_CHARS: usize = 2;
+
+/// Moves the break before a too-short last line back, when the line above
+/// can give up characters without becoming looser than three quarters
+/// full.
+fn avoid_short_last_line(
+    lines: &mut [Line],
+    glyphs: &[Glyph],
+    opps: &Opportunities,
+    style: &ParagraphStyle,
+) {
+    let k = lines.len();
+    let (Some(prev), Some(last)) = (lines.get(k.wrapping_sub(2)), lines.get(k.wrapping_sub(1)))
+    else {
+        return;
+    };
+    if !prev.justify || last.start == last.end || prev.end != last.start {
+        return;
+    }
+    if content_chars(glyphs, last.start, last.end) >= MIN_LAST_LINE_CHARS {
+        return;
+    }
+    let prev_avail = style.width - prev.indent;
+    let last_avail = style.width - last.indent;
+    for b in (prev.start + 1..prev.end).rev() {
+        if !opps.allowed.get(b).copied().unwrap_or(false) {
+            continue;
+        }
+        if measure(glyphs, b, last.end, false, style).min_width() > last_avail + EPSILON
+            || measure(glyphs, prev.start, b, prev.para_start, style).natural < 0.75 * prev_avail
+        {
+            return;
+        }
+        if content_chars(glyphs, b, last.end) >= MIN_LAST_LINE_CHARS {
+            let byte = glyphs.get(b).map_or(last.byte, |g| g.range.start);
+            if let Some(prev) = lines.get_mut(k - 2) {
+                prev.end = b;
+            }
+            if let Some(last) = lines.get_mut(k - 1) {
+                last.start = b;
+                last.byte = byte;
+            }
+            return;
+        }
+    }
+}
+
+/// Characters in glyphs `start..end`, punctuation and spaces not counted.
+fn content_chars(glyphs: &[Glyph], start: usize, end: usize) -> usize {
+    glyphs
+        .get(start..end)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|g| {
+            g.cluster_start
+                && !matches!(
+                    g.class,
+                    CharClass::Closing
+                        | CharClass::Comma
+                        | CharClass::FullStop
+                        | CharClass::MiddleDot
+                        | CharClass::Dividing
+                        | CharClass::Space
+                )
+        })
+        .count()
 }
 
 /// The end of the line starting at `start` (never past `limit`, always
@@ -116,7 +189,19 @@ fn fit(
     style: &ParagraphStyle,
 ) -> usize {
     let mut best = None;
+    // A lower bound of the width of any line ending at or after `end`, so
+    // that a long stretch without break opportunities is not scanned to
+    // its end for every line.
+    let mut lower = 0.0f32;
     for end in start + 1..=limit {
+        if let Some(g) = glyphs.get(end - 1)
+            && g.class != CharClass::Space
+        {
+            lower += g.advance - g.spacing.lead - g.spacing.trail;
+        }
+        if lower > avail + EPSILON {
+            break;
+        }
         let candidate = end == limit || opps.allowed.get(end).copied().unwrap_or(false);
         if !candidate {
             continue;
