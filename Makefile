@@ -40,7 +40,10 @@ validate:
 	found=0; \
 	for f in $(DIST)/*.epub; do \
 	  [ -e "$$f" ] || continue; found=1; \
-	  echo "epubcheck $$f"; java -jar $(EPUBCHECK_JAR) "$$f"; \
+	  echo "epubcheck $$f"; \
+	  report=$$(java -jar $(EPUBCHECK_JAR) "$$f" 2>&1) || true; echo "$$report"; \
+	  echo "$$report" | grep -q '^Messages: 0 fatals / 0 errors / 0 warnings' \
+	    || { echo "$$f: epubcheck must report 0 errors and 0 warnings" >&2; exit 1; }; \
 	done; \
 	for f in $(DIST)/*.pdf; do \
 	  [ -e "$$f" ] || continue; found=1; \

@@ -3,7 +3,7 @@
 //!
 //! Input: the repository root as a tebiki site (`tebiki.toml`, `content/`,
 //! `static/`). The binary builds it once for every region of `tebiki.toml`
-//! and both formats into `CARGO_TARGET_TMPDIR/sample-dist`; the tests then
+//! and each format into `CARGO_TARGET_TMPDIR/sample-dist`; the tests then
 //! run `epubcheck` (as `java -jar /usr/share/java/epubcheck.jar`, since
 //! Debian's `/usr/bin/epubcheck` needs binfmt support), `qpdf --check`,
 //! `pdffonts`, `pdfinfo` and `pdftotext` on the outputs.
@@ -14,7 +14,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 /// Where Debian's `epubcheck` package installs the jar.
@@ -97,8 +97,9 @@ struct Built {
     regions: Vec<String>,
     /// Paper of each region, in the order of `regions`.
     papers: Vec<String>,
-    /// The binary's exit status and stderr.
-    output: Output,
+    /// One build per format (file extension and the binary's output), so
+    /// that a failing renderer does not hide the other format's checks.
+    builds: Vec<(&'static str, Output)>,
 }
 
 impl Built {
@@ -107,19 +108,29 @@ impl Built {
         self.dir.join(format!("{}-{region}.{ext}", self.stem))
     }
 
-    /// Panics with the binary's stderr unless the build succeeded.
-    fn assert_ok(&self) {
+    /// The binary's output for one format.
+    fn build_of(&self, ext: &str) -> &Output {
+        self.builds
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|(_, out)| out)
+            .unwrap_or_else(|| panic!("no {ext} build"))
+    }
+
+    /// Panics with the binary's stderr unless the build of `ext` succeeded.
+    fn assert_ok(&self, ext: &str) {
+        let output = self.build_of(ext);
         assert!(
-            self.output.status.success(),
-            "`tebiki build` of the sample failed ({}):\n{}",
-            self.output.status,
-            String::from_utf8_lossy(&self.output.stderr)
+            output.status.success(),
+            "`tebiki build --format {ext}` of the sample failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
         );
     }
 
-    /// The outputs of one format, after checking the build succeeded.
+    /// The outputs of one format, after checking its build succeeded.
     fn outputs(&self, ext: &str) -> Vec<(String, PathBuf)> {
-        self.assert_ok();
+        self.assert_ok(ext);
         self.regions
             .iter()
             .map(|r| (r.clone(), self.file(r, ext)))
@@ -166,23 +177,28 @@ fn built() -> &'static Built {
         }
         std::fs::create_dir_all(&dir).expect("create sample output folder");
 
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tebiki"));
-        cmd.arg("build")
-            .arg("--site")
-            .arg(&root)
-            .arg("--out")
-            .arg(&dir);
-        for region in &regions {
-            cmd.arg("--region").arg(region);
-        }
-        cmd.args(["--format", "pdf", "--format", "epub"]);
-        let output = cmd.output().expect("run the tebiki binary");
+        let builds = ["pdf", "epub"]
+            .into_iter()
+            .map(|ext| {
+                let mut cmd = Command::new(env!("CARGO_BIN_EXE_tebiki"));
+                cmd.arg("build")
+                    .arg("--site")
+                    .arg(&root)
+                    .arg("--out")
+                    .arg(&dir)
+                    .args(["--format", ext]);
+                for region in &regions {
+                    cmd.arg("--region").arg(region);
+                }
+                (ext, run(&mut cmd))
+            })
+            .collect();
         Built {
             dir,
             stem,
             regions,
             papers,
-            output,
+            builds,
         }
     })
 }
@@ -303,7 +319,8 @@ fn region_problems(region: &str, text: &str, what: &str) -> Vec<String> {
 #[test]
 fn sample_builds_every_region_and_format() {
     let built = built();
-    built.assert_ok();
+    built.assert_ok("pdf");
+    built.assert_ok("epub");
     let mut regions = built.regions.clone();
     regions.sort();
     assert_eq!(regions, ["CN", "JP", "US"], "the sample's regions");
@@ -331,12 +348,13 @@ fn sample_builds_every_region_and_format() {
 #[test]
 fn sample_build_reports_no_warnings() {
     let built = built();
-    built.assert_ok();
-    let stderr = String::from_utf8_lossy(&built.output.stderr);
-    assert!(
-        !stderr.contains("warning:") && !stderr.contains("error:"),
-        "the sample must build cleanly, got:\n{stderr}"
-    );
+    for (ext, output) in &built.builds {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("warning:") && !stderr.contains("error:"),
+            "the {ext} build of the sample must be clean, got:\n{stderr}"
+        );
+    }
 }
 
 #[test]
@@ -355,10 +373,23 @@ fn epubcheck_finds_no_errors_or_warnings() {
         eprintln!("skipped: {message}");
         return;
     }
-    for (region, epub) in built.outputs("epub") {
-        let out = run(Command::new("java")
-            .args(["-jar", EPUBCHECK_JAR])
-            .arg(&epub));
+    // One JVM per EPUB, all started before any is awaited.
+    let running: Vec<_> = built
+        .outputs("epub")
+        .into_iter()
+        .map(|(region, epub)| {
+            let child = Command::new("java")
+                .args(["-jar", EPUBCHECK_JAR])
+                .arg(&epub)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot run epubcheck: {e}"));
+            (region, epub, child)
+        })
+        .collect();
+    for (region, epub, child) in running {
+        let out = child.wait_with_output().expect("wait for epubcheck");
         let report = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
@@ -567,4 +598,45 @@ fn markup_stripper_keeps_text_only() {
         "<html><head><title>t</title></head><body><p>a&amp;b<br/>「c」</p></body></html>",
     );
     assert_eq!(squeeze(&text), "a&b「c」");
+}
+
+#[test]
+fn page_build_links_other_pages_to_the_online_help() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sample-page");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("clear previous page output");
+    }
+    let out = run(Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .arg("build")
+        .arg("--site")
+        .arg(site_root())
+        .arg("--out")
+        .arg(&dir)
+        .args(["--region", "US", "--format", "epub"])
+        .args(["--page", "content/login/admin_account.md"]));
+    assert!(
+        out.status.success(),
+        "--page build failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (text, raw) = epub_text(&dir.join("manual-US.epub"));
+    let flat = squeeze(&text);
+    assert!(flat.contains(&squeeze("ドメインIDが「y」で始まるお客様")));
+    assert!(
+        !flat.contains(&squeeze("ドメインIDは、Kintoneの契約ごとに")),
+        "a page outside the selection was built"
+    );
+    for online in [
+        "https://jp.cybozu.help/general/ja/login/admin_temp.html",
+        "https://jp.cybozu.help/general/ja/admin/list_old/domainid.html",
+    ] {
+        assert!(
+            raw.contains(&format!("href=\"{online}\"")),
+            "no link to {online} in the --page EPUB"
+        );
+    }
+    assert!(
+        raw.contains("#login_admin_account_20\""),
+        "the in-page link to method 2 is missing"
+    );
 }
