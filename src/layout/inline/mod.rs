@@ -6,11 +6,11 @@
 //! Output: a [`ParagraphLayout`] of [`LineBox`]es whose [`GlyphRun`]s the
 //! PDF writer draws as they are.
 //!
-//! The steps, one module each: [`collect`] (pieces → one string with style
-//! spans) → [`shape`] (font fallback, script segments, rustybuzz, cache) →
-//! [`adjust`] (punctuation widths and Japanese–Latin spacing as data on
-//! glyphs) → [`breaks`] (UAX #14 tailored with the JLREQ classes of
-//! [`classes`]) → [`linebreak`] (choosing the breaks) → [`justify`] (squeeze
+//! The steps, one module each: `collect` (pieces → one string with style
+//! spans) → `shape` (font fallback, script segments, rustybuzz, cache) →
+//! `adjust` (punctuation widths and Japanese–Latin spacing as data on
+//! glyphs) → `breaks` (UAX #14 tailored with the JLREQ classes of
+//! [`classes`]) → `linebreak` (choosing the breaks) → `justify` (squeeze
 //! or stretch each line in JLREQ §3.8's order and emit glyph runs).
 //!
 //! Typesetting choices:
