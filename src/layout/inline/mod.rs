@@ -6,12 +6,28 @@
 //! Output: a [`ParagraphLayout`] of [`LineBox`]es whose [`GlyphRun`]s the
 //! PDF writer draws as they are.
 //!
-//! The steps, one module each: [`collect`] (pieces → one string with style
-//! spans) → [`shape`] (font fallback, script segments, rustybuzz, cache) →
-//! [`adjust`] (punctuation widths and Japanese–Latin spacing as data on
-//! glyphs) → [`breaks`] (UAX #14 tailored with the JLREQ classes of
-//! [`classes`]) → [`linebreak`] (choosing the breaks) → [`justify`] (squeeze
+//! The steps, one module each: `collect` (pieces → one string with style
+//! spans) → `shape` (font fallback, script segments, rustybuzz, cache) →
+//! `adjust` (punctuation widths and Japanese–Latin spacing as data on
+//! glyphs) → `breaks` (UAX #14 tailored with the JLREQ classes of
+//! [`classes`]) → `linebreak` (choosing the breaks) → `justify` (squeeze
 //! or stretch each line in JLREQ §3.8's order and emit glyph runs).
+//!
+//! Typesetting choices:
+//! - Japanese punctuation is set JIS-style on a full em (half an em of
+//!   glyph, half of blank), then compressed where marks meet and at line
+//!   ends. The regular face (BIZ UDPGothic) has proportional punctuation, so
+//!   its wide brackets, 、。 and ・ come from the monospace sibling of the same
+//!   design (BIZ UDGothic), whose glyphs carry the blank inside; when all of
+//!   a blank is removed the proportional glyph is drawn instead. Text
+//!   extraction therefore sees no gaps inside punctuation clusters.
+//! - An opening bracket starting a paragraph keeps its leading half-em
+//!   (JIS X 4051's default, after any first-line indent); at other line
+//!   starts it is set flush.
+//! - The ¼ em Japanese–Latin space and the space after ？！ are gaps; see
+//!   [`LineBox::text`] for exact text extraction.
+//! - Breaks are total-fit per stretch between forced breaks, squeezing
+//!   preferred to stretching, with no one-character last line.
 
 mod adjust;
 mod breaks;

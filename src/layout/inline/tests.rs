@@ -687,3 +687,27 @@ fn long_inputs_stay_fast() {
     assert_eq!(line_texts(&w).concat(), word);
     assert!(t.elapsed().as_secs_f32() < 5.0, "{:?}", t.elapsed());
 }
+
+#[test]
+fn fonts_and_cache_are_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<FontBook>();
+    shared::<ShapeCache>();
+    let fonts = fonts();
+    let cache = ShapeCache::new();
+    let style = ParagraphStyle::new(120.0, 17.0);
+    let texts = ["設定を開きます。", "管理者を追加します。"];
+    let results: Vec<ParagraphLayout> = std::thread::scope(|s| {
+        let handles: Vec<_> = texts
+            .iter()
+            .map(|t| s.spawn(|| layout_paragraph(&text(t), &style, &fonts, &cache)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    for (r, t) in results.iter().zip(texts) {
+        assert_eq!(line_texts(r).concat(), t);
+    }
+}
