@@ -460,12 +460,10 @@ fn ids_of(html: &str) -> BTreeSet<String> {
 
 // ------------------------------------------------------------------ tests
 
-#[test]
-fn epub_passes_epubcheck_without_errors_or_warnings() {
-    let img = images();
-    let (bytes, diags) = render(&book(&img));
-    assert!(diags.items().is_empty(), "{:?}", diags.items());
-    let bytes = bytes.unwrap();
+/// Runs EPUBCheck on `bytes` and asserts 0 fatals, errors and warnings
+/// (parsed from its `Messages:` line). Skips with a message when java or
+/// the jar is missing, unless `CI` is set.
+fn assert_epubcheck_clean(label: &str, bytes: &[u8]) {
     let jar = Path::new("/usr/share/java/epubcheck.jar");
     let java_ok = Command::new("java").arg("-version").output().is_ok();
     if !jar.exists() || !java_ok {
@@ -474,14 +472,14 @@ fn epub_passes_epubcheck_without_errors_or_warnings() {
             "epubcheck is required under CI: install java and epubcheck"
         );
         eprintln!(
-            "SKIPPED: epubcheck not found ({}) or java missing",
+            "SKIPPED epubcheck of {label}: {} or java missing",
             jar.display()
         );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("book.epub");
-    std::fs::write(&path, &bytes).unwrap();
+    let path = dir.path().join(format!("{label}.epub"));
+    std::fs::write(&path, bytes).unwrap();
     let out = Command::new("java")
         .arg("-jar")
         .arg(jar)
@@ -497,15 +495,24 @@ fn epub_passes_epubcheck_without_errors_or_warnings() {
         .lines()
         .find(|l| l.starts_with("Messages:"))
         .unwrap_or_else(|| panic!("no Messages line in epubcheck output:\n{report}"));
-    eprintln!("epubcheck: {messages}");
+    eprintln!("epubcheck {label}: {messages}");
+    assert!(
+        messages.contains("0 fatals / 0 errors / 0 warnings"),
+        "epubcheck {label}: {messages}\n{report}"
+    );
+}
+
+#[test]
+fn epub_passes_epubcheck_without_errors_or_warnings() {
+    let img = images();
+    let (bytes, diags) = render(&book(&img));
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let bytes = bytes.unwrap();
     // Keep the checked file for inspection when asked to.
     if let Some(out) = std::env::var_os("TEBIKI_KEEP_EPUB") {
         std::fs::write(out, &bytes).unwrap();
     }
-    assert!(
-        messages.contains("0 fatals / 0 errors / 0 warnings"),
-        "epubcheck: {messages}\n{report}"
-    );
+    assert_epubcheck_clean("hand-built", &bytes);
 }
 
 #[test]
@@ -613,12 +620,11 @@ fn nav_follows_the_outline_in_order_and_nesting() {
     assert_eq!(ncx.matches("<navPoint ").count(), expected.len());
 }
 
-#[test]
-fn every_internal_href_and_image_resolves() {
-    let img = images();
-    let (bytes, _) = render(&book(&img));
-    let files = unzip(&bytes.unwrap());
-    let opf = Html::parse_document(&text_of(&files, "OEBPS/content.opf"));
+/// Checks every internal `href`/`src` of the XHTML files: the file exists
+/// and is in the manifest, the fragment is an id in it, images are core
+/// media types with an `alt`. Returns (links checked, images referenced).
+fn check_internal_links(files: &BTreeMap<String, Vec<u8>>) -> (usize, usize) {
+    let opf = Html::parse_document(&text_of(files, "OEBPS/content.opf"));
     let manifest: BTreeMap<String, String> = opf
         .select(&sel("item"))
         .map(|i| {
@@ -634,7 +640,7 @@ fn every_internal_href_and_image_resolves() {
     }
     let mut checked = 0;
     let mut image_count = 0;
-    for (name, data) in &files {
+    for (name, data) in files {
         if !name.ends_with(".xhtml") {
             continue;
         }
@@ -662,7 +668,7 @@ fn every_internal_href_and_image_resolves() {
                     "{name}: {target} not in the manifest"
                 );
                 if let Some(fragment) = fragment {
-                    let ids = ids_of(&text_of(&files, &target));
+                    let ids = ids_of(&text_of(files, &target));
                     assert!(
                         ids.contains(&fragment),
                         "{name}: #{fragment} not in {target}"
@@ -683,6 +689,15 @@ fn every_internal_href_and_image_resolves() {
             }
         }
     }
+    (checked, image_count)
+}
+
+#[test]
+fn every_internal_href_and_image_resolves() {
+    let img = images();
+    let (bytes, _) = render(&book(&img));
+    let files = unzip(&bytes.unwrap());
+    let (checked, image_count) = check_internal_links(&files);
     assert!(checked > 20, "only {checked} hrefs checked");
     assert_eq!(image_count, 7);
     // Six files, each included once (login.png is shown twice).
@@ -747,4 +762,163 @@ fn a_bad_image_is_an_error_at_the_figure() {
             .keys()
             .any(|k| k.contains("broken") || k.contains("missing"))
     );
+}
+
+// ------------------------------------------------------- the sample site
+
+/// Builds the repository's sample handbook (every region, EPUB only) with
+/// the `tebiki` binary and `SOURCE_DATE_EPOCH` set, into a fresh folder,
+/// and returns each region's EPUB bytes.
+fn build_sample() -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .args(["build", "--format", "epub", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "tebiki build failed:\n{stderr}");
+    assert!(!stderr.contains(": error:"), "{stderr}");
+    ["JP", "US", "CN"]
+        .into_iter()
+        .map(|region| {
+            let path = out.path().join(format!("manual-{region}.epub"));
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+            (region.to_string(), bytes)
+        })
+        .collect()
+}
+
+/// The zip paths of the EPUB's pages in spine order (without the nav).
+fn spine_files(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let opf = Html::parse_document(&text_of(files, "OEBPS/content.opf"));
+    let hrefs: BTreeMap<String, String> = opf
+        .select(&sel("item"))
+        .map(|i| {
+            let attr = |n: &str| i.value().attr(n).unwrap_or_default().to_string();
+            (attr("id"), format!("OEBPS/{}", attr("href")))
+        })
+        .collect();
+    opf.select(&sel("itemref"))
+        .filter_map(|r| r.value().attr("idref"))
+        .filter(|id| *id != "nav")
+        .map(|id| hrefs[id].clone())
+        .collect()
+}
+
+#[test]
+fn sample_site_epubs_are_valid_navigable_and_region_correct() {
+    let books = build_sample();
+    std::thread::scope(|scope| {
+        for (region, bytes) in &books {
+            scope.spawn(move || assert_epubcheck_clean(&format!("sample-{region}"), bytes));
+        }
+    });
+    let mut page_counts = Vec::new();
+    for (region, bytes) in &books {
+        let files = unzip(bytes);
+        // Nav order and nesting equal the headings of the pages in spine
+        // order: each page, then its h2 one level deeper, h3 two levels.
+        let nav = Html::parse_document(&text_of(&files, "OEBPS/nav.xhtml"));
+        let toc = nav.select(&sel("nav#toc")).next().unwrap();
+        let got: Vec<(usize, String, String)> = toc
+            .select(&sel("a"))
+            .map(|a| {
+                let depth = a
+                    .ancestors()
+                    .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "ol"))
+                    .count()
+                    - 1;
+                let href = format!("OEBPS/{}", a.value().attr("href").unwrap_or_default());
+                (depth, a.text().collect::<String>(), href)
+            })
+            .collect();
+        let pages = spine_files(&files);
+        page_counts.push(pages.len());
+        let mut expected_titles = Vec::new();
+        let mut page_depths = BTreeMap::new();
+        for (depth, _, href) in &got {
+            if !href.contains('#') {
+                page_depths.insert(href.clone(), *depth);
+            }
+        }
+        for file in &pages {
+            let doc = Html::parse_document(&text_of(&files, file));
+            let base = page_depths[file];
+            for h in doc.select(&sel("h1, h2, h3")) {
+                let title = h.text().collect::<String>();
+                let (depth, href) = match h.value().name() {
+                    "h1" => (base, file.clone()),
+                    name => {
+                        let level: usize = name[1..].parse().unwrap();
+                        let id = h.value().attr("id").unwrap_or_default();
+                        (base + level - 1, format!("{file}#{id}"))
+                    }
+                };
+                expected_titles.push((depth, title, href));
+            }
+        }
+        assert_eq!(got, expected_titles, "{region}: nav differs from headings");
+        assert!(got.len() > pages.len(), "{region}: headings are in the nav");
+
+        let (checked, images) = check_internal_links(&files);
+        assert!(
+            checked > 50 && images > 5,
+            "{region}: {checked} links, {images} images"
+        );
+
+        let mut all_text = String::new();
+        for (name, data) in &files {
+            if name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".ncx") {
+                let text = std::str::from_utf8(data).unwrap();
+                assert!(!text.contains("{{"), "{region} {name} contains {{{{");
+                assert!(!text.to_lowercase().contains("<script"), "{region} {name}");
+                assert!(!text.contains("javascript:"), "{region} {name}");
+                all_text.push_str(text);
+            }
+        }
+        let (present, absent): (&[&str], &[&str]) = match region.as_str() {
+            "JP" => (
+                &[
+                    "方法3 サイボウズに問い合わせ",
+                    "方法1 パスワードをリセットする",
+                ],
+                &[
+                    "AWSへの移行",
+                    "共通管理者が複数いる場合",
+                    "Kintone Corporation",
+                ],
+            ),
+            "US" => (
+                &["AWSへの移行", "Kintone Corporationに問い合わせ"],
+                &["共通管理者が複数いる場合", "上海サイボウズ"],
+            ),
+            _ => (
+                &["共通管理者が複数いる場合", "cybozu.cn"],
+                &["方法1 パスワードをリセットする", "AWSへの移行"],
+            ),
+        };
+        for text in present {
+            assert!(all_text.contains(text), "{region}: `{text}` missing");
+        }
+        for text in absent {
+            assert!(
+                !all_text.contains(text),
+                "{region}: `{text}` must not be there"
+            );
+        }
+    }
+    assert!(page_counts.iter().all(|&n| n >= 12), "{page_counts:?}");
+}
+
+#[test]
+fn sample_site_builds_are_byte_identical() {
+    let first = build_sample();
+    let second = build_sample();
+    assert_eq!(first.len(), 3);
+    for (region, bytes) in &first {
+        assert!(bytes == &second[region], "{region} differs between builds");
+    }
 }

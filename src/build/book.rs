@@ -371,6 +371,111 @@ mod tests {
         assert_eq!(page_url("/", "_index.md", PageKind::Section), "/");
     }
 
+    /// Writes a small site and loads it.
+    fn load_site(dir: &std::path::Path) -> (Site, Sources) {
+        let files = [
+            (
+                "tebiki.toml",
+                "[book]\ntitle = \"{{%service%}} ガイド\"\nurl_prefix = \"/g/\"\n[params]\nservice = \"S\"\n[regions.JP]\n[regions.US]\n[regions.US.params]\nservice = \"K\"\n",
+            ),
+            (
+                "content/admin/_index.md",
+                "---\ntitle: 管理\nweight: 1\n---\n",
+            ),
+            (
+                "content/admin/a.md",
+                "---\ntitle: \"{{%service%}}の設定\"\nweight: 2\n---\n本文\n",
+            ),
+            (
+                "content/admin/jp_only.md",
+                "---\ntitle: JP\nweight: 3\ndisabled: [US]\n---\n",
+            ),
+            (
+                "content/admin/draft.md",
+                "---\ntitle: D\ndraft: true\n---\n",
+            ),
+            (
+                "content/login/_index.md",
+                "---\ntitle: ログイン\nweight: 2\n---\n",
+            ),
+            ("content/login/l.md", "---\ntitle: L\n---\n"),
+        ];
+        for (rel, text) in files {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("folder");
+            }
+            std::fs::write(path, text).expect("file");
+        }
+        let mut sources = Sources::new();
+        let mut diags = Diagnostics::new();
+        let site = crate::site::load(dir, &mut sources, &mut diags).expect("site loads");
+        assert!(diags.items().is_empty(), "{:?}", diags.items());
+        (site, sources)
+    }
+
+    #[test]
+    fn regions_filter_pages_and_expand_titles() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let (site, sources) = load_site(dir.path());
+        let us = site
+            .regions
+            .iter()
+            .position(|r| r.code == "US")
+            .expect("US");
+        let (book, diags) = build_book(&site, &sources, us, &[]);
+        assert!(!diags.has_errors(), "{:?}", diags.items());
+        let book = book.expect("book");
+        let got: Vec<(&str, usize, Option<usize>, &str, &str)> = book
+            .pages
+            .iter()
+            .map(|p| {
+                (
+                    p.title_text.as_str(),
+                    p.depth,
+                    p.parent.map(|id| id.0),
+                    p.anchor.as_str(),
+                    p.url.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("管理", 0, None, "admin", "/g/admin/"),
+                ("Kの設定", 1, Some(0), "admin-a", "/g/admin/a.html"),
+                ("ログイン", 0, None, "login", "/g/login/"),
+                ("L", 1, Some(2), "login-l", "/g/login/l.html"),
+            ]
+        );
+        assert_eq!(book.meta.title, "K ガイド");
+        assert_eq!(book.region.paper, crate::model::Paper::A4);
+    }
+
+    #[test]
+    fn page_selection_keeps_section_pages() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let (site, sources) = load_site(dir.path());
+        let jp = site
+            .regions
+            .iter()
+            .position(|r| r.code == "JP")
+            .expect("JP");
+        let (book, _) = build_book(
+            &site,
+            &sources,
+            jp,
+            &["content/admin/jp_only.md".to_string()],
+        );
+        let titles: Vec<String> = book
+            .expect("book")
+            .pages
+            .iter()
+            .map(|p| p.title_text.clone())
+            .collect();
+        assert_eq!(titles, vec!["管理", "JP"]);
+    }
+
     #[test]
     fn selection_matches_files_and_folders() {
         assert!(selects("admin", "admin/a.md"));

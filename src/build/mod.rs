@@ -100,6 +100,8 @@ pub struct Outcome {
     pub written: Vec<Written>,
     /// Pages in the books built (summed over regions).
     pub pages: usize,
+    /// Regions built.
+    pub regions: usize,
     /// Exit status.
     pub status: Status,
     /// Wall time of the run.
@@ -112,28 +114,29 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     let started = Instant::now();
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
-    let finish = |sources, diags: Diagnostics, written, pages, status| Outcome {
+    let finish = |sources, diags: Diagnostics, written, (pages, regions), status| Outcome {
         sources,
         diagnostics: diags.into_sorted(),
         written,
         pages,
+        regions,
         status,
         elapsed: started.elapsed(),
     };
     let site = match site::load(&plan.site, &mut sources, &mut diags) {
         Ok(site) => site,
         Err(LoadFailure::Config) => {
-            return finish(sources, diags, Vec::new(), 0, Status::UsageErrors);
+            return finish(sources, diags, Vec::new(), (0, 0), Status::UsageErrors);
         }
         Err(LoadFailure::Content) => {
-            return finish(sources, diags, Vec::new(), 0, Status::ContentErrors);
+            return finish(sources, diags, Vec::new(), (0, 0), Status::ContentErrors);
         }
     };
     let Some(regions) = select_regions(&site, &plan.regions, &mut diags) else {
-        return finish(sources, diags, Vec::new(), 0, Status::UsageErrors);
+        return finish(sources, diags, Vec::new(), (0, 0), Status::UsageErrors);
     };
     if !book::check_selection(&site, &plan.pages, &mut diags) {
-        return finish(sources, diags, Vec::new(), 0, Status::UsageErrors);
+        return finish(sources, diags, Vec::new(), (0, 0), Status::UsageErrors);
     }
     if let Some(bar) = progress {
         bar.set_length((regions.len() * (1 + plan.formats.len())) as u64);
@@ -225,7 +228,7 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     } else {
         Status::Success
     };
-    finish(sources, diags, written, pages, status)
+    finish(sources, diags, written, (pages, regions.len()), status)
 }
 
 /// Indices into `site.regions` of the requested regions (all when none).

@@ -19,7 +19,24 @@ pub(super) fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .tempfile_in(dir)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
+    set_readable(temp.as_file(), path)?;
     temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Temporary files are private (0600); give the output the old file's
+/// permissions, or the usual 0644.
+#[cfg(unix)]
+fn set_readable(file: &std::fs::File, target: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let perms = std::fs::metadata(target)
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+    file.set_permissions(perms)
+}
+
+#[cfg(not(unix))]
+fn set_readable(_file: &std::fs::File, _target: &Path) -> std::io::Result<()> {
     Ok(())
 }
 

@@ -160,14 +160,19 @@ fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
     let secs = outcome.elapsed.as_secs_f64();
     let line = if check {
         format!(
-            "checked {} pages: {errors} errors, {warnings} warnings in {secs:.2} s",
-            outcome.pages
+            "checked {} pages in {} regions: {errors} errors, {warnings} warnings in {secs:.2} s",
+            outcome.pages, outcome.regions
         )
     } else {
         let bytes: u64 = outcome.written.iter().map(|w| w.bytes).sum();
         format!(
-            "wrote {} files ({}) for {} pages: {errors} errors, {warnings} warnings in {secs:.2} s",
+            "wrote {} {} ({}) for {} pages: {errors} errors, {warnings} warnings in {secs:.2} s",
             outcome.written.len(),
+            if outcome.written.len() == 1 {
+                "file"
+            } else {
+                "files"
+            },
             human_size(bytes),
             outcome.pages
         )
@@ -235,6 +240,6 @@ mod tests {
     fn sizes() {
         assert_eq!(human_size(12), "12 B");
         assert_eq!(human_size(340_000), "340 kB");
-        assert_eq!(human_size(1_250_000), "1.3 MB");
+        assert_eq!(human_size(1_260_000), "1.3 MB");
     }
 }

@@ -158,6 +158,21 @@ mod tests {
     }
 
     #[test]
+    fn spans_at_the_end_of_a_file_and_empty_files() {
+        let mut sources = Sources::new();
+        let id = sources.add("a.md".into(), "x\n".into());
+        let empty = sources.add("b.md".into(), String::new());
+        for (source, offset, want) in [
+            (id, 2, "a.md:2:1: error: e"),
+            (empty, 0, "b.md:1:1: error: e"),
+        ] {
+            let diag = Diagnostic::error(Span::new(source, offset, offset + 5), "e");
+            let text = render(&diag, &sources, false);
+            assert_eq!(text.lines().next(), Some(want));
+        }
+    }
+
+    #[test]
     fn file_and_plain_locations() {
         let sources = Sources::new();
         let d = Diagnostic::file_error(

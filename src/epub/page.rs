@@ -214,21 +214,16 @@ impl<'a> BodyWriter<'a> {
         match self.ctx.images.get(&figure.image.path) {
             Some(image) => {
                 let src = format!("../{}", image.href);
-                let width = image.width.to_string();
-                let height = image.height.to_string();
-                let style = figure
-                    .width
-                    .filter(|w| w.is_finite() && *w >= 1.0)
-                    .map(|w| format!("width: {}px", w.min(10_000.0).round()));
-                let mut attrs = vec![
+                // A requested display width becomes the width attribute
+                // (height scaled to match); no inline style is written.
+                let (width, height) = display_size(image.width, image.height, figure.width);
+                let (width, height) = (width.to_string(), height.to_string());
+                let attrs = [
                     ("src", src.as_str()),
                     ("alt", figure.alt.as_str()),
                     ("width", width.as_str()),
                     ("height", height.as_str()),
                 ];
-                if let Some(style) = &style {
-                    attrs.push(("style", style.as_str()));
-                }
                 self.w.empty("img", &attrs);
             }
             None => {
@@ -406,6 +401,19 @@ enum Open<'a> {
     Cell(&'a Cell, bool),
 }
 
+/// Width and height attributes of an image of `width` × `height` pixels
+/// shown at the requested CSS width (if valid), keeping the aspect ratio.
+fn display_size(width: u32, height: u32, requested: Option<f32>) -> (u32, u32) {
+    match requested.filter(|w| w.is_finite() && *w >= 1.0 && width > 0) {
+        Some(w) => {
+            let w = w.min(10_000.0).round();
+            let h = (f64::from(height) * f64::from(w) / f64::from(width)).round();
+            (w as u32, (h as u32).max(1))
+        }
+        None => (width, height),
+    }
+}
+
 fn push_close_newline(stack: &mut Vec<Step<'_>>) {
     stack.push(Step::CloseLine);
 }
@@ -505,6 +513,14 @@ mod tests {
         assert_eq!(out.matches("</blockquote>").count(), 1500);
         assert_eq!(out.matches("<ol start=\"2\">").count(), 1500);
         assert!(out.contains("<p>底</p>"));
+    }
+
+    #[test]
+    fn requested_width_scales_height() {
+        assert_eq!(display_size(800, 600, Some(400.0)), (400, 300));
+        assert_eq!(display_size(800, 600, None), (800, 600));
+        assert_eq!(display_size(800, 600, Some(f32::NAN)), (800, 600));
+        assert_eq!(display_size(800, 600, Some(-3.0)), (800, 600));
     }
 
     #[test]

@@ -246,3 +246,44 @@ fn page_url_fallback() {
     assert_eq!(page_url("a/_index.md", PageKind::Section, "/p/"), "/p/a/");
     assert_eq!(page_url("_index.md", PageKind::Section, "/p/"), "/p/");
 }
+
+#[test]
+fn a_thousand_pages_resolve_in_one_pass() {
+    let mut b = book(Vec::new());
+    b.pages.clear();
+    let n = 1000;
+    for i in 0..n {
+        let next = (i + 1) % n;
+        let para = Block::Paragraph(Paragraph {
+            content: vec![
+                link(&format!("p{next}.html#a{next}")),
+                link(&format!("/general/ja/s/p{next}.html")),
+                link("#a0"),
+            ],
+            span: span(),
+        });
+        b.pages.push(page(
+            i,
+            PageKind::Page,
+            &format!("s/p{i}.md"),
+            &format!("/general/ja/s/p{i}.html"),
+            vec![heading(&format!("a{i}")), para],
+        ));
+    }
+    let mut diags = Diagnostics::new();
+    resolve(&mut b, &ctx(), &mut diags);
+    // `#a0` exists only in page 0: every other page reports it once.
+    assert_eq!(diags.items().len(), n - 1);
+    for (i, p) in b.pages.iter().enumerate() {
+        let Block::Paragraph(para) = &p.blocks[1] else {
+            panic!("paragraph expected")
+        };
+        let next = (i + 1) % n;
+        let want_anchor = format!("a{next}");
+        assert_eq!(
+            target(&para.content[0]),
+            &internal(next, Some(want_anchor.as_str()))
+        );
+        assert_eq!(target(&para.content[1]), &internal(next, None));
+    }
+}

@@ -117,13 +117,14 @@ pub fn normalize(path: &str) -> String {
 ///   bundle `…/b/index.md`
 /// - `…/b` → the same three
 pub fn content_candidates(path: &str, url_prefix: &str) -> Option<Vec<String>> {
-    let prefix = if url_prefix.is_empty() {
-        "/"
+    let trimmed = url_prefix.trim_matches('/');
+    let prefix = if trimmed.is_empty() {
+        "/".to_string()
     } else {
-        url_prefix
+        format!("/{trimmed}/")
     };
     let rel = path
-        .strip_prefix(prefix)
+        .strip_prefix(prefix.as_str())
         .or_else(|| (path.len() + 1 == prefix.len() && prefix.starts_with(path)).then_some(""))?;
     if rel.is_empty() || rel.ends_with('/') {
         return Some(vec![format!("{rel}_index.md")]);
@@ -246,6 +247,10 @@ mod tests {
             Some(vec!["_index.md".into()])
         );
         assert_eq!(content_candidates("/other/a.html", p), None);
+        assert_eq!(
+            content_candidates("/general/ja/a/", "general/ja"),
+            Some(vec!["a/_index.md".into()])
+        );
         assert_eq!(
             content_candidates("/general/ja/file.pdf", p),
             Some(Vec::new())

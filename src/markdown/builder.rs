@@ -175,6 +175,8 @@ struct TextBlock {
     kind: TextKind,
     id: u64,
     start: usize,
+    /// A resumed paragraph takes its start from its first content.
+    start_at_content: bool,
     /// Bottom frame is the block's own content (kind Transparent).
     frames: Vec<InlineFrame>,
     hoisted: Vec<Figure>,
@@ -194,6 +196,9 @@ pub struct Builder<'a> {
     skipping_raw: bool,
     /// Inside inline `<code>` tags: text is collected here.
     inline_code: Option<String>,
+    /// Open placeholders, innermost last: `true` for an admonition (its
+    /// close tag ends the box), `false` for a screen or unknown id.
+    placeholders: Vec<bool>,
 }
 
 impl<'a> Builder<'a> {
@@ -214,6 +219,7 @@ impl<'a> Builder<'a> {
             depth_warned: false,
             skipping_raw: false,
             inline_code: None,
+            placeholders: Vec::new(),
         }
     }
 
@@ -505,6 +511,7 @@ impl<'a> Builder<'a> {
             kind,
             id,
             start: at,
+            start_at_content: false,
             frames: all,
             hoisted: Vec::new(),
             last_char: None,
@@ -529,10 +536,17 @@ impl<'a> Builder<'a> {
         if self.text.is_none() {
             self.start_text(TextKind::Paragraph, at, Vec::new());
         }
+        if let Some(text) = self.text.as_mut()
+            && text.start_at_content
+        {
+            text.start_at_content = false;
+            text.start = at;
+        }
         self.text.get_or_insert_with(|| TextBlock {
             kind: TextKind::Paragraph,
             id: u64::MAX,
             start: at,
+            start_at_content: false,
             frames: Vec::new(),
             hoisted: Vec::new(),
             last_char: None,
@@ -612,6 +626,9 @@ impl<'a> Builder<'a> {
     fn resume_text(&mut self, resume: Option<(TextKind, Vec<InlineFrame>)>, at: usize) {
         if let Some((TextKind::Paragraph, frames)) = resume {
             self.start_text(TextKind::Paragraph, at, frames);
+            if let Some(text) = self.text.as_mut() {
+                text.start_at_content = true;
+            }
         }
     }
 
@@ -785,9 +802,12 @@ impl<'a> Builder<'a> {
             .ok()
             .and_then(|n| self.page.calls.get(n));
         let Some(call) = call else {
+            self.placeholders.push(false);
             self.warn(range.start, format!("unknown shortcode placeholder `{id}`"));
             return;
         };
+        self.placeholders
+            .push(matches!(call.kind, CallKind::Admonition { .. }));
         match &call.kind {
             CallKind::Screen {
                 src,
@@ -832,10 +852,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// `</tebiki-sc>`: closes the innermost open admonition (a screen's own
-    /// close tag has nothing to close and is ignored).
+    /// `</tebiki-sc>`: ends the innermost open placeholder; for an
+    /// admonition that closes its box (a screen's close tag has nothing to
+    /// close).
     pub fn placeholder_close(&mut self, at: usize) {
-        if !self.is_open(FrameTag::Admonition) {
+        if self.placeholders.pop() != Some(true) || !self.is_open(FrameTag::Admonition) {
             return;
         }
         let resume = self.split_text();

@@ -315,6 +315,10 @@ fn html_img_is_a_figure_with_width() {
     };
     assert_eq!(f.alt, "代替");
     assert_eq!(f.width, Some(300.0));
+    let (_, diags) = parse("<img src=\"/a.png\">\n");
+    assert!(warnings(&diags).iter().any(|m| m.contains("no `alt`")));
+    let (_, diags) = parse("<img src=\"/a.png\" alt=\"\">\n");
+    assert!(warnings(&diags).is_empty());
 }
 
 #[test]
@@ -416,4 +420,103 @@ mod no_panic {
             let _ = parse(&text);
         }
     }
+}
+
+#[test]
+fn markdown_between_html_table_tags_lands_in_the_cell() {
+    let text = "<table>\n<tr><td>\n\n* 一\n* 二\n\n</td><td>b</td></tr>\n</table>\n\n後\n";
+    let (blocks, _) = parse(text);
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected: {blocks:?}")
+    };
+    assert_eq!(t.columns, 2);
+    assert_eq!(list(&t.body[0].cells[0].blocks[0]).items.len(), 2);
+    assert_eq!(para_text(&t.body[0].cells[1].blocks[0]), "b");
+    assert_eq!(para_text(&blocks[1]), "後");
+}
+
+#[test]
+fn unclosed_html_table_keeps_the_rest_of_the_page() {
+    let (blocks, _) = parse("<table><tr><td>\n\n本文\n\n## 見出し\n");
+    let all = format!("{blocks:?}");
+    assert!(all.contains("本文") && all.contains("見出し"), "{all}");
+}
+
+#[test]
+fn placeholder_in_html_cell() {
+    let text = "<table><tr><td><tebiki-sc id=\"0\"></tebiki-sc></td></tr></table>\n";
+    let (blocks, _) = parse_with(text, vec![screen("/s.png")]);
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected: {blocks:?}")
+    };
+    assert!(matches!(t.body[0].cells[0].blocks[0], Block::Figure(_)));
+}
+
+#[test]
+fn autolinks_keep_their_scheme() {
+    let (blocks, _) = parse("<https://example.com/a> と <info@example.com>\n");
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    let hrefs: Vec<_> = p
+        .content
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Link(l) => Some(l.target.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        hrefs,
+        vec![
+            crate::model::LinkTarget::Unresolved("https://example.com/a".into()),
+            crate::model::LinkTarget::Unresolved("mailto:info@example.com".into()),
+        ]
+    );
+}
+
+#[test]
+fn html_text_collapses_whitespace_and_joins_japanese_lines() {
+    let (blocks, _) = parse("<div>\n  ログイン\n  画面を開く  and\n  close\n</div>\n");
+    assert_eq!(para_text(&blocks[0]), "ログイン画面を開く and close");
+}
+
+#[test]
+fn huge_lines_and_deep_lists_stay_fast() {
+    let line = "テキスト<b>太字</b>*強調*<br>".repeat(8000);
+    assert!(line.len() > 200_000);
+    let started = std::time::Instant::now();
+    let (blocks, _) = parse(&line);
+    assert_eq!(blocks.len(), 1);
+    let lists: String = (0..3000)
+        .map(|i| format!("{}* x\n", "  ".repeat(i)))
+        .collect();
+    let (blocks, _) = parse(&lists);
+    assert_eq!(blocks.len(), 1);
+    let breaks = "<br>".repeat(50_000);
+    let (blocks, _) = parse(&format!("a{breaks}b"));
+    assert_eq!(blocks.len(), 1);
+    // Generous bound for a debug build on a loaded machine: catches
+    // quadratic behaviour, not small regressions.
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+#[test]
+fn screen_inside_admonition_does_not_close_it() {
+    let text =
+        "<tebiki-sc id=\"0\">\n\n前\n<tebiki-sc id=\"1\"></tebiki-sc>\n後\n\n</tebiki-sc>\n\n外\n";
+    let calls = vec![
+        admonition("note", AdmonitionKind::Note, "メモ"),
+        screen("/s.png"),
+    ];
+    let (blocks, _) = parse_with(text, calls);
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let Block::Admonition(a) = &blocks[0] else {
+        panic!("admonition expected")
+    };
+    assert_eq!(a.blocks.len(), 3, "{:?}", a.blocks);
+    assert!(matches!(a.blocks[1], Block::Figure(_)));
+    assert_eq!(para_text(&a.blocks[2]), "後");
+    assert_eq!(para_text(&blocks[1]), "外");
 }

@@ -564,6 +564,10 @@ fn match_pairs(
     partner
 }
 
+/// Malformed tags reported per text before the rest are summarized (a
+/// line of tag soup must not print megabytes of diagnostics).
+const MAX_MALFORMED_REPORTS: usize = 50;
+
 /// Reports malformed tags, unknown shortcodes, unknown regions and bad
 /// arguments (independently of the region, so every region reports the same).
 fn check_tags(
@@ -575,10 +579,19 @@ fn check_tags(
     diags: &mut Diagnostics,
 ) {
     let span = |r: &Range<usize>| Span::new(input.source, input.base + r.start, input.base + r.end);
+    let mut malformed = 0usize;
     for (i, token) in tokens.iter().enumerate() {
         let tag = match token {
             Token::Malformed { range, message } => {
-                diags.push(Diagnostic::error(span(range), message.clone()));
+                malformed += 1;
+                if malformed <= MAX_MALFORMED_REPORTS {
+                    diags.push(Diagnostic::error(span(range), message.clone()));
+                } else if malformed == MAX_MALFORMED_REPORTS + 1 {
+                    diags.push(Diagnostic::error(
+                        span(range),
+                        "more malformed shortcode tags follow; only the first ones are reported",
+                    ));
+                }
                 continue;
             }
             Token::Tag(tag) if !tag.closing => tag,
@@ -698,6 +711,19 @@ mod tests {
                 label: String::new(),
             },
         );
+        for (name, kind, label) in [
+            ("product", MappingKind::Text, "キントーン"),
+            ("ext", MappingKind::Link, "外部サイト"),
+            ("sec", MappingKind::Heading, "関連情報"),
+        ] {
+            mappings.insert(
+                name.to_string(),
+                ShortcodeMapping {
+                    kind,
+                    label: label.into(),
+                },
+            );
+        }
         Fixture {
             regions: vec!["CN".into(), "JP".into(), "US".into()],
             vars,
@@ -832,6 +858,19 @@ mod tests {
     }
 
     #[test]
+    fn text_link_and_heading_mappings() {
+        let (page, msgs) = run(
+            "{{% product %}}と{{< ext \"https://a.example\" >}}と{{% ext href=\"https://b.example\" %}}こちら{{% /ext %}}\n\n{{% sec %}}\n",
+            "JP",
+        );
+        assert!(msgs.is_empty(), "{msgs:?}");
+        assert_eq!(
+            page.text,
+            "キントーンと[外部サイト](https://a.example)と[こちら](https://b.example)\n\n## 関連情報\n"
+        );
+    }
+
+    #[test]
     fn unknown_shortcodes_warn_and_keep_paired_content() {
         let (page, msgs) = run("a{{% foo %}}b{{% /foo %}}c{{< bar x=1 >}}d", "JP");
         assert_eq!(page.text, "abcd");
@@ -901,7 +940,7 @@ mod tests {
     fn long_lines_are_linear() {
         let text = "{{%".repeat(70_000);
         let (page, msgs) = run(&text, "JP");
-        assert!(!msgs.is_empty());
+        assert_eq!(msgs.len(), MAX_MALFORMED_REPORTS + 1);
         assert_eq!(page.text.len(), text.len());
     }
 }

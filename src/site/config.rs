@@ -189,7 +189,7 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
             diags.push(Diagnostic::error(
-                at(code),
+                at(&format!("[regions.{code}")),
                 format!("region code `{code}` must be ASCII letters, digits, `-` or `_`"),
             ));
             ok = false;
@@ -241,19 +241,25 @@ pub fn region_settings(
                 .iter()
                 .map(|(k, v)| (k.clone(), value_text(v)))
                 .collect();
-            if let Some(file) = &region.hugo_config {
-                hugo_params(
-                    root,
-                    file,
-                    region.hugo_language.as_deref(),
-                    &mut vars,
-                    diags,
-                );
+            // `hugo_config`/`hugo_language` may sit in the region table or,
+            // as in the documented example, under its `params`.
+            let from_params = |key: &str| region.params.get(key).and_then(toml::Value::as_str);
+            let hugo_config = region
+                .hugo_config
+                .as_deref()
+                .or_else(|| from_params("hugo_config"));
+            let hugo_language = region
+                .hugo_language
+                .as_deref()
+                .or_else(|| from_params("hugo_language"));
+            if let Some(file) = hugo_config {
+                hugo_params(root, file, hugo_language, &mut vars, diags);
             }
             vars.extend(
                 region
                     .params
                     .iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "hugo_config" | "hugo_language"))
                     .map(|(k, v)| (k.clone(), value_text(v))),
             );
             RegionSettings {
@@ -368,6 +374,30 @@ mod tests {
         assert_eq!(regions[0].vars["n"], "3");
         assert_eq!(regions[0].vars["CorpName"], "サイボウズ");
         assert_eq!(config.shortcodes["seealso"].kind, MappingKind::Admonition);
+    }
+
+    #[test]
+    fn hugo_config_params_are_merged_under_region_params() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(
+            dir.path().join("config_jp.toml"),
+            "[params]\nservice = \"hugo\"\nCorpName = \"hugo corp\"\n[Languages.ja.params]\nstore = \"ストア\"\n",
+        )?;
+        let (config, msgs) = parse(
+            "[book]\ntitle = \"T\"\n[params]\nservice = \"base\"\nother = \"o\"\n[regions.JP]\n\
+             [regions.JP.params]\nCorpName = \"region\"\nhugo_config = \"config_jp.toml\"\nhugo_language = \"ja\"\n",
+        );
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let mut diags = Diagnostics::new();
+        let regions = region_settings(&config.expect("valid"), dir.path(), &mut diags);
+        assert!(diags.items().is_empty());
+        let vars = &regions[0].vars;
+        assert_eq!(vars["service"], "hugo");
+        assert_eq!(vars["other"], "o");
+        assert_eq!(vars["CorpName"], "region");
+        assert_eq!(vars["store"], "ストア");
+        assert!(!vars.contains_key("hugo_config"));
+        Ok(())
     }
 
     #[test]

@@ -140,10 +140,7 @@ fn parse_yaml(inner: &str, base: usize, source: SourceId) -> Result<RawFrontMatt
             .map_or(0, |loc| offset_of_line_col(inner, loc.line(), loc.column()));
         Diagnostic::error(
             Span::point(source, base + offset),
-            format!(
-                "invalid front matter: {}",
-                super::config::first_line_lowercase(&message)
-            ),
+            format!("invalid front matter: {}", explain(&message)),
         )
     })
 }
@@ -153,12 +150,19 @@ fn parse_toml(inner: &str, base: usize, source: SourceId) -> Result<RawFrontMatt
         let range = err.span().unwrap_or(0..0);
         Diagnostic::error(
             Span::new(source, base + range.start, base + range.end),
-            format!(
-                "invalid front matter: {}",
-                super::config::first_line_lowercase(err.message())
-            ),
+            format!("invalid front matter: {}", explain(err.message())),
         )
     })
+}
+
+/// A library message as a diagnostic message, with serde's wording for
+/// region lists replaced by what the writer should do.
+fn explain(message: &str) -> String {
+    if message.contains("untagged enum RegionList") {
+        "`enabled` and `disabled` take a list of region codes such as [JP, US]".into()
+    } else {
+        super::config::first_line_lowercase(message)
+    }
 }
 
 /// Byte offset of a 1-based line and character column in `text`.
@@ -270,6 +274,15 @@ mod tests {
             panic!("no span")
         };
         assert_eq!(file.line_col(span.start), (2, 10));
+    }
+
+    #[test]
+    fn region_lists_must_be_lists() {
+        let err = parse_front_matter("---\nenabled: {a: 1}\n---\n", SRC).expect_err("invalid");
+        assert_eq!(
+            err.message,
+            "invalid front matter: `enabled` and `disabled` take a list of region codes such as [JP, US]"
+        );
     }
 
     #[test]

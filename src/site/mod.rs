@@ -84,8 +84,12 @@ pub fn load(
                 )
             };
             diags.push(
-                Diagnostic::new(Severity::Error, Location::File(config_path, None), message)
-                    .with_hint("run tebiki in a site folder or pass --site DIR"),
+                Diagnostic::new(
+                    Severity::Error,
+                    Location::File(display_path(&config_path), None),
+                    message,
+                )
+                .with_hint("run tebiki in a site folder or pass --site DIR"),
             );
             return Err(LoadFailure::Config);
         }

@@ -14,56 +14,64 @@ use super::ParagraphStyle;
 use super::classes::CharClass;
 use super::collect::Collected;
 use super::shape::{Glyph, ShrinkLevel};
+use crate::layout::font::FontRole;
 
-/// Glyphs at least this wide (in em) are full-width and carry JIS spacing.
+/// Glyphs at least this wide (in em) are full-width: their blank half is
+/// inside the advance. Narrower wide punctuation (proportional faces such
+/// as BIZ UDPGothic set 「 at ½ em and 、 at 0.6 em) gets the blank added,
+/// so every face starts from the same JIS setting of one em per mark.
 const FULL_WIDTH: f32 = 0.9;
 
 /// Sets the spacing of every glyph.
 pub(crate) fn set_adjustability(text: &Collected, glyphs: &mut [Glyph], style: &ParagraphStyle) {
     for g in glyphs.iter_mut() {
-        set_own_spacing(g);
+        let code = text.style(g.style).role == FontRole::Mono;
+        set_own_spacing(g, code);
     }
     compress_adjacent(glyphs);
     add_glue(text, glyphs, style);
 }
 
-/// The blank parts of a full-width punctuation glyph and word-space limits.
-fn set_own_spacing(g: &mut Glyph) {
+/// The blank parts of a wide punctuation glyph (JIS: half an em of glyph
+/// and half an em of blank; a quarter each side for middle dots) and
+/// word-space limits. Monospace text (`code`) keeps its grid.
+fn set_own_spacing(g: &mut Glyph, code: bool) {
     if !g.cluster_start {
         return;
     }
     let em = g.size;
-    let full = g.advance >= FULL_WIDTH * em;
-    let blank = (g.advance - 0.5 * em).max(0.0);
+    if g.class == CharClass::Space {
+        // Word spaces: about ⅓ em, squeezed to ¼ em, stretched to ½ em.
+        let s = &mut g.spacing;
+        s.space_shrink = (g.advance - 0.25 * em).max(0.0);
+        s.space_stretch = (0.5 * em - g.advance).max(0.0);
+        return;
+    }
+    if !g.wide || code {
+        return;
+    }
+    let inside = g.advance >= FULL_WIDTH * em;
+    let core = if inside { 0.5 * em } else { g.advance };
+    let blank = (em - core).max(0.0);
+    let (lead, trail, level) = match g.class {
+        CharClass::Opening => (blank, 0.0, ShrinkLevel::Bracket),
+        CharClass::Closing | CharClass::Comma => (0.0, blank, ShrinkLevel::Bracket),
+        // 。 is never squeezed mid-line; its blank goes only at a line end.
+        CharClass::FullStop => (0.0, blank, ShrinkLevel::None),
+        CharClass::MiddleDot => (blank / 2.0, blank / 2.0, ShrinkLevel::MiddleDot),
+        _ => return,
+    };
+    if !inside {
+        g.advance += lead + trail;
+        g.x_offset += lead;
+    }
     let s = &mut g.spacing;
-    match g.class {
-        CharClass::Opening if full => {
-            s.lead = blank;
-            s.lead_shrink = blank;
-            s.punct_level = ShrinkLevel::Bracket;
-        }
-        CharClass::Closing | CharClass::Comma if full => {
-            s.trail = blank;
-            s.trail_shrink = blank;
-            s.punct_level = ShrinkLevel::Bracket;
-        }
-        CharClass::FullStop if full => {
-            // Never squeezed mid-line; removed at a line end.
-            s.trail = blank;
-        }
-        CharClass::MiddleDot if full => {
-            s.lead = blank / 2.0;
-            s.trail = blank / 2.0;
-            s.lead_shrink = s.lead;
-            s.trail_shrink = s.trail;
-            s.punct_level = ShrinkLevel::MiddleDot;
-        }
-        CharClass::Space => {
-            // Word spaces: about ⅓ em, squeezed to ¼ em, stretched to ½ em.
-            s.space_shrink = (g.advance - 0.25 * em).max(0.0);
-            s.space_stretch = (0.5 * em - g.advance).max(0.0);
-        }
-        _ => {}
+    s.lead = lead;
+    s.trail = trail;
+    s.punct_level = level;
+    if level != ShrinkLevel::None {
+        s.lead_shrink = lead;
+        s.trail_shrink = trail;
     }
 }
 
@@ -80,7 +88,7 @@ fn compress_adjacent(glyphs: &mut [Glyph]) {
             let b_solid_before = matches!(
                 b_class,
                 CharClass::Closing | CharClass::Comma | CharClass::FullStop
-            ) && glyphs[i].advance >= FULL_WIDTH * glyphs[i].size;
+            ) && glyphs[i].wide;
             if a_trail > 0.0 && b_solid_before {
                 // 。」 」」 ）、: nothing between.
                 remove_trail(&mut glyphs[p]);
@@ -157,10 +165,13 @@ fn add_glue(text: &Collected, glyphs: &mut [Glyph], style: &ParagraphStyle) {
             }
         }
         if a == CharClass::Dividing
-            && glyphs[p].advance >= FULL_WIDTH * glyphs[p].size
+            && glyphs[p].wide
             && !matches!(
                 b,
                 CharClass::Closing
+                    | CharClass::Comma
+                    | CharClass::FullStop
+                    | CharClass::MiddleDot
                     | CharClass::Space
                     | CharClass::IdeographicSpace
                     | CharClass::Dividing

@@ -11,7 +11,7 @@
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
-use super::classes::{CharClass, Kinsoku, class_of};
+use super::classes::{CharClass, Kinsoku, class_of, is_wide};
 use super::collect::Collected;
 use super::shape::Glyph;
 
@@ -85,10 +85,10 @@ pub(crate) fn tailored(a: char, b: char, by_uax: bool, kinsoku: Kinsoku) -> bool
     // UAX #14 keeps quotation marks (class QU) and the NS/CJ classes
     // attached on both sides; in Japanese text they behave like brackets
     // and kana.
-    if matches!(b, '‘' | '“') && ca.is_japanese() && ca != CharClass::Opening {
+    if matches!(b, '‘' | '“') && is_wide(a) && ca != CharClass::Opening {
         return true;
     }
-    if matches!(a, '’' | '”') && cb.is_japanese() {
+    if matches!(a, '’' | '”') && is_wide(b) {
         return true;
     }
     // Loose kinsoku: small kana, ー and iteration marks may start a line
@@ -98,7 +98,7 @@ pub(crate) fn tailored(a: char, b: char, by_uax: bool, kinsoku: Kinsoku) -> bool
             cb,
             CharClass::SmallKana | CharClass::Prolonged | CharClass::Iteration
         )
-        && ca.is_japanese()
+        && is_wide(a)
         && ca != CharClass::Opening
 }
 

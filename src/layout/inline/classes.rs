@@ -136,14 +136,19 @@ pub fn class_of(c: char) -> CharClass {
         '\u{3000}' => CharClass::IdeographicSpace,
         '\u{31F0}'..='\u{31FF}' => CharClass::SmallKana,
         ' ' | '\u{00A0}' | '\t' | '\u{2000}'..='\u{200A}' | '\u{202F}' => CharClass::Space,
-        _ if IDEOGRAPHIC_RANGES
-            .iter()
-            .any(|&(lo, hi)| (lo..=hi).contains(&c)) =>
-        {
-            CharClass::Ideographic
-        }
+        _ if is_wide(c) => CharClass::Ideographic,
         _ => CharClass::Western,
     }
+}
+
+/// Whether `c` is a wide (full-width) character: kana, kanji, CJK
+/// punctuation and full-width forms. Wide characters get the JIS
+/// punctuation spacing and inter-character stretching; the rest is
+/// Western text (proportional, never split inside a word).
+pub fn is_wide(c: char) -> bool {
+    IDEOGRAPHIC_RANGES
+        .iter()
+        .any(|&(lo, hi)| (lo..=hi).contains(&c))
 }
 
 /// How strictly line-start rules apply.
@@ -176,15 +181,6 @@ impl CharClass {
     /// Whether a line may not end with this class.
     pub fn forbidden_at_line_end(self) -> bool {
         self == CharClass::Opening
-    }
-
-    /// Whether the class is Japanese (set on the em grid) for Japanese–Latin
-    /// spacing and inter-character stretching.
-    pub fn is_japanese(self) -> bool {
-        !matches!(
-            self,
-            CharClass::Western | CharClass::Space | CharClass::Prefix | CharClass::Postfix
-        )
     }
 
     /// Whether the class is a kana or ideograph that gets the ¼ em space

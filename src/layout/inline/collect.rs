@@ -64,10 +64,11 @@ pub(crate) fn collect(pieces: &[InlinePiece]) -> Collected {
         match piece {
             InlinePiece::LineBreak => out.forced.push(out.text.len()),
             InlinePiece::Text { text, style } => {
-                let sid = match out.styles.iter().position(|s| s == style) {
+                let style = sanitized(style);
+                let sid = match out.styles.iter().position(|s| *s == style) {
                     Some(i) => i,
                     None => {
-                        out.styles.push(sanitized(style));
+                        out.styles.push(style);
                         out.styles.len() - 1
                     }
                 };

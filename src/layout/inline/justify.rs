@@ -26,6 +26,9 @@ use super::shape::{Glyph, ShrinkLevel};
 use super::{Align, GlyphRun, LineBox, ParagraphStyle, PositionedGlyph};
 use crate::layout::font::FontBook;
 
+/// Most letter spacing (em) added to a line of Western text without spaces.
+const MAX_LETTER_SPACING: f32 = 0.1;
+
 /// Widths of a candidate line.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Measure {
@@ -84,14 +87,13 @@ pub(crate) fn measure(
             m.shrink += s.glue_shrink;
         }
     }
-    if let Some(first) = slice.first()
-        && first.class == CharClass::Opening
-        && !para_start
-        && first.spacing.lead > 0.0
-    {
-        m.cut_lead = true;
-        m.natural -= first.spacing.lead;
+    if let Some(first) = slice.first() {
+        // The line start is never squeezed: the lead is either cut or kept.
         m.shrink -= first.spacing.lead_shrink;
+        if first.class == CharClass::Opening && !para_start && first.spacing.lead > 0.0 {
+            m.cut_lead = true;
+            m.natural -= first.spacing.lead;
+        }
     }
     if let Some(last) = last_cluster_start(glyphs, start, content_end)
         && matches!(
@@ -152,6 +154,8 @@ struct Ratios {
     jl_stretch: f32,
     /// Inter-character space per slot, in pt.
     per_slot: f32,
+    /// Every cluster gap is a slot (lines of Western text without spaces).
+    letter_space: bool,
 }
 
 /// Sets one line.
@@ -172,6 +176,9 @@ pub(crate) fn build_line(
     let mut cursor = line.indent;
     let mut gap = 0.0f32;
     let last = line.end.saturating_sub(1);
+    let last_cluster = (line.start..m.content_end)
+        .rev()
+        .find(|&k| glyphs.get(k).is_some_and(|g| g.cluster_start));
     for (i, g) in glyphs.iter().enumerate().take(line.end).skip(line.start) {
         let s = &g.spacing;
         let trailing = i >= m.content_end;
@@ -186,16 +193,17 @@ pub(crate) fn build_line(
             ShrinkLevel::MiddleDot => ratios.dot_shrink,
             ShrinkLevel::Bracket => ratios.bracket_shrink,
         };
-        if first && m.cut_lead {
-            adv -= s.lead;
-            xo -= s.lead;
+        if first {
+            if m.cut_lead {
+                adv -= s.lead;
+                xo -= s.lead;
+            }
         } else {
             let d = s.lead_shrink * level_ratio;
             adv -= d;
             xo -= d;
         }
-        let is_last_content =
-            g.cluster_start && i + 1 == m.content_end || !g.cluster_start && i + 1 == m.content_end;
+        let is_last_content = Some(i) == last_cluster;
         if is_last_content && m.cut_trail {
             adv -= s.trail;
         } else {
@@ -213,34 +221,48 @@ pub(crate) fn build_line(
         if trailing {
             adv = 0.0;
         }
+        // All blank removed: draw the half-width form (no backward offset,
+        // which text extraction would take for overlapping text).
+        let (font, id) = match g.half {
+            Some(h) if adv <= 0.5 * g.size + EPSILON => {
+                xo = 0.0;
+                (h.font, h.id)
+            }
+            _ => (g.font, g.id),
+        };
         let run_style = run_style(text, g);
         let continues = runs.last().is_some_and(|r| {
-            r.font == g.font && r.style == run_style && text_contiguous(r, run_byte, g)
+            r.font == font && r.style == run_style && text_contiguous(r, run_byte, g)
         });
         if continues && let Some(run) = runs.last_mut() {
             if let Some(prev) = run.glyphs.last_mut() {
                 prev.x_advance += gap;
                 run.width += gap;
             }
-            push_glyph(run, run_byte, g, adv, xo, text);
+            push_glyph(run, run_byte, g, id, adv, xo, text);
         } else {
             if let Some(run) = runs.last() {
                 cursor = run.x + run.width;
             }
             run_byte = g.range.start;
             let mut run = GlyphRun {
-                font: g.font,
+                font,
                 style: run_style,
                 x: cursor + gap,
                 width: 0.0,
                 text: String::new(),
                 glyphs: Vec::new(),
             };
-            push_glyph(&mut run, run_byte, g, adv, xo, text);
+            push_glyph(&mut run, run_byte, g, id, adv, xo, text);
             runs.push(run);
         }
         gap = 0.0;
-        if i < last && !trailing && slot_after(glyphs, i, m.content_end) {
+        let slot = if ratios.letter_space {
+            i + 1 < m.content_end && glyphs.get(i + 1).is_some_and(|n| n.cluster_start)
+        } else {
+            slot_after(glyphs, i, m.content_end)
+        };
+        if i < last && !trailing && slot {
             gap += ratios.per_slot;
         }
     }
@@ -280,11 +302,7 @@ fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
     let (mut word_t, mut jl_t, mut words) = (0.0f32, 0.0f32, 0usize);
     for (k, g) in slice.iter().enumerate() {
         let s = &g.spacing;
-        let lead = if k == 0 && m.cut_lead {
-            0.0
-        } else {
-            s.lead_shrink
-        };
+        let lead = if k == 0 { 0.0 } else { s.lead_shrink };
         let trail = if k + 1 == slice.len() && m.cut_trail {
             0.0
         } else {
@@ -346,6 +364,19 @@ fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
             r.per_slot = delta / slots as f32;
         } else if words > 0 {
             r.word_extra = delta / words as f32;
+        } else {
+            // No inter-character slot and no word space (a long URL, or
+            // Japanese held together by kinsoku): letter-space every
+            // cluster gap rather than leave the line short.
+            let gaps = slice.iter().skip(1).filter(|g| g.cluster_start).count();
+            let em = slice.first().map_or(0.0, |g| g.size);
+            // More than a tenth of an em between letters reads as spaced
+            // out: such a line stays short instead.
+            let western = !slice.iter().any(|g| g.wide);
+            if gaps > 0 && (!western || delta / gaps as f32 <= MAX_LETTER_SPACING * em) {
+                r.per_slot = delta / gaps as f32;
+                r.letter_space = true;
+            }
         }
     }
     r
@@ -362,7 +393,7 @@ fn slot_after(glyphs: &[Glyph], i: usize, end: usize) -> bool {
         return false;
     }
     let (ca, cb) = (a.class, b.class);
-    if !(ca.is_japanese() || cb.is_japanese()) {
+    if !(a.wide || b.wide) {
         return false;
     }
     if ca == CharClass::Space || cb == CharClass::Space {
@@ -381,7 +412,7 @@ fn slot_after(glyphs: &[Glyph], i: usize, end: usize) -> bool {
 /// The style a glyph's run gets: italic only for Latin text.
 fn run_style(text: &Collected, g: &Glyph) -> super::TextStyle {
     let mut style = text.style(g.style).clone();
-    if style.italic && g.class.is_japanese() {
+    if style.italic && g.wide {
         style.italic = false;
     }
     style
@@ -394,7 +425,16 @@ fn text_contiguous(r: &GlyphRun, run_byte: usize, g: &Glyph) -> bool {
 }
 
 /// Appends a glyph (and its cluster's text, once) to a run.
-fn push_glyph(run: &mut GlyphRun, run_byte: usize, g: &Glyph, adv: f32, xo: f32, text: &Collected) {
+#[allow(clippy::too_many_arguments)]
+fn push_glyph(
+    run: &mut GlyphRun,
+    run_byte: usize,
+    g: &Glyph,
+    id: u16,
+    adv: f32,
+    xo: f32,
+    text: &Collected,
+) {
     if g.cluster_start
         && let Some(t) = text.text.get(g.range.clone())
     {
@@ -403,7 +443,7 @@ fn push_glyph(run: &mut GlyphRun, run_byte: usize, g: &Glyph, adv: f32, xo: f32,
     let rel_start = g.range.start.saturating_sub(run_byte);
     let rel_end = g.range.end.saturating_sub(run_byte);
     run.glyphs.push(PositionedGlyph {
-        id: g.id,
+        id,
         x_advance: adv,
         x_offset: xo,
         y_offset: g.y_offset,

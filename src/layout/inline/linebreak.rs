@@ -1,15 +1,20 @@
-//! Choosing the line breaks of a paragraph: first fit with squeeze
-//! allowance (a line takes as much text as fits once everything squeezable
-//! is squeezed, so JLREQ's "push in" is preferred to "push out"), forced
-//! breaks, and emergency breaks inside units wider than the line.
+//! Choosing the line breaks of a paragraph. Each stretch between forced
+//! breaks is set total-fit: the breaks minimise the summed line costs
+//! (squeezing is cheap, stretching dear, as JLREQ prefers "push in" to
+//! "push out"; a one-character last line is avoided). A line may always be
+//! squeezed down to its minimum width, and never set wider than the line.
+//! When a unit is wider than the line, first fit with emergency breaks
+//! (after URL separators, else where kinsoku allows, else anywhere) takes
+//! over.
 //!
 //! Input: glyphs with spacing, break [`Opportunities`] and the paragraph
 //! style. Output: [`Line`] ranges of glyph indices.
 
 use super::ParagraphStyle;
-use super::breaks::{Opportunities, is_url_break_after};
+use super::breaks::{Opportunities, is_url_break_after, tailored};
+use super::classes::CharClass;
 use super::collect::Collected;
-use super::justify::measure;
+use super::justify::{Measure, measure};
 use super::shape::Glyph;
 
 /// Tolerance for width comparisons (pt).
@@ -56,6 +61,7 @@ pub(crate) fn choose_lines(
     let mut lines = Vec::new();
     let mut forced = opps.forced.iter().copied().peekable();
     let mut start = 0;
+    let mut plan = std::collections::VecDeque::new();
     loop {
         let para_start = lines.is_empty();
         let indent = if para_start { first_indent } else { 0.0 };
@@ -79,9 +85,17 @@ pub(crate) fn choose_lines(
             });
             continue;
         }
-        let end = fit(
-            glyphs, opps, &text.text, start, limit, avail, para_start, style,
-        );
+        if plan.is_empty() {
+            plan = total_fit(glyphs, opps, start, limit, para_start, indent, width, style)
+                .unwrap_or_default()
+                .into();
+        }
+        let end = match plan.pop_front() {
+            Some(end) => end,
+            None => fit(
+                glyphs, opps, &text.text, start, limit, avail, para_start, style,
+            ),
+        };
         let by_force = end == limit && forced.peek().is_some_and(|&f| f == end);
         if by_force {
             forced.next();
@@ -99,7 +113,172 @@ pub(crate) fn choose_lines(
             break;
         }
     }
+    avoid_short_last_line(&mut lines, glyphs, opps, style);
     lines
+}
+
+/// Most break candidates a total-fit search considers in one stretch of
+/// text (between forced breaks); longer stretches are set first-fit.
+const MAX_TOTAL_FIT_CANDIDATES: usize = 20_000;
+
+/// Chooses all breaks of glyphs `start..limit` (a stretch ending at a
+/// forced break or the paragraph end) at once, minimising the sum of line
+/// costs ([`line_cost`]). `None` when some unit is wider than the line
+/// (then first fit with emergency breaks takes over) or the stretch is too
+/// long.
+#[allow(clippy::too_many_arguments)]
+fn total_fit(
+    glyphs: &[Glyph],
+    opps: &Opportunities,
+    start: usize,
+    limit: usize,
+    para_start: bool,
+    indent: f32,
+    width: f32,
+    style: &ParagraphStyle,
+) -> Option<Vec<usize>> {
+    let mut nodes = vec![start];
+    nodes.extend(
+        (start + 1..=limit)
+            .filter(|&e| e == limit || opps.allowed.get(e).copied().unwrap_or(false)),
+    );
+    if nodes.len() > MAX_TOTAL_FIT_CANDIDATES {
+        return None;
+    }
+    // best[j]: least total cost of lines ending at nodes[j], and the node
+    // where that last line starts.
+    let mut best = vec![(f32::INFINITY, 0usize); nodes.len()];
+    if let Some(first) = best.first_mut() {
+        first.0 = 0.0;
+    }
+    for j in 1..nodes.len() {
+        let end = nodes[j];
+        for i in (0..j).rev() {
+            let begin = nodes[i];
+            let first_line = i == 0;
+            let avail = width - if first_line { indent } else { 0.0 };
+            let m = measure(glyphs, begin, end, first_line && para_start, style);
+            if m.min_width() > avail + EPSILON {
+                break;
+            }
+            let (before, _) = best[i];
+            if before.is_infinite() {
+                continue;
+            }
+            let total = before + line_cost(glyphs, &m, begin, end, avail, end == limit);
+            if total < best[j].0 {
+                best[j] = (total, i);
+            }
+        }
+    }
+    let mut j = nodes.len() - 1;
+    if best.get(j)?.0.is_infinite() {
+        return None;
+    }
+    let mut ends = Vec::new();
+    while j > 0 {
+        ends.push(nodes[j]);
+        j = best[j].1;
+    }
+    ends.reverse();
+    Some(ends)
+}
+
+/// The cost of one line: one per line, plus the squared squeeze ratio
+/// (weighted lightly: JLREQ prefers pushing in to pushing out), plus the
+/// squared stretch relative to a tenth of the line (weighted heavily), plus
+/// a large penalty for a last line of a single character.
+fn line_cost(
+    glyphs: &[Glyph],
+    m: &Measure,
+    begin: usize,
+    end: usize,
+    avail: f32,
+    last: bool,
+) -> f32 {
+    let mut cost = 1.0;
+    if m.natural > avail {
+        let r = (m.natural - avail) / m.shrink.max(EPSILON);
+        cost += 10.0 * r * r;
+    } else if !last {
+        let r = (avail - m.natural) / (0.1 * avail).max(EPSILON);
+        cost += 100.0 * r * r;
+    }
+    if last && content_chars(glyphs, begin, end) < MIN_LAST_LINE_CHARS {
+        cost += 1000.0;
+    }
+    cost
+}
+
+/// The fewest characters (punctuation not counted) a paragraph's last line
+/// should have: a lone character such as 「い。」 on the last line is
+/// avoided by ending the line before it earlier.
+const MIN_LAST_LINE_CHARS: usize = 2;
+
+/// Moves the break before a too-short last line back, when the line above
+/// can give up characters without becoming looser than three quarters
+/// full.
+fn avoid_short_last_line(
+    lines: &mut [Line],
+    glyphs: &[Glyph],
+    opps: &Opportunities,
+    style: &ParagraphStyle,
+) {
+    let k = lines.len();
+    let (Some(prev), Some(last)) = (lines.get(k.wrapping_sub(2)), lines.get(k.wrapping_sub(1)))
+    else {
+        return;
+    };
+    if !prev.justify || last.start == last.end || prev.end != last.start {
+        return;
+    }
+    if content_chars(glyphs, last.start, last.end) >= MIN_LAST_LINE_CHARS {
+        return;
+    }
+    let prev_avail = style.width - prev.indent;
+    let last_avail = style.width - last.indent;
+    for b in (prev.start + 1..prev.end).rev() {
+        if !opps.allowed.get(b).copied().unwrap_or(false) {
+            continue;
+        }
+        if measure(glyphs, b, last.end, false, style).min_width() > last_avail + EPSILON
+            || measure(glyphs, prev.start, b, prev.para_start, style).natural < 0.75 * prev_avail
+        {
+            return;
+        }
+        if content_chars(glyphs, b, last.end) >= MIN_LAST_LINE_CHARS {
+            let byte = glyphs.get(b).map_or(last.byte, |g| g.range.start);
+            if let Some(prev) = lines.get_mut(k - 2) {
+                prev.end = b;
+            }
+            if let Some(last) = lines.get_mut(k - 1) {
+                last.start = b;
+                last.byte = byte;
+            }
+            return;
+        }
+    }
+}
+
+/// Characters in glyphs `start..end`, punctuation and spaces not counted.
+fn content_chars(glyphs: &[Glyph], start: usize, end: usize) -> usize {
+    glyphs
+        .get(start..end)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|g| {
+            g.cluster_start
+                && !matches!(
+                    g.class,
+                    CharClass::Closing
+                        | CharClass::Comma
+                        | CharClass::FullStop
+                        | CharClass::MiddleDot
+                        | CharClass::Dividing
+                        | CharClass::Space
+                )
+        })
+        .count()
 }
 
 /// The end of the line starting at `start` (never past `limit`, always
@@ -116,7 +295,21 @@ fn fit(
     style: &ParagraphStyle,
 ) -> usize {
     let mut best = None;
+    // A lower bound of the width of any line ending at or after `end`, so
+    // that a long stretch without break opportunities is not scanned to
+    // its end for every line.
+    let mut lower = 0.0f32;
     for end in start + 1..=limit {
+        if let Some(g) = glyphs.get(end - 1)
+            && g.class != CharClass::Space
+            && !(style.hanging_punctuation
+                && matches!(g.class, CharClass::Comma | CharClass::FullStop))
+        {
+            lower += g.advance - g.spacing.lead - g.spacing.trail;
+        }
+        if lower > avail + EPSILON {
+            break;
+        }
         let candidate = end == limit || opps.allowed.get(end).copied().unwrap_or(false);
         if !candidate {
             continue;
@@ -135,8 +328,9 @@ fn fit(
 }
 
 /// A break inside a unit wider than the line: after the last URL
-/// separator that fits, else after the last cluster that fits, else after
-/// one cluster (a glyph wider than the line).
+/// separator that fits, else at the last point that fits and keeps the
+/// kinsoku rules, else after the last cluster that fits, else after one
+/// cluster (a glyph wider than the line).
 fn emergency(
     glyphs: &[Glyph],
     text: &str,
@@ -147,6 +341,7 @@ fn emergency(
     style: &ParagraphStyle,
 ) -> usize {
     let mut last_fit = None;
+    let mut last_ok = None;
     let mut last_url = None;
     for end in start + 1..=limit {
         if glyphs.get(end).is_some_and(|g| !g.cluster_start) {
@@ -157,16 +352,26 @@ fn emergency(
             break;
         }
         last_fit = Some(end);
-        let prev_is_url = glyphs
+        let before = glyphs
             .get(end - 1)
             .and_then(|g| text.get(g.range.clone()))
-            .and_then(|s| s.chars().next_back())
-            .is_some_and(is_url_break_after);
-        if prev_is_url {
-            last_url = Some(end);
+            .and_then(|s| s.chars().next_back());
+        let after = glyphs
+            .get(end)
+            .and_then(|g| text.get(g.range.start..))
+            .and_then(|s| s.chars().next());
+        let kinsoku_ok = match (before, after) {
+            (Some(a), Some(b)) => tailored(a, b, true, style.kinsoku),
+            _ => true,
+        };
+        if kinsoku_ok {
+            last_ok = Some(end);
+            if before.is_some_and(is_url_break_after) {
+                last_url = Some(end);
+            }
         }
     }
-    last_url.or(last_fit).unwrap_or_else(|| {
+    last_url.or(last_ok).or(last_fit).unwrap_or_else(|| {
         // Not even one cluster fits: take exactly one.
         let mut end = start + 1;
         while glyphs.get(end).is_some_and(|g| !g.cluster_start) {

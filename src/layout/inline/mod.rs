@@ -6,12 +6,28 @@
 //! Output: a [`ParagraphLayout`] of [`LineBox`]es whose [`GlyphRun`]s the
 //! PDF writer draws as they are.
 //!
-//! The steps, one module each: [`collect`] (pieces → one string with style
-//! spans) → [`shape`] (font fallback, script segments, rustybuzz, cache) →
-//! [`adjust`] (punctuation widths and Japanese–Latin spacing as data on
-//! glyphs) → [`breaks`] (UAX #14 tailored with the JLREQ classes of
-//! [`classes`]) → [`linebreak`] (choosing the breaks) → [`justify`] (squeeze
+//! The steps, one module each: `collect` (pieces → one string with style
+//! spans) → `shape` (font fallback, script segments, rustybuzz, cache) →
+//! `adjust` (punctuation widths and Japanese–Latin spacing as data on
+//! glyphs) → `breaks` (UAX #14 tailored with the JLREQ classes of
+//! [`classes`]) → `linebreak` (choosing the breaks) → `justify` (squeeze
 //! or stretch each line in JLREQ §3.8's order and emit glyph runs).
+//!
+//! Typesetting choices:
+//! - Japanese punctuation is set JIS-style on a full em (half an em of
+//!   glyph, half of blank), then compressed where marks meet and at line
+//!   ends. The regular face (BIZ UDPGothic) has proportional punctuation, so
+//!   its wide brackets, 、。 and ・ come from the monospace sibling of the same
+//!   design (BIZ UDGothic), whose glyphs carry the blank inside; when all of
+//!   a blank is removed the proportional glyph is drawn instead. Text
+//!   extraction therefore sees no gaps inside punctuation clusters.
+//! - An opening bracket starting a paragraph keeps its leading half-em
+//!   (JIS X 4051's default, after any first-line indent); at other line
+//!   starts it is set flush.
+//! - The ¼ em Japanese–Latin space and the space after ？！ are gaps; see
+//!   [`LineBox::text`] for exact text extraction.
+//! - Breaks are total-fit per stretch between forced breaks, squeezing
+//!   preferred to stretching, with no one-character last line.
 
 mod adjust;
 mod breaks;
@@ -153,6 +169,21 @@ pub struct LineBox {
     pub runs: Vec<GlyphRun>,
 }
 
+impl LineBox {
+    /// The line's source text (the runs' texts joined).
+    ///
+    /// For exact text extraction, wrap the line's glyph runs in one marked
+    /// span with this as `ActualText` (krilla: `surface.start_tagged(
+    /// ContentTag::Span(SpanTag { actual_text: Some(&text), ..SpanTag::empty()
+    /// }))` … `end_tagged()`): `pdftotext` (poppler 22.12) otherwise reads
+    /// gaps wider than 0.1 em, such as the ¼ em Japanese–Latin space or the
+    /// space after ？, as word spaces ("方法 1"). Measured with the test
+    /// `probe_pdf_text_extraction`.
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
 /// Consecutive glyphs of one face and style on a line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GlyphRun {
@@ -170,9 +201,10 @@ pub struct GlyphRun {
     pub glyphs: Vec<PositionedGlyph>,
 }
 
-/// A glyph placed in its run. Distances are in pt at `run.style.size`: a
-/// `krilla::text::Glyph` implementation drawing at that size returns them
-/// as they are (or `value / style.size * size` at another size).
+/// A glyph placed in its run. Distances are in pt at `run.style.size`,
+/// y positive up (as in rustybuzz and krilla). krilla calls the
+/// `krilla::text::Glyph` methods with other sizes too (e.g. `1.0`), so an
+/// implementation returns `value / run.style.size * size`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionedGlyph {
     /// Glyph id in the run's face.

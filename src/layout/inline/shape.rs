@@ -18,20 +18,21 @@ use std::sync::{Arc, Mutex};
 
 use rustybuzz::{Language, UnicodeBuffer};
 
-use super::classes::{CharClass, class_of};
+use super::classes::{CharClass, class_of, is_wide};
 use super::collect::Collected;
-use crate::layout::font::{FontBook, FontId};
+use crate::layout::font::{FontBook, FontId, FontRole};
 
 /// Adjustability of a glyph (set by `adjust`), in pt.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Spacing {
-    /// Blank space inside the glyph at its left (opening brackets, middle
-    /// dots), after fixed compression.
+    /// Blank at the glyph's left (opening brackets, middle dots), part of
+    /// `Glyph::advance` (and of `x_offset` when the face's glyph is
+    /// narrower), after the fixed compression of adjacent marks.
     pub lead: f32,
     /// How much of `lead` may be squeezed mid-line, and at which level.
     pub lead_shrink: f32,
-    /// Blank space inside the glyph at its right (closing brackets, 、。,
-    /// middle dots), after fixed compression.
+    /// Blank at the glyph's right (closing brackets, 、。, middle dots),
+    /// part of `Glyph::advance`, after the fixed compression.
     pub trail: f32,
     /// How much of `trail` may be squeezed mid-line.
     pub trail_shrink: f32,
@@ -82,7 +83,7 @@ pub(crate) struct Glyph {
     pub cluster_start: bool,
     /// Font size in pt.
     pub size: f32,
-    /// Advance in pt as shaped.
+    /// Advance in pt: as shaped, plus the blanks `adjust` adds or removes.
     pub advance: f32,
     /// Offsets in pt as shaped (y positive is up).
     pub x_offset: f32,
@@ -90,8 +91,23 @@ pub(crate) struct Glyph {
     pub y_offset: f32,
     /// JLREQ class of the cluster's first character.
     pub class: CharClass,
+    /// Whether the cluster's first character is wide (Japanese).
+    pub wide: bool,
     /// Adjustability.
     pub spacing: Spacing,
+    /// The proportional (half-width) form of a full-width punctuation
+    /// glyph taken from the monospace face: drawn instead when all its
+    /// blank is removed, so that no glyph needs a backward offset.
+    pub half: Option<HalfForm>,
+}
+
+/// A half-width form of a punctuation glyph: face and glyph id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct HalfForm {
+    /// Face.
+    pub font: FontId,
+    /// Glyph id in that face.
+    pub id: u16,
 }
 
 /// A shaped glyph in font units, as cached.
@@ -202,11 +218,9 @@ pub(crate) fn shape_paragraph(
                 .get(i + 1..)
                 .and_then(|rest| rest.iter().find(|n| n.cluster != g.cluster))
                 .map_or(seg.range.end, |n| seg.range.start + n.cluster as usize);
-            let class = text
-                .text
-                .get(start..)
-                .and_then(|s| s.chars().next())
-                .map_or(CharClass::Western, class_of);
+            let first = text.text.get(start..).and_then(|s| s.chars().next());
+            let class = first.map_or(CharClass::Western, class_of);
+            let wide = first.is_some_and(is_wide);
             out.push(Glyph {
                 id: g.id,
                 font: seg.font,
@@ -218,7 +232,9 @@ pub(crate) fn shape_paragraph(
                 x_offset: g.x_offset as f32 * scale,
                 y_offset: g.y_offset as f32 * scale,
                 class,
+                wide,
                 spacing: Spacing::default(),
+                half: first.and_then(|c| half_form(fonts, text.style(seg.style).role, seg.font, c)),
             });
         }
     }
@@ -271,11 +287,17 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
         };
         let role = text.style(*sid).role;
         let chain = fonts.fallback_chain(role);
+        let mono = fonts.font(FontRole::Mono);
         for (off, c) in span_text.char_indices() {
             let pos = span.start + off;
             let attaches = is_attaching(c);
             let font = if attaches {
                 None
+            } else if role == FontRole::Regular
+                && is_full_width_punctuation(c)
+                && fonts.has_glyph(mono, c)
+            {
+                Some(mono)
             } else {
                 Some(
                     chain
@@ -285,11 +307,7 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
                         .unwrap_or(chain[0]),
                 )
             };
-            let group = if attaches {
-                None
-            } else {
-                Some(class_of(c).is_japanese())
-            };
+            let group = if attaches { None } else { Some(is_wide(c)) };
             let end = pos + c.len_utf8();
             if let Some(cur) = out.last_mut()
                 && cur.style == *sid
@@ -311,6 +329,37 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
         }
     }
     out
+}
+
+/// The regular face's own (proportional) glyph for `c` when the glyph was
+/// taken from the monospace face for full-width setting.
+fn half_form(fonts: &FontBook, role: FontRole, font: FontId, c: char) -> Option<HalfForm> {
+    let regular = fonts.font(FontRole::Regular);
+    if role != FontRole::Regular || font == regular || !is_full_width_punctuation(c) {
+        return None;
+    }
+    let id = fonts.hb_face(regular).glyph_index(c)?;
+    Some(HalfForm {
+        font: regular,
+        id: id.0,
+    })
+}
+
+/// Wide brackets, 、。 and middle dots. The regular face is proportional
+/// (BIZ UDPGothic sets 「 on half an em); its monospace sibling of the same
+/// design has them on a full em with the blank inside the glyph, which
+/// JIS spacing squeezes by overlapping rather than widens by gaps (a gap
+/// would read as a space to text extraction such as `pdftotext`).
+fn is_full_width_punctuation(c: char) -> bool {
+    is_wide(c)
+        && matches!(
+            class_of(c),
+            CharClass::Opening
+                | CharClass::Closing
+                | CharClass::Comma
+                | CharClass::FullStop
+                | CharClass::MiddleDot
+        )
 }
 
 /// Characters that join the current segment whatever it is: spaces,

@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""Benchmark harness of tebiki (`make bench`).
+
+Input: the repository (sources of `tebiki` and of the `gen_corpus` example).
+Output: a table on stdout, and `bench-out/results.json` + `bench-out/results.md`.
+
+Steps: builds `tebiki` and `gen_corpus` in release once; generates the 300- and
+1000-page corpora into `bench-out/` (regenerated only when the generator's
+sources or arguments change); then runs each configuration RUNS times (after
+one untimed warm-up run) and reports the median wall time, pages per second,
+peak resident memory and output sizes.
+
+Peak memory is the child's `ru_maxrss` from `os.wait4` (Linux reports KiB):
+the high-water mark of the tebiki process, all its threads included.
+Python 3.11 standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 1
+IMAGES = 40
+REGIONS = 3
+
+
+@dataclass
+class Config:
+    """One benchmark configuration: a tebiki command line over a corpus."""
+
+    name: str
+    corpus: int
+    args: list[str]
+    regions: int
+    formats: int
+    page: str | None = None
+
+
+@dataclass
+class Result:
+    """Measurements of one configuration."""
+
+    config: Config
+    times: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)
+    exit_codes: list[int] = field(default_factory=list)
+    pdf_bytes: list[int] = field(default_factory=list)
+    epub_bytes: list[int] = field(default_factory=list)
+    stderr_tail: str = ""
+
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+
+def target_dir() -> Path:
+    return Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+
+
+def build(skip: bool) -> tuple[Path, Path]:
+    """Release build of the binary and the generator (once)."""
+    if not skip:
+        cmd = ["cargo", "build", "--release", "--bin", "tebiki", "--example", "gen_corpus"]
+        print("+ " + " ".join(cmd), flush=True)
+        subprocess.run(cmd, cwd=ROOT, check=True)
+    release = target_dir() / "release"
+    return release / "tebiki", release / "examples" / "gen_corpus"
+
+
+def generator_digest() -> str:
+    """Hash of the generator's sources: a change regenerates the corpora."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "examples" / "gen_corpus").rglob("*.rs")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def corpus(gen: Path, out: Path, pages: int) -> Path:
+    """The cached corpus of `pages` pages, generated when missing or stale."""
+    site = out / f"corpus-{pages}"
+    stamp = out / f"corpus-{pages}.stamp"
+    want = f"pages={pages} seed={SEED} images={IMAGES} gen={generator_digest()}"
+    if site.is_dir() and stamp.is_file() and stamp.read_text() == want:
+        return site
+    cmd = [str(gen), "--pages", str(pages), "--seed", str(SEED), "--images", str(IMAGES), "--out", str(site)]
+    print("+ " + " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True)
+    stamp.write_text(want)
+    return site
+
+
+def first_page(site: Path) -> str:
+    """A deterministic ordinary page of the corpus for the `--page` build."""
+    content = site / "content"
+    pages = sorted(p for p in content.rglob("*.md") if p.name != "_index.md")
+    for page in pages:
+        head = page.read_text(encoding="utf-8")[:300]
+        if "enabled:" not in head and "disabled:" not in head:
+            return page.relative_to(content).as_posix()
+    raise SystemExit(f"bench: no ordinary page in {content}")
+
+
+def dir_bytes(path: Path, suffix: str) -> int:
+    return sum(p.stat().st_size for p in path.rglob(f"*{suffix}") if p.is_file())
+
+
+def run_once(tebiki: Path, site: Path, out: Path, config: Config) -> tuple[float, int, int, str]:
+    """One timed build: (seconds, peak RSS KiB, exit code, stderr tail)."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    cmd = [str(tebiki), "build", "--site", str(site), "--out", str(out), *config.args]
+    err_path = out.parent / (out.name + ".stderr")
+    with open(err_path, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    tail = err_path.read_text(encoding="utf-8", errors="replace")[-600:]
+    return elapsed, usage.ru_maxrss, proc.returncode, tail
+
+
+def measure(tebiki: Path, sites: dict[int, Path], out: Path, config: Config, runs: int) -> Result:
+    result = Result(config)
+    site = sites[config.corpus]
+    work = out / "runs" / config.name.replace(" ", "_").replace("×", "x")
+    for i in range(runs + 1):
+        elapsed, rss, code, tail = run_once(tebiki, site, work, config)
+        if i == 0:
+            continue  # warm-up: page cache, first-touch of the binary
+        result.times.append(elapsed)
+        result.rss_kib.append(rss)
+        result.exit_codes.append(code)
+        result.pdf_bytes.append(dir_bytes(work, ".pdf"))
+        result.epub_bytes.append(dir_bytes(work, ".epub"))
+        result.stderr_tail = tail
+    print(f"  {config.name}: median {result.median():.3f} s", flush=True)
+    return result
+
+
+def mib(n: float) -> str:
+    return f"{n / (1024 * 1024):.1f}"
+
+
+def supports(tebiki: Path, flag: str) -> bool:
+    help_text = subprocess.run([str(tebiki), "build", "--help"], capture_output=True, text=True).stdout
+    return flag in help_text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")))
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-out")
+    parser.add_argument("--skip-build", action="store_true", help="use the existing release binaries")
+    parser.add_argument("--only", help="run only configurations whose name contains this text")
+    args = parser.parse_args()
+    runs = max(1, args.runs)
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    tebiki, gen = build(args.skip_build)
+    sites = {n: corpus(gen, out, n) for n in (300, 1000)}
+    page = first_page(sites[300])
+    quiet = ["--quiet"] if supports(tebiki, "--quiet") else []
+
+    configs = [
+        Config("300 × 3 regions × PDF+EPUB", 300, quiet, REGIONS, 2),
+        Config("300 × 3 regions × PDF", 300, quiet + ["--format", "pdf"], REGIONS, 1),
+        Config("300 × 3 regions × EPUB", 300, quiet + ["--format", "epub"], REGIONS, 1),
+        Config("1000 × 3 regions × PDF+EPUB", 1000, quiet, REGIONS, 2),
+        Config("--page, JP × PDF", 300, quiet + ["--page", page, "--region", "JP", "--format", "pdf"], 1, 1, page),
+        Config("--page, 3 regions × PDF+EPUB", 300, quiet + ["--page", page], REGIONS, 2, page),
+    ]
+    if args.only:
+        configs = [c for c in configs if args.only in c.name]
+
+    print(f"bench: {runs} timed runs per configuration (+1 warm-up), {os.cpu_count()} CPUs", flush=True)
+    results = [measure(tebiki, sites, out, c, runs) for c in configs]
+
+    screenshots = dir_bytes(sites[300] / "static", "")
+    fonts = sum(p.stat().st_size for p in (ROOT / "fonts").iterdir() if p.suffix in {".ttf", ".otf", ".ttc"})
+    rows = []
+    for r in results:
+        c = r.config
+        pages = 1 if c.page else c.corpus
+        med = r.median()
+        rows.append(
+            {
+                "configuration": c.name,
+                "runs": len(r.times),
+                "median_s": round(med, 3),
+                "min_s": round(min(r.times), 3),
+                "max_s": round(max(r.times), 3),
+                "pages_per_s": round(pages / med, 1),
+                "page_outputs_per_s": round(pages * c.regions * c.formats / med, 1),
+                "peak_rss_mib_median": round(statistics.median(r.rss_kib) / 1024, 1),
+                "peak_rss_mib_max": round(max(r.rss_kib) / 1024, 1),
+                "pdf_bytes": r.pdf_bytes[-1],
+                "epub_bytes": r.epub_bytes[-1],
+                "exit_codes": sorted(set(r.exit_codes)),
+                "stderr_tail": r.stderr_tail if any(r.exit_codes) else "",
+            }
+        )
+
+    ratio = None
+    by_name = {r.config.name: r for r in results}
+    small, large = by_name.get(configs[0].name), by_name.get("1000 × 3 regions × PDF+EPUB")
+    if small and large and small is not large:
+        ratio = large.median() / small.median()
+
+    header = "| configuration | median s | min–max s | pages/s | page·outputs/s | peak RSS MiB | PDF MiB | EPUB MiB | exit |"
+    lines = [header, "|" + "---|" * 9]
+    for row in rows:
+        lines.append(
+            f"| {row['configuration']} | {row['median_s']:.3f} | {row['min_s']:.3f}–{row['max_s']:.3f} "
+            f"| {row['pages_per_s']} | {row['page_outputs_per_s']} | {row['peak_rss_mib_median']} "
+            f"(max {row['peak_rss_mib_max']}) | {mib(row['pdf_bytes'])} | {mib(row['epub_bytes'])} "
+            f"| {','.join(map(str, row['exit_codes']))} |"
+        )
+    lines.append("")
+    if ratio is not None:
+        lines.append(f"time(1000) / time(300), 3 regions × PDF+EPUB: {ratio:.2f} (linear would be 3.33; target ≤ 3.6)")
+    lines.append(
+        f"corpus-300 screenshots {mib(screenshots)} MiB + fonts {mib(fonts)} MiB = {mib(screenshots + fonts)} MiB "
+        f"(compare with one region's PDF: total PDF bytes of the first row / {REGIONS})"
+    )
+    table = "\n".join(lines)
+    print()
+    print(table)
+    for row in rows:
+        if row["stderr_tail"]:
+            print(f"\n{row['configuration']}: non-zero exit; end of its output:\n{row['stderr_tail']}")
+
+    (out / "results.md").write_text(table + "\n", encoding="utf-8")
+    (out / "results.json").write_text(
+        json.dumps(
+            {
+                "runs": runs,
+                "cpus": os.cpu_count(),
+                "rows": rows,
+                "ratio_1000_300": ratio,
+                "screenshots_bytes_300": screenshots,
+                "fonts_bytes": fonts,
+                "page": page,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return 1 if any(any(r.exit_codes) for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
