@@ -94,7 +94,7 @@ impl Writer<'_> {
         let last = headings.len().saturating_sub(1);
         for (k, heading) in headings.iter().enumerate() {
             let _ = writeln!(self.out, "## {} {{#{}}}\n", heading.text, heading.anchor);
-            let blocks = self.generator.range(1, 4);
+            let blocks = self.generator.range(2, 5);
             for _ in 0..blocks {
                 self.block();
             }
