@@ -497,6 +497,11 @@ fn epub_passes_epubcheck_without_errors_or_warnings() {
         .lines()
         .find(|l| l.starts_with("Messages:"))
         .unwrap_or_else(|| panic!("no Messages line in epubcheck output:\n{report}"));
+    eprintln!("epubcheck: {messages}");
+    // Keep the checked file for inspection when asked to.
+    if let Some(out) = std::env::var_os("TEBIKI_KEEP_EPUB") {
+        std::fs::write(out, &bytes).unwrap();
+    }
     assert!(
         messages.contains("0 fatals / 0 errors / 0 warnings"),
         "epubcheck: {messages}\n{report}"

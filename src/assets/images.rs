@@ -581,6 +581,32 @@ mod tests {
     }
 
     #[test]
+    fn interlaced_png_is_reencoded_without_interlacing() {
+        // For a 1 x 1 image the Adam7 data equals the plain data, so setting
+        // the IHDR interlace flag (and its CRC) gives a valid interlaced PNG.
+        let mut bytes = png_bytes(1, 1);
+        bytes[28] = 1;
+        let crc = crc_of(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "adam7.png", &bytes);
+        let store = ImageStore::new();
+        assert_eq!(
+            store
+                .load(&path)
+                .unwrap()
+                .png_header()
+                .map(|h| h.interlaced),
+            Some(true)
+        );
+        let prepared = store.prepared(&path, 1600, 85).unwrap();
+        assert_ne!(&*prepared.bytes, &bytes[..]);
+        let out = write(dir.path(), "plain.png", &prepared.bytes);
+        let header = ImageStore::new().load(&out).unwrap().png_header();
+        assert_eq!(header.map(|h| h.interlaced), Some(false));
+    }
+
+    #[test]
     fn jpeg_stays_jpeg_when_downscaled() {
         let img = DynamicImage::ImageRgb8(ImageBuffer::from_fn(200, 400, |x, y| {
             image::Rgb([x as u8, y as u8, 0])

@@ -1,3 +1,308 @@
 //! The pipeline runner: site → regions → model → renderers → atomic writes.
 //!
-//! (Implementation owned by the site/shortcode work.)
+//! Input: a [`Plan`] (from the command line). Output: an [`Outcome`] with
+//! every diagnostic, the files written and the exit code. Regions are built
+//! in parallel, and each region's formats are rendered in parallel. An
+//! output is written only when its region has no error (no warning either
+//! under `--strict`), through a temporary file in the output folder renamed
+//! into place, so a failed build never leaves a partial file and never
+//! touches earlier outputs.
+
+mod book;
+mod write;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use crate::assets::{Assets, ImageStore};
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources};
+use crate::model::Book;
+use crate::site::{self, LoadFailure, Site};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// Paged PDF.
+    Pdf,
+    /// Reflowable EPUB 3.
+    Epub,
+}
+
+impl Format {
+    /// File extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Epub => "epub",
+        }
+    }
+}
+
+/// What to build, as validated from the command line.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The site folder.
+    pub site: PathBuf,
+    /// Region codes to build (empty: every region).
+    pub regions: Vec<String>,
+    /// Formats to write (empty: none, i.e. `check`).
+    pub formats: Vec<Format>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// `--page` selections (content paths or section folders; empty: all).
+    pub pages: Vec<String>,
+    /// Warnings count as errors.
+    pub strict: bool,
+}
+
+/// The exit status of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Everything written (exit 0).
+    Success,
+    /// Content errors (exit 1).
+    ContentErrors,
+    /// Usage or configuration errors (exit 2).
+    UsageErrors,
+}
+
+impl Status {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Success => 0,
+            Status::ContentErrors => 1,
+            Status::UsageErrors => 2,
+        }
+    }
+}
+
+/// One file written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// Its path.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every file read (for printing diagnostics).
+    pub sources: Sources,
+    /// Every diagnostic, sorted and deduplicated.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files written.
+    pub written: Vec<Written>,
+    /// Pages in the books built (summed over regions).
+    pub pages: usize,
+    /// Exit status.
+    pub status: Status,
+    /// Wall time of the run.
+    pub elapsed: std::time::Duration,
+}
+
+/// Runs a plan. `progress` (when given) advances once per region built and
+/// once per output rendered.
+pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
+    let started = Instant::now();
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let finish = |sources, diags: Diagnostics, written, pages, status| Outcome {
+        sources,
+        diagnostics: diags.into_sorted(),
+        written,
+        pages,
+        status,
+        elapsed: started.elapsed(),
+    };
+    let site = match site::load(&plan.site, &mut sources, &mut diags) {
+        Ok(site) => site,
+        Err(LoadFailure::Config) => {
+            return finish(sources, diags, Vec::new(), 0, Status::UsageErrors);
+        }
+        Err(LoadFailure::Content) => {
+            return finish(sources, diags, Vec::new(), 0, Status::ContentErrors);
+        }
+    };
+    let Some(regions) = select_regions(&site, &plan.regions, &mut diags) else {
+        return finish(sources, diags, Vec::new(), 0, Status::UsageErrors);
+    };
+    if !book::check_selection(&site, &plan.pages, &mut diags) {
+        return finish(sources, diags, Vec::new(), 0, Status::UsageErrors);
+    }
+    if let Some(bar) = progress {
+        bar.set_length((regions.len() * (1 + plan.formats.len())) as u64);
+    }
+    let site_failed = diags.has_errors();
+    let built: Vec<(Option<Book>, Diagnostics)> = regions
+        .par_iter()
+        .map(|&r| {
+            let result = guarded(&format!("building region {}", site.regions[r].code), || {
+                book::build_book(&site, &sources, r, &plan.pages)
+            });
+            if let Some(bar) = progress {
+                bar.set_message(site.regions[r].code.clone());
+                bar.inc(1);
+            }
+            result
+        })
+        .collect();
+    let pages = built
+        .iter()
+        .filter_map(|(b, _)| b.as_ref())
+        .map(|b| b.pages.len())
+        .sum();
+    let assets = Assets::for_site(&site.root, ImageStore::new());
+    let mut written = Vec::new();
+    for (book, mut region_diags) in built {
+        if plan.strict {
+            escalate_warnings(&mut region_diags);
+        }
+        let Some(book) = book else {
+            diags.extend(region_diags);
+            continue;
+        };
+        if site_failed || region_diags.has_errors() || plan.formats.is_empty() {
+            diags.extend(region_diags);
+            continue;
+        }
+        let rendered: Vec<(PathBuf, Option<Vec<u8>>, Diagnostics)> = plan
+            .formats
+            .par_iter()
+            .map(|&format| {
+                let path = plan.out.join(format!(
+                    "{}-{}.{}",
+                    site.config.book.output,
+                    book.region.code,
+                    format.extension()
+                ));
+                let (bytes, mut d) = guarded_render(&book, &assets, format);
+                if plan.strict {
+                    escalate_warnings(&mut d);
+                }
+                if let Some(bar) = progress {
+                    bar.inc(1);
+                }
+                (path, bytes, d)
+            })
+            .collect();
+        diags.extend(region_diags);
+        for (path, bytes, d) in rendered {
+            let ok = !d.has_errors();
+            diags.extend(d);
+            match bytes {
+                Some(bytes) if ok => match write::atomic_write(&path, &bytes) {
+                    Ok(()) => written.push(Written {
+                        bytes: bytes.len() as u64,
+                        path,
+                    }),
+                    Err(e) => diags.push(Diagnostic::new(
+                        Severity::Error,
+                        Location::File(path, None),
+                        format!("cannot write output: {e}"),
+                    )),
+                },
+                Some(_) => {}
+                None if ok => diags.push(Diagnostic::new(
+                    Severity::Error,
+                    Location::File(path, None),
+                    "the renderer produced no output",
+                )),
+                None => {}
+            }
+        }
+    }
+    if plan.strict {
+        escalate_warnings(&mut diags);
+    }
+    let status = if diags.has_errors() {
+        Status::ContentErrors
+    } else {
+        Status::Success
+    };
+    finish(sources, diags, written, pages, status)
+}
+
+/// Indices into `site.regions` of the requested regions (all when none).
+fn select_regions(site: &Site, wanted: &[String], diags: &mut Diagnostics) -> Option<Vec<usize>> {
+    if wanted.is_empty() {
+        return Some((0..site.regions.len()).collect());
+    }
+    let mut out = Vec::new();
+    for code in wanted {
+        match site.regions.iter().position(|r| &r.code == code) {
+            Some(i) if !out.contains(&i) => out.push(i),
+            Some(_) => {}
+            None => {
+                let known: Vec<&str> = site.regions.iter().map(|r| r.code.as_str()).collect();
+                diags.push(
+                    Diagnostic::new(
+                        Severity::Error,
+                        Location::None,
+                        format!("unknown region `{code}`"),
+                    )
+                    .with_hint(format!("regions in tebiki.toml: {}", known.join(", "))),
+                );
+                return None;
+            }
+        }
+    }
+    out.sort_unstable();
+    Some(out)
+}
+
+/// Turns every warning into an error (`--strict`).
+fn escalate_warnings(diags: &mut Diagnostics) {
+    let mut out = Diagnostics::new();
+    for mut d in std::mem::take(diags).into_sorted() {
+        d.severity = Severity::Error;
+        out.push(d);
+    }
+    *diags = out;
+}
+
+/// Runs a stage, turning a panic into an "internal error" diagnostic.
+fn guarded<T>(
+    what: &str,
+    f: impl FnOnce() -> (Option<T>, Diagnostics),
+) -> (Option<T>, Diagnostics) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(_) => {
+            let mut diags = Diagnostics::new();
+            diags.push(internal_error(what));
+            (None, diags)
+        }
+    }
+}
+
+fn internal_error(what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Severity::Error,
+        Location::None,
+        format!("internal error while {what}"),
+    )
+    .with_hint("this is a bug in tebiki: please report it with the page that triggers it")
+}
+
+/// Renders one format of one book, catching panics.
+fn guarded_render(book: &Book, assets: &Assets, format: Format) -> (Option<Vec<u8>>, Diagnostics) {
+    let what = format!(
+        "writing the {} of region {}",
+        format.extension(),
+        book.region.code
+    );
+    guarded(&what, || {
+        let mut diags = Diagnostics::new();
+        let bytes = match format {
+            Format::Pdf => crate::pdf::render(book, assets, &mut diags),
+            Format::Epub => crate::epub::render(book, assets, &mut diags),
+        };
+        (bytes, diags)
+    })
+}

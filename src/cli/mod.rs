@@ -1,11 +1,245 @@
 //! Command line: parses arguments into a build plan, runs it and sets the
 //! exit code (0 success, 1 content errors, 2 usage or configuration errors).
 //!
-//! (Implementation owned by the site/shortcode work.)
+//! Input: the process arguments. Output: diagnostics and a one-line summary
+//! on stderr, output files through [`crate::build`], and the exit code. A
+//! progress bar is shown only on a terminal and never with `--quiet`.
 
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::build::{self, Format, Outcome, Plan, Status};
+use crate::diag::render;
+
+/// tebiki (手引き): Hugo help site → PDF and EPUB handbooks, one per region.
+#[derive(Debug, Parser)]
+#[command(name = "tebiki", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build PDF and EPUB handbooks into the output folder.
+    Build(BuildArgs),
+    /// Report every diagnostic of every region without writing files.
+    Check(CheckArgs),
+}
+
+/// Arguments of `tebiki build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The site folder (with tebiki.toml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub site: PathBuf,
+    /// Build only this region (repeatable; default: every region).
+    #[arg(long = "region", value_name = "R")]
+    pub regions: Vec<String>,
+    /// Write only this format (repeatable; default: both).
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub formats: Vec<FormatArg>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    pub out: PathBuf,
+    /// Build only this content file or section folder, with its section
+    /// titles (repeatable).
+    #[arg(long = "page", value_name = "PATH")]
+    pub pages: Vec<String>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress bar and no summary; diagnostics only.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `tebiki check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The site folder (with tebiki.toml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub site: PathBuf,
+    /// Check only this region (repeatable; default: every region).
+    #[arg(long = "region", value_name = "R")]
+    pub regions: Vec<String>,
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// PDF.
+    Pdf,
+    /// EPUB 3.
+    Epub,
+}
 
 /// Entry point of the `tebiki` binary.
 pub fn main() -> ExitCode {
-    ExitCode::from(2)
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let (plan, quiet, check) = match cli.command {
+        Command::Build(args) => {
+            let mut formats: Vec<Format> = args
+                .formats
+                .iter()
+                .map(|f| match f {
+                    FormatArg::Pdf => Format::Pdf,
+                    FormatArg::Epub => Format::Epub,
+                })
+                .collect();
+            if formats.is_empty() {
+                formats = vec![Format::Pdf, Format::Epub];
+            }
+            formats.sort_unstable();
+            formats.dedup();
+            let plan = Plan {
+                site: args.site,
+                regions: args.regions,
+                formats,
+                out: args.out,
+                pages: args.pages,
+                strict: args.strict,
+            };
+            (plan, args.quiet, false)
+        }
+        Command::Check(args) => {
+            let plan = Plan {
+                site: args.site,
+                regions: args.regions,
+                formats: Vec::new(),
+                out: PathBuf::new(),
+                pages: Vec::new(),
+                strict: false,
+            };
+            (plan, false, true)
+        }
+    };
+    let stderr_tty = std::io::stderr().is_terminal();
+    let bar = (!quiet && !check && stderr_tty).then(|| {
+        let bar = ProgressBar::new(0);
+        if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    });
+    let outcome = build::run(&plan, bar.as_ref());
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    report(&outcome, stderr_tty, quiet, check);
+    ExitCode::from(outcome.status.code())
+}
+
+/// Prints diagnostics and the summary line to stderr.
+fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
+    let mut err = std::io::stderr().lock();
+    for diag in &outcome.diagnostics {
+        let _ = write!(err, "{}", render::render(diag, &outcome.sources, color));
+    }
+    if quiet {
+        return;
+    }
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .count();
+    let warnings = outcome.diagnostics.len() - errors;
+    let secs = outcome.elapsed.as_secs_f64();
+    let line = if check {
+        format!(
+            "checked {} pages: {errors} errors, {warnings} warnings in {secs:.2} s",
+            outcome.pages
+        )
+    } else {
+        let bytes: u64 = outcome.written.iter().map(|w| w.bytes).sum();
+        format!(
+            "wrote {} {} ({}) for {} pages: {errors} errors, {warnings} warnings in {secs:.2} s",
+            outcome.written.len(),
+            if outcome.written.len() == 1 {
+                "file"
+            } else {
+                "files"
+            },
+            human_size(bytes),
+            outcome.pages
+        )
+    };
+    if outcome.status != Status::UsageErrors {
+        let _ = writeln!(err, "{line}");
+    }
+}
+
+/// `1.2 MB`, `340 kB`, `12 B`.
+fn human_size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1_000_000.0 {
+        format!("{:.1} MB", b / 1_000_000.0)
+    } else if b >= 1_000.0 {
+        format!("{:.0} kB", b / 1_000.0)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_the_contract() {
+        let cli = Cli::try_parse_from([
+            "tebiki",
+            "build",
+            "--site",
+            "s",
+            "--region",
+            "JP",
+            "--region",
+            "US",
+            "--format",
+            "pdf",
+            "--out",
+            "o",
+            "--page",
+            "content/a.md",
+            "--strict",
+        ]);
+        let Ok(Cli {
+            command: Command::Build(args),
+        }) = cli
+        else {
+            panic!("did not parse")
+        };
+        assert_eq!(args.regions, vec!["JP", "US"]);
+        assert_eq!(args.formats, vec![FormatArg::Pdf]);
+        assert!(args.strict && !args.quiet);
+        assert!(Cli::try_parse_from(["tebiki", "build", "--format", "docx"]).is_err());
+        assert!(Cli::try_parse_from(["tebiki", "check", "--region", "CN"]).is_ok());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(12), "12 B");
+        assert_eq!(human_size(340_000), "340 kB");
+        assert_eq!(human_size(1_260_000), "1.3 MB");
+    }
 }

@@ -7,6 +7,8 @@
 //! Messages are lowercase without a final period; hints start with `hint:`
 //! when printed.
 
+pub mod render;
+
 use std::path::{Path, PathBuf};
 
 /// Identifies a loaded source file in [`Sources`].

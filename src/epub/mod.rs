@@ -51,6 +51,19 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
         ));
         return None;
     }
+    if !is_language_tag(&book.meta.language) {
+        diags.push(Diagnostic::new(
+            Severity::Warning,
+            Location::None,
+            format!(
+                "book.language `{}` is not a BCP 47 language tag, the epub uses `ja`",
+                book.meta.language
+            ),
+        ));
+        let mut fixed = book.clone();
+        fixed.meta.language = "ja".into();
+        return render(&fixed, assets, diags);
+    }
     let options = EpubOptions::load(assets, diags);
     let names = Names::new(book);
     let images = ImageTable::collect(book, assets, &options, diags);
@@ -144,6 +157,19 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
             None
         }
     }
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (`ja`, `ja-JP`,
+/// `zh-Hans-CN`): subtags of 1–8 ASCII letters or digits, the first 2–8
+/// letters.
+fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let first_ok = subtags
+        .next()
+        .is_some_and(|s| (2..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The container document (always the same).
@@ -364,6 +390,72 @@ pub(crate) mod tests {
         assert!(page.contains("<a href=\"page1.xhtml\">二</a>"));
         assert!(!page.contains("javascript"));
         assert!(page.contains("悪"));
+    }
+
+    #[test]
+    fn site_options_embed_fonts_in_manifest_and_css() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("layouts")).unwrap();
+        std::fs::write(
+            site.path().join("layouts/epub.toml"),
+            "embed_fonts = true\ntoc_title = \"Contents\"\n",
+        )
+        .unwrap();
+        let assets = Assets::for_site(site.path(), crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        let bytes = render(&sample_book(), &assets, &mut diags).unwrap();
+        assert!(diags.items().is_empty(), "{:?}", diags.items());
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let read = |zip: &mut zip::ZipArchive<_>, name: &str| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+            text
+        };
+        let opf = read(&mut zip, "OEBPS/content.opf");
+        assert!(opf.contains("href=\"fonts/bizudpgothic-regular.ttf\" media-type=\"font/ttf\""));
+        assert!(opf.contains("href=\"fonts/bizudpgothic-bold.ttf\" media-type=\"font/ttf\""));
+        let css = read(&mut zip, "OEBPS/css/epub.css");
+        assert!(css.contains("url(\"../fonts/bizudpgothic-bold.ttf\")"));
+        assert!(read(&mut zip, "OEBPS/nav.xhtml").contains("<h1>Contents</h1>"));
+        assert!(
+            zip.by_name("OEBPS/fonts/bizudpgothic-regular.ttf")
+                .unwrap()
+                .size()
+                > 100_000
+        );
+    }
+
+    #[test]
+    fn bad_site_options_are_reported_and_defaults_used() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("layouts")).unwrap();
+        std::fs::write(site.path().join("layouts/epub.toml"), "embed_font = true\n").unwrap();
+        let assets = Assets::for_site(site.path(), crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        assert!(render(&sample_book(), &assets, &mut diags).is_some());
+        let messages: Vec<&str> = diags.items().iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with("invalid epub.toml: unknown field"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn invalid_language_falls_back_with_a_warning() {
+        assert!(is_language_tag("ja") && is_language_tag("zh-Hans-CN") && is_language_tag("en-US"));
+        assert!(!is_language_tag("") && !is_language_tag("日本語") && !is_language_tag("ja--JP"));
+        let mut book = sample_book();
+        book.meta.language = "ja\"><x".into();
+        let assets = Assets::embedded(crate::assets::ImageStore::new());
+        let mut diags = Diagnostics::new();
+        let bytes = render(&book, &assets, &mut diags).unwrap();
+        assert_eq!(diags.items().len(), 1);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut opf = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("OEBPS/content.opf").unwrap(), &mut opf)
+            .unwrap();
+        assert!(opf.contains("<dc:language>ja</dc:language>"));
     }
 
     #[test]

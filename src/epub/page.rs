@@ -7,6 +7,8 @@
 //! URLs. Blocks and inlines are walked with an explicit stack, so deeply
 //! nested input cannot overflow the call stack.
 
+use std::collections::BTreeSet;
+
 use crate::model::{
     Admonition, AdmonitionKind, Align, Block, Book, Cell, Figure, Inline, InlineStyle, LinkTarget,
     List, Page, PageKind, Table,
@@ -83,6 +85,7 @@ pub fn write_page(page: &Page, ctx: PageContext<'_>) -> String {
         ctx,
         page,
         link_depth: 0,
+        written_ids: BTreeSet::new(),
     };
     writer.heading_one(page);
     writer.blocks(&page.blocks);
@@ -95,6 +98,8 @@ struct BodyWriter<'a> {
     page: &'a Page,
     /// How many `<a>` are open (links inside links are written as text).
     link_depth: usize,
+    /// Ids already written in this page.
+    written_ids: BTreeSet<&'a str>,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -133,7 +138,12 @@ impl<'a> BodyWriter<'a> {
     fn block(&mut self, block: &'a Block, stack: &mut Vec<Step<'a>>) {
         match block {
             Block::Heading(h) => {
-                let id = self.ctx.names.heading_id(self.page.id, &h.anchor);
+                // An anchor repeated in the page keeps its id only once.
+                let id = self
+                    .ctx
+                    .names
+                    .heading_id(self.page.id, &h.anchor)
+                    .filter(|id| self.written_ids.insert(id));
                 let name = match h.level {
                     0..=2 => "h2",
                     3 => "h3",
@@ -440,4 +450,82 @@ pub fn safe_external_url(url: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{SourceId, Span};
+    use crate::epub::images::ImageTable;
+    use crate::model::{ListItem, Paragraph, Quote};
+
+    #[test]
+    fn deep_nesting_is_written_without_deep_recursion() {
+        let span = Span::point(SourceId(0), 0);
+        let mut block = Block::Paragraph(Paragraph {
+            content: vec![Inline::Text("底".into())],
+            span,
+        });
+        for level in 0..3000 {
+            block = if level % 2 == 0 {
+                Block::Quote(Quote {
+                    blocks: vec![block],
+                    span,
+                })
+            } else {
+                Block::List(List {
+                    start: Some(2),
+                    items: vec![ListItem {
+                        blocks: vec![block],
+                        checked: None,
+                    }],
+                    span,
+                })
+            };
+        }
+        let mut book = crate::epub::tests::sample_book();
+        book.pages[0].blocks = vec![block];
+        let names = Names::new(&book);
+        let images = ImageTable::default();
+        let ctx = PageContext {
+            book: &book,
+            names: &names,
+            images: &images,
+            stylesheet_href: "../css/epub.css",
+        };
+        // A small stack: a recursive writer would overflow it.
+        let out = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn_scoped(scope, || write_page(&book.pages[0], ctx))
+                .map(|handle| handle.join().unwrap_or_default())
+                .unwrap_or_default()
+        });
+        assert_eq!(out.matches("<blockquote>").count(), 1500);
+        assert_eq!(out.matches("</blockquote>").count(), 1500);
+        assert_eq!(out.matches("<ol start=\"2\">").count(), 1500);
+        assert!(out.contains("<p>底</p>"));
+    }
+
+    #[test]
+    fn only_safe_urls_become_links() {
+        assert_eq!(
+            safe_external_url("https://例え.jp/a b?x=1&y=\"2\""),
+            Some("https://%E4%BE%8B%E3%81%88.jp/a%20b?x=1&y=%222%22".into())
+        );
+        assert_eq!(
+            safe_external_url("mailto:a@example.com").as_deref(),
+            Some("mailto:a@example.com")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "data:text/html,x",
+            "/relative",
+            "https://",
+            "vbscript:x",
+        ] {
+            assert_eq!(safe_external_url(bad), None, "{bad}");
+        }
+    }
 }

@@ -28,23 +28,29 @@ pub fn resolve(src: &str, page_url: &str, static_dir: &Path) -> Result<PathBuf, 
         let dir = page_url.rfind('/').map_or("/", |i| &page_url[..=i]);
         format!("{dir}{path}")
     };
-    let mut file = static_dir.to_path_buf();
+    // Resolve `.` and `..` in URL space; going above the site root escapes.
+    let mut parts: Vec<&str> = Vec::new();
     for segment in absolute.split(['/', '\\']) {
         match segment {
             "" | "." => {}
-            ".." => return Err(format!("image path `{src}` escapes the static folder")),
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!("image path `{src}` escapes the static folder"));
+                }
+            }
             s => {
-                let part = Path::new(s);
-                if part
+                if Path::new(s)
                     .components()
                     .any(|c| !matches!(c, Component::Normal(_)))
                 {
                     return Err(format!("image path `{src}` escapes the static folder"));
                 }
-                file.push(part);
+                parts.push(s);
             }
         }
     }
+    let mut file = static_dir.to_path_buf();
+    file.extend(parts);
     let canonical = file
         .canonicalize()
         .map_err(|_| format!("image not found: `{src}`"))?;
@@ -88,6 +94,8 @@ mod tests {
         let esc = resolve("/../secret.png", "/a.html", &stat).unwrap_err();
         assert!(esc.contains("escapes"), "{esc}");
         let esc = resolve("/general/%2E%2E/%2E%2E/secret.png", "/a.html", &stat).unwrap_err();
+        assert!(esc.contains("escapes"), "{esc}");
+        let esc = resolve("../../secret.png", "/a.html", &stat).unwrap_err();
         assert!(esc.contains("escapes"), "{esc}");
         let missing = resolve("/general/img-ja/none.png", "/a.html", &stat).unwrap_err();
         assert!(missing.contains("not found"), "{missing}");

@@ -175,6 +175,8 @@ struct TextBlock {
     kind: TextKind,
     id: u64,
     start: usize,
+    /// A resumed paragraph takes its start from its first content.
+    start_at_content: bool,
     /// Bottom frame is the block's own content (kind Transparent).
     frames: Vec<InlineFrame>,
     hoisted: Vec<Figure>,
@@ -505,6 +507,7 @@ impl<'a> Builder<'a> {
             kind,
             id,
             start: at,
+            start_at_content: false,
             frames: all,
             hoisted: Vec::new(),
             last_char: None,
@@ -529,10 +532,17 @@ impl<'a> Builder<'a> {
         if self.text.is_none() {
             self.start_text(TextKind::Paragraph, at, Vec::new());
         }
+        if let Some(text) = self.text.as_mut()
+            && text.start_at_content
+        {
+            text.start_at_content = false;
+            text.start = at;
+        }
         self.text.get_or_insert_with(|| TextBlock {
             kind: TextKind::Paragraph,
             id: u64::MAX,
             start: at,
+            start_at_content: false,
             frames: Vec::new(),
             hoisted: Vec::new(),
             last_char: None,
@@ -612,6 +622,9 @@ impl<'a> Builder<'a> {
     fn resume_text(&mut self, resume: Option<(TextKind, Vec<InlineFrame>)>, at: usize) {
         if let Some((TextKind::Paragraph, frames)) = resume {
             self.start_text(TextKind::Paragraph, at, frames);
+            if let Some(text) = self.text.as_mut() {
+                text.start_at_content = true;
+            }
         }
     }
 
@@ -929,38 +942,25 @@ fn fold_top(frames: &mut Vec<InlineFrame>) {
 
 /// Removes leading and trailing whitespace and line breaks.
 fn trim_inlines(content: &mut Vec<Inline>) {
-    loop {
-        match content.first_mut() {
-            Some(Inline::LineBreak) => {
-                content.remove(0);
-            }
-            Some(Inline::Text(t)) => {
-                let trimmed = t.trim_start();
-                if trimmed.is_empty() {
-                    content.remove(0);
-                } else {
-                    *t = trimmed.to_string();
-                    break;
-                }
-            }
-            _ => break,
+    let blank = |i: &Inline| match i {
+        Inline::LineBreak => true,
+        Inline::Text(t) => t.trim().is_empty(),
+        _ => false,
+    };
+    let end = content.iter().rposition(|i| !blank(i)).map_or(0, |p| p + 1);
+    content.truncate(end);
+    let start = content
+        .iter()
+        .position(|i| !blank(i))
+        .unwrap_or(content.len());
+    content.drain(..start);
+    if let Some(Inline::Text(t)) = content.first_mut() {
+        let trimmed = t.trim_start();
+        if trimmed.len() != t.len() {
+            *t = trimmed.to_string();
         }
     }
-    loop {
-        match content.last_mut() {
-            Some(Inline::LineBreak) => {
-                content.pop();
-            }
-            Some(Inline::Text(t)) => {
-                let trimmed = t.trim_end();
-                if trimmed.is_empty() {
-                    content.pop();
-                } else {
-                    t.truncate(trimmed.len());
-                    break;
-                }
-            }
-            _ => break,
-        }
+    if let Some(Inline::Text(t)) = content.last_mut() {
+        t.truncate(t.trim_end().len());
     }
 }

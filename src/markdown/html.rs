@@ -227,23 +227,93 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
     b.image(figure);
 }
 
-/// Handles an HTML block (the concatenated `Html` events of one block).
-pub fn block(b: &mut Builder, html: &str, start: usize) {
-    let tokens = tokenize(html);
-    let placeholders_only = tokens.iter().all(|t| match t {
-        RawToken::Tag(tag) => tag.name == PLACEHOLDER,
-        RawToken::Text(text) => text.trim().is_empty(),
-    });
-    if placeholders_only {
-        let end = start + html.len();
-        for token in tokens {
-            if let RawToken::Tag(tag) = token {
-                inline_tag(b, &tag, start..end);
+/// Elements whose open count decides whether an HTML block continues past
+/// Markdown written between its tags.
+const CONTAINERS: &[&str] = &["table", "ul", "ol", "div", "blockquote", "dl"];
+
+/// Container elements opened minus closed in `html`: above zero, the block
+/// leaves elements open for Markdown that follows (a table whose cells hold
+/// Markdown separated by blank lines).
+pub fn open_depth(html: &str) -> i64 {
+    tokenize(html)
+        .iter()
+        .map(|t| match t {
+            RawToken::Tag(tag) if CONTAINERS.contains(&tag.name.as_str()) => {
+                if tag.end {
+                    -1
+                } else {
+                    1
+                }
             }
+            _ => 0,
+        })
+        .sum()
+}
+
+/// The placeholder element standing for a Markdown chunk between HTML pieces.
+const MARKDOWN_MARK: &str = "tebiki-md";
+
+/// One HTML block of the source and where it starts in the resolved text.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    /// The block's HTML.
+    pub html: String,
+    /// Resolved offset of its first byte.
+    pub at: usize,
+}
+
+/// Handles HTML blocks: one block, or several that belong together with
+/// Markdown chunks between them (chunk `k` follows piece `k`). The pieces
+/// are parsed as one fragment in which each chunk is a marker element; when
+/// the walk reaches marker `k`, `replay(b, k)` builds that chunk's Markdown
+/// right there (inside the table cell or list item the HTML left open).
+pub fn block(
+    b: &mut Builder,
+    pieces: &[Piece],
+    chunks: usize,
+    replay: &mut dyn FnMut(&mut Builder, usize),
+) {
+    if let [piece] = pieces
+        && chunks == 0
+    {
+        let tokens = tokenize(&piece.html);
+        let placeholders_only = tokens.iter().all(|t| match t {
+            RawToken::Tag(tag) => tag.name == PLACEHOLDER,
+            RawToken::Text(text) => text.trim().is_empty(),
+        });
+        if placeholders_only {
+            let end = piece.at + piece.html.len();
+            for token in tokens {
+                if let RawToken::Tag(tag) = token {
+                    inline_tag(b, &tag, piece.at..end);
+                }
+            }
+            return;
         }
-        return;
     }
-    dom(b, html, start);
+    let mut html = String::new();
+    let mut offsets = Vec::with_capacity(pieces.len());
+    for (k, piece) in pieces.iter().enumerate() {
+        offsets.push((html.len(), piece.at));
+        html.push_str(&piece.html);
+        if k < chunks {
+            html.push_str(&format!("<{MARKDOWN_MARK} n=\"{k}\"></{MARKDOWN_MARK}>\n"));
+        }
+    }
+    for k in pieces.len()..chunks {
+        html.push_str(&format!("<{MARKDOWN_MARK} n=\"{k}\"></{MARKDOWN_MARK}>\n"));
+    }
+    dom(b, &html, &offsets, replay);
+}
+
+/// Resolved offset of a byte of the combined HTML.
+fn resolved_at(offsets: &[(usize, usize)], pos: usize) -> usize {
+    let i = offsets
+        .partition_point(|&(start, _)| start <= pos)
+        .saturating_sub(1);
+    offsets
+        .get(i)
+        .map_or(0, |&(start, at)| at + pos.saturating_sub(start))
 }
 
 /// What an element opened in the builder, to undo on its close.
@@ -257,7 +327,12 @@ enum Opened {
 }
 
 /// Walks a parsed HTML fragment (iteratively) into builder operations.
-fn dom(b: &mut Builder, html: &str, start: usize) {
+fn dom(
+    b: &mut Builder,
+    html: &str,
+    offsets: &[(usize, usize)],
+    replay: &mut dyn FnMut(&mut Builder, usize),
+) {
     let document = Html::parse_fragment(html);
     let lower = html.to_ascii_lowercase();
     let mut cursor = 0usize;
@@ -270,7 +345,7 @@ fn dom(b: &mut Builder, html: &str, start: usize) {
                     continue;
                 }
                 match node.value() {
-                    Node::Text(text) => b.html_text(text, start + cursor),
+                    Node::Text(text) => b.html_text(text, resolved_at(offsets, cursor)),
                     Node::Element(el) => {
                         let name = el.name();
                         if let Some(pos) = lower
@@ -279,7 +354,16 @@ fn dom(b: &mut Builder, html: &str, start: usize) {
                         {
                             cursor += pos;
                         }
-                        let at = start + cursor;
+                        let at = resolved_at(offsets, cursor);
+                        if name == MARKDOWN_MARK {
+                            if let Some(k) = el.attr("n").and_then(|n| n.parse().ok()) {
+                                b.close_text();
+                                replay(b, k);
+                            }
+                            skip = Some(node.id());
+                            opened.push(Opened::Nothing);
+                            continue;
+                        }
                         if name == "pre" {
                             b.add_block(Block::Code(CodeBlock {
                                 language: None,
@@ -307,7 +391,7 @@ fn dom(b: &mut Builder, html: &str, start: usize) {
                     skip = None;
                 }
                 if let Node::Element(_) = node.value() {
-                    let at = start + cursor;
+                    let at = resolved_at(offsets, cursor);
                     match opened.pop() {
                         Some(Opened::Frame(tag)) => b.close_frame(tag),
                         Some(Opened::Text(id)) => b.close_text_id(id),

@@ -29,7 +29,11 @@ pub mod softbreak;
 pub mod table;
 pub mod walk;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diag::Diagnostics;
 use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
@@ -43,8 +47,85 @@ pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut events = Parser::new_ext(&page.text, options).into_offset_iter();
     let mut b = Builder::new(page, diags);
+    run(&mut b, &mut events);
+    let mut blocks = b.finish();
+    anchors::assign(&mut blocks);
+    blocks
+}
+
+/// One pulldown-cmark event with its range in the resolved text.
+type Ev<'t> = (Event<'t>, Range<usize>);
+
+/// Feeds events to the builder until the iterator ends.
+fn run<'t>(b: &mut Builder, events: &mut dyn Iterator<Item = Ev<'t>>) {
     while let Some((event, range)) = events.next() {
-        let at = range.start;
+        handle(b, event, range, events);
+    }
+}
+
+/// The HTML text of an HTML block whose start event was just read.
+fn html_block_text<'t>(events: &mut dyn Iterator<Item = Ev<'t>>) -> String {
+    let mut text = String::new();
+    for (event, _) in &mut *events {
+        match event {
+            Event::Html(t) | Event::Text(t) => text.push_str(&t),
+            Event::End(TagEnd::HtmlBlock) => break,
+            _ => {}
+        }
+    }
+    text
+}
+
+/// An HTML block, with the Markdown and HTML blocks that follow it while it
+/// leaves a container element (a table, a list, a div) open.
+fn html_blocks<'t>(b: &mut Builder, at: usize, events: &mut dyn Iterator<Item = Ev<'t>>) {
+    let first = html_block_text(events);
+    let mut depth = html::open_depth(&first);
+    let mut pieces = vec![html::Piece { html: first, at }];
+    let mut chunks: Vec<Vec<Ev<'t>>> = Vec::new();
+    let mut chunk: Vec<Ev<'t>> = Vec::new();
+    while depth > 0 {
+        let Some((event, range)) = events.next() else {
+            break;
+        };
+        if let Event::Start(Tag::HtmlBlock) = event {
+            let text = html_block_text(events);
+            depth += html::open_depth(&text);
+            chunks.push(std::mem::take(&mut chunk));
+            pieces.push(html::Piece {
+                html: text,
+                at: range.start,
+            });
+        } else {
+            chunk.push((event, range));
+        }
+    }
+    if !chunk.is_empty() {
+        while chunks.len() < pieces.len() {
+            chunks.push(Vec::new());
+        }
+        chunks.push(chunk);
+    }
+    let count = chunks.len();
+    let mut replay = |b: &mut Builder, k: usize| {
+        if let Some(chunk) = chunks.get_mut(k) {
+            let mut iter = std::mem::take(chunk).into_iter();
+            run(b, &mut iter);
+        }
+    };
+    html::block(b, &pieces, count, &mut replay);
+}
+
+/// Handles one event (reading more for code blocks, HTML blocks, images).
+fn handle<'t>(
+    b: &mut Builder,
+    event: Event<'t>,
+    range: Range<usize>,
+    events: &mut dyn Iterator<Item = Ev<'t>>,
+) {
+    let at = range.start;
+    let b = &mut *b;
+    {
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => {
@@ -71,7 +152,7 @@ pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
                         CodeBlockKind::Indented => None,
                     };
                     let mut text = String::new();
-                    for (event, _) in events.by_ref() {
+                    for (event, _) in &mut *events {
                         match event {
                             Event::Text(t) => text.push_str(&t),
                             Event::End(TagEnd::CodeBlock) => break,
@@ -85,17 +166,7 @@ pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
                         span: b.span_at(at),
                     }));
                 }
-                Tag::HtmlBlock => {
-                    let mut text = String::new();
-                    for (event, _) in events.by_ref() {
-                        match event {
-                            Event::Html(t) | Event::Text(t) => text.push_str(&t),
-                            Event::End(TagEnd::HtmlBlock) => break,
-                            _ => {}
-                        }
-                    }
-                    html::block(&mut b, &text, at);
-                }
+                Tag::HtmlBlock => html_blocks(b, at, events),
                 Tag::List(start) => b.open_frame(
                     FrameTag::List,
                     FrameKind::List {
@@ -137,25 +208,31 @@ pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
                         at,
                     );
                 }
-                Tag::Emphasis => open_style(&mut b, InlineStyle::Emphasis, at),
-                Tag::Strong => open_style(&mut b, InlineStyle::Strong, at),
-                Tag::Strikethrough => open_style(&mut b, InlineStyle::Strikethrough, at),
-                Tag::Superscript => open_style(&mut b, InlineStyle::Superscript, at),
-                Tag::Subscript => open_style(&mut b, InlineStyle::Subscript, at),
-                Tag::Link { dest_url, .. } => {
+                Tag::Emphasis => open_style(b, InlineStyle::Emphasis, at),
+                Tag::Strong => open_style(b, InlineStyle::Strong, at),
+                Tag::Strikethrough => open_style(b, InlineStyle::Strikethrough, at),
+                Tag::Superscript => open_style(b, InlineStyle::Superscript, at),
+                Tag::Subscript => open_style(b, InlineStyle::Subscript, at),
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                } => {
                     let span = b.span(range.clone());
-                    b.open_inline(
-                        InlineTag::MarkdownLink,
-                        InlineKind::Link(dest_url.to_string(), span),
-                        at,
-                    );
+                    let href = match link_type {
+                        LinkType::Email if !dest_url.starts_with("mailto:") => {
+                            format!("mailto:{dest_url}")
+                        }
+                        _ => dest_url.to_string(),
+                    };
+                    b.open_inline(InlineTag::MarkdownLink, InlineKind::Link(href, span), at);
                 }
                 Tag::Image {
                     dest_url, title, ..
                 } => {
                     let mut alt = String::new();
                     let mut depth = 1usize;
-                    for (event, _) in events.by_ref() {
+                    for (event, _) in &mut *events {
                         match event {
                             Event::Start(Tag::Image { .. }) => depth += 1,
                             Event::End(TagEnd::Image) => {
@@ -194,11 +271,11 @@ pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
                 TagEnd::Table => b.close_frame(FrameTag::Table),
                 TagEnd::TableHead | TagEnd::TableRow => b.close_frame(FrameTag::Row),
                 TagEnd::TableCell => b.close_frame(FrameTag::Cell),
-                TagEnd::Emphasis => close_style(&mut b, InlineStyle::Emphasis),
-                TagEnd::Strong => close_style(&mut b, InlineStyle::Strong),
-                TagEnd::Strikethrough => close_style(&mut b, InlineStyle::Strikethrough),
-                TagEnd::Superscript => close_style(&mut b, InlineStyle::Superscript),
-                TagEnd::Subscript => close_style(&mut b, InlineStyle::Subscript),
+                TagEnd::Emphasis => close_style(b, InlineStyle::Emphasis),
+                TagEnd::Strong => close_style(b, InlineStyle::Strong),
+                TagEnd::Strikethrough => close_style(b, InlineStyle::Strikethrough),
+                TagEnd::Superscript => close_style(b, InlineStyle::Superscript),
+                TagEnd::Subscript => close_style(b, InlineStyle::Subscript),
                 TagEnd::Link => {
                     b.close_inline(&InlineTag::MarkdownLink);
                 }
@@ -207,8 +284,14 @@ pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
             Event::Text(t) => b.text(&t, at),
             Event::Code(t) => b.code(&t, at),
             Event::InlineMath(t) | Event::DisplayMath(t) => b.text(&t, at),
-            Event::Html(t) => html::block(&mut b, &t, at),
-            Event::InlineHtml(t) => html::inline(&mut b, &t, range.clone()),
+            Event::Html(t) => {
+                let piece = html::Piece {
+                    html: t.to_string(),
+                    at,
+                };
+                html::block(b, &[piece], 0, &mut |_, _| {});
+            }
+            Event::InlineHtml(t) => html::inline(b, &t, range.clone()),
             Event::FootnoteReference(t) => b.text(&format!("[^{t}]"), at),
             Event::SoftBreak => b.soft_break(),
             Event::HardBreak => b.line_break(),
@@ -216,9 +299,6 @@ pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
             Event::TaskListMarker(checked) => b.set_checked(checked),
         }
     }
-    let mut blocks = b.finish();
-    anchors::assign(&mut blocks);
-    blocks
 }
 
 fn open_style(b: &mut Builder, style: InlineStyle, at: usize) {

@@ -340,3 +340,160 @@ fn spans_point_into_source() {
     };
     assert_eq!(h.span.start, 5);
 }
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n\n",
+        "  \n",
+        "* ",
+        "1. ",
+        "3) ",
+        "> ",
+        "## ",
+        "{#x}",
+        "|",
+        "---",
+        "```",
+        "    ",
+        "<tebiki-sc id=\"0\">",
+        "<tebiki-sc id=\"1\"></tebiki-sc>",
+        "</tebiki-sc>",
+        "<tebiki-sc id=\"9\">",
+        "<table>",
+        "<tr>",
+        "<td rowspan=\"9999\">",
+        "</td>",
+        "</table>",
+        "<ul>",
+        "<li>",
+        "</li>",
+        "<b>",
+        "</b>",
+        "<br>",
+        "<script>",
+        "</script>",
+        "<img src=x>",
+        "[a](",
+        ")",
+        "![i](/x.png)",
+        "**",
+        "*",
+        "~~",
+        "`",
+        "テキスト",
+        "text",
+        "。",
+        "<p>",
+        "</p>",
+        "<pre>",
+        "</pre>",
+        "<code>",
+        "</code>",
+        "<a href=\"javascript:x\">",
+        "</a>",
+        "<!--",
+        "-->",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn arbitrary_markdown_never_panics(parts in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let calls = vec![
+                admonition("warning", AdmonitionKind::Warning, "注意"),
+                screen("/x.png"),
+            ];
+            let _ = parse_with(&text, calls);
+        }
+
+        #[test]
+        fn arbitrary_strings_never_panic(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+    }
+}
+
+#[test]
+fn markdown_between_html_table_tags_lands_in_the_cell() {
+    let text = "<table>\n<tr><td>\n\n* 一\n* 二\n\n</td><td>b</td></tr>\n</table>\n\n後\n";
+    let (blocks, _) = parse(text);
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected: {blocks:?}")
+    };
+    assert_eq!(t.columns, 2);
+    assert_eq!(list(&t.body[0].cells[0].blocks[0]).items.len(), 2);
+    assert_eq!(para_text(&t.body[0].cells[1].blocks[0]), "b");
+    assert_eq!(para_text(&blocks[1]), "後");
+}
+
+#[test]
+fn unclosed_html_table_keeps_the_rest_of_the_page() {
+    let (blocks, _) = parse("<table><tr><td>\n\n本文\n\n## 見出し\n");
+    let all = format!("{blocks:?}");
+    assert!(all.contains("本文") && all.contains("見出し"), "{all}");
+}
+
+#[test]
+fn placeholder_in_html_cell() {
+    let text = "<table><tr><td><tebiki-sc id=\"0\"></tebiki-sc></td></tr></table>\n";
+    let (blocks, _) = parse_with(text, vec![screen("/s.png")]);
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected: {blocks:?}")
+    };
+    assert!(matches!(t.body[0].cells[0].blocks[0], Block::Figure(_)));
+}
+
+#[test]
+fn autolinks_keep_their_scheme() {
+    let (blocks, _) = parse("<https://example.com/a> と <info@example.com>\n");
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    let hrefs: Vec<_> = p
+        .content
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Link(l) => Some(l.target.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        hrefs,
+        vec![
+            crate::model::LinkTarget::Unresolved("https://example.com/a".into()),
+            crate::model::LinkTarget::Unresolved("mailto:info@example.com".into()),
+        ]
+    );
+}
+
+#[test]
+fn html_text_collapses_whitespace_and_joins_japanese_lines() {
+    let (blocks, _) = parse("<div>\n  ログイン\n  画面を開く  and\n  close\n</div>\n");
+    assert_eq!(para_text(&blocks[0]), "ログイン画面を開く and close");
+}
+
+#[test]
+fn huge_lines_and_deep_lists_stay_fast() {
+    let line = "テキスト<b>太字</b>*強調*<br>".repeat(8000);
+    assert!(line.len() > 200_000);
+    let started = std::time::Instant::now();
+    let (blocks, _) = parse(&line);
+    assert_eq!(blocks.len(), 1);
+    let lists: String = (0..3000)
+        .map(|i| format!("{}* x\n", "  ".repeat(i)))
+        .collect();
+    let (blocks, _) = parse(&lists);
+    assert_eq!(blocks.len(), 1);
+    let breaks = "<br>".repeat(50_000);
+    let (blocks, _) = parse(&format!("a{breaks}b"));
+    assert_eq!(blocks.len(), 1);
+    // Generous bound for a debug build on a loaded machine: catches
+    // quadratic behaviour, not small regressions.
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}

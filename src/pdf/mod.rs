@@ -1,15 +1,59 @@
-//! PDF export: frames from `layout` written with krilla.
+//! PDF export: the book laid out into frames by `layout`, written with
+//! krilla.
 //!
-//! (Implementation owned by the PDF work.)
+//! Input: a resolved [`Book`] and the build's [`Assets`]. Output: the PDF
+//! bytes, or `None` when an error makes a correct PDF impossible (the reason
+//! is in `diags`). Submodules: `write` (frames → krilla pages), `text`
+//! (glyphs and fonts), `images`, `nav` (anchors, bookmarks), `tags` (tag
+//! tree), `meta` (document information).
+
+mod images;
+mod meta;
+mod nav;
+mod tags;
+mod text;
+mod write;
+
+pub use meta::civil_from_unix;
+pub use write::{Conformance, write_pdf};
 
 use crate::assets::Assets;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::layout::pages::lay_out_book;
+use crate::layout::style::PdfStyle;
 use crate::model::Book;
 
 /// Lays out and writes one region's book as PDF bytes. Problems (bad
 /// images, missing fonts) are pushed to `diags`; `None` when an error makes
 /// a correct PDF impossible.
 pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-    let _ = (book, assets, diags);
-    None
+    let style = PdfStyle::load(assets, diags);
+    let doc = lay_out_book(book, assets, &style, diags)?;
+    // PDF/UA-1 first; if krilla's validator objects, write the same tagged
+    // document without the claim and say why.
+    let mut scratch = Diagnostics::new();
+    match write_pdf(&doc, book, Conformance::PdfUa1, &mut scratch) {
+        Ok(bytes) => {
+            diags.extend(scratch);
+            Some(bytes)
+        }
+        Err(reason) => {
+            diags.push(
+                Diagnostic::new(Severity::Warning, Location::None, reason)
+                    .with_hint("the pdf is written tagged but without the pdf/ua-1 claim"),
+            );
+            let mut second = Diagnostics::new();
+            match write_pdf(&doc, book, Conformance::Tagged, &mut second) {
+                Ok(bytes) => {
+                    diags.extend(second);
+                    Some(bytes)
+                }
+                Err(reason) => {
+                    diags.extend(second);
+                    diags.push(Diagnostic::new(Severity::Error, Location::None, reason));
+                    None
+                }
+            }
+        }
+    }
 }

@@ -16,9 +16,17 @@
 //!   stood on is repeated on the inserted lines so list items stay intact.
 //! - Conditionals and variables leave only their resulting text, like Hugo.
 //!
-//! (Implementation owned by the site/shortcode work.)
+//! Tags are found by [`lexer`] and resolved by [`resolve()`]; [`resolve_body`]
+//! and [`resolve_title`] are the entry points for a page.
+
+#[cfg(test)]
+mod fuzz;
+mod lexer;
+mod resolve;
 
 use std::ops::Range;
+
+pub use resolve::{Input, RegionContext, resolve};
 
 use crate::diag::{SourceId, Span};
 use crate::model::AdmonitionKind;
@@ -117,4 +125,45 @@ impl SourceMap {
             None => resolved,
         }
     }
+}
+
+/// Resolves the Markdown body of a page (the file's text from `body_start`).
+pub fn resolve_body(
+    source: SourceId,
+    file: &str,
+    body_start: usize,
+    ctx: &RegionContext,
+    diags: &mut crate::diag::Diagnostics,
+) -> ResolvedPage {
+    let body_start = body_start.min(file.len());
+    let text = file.get(body_start..).unwrap_or("");
+    let input = Input {
+        source,
+        file,
+        text,
+        base: body_start,
+        inline_only: false,
+    };
+    resolve(input, ctx, diags)
+}
+
+/// Expands the shortcodes of a front-matter title (variables, conditionals,
+/// text mappings). `offset` is where the title's text sits in the file, when
+/// known (positions are then exact for unescaped titles).
+pub fn resolve_title(
+    source: SourceId,
+    file: &str,
+    title: &str,
+    offset: usize,
+    ctx: &RegionContext,
+    diags: &mut crate::diag::Diagnostics,
+) -> String {
+    let input = Input {
+        source,
+        file,
+        text: title,
+        base: offset,
+        inline_only: true,
+    };
+    resolve(input, ctx, diags).text
 }

@@ -1,7 +1,188 @@
 //! Site loading: the only input I/O of the pipeline.
 //!
 //! Input: a site folder (`tebiki.toml`, `content/`, `static/`). Output: a
-//! `Site` with the validated configuration and every content file as a
-//! source with its parsed front matter, in Hugo's order.
-//!
-//! (Implementation owned by the site/shortcode work.)
+//! [`Site`] with the validated configuration and every content file as a
+//! source with its parsed front matter, in Hugo's reading order. Every file
+//! read is added to [`Sources`] so diagnostics can quote it.
+
+pub mod config;
+pub mod frontmatter;
+mod tree;
+
+use std::path::{Path, PathBuf};
+
+pub use config::{BookConfig, Config, MappingKind, RegionConfig, RegionSettings, ShortcodeMapping};
+pub use frontmatter::FrontMatter;
+
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Sources, Span};
+use crate::model::PageKind;
+
+/// A loaded site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The validated `tebiki.toml`.
+    pub config: Config,
+    /// `tebiki.toml` in [`Sources`].
+    pub config_source: SourceId,
+    /// Every region with its merged variables, sorted by code.
+    pub regions: Vec<RegionSettings>,
+    /// The content folder.
+    pub content_dir: PathBuf,
+    /// The static folder (may not exist).
+    pub static_dir: PathBuf,
+    /// Every content page in reading order (section page before its content).
+    pub pages: Vec<SitePage>,
+}
+
+/// One content file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SitePage {
+    /// Its text in [`Sources`].
+    pub source: SourceId,
+    /// Path relative to the content folder, `/`-separated (`admin/_index.md`).
+    pub rel_path: String,
+    /// Section opener (`_index.md`) or ordinary page.
+    pub kind: PageKind,
+    /// Nesting depth (0 at the top).
+    pub depth: usize,
+    /// Index in [`Site::pages`] of the section page it belongs to.
+    pub parent: Option<usize>,
+    /// Parsed front matter.
+    pub front: FrontMatter,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+/// Why a site could not be loaded at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadFailure {
+    /// `tebiki.toml` missing or invalid (exit code 2).
+    Config,
+    /// The content cannot give any page (exit code 1).
+    Content,
+}
+
+/// Loads the site at `root`. Per-file problems are pushed to `diags` and the
+/// file is left out; fatal problems return a [`LoadFailure`].
+pub fn load(
+    root: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Result<Site, LoadFailure> {
+    let config_path = root.join("tebiki.toml");
+    let text = match std::fs::read(&config_path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let message = if e.kind() == std::io::ErrorKind::NotFound {
+                "no tebiki.toml in the site folder".to_string()
+            } else {
+                format!(
+                    "cannot read tebiki.toml: {}",
+                    config::first_line_lowercase(&e.to_string())
+                )
+            };
+            diags.push(
+                Diagnostic::new(
+                    Severity::Error,
+                    Location::File(display_path(&config_path), None),
+                    message,
+                )
+                .with_hint("run tebiki in a site folder or pass --site DIR"),
+            );
+            return Err(LoadFailure::Config);
+        }
+    };
+    let Some(config_id) = add_text(sources, display_path(&config_path), text, diags) else {
+        return Err(LoadFailure::Config);
+    };
+    let config_text = sources
+        .get(config_id)
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    let config = config::parse_config(&config_text, config_id, diags).ok_or(LoadFailure::Config)?;
+    let regions = config::region_settings(&config, root, diags);
+    if diags.has_errors() {
+        return Err(LoadFailure::Config);
+    }
+    let content_dir = root.join(&config.book.content_dir);
+    let static_dir = root.join(&config.book.static_dir);
+    let files = tree::walk_markdown(&content_dir, diags);
+    let mut loaded = Vec::new();
+    for rel in files {
+        let path = content_dir.join(&rel);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(Diagnostic::file_error(
+                    &display_path(&path),
+                    format!(
+                        "cannot read file: {}",
+                        config::first_line_lowercase(&e.to_string())
+                    ),
+                ));
+                continue;
+            }
+        };
+        let Some(id) = add_text(sources, display_path(&path), bytes, diags) else {
+            continue;
+        };
+        let text = sources.get(id).map_or("", |f| f.text.as_str());
+        match frontmatter::parse_front_matter(text, id) {
+            Ok((front, body_start)) => loaded.push((rel, id, front, body_start)),
+            Err(d) => diags.push(d),
+        }
+    }
+    if loaded.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diagnostic::new(
+                Severity::Error,
+                Location::File(display_path(&content_dir), None),
+                "content folder has no pages",
+            )
+            .with_hint("add Markdown files (`.md`) with front matter to the content folder"),
+        );
+        return Err(LoadFailure::Content);
+    }
+    let pages = tree::order_pages(loaded);
+    Ok(Site {
+        root: root.to_path_buf(),
+        config,
+        config_source: config_id,
+        regions,
+        content_dir,
+        static_dir,
+        pages,
+    })
+}
+
+/// Adds a file's bytes as source text. Invalid UTF-8 is reported at the
+/// first bad byte (the file's text is kept, lossily, so the position shows).
+fn add_text(
+    sources: &mut Sources,
+    path: PathBuf,
+    bytes: Vec<u8>,
+    diags: &mut Diagnostics,
+) -> Option<SourceId> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(sources.add(path, text)),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let id = sources.add(path, text);
+            diags.push(
+                Diagnostic::error(Span::point(id, valid), "file is not valid UTF-8")
+                    .with_hint("save the file as UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+/// A path as shown to the user: as built from the `--site` argument, without
+/// a leading `./`.
+pub fn display_path(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}

@@ -1,0 +1,164 @@
+//! Screenshots and other block images.
+//!
+//! Input: a model [`Figure`]. Output: one unbreakable piece: the image at
+//! the requested or natural size, never wider than the text, never larger
+//! than its pixels allow at the layout's `max_dpi`, scaled down to fit the
+//! text area's height, centred, with a hairline frame and optionally the
+//! alt text (or title) as a caption. A missing or broken image becomes a
+//! diagnostic at the figure's span and a framed placeholder with the alt
+//! text.
+
+use crate::diag::Diagnostic;
+use crate::layout::font::FontRole;
+use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTag, TagEvent};
+use crate::layout::inline::Align;
+use crate::model::Figure;
+
+use super::{BlockContext, Flow, Piece};
+
+/// CSS pixels to points.
+const PT_PER_CSS_PX: f32 = 0.75;
+
+/// Lays out a figure.
+pub fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, width: f32) {
+    let style = ctx.style().figures.clone();
+    let caption_text = figure
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| (style.caption && !figure.alt.trim().is_empty()).then(|| figure.alt.clone()));
+    let caption_style = ctx
+        .text
+        .text_style(FontRole::Regular, style.caption_size, style.caption_color);
+    let caption_para = ctx
+        .text
+        .paragraph_style(width, style.caption_size * 1.5, Align::Center);
+    let caption_lines = caption_text
+        .as_deref()
+        .map(|t| ctx.text.plain(t, &caption_style, &caption_para))
+        .unwrap_or_default();
+    let caption_height: f32 = caption_lines.iter().map(|l| l.height).sum();
+    let caption_gap = if caption_lines.is_empty() { 0.0 } else { 4.0 };
+
+    let loaded = ctx
+        .images
+        .get(ctx.assets, &figure.image.path)
+        .map(|(key, image)| (key, image.width, image.height))
+        .map_err(|err| format!("{err} (image {})", figure.image.src));
+    let mut items = vec![(
+        Point::default(),
+        FrameItem::Tag(TagEvent::Start(StructTag::Figure(figure.alt.clone()))),
+    )];
+    let image_height = match loaded {
+        Ok((key, px_w, px_h)) => {
+            let max_h = (ctx.area_height - caption_height - caption_gap - 2.0).max(20.0);
+            let size = display_size(px_w, px_h, figure.width, width, max_h, style.max_dpi);
+            let left = x + (width - size.width) / 2.0;
+            items.push((
+                Point::new(left, 0.0),
+                FrameItem::Image(ImageItem {
+                    image: key,
+                    size,
+                    alt: figure.alt.clone(),
+                    span: figure.span,
+                }),
+            ));
+            items.push((
+                Point::new(left, 0.0),
+                FrameItem::Rect(RectItem {
+                    size,
+                    fill: None,
+                    stroke: Some((crate::layout::style::Rgb(0xc8, 0xcc, 0xd2), 0.5)),
+                }),
+            ));
+            size.height
+        }
+        Err(message) => {
+            ctx.diags.push(
+                Diagnostic::error(figure.span, message)
+                    .with_hint("the pdf shows a placeholder with the alt text"),
+            );
+            let h = 40.0;
+            items.push((
+                Point::new(x, 0.0),
+                FrameItem::Rect(RectItem {
+                    size: Size::new(width, h),
+                    fill: Some(crate::layout::style::Rgb(0xf4, 0xf4, 0xf4)),
+                    stroke: Some((crate::layout::style::Rgb(0xb0, 0xb0, 0xb0), 0.5)),
+                }),
+            ));
+            h
+        }
+    };
+    let mut y = image_height + caption_gap;
+    if !caption_lines.is_empty() {
+        items.push((Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Caption))));
+        for line in caption_lines {
+            items.extend(
+                line.items
+                    .into_iter()
+                    .map(|(at, item)| (at.offset(x, y), item)),
+            );
+            y += line.height;
+        }
+        items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+    }
+    items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+    let mut piece = Piece::new(y, items);
+    piece.space_before = flow.take_space(style.space);
+    flow.push(piece);
+    flow.set_space(style.space);
+}
+
+/// The displayed size: the requested width (CSS px) or the natural width
+/// at `max_dpi`, whichever is smaller, capped by the text width, then
+/// scaled down to at most `max_height`. Never larger than `max_dpi` allows.
+pub fn display_size(
+    px_w: u32,
+    px_h: u32,
+    requested_css_px: Option<f32>,
+    text_width: f32,
+    max_height: f32,
+    max_dpi: f32,
+) -> Size {
+    let px_w = px_w.max(1) as f32;
+    let px_h = px_h.max(1) as f32;
+    let natural = px_w * 72.0 / max_dpi.max(1.0);
+    let mut w = natural.min(text_width);
+    if let Some(css) = requested_css_px.filter(|v| v.is_finite() && *v > 0.0) {
+        w = w.min(css * PT_PER_CSS_PX);
+    }
+    let mut h = w * px_h / px_w;
+    if h > max_height {
+        w *= max_height / h;
+        h = max_height;
+    }
+    Size::new(w.max(1.0), h.max(1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_images_shrink_to_the_text_width() {
+        let s = display_size(2000, 1000, None, 400.0, 600.0, 150.0);
+        assert!((s.width - 400.0).abs() < 0.01);
+        assert!((s.height - 200.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn small_images_are_not_upscaled_past_max_dpi() {
+        let s = display_size(150, 75, None, 400.0, 600.0, 150.0);
+        assert!((s.width - 72.0).abs() < 0.01);
+        let s = display_size(150, 75, Some(1000.0), 400.0, 600.0, 150.0);
+        assert!((s.width - 72.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn tall_images_fit_the_page() {
+        let s = display_size(600, 6000, None, 400.0, 500.0, 150.0);
+        assert!((s.height - 500.0).abs() < 0.01);
+        assert!(s.width < 60.0);
+    }
+}

@@ -1,0 +1,427 @@
+//! Block layout: the book's blocks → a flow of unbreakable [`Piece`]s with
+//! keep rules, ready for [`paginate`].
+//!
+//! Input: model [`Block`]s, the [`TextContext`] (fonts, inline layout) and
+//! the layout style. Output: pieces whose items are positioned relative to
+//! the text area's left edge and the piece's top, carrying structure tags
+//! for tagged PDF. One module per kind of block: `lists`, `boxes`
+//! (admonitions, quotes, code), `table`, `figure`; `images` finds and
+//! measures image files once.
+
+mod boxes;
+mod figure;
+pub mod images;
+mod lists;
+pub mod paginate;
+mod table;
+pub mod text;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::layout::font::FontRole;
+use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
+use crate::layout::inline::Align;
+use crate::layout::style::{HeadingStyle, PdfStyle};
+use crate::model::{Block, Heading, Inline};
+
+pub use images::ImageRegistry;
+pub use paginate::{Piece, Sheet, paginate};
+pub use text::{LaidLine, TextContext, dest_name};
+
+/// Nesting deeper than this (lists in lists in boxes...) is laid out flat.
+const MAX_DEPTH: usize = 16;
+
+/// A growing sequence of pieces plus the state between blocks.
+#[derive(Debug, Default)]
+pub struct Flow {
+    /// The pieces so far.
+    pub pieces: Vec<Piece>,
+    /// Tag marks waiting for the next piece.
+    pending: Vec<FrameItem>,
+    /// The next piece must stay with the previous one.
+    glue_next: bool,
+    /// Space before the next block instead of the usual gap.
+    space_override: Option<f32>,
+}
+
+impl Flow {
+    /// An empty flow.
+    pub fn new() -> Flow {
+        Flow::default()
+    }
+
+    /// Adds a piece, attaching pending tag marks and glue.
+    pub fn push(&mut self, mut piece: Piece) {
+        if self.glue_next {
+            piece.glue_to_prev = true;
+            self.glue_next = false;
+        }
+        if !self.pending.is_empty() {
+            let mut items: Vec<(Point, FrameItem)> =
+                self.pending.drain(..).map(|item| (Point::default(), item)).collect();
+            items.append(&mut piece.items);
+            piece.items = items;
+        }
+        self.pieces.push(piece);
+    }
+
+    /// Opens a structure element before the next piece.
+    pub fn open(&mut self, tag: StructTag) {
+        self.pending.push(FrameItem::Tag(TagEvent::Start(tag)));
+    }
+
+    /// Closes the innermost structure element after the last piece (or
+    /// drops it if it received no content).
+    pub fn close(&mut self) {
+        if matches!(self.pending.last(), Some(FrameItem::Tag(TagEvent::Start(_)))) {
+            self.pending.pop();
+            return;
+        }
+        match self.pieces.last_mut() {
+            Some(last) => last
+                .items
+                .push((Point::default(), FrameItem::Tag(TagEvent::End))),
+            None => self.pending.push(FrameItem::Tag(TagEvent::End)),
+        }
+    }
+
+    /// Keeps the next piece with the last one.
+    pub fn keep_with_next(&mut self) {
+        self.glue_next = true;
+    }
+
+    /// The space before the next block: an override set by a heading, none
+    /// at the start of a container, else `gap`.
+    pub fn take_space(&mut self, gap: f32) -> f32 {
+        match self.space_override.take() {
+            Some(space) => space,
+            None if self.pieces.is_empty() => 0.0,
+            None => gap,
+        }
+    }
+
+    /// Sets the space before the next block.
+    pub fn set_space(&mut self, space: f32) {
+        self.space_override = Some(space);
+    }
+
+    /// Moves another flow's pieces (and its unclosed marks) into this one.
+    pub fn append(&mut self, mut other: Flow) {
+        let mut first = true;
+        for mut piece in other.pieces.drain(..) {
+            if first && self.glue_next {
+                piece.glue_to_prev = true;
+                self.glue_next = false;
+            }
+            first = false;
+            self.push(piece);
+        }
+        for item in other.pending {
+            if let FrameItem::Tag(TagEvent::End) = item {
+                self.close();
+            } else {
+                self.pending.push(item);
+            }
+        }
+        if other.glue_next {
+            self.glue_next = true;
+        }
+        if other.space_override.is_some() {
+            self.space_override = other.space_override;
+        }
+    }
+}
+
+/// Everything block layout needs.
+pub struct BlockContext<'t, 'a> {
+    /// Fonts and inline layout.
+    pub text: &'t TextContext<'a>,
+    /// Image files used so far.
+    pub images: &'t mut ImageRegistry,
+    /// Fonts, layouts and the image store.
+    pub assets: &'t crate::assets::Assets,
+    /// Problems found.
+    pub diags: &'t mut Diagnostics,
+    /// Height of the page's text area (images never exceed it).
+    pub area_height: f32,
+    /// Anchor prefix of the page being laid out.
+    pub page_anchor: String,
+}
+
+impl BlockContext<'_, '_> {
+    /// The layout style.
+    pub fn style(&self) -> &PdfStyle {
+        self.text.style()
+    }
+
+    /// Body line pitch.
+    pub fn body_pitch(&self) -> f32 {
+        let body = &self.style().body;
+        body.size * body.leading
+    }
+
+    /// Gap between blocks.
+    pub fn block_gap(&self) -> f32 {
+        self.body_pitch() * self.style().body.paragraph_gap
+    }
+
+    /// Lays out blocks at `x` with `width` into `flow`.
+    pub fn blocks(&mut self, flow: &mut Flow, blocks: &[Block], x: f32, width: f32, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.flattened(flow, blocks, x, width);
+            return;
+        }
+        for block in blocks {
+            self.block(flow, block, x, width, depth);
+        }
+    }
+
+    /// Lays out one block.
+    fn block(&mut self, flow: &mut Flow, block: &Block, x: f32, width: f32, depth: usize) {
+        match block {
+            Block::Heading(heading) => self.heading(flow, heading, x, width),
+            Block::Paragraph(p) => {
+                let gap = flow.take_space(self.block_gap());
+                self.paragraph(flow, &p.content, x, width, gap, StructTag::Paragraph);
+            }
+            Block::List(list) => lists::list(self, flow, list, x, width, depth),
+            Block::Figure(figure) => figure::figure(self, flow, figure, x, width),
+            Block::Admonition(adm) => boxes::admonition(self, flow, adm, x, width, depth),
+            Block::Table(table) => table::table(self, flow, table, x, width, depth),
+            Block::Code(code) => boxes::code(self, flow, code, x, width),
+            Block::Quote(quote) => boxes::quote(self, flow, quote, x, width, depth),
+            Block::Rule(_) => self.rule(flow, x, width),
+        }
+    }
+
+    /// A body paragraph: one piece per line, the first two and the last
+    /// two lines kept together (no orphans, no widows).
+    pub fn paragraph(
+        &mut self,
+        flow: &mut Flow,
+        content: &[Inline],
+        x: f32,
+        width: f32,
+        space_before: f32,
+        tag: StructTag,
+    ) {
+        let body = &self.style().body;
+        let base = self
+            .text
+            .text_style(FontRole::Regular, body.size, body.color);
+        let para = self
+            .text
+            .paragraph_style(width, self.body_pitch(), Align::Justify);
+        let lines = self.text.inlines(content, &base, &para);
+        push_lines(flow, lines, x, space_before, tag);
+    }
+
+    /// A heading inside a page body (levels 2 to 6).
+    fn heading(&mut self, flow: &mut Flow, heading: &Heading, x: f32, width: f32) {
+        let anchor = dest_name(&self.page_anchor, Some(&heading.anchor));
+        self.heading_lines(flow, &heading.content, &heading.text, heading.level, anchor, x, width);
+    }
+
+    /// A heading of `level` (1 = page title) with its anchor; the next
+    /// block is kept with it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn heading_lines(
+        &mut self,
+        flow: &mut Flow,
+        content: &[Inline],
+        text: &str,
+        level: u8,
+        anchor: String,
+        x: f32,
+        width: f32,
+    ) {
+        let style = &self.style().headings;
+        let index = HeadingStyle::index(level);
+        let size = style.sizes.get(index).copied().unwrap_or(10.0);
+        let above = style.space_above.get(index).copied().unwrap_or(0.0);
+        let below = style.space_below.get(index).copied().unwrap_or(0.0);
+        let (color, accent) = (style.color, style.accent);
+        let pitch = size * style.leading;
+        // h2 gets a colour bar on its left; the text moves right of it.
+        let bar = if level == 2 { size * 0.55 } else { 0.0 };
+        let base = self.text.text_style(FontRole::Bold, size, color);
+        let para = self
+            .text
+            .paragraph_style(width - bar, pitch, Align::Start);
+        let lines = self.text.inlines(content, &base, &para);
+        let space = match flow.space_override.take() {
+            Some(space) => space.max(above),
+            None if flow.pieces.is_empty() => 0.0,
+            None => above,
+        };
+        flow.open(StructTag::Heading(level.clamp(1, 6), text.to_string()));
+        let count = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let mut items = Vec::with_capacity(line.items.len() + 3);
+            if i == 0 {
+                items.push((Point::new(x, 0.0), FrameItem::Anchor(anchor.clone())));
+            }
+            if bar > 0.0 {
+                items.push((
+                    Point::new(x, line.baseline - size * 0.85),
+                    FrameItem::Rect(crate::layout::frame::RectItem {
+                        size: crate::layout::frame::Size::new(size * 0.22, size * 0.95),
+                        fill: Some(accent),
+                        stroke: None,
+                    }),
+                ));
+            }
+            items.extend(
+                line.items
+                    .into_iter()
+                    .map(|(at, item)| (at.offset(x + bar, 0.0), item)),
+            );
+            let mut height = line.height;
+            if level == 1 && i + 1 == count {
+                let y = line.height + 3.0;
+                items.push((
+                    Point::new(x, y),
+                    FrameItem::Line(LineItem {
+                        to: Point::new(width, 0.0),
+                        color: accent,
+                        width: 1.2,
+                    }),
+                ));
+                height += 4.0;
+            }
+            let mut piece = Piece::new(height, items);
+            piece.space_before = if i == 0 { space } else { 0.0 };
+            piece.glue_to_prev = i > 0;
+            flow.push(piece);
+        }
+        if count == 0 {
+            // An empty heading still marks its position.
+            let mut piece = Piece::new(0.0, vec![(Point::new(x, 0.0), FrameItem::Anchor(anchor))]);
+            piece.space_before = space;
+            flow.push(piece);
+        }
+        flow.close();
+        flow.keep_with_next();
+        flow.set_space(below);
+    }
+
+    /// A thematic break.
+    fn rule(&mut self, flow: &mut Flow, x: f32, width: f32) {
+        let gap = self.block_gap();
+        let rule = &self.style().rule;
+        let piece = Piece {
+            space_before: flow.take_space(gap),
+            ..Piece::new(
+                gap * 2.0,
+                vec![(
+                    Point::new(x, gap),
+                    FrameItem::Line(LineItem {
+                        to: Point::new(width, 0.0),
+                        color: rule.color,
+                        width: rule.width,
+                    }),
+                )],
+            )
+        };
+        flow.push(piece);
+    }
+
+    /// Blocks nested too deeply: their text as plain paragraphs, collected
+    /// with an explicit stack.
+    fn flattened(&mut self, flow: &mut Flow, blocks: &[Block], x: f32, width: f32) {
+        let Some(first) = blocks.first() else { return };
+        self.diags.push(Diagnostic::warning(
+            block_span(first),
+            format!("blocks nested more than {MAX_DEPTH} levels deep are printed without their boxes and indents"),
+        ));
+        let mut stack: Vec<std::slice::Iter<Block>> = vec![blocks.iter()];
+        while let Some(iter) = stack.last_mut() {
+            let Some(block) = iter.next() else {
+                stack.pop();
+                continue;
+            };
+            match block {
+                Block::Paragraph(p) => {
+                    let gap = flow.take_space(self.block_gap());
+                    self.paragraph(flow, &p.content, x, width, gap, StructTag::Paragraph);
+                }
+                Block::Heading(h) => {
+                    let gap = flow.take_space(self.block_gap());
+                    self.paragraph(flow, &h.content, x, width, gap, StructTag::Paragraph);
+                }
+                Block::List(list) => {
+                    for item in list.items.iter().rev() {
+                        stack.push(item.blocks.iter());
+                    }
+                }
+                Block::Admonition(a) => stack.push(a.blocks.iter()),
+                Block::Quote(q) => stack.push(q.blocks.iter()),
+                Block::Code(code) => {
+                    let gap = flow.take_space(self.block_gap());
+                    let content = [Inline::Code(code.text.clone())];
+                    self.paragraph(flow, &content, x, width, gap, StructTag::Paragraph);
+                }
+                Block::Table(table) => {
+                    for row in table.head.iter().chain(&table.body).rev() {
+                        for cell in row.cells.iter().rev() {
+                            stack.push(cell.blocks.iter());
+                        }
+                    }
+                }
+                Block::Figure(_) | Block::Rule(_) => {}
+            }
+        }
+    }
+}
+
+/// Pushes laid-out lines as pieces at `x`, wrapped in `tag`, with orphan
+/// and widow control.
+pub fn push_lines(flow: &mut Flow, lines: Vec<LaidLine>, x: f32, space_before: f32, tag: StructTag) {
+    let count = lines.len();
+    if count == 0 {
+        return;
+    }
+    flow.open(tag);
+    for (i, line) in lines.into_iter().enumerate() {
+        let items = line
+            .items
+            .into_iter()
+            .map(|(at, item)| (at.offset(x, 0.0), item))
+            .collect();
+        let mut piece = Piece::new(line.height, items);
+        piece.baseline = Some(line.baseline);
+        piece.space_before = if i == 0 { space_before } else { 0.0 };
+        piece.glue_to_prev = i == 1 || (i > 0 && i + 1 == count);
+        flow.push(piece);
+    }
+    flow.close();
+}
+
+/// The span of a block, for diagnostics.
+pub fn block_span(block: &Block) -> crate::diag::Span {
+    match block {
+        Block::Heading(h) => h.span,
+        Block::Paragraph(p) => p.span,
+        Block::List(l) => l.span,
+        Block::Figure(f) => f.span,
+        Block::Admonition(a) => a.span,
+        Block::Table(t) => t.span,
+        Block::Code(c) => c.span,
+        Block::Quote(q) => q.span,
+        Block::Rule(span) => *span,
+    }
+}
+
+/// Stacks a flow's pieces into one block: total height and items relative
+/// to the block's top (spaces between pieces kept, the first one dropped).
+pub fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
+    let mut y = 0.0;
+    let mut items = Vec::new();
+    for (i, piece) in pieces.into_iter().enumerate() {
+        if i > 0 {
+            y += piece.space_before;
+        }
+        items.extend(piece.items.into_iter().map(|(at, item)| (at.offset(0.0, y), item)));
+        y += piece.height;
+    }
+    (y, items)
+}

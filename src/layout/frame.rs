@@ -1,0 +1,361 @@
+//! The frame tree: the only hand-off from layout to the PDF writer.
+//!
+//! Input: built by `flow` and `pages` from the laid-out book. Output: read by
+//! `pdf`, which turns every item into krilla calls without making a single
+//! layout decision. Coordinates are PostScript points with the origin at the
+//! top-left corner of the paper and y growing downwards (krilla's convention).
+//! Text items are positioned at their baseline origin.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::assets::images::LoadedImage;
+use crate::diag::Span;
+use crate::layout::style::Rgb;
+
+/// A point in page coordinates (points, y down).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Point {
+    /// Distance from the left edge.
+    pub x: f32,
+    /// Distance from the top edge.
+    pub y: f32,
+}
+
+impl Point {
+    /// A point from its coordinates.
+    pub const fn new(x: f32, y: f32) -> Point {
+        Point { x, y }
+    }
+
+    /// This point moved by `(dx, dy)`.
+    pub fn offset(self, dx: f32, dy: f32) -> Point {
+        Point::new(self.x + dx, self.y + dy)
+    }
+}
+
+/// A width and height in points.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Size {
+    /// Horizontal extent.
+    pub width: f32,
+    /// Vertical extent.
+    pub height: f32,
+}
+
+impl Size {
+    /// A size from its extents.
+    pub const fn new(width: f32, height: f32) -> Size {
+        Size { width, height }
+    }
+}
+
+/// A laid-out book: pages plus the resources and navigation they refer to.
+#[derive(Debug, Clone, Default)]
+pub struct PagedDocument {
+    /// Fonts referenced by [`TextRun::font`].
+    pub fonts: Vec<FontSource>,
+    /// Images referenced by [`ImageItem::image`], each file once.
+    pub images: Vec<Arc<LoadedImage>>,
+    /// Pages in order.
+    pub pages: Vec<PageFrame>,
+    /// Bookmarks in reading order with their nesting level.
+    pub outline: Vec<OutlineItem>,
+}
+
+/// One bookmark: a page title or heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutlineItem {
+    /// Nesting level (0 = top-level section page).
+    pub level: usize,
+    /// Plain-text title.
+    pub title: String,
+    /// The [`FrameItem::Anchor`] it opens.
+    pub anchor: String,
+}
+
+/// A font file as the PDF writer needs it.
+#[derive(Debug, Clone)]
+pub struct FontSource {
+    /// The font file's bytes.
+    pub data: Arc<Vec<u8>>,
+    /// Face index in a collection (0 for a plain TTF/OTF).
+    pub index: u32,
+}
+
+/// Index into [`PagedDocument::fonts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FontKey(pub usize);
+
+/// Index into [`PagedDocument::images`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ImageKey(pub usize);
+
+/// How a page's folio is printed (and labelled in the PDF viewer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folio {
+    /// No number (cover).
+    None,
+    /// Lower-case roman numerals (table of contents).
+    Roman(u32),
+    /// Arabic numerals (body).
+    Arabic(u32),
+}
+
+impl Folio {
+    /// The folio as printed, empty for [`Folio::None`].
+    pub fn text(self) -> String {
+        match self {
+            Folio::None => String::new(),
+            Folio::Roman(n) => roman(n),
+            Folio::Arabic(n) => n.to_string(),
+        }
+    }
+}
+
+/// Lower-case roman numeral for `n` (arabic digits beyond 3999).
+fn roman(n: u32) -> String {
+    if n == 0 || n > 3999 {
+        return n.to_string();
+    }
+    const TABLE: [(u32, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut rest = n;
+    let mut out = String::new();
+    for (value, digits) in TABLE {
+        while rest >= value {
+            out.push_str(digits);
+            rest -= value;
+        }
+    }
+    out
+}
+
+/// One page of paper with everything drawn on it, in reading order.
+#[derive(Debug, Clone, Default)]
+pub struct PageFrame {
+    /// Paper size.
+    pub size: Size,
+    /// Printed folio and PDF page label.
+    pub folio: Option<Folio>,
+    /// Positioned items in drawing and reading order.
+    pub items: Vec<(Point, FrameItem)>,
+}
+
+impl PageFrame {
+    /// An empty page of the given size.
+    pub fn new(size: Size, folio: Folio) -> PageFrame {
+        PageFrame {
+            size,
+            folio: Some(folio),
+            items: Vec::new(),
+        }
+    }
+
+    /// Appends an item at `at`.
+    pub fn push(&mut self, at: Point, item: FrameItem) {
+        self.items.push((at, item));
+    }
+}
+
+/// Something drawn or marked on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FrameItem {
+    /// Shaped glyphs on one baseline (position = baseline origin).
+    Text(TextRun),
+    /// A filled and/or stroked rectangle (position = top-left corner).
+    Rect(RectItem),
+    /// A straight line from the position to `position + to`.
+    Line(LineItem),
+    /// A raster image (position = top-left corner).
+    Image(ImageItem),
+    /// A clickable area (position = top-left corner).
+    Link(LinkArea),
+    /// A named destination at this position (headings, page tops).
+    Anchor(String),
+    /// Structure marks for tagged PDF.
+    Tag(TagEvent),
+}
+
+/// A run of glyphs in one font, size and colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRun {
+    /// The font.
+    pub font: FontKey,
+    /// Type size in points.
+    pub size: f32,
+    /// Fill colour.
+    pub color: Rgb,
+    /// The source text the glyphs were shaped from (for ToUnicode and
+    /// copy/paste).
+    pub text: String,
+    /// The glyphs, each with its byte range in [`TextRun::text`].
+    pub glyphs: Vec<Glyph>,
+}
+
+impl TextRun {
+    /// Total advance width in points.
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.x_advance).sum()
+    }
+}
+
+/// One positioned glyph of a [`TextRun`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the font.
+    pub id: u16,
+    /// Advance in points, after justification.
+    pub x_advance: f32,
+    /// Horizontal offset from the pen position, in points.
+    pub x_offset: f32,
+    /// Vertical offset (up is positive, as in the font), in points.
+    pub y_offset: f32,
+    /// The bytes of [`TextRun::text`] this glyph's cluster covers.
+    pub range: Range<usize>,
+}
+
+/// A rectangle.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RectItem {
+    /// Extent.
+    pub size: Size,
+    /// Fill colour.
+    pub fill: Option<Rgb>,
+    /// Stroke colour and width.
+    pub stroke: Option<(Rgb, f32)>,
+}
+
+/// A line segment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineItem {
+    /// End point relative to the start.
+    pub to: Point,
+    /// Colour.
+    pub color: Rgb,
+    /// Width.
+    pub width: f32,
+}
+
+/// A placed image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageItem {
+    /// The image.
+    pub image: ImageKey,
+    /// Displayed size.
+    pub size: Size,
+    /// Alternative text (for the tag tree).
+    pub alt: String,
+    /// Where the image is referenced (for late errors).
+    pub span: Span,
+}
+
+/// A clickable area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkArea {
+    /// Extent.
+    pub size: Size,
+    /// Where it goes.
+    pub target: LinkDest,
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LinkDest {
+    /// A named destination set by an [`FrameItem::Anchor`].
+    Named(String),
+    /// A URI.
+    Uri(String),
+}
+
+/// Structure marks. Content between `Start` and the matching `End` belongs
+/// to that structure element; content inside an artifact is decoration
+/// (running heads, repeated table headers, backgrounds).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TagEvent {
+    /// Opens a structure element.
+    Start(StructTag),
+    /// Closes the innermost open structure element.
+    End,
+    /// Opens an artifact (pagination or layout decoration).
+    ArtifactStart,
+    /// Closes the innermost artifact.
+    ArtifactEnd,
+}
+
+/// Structure element kinds used by tebiki.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StructTag {
+    /// A page of the book (groups its title and body).
+    Section,
+    /// A heading level 1..=6 with its plain text.
+    Heading(u8, String),
+    /// A paragraph.
+    Paragraph,
+    /// A list; `true` when numbered.
+    List(bool),
+    /// A list item.
+    ListItem,
+    /// A list item's marker.
+    ListLabel,
+    /// A list item's content.
+    ListBody,
+    /// A figure with its alt text.
+    Figure(String),
+    /// A caption.
+    Caption,
+    /// A table.
+    Table,
+    /// Table header rows.
+    TableHead,
+    /// Table body rows.
+    TableBody,
+    /// A table row.
+    TableRow,
+    /// A header cell with its spans.
+    TableHeaderCell(u32, u32),
+    /// A data cell with its spans.
+    TableCell(u32, u32),
+    /// A block quote.
+    BlockQuote,
+    /// An admonition box.
+    Note,
+    /// A code block.
+    Code,
+    /// A link (its text and annotation).
+    Link,
+    /// The table of contents.
+    Toc,
+    /// One TOC entry.
+    TocItem,
+    /// The book title on the cover.
+    Title,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roman_numerals() {
+        assert_eq!(Folio::Roman(1).text(), "i");
+        assert_eq!(Folio::Roman(4).text(), "iv");
+        assert_eq!(Folio::Roman(14).text(), "xiv");
+        assert_eq!(Folio::Roman(1999).text(), "mcmxcix");
+        assert_eq!(Folio::Arabic(12).text(), "12");
+        assert_eq!(Folio::None.text(), "");
+    }
+}

@@ -1,0 +1,157 @@
+//! Collects a paragraph's pieces into one string with style spans, so that
+//! shaping and line breaking see the text across style boundaries.
+//!
+//! Input: [`InlinePiece`]s. Output: [`Collected`]: the text (control
+//! characters dropped, tabs as spaces, `\n` turned into forced breaks),
+//! the distinct styles, the style span of every byte and the forced break
+//! positions.
+
+use std::ops::Range;
+
+use super::{InlinePiece, TextStyle};
+
+/// A paragraph's text in one string.
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    /// All text of the paragraph.
+    pub text: String,
+    /// Distinct styles (index = style id).
+    pub styles: Vec<TextStyle>,
+    /// Style id of each byte range, in order, covering `text`.
+    pub spans: Vec<(Range<usize>, usize)>,
+    /// Byte offsets where a forced break ends a line (sorted, may repeat
+    /// for consecutive breaks).
+    pub forced: Vec<usize>,
+}
+
+impl Collected {
+    /// The style of the span containing byte `pos` (the last one at the end).
+    pub fn style_at(&self, pos: usize) -> usize {
+        let idx = self.spans.partition_point(|(r, _)| r.end <= pos);
+        self.spans
+            .get(idx)
+            .or_else(|| self.spans.last())
+            .map_or(0, |(_, s)| *s)
+    }
+
+    /// The style with id `id`.
+    pub fn style(&self, id: usize) -> &TextStyle {
+        // `styles` is non-empty whenever there are glyphs; the fallback only
+        // guards against misuse.
+        self.styles
+            .get(id)
+            .or_else(|| self.styles.first())
+            .unwrap_or(&FALLBACK_STYLE)
+    }
+}
+
+static FALLBACK_STYLE: TextStyle = TextStyle {
+    role: crate::layout::font::FontRole::Regular,
+    size: 10.0,
+    color: [0, 0, 0],
+    italic: false,
+    underline: false,
+    strike: false,
+    baseline_shift: 0.0,
+    link: None,
+    background: None,
+};
+
+/// Joins `pieces` into one [`Collected`] text.
+pub(crate) fn collect(pieces: &[InlinePiece]) -> Collected {
+    let mut out = Collected::default();
+    for piece in pieces {
+        match piece {
+            InlinePiece::LineBreak => out.forced.push(out.text.len()),
+            InlinePiece::Text { text, style } => {
+                let style = sanitized(style);
+                let sid = match out.styles.iter().position(|s| *s == style) {
+                    Some(i) => i,
+                    None => {
+                        out.styles.push(style);
+                        out.styles.len() - 1
+                    }
+                };
+                let mut start = out.text.len();
+                for c in text.chars() {
+                    match c {
+                        '\n' => {
+                            push_span(&mut out.spans, start..out.text.len(), sid);
+                            out.forced.push(out.text.len());
+                            start = out.text.len();
+                        }
+                        '\t' => out.text.push(' '),
+                        c if c.is_control() => {}
+                        c => out.text.push(c),
+                    }
+                }
+                push_span(&mut out.spans, start..out.text.len(), sid);
+            }
+        }
+    }
+    out
+}
+
+/// A style with a usable size (sizes that are not finite and positive
+/// become 10 pt, so no input can make widths NaN or infinite).
+fn sanitized(style: &TextStyle) -> TextStyle {
+    let mut s = style.clone();
+    if !(s.size.is_finite() && s.size > 0.0) {
+        s.size = 10.0;
+    }
+    s.size = s.size.min(10_000.0);
+    if !s.baseline_shift.is_finite() {
+        s.baseline_shift = 0.0;
+    }
+    s
+}
+
+/// Appends a span, merging it with the previous one of the same style.
+fn push_span(spans: &mut Vec<(Range<usize>, usize)>, range: Range<usize>, sid: usize) {
+    if range.is_empty() {
+        return;
+    }
+    if let Some((last, s)) = spans.last_mut()
+        && *s == sid
+        && last.end == range.start
+    {
+        last.end = range.end;
+        return;
+    }
+    spans.push((range, sid));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::font::FontRole;
+
+    #[test]
+    fn joins_pieces_and_records_breaks() {
+        let plain = TextStyle::new(FontRole::Regular, 10.0);
+        let bold = TextStyle::new(FontRole::Bold, 10.0);
+        let pieces = [
+            InlinePiece::Text {
+                text: "設定\tを",
+                style: plain.clone(),
+            },
+            InlinePiece::Text {
+                text: "開く",
+                style: bold,
+            },
+            InlinePiece::LineBreak,
+            InlinePiece::Text {
+                text: "次\nへ",
+                style: plain,
+            },
+        ];
+        let c = collect(&pieces);
+        assert_eq!(c.text, "設定 を開く次へ");
+        assert_eq!(c.styles.len(), 2);
+        assert_eq!(c.forced, vec![16, 19]);
+        assert_eq!(c.style_at(0), 0);
+        assert_eq!(c.style_at(10), 1);
+        assert_eq!(c.style_at(16), 0);
+        assert_eq!(c.spans.len(), 3);
+    }
+}

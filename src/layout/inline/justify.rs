@@ -1,0 +1,480 @@
+//! Measuring and setting one line: line-edge punctuation, squeezing and
+//! stretching in JLREQ §3.8's order, alignment, and grouping the glyphs
+//! into [`GlyphRun`]s.
+//!
+//! Input: the paragraph's glyphs (with spacing), a chosen [`Line`] and the
+//! style. Output: a [`LineBox`].
+//!
+//! Line edges: trailing word spaces take no room; the blank half-em after
+//! a closing bracket, 、 or 。 ending the line is removed; glue (the
+//! Japanese–Latin space, the space after ？！) before the first glyph is
+//! dropped; an opening bracket starting any line but the paragraph's first
+//! loses its leading half-em (the paragraph's first line keeps JIS X
+//! 4051's default: the bracket keeps its half-em after the indent).
+//!
+//! Squeeze order: word spaces (to ¼ em), quarter-ems of middle dots,
+//! half-ems of brackets and commas (never after 。 mid-line), the
+//! Japanese–Latin space (to ⅛ em). Stretch order: word spaces (to ½ em),
+//! the Japanese–Latin space (to ½ em), then inter-character space between
+//! Japanese characters (not inside Latin words, not between cl-08
+//! characters, not before closing punctuation or after opening brackets).
+
+use super::classes::CharClass;
+use super::collect::Collected;
+use super::linebreak::{EPSILON, Line};
+use super::shape::{Glyph, ShrinkLevel};
+use super::{Align, GlyphRun, LineBox, ParagraphStyle, PositionedGlyph};
+use crate::layout::font::FontBook;
+
+/// Most letter spacing (em) added to a line of Western text without spaces.
+const MAX_LETTER_SPACING: f32 = 0.1;
+
+/// Widths of a candidate line.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Measure {
+    /// One past the last glyph that takes room (trailing spaces excluded).
+    pub content_end: usize,
+    /// Natural width with the line-edge adjustments.
+    pub natural: f32,
+    /// Total squeezable amount.
+    pub shrink: f32,
+    /// Whether the first glyph's leading half-em is cut.
+    pub cut_lead: bool,
+    /// Whether the last glyph's trailing half-em is cut.
+    pub cut_trail: bool,
+    /// Width of a hanging 、 or 。 at the end (burasage), not counted in
+    /// `natural`.
+    pub hang: f32,
+}
+
+impl Measure {
+    /// The narrowest the line can be set.
+    pub fn min_width(&self) -> f32 {
+        self.natural - self.shrink
+    }
+}
+
+/// Measures glyphs `start..end` as a line.
+pub(crate) fn measure(
+    glyphs: &[Glyph],
+    start: usize,
+    end: usize,
+    para_start: bool,
+    style: &ParagraphStyle,
+) -> Measure {
+    let mut content_end = end;
+    while content_end > start
+        && glyphs.get(content_end - 1).is_some_and(|g| {
+            g.class == CharClass::Space
+                || !g.cluster_start && is_in_space_cluster(glyphs, content_end - 1)
+        })
+    {
+        content_end -= 1;
+    }
+    let mut m = Measure {
+        content_end,
+        ..Measure::default()
+    };
+    let Some(slice) = glyphs.get(start..content_end) else {
+        return m;
+    };
+    for (k, g) in slice.iter().enumerate() {
+        let s = &g.spacing;
+        m.natural += g.advance;
+        m.shrink += s.space_shrink + s.lead_shrink + s.trail_shrink;
+        if k > 0 {
+            m.natural += s.glue;
+            m.shrink += s.glue_shrink;
+        }
+    }
+    if let Some(first) = slice.first() {
+        // The line start is never squeezed: the lead is either cut or kept.
+        m.shrink -= first.spacing.lead_shrink;
+        if first.class == CharClass::Opening && !para_start && first.spacing.lead > 0.0 {
+            m.cut_lead = true;
+            m.natural -= first.spacing.lead;
+        }
+    }
+    if let Some(last) = last_cluster_start(glyphs, start, content_end)
+        && matches!(
+            last.class,
+            CharClass::Closing | CharClass::Comma | CharClass::FullStop
+        )
+        && last.spacing.trail > 0.0
+    {
+        m.cut_trail = true;
+        m.natural -= last.spacing.trail;
+        m.shrink -= last.spacing.trail_shrink;
+        if style.hanging_punctuation && matches!(last.class, CharClass::Comma | CharClass::FullStop)
+        {
+            m.hang = last.advance - last.spacing.trail;
+            m.natural -= m.hang;
+            m.shrink -= last.spacing.lead_shrink + last.spacing.space_shrink;
+        }
+    }
+    m.shrink = m.shrink.max(0.0);
+    m
+}
+
+/// Whether glyph `i` (not a cluster start) belongs to a space cluster.
+fn is_in_space_cluster(glyphs: &[Glyph], i: usize) -> bool {
+    glyphs[..i]
+        .iter()
+        .rev()
+        .find(|g| g.cluster_start)
+        .is_some_and(|g| g.class == CharClass::Space)
+}
+
+/// The first glyph of the last cluster in `start..end`.
+fn last_cluster_start(glyphs: &[Glyph], start: usize, end: usize) -> Option<&Glyph> {
+    glyphs
+        .get(start..end)?
+        .iter()
+        .rev()
+        .find(|g| g.cluster_start)
+}
+
+/// Squeeze (negative) or stretch (positive) ratios per level.
+#[derive(Debug, Default)]
+struct Ratios {
+    /// Word spaces squeezed (fraction of their shrink).
+    word_shrink: f32,
+    /// Middle-dot quarters squeezed.
+    dot_shrink: f32,
+    /// Bracket/comma half-ems squeezed.
+    bracket_shrink: f32,
+    /// Japanese–Latin spaces squeezed.
+    jl_shrink: f32,
+    /// Word spaces stretched (fraction of their stretch).
+    word_stretch: f32,
+    /// Extra per word space beyond its limit (only when nothing else can
+    /// take the space).
+    word_extra: f32,
+    /// Japanese–Latin spaces stretched.
+    jl_stretch: f32,
+    /// Inter-character space per slot, in pt.
+    per_slot: f32,
+    /// Every cluster gap is a slot (lines of Western text without spaces).
+    letter_space: bool,
+}
+
+/// Sets one line.
+pub(crate) fn build_line(
+    text: &Collected,
+    glyphs: &[Glyph],
+    line: &Line,
+    style: &ParagraphStyle,
+    fonts: &FontBook,
+) -> LineBox {
+    let m = measure(glyphs, line.start, line.end, line.para_start, style);
+    let avail = (style.width - line.indent).max(0.0);
+    let slice = glyphs.get(line.start..m.content_end).unwrap_or(&[]);
+    let justify = line.justify && style.align == Align::Justify;
+    let ratios = ratios(slice, &m, avail, justify);
+    let mut runs: Vec<GlyphRun> = Vec::new();
+    let mut run_byte = 0usize;
+    let mut cursor = line.indent;
+    let mut gap = 0.0f32;
+    let last = line.end.saturating_sub(1);
+    let last_cluster = (line.start..m.content_end)
+        .rev()
+        .find(|&k| glyphs.get(k).is_some_and(|g| g.cluster_start));
+    for (i, g) in glyphs.iter().enumerate().take(line.end).skip(line.start) {
+        let s = &g.spacing;
+        let trailing = i >= m.content_end;
+        let first = i == line.start;
+        let mut adv = g.advance;
+        let mut xo = g.x_offset;
+        if !first && !trailing {
+            gap += s.glue - s.glue_shrink * ratios.jl_shrink + s.glue_stretch * ratios.jl_stretch;
+        }
+        let level_ratio = match s.punct_level {
+            ShrinkLevel::None => 0.0,
+            ShrinkLevel::MiddleDot => ratios.dot_shrink,
+            ShrinkLevel::Bracket => ratios.bracket_shrink,
+        };
+        if first {
+            if m.cut_lead {
+                adv -= s.lead;
+                xo -= s.lead;
+            }
+        } else {
+            let d = s.lead_shrink * level_ratio;
+            adv -= d;
+            xo -= d;
+        }
+        let is_last_content = Some(i) == last_cluster;
+        if is_last_content && m.cut_trail {
+            adv -= s.trail;
+        } else {
+            adv -= s.trail_shrink * level_ratio;
+        }
+        if g.class == CharClass::Space && g.cluster_start {
+            if s.jl_space {
+                adv += -s.space_shrink * ratios.jl_shrink + s.space_stretch * ratios.jl_stretch;
+            } else {
+                adv += -s.space_shrink * ratios.word_shrink
+                    + s.space_stretch * ratios.word_stretch
+                    + ratios.word_extra;
+            }
+        }
+        if trailing {
+            adv = 0.0;
+        }
+        // All blank removed: draw the half-width form (no backward offset,
+        // which text extraction would take for overlapping text).
+        let (font, id) = match g.half {
+            Some(h) if adv <= 0.5 * g.size + EPSILON => {
+                xo = 0.0;
+                (h.font, h.id)
+            }
+            _ => (g.font, g.id),
+        };
+        let run_style = run_style(text, g);
+        let continues = runs.last().is_some_and(|r| {
+            r.font == font && r.style == run_style && text_contiguous(r, run_byte, g)
+        });
+        if continues && let Some(run) = runs.last_mut() {
+            if let Some(prev) = run.glyphs.last_mut() {
+                prev.x_advance += gap;
+                run.width += gap;
+            }
+            push_glyph(run, run_byte, g, id, adv, xo, text);
+        } else {
+            if let Some(run) = runs.last() {
+                cursor = run.x + run.width;
+            }
+            run_byte = g.range.start;
+            let mut run = GlyphRun {
+                font,
+                style: run_style,
+                x: cursor + gap,
+                width: 0.0,
+                text: String::new(),
+                glyphs: Vec::new(),
+            };
+            push_glyph(&mut run, run_byte, g, id, adv, xo, text);
+            runs.push(run);
+        }
+        gap = 0.0;
+        let slot = if ratios.letter_space {
+            i + 1 < m.content_end && glyphs.get(i + 1).is_some_and(|n| n.cluster_start)
+        } else {
+            slot_after(glyphs, i, m.content_end)
+        };
+        if i < last && !trailing && slot {
+            gap += ratios.per_slot;
+        }
+    }
+    let used = runs.last().map_or(line.indent, |r| r.x + r.width);
+    let shift = match style.align {
+        Align::Center => ((style.width - used) / 2.0).max(0.0),
+        Align::End => (style.width - used).max(0.0),
+        Align::Justify | Align::Start => 0.0,
+    };
+    if shift > 0.0 {
+        for run in &mut runs {
+            run.x += shift;
+        }
+    }
+    let (ascent, descent) = vertical_extent(text, glyphs, line, &runs, fonts);
+    LineBox {
+        width: used + shift,
+        ascent,
+        descent,
+        runs,
+    }
+}
+
+/// The squeeze/stretch ratios that bring the line to its target width.
+fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
+    let mut r = Ratios::default();
+    let mut delta = if m.natural > avail || justify {
+        avail - m.natural
+    } else {
+        0.0
+    };
+    if delta.abs() <= EPSILON / 10.0 {
+        return r;
+    }
+    // Totals per level (the first glyph's glue and cut parts excluded).
+    let (mut word_s, mut dot_s, mut br_s, mut jl_s) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+    let (mut word_t, mut jl_t, mut words) = (0.0f32, 0.0f32, 0usize);
+    for (k, g) in slice.iter().enumerate() {
+        let s = &g.spacing;
+        let lead = if k == 0 { 0.0 } else { s.lead_shrink };
+        let trail = if k + 1 == slice.len() && m.cut_trail {
+            0.0
+        } else {
+            s.trail_shrink
+        };
+        match s.punct_level {
+            ShrinkLevel::MiddleDot => dot_s += lead + trail,
+            ShrinkLevel::Bracket => br_s += lead + trail,
+            ShrinkLevel::None => {}
+        }
+        if k > 0 {
+            jl_s += s.glue_shrink;
+            jl_t += s.glue_stretch;
+        }
+        if g.class == CharClass::Space && g.cluster_start {
+            if s.jl_space {
+                jl_s += s.space_shrink;
+                jl_t += s.space_stretch;
+            } else {
+                word_s += s.space_shrink;
+                word_t += s.space_stretch;
+                words += 1;
+            }
+        }
+    }
+    if delta < 0.0 {
+        for (total, ratio) in [
+            (word_s, &mut r.word_shrink),
+            (dot_s, &mut r.dot_shrink),
+            (br_s, &mut r.bracket_shrink),
+            (jl_s, &mut r.jl_shrink),
+        ] {
+            if delta >= 0.0 {
+                break;
+            }
+            if total > 0.0 {
+                let take = (-delta).min(total);
+                *ratio = take / total;
+                delta += take;
+            }
+        }
+        return r;
+    }
+    for (total, ratio) in [(word_t, &mut r.word_stretch), (jl_t, &mut r.jl_stretch)] {
+        if delta <= 0.0 {
+            break;
+        }
+        if total > 0.0 {
+            let take = delta.min(total);
+            *ratio = take / total;
+            delta -= take;
+        }
+    }
+    if delta > 0.0 {
+        let slots = (0..slice.len().saturating_sub(1))
+            .filter(|&k| slot_after(slice, k, slice.len()))
+            .count();
+        if slots > 0 {
+            r.per_slot = delta / slots as f32;
+        } else if words > 0 {
+            r.word_extra = delta / words as f32;
+        } else {
+            // Only Western text without spaces (a long URL): letter-space
+            // every cluster gap rather than leave the line short.
+            let gaps = slice.iter().skip(1).filter(|g| g.cluster_start).count();
+            let em = slice.first().map_or(0.0, |g| g.size);
+            // More than a tenth of an em between letters reads as spaced
+            // out: such a line stays short instead.
+            if gaps > 0 && delta / gaps as f32 <= MAX_LETTER_SPACING * em {
+                r.per_slot = delta / gaps as f32;
+                r.letter_space = true;
+            }
+        }
+    }
+    r
+}
+
+/// Whether inter-character space may go after glyph `i` (before the next
+/// cluster), within a line whose content ends at `end`.
+fn slot_after(glyphs: &[Glyph], i: usize, end: usize) -> bool {
+    let Some(a) = glyphs.get(i) else { return false };
+    let Some(b) = glyphs.get(i + 1) else {
+        return false;
+    };
+    if i + 1 >= end || !b.cluster_start {
+        return false;
+    }
+    let (ca, cb) = (a.class, b.class);
+    if !(a.wide || b.wide) {
+        return false;
+    }
+    if ca == CharClass::Space || cb == CharClass::Space {
+        return false;
+    }
+    if ca == CharClass::Inseparable && cb == CharClass::Inseparable {
+        return false;
+    }
+    !(ca == CharClass::Opening
+        || matches!(
+            cb,
+            CharClass::Closing | CharClass::Comma | CharClass::FullStop | CharClass::MiddleDot
+        ))
+}
+
+/// The style a glyph's run gets: italic only for Latin text.
+fn run_style(text: &Collected, g: &Glyph) -> super::TextStyle {
+    let mut style = text.style(g.style).clone();
+    if style.italic && g.wide {
+        style.italic = false;
+    }
+    style
+}
+
+/// Whether `g` continues run `r` in the text (no gap in the bytes).
+fn text_contiguous(r: &GlyphRun, run_byte: usize, g: &Glyph) -> bool {
+    run_byte + r.text.len() == g.range.start
+        || (!g.cluster_start && run_byte + r.text.len() == g.range.end)
+}
+
+/// Appends a glyph (and its cluster's text, once) to a run.
+#[allow(clippy::too_many_arguments)]
+fn push_glyph(
+    run: &mut GlyphRun,
+    run_byte: usize,
+    g: &Glyph,
+    id: u16,
+    adv: f32,
+    xo: f32,
+    text: &Collected,
+) {
+    if g.cluster_start
+        && let Some(t) = text.text.get(g.range.clone())
+    {
+        run.text.push_str(t);
+    }
+    let rel_start = g.range.start.saturating_sub(run_byte);
+    let rel_end = g.range.end.saturating_sub(run_byte);
+    run.glyphs.push(PositionedGlyph {
+        id,
+        x_advance: adv,
+        x_offset: xo,
+        y_offset: g.y_offset,
+        text_range: rel_start..rel_end,
+    });
+    run.width += adv;
+}
+
+/// Ascent and descent of the line from its runs' fonts (or the style at
+/// the line's position for an empty line).
+fn vertical_extent(
+    text: &Collected,
+    glyphs: &[Glyph],
+    line: &Line,
+    runs: &[GlyphRun],
+    fonts: &FontBook,
+) -> (f32, f32) {
+    let mut ascent = 0.0f32;
+    let mut descent = 0.0f32;
+    let mut add = |font, size: f32, shift: f32| {
+        let m = fonts.metrics(font);
+        ascent = ascent.max(m.to_pt(m.ascender, size) + shift);
+        descent = descent.max(-m.to_pt(m.descender, size) - shift);
+    };
+    for run in runs {
+        add(run.font, run.style.size, run.style.baseline_shift);
+    }
+    if runs.is_empty() {
+        let sid = glyphs
+            .get(line.start)
+            .map_or_else(|| text.style_at(line.byte), |g| g.style);
+        let style = text.style(sid);
+        add(fonts.font(style.role), style.size, style.baseline_shift);
+    }
+    (ascent, descent)
+}

@@ -1,0 +1,373 @@
+//! Shaping: splits a paragraph into runs of one style, one face and one
+//! script group, shapes each with rustybuzz (through a cache) and returns
+//! the paragraph's glyphs in pt.
+//!
+//! Input: [`Collected`] text and the [`FontBook`]. Output: one [`Glyph`] per
+//! shaped glyph, in text order, each with its cluster's byte range in the
+//! paragraph text and its JLREQ class. A character missing from the style's
+//! face is taken from the next face of the fallback chain (role face →
+//! regular → monospace) before `.notdef` is used.
+//!
+//! Shaped runs are cached size-independently (font units) by face, text and
+//! feature set in the [`ShapeCache`], which is shared by all paragraphs and
+//! threads.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
+
+use rustybuzz::{Language, UnicodeBuffer};
+
+use super::classes::{CharClass, class_of, is_wide};
+use super::collect::Collected;
+use crate::layout::font::{FontBook, FontId, FontRole};
+
+/// Adjustability of a glyph (set by `adjust`), in pt.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Spacing {
+    /// Blank space inside the glyph at its left (opening brackets, middle
+    /// dots), after fixed compression.
+    pub lead: f32,
+    /// How much of `lead` may be squeezed mid-line, and at which level.
+    pub lead_shrink: f32,
+    /// Blank space inside the glyph at its right (closing brackets, 、。,
+    /// middle dots), after fixed compression.
+    pub trail: f32,
+    /// How much of `trail` may be squeezed mid-line.
+    pub trail_shrink: f32,
+    /// Squeeze level of lead/trail (see [`ShrinkLevel`]).
+    pub punct_level: ShrinkLevel,
+    /// Extra space before the glyph (Japanese–Latin space, the space after
+    /// ？！); dropped at a line start.
+    pub glue: f32,
+    /// How much of `glue` may be squeezed (Japanese–Latin space).
+    pub glue_shrink: f32,
+    /// How much `glue` may grow in the first stretch rounds.
+    pub glue_stretch: f32,
+    /// Squeeze/stretch of the glyph's own advance (word spaces).
+    pub space_shrink: f32,
+    /// Stretch of the glyph's own advance (word spaces).
+    pub space_stretch: f32,
+    /// The glyph is a space standing for Japanese–Latin spacing: its
+    /// shrink/stretch count at the Japanese–Latin level.
+    pub jl_space: bool,
+}
+
+/// Squeeze levels in JLREQ §3.8 order (after word spaces, which come
+/// first and are kept in `space_shrink`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum ShrinkLevel {
+    /// Not squeezable mid-line.
+    #[default]
+    None,
+    /// Quarter-ems around middle dots.
+    MiddleDot,
+    /// Half-ems of brackets and commas.
+    Bracket,
+}
+
+/// One shaped glyph of a paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Glyph {
+    /// Glyph id.
+    pub id: u16,
+    /// Face.
+    pub font: FontId,
+    /// Style id (into `Collected::styles`).
+    pub style: usize,
+    /// Byte range of the glyph's cluster in the paragraph text.
+    pub range: Range<usize>,
+    /// Whether this is the first glyph of its cluster (break points and
+    /// spacing sit only before such glyphs).
+    pub cluster_start: bool,
+    /// Font size in pt.
+    pub size: f32,
+    /// Advance in pt as shaped.
+    pub advance: f32,
+    /// Offsets in pt as shaped (y positive is up).
+    pub x_offset: f32,
+    /// Vertical offset in pt.
+    pub y_offset: f32,
+    /// JLREQ class of the cluster's first character.
+    pub class: CharClass,
+    /// Whether the cluster's first character is wide (Japanese).
+    pub wide: bool,
+    /// Adjustability.
+    pub spacing: Spacing,
+    /// The proportional (half-width) form of a full-width punctuation
+    /// glyph taken from the monospace face: drawn instead when all its
+    /// blank is removed, so that no glyph needs a backward offset.
+    pub half: Option<HalfForm>,
+}
+
+/// A half-width form of a punctuation glyph: face and glyph id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct HalfForm {
+    /// Face.
+    pub font: FontId,
+    /// Glyph id in that face.
+    pub id: u16,
+}
+
+/// A shaped glyph in font units, as cached.
+#[derive(Debug, Clone, Copy)]
+struct UnitGlyph {
+    id: u16,
+    cluster: u32,
+    x_advance: i32,
+    x_offset: i32,
+    y_offset: i32,
+}
+
+/// Shaped runs of one text: (face, feature set, glyphs).
+type Entries = Vec<(FontId, u8, Arc<[UnitGlyph]>)>;
+
+/// Cache of shaped runs, shared by every paragraph (it is `Sync`).
+///
+/// Runs are stored in font units, so one entry serves every size. The
+/// cache empties itself when it holds more than [`ShapeCache::MAX_BYTES`]
+/// of text, so memory stays bounded whatever the input.
+#[derive(Debug, Default)]
+pub struct ShapeCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    runs: HashMap<Box<str>, Entries>,
+    text_bytes: usize,
+    hits: u64,
+    misses: u64,
+}
+
+impl ShapeCache {
+    /// Text bytes kept before the cache starts over.
+    pub const MAX_BYTES: usize = 8 << 20;
+
+    /// An empty cache.
+    pub fn new() -> ShapeCache {
+        ShapeCache::default()
+    }
+
+    /// (hits, misses) so far, for tests and statistics.
+    pub fn stats(&self) -> (u64, u64) {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        (inner.hits, inner.misses)
+    }
+
+    fn get(&self, key: &(FontId, &str, u8)) -> Option<Arc<[UnitGlyph]>> {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let found = inner.runs.get(key.1).and_then(|entries| {
+            entries
+                .iter()
+                .find(|(font, features, _)| *font == key.0 && *features == key.2)
+                .map(|(_, _, glyphs)| Arc::clone(glyphs))
+        });
+        if found.is_some() {
+            inner.hits += 1;
+        } else {
+            inner.misses += 1;
+        }
+        found
+    }
+
+    fn put(&self, key: (FontId, &str, u8), glyphs: Arc<[UnitGlyph]>) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.text_bytes + key.1.len() > Self::MAX_BYTES {
+            inner.runs.clear();
+            inner.text_bytes = 0;
+        }
+        inner.text_bytes += key.1.len();
+        inner
+            .runs
+            .entry(key.1.into())
+            .or_default()
+            .push((key.0, key.2, glyphs));
+    }
+}
+
+/// A maximal range shaped in one call.
+struct Segment {
+    range: Range<usize>,
+    style: usize,
+    font: FontId,
+}
+
+/// Shapes the whole paragraph.
+pub(crate) fn shape_paragraph(
+    text: &Collected,
+    fonts: &FontBook,
+    cache: &ShapeCache,
+) -> Vec<Glyph> {
+    let segments = segments(text, fonts);
+    let mut out = Vec::with_capacity(text.text.len() / 2);
+    let mut buffer = Some(UnicodeBuffer::new());
+    for seg in &segments {
+        let Some(seg_text) = text.text.get(seg.range.clone()) else {
+            continue;
+        };
+        let units = shape_cached(seg_text, seg.font, fonts, cache, &mut buffer);
+        let size = text.style(seg.style).size;
+        let upm = f32::from(fonts.metrics(seg.font).units_per_em.max(1));
+        let scale = size / upm;
+        for (i, g) in units.iter().enumerate() {
+            let start = seg.range.start + g.cluster as usize;
+            let cluster_start = i == 0 || units.get(i - 1).is_none_or(|p| p.cluster != g.cluster);
+            let end = units
+                .get(i + 1..)
+                .and_then(|rest| rest.iter().find(|n| n.cluster != g.cluster))
+                .map_or(seg.range.end, |n| seg.range.start + n.cluster as usize);
+            let first = text.text.get(start..).and_then(|s| s.chars().next());
+            let class = first.map_or(CharClass::Western, class_of);
+            let wide = first.is_some_and(is_wide);
+            out.push(Glyph {
+                id: g.id,
+                font: seg.font,
+                style: seg.style,
+                range: start..end.max(start),
+                cluster_start,
+                size,
+                advance: g.x_advance as f32 * scale,
+                x_offset: g.x_offset as f32 * scale,
+                y_offset: g.y_offset as f32 * scale,
+                class,
+                wide,
+                spacing: Spacing::default(),
+                half: first.and_then(|c| half_form(fonts, text.style(seg.style).role, seg.font, c)),
+            });
+        }
+    }
+    out
+}
+
+/// Shapes `text` in `font`, from the cache when possible.
+fn shape_cached(
+    text: &str,
+    font: FontId,
+    fonts: &FontBook,
+    cache: &ShapeCache,
+    buffer: &mut Option<UnicodeBuffer>,
+) -> Arc<[UnitGlyph]> {
+    const FEATURES: u8 = 0;
+    if let Some(hit) = cache.get(&(font, text, FEATURES)) {
+        return hit;
+    }
+    let mut buf = buffer.take().unwrap_or_default();
+    buf.push_str(text);
+    buf.guess_segment_properties();
+    if let Ok(lang) = "ja".parse::<Language>() {
+        buf.set_language(lang);
+    }
+    let shaped = rustybuzz::shape(fonts.hb_face(font), &[], buf);
+    let glyphs: Arc<[UnitGlyph]> = shaped
+        .glyph_infos()
+        .iter()
+        .zip(shaped.glyph_positions())
+        .map(|(info, pos)| UnitGlyph {
+            id: u16::try_from(info.glyph_id).unwrap_or(0),
+            cluster: info.cluster,
+            x_advance: pos.x_advance,
+            x_offset: pos.x_offset,
+            y_offset: pos.y_offset,
+        })
+        .collect();
+    *buffer = Some(shaped.clear());
+    cache.put((font, text, FEATURES), Arc::clone(&glyphs));
+    glyphs
+}
+
+/// Splits the text into segments of one style, face and script group.
+fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut last_group: Option<bool> = None;
+    for (span, sid) in &text.spans {
+        let Some(span_text) = text.text.get(span.clone()) else {
+            continue;
+        };
+        let role = text.style(*sid).role;
+        let chain = fonts.fallback_chain(role);
+        let mono = fonts.font(FontRole::Mono);
+        for (off, c) in span_text.char_indices() {
+            let pos = span.start + off;
+            let attaches = is_attaching(c);
+            let font = if attaches {
+                None
+            } else if role == FontRole::Regular
+                && is_full_width_punctuation(c)
+                && fonts.has_glyph(mono, c)
+            {
+                Some(mono)
+            } else {
+                Some(
+                    chain
+                        .iter()
+                        .copied()
+                        .find(|&f| fonts.has_glyph(f, c))
+                        .unwrap_or(chain[0]),
+                )
+            };
+            let group = if attaches { None } else { Some(is_wide(c)) };
+            let end = pos + c.len_utf8();
+            if let Some(cur) = out.last_mut()
+                && cur.style == *sid
+                && cur.range.end == pos
+                && font.is_none_or(|f| f == cur.font)
+                && group.is_none_or(|g| Some(g) == last_group)
+            {
+                cur.range.end = end;
+                continue;
+            }
+            if group.is_some() {
+                last_group = group;
+            }
+            out.push(Segment {
+                range: pos..end,
+                style: *sid,
+                font: font.unwrap_or(chain[0]),
+            });
+        }
+    }
+    out
+}
+
+/// The regular face's own (proportional) glyph for `c` when the glyph was
+/// taken from the monospace face for full-width setting.
+fn half_form(fonts: &FontBook, role: FontRole, font: FontId, c: char) -> Option<HalfForm> {
+    let regular = fonts.font(FontRole::Regular);
+    if role != FontRole::Regular || font == regular || !is_full_width_punctuation(c) {
+        return None;
+    }
+    let id = fonts.hb_face(regular).glyph_index(c)?;
+    Some(HalfForm {
+        font: regular,
+        id: id.0,
+    })
+}
+
+/// Wide brackets, 、。 and middle dots. The regular face is proportional
+/// (BIZ UDPGothic sets 「 on half an em); its monospace sibling of the same
+/// design has them on a full em with the blank inside the glyph, which
+/// JIS spacing squeezes by overlapping rather than widens by gaps (a gap
+/// would read as a space to text extraction such as `pdftotext`).
+fn is_full_width_punctuation(c: char) -> bool {
+    is_wide(c)
+        && matches!(
+            class_of(c),
+            CharClass::Opening
+                | CharClass::Closing
+                | CharClass::Comma
+                | CharClass::FullStop
+                | CharClass::MiddleDot
+        )
+}
+
+/// Characters that join the current segment whatever it is: spaces,
+/// combining marks, variation selectors and joiners.
+fn is_attaching(c: char) -> bool {
+    matches!(c,
+        ' ' | '\u{0300}'..='\u{036F}'
+        | '\u{200B}'..='\u{200D}'
+        | '\u{3099}'..='\u{309A}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{E0100}'..='\u{E01EF}')
+}

@@ -1,0 +1,578 @@
+//! Tests of whole-paragraph layout with the embedded fonts.
+
+use super::*;
+use crate::assets::{Assets, ImageStore};
+
+fn fonts() -> FontBook {
+    FontBook::load(&Assets::embedded(ImageStore::default())).expect("embedded fonts")
+}
+
+fn lay(src: &str, width: f32) -> ParagraphLayout {
+    lay_with(src, ParagraphStyle::new(width, width / 10.0))
+}
+
+fn lay_with(src: &str, style: ParagraphStyle) -> ParagraphLayout {
+    thread_local! {
+        static FONTS: FontBook = fonts();
+    }
+    let cache = ShapeCache::new();
+    FONTS.with(|f| layout_paragraph(&text(src), &style, f, &cache))
+}
+
+/// Each cluster of the paragraph: (line, text, pen x from the line start,
+/// advance, ink x offset).
+fn clusters(p: &ParagraphLayout) -> Vec<(usize, String, f32, f32, f32)> {
+    let mut out = Vec::new();
+    for (l, line) in p.lines.iter().enumerate() {
+        for run in &line.runs {
+            let mut x = run.x;
+            for g in &run.glyphs {
+                let t = run.text.get(g.text_range.clone()).unwrap_or("").to_owned();
+                out.push((l, t, x, g.x_advance, g.x_offset));
+                x += g.x_advance;
+            }
+        }
+    }
+    out
+}
+
+/// The cluster whose text is `t` (the first one).
+fn find<'a>(
+    cs: &'a [(usize, String, f32, f32, f32)],
+    t: &str,
+) -> &'a (usize, String, f32, f32, f32) {
+    cs.iter()
+        .find(|c| c.1 == t)
+        .unwrap_or_else(|| panic!("no cluster {t}"))
+}
+
+fn close(a: f32, b: f32) -> bool {
+    (a - b).abs() < 0.01
+}
+
+fn text(s: &str) -> Vec<InlinePiece<'_>> {
+    vec![InlinePiece::Text {
+        text: s,
+        style: TextStyle::new(FontRole::Regular, 10.0),
+    }]
+}
+
+fn line_texts(p: &ParagraphLayout) -> Vec<String> {
+    p.lines
+        .iter()
+        .map(|l| l.runs.iter().map(|r| r.text.as_str()).collect())
+        .collect()
+}
+
+#[test]
+fn lines_cover_the_text_and_fit() {
+    let fonts = fonts();
+    let cache = ShapeCache::new();
+    let src = "管理者アカウントを作成するには、「設定」画面の「ユーザー」タブを開き、Adminボタンを押してください。";
+    let style = ParagraphStyle::new(120.0, 17.0);
+    let p = layout_paragraph(&text(src), &style, &fonts, &cache);
+    assert!(p.lines.len() > 1);
+    assert_eq!(line_texts(&p).concat(), src);
+    for line in &p.lines[..p.lines.len() - 1] {
+        assert!((line.width - 120.0).abs() < 0.01, "{}", line.width);
+    }
+}
+
+/// A readable dump of a layout: break points, run positions, glyph ids and
+/// advances rounded to 0.01 pt.
+fn dump(p: &ParagraphLayout) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (i, line) in p.lines.iter().enumerate() {
+        let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "line {i} width={:.2} ascent={:.2} descent={:.2} text={text:?}",
+            line.width, line.ascent, line.descent
+        );
+        for run in &line.runs {
+            let _ = writeln!(
+                out,
+                "  run x={:.2} width={:.2} font={} size={} italic={} text={:?}",
+                run.x, run.width, run.font.0, run.style.size, run.style.italic, run.text
+            );
+            let glyphs: Vec<String> = run
+                .glyphs
+                .iter()
+                .map(|g| {
+                    let mut s = format!("{}:{:.2}", g.id, g.x_advance);
+                    if g.x_offset.abs() >= 0.005 || g.y_offset.abs() >= 0.005 {
+                        s += &format!("@{:.2},{:.2}", g.x_offset, g.y_offset);
+                    }
+                    s + &format!("[{}..{}]", g.text_range.start, g.text_range.end)
+                })
+                .collect();
+            for chunk in glyphs.chunks(8) {
+                let _ = writeln!(out, "    {}", chunk.join(" "));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_line_starts_with_a_line_start_prohibited_character() {
+    // Ten kanji fill a 100 pt line; the mark would fall at the next start.
+    for c in [
+        '」', '』', '）', '】', '〕', '〉', '》', '］', '｝', '、', '。', '，', '．', '・', '：',
+        '；', '？', '！', '〜', 'ゝ', 'ゞ', 'ヽ', 'ヾ', '々', 'ー', 'ぁ', 'っ', 'ャ', 'ㇰ',
+    ] {
+        let src = format!("漢字漢字漢字漢字漢字{c}漢字漢字漢字漢字");
+        let p = lay(&src, 100.0);
+        assert_eq!(line_texts(&p).concat(), src);
+        for t in &line_texts(&p)[1..] {
+            assert!(
+                !t.starts_with(c),
+                "line starts with {c}: {:?}",
+                line_texts(&p)
+            );
+        }
+    }
+}
+
+#[test]
+fn loose_kinsoku_lets_small_kana_start_a_line() {
+    let src = "漢字漢字漢字漢字漢字ッ漢字漢字漢字漢字";
+    let mut style = ParagraphStyle::new(100.0, 17.0);
+    style.kinsoku = Kinsoku::Loose;
+    let loose = lay_with(src, style);
+    assert!(
+        line_texts(&loose)[1].starts_with('ッ'),
+        "{:?}",
+        line_texts(&loose)
+    );
+    let strict = lay(src, 100.0);
+    assert!(!line_texts(&strict)[1].starts_with('ッ'));
+}
+
+#[test]
+fn no_line_ends_with_an_opening_bracket() {
+    for c in ['「', '『', '（', '【', '〔', '〈', '《', '［', '｛'] {
+        let src = format!("漢字漢字漢字漢字漢{c}字漢字漢字漢字漢字");
+        let p = lay(&src, 100.0);
+        for t in &line_texts(&p) {
+            assert!(!t.ends_with(c), "line ends with {c}: {:?}", line_texts(&p));
+        }
+    }
+}
+
+#[test]
+fn inseparable_runs_stay_together() {
+    for run in ["……", "——", "‥‥"] {
+        let src = format!("漢字漢字漢字漢字漢{run}字漢字漢字漢字");
+        let p = lay(&src, 100.0);
+        let lines = line_texts(&p);
+        assert_eq!(lines.concat(), src);
+        assert!(
+            lines.iter().any(|l| l.contains(run)),
+            "{run} split: {lines:?}"
+        );
+    }
+}
+
+#[test]
+fn long_latin_word_breaks_only_when_wider_than_the_line() {
+    let word = "Supercalifragilisticexpialidocious".repeat(3);
+    let src = format!("漢字の{word}です");
+    let p = lay(&src, 100.0);
+    let lines = line_texts(&p);
+    assert_eq!(lines.concat(), src);
+    assert!(lines.len() >= 3);
+    for line in &p.lines {
+        assert!(line.width <= 100.0 + 0.01, "{}", line.width);
+    }
+    // A word that fits is moved whole to the next line.
+    let p = lay("漢字漢字漢字漢字 Windows", 100.0);
+    assert!(line_texts(&p).iter().any(|l| l.contains("Windows")));
+}
+
+#[test]
+fn urls_break_after_separators() {
+    let url = "https://example.com/general/ja/admin/list_useradmin/list_user/edit_userpw.html?lang=ja&mode=full";
+    let p = lay(url, 120.0);
+    let lines = line_texts(&p);
+    assert_eq!(lines.concat(), url);
+    assert!(lines.len() > 2);
+    for l in &lines[..lines.len() - 1] {
+        let last = l.chars().last().unwrap_or(' ');
+        assert!("/?&=-_.".contains(last), "{l:?} in {lines:?}");
+    }
+    for line in &p.lines {
+        assert!(line.width <= 120.0 + 0.01);
+    }
+}
+
+#[test]
+fn japanese_latin_space_is_a_quarter_em_and_optional() {
+    let p = lay("漢字abc漢字", 300.0);
+    let cs = clusters(&p);
+    let (ji, a) = (find(&cs, "字"), find(&cs, "a"));
+    assert!(close(a.2 - (ji.2 + 10.0), 2.5), "{cs:?}");
+    let mut style = ParagraphStyle::new(300.0, 17.0);
+    style.cjk_latin_space = 0.0;
+    let solid = lay_with("漢字abc漢字", style);
+    let cs = clusters(&solid);
+    assert!(close(find(&cs, "a").2, find(&cs, "字").2 + 10.0));
+    // Two spaces of 2.5 pt: before "a" and after "c".
+    assert!(close(p.lines[0].width - solid.lines[0].width, 5.0));
+    // A source space between Japanese and Latin becomes that space.
+    let p = lay("漢字 abc", 300.0);
+    let cs = clusters(&p);
+    assert!(
+        close(find(&cs, "a").2 - (find(&cs, "字").2 + 10.0), 2.5),
+        "{cs:?}"
+    );
+}
+
+#[test]
+fn adjacent_punctuation_drops_the_space_between() {
+    // Last line: natural widths. 」「 and 、「 keep half an em between the
+    // inks, 。」 and ）、 none.
+    let cs = clusters(&lay("漢」「漢", 300.0));
+    assert!(close(find(&cs, "」").3 + find(&cs, "「").3, 15.0), "{cs:?}");
+    let cs = clusters(&lay("漢、「漢", 300.0));
+    assert!(close(find(&cs, "、").3 + find(&cs, "「").3, 15.0), "{cs:?}");
+    let cs = clusters(&lay("漢。」漢", 300.0));
+    assert!(
+        close(find(&cs, "。").3, 5.0) && close(find(&cs, "」").3, 10.0),
+        "{cs:?}"
+    );
+    let cs = clusters(&lay("漢）、漢", 300.0));
+    assert!(
+        close(find(&cs, "）").3, 5.0) && close(find(&cs, "、").3, 10.0),
+        "{cs:?}"
+    );
+    let cs = clusters(&lay("「『漢』」", 300.0));
+    assert!(
+        close(find(&cs, "『").3, 5.0) && close(find(&cs, "』").3, 5.0),
+        "{cs:?}"
+    );
+    // Alone, a bracket is set on a full em.
+    let cs = clusters(&lay("漢「漢」漢", 300.0));
+    let open = find(&cs, "「");
+    assert!(close(open.3, 10.0), "{cs:?}");
+    assert!(close(find(&cs, "」").3, 10.0));
+}
+
+#[test]
+fn line_end_punctuation_loses_its_half_em_and_lines_stay_justified() {
+    let src = "管理者がログインできない場合は、方法1から順に試してください。「方法1」が使えないときは、「方法2」を試します。";
+    for width in [95.0, 100.0, 123.0, 150.0, 201.5] {
+        let p = lay(src, width);
+        assert_eq!(line_texts(&p).concat(), src);
+        let n = p.lines.len();
+        for (i, line) in p.lines.iter().enumerate() {
+            if i + 1 < n {
+                assert!(
+                    close(line.width, width),
+                    "line {i} {} at {width}: {:?}",
+                    line.width,
+                    line_texts(&p)
+                );
+            } else {
+                assert!(line.width <= width + 0.01);
+            }
+            let last_run = line.runs.last().unwrap();
+            let last = last_run.glyphs.last().unwrap();
+            let t = &last_run.text[last.text_range.clone()];
+            if matches!(t, "」" | "、" | "。") {
+                // Only the ink half remains (0.5 em for 」, 0.6 em for 、。).
+                assert!(
+                    last.x_advance <= 6.0 + 0.01,
+                    "{t} {} at {width}",
+                    last.x_advance
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn opening_bracket_at_a_line_start_loses_its_lead_except_at_paragraph_start() {
+    let p = lay("「漢字漢字漢字」「漢字漢字」", 80.0);
+    let cs = clusters(&p);
+    let starts: Vec<_> = cs.iter().filter(|c| c.1 == "「" && c.2 == 0.0).collect();
+    assert_eq!(starts.len(), 2, "{cs:?}");
+    assert!(
+        close(starts[0].3, 10.0),
+        "paragraph start keeps the half em: {cs:?}"
+    );
+    assert!(close(starts[1].3, 5.0), "later line start loses it: {cs:?}");
+}
+
+#[test]
+fn question_mark_is_followed_by_a_full_width_space() {
+    let cs = clusters(&lay("本当？はい", 300.0));
+    assert!(close(find(&cs, "は").2 - find(&cs, "？").2, 20.0), "{cs:?}");
+    let cs = clusters(&lay("「本当？」はい", 300.0));
+    assert!(close(find(&cs, "」").2 - find(&cs, "？").2, 10.0), "{cs:?}");
+    let cs = clusters(&lay("本当？\u{3000}はい", 300.0));
+    assert!(close(find(&cs, "？").3, 10.0), "{cs:?}");
+}
+
+#[test]
+fn forced_breaks_end_unjustified_lines() {
+    let fonts = fonts();
+    let cache = ShapeCache::new();
+    let st = TextStyle::new(FontRole::Regular, 10.0);
+    let pieces = [
+        InlinePiece::Text {
+            text: "短い行",
+            style: st.clone(),
+        },
+        InlinePiece::LineBreak,
+        InlinePiece::LineBreak,
+        InlinePiece::Text {
+            text: "次の行",
+            style: st,
+        },
+        InlinePiece::LineBreak,
+    ];
+    let p = layout_paragraph(&pieces, &ParagraphStyle::new(200.0, 17.0), &fonts, &cache);
+    assert_eq!(line_texts(&p), vec!["短い行", "", "次の行"]);
+    assert!(p.lines[0].width < 50.0);
+    assert!(p.lines[1].ascent > 0.0 && p.lines[1].runs.is_empty());
+}
+
+#[test]
+fn italic_only_for_latin_and_runs_split_by_style() {
+    let fonts = fonts();
+    let cache = ShapeCache::new();
+    let mut it = TextStyle::new(FontRole::Regular, 10.0);
+    it.italic = true;
+    let bold = TextStyle::new(FontRole::Bold, 10.0);
+    let pieces = [
+        InlinePiece::Text {
+            text: "強調Latin",
+            style: it,
+        },
+        InlinePiece::Text {
+            text: "太字",
+            style: bold,
+        },
+    ];
+    let p = layout_paragraph(&pieces, &ParagraphStyle::new(300.0, 17.0), &fonts, &cache);
+    let runs = &p.lines[0].runs;
+    let summary: Vec<(&str, bool, FontId)> = runs
+        .iter()
+        .map(|r| (r.text.as_str(), r.style.italic, r.font))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("強調", false, fonts.font(FontRole::Regular)),
+            ("Latin", true, fonts.font(FontRole::Regular)),
+            ("太字", false, fonts.font(FontRole::Bold)),
+        ]
+    );
+}
+
+#[test]
+fn text_ranges_cover_every_character_once() {
+    let src =
+        "「『方法1』（推奨）」、または「方法2」を試してください。e\u{301}ﬁ office Ａ１ 😀 end";
+    let p = lay(src, 80.0);
+    assert_eq!(line_texts(&p).concat(), src);
+    for line in &p.lines {
+        for run in &line.runs {
+            let mut covered = 0;
+            for g in &run.glyphs {
+                assert!(run.text.is_char_boundary(g.text_range.start));
+                assert!(run.text.is_char_boundary(g.text_range.end));
+                assert!(g.text_range.start <= covered && g.text_range.end >= covered);
+                covered = covered.max(g.text_range.end);
+                assert!(g.x_advance.is_finite() && g.x_advance >= -0.01, "{g:?}");
+            }
+            assert_eq!(covered, run.text.len());
+        }
+    }
+}
+
+#[test]
+fn cache_avoids_reshaping_repeated_text() {
+    let fonts = fonts();
+    let cache = ShapeCache::new();
+    let style = ParagraphStyle::new(200.0, 17.0);
+    let a = layout_paragraph(&text("パスワードを変更する"), &style, &fonts, &cache);
+    let (_, misses) = cache.stats();
+    let b = layout_paragraph(&text("パスワードを変更する"), &style, &fonts, &cache);
+    assert_eq!(cache.stats().1, misses);
+    assert!(cache.stats().0 >= 1);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    for (src, width) in [
+        ("", 100.0),
+        ("   ", 100.0),
+        ("\n\n", 100.0),
+        ("漢字", 0.0),
+        ("漢字abc", f32::NAN),
+        ("漢字abc", -5.0),
+        ("\u{0}\u{7}\u{200B}\u{FEFF}", 100.0),
+        ("𠀋𡈽\u{E0100}", 1.0),
+    ] {
+        let p = lay(src, width);
+        for line in &p.lines {
+            assert!(line.width.is_finite());
+        }
+    }
+}
+
+#[test]
+fn missing_glyphs_fall_back_before_notdef() {
+    let fonts = fonts();
+    // A character the proportional face lacks but the monospace face has,
+    // if any; otherwise only check that nothing panics.
+    let cache = ShapeCache::new();
+    let p = layout_paragraph(
+        &text("漢字😀"),
+        &ParagraphStyle::new(200.0, 17.0),
+        &fonts,
+        &cache,
+    );
+    assert_eq!(line_texts(&p).concat(), "漢字😀");
+}
+
+/// Golden layouts: `tests/golden_inline/<name>.txt` holds the dump of each
+/// case (break points, run positions, glyph ids and advances rounded to
+/// 0.01 pt). Run with `UPDATE_GOLDEN=1` to rewrite the files after an
+/// intended change, and review the diff.
+#[test]
+fn golden_paragraphs() {
+    let cases: &[(&str, &str, f32)] = &[
+        (
+            "dense_punctuation",
+            "「『方法1』（推奨）」、または「方法2」を試してください。",
+            120.0,
+        ),
+        (
+            "admin_login",
+            "管理者がログインできない場合は、方法1から順に試してください。ログイン画面の[ログインでお困りですか？]をクリックします。",
+            150.0,
+        ),
+        (
+            "mixed_latin",
+            "メールアドレスの入力画面が表示されない場合や、入力するメールアドレスが分からない場合は、ドメインIDを確認してからAWS移行後の手順（Windows 11 / macOS 14）に進みます。",
+            180.0,
+        ),
+        (
+            "url",
+            "詳細はhttps://www.kintone.com/aws-migration/を参照してください。",
+            100.0,
+        ),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden_inline");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut failures = Vec::new();
+    for (name, src, width) in cases {
+        let got = format!("source: {src}\nwidth: {width}\n{}", dump(&lay(src, *width)));
+        let path = dir.join(format!("{name}.txt"));
+        if update {
+            std::fs::create_dir_all(&dir).expect("create golden dir");
+            std::fs::write(&path, &got).expect("write golden");
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        if want != got {
+            failures.push(format!("{}:\n{got}", path.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "golden mismatch (UPDATE_GOLDEN=1 to accept):\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Writes `/tmp/tebiki_inline_probe.pdf` with a few laid-out paragraphs,
+/// to check text extraction with `pdftotext` by hand (ignored by default).
+#[test]
+#[ignore]
+fn probe_pdf_text_extraction() {
+    use krilla::geom::{Point, Size};
+    use krilla::page::PageSettings;
+    use krilla::text::{Font, GlyphId};
+
+    struct G<'a>(&'a PositionedGlyph, f32);
+    impl krilla::text::Glyph for G<'_> {
+        fn glyph_id(&self) -> GlyphId {
+            GlyphId::new(u32::from(self.0.id))
+        }
+        fn text_range(&self) -> std::ops::Range<usize> {
+            self.0.text_range.clone()
+        }
+        fn x_advance(&self, size: f32) -> f32 {
+            self.0.x_advance / self.1 * size
+        }
+        fn x_offset(&self, size: f32) -> f32 {
+            self.0.x_offset / self.1 * size
+        }
+        fn y_offset(&self, size: f32) -> f32 {
+            self.0.y_offset / self.1 * size
+        }
+        fn y_advance(&self, _: f32) -> f32 {
+            0.0
+        }
+        fn location(&self) -> Option<krilla::surface::Location> {
+            None
+        }
+    }
+    let fonts = fonts();
+    let kfonts: Vec<Font> = fonts
+        .ids()
+        .map(|id| {
+            let (data, index) = fonts.data(id);
+            Font::new(data.into(), index).expect("font")
+        })
+        .collect();
+    let mut doc = krilla::Document::new();
+    let mut page = doc.start_page_with(PageSettings::new(Size::from_wh(400.0, 600.0).unwrap()));
+    let mut surface = page.surface();
+    let mut y = 40.0;
+    for src in [
+        "「『方法1』（推奨）」、または「方法2」を試してください。",
+        "管理者がログインできない場合は、方法1から順に試してください。ログイン画面の[ログインでお困りですか？]をクリックします。",
+        "本当？はい。漢字abc漢字",
+    ] {
+        let p = lay(src, 200.0);
+        for line in &p.lines {
+            let line_text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+            let actual = std::env::var_os("PROBE_ACTUAL_TEXT").is_some();
+            if actual {
+                surface.start_tagged(krilla::tagging::ContentTag::Span(
+                    krilla::tagging::SpanTag {
+                        actual_text: Some(&line_text),
+                        ..krilla::tagging::SpanTag::empty()
+                    },
+                ));
+            }
+            for run in &line.runs {
+                let glyphs: Vec<G> = run.glyphs.iter().map(|g| G(g, run.style.size)).collect();
+                let font = kfonts[usize::from(run.font.0)].clone();
+                surface.draw_glyphs(
+                    Point::from_xy(40.0 + run.x, y),
+                    &glyphs,
+                    font,
+                    &run.text,
+                    run.style.size,
+                    false,
+                );
+            }
+            if actual {
+                surface.end_tagged();
+            }
+            y += 17.0;
+        }
+        y += 17.0;
+    }
+    surface.finish();
+    page.finish();
+    std::fs::write("/tmp/tebiki_inline_probe.pdf", doc.finish().expect("pdf")).expect("write");
+}

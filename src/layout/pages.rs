@@ -1,0 +1,464 @@
+//! Pages: geometry, the cover, the table of contents, running heads and
+//! folios; the driver that lays out a whole book.
+//!
+//! Input: a [`Book`], the [`Assets`] and the [`PdfStyle`]. Output: a
+//! [`PagedDocument`]: a cover (no folio), the TOC pages (roman folios) and
+//! the body pages (arabic folios from 1), each with its running header
+//! (book title / section title) and footer, plus the bookmarks. The body is
+//! paginated first, so the TOC prints the page numbers the headings really
+//! got (the TOC's own length cannot shift them: it is numbered apart).
+
+use std::collections::BTreeMap;
+
+use crate::assets::Assets;
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::layout::flow::{
+    BlockContext, Flow, ImageRegistry, LaidLine, Piece, Sheet, TextContext, dest_name, paginate,
+};
+use crate::layout::font::{FontBook, FontRole};
+use crate::layout::frame::{
+    Folio, FrameItem, LineItem, LinkArea, LinkDest, OutlineItem, PageFrame, PagedDocument, Point,
+    RectItem, Size, StructTag, TagEvent,
+};
+use crate::layout::inline::Align;
+use crate::layout::style::{Margins, PdfStyle};
+use crate::model::{Book, OutlineEntry, Page};
+use crate::pdf::civil_from_unix;
+
+/// Paper and text area of every page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    /// Paper size.
+    pub paper: Size,
+    /// Margins.
+    pub margins: Margins,
+    /// Text area size.
+    pub area: Size,
+}
+
+impl Geometry {
+    /// The geometry for the book's paper.
+    pub fn new(book: &Book, style: &PdfStyle) -> Geometry {
+        let (w, h) = book.region.paper.size_pt();
+        let margins = style.margins(book.region.paper);
+        let area = Size::new(
+            (w - margins.margin_left - margins.margin_right).max(72.0),
+            (h - margins.margin_top - margins.margin_bottom).max(72.0),
+        );
+        Geometry {
+            paper: Size::new(w, h),
+            margins,
+            area,
+        }
+    }
+
+    /// The text area's top-left corner on the paper.
+    pub fn origin(&self) -> Point {
+        Point::new(self.margins.margin_left, self.margins.margin_top)
+    }
+}
+
+/// Lays out the whole book. `None` (with a diagnostic) when the fonts
+/// cannot be loaded.
+pub fn lay_out_book(
+    book: &Book,
+    assets: &Assets,
+    style: &PdfStyle,
+    diags: &mut Diagnostics,
+) -> Option<PagedDocument> {
+    let fonts = match FontBook::load(assets) {
+        Ok(fonts) => fonts,
+        Err(err) => {
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                Location::None,
+                err.to_string(),
+            ));
+            return None;
+        }
+    };
+    let text = TextContext::new(&fonts, book, style);
+    let geometry = Geometry::new(book, style);
+    let mut images = ImageRegistry::new();
+
+    let mut flow = Flow::new();
+    {
+        let mut ctx = BlockContext {
+            text: &text,
+            images: &mut images,
+            assets,
+            diags,
+            area_height: geometry.area.height,
+            page_anchor: String::new(),
+        };
+        for page in &book.pages {
+            lay_out_page(&mut ctx, &mut flow, page, geometry.area.width);
+        }
+    }
+    let body = paginate(flow.pieces, geometry.area.height);
+    let folios = anchor_folios(&body);
+
+    let entries = book.outline(style.toc.depth);
+    let toc = toc_sheets(&text, book, &entries, &folios, &geometry);
+
+    let mut doc = PagedDocument {
+        fonts: text.font_sources(),
+        ..PagedDocument::default()
+    };
+    doc.pages.push(cover(&text, book, &geometry));
+    for (i, sheet) in toc.into_iter().enumerate() {
+        let folio = Folio::Roman(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        doc.pages
+            .push(compose(&text, book, &geometry, sheet, folio, Some(&style.toc.title)));
+    }
+    for (i, sheet) in body.into_iter().enumerate() {
+        let folio = Folio::Arabic(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        doc.pages.push(compose(&text, book, &geometry, sheet, folio, None));
+    }
+    doc.outline = entries
+        .iter()
+        .map(|entry| OutlineItem {
+            level: entry.level,
+            title: entry.title.clone(),
+            anchor: entry_anchor(book, entry),
+        })
+        .collect();
+    doc.images = images.into_images();
+    Some(doc)
+}
+
+/// One book page: its title (a level-1 heading; a top-level page starts
+/// a new sheet and sets the running section title) and its blocks.
+fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32) {
+    ctx.page_anchor = page.anchor.clone();
+    let first = flow.pieces.len();
+    flow.open(StructTag::Section);
+    ctx.heading_lines(
+        flow,
+        &page.title,
+        &page.title_text,
+        1,
+        dest_name(&page.anchor, None),
+        0.0,
+        width,
+    );
+    if let Some(piece) = flow.pieces.get_mut(first) {
+        if page.depth == 0 {
+            piece.break_before = true;
+            piece.section_title = Some(page.title_text.clone());
+        } else if first > 0 {
+            piece.space_before = piece.space_before.max(ctx.body_pitch() * 2.0);
+        }
+    }
+    ctx.blocks(flow, &page.blocks, 0.0, width, 0);
+    flow.close();
+    // The next page's title decides its own space.
+    flow.set_space(0.0);
+}
+
+/// The body folio (1-based sheet number) of every anchor.
+fn anchor_folios(sheets: &[Sheet]) -> BTreeMap<String, u32> {
+    let mut folios = BTreeMap::new();
+    for (i, sheet) in sheets.iter().enumerate() {
+        for (_, item) in &sheet.items {
+            if let FrameItem::Anchor(name) = item {
+                folios
+                    .entry(name.clone())
+                    .or_insert(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+    }
+    folios
+}
+
+/// The destination name of an outline entry.
+fn entry_anchor(book: &Book, entry: &OutlineEntry) -> String {
+    let page_anchor = book
+        .pages
+        .get(entry.page.0)
+        .map(|p| p.anchor.as_str())
+        .unwrap_or_default();
+    dest_name(page_anchor, entry.anchor.as_deref())
+}
+
+/// A sheet placed on paper with its running header and footer.
+fn compose(
+    text: &TextContext,
+    book: &Book,
+    geometry: &Geometry,
+    sheet: Sheet,
+    folio: Folio,
+    section_override: Option<&str>,
+) -> PageFrame {
+    let style = text.style();
+    let mut page = PageFrame::new(geometry.paper, folio);
+    let origin = geometry.origin();
+    let area_w = geometry.area.width;
+
+    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
+    let head = text.text_style(FontRole::Regular, style.header.size, style.header.color);
+    let para = text.paragraph_style(area_w * 0.6, style.header.size * 1.3, Align::Start);
+    let baseline_y = style.header.offset;
+    if let Some(line) = text.plain(&book.meta.title, &head, &para).into_iter().next() {
+        place_line(&mut page, line, origin.x, baseline_y);
+    }
+    let section = section_override
+        .map(str::to_string)
+        .or(sheet.section_title.clone());
+    if let Some(section) = section
+        && section != book.meta.title
+    {
+        let para = text.paragraph_style(area_w * 0.38, style.header.size * 1.3, Align::Start);
+        if let Some(line) = text.plain(&section, &head, &para).into_iter().next() {
+            let x = origin.x + area_w - line.width;
+            place_line(&mut page, line, x, baseline_y);
+        }
+    }
+    if style.header.rule {
+        page.push(
+            Point::new(origin.x, baseline_y + style.header.size * 0.6),
+            FrameItem::Line(LineItem {
+                to: Point::new(area_w, 0.0),
+                color: style.header.color,
+                width: 0.3,
+            }),
+        );
+    }
+    let foot = text.text_style(FontRole::Regular, style.footer.size, style.footer.color);
+    let para = text.paragraph_style(area_w, style.footer.size * 1.3, Align::Start);
+    if let Some(line) = text.plain(&folio.text(), &foot, &para).into_iter().next() {
+        let x = origin.x + (area_w - line.width) / 2.0;
+        place_line(&mut page, line, x, geometry.paper.height - style.footer.offset);
+    }
+    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
+
+    for (at, item) in sheet.items {
+        page.push(at.offset(origin.x, origin.y), item);
+    }
+    page
+}
+
+/// Places a line so that its baseline is at `baseline_y`.
+fn place_line(page: &mut PageFrame, line: LaidLine, x: f32, baseline_y: f32) {
+    let top = baseline_y - line.baseline;
+    for (at, item) in line.items {
+        page.push(at.offset(x, top), item);
+    }
+}
+
+/// The cover: accent band, title, region and build date.
+fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
+    let style = text.style();
+    let cover = &style.cover;
+    let mut page = PageFrame::new(geometry.paper, Folio::None);
+    let origin = geometry.origin();
+    let width = geometry.area.width;
+    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
+    page.push(
+        Point::new(0.0, 0.0),
+        FrameItem::Rect(RectItem {
+            size: Size::new(geometry.paper.width, geometry.paper.height * 0.06),
+            fill: Some(cover.accent),
+            stroke: None,
+        }),
+    );
+    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
+
+    let mut y = origin.y + geometry.area.height * 0.28;
+    let title_style = text.text_style(FontRole::Bold, cover.title_size, style.headings.color);
+    let para = text.paragraph_style(width, cover.title_size * 1.35, Align::Start);
+    page.push(Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Title)));
+    for line in text.plain(&book.meta.title, &title_style, &para) {
+        let h = line.height;
+        for (at, item) in line.items {
+            page.push(at.offset(origin.x, y), item);
+        }
+        y += h;
+    }
+    page.push(Point::default(), FrameItem::Tag(TagEvent::End));
+    y += 10.0;
+    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
+    page.push(
+        Point::new(origin.x, y),
+        FrameItem::Rect(RectItem {
+            size: Size::new(width * 0.25, 2.5),
+            fill: Some(cover.accent),
+            stroke: None,
+        }),
+    );
+    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
+    y += 22.0;
+
+    let (year, month, day, ..) = civil_from_unix(book.meta.build_time);
+    let lines = [
+        (format!("{} 版", book.region.code), cover.subtitle_size),
+        (format!("{year}年{month}月{day}日"), cover.date_size),
+    ];
+    for (content, size) in lines {
+        let base = text.text_style(FontRole::Regular, size, style.body.color);
+        let para = text.paragraph_style(width, size * 1.6, Align::Start);
+        page.push(Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Paragraph)));
+        for line in text.plain(&content, &base, &para) {
+            let h = line.height;
+            for (at, item) in line.items {
+                page.push(at.offset(origin.x, y), item);
+            }
+            y += h;
+        }
+        page.push(Point::default(), FrameItem::Tag(TagEvent::End));
+        y += 4.0;
+    }
+    page
+}
+
+/// The table of contents as sheets: a title, then one entry per outline
+/// item, indented by level, with dot leaders and right-aligned folios;
+/// every entry links to its heading.
+fn toc_sheets(
+    text: &TextContext,
+    book: &Book,
+    entries: &[OutlineEntry],
+    folios: &BTreeMap<String, u32>,
+    geometry: &Geometry,
+) -> Vec<Sheet> {
+    let style = text.style();
+    let toc = &style.toc;
+    let width = geometry.area.width;
+    let mut flow = Flow::new();
+    flow.open(StructTag::Toc);
+
+    let title_size = style.headings.sizes.first().copied().unwrap_or(18.0);
+    let title_style = text.text_style(FontRole::Bold, title_size, style.headings.color);
+    let para = text.paragraph_style(width, title_size * 1.4, Align::Start);
+    let lines = text.plain(&toc.title, &title_style, &para);
+    let title_height: f32 = lines.iter().map(|l| l.height).sum();
+    let mut items = vec![(
+        Point::default(),
+        FrameItem::Tag(TagEvent::Start(StructTag::Heading(1, toc.title.clone()))),
+    )];
+    let mut y = 0.0;
+    for line in lines {
+        let h = line.height;
+        items.extend(line.items.into_iter().map(|(at, item)| (at.offset(0.0, y), item)));
+        y += h;
+    }
+    items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+    items.push((
+        Point::new(0.0, title_height + 3.0),
+        FrameItem::Line(LineItem {
+            to: Point::new(width, 0.0),
+            color: style.headings.accent,
+            width: 1.2,
+        }),
+    ));
+    let mut title_piece = Piece::new(title_height + 14.0, items);
+    title_piece.section_title = Some(toc.title.clone());
+    flow.push(title_piece);
+
+    let number_style = text.text_style(FontRole::Regular, toc.size, style.body.color);
+    let leader_style = text.text_style(FontRole::Regular, toc.size, style.header.color);
+    let pitch = toc.size * 1.55;
+    let number_reserve = toc.size * 3.5;
+    let wide_para = text.paragraph_style(1000.0, pitch, Align::Start);
+    let leader_width = text.plain_width(&toc.leader, &leader_style).max(0.5);
+    for entry in entries {
+        let anchor = entry_anchor(book, entry);
+        let Some(&folio) = folios.get(&anchor) else { continue };
+        let indent = toc.indent * entry.level.min(8) as f32;
+        let role = if entry.level == 0 && entry.anchor.is_none() {
+            FontRole::Bold
+        } else {
+            FontRole::Regular
+        };
+        let entry_style = text.text_style(role, toc.size, style.body.color);
+        let para = text.paragraph_style(width - indent - number_reserve, pitch, Align::Start);
+        let lines = text.plain(&entry.title, &entry_style, &para);
+        let number = text
+            .plain(&folio.to_string(), &number_style, &wide_para)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let mut items = vec![
+            (Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::TocItem))),
+            (Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Link))),
+        ];
+        let mut y = 0.0;
+        let count = lines.len();
+        let mut last_end = indent;
+        let mut last_top = 0.0;
+        let mut last_baseline = number.baseline;
+        for (i, line) in lines.into_iter().enumerate() {
+            let h = line.height;
+            if i + 1 == count {
+                last_end = indent + line.width;
+                last_top = y;
+                last_baseline = line.baseline;
+            }
+            items.extend(
+                line.items
+                    .into_iter()
+                    .map(|(at, item)| (at.offset(indent, y), item)),
+            );
+            y += h;
+        }
+        let height = y.max(pitch);
+        // Leaders (decoration) between the title's end and the number.
+        let number_x = width - number.width;
+        let gap_start = last_end + toc.size * 0.5;
+        let gap_end = number_x - toc.size * 0.4;
+        if gap_end > gap_start + leader_width {
+            let step = leader_width * 1.6;
+            let count = ((gap_end - gap_start) / step).floor().max(0.0) as usize;
+            let leaders: String = toc.leader.repeat(count.min(400));
+            if let Some(line) = text.plain(&leaders, &leader_style, &wide_para).into_iter().next() {
+                // Spread the dots evenly so that they end at the same x on
+                // every line.
+                let dx = gap_end - line.width * 1.6;
+                items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)));
+                for (at, item) in line.items {
+                    let item = spread(item, 1.6);
+                    items.push((at.offset(dx.max(gap_start), last_top + last_baseline - number.baseline), item));
+                }
+                items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)));
+            }
+        }
+        let baseline_shift = last_top + last_baseline - number.baseline;
+        items.extend(
+            number
+                .items
+                .into_iter()
+                .map(|(at, item)| (at.offset(number_x, baseline_shift), item)),
+        );
+        items.push((
+            Point::new(indent, 0.0),
+            FrameItem::Link(LinkArea {
+                size: Size::new(width - indent, height),
+                target: LinkDest::Named(anchor),
+            }),
+        ));
+        items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+        items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+        let mut piece = Piece::new(height, items);
+        piece.space_before = if entry.level == 0 && entry.anchor.is_none() {
+            pitch * 0.35
+        } else {
+            0.0
+        };
+        flow.push(piece);
+    }
+    flow.close();
+    paginate(flow.pieces, geometry.area.height)
+}
+
+/// Widens the advances of a text run by `factor` (dot leaders).
+fn spread(item: FrameItem, factor: f32) -> FrameItem {
+    match item {
+        FrameItem::Text(mut run) => {
+            for glyph in &mut run.glyphs {
+                glyph.x_advance *= factor;
+            }
+            FrameItem::Text(run)
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,583 @@
+//! Typed view of `layouts/pdf.toml`: page geometry, type sizes, colours and
+//! typesetting options for the PDF.
+//!
+//! Input: the embedded default `pdf.toml` and, when a site has one, its own
+//! `layouts/pdf.toml`, whose keys override the defaults one by one (tables are
+//! merged recursively). Output: a [`PdfStyle`]; a malformed site file becomes
+//! a diagnostic and the defaults are used.
+
+use serde::Deserialize;
+
+use crate::assets::Assets;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{AdmonitionKind, Paper};
+
+/// An sRGB colour written as `"#rrggbb"` in the layout file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// Black.
+    pub const BLACK: Rgb = Rgb(0, 0, 0);
+
+    /// Parses `#rrggbb`.
+    pub fn parse(text: &str) -> Option<Rgb> {
+        let hex = text.strip_prefix('#')?;
+        if hex.len() != 6 || !hex.is_ascii() {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+        Some(Rgb(byte(0)?, byte(2)?, byte(4)?))
+    }
+}
+
+impl<'de> Deserialize<'de> for Rgb {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Rgb, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Rgb::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid colour {text:?}, expected \"#rrggbb\"")))
+    }
+}
+
+/// Everything `layouts/pdf.toml` configures.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PdfStyle {
+    /// Margins per paper size.
+    pub paper: PaperTable,
+    /// Running header.
+    pub header: HeaderStyle,
+    /// Folio line.
+    pub footer: FooterStyle,
+    /// Body text.
+    pub body: BodyStyle,
+    /// Headings h1 (page titles) to h6.
+    pub headings: HeadingStyle,
+    /// Lists.
+    pub lists: ListStyle,
+    /// Code blocks.
+    pub code: CodeStyle,
+    /// Tables.
+    pub tables: TableStyle,
+    /// Block quotes.
+    pub quote: QuoteStyle,
+    /// Admonition boxes.
+    pub admonition: AdmonitionStyles,
+    /// Screenshots.
+    pub figures: FigureStyle,
+    /// Thematic breaks.
+    pub rule: RuleStyle,
+    /// Table of contents.
+    pub toc: TocStyle,
+    /// Cover page.
+    pub cover: CoverStyle,
+}
+
+/// Margins for every supported paper size.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PaperTable {
+    /// ISO A4.
+    #[serde(rename = "A4")]
+    pub a4: Margins,
+    /// US Letter.
+    #[serde(rename = "Letter")]
+    pub letter: Margins,
+    /// JIS B5.
+    #[serde(rename = "B5")]
+    pub b5: Margins,
+    /// ISO A5.
+    #[serde(rename = "A5")]
+    pub a5: Margins,
+}
+
+/// Page margins in points.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Margins {
+    /// Paper top to text area.
+    pub margin_top: f32,
+    /// Text area to paper bottom.
+    pub margin_bottom: f32,
+    /// Paper left edge to text area.
+    pub margin_left: f32,
+    /// Text area to paper right edge.
+    pub margin_right: f32,
+}
+
+/// Running header.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderStyle {
+    /// Type size.
+    pub size: f32,
+    /// Paper top to header baseline.
+    pub offset: f32,
+    /// Text colour.
+    pub color: Rgb,
+    /// Draw a hairline under the header.
+    pub rule: bool,
+}
+
+/// Folio line.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FooterStyle {
+    /// Type size.
+    pub size: f32,
+    /// Paper bottom to folio baseline.
+    pub offset: f32,
+    /// Text colour.
+    pub color: Rgb,
+}
+
+/// Kinsoku strictness (JLREQ §3.1.7).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Kinsoku {
+    /// Small kana, ー and 々 never start a line.
+    Strict,
+    /// Small kana, ー and 々 may start a line.
+    Loose,
+}
+
+/// Body text.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BodyStyle {
+    /// Type size.
+    pub size: f32,
+    /// Line pitch as a multiple of the size.
+    pub leading: f32,
+    /// Space between paragraphs in line pitches.
+    pub paragraph_gap: f32,
+    /// Text colour.
+    pub color: Rgb,
+    /// Link colour.
+    pub link_color: Rgb,
+    /// Kinsoku strictness.
+    pub kinsoku: Kinsoku,
+    /// Japanese–Latin spacing in em.
+    pub jl_spacing: f32,
+}
+
+/// Headings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HeadingStyle {
+    /// Sizes of h1..h6.
+    pub sizes: [f32; 6],
+    /// Space above h1..h6.
+    pub space_above: [f32; 6],
+    /// Space below h1..h6.
+    pub space_below: [f32; 6],
+    /// Line pitch as a multiple of the size.
+    pub leading: f32,
+    /// Text colour.
+    pub color: Rgb,
+    /// Bar and rule colour.
+    pub accent: Rgb,
+}
+
+impl HeadingStyle {
+    /// Index 0..=5 for a heading level (clamped to 1..=6).
+    pub fn index(level: u8) -> usize {
+        usize::from(level.clamp(1, 6) - 1)
+    }
+}
+
+/// Lists.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ListStyle {
+    /// Indent of each level.
+    pub indent: f32,
+    /// Extra space between items.
+    pub item_gap: f32,
+    /// Bullets by nesting level (cycled).
+    pub bullets: Vec<String>,
+}
+
+/// Code blocks.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CodeStyle {
+    /// Type size.
+    pub size: f32,
+    /// Line pitch as a multiple of the size.
+    pub leading: f32,
+    /// Box background.
+    pub background: Rgb,
+    /// Box border.
+    pub border: Rgb,
+    /// Text colour.
+    pub color: Rgb,
+    /// Inner padding.
+    pub padding: f32,
+    /// Marker at the start of wrapped continuation lines.
+    pub wrap_marker: String,
+}
+
+/// Tables.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TableStyle {
+    /// Type size.
+    pub size: f32,
+    /// Line pitch as a multiple of the size.
+    pub leading: f32,
+    /// Cell padding.
+    pub padding: f32,
+    /// Grid colour.
+    pub border: Rgb,
+    /// Header cell background.
+    pub header_background: Rgb,
+    /// Background of every second body row.
+    pub stripe_background: Rgb,
+}
+
+/// Block quotes.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteStyle {
+    /// Bar colour.
+    pub bar: Rgb,
+    /// Indent of the quoted blocks.
+    pub indent: f32,
+    /// Text colour.
+    pub color: Rgb,
+}
+
+/// Admonition boxes.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AdmonitionStyles {
+    /// Inner padding.
+    pub padding: f32,
+    /// Width of the colour bar.
+    pub bar_width: f32,
+    /// Label type size.
+    pub label_size: f32,
+    /// `warning` boxes.
+    pub warning: AdmonitionColors,
+    /// `note` boxes.
+    pub note: AdmonitionColors,
+    /// `info` boxes.
+    pub info: AdmonitionColors,
+    /// `tip` boxes.
+    pub tip: AdmonitionColors,
+    /// Site-mapped boxes.
+    pub custom: AdmonitionColors,
+}
+
+impl AdmonitionStyles {
+    /// Colours for a kind of box.
+    pub fn colors(&self, kind: AdmonitionKind) -> &AdmonitionColors {
+        match kind {
+            AdmonitionKind::Warning => &self.warning,
+            AdmonitionKind::Note => &self.note,
+            AdmonitionKind::Info => &self.info,
+            AdmonitionKind::Tip => &self.tip,
+            AdmonitionKind::Custom => &self.custom,
+        }
+    }
+}
+
+/// Colours of one admonition kind.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AdmonitionColors {
+    /// Bar and label colour.
+    pub accent: Rgb,
+    /// Box background.
+    pub background: Rgb,
+}
+
+/// Screenshots.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FigureStyle {
+    /// Never upscale beyond this many pixels per inch.
+    pub max_dpi: f32,
+    /// Print the alt text as a caption.
+    pub caption: bool,
+    /// Caption type size.
+    pub caption_size: f32,
+    /// Caption colour.
+    pub caption_color: Rgb,
+    /// Space above and below a figure.
+    pub space: f32,
+}
+
+/// Thematic breaks.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleStyle {
+    /// Line colour.
+    pub color: Rgb,
+    /// Line width.
+    pub width: f32,
+}
+
+/// Table of contents.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TocStyle {
+    /// Deepest heading level listed (2 = `##`).
+    pub depth: u8,
+    /// Title printed on the first TOC page.
+    pub title: String,
+    /// Entry type size.
+    pub size: f32,
+    /// Indent per level.
+    pub indent: f32,
+    /// Leader character.
+    pub leader: String,
+}
+
+/// Cover page.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CoverStyle {
+    /// Title size.
+    pub title_size: f32,
+    /// Region line size.
+    pub subtitle_size: f32,
+    /// Date line size.
+    pub date_size: f32,
+    /// Accent rule colour.
+    pub accent: Rgb,
+}
+
+impl PdfStyle {
+    /// The style from the embedded defaults merged with the site's
+    /// `layouts/pdf.toml`. Problems with the site file are reported and the
+    /// defaults used instead.
+    pub fn load(assets: &Assets, diags: &mut Diagnostics) -> PdfStyle {
+        let defaults = default_table();
+        let merged = match assets.layout("pdf.toml") {
+            Ok(Some(bytes)) => match parse_table(&bytes) {
+                Ok(site) => {
+                    let mut merged = defaults.clone();
+                    merge(&mut merged, site);
+                    merged
+                }
+                Err(message) => {
+                    diags.push(layout_problem(message));
+                    defaults.clone()
+                }
+            },
+            Ok(None) => defaults.clone(),
+            Err(err) => {
+                diags.push(layout_problem(err.to_string()));
+                defaults.clone()
+            }
+        };
+        match PdfStyle::deserialize(toml::Value::Table(merged)) {
+            Ok(style) => style,
+            Err(err) => {
+                diags.push(layout_problem(format!("invalid layouts/pdf.toml: {err}")));
+                PdfStyle::defaults()
+            }
+        }
+    }
+
+    /// The embedded defaults alone.
+    pub fn defaults() -> PdfStyle {
+        PdfStyle::deserialize(toml::Value::Table(default_table())).unwrap_or_else(|_| {
+            // The embedded file is checked by a unit test; this is unreachable
+            // in a tested build, but a wrong edit must not crash a user.
+            PdfStyle::fallback()
+        })
+    }
+
+    /// Margins for a paper size.
+    pub fn margins(&self, paper: Paper) -> Margins {
+        match paper {
+            Paper::A4 => self.paper.a4,
+            Paper::Letter => self.paper.letter,
+            Paper::B5 => self.paper.b5,
+            Paper::A5 => self.paper.a5,
+        }
+    }
+
+    /// Minimal built-in values, used only if the embedded file is broken.
+    fn fallback() -> PdfStyle {
+        let margins = Margins {
+            margin_top: 60.0,
+            margin_bottom: 60.0,
+            margin_left: 60.0,
+            margin_right: 60.0,
+        };
+        let colors = AdmonitionColors {
+            accent: Rgb(80, 80, 80),
+            background: Rgb(245, 245, 245),
+        };
+        PdfStyle {
+            paper: PaperTable {
+                a4: margins,
+                letter: margins,
+                b5: margins,
+                a5: margins,
+            },
+            header: HeaderStyle {
+                size: 8.0,
+                offset: 36.0,
+                color: Rgb::BLACK,
+                rule: false,
+            },
+            footer: FooterStyle {
+                size: 9.0,
+                offset: 30.0,
+                color: Rgb::BLACK,
+            },
+            body: BodyStyle {
+                size: 10.0,
+                leading: 1.7,
+                paragraph_gap: 0.5,
+                color: Rgb::BLACK,
+                link_color: Rgb(0, 0, 180),
+                kinsoku: Kinsoku::Strict,
+                jl_spacing: 0.25,
+            },
+            headings: HeadingStyle {
+                sizes: [20.0, 15.0, 13.0, 11.5, 10.5, 10.0],
+                space_above: [0.0, 18.0, 12.0, 10.0, 8.0, 8.0],
+                space_below: [14.0, 8.0, 6.0, 4.0, 4.0, 4.0],
+                leading: 1.35,
+                color: Rgb::BLACK,
+                accent: Rgb::BLACK,
+            },
+            lists: ListStyle {
+                indent: 18.0,
+                item_gap: 2.0,
+                bullets: vec!["•".into()],
+            },
+            code: CodeStyle {
+                size: 8.5,
+                leading: 1.45,
+                background: Rgb(243, 244, 246),
+                border: Rgb(214, 217, 222),
+                color: Rgb::BLACK,
+                padding: 6.0,
+                wrap_marker: "↪".into(),
+            },
+            tables: TableStyle {
+                size: 9.0,
+                leading: 1.5,
+                padding: 4.0,
+                border: Rgb(184, 192, 204),
+                header_background: Rgb(232, 238, 246),
+                stripe_background: Rgb(248, 249, 251),
+            },
+            quote: QuoteStyle {
+                bar: Rgb(196, 201, 209),
+                indent: 14.0,
+                color: Rgb(68, 68, 68),
+            },
+            admonition: AdmonitionStyles {
+                padding: 8.0,
+                bar_width: 3.0,
+                label_size: 9.0,
+                warning: colors,
+                note: colors,
+                info: colors,
+                tip: colors,
+                custom: colors,
+            },
+            figures: FigureStyle {
+                max_dpi: 150.0,
+                caption: true,
+                caption_size: 8.5,
+                caption_color: Rgb(85, 85, 85),
+                space: 8.0,
+            },
+            rule: RuleStyle {
+                color: Rgb(196, 201, 209),
+                width: 0.6,
+            },
+            toc: TocStyle {
+                depth: 3,
+                title: "目次".into(),
+                size: 10.0,
+                indent: 14.0,
+                leader: ".".into(),
+            },
+            cover: CoverStyle {
+                title_size: 28.0,
+                subtitle_size: 14.0,
+                date_size: 11.0,
+                accent: Rgb::BLACK,
+            },
+        }
+    }
+}
+
+/// A diagnostic about the layout file (no source span: it is not content).
+fn layout_problem(message: String) -> Diagnostic {
+    Diagnostic::file_error(std::path::Path::new("layouts/pdf.toml"), message)
+        .with_hint("the embedded defaults are used instead")
+}
+
+/// The embedded `pdf.toml` as a TOML table (empty if missing or broken).
+fn default_table() -> toml::Table {
+    Assets::default_layout("pdf.toml")
+        .and_then(|bytes| parse_table(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// Parses TOML bytes into a table.
+fn parse_table(bytes: &[u8]) -> Result<toml::Table, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "layouts/pdf.toml is not UTF-8".to_string())?;
+    text.parse::<toml::Table>()
+        .map_err(|err| format!("invalid layouts/pdf.toml: {}", err.message()))
+}
+
+/// Overlays `over` onto `base`: tables merge key by key, other values replace.
+/// Depth is bounded by the TOML parser's own nesting limit.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(base_table)), toml::Value::Table(over_table)) => {
+                merge(base_table, over_table);
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_defaults_parse_completely() {
+        let table = default_table();
+        let style = PdfStyle::deserialize(toml::Value::Table(table));
+        assert!(style.is_ok(), "{style:?}");
+        let style = PdfStyle::defaults();
+        assert_eq!(style.body.kinsoku, Kinsoku::Strict);
+        assert!(style.margins(Paper::A5).margin_left < style.margins(Paper::A4).margin_left);
+    }
+
+    #[test]
+    fn site_values_override_single_keys() {
+        let mut base = default_table();
+        let over: toml::Table = "[body]\nsize = 12.0\n".parse().unwrap_or_default();
+        merge(&mut base, over);
+        let style = PdfStyle::deserialize(toml::Value::Table(base)).ok();
+        let style = style.unwrap_or_else(PdfStyle::fallback);
+        assert_eq!(style.body.size, 12.0);
+        assert_eq!(style.body.leading, PdfStyle::defaults().body.leading);
+    }
+
+    #[test]
+    fn colours_parse() {
+        assert_eq!(Rgb::parse("#0b5cad"), Some(Rgb(0x0b, 0x5c, 0xad)));
+        assert_eq!(Rgb::parse("0b5cad"), None);
+        assert_eq!(Rgb::parse("#0b5ca"), None);
+        assert_eq!(Rgb::parse("#ééé"), None);
+    }
+}

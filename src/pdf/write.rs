@@ -1,0 +1,315 @@
+//! Frames to PDF bytes with krilla.
+//!
+//! Input: a [`PagedDocument`] (pages of positioned items) and the [`Book`]
+//! for metadata. Output: the PDF file's bytes, or the krilla error message.
+//! Every layout decision was taken before; this module only translates
+//! items: glyph runs, rectangles, lines, images, link areas, anchors and
+//! structure tags.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+
+use krilla::Document;
+use krilla::SerializeSettings;
+use krilla::action::{Action, LinkAction};
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
+use krilla::color::rgb;
+use krilla::configure::{Accessibility, Configuration, ConfigurationBuilder, PdfVersion, Validator};
+use krilla::destination::{Destination, NamedDestination, XyzDestination};
+use krilla::geom::{PathBuilder, Point as KPoint, Quadrilateral, Rect, Size as KSize};
+use krilla::page::{NumberingStyle, PageLabel, PageSettings};
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag, TagTree};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::layout::frame::{
+    Folio, FrameItem, LinkDest, PagedDocument, PageFrame, Point, TagEvent,
+};
+use crate::layout::style::Rgb;
+use crate::model::Book;
+
+use super::images::ImageCache;
+use super::meta::metadata;
+use super::nav::{AnchorTable, outline};
+use super::tags::TagBuilder;
+use super::text::{FontCache, draw_run};
+
+/// Whether to ask krilla to validate the output as PDF/UA-1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conformance {
+    /// Tagged PDF 1.7 validated against PDF/UA-1.
+    PdfUa1,
+    /// Tagged PDF 1.7 without validation.
+    Tagged,
+}
+
+/// Writes the document. Problems with single items (an unreadable font or
+/// image) are reported and the item skipped.
+pub fn write_pdf(
+    doc: &PagedDocument,
+    book: &Book,
+    conformance: Conformance,
+    diags: &mut Diagnostics,
+) -> Result<Vec<u8>, String> {
+    let mut document = Document::new_with(settings(conformance));
+    let anchors = AnchorTable::collect(doc);
+    let fonts = FontCache::new(&doc.fonts);
+    let mut images = ImageCache::new(&doc.images, diags);
+    let mut tags = TagBuilder::new();
+    let mut font_problem = false;
+
+    for (page_index, page) in doc.pages.iter().enumerate() {
+        let mut page_settings = PageSettings::from_wh(page.size.width, page.size.height)
+            .ok_or_else(|| format!("invalid page size {:?}", page.size))?;
+        if let Some(label) = page_label(page.folio) {
+            page_settings = page_settings.with_page_label(label);
+        }
+        let mut pdf_page = document.start_page_with(page_settings);
+        let mut pending_links = Vec::new();
+        {
+            let mut surface = pdf_page.surface();
+            let mut state = PageState {
+                fonts: &fonts,
+                images: &mut images,
+                tags: &mut tags,
+                anchors: &anchors,
+                page_index,
+                pending_links: &mut pending_links,
+                font_problem: &mut font_problem,
+            };
+            draw_page(&mut surface, page, &mut state);
+            surface.finish();
+        }
+        for (slot, annotation) in pending_links {
+            let id = pdf_page.add_tagged_annotation(annotation);
+            tags.fill_annotation(slot, id);
+        }
+        pdf_page.finish();
+    }
+
+    if font_problem {
+        diags.push(Diagnostic::file_error(
+            std::path::Path::new("fonts"),
+            "a font could not be embedded; some text is missing from the pdf",
+        ));
+    }
+    for (name, (page, at)) in anchors.iter() {
+        let dest = NamedDestination::new(
+            name.to_string(),
+            XyzDestination::new(page, KPoint::from_xy(at.x, at.y)),
+        );
+        // A name registered twice with the same position is accepted; a
+        // different position cannot happen since the table is unique.
+        let _ = document.register_named_destination(dest);
+    }
+    document.set_outline(outline(&doc.outline, &anchors));
+    document.set_metadata(metadata(book));
+    document.set_tag_tree(tags.finish(Some(book.meta.language.clone())));
+    document.finish().map_err(|err| describe(&err))
+}
+
+/// A short lowercase description of a krilla error.
+fn describe(err: &krilla::error::KrillaError) -> String {
+    use krilla::error::KrillaError;
+    match err {
+        KrillaError::Validation(errors) => {
+            let list: Vec<String> = errors
+                .iter()
+                .take(5)
+                .map(|(e, _)| format!("{e:?}"))
+                .collect();
+            format!(
+                "pdf/ua-1 validation failed with {} problem(s): {}",
+                errors.len(),
+                list.join("; ")
+            )
+        }
+        other => format!("pdf export failed: {}", other.to_string().to_lowercase()),
+    }
+}
+
+/// krilla settings: compressed, tagged, no random ids.
+fn settings(conformance: Conformance) -> SerializeSettings {
+    let configuration = match conformance {
+        Conformance::PdfUa1 => ConfigurationBuilder::new()
+            .with_version(PdfVersion::Pdf17)
+            .with_accessibility_validator(Accessibility::UA1)
+            .finish()
+            .unwrap_or_else(|_| Configuration::default()),
+        Conformance::Tagged => Configuration::default(),
+    };
+    let _ = Validator::Ua(Accessibility::UA1);
+    SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        ..SerializeSettings::default()
+    }
+}
+
+/// The PDF page label for a folio (what viewers show as the page number).
+fn page_label(folio: Option<Folio>) -> Option<PageLabel> {
+    match folio? {
+        Folio::None => None,
+        Folio::Roman(n) => Some(PageLabel::new(
+            Some(NumberingStyle::LowerRoman),
+            None,
+            NonZeroU32::new(n),
+        )),
+        Folio::Arabic(n) => Some(PageLabel::new(
+            Some(NumberingStyle::Arabic),
+            None,
+            NonZeroU32::new(n),
+        )),
+    }
+}
+
+/// A krilla fill for a colour.
+pub fn fill(color: Rgb) -> Fill {
+    Fill {
+        paint: rgb::Color::new(color.0, color.1, color.2).into(),
+        ..Fill::default()
+    }
+}
+
+/// A krilla stroke.
+fn stroke(color: Rgb, width: f32) -> Stroke {
+    Stroke {
+        paint: rgb::Color::new(color.0, color.1, color.2).into(),
+        width,
+        ..Stroke::default()
+    }
+}
+
+/// Everything a page's drawing needs besides the surface.
+struct PageState<'a> {
+    fonts: &'a FontCache,
+    images: &'a mut ImageCache,
+    tags: &'a mut TagBuilder,
+    anchors: &'a AnchorTable,
+    page_index: usize,
+    pending_links: &'a mut Vec<(usize, Annotation)>,
+    font_problem: &'a mut bool,
+}
+
+/// Draws the items of one page in order.
+fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
+    for (at, item) in &page.items {
+        match item {
+            FrameItem::Text(run) => {
+                let marked = state.tags.start_content(surface, false);
+                if !draw_run(surface, state.fonts, *at, run) {
+                    *state.font_problem = true;
+                }
+                state.tags.end_content(surface, marked);
+            }
+            FrameItem::Rect(rect) => {
+                let Some(r) = Rect::from_xywh(at.x, at.y, rect.size.width, rect.size.height) else {
+                    continue;
+                };
+                let mut builder = PathBuilder::new();
+                builder.push_rect(r);
+                let Some(path) = builder.finish() else { continue };
+                let marked = state.tags.start_content(surface, true);
+                surface.set_fill(rect.fill.map(fill));
+                surface.set_stroke(rect.stroke.map(|(c, w)| stroke(c, w)));
+                if rect.fill.is_some() || rect.stroke.is_some() {
+                    surface.draw_path(&path);
+                }
+                surface.set_stroke(None);
+                state.tags.end_content(surface, marked);
+            }
+            FrameItem::Line(line) => {
+                let mut builder = PathBuilder::new();
+                builder.move_to(at.x, at.y);
+                builder.line_to(at.x + line.to.x, at.y + line.to.y);
+                let Some(path) = builder.finish() else { continue };
+                let marked = state.tags.start_content(surface, true);
+                surface.set_fill(None);
+                surface.set_stroke(Some(stroke(line.color, line.width)));
+                surface.draw_path(&path);
+                surface.set_stroke(None);
+                state.tags.end_content(surface, marked);
+            }
+            FrameItem::Image(item) => {
+                let Some(image) = state.images.get(item.image.0) else { continue };
+                let Some(size) = KSize::from_wh(item.size.width, item.size.height) else {
+                    continue;
+                };
+                let marked = state.tags.start_content(surface, false);
+                surface.push_transform(&krilla::geom::Transform::from_translate(at.x, at.y));
+                surface.draw_image(image, size);
+                surface.pop();
+                state.tags.end_content(surface, marked);
+            }
+            FrameItem::Link(area) => {
+                if let Some(annotation) = link_annotation(*at, area, state) {
+                    let slot = state.tags.annotation_slot();
+                    state.pending_links.push((slot, annotation));
+                }
+            }
+            FrameItem::Anchor(_) => {}
+            FrameItem::Tag(event) => match event {
+                TagEvent::Start(tag) => state.tags.open(tag.clone()),
+                TagEvent::End => state.tags.close(),
+                TagEvent::ArtifactStart => state.tags.artifact_depth_add(1),
+                TagEvent::ArtifactEnd => state.tags.artifact_depth_add(-1),
+            },
+        }
+    }
+    // Structure may continue on the next page; artifacts may not.
+    state.tags.reset_artifacts();
+}
+
+/// A link annotation for an area, or `None` for an unknown destination.
+fn link_annotation(
+    at: Point,
+    area: &crate::layout::frame::LinkArea,
+    state: &PageState,
+) -> Option<Annotation> {
+    let rect = Rect::from_xywh(at.x, at.y, area.size.width, area.size.height)?;
+    let target = match &area.target {
+        LinkDest::Uri(uri) => Target::Action(Action::Link(LinkAction::new(uri.clone()))),
+        LinkDest::Named(name) => {
+            let (page, point) = state.anchors.get(name)?;
+            Target::Destination(Destination::Named(NamedDestination::new(
+                name.clone(),
+                XyzDestination::new(page, KPoint::from_xy(point.x, point.y)),
+            )))
+        }
+    };
+    let quad = Quadrilateral([
+        KPoint::from_xy(rect.left(), rect.bottom()),
+        KPoint::from_xy(rect.right(), rect.bottom()),
+        KPoint::from_xy(rect.right(), rect.top()),
+        KPoint::from_xy(rect.left(), rect.top()),
+    ]);
+    let _ = state.page_index;
+    let alt = match &area.target {
+        LinkDest::Uri(uri) => uri.clone(),
+        LinkDest::Named(_) => "link inside this document".to_string(),
+    };
+    Some(Annotation::new_link(
+        LinkAnnotation::new_with_quad_points(vec![quad], target),
+        Some(alt),
+    ))
+}
+
+/// Artifact or span marking for one content item.
+pub(super) fn artifact_tag() -> ContentTag<'static> {
+    ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other))
+}
+
+/// A span marking for real content.
+pub(super) fn span_tag() -> ContentTag<'static> {
+    ContentTag::Span(SpanTag::empty())
+}
+
+/// Keeps `BTreeMap` imported for the anchor table's deterministic order.
+#[allow(dead_code)]
+type Ordered<K, V> = BTreeMap<K, V>;
+
+#[allow(dead_code)]
+fn empty_tree() -> TagTree {
+    TagTree::new()
+}

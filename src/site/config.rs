@@ -1,0 +1,390 @@
+//! `tebiki.toml`: the site configuration.
+//!
+//! Input: the text of `tebiki.toml` (and of optional Hugo config files named
+//! by regions). Output: a validated [`Config`] with every region's merged
+//! variables, or diagnostics with the offending key's position.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Span};
+use crate::model::Paper;
+
+/// The whole `tebiki.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `[book]`: book-wide settings.
+    pub book: BookConfig,
+    /// `[params]`: variables for every region.
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
+    /// `[regions.<CODE>]`: one table per region.
+    #[serde(default)]
+    pub regions: BTreeMap<String, RegionConfig>,
+    /// `[shortcodes.<NAME>]`: a site's own shortcodes mapped onto built-in kinds.
+    #[serde(default)]
+    pub shortcodes: BTreeMap<String, ShortcodeMapping>,
+}
+
+/// `[book]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookConfig {
+    /// Book title (required); may contain variable shortcodes.
+    pub title: String,
+    /// Author, if any.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// BCP 47 language tag (default `ja`).
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Online help root; links to pages outside the book point here.
+    #[serde(default)]
+    pub base_url: String,
+    /// Output file stem (default `manual`).
+    #[serde(default = "default_output")]
+    pub output: String,
+    /// Content folder relative to the site root (default `content`).
+    #[serde(default = "default_content_dir")]
+    pub content_dir: String,
+    /// Static folder relative to the site root (default `static`).
+    #[serde(default = "default_static_dir")]
+    pub static_dir: String,
+    /// URL prefix of the published site (default `/`).
+    #[serde(default = "default_url_prefix")]
+    pub url_prefix: String,
+}
+
+/// `[regions.<CODE>]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionConfig {
+    /// Paper size of the PDF (default A4).
+    #[serde(default = "default_paper")]
+    pub paper: Paper,
+    /// Variables overriding `[params]` for this region.
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
+    /// A Hugo config file (relative to the site root) whose `[params]` also
+    /// become variables.
+    #[serde(default)]
+    pub hugo_config: Option<String>,
+    /// With `hugo_config`: also take `[Languages.<lang>]` params.
+    #[serde(default)]
+    pub hugo_language: Option<String>,
+}
+
+/// `[shortcodes.<NAME>]`: what a site shortcode becomes.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShortcodeMapping {
+    /// The built-in kind it maps onto.
+    pub kind: MappingKind,
+    /// Label (box label, heading text, link text, or the text itself).
+    #[serde(default)]
+    pub label: String,
+}
+
+/// Built-in kinds a site shortcode can map onto.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MappingKind {
+    /// A boxed note with the label; paired, inner content is Markdown.
+    Admonition,
+    /// A heading with the label (single), or the inner content (paired).
+    Heading,
+    /// The label as text.
+    Text,
+    /// A link to the first argument (or `href`/`url`), with the label or the
+    /// inner content as its text.
+    Link,
+    /// Removed, with its inner content.
+    Drop,
+}
+
+fn default_language() -> String {
+    "ja".into()
+}
+fn default_output() -> String {
+    "manual".into()
+}
+fn default_content_dir() -> String {
+    "content".into()
+}
+fn default_static_dir() -> String {
+    "static".into()
+}
+fn default_url_prefix() -> String {
+    "/".into()
+}
+fn default_paper() -> Paper {
+    Paper::A4
+}
+
+/// A region ready for a build: its code, paper and merged variables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionSettings {
+    /// Region code as written in `[regions.<CODE>]`.
+    pub code: String,
+    /// Paper size.
+    pub paper: Paper,
+    /// Every variable: `[params]`, then the Hugo config, then the region's params.
+    pub vars: BTreeMap<String, String>,
+}
+
+/// Parses `tebiki.toml`. Errors (syntax, unknown keys, wrong types) are
+/// pushed with the position toml reports.
+pub fn parse_config(text: &str, source: SourceId, diags: &mut Diagnostics) -> Option<Config> {
+    match toml::from_str::<Config>(text) {
+        Ok(mut config) => {
+            normalize(&mut config);
+            validate(&config, source, text, diags).then_some(config)
+        }
+        Err(err) => {
+            let span = err.span().map_or(Span::point(source, 0), |r| {
+                Span::new(source, r.start, r.end)
+            });
+            let message = first_line_lowercase(err.message());
+            diags.push(Diagnostic::error(span, message));
+            None
+        }
+    }
+}
+
+/// Makes `url_prefix` start and end with `/` and strips a trailing `/` from `base_url`.
+fn normalize(config: &mut Config) {
+    let prefix = config.book.url_prefix.trim_matches('/');
+    config.book.url_prefix = if prefix.is_empty() {
+        "/".into()
+    } else {
+        format!("/{prefix}/")
+    };
+    let base = config.book.base_url.trim_end_matches('/').to_string();
+    config.book.base_url = base;
+}
+
+/// Checks what serde cannot: at least one region, sane region codes, an
+/// output stem usable as a file name.
+fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnostics) -> bool {
+    let mut ok = true;
+    let at = |needle: &str| {
+        text.find(needle).map_or(Span::point(source, 0), |i| {
+            Span::new(source, i, i + needle.len())
+        })
+    };
+    if config.regions.is_empty() {
+        diags.push(
+            Diagnostic::error(at("[book]"), "no region defined")
+                .with_hint("add a table such as [regions.JP] with paper = \"A4\""),
+        );
+        ok = false;
+    }
+    for code in config.regions.keys() {
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            diags.push(Diagnostic::error(
+                at(code),
+                format!("region code `{code}` must be ASCII letters, digits, `-` or `_`"),
+            ));
+            ok = false;
+        }
+    }
+    let output = &config.book.output;
+    if output.is_empty() || output.contains(['/', '\\']) || output.starts_with('.') {
+        diags.push(Diagnostic::error(
+            at("output"),
+            format!("output stem `{output}` is not a plain file name"),
+        ));
+        ok = false;
+    }
+    ok
+}
+
+/// The first line of a library message, starting lowercase, no final period.
+pub(crate) fn first_line_lowercase(message: &str) -> String {
+    let line = message.lines().next().unwrap_or("").trim();
+    let line = line.strip_suffix('.').unwrap_or(line);
+    let mut chars = line.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => "invalid value".into(),
+    }
+}
+
+/// A TOML value as variable text (strings as is, others formatted).
+fn value_text(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Merges variables for every region: `[params]`, then the region's Hugo
+/// config (read relative to `root`), then the region's own params.
+pub fn region_settings(
+    config: &Config,
+    root: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<RegionSettings> {
+    config
+        .regions
+        .iter()
+        .map(|(code, region)| {
+            let mut vars: BTreeMap<String, String> = config
+                .params
+                .iter()
+                .map(|(k, v)| (k.clone(), value_text(v)))
+                .collect();
+            if let Some(file) = &region.hugo_config {
+                hugo_params(
+                    root,
+                    file,
+                    region.hugo_language.as_deref(),
+                    &mut vars,
+                    diags,
+                );
+            }
+            vars.extend(
+                region
+                    .params
+                    .iter()
+                    .map(|(k, v)| (k.clone(), value_text(v))),
+            );
+            RegionSettings {
+                code: code.clone(),
+                paper: region.paper,
+                vars,
+            }
+        })
+        .collect()
+}
+
+/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) of a Hugo TOML config.
+fn hugo_params(
+    root: &Path,
+    file: &str,
+    language: Option<&str>,
+    vars: &mut BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) {
+    let path = root.join(file);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                Location::File(path, None),
+                format!(
+                    "cannot read hugo config: {}",
+                    first_line_lowercase(&e.to_string())
+                ),
+            ));
+            return;
+        }
+    };
+    let table = match text.parse::<toml::Table>() {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e
+                .span()
+                .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                Location::File(path, line),
+                first_line_lowercase(e.message()),
+            ));
+            return;
+        }
+    };
+    let mut take = |t: Option<&toml::Value>| {
+        if let Some(toml::Value::Table(t)) = t {
+            for (k, v) in t {
+                if !v.is_table() {
+                    vars.insert(k.clone(), value_text(v));
+                }
+            }
+        }
+    };
+    take(table.get("params"));
+    if let Some(lang) = language {
+        let languages = table
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("languages"))
+            .and_then(|(_, v)| v.as_table());
+        let entry = languages.and_then(|l| l.get(lang));
+        take(entry);
+        take(entry.and_then(|e| e.get("params")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Sources;
+
+    fn parse(text: &str) -> (Option<Config>, Vec<String>) {
+        let mut sources = Sources::new();
+        let id = sources.add("tebiki.toml".into(), text.into());
+        let mut diags = Diagnostics::new();
+        let config = parse_config(text, id, &mut diags);
+        let file = sources.get(id).expect("added");
+        let msgs = diags
+            .items()
+            .iter()
+            .map(|d| match &d.location {
+                Location::Span(s) => {
+                    let (l, c) = file.line_col(s.start);
+                    format!("{l}:{c}: {}", d.message)
+                }
+                _ => d.message.clone(),
+            })
+            .collect();
+        (config, msgs)
+    }
+
+    #[test]
+    fn parses_the_documented_schema() {
+        let (config, msgs) = parse(
+            "[book]\ntitle = \"T\"\nurl_prefix = \"general/ja\"\nbase_url = \"https://x/\"\n\
+             [params]\nservice = \"cybozu.com\"\nn = 3\n\
+             [regions.JP]\npaper = \"Letter\"\n[regions.JP.params]\nCorpName = \"サイボウズ\"\n\
+             [shortcodes.seealso]\nkind = \"admonition\"\nlabel = \"関連ページ\"\n",
+        );
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let config = config.expect("valid");
+        assert_eq!(config.book.url_prefix, "/general/ja/");
+        assert_eq!(config.book.base_url, "https://x");
+        assert_eq!(config.book.output, "manual");
+        let mut diags = Diagnostics::new();
+        let regions = region_settings(&config, Path::new("."), &mut diags);
+        assert_eq!(regions[0].paper, Paper::Letter);
+        assert_eq!(regions[0].vars["service"], "cybozu.com");
+        assert_eq!(regions[0].vars["n"], "3");
+        assert_eq!(regions[0].vars["CorpName"], "サイボウズ");
+        assert_eq!(config.shortcodes["seealso"].kind, MappingKind::Admonition);
+    }
+
+    #[test]
+    fn unknown_key_names_its_position() {
+        let (config, msgs) = parse("[book]\ntitle = \"T\"\ntitel = \"x\"\n[regions.JP]\n");
+        assert!(config.is_none());
+        assert_eq!(msgs.len(), 1);
+        assert!(
+            msgs[0].starts_with("3:1: unknown field `titel`"),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn missing_region_is_an_error() {
+        let (config, msgs) = parse("[book]\ntitle = \"T\"\n");
+        assert!(config.is_none());
+        assert_eq!(msgs, vec!["1:1: no region defined".to_string()]);
+    }
+}

@@ -1,0 +1,87 @@
+//! The command-line contract: subcommands, flags, exit codes and the
+//! summary line, run against the sample handbook of this repository and a
+//! small site in a temporary folder.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn tebiki(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("run tebiki")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        tebiki(here, &["build", "--format", "docx"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(tebiki(here, &["frobnicate"]).status.code(), Some(2));
+    assert_eq!(tebiki(here, &[]).status.code(), Some(2));
+    assert_eq!(tebiki(here, &["--help"]).status.code(), Some(0));
+    let page = tebiki(
+        here,
+        &["build", "--page", "content/nothing.md", "--out", "unused"],
+    );
+    assert_eq!(page.status.code(), Some(2));
+    assert!(
+        stderr(&page)
+            .starts_with("error: --page `content/nothing.md` matches no content file or section")
+    );
+}
+
+#[test]
+fn check_the_sample_handbook() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tebiki(here, &["check"]);
+    let text = stderr(&out);
+    assert!(!text.contains("panicked"), "{text}");
+    assert!(!text.contains(": error: "), "{text}");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.lines().last().unwrap_or("").starts_with("checked "),
+        "{text}"
+    );
+}
+
+#[test]
+fn page_build_writes_one_reproducible_epub() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().expect("temporary folder");
+    let out_path = out_dir.path().to_string_lossy().into_owned();
+    let args = [
+        "build",
+        "--region",
+        "JP",
+        "--format",
+        "epub",
+        "--page",
+        "content/login",
+        "--out",
+        &out_path,
+    ];
+    let first = tebiki(here, &args);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let summary = stderr(&first);
+    assert!(summary.starts_with("wrote 1 file ("), "{summary}");
+    let file = out_dir.path().join("manual-JP.epub");
+    let bytes = std::fs::read(&file).expect("epub written");
+    let again = tebiki(here, &args);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(&file).expect("epub rewritten"),
+        bytes,
+        "output is not reproducible"
+    );
+    let quiet = tebiki(here, &[&args[..], &["--quiet"]].concat());
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+}

@@ -1,0 +1,524 @@
+//! End-to-end checks of the PDF writer with the real tools: a small model
+//! book (built by hand, with every kind of block) is rendered once and the
+//! bytes are inspected with qpdf, poppler's pdffonts/pdftotext and lopdf.
+//! A missing tool skips its test with a message, except under `CI`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use tebiki::assets::{Assets, ImageStore};
+use tebiki::diag::{Diagnostics, SourceId, Span};
+use tebiki::model::{
+    Admonition, AdmonitionKind, Align, Block, Book, BookMeta, Cell, CodeBlock, Figure, Heading,
+    ImageRef, Inline, InlineStyle, Link, LinkTarget, List, ListItem, Page, PageId, PageKind,
+    Paper, Paragraph, Quote, Region, Row, Table,
+};
+
+/// A sentence with dense Japanese punctuation that must survive a
+/// `pdftotext` round trip exactly.
+const DENSE: &str = "「設定」を開き、［保存］をクリックします。（詳細は「ヘルプ」を参照。）";
+
+fn span() -> Span {
+    Span::point(SourceId(0), 0)
+}
+
+fn text(s: &str) -> Inline {
+    Inline::Text(s.to_string())
+}
+
+fn para(content: Vec<Inline>) -> Block {
+    Block::Paragraph(Paragraph {
+        content,
+        span: span(),
+    })
+}
+
+fn heading(level: u8, title: &str, anchor: &str) -> Block {
+    Block::Heading(Heading {
+        level,
+        anchor: anchor.to_string(),
+        content: vec![text(title)],
+        text: title.to_string(),
+        span: span(),
+    })
+}
+
+fn page(id: usize, kind: PageKind, depth: usize, title: &str, anchor: &str, blocks: Vec<Block>) -> Page {
+    Page {
+        id: PageId(id),
+        kind,
+        depth,
+        parent: None,
+        title: vec![text(title)],
+        title_text: title.to_string(),
+        anchor: anchor.to_string(),
+        source_path: format!("{anchor}.md"),
+        url: format!("/general/ja/{anchor}.html"),
+        blocks,
+        span: span(),
+    }
+}
+
+/// Writes a PNG and a JPEG screenshot stand-in into a fresh folder.
+fn images() -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("tebiki-pdf-test-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let png = dir.join("screen.png");
+    let jpg = dir.join("photo.jpg");
+    let img = image::RgbaImage::from_fn(1200, 700, |x, y| {
+        image::Rgba([(x % 256) as u8, (y % 256) as u8, 180, if x < 20 { 120 } else { 255 }])
+    });
+    img.save(&png).expect("png written");
+    let rgb = image::RgbImage::from_fn(300, 200, |x, y| image::Rgb([(x % 256) as u8, 90, (y % 256) as u8]));
+    rgb.save(&jpg).expect("jpeg written");
+    (png, jpg)
+}
+
+fn long_paragraph(n: usize) -> Block {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!(
+            "管理者は、ユーザーの追加や削除（第{i}項）を行えます。設定画面の「ユーザー管理」から操作し、cybozu.com のヘルプも参照してください。"
+        ));
+    }
+    para(vec![text(&s)])
+}
+
+fn sample_book() -> Book {
+    let (png, jpg) = images();
+    let figure = |path: &Path, alt: &str| {
+        Block::Figure(Figure {
+            image: ImageRef {
+                src: format!("/img/{}", path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()),
+                path: path.to_path_buf(),
+            },
+            alt: alt.to_string(),
+            title: None,
+            width: None,
+            span: span(),
+        })
+    };
+    let cell = |s: &str, header: bool, rowspan: u32, colspan: u32| Cell {
+        header,
+        rowspan,
+        colspan,
+        align: Align::Default,
+        blocks: vec![para(vec![text(s)])],
+    };
+    let mut rows = Vec::new();
+    for i in 0..30 {
+        rows.push(Row {
+            cells: vec![
+                cell(&format!("項目{i}"), false, 1, 1),
+                cell("ユーザー名とメールアドレスを入力して保存します。", false, 1, 1),
+                cell("必須", false, 1, 1),
+            ],
+        });
+    }
+    rows.push(Row {
+        cells: vec![cell("結合", false, 2, 1), cell("横に結合したセル", false, 1, 2)],
+    });
+    rows.push(Row {
+        cells: vec![cell("b", false, 1, 1), cell("c", false, 1, 1)],
+    });
+    let table = Block::Table(Table {
+        caption: Some(vec![text("設定項目の一覧")]),
+        head: vec![Row {
+            cells: vec![cell("項目", true, 1, 1), cell("説明", true, 1, 1), cell("区分", true, 1, 1)],
+        }],
+        body: rows,
+        columns: 3,
+        span: span(),
+    });
+    let list = Block::List(List {
+        start: Some(1),
+        items: (0..3)
+            .map(|i| ListItem {
+                blocks: vec![
+                    para(vec![text(&format!("手順{}：ログイン画面を開きます。", i + 1))]),
+                    Block::List(List {
+                        start: None,
+                        items: vec![ListItem {
+                            blocks: vec![para(vec![text("ログイン名が分からない")])],
+                            checked: None,
+                        }],
+                        span: span(),
+                    }),
+                ],
+                checked: None,
+            })
+            .collect(),
+        span: span(),
+    });
+    let pages = vec![
+        page(0, PageKind::Section, 0, "ログイン", "login", vec![
+            para(vec![text(DENSE)]),
+            heading(2, "方法1 パスワードをリセットする", "method1"),
+            list,
+            figure(&png, "ログイン画面"),
+            para(vec![
+                text("詳しくは"),
+                Inline::Link(Link {
+                    target: LinkTarget::Internal { page: PageId(1), anchor: Some("method2".into()) },
+                    content: vec![text("方法2 一時的な管理者を作成するための長いリンクテキストが行をまたいで続く場合の例")],
+                    span: span(),
+                }),
+                text("と"),
+                Inline::Link(Link {
+                    target: LinkTarget::External("https://jp.cybozu.help/general/ja/top.html".into()),
+                    content: vec![text("オンラインヘルプ")],
+                    span: span(),
+                }),
+                text("を参照してください。"),
+                Inline::Styled(InlineStyle::Strong, vec![text("重要：")]),
+                Inline::Code("admin@example.com".into()),
+            ]),
+            Block::Admonition(Admonition {
+                kind: AdmonitionKind::Warning,
+                label: "注意".into(),
+                name: "warning".into(),
+                blocks: vec![para(vec![text("一時的な管理者は、移行したお客様は作成できません。")])],
+                span: span(),
+            }),
+            long_paragraph(12),
+            figure(&png, "同じ画面をもう一度"),
+            figure(&jpg, "写真"),
+        ]),
+        page(1, PageKind::Page, 1, "管理者がアカウントを忘れた場合", "admin_account", vec![
+            long_paragraph(6),
+            heading(2, "方法2 一時的な管理者を作成する", "method2"),
+            table,
+            Block::Code(CodeBlock {
+                language: Some("sh".into()),
+                text: "curl -X POST https://example.cybozu.com/api/v1/users.json -H 'X-Cybozu-Authorization: dGVzdDp0ZXN0' -d '{\"code\":\"user1\",\"name\":\"ユーザー1\"}'\nexit 0".into(),
+                span: span(),
+            }),
+            Block::Quote(Quote {
+                blocks: vec![para(vec![text("引用されたテキストです。")])],
+                span: span(),
+            }),
+            Block::Rule(span()),
+            heading(3, "補足", "note3"),
+            long_paragraph(3),
+        ]),
+        page(2, PageKind::Section, 0, "ライセンス", "license", vec![
+            heading(2, "お支払い", "payment"),
+            long_paragraph(2),
+        ]),
+    ];
+    Book {
+        meta: BookMeta {
+            title: "cybozu.com 共通管理ガイド".into(),
+            author: Some("サイボウズ株式会社".into()),
+            language: "ja".into(),
+            base_url: "https://jp.cybozu.help".into(),
+            build_time: 1_700_000_000,
+            generator: "tebiki 0.1.0".into(),
+        },
+        region: Region {
+            code: "JP".into(),
+            paper: Paper::A4,
+        },
+        pages,
+    }
+}
+
+fn render() -> (Vec<u8>, Diagnostics) {
+    let book = sample_book();
+    let assets = Assets::embedded(ImageStore::new());
+    let mut diags = Diagnostics::new();
+    let bytes = tebiki::pdf::render(&book, &assets, &mut diags).unwrap_or_default();
+    (bytes, diags)
+}
+
+/// The sample PDF, rendered once per test binary, and its file.
+fn sample() -> &'static (Vec<u8>, PathBuf) {
+    static SAMPLE: OnceLock<(Vec<u8>, PathBuf)> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let (bytes, diags) = render();
+        for d in diags.items() {
+            eprintln!("diagnostic: {d:?}");
+        }
+        assert!(!bytes.is_empty(), "render produced no pdf");
+        let path = std::env::temp_dir().join(format!("tebiki-sample-{}.pdf", std::process::id()));
+        std::fs::write(&path, &bytes).expect("pdf written");
+        (bytes, path)
+    })
+}
+
+/// Runs a tool; `None` (test skipped) when it is not installed, unless `CI`.
+fn tool(name: &str, args: &[&str]) -> Option<String> {
+    match Command::new(name).args(args).output() {
+        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)),
+        Err(_) => {
+            assert!(std::env::var_os("CI").is_none(), "{name} is required under CI");
+            eprintln!("skipped: {name} is not installed");
+            None
+        }
+    }
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+#[test]
+fn qpdf_check_is_clean() {
+    let (_, path) = sample();
+    let Some(out) = tool("qpdf", &["--check", path_str(path)]) else { return };
+    assert!(out.contains("No syntax or stream encoding errors"), "{out}");
+    assert!(!out.to_lowercase().contains("warning"), "{out}");
+}
+
+#[test]
+fn fonts_are_embedded_subset_with_tounicode() {
+    let (_, path) = sample();
+    let Some(out) = tool("pdffonts", &[path_str(path)]) else { return };
+    let rows: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    assert!(!rows.is_empty(), "{out}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert!(n >= 7, "{row}");
+        // name ... emb sub uni object ID
+        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "font not embedded+subset+unicode: {row}");
+        assert!(cols[0].contains('+'), "subset tag missing: {row}");
+    }
+}
+
+#[test]
+fn dense_punctuation_round_trips_through_pdftotext() {
+    let (_, path) = sample();
+    let Some(out) = tool("pdftotext", &["-raw", path_str(path), "-"]) else { return };
+    let joined: String = out.lines().collect();
+    assert!(joined.contains(DENSE), "dense sentence not found in:\n{out}");
+    assert!(out.contains("cybozu.com 共通管理ガイド"));
+}
+
+/// Characters that must not start a line (strict kinsoku) and end one.
+const NO_START: &str = "）」』】〕〉》］｝”’、。，．・：；？！ゝゞヽヾ々ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ";
+const NO_END: &str = "（「『【〔〈《［｛“‘";
+
+#[test]
+fn no_line_breaks_a_kinsoku_rule_and_no_glyph_leaves_the_text_area() {
+    let (_, path) = sample();
+    let Some(html) = tool("pdftotext", &["-bbox-layout", path_str(path), "-"]) else { return };
+    // A4 text area from layouts/pdf.toml (margins 62/62/68/62), with a small
+    // tolerance; running heads and folios lie outside and are skipped by
+    // their position.
+    let (w, h) = Paper::A4.size_pt();
+    let (left, right, top, bottom) = (62.0 - 0.5, w - 62.0 + 0.5, 68.0 - 0.5, h - 62.0 + 0.5);
+    let mut checked = 0;
+    for line in html.split("<line ").skip(1) {
+        let end = line.find("</line>").unwrap_or(line.len());
+        let line = &line[..end];
+        let attr = |s: &str, name: &str| -> f32 {
+            s.split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(f32::NAN)
+        };
+        let (x0, y0, x1, y1) = (attr(line, "xMin"), attr(line, "yMin"), attr(line, "xMax"), attr(line, "yMax"));
+        let words: Vec<&str> = line
+            .split("<word ")
+            .skip(1)
+            .filter_map(|w| w.split('>').nth(1).and_then(|r| r.split('<').next()))
+            .collect();
+        let text: String = words.concat();
+        if y1 < top || y0 > bottom {
+            continue; // running header or footer
+        }
+        assert!(x0 >= left && x1 <= right, "line outside the text area ({x0}..{x1}): {text}");
+        let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) else { continue };
+        assert!(!NO_START.contains(first), "line starts with {first}: {text}");
+        assert!(!NO_END.contains(last), "line ends with {last}: {text}");
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} lines checked");
+}
+
+fn load() -> lopdf::Document {
+    lopdf::Document::load_mem(&sample().0).expect("lopdf reads the pdf")
+}
+
+#[test]
+fn each_image_file_is_embedded_once() {
+    let doc = load();
+    let images = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|v| v.as_name()).is_ok_and(|n| n == b"Image"))
+        .filter(|s| !s.dict.has(b"SMaskInData") && s.dict.get(b"Decode").is_err())
+        .count();
+    // Two distinct files: the PNG (used twice, with an alpha channel: image
+    // plus soft mask) and the JPEG.
+    assert_eq!(images, 3, "expected PNG + its SMask + JPEG");
+    let dct = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Filter").and_then(|v| v.as_name()).is_ok_and(|n| n == b"DCTDecode"))
+        .count();
+    assert_eq!(dct, 1, "the JPEG is passed through as DCT");
+}
+
+/// Text of every page, 1-based.
+fn page_texts(path: &Path) -> Option<Vec<String>> {
+    let out = tool("pdftotext", &["-layout", path_str(path), "-"])?;
+    Some(out.split('\u{c}').map(str::to_string).collect())
+}
+
+#[test]
+fn outline_matches_the_headings_and_opens_on_their_pages() {
+    let (_, path) = sample();
+    let doc = load();
+    let toc = doc.get_toc().expect("outline present");
+    let got: Vec<(usize, String)> = toc.toc.iter().map(|t| (t.level, t.title.clone())).collect();
+    let book = sample_book();
+    let want: Vec<(usize, String)> = book
+        .outline(3)
+        .into_iter()
+        .map(|e| (e.level + 1, e.title))
+        .collect();
+    assert_eq!(got, want);
+    let Some(pages) = page_texts(path) else { return };
+    for entry in &toc.toc {
+        let text = pages.get(entry.page.saturating_sub(1)).cloned().unwrap_or_default();
+        assert!(text.contains(&entry.title), "{} not on page {}", entry.title, entry.page);
+    }
+}
+
+#[test]
+fn toc_numbers_match_the_printed_folios() {
+    let (_, path) = sample();
+    let Some(pages) = page_texts(path) else { return };
+    // Page 1 is the cover, then the TOC (roman), then the body from folio 1.
+    let toc_page = pages.iter().position(|p| p.contains("目次")).expect("toc page");
+    let body_start = pages
+        .iter()
+        .enumerate()
+        .skip(toc_page + 1)
+        .find(|(_, p)| !p.contains("目次"))
+        .map(|(i, _)| i)
+        .expect("body");
+    let book = sample_book();
+    let mut checked = 0;
+    for entry in book.outline(3) {
+        let line = pages[toc_page..body_start]
+            .iter()
+            .flat_map(|p| p.lines())
+            .find(|l| l.trim_start().starts_with(&entry.title))
+            .unwrap_or_else(|| panic!("{} missing from the toc", entry.title));
+        let folio: usize = line
+            .split_whitespace()
+            .last()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no page number in {line:?}"));
+        let printed = &pages[body_start + folio - 1];
+        assert!(printed.contains(&entry.title), "{} not on folio {folio}", entry.title);
+        let footer = printed.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
+        assert_eq!(footer.trim(), folio.to_string(), "printed folio");
+        checked += 1;
+    }
+    assert!(checked >= 5);
+}
+
+#[test]
+fn links_go_to_headings_and_urls() {
+    let doc = load();
+    let dests = named_destinations(&doc);
+    let mut internal = 0;
+    let mut external = Vec::new();
+    for (number, page_id) in doc.get_pages() {
+        for annot in doc.get_page_annotations(page_id).unwrap_or_default() {
+            let Ok(action) = annot.get(b"A").and_then(|a| doc.dereference(a)).and_then(|(_, a)| a.as_dict()) else {
+                // GoTo via /Dest
+                let dest = annot.get(b"Dest").expect("link has a destination");
+                let name = dest.as_str().map(|s| String::from_utf8_lossy(s).into_owned()).expect("named");
+                let target = dests.get(&name).unwrap_or_else(|| panic!("unknown destination {name}"));
+                assert!(*target >= 1, "{name} on page {number}");
+                internal += 1;
+                continue;
+            };
+            if let Ok(uri) = action.get(b"URI").and_then(|u| u.as_str()) {
+                external.push(String::from_utf8_lossy(uri).into_owned());
+            }
+        }
+    }
+    // The TOC entries plus the two lines of the wrapped in-text link.
+    assert!(internal >= 9, "{internal} internal links");
+    assert!(external.iter().any(|u| u == "https://jp.cybozu.help/general/ja/top.html"), "{external:?}");
+}
+
+/// Named destination → page number.
+fn named_destinations(doc: &lopdf::Document) -> BTreeMap<String, u32> {
+    let pages: BTreeMap<lopdf::ObjectId, u32> = doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let mut out = BTreeMap::new();
+    let catalog = doc.catalog().expect("catalog");
+    let names = catalog
+        .get(b"Names")
+        .and_then(|n| doc.dereference(n))
+        .and_then(|(_, n)| n.as_dict())
+        .and_then(|n| n.get(b"Dests"))
+        .and_then(|d| doc.dereference(d))
+        .and_then(|(_, d)| d.as_dict())
+        .expect("named destinations");
+    let mut stack = vec![names.clone()];
+    while let Some(node) = stack.pop() {
+        if let Ok(kids) = node.get(b"Kids").and_then(|k| k.as_array()) {
+            for kid in kids {
+                if let Ok((_, d)) = doc.dereference(kid)
+                    && let Ok(d) = d.as_dict()
+                {
+                    stack.push(d.clone());
+                }
+            }
+        }
+        if let Ok(list) = node.get(b"Names").and_then(|n| n.as_array()) {
+            for pair in list.chunks(2) {
+                let name = pair[0].as_str().map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_default();
+                let dest = doc.dereference(&pair[1]).map(|(_, d)| d.clone()).expect("dest");
+                let page = dest.as_array().ok().and_then(|a| a.first()).and_then(|p| p.as_reference().ok());
+                if let Some(page) = page.and_then(|p| pages.get(&p)) {
+                    out.insert(name, *page);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn metadata_and_language_are_set() {
+    let doc = load();
+    let catalog = doc.catalog().expect("catalog");
+    assert_eq!(catalog.get(b"Lang").and_then(|l| l.as_str()).ok(), Some(&b"ja"[..]));
+    let (_, info) = doc.dereference(doc.trailer.get(b"Info").expect("info")).expect("info dict");
+    let info = info.as_dict().expect("info dict");
+    let get = |k: &[u8]| info.get(k).and_then(|v| v.as_str()).map(decode_pdf_text).unwrap_or_default();
+    assert_eq!(get(b"Title"), "cybozu.com 共通管理ガイド");
+    assert_eq!(get(b"Author"), "サイボウズ株式会社");
+    assert_eq!(get(b"Subject"), "JP");
+    assert_eq!(get(b"Creator"), "tebiki 0.1.0");
+    assert!(get(b"CreationDate").starts_with("D:20231114"), "{}", get(b"CreationDate"));
+}
+
+/// PDF text strings: UTF-16BE with BOM or PDFDocEncoding (ASCII here).
+fn decode_pdf_text(bytes: &[u8]) -> String {
+    if bytes.starts_with(&[0xfe, 0xff]) {
+        let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (again, _) = render();
+    assert!(again == sample().0, "second build differs");
+}
