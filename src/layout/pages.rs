@@ -108,12 +108,19 @@ pub fn lay_out_book(
     doc.pages.push(cover(&text, book, &geometry));
     for (i, sheet) in toc.into_iter().enumerate() {
         let folio = Folio::Roman(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        doc.pages
-            .push(compose(&text, book, &geometry, sheet, folio, Some(&style.toc.title)));
+        doc.pages.push(compose(
+            &text,
+            book,
+            &geometry,
+            sheet,
+            folio,
+            Some(&style.toc.title),
+        ));
     }
     for (i, sheet) in body.into_iter().enumerate() {
         let folio = Folio::Arabic(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        doc.pages.push(compose(&text, book, &geometry, sheet, folio, None));
+        doc.pages
+            .push(compose(&text, book, &geometry, sheet, folio, None));
     }
     doc.outline = entries
         .iter()
@@ -199,7 +206,11 @@ fn compose(
     let head = text.text_style(FontRole::Regular, style.header.size, style.header.color);
     let para = text.paragraph_style(area_w * 0.6, style.header.size * 1.3, Align::Start);
     let baseline_y = style.header.offset;
-    if let Some(line) = text.plain(&book.meta.title, &head, &para).into_iter().next() {
+    if let Some(line) = text
+        .plain(&book.meta.title, &head, &para)
+        .into_iter()
+        .next()
+    {
         place_line(&mut page, line, origin.x, baseline_y);
     }
     let section = section_override
@@ -228,7 +239,12 @@ fn compose(
     let para = text.paragraph_style(area_w, style.footer.size * 1.3, Align::Start);
     if let Some(line) = text.plain(&folio.text(), &foot, &para).into_iter().next() {
         let x = origin.x + (area_w - line.width) / 2.0;
-        place_line(&mut page, line, x, geometry.paper.height - style.footer.offset);
+        place_line(
+            &mut page,
+            line,
+            x,
+            geometry.paper.height - style.footer.offset,
+        );
     }
     page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
 
@@ -267,7 +283,10 @@ fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
     let mut y = origin.y + geometry.area.height * 0.28;
     let title_style = text.text_style(FontRole::Bold, cover.title_size, style.headings.color);
     let para = text.paragraph_style(width, cover.title_size * 1.35, Align::Start);
-    page.push(Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Title)));
+    page.push(
+        Point::default(),
+        FrameItem::Tag(TagEvent::Start(StructTag::Title)),
+    );
     for line in text.plain(&book.meta.title, &title_style, &para) {
         let h = line.height;
         for (at, item) in line.items {
@@ -297,7 +316,10 @@ fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
     for (content, size) in lines {
         let base = text.text_style(FontRole::Regular, size, style.body.color);
         let para = text.paragraph_style(width, size * 1.6, Align::Start);
-        page.push(Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Paragraph)));
+        page.push(
+            Point::default(),
+            FrameItem::Tag(TagEvent::Start(StructTag::Paragraph)),
+        );
         for line in text.plain(&content, &base, &para) {
             let h = line.height;
             for (at, item) in line.items {
@@ -339,7 +361,11 @@ fn toc_sheets(
     let mut y = 0.0;
     for line in lines {
         let h = line.height;
-        items.extend(line.items.into_iter().map(|(at, item)| (at.offset(0.0, y), item)));
+        items.extend(
+            line.items
+                .into_iter()
+                .map(|(at, item)| (at.offset(0.0, y), item)),
+        );
         y += h;
     }
     items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
@@ -363,7 +389,9 @@ fn toc_sheets(
     let leader_width = text.plain_width(&toc.leader, &leader_style).max(0.5);
     for entry in entries {
         let anchor = entry_anchor(book, entry);
-        let Some(&folio) = folios.get(&anchor) else { continue };
+        let Some(&folio) = folios.get(&anchor) else {
+            continue;
+        };
         let indent = toc.indent * entry.level.min(8) as f32;
         let role = if entry.level == 0 && entry.anchor.is_none() {
             FontRole::Bold
@@ -379,8 +407,14 @@ fn toc_sheets(
             .next()
             .unwrap_or_default();
         let mut items = vec![
-            (Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::TocItem))),
-            (Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Link))),
+            (
+                Point::default(),
+                FrameItem::Tag(TagEvent::Start(StructTag::TocItem)),
+            ),
+            (
+                Point::default(),
+                FrameItem::Tag(TagEvent::Start(StructTag::Link)),
+            ),
         ];
         let mut y = 0.0;
         let count = lines.len();
@@ -410,14 +444,24 @@ fn toc_sheets(
             let step = leader_width * 1.6;
             let count = ((gap_end - gap_start) / step).floor().max(0.0) as usize;
             let leaders: String = toc.leader.repeat(count.min(400));
-            if let Some(line) = text.plain(&leaders, &leader_style, &wide_para).into_iter().next() {
+            if let Some(line) = text
+                .plain(&leaders, &leader_style, &wide_para)
+                .into_iter()
+                .next()
+            {
                 // Spread the dots evenly so that they end at the same x on
                 // every line.
                 let dx = gap_end - line.width * 1.6;
                 items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)));
                 for (at, item) in line.items {
                     let item = spread(item, 1.6);
-                    items.push((at.offset(dx.max(gap_start), last_top + last_baseline - number.baseline), item));
+                    items.push((
+                        at.offset(
+                            dx.max(gap_start),
+                            last_top + last_baseline - number.baseline,
+                        ),
+                        item,
+                    ));
                 }
                 items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)));
             }

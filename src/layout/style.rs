@@ -34,8 +34,9 @@ impl Rgb {
 impl<'de> Deserialize<'de> for Rgb {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Rgb, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Rgb::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid colour {text:?}, expected \"#rrggbb\"")))
+        Rgb::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("invalid colour {text:?}, expected \"#rrggbb\""))
+        })
     }
 }
 
@@ -528,7 +529,8 @@ fn default_table() -> toml::Table {
 
 /// Parses TOML bytes into a table.
 fn parse_table(bytes: &[u8]) -> Result<toml::Table, String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| "layouts/pdf.toml is not UTF-8".to_string())?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| "layouts/pdf.toml is not UTF-8".to_string())?;
     text.parse::<toml::Table>()
         .map_err(|err| format!("invalid layouts/pdf.toml: {}", err.message()))
 }

@@ -51,12 +51,13 @@ pub fn outline(items: &[OutlineItem], anchors: &AnchorTable) -> Outline {
     // parent, so no recursion is needed.
     let mut stack: Vec<(usize, OutlineNode)> = Vec::new();
     let mut outline = Outline::new();
-    let attach = |stack: &mut Vec<(usize, OutlineNode)>, outline: &mut Outline, node: OutlineNode| {
-        match stack.last_mut() {
-            Some((_, parent)) => parent.push_child(node),
-            None => outline.push_child(node),
-        }
-    };
+    let attach =
+        |stack: &mut Vec<(usize, OutlineNode)>, outline: &mut Outline, node: OutlineNode| {
+            match stack.last_mut() {
+                Some((_, parent)) => parent.push_child(node),
+                None => outline.push_child(node),
+            }
+        };
     for item in items {
         let Some((page, at)) = anchors.get(&item.anchor) else {
             continue;

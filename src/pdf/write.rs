@@ -14,7 +14,9 @@ use krilla::SerializeSettings;
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
-use krilla::configure::{Accessibility, Configuration, ConfigurationBuilder, PdfVersion, Validator};
+use krilla::configure::{
+    Accessibility, Configuration, ConfigurationBuilder, PdfVersion, Validator,
+};
 use krilla::destination::{Destination, NamedDestination, XyzDestination};
 use krilla::geom::{PathBuilder, Point as KPoint, Quadrilateral, Rect, Size as KSize};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
@@ -23,9 +25,7 @@ use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag, TagTree};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::layout::frame::{
-    Folio, FrameItem, LinkDest, PagedDocument, PageFrame, Point, TagEvent,
-};
+use crate::layout::frame::{Folio, FrameItem, LinkDest, PageFrame, PagedDocument, Point, TagEvent};
 use crate::layout::style::Rgb;
 use crate::model::Book;
 
@@ -209,7 +209,9 @@ fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
                 };
                 let mut builder = PathBuilder::new();
                 builder.push_rect(r);
-                let Some(path) = builder.finish() else { continue };
+                let Some(path) = builder.finish() else {
+                    continue;
+                };
                 let marked = state.tags.start_content(surface, true);
                 surface.set_fill(rect.fill.map(fill));
                 surface.set_stroke(rect.stroke.map(|(c, w)| stroke(c, w)));
@@ -223,7 +225,9 @@ fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
                 let mut builder = PathBuilder::new();
                 builder.move_to(at.x, at.y);
                 builder.line_to(at.x + line.to.x, at.y + line.to.y);
-                let Some(path) = builder.finish() else { continue };
+                let Some(path) = builder.finish() else {
+                    continue;
+                };
                 let marked = state.tags.start_content(surface, true);
                 surface.set_fill(None);
                 surface.set_stroke(Some(stroke(line.color, line.width)));
@@ -232,7 +236,9 @@ fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
                 state.tags.end_content(surface, marked);
             }
             FrameItem::Image(item) => {
-                let Some(image) = state.images.get(item.image.0) else { continue };
+                let Some(image) = state.images.get(item.image.0) else {
+                    continue;
+                };
                 let Some(size) = KSize::from_wh(item.size.width, item.size.height) else {
                     continue;
                 };

@@ -58,8 +58,8 @@ impl Writer<'_> {
                     "---\ntitle: \"{title}\"\nweight: {}",
                     self.page.weight
                 );
-                if let Some(rule) = self.page.region_rule {
-                    let _ = writeln!(self.out, "{rule}");
+                if let Some((key, codes)) = self.page.region_rule {
+                    let _ = writeln!(self.out, "{key}: [{}]", codes.join(", "));
                 }
                 self.out.push_str("---\n\n");
             }
@@ -69,8 +69,9 @@ impl Writer<'_> {
                     "+++\ntitle = \"{title}\"\nweight = {}",
                     self.page.weight
                 );
-                if let Some(rule) = self.page.region_rule {
-                    let _ = writeln!(self.out, "{}", rule.replace(':', " ="));
+                if let Some((key, codes)) = self.page.region_rule {
+                    let quoted: Vec<String> = codes.iter().map(|c| format!("\"{c}\"")).collect();
+                    let _ = writeln!(self.out, "{key} = [{}]", quoted.join(", "));
                 }
                 self.out.push_str("+++\n\n");
             }

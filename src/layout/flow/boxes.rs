@@ -86,7 +86,9 @@ pub fn quote(
     let space = flow.take_space(ctx.block_gap());
     let decorate = |piece: &mut Piece| {
         let h = piece.height;
-        piece.items.insert(0, rect(x + 2.0, 0.0, 2.5, h, Some(style.bar)));
+        piece
+            .items
+            .insert(0, rect(x + 2.0, 0.0, 2.5, h, Some(style.bar)));
     };
     let pieces = frame_pieces(inner.pieces, 2.0, space, 0.0, decorate);
     let mut boxed = Flow::new();

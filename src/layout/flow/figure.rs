@@ -27,9 +27,9 @@ pub fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, 
         .clone()
         .filter(|t| !t.trim().is_empty())
         .or_else(|| (style.caption && !figure.alt.trim().is_empty()).then(|| figure.alt.clone()));
-    let caption_style = ctx
-        .text
-        .text_style(FontRole::Regular, style.caption_size, style.caption_color);
+    let caption_style =
+        ctx.text
+            .text_style(FontRole::Regular, style.caption_size, style.caption_color);
     let caption_para = ctx
         .text
         .paragraph_style(width, style.caption_size * 1.5, Align::Center);
@@ -92,7 +92,10 @@ pub fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, 
     };
     let mut y = image_height + caption_gap;
     if !caption_lines.is_empty() {
-        items.push((Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Caption))));
+        items.push((
+            Point::default(),
+            FrameItem::Tag(TagEvent::Start(StructTag::Caption)),
+        ));
         for line in caption_lines {
             items.extend(
                 line.items

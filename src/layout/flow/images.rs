@@ -38,7 +38,11 @@ impl ImageRegistry {
 
     /// The key and image for `path`, loading it on first use. The same
     /// error is returned for every use of a broken file.
-    pub fn get(&mut self, assets: &Assets, path: &Path) -> Result<(ImageKey, Arc<LoadedImage>), ImageError> {
+    pub fn get(
+        &mut self,
+        assets: &Assets,
+        path: &Path,
+    ) -> Result<(ImageKey, Arc<LoadedImage>), ImageError> {
         if let Some(known) = self.keys.get(path) {
             return known.clone().and_then(|key| {
                 self.images
@@ -57,8 +61,10 @@ impl ImageRegistry {
             self.images.push(image.clone());
             (key, image)
         });
-        self.keys
-            .insert(path.to_path_buf(), result.as_ref().map(|(k, _)| *k).map_err(Clone::clone));
+        self.keys.insert(
+            path.to_path_buf(),
+            result.as_ref().map(|(k, _)| *k).map_err(Clone::clone),
+        );
         result
     }
 
@@ -99,14 +105,19 @@ pub fn load_local(path: &Path) -> Result<LoadedImage, ImageError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(read_err(format!("file larger than {MAX_FILE_BYTES} bytes")));
     }
-    let format = image::guess_format(&bytes).map_err(|_| decode_err("not a supported image format".into()))?;
+    let format = image::guess_format(&bytes)
+        .map_err(|_| decode_err("not a supported image format".into()))?;
     let format_kind = match format {
         image::ImageFormat::Png => ImageFormat::Png,
         image::ImageFormat::Jpeg => ImageFormat::Jpeg,
         image::ImageFormat::Gif => ImageFormat::Gif,
         image::ImageFormat::WebP => ImageFormat::WebP,
         image::ImageFormat::Bmp => ImageFormat::Bmp,
-        other => return Err(decode_err(format!("unsupported image format {other:?}").to_lowercase())),
+        other => {
+            return Err(decode_err(
+                format!("unsupported image format {other:?}").to_lowercase(),
+            ));
+        }
     };
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -150,13 +161,17 @@ mod tests {
 
     #[test]
     fn good_png_is_measured_once() {
-        let Some(dir) = tempfile::tempdir().ok() else { return };
+        let Some(dir) = tempfile::tempdir().ok() else {
+            return;
+        };
         let path = dir.path().join("ok.png");
         let img = image::RgbaImage::from_pixel(30, 20, image::Rgba([10, 20, 30, 128]));
         assert!(img.save(&path).is_ok());
         let assets = Assets::embedded(crate::assets::ImageStore::new());
         let mut registry = ImageRegistry::new();
-        let first = registry.get(&assets, &path).map(|(k, i)| (k, i.width, i.height));
+        let first = registry
+            .get(&assets, &path)
+            .map(|(k, i)| (k, i.width, i.height));
         let second = registry.get(&assets, &path).map(|(k, _)| k);
         assert_eq!(first.as_ref().ok(), Some(&(ImageKey(0), 30, 20)));
         assert_eq!(second.ok(), Some(ImageKey(0)));

@@ -24,7 +24,9 @@ pub fn list(
     let style = ctx.style().clone();
     let body = &style.body;
     let pitch = ctx.body_pitch();
-    let marker_style = ctx.text.text_style(FontRole::Regular, body.size, body.color);
+    let marker_style = ctx
+        .text
+        .text_style(FontRole::Regular, body.size, body.color);
     let markers: Vec<String> = list
         .items
         .iter()
@@ -42,7 +44,13 @@ pub fn list(
     flow.open(StructTag::List(list.start.is_some()));
     for (i, (item, marker)) in list.items.iter().zip(markers).enumerate() {
         let mut inner = Flow::new();
-        ctx.blocks(&mut inner, &item.blocks, x + gutter, width - gutter, depth + 1);
+        ctx.blocks(
+            &mut inner,
+            &item.blocks,
+            x + gutter,
+            width - gutter,
+            depth + 1,
+        );
         if inner.pieces.is_empty() {
             let mut empty = Piece::new(pitch, Vec::new());
             empty.baseline = Some(pitch * 0.75);
@@ -61,7 +69,11 @@ pub fn list(
                 // Numbers are right-aligned against the text; bullets too.
                 let dx = x + gutter - body.size * 0.4 - line.width;
                 let dy = baseline - line.baseline;
-                items.extend(line.items.into_iter().map(|(at, item)| (at.offset(dx, dy), item)));
+                items.extend(
+                    line.items
+                        .into_iter()
+                        .map(|(at, item)| (at.offset(dx, dy), item)),
+                );
             }
             items.push(tag(TagEvent::End));
             items.push(tag(TagEvent::Start(StructTag::ListBody)));
@@ -121,7 +133,10 @@ mod tests {
         assert_eq!(marker_text(Some(1), 0, None, 0, &bullets), "1.");
         assert_eq!(marker_text(Some(1), 2, None, 0, &bullets), "3.");
         assert_eq!(marker_text(Some(7), 1, None, 0, &bullets), "8.");
-        assert_eq!(marker_text(Some(u64::MAX), 3, None, 0, &bullets), format!("{}.", u64::MAX));
+        assert_eq!(
+            marker_text(Some(u64::MAX), 3, None, 0, &bullets),
+            format!("{}.", u64::MAX)
+        );
         assert_eq!(marker_text(None, 0, None, 0, &bullets), "•");
         assert_eq!(marker_text(None, 0, None, 1, &bullets), "◦");
         assert_eq!(marker_text(None, 0, Some(true), 0, &bullets), "☑");

@@ -56,8 +56,11 @@ impl Flow {
             self.glue_next = false;
         }
         if !self.pending.is_empty() {
-            let mut items: Vec<(Point, FrameItem)> =
-                self.pending.drain(..).map(|item| (Point::default(), item)).collect();
+            let mut items: Vec<(Point, FrameItem)> = self
+                .pending
+                .drain(..)
+                .map(|item| (Point::default(), item))
+                .collect();
             items.append(&mut piece.items);
             piece.items = items;
         }
@@ -72,7 +75,10 @@ impl Flow {
     /// Closes the innermost structure element after the last piece (or
     /// drops it if it received no content).
     pub fn close(&mut self) {
-        if matches!(self.pending.last(), Some(FrameItem::Tag(TagEvent::Start(_)))) {
+        if matches!(
+            self.pending.last(),
+            Some(FrameItem::Tag(TagEvent::Start(_)))
+        ) {
             self.pending.pop();
             return;
         }
@@ -218,7 +224,15 @@ impl BlockContext<'_, '_> {
     /// A heading inside a page body (levels 2 to 6).
     fn heading(&mut self, flow: &mut Flow, heading: &Heading, x: f32, width: f32) {
         let anchor = dest_name(&self.page_anchor, Some(&heading.anchor));
-        self.heading_lines(flow, &heading.content, &heading.text, heading.level, anchor, x, width);
+        self.heading_lines(
+            flow,
+            &heading.content,
+            &heading.text,
+            heading.level,
+            anchor,
+            x,
+            width,
+        );
     }
 
     /// A heading of `level` (1 = page title) with its anchor; the next
@@ -244,9 +258,7 @@ impl BlockContext<'_, '_> {
         // h2 gets a colour bar on its left; the text moves right of it.
         let bar = if level == 2 { size * 0.55 } else { 0.0 };
         let base = self.text.text_style(FontRole::Bold, size, color);
-        let para = self
-            .text
-            .paragraph_style(width - bar, pitch, Align::Start);
+        let para = self.text.paragraph_style(width - bar, pitch, Align::Start);
         let lines = self.text.inlines(content, &base, &para);
         let space = match flow.space_override.take() {
             Some(space) => space.max(above),
@@ -375,7 +387,13 @@ impl BlockContext<'_, '_> {
 
 /// Pushes laid-out lines as pieces at `x`, wrapped in `tag`, with orphan
 /// and widow control.
-pub fn push_lines(flow: &mut Flow, lines: Vec<LaidLine>, x: f32, space_before: f32, tag: StructTag) {
+pub fn push_lines(
+    flow: &mut Flow,
+    lines: Vec<LaidLine>,
+    x: f32,
+    space_before: f32,
+    tag: StructTag,
+) {
     let count = lines.len();
     if count == 0 {
         return;
@@ -420,7 +438,12 @@ pub fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
         if i > 0 {
             y += piece.space_before;
         }
-        items.extend(piece.items.into_iter().map(|(at, item)| (at.offset(0.0, y), item)));
+        items.extend(
+            piece
+                .items
+                .into_iter()
+                .map(|(at, item)| (at.offset(0.0, y), item)),
+        );
         y += piece.height;
     }
     (y, items)

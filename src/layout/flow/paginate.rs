@@ -98,12 +98,16 @@ pub fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<Sheet> {
             if !piece.break_before
                 && let Some(header) = &piece.repeat
             {
-                current.items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)));
+                current
+                    .items
+                    .push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)));
                 for row in header.iter() {
                     place(&mut current, row, y);
                     y += row.height;
                 }
-                current.items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)));
+                current
+                    .items
+                    .push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)));
             }
         }
         if let Some(title) = &piece.section_title {
@@ -130,9 +134,12 @@ pub fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<Sheet> {
 
 /// Moves a piece's items onto the sheet at vertical offset `y`.
 fn place(sheet: &mut Sheet, piece: &Piece, y: f32) {
-    sheet
-        .items
-        .extend(piece.items.iter().map(|(at, item)| (at.offset(0.0, y), item.clone())));
+    sheet.items.extend(
+        piece
+            .items
+            .iter()
+            .map(|(at, item)| (at.offset(0.0, y), item.clone())),
+    );
 }
 
 /// For each piece, the height of it and every following piece glued to it
@@ -141,7 +148,9 @@ fn chain_heights(pieces: &[Piece]) -> Vec<f32> {
     let mut heights = vec![0.0f32; pieces.len()];
     let mut following = 0.0f32;
     for index in (0..pieces.len()).rev() {
-        let Some(piece) = pieces.get(index) else { continue };
+        let Some(piece) = pieces.get(index) else {
+            continue;
+        };
         let next_glued = pieces.get(index + 1).is_some_and(|next| next.glue_to_prev);
         let own = piece.height;
         let chain = if next_glued { own + following } else { own };
@@ -193,7 +202,11 @@ mod tests {
 
     #[test]
     fn chain_taller_than_a_page_breaks_inside() {
-        let pieces = vec![piece(60.0, false, "a"), piece(60.0, true, "b"), piece(60.0, true, "c")];
+        let pieces = vec![
+            piece(60.0, false, "a"),
+            piece(60.0, true, "b"),
+            piece(60.0, true, "c"),
+        ];
         let sheets = paginate(pieces, 100.0);
         assert_eq!(sheets.len(), 3);
         assert_eq!(names(&sheets[2]), ["c"]);
@@ -223,6 +236,10 @@ mod tests {
         let sheets = paginate(rows, 100.0);
         assert_eq!(sheets.len(), 2);
         assert_eq!(names(&sheets[1])[0], "head");
-        assert!(sheets.iter().all(|s| s.items.iter().all(|(p, _)| p.y < 100.0)));
+        assert!(
+            sheets
+                .iter()
+                .all(|s| s.items.iter().all(|(p, _)| p.y < 100.0))
+        );
     }
 }

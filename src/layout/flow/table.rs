@@ -79,7 +79,10 @@ pub fn table(
     for (p, (h, _)) in placed.iter().zip(&contents) {
         if p.rowspan > 1 {
             let end = (p.row + p.rowspan).min(row_count);
-            let have: f32 = heights.get(p.row..end).map(|s| s.iter().sum()).unwrap_or(0.0);
+            let have: f32 = heights
+                .get(p.row..end)
+                .map(|s| s.iter().sum())
+                .unwrap_or(0.0);
             if *h > have
                 && let Some(last) = heights.get_mut(end.saturating_sub(1))
             {
@@ -136,7 +139,9 @@ pub fn table(
                 if p.row != r {
                     break;
                 }
-                let Some((p, (_, content))) = cells.next() else { break };
+                let Some((p, (_, content))) = cells.next() else {
+                    break;
+                };
                 let left = col_x.get(p.col).copied().unwrap_or(x);
                 let right = col_x.get(p.col + p.colspan).copied().unwrap_or(acc);
                 let top = row_top.get(p.row).copied().unwrap_or(0.0) - group_top;
@@ -249,7 +254,11 @@ fn cell_blocks(
     for block in &cell.blocks {
         match block {
             Block::Paragraph(p) => {
-                let role = if cell.header { FontRole::Bold } else { FontRole::Regular };
+                let role = if cell.header {
+                    FontRole::Bold
+                } else {
+                    FontRole::Regular
+                };
                 let base = ctx.text.text_style(role, style.size, body.color);
                 let align = match cell.align {
                     crate::model::Align::Center => Align::Center,
@@ -344,7 +353,9 @@ fn column_widths(
                 .filter(|(_, f)| **f)
                 .map(|(w, _)| *w)
                 .sum::<f32>();
-        let open: Vec<usize> = (0..columns).filter(|c| !fixed.get(*c).copied().unwrap_or(true)).collect();
+        let open: Vec<usize> = (0..columns)
+            .filter(|c| !fixed.get(*c).copied().unwrap_or(true))
+            .collect();
         if open.is_empty() {
             break;
         }
@@ -373,7 +384,11 @@ fn column_widths(
 }
 
 /// The widest paragraph of a cell set on one line.
-fn cell_natural_width(ctx: &BlockContext, cell: &Cell, base: &crate::layout::inline::TextStyle) -> f32 {
+fn cell_natural_width(
+    ctx: &BlockContext,
+    cell: &Cell,
+    base: &crate::layout::inline::TextStyle,
+) -> f32 {
     cell.blocks
         .iter()
         .map(|block| match block {
@@ -387,8 +402,12 @@ fn cell_natural_width(ctx: &BlockContext, cell: &Cell, base: &crate::layout::inl
 /// artifacts).
 fn strip_tags(piece: &Piece) -> Piece {
     let mut copy = piece.clone();
-    copy.items
-        .retain(|(_, item)| !matches!(item, FrameItem::Tag(_) | FrameItem::Anchor(_) | FrameItem::Link(_)));
+    copy.items.retain(|(_, item)| {
+        !matches!(
+            item,
+            FrameItem::Tag(_) | FrameItem::Anchor(_) | FrameItem::Link(_)
+        )
+    });
     copy.glue_to_prev = false;
     copy.repeat = None;
     copy
@@ -426,8 +445,12 @@ mod tests {
     #[test]
     fn spans_push_cells_right() {
         let rows = [
-            Row { cells: vec![cell("a", 2, 1), cell("b", 1, 2)] },
-            Row { cells: vec![cell("c", 1, 1), cell("d", 1, 1)] },
+            Row {
+                cells: vec![cell("a", 2, 1), cell("b", 1, 2)],
+            },
+            Row {
+                cells: vec![cell("c", 1, 1), cell("d", 1, 1)],
+            },
         ];
         let refs: Vec<&Row> = rows.iter().collect();
         let (placed, columns) = place_cells(&refs, 3);

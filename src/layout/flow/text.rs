@@ -233,7 +233,10 @@ impl<'a> TextContext<'a> {
             let group = line.runs.get(index..end).unwrap_or_default();
             let dest = link.and_then(|l| links.get(l));
             if dest.is_some() {
-                items.push((Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Link))));
+                items.push((
+                    Point::default(),
+                    FrameItem::Tag(TagEvent::Start(StructTag::Link)),
+                ));
             }
             for run in group {
                 self.push_run(run, baseline, &mut items);
@@ -302,9 +305,7 @@ impl<'a> TextContext<'a> {
                     .collect(),
             }),
         ));
-        let thickness = metrics
-            .to_pt(metrics.underline_thickness, size)
-            .max(0.4);
+        let thickness = metrics.to_pt(metrics.underline_thickness, size).max(0.4);
         if run.style.underline {
             let dy = -metrics.to_pt(metrics.underline_position, size);
             items.push((
