@@ -93,7 +93,8 @@ fn glyph_set(generator: &mut Gen) -> Glyphs {
                     let (x, y) = if horizontal { (t, fixed) } else { (fixed, t) };
                     ink(&mut cell, x, y, 255);
                     for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
-                        ink(&mut cell, x + dx, y + dy, 90);
+                        let edge = 30 + generator.byte() % 140;
+                        ink(&mut cell, x + dx, y + dy, edge);
                     }
                 }
             }
@@ -244,7 +245,8 @@ fn draw(
                 for r in 0..=rows {
                     fill(&mut img, left + 20, y + r * 28, table_width, 1, line);
                     for c in 0..cols {
-                        let chars = (generator.range(2, 12) as u32).min(col_width / ADVANCE);
+                        let chars = (generator.range(4, 16) as u32)
+                            .min((col_width / ADVANCE).saturating_sub(1));
                         let color = if r == 0 { gray } else { dark };
                         text(
                             &mut img,
@@ -367,8 +369,15 @@ fn text(
 /// Mixes `color` into one pixel with `coverage` (0–255); outside is ignored.
 fn blend(img: &mut RgbaImage, x: u32, y: u32, color: Rgba<u8>, coverage: u8) {
     if let Some(pixel) = img.get_pixel_mut_checked(x, y) {
-        let a = u32::from(coverage);
+        // Sub-pixel rendering: edge pixels get slightly different coverage
+        // per channel, as ClearType-style text in real screenshots does.
+        let base = u32::from(coverage);
         for c in 0..3 {
+            let a = if base == 255 {
+                base
+            } else {
+                (base * (10 - c as u32 * 2) / 10).min(255)
+            };
             let under = u32::from(pixel.0[c]);
             pixel.0[c] = ((u32::from(color.0[c]) * a + under * (255 - a)) / 255) as u8;
         }

@@ -37,7 +37,7 @@ pub struct Options {
     pub pages: usize,
     /// Seed of every random choice.
     pub seed: u64,
-    /// Number of distinct screenshots (about one in seven is a JPEG).
+    /// Number of distinct screenshots (every seventh is a JPEG).
     pub images: usize,
 }
 

@@ -58,8 +58,8 @@ impl Writer<'_> {
                     "---\ntitle: \"{title}\"\nweight: {}",
                     self.page.weight
                 );
-                if let Some(rule) = self.page.region_rule {
-                    let _ = writeln!(self.out, "{rule}");
+                if let Some((key, codes)) = self.page.region_rule {
+                    let _ = writeln!(self.out, "{key}: [{}]", codes.join(", "));
                 }
                 self.out.push_str("---\n\n");
             }
@@ -69,8 +69,9 @@ impl Writer<'_> {
                     "+++\ntitle = \"{title}\"\nweight = {}",
                     self.page.weight
                 );
-                if let Some(rule) = self.page.region_rule {
-                    let _ = writeln!(self.out, "{}", rule.replace(':', " ="));
+                if let Some((key, codes)) = self.page.region_rule {
+                    let quoted: Vec<String> = codes.iter().map(|c| format!("\"{c}\"")).collect();
+                    let _ = writeln!(self.out, "{key} = [{}]", quoted.join(", "));
                 }
                 self.out.push_str("+++\n\n");
             }
@@ -94,7 +95,7 @@ impl Writer<'_> {
         let last = headings.len().saturating_sub(1);
         for (k, heading) in headings.iter().enumerate() {
             let _ = writeln!(self.out, "## {} {{#{}}}\n", heading.text, heading.anchor);
-            let blocks = self.generator.range(1, 4);
+            let blocks = self.generator.range(2, 5);
             for _ in 0..blocks {
                 self.block();
             }

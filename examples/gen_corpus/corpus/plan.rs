@@ -49,8 +49,9 @@ pub struct PagePlan {
     pub section: bool,
     /// Front matter syntax.
     pub front: FrontMatter,
-    /// Page-level region rule written in front matter, e.g. `disabled: [CN]`.
-    pub region_rule: Option<&'static str>,
+    /// Page-level region rule written in front matter: the key
+    /// (`enabled` or `disabled`) and its region codes.
+    pub region_rule: Option<(&'static str, &'static [&'static str])>,
     /// `##` headings with anchors, in order.
     pub headings: Vec<AnchoredHeading>,
 }
@@ -145,8 +146,8 @@ pub fn plan(generator: &mut Gen, pages: usize) -> SitePlan {
             })
             .collect();
         let region_rule = match generator.range(0, 40) {
-            0 => Some("disabled: [CN]"),
-            1 => Some("enabled: [JP, US]"),
+            0 => Some(("disabled", &["CN"][..])),
+            1 => Some(("enabled", &["JP", "US"][..])),
             _ => None,
         };
         out.push(PagePlan {
