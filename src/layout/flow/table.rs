@@ -55,14 +55,17 @@ pub fn table(
 
     // Lay out every cell's content.
     let mut contents = Vec::with_capacity(placed.len());
+    let mut cell_lines: Vec<Vec<Piece>> = Vec::with_capacity(placed.len());
     for p in &placed {
         let left = col_x.get(p.col).copied().unwrap_or(x);
         let right = col_x.get(p.col + p.colspan).copied().unwrap_or(acc);
         let inner_w = (right - left - 2.0 * pad).max(8.0);
         let mut inner = Flow::new();
         cell_blocks(ctx, &mut inner, p.cell, left + pad, inner_w, depth);
+        let lines = inner.pieces.clone();
         let (height, items) = stack(inner.pieces);
         contents.push((height + 2.0 * pad, items));
+        cell_lines.push(lines);
     }
 
     // Row heights: single-row cells first, then spans take what they lack.
@@ -127,11 +130,39 @@ pub fn table(
 
     let mut head_pieces = Vec::new();
     let mut body_pieces = Vec::new();
-    let mut cells = placed.iter().zip(contents).peekable();
+    let mut cells = placed
+        .iter()
+        .zip(contents.into_iter().zip(cell_lines))
+        .peekable();
     for range in &groups {
         let group_top = row_top.get(range.start).copied().unwrap_or(0.0);
         let group_bottom = row_top.get(range.end).copied().unwrap_or(group_top);
         let is_head = range.start < head_rows;
+        let head_height: f32 = head_pieces.iter().map(|p: &Piece| p.height).sum();
+        let limit = ctx.area_height - head_height - 4.0;
+        if !is_head && range.len() == 1 && group_bottom - group_top > limit && limit > min_row * 2.0
+        {
+            // A row taller than a page: split it between lines.
+            let mut row_cells = Vec::new();
+            while let Some((p, _)) = cells.peek() {
+                if p.row != range.start {
+                    break;
+                }
+                let Some((p, (_, lines))) = cells.next() else {
+                    break;
+                };
+                let left = col_x.get(p.col).copied().unwrap_or(x);
+                let right = col_x.get(p.col + p.colspan).copied().unwrap_or(acc);
+                row_cells.push((left, right, p.cell.header, p.colspan, lines));
+            }
+            let geometry = SplitRow {
+                pad,
+                limit,
+                min_row,
+            };
+            body_pieces.extend(split_row(row_cells, &geometry, &style));
+            continue;
+        }
         let mut items = Vec::new();
         for r in range.clone() {
             items.push(tag(TagEvent::Start(StructTag::TableRow)));
@@ -139,7 +170,7 @@ pub fn table(
                 if p.row != r {
                     break;
                 }
-                let Some((p, (_, content))) = cells.next() else {
+                let Some((p, ((_, content), _))) = cells.next() else {
                     break;
                 };
                 let left = col_x.get(p.col).copied().unwrap_or(x);
@@ -224,6 +255,103 @@ pub fn table(
     }
     flow.append(out);
     flow.set_space(ctx.block_gap());
+}
+
+/// A slice of a cell: its height and items.
+type Slice = (f32, Vec<(Point, FrameItem)>);
+
+/// One cell of a row being split: left and right edge, header flag,
+/// column span and its laid-out lines.
+type RowCell = (f32, f32, bool, usize, Vec<Piece>);
+
+/// Measures for splitting a tall row.
+struct SplitRow {
+    pad: f32,
+    limit: f32,
+    min_row: f32,
+}
+
+/// Splits one row into pieces no taller than `limit`, cutting every cell
+/// between its lines. Each slice is its own row in the tag tree.
+fn split_row(
+    cells: Vec<RowCell>,
+    geometry: &SplitRow,
+    style: &crate::layout::style::TableStyle,
+) -> Vec<Piece> {
+    let avail = geometry.limit - 2.0 * geometry.pad;
+    // Per cell: slices of (height, items).
+    let mut sliced: Vec<(f32, f32, bool, usize, Vec<Slice>)> = Vec::new();
+    for (left, right, header, colspan, lines) in cells {
+        let mut slices: Vec<Slice> = vec![(0.0, Vec::new())];
+        for line in lines {
+            let Some(current) = slices.last() else {
+                continue;
+            };
+            let gap = if current.1.is_empty() {
+                0.0
+            } else {
+                line.space_before
+            };
+            if current.0 + gap + line.height > avail && !current.1.is_empty() {
+                slices.push((0.0, Vec::new()));
+            }
+            let Some(current) = slices.last_mut() else {
+                continue;
+            };
+            let gap = if current.1.is_empty() {
+                0.0
+            } else {
+                line.space_before
+            };
+            let y = current.0 + gap;
+            current.1.extend(
+                line.items
+                    .into_iter()
+                    .map(|(at, item)| (at.offset(0.0, y), item)),
+            );
+            current.0 = y + line.height;
+        }
+        sliced.push((left, right, header, colspan, slices));
+    }
+    let count = sliced.iter().map(|c| c.4.len()).max().unwrap_or(0);
+    let mut pieces = Vec::with_capacity(count);
+    for index in 0..count {
+        let height = sliced
+            .iter()
+            .filter_map(|c| c.4.get(index).map(|s| s.0))
+            .fold(0.0, f32::max)
+            + 2.0 * geometry.pad;
+        let height = height.max(geometry.min_row);
+        let mut items = vec![tag(TagEvent::Start(StructTag::TableRow))];
+        for (left, right, header, colspan, slices) in &mut sliced {
+            let fill = header.then_some(style.header_background);
+            items.push((
+                Point::new(*left, 0.0),
+                FrameItem::Rect(RectItem {
+                    size: Size::new(*right - *left, height),
+                    fill,
+                    stroke: Some((style.border, 0.5)),
+                }),
+            ));
+            let cs = span_u32(*colspan);
+            items.push(tag(TagEvent::Start(if *header {
+                StructTag::TableHeaderCell(1, cs)
+            } else {
+                StructTag::TableCell(1, cs)
+            })));
+            if let Some(slice) = slices.get_mut(index) {
+                items.extend(
+                    std::mem::take(&mut slice.1)
+                        .into_iter()
+                        .map(|(at, item)| (at.offset(0.0, geometry.pad), item)),
+                );
+            }
+            items.push(tag(TagEvent::End));
+        }
+        items.push(tag(TagEvent::End));
+        pieces.push(Piece::new(height, items));
+    }
+    pieces
 }
 
 /// The caption above the table, kept with the first row.
@@ -343,7 +471,72 @@ fn column_widths(
     if total <= width {
         return natural.iter().map(|w| w * width / total).collect();
     }
-    // Water-filling: columns at or below the fair share keep their width.
+    // The longest Latin word of a column is its least width, if all such
+    // widths fit.
+    let mut least = vec![min; columns];
+    for p in placed.iter().filter(|p| p.colspan == 1) {
+        let w = longest_word(ctx, p.cell, &base) + 2.0 * pad;
+        if let Some(slot) = least.get_mut(p.col) {
+            *slot = slot.max(w);
+        }
+    }
+    let widths = water_fill(&natural, width, min);
+    if least.iter().sum::<f32>() > width {
+        return widths;
+    }
+    enforce_least(widths, &least)
+}
+
+/// Raises columns below their least width, taking the difference from the
+/// columns with room to spare, in proportion to that room.
+fn enforce_least(mut widths: Vec<f32>, least: &[f32]) -> Vec<f32> {
+    let deficit: f32 = widths
+        .iter()
+        .zip(least)
+        .map(|(w, l)| (l - w).max(0.0))
+        .sum();
+    if deficit <= 0.0 {
+        return widths;
+    }
+    let spare: f32 = widths
+        .iter()
+        .zip(least)
+        .map(|(w, l)| (w - l).max(0.0))
+        .sum();
+    if spare <= deficit {
+        return widths;
+    }
+    for (w, l) in widths.iter_mut().zip(least) {
+        if *w < *l {
+            *w = *l;
+        } else {
+            *w -= (*w - l) / spare * deficit;
+        }
+    }
+    widths
+}
+
+/// The widest run of Latin letters, digits and ASCII punctuation in a
+/// cell's paragraphs (such runs are not broken unless they must be).
+fn longest_word(ctx: &BlockContext, cell: &Cell, base: &crate::layout::inline::TextStyle) -> f32 {
+    let mut widest = 0.0f32;
+    for block in &cell.blocks {
+        if let Block::Paragraph(p) = block {
+            let text = crate::model::plain_text(&p.content);
+            for word in text.split(|c: char| !c.is_ascii_graphic()) {
+                if word.len() > 1 {
+                    widest = widest.max(ctx.text.plain_width(word, base));
+                }
+            }
+        }
+    }
+    widest
+}
+
+/// Water-filling: columns at or below the fair share keep their natural
+/// width; the others share the rest in proportion.
+fn water_fill(natural: &[f32], width: f32, min: f32) -> Vec<f32> {
+    let columns = natural.len();
     let mut fixed = vec![false; columns];
     loop {
         let free: f32 = width
@@ -371,7 +564,7 @@ fn column_widths(
         }
         if !changed {
             let open_total: f32 = open.iter().filter_map(|c| natural.get(*c)).sum();
-            let mut out = natural.clone();
+            let mut out = natural.to_vec();
             for &c in &open {
                 if let Some(slot) = out.get_mut(c) {
                     *slot = (*slot * free / open_total.max(1.0)).max(min.min(share));
@@ -380,7 +573,7 @@ fn column_widths(
             return out;
         }
     }
-    natural
+    natural.to_vec()
 }
 
 /// The widest paragraph of a cell set on one line.
@@ -440,6 +633,22 @@ mod tests {
                 span: Span::point(SourceId(0), 0),
             })],
         }
+    }
+
+    #[test]
+    fn widths_fill_and_respect_words() {
+        let widths = water_fill(&[50.0, 400.0, 300.0], 500.0, 20.0);
+        assert!(
+            (widths.iter().sum::<f32>() - 500.0).abs() < 0.01,
+            "{widths:?}"
+        );
+        assert_eq!(widths[0], 50.0);
+        let fixed = enforce_least(vec![40.0, 200.0, 260.0], &[90.0, 50.0, 50.0]);
+        assert!(
+            (fixed.iter().sum::<f32>() - 500.0).abs() < 0.01,
+            "{fixed:?}"
+        );
+        assert_eq!(fixed[0], 90.0);
     }
 
     #[test]
