@@ -145,12 +145,16 @@ fn sample_book() -> Book {
     rows.push(Row {
         cells: vec![
             cell("長い行", false, 1, 1),
-            cell(
-                &"一つのセルに長い説明が続く場合も、行の途中で改ページされます。".repeat(150),
-                false,
-                1,
-                1,
-            ),
+            Cell {
+                blocks: (0..40)
+                    .map(|i| {
+                        para(vec![text(&format!(
+                            "{i}. 一つのセルに長い説明が続く場合も、行の途中で改ページされます。"
+                        ))])
+                    })
+                    .collect(),
+                ..cell("", false, 1, 1)
+            },
             cell("任意", false, 1, 1),
         ],
     });
