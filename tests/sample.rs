@@ -226,8 +226,11 @@ fn run(cmd: &mut Command) -> Output {
 
 /// Text extracted from a PDF by `pdftotext` (UTF-8, reading order).
 fn pdf_text(pdf: &Path) -> String {
+    // `-raw` keeps the content-stream order, which is tebiki's reading order
+    // (cell by cell in tables); the default physical layout interleaves
+    // neighbouring table columns line by line.
     let out = run(Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
+        .args(["-raw", "-enc", "UTF-8"])
         .arg(pdf)
         .arg("-"));
     assert!(
