@@ -437,3 +437,55 @@ fn failed_build_keeps_the_previous_output() {
         .collect();
     assert_eq!(names, vec!["manual-JP.epub".to_string()]);
 }
+
+/// A valid 64×64 PNG cut to its first half.
+fn truncated_png() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(64, 64, |x, y| image::Rgb([x as u8 * 4, y as u8 * 4, 90]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("encode png");
+    let mut bytes = bytes.into_inner();
+    bytes.truncate(bytes.len() / 2);
+    bytes
+}
+
+/// A site whose only figure is a truncated PNG.
+fn site_with_truncated_png() -> Site {
+    let site = Site::new();
+    site.write("static/img/cut.png", truncated_png());
+    site.page(
+        "content/a.md",
+        "\n{{< screen src=\"/img/cut.png\" alt=\"画面\" >}}\n",
+    );
+    site
+}
+
+#[test]
+fn truncated_image_with_check() {
+    let run = site_with_truncated_png().check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let headers = run.headers();
+    assert_eq!(headers.len(), 1, "{}", run.stderr);
+    assert!(
+        headers[0].starts_with("content/a.md:5:1: error: "),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn truncated_image_with_build() {
+    let site = site_with_truncated_png();
+    let run = site.run(&["build", "--out", "out"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let headers = run.headers();
+    assert!(!headers.is_empty(), "{}", run.stderr);
+    assert!(
+        headers
+            .iter()
+            .all(|h| h.starts_with("content/a.md:5:1: error: ")),
+        "{}",
+        run.stderr
+    );
+}

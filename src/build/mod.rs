@@ -182,6 +182,9 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             diags.extend(region_diags);
             continue;
         };
+        if plan.formats.is_empty() {
+            check_images(&book, &assets, &mut region_diags);
+        }
         if site_failed || region_diags.has_errors() || plan.formats.is_empty() {
             diags.extend(region_diags);
             continue;
@@ -241,6 +244,41 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         Status::Success
     };
     finish(sources, diags, written, region_pages, status)
+}
+
+/// Loads every image the book's figures use (each file once, with the
+/// store's bounded decoding) and reports unusable ones at their figures' spans,
+/// so `check` finds what `build` would.
+fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
+    // Figures whose reference did not resolve (empty path) were reported already.
+    let figures: Vec<_> = crate::epub::images::figures(book)
+        .into_iter()
+        .filter(|f| !f.image.path.as_os_str().is_empty())
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let unique: Vec<&std::path::Path> = figures
+        .iter()
+        .map(|f| f.image.path.as_path())
+        .filter(|p| seen.insert(*p))
+        .collect();
+    let errors: std::collections::BTreeMap<&std::path::Path, String> = unique
+        .par_iter()
+        .filter_map(|&path| {
+            let loaded = assets
+                .images
+                .load(path)
+                .and_then(|image| assets.images.decode(&image).map(|_| ()));
+            loaded.err().map(|e| (path, e.to_string()))
+        })
+        .collect();
+    for figure in figures {
+        if let Some(error) = errors.get(figure.image.path.as_path()) {
+            diags.push(
+                Diagnostic::error(figure.span.clone(), error.clone())
+                    .with_hint(format!("the image is referenced as `{}`", figure.image.src)),
+            );
+        }
+    }
 }
 
 /// Indices into `site.regions` of the requested regions (all when none).
