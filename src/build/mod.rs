@@ -274,7 +274,7 @@ fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
     for figure in figures {
         if let Some(error) = errors.get(figure.image.path.as_path()) {
             diags.push(
-                Diagnostic::error(figure.span.clone(), error.clone())
+                Diagnostic::error(figure.span, error.clone())
                     .with_hint(format!("the image is referenced as `{}`", figure.image.src)),
             );
         }
