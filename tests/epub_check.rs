@@ -6,6 +6,8 @@
 //! runs as `java -jar /usr/share/java/epubcheck.jar` and is skipped with a
 //! message when missing, except under `CI`, where a missing validator fails.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -464,41 +466,26 @@ fn ids_of(html: &str) -> BTreeSet<String> {
 /// (parsed from its `Messages:` line). Skips with a message when java or
 /// the jar is missing, unless `CI` is set.
 fn assert_epubcheck_clean(label: &str, bytes: &[u8]) {
-    let jar = Path::new("/usr/share/java/epubcheck.jar");
-    let java_ok = Command::new("java").arg("-version").output().is_ok();
-    if !jar.exists() || !java_ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "epubcheck is required under CI: install java and epubcheck"
-        );
-        eprintln!(
-            "SKIPPED epubcheck of {label}: {} or java missing",
-            jar.display()
-        );
+    let Some(mut epubcheck) = common::epubcheck() else {
+        eprintln!("SKIPPED epubcheck of {label}");
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{label}.epub"));
     std::fs::write(&path, bytes).unwrap();
-    let out = Command::new("java")
-        .arg("-jar")
-        .arg(jar)
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = epubcheck.arg(&path).output().unwrap();
     let report = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let messages = report
-        .lines()
-        .find(|l| l.starts_with("Messages:"))
+    let counts = common::epubcheck_counts(&report)
         .unwrap_or_else(|| panic!("no Messages line in epubcheck output:\n{report}"));
-    eprintln!("epubcheck {label}: {messages}");
-    assert!(
-        messages.contains("0 fatals / 0 errors / 0 warnings"),
-        "epubcheck {label}: {messages}\n{report}"
+    eprintln!("epubcheck {label}: {counts:?}");
+    assert_eq!(
+        counts,
+        common::EpubcheckCounts::default(),
+        "epubcheck {label}:\n{report}"
     );
 }
 
