@@ -462,6 +462,14 @@ fn ids_of(html: &str) -> BTreeSet<String> {
 
 // ------------------------------------------------------------------ tests
 
+/// Nesting depth of a nav link: the `<ol>`s around it, the outermost counting 0.
+fn toc_depth(a: scraper::ElementRef) -> usize {
+    a.ancestors()
+        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "ol"))
+        .count()
+        .saturating_sub(1)
+}
+
 /// Runs EPUBCheck on `bytes` and asserts 0 fatals, errors and warnings
 /// (parsed from its `Messages:` line). Skips with a message when java or
 /// the jar is missing, unless `CI` is set.
@@ -580,11 +588,7 @@ fn nav_follows_the_outline_in_order_and_nesting() {
     let got: Vec<(usize, String)> = toc
         .select(&sel("a"))
         .map(|a| {
-            let depth = a
-                .ancestors()
-                .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "ol"))
-                .count()
-                - 1;
+            let depth = toc_depth(a);
             (depth, a.text().collect::<String>())
         })
         .collect();
@@ -813,11 +817,7 @@ fn sample_site_epubs_are_valid_navigable_and_region_correct() {
         let got: Vec<(usize, String, String)> = toc
             .select(&sel("a"))
             .map(|a| {
-                let depth = a
-                    .ancestors()
-                    .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "ol"))
-                    .count()
-                    - 1;
+                let depth = toc_depth(a);
                 let href = format!("OEBPS/{}", a.value().attr("href").unwrap_or_default());
                 (depth, a.text().collect::<String>(), href)
             })
