@@ -3,8 +3,9 @@
 //! (`path:line:col: severity: message`), the exit code, and that nothing
 //! panicked.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 /// The configuration every test site starts from.
 const CONFIG: &str = r#"[book]
@@ -84,9 +85,8 @@ impl Site {
 
     /// Runs `tebiki ARGS` in the site folder.
     fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        let out = common::tebiki(self.dir.path())
             .args(args)
-            .current_dir(self.dir.path())
             .env_remove("SOURCE_DATE_EPOCH")
             .output()
             .expect("run tebiki");

@@ -11,6 +11,13 @@
 use std::path::Path;
 use std::process::Command;
 
+/// The `tebiki` binary under test, to be run in `dir`.
+pub fn tebiki(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tebiki"));
+    command.current_dir(dir);
+    command
+}
+
 /// Where Debian's `epubcheck` package installs the jar (Debian's
 /// `/usr/bin/epubcheck` needs binfmt support, so the jar is run by `java`).
 pub const EPUBCHECK_JAR: &str = "/usr/share/java/epubcheck.jar";
