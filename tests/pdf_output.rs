@@ -12,8 +12,8 @@ use tebiki::assets::{Assets, ImageStore};
 use tebiki::diag::{Diagnostics, SourceId, Span};
 use tebiki::model::{
     Admonition, AdmonitionKind, Align, Block, Book, BookMeta, Cell, CodeBlock, Figure, Heading,
-    ImageRef, Inline, InlineStyle, Link, LinkTarget, List, ListItem, Page, PageId, PageKind, Paper,
-    Paragraph, Quote, Region, Row, Table,
+    ImageRef, Inline, InlineStyle, Link, LinkTarget, List, ListItem, Page, PageId, PageKind,
+    Paper, Paragraph, Quote, Region, Row, Table,
 };
 
 /// A sentence with dense Japanese punctuation that must survive a
@@ -45,14 +45,7 @@ fn heading(level: u8, title: &str, anchor: &str) -> Block {
     })
 }
 
-fn page(
-    id: usize,
-    kind: PageKind,
-    depth: usize,
-    title: &str,
-    anchor: &str,
-    blocks: Vec<Block>,
-) -> Page {
+fn page(id: usize, kind: PageKind, depth: usize, title: &str, anchor: &str, blocks: Vec<Block>) -> Page {
     Page {
         id: PageId(id),
         kind,
@@ -75,17 +68,10 @@ fn images() -> (PathBuf, PathBuf) {
     let png = dir.join("screen.png");
     let jpg = dir.join("photo.jpg");
     let img = image::RgbaImage::from_fn(1200, 700, |x, y| {
-        image::Rgba([
-            (x % 256) as u8,
-            (y % 256) as u8,
-            180,
-            if x < 20 { 120 } else { 255 },
-        ])
+        image::Rgba([(x % 256) as u8, (y % 256) as u8, 180, if x < 20 { 120 } else { 255 }])
     });
     img.save(&png).expect("png written");
-    let rgb = image::RgbImage::from_fn(300, 200, |x, y| {
-        image::Rgb([(x % 256) as u8, 90, (y % 256) as u8])
-    });
+    let rgb = image::RgbImage::from_fn(300, 200, |x, y| image::Rgb([(x % 256) as u8, 90, (y % 256) as u8]));
     rgb.save(&jpg).expect("jpeg written");
     (png, jpg)
 }
@@ -105,12 +91,7 @@ fn sample_book() -> Book {
     let figure = |path: &Path, alt: &str| {
         Block::Figure(Figure {
             image: ImageRef {
-                src: format!(
-                    "/img/{}",
-                    path.file_name()
-                        .map(|f| f.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                ),
+                src: format!("/img/{}", path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()),
                 path: path.to_path_buf(),
             },
             alt: alt.to_string(),
@@ -131,21 +112,13 @@ fn sample_book() -> Book {
         rows.push(Row {
             cells: vec![
                 cell(&format!("項目{i}"), false, 1, 1),
-                cell(
-                    "ユーザー名とメールアドレスを入力して保存します。",
-                    false,
-                    1,
-                    1,
-                ),
+                cell("ユーザー名とメールアドレスを入力して保存します。", false, 1, 1),
                 cell("必須", false, 1, 1),
             ],
         });
     }
     rows.push(Row {
-        cells: vec![
-            cell("結合", false, 2, 1),
-            cell("横に結合したセル", false, 1, 2),
-        ],
+        cells: vec![cell("結合", false, 2, 1), cell("横に結合したセル", false, 1, 2)],
     });
     rows.push(Row {
         cells: vec![cell("b", false, 1, 1), cell("c", false, 1, 1)],
@@ -153,11 +126,7 @@ fn sample_book() -> Book {
     let table = Block::Table(Table {
         caption: Some(vec![text("設定項目の一覧")]),
         head: vec![Row {
-            cells: vec![
-                cell("項目", true, 1, 1),
-                cell("説明", true, 1, 1),
-                cell("区分", true, 1, 1),
-            ],
+            cells: vec![cell("項目", true, 1, 1), cell("説明", true, 1, 1), cell("区分", true, 1, 1)],
         }],
         body: rows,
         columns: 3,
@@ -168,10 +137,7 @@ fn sample_book() -> Book {
         items: (0..3)
             .map(|i| ListItem {
                 blocks: vec![
-                    para(vec![text(&format!(
-                        "手順{}：ログイン画面を開きます。",
-                        i + 1
-                    ))]),
+                    para(vec![text(&format!("手順{}：ログイン画面を開きます。", i + 1))]),
                     Block::List(List {
                         start: None,
                         items: vec![ListItem {
@@ -285,15 +251,9 @@ fn sample() -> &'static (Vec<u8>, PathBuf) {
 /// Runs a tool; `None` (test skipped) when it is not installed, unless `CI`.
 fn tool(name: &str, args: &[&str]) -> Option<String> {
     match Command::new(name).args(args).output() {
-        Ok(out) => Some(
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        ),
+        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)),
         Err(_) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{name} is required under CI"
-            );
+            assert!(std::env::var_os("CI").is_none(), "{name} is required under CI");
             eprintln!("skipped: {name} is not installed");
             None
         }
@@ -307,9 +267,7 @@ fn path_str(p: &Path) -> &str {
 #[test]
 fn qpdf_check_is_clean() {
     let (_, path) = sample();
-    let Some(out) = tool("qpdf", &["--check", path_str(path)]) else {
-        return;
-    };
+    let Some(out) = tool("qpdf", &["--check", path_str(path)]) else { return };
     assert!(out.contains("No syntax or stream encoding errors"), "{out}");
     assert!(!out.to_lowercase().contains("warning"), "{out}");
 }
@@ -317,25 +275,15 @@ fn qpdf_check_is_clean() {
 #[test]
 fn fonts_are_embedded_subset_with_tounicode() {
     let (_, path) = sample();
-    let Some(out) = tool("pdffonts", &[path_str(path)]) else {
-        return;
-    };
-    let rows: Vec<&str> = out
-        .lines()
-        .skip(2)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
+    let Some(out) = tool("pdffonts", &[path_str(path)]) else { return };
+    let rows: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
     assert!(!rows.is_empty(), "{out}");
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
         let n = cols.len();
         assert!(n >= 7, "{row}");
         // name ... emb sub uni object ID
-        assert_eq!(
-            &cols[n - 5..n - 2],
-            ["yes", "yes", "yes"],
-            "font not embedded+subset+unicode: {row}"
-        );
+        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "font not embedded+subset+unicode: {row}");
         assert!(cols[0].contains('+'), "subset tag missing: {row}");
     }
 }
@@ -343,14 +291,9 @@ fn fonts_are_embedded_subset_with_tounicode() {
 #[test]
 fn dense_punctuation_round_trips_through_pdftotext() {
     let (_, path) = sample();
-    let Some(out) = tool("pdftotext", &["-raw", path_str(path), "-"]) else {
-        return;
-    };
+    let Some(out) = tool("pdftotext", &["-raw", path_str(path), "-"]) else { return };
     let joined: String = out.lines().collect();
-    assert!(
-        joined.contains(DENSE),
-        "dense sentence not found in:\n{out}"
-    );
+    assert!(joined.contains(DENSE), "dense sentence not found in:\n{out}");
     assert!(out.contains("cybozu.com 共通管理ガイド"));
 }
 
@@ -361,9 +304,7 @@ const NO_END: &str = "（「『【〔〈《［｛“‘";
 #[test]
 fn no_line_breaks_a_kinsoku_rule_and_no_glyph_leaves_the_text_area() {
     let (_, path) = sample();
-    let Some(html) = tool("pdftotext", &["-bbox-layout", path_str(path), "-"]) else {
-        return;
-    };
+    let Some(html) = tool("pdftotext", &["-bbox-layout", path_str(path), "-"]) else { return };
     // A4 text area from layouts/pdf.toml (margins 62/62/68/62), with a small
     // tolerance; running heads and folios lie outside and are skipped by
     // their position.
@@ -380,12 +321,7 @@ fn no_line_breaks_a_kinsoku_rule_and_no_glyph_leaves_the_text_area() {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(f32::NAN)
         };
-        let (x0, y0, x1, y1) = (
-            attr(line, "xMin"),
-            attr(line, "yMin"),
-            attr(line, "xMax"),
-            attr(line, "yMax"),
-        );
+        let (x0, y0, x1, y1) = (attr(line, "xMin"), attr(line, "yMin"), attr(line, "xMax"), attr(line, "yMax"));
         let words: Vec<&str> = line
             .split("<word ")
             .skip(1)
@@ -395,17 +331,9 @@ fn no_line_breaks_a_kinsoku_rule_and_no_glyph_leaves_the_text_area() {
         if y1 < top || y0 > bottom {
             continue; // running header or footer
         }
-        assert!(
-            x0 >= left && x1 <= right,
-            "line outside the text area ({x0}..{x1}): {text}"
-        );
-        let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) else {
-            continue;
-        };
-        assert!(
-            !NO_START.contains(first),
-            "line starts with {first}: {text}"
-        );
+        assert!(x0 >= left && x1 <= right, "line outside the text area ({x0}..{x1}): {text}");
+        let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) else { continue };
+        assert!(!NO_START.contains(first), "line starts with {first}: {text}");
         assert!(!NO_END.contains(last), "line ends with {last}: {text}");
         checked += 1;
     }
@@ -423,12 +351,7 @@ fn each_image_file_is_embedded_once() {
         .objects
         .values()
         .filter_map(|o| o.as_stream().ok())
-        .filter(|s| {
-            s.dict
-                .get(b"Subtype")
-                .and_then(|v| v.as_name())
-                .is_ok_and(|n| n == b"Image")
-        })
+        .filter(|s| s.dict.get(b"Subtype").and_then(|v| v.as_name()).is_ok_and(|n| n == b"Image"))
         .filter(|s| !s.dict.has(b"SMaskInData") && s.dict.get(b"Decode").is_err())
         .count();
     // Two distinct files: the PNG (used twice, with an alpha channel: image
@@ -438,12 +361,7 @@ fn each_image_file_is_embedded_once() {
         .objects
         .values()
         .filter_map(|o| o.as_stream().ok())
-        .filter(|s| {
-            s.dict
-                .get(b"Filter")
-                .and_then(|v| v.as_name())
-                .is_ok_and(|n| n == b"DCTDecode")
-        })
+        .filter(|s| s.dict.get(b"Filter").and_then(|v| v.as_name()).is_ok_and(|n| n == b"DCTDecode"))
         .count();
     assert_eq!(dct, 1, "the JPEG is passed through as DCT");
 }
@@ -473,36 +391,19 @@ fn outline_matches_the_headings_and_opens_on_their_pages() {
         .map(|e| (e.level + 1, e.title))
         .collect();
     assert_eq!(got, want);
-    let Some(pages) = page_texts(path) else {
-        return;
-    };
+    let Some(pages) = page_texts(path) else { return };
     for entry in &toc.toc {
-        let text = squeeze(
-            &pages
-                .get(entry.page.saturating_sub(1))
-                .cloned()
-                .unwrap_or_default(),
-        );
-        assert!(
-            text.contains(&squeeze(&entry.title)),
-            "{} not on page {}",
-            entry.title,
-            entry.page
-        );
+        let text = squeeze(&pages.get(entry.page.saturating_sub(1)).cloned().unwrap_or_default());
+        assert!(text.contains(&squeeze(&entry.title)), "{} not on page {}", entry.title, entry.page);
     }
 }
 
 #[test]
 fn toc_numbers_match_the_printed_folios() {
     let (_, path) = sample();
-    let Some(pages) = page_texts(path) else {
-        return;
-    };
+    let Some(pages) = page_texts(path) else { return };
     // Page 1 is the cover, then the TOC (roman), then the body from folio 1.
-    let toc_page = pages
-        .iter()
-        .position(|p| p.contains("目次"))
-        .expect("toc page");
+    let toc_page = pages.iter().position(|p| p.contains("目次")).expect("toc page");
     let body_start = pages
         .iter()
         .enumerate()
@@ -525,16 +426,8 @@ fn toc_numbers_match_the_printed_folios() {
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("no page number in {line:?}"));
         let printed = &pages[body_start + folio - 1];
-        assert!(
-            squeeze(printed).contains(&title),
-            "{} not on folio {folio}",
-            entry.title
-        );
-        let footer = printed
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or_default();
+        assert!(squeeze(printed).contains(&title), "{} not on folio {folio}", entry.title);
+        let footer = printed.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
         assert_eq!(footer.trim(), folio.to_string(), "printed folio");
         checked += 1;
     }
@@ -549,20 +442,11 @@ fn links_go_to_headings_and_urls() {
     let mut external = Vec::new();
     for (number, page_id) in doc.get_pages() {
         for annot in doc.get_page_annotations(page_id).unwrap_or_default() {
-            let Ok(action) = annot
-                .get(b"A")
-                .and_then(|a| doc.dereference(a))
-                .and_then(|(_, a)| a.as_dict())
-            else {
+            let Ok(action) = annot.get(b"A").and_then(|a| doc.dereference(a)).and_then(|(_, a)| a.as_dict()) else {
                 // GoTo via /Dest
                 let dest = annot.get(b"Dest").expect("link has a destination");
-                let name = dest
-                    .as_str()
-                    .map(|s| String::from_utf8_lossy(s).into_owned())
-                    .expect("named");
-                let target = dests
-                    .get(&name)
-                    .unwrap_or_else(|| panic!("unknown destination {name}"));
+                let name = dest.as_str().map(|s| String::from_utf8_lossy(s).into_owned()).expect("named");
+                let target = dests.get(&name).unwrap_or_else(|| panic!("unknown destination {name}"));
                 assert!(*target >= 1, "{name} on page {number}");
                 internal += 1;
                 continue;
@@ -575,17 +459,13 @@ fn links_go_to_headings_and_urls() {
     // The seven TOC entries plus the in-text link.
     assert!(internal >= 8, "{internal} internal links");
     // The external link wraps over two lines: one area on each.
-    let help = external
-        .iter()
-        .filter(|u| *u == "https://jp.cybozu.help/general/ja/top.html")
-        .count();
+    let help = external.iter().filter(|u| *u == "https://jp.cybozu.help/general/ja/top.html").count();
     assert_eq!(help, 2, "{external:?}");
 }
 
 /// Named destination → page number.
 fn named_destinations(doc: &lopdf::Document) -> BTreeMap<String, u32> {
-    let pages: BTreeMap<lopdf::ObjectId, u32> =
-        doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
+    let pages: BTreeMap<lopdf::ObjectId, u32> = doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
     let mut out = BTreeMap::new();
     let catalog = doc.catalog().expect("catalog");
     let names = catalog
@@ -609,19 +489,9 @@ fn named_destinations(doc: &lopdf::Document) -> BTreeMap<String, u32> {
         }
         if let Ok(list) = node.get(b"Names").and_then(|n| n.as_array()) {
             for pair in list.chunks(2) {
-                let name = pair[0]
-                    .as_str()
-                    .map(|s| String::from_utf8_lossy(s).into_owned())
-                    .unwrap_or_default();
-                let dest = doc
-                    .dereference(&pair[1])
-                    .map(|(_, d)| d.clone())
-                    .expect("dest");
-                let page = dest
-                    .as_array()
-                    .ok()
-                    .and_then(|a| a.first())
-                    .and_then(|p| p.as_reference().ok());
+                let name = pair[0].as_str().map(|s| String::from_utf8_lossy(s).into_owned()).unwrap_or_default();
+                let dest = doc.dereference(&pair[1]).map(|(_, d)| d.clone()).expect("dest");
+                let page = dest.as_array().ok().and_then(|a| a.first()).and_then(|p| p.as_reference().ok());
                 if let Some(page) = page.and_then(|p| pages.get(&p)) {
                     out.insert(name, *page);
                 }
@@ -635,38 +505,21 @@ fn named_destinations(doc: &lopdf::Document) -> BTreeMap<String, u32> {
 fn metadata_and_language_are_set() {
     let doc = load();
     let catalog = doc.catalog().expect("catalog");
-    assert_eq!(
-        catalog.get(b"Lang").and_then(|l| l.as_str()).ok(),
-        Some(&b"ja"[..])
-    );
-    let (_, info) = doc
-        .dereference(doc.trailer.get(b"Info").expect("info"))
-        .expect("info dict");
+    assert_eq!(catalog.get(b"Lang").and_then(|l| l.as_str()).ok(), Some(&b"ja"[..]));
+    let (_, info) = doc.dereference(doc.trailer.get(b"Info").expect("info")).expect("info dict");
     let info = info.as_dict().expect("info dict");
-    let get = |k: &[u8]| {
-        info.get(k)
-            .and_then(|v| v.as_str())
-            .map(decode_pdf_text)
-            .unwrap_or_default()
-    };
+    let get = |k: &[u8]| info.get(k).and_then(|v| v.as_str()).map(decode_pdf_text).unwrap_or_default();
     assert_eq!(get(b"Title"), "cybozu.com 共通管理ガイド");
     assert_eq!(get(b"Author"), "サイボウズ株式会社");
     assert_eq!(get(b"Subject"), "JP");
     assert_eq!(get(b"Creator"), "tebiki 0.1.0");
-    assert!(
-        get(b"CreationDate").starts_with("D:20231114"),
-        "{}",
-        get(b"CreationDate")
-    );
+    assert!(get(b"CreationDate").starts_with("D:20231114"), "{}", get(b"CreationDate"));
 }
 
 /// PDF text strings: UTF-16BE with BOM or PDFDocEncoding (ASCII here).
 fn decode_pdf_text(bytes: &[u8]) -> String {
     if bytes.starts_with(&[0xfe, 0xff]) {
-        let units: Vec<u16> = bytes[2..]
-            .chunks(2)
-            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-            .collect();
+        let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
         String::from_utf16_lossy(&units)
     } else {
         String::from_utf8_lossy(bytes).into_owned()

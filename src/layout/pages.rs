@@ -523,17 +523,11 @@ mod tests {
         let mono = fonts.font(FontRole::Mono);
         for bullet in &style.lists.bullets {
             for c in bullet.chars() {
-                assert!(
-                    fonts.has_glyph(regular, c),
-                    "bullet {c:?} missing from the font"
-                );
+                assert!(fonts.has_glyph(regular, c), "bullet {c:?} missing from the font");
             }
         }
         for c in style.code.wrap_marker.chars() {
-            assert!(
-                fonts.has_glyph(mono, c),
-                "wrap marker {c:?} missing from the font"
-            );
+            assert!(fonts.has_glyph(mono, c), "wrap marker {c:?} missing from the font");
         }
         for c in style.toc.leader.chars().chain("□■".chars()) {
             assert!(fonts.has_glyph(regular, c), "{c:?} missing from the font");

@@ -21,11 +21,7 @@ struct PdfGlyph<'a>(&'a Glyph, f32);
 impl PdfGlyph<'_> {
     /// `value` (pt at the run's size) at `size`.
     fn at(&self, value: f32, size: f32) -> f32 {
-        if self.1 > 0.0 {
-            value / self.1 * size
-        } else {
-            0.0
-        }
+        if self.1 > 0.0 { value / self.1 * size } else { 0.0 }
     }
 }
 
