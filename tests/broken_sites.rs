@@ -3,8 +3,9 @@
 //! (`path:line:col: severity: message`), the exit code, and that nothing
 //! panicked.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 /// The configuration every test site starts from.
 const CONFIG: &str = r#"[book]
@@ -84,9 +85,8 @@ impl Site {
 
     /// Runs `tebiki ARGS` in the site folder.
     fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        let out = common::tebiki(self.dir.path())
             .args(args)
-            .current_dir(self.dir.path())
             .env_remove("SOURCE_DATE_EPOCH")
             .output()
             .expect("run tebiki");
@@ -436,4 +436,56 @@ fn failed_build_keeps_the_previous_output() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, vec!["manual-JP.epub".to_string()]);
+}
+
+/// A valid 64×64 PNG cut to its first half.
+fn truncated_png() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(64, 64, |x, y| image::Rgb([x as u8 * 4, y as u8 * 4, 90]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("encode png");
+    let mut bytes = bytes.into_inner();
+    bytes.truncate(bytes.len() / 2);
+    bytes
+}
+
+/// A site whose only figure is a truncated PNG.
+fn site_with_truncated_png() -> Site {
+    let site = Site::new();
+    site.write("static/img/cut.png", truncated_png());
+    site.page(
+        "content/a.md",
+        "\n{{< screen src=\"/img/cut.png\" alt=\"画面\" >}}\n",
+    );
+    site
+}
+
+#[test]
+fn truncated_image_with_check() {
+    let run = site_with_truncated_png().check();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let headers = run.headers();
+    assert_eq!(headers.len(), 1, "{}", run.stderr);
+    assert!(
+        headers[0].starts_with("content/a.md:5:1: error: "),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn truncated_image_with_build() {
+    let site = site_with_truncated_png();
+    let run = site.run(&["build", "--out", "out"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let headers = run.headers();
+    assert!(!headers.is_empty(), "{}", run.stderr);
+    assert!(
+        headers
+            .iter()
+            .all(|h| h.starts_with("content/a.md:5:1: error: ")),
+        "{}",
+        run.stderr
+    );
 }

@@ -6,6 +6,8 @@
 //! runs as `java -jar /usr/share/java/epubcheck.jar` and is skipped with a
 //! message when missing, except under `CI`, where a missing validator fails.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -460,45 +462,38 @@ fn ids_of(html: &str) -> BTreeSet<String> {
 
 // ------------------------------------------------------------------ tests
 
+/// Nesting depth of a nav link: the `<ol>`s around it, the outermost counting 0.
+fn toc_depth(a: scraper::ElementRef) -> usize {
+    a.ancestors()
+        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "ol"))
+        .count()
+        .saturating_sub(1)
+}
+
 /// Runs EPUBCheck on `bytes` and asserts 0 fatals, errors and warnings
 /// (parsed from its `Messages:` line). Skips with a message when java or
 /// the jar is missing, unless `CI` is set.
 fn assert_epubcheck_clean(label: &str, bytes: &[u8]) {
-    let jar = Path::new("/usr/share/java/epubcheck.jar");
-    let java_ok = Command::new("java").arg("-version").output().is_ok();
-    if !jar.exists() || !java_ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "epubcheck is required under CI: install java and epubcheck"
-        );
-        eprintln!(
-            "SKIPPED epubcheck of {label}: {} or java missing",
-            jar.display()
-        );
+    let Some(mut epubcheck) = common::epubcheck() else {
+        eprintln!("SKIPPED epubcheck of {label}");
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("{label}.epub"));
     std::fs::write(&path, bytes).unwrap();
-    let out = Command::new("java")
-        .arg("-jar")
-        .arg(jar)
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = epubcheck.arg(&path).output().unwrap();
     let report = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let messages = report
-        .lines()
-        .find(|l| l.starts_with("Messages:"))
+    let counts = common::epubcheck_counts(&report)
         .unwrap_or_else(|| panic!("no Messages line in epubcheck output:\n{report}"));
-    eprintln!("epubcheck {label}: {messages}");
-    assert!(
-        messages.contains("0 fatals / 0 errors / 0 warnings"),
-        "epubcheck {label}: {messages}\n{report}"
+    eprintln!("epubcheck {label}: {counts:?}");
+    assert_eq!(
+        counts,
+        common::EpubcheckCounts::default(),
+        "epubcheck {label}:\n{report}"
     );
 }
 
@@ -593,11 +588,7 @@ fn nav_follows_the_outline_in_order_and_nesting() {
     let got: Vec<(usize, String)> = toc
         .select(&sel("a"))
         .map(|a| {
-            let depth = a
-                .ancestors()
-                .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "ol"))
-                .count()
-                - 1;
+            let depth = toc_depth(a);
             (depth, a.text().collect::<String>())
         })
         .collect();
@@ -826,11 +817,7 @@ fn sample_site_epubs_are_valid_navigable_and_region_correct() {
         let got: Vec<(usize, String, String)> = toc
             .select(&sel("a"))
             .map(|a| {
-                let depth = a
-                    .ancestors()
-                    .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "ol"))
-                    .count()
-                    - 1;
+                let depth = toc_depth(a);
                 let href = format!("OEBPS/{}", a.value().attr("href").unwrap_or_default());
                 (depth, a.text().collect::<String>(), href)
             })

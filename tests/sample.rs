@@ -12,13 +12,13 @@
 //! when the environment variable `CI` is set: then it fails the test, so CI
 //! cannot pass without checking anything.
 
+mod common;
+
+use common::{EpubcheckCounts, epubcheck_counts, validator_available};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
-
-/// Where Debian's `epubcheck` package installs the jar.
-const EPUBCHECK_JAR: &str = "/usr/share/java/epubcheck.jar";
 
 /// A sentence with dense Japanese punctuation (from `content/license/faq.md`,
 /// in every region) that must come back from the outputs character for
@@ -203,21 +203,6 @@ fn built() -> &'static Built {
     })
 }
 
-/// Whether a validator can run. When it cannot: a message and `false`, or a
-/// panic when `CI` is set.
-fn validator_available(name: &str, probe: &mut Command) -> bool {
-    let works = probe.output().map(|o| o.status.success()).unwrap_or(false);
-    if !works {
-        let message = format!("validator `{name}` is not installed (see .ci/run)");
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{message}; CI is set, so this fails"
-        );
-        eprintln!("skipped: {message}");
-    }
-    works
-}
-
 /// Runs a command and returns its output, panicking when it cannot start.
 fn run(cmd: &mut Command) -> Output {
     cmd.output()
@@ -363,17 +348,7 @@ fn sample_build_reports_no_warnings() {
 #[test]
 fn epubcheck_finds_no_errors_or_warnings() {
     let built = built();
-    let jar_present = Path::new(EPUBCHECK_JAR).is_file();
-    if !validator_available("epubcheck", Command::new("java").arg("-version")) {
-        return;
-    }
-    if !jar_present {
-        let message = format!("validator `epubcheck` is not installed ({EPUBCHECK_JAR} missing)");
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{message}; CI is set, so this fails"
-        );
-        eprintln!("skipped: {message}");
+    if common::epubcheck().is_none() {
         return;
     }
     // One JVM per EPUB, all started before any is awaited.
@@ -381,8 +356,7 @@ fn epubcheck_finds_no_errors_or_warnings() {
         .outputs("epub")
         .into_iter()
         .map(|(region, epub)| {
-            let child = Command::new("java")
-                .args(["-jar", EPUBCHECK_JAR])
+            let child = common::epubcheck_command()
                 .arg(&epub)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -412,33 +386,6 @@ fn epubcheck_finds_no_errors_or_warnings() {
             "epubcheck exit status for {region}:\n{report}"
         );
     }
-}
-
-/// Counts from epubcheck's summary line.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct EpubcheckCounts {
-    fatals: u32,
-    errors: u32,
-    warnings: u32,
-}
-
-/// Parses `Messages: 0 fatals / 1 error / 2 warnings / 0 infos`.
-fn epubcheck_counts(report: &str) -> Option<EpubcheckCounts> {
-    let line = report
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Messages:"))?;
-    let mut counts = EpubcheckCounts::default();
-    for part in line.split('/') {
-        let mut words = part.split_whitespace();
-        let n: u32 = words.next()?.parse().ok()?;
-        match words.next()? {
-            w if w.starts_with("fatal") => counts.fatals = n,
-            w if w.starts_with("error") => counts.errors = n,
-            w if w.starts_with("warning") => counts.warnings = n,
-            _ => {}
-        }
-    }
-    Some(counts)
 }
 
 #[test]

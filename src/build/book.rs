@@ -414,15 +414,19 @@ mod tests {
         (site, sources)
     }
 
+    /// The index of the region with `code` in `site`.
+    fn region_index(site: &Site, code: &str) -> usize {
+        site.regions
+            .iter()
+            .position(|r| r.code == code)
+            .expect("region exists")
+    }
+
     #[test]
     fn regions_filter_pages_and_expand_titles() {
         let dir = tempfile::tempdir().expect("temporary folder");
         let (site, sources) = load_site(dir.path());
-        let us = site
-            .regions
-            .iter()
-            .position(|r| r.code == "US")
-            .expect("US");
+        let us = region_index(&site, "US");
         let (book, diags) = build_book(&site, &sources, us, &[]);
         assert!(!diags.has_errors(), "{:?}", diags.items());
         let book = book.expect("book");
@@ -456,11 +460,7 @@ mod tests {
     fn page_selection_keeps_section_pages() {
         let dir = tempfile::tempdir().expect("temporary folder");
         let (site, sources) = load_site(dir.path());
-        let jp = site
-            .regions
-            .iter()
-            .position(|r| r.code == "JP")
-            .expect("JP");
+        let jp = region_index(&site, "JP");
         let (book, _) = build_book(
             &site,
             &sources,

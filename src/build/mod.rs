@@ -100,6 +100,8 @@ pub struct Outcome {
     pub written: Vec<Written>,
     /// Pages in the books built (summed over regions).
     pub pages: usize,
+    /// Each region built with a book, by code, and its page count, in plan order.
+    pub region_pages: Vec<(String, usize)>,
     /// Regions built.
     pub regions: usize,
     /// Exit status.
@@ -114,29 +116,39 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     let started = Instant::now();
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
-    let finish = |sources, diags: Diagnostics, written, (pages, regions), status| Outcome {
-        sources,
-        diagnostics: diags.into_sorted(),
-        written,
-        pages,
-        regions,
-        status,
-        elapsed: started.elapsed(),
-    };
+    let finish =
+        |sources, diags: Diagnostics, written, region_pages: Vec<(String, usize)>, status| {
+            Outcome {
+                sources,
+                diagnostics: diags.into_sorted(),
+                written,
+                pages: region_pages.iter().map(|(_, n)| n).sum(),
+                regions: region_pages.len(),
+                region_pages,
+                status,
+                elapsed: started.elapsed(),
+            }
+        };
     let site = match site::load(&plan.site, &mut sources, &mut diags) {
         Ok(site) => site,
         Err(LoadFailure::Config) => {
-            return finish(sources, diags, Vec::new(), (0, 0), Status::UsageErrors);
+            return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
         }
         Err(LoadFailure::Content) => {
-            return finish(sources, diags, Vec::new(), (0, 0), Status::ContentErrors);
+            return finish(
+                sources,
+                diags,
+                Vec::new(),
+                Vec::new(),
+                Status::ContentErrors,
+            );
         }
     };
     let Some(regions) = select_regions(&site, &plan.regions, &mut diags) else {
-        return finish(sources, diags, Vec::new(), (0, 0), Status::UsageErrors);
+        return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     };
     if !book::check_selection(&site, &plan.pages, &mut diags) {
-        return finish(sources, diags, Vec::new(), (0, 0), Status::UsageErrors);
+        return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     }
     if let Some(bar) = progress {
         bar.set_length((regions.len() * (1 + plan.formats.len())) as u64);
@@ -155,11 +167,11 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             result
         })
         .collect();
-    let pages = built
+    let region_pages: Vec<(String, usize)> = built
         .iter()
         .filter_map(|(b, _)| b.as_ref())
-        .map(|b| b.pages.len())
-        .sum();
+        .map(|b| (b.region.code.clone(), b.pages.len()))
+        .collect();
     let assets = Assets::for_site(&site.root, ImageStore::new());
     let mut written = Vec::new();
     for (book, mut region_diags) in built {
@@ -170,6 +182,9 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             diags.extend(region_diags);
             continue;
         };
+        if plan.formats.is_empty() {
+            check_images(&book, &assets, &mut region_diags);
+        }
         if site_failed || region_diags.has_errors() || plan.formats.is_empty() {
             diags.extend(region_diags);
             continue;
@@ -228,7 +243,42 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     } else {
         Status::Success
     };
-    finish(sources, diags, written, (pages, regions.len()), status)
+    finish(sources, diags, written, region_pages, status)
+}
+
+/// Loads every image the book's figures use (each file once, with the
+/// store's bounded decoding) and reports unusable ones at their figures' spans,
+/// so `check` finds what `build` would.
+fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
+    // Figures whose reference did not resolve (empty path) were reported already.
+    let figures: Vec<_> = crate::epub::images::figures(book)
+        .into_iter()
+        .filter(|f| !f.image.path.as_os_str().is_empty())
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let unique: Vec<&std::path::Path> = figures
+        .iter()
+        .map(|f| f.image.path.as_path())
+        .filter(|p| seen.insert(*p))
+        .collect();
+    let errors: std::collections::BTreeMap<&std::path::Path, String> = unique
+        .par_iter()
+        .filter_map(|&path| {
+            let loaded = assets
+                .images
+                .load(path)
+                .and_then(|image| assets.images.decode(&image).map(|_| ()));
+            loaded.err().map(|e| (path, e.to_string()))
+        })
+        .collect();
+    for figure in figures {
+        if let Some(error) = errors.get(figure.image.path.as_path()) {
+            diags.push(
+                Diagnostic::error(figure.span, error.clone())
+                    .with_hint(format!("the image is referenced as `{}`", figure.image.src)),
+            );
+        }
+    }
 }
 
 /// Indices into `site.regions` of the requested regions (all when none).

@@ -160,8 +160,8 @@ fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
     let secs = outcome.elapsed.as_secs_f64();
     let line = if check {
         format!(
-            "checked {} pages in {} regions: {errors} errors, {warnings} warnings in {secs:.2} s",
-            outcome.pages, outcome.regions
+            "checked {}: {errors} errors, {warnings} warnings in {secs:.2} s",
+            pages_summary(&outcome.region_pages)
         )
     } else {
         let bytes: u64 = outcome.written.iter().map(|w| w.bytes).sum();
@@ -182,6 +182,32 @@ fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
     }
 }
 
+/// The pages checked, per region: `52 pages in each of 3 regions (JP, US, EU)`
+/// when all agree, else `52 pages in JP, 48 in US`.
+fn pages_summary(region_pages: &[(String, usize)]) -> String {
+    let plural = |n: usize| if n == 1 { "page" } else { "pages" };
+    match region_pages {
+        [] => "0 pages in 0 regions".into(),
+        [(code, n)] => format!("{n} {} in region {code}", plural(*n)),
+        [(_, first), rest @ ..] if rest.iter().all(|(_, n)| n == first) => {
+            let codes: Vec<&str> = region_pages.iter().map(|(c, _)| c.as_str()).collect();
+            format!(
+                "{first} {} in each of {} regions ({})",
+                plural(*first),
+                region_pages.len(),
+                codes.join(", ")
+            )
+        }
+        [(code, first), rest @ ..] => {
+            let mut text = format!("{first} {} in {code}", plural(*first));
+            for (code, n) in rest {
+                text.push_str(&format!(", {n} in {code}"));
+            }
+            text
+        }
+    }
+}
+
 /// `1.2 MB`, `340 kB`, `12 B`.
 fn human_size(bytes: u64) -> String {
     let b = bytes as f64;
@@ -198,6 +224,21 @@ fn human_size(bytes: u64) -> String {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn pages_summary_does_not_add_regions() {
+        let of = |v: &[(&str, usize)]| {
+            let owned: Vec<(String, usize)> = v.iter().map(|(c, n)| (c.to_string(), *n)).collect();
+            pages_summary(&owned)
+        };
+        assert_eq!(
+            of(&[("JP", 52), ("US", 52), ("EU", 52)]),
+            "52 pages in each of 3 regions (JP, US, EU)"
+        );
+        assert_eq!(of(&[("JP", 52), ("US", 48)]), "52 pages in JP, 48 in US");
+        assert_eq!(of(&[("JP", 1)]), "1 page in region JP");
+        assert_eq!(of(&[]), "0 pages in 0 regions");
+    }
 
     #[test]
     fn cli_is_consistent() {

@@ -57,32 +57,13 @@ pub fn write_nav(
     options: &EpubOptions,
     stylesheet_href: &str,
 ) -> String {
-    let lang = book.meta.language.as_str();
     let mut w = XmlWriter::new();
-    w.markup("<!DOCTYPE html>\n");
-    w.open(
-        "html",
-        &[
-            ("xmlns", "http://www.w3.org/1999/xhtml"),
-            ("xmlns:epub", "http://www.idpf.org/2007/ops"),
-            ("xml:lang", lang),
-            ("lang", lang),
-        ],
+    super::page::open_document(
+        &mut w,
+        book.meta.language.as_str(),
+        &options.toc_title,
+        stylesheet_href,
     );
-    w.newline();
-    w.open("head", &[]);
-    w.empty("meta", &[("charset", "UTF-8")]);
-    w.element("title", &[], &options.toc_title);
-    w.empty(
-        "link",
-        &[
-            ("rel", "stylesheet"),
-            ("type", "text/css"),
-            ("href", stylesheet_href),
-        ],
-    );
-    w.close();
-    w.newline();
     w.open("body", &[]);
     w.newline();
     w.open(

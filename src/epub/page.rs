@@ -45,10 +45,9 @@ enum Step<'a> {
     CloseLink,
 }
 
-/// Writes the XHTML document of `page`.
-pub fn write_page(page: &Page, ctx: PageContext<'_>) -> String {
-    let lang = ctx.book.meta.language.as_str();
-    let mut w = XmlWriter::new();
+/// Starts an XHTML content document in `w`: the doctype, `<html>` in `lang` and a
+/// `<head>` with `title` and the stylesheet at `stylesheet_href`; leaves `<html>` open.
+pub fn open_document(w: &mut XmlWriter, lang: &str, title: &str, stylesheet_href: &str) {
     w.markup("<!DOCTYPE html>\n");
     w.open(
         "html",
@@ -62,17 +61,28 @@ pub fn write_page(page: &Page, ctx: PageContext<'_>) -> String {
     w.newline();
     w.open("head", &[]);
     w.empty("meta", &[("charset", "UTF-8")]);
-    w.element("title", &[], &page.title_text);
+    w.element("title", &[], title);
     w.empty(
         "link",
         &[
             ("rel", "stylesheet"),
             ("type", "text/css"),
-            ("href", ctx.stylesheet_href),
+            ("href", stylesheet_href),
         ],
     );
     w.close();
     w.newline();
+}
+
+/// Writes the XHTML document of `page`.
+pub fn write_page(page: &Page, ctx: PageContext<'_>) -> String {
+    let mut w = XmlWriter::new();
+    open_document(
+        &mut w,
+        ctx.book.meta.language.as_str(),
+        &page.title_text,
+        ctx.stylesheet_href,
+    );
     w.open("body", &[]);
     let class = match page.kind {
         PageKind::Section => "section",

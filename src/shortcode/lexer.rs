@@ -252,40 +252,44 @@ fn scan_tag(text: &str, start: usize) -> Option<(Token, usize)> {
     }
 }
 
+/// Message for a string value that runs into a tag delimiter or the end of input.
+const UNTERMINATED: &str = "unterminated string in shortcode tag";
+
+/// Takes the next character of a string value closed by `close`: `None` at the
+/// closing quote, an error when a tag delimiter or the end of input comes first.
+fn next_string_char(c: &mut Cursor, close: char) -> Result<Option<char>, String> {
+    if c.rest().starts_with("}}") || c.rest().starts_with("{{") {
+        return Err(UNTERMINATED.into());
+    }
+    match c.bump() {
+        None => Err(UNTERMINATED.into()),
+        Some(ch) if ch == close => Ok(None),
+        Some(ch) => Ok(Some(ch)),
+    }
+}
+
 /// Reads a quoted string (with `\"` escapes), a raw backtick string or a bare word.
 fn read_value(c: &mut Cursor, delim: Delim) -> Result<String, String> {
     let mut value = String::new();
     match c.peek() {
         Some('"') => {
             c.bump();
-            loop {
-                if c.rest().starts_with("}}") || c.rest().starts_with("{{") {
-                    return Err("unterminated string in shortcode tag".into());
-                }
-                match c.bump() {
-                    None => return Err("unterminated string in shortcode tag".into()),
-                    Some('"') => break,
-                    Some('\\') => match c.bump() {
+            while let Some(ch) = next_string_char(c, '"')? {
+                match ch {
+                    '\\' => match c.bump() {
                         Some('n') => value.push('\n'),
                         Some('t') => value.push('\t'),
                         Some(other) => value.push(other),
-                        None => return Err("unterminated string in shortcode tag".into()),
+                        None => return Err(UNTERMINATED.into()),
                     },
-                    Some(ch) => value.push(ch),
+                    ch => value.push(ch),
                 }
             }
         }
         Some('`') => {
             c.bump();
-            loop {
-                if c.rest().starts_with("}}") || c.rest().starts_with("{{") {
-                    return Err("unterminated string in shortcode tag".into());
-                }
-                match c.bump() {
-                    None => return Err("unterminated string in shortcode tag".into()),
-                    Some('`') => break,
-                    Some(ch) => value.push(ch),
-                }
+            while let Some(ch) = next_string_char(c, '`')? {
+                value.push(ch);
             }
         }
         _ => {
