@@ -32,7 +32,21 @@ pub fn container_xml(opf_path: &str) -> String {
     w.finish()
 }
 
-/// Writes the zip: `mimetype`, then `files` in order (deflated).
+/// Extensions of files that are already compressed (images, fonts):
+/// deflating them again costs time and saves nothing, so they are stored.
+const ALREADY_COMPRESSED: [&str; 8] = ["png", "jpg", "jpeg", "gif", "webp", "woff", "woff2", "otf"];
+
+/// Whether the file at `path` is stored rather than deflated.
+fn is_already_compressed(path: &str) -> bool {
+    path.rsplit_once('.').is_some_and(|(_, ext)| {
+        ALREADY_COMPRESSED
+            .iter()
+            .any(|known| ext.eq_ignore_ascii_case(known))
+    })
+}
+
+/// Writes the zip: `mimetype`, then `files` in order (images and fonts
+/// stored, everything else deflated).
 pub fn write_zip(files: &[(String, &[u8])]) -> zip::result::ZipResult<Vec<u8>> {
     let fixed = SimpleFileOptions::default()
         .last_modified_time(DateTime::default())
@@ -45,8 +59,14 @@ pub fn write_zip(files: &[(String, &[u8])]) -> zip::result::ZipResult<Vec<u8>> {
     )?;
     zip.write_all(b"application/epub+zip")?;
     let deflated = fixed.compression_method(CompressionMethod::Deflated);
+    let stored = fixed.compression_method(CompressionMethod::Stored);
     for (path, bytes) in files {
-        zip.start_file(path.as_str(), deflated)?;
+        let options = if is_already_compressed(path) {
+            stored
+        } else {
+            deflated
+        };
+        zip.start_file(path.as_str(), options)?;
         zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())
@@ -70,5 +90,33 @@ mod tests {
         let entry = archive.by_index(1).unwrap();
         assert_eq!(entry.name().unwrap(), "OEBPS/a.xhtml");
         assert_eq!(entry.last_modified(), Some(DateTime::default()));
+    }
+
+    #[test]
+    fn images_are_stored_and_text_is_deflated() {
+        let text = b"<p>text text text text text text text text</p>".repeat(20);
+        let png = [0x89u8, b'P', b'N', b'G', 1, 2, 3, 4];
+        let files = [
+            ("OEBPS/a.xhtml".to_string(), &text[..]),
+            ("OEBPS/images/shot.PNG".to_string(), &png[..]),
+        ];
+        let bytes = write_zip(&files).unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let names: Vec<_> = (0..archive.len())
+            .map(|i| archive.by_index(i).unwrap().name().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            ["mimetype", "OEBPS/a.xhtml", "OEBPS/images/shot.PNG"]
+        );
+        let xhtml = archive.by_index(1).unwrap();
+        assert_eq!(xhtml.compression(), CompressionMethod::Deflated);
+        assert!(xhtml.compressed_size() < xhtml.size());
+        drop(xhtml);
+        let mut image = archive.by_index(2).unwrap();
+        assert_eq!(image.compression(), CompressionMethod::Stored);
+        let mut read = Vec::new();
+        std::io::Read::read_to_end(&mut image, &mut read).unwrap();
+        assert_eq!(read, png);
     }
 }

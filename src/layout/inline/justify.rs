@@ -54,9 +54,82 @@ impl Measure {
     }
 }
 
+/// Running totals of a paragraph's glyphs, so that a candidate line is
+/// measured in constant time (plus its trimmed ends) instead of walking all
+/// of its glyphs. Sums are kept in `f64` so that differences of large
+/// totals stay exact to well below the layout tolerance.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RunningTotals {
+    /// `natural[i]`: sum of advance and glue of glyphs `0..i`.
+    natural: Vec<f64>,
+    /// `shrink[i]`: sum of all squeezable amounts (glue included) of glyphs
+    /// `0..i`.
+    shrink: Vec<f64>,
+}
+
+impl RunningTotals {
+    /// Computes the totals of `glyphs` (one pass).
+    pub(crate) fn new(glyphs: &[Glyph]) -> Self {
+        let mut natural = Vec::with_capacity(glyphs.len() + 1);
+        let mut shrink = Vec::with_capacity(glyphs.len() + 1);
+        let (mut n, mut s) = (0.0f64, 0.0f64);
+        natural.push(n);
+        shrink.push(s);
+        for g in glyphs {
+            let sp = &g.spacing;
+            n += f64::from(g.advance) + f64::from(sp.glue);
+            s += f64::from(sp.space_shrink)
+                + f64::from(sp.lead_shrink)
+                + f64::from(sp.trail_shrink)
+                + f64::from(sp.glue_shrink);
+            natural.push(n);
+            shrink.push(s);
+        }
+        Self { natural, shrink }
+    }
+
+    /// Natural width and shrink of glyphs `start..end` (`start < end`),
+    /// the first glyph's glue not counted (it is dropped at a line start).
+    fn span(&self, glyphs: &[Glyph], start: usize, end: usize) -> (f32, f32) {
+        let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(0.0);
+        let (glue, glue_shrink) = glyphs
+            .get(start)
+            .map_or((0.0, 0.0), |g| (g.spacing.glue, g.spacing.glue_shrink));
+        let natural = at(&self.natural, end) - at(&self.natural, start) - f64::from(glue);
+        let shrink = at(&self.shrink, end) - at(&self.shrink, start) - f64::from(glue_shrink);
+        (natural as f32, shrink as f32)
+    }
+}
+
 /// Measures glyphs `start..end` as a line.
 pub(crate) fn measure(
     glyphs: &[Glyph],
+    start: usize,
+    end: usize,
+    para_start: bool,
+    style: &ParagraphStyle,
+) -> Measure {
+    measure_inner(glyphs, None, start, end, para_start, style)
+}
+
+/// Measures glyphs `start..end` as a line using the paragraph's running
+/// totals: the same result as [`measure`] in time independent of the line
+/// length.
+pub(crate) fn measure_fast(
+    glyphs: &[Glyph],
+    totals: &RunningTotals,
+    start: usize,
+    end: usize,
+    para_start: bool,
+    style: &ParagraphStyle,
+) -> Measure {
+    measure_inner(glyphs, Some(totals), start, end, para_start, style)
+}
+
+/// [`measure`] with or without running totals.
+fn measure_inner(
+    glyphs: &[Glyph],
+    totals: Option<&RunningTotals>,
     start: usize,
     end: usize,
     para_start: bool,
@@ -78,13 +151,20 @@ pub(crate) fn measure(
     let Some(slice) = glyphs.get(start..content_end) else {
         return m;
     };
-    for (k, g) in slice.iter().enumerate() {
-        let s = &g.spacing;
-        m.natural += g.advance;
-        m.shrink += s.space_shrink + s.lead_shrink + s.trail_shrink;
-        if k > 0 {
-            m.natural += s.glue;
-            m.shrink += s.glue_shrink;
+    match totals {
+        Some(totals) if !slice.is_empty() => {
+            (m.natural, m.shrink) = totals.span(glyphs, start, content_end);
+        }
+        _ => {
+            for (k, g) in slice.iter().enumerate() {
+                let s = &g.spacing;
+                m.natural += g.advance;
+                m.shrink += s.space_shrink + s.lead_shrink + s.trail_shrink;
+                if k > 0 {
+                    m.natural += s.glue;
+                    m.shrink += s.glue_shrink;
+                }
+            }
         }
     }
     if let Some(first) = slice.first() {

@@ -14,7 +14,7 @@ use super::ParagraphStyle;
 use super::breaks::{Opportunities, is_url_break_after, tailored};
 use super::classes::CharClass;
 use super::collect::Collected;
-use super::justify::{Measure, measure};
+use super::justify::{Measure, RunningTotals, measure, measure_fast};
 use super::shape::Glyph;
 
 /// Tolerance for width comparisons (pt).
@@ -58,6 +58,7 @@ pub(crate) fn choose_lines(
     } else {
         0.0
     };
+    let totals = RunningTotals::new(glyphs);
     let mut lines = Vec::new();
     let mut forced = opps.forced.iter().copied().peekable();
     let mut start = 0;
@@ -86,14 +87,20 @@ pub(crate) fn choose_lines(
             continue;
         }
         if plan.is_empty() {
-            plan = total_fit(glyphs, opps, start, limit, para_start, indent, width, style)
+            let stretch = Stretch {
+                start,
+                limit,
+                para_start,
+                indent,
+            };
+            plan = total_fit(glyphs, &totals, opps, &stretch, width, style)
                 .unwrap_or_default()
                 .into();
         }
         let end = match plan.pop_front() {
             Some(end) => end,
             None => fit(
-                glyphs, opps, &text.text, start, limit, avail, para_start, style,
+                glyphs, &totals, opps, &text.text, start, limit, avail, para_start, style,
             ),
         };
         let by_force = end == limit && forced.peek().is_some_and(|&f| f == end);
@@ -117,6 +124,20 @@ pub(crate) fn choose_lines(
     lines
 }
 
+/// A stretch of glyphs set at once: `start..limit`, ending at a forced
+/// break or the paragraph end.
+#[derive(Debug, Clone, Copy)]
+struct Stretch {
+    /// First glyph.
+    start: usize,
+    /// One past the last glyph.
+    limit: usize,
+    /// Whether the stretch starts the paragraph.
+    para_start: bool,
+    /// Indent of the stretch's first line in pt.
+    indent: f32,
+}
+
 /// Most break candidates a total-fit search considers in one stretch of
 /// text (between forced breaks); longer stretches are set first-fit.
 const MAX_TOTAL_FIT_CANDIDATES: usize = 20_000;
@@ -126,17 +147,20 @@ const MAX_TOTAL_FIT_CANDIDATES: usize = 20_000;
 /// costs ([`line_cost`]). `None` when some unit is wider than the line
 /// (then first fit with emergency breaks takes over) or the stretch is too
 /// long.
-#[allow(clippy::too_many_arguments)]
 fn total_fit(
     glyphs: &[Glyph],
+    totals: &RunningTotals,
     opps: &Opportunities,
-    start: usize,
-    limit: usize,
-    para_start: bool,
-    indent: f32,
+    stretch: &Stretch,
     width: f32,
     style: &ParagraphStyle,
 ) -> Option<Vec<usize>> {
+    let Stretch {
+        start,
+        limit,
+        para_start,
+        indent,
+    } = *stretch;
     let mut nodes = vec![start];
     nodes.extend(
         (start + 1..=limit)
@@ -157,7 +181,7 @@ fn total_fit(
             let begin = nodes[i];
             let first_line = i == 0;
             let avail = width - if first_line { indent } else { 0.0 };
-            let m = measure(glyphs, begin, end, first_line && para_start, style);
+            let m = measure_fast(glyphs, totals, begin, end, first_line && para_start, style);
             if m.min_width() > avail + EPSILON {
                 break;
             }
@@ -286,6 +310,7 @@ fn content_chars(glyphs: &[Glyph], start: usize, end: usize) -> usize {
 #[allow(clippy::too_many_arguments)]
 fn fit(
     glyphs: &[Glyph],
+    totals: &RunningTotals,
     opps: &Opportunities,
     text: &str,
     start: usize,
@@ -314,7 +339,7 @@ fn fit(
         if !candidate {
             continue;
         }
-        let m = measure(glyphs, start, end, para_start, style);
+        let m = measure_fast(glyphs, totals, start, end, para_start, style);
         if m.min_width() <= avail + EPSILON {
             best = Some(end);
         } else {
