@@ -3,7 +3,7 @@
 //! Input: every pipeline stage reports [`Diagnostic`]s into a [`Diagnostics`]
 //! sink instead of failing on the first problem. Output: the CLI prints them
 //! as `path:line:col: error|warning: message` with a snippet (see
-//! `diag::render`, owned by the CLI work) and picks the exit code.
+//! [`render`]) and picks the exit code.
 //! Messages are lowercase without a final period; hints start with `hint:`
 //! when printed.
 
