@@ -50,34 +50,19 @@ pub fn identifier(book: &Book) -> String {
     format!("urn:uuid:{}", uuid.hyphenated())
 }
 
-/// `CCYY-MM-DDThh:mm:ssZ` for seconds since the Unix epoch (UTC, proleptic
-/// Gregorian; times before 1970 are clamped to the epoch).
+/// `CCYY-MM-DDThh:mm:ssZ` for seconds since the Unix epoch (UTC; times
+/// before 1970 are clamped to the epoch).
 pub fn w3c_datetime(epoch_seconds: i64) -> String {
-    let secs = epoch_seconds.max(0);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
+    let date = crate::model::utc_from_unix(epoch_seconds);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+        date.hour(),
+        date.minute(),
+        date.second()
     )
-}
-
-/// Year, month, day of a day count since 1970-01-01 (H. Hinnant's
-/// `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// Writes `content.opf`.

@@ -317,7 +317,8 @@ fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
     page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
     y += 22.0;
 
-    let (year, month, day, ..) = civil_from_unix(book.meta.build_time);
+    let date = crate::model::utc_from_unix(book.meta.build_time);
+    let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
     let lines = [
         (format!("{} 版", book.region.code), cover.subtitle_size),
         (format!("{year}年{month}月{day}日"), cover.date_size),
@@ -516,45 +517,10 @@ fn spread(item: FrameItem, factor: f32) -> FrameItem {
     }
 }
 
-/// Civil date and time (UTC) of a Unix timestamp, as (year, month, day,
-/// hour, minute, second). Years are clamped to 0..=9999.
-pub fn civil_from_unix(seconds: i64) -> (u16, u8, u8, u8, u8, u8) {
-    let days = seconds.div_euclid(86_400);
-    let secs_of_day = seconds.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let year = u16::try_from(year.clamp(0, 9999)).unwrap_or(1970);
-    let narrow = |v: i64| u8::try_from(v).unwrap_or(0);
-    (
-        year,
-        narrow(month),
-        narrow(day),
-        narrow(secs_of_day / 3_600),
-        narrow(secs_of_day % 3_600 / 60),
-        narrow(secs_of_day % 60),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::assets::ImageStore;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_unix(0), (1970, 1, 1, 0, 0, 0));
-        // 2024-02-29 12:34:56 UTC
-        assert_eq!(civil_from_unix(1_709_210_096), (2024, 2, 29, 12, 34, 56));
-        assert_eq!(civil_from_unix(-1), (1969, 12, 31, 23, 59, 59));
-    }
 
     #[test]
     fn default_markers_exist_in_the_fonts() {

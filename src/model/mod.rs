@@ -453,6 +453,15 @@ fn collect_headings<'a>(blocks: &'a [Block], max_level: u8, out: &mut Vec<&'a He
     }
 }
 
+/// Seconds since the Unix epoch as a UTC date-time, clamped to the years
+/// 1970–9999 that every output format (PDF dates, EPUB `dcterms:modified`,
+/// the cover) can carry. Used for [`BookMeta::build_time`].
+pub fn utc_from_unix(seconds: i64) -> time::OffsetDateTime {
+    const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    time::OffsetDateTime::from_unix_timestamp(seconds.clamp(0, LAST))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
 /// Concatenates the plain text of inline content (links and styles are
 /// flattened, line breaks become a space).
 pub fn plain_text(inlines: &[Inline]) -> String {
@@ -469,5 +478,22 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
             Inline::Link(link) => push_plain_text(&link.content, out),
             Inline::LineBreak => out.push(' '),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc_from_unix;
+
+    #[test]
+    fn build_dates_are_utc_and_clamped() {
+        let date = utc_from_unix(1_709_210_096); // 2024-02-29 12:34:56 UTC
+        assert_eq!(
+            (date.year(), u8::from(date.month()), date.day()),
+            (2024, 2, 29)
+        );
+        assert_eq!((date.hour(), date.minute(), date.second()), (12, 34, 56));
+        assert_eq!(utc_from_unix(-5).unix_timestamp(), 0);
+        assert_eq!(utc_from_unix(i64::MAX).year(), 9999);
     }
 }

@@ -7,8 +7,8 @@
 
 use krilla::metadata::{DateTime, Metadata};
 
-use crate::layout::pages::civil_from_unix;
 use crate::model::Book;
+use crate::model::utc_from_unix;
 
 /// The metadata written into the PDF's Info dictionary and XMP packet.
 pub fn metadata(book: &Book) -> Metadata {
@@ -38,13 +38,13 @@ fn document_id(book: &Book) -> String {
 
 /// A krilla date in UTC.
 fn utc_datetime(seconds: i64) -> DateTime {
-    let (year, month, day, hour, minute, second) = civil_from_unix(seconds);
-    DateTime::new(year)
-        .month(month)
-        .day(day)
-        .hour(hour)
-        .minute(minute)
-        .second(second)
+    let date = utc_from_unix(seconds);
+    DateTime::new(u16::try_from(date.year()).unwrap_or(1970))
+        .month(u8::from(date.month()))
+        .day(date.day())
+        .hour(date.hour())
+        .minute(date.minute())
+        .second(date.second())
         .utc_offset_hour(0)
         .utc_offset_minute(0)
 }
