@@ -311,19 +311,12 @@ impl<'a> TextContext<'a> {
             }),
         ));
         let thickness = metrics.to_pt(metrics.underline_thickness, size).max(0.4);
-        if run.style.underline {
-            let dy = -metrics.to_pt(metrics.underline_position, size);
-            items.push((
-                Point::new(run.x, y + dy),
-                FrameItem::Line(LineItem {
-                    to: Point::new(run.width, 0.0),
-                    color,
-                    width: thickness,
-                }),
-            ));
-        }
-        if run.style.strike {
-            let dy = -metrics.to_pt(metrics.strikeout_position, size);
+        let decorations = [
+            (run.style.underline, metrics.underline_position),
+            (run.style.strike, metrics.strikeout_position),
+        ];
+        for (_, position) in decorations.into_iter().filter(|(on, _)| *on) {
+            let dy = -metrics.to_pt(position, size);
             items.push((
                 Point::new(run.x, y + dy),
                 FrameItem::Line(LineItem {

@@ -45,17 +45,7 @@ impl Collected {
     }
 }
 
-static FALLBACK_STYLE: TextStyle = TextStyle {
-    role: crate::layout::font::FontRole::Regular,
-    size: 10.0,
-    color: [0, 0, 0],
-    italic: false,
-    underline: false,
-    strike: false,
-    baseline_shift: 0.0,
-    link: None,
-    background: None,
-};
+static FALLBACK_STYLE: TextStyle = TextStyle::new(crate::layout::font::FontRole::Regular, 10.0);
 
 /// Joins `pieces` into one [`Collected`] text.
 pub(crate) fn collect(pieces: &[InlinePiece]) -> Collected {

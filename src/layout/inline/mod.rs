@@ -68,7 +68,7 @@ pub struct TextStyle {
 
 impl TextStyle {
     /// Plain text of `role` at `size` pt, black.
-    pub fn new(role: FontRole, size: f32) -> TextStyle {
+    pub const fn new(role: FontRole, size: f32) -> TextStyle {
         TextStyle {
             role,
             size,
