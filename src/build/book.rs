@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
-use crate::model::{Book, BookMeta, Inline, Page, PageId, PageKind, Region};
+use crate::model::{Book, BookMeta, Inline, Page, PageId, PageKind, Region, Uniquifier};
 use crate::shortcode::{self, RegionContext};
 use crate::site::{Site, SitePage};
 
@@ -101,10 +101,10 @@ pub(super) fn build_book(
         pages.push(page);
     }
     // Ids, parents (site index → book index) and unique anchors.
-    let mut anchors = BTreeSet::new();
+    let mut anchors = Uniquifier::new();
     for (book_index, page) in pages.iter_mut().enumerate() {
         page.id = PageId(book_index);
-        page.anchor = unique_anchor(&page.anchor, &mut anchors);
+        page.anchor = anchors.name(&page.anchor);
     }
     let parents: Vec<Option<PageId>> = chosen
         .iter()
@@ -306,18 +306,6 @@ pub(super) fn page_anchor(rel: &str) -> String {
     out
 }
 
-/// Makes `anchor` unique among `taken` by appending `-2`, `-3`, ….
-fn unique_anchor(anchor: &str, taken: &mut BTreeSet<String>) -> String {
-    let mut candidate = anchor.to_string();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{anchor}-{n}");
-        n += 1;
-    }
-    taken.insert(candidate.clone());
-    candidate
-}
-
 /// The URL Hugo publishes a page at (ugly URLs; sections end with `/`).
 pub(super) fn page_url(prefix: &str, rel: &str, kind: PageKind) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
@@ -353,9 +341,6 @@ mod tests {
         assert_eq!(page_anchor("_index.md"), "index");
         assert_eq!(page_anchor("2fa/a.md"), "p-2fa-a");
         assert_eq!(page_anchor("ja/あ.md"), "ja-_e3_81_82");
-        let mut taken = BTreeSet::new();
-        assert_eq!(unique_anchor("a", &mut taken), "a");
-        assert_eq!(unique_anchor("a", &mut taken), "a-2");
     }
 
     #[test]

@@ -251,7 +251,8 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
 /// so `check` finds what `build` would.
 fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
     // Figures whose reference did not resolve (empty path) were reported already.
-    let figures: Vec<_> = crate::epub::images::figures(book)
+    let figures: Vec<_> = book
+        .figures()
         .into_iter()
         .filter(|f| !f.image.path.as_os_str().is_empty())
         .collect();

@@ -1,6 +1,6 @@
 //! The images of the EPUB: which files go in, under which names.
 //!
-//! Input: every [`Figure`] of the book, in reading order, and the shared
+//! Input: every figure of the book ([`Book::figures`]) and the shared
 //! [`ImageStore`](crate::assets::ImageStore). Output: an [`ImageTable`] with
 //! each image file once (prepared for e-readers: downscaled and converted to
 //! a core media type as needed) and its name in `images/`; an image that
@@ -15,11 +15,10 @@ use rayon::prelude::*;
 use crate::assets::Assets;
 use crate::assets::images::{ImageError, PreparedImage};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{Block, Book, Figure};
+use crate::model::{Book, Uniquifier};
 
 use super::names::ascii_slug;
 use super::options::EpubOptions;
-use super::walk::each_block;
 
 /// One image file in the EPUB.
 #[derive(Debug, Clone)]
@@ -54,7 +53,7 @@ impl ImageTable {
         options: &EpubOptions,
         diags: &mut Diagnostics,
     ) -> ImageTable {
-        let figures = figures(book);
+        let figures = book.figures();
         let mut seen = BTreeSet::new();
         let unique: Vec<&Path> = figures
             .iter()
@@ -72,7 +71,7 @@ impl ImageTable {
 
         let mut table = ImageTable::default();
         let mut errors = BTreeMap::new();
-        let mut used_names = BTreeSet::new();
+        let mut used_names = Uniquifier::new();
         for (path, result) in unique.iter().zip(prepared) {
             match result {
                 Ok(image) => table.push(path, &image, &mut used_names),
@@ -92,19 +91,12 @@ impl ImageTable {
         table
     }
 
-    fn push(&mut self, path: &Path, image: &PreparedImage, used: &mut BTreeSet<String>) {
+    fn push(&mut self, path: &Path, image: &PreparedImage, used: &mut Uniquifier) {
         let stem = path
             .file_stem()
             .map(|s| ascii_slug(&s.to_string_lossy()))
             .unwrap_or_else(|| "image".into());
-        let extension = image.format.extension();
-        let mut name = format!("{stem}.{extension}");
-        let mut n = 2u32;
-        while used.contains(&name) {
-            name = format!("{stem}-{n}.{extension}");
-            n += 1;
-        }
-        used.insert(name.clone());
+        let name = used.file_name(&stem, &format!(".{}", image.format.extension()));
         let index = self.images.len();
         self.images.push(EpubImage {
             href: format!("images/{name}"),
@@ -131,17 +123,4 @@ impl ImageTable {
     pub fn is_empty(&self) -> bool {
         self.images.is_empty()
     }
-}
-
-/// Every figure of the book in reading order.
-pub fn figures(book: &Book) -> Vec<&Figure> {
-    let mut out = Vec::new();
-    for page in &book.pages {
-        each_block(&page.blocks, |block| {
-            if let Block::Figure(f) = block {
-                out.push(f);
-            }
-        });
-    }
-    out
 }

@@ -17,14 +17,13 @@ pub mod opf;
 pub mod options;
 pub mod package;
 pub mod page;
-mod walk;
 pub mod xml;
 
 use rayon::prelude::*;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
-use crate::model::{Block, Book};
+use crate::model::{Block, Book, walk};
 
 use images::ImageTable;
 use names::{Names, TEXT_DIR};
@@ -190,10 +189,10 @@ fn item(id: &str, href: &str, media_type: &str, properties: &str, in_spine: bool
 
 /// Accessibility facts of the book.
 fn accessibility(book: &Book, options: &EpubOptions) -> Accessibility {
-    let figures = images::figures(book);
+    let figures = book.figures();
     let mut has_tables = false;
     for page in &book.pages {
-        walk::each_block(&page.blocks, |b| has_tables |= matches!(b, Block::Table(_)));
+        walk::blocks(&page.blocks, |b| has_tables |= matches!(b, Block::Table(_)));
     }
     Accessibility {
         has_images: !figures.is_empty(),

@@ -6,11 +6,9 @@
 //! characters hex-escaped, duplicates numbered), used the same way in ids and
 //! in every href so links always resolve.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use crate::model::{Block, Book, PageId};
-
-use super::walk::each_block;
+use crate::model::{Block, Book, PageId, Uniquifier, walk};
 
 /// Folder of the page files inside the package folder.
 pub const TEXT_DIR: &str = "text";
@@ -25,7 +23,7 @@ pub struct Names {
 impl Names {
     /// Names for every page of `book`.
     pub fn new(book: &Book) -> Names {
-        let mut used_files = BTreeSet::new();
+        let mut used_files = Uniquifier::new().ignoring_ascii_case();
         let mut files = Vec::with_capacity(book.pages.len());
         let mut heading_ids = Vec::with_capacity(book.pages.len());
         for (index, page) in book.pages.iter().enumerate() {
@@ -34,14 +32,14 @@ impl Names {
             } else {
                 format!("page-{index}")
             };
-            files.push(unique(&stem, &mut used_files, |s| s.to_ascii_lowercase()));
-            let mut used_ids = BTreeSet::new();
+            files.push(used_files.name(&stem));
+            let mut used_ids = Uniquifier::new();
             let mut ids = BTreeMap::new();
-            each_block(&page.blocks, |block| {
+            walk::blocks(&page.blocks, |block| {
                 if let Block::Heading(h) = block
                     && !ids.contains_key(&h.anchor)
                 {
-                    let id = unique(&ncname(&h.anchor), &mut used_ids, Clone::clone);
+                    let id = used_ids.name(&ncname(&h.anchor));
                     ids.insert(h.anchor.clone(), id);
                 }
             });
@@ -91,19 +89,6 @@ fn is_file_stem(anchor: &str) -> bool {
         && anchor
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// `base`, or `base-2`, `base-3`... whichever is not yet in `used` (compared
-/// through `key`, e.g. case-insensitively for file names).
-fn unique(base: &str, used: &mut BTreeSet<String>, key: impl Fn(&String) -> String) -> String {
-    let mut candidate = base.to_string();
-    let mut n = 2u64;
-    while used.contains(&key(&candidate)) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    used.insert(key(&candidate));
-    candidate
 }
 
 /// An XML NCName made from any anchor: ASCII letters, digits, `-`, `_` and
@@ -159,15 +144,6 @@ mod tests {
         assert_eq!(ncname("a b\"<"), "a_20b_22_3c");
         assert_eq!(ncname("方法"), "_65b9_6cd5");
         assert_eq!(ncname("-x"), "id--x");
-    }
-
-    #[test]
-    fn unique_numbers_duplicates() {
-        let mut used = BTreeSet::new();
-        let a = unique("x", &mut used, Clone::clone);
-        let b = unique("x", &mut used, Clone::clone);
-        let c = unique("x", &mut used, Clone::clone);
-        assert_eq!((a.as_str(), b.as_str(), c.as_str()), ("x", "x-2", "x-3"));
     }
 
     #[test]

@@ -28,8 +28,7 @@ use std::path::{Path, PathBuf};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::markdown::walk;
-use crate::model::{Block, Book, Inline, LinkTarget, PageId, PageKind};
+use crate::model::{Block, Book, Inline, LinkTarget, PageId, PageKind, walk};
 use url::Href;
 
 /// Site facts link resolution needs besides the book itself.

@@ -14,34 +14,23 @@
 //! `-` and `_`). Written ids are never changed, and a generated anchor never
 //! takes a written one. (Duplicate written ids are reported by `links`.)
 
-use std::collections::HashSet;
-
-use super::walk;
-use crate::model::Block;
+use crate::model::{Block, Uniquifier, walk};
 
 /// Fills in the anchors of headings written without one.
 pub fn assign(blocks: &mut [Block]) {
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used = Uniquifier::new().with_separator('.');
     walk::blocks(blocks, |block| {
         if let Block::Heading(h) = block
             && !h.anchor.is_empty()
         {
-            used.insert(h.anchor.clone());
+            used.reserve(&h.anchor);
         }
     });
     walk::blocks_mut(blocks, |block| {
         if let Block::Heading(h) = block
             && h.anchor.is_empty()
         {
-            let base = format!("h.{:08x}", fnv1a(h.text.as_bytes()));
-            let mut anchor = base.clone();
-            let mut n = 1u32;
-            while used.contains(&anchor) {
-                n += 1;
-                anchor = format!("{base}.{n}");
-            }
-            used.insert(anchor.clone());
-            h.anchor = anchor;
+            h.anchor = used.name(&format!("h.{:08x}", fnv1a(h.text.as_bytes())));
         }
     });
 }

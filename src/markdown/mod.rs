@@ -31,7 +31,6 @@ pub mod builder;
 pub mod html;
 pub mod softbreak;
 pub mod table;
-pub mod walk;
 
 use std::ops::Range;
 

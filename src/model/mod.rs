@@ -5,10 +5,19 @@
 //! and by `epub`. Renderers never re-parse source text: everything they need
 //! is in these types. Spans point back at the original source file so that
 //! late diagnostics (images, links) name the line the writer edits.
+//!
+//! Helpers every step shares live here too: [`walk`] (the traversals of
+//! block and inline trees) and [`Uniquifier`] (names numbered `-2`, `-3`…
+//! when taken).
+
+mod unique;
+pub mod walk;
 
 use std::path::PathBuf;
 
 use crate::diag::Span;
+
+pub use unique::Uniquifier;
 
 /// One region's handbook: metadata plus every included page in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,6 +163,23 @@ pub enum Block {
     Quote(Quote),
     /// A thematic break (`---`, `<hr>`).
     Rule(Span),
+}
+
+impl Block {
+    /// Where the block is written, for diagnostics.
+    pub fn span(&self) -> Span {
+        match self {
+            Block::Heading(h) => h.span,
+            Block::Paragraph(p) => p.span,
+            Block::List(l) => l.span,
+            Block::Figure(f) => f.span,
+            Block::Admonition(a) => a.span,
+            Block::Table(t) => t.span,
+            Block::Code(c) => c.span,
+            Block::Quote(q) => q.span,
+            Block::Rule(span) => *span,
+        }
+    }
 }
 
 /// A heading with its anchor.
@@ -439,6 +465,20 @@ impl Book {
     pub fn page(&self, id: PageId) -> &Page {
         &self.pages[id.0]
     }
+
+    /// Every figure of the book (including those nested in lists, boxes and
+    /// tables), in reading order.
+    pub fn figures(&self) -> Vec<&Figure> {
+        let mut out = Vec::new();
+        for page in &self.pages {
+            walk::blocks(&page.blocks, |block| {
+                if let Block::Figure(f) = block {
+                    out.push(f);
+                }
+            });
+        }
+        out
+    }
 }
 
 /// Top-level headings of a block list (headings are not nested in lists or
@@ -463,22 +503,24 @@ pub fn utc_from_unix(seconds: i64) -> time::OffsetDateTime {
 }
 
 /// Concatenates the plain text of inline content (links and styles are
-/// flattened, line breaks become a space).
+/// flattened, line breaks become a space). An explicit stack keeps deeply
+/// nested input from overflowing the call stack.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
-    push_plain_text(inlines, &mut out);
-    out
-}
-
-fn push_plain_text(inlines: &[Inline], out: &mut String) {
-    for inline in inlines {
+    let mut stack: Vec<std::slice::Iter<Inline>> = vec![inlines.iter()];
+    while let Some(iter) = stack.last_mut() {
+        let Some(inline) = iter.next() else {
+            stack.pop();
+            continue;
+        };
         match inline {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Styled(_, content) => push_plain_text(content, out),
-            Inline::Link(link) => push_plain_text(&link.content, out),
+            Inline::Styled(_, content) => stack.push(content.iter()),
+            Inline::Link(link) => stack.push(link.content.iter()),
             Inline::LineBreak => out.push(' '),
         }
     }
+    out
 }
 
 #[cfg(test)]

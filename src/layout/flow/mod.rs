@@ -21,7 +21,7 @@ use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
 use crate::layout::inline::Align;
 use crate::layout::style::{HeadingStyle, PdfStyle};
-use crate::model::{Block, Heading, Inline};
+use crate::model::{Block, Heading, Inline, walk};
 
 pub use images::ImageRegistry;
 pub use paginate::{Piece, Sheet, paginate};
@@ -349,20 +349,15 @@ impl BlockContext<'_, '_> {
         flow.push(piece);
     }
 
-    /// Blocks nested too deeply: their text as plain paragraphs, collected
-    /// with an explicit stack.
+    /// Blocks nested too deeply: their text as plain paragraphs, in
+    /// document order ([`walk::blocks`] needs no call stack).
     fn flattened(&mut self, flow: &mut Flow, blocks: &[Block], x: f32, width: f32) {
         let Some(first) = blocks.first() else { return };
         self.diags.push(Diagnostic::warning(
-            block_span(first),
+            first.span(),
             format!("blocks nested more than {MAX_DEPTH} levels deep are printed without their boxes and indents"),
         ));
-        let mut stack: Vec<std::slice::Iter<Block>> = vec![blocks.iter()];
-        while let Some(iter) = stack.last_mut() {
-            let Some(block) = iter.next() else {
-                stack.pop();
-                continue;
-            };
+        walk::blocks(blocks, |block| {
             match block {
                 Block::Paragraph(p) => {
                     let gap = flow.take_space(self.block_gap());
@@ -372,28 +367,21 @@ impl BlockContext<'_, '_> {
                     let gap = flow.take_space(self.block_gap());
                     self.paragraph(flow, &h.content, x, width, gap, StructTag::Paragraph);
                 }
-                Block::List(list) => {
-                    for item in list.items.iter().rev() {
-                        stack.push(item.blocks.iter());
-                    }
-                }
-                Block::Admonition(a) => stack.push(a.blocks.iter()),
-                Block::Quote(q) => stack.push(q.blocks.iter()),
                 Block::Code(code) => {
                     let gap = flow.take_space(self.block_gap());
                     let content = [Inline::Code(code.text.clone())];
                     self.paragraph(flow, &content, x, width, gap, StructTag::Paragraph);
                 }
-                Block::Table(table) => {
-                    for row in table.head.iter().chain(&table.body).rev() {
-                        for cell in row.cells.iter().rev() {
-                            stack.push(cell.blocks.iter());
-                        }
-                    }
-                }
-                Block::Figure(_) | Block::Rule(_) => {}
+                // Containers print nothing themselves (the walk visits their
+                // blocks next); figures and rules are left out.
+                Block::List(_)
+                | Block::Admonition(_)
+                | Block::Quote(_)
+                | Block::Table(_)
+                | Block::Figure(_)
+                | Block::Rule(_) => {}
             }
-        }
+        });
     }
 }
 
@@ -424,21 +412,6 @@ pub fn push_lines(
         flow.push(piece);
     }
     flow.close();
-}
-
-/// The span of a block, for diagnostics.
-pub fn block_span(block: &Block) -> crate::diag::Span {
-    match block {
-        Block::Heading(h) => h.span,
-        Block::Paragraph(p) => p.span,
-        Block::List(l) => l.span,
-        Block::Figure(f) => f.span,
-        Block::Admonition(a) => a.span,
-        Block::Table(t) => t.span,
-        Block::Code(c) => c.span,
-        Block::Quote(q) => q.span,
-        Block::Rule(span) => *span,
-    }
 }
 
 /// Stacks a flow's pieces into one block: total height and items relative

@@ -1,10 +1,12 @@
-//! Iterative traversals of the document model.
+//! Traversals of the document model, the one place that knows which blocks
+//! hold other blocks and which inlines hold other inlines.
 //!
 //! Input: block or inline trees of any depth. Output: a callback on every
-//! block (pre-order, document order) or every inline list. Explicit stacks
+//! block (pre-order, document order: a block before its children, children
+//! before the block's next sibling) or on every inline list. Explicit stacks
 //! instead of recursion, so deep input cannot overflow the call stack.
 
-use crate::model::{Block, Inline};
+use super::{Block, Inline};
 
 /// Calls `f` on every block of `blocks` and of their descendants, in
 /// document order (a block before its children).
@@ -17,15 +19,15 @@ pub fn blocks_mut(blocks: &mut [Block], mut f: impl FnMut(&mut Block)) {
         stack.push(rest);
         f(first);
         let before = stack.len();
-        push_children(first, &mut stack);
+        push_children_mut(first, &mut stack);
         stack[before..].reverse();
     }
 }
 
 /// Calls `f` on every block of `blocks` and of their descendants, in
 /// document order (a block before its children).
-pub fn blocks(blocks: &[Block], mut f: impl FnMut(&Block)) {
-    let mut stack: Vec<&[Block]> = vec![blocks];
+pub fn blocks<'a>(blocks: &'a [Block], mut f: impl FnMut(&'a Block)) {
+    let mut stack: Vec<&'a [Block]> = vec![blocks];
     while let Some(slice) = stack.pop() {
         let Some((first, rest)) = slice.split_first() else {
             continue;
@@ -33,24 +35,35 @@ pub fn blocks(blocks: &[Block], mut f: impl FnMut(&Block)) {
         stack.push(rest);
         f(first);
         let before = stack.len();
-        match first {
-            Block::List(list) => stack.extend(list.items.iter().map(|i| i.blocks.as_slice())),
-            Block::Admonition(a) => stack.push(&a.blocks),
-            Block::Quote(q) => stack.push(&q.blocks),
-            Block::Table(t) => stack.extend(
-                t.head
-                    .iter()
-                    .chain(&t.body)
-                    .flat_map(|r| &r.cells)
-                    .map(|c| c.blocks.as_slice()),
-            ),
-            _ => {}
-        }
+        push_children(first, &mut stack);
         stack[before..].reverse();
     }
 }
 
-fn push_children<'a>(block: &'a mut Block, stack: &mut Vec<&'a mut [Block]>) {
+/// Pushes the block lists `block` holds (list items, admonition and quote
+/// content, table cells), in document order.
+fn push_children<'a>(block: &'a Block, stack: &mut Vec<&'a [Block]>) {
+    match block {
+        Block::List(list) => stack.extend(list.items.iter().map(|i| i.blocks.as_slice())),
+        Block::Admonition(a) => stack.push(&a.blocks),
+        Block::Quote(q) => stack.push(&q.blocks),
+        Block::Table(t) => stack.extend(
+            t.head
+                .iter()
+                .chain(&t.body)
+                .flat_map(|r| &r.cells)
+                .map(|c| c.blocks.as_slice()),
+        ),
+        Block::Heading(_)
+        | Block::Paragraph(_)
+        | Block::Figure(_)
+        | Block::Code(_)
+        | Block::Rule(_) => {}
+    }
+}
+
+/// [`push_children`] for mutable visits.
+fn push_children_mut<'a>(block: &'a mut Block, stack: &mut Vec<&'a mut [Block]>) {
     match block {
         Block::List(list) => stack.extend(list.items.iter_mut().map(|i| i.blocks.as_mut_slice())),
         Block::Admonition(a) => stack.push(&mut a.blocks),
@@ -62,7 +75,11 @@ fn push_children<'a>(block: &'a mut Block, stack: &mut Vec<&'a mut [Block]>) {
                 .flat_map(|r| &mut r.cells)
                 .map(|c| c.blocks.as_mut_slice()),
         ),
-        _ => {}
+        Block::Heading(_)
+        | Block::Paragraph(_)
+        | Block::Figure(_)
+        | Block::Code(_)
+        | Block::Rule(_) => {}
     }
 }
 
