@@ -12,9 +12,9 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
-use crate::model::{Book, BookMeta, Inline, Page, PageId, PageKind, Region, Uniquifier};
+use crate::model::{Book, BookMeta, Inline, Page, PageId, Region, Uniquifier};
 use crate::shortcode::{self, RegionContext};
-use crate::site::{Site, SitePage};
+use crate::site::{Site, SitePage, page_anchor, page_url};
 
 /// Checks that every `--page` selection names a content file or folder.
 pub(super) fn check_selection(site: &Site, selection: &[String], diags: &mut Diagnostics) -> bool {
@@ -277,47 +277,6 @@ fn resolve_config_text(
     shortcode::resolve_title(site.config_source, file, text, offset, ctx, diags)
 }
 
-/// An ASCII anchor from a content path: `login/admin_temp.md` →
-/// `login-admin_temp`, `admin/_index.md` → `admin`, `_index.md` → `index`.
-pub(super) fn page_anchor(rel: &str) -> String {
-    let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    let stem = stem.strip_suffix("/_index").unwrap_or(stem);
-    let stem = if stem == "_index" || stem.is_empty() {
-        "index"
-    } else {
-        stem
-    };
-    let mut out = String::with_capacity(stem.len());
-    for c in stem.chars() {
-        match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' => out.push(c),
-            '/' | '.' | ' ' => out.push('-'),
-            other => {
-                let mut buf = [0u8; 4];
-                for b in other.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("_{b:02x}"));
-                }
-            }
-        }
-    }
-    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        out.insert_str(0, "p-");
-    }
-    out
-}
-
-/// The URL Hugo publishes a page at (ugly URLs; sections end with `/`).
-pub(super) fn page_url(prefix: &str, rel: &str, kind: PageKind) -> String {
-    let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    match kind {
-        PageKind::Section => {
-            let folder = stem.strip_suffix("_index").unwrap_or(stem);
-            format!("{prefix}{folder}")
-        }
-        PageKind::Page => format!("{prefix}{stem}.html"),
-    }
-}
-
 /// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
 fn build_time() -> i64 {
     std::env::var("SOURCE_DATE_EPOCH")
@@ -333,28 +292,6 @@ fn build_time() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn anchors_are_ascii_and_unique() {
-        assert_eq!(page_anchor("login/admin_temp.md"), "login-admin_temp");
-        assert_eq!(page_anchor("admin/_index.md"), "admin");
-        assert_eq!(page_anchor("_index.md"), "index");
-        assert_eq!(page_anchor("2fa/a.md"), "p-2fa-a");
-        assert_eq!(page_anchor("ja/あ.md"), "ja-_e3_81_82");
-    }
-
-    #[test]
-    fn urls_follow_hugo_ugly_urls() {
-        assert_eq!(
-            page_url("/general/ja/", "login/admin_temp.md", PageKind::Page),
-            "/general/ja/login/admin_temp.html"
-        );
-        assert_eq!(
-            page_url("/general/ja/", "admin/_index.md", PageKind::Section),
-            "/general/ja/admin/"
-        );
-        assert_eq!(page_url("/", "_index.md", PageKind::Section), "/");
-    }
 
     /// Writes a small site and loads it.
     fn load_site(dir: &std::path::Path) -> (Site, Sources) {

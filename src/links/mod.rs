@@ -23,12 +23,13 @@ pub mod images;
 pub mod url;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::model::{Block, Book, Inline, LinkTarget, PageId, PageKind, walk};
+use crate::model::{Block, Book, Inline, LinkTarget, PageId, walk};
+use crate::site::page_url;
 use url::Href;
 
 /// Site facts link resolution needs besides the book itself.
@@ -76,7 +77,7 @@ pub fn resolve(book: &mut Book, ctx: &LinkContext, diags: &mut Diagnostics) {
     }
     for page in &mut book.pages {
         let url = if page.url.is_empty() {
-            page_url(&page.source_path, page.kind, &ctx.url_prefix)
+            page_url(&ctx.url_prefix, &page.source_path, page.kind)
         } else {
             page.url.clone()
         };
@@ -277,31 +278,6 @@ fn heading_anchors(blocks: &[Block], diags: &mut Diagnostics) -> HashSet<String>
         }
     });
     seen
-}
-
-/// The URL Hugo publishes a content file at (ugly URLs), for pages whose
-/// `url` was left empty.
-fn page_url(source_path: &str, kind: PageKind, url_prefix: &str) -> String {
-    let prefix = if url_prefix.is_empty() {
-        "/"
-    } else {
-        url_prefix
-    };
-    let stem = source_path.strip_suffix(".md").unwrap_or(source_path);
-    match kind {
-        PageKind::Section => {
-            let dir = Path::new(stem)
-                .parent()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_default();
-            if dir.is_empty() {
-                prefix.to_string()
-            } else {
-                format!("{prefix}{dir}/")
-            }
-        }
-        PageKind::Page => format!("{prefix}{stem}.html"),
-    }
 }
 
 #[cfg(test)]

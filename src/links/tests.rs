@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::diag::{Severity, SourceId};
-use crate::model::{BookMeta, Figure, Heading, ImageRef, Link, Page, Paper, Paragraph, Region};
+use crate::model::{
+    BookMeta, Figure, Heading, ImageRef, Link, Page, PageKind, Paper, Paragraph, Region,
+};
 
 fn span() -> Span {
     Span::point(SourceId(0), 0)
@@ -241,10 +243,29 @@ fn image_errors_are_reported_at_the_figure() {
 }
 
 #[test]
-fn page_url_fallback() {
-    assert_eq!(page_url("a/b.md", PageKind::Page, "/p/"), "/p/a/b.html");
-    assert_eq!(page_url("a/_index.md", PageKind::Section, "/p/"), "/p/a/");
-    assert_eq!(page_url("_index.md", PageKind::Section, "/p/"), "/p/");
+fn a_page_without_url_gets_the_published_one() {
+    let mut b = book(vec![link("admin_temp.html#temp_10"), link("../admin/")]);
+    b.pages[0].url.clear();
+    let mut diags = Diagnostics::new();
+    resolve(&mut b, &ctx(), &mut diags);
+    let Block::Paragraph(p) = &b.pages[0].blocks[1] else {
+        panic!("paragraph expected")
+    };
+    assert_eq!(
+        target(&p.content[0]),
+        &LinkTarget::Internal {
+            page: PageId(1),
+            anchor: Some("temp_10".into())
+        }
+    );
+    assert_eq!(
+        target(&p.content[1]),
+        &LinkTarget::Internal {
+            page: PageId(2),
+            anchor: None
+        }
+    );
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
 }
 
 #[test]

@@ -3,14 +3,17 @@
 //! Input: a site folder (`tebiki.toml`, `content/`, `static/`). Output: a
 //! [`Site`] with the validated configuration and every content file as a
 //! source with its parsed front matter, in Hugo's reading order. Every file
-//! read is added to [`Sources`] so diagnostics can quote it.
+//! read is added to [`Sources`] so diagnostics can quote it. [`page_url`]
+//! and [`page_anchor`] say where a content page is published.
 
+mod address;
 pub mod config;
 pub mod frontmatter;
 mod tree;
 
 use std::path::{Path, PathBuf};
 
+pub use address::{page_anchor, page_url};
 pub use config::{BookConfig, Config, MappingKind, RegionConfig, RegionSettings, ShortcodeMapping};
 pub use frontmatter::FrontMatter;
 
