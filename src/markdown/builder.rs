@@ -793,8 +793,9 @@ impl<'a> Builder<'a> {
 
     // ----- shortcode placeholders -------------------------------------
 
-    /// `<tebiki-sc id="N">`: a screen becomes a figure right here (splitting
-    /// the paragraph it is in); an admonition opens its box.
+    /// An opening placeholder ([`placeholder::open`](crate::shortcode::placeholder::open)) naming call `id`: a
+    /// screen becomes a figure right here (splitting the paragraph it is
+    /// in); an admonition opens its box.
     pub fn placeholder_open(&mut self, id: &str, range: std::ops::Range<usize>) {
         let call = id
             .trim()
@@ -852,7 +853,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// `</tebiki-sc>`: ends the innermost open placeholder; for an
+    /// A closing placeholder ([`placeholder::close`](crate::shortcode::placeholder::close)): ends the innermost
+    /// open placeholder; for an
     /// admonition that closes its box (a screen's close tag has nothing to
     /// close).
     pub fn placeholder_close(&mut self, at: usize) {

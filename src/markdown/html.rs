@@ -24,9 +24,7 @@ use scraper::{Html, Node};
 use super::builder::{Builder, FrameKind, FrameTag, InlineKind, InlineTag, TextKind};
 use super::table::{MAX_COLSPAN, MAX_ROWSPAN, parse_span};
 use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
-
-/// The placeholder element of the shortcode protocol.
-const PLACEHOLDER: &str = "tebiki-sc";
+use crate::shortcode::placeholder;
 
 /// One tag read by the tokenizer.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,7 +101,7 @@ fn inline_tag(b: &mut Builder, tag: &RawTag, range: Range<usize>) {
     let name = tag.name.as_str();
     if tag.end {
         match name {
-            PLACEHOLDER => b.placeholder_close(range.end),
+            placeholder::ELEMENT => b.placeholder_close(range.end),
             "script" | "style" => b.stop_skipping(),
             "code" => b.end_inline_code(at),
             _ => {
@@ -114,7 +112,10 @@ fn inline_tag(b: &mut Builder, tag: &RawTag, range: Range<usize>) {
     }
     check_attributes(b, tag.attrs.iter().map(|(k, _)| k.as_str()), at);
     match name {
-        PLACEHOLDER => b.placeholder_open(tag.attr("id").unwrap_or_default(), range),
+        placeholder::ELEMENT => b.placeholder_open(
+            tag.attr(placeholder::ID_ATTRIBUTE).unwrap_or_default(),
+            range,
+        ),
         "br" => b.line_break(),
         "img" => image(b, |n| tag.attr(n), at),
         "code" => b.start_inline_code(at),
@@ -284,7 +285,7 @@ pub fn block(
     {
         let tokens = tokenize(&piece.html);
         let placeholders_only = tokens.iter().all(|t| match t {
-            RawToken::Tag(tag) => tag.name == PLACEHOLDER,
+            RawToken::Tag(tag) => tag.name == placeholder::ELEMENT,
             RawToken::Text(text) => text.trim().is_empty(),
         });
         if placeholders_only {
@@ -430,12 +431,15 @@ fn open_element(
         (Opened::Frame(tag), false)
     };
     match name {
-        PLACEHOLDER => {
+        placeholder::ELEMENT => {
             let tag_end = html
                 .get(cursor..)
                 .and_then(|r| r.find('>'))
                 .map_or(at, |p| at + p + 1);
-            b.placeholder_open(el.attr("id").unwrap_or_default(), at..tag_end);
+            b.placeholder_open(
+                el.attr(placeholder::ID_ATTRIBUTE).unwrap_or_default(),
+                at..tag_end,
+            );
             (Opened::Placeholder, false)
         }
         "table" => frame(

@@ -5,16 +5,8 @@
 //! resolved, variables expanded, and block shortcodes replaced by
 //! placeholders, plus a [`SourceMap`] back to the original file.
 //!
-//! ## Placeholder protocol (contract with `markdown`)
-//! - A single block shortcode (`screen`) becomes the inline HTML
-//!   `<tebiki-sc id="N"></tebiki-sc>` at the tag's position, where `N` indexes
-//!   [`ResolvedPage::calls`].
-//! - A paired block shortcode (admonitions) becomes `<tebiki-sc id="N">`
-//!   followed by a blank line, the inner content, a blank line and
-//!   `</tebiki-sc>`, so that CommonMark parses the inner content as Markdown
-//!   blocks between two HTML events. The indentation of the line the tag
-//!   stood on is repeated on the inserted lines so list items stay intact.
-//! - Conditionals and variables leave only their resulting text, like Hugo.
+//! The placeholders are the contract with `markdown`; [`placeholder`] spells
+//! them and describes the protocol.
 //!
 //! Tags are found by [`lexer`] and resolved by [`resolve()`]; [`resolve_body`]
 //! and [`resolve_title`] are the entry points for a page.
@@ -22,6 +14,7 @@
 #[cfg(test)]
 mod fuzz;
 mod lexer;
+pub mod placeholder;
 mod resolve;
 
 use std::ops::Range;
@@ -36,7 +29,7 @@ use crate::model::AdmonitionKind;
 pub struct ResolvedPage {
     /// The source file.
     pub source: SourceId,
-    /// Markdown with shortcodes resolved (see the placeholder protocol).
+    /// Markdown with shortcodes resolved (see [`placeholder`]).
     pub text: String,
     /// Maps byte ranges of `text` back to the source file.
     pub map: SourceMap,

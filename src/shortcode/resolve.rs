@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::lexer::{self, Tag, Token};
+use super::placeholder;
 use super::{CallKind, MapPiece, ResolvedPage, ShortcodeCall, SourceMap};
 use crate::diag::{Diagnostic, Diagnostics, SourceId, Span};
 use crate::model::AdmonitionKind;
@@ -217,7 +218,8 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
                 Some(Close::Unsuppress) => suppress = suppress.saturating_sub(1),
                 Some(Close::Admonition { indent_from }) if suppress == 0 => {
                     let indent = indent_of(text, indent_from.max(range.start), false);
-                    out.generate(&format!("\n\n{indent}</tebiki-sc>\n\n{indent}"), orig);
+                    let close = placeholder::close();
+                    out.generate(&format!("\n\n{indent}{close}\n\n{indent}"), orig);
                 }
                 Some(Close::Link(url)) if suppress == 0 => out.generate(&format!("]({url})"), orig),
                 _ => {}
@@ -311,7 +313,7 @@ fn emit_open(
                     },
                     span: span(&tag.range),
                 });
-                out.generate(&format!("<tebiki-sc id=\"{id}\"></tebiki-sc>"), orig);
+                out.generate(&placeholder::empty(id), orig);
             }
             Close::Nothing
         }
@@ -410,7 +412,8 @@ fn open_admonition(
     });
     let indent = indent_of(input.text, tag.range.start, true);
     let orig = input.base + tag.range.start..input.base + tag.range.end;
-    out.generate(&format!("<tebiki-sc id=\"{id}\">\n\n{indent}"), orig);
+    let open = placeholder::open(id);
+    out.generate(&format!("{open}\n\n{indent}"), orig);
     Close::Admonition {
         indent_from: tag.range.start,
     }
