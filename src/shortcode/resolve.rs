@@ -45,6 +45,18 @@ pub struct Input<'a> {
     pub inline_only: bool,
 }
 
+impl Input<'_> {
+    /// The source span of a range of `text`.
+    fn span(&self, range: &Range<usize>) -> Span {
+        Span::new(self.source, self.base + range.start, self.base + range.end)
+    }
+
+    /// The file range of a range of `text`.
+    fn original(&self, range: &Range<usize>) -> Range<usize> {
+        self.base + range.start..self.base + range.end
+    }
+}
+
 /// What a shortcode name means.
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
@@ -156,12 +168,20 @@ enum Close {
     Link(String),
 }
 
+/// What emitting one tag reads and writes besides the tag itself: the text
+/// being resolved, the region, and the output with its calls.
+struct Emitter<'a> {
+    input: &'a Input<'a>,
+    ctx: &'a RegionContext<'a>,
+    out: Output,
+    calls: Vec<ShortcodeCall>,
+}
+
 /// Resolves every shortcode of `input` for the region.
 pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> ResolvedPage {
     let Input {
         source, text, base, ..
     } = input;
-    let span = |r: &Range<usize>| Span::new(source, base + r.start, base + r.end);
     let tokens = lexer::scan(text);
     let kinds: Vec<Option<Kind>> = tokens
         .iter()
@@ -173,13 +193,18 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
     let partner = match_pairs(&input, &tokens, &kinds, diags);
     check_tags(&input, &tokens, &kinds, &partner, ctx, diags);
 
-    let mut out = Output {
-        text: String::with_capacity(text.len()),
-        pieces: Vec::new(),
+    let mut emit = Emitter {
+        input: &input,
+        ctx,
+        out: Output {
+            text: String::with_capacity(text.len()),
+            pieces: Vec::new(),
+        },
+        calls: Vec::new(),
     };
-    let mut calls = Vec::new();
     let mut suppress = 0usize;
-    let mut frames: Vec<Close> = Vec::new();
+    // What each open paired tag does when it closes, innermost last.
+    let mut closers: Vec<Close> = Vec::new();
     let mut cursor = 0;
     for (i, token) in tokens.iter().enumerate() {
         let range = match token {
@@ -193,7 +218,7 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
             continue;
         }
         if suppress == 0 {
-            out.copy(
+            emit.out.copy(
                 &text[cursor..range.start],
                 base + cursor..base + range.start,
             );
@@ -204,7 +229,7 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
             Token::Tag(t) => t,
             Token::Literal { text: lit, .. } => {
                 if suppress == 0 {
-                    out.generate(lit, orig);
+                    emit.out.generate(lit, orig);
                 }
                 continue;
             }
@@ -214,14 +239,17 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
             if !matches!(partner.get(i), Some(Some(_))) {
                 continue;
             }
-            match frames.pop() {
+            match closers.pop() {
                 Some(Close::Unsuppress) => suppress = suppress.saturating_sub(1),
                 Some(Close::Admonition { indent_from }) if suppress == 0 => {
                     let indent = indent_of(text, indent_from.max(range.start), false);
                     let close = placeholder::close();
-                    out.generate(&format!("\n\n{indent}{close}\n\n{indent}"), orig);
+                    emit.out
+                        .generate(&format!("\n\n{indent}{close}\n\n{indent}"), orig);
                 }
-                Some(Close::Link(url)) if suppress == 0 => out.generate(&format!("]({url})"), orig),
+                Some(Close::Link(url)) if suppress == 0 => {
+                    emit.out.generate(&format!("]({url})"), orig);
+                }
                 _ => {}
             }
             continue;
@@ -233,24 +261,15 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
         if !paired && kind.pairing() == Pairing::Required {
             continue;
         }
-        let close = emit_open(
-            tag,
-            kind,
-            paired,
-            &input,
-            ctx,
-            suppress == 0,
-            &mut out,
-            &mut calls,
-            &span,
-        );
+        let close = emit.open_tag(tag, kind, paired, suppress == 0);
         if paired {
             if matches!(close, Close::Unsuppress) {
                 suppress += 1;
             }
-            frames.push(close);
+            closers.push(close);
         }
     }
+    let Emitter { mut out, calls, .. } = emit;
     if suppress == 0 {
         out.copy(
             &text[cursor.min(text.len())..],
@@ -268,154 +287,133 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
     }
 }
 
-/// Emits what an opening (or single) tag produces and says what its closing
-/// tag will do.
-#[allow(clippy::too_many_arguments)]
-fn emit_open(
-    tag: &Tag,
-    kind: &Kind,
-    paired: bool,
-    input: &Input,
-    ctx: &RegionContext,
-    active: bool,
-    out: &mut Output,
-    calls: &mut Vec<ShortcodeCall>,
-    span: &dyn Fn(&Range<usize>) -> Span,
-) -> Close {
-    let orig = input.base + tag.range.start..input.base + tag.range.end;
-    match kind {
-        Kind::Enabled | Kind::Disabled => {
-            let listed = tag.positional().any(|r| r == ctx.region);
-            let keep = listed == (*kind == Kind::Enabled);
-            if keep {
-                Close::Nothing
-            } else {
-                Close::Unsuppress
-            }
-        }
-        Kind::Variable(value) => {
-            if active {
-                out.generate(value, orig);
-            }
-            Close::Nothing
-        }
-        Kind::Screen if input.inline_only => Close::Nothing,
-        Kind::Screen => {
-            if active && let Some(src) = tag.named("src") {
-                let id = calls.len();
-                calls.push(ShortcodeCall {
-                    name: tag.name.clone(),
-                    kind: CallKind::Screen {
-                        src: src.to_string(),
-                        alt: tag.named("alt").unwrap_or("").to_string(),
-                        title: tag.named("title").map(str::to_string),
-                        width: tag.named("width").and_then(parse_width),
-                    },
-                    span: span(&tag.range),
-                });
-                out.generate(&placeholder::empty(id), orig);
-            }
-            Close::Nothing
-        }
-        Kind::Admonition(..)
-        | Kind::Mapped(ShortcodeMapping {
-            kind: MappingKind::Admonition,
-            ..
-        }) if input.inline_only => Close::Nothing,
-        Kind::Admonition(adm, label) => {
-            open_admonition(tag, *adm, label, input, active, out, calls, span)
-        }
-        Kind::Mapped(m) => match m.kind {
-            MappingKind::Admonition => open_admonition(
-                tag,
-                AdmonitionKind::Custom,
-                &m.label,
-                input,
-                active,
-                out,
-                calls,
-                span,
-            ),
-            MappingKind::Text => {
-                if active {
-                    out.generate(&m.label, orig);
-                }
-                Close::Nothing
-            }
-            MappingKind::Heading => {
-                if active && !input.inline_only {
-                    let text = if paired {
-                        "## ".to_string()
-                    } else {
-                        format!("## {}", m.label)
-                    };
-                    out.generate(&text, orig);
-                }
-                Close::Nothing
-            }
-            MappingKind::Link => {
-                let url = tag
-                    .named("href")
-                    .or_else(|| tag.named("url"))
-                    .or_else(|| tag.positional().next())
-                    .unwrap_or("")
-                    .to_string();
-                if paired {
-                    if active {
-                        out.generate("[", orig);
-                    }
-                    Close::Link(url)
-                } else {
-                    if active {
-                        out.generate(&format!("[{}]({url})", m.label), orig);
-                    }
+impl Emitter<'_> {
+    /// Emits what an opening (or single) tag produces (nothing unless
+    /// `active`, i.e. outside suppressed content) and says what its closing tag
+    /// will do.
+    fn open_tag(&mut self, tag: &Tag, kind: &Kind, paired: bool, active: bool) -> Close {
+        let orig = self.input.original(&tag.range);
+        match kind {
+            Kind::Enabled | Kind::Disabled => {
+                let listed = tag.positional().any(|r| r == self.ctx.region);
+                let keep = listed == (*kind == Kind::Enabled);
+                if keep {
                     Close::Nothing
-                }
-            }
-            MappingKind::Drop => {
-                if paired {
+                } else {
                     Close::Unsuppress
-                } else {
-                    Close::Nothing
                 }
             }
-        },
-        Kind::Unknown => Close::Nothing,
+            Kind::Variable(value) => {
+                if active {
+                    self.out.generate(value, orig);
+                }
+                Close::Nothing
+            }
+            Kind::Screen if self.input.inline_only => Close::Nothing,
+            Kind::Screen => {
+                if active && let Some(src) = tag.named("src") {
+                    let id = self.calls.len();
+                    self.calls.push(ShortcodeCall {
+                        name: tag.name.clone(),
+                        kind: CallKind::Screen {
+                            src: src.to_string(),
+                            alt: tag.named("alt").unwrap_or("").to_string(),
+                            title: tag.named("title").map(str::to_string),
+                            width: tag.named("width").and_then(parse_width),
+                        },
+                        span: self.input.span(&tag.range),
+                    });
+                    self.out.generate(&placeholder::empty(id), orig);
+                }
+                Close::Nothing
+            }
+            Kind::Admonition(..)
+            | Kind::Mapped(ShortcodeMapping {
+                kind: MappingKind::Admonition,
+                ..
+            }) if self.input.inline_only => Close::Nothing,
+            Kind::Admonition(adm, label) => self.open_admonition(tag, *adm, label, active),
+            Kind::Mapped(m) => match m.kind {
+                MappingKind::Admonition => {
+                    self.open_admonition(tag, AdmonitionKind::Custom, &m.label, active)
+                }
+                MappingKind::Text => {
+                    if active {
+                        self.out.generate(&m.label, orig);
+                    }
+                    Close::Nothing
+                }
+                MappingKind::Heading => {
+                    if active && !self.input.inline_only {
+                        let text = if paired {
+                            "## ".to_string()
+                        } else {
+                            format!("## {}", m.label)
+                        };
+                        self.out.generate(&text, orig);
+                    }
+                    Close::Nothing
+                }
+                MappingKind::Link => {
+                    let url = tag
+                        .named("href")
+                        .or_else(|| tag.named("url"))
+                        .or_else(|| tag.positional().next())
+                        .unwrap_or("")
+                        .to_string();
+                    if paired {
+                        if active {
+                            self.out.generate("[", orig);
+                        }
+                        Close::Link(url)
+                    } else {
+                        if active {
+                            self.out.generate(&format!("[{}]({url})", m.label), orig);
+                        }
+                        Close::Nothing
+                    }
+                }
+                MappingKind::Drop => {
+                    if paired {
+                        Close::Unsuppress
+                    } else {
+                        Close::Nothing
+                    }
+                }
+            },
+            Kind::Unknown => Close::Nothing,
+        }
     }
-}
 
-/// Opens an admonition box: a call plus the opening placeholder.
-#[allow(clippy::too_many_arguments)]
-fn open_admonition(
-    tag: &Tag,
-    kind: AdmonitionKind,
-    label: &str,
-    input: &Input,
-    active: bool,
-    out: &mut Output,
-    calls: &mut Vec<ShortcodeCall>,
-    span: &dyn Fn(&Range<usize>) -> Span,
-) -> Close {
-    if !active {
-        return Close::Admonition {
+    /// Opens an admonition box: a call plus the opening placeholder.
+    fn open_admonition(
+        &mut self,
+        tag: &Tag,
+        kind: AdmonitionKind,
+        label: &str,
+        active: bool,
+    ) -> Close {
+        if !active {
+            return Close::Admonition {
+                indent_from: tag.range.start,
+            };
+        }
+        let id = self.calls.len();
+        self.calls.push(ShortcodeCall {
+            name: tag.name.clone(),
+            kind: CallKind::Admonition {
+                kind,
+                label: label.to_string(),
+            },
+            span: self.input.span(&tag.range),
+        });
+        let indent = indent_of(self.input.text, tag.range.start, true);
+        let orig = self.input.original(&tag.range);
+        let open = placeholder::open(id);
+        self.out.generate(&format!("{open}\n\n{indent}"), orig);
+        Close::Admonition {
             indent_from: tag.range.start,
-        };
-    }
-    let id = calls.len();
-    calls.push(ShortcodeCall {
-        name: tag.name.clone(),
-        kind: CallKind::Admonition {
-            kind,
-            label: label.to_string(),
-        },
-        span: span(&tag.range),
-    });
-    let indent = indent_of(input.text, tag.range.start, true);
-    let orig = input.base + tag.range.start..input.base + tag.range.end;
-    let open = placeholder::open(id);
-    out.generate(&format!("{open}\n\n{indent}"), orig);
-    Close::Admonition {
-        indent_from: tag.range.start,
+        }
     }
 }
 
