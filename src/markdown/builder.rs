@@ -30,7 +30,7 @@ pub const MAX_INLINE_DEPTH: usize = 16;
 
 /// What opened a container, used to match its close.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrameTag {
+pub enum ContainerTag {
     /// Block quote (`>` or `<blockquote>`).
     Quote,
     /// Admonition placeholder.
@@ -51,9 +51,9 @@ pub enum FrameTag {
     Div,
 }
 
-/// The model container a frame builds.
+/// What an open container builds (a model block, or nothing of its own).
 #[derive(Debug)]
-pub enum FrameKind {
+pub enum ContainerKind {
     /// The page body.
     Root,
     /// Passes its blocks to the parent (`div`, flattened deep nesting).
@@ -117,10 +117,12 @@ pub enum FrameKind {
     },
 }
 
+/// An open container on the builder's stack: what opened it, what it
+/// builds and the blocks collected in it so far.
 #[derive(Debug)]
-struct Frame {
-    tag: Option<FrameTag>,
-    kind: FrameKind,
+struct Container {
+    tag: Option<ContainerTag>,
+    kind: ContainerKind,
     blocks: Vec<Block>,
     span: Span,
 }
@@ -141,7 +143,7 @@ pub enum TextKind {
     Caption,
 }
 
-/// What opened an inline frame, used to match its close.
+/// What opened an inline container, used to match its close.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InlineTag {
     /// A Markdown style.
@@ -152,7 +154,7 @@ pub enum InlineTag {
     Html(String),
 }
 
-/// The model inline an inline frame builds.
+/// The model inline an inline container builds.
 #[derive(Debug, Clone)]
 pub enum InlineKind {
     /// Styled content.
@@ -163,8 +165,9 @@ pub enum InlineKind {
     Transparent,
 }
 
+/// An open inline container (style, link, `span`) of a text block.
 #[derive(Debug)]
-struct InlineFrame {
+struct InlineContainer {
     tag: Option<InlineTag>,
     kind: InlineKind,
     children: Vec<Inline>,
@@ -177,8 +180,8 @@ struct TextBlock {
     start: usize,
     /// A resumed paragraph takes its start from its first content.
     start_at_content: bool,
-    /// Bottom frame is the block's own content (kind Transparent).
-    frames: Vec<InlineFrame>,
+    /// Bottom container is the block's own content (kind Transparent).
+    containers: Vec<InlineContainer>,
     hoisted: Vec<Figure>,
     last_char: Option<char>,
     pending_break: bool,
@@ -188,7 +191,7 @@ struct TextBlock {
 pub struct Builder<'a> {
     page: &'a ResolvedPage,
     diags: &'a mut Diagnostics,
-    frames: Vec<Frame>,
+    containers: Vec<Container>,
     text: Option<TextBlock>,
     next_text_id: u64,
     depth_warned: bool,
@@ -204,16 +207,16 @@ pub struct Builder<'a> {
 impl<'a> Builder<'a> {
     /// A builder for one page.
     pub fn new(page: &'a ResolvedPage, diags: &'a mut Diagnostics) -> Builder<'a> {
-        let root = Frame {
+        let root = Container {
             tag: None,
-            kind: FrameKind::Root,
+            kind: ContainerKind::Root,
             blocks: Vec::new(),
             span: page.map.span(0..0),
         };
         Builder {
             page,
             diags,
-            frames: vec![root],
+            containers: vec![root],
             text: None,
             next_text_id: 0,
             depth_warned: false,
@@ -239,28 +242,31 @@ impl<'a> Builder<'a> {
         self.diags.push(Diagnostic::warning(span, message));
     }
 
-    /// Finishes every open frame and returns the page's blocks.
+    /// Finishes every open container and returns the page's blocks.
     pub fn finish(mut self) -> Vec<Block> {
         self.flush_text();
-        while self.frames.len() > 1 {
-            self.pop_frame();
+        while self.containers.len() > 1 {
+            self.pop_container();
         }
-        self.frames.pop().map(|f| f.blocks).unwrap_or_default()
+        self.containers.pop().map(|f| f.blocks).unwrap_or_default()
     }
 
     // ----- containers -------------------------------------------------
 
     fn structural_depth(&self) -> usize {
-        self.frames
+        self.containers
             .iter()
-            .filter(|f| !matches!(f.kind, FrameKind::Transparent | FrameKind::Root))
+            .filter(|f| !matches!(f.kind, ContainerKind::Transparent | ContainerKind::Root))
             .count()
     }
 
     /// Opens a container at resolved offset `at`.
-    pub fn open_frame(&mut self, tag: FrameTag, kind: FrameKind, at: usize) {
+    pub fn open_container(&mut self, tag: ContainerTag, kind: ContainerKind, at: usize) {
         self.flush_text();
-        let transparent = matches!(kind, FrameKind::Transparent | FrameKind::Section { .. });
+        let transparent = matches!(
+            kind,
+            ContainerKind::Transparent | ContainerKind::Section { .. }
+        );
         let kind = if !transparent && self.structural_depth() >= MAX_BLOCK_DEPTH {
             if !self.depth_warned {
                 self.depth_warned = true;
@@ -269,12 +275,12 @@ impl<'a> Builder<'a> {
                     format!("content nested deeper than {MAX_BLOCK_DEPTH} levels is flattened"),
                 );
             }
-            FrameKind::Transparent
+            ContainerKind::Transparent
         } else {
             kind
         };
         let span = self.span_at(at);
-        self.frames.push(Frame {
+        self.containers.push(Container {
             tag: Some(tag),
             kind,
             blocks: Vec::new(),
@@ -284,28 +290,28 @@ impl<'a> Builder<'a> {
 
     /// Closes the innermost open container with this tag (and any container
     /// left open inside it). A close without an open container is ignored.
-    pub fn close_frame(&mut self, tag: FrameTag) {
-        let Some(pos) = self.frames.iter().rposition(|f| f.tag == Some(tag)) else {
+    pub fn close_container(&mut self, tag: ContainerTag) {
+        let Some(pos) = self.containers.iter().rposition(|f| f.tag == Some(tag)) else {
             return;
         };
         self.flush_text();
-        while self.frames.len() > pos {
-            self.pop_frame();
+        while self.containers.len() > pos {
+            self.pop_container();
         }
     }
 
     /// Whether a container with this tag is open.
-    pub fn is_open(&self, tag: FrameTag) -> bool {
-        self.frames.iter().any(|f| f.tag == Some(tag))
+    pub fn is_open(&self, tag: ContainerTag) -> bool {
+        self.containers.iter().any(|f| f.tag == Some(tag))
     }
 
     /// Markdown alignment of the next cell in the innermost table row.
     pub fn next_cell_align(&self) -> Align {
         let mut index = None;
-        for frame in self.frames.iter().rev() {
-            match &frame.kind {
-                FrameKind::Row { cells, .. } if index.is_none() => index = Some(cells.len()),
-                FrameKind::Table { aligns, .. } => {
+        for container in self.containers.iter().rev() {
+            match &container.kind {
+                ContainerKind::Row { cells, .. } if index.is_none() => index = Some(cells.len()),
+                ContainerKind::Table { aligns, .. } => {
                     return index
                         .and_then(|i| aligns.get(i).copied())
                         .unwrap_or_default();
@@ -318,10 +324,10 @@ impl<'a> Builder<'a> {
 
     /// Whether new rows belong to the table head (inside `thead`).
     pub fn in_table_head(&self) -> bool {
-        for frame in self.frames.iter().rev() {
-            match frame.kind {
-                FrameKind::Section { head } => return head,
-                FrameKind::Table { .. } => return false,
+        for container in self.containers.iter().rev() {
+            match container.kind {
+                ContainerKind::Section { head } => return head,
+                ContainerKind::Table { .. } => return false,
                 _ => {}
             }
         }
@@ -330,11 +336,11 @@ impl<'a> Builder<'a> {
 
     /// Whether the innermost open row is a header row (Markdown head line).
     pub fn in_markdown_head(&self) -> bool {
-        self.frames
+        self.containers
             .iter()
             .rev()
             .find_map(|f| match f.kind {
-                FrameKind::Row { head, .. } => Some(head),
+                ContainerKind::Row { head, .. } => Some(head),
                 _ => None,
             })
             .unwrap_or(false)
@@ -342,33 +348,33 @@ impl<'a> Builder<'a> {
 
     /// Sets the task state of the innermost list item.
     pub fn set_checked(&mut self, checked: bool) {
-        if let Some(frame) = self.frames.last_mut()
-            && let FrameKind::Item { checked: c } = &mut frame.kind
+        if let Some(container) = self.containers.last_mut()
+            && let ContainerKind::Item { checked: c } = &mut container.kind
         {
             *c = Some(checked);
         }
     }
 
-    fn pop_frame(&mut self) {
-        let Some(frame) = self.frames.pop() else {
+    fn pop_container(&mut self) {
+        let Some(container) = self.containers.pop() else {
             return;
         };
-        if self.frames.is_empty() {
+        if self.containers.is_empty() {
             // The root is never popped here; put it back.
-            self.frames.push(frame);
+            self.containers.push(container);
             return;
         }
-        let Frame {
+        let Container {
             kind, blocks, span, ..
-        } = frame;
+        } = container;
         match kind {
-            FrameKind::Root | FrameKind::Transparent | FrameKind::Section { .. } => {
+            ContainerKind::Root | ContainerKind::Transparent | ContainerKind::Section { .. } => {
                 for block in blocks {
                     self.push_block(block);
                 }
             }
-            FrameKind::Quote => self.push_block(Block::Quote(Quote { blocks, span })),
-            FrameKind::Admonition { kind, label, name } => {
+            ContainerKind::Quote => self.push_block(Block::Quote(Quote { blocks, span })),
+            ContainerKind::Admonition { kind, label, name } => {
                 self.push_block(Block::Admonition(Admonition {
                     kind,
                     label,
@@ -377,15 +383,15 @@ impl<'a> Builder<'a> {
                     span,
                 }));
             }
-            FrameKind::List { start, items } => {
+            ContainerKind::List { start, items } => {
                 if !items.is_empty() {
                     self.push_block(Block::List(List { start, items, span }));
                 }
             }
-            FrameKind::Item { checked } => {
+            ContainerKind::Item { checked } => {
                 let item = ListItem { blocks, checked };
-                match self.frames.last_mut().map(|f| &mut f.kind) {
-                    Some(FrameKind::List { items, .. }) => items.push(item),
+                match self.containers.last_mut().map(|f| &mut f.kind) {
+                    Some(ContainerKind::List { items, .. }) => items.push(item),
                     _ => {
                         for block in item.blocks {
                             self.push_block(block);
@@ -393,7 +399,7 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            FrameKind::Table {
+            ContainerKind::Table {
                 caption,
                 head,
                 body,
@@ -403,8 +409,8 @@ impl<'a> Builder<'a> {
                     self.push_block(Block::Table(table));
                 }
             }
-            FrameKind::Row { head, cells } => self.push_row(Row { cells }, head),
-            FrameKind::Cell {
+            ContainerKind::Row { head, cells } => self.push_row(Row { cells }, head),
+            ContainerKind::Cell {
                 header,
                 rowspan,
                 colspan,
@@ -417,8 +423,8 @@ impl<'a> Builder<'a> {
                     align,
                     blocks,
                 };
-                match self.frames.last_mut().map(|f| &mut f.kind) {
-                    Some(FrameKind::Row { cells, .. }) => cells.push(cell),
+                match self.containers.last_mut().map(|f| &mut f.kind) {
+                    Some(ContainerKind::Row { cells, .. }) => cells.push(cell),
                     _ => {
                         for block in cell.blocks {
                             self.push_block(block);
@@ -430,9 +436,9 @@ impl<'a> Builder<'a> {
     }
 
     fn push_row(&mut self, row: Row, head: bool) {
-        for frame in self.frames.iter_mut().rev() {
-            match &mut frame.kind {
-                FrameKind::Table { head: h, body, .. } => {
+        for container in self.containers.iter_mut().rev() {
+            match &mut container.kind {
+                ContainerKind::Table { head: h, body, .. } => {
                     if head {
                         h.push(row)
                     } else {
@@ -440,7 +446,7 @@ impl<'a> Builder<'a> {
                     }
                     return;
                 }
-                FrameKind::Section { .. } => {}
+                ContainerKind::Section { .. } => {}
                 _ => break,
             }
         }
@@ -458,25 +464,25 @@ impl<'a> Builder<'a> {
     }
 
     fn push_block(&mut self, block: Block) {
-        let Some(frame) = self.frames.last_mut() else {
+        let Some(container) = self.containers.last_mut() else {
             return;
         };
-        match &mut frame.kind {
-            FrameKind::List { items, .. } => match items.last_mut() {
+        match &mut container.kind {
+            ContainerKind::List { items, .. } => match items.last_mut() {
                 Some(item) => item.blocks.push(block),
                 None => items.push(ListItem {
                     blocks: vec![block],
                     checked: None,
                 }),
             },
-            FrameKind::Row { cells, .. } => cells.push(Cell {
+            ContainerKind::Row { cells, .. } => cells.push(Cell {
                 header: false,
                 rowspan: 1,
                 colspan: 1,
                 align: Align::Default,
                 blocks: vec![block],
             }),
-            FrameKind::Table { body, .. } => body.push(Row {
+            ContainerKind::Table { body, .. } => body.push(Row {
                 cells: vec![Cell {
                     header: false,
                     rowspan: 1,
@@ -485,7 +491,7 @@ impl<'a> Builder<'a> {
                     blocks: vec![block],
                 }],
             }),
-            _ => frame.blocks.push(block),
+            _ => container.blocks.push(block),
         }
     }
 
@@ -498,21 +504,21 @@ impl<'a> Builder<'a> {
         self.start_text(kind, at, Vec::new())
     }
 
-    fn start_text(&mut self, kind: TextKind, at: usize, frames: Vec<InlineFrame>) -> u64 {
+    fn start_text(&mut self, kind: TextKind, at: usize, containers: Vec<InlineContainer>) -> u64 {
         let id = self.next_text_id;
         self.next_text_id += 1;
-        let mut all = vec![InlineFrame {
+        let mut all = vec![InlineContainer {
             tag: None,
             kind: InlineKind::Transparent,
             children: Vec::new(),
         }];
-        all.extend(frames);
+        all.extend(containers);
         self.text = Some(TextBlock {
             kind,
             id,
             start: at,
             start_at_content: false,
-            frames: all,
+            containers: all,
             hoisted: Vec::new(),
             last_char: None,
             pending_break: false,
@@ -547,16 +553,16 @@ impl<'a> Builder<'a> {
             id: u64::MAX,
             start: at,
             start_at_content: false,
-            frames: Vec::new(),
+            containers: Vec::new(),
             hoisted: Vec::new(),
             last_char: None,
             pending_break: false,
         })
     }
 
-    /// Ends the open text block; returns the kinds of its open inline frames
+    /// Ends the open text block; returns the kinds of its open inline containers
     /// (so a split paragraph can continue with the same styles).
-    fn flush_text(&mut self) -> Vec<InlineFrame> {
+    fn flush_text(&mut self) -> Vec<InlineContainer> {
         self.skipping_raw = false;
         if let Some(code) = self.inline_code.take()
             && let Some(text) = self.text.as_mut()
@@ -566,20 +572,24 @@ impl<'a> Builder<'a> {
         let Some(mut text) = self.text.take() else {
             return Vec::new();
         };
-        let reopen: Vec<InlineFrame> = text
-            .frames
+        let reopen: Vec<InlineContainer> = text
+            .containers
             .iter()
             .skip(1)
-            .map(|f| InlineFrame {
+            .map(|f| InlineContainer {
                 tag: f.tag.clone(),
                 kind: f.kind.clone(),
                 children: Vec::new(),
             })
             .collect();
-        while text.frames.len() > 1 {
-            fold_top(&mut text.frames);
+        while text.containers.len() > 1 {
+            fold_top(&mut text.containers);
         }
-        let mut content = text.frames.pop().map(|f| f.children).unwrap_or_default();
+        let mut content = text
+            .containers
+            .pop()
+            .map(|f| f.children)
+            .unwrap_or_default();
         trim_inlines(&mut content);
         let span = self.span_at(text.start);
         match text.kind {
@@ -599,8 +609,8 @@ impl<'a> Builder<'a> {
                 }));
             }
             TextKind::Caption => {
-                for frame in self.frames.iter_mut().rev() {
-                    if let FrameKind::Table { caption, .. } = &mut frame.kind {
+                for container in self.containers.iter_mut().rev() {
+                    if let ContainerKind::Table { caption, .. } = &mut container.kind {
                         if !content.is_empty() {
                             *caption = Some(content);
                         }
@@ -617,15 +627,15 @@ impl<'a> Builder<'a> {
 
     /// Ends the current paragraph at `at` so a block can be placed, and
     /// returns what is needed to continue it afterwards.
-    fn split_text(&mut self) -> Option<(TextKind, Vec<InlineFrame>)> {
+    fn split_text(&mut self) -> Option<(TextKind, Vec<InlineContainer>)> {
         let kind = self.text.as_ref().map(|t| t.kind.clone())?;
-        let frames = self.flush_text();
-        Some((kind, frames))
+        let containers = self.flush_text();
+        Some((kind, containers))
     }
 
-    fn resume_text(&mut self, resume: Option<(TextKind, Vec<InlineFrame>)>, at: usize) {
-        if let Some((TextKind::Paragraph, frames)) = resume {
-            self.start_text(TextKind::Paragraph, at, frames);
+    fn resume_text(&mut self, resume: Option<(TextKind, Vec<InlineContainer>)>, at: usize) {
+        if let Some((TextKind::Paragraph, containers)) = resume {
+            self.start_text(TextKind::Paragraph, at, containers);
             if let Some(text) = self.text.as_mut() {
                 text.start_at_content = true;
             }
@@ -725,12 +735,12 @@ impl<'a> Builder<'a> {
     /// Opens a style, link or transparent inline.
     pub fn open_inline(&mut self, tag: InlineTag, kind: InlineKind, at: usize) {
         let text = self.ensure_text(at);
-        let kind = if text.frames.len() > MAX_INLINE_DEPTH {
+        let kind = if text.containers.len() > MAX_INLINE_DEPTH {
             InlineKind::Transparent
         } else {
             kind
         };
-        text.frames.push(InlineFrame {
+        text.containers.push(InlineContainer {
             tag: Some(tag),
             kind,
             children: Vec::new(),
@@ -744,14 +754,14 @@ impl<'a> Builder<'a> {
             return false;
         };
         let Some(pos) = text
-            .frames
+            .containers
             .iter()
             .rposition(|f| f.tag.as_ref() == Some(tag))
         else {
             return false;
         };
-        while text.frames.len() > pos.max(1) {
-            fold_top(&mut text.frames);
+        while text.containers.len() > pos.max(1) {
+            fold_top(&mut text.containers);
         }
         true
     }
@@ -839,14 +849,14 @@ impl<'a> Builder<'a> {
             }
             CallKind::Admonition { kind, label } => {
                 let resume = self.split_text();
-                let frame = FrameKind::Admonition {
+                let container = ContainerKind::Admonition {
                     kind: *kind,
                     label: label.clone(),
                     name: call.name.clone(),
                 };
-                self.open_frame(FrameTag::Admonition, frame, range.start);
-                if let Some(frame) = self.frames.last_mut() {
-                    frame.span = call.span;
+                self.open_container(ContainerTag::Admonition, container, range.start);
+                if let Some(container) = self.containers.last_mut() {
+                    container.span = call.span;
                 }
                 self.resume_text(resume, range.end);
             }
@@ -858,11 +868,11 @@ impl<'a> Builder<'a> {
     /// admonition that closes its box (a screen's close tag has nothing to
     /// close).
     pub fn placeholder_close(&mut self, at: usize) {
-        if self.placeholders.pop() != Some(true) || !self.is_open(FrameTag::Admonition) {
+        if self.placeholders.pop() != Some(true) || !self.is_open(ContainerTag::Admonition) {
             return;
         }
         let resume = self.split_text();
-        self.close_frame(FrameTag::Admonition);
+        self.close_container(ContainerTag::Admonition);
         self.resume_text(resume, at);
     }
 }
@@ -884,24 +894,24 @@ fn resolve_pending(text: &mut TextBlock, next: Option<char>) {
         return;
     }
     // The space belongs before any inline that opened since the last text:
-    // find the innermost frame whose later siblings are all still empty.
-    let mut target = text.frames.len().saturating_sub(1);
+    // find the innermost container whose later siblings are all still empty.
+    let mut target = text.containers.len().saturating_sub(1);
     while target > 0
         && text
-            .frames
+            .containers
             .get(target)
             .is_some_and(|f| f.children.is_empty())
     {
         target -= 1;
     }
-    if let Some(frame) = text.frames.get_mut(target) {
-        push_to(&mut frame.children, Inline::Text(" ".into()));
+    if let Some(container) = text.containers.get_mut(target) {
+        push_to(&mut container.children, Inline::Text(" ".into()));
     }
 }
 
 fn push_inline(text: &mut TextBlock, inline: Inline) {
-    if let Some(frame) = text.frames.last_mut() {
-        push_to(&mut frame.children, inline);
+    if let Some(container) = text.containers.last_mut() {
+        push_to(&mut container.children, inline);
     }
 }
 
@@ -916,34 +926,36 @@ fn push_to(children: &mut Vec<Inline>, inline: Inline) {
     children.push(inline);
 }
 
-/// Folds the top inline frame into its parent.
-fn fold_top(frames: &mut Vec<InlineFrame>) {
-    if frames.len() < 2 {
+/// Folds the top inline container into its parent.
+fn fold_top(containers: &mut Vec<InlineContainer>) {
+    if containers.len() < 2 {
         return;
     }
-    let Some(frame) = frames.pop() else {
+    let Some(container) = containers.pop() else {
         return;
     };
-    let Some(parent) = frames.last_mut() else {
+    let Some(parent) = containers.last_mut() else {
         return;
     };
-    match frame.kind {
+    match container.kind {
         InlineKind::Style(style) => {
-            if !frame.children.is_empty() {
-                parent.children.push(Inline::Styled(style, frame.children));
+            if !container.children.is_empty() {
+                parent
+                    .children
+                    .push(Inline::Styled(style, container.children));
             }
         }
         InlineKind::Link(href, span) => {
-            if !frame.children.is_empty() {
+            if !container.children.is_empty() {
                 parent.children.push(Inline::Link(Link {
                     target: LinkTarget::Unresolved(href),
-                    content: frame.children,
+                    content: container.children,
                     span,
                 }));
             }
         }
         InlineKind::Transparent => {
-            for child in frame.children {
+            for child in container.children {
                 push_to(&mut parent.children, child);
             }
         }

@@ -21,7 +21,7 @@ use html5ever::tokenizer::{
 };
 use scraper::{Html, Node};
 
-use super::builder::{Builder, FrameKind, FrameTag, InlineKind, InlineTag, TextKind};
+use super::builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 use super::table::{MAX_COLSPAN, MAX_ROWSPAN, parse_span};
 use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
 use crate::shortcode::placeholder;
@@ -326,7 +326,7 @@ fn resolved_at(offsets: &[(usize, usize)], pos: usize) -> usize {
 /// What an element opened in the builder, to undo on its close.
 enum Opened {
     Nothing,
-    Frame(FrameTag),
+    Container(ContainerTag),
     Text(u64),
     Inline(InlineTag),
     Placeholder,
@@ -400,7 +400,7 @@ fn dom(
                 if let Node::Element(_) = node.value() {
                     let at = resolved_at(offsets, cursor);
                     match opened.pop() {
-                        Some(Opened::Frame(tag)) => b.close_frame(tag),
+                        Some(Opened::Container(tag)) => b.close_container(tag),
                         Some(Opened::Text(id)) => b.close_text_id(id),
                         Some(Opened::Inline(tag)) => {
                             b.close_inline(&tag);
@@ -426,9 +426,9 @@ fn open_element(
 ) -> (Opened, bool) {
     let name = el.name();
     check_attributes(b, el.attrs().map(|(k, _)| k), at);
-    let frame = |b: &mut Builder, tag: FrameTag, kind: FrameKind| {
-        b.open_frame(tag, kind, at);
-        (Opened::Frame(tag), false)
+    let container = |b: &mut Builder, tag: ContainerTag, kind: ContainerKind| {
+        b.open_container(tag, kind, at);
+        (Opened::Container(tag), false)
     };
     match name {
         placeholder::ELEMENT => {
@@ -442,10 +442,10 @@ fn open_element(
             );
             (Opened::Placeholder, false)
         }
-        "table" => frame(
+        "table" => container(
             b,
-            FrameTag::Table,
-            FrameKind::Table {
+            ContainerTag::Table,
+            ContainerKind::Table {
                 aligns: Vec::new(),
                 caption: None,
                 head: Vec::new(),
@@ -453,33 +453,41 @@ fn open_element(
             },
         ),
         "caption" => (Opened::Text(b.open_text(TextKind::Caption, at)), false),
-        "thead" => frame(b, FrameTag::Section, FrameKind::Section { head: true }),
-        "tbody" | "tfoot" => frame(b, FrameTag::Section, FrameKind::Section { head: false }),
+        "thead" => container(
+            b,
+            ContainerTag::Section,
+            ContainerKind::Section { head: true },
+        ),
+        "tbody" | "tfoot" => container(
+            b,
+            ContainerTag::Section,
+            ContainerKind::Section { head: false },
+        ),
         "tr" => {
             let head = b.in_table_head();
-            frame(
+            container(
                 b,
-                FrameTag::Row,
-                FrameKind::Row {
+                ContainerTag::Row,
+                ContainerKind::Row {
                     head,
                     cells: Vec::new(),
                 },
             )
         }
-        "th" | "td" => frame(
+        "th" | "td" => container(
             b,
-            FrameTag::Cell,
-            FrameKind::Cell {
+            ContainerTag::Cell,
+            ContainerKind::Cell {
                 header: name == "th",
                 rowspan: parse_span(el.attr("rowspan"), MAX_ROWSPAN),
                 colspan: parse_span(el.attr("colspan"), MAX_COLSPAN),
                 align: cell_align(el),
             },
         ),
-        "ul" => frame(
+        "ul" => container(
             b,
-            FrameTag::List,
-            FrameKind::List {
+            ContainerTag::List,
+            ContainerKind::List {
                 start: None,
                 items: Vec::new(),
             },
@@ -489,17 +497,17 @@ fn open_element(
                 .attr("start")
                 .and_then(|s| s.trim().parse::<u64>().ok())
                 .unwrap_or(1);
-            frame(
+            container(
                 b,
-                FrameTag::List,
-                FrameKind::List {
+                ContainerTag::List,
+                ContainerKind::List {
                     start: Some(start),
                     items: Vec::new(),
                 },
             )
         }
-        "li" => frame(b, FrameTag::Item, FrameKind::Item { checked: None }),
-        "blockquote" => frame(b, FrameTag::Quote, FrameKind::Quote),
+        "li" => container(b, ContainerTag::Item, ContainerKind::Item { checked: None }),
+        "blockquote" => container(b, ContainerTag::Quote, ContainerKind::Quote),
         "p" => (Opened::Text(b.open_text(TextKind::Paragraph, at)), false),
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
             let level = name.as_bytes().get(1).map_or(2, |d| d.saturating_sub(b'0'));
@@ -552,7 +560,7 @@ fn open_element(
                 b.open_inline(tag.clone(), InlineKind::Transparent, at);
                 (Opened::Inline(tag), false)
             }
-            Class::Block => frame(b, FrameTag::Div, FrameKind::Transparent),
+            Class::Block => container(b, ContainerTag::Div, ContainerKind::Transparent),
             Class::Ignored => (Opened::Nothing, true),
             Class::Unsupported => {
                 unsupported(b, name, at);

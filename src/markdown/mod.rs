@@ -41,7 +41,7 @@ use pulldown_cmark::{
 use crate::diag::Diagnostics;
 use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
 use crate::shortcode::ResolvedPage;
-use builder::{Builder, FrameKind, FrameTag, InlineKind, InlineTag, TextKind};
+use builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 
 /// Parses one resolved page into model blocks (see the module documentation
 /// for the conventions).
@@ -144,7 +144,9 @@ fn handle<'t>(
                         at,
                     );
                 }
-                Tag::BlockQuote(_) => b.open_frame(FrameTag::Quote, FrameKind::Quote, at),
+                Tag::BlockQuote(_) => {
+                    b.open_container(ContainerTag::Quote, ContainerKind::Quote, at)
+                }
                 Tag::CodeBlock(kind) => {
                     let language = match kind {
                         CodeBlockKind::Fenced(info) => info
@@ -170,18 +172,22 @@ fn handle<'t>(
                     }));
                 }
                 Tag::HtmlBlock => html_blocks(b, at, events),
-                Tag::List(start) => b.open_frame(
-                    FrameTag::List,
-                    FrameKind::List {
+                Tag::List(start) => b.open_container(
+                    ContainerTag::List,
+                    ContainerKind::List {
                         start,
                         items: Vec::new(),
                     },
                     at,
                 ),
-                Tag::Item => b.open_frame(FrameTag::Item, FrameKind::Item { checked: None }, at),
-                Tag::Table(aligns) => b.open_frame(
-                    FrameTag::Table,
-                    FrameKind::Table {
+                Tag::Item => b.open_container(
+                    ContainerTag::Item,
+                    ContainerKind::Item { checked: None },
+                    at,
+                ),
+                Tag::Table(aligns) => b.open_container(
+                    ContainerTag::Table,
+                    ContainerKind::Table {
                         aligns: aligns.into_iter().map(align).collect(),
                         caption: None,
                         head: Vec::new(),
@@ -189,9 +195,9 @@ fn handle<'t>(
                     },
                     at,
                 ),
-                Tag::TableHead | Tag::TableRow => b.open_frame(
-                    FrameTag::Row,
-                    FrameKind::Row {
+                Tag::TableHead | Tag::TableRow => b.open_container(
+                    ContainerTag::Row,
+                    ContainerKind::Row {
                         head: matches!(tag, Tag::TableHead),
                         cells: Vec::new(),
                     },
@@ -200,9 +206,9 @@ fn handle<'t>(
                 Tag::TableCell => {
                     let header = b.in_markdown_head();
                     let align = b.next_cell_align();
-                    b.open_frame(
-                        FrameTag::Cell,
-                        FrameKind::Cell {
+                    b.open_container(
+                        ContainerTag::Cell,
+                        ContainerKind::Cell {
                             header,
                             rowspan: 1,
                             colspan: 1,
@@ -268,12 +274,12 @@ fn handle<'t>(
             },
             Event::End(end) => match end {
                 TagEnd::Paragraph | TagEnd::Heading(_) => b.close_text(),
-                TagEnd::BlockQuote(_) => b.close_frame(FrameTag::Quote),
-                TagEnd::List(_) => b.close_frame(FrameTag::List),
-                TagEnd::Item => b.close_frame(FrameTag::Item),
-                TagEnd::Table => b.close_frame(FrameTag::Table),
-                TagEnd::TableHead | TagEnd::TableRow => b.close_frame(FrameTag::Row),
-                TagEnd::TableCell => b.close_frame(FrameTag::Cell),
+                TagEnd::BlockQuote(_) => b.close_container(ContainerTag::Quote),
+                TagEnd::List(_) => b.close_container(ContainerTag::List),
+                TagEnd::Item => b.close_container(ContainerTag::Item),
+                TagEnd::Table => b.close_container(ContainerTag::Table),
+                TagEnd::TableHead | TagEnd::TableRow => b.close_container(ContainerTag::Row),
+                TagEnd::TableCell => b.close_container(ContainerTag::Cell),
                 TagEnd::Emphasis => close_style(b, InlineStyle::Emphasis),
                 TagEnd::Strong => close_style(b, InlineStyle::Strong),
                 TagEnd::Strikethrough => close_style(b, InlineStyle::Strikethrough),
