@@ -1,11 +1,11 @@
-//! EPUB 3 export: the document model as XHTML pages, navigation and OPF in
+//! EPUB 3 export: the document model as XHTML documents, navigation and OPF in
 //! a zip. No layout.
 //!
 //! Input: one region's [`Book`] and the build's [`Assets`] (style sheet and
 //! options from `layouts/`, images, optional fonts). Output: the EPUB bytes.
 //! Steps, one module each: [`options`] (read `epub.toml`), [`names`] (file
 //! names and ids), [`images`] (each image once, prepared for e-readers),
-//! [`page`] (one XHTML per page), [`nav`] (`nav.xhtml` and `toc.ncx`),
+//! [`xhtml`] (one XHTML document per page), [`nav`] (`nav.xhtml` and `toc.ncx`),
 //! [`opf`] (package document), [`package`] (the zip). Everything is written
 //! through the escaping [`xml`] writer and in a fixed order, so identical
 //! input gives byte-identical output.
@@ -16,7 +16,7 @@ pub mod nav;
 pub mod opf;
 pub mod options;
 pub mod package;
-pub mod page;
+pub mod xhtml;
 pub mod xml;
 
 use rayon::prelude::*;
@@ -29,7 +29,7 @@ use images::ImageTable;
 use names::{Names, TEXT_DIR};
 use opf::{Accessibility, ManifestItem};
 use options::EpubOptions;
-use page::PageContext;
+use xhtml::XhtmlContext;
 
 /// Folder of the publication inside the zip.
 const PACKAGE_DIR: &str = "OEBPS";
@@ -73,17 +73,17 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
     };
     let css = stylesheet(assets, &options, &fonts, diags);
 
-    let page_css_href = format!("../{CSS_PATH}");
-    let ctx = PageContext {
+    let xhtml_css_href = format!("../{CSS_PATH}");
+    let ctx = XhtmlContext {
         book,
         names: &names,
         images: &images,
-        stylesheet_href: &page_css_href,
+        stylesheet_href: &xhtml_css_href,
     };
-    let pages: Vec<String> = book
+    let documents: Vec<String> = book
         .pages
         .par_iter()
-        .map(|page| page::write_page(page, ctx))
+        .map(|page| xhtml::write_xhtml(page, ctx))
         .collect();
 
     let entries = nav::nav_entries(book, &names, &options);
@@ -97,7 +97,7 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
         item("css", CSS_PATH, "text/css", "", false),
     ];
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (index, (page, xhtml)) in book.pages.iter().zip(pages).enumerate() {
+    for (index, (page, xhtml)) in book.pages.iter().zip(documents).enumerate() {
         let href = format!("{TEXT_DIR}/{}", names.file(page.id));
         items.push(item(
             &format!("p-{}", index + 1),

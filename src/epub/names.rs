@@ -1,7 +1,7 @@
 //! File names and element ids of the EPUB, and the hrefs between them.
 //!
-//! Input: the [`Book`]. Output: [`Names`]: one `text/<anchor>.xhtml` file per
-//! page and, per page, a valid XML NCName id for every heading anchor
+//! Input: the [`Book`]. Output: [`Names`]: one `text/<anchor>.xhtml` file
+//! (the page's XHTML document) per page and, per page, a valid XML NCName id for every heading anchor
 //! (prefixed when the anchor does not start with a letter or `_`, other
 //! characters hex-escaped, duplicates numbered), used the same way in ids and
 //! in every href so links always resolve.
@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use crate::model::{Block, Book, PageId, Uniquifier, walk};
 
-/// Folder of the page files inside the package folder.
+/// Folder of the XHTML documents inside the package folder.
 pub const TEXT_DIR: &str = "text";
 
-/// Names of every page file and heading id.
+/// File names of every page's XHTML document and ids of every heading.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     files: Vec<String>,
@@ -48,7 +48,8 @@ impl Names {
         Names { files, heading_ids }
     }
 
-    /// The file name of a page (`<stem>.xhtml`, without folder).
+    /// The file name of a page's XHTML document (`<stem>.xhtml`, without
+    /// folder).
     pub fn file(&self, page: PageId) -> String {
         match self.files.get(page.0) {
             Some(stem) => format!("{stem}.xhtml"),
@@ -64,9 +65,9 @@ impl Names {
             .map(String::as_str)
     }
 
-    /// The href of a page (and heading) as seen from another page file.
-    /// Unknown anchors link to the page top.
-    pub fn href_from_page(&self, page: PageId, anchor: Option<&str>) -> String {
+    /// The href of a page (and heading) as seen from an XHTML document in
+    /// the same folder. Unknown anchors link to the page top.
+    pub fn href_from_xhtml(&self, page: PageId, anchor: Option<&str>) -> String {
         let file = self.file(page);
         match anchor.and_then(|a| self.heading_id(page, a)) {
             Some(id) => format!("{file}#{id}"),
@@ -77,7 +78,7 @@ impl Names {
     /// The href of a page (and heading) as seen from the package folder
     /// (`nav.xhtml`, `toc.ncx`).
     pub fn href_from_root(&self, page: PageId, anchor: Option<&str>) -> String {
-        format!("{TEXT_DIR}/{}", self.href_from_page(page, anchor))
+        format!("{TEXT_DIR}/{}", self.href_from_xhtml(page, anchor))
     }
 }
 

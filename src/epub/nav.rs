@@ -58,7 +58,7 @@ pub fn write_nav(
     stylesheet_href: &str,
 ) -> String {
     let mut w = XmlWriter::new();
-    super::page::open_document(
+    super::xhtml::open_document(
         &mut w,
         book.meta.language.as_str(),
         &options.toc_title,

@@ -1,6 +1,6 @@
 //! The package document (`content.opf`): metadata, manifest and spine.
 //!
-//! Input: book metadata, the page files, images, fonts and style sheet that
+//! Input: book metadata, the XHTML documents, images, fonts and style sheet that
 //! go into the EPUB. Output: the OPF text, with a stable `urn:uuid:` v5
 //! identifier from title + region, `dcterms:modified` from the build time,
 //! one creator with its own id, and schema.org accessibility metadata.
@@ -25,7 +25,8 @@ pub struct ManifestItem {
     pub media_type: String,
     /// `properties` value (e.g. `nav`), empty for none.
     pub properties: String,
-    /// Whether the item is a spine page (in manifest order).
+    /// Whether the item is in the spine, the reading order (in manifest
+    /// order).
     pub in_spine: bool,
 }
 

@@ -1,4 +1,4 @@
-//! One book page as an XHTML content document.
+//! One page of the book as an XHTML document (a content document of the EPUB).
 //!
 //! Input: a [`Page`] of the model plus the book's [`Names`] and
 //! [`ImageTable`]. Output: the XHTML text of `text/<anchor>.xhtml`. Every
@@ -18,16 +18,16 @@ use super::images::ImageTable;
 use super::names::{Names, ascii_slug};
 use super::xml::XmlWriter;
 
-/// What the page writer needs besides the page itself.
+/// What writing a page's XHTML document needs besides the page itself.
 #[derive(Debug, Clone, Copy)]
-pub struct PageContext<'a> {
+pub struct XhtmlContext<'a> {
     /// The whole book (for the language).
     pub book: &'a Book,
     /// File names and heading ids.
     pub names: &'a Names,
     /// Images included in the EPUB.
     pub images: &'a ImageTable,
-    /// Href of the style sheet relative to the page file.
+    /// Href of the style sheet relative to the XHTML document.
     pub stylesheet_href: &'a str,
 }
 
@@ -75,7 +75,7 @@ pub fn open_document(w: &mut XmlWriter, lang: &str, title: &str, stylesheet_href
 }
 
 /// Writes the XHTML document of `page`.
-pub fn write_page(page: &Page, ctx: PageContext<'_>) -> String {
+pub fn write_xhtml(page: &Page, ctx: XhtmlContext<'_>) -> String {
     let mut w = XmlWriter::new();
     open_document(
         &mut w,
@@ -104,7 +104,7 @@ pub fn write_page(page: &Page, ctx: PageContext<'_>) -> String {
 
 struct BodyWriter<'a> {
     w: XmlWriter,
-    ctx: PageContext<'a>,
+    ctx: XhtmlContext<'a>,
     page: &'a Page,
     /// How many `<a>` are open (links inside links are written as text).
     link_depth: usize,
@@ -340,7 +340,7 @@ impl<'a> BodyWriter<'a> {
     fn href(&self, target: &LinkTarget) -> Option<String> {
         match target {
             LinkTarget::Internal { page, anchor } => (page.0 < self.ctx.book.pages.len())
-                .then(|| self.ctx.names.href_from_page(*page, anchor.as_deref())),
+                .then(|| self.ctx.names.href_from_xhtml(*page, anchor.as_deref())),
             LinkTarget::External(url) | LinkTarget::Unresolved(url) => safe_external_url(url),
         }
     }
@@ -505,7 +505,7 @@ mod tests {
         book.pages[0].blocks = vec![block];
         let names = Names::new(&book);
         let images = ImageTable::default();
-        let ctx = PageContext {
+        let ctx = XhtmlContext {
             book: &book,
             names: &names,
             images: &images,
@@ -515,7 +515,7 @@ mod tests {
         let out = std::thread::scope(|scope| {
             std::thread::Builder::new()
                 .stack_size(256 * 1024)
-                .spawn_scoped(scope, || write_page(&book.pages[0], ctx))
+                .spawn_scoped(scope, || write_xhtml(&book.pages[0], ctx))
                 .map(|handle| handle.join().unwrap_or_default())
                 .unwrap_or_default()
         });
