@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use tebiki::assets::{Assets, ImageStore};
-use tebiki::build::{Format, Plan};
 use tebiki::diag::{Diagnostics, Sources};
+use tebiki::driver::{Format, Plan};
 use tebiki::layout::font::{FontBook, FontRole};
 use tebiki::layout::inline::{
     InlinePiece, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,
@@ -198,7 +198,7 @@ fn inline_layout(c: &mut Criterion, fx: &Fixture) {
 
 /// A whole build of the fixture for one region and one format (site
 /// loading, resolution, parsing, links, rendering, writing) via
-/// `build::run`, the public entry of the pipeline.
+/// `driver::run`, the public entry of the pipeline.
 fn whole_book(c: &mut Criterion, fx: &Fixture) {
     let out = tempfile::tempdir().expect("temporary output folder");
     let mut group = c.benchmark_group("whole_book");
@@ -214,7 +214,7 @@ fn whole_book(c: &mut Criterion, fx: &Fixture) {
             strict: false,
         };
         group.bench_function(name, |b| {
-            b.iter(|| black_box(tebiki::build::run(&plan, None)))
+            b.iter(|| black_box(tebiki::driver::run(&plan, None)))
         });
     }
     group.finish();

@@ -11,13 +11,13 @@
 //! 5. Renderers that consume only the model: [`layout`] + [`pdf`] (paged),
 //!    [`epub`] (reflowable), with [`assets`] (fonts, layouts, images).
 //!
-//! [`build`] runs the pipeline for every region and format; [`cli`] parses the
-//! command line. [`diag`] carries problems with their source positions.
+//! [`driver`] runs the pipeline for every region and format; [`cli`] parses
+//! the command line. [`diag`] carries problems with their source positions.
 
 pub mod assets;
-pub mod build;
 pub mod cli;
 pub mod diag;
+pub mod driver;
 pub mod epub;
 pub mod layout;
 pub mod links;

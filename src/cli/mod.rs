@@ -2,7 +2,7 @@
 //! exit code (0 success, 1 content errors, 2 usage or configuration errors).
 //!
 //! Input: the process arguments. Output: diagnostics and a one-line summary
-//! on stderr, output files through [`crate::build`], and the exit code. A
+//! on stderr, output files through [`crate::driver`], and the exit code. A
 //! progress bar is shown only on a terminal and never with `--quiet`.
 
 use std::io::{IsTerminal, Write};
@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::build::{self, Format, Outcome, Plan, Status};
 use crate::diag::render;
+use crate::driver::{self, Format, Outcome, Plan, Status};
 
 /// tebiki (手引き): Hugo help site → PDF and EPUB handbooks, one per region.
 #[derive(Debug, Parser)]
@@ -134,7 +134,7 @@ pub fn main() -> ExitCode {
         }
         bar
     });
-    let outcome = build::run(&plan, bar.as_ref());
+    let outcome = driver::run(&plan, bar.as_ref());
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

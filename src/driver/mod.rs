@@ -1,4 +1,5 @@
-//! The pipeline runner: site → regions → model → renderers → atomic writes.
+//! The driver (mdBook's word): runs the pipeline, site → regions → model →
+//! renderers → atomic writes, for `tebiki build` and `tebiki check`.
 //!
 //! Input: a [`Plan`] (from the command line). Output: an [`Outcome`] with
 //! every diagnostic, the files written and the exit code. Regions are built
