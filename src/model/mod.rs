@@ -7,8 +7,8 @@
 //! late diagnostics (images, links) name the line the writer edits.
 //!
 //! Helpers every step shares live here too: [`walk`] (the traversals of
-//! block and inline trees) and [`Uniquifier`] (names numbered `-2`, `-3`…
-//! when taken).
+//! block and inline trees, and [`Book::figures`]) and [`Uniquifier`] (names
+//! numbered `-2`, `-3`… when taken).
 
 mod unique;
 pub mod walk;
@@ -464,20 +464,6 @@ impl Book {
     /// The page with this id.
     pub fn page(&self, id: PageId) -> &Page {
         &self.pages[id.0]
-    }
-
-    /// Every figure of the book (including those nested in lists, boxes and
-    /// tables), in reading order.
-    pub fn figures(&self) -> Vec<&Figure> {
-        let mut out = Vec::new();
-        for page in &self.pages {
-            walk::blocks(&page.blocks, |block| {
-                if let Block::Figure(f) = block {
-                    out.push(f);
-                }
-            });
-        }
-        out
     }
 }
 

@@ -3,10 +3,27 @@
 //!
 //! Input: block or inline trees of any depth. Output: a callback on every
 //! block (pre-order, document order: a block before its children, children
-//! before the block's next sibling) or on every inline list. Explicit stacks
+//! before the block's next sibling) or on every inline list, and
+//! [`Book::figures`]. Explicit stacks
 //! instead of recursion, so deep input cannot overflow the call stack.
 
-use super::{Block, Inline};
+use super::{Block, Book, Figure, Inline};
+
+impl Book {
+    /// Every figure of the book (including those nested in lists, boxes and
+    /// tables), in reading order.
+    pub fn figures(&self) -> Vec<&Figure> {
+        let mut out = Vec::new();
+        for page in &self.pages {
+            blocks(&page.blocks, |block| {
+                if let Block::Figure(f) = block {
+                    out.push(f);
+                }
+            });
+        }
+        out
+    }
+}
 
 /// Calls `f` on every block of `blocks` and of their descendants, in
 /// document order (a block before its children).
