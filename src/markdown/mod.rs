@@ -339,4 +339,6 @@ fn align(a: Alignment) -> Align {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;

@@ -11,8 +11,6 @@
 //! Tags are found by [`lexer`] and resolved by [`resolve()`]; [`resolve_body`]
 //! and [`resolve_title`] are the entry points for a page.
 
-#[cfg(test)]
-mod fuzz;
 mod lexer;
 pub mod placeholder;
 mod resolve;
