@@ -1,10 +1,11 @@
 //! File names and element ids of the EPUB, and the hrefs between them.
 //!
 //! Input: the [`Book`]. Output: [`Names`]: one `text/<anchor>.xhtml` file
-//! (the page's XHTML document) per page and, per page, a valid XML NCName id for every heading anchor
-//! (prefixed when the anchor does not start with a letter or `_`, other
-//! characters hex-escaped, duplicates numbered), used the same way in ids and
-//! in every href so links always resolve.
+//! (the page's XHTML document) per page and, per page, a valid XML NCName id
+//! for every heading anchor (prefixed when the anchor does not start with a
+//! letter or `_`, other characters hex-escaped, duplicates numbered with
+//! [`Uniquifier`]), used the same way in ids and in every href so links
+//! always resolve.
 
 use std::collections::BTreeMap;
 
