@@ -1,7 +1,7 @@
 //! Markdown and raw HTML into the document model.
 //!
-//! Input: a [`ResolvedPage`] (Markdown with shortcode placeholders and a
-//! source map). Output: [`Block`]s with spans in the original file; links
+//! Input: a [`ResolvedPage`] (Markdown with shortcode placeholders, see
+//! [`placeholder`](crate::shortcode::placeholder), and a source map). Output: [`Block`]s with spans in the original file; links
 //! are left as [`LinkTarget::Unresolved`](crate::model::LinkTarget) and image
 //! paths unchecked (`ImageRef::path` empty), for `links` to resolve.
 //!
