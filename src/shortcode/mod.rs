@@ -8,7 +8,7 @@
 //! The placeholders are the contract with `markdown`; [`placeholder`] spells
 //! them and describes the protocol.
 //!
-//! Tags are found by [`lexer`] and resolved by [`resolve()`]; [`resolve_body`]
+//! Tags are found by `lexer` and resolved by [`resolve()`]; [`resolve_body`]
 //! and [`resolve_title`] are the entry points for a page.
 
 mod lexer;
