@@ -14,31 +14,8 @@ use super::ParagraphStyle;
 use super::breaks::{Opportunities, is_url_break_after, tailored};
 use super::classes::CharClass;
 use super::collect::Collected;
-use super::justify::{Measure, RunningTotals, measure, measure_fast};
+use super::line::{EPSILON, Line, Measure, RunningTotals, measure, measure_fast};
 use super::shape::Glyph;
-
-/// Tolerance for width comparisons (pt).
-pub(crate) const EPSILON: f32 = 1e-3;
-
-/// One chosen line: glyphs `start..end`.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Line {
-    /// First glyph.
-    pub start: usize,
-    /// One past the last glyph.
-    pub end: usize,
-    /// Whether the line is justified (not the last line, not ended by a
-    /// forced break).
-    pub justify: bool,
-    /// Whether the line starts the paragraph (keeps an opening bracket's
-    /// leading half-em, as in JIS X 4051's default).
-    pub para_start: bool,
-    /// Indent in pt.
-    pub indent: f32,
-    /// Byte offset in the paragraph text where the line starts (for empty
-    /// lines, which have no glyphs).
-    pub byte: usize,
-}
 
 /// Chooses the lines.
 pub(crate) fn choose_lines(

@@ -10,8 +10,9 @@
 //! spans) → `shape` (font fallback, script segments, rustybuzz, cache) →
 //! `adjust` (punctuation widths and Japanese–Latin spacing as data on
 //! glyphs) → `breaks` (UAX #14 tailored with the JLREQ classes of
-//! [`classes`]) → `linebreak` (choosing the breaks) → `justify` (squeeze
-//! or stretch each line in JLREQ §3.8's order and emit glyph runs).
+//! [`classes`]) → `linebreak` (choosing the breaks, measuring candidate
+//! lines with `line`) → `justify` (squeeze or stretch each line in JLREQ
+//! §3.8's order and emit glyph runs).
 //!
 //! Typesetting choices:
 //! - Japanese punctuation is set JIS-style on a full em (half an em of
@@ -34,6 +35,7 @@ mod breaks;
 pub mod classes;
 mod collect;
 mod justify;
+mod line;
 mod linebreak;
 mod shape;
 
