@@ -10,7 +10,7 @@
 //!
 //! Line edges: trailing word spaces take no room; the blank half-em after
 //! a closing bracket, 、 or 。 ending the line is removed (with hanging
-//! punctuation, 、 and 。 hang past the line end instead); glue (the
+//! punctuation a final 、 or 。 also hangs past the line end); glue (the
 //! Japanese–Latin space, the space after ？！) before the first glyph is
 //! dropped; an opening bracket starting any line but the paragraph's first
 //! loses its leading half-em (the paragraph's first line keeps JIS X
