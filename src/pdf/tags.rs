@@ -10,12 +10,11 @@ use std::num::{NonZeroU16, NonZeroU32};
 
 use krilla::surface::Surface;
 use krilla::tagging::{
-    Identifier, ListNumbering, Node, TableHeaderScope, Tag, TagGroup, TagKind, TagTree,
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag,
+    TableHeaderScope, Tag, TagGroup, TagKind, TagTree,
 };
 
 use crate::layout::frame::StructTag;
-
-use super::write::{artifact_tag, span_tag};
 
 /// A child of a pending group.
 enum Child {
@@ -208,6 +207,16 @@ impl Default for TagBuilder {
     fn default() -> Self {
         TagBuilder::new()
     }
+}
+
+/// The marking of decoration (an artifact).
+fn artifact_tag() -> ContentTag<'static> {
+    ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other))
+}
+
+/// The marking of real content (a span, a leaf of its structure element).
+fn span_tag() -> ContentTag<'static> {
+    ContentTag::Span(SpanTag::empty())
 }
 
 /// The krilla tag for a structure element.

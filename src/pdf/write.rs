@@ -6,32 +6,26 @@
 //! items: glyph runs, rectangles, lines, images, link areas, anchors and
 //! structure tags.
 
-use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 
 use krilla::Document;
 use krilla::SerializeSettings;
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
-use krilla::color::rgb;
-use krilla::configure::{
-    Accessibility, Configuration, ConfigurationBuilder, PdfVersion, Validator,
-};
+use krilla::configure::{Accessibility, Configuration, ConfigurationBuilder, PdfVersion};
 use krilla::destination::{Destination, NamedDestination, XyzDestination};
 use krilla::geom::{PathBuilder, Point as KPoint, Quadrilateral, Rect, Size as KSize};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
-use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag, TagTree};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::layout::frame::{Folio, FrameItem, LinkDest, PageFrame, PagedDocument, Point, TagEvent};
-use crate::layout::style::Rgb;
 use crate::model::Book;
 
 use super::images::ImageCache;
 use super::meta::metadata;
 use super::nav::{AnchorTable, outline};
+use super::paint::{fill, stroke};
 use super::tags::TagBuilder;
 use super::text::{FontCache, draw_run};
 
@@ -59,7 +53,7 @@ pub fn write_pdf(
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
 
-    for (page_index, page) in doc.pages.iter().enumerate() {
+    for page in &doc.pages {
         let mut page_settings = PageSettings::from_wh(page.size.width, page.size.height)
             .ok_or_else(|| format!("invalid page size {:?}", page.size))?;
         if let Some(label) = page_label(page.folio) {
@@ -74,7 +68,6 @@ pub fn write_pdf(
                 images: &mut images,
                 tags: &mut tags,
                 anchors: &anchors,
-                page_index,
                 pending_links: &mut pending_links,
                 font_problem: &mut font_problem,
             };
@@ -139,7 +132,6 @@ fn settings(conformance: Conformance) -> SerializeSettings {
             .unwrap_or_else(|_| Configuration::default()),
         Conformance::Tagged => Configuration::default(),
     };
-    let _ = Validator::Ua(Accessibility::UA1);
     SerializeSettings {
         configuration,
         enable_tagging: true,
@@ -164,30 +156,12 @@ fn page_label(folio: Option<Folio>) -> Option<PageLabel> {
     }
 }
 
-/// A krilla fill for a colour.
-pub fn fill(color: Rgb) -> Fill {
-    Fill {
-        paint: rgb::Color::new(color.0, color.1, color.2).into(),
-        ..Fill::default()
-    }
-}
-
-/// A krilla stroke.
-fn stroke(color: Rgb, width: f32) -> Stroke {
-    Stroke {
-        paint: rgb::Color::new(color.0, color.1, color.2).into(),
-        width,
-        ..Stroke::default()
-    }
-}
-
 /// Everything a page's drawing needs besides the surface.
 struct PageState<'a> {
     fonts: &'a FontCache,
     images: &'a mut ImageCache,
     tags: &'a mut TagBuilder,
     anchors: &'a AnchorTable,
-    page_index: usize,
     pending_links: &'a mut Vec<(usize, Annotation)>,
     font_problem: &'a mut bool,
 }
@@ -290,7 +264,6 @@ fn link_annotation(
         KPoint::from_xy(rect.right(), rect.top()),
         KPoint::from_xy(rect.left(), rect.top()),
     ]);
-    let _ = state.page_index;
     let alt = match &area.target {
         LinkDest::Uri(uri) => uri.clone(),
         LinkDest::Named(_) => "link inside this document".to_string(),
@@ -299,23 +272,4 @@ fn link_annotation(
         LinkAnnotation::new_with_quad_points(vec![quad], target),
         Some(alt),
     ))
-}
-
-/// Artifact or span marking for one content item.
-pub(super) fn artifact_tag() -> ContentTag<'static> {
-    ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other))
-}
-
-/// A span marking for real content.
-pub(super) fn span_tag() -> ContentTag<'static> {
-    ContentTag::Span(SpanTag::empty())
-}
-
-/// Keeps `BTreeMap` imported for the anchor table's deterministic order.
-#[allow(dead_code)]
-type Ordered<K, V> = BTreeMap<K, V>;
-
-#[allow(dead_code)]
-fn empty_tree() -> TagTree {
-    TagTree::new()
 }
