@@ -20,9 +20,8 @@ use crate::layout::frame::{
     Folio, FrameItem, LineItem, LinkArea, LinkDest, OutlineItem, PageFrame, PagedDocument, Point,
     RectItem, Size, StructTag, TagEvent,
 };
-use crate::layout::inline::Align;
 use crate::layout::style::{Margins, PdfStyle};
-use crate::model::{Book, OutlineEntry, Page};
+use crate::model::{Align, Book, OutlineEntry, Page};
 
 /// Size of a nested page's title relative to a section title.
 const NESTED_TITLE_SCALE: f32 = 0.85;
@@ -213,7 +212,7 @@ fn compose(
 
     page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
     let head = text.text_style(FontRole::Regular, style.header.size, style.header.color);
-    let para = text.paragraph_style(area_w * 0.6, style.header.size * 1.3, Align::Start);
+    let para = text.paragraph_style(area_w * 0.6, style.header.size * 1.3, Align::Left);
     let baseline_y = style.header.offset;
     if let Some(line) = text
         .plain(&book.meta.title, &head, &para)
@@ -228,7 +227,7 @@ fn compose(
     if let Some(section) = section
         && section != book.meta.title
     {
-        let para = text.paragraph_style(area_w * 0.38, style.header.size * 1.3, Align::Start);
+        let para = text.paragraph_style(area_w * 0.38, style.header.size * 1.3, Align::Left);
         if let Some(line) = text.plain(&section, &head, &para).into_iter().next() {
             let x = origin.x + area_w - line.width;
             place_line(&mut page, line, x, baseline_y);
@@ -245,7 +244,7 @@ fn compose(
         );
     }
     let foot = text.text_style(FontRole::Regular, style.footer.size, style.footer.color);
-    let para = text.paragraph_style(area_w, style.footer.size * 1.3, Align::Start);
+    let para = text.paragraph_style(area_w, style.footer.size * 1.3, Align::Left);
     if let Some(line) = text.plain(&folio.text(), &foot, &para).into_iter().next() {
         let x = origin.x + (area_w - line.width) / 2.0;
         place_line(
@@ -291,7 +290,7 @@ fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
 
     let mut y = origin.y + geometry.area.height * 0.28;
     let title_style = text.text_style(FontRole::Bold, cover.title_size, style.headings.color);
-    let para = text.paragraph_style(width, cover.title_size * 1.35, Align::Start);
+    let para = text.paragraph_style(width, cover.title_size * 1.35, Align::Left);
     page.push(
         Point::default(),
         FrameItem::Tag(TagEvent::Start(StructTag::Title)),
@@ -325,7 +324,7 @@ fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
     ];
     for (content, size) in lines {
         let base = text.text_style(FontRole::Regular, size, style.body.color);
-        let para = text.paragraph_style(width, size * 1.6, Align::Start);
+        let para = text.paragraph_style(width, size * 1.6, Align::Left);
         page.push(
             Point::default(),
             FrameItem::Tag(TagEvent::Start(StructTag::Paragraph)),
@@ -361,7 +360,7 @@ fn toc_sheets(
 
     let title_size = style.headings.sizes.first().copied().unwrap_or(18.0);
     let title_style = text.text_style(FontRole::Bold, title_size, style.headings.color);
-    let para = text.paragraph_style(width, title_size * 1.4, Align::Start);
+    let para = text.paragraph_style(width, title_size * 1.4, Align::Left);
     let lines = text.plain(&toc.title, &title_style, &para);
     let title_height: f32 = lines.iter().map(|l| l.height).sum();
     let mut items = vec![(
@@ -395,7 +394,7 @@ fn toc_sheets(
     let leader_style = text.text_style(FontRole::Regular, toc.size, style.header.color);
     let pitch = toc.size * 1.55;
     let number_reserve = toc.size * 3.5;
-    let wide_para = text.paragraph_style(1000.0, pitch, Align::Start);
+    let wide_para = text.paragraph_style(1000.0, pitch, Align::Left);
     let leader_width = text.plain_width(&toc.leader, &leader_style).max(0.5);
     for entry in entries {
         let anchor = entry_anchor(book, entry);
@@ -409,7 +408,7 @@ fn toc_sheets(
             FontRole::Regular
         };
         let entry_style = text.text_style(role, toc.size, style.body.color);
-        let para = text.paragraph_style(width - indent - number_reserve, pitch, Align::Start);
+        let para = text.paragraph_style(width - indent - number_reserve, pitch, Align::Left);
         let lines = text.plain(&entry.title, &entry_style, &para);
         let number = text
             .plain(&folio.to_string(), &number_style, &wide_para)

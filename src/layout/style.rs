@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::layout::inline::classes::Kinsoku;
 use crate::model::{AdmonitionKind, Paper};
 
 /// An sRGB colour written as `"#rrggbb"` in the layout file.
@@ -132,16 +133,6 @@ pub struct FooterStyle {
     pub color: Rgb,
 }
 
-/// Kinsoku strictness (JLREQ §3.1.7).
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Kinsoku {
-    /// Small kana, ー and 々 never start a line.
-    Strict,
-    /// Small kana, ー and 々 may start a line.
-    Loose,
-}
-
 /// Body text.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -158,7 +149,8 @@ pub struct BodyStyle {
     pub link_color: Rgb,
     /// Kinsoku strictness.
     pub kinsoku: Kinsoku,
-    /// Japanese–Latin spacing in em.
+    /// Japanese–Latin spacing in em (the inline layout's
+    /// [`ParagraphStyle::jl_spacing`](crate::layout::inline::ParagraphStyle::jl_spacing)).
     pub jl_spacing: f32,
 }
 

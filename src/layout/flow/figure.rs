@@ -11,8 +11,7 @@
 use crate::diag::Diagnostic;
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTag, TagEvent};
-use crate::layout::inline::Align;
-use crate::model::Figure;
+use crate::model::{Align, Figure};
 
 use super::{BlockContext, Flow, Piece};
 

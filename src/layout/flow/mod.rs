@@ -19,9 +19,9 @@ pub mod text;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
-use crate::layout::inline::Align;
+use crate::layout::inline::ParagraphStyle;
 use crate::layout::style::{HeadingStyle, PdfStyle};
-use crate::model::{Block, Heading, Inline};
+use crate::model::{Align, Block, Heading, Inline};
 
 pub use images::ImageRegistry;
 pub use paginate::{Piece, Sheet, paginate};
@@ -222,12 +222,13 @@ impl BlockContext<'_, '_> {
             .text_style(FontRole::Regular, body.size, body.color);
         // Justifying a measure of a few characters spreads letters apart;
         // narrow columns (table cells) are set flush left instead.
-        let align = if width < body.size * NARROW_MEASURE_EM {
-            Align::Start
-        } else {
-            Align::Justify
+        let narrow = width < body.size * NARROW_MEASURE_EM;
+        let para = ParagraphStyle {
+            justify: !narrow,
+            ..self
+                .text
+                .paragraph_style(width, self.body_pitch(), Align::Default)
         };
-        let para = self.text.paragraph_style(width, self.body_pitch(), align);
         let lines = self.text.inlines(content, &base, &para);
         push_lines(flow, lines, x, space_before, tag);
     }
@@ -270,7 +271,7 @@ impl BlockContext<'_, '_> {
         // h2 gets a colour bar on its left; the text moves right of it.
         let bar = if level == 2 { size * 0.55 } else { 0.0 };
         let base = self.text.text_style(FontRole::Bold, size, color);
-        let para = self.text.paragraph_style(width - bar, pitch, Align::Start);
+        let para = self.text.paragraph_style(width - bar, pitch, Align::Left);
         let lines = self.text.inlines(content, &base, &para);
         let space = match flow.space_override.take() {
             Some(space) => space.max(above),

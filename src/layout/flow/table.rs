@@ -10,8 +10,7 @@ use std::rc::Rc;
 
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, Point, RectItem, Size, StructTag, TagEvent};
-use crate::layout::inline::Align;
-use crate::model::{Block, Cell, Inline, Row, Table};
+use crate::model::{Align, Block, Cell, Inline, Row, Table};
 
 use super::{BlockContext, Flow, Piece, push_lines, stack};
 
@@ -388,14 +387,9 @@ fn cell_blocks(
                     FontRole::Regular
                 };
                 let base = ctx.text.text_style(role, style.size, body.color);
-                let align = match cell.align {
-                    crate::model::Align::Center => Align::Center,
-                    crate::model::Align::Right => Align::End,
-                    _ => Align::Start,
-                };
-                let para = ctx
-                    .text
-                    .paragraph_style(width, style.size * style.leading, align);
+                let para =
+                    ctx.text
+                        .paragraph_style(width, style.size * style.leading, cell.align);
                 let lines = ctx.text.inlines(&p.content, &base, &para);
                 let gap = flow.take_space(style.size * 0.4);
                 push_lines(flow, lines, x, gap, StructTag::Paragraph);
@@ -627,7 +621,7 @@ mod tests {
             header: false,
             rowspan,
             colspan,
-            align: crate::model::Align::Default,
+            align: crate::model::Align::Left,
             blocks: vec![Block::Paragraph(Paragraph {
                 content: vec![Inline::Text(text.into())],
                 span: Span::point(SourceId(0), 0),

@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 
 use crate::layout::font::{FontBook, FontId, FontRole};
 use crate::layout::frame::{
-    FontKey, FontSource, FrameItem, Glyph, LineItem, LinkArea, LinkDest, Point, RectItem, Size,
+    FontKey, FontSource, FrameItem, LineItem, LinkArea, LinkDest, Point, RectItem, Size,
     StructTag, TagEvent, TextRun,
 };
 use crate::layout::inline::{
-    Align, GlyphRun, InlinePiece, LineBox, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,
+    GlyphRun, InlinePiece, LineBox, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,
 };
 use crate::layout::style::{PdfStyle, Rgb};
-use crate::model::{Book, Inline, InlineStyle, LinkTarget};
+use crate::model::{Align, Book, Inline, InlineStyle, LinkTarget};
 
 /// Horizontal shear of synthetic italics (Latin only; the inline layout
 /// clears `italic` for Japanese runs).
@@ -85,16 +85,16 @@ impl<'a> TextContext<'a> {
         }
     }
 
-    /// A paragraph style of the body's kinsoku and spacing settings.
+    /// A paragraph style of the body's kinsoku and spacing settings, its
+    /// lines set ragged by `align` (set `justify` for body text).
     pub fn paragraph_style(&self, width: f32, line_height: f32, align: Align) -> ParagraphStyle {
-        let mut para = ParagraphStyle::new(width.max(1.0), line_height);
-        para.align = align;
-        para.kinsoku = match self.style.body.kinsoku {
-            crate::layout::style::Kinsoku::Strict => crate::layout::inline::Kinsoku::Strict,
-            crate::layout::style::Kinsoku::Loose => crate::layout::inline::Kinsoku::Loose,
-        };
-        para.cjk_latin_space = self.style.body.jl_spacing;
-        para
+        ParagraphStyle {
+            align,
+            justify: false,
+            kinsoku: self.style.body.kinsoku,
+            jl_spacing: self.style.body.jl_spacing,
+            ..ParagraphStyle::new(width.max(1.0), line_height)
+        }
     }
 
     /// Lays out model inlines.
@@ -122,7 +122,7 @@ impl<'a> TextContext<'a> {
     pub fn natural_width(&self, content: &[Inline], base: &TextStyle) -> f32 {
         let mut links = Vec::new();
         let pieces = self.pieces(content, base, &mut links);
-        let para = self.paragraph_style(100_000.0, base.size, Align::Start);
+        let para = self.paragraph_style(100_000.0, base.size, Align::Left);
         let layout = layout_paragraph(&pieces, &para, self.fonts, &self.cache);
         layout
             .lines
@@ -133,7 +133,7 @@ impl<'a> TextContext<'a> {
 
     /// Width of a single line of plain text.
     pub fn plain_width(&self, text: &str, base: &TextStyle) -> f32 {
-        let para = self.paragraph_style(100_000.0, base.size, Align::Start);
+        let para = self.paragraph_style(100_000.0, base.size, Align::Left);
         self.plain(text, base, &para)
             .iter()
             .map(|l| l.width)
@@ -297,17 +297,7 @@ impl<'a> TextContext<'a> {
                 color,
                 text: run.text.clone(),
                 slant: if run.style.italic { ITALIC_SLANT } else { 0.0 },
-                glyphs: run
-                    .glyphs
-                    .iter()
-                    .map(|g| Glyph {
-                        id: g.id,
-                        x_advance: g.x_advance,
-                        x_offset: g.x_offset,
-                        y_offset: g.y_offset,
-                        range: g.text_range.clone(),
-                    })
-                    .collect(),
+                glyphs: run.glyphs.clone(),
             }),
         ));
         let thickness = metrics.to_pt(metrics.underline_thickness, size).max(0.4);

@@ -16,8 +16,10 @@ use super::classes::CharClass;
 use super::collect::Collected;
 use super::line::{EPSILON, Line, Measure, measure};
 use super::shape::{Glyph, ShrinkLevel};
-use super::{Align, GlyphRun, LineBox, ParagraphStyle, PositionedGlyph};
+use super::{GlyphRun, LineBox, ParagraphStyle};
 use crate::layout::font::FontBook;
+use crate::layout::frame;
+use crate::model::Align;
 
 /// Most letter spacing (em) added to a line of Western text without spaces.
 const MAX_LETTER_SPACING: f32 = 0.1;
@@ -57,7 +59,7 @@ pub(crate) fn build_line(
     let m = measure(glyphs, line.start, line.end, line.para_start, style);
     let avail = (style.width - line.indent).max(0.0);
     let slice = glyphs.get(line.start..m.content_end).unwrap_or(&[]);
-    let justify = line.justify && style.align == Align::Justify;
+    let justify = line.justify && style.justify;
     let ratios = ratios(slice, &m, avail, justify);
     let mut runs: Vec<GlyphRun> = Vec::new();
     let mut run_byte = 0usize;
@@ -157,8 +159,8 @@ pub(crate) fn build_line(
     let used = runs.last().map_or(line.indent, |r| r.x + r.width);
     let shift = match style.align {
         Align::Center => ((style.width - used) / 2.0).max(0.0),
-        Align::End => (style.width - used).max(0.0),
-        Align::Justify | Align::Start => 0.0,
+        Align::Right => (style.width - used).max(0.0),
+        Align::Default | Align::Left => 0.0,
     };
     if shift > 0.0 {
         for run in &mut runs {
@@ -330,12 +332,12 @@ fn push_glyph(
     }
     let rel_start = g.range.start.saturating_sub(run_byte);
     let rel_end = g.range.end.saturating_sub(run_byte);
-    run.glyphs.push(PositionedGlyph {
+    run.glyphs.push(frame::Glyph {
         id,
         x_advance: adv,
         x_offset: xo,
         y_offset: g.y_offset,
-        text_range: rel_start..rel_end,
+        range: rel_start..rel_end,
     });
     run.width += adv;
 }

@@ -27,7 +27,7 @@ fn clusters(p: &ParagraphLayout) -> Vec<(usize, String, f32, f32, f32)> {
         for run in &line.runs {
             let mut x = run.x;
             for g in &run.glyphs {
-                let t = run.text.get(g.text_range.clone()).unwrap_or("").to_owned();
+                let t = run.text.get(g.range.clone()).unwrap_or("").to_owned();
                 out.push((l, t, x, g.x_advance, g.x_offset));
                 x += g.x_advance;
             }
@@ -104,7 +104,7 @@ fn dump(p: &ParagraphLayout) -> String {
                     if g.x_offset.abs() >= 0.005 || g.y_offset.abs() >= 0.005 {
                         s += &format!("@{:.2},{:.2}", g.x_offset, g.y_offset);
                     }
-                    s + &format!("[{}..{}]", g.text_range.start, g.text_range.end)
+                    s + &format!("[{}..{}]", g.range.start, g.range.end)
                 })
                 .collect();
             for chunk in glyphs.chunks(8) {
@@ -214,7 +214,7 @@ fn japanese_latin_space_is_a_quarter_em_and_optional() {
     let (ji, a) = (find(&cs, "字"), find(&cs, "a"));
     assert!(close(a.2 - (ji.2 + 10.0), 2.5), "{cs:?}");
     let mut style = ParagraphStyle::new(300.0, 17.0);
-    style.cjk_latin_space = 0.0;
+    style.jl_spacing = 0.0;
     let solid = lay_with("漢字abc漢字", style);
     let cs = clusters(&solid);
     assert!(close(find(&cs, "a").2, find(&cs, "字").2 + 10.0));
@@ -279,7 +279,7 @@ fn line_end_punctuation_loses_its_half_em_and_lines_stay_justified() {
             }
             let last_run = line.runs.last().unwrap();
             let last = last_run.glyphs.last().unwrap();
-            let t = &last_run.text[last.text_range.clone()];
+            let t = &last_run.text[last.range.clone()];
             if matches!(t, "」" | "、" | "。") {
                 // Only the ink half remains (0.5 em for 」, 0.6 em for 、。).
                 assert!(
@@ -382,10 +382,10 @@ fn text_ranges_cover_every_character_once() {
         for run in &line.runs {
             let mut covered = 0;
             for g in &run.glyphs {
-                assert!(run.text.is_char_boundary(g.text_range.start));
-                assert!(run.text.is_char_boundary(g.text_range.end));
-                assert!(g.text_range.start <= covered && g.text_range.end >= covered);
-                covered = covered.max(g.text_range.end);
+                assert!(run.text.is_char_boundary(g.range.start));
+                assert!(run.text.is_char_boundary(g.range.end));
+                assert!(g.range.start <= covered && g.range.end >= covered);
+                covered = covered.max(g.range.end);
                 assert!(g.x_advance.is_finite() && g.x_advance >= -0.01, "{g:?}");
             }
             assert_eq!(covered, run.text.len());
@@ -502,13 +502,13 @@ fn pdftotext_returns_the_source_text_with_actual_text_lines() {
     use krilla::page::PageSettings;
     use krilla::text::{Font, GlyphId};
 
-    struct G<'a>(&'a PositionedGlyph, f32);
+    struct G<'a>(&'a Glyph, f32);
     impl krilla::text::Glyph for G<'_> {
         fn glyph_id(&self) -> GlyphId {
             GlyphId::new(u32::from(self.0.id))
         }
         fn text_range(&self) -> std::ops::Range<usize> {
-            self.0.text_range.clone()
+            self.0.range.clone()
         }
         fn x_advance(&self, size: f32) -> f32 {
             self.0.x_advance / self.1 * size
@@ -663,13 +663,14 @@ fn alignment_and_first_line_indent() {
     let p = lay_with(src, style.clone());
     assert!(close(p.lines[0].runs[0].x, 10.0));
     assert!(close(p.lines[0].width, 100.0));
+    style.justify = false;
     style.align = Align::Center;
     style.first_line_indent = 0.0;
     let p = lay_with("短い", style.clone());
     let line = &p.lines[0];
     let used = line.runs.last().map_or(0.0, |r| r.width);
     assert!(close(line.runs[0].x, (100.0 - used) / 2.0), "{line:?}");
-    style.align = Align::End;
+    style.align = Align::Right;
     let p = lay_with("短い", style);
     assert!(close(p.lines[0].width, 100.0));
 }
