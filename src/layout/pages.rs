@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
 use crate::layout::flow::{
-    BlockContext, Flow, ImageRegistry, LaidLine, Piece, Sheet, TextContext, dest_name, paginate,
+    BlockContext, Flow, HeadingText, ImageRegistry, LaidLine, Piece, Sheet, TextContext, dest_name,
+    paginate,
 };
 use crate::layout::font::{FontBook, FontRole};
 use crate::layout::frame::{
@@ -147,15 +148,13 @@ fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32
     } else {
         NESTED_TITLE_SCALE
     };
-    ctx.heading_lines(
-        flow,
-        &page.title,
-        &page.title_text,
-        1,
-        dest_name(&page.anchor, None),
-        0.0,
-        width,
-    );
+    let title = HeadingText {
+        content: &page.title,
+        text: &page.title_text,
+        level: 1,
+        anchor: dest_name(&page.anchor, None),
+    };
+    ctx.heading_lines(flow, title, 0.0, width);
     ctx.title_scale = 1.0;
     if let Some(piece) = flow.pieces.get_mut(first) {
         if page.depth == 0 {

@@ -140,6 +140,19 @@ impl Flow {
     }
 }
 
+/// A heading as block layout sets it: a page title (level 1) or a heading
+/// in a page body.
+pub struct HeadingText<'a> {
+    /// The heading's inline content.
+    pub content: &'a [Inline],
+    /// Its plain text (for the structure tag).
+    pub text: &'a str,
+    /// Level 1 (page title) to 6.
+    pub level: u8,
+    /// The named destination it sets.
+    pub anchor: String,
+}
+
 /// Everything block layout needs.
 pub struct BlockContext<'t, 'a> {
     /// Fonts and inline layout.
@@ -235,31 +248,24 @@ impl BlockContext<'_, '_> {
 
     /// A heading inside a page body (levels 2 to 6).
     fn heading(&mut self, flow: &mut Flow, heading: &Heading, x: f32, width: f32) {
-        let anchor = dest_name(&self.page_anchor, Some(&heading.anchor));
-        self.heading_lines(
-            flow,
-            &heading.content,
-            &heading.text,
-            heading.level,
-            anchor,
-            x,
-            width,
-        );
+        let heading = HeadingText {
+            content: &heading.content,
+            text: &heading.text,
+            level: heading.level,
+            anchor: dest_name(&self.page_anchor, Some(&heading.anchor)),
+        };
+        self.heading_lines(flow, heading, x, width);
     }
 
-    /// A heading of `level` (1 = page title) with its anchor; the next
-    /// block is kept with it.
-    #[allow(clippy::too_many_arguments)]
-    pub fn heading_lines(
-        &mut self,
-        flow: &mut Flow,
-        content: &[Inline],
-        text: &str,
-        level: u8,
-        anchor: String,
-        x: f32,
-        width: f32,
-    ) {
+    /// A heading (level 1 = page title) at `x` with `width`, setting its
+    /// anchor; the next block is kept with it.
+    pub fn heading_lines(&mut self, flow: &mut Flow, heading: HeadingText, x: f32, width: f32) {
+        let HeadingText {
+            content,
+            text,
+            level,
+            anchor,
+        } = heading;
         let style = &self.style().headings;
         let index = HeadingStyle::index(level);
         let scale = if level == 1 { self.title_scale } else { 1.0 };

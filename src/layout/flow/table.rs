@@ -387,9 +387,9 @@ fn cell_blocks(
                     FontRole::Regular
                 };
                 let base = ctx.text.text_style(role, style.size, body.color);
-                let para =
-                    ctx.text
-                        .paragraph_style(width, style.size * style.leading, cell.align);
+                let para = ctx
+                    .text
+                    .paragraph_style(width, style.size * style.leading, cell.align);
                 let lines = ctx.text.inlines(&p.content, &base, &para);
                 let gap = flow.take_space(style.size * 0.4);
                 push_lines(flow, lines, x, gap, StructTag::Paragraph);

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use crate::layout::font::{FontBook, FontId, FontRole};
 use crate::layout::frame::{
-    FontKey, FontSource, FrameItem, LineItem, LinkArea, LinkDest, Point, RectItem, Size,
-    StructTag, TagEvent, TextRun,
+    FontKey, FontSource, FrameItem, LineItem, LinkArea, LinkDest, Point, RectItem, Size, StructTag,
+    TagEvent, TextRun,
 };
 use crate::layout::inline::{
     GlyphRun, InlinePiece, LineBox, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,

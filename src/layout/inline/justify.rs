@@ -120,6 +120,11 @@ pub(crate) fn build_line(
             }
             _ => (g.font, g.id),
         };
+        let set = SetGlyph {
+            id,
+            advance: adv,
+            x_offset: xo,
+        };
         let run_style = run_style(text, g);
         let continues = runs.last().is_some_and(|r| {
             r.font == font && r.style == run_style && text_contiguous(r, run_byte, g)
@@ -129,7 +134,7 @@ pub(crate) fn build_line(
                 prev.x_advance += gap;
                 run.width += gap;
             }
-            push_glyph(run, run_byte, g, id, adv, xo, text);
+            push_glyph(run, run_byte, g, &set, text);
         } else {
             if let Some(run) = runs.last() {
                 cursor = run.x + run.width;
@@ -143,7 +148,7 @@ pub(crate) fn build_line(
                 text: String::new(),
                 glyphs: Vec::new(),
             };
-            push_glyph(&mut run, run_byte, g, id, adv, xo, text);
+            push_glyph(&mut run, run_byte, g, &set, text);
             runs.push(run);
         }
         gap = 0.0;
@@ -314,17 +319,21 @@ fn text_contiguous(r: &GlyphRun, run_byte: usize, g: &Glyph) -> bool {
         || (!g.cluster_start && run_byte + r.text.len() == g.range.end)
 }
 
-/// Appends a glyph (and its cluster's text, once) to a run.
-#[allow(clippy::too_many_arguments)]
-fn push_glyph(
-    run: &mut GlyphRun,
-    run_byte: usize,
-    g: &Glyph,
+/// How a shaped glyph is set on its line: the glyph drawn (the shaped one
+/// or its half-width form) with its advance and offset after line-edge
+/// cuts, squeezing and stretching, in pt.
+struct SetGlyph {
+    /// Glyph id in the run's face.
     id: u16,
-    adv: f32,
-    xo: f32,
-    text: &Collected,
-) {
+    /// Advance.
+    advance: f32,
+    /// Horizontal offset.
+    x_offset: f32,
+}
+
+/// Appends glyph `g` as `set` (and its cluster's text, once) to a run
+/// whose text starts at byte `run_byte` of the paragraph.
+fn push_glyph(run: &mut GlyphRun, run_byte: usize, g: &Glyph, set: &SetGlyph, text: &Collected) {
     if g.cluster_start
         && let Some(t) = text.text.get(g.range.clone())
     {
@@ -333,13 +342,13 @@ fn push_glyph(
     let rel_start = g.range.start.saturating_sub(run_byte);
     let rel_end = g.range.end.saturating_sub(run_byte);
     run.glyphs.push(frame::Glyph {
-        id,
-        x_advance: adv,
-        x_offset: xo,
+        id: set.id,
+        x_advance: set.advance,
+        x_offset: set.x_offset,
         y_offset: g.y_offset,
         range: rel_start..rel_end,
     });
-    run.width += adv;
+    run.width += set.advance;
 }
 
 /// Ascent and descent of the line from its runs' fonts (or the style at
