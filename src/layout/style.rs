@@ -1,4 +1,4 @@
-//! Typed view of `layouts/pdf.toml`: page geometry, type sizes, colours and
+//! Typed view of `layouts/pdf.toml`: sheet geometry, type sizes, colours and
 //! typesetting options for the PDF.
 //!
 //! Input: the embedded default `pdf.toml` and, when a site has one, its own
@@ -71,7 +71,7 @@ pub struct PdfStyle {
     pub rule: RuleStyle,
     /// Table of contents.
     pub toc: TocStyle,
-    /// Cover page.
+    /// Cover sheet.
     pub cover: CoverStyle,
 }
 
@@ -93,7 +93,7 @@ pub struct PaperTable {
     pub a5: Margins,
 }
 
-/// Page margins in points.
+/// Margins of a sheet around its text area, in points.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Margins {
@@ -318,7 +318,7 @@ pub struct RuleStyle {
 pub struct TocStyle {
     /// Deepest heading level listed (2 = `##`).
     pub depth: u8,
-    /// Title printed on the first TOC page.
+    /// Title printed on the first TOC sheet.
     pub title: String,
     /// Entry type size.
     pub size: f32,
@@ -328,7 +328,7 @@ pub struct TocStyle {
     pub leader: String,
 }
 
-/// Cover page.
+/// Cover sheet.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CoverStyle {

@@ -19,7 +19,7 @@ pub use write::{Conformance, write_pdf};
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
-use crate::layout::pages::lay_out_book;
+use crate::layout::document::lay_out_book;
 use crate::layout::style::PdfStyle;
 use crate::model::Book;
 

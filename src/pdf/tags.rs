@@ -1,10 +1,10 @@
 //! The tag tree of the PDF (logical structure for accessibility).
 //!
 //! Input: the frame tree's [`TagEvent`]s and the content drawn between them,
-//! in reading order across pages. Output: a krilla [`TagTree`] in which every
+//! in reading order across sheets. Output: a krilla [`TagTree`] in which every
 //! piece of real content is a leaf of its structure element and everything
 //! else (running heads, backgrounds, rules, repeated table headers) is an
-//! artifact. Structure may span pages; the tree is built without recursion.
+//! artifact. Structure may span sheets; the tree is built without recursion.
 
 use std::num::{NonZeroU16, NonZeroU32};
 
@@ -20,9 +20,9 @@ use crate::layout::frame::StructTag;
 enum Child {
     /// Another pending group (by index; always greater than its parent's).
     Group(usize),
-    /// Marked content on a page.
+    /// Marked content on a PDF page.
     Leaf(Identifier),
-    /// A link annotation whose identifier is known once its page is done.
+    /// A link annotation whose identifier is known once its PDF page is done.
     Annotation(usize),
 }
 
@@ -32,7 +32,7 @@ struct Pending {
     children: Vec<Child>,
 }
 
-/// Builds the tag tree while pages are drawn.
+/// Builds the tag tree while sheets are drawn.
 pub struct TagBuilder {
     groups: Vec<Pending>,
     roots: Vec<usize>,
@@ -88,7 +88,7 @@ impl TagBuilder {
         self.artifact_depth = (self.artifact_depth + delta).max(0);
     }
 
-    /// Artifacts never continue onto the next page.
+    /// Artifacts never continue onto the next sheet.
     pub fn reset_artifacts(&mut self) {
         self.artifact_depth = 0;
     }

@@ -1,7 +1,8 @@
 //! Frames to PDF bytes with krilla.
 //!
-//! Input: a [`PagedDocument`] (pages of positioned items) and the [`Book`]
-//! for metadata. Output: the PDF file's bytes, or the krilla error message.
+//! Input: a [`PagedDocument`] (sheets of positioned items) and the [`Book`]
+//! for metadata; each sheet becomes one PDF page. Output: the PDF file's
+//! bytes, or the krilla error message.
 //! Every layout decision was taken before; this module only translates
 //! items: glyph runs, rectangles, lines, images, link areas, anchors and
 //! structure tags.
@@ -19,7 +20,7 @@ use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::surface::Surface;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::layout::frame::{Folio, FrameItem, LinkDest, PageFrame, PagedDocument, Point, TagEvent};
+use crate::layout::frame::{Folio, FrameItem, LinkDest, PagedDocument, Point, Sheet, TagEvent};
 use crate::model::Book;
 
 use super::images::ImageCache;
@@ -53,17 +54,17 @@ pub fn write_pdf(
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
 
-    for page in &doc.pages {
-        let mut page_settings = PageSettings::from_wh(page.size.width, page.size.height)
-            .ok_or_else(|| format!("invalid page size {:?}", page.size))?;
-        if let Some(label) = page_label(page.folio) {
+    for sheet in &doc.sheets {
+        let mut page_settings = PageSettings::from_wh(sheet.size.width, sheet.size.height)
+            .ok_or_else(|| format!("invalid page size {:?}", sheet.size))?;
+        if let Some(label) = page_label(sheet.folio) {
             page_settings = page_settings.with_page_label(label);
         }
         let mut pdf_page = document.start_page_with(page_settings);
         let mut pending_links = Vec::new();
         {
             let mut surface = pdf_page.surface();
-            let mut state = PageState {
+            let mut state = SheetState {
                 fonts: &fonts,
                 images: &mut images,
                 tags: &mut tags,
@@ -71,7 +72,7 @@ pub fn write_pdf(
                 pending_links: &mut pending_links,
                 font_problem: &mut font_problem,
             };
-            draw_page(&mut surface, page, &mut state);
+            draw_sheet(&mut surface, sheet, &mut state);
             surface.finish();
         }
         for (slot, annotation) in pending_links {
@@ -87,10 +88,10 @@ pub fn write_pdf(
             "a font could not be embedded; some text is missing from the pdf",
         ));
     }
-    for (name, (page, at)) in anchors.iter() {
+    for (name, (sheet, at)) in anchors.iter() {
         let dest = NamedDestination::new(
             name.to_string(),
-            XyzDestination::new(page, KPoint::from_xy(at.x, at.y)),
+            XyzDestination::new(sheet, KPoint::from_xy(at.x, at.y)),
         );
         // A name registered twice with the same position is accepted; a
         // different position cannot happen since the table is unique.
@@ -156,8 +157,8 @@ fn page_label(folio: Option<Folio>) -> Option<PageLabel> {
     }
 }
 
-/// Everything a page's drawing needs besides the surface.
-struct PageState<'a> {
+/// Everything a sheet's drawing needs besides the surface.
+struct SheetState<'a> {
     fonts: &'a FontCache,
     images: &'a mut ImageCache,
     tags: &'a mut TagBuilder,
@@ -166,9 +167,9 @@ struct PageState<'a> {
     font_problem: &'a mut bool,
 }
 
-/// Draws the items of one page in order.
-fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
-    for (at, item) in &page.items {
+/// Draws the items of one sheet in order.
+fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
+    for (at, item) in &sheet.items {
         match item {
             FrameItem::Text(run) => {
                 let marked = state.tags.start_content(surface, false);
@@ -237,7 +238,7 @@ fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
             },
         }
     }
-    // Structure may continue on the next page; artifacts may not.
+    // Structure may continue on the next sheet; artifacts may not.
     state.tags.reset_artifacts();
 }
 
@@ -245,16 +246,16 @@ fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
 fn link_annotation(
     at: Point,
     area: &crate::layout::frame::LinkArea,
-    state: &PageState,
+    state: &SheetState,
 ) -> Option<Annotation> {
     let rect = Rect::from_xywh(at.x, at.y, area.size.width, area.size.height)?;
     let target = match &area.target {
         LinkDest::Uri(uri) => Target::Action(Action::Link(LinkAction::new(uri.clone()))),
         LinkDest::Named(name) => {
-            let (page, point) = state.anchors.get(name)?;
+            let (sheet, point) = state.anchors.get(name)?;
             Target::Destination(Destination::Named(NamedDestination::new(
                 name.clone(),
-                XyzDestination::new(page, KPoint::from_xy(point.x, point.y)),
+                XyzDestination::new(sheet, KPoint::from_xy(point.x, point.y)),
             )))
         }
     };

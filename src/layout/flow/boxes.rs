@@ -3,7 +3,7 @@
 //! background, long lines wrapped behind a marker).
 //!
 //! Input: the model block. Output: pieces whose backgrounds are drawn per
-//! piece, so a box that breaks across pages stays closed on both pages.
+//! piece, so a box that breaks across sheets stays closed on both sheets.
 
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, Point, RectItem, Size, StructTag};
@@ -12,7 +12,7 @@ use crate::model::{Admonition, Align, CodeBlock, Quote};
 
 use super::{BlockContext, Flow, Piece, push_lines};
 
-/// Boxes shorter than this share of the text area are kept on one page.
+/// Boxes shorter than this share of the text area are kept on one sheet.
 const KEEP_WHOLE_SHARE: f32 = 0.3;
 
 /// An admonition box.

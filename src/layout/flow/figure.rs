@@ -158,7 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn tall_images_fit_the_page() {
+    fn tall_images_fit_the_text_area() {
         let s = display_size(600, 6000, None, 400.0, 500.0, 150.0);
         assert!((s.height - 500.0).abs() < 0.01);
         assert!(s.width < 60.0);

@@ -24,7 +24,7 @@ use crate::layout::style::{HeadingStyle, PdfStyle};
 use crate::model::{Align, Block, Heading, Inline};
 
 pub use images::ImageRegistry;
-pub use paginate::{Piece, Sheet, paginate};
+pub use paginate::{AreaFill, Piece, paginate};
 pub use text::{LaidLine, TextContext, dest_name};
 
 /// Measures narrower than this many body ems are set flush left.
@@ -163,7 +163,7 @@ pub struct BlockContext<'t, 'a> {
     pub assets: &'t crate::assets::Assets,
     /// Problems found.
     pub diags: &'t mut Diagnostics,
-    /// Height of the page's text area (images never exceed it).
+    /// Height of a sheet's text area (images never exceed it).
     pub area_height: f32,
     /// Anchor prefix of the page being laid out.
     pub page_anchor: String,

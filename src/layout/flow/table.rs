@@ -1,10 +1,12 @@
 //! Tables: grid placement with `rowspan`/`colspan`, column widths from the
-//! content, wrapped cells, header rows repeated after a page break.
+//! content, wrapped cells, header rows repeated at the top of the next sheet.
 //!
 //! Input: a model [`Table`]. Output: an optional caption piece and one piece
-//! per row group (rows tied together by a `rowspan` never separate). A row
-//! group taller than a page is still placed whole (known limitation: it is
-//! not split).
+//! per row group (rows tied together by a `rowspan` never separate). A
+//! single body row taller than the text area (less the repeated header) is
+//! split between its cells' lines into several pieces (`split_row`), each
+//! its own row in the tag tree; a group of rows tied by a `rowspan` that is
+//! taller than the text area is still placed whole (known limitation).
 
 use std::rc::Rc;
 
@@ -141,7 +143,7 @@ pub fn table(
         let limit = ctx.area_height - head_height - 4.0;
         if !is_head && range.len() == 1 && group_bottom - group_top > limit && limit > min_row * 2.0
         {
-            // A row taller than a page: split it between lines.
+            // A row taller than the text area: split it between lines.
             let mut row_cells = Vec::new();
             while let Some((p, _)) = cells.peek() {
                 if p.row != range.start {
