@@ -11,7 +11,25 @@ use std::sync::Arc;
 
 use crate::assets::images::LoadedImage;
 use crate::diag::Span;
-use crate::layout::style::Rgb;
+
+/// An sRGB colour (written `"#rrggbb"` in `layouts/pdf.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// Black.
+    pub const BLACK: Rgb = Rgb(0, 0, 0);
+
+    /// Parses `#rrggbb`.
+    pub fn parse(text: &str) -> Option<Rgb> {
+        let hex = text.strip_prefix('#')?;
+        if hex.len() != 6 || !hex.is_ascii() {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+        Some(Rgb(byte(0)?, byte(2)?, byte(4)?))
+    }
+}
 
 /// A point in sheet coordinates (points, y down).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -10,28 +10,11 @@ use serde::Deserialize;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::layout::frame::Rgb;
 use crate::layout::inline::classes::Kinsoku;
 use crate::model::{AdmonitionKind, Paper};
 
-/// An sRGB colour written as `"#rrggbb"` in the layout file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Rgb(pub u8, pub u8, pub u8);
-
-impl Rgb {
-    /// Black.
-    pub const BLACK: Rgb = Rgb(0, 0, 0);
-
-    /// Parses `#rrggbb`.
-    pub fn parse(text: &str) -> Option<Rgb> {
-        let hex = text.strip_prefix('#')?;
-        if hex.len() != 6 || !hex.is_ascii() {
-            return None;
-        }
-        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
-        Some(Rgb(byte(0)?, byte(2)?, byte(4)?))
-    }
-}
-
+/// A colour is written `"#rrggbb"` in the layout file.
 impl<'de> Deserialize<'de> for Rgb {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Rgb, D::Error> {
         let text = String::deserialize(deserializer)?;

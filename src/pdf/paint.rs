@@ -7,7 +7,7 @@
 use krilla::color::rgb;
 use krilla::paint::{Fill, Stroke};
 
-use crate::layout::style::Rgb;
+use crate::layout::frame::Rgb;
 
 /// A krilla fill for a colour.
 pub(super) fn fill(color: Rgb) -> Fill {

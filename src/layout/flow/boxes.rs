@@ -6,8 +6,8 @@
 //! piece, so a box that breaks across sheets stays closed on both sheets.
 
 use crate::layout::font::FontRole;
+use crate::layout::frame::Rgb;
 use crate::layout::frame::{FrameItem, Point, RectItem, Size, StructTag};
-use crate::layout::style::Rgb;
 use crate::model::{Admonition, Align, CodeBlock, Quote};
 
 use super::{BlockContext, Flow, Piece, push_lines};

@@ -67,7 +67,7 @@ pub fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, 
                 FrameItem::Rect(RectItem {
                     size,
                     fill: None,
-                    stroke: Some((crate::layout::style::Rgb(0xc8, 0xcc, 0xd2), 0.5)),
+                    stroke: Some((crate::layout::frame::Rgb(0xc8, 0xcc, 0xd2), 0.5)),
                 }),
             ));
             size.height
@@ -82,8 +82,8 @@ pub fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, 
                 Point::new(x, 0.0),
                 FrameItem::Rect(RectItem {
                     size: Size::new(width, h),
-                    fill: Some(crate::layout::style::Rgb(0xf4, 0xf4, 0xf4)),
-                    stroke: Some((crate::layout::style::Rgb(0xb0, 0xb0, 0xb0), 0.5)),
+                    fill: Some(crate::layout::frame::Rgb(0xf4, 0xf4, 0xf4)),
+                    stroke: Some((crate::layout::frame::Rgb(0xb0, 0xb0, 0xb0), 0.5)),
                 }),
             ));
             h

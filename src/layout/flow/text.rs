@@ -11,13 +11,13 @@ use std::collections::BTreeMap;
 
 use crate::layout::font::{FontBook, FontId, FontRole};
 use crate::layout::frame::{
-    FontKey, FontSource, FrameItem, LineItem, LinkArea, LinkDest, Point, RectItem, Size, StructTag,
-    TagEvent, TextRun,
+    FontKey, FontSource, FrameItem, LineItem, LinkArea, LinkDest, Point, RectItem, Rgb, Size,
+    StructTag, TagEvent, TextRun,
 };
 use crate::layout::inline::{
     GlyphRun, InlinePiece, LineBox, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,
 };
-use crate::layout::style::{PdfStyle, Rgb};
+use crate::layout::style::PdfStyle;
 use crate::model::{Align, Book, Inline, InlineStyle, LinkTarget};
 
 /// Horizontal shear of synthetic italics (Latin only; the inline layout
@@ -80,7 +80,7 @@ impl<'a> TextContext<'a> {
     /// A base text style of `role` and `size` in `color`.
     pub fn text_style(&self, role: FontRole, size: f32, color: Rgb) -> TextStyle {
         TextStyle {
-            color: [color.0, color.1, color.2],
+            color,
             ..TextStyle::new(role, size)
         }
     }
@@ -164,8 +164,7 @@ impl<'a> TextContext<'a> {
                     let mut code = style;
                     code.role = FontRole::Mono;
                     code.size *= 0.92;
-                    let bg = self.style.code.background;
-                    code.background = Some([bg.0, bg.1, bg.2]);
+                    code.background = Some(self.style.code.background);
                     out.push(InlinePiece::Text { text, style: code });
                 }
                 Inline::LineBreak => out.push(InlinePiece::LineBreak),
@@ -177,8 +176,7 @@ impl<'a> TextContext<'a> {
                     if let Some(dest) = self.link_dest(&link.target) {
                         linked.link = Some(links.len());
                         links.push(dest);
-                        let c = self.style.body.link_color;
-                        linked.color = [c.0, c.1, c.2];
+                        linked.color = self.style.body.link_color;
                     }
                     stack.push((link.content.iter(), linked));
                 }
@@ -275,16 +273,15 @@ impl<'a> TextContext<'a> {
         let metrics = self.fonts.metrics(run.font);
         let size = run.style.size;
         let y = baseline - run.style.baseline_shift;
-        let [r, g, b] = run.style.color;
-        let color = Rgb(r, g, b);
-        if let Some([br, bg, bb]) = run.style.background {
+        let color = run.style.color;
+        if let Some(background) = run.style.background {
             let ascent = metrics.to_pt(metrics.ascender, size);
             let descent = -metrics.to_pt(metrics.descender, size);
             items.push((
                 Point::new(run.x - 1.0, y - ascent),
                 FrameItem::Rect(RectItem {
                     size: Size::new(run.width + 2.0, ascent + descent),
-                    fill: Some(Rgb(br, bg, bb)),
+                    fill: Some(background),
                     stroke: None,
                 }),
             ));
@@ -349,8 +346,7 @@ fn apply_style(mut style: TextStyle, kind: InlineStyle, layout: &PdfStyle) -> Te
         InlineStyle::Keyboard => {
             style.role = FontRole::Mono;
             style.size *= 0.92;
-            let bg = layout.code.background;
-            style.background = Some([bg.0, bg.1, bg.2]);
+            style.background = Some(layout.code.background);
         }
     }
     style

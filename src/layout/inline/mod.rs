@@ -43,7 +43,7 @@ pub use classes::Kinsoku;
 pub use shape::ShapeCache;
 
 use crate::layout::font::{FontBook, FontId, FontRole};
-use crate::layout::frame::Glyph;
+use crate::layout::frame::{Glyph, Rgb};
 use crate::model::Align;
 
 /// The look of a piece of text.
@@ -53,8 +53,8 @@ pub struct TextStyle {
     pub role: FontRole,
     /// Font size in pt.
     pub size: f32,
-    /// Fill colour (RGB).
-    pub color: [u8; 3],
+    /// Fill colour.
+    pub color: Rgb,
     /// Synthetic slant for Latin glyphs; Japanese stays upright (runs of
     /// Japanese text come out with `italic: false`).
     pub italic: bool,
@@ -67,7 +67,7 @@ pub struct TextStyle {
     /// The caller's link id, copied to the runs of this text.
     pub link: Option<usize>,
     /// Background fill behind the text (inline code).
-    pub background: Option<[u8; 3]>,
+    pub background: Option<Rgb>,
 }
 
 impl TextStyle {
@@ -76,7 +76,7 @@ impl TextStyle {
         TextStyle {
             role,
             size,
-            color: [0, 0, 0],
+            color: Rgb::BLACK,
             italic: false,
             underline: false,
             strike: false,
