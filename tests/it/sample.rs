@@ -12,9 +12,8 @@
 //! when the environment variable `CI` is set: then it fails the test, so CI
 //! cannot pass without checking anything.
 
-mod common;
-
-use common::{EpubcheckCounts, epubcheck_counts, validator_available};
+use crate::support;
+use crate::support::{EpubcheckCounts, epubcheck_counts, validator_available};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -348,7 +347,7 @@ fn sample_build_reports_no_warnings() {
 #[test]
 fn epubcheck_finds_no_errors_or_warnings() {
     let built = built();
-    if common::epubcheck().is_none() {
+    if support::epubcheck().is_none() {
         return;
     }
     // One JVM per EPUB, all started before any is awaited.
@@ -356,7 +355,7 @@ fn epubcheck_finds_no_errors_or_warnings() {
         .outputs("epub")
         .into_iter()
         .map(|(region, epub)| {
-            let child = common::epubcheck_command()
+            let child = support::epubcheck_command()
                 .arg(&epub)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())

@@ -2,13 +2,12 @@
 //! summary line, run against the sample handbook of this repository and a
 //! small site in a temporary folder.
 
-mod common;
-
+use crate::support;
 use std::path::Path;
 use std::process::Output;
 
 fn tebiki(dir: &Path, args: &[&str]) -> Output {
-    common::tebiki(dir)
+    support::tebiki(dir)
         .args(args)
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .output()

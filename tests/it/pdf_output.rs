@@ -3,8 +3,7 @@
 //! bytes are inspected with qpdf, poppler's pdffonts/pdftotext and lopdf.
 //! A missing tool skips its test with a message, except under `CI`.
 
-mod common;
-
+use crate::support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -309,7 +308,7 @@ fn tool(name: &str, args: &[&str]) -> Option<String> {
                 + &String::from_utf8_lossy(&out.stderr),
         ),
         Err(err) => {
-            common::missing(name, &err.to_string());
+            support::missing(name, &err.to_string());
             None
         }
     }

@@ -6,8 +6,7 @@
 //! runs as `java -jar /usr/share/java/epubcheck.jar` and is skipped with a
 //! message when missing, except under `CI`, where a missing validator fails.
 
-mod common;
-
+use crate::support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -474,7 +473,7 @@ fn toc_depth(a: scraper::ElementRef) -> usize {
 /// (parsed from its `Messages:` line). Skips with a message when java or
 /// the jar is missing, unless `CI` is set.
 fn assert_epubcheck_clean(label: &str, bytes: &[u8]) {
-    let Some(mut epubcheck) = common::epubcheck() else {
+    let Some(mut epubcheck) = support::epubcheck() else {
         eprintln!("SKIPPED epubcheck of {label}");
         return;
     };
@@ -487,12 +486,12 @@ fn assert_epubcheck_clean(label: &str, bytes: &[u8]) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let counts = common::epubcheck_counts(&report)
+    let counts = support::epubcheck_counts(&report)
         .unwrap_or_else(|| panic!("no Messages line in epubcheck output:\n{report}"));
     eprintln!("epubcheck {label}: {counts:?}");
     assert_eq!(
         counts,
-        common::EpubcheckCounts::default(),
+        support::EpubcheckCounts::default(),
         "epubcheck {label}:\n{report}"
     );
 }
