@@ -3,7 +3,7 @@
 //! (`path:line:col: severity: message`), the exit code, and that nothing
 //! panicked.
 
-use crate::support;
+use crate::support::tools;
 use std::path::PathBuf;
 
 /// The configuration every test site starts from.
@@ -84,7 +84,7 @@ impl Site {
 
     /// Runs `tebiki ARGS` in the site folder.
     fn run(&self, args: &[&str]) -> Run {
-        let out = support::tebiki(self.dir.path())
+        let out = tools::tebiki(self.dir.path())
             .args(args)
             .env_remove("SOURCE_DATE_EPOCH")
             .output()

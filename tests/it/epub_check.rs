@@ -6,17 +6,17 @@
 //! runs as `java -jar /usr/share/java/epubcheck.jar` and is skipped with a
 //! message when missing, except under `CI`, where a missing validator fails.
 
-use crate::support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use image::{DynamicImage, ImageBuffer, Luma, Rgb, Rgba};
 use scraper::{Html, Selector};
 use tebiki::assets::{Assets, ImageStore};
 use tebiki::diag::{Diagnostics, Location, SourceId, Span};
 use tebiki::model::*;
+
+use crate::support::{sample_site, tools};
 
 // ---------------------------------------------------------------- the book
 
@@ -469,31 +469,19 @@ fn toc_depth(a: scraper::ElementRef) -> usize {
         .saturating_sub(1)
 }
 
-/// Runs EPUBCheck on `bytes` and asserts 0 fatals, errors and warnings
-/// (parsed from its `Messages:` line). Skips with a message when java or
-/// the jar is missing, unless `CI` is set.
-fn assert_epubcheck_clean(label: &str, bytes: &[u8]) {
-    let Some(mut epubcheck) = support::epubcheck() else {
-        eprintln!("SKIPPED epubcheck of {label}");
-        return;
-    };
+/// Writes each `(label, bytes)` to `label.epub` in a temporary folder and
+/// runs EPUBCheck on all of them with the shared skip rule.
+fn assert_epubcheck_clean(books: &[(String, &[u8])]) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(format!("{label}.epub"));
-    std::fs::write(&path, bytes).unwrap();
-    let out = epubcheck.arg(&path).output().unwrap();
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let counts = support::epubcheck_counts(&report)
-        .unwrap_or_else(|| panic!("no Messages line in epubcheck output:\n{report}"));
-    eprintln!("epubcheck {label}: {counts:?}");
-    assert_eq!(
-        counts,
-        support::EpubcheckCounts::default(),
-        "epubcheck {label}:\n{report}"
-    );
+    let files: Vec<(String, PathBuf)> = books
+        .iter()
+        .map(|(label, bytes)| {
+            let path = dir.path().join(format!("{label}.epub"));
+            std::fs::write(&path, bytes).unwrap();
+            (label.clone(), path)
+        })
+        .collect();
+    tools::assert_epubcheck_clean(&files);
 }
 
 #[test]
@@ -506,7 +494,7 @@ fn epub_passes_epubcheck_without_errors_or_warnings() {
     if let Some(out) = std::env::var_os("TEBIKI_KEEP_EPUB") {
         std::fs::write(out, &bytes).unwrap();
     }
-    assert_epubcheck_clean("hand-built", &bytes);
+    assert_epubcheck_clean(&[("hand-built".to_string(), &bytes[..])]);
 }
 
 #[test]
@@ -761,8 +749,7 @@ fn a_bad_image_is_an_error_at_the_figure() {
 /// and returns each region's EPUB bytes.
 fn build_sample() -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_tebiki"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let run = tools::tebiki(sample_site())
         .env("SOURCE_DATE_EPOCH", "1767225600")
         .args(["build", "--format", "epub", "--out"])
         .arg(out.path())
@@ -801,11 +788,11 @@ fn spine_files(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
 #[test]
 fn sample_site_epubs_are_valid_navigable_and_region_correct() {
     let books = build_sample();
-    std::thread::scope(|scope| {
-        for (region, bytes) in &books {
-            scope.spawn(move || assert_epubcheck_clean(&format!("sample-{region}"), bytes));
-        }
-    });
+    let labelled: Vec<(String, &[u8])> = books
+        .iter()
+        .map(|(region, bytes)| (format!("sample-{region}"), &bytes[..]))
+        .collect();
+    assert_epubcheck_clean(&labelled);
     let mut page_counts = Vec::new();
     for (region, bytes) in &books {
         let files = unzip(bytes);

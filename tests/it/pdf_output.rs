@@ -3,10 +3,8 @@
 //! bytes are inspected with qpdf, poppler's pdffonts/pdftotext and lopdf.
 //! A missing tool skips its test with a message, except under `CI`.
 
-use crate::support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use tebiki::assets::{Assets, ImageStore};
@@ -16,6 +14,11 @@ use tebiki::model::{
     ImageRef, Inline, InlineStyle, Link, LinkTarget, List, ListItem, Page, PageId, PageKind, Paper,
     Paragraph, Quote, Region, Row, Table,
 };
+
+use crate::support::tools::{
+    assert_fonts_embedded_subset_unicode, assert_qpdf_clean, pdf_sheet_texts, pdftotext, tebiki,
+};
+use crate::support::{sample_site, squeeze};
 
 /// A sentence with dense Japanese punctuation that must survive a
 /// `pdftotext` round trip exactly.
@@ -300,64 +303,20 @@ fn sample() -> &'static (Vec<u8>, PathBuf) {
     })
 }
 
-/// Runs a tool; `None` (test skipped) when it is not installed, unless `CI`.
-fn tool(name: &str, args: &[&str]) -> Option<String> {
-    match Command::new(name).args(args).output() {
-        Ok(out) => Some(
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        ),
-        Err(err) => {
-            support::missing(name, &err.to_string());
-            None
-        }
-    }
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
-
 #[test]
 fn qpdf_check_is_clean() {
-    let (_, path) = sample();
-    let Some(out) = tool("qpdf", &["--check", path_str(path)]) else {
-        return;
-    };
-    assert!(out.contains("No syntax or stream encoding errors"), "{out}");
-    assert!(!out.to_lowercase().contains("warning"), "{out}");
+    assert_qpdf_clean(&sample().1, "the hand-built book");
 }
 
 #[test]
 fn fonts_are_embedded_subset_with_tounicode() {
-    let (_, path) = sample();
-    let Some(out) = tool("pdffonts", &[path_str(path)]) else {
-        return;
-    };
-    let rows: Vec<&str> = out
-        .lines()
-        .skip(2)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    assert!(!rows.is_empty(), "{out}");
-    for row in rows {
-        let cols: Vec<&str> = row.split_whitespace().collect();
-        let n = cols.len();
-        assert!(n >= 7, "{row}");
-        // name ... emb sub uni object ID
-        assert_eq!(
-            &cols[n - 5..n - 2],
-            ["yes", "yes", "yes"],
-            "font not embedded+subset+unicode: {row}"
-        );
-        assert!(cols[0].contains('+'), "subset tag missing: {row}");
-    }
+    assert_fonts_embedded_subset_unicode(&sample().1, "the hand-built book");
 }
 
 #[test]
 fn dense_punctuation_round_trips_through_pdftotext() {
     let (_, path) = sample();
-    let Some(out) = tool("pdftotext", &["-raw", path_str(path), "-"]) else {
+    let Some(out) = pdftotext(path, &["-raw"]) else {
         return;
     };
     let joined: String = out.lines().collect();
@@ -375,7 +334,7 @@ const NO_END: &str = "（「『【〔〈《［｛“‘";
 #[test]
 fn no_line_breaks_a_kinsoku_rule_and_no_glyph_leaves_the_text_area() {
     let (_, path) = sample();
-    let Some(html) = tool("pdftotext", &["-bbox-layout", path_str(path), "-"]) else {
+    let Some(html) = pdftotext(path, &["-bbox-layout"]) else {
         return;
     };
     // A4 text area from layouts/pdf.toml (margins 62/62/68/62), with a small
@@ -469,18 +428,6 @@ fn each_image_file_is_embedded_once() {
     assert_eq!(dct, 1, "the JPEG is passed through as DCT");
 }
 
-/// Text without any whitespace (Japanese–Latin spacing shows up as spaces
-/// in `pdftotext`).
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Text of every page, 1-based.
-fn page_texts(path: &Path) -> Option<Vec<String>> {
-    let out = tool("pdftotext", &["-layout", path_str(path), "-"])?;
-    Some(out.split('\u{c}').map(str::to_string).collect())
-}
-
 #[test]
 fn outline_matches_the_headings_and_opens_on_their_pages() {
     let (_, path) = sample();
@@ -494,7 +441,7 @@ fn outline_matches_the_headings_and_opens_on_their_pages() {
         .map(|e| (e.level + 1, e.title))
         .collect();
     assert_eq!(got, want);
-    if let Some(pages) = page_texts(path) {
+    if let Some(pages) = pdf_sheet_texts(path) {
         assert_outline_on_pages(&toc, &pages);
     }
 }
@@ -520,7 +467,7 @@ fn assert_outline_on_pages(toc: &lopdf::Toc, pages: &[String]) {
 #[test]
 fn toc_numbers_match_the_printed_folios() {
     let (_, path) = sample();
-    let Some(pages) = page_texts(path) else {
+    let Some(pages) = pdf_sheet_texts(path) else {
         return;
     };
     // Page 1 is the cover, then the TOC (roman), then the body from folio 1.
@@ -707,11 +654,11 @@ fn two_builds_are_byte_identical() {
 /// Builds the repository's sample site (JP region, PDF only) with the CLI
 /// into `out`.
 fn build_sample_site(out: &Path, extra: &[&str]) -> String {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let result = Command::new(env!("CARGO_BIN_EXE_tebiki"))
-        .args([
-            "build", "--site", root, "--region", "JP", "--format", "pdf", "--out",
-        ])
+    let result = tebiki(sample_site())
+        .arg("build")
+        .arg("--site")
+        .arg(sample_site())
+        .args(["--region", "JP", "--format", "pdf", "--out"])
         .arg(out)
         .args(extra)
         .env("SOURCE_DATE_EPOCH", "1700000000")
@@ -796,11 +743,9 @@ fn sample_site_pdf_is_valid_navigable_and_reproducible() {
     let path = a.join("manual-JP.pdf");
     let toc = doc.get_toc().expect("outline");
     assert!(toc.toc.len() > 20, "{} outline entries", toc.toc.len());
-    if let Some(pages) = page_texts(&path) {
+    if let Some(pages) = pdf_sheet_texts(&path) {
         assert_outline_on_pages(&toc, &pages);
     }
-    if let Some(out) = tool("qpdf", &["--check", path_str(&path)]) {
-        assert!(out.contains("No syntax or stream encoding errors"), "{out}");
-    }
+    assert_qpdf_clean(&path, "the sample's JP PDF");
     let _ = std::fs::remove_dir_all(&base);
 }
