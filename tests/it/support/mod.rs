@@ -6,7 +6,7 @@
 //! comparison ([`golden`]).
 
 //GOLDEN
-//MODEL
+pub mod model;
 pub mod tools;
 
 use std::path::{Path, PathBuf};
