@@ -5,7 +5,7 @@
 //! checks ([`tools`]), hand-built model books ([`model`]) and golden-file
 //! comparison ([`golden`]).
 
-//GOLDEN
+pub mod golden;
 pub mod model;
 pub mod tools;
 
