@@ -23,7 +23,7 @@ use crate::support::model::{
     admonition, book, cell, figure, heading, internal, link, list, page, para, para_text, span,
     styled, text,
 };
-use crate::support::{sample_site, tools};
+use crate::support::tools;
 
 // ---------------------------------------------------------------- the book
 
@@ -622,12 +622,10 @@ fn a_bad_image_is_an_error_at_the_figure() {
 /// Builds the repository's sample handbook (every region, EPUB only) with
 /// the `tebiki` binary and `SOURCE_DATE_EPOCH` set, into a fresh folder,
 /// and returns each region's EPUB bytes.
-fn build_sample() -> BTreeMap<String, Vec<u8>> {
+fn sample_epubs() -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
-    let run = tools::tebiki(sample_site())
+    let run = tools::build_sample(out.path(), &["--format", "epub"])
         .env("SOURCE_DATE_EPOCH", "1767225600")
-        .args(["build", "--format", "epub", "--out"])
-        .arg(out.path())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -662,7 +660,7 @@ fn spine_files(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
 
 #[test]
 fn sample_site_epubs_are_valid_navigable_and_region_correct() {
-    let books = build_sample();
+    let books = sample_epubs();
     let labelled: Vec<(String, &[u8])> = books
         .iter()
         .map(|(region, bytes)| (format!("sample-{region}"), &bytes[..]))
@@ -763,8 +761,8 @@ fn sample_site_epubs_are_valid_navigable_and_region_correct() {
 
 #[test]
 fn sample_site_builds_are_byte_identical() {
-    let first = build_sample();
-    let second = build_sample();
+    let first = sample_epubs();
+    let second = sample_epubs();
     assert_eq!(first.len(), 3);
     for (region, bytes) in &first {
         assert!(bytes == &second[region], "{region} differs between builds");

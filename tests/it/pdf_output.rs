@@ -19,10 +19,11 @@ use crate::support::model::{
     styled, text,
 };
 
+use crate::support::squeeze;
 use crate::support::tools::{
-    assert_fonts_embedded_subset_unicode, assert_qpdf_clean, pdf_sheet_texts, pdftotext, tebiki,
+    assert_fonts_embedded_subset_unicode, assert_qpdf_clean, build_sample, pdf_sheet_texts,
+    pdftotext,
 };
-use crate::support::{sample_site, squeeze};
 
 /// A sentence with dense Japanese punctuation that must survive a
 /// `pdftotext` round trip exactly.
@@ -549,12 +550,7 @@ fn two_builds_are_byte_identical() {
 /// Builds the repository's sample site (JP region, PDF only) with the CLI
 /// into `out`.
 fn build_sample_site(out: &Path, extra: &[&str]) -> String {
-    let result = tebiki(sample_site())
-        .arg("build")
-        .arg("--site")
-        .arg(sample_site())
-        .args(["--region", "JP", "--format", "pdf", "--out"])
-        .arg(out)
+    let result = build_sample(out, &["--region", "JP", "--format", "pdf"])
         .args(extra)
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .output()

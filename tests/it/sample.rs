@@ -18,8 +18,8 @@ use std::process::Output;
 use std::sync::OnceLock;
 
 use crate::support::tools::{
-    assert_epubcheck_clean, assert_fonts_embedded_subset_unicode, assert_qpdf_clean, pdfinfo,
-    pdftotext, tebiki,
+    assert_epubcheck_clean, assert_fonts_embedded_subset_unicode, assert_qpdf_clean, build_sample,
+    pdfinfo, pdftotext,
 };
 use crate::support::{sample_site, scratch_dir, squeeze};
 
@@ -173,13 +173,7 @@ fn built() -> &'static Built {
         let builds = ["pdf", "epub"]
             .into_iter()
             .map(|ext| {
-                let mut cmd = tebiki(root);
-                cmd.arg("build")
-                    .arg("--site")
-                    .arg(root)
-                    .arg("--out")
-                    .arg(&dir)
-                    .args(["--format", ext]);
+                let mut cmd = build_sample(&dir, &["--format", ext]);
                 for region in &regions {
                     cmd.arg("--region").arg(region);
                 }
@@ -394,13 +388,7 @@ fn markup_stripper_keeps_text_only() {
 #[test]
 fn page_build_links_other_pages_to_the_online_help() {
     let dir = scratch_dir("sample-page");
-    let out = tebiki(sample_site())
-        .arg("build")
-        .arg("--site")
-        .arg(sample_site())
-        .arg("--out")
-        .arg(&dir)
-        .args(["--region", "US", "--format", "epub"])
+    let out = build_sample(&dir, &["--region", "US", "--format", "epub"])
         .args(["--page", "content/login/admin_account.md"])
         .output()
         .expect("run tebiki");

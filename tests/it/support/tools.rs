@@ -18,6 +18,20 @@ pub fn tebiki(dir: &Path) -> Command {
     command
 }
 
+/// `tebiki build --site <sample> --out <out> ARGS`: the sample site built
+/// by the binary under test, run from the sample's folder.
+pub fn build_sample(out: &Path, args: &[&str]) -> Command {
+    let mut command = tebiki(crate::support::sample_site());
+    command
+        .arg("build")
+        .arg("--site")
+        .arg(crate::support::sample_site())
+        .arg("--out")
+        .arg(out)
+        .args(args);
+    command
+}
+
 /// Where Debian's `epubcheck` package installs the jar (Debian's
 /// `/usr/bin/epubcheck` needs binfmt support, so the jar is run by `java`).
 pub const EPUBCHECK_JAR: &str = "/usr/share/java/epubcheck.jar";
