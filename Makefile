@@ -16,7 +16,7 @@ build:
 sample:
 	$(CARGO) run --release -- build --site . --out $(DIST)
 
-## test: every test, including tests/sample.rs, which builds the sample and
+## test: every test, including tests/it/sample.rs, which builds the sample and
 ## runs epubcheck, qpdf and poppler's tools on it (skipped when missing,
 ## failing when CI is set)
 ## (doc tests first, so the run closes on the suites' counts)

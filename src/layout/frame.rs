@@ -1,6 +1,6 @@
 //! The frame tree: the only hand-off from layout to the PDF writer.
 //!
-//! Input: built by `flow` and `pages` from the laid-out book. Output: read by
+//! Input: built by `flow` and `document` from the laid-out book. Output: read by
 //! `pdf`, which turns every item into krilla calls without making a single
 //! layout decision. Coordinates are PostScript points with the origin at the
 //! top-left corner of the paper and y growing downwards (krilla's convention).
@@ -11,9 +11,27 @@ use std::sync::Arc;
 
 use crate::assets::images::LoadedImage;
 use crate::diag::Span;
-use crate::layout::style::Rgb;
 
-/// A point in page coordinates (points, y down).
+/// An sRGB colour (written `"#rrggbb"` in `layouts/pdf.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// Black.
+    pub const BLACK: Rgb = Rgb(0, 0, 0);
+
+    /// Parses `#rrggbb`.
+    pub fn parse(text: &str) -> Option<Rgb> {
+        let hex = text.strip_prefix('#')?;
+        if hex.len() != 6 || !hex.is_ascii() {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+        Some(Rgb(byte(0)?, byte(2)?, byte(4)?))
+    }
+}
+
+/// A point in sheet coordinates (points, y down).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Point {
     /// Distance from the left edge.
@@ -50,15 +68,15 @@ impl Size {
     }
 }
 
-/// A laid-out book: pages plus the resources and navigation they refer to.
+/// A laid-out book: sheets plus the resources and navigation they refer to.
 #[derive(Debug, Clone, Default)]
 pub struct PagedDocument {
     /// Fonts referenced by [`TextRun::font`].
     pub fonts: Vec<FontSource>,
     /// Images referenced by [`ImageItem::image`], each file once.
     pub images: Vec<Arc<LoadedImage>>,
-    /// Pages in order.
-    pub pages: Vec<PageFrame>,
+    /// Sheets in order.
+    pub sheets: Vec<Sheet>,
     /// Bookmarks in reading order with their nesting level.
     pub outline: Vec<OutlineItem>,
 }
@@ -91,7 +109,7 @@ pub struct FontKey(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ImageKey(pub usize);
 
-/// How a page's folio is printed (and labelled in the PDF viewer).
+/// How a sheet's folio is printed (and labelled in the PDF viewer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Folio {
     /// No number (cover).
@@ -144,9 +162,10 @@ fn roman(n: u32) -> String {
     out
 }
 
-/// One page of paper with everything drawn on it, in reading order.
+/// One sheet of paper with everything drawn on it, in reading order (one
+/// PDF page).
 #[derive(Debug, Clone, Default)]
-pub struct PageFrame {
+pub struct Sheet {
     /// Paper size.
     pub size: Size,
     /// Printed folio and PDF page label.
@@ -155,10 +174,10 @@ pub struct PageFrame {
     pub items: Vec<(Point, FrameItem)>,
 }
 
-impl PageFrame {
-    /// An empty page of the given size.
-    pub fn new(size: Size, folio: Folio) -> PageFrame {
-        PageFrame {
+impl Sheet {
+    /// An empty sheet of the given size.
+    pub fn new(size: Size, folio: Folio) -> Sheet {
+        Sheet {
             size,
             folio: Some(folio),
             items: Vec::new(),
@@ -171,7 +190,7 @@ impl PageFrame {
     }
 }
 
-/// Something drawn or marked on a page.
+/// Something drawn or marked on a sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FrameItem {
     /// Shaped glyphs on one baseline (position = baseline origin).
@@ -184,7 +203,7 @@ pub enum FrameItem {
     Image(ImageItem),
     /// A clickable area (position = top-left corner).
     Link(LinkArea),
-    /// A named destination at this position (headings, page tops).
+    /// A named destination at this position (headings, page titles).
     Anchor(String),
     /// Structure marks for tagged PDF.
     Tag(TagEvent),

@@ -1,12 +1,14 @@
-//! Page layout for paged output: fonts and shaping, inline layout (line
-//! breaking with JLREQ rules, justification), block flow and pagination.
+//! Layout for paged output: fonts and shaping, inline layout (line
+//! breaking with JLREQ rules, justification), block flow, pagination into
+//! sheets and the paged document.
 //!
 //! Input: a [`Book`](crate::model::Book) and [`Assets`](crate::assets::Assets).
-//! Output: a paged document of frames that `pdf` turns into PDF objects.
+//! Output: a [`PagedDocument`](frame::PagedDocument) of sheets (frames) that
+//! `pdf` turns into PDF pages.
 
+pub mod document;
 pub mod flow;
 pub mod font;
 pub mod frame;
 pub mod inline;
-pub mod pages;
 pub mod style;

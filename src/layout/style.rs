@@ -1,4 +1,4 @@
-//! Typed view of `layouts/pdf.toml`: page geometry, type sizes, colours and
+//! Typed view of `layouts/pdf.toml`: sheet geometry, type sizes, colours and
 //! typesetting options for the PDF.
 //!
 //! Input: the embedded default `pdf.toml` and, when a site has one, its own
@@ -10,27 +10,11 @@ use serde::Deserialize;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::layout::frame::Rgb;
+use crate::layout::inline::classes::Kinsoku;
 use crate::model::{AdmonitionKind, Paper};
 
-/// An sRGB colour written as `"#rrggbb"` in the layout file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Rgb(pub u8, pub u8, pub u8);
-
-impl Rgb {
-    /// Black.
-    pub const BLACK: Rgb = Rgb(0, 0, 0);
-
-    /// Parses `#rrggbb`.
-    pub fn parse(text: &str) -> Option<Rgb> {
-        let hex = text.strip_prefix('#')?;
-        if hex.len() != 6 || !hex.is_ascii() {
-            return None;
-        }
-        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
-        Some(Rgb(byte(0)?, byte(2)?, byte(4)?))
-    }
-}
-
+/// A colour is written `"#rrggbb"` in the layout file.
 impl<'de> Deserialize<'de> for Rgb {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Rgb, D::Error> {
         let text = String::deserialize(deserializer)?;
@@ -70,7 +54,7 @@ pub struct PdfStyle {
     pub rule: RuleStyle,
     /// Table of contents.
     pub toc: TocStyle,
-    /// Cover page.
+    /// Cover sheet.
     pub cover: CoverStyle,
 }
 
@@ -92,7 +76,7 @@ pub struct PaperTable {
     pub a5: Margins,
 }
 
-/// Page margins in points.
+/// Margins of a sheet around its text area, in points.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Margins {
@@ -132,16 +116,6 @@ pub struct FooterStyle {
     pub color: Rgb,
 }
 
-/// Kinsoku strictness (JLREQ §3.1.7).
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Kinsoku {
-    /// Small kana, ー and 々 never start a line.
-    Strict,
-    /// Small kana, ー and 々 may start a line.
-    Loose,
-}
-
 /// Body text.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -158,7 +132,8 @@ pub struct BodyStyle {
     pub link_color: Rgb,
     /// Kinsoku strictness.
     pub kinsoku: Kinsoku,
-    /// Japanese–Latin spacing in em.
+    /// Japanese–Latin spacing in em (the inline layout's
+    /// [`ParagraphStyle::jl_spacing`](crate::layout::inline::ParagraphStyle::jl_spacing)).
     pub jl_spacing: f32,
 }
 
@@ -326,7 +301,7 @@ pub struct RuleStyle {
 pub struct TocStyle {
     /// Deepest heading level listed (2 = `##`).
     pub depth: u8,
-    /// Title printed on the first TOC page.
+    /// Title printed on the first TOC sheet.
     pub title: String,
     /// Entry type size.
     pub size: f32,
@@ -336,7 +311,7 @@ pub struct TocStyle {
     pub leader: String,
 }
 
-/// Cover page.
+/// Cover sheet.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CoverStyle {

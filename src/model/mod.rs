@@ -285,7 +285,8 @@ pub struct Admonition {
     pub span: Span,
 }
 
-/// Horizontal alignment of a table column or cell.
+/// Horizontal alignment: of a table column or cell as the writer gave it,
+/// and of the lines of a paragraph the PDF layout sets ragged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Align {
     /// No alignment given (start).

@@ -4,12 +4,13 @@
 //! Input: a resolved [`Book`] and the build's [`Assets`]. Output: the PDF
 //! bytes, or `None` when an error makes a correct PDF impossible (the reason
 //! is in `diags`). Submodules: `write` (frames → krilla pages), `text`
-//! (glyphs and fonts), `images`, `nav` (anchors, bookmarks), `tags` (tag
-//! tree), `meta` (document information).
+//! (glyphs and fonts), `paint` (fills and strokes), `images`, `nav`
+//! (anchors, bookmarks), `tags` (tag tree), `meta` (document information).
 
 mod images;
 mod meta;
 mod nav;
+mod paint;
 mod tags;
 mod text;
 mod write;
@@ -18,7 +19,7 @@ pub use write::{Conformance, write_pdf};
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
-use crate::layout::pages::lay_out_book;
+use crate::layout::document::lay_out_book;
 use crate::layout::style::PdfStyle;
 use crate::model::Book;
 

@@ -1,7 +1,7 @@
 //! Navigation: the anchor table (named destinations) and the bookmarks.
 //!
 //! Input: the frame tree's [`FrameItem::Anchor`]s and its outline entries.
-//! Output: a name → (page, position) table used for GoTo links and named
+//! Output: a name → (sheet index, position) table used for GoTo links and named
 //! destinations, and a nested krilla [`Outline`] whose entries open at their
 //! heading's position.
 
@@ -19,20 +19,20 @@ pub struct AnchorTable {
 }
 
 impl AnchorTable {
-    /// Scans all pages for anchors.
+    /// Scans all sheets for anchors.
     pub fn collect(doc: &PagedDocument) -> AnchorTable {
         let mut anchors = BTreeMap::new();
-        for (page_index, page) in doc.pages.iter().enumerate() {
-            for (at, item) in &page.items {
+        for (index, sheet) in doc.sheets.iter().enumerate() {
+            for (at, item) in &sheet.items {
                 if let FrameItem::Anchor(name) = item {
-                    anchors.entry(name.clone()).or_insert((page_index, *at));
+                    anchors.entry(name.clone()).or_insert((index, *at));
                 }
             }
         }
         AnchorTable { anchors }
     }
 
-    /// The page index and position of an anchor.
+    /// The sheet index (= PDF page index) and position of an anchor.
     pub fn get(&self, name: &str) -> Option<(usize, Point)> {
         self.anchors.get(name).copied()
     }
@@ -45,7 +45,7 @@ impl AnchorTable {
 
 /// The nested bookmarks. Levels may jump (a page at depth 0 followed by a
 /// heading at depth 2); an entry nests under the nearest shallower one.
-/// Entries whose anchor is not on any page are left out.
+/// Entries whose anchor is not on any sheet are left out.
 pub fn outline(items: &[OutlineItem], anchors: &AnchorTable) -> Outline {
     // Stack of (level, node) still open; closed nodes are attached to their
     // parent, so no recursion is needed.
@@ -59,7 +59,7 @@ pub fn outline(items: &[OutlineItem], anchors: &AnchorTable) -> Outline {
             }
         };
     for item in items {
-        let Some((page, at)) = anchors.get(&item.anchor) else {
+        let Some((sheet, at)) = anchors.get(&item.anchor) else {
             continue;
         };
         while stack.last().is_some_and(|(level, _)| *level >= item.level) {
@@ -69,7 +69,7 @@ pub fn outline(items: &[OutlineItem], anchors: &AnchorTable) -> Outline {
         }
         let node = OutlineNode::new(
             item.title.clone(),
-            XyzDestination::new(page, KPoint::from_xy(at.x, at.y)),
+            XyzDestination::new(sheet, KPoint::from_xy(at.x, at.y)),
         )
         .with_open(item.level == 0);
         stack.push((item.level, node));

@@ -1,29 +1,28 @@
 //! The tag tree of the PDF (logical structure for accessibility).
 //!
 //! Input: the frame tree's [`TagEvent`]s and the content drawn between them,
-//! in reading order across pages. Output: a krilla [`TagTree`] in which every
+//! in reading order across sheets. Output: a krilla [`TagTree`] in which every
 //! piece of real content is a leaf of its structure element and everything
 //! else (running heads, backgrounds, rules, repeated table headers) is an
-//! artifact. Structure may span pages; the tree is built without recursion.
+//! artifact. Structure may span sheets; the tree is built without recursion.
 
 use std::num::{NonZeroU16, NonZeroU32};
 
 use krilla::surface::Surface;
 use krilla::tagging::{
-    Identifier, ListNumbering, Node, TableHeaderScope, Tag, TagGroup, TagKind, TagTree,
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope,
+    Tag, TagGroup, TagKind, TagTree,
 };
 
 use crate::layout::frame::StructTag;
-
-use super::write::{artifact_tag, span_tag};
 
 /// A child of a pending group.
 enum Child {
     /// Another pending group (by index; always greater than its parent's).
     Group(usize),
-    /// Marked content on a page.
+    /// Marked content on a PDF page.
     Leaf(Identifier),
-    /// A link annotation whose identifier is known once its page is done.
+    /// A link annotation whose identifier is known once its PDF page is done.
     Annotation(usize),
 }
 
@@ -33,7 +32,7 @@ struct Pending {
     children: Vec<Child>,
 }
 
-/// Builds the tag tree while pages are drawn.
+/// Builds the tag tree while sheets are drawn.
 pub struct TagBuilder {
     groups: Vec<Pending>,
     roots: Vec<usize>,
@@ -89,7 +88,7 @@ impl TagBuilder {
         self.artifact_depth = (self.artifact_depth + delta).max(0);
     }
 
-    /// Artifacts never continue onto the next page.
+    /// Artifacts never continue onto the next sheet.
     pub fn reset_artifacts(&mut self) {
         self.artifact_depth = 0;
     }
@@ -208,6 +207,16 @@ impl Default for TagBuilder {
     fn default() -> Self {
         TagBuilder::new()
     }
+}
+
+/// The marking of decoration (an artifact).
+fn artifact_tag() -> ContentTag<'static> {
+    ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other))
+}
+
+/// The marking of real content (a span, a leaf of its structure element).
+fn span_tag() -> ContentTag<'static> {
+    ContentTag::Span(SpanTag::empty())
 }
 
 /// The krilla tag for a structure element.

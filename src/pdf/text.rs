@@ -13,6 +13,8 @@ use krilla::text::{Font, Glyph as KrillaGlyphTrait, GlyphId};
 
 use crate::layout::frame::{FontSource, Glyph, Point, TextRun};
 
+use super::paint::fill;
+
 /// A frame glyph as krilla sees it. Advances and offsets are stored in
 /// points at the run's size (the second field); krilla asks for them at any
 /// size (also 1.0, normalised), so they are scaled.
@@ -100,7 +102,7 @@ pub fn draw_run(surface: &mut Surface, fonts: &FontCache, at: Point, run: &TextR
         return false;
     }
     let glyphs: Vec<PdfGlyph<'_>> = run.glyphs.iter().map(|g| PdfGlyph(g, run.size)).collect();
-    surface.set_fill(Some(super::write::fill(run.color)));
+    surface.set_fill(Some(fill(run.color)));
     let slanted = run.slant != 0.0 && run.slant.is_finite();
     if slanted {
         // Shear around the baseline origin: x' = x - slant * (y - origin.y).

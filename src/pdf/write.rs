@@ -1,37 +1,32 @@
 //! Frames to PDF bytes with krilla.
 //!
-//! Input: a [`PagedDocument`] (pages of positioned items) and the [`Book`]
-//! for metadata. Output: the PDF file's bytes, or the krilla error message.
+//! Input: a [`PagedDocument`] (sheets of positioned items) and the [`Book`]
+//! for metadata; each sheet becomes one PDF page. Output: the PDF file's
+//! bytes, or the krilla error message.
 //! Every layout decision was taken before; this module only translates
 //! items: glyph runs, rectangles, lines, images, link areas, anchors and
 //! structure tags.
 
-use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 
 use krilla::Document;
 use krilla::SerializeSettings;
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
-use krilla::color::rgb;
-use krilla::configure::{
-    Accessibility, Configuration, ConfigurationBuilder, PdfVersion, Validator,
-};
+use krilla::configure::{Accessibility, Configuration, ConfigurationBuilder, PdfVersion};
 use krilla::destination::{Destination, NamedDestination, XyzDestination};
 use krilla::geom::{PathBuilder, Point as KPoint, Quadrilateral, Rect, Size as KSize};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
-use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag, TagTree};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::layout::frame::{Folio, FrameItem, LinkDest, PageFrame, PagedDocument, Point, TagEvent};
-use crate::layout::style::Rgb;
+use crate::layout::frame::{Folio, FrameItem, LinkDest, PagedDocument, Point, Sheet, TagEvent};
 use crate::model::Book;
 
 use super::images::ImageCache;
 use super::meta::metadata;
 use super::nav::{AnchorTable, outline};
+use super::paint::{fill, stroke};
 use super::tags::TagBuilder;
 use super::text::{FontCache, draw_run};
 
@@ -59,26 +54,25 @@ pub fn write_pdf(
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
 
-    for (page_index, page) in doc.pages.iter().enumerate() {
-        let mut page_settings = PageSettings::from_wh(page.size.width, page.size.height)
-            .ok_or_else(|| format!("invalid page size {:?}", page.size))?;
-        if let Some(label) = page_label(page.folio) {
+    for sheet in &doc.sheets {
+        let mut page_settings = PageSettings::from_wh(sheet.size.width, sheet.size.height)
+            .ok_or_else(|| format!("invalid page size {:?}", sheet.size))?;
+        if let Some(label) = page_label(sheet.folio) {
             page_settings = page_settings.with_page_label(label);
         }
         let mut pdf_page = document.start_page_with(page_settings);
         let mut pending_links = Vec::new();
         {
             let mut surface = pdf_page.surface();
-            let mut state = PageState {
+            let mut state = SheetState {
                 fonts: &fonts,
                 images: &mut images,
                 tags: &mut tags,
                 anchors: &anchors,
-                page_index,
                 pending_links: &mut pending_links,
                 font_problem: &mut font_problem,
             };
-            draw_page(&mut surface, page, &mut state);
+            draw_sheet(&mut surface, sheet, &mut state);
             surface.finish();
         }
         for (slot, annotation) in pending_links {
@@ -94,10 +88,10 @@ pub fn write_pdf(
             "a font could not be embedded; some text is missing from the pdf",
         ));
     }
-    for (name, (page, at)) in anchors.iter() {
+    for (name, (sheet, at)) in anchors.iter() {
         let dest = NamedDestination::new(
             name.to_string(),
-            XyzDestination::new(page, KPoint::from_xy(at.x, at.y)),
+            XyzDestination::new(sheet, KPoint::from_xy(at.x, at.y)),
         );
         // A name registered twice with the same position is accepted; a
         // different position cannot happen since the table is unique.
@@ -139,7 +133,6 @@ fn settings(conformance: Conformance) -> SerializeSettings {
             .unwrap_or_else(|_| Configuration::default()),
         Conformance::Tagged => Configuration::default(),
     };
-    let _ = Validator::Ua(Accessibility::UA1);
     SerializeSettings {
         configuration,
         enable_tagging: true,
@@ -164,37 +157,19 @@ fn page_label(folio: Option<Folio>) -> Option<PageLabel> {
     }
 }
 
-/// A krilla fill for a colour.
-pub fn fill(color: Rgb) -> Fill {
-    Fill {
-        paint: rgb::Color::new(color.0, color.1, color.2).into(),
-        ..Fill::default()
-    }
-}
-
-/// A krilla stroke.
-fn stroke(color: Rgb, width: f32) -> Stroke {
-    Stroke {
-        paint: rgb::Color::new(color.0, color.1, color.2).into(),
-        width,
-        ..Stroke::default()
-    }
-}
-
-/// Everything a page's drawing needs besides the surface.
-struct PageState<'a> {
+/// Everything a sheet's drawing needs besides the surface.
+struct SheetState<'a> {
     fonts: &'a FontCache,
     images: &'a mut ImageCache,
     tags: &'a mut TagBuilder,
     anchors: &'a AnchorTable,
-    page_index: usize,
     pending_links: &'a mut Vec<(usize, Annotation)>,
     font_problem: &'a mut bool,
 }
 
-/// Draws the items of one page in order.
-fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
-    for (at, item) in &page.items {
+/// Draws the items of one sheet in order.
+fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
+    for (at, item) in &sheet.items {
         match item {
             FrameItem::Text(run) => {
                 let marked = state.tags.start_content(surface, false);
@@ -263,7 +238,7 @@ fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
             },
         }
     }
-    // Structure may continue on the next page; artifacts may not.
+    // Structure may continue on the next sheet; artifacts may not.
     state.tags.reset_artifacts();
 }
 
@@ -271,16 +246,16 @@ fn draw_page(surface: &mut Surface, page: &PageFrame, state: &mut PageState) {
 fn link_annotation(
     at: Point,
     area: &crate::layout::frame::LinkArea,
-    state: &PageState,
+    state: &SheetState,
 ) -> Option<Annotation> {
     let rect = Rect::from_xywh(at.x, at.y, area.size.width, area.size.height)?;
     let target = match &area.target {
         LinkDest::Uri(uri) => Target::Action(Action::Link(LinkAction::new(uri.clone()))),
         LinkDest::Named(name) => {
-            let (page, point) = state.anchors.get(name)?;
+            let (sheet, point) = state.anchors.get(name)?;
             Target::Destination(Destination::Named(NamedDestination::new(
                 name.clone(),
-                XyzDestination::new(page, KPoint::from_xy(point.x, point.y)),
+                XyzDestination::new(sheet, KPoint::from_xy(point.x, point.y)),
             )))
         }
     };
@@ -290,7 +265,6 @@ fn link_annotation(
         KPoint::from_xy(rect.right(), rect.top()),
         KPoint::from_xy(rect.left(), rect.top()),
     ]);
-    let _ = state.page_index;
     let alt = match &area.target {
         LinkDest::Uri(uri) => uri.clone(),
         LinkDest::Named(_) => "link inside this document".to_string(),
@@ -299,23 +273,4 @@ fn link_annotation(
         LinkAnnotation::new_with_quad_points(vec![quad], target),
         Some(alt),
     ))
-}
-
-/// Artifact or span marking for one content item.
-pub(super) fn artifact_tag() -> ContentTag<'static> {
-    ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other))
-}
-
-/// A span marking for real content.
-pub(super) fn span_tag() -> ContentTag<'static> {
-    ContentTag::Span(SpanTag::empty())
-}
-
-/// Keeps `BTreeMap` imported for the anchor table's deterministic order.
-#[allow(dead_code)]
-type Ordered<K, V> = BTreeMap<K, V>;
-
-#[allow(dead_code)]
-fn empty_tree() -> TagTree {
-    TagTree::new()
 }

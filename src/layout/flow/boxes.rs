@@ -3,17 +3,16 @@
 //! background, long lines wrapped behind a marker).
 //!
 //! Input: the model block. Output: pieces whose backgrounds are drawn per
-//! piece, so a box that breaks across pages stays closed on both pages.
+//! piece, so a box that breaks across sheets stays closed on both sheets.
 
 use crate::layout::font::FontRole;
+use crate::layout::frame::Rgb;
 use crate::layout::frame::{FrameItem, Point, RectItem, Size, StructTag};
-use crate::layout::inline::Align;
-use crate::layout::style::Rgb;
-use crate::model::{Admonition, CodeBlock, Quote};
+use crate::model::{Admonition, Align, CodeBlock, Quote};
 
 use super::{BlockContext, Flow, Piece, push_lines};
 
-/// Boxes shorter than this share of the text area are kept on one page.
+/// Boxes shorter than this share of the text area are kept on one sheet.
 const KEEP_WHOLE_SHARE: f32 = 0.3;
 
 /// An admonition box.
@@ -37,7 +36,7 @@ pub fn admonition(
             .text_style(FontRole::Bold, style.label_size, colors.accent);
         let para = ctx
             .text
-            .paragraph_style(inner_w, style.label_size * 1.5, Align::Start);
+            .paragraph_style(inner_w, style.label_size * 1.5, Align::Left);
         let lines = ctx.text.plain(&adm.label, &label_style, &para);
         push_lines(&mut inner, lines, inner_x, 0.0, StructTag::Paragraph);
         inner.keep_with_next();
@@ -113,8 +112,8 @@ pub fn code(ctx: &mut BlockContext, flow: &mut Flow, code: &CodeBlock, x: f32, w
     let pad = style.padding;
     let text_x = x + pad + gutter;
     let text_w = (width - 2.0 * pad - gutter).max(20.0);
-    let para = ctx.text.paragraph_style(text_w, pitch, Align::Start);
-    let marker_para = ctx.text.paragraph_style(1000.0, pitch, Align::Start);
+    let para = ctx.text.paragraph_style(text_w, pitch, Align::Left);
+    let marker_para = ctx.text.paragraph_style(1000.0, pitch, Align::Left);
     let mut pieces = Vec::new();
     for source_line in code.text.split('\n') {
         let expanded = expand_tabs(source_line);

@@ -11,8 +11,7 @@
 use crate::diag::Diagnostic;
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTag, TagEvent};
-use crate::layout::inline::Align;
-use crate::model::Figure;
+use crate::model::{Align, Figure};
 
 use super::{BlockContext, Flow, Piece};
 
@@ -68,7 +67,7 @@ pub fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, 
                 FrameItem::Rect(RectItem {
                     size,
                     fill: None,
-                    stroke: Some((crate::layout::style::Rgb(0xc8, 0xcc, 0xd2), 0.5)),
+                    stroke: Some((crate::layout::frame::Rgb(0xc8, 0xcc, 0xd2), 0.5)),
                 }),
             ));
             size.height
@@ -83,8 +82,8 @@ pub fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, 
                 Point::new(x, 0.0),
                 FrameItem::Rect(RectItem {
                     size: Size::new(width, h),
-                    fill: Some(crate::layout::style::Rgb(0xf4, 0xf4, 0xf4)),
-                    stroke: Some((crate::layout::style::Rgb(0xb0, 0xb0, 0xb0), 0.5)),
+                    fill: Some(crate::layout::frame::Rgb(0xf4, 0xf4, 0xf4)),
+                    stroke: Some((crate::layout::frame::Rgb(0xb0, 0xb0, 0xb0), 0.5)),
                 }),
             ));
             h
@@ -159,7 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn tall_images_fit_the_page() {
+    fn tall_images_fit_the_text_area() {
         let s = display_size(600, 6000, None, 400.0, 500.0, 150.0);
         assert!((s.height - 500.0).abs() < 0.01);
         assert!(s.width < 60.0);

@@ -7,8 +7,7 @@
 
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, Point, StructTag, TagEvent};
-use crate::layout::inline::Align;
-use crate::model::List;
+use crate::model::{Align, List};
 
 use super::{BlockContext, Flow, Piece};
 
@@ -57,7 +56,7 @@ pub fn list(
             empty.baseline = Some(pitch * 0.75);
             inner.pieces.push(empty);
         }
-        let para = ctx.text.paragraph_style(1000.0, pitch, Align::Start);
+        let para = ctx.text.paragraph_style(1000.0, pitch, Align::Left);
         let marker_lines = ctx.text.plain(&marker, &marker_style, &para);
         let mut pieces = std::mem::take(&mut inner.pieces);
         if let Some(first) = pieces.first_mut() {

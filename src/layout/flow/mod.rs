@@ -19,12 +19,12 @@ pub mod text;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
-use crate::layout::inline::Align;
+use crate::layout::inline::ParagraphStyle;
 use crate::layout::style::{HeadingStyle, PdfStyle};
-use crate::model::{Block, Heading, Inline, walk};
+use crate::model::{Align, Block, Heading, Inline, walk};
 
 pub use images::ImageRegistry;
-pub use paginate::{Piece, Sheet, paginate};
+pub use paginate::{AreaFill, Piece, paginate};
 pub use text::{LaidLine, TextContext, dest_name};
 
 /// Measures narrower than this many body ems are set flush left.
@@ -140,6 +140,19 @@ impl Flow {
     }
 }
 
+/// A heading as block layout sets it: a page title (level 1) or a heading
+/// in a page body.
+pub struct HeadingText<'a> {
+    /// The heading's inline content.
+    pub content: &'a [Inline],
+    /// Its plain text (for the structure tag).
+    pub text: &'a str,
+    /// Level 1 (page title) to 6.
+    pub level: u8,
+    /// The named destination it sets.
+    pub anchor: String,
+}
+
 /// Everything block layout needs.
 pub struct BlockContext<'t, 'a> {
     /// Fonts and inline layout.
@@ -150,7 +163,7 @@ pub struct BlockContext<'t, 'a> {
     pub assets: &'t crate::assets::Assets,
     /// Problems found.
     pub diags: &'t mut Diagnostics,
-    /// Height of the page's text area (images never exceed it).
+    /// Height of a sheet's text area (images never exceed it).
     pub area_height: f32,
     /// Anchor prefix of the page being laid out.
     pub page_anchor: String,
@@ -222,43 +235,37 @@ impl BlockContext<'_, '_> {
             .text_style(FontRole::Regular, body.size, body.color);
         // Justifying a measure of a few characters spreads letters apart;
         // narrow columns (table cells) are set flush left instead.
-        let align = if width < body.size * NARROW_MEASURE_EM {
-            Align::Start
-        } else {
-            Align::Justify
+        let narrow = width < body.size * NARROW_MEASURE_EM;
+        let para = ParagraphStyle {
+            justify: !narrow,
+            ..self
+                .text
+                .paragraph_style(width, self.body_pitch(), Align::Default)
         };
-        let para = self.text.paragraph_style(width, self.body_pitch(), align);
         let lines = self.text.inlines(content, &base, &para);
         push_lines(flow, lines, x, space_before, tag);
     }
 
     /// A heading inside a page body (levels 2 to 6).
     fn heading(&mut self, flow: &mut Flow, heading: &Heading, x: f32, width: f32) {
-        let anchor = dest_name(&self.page_anchor, Some(&heading.anchor));
-        self.heading_lines(
-            flow,
-            &heading.content,
-            &heading.text,
-            heading.level,
-            anchor,
-            x,
-            width,
-        );
+        let heading = HeadingText {
+            content: &heading.content,
+            text: &heading.text,
+            level: heading.level,
+            anchor: dest_name(&self.page_anchor, Some(&heading.anchor)),
+        };
+        self.heading_lines(flow, heading, x, width);
     }
 
-    /// A heading of `level` (1 = page title) with its anchor; the next
-    /// block is kept with it.
-    #[allow(clippy::too_many_arguments)]
-    pub fn heading_lines(
-        &mut self,
-        flow: &mut Flow,
-        content: &[Inline],
-        text: &str,
-        level: u8,
-        anchor: String,
-        x: f32,
-        width: f32,
-    ) {
+    /// A heading (level 1 = page title) at `x` with `width`, setting its
+    /// anchor; the next block is kept with it.
+    pub fn heading_lines(&mut self, flow: &mut Flow, heading: HeadingText, x: f32, width: f32) {
+        let HeadingText {
+            content,
+            text,
+            level,
+            anchor,
+        } = heading;
         let style = &self.style().headings;
         let index = HeadingStyle::index(level);
         let scale = if level == 1 { self.title_scale } else { 1.0 };
@@ -270,7 +277,7 @@ impl BlockContext<'_, '_> {
         // h2 gets a colour bar on its left; the text moves right of it.
         let bar = if level == 2 { size * 0.55 } else { 0.0 };
         let base = self.text.text_style(FontRole::Bold, size, color);
-        let para = self.text.paragraph_style(width - bar, pitch, Align::Start);
+        let para = self.text.paragraph_style(width - bar, pitch, Align::Left);
         let lines = self.text.inlines(content, &base, &para);
         let space = match flow.space_override.take() {
             Some(space) => space.max(above),

@@ -1,13 +1,15 @@
-//! Page breaking: stacks laid-out pieces into text areas.
+//! Pagination: stacks laid-out pieces into the text areas of successive
+//! sheets.
 //!
 //! Input: a sequence of [`Piece`]s (one line of a paragraph, a heading, a
 //! table row, a whole image...) with their keep rules, and the text area's
-//! size. Output: [`Sheet`]s: for every page, the pieces placed on it with
-//! their vertical offsets. Rules: forced breaks (top-level sections), no
-//! break between pieces glued together (heading + next block, the first two
-//! and last two lines of a paragraph) unless the glued chain is taller than
-//! a page, space before a piece is dropped at a page top, and a table's
-//! header rows are repeated when its rows continue on a new page.
+//! height. Output: one [`AreaFill`] per sheet: the pieces placed in its text
+//! area with their vertical offsets. Rules: forced breaks (top-level
+//! sections), no break between pieces glued together (heading + next block,
+//! the first two and last two lines of a paragraph) unless the glued chain
+//! is taller than a text area, space before a piece is dropped at the top of
+//! a sheet, and a table's header rows are repeated when its rows continue on
+//! a new sheet.
 
 use crate::layout::frame::{FrameItem, Point, TagEvent};
 
@@ -16,16 +18,16 @@ use crate::layout::frame::{FrameItem, Point, TagEvent};
 pub struct Piece {
     /// Height of the content.
     pub height: f32,
-    /// Space above, dropped when the piece starts a page.
+    /// Space above, dropped when the piece starts a sheet.
     pub space_before: f32,
     /// Items relative to the piece's top-left corner (x from the text
     /// area's left edge).
     pub items: Vec<(Point, FrameItem)>,
-    /// No page break between the previous piece and this one.
+    /// No break to a new sheet between the previous piece and this one.
     pub glue_to_prev: bool,
-    /// Always start a new page with this piece.
+    /// Always start a new sheet with this piece.
     pub break_before: bool,
-    /// Pieces to repeat at the top of a page that this piece starts (a
+    /// Pieces to repeat at the top of a sheet that this piece starts (a
     /// table's header rows).
     pub repeat: Option<std::rc::Rc<Vec<Piece>>>,
     /// A new running section title from this piece on.
@@ -65,20 +67,21 @@ impl Piece {
     }
 }
 
-/// One page's share of the flow.
+/// What fills one sheet's text area: its share of the flow.
 #[derive(Debug, Clone, Default)]
-pub struct Sheet {
+pub struct AreaFill {
     /// Items positioned relative to the text area's top-left corner.
     pub items: Vec<(Point, FrameItem)>,
-    /// The running section title in force on this page.
+    /// The running section title in force on this sheet.
     pub section_title: Option<String>,
 }
 
-/// Distributes pieces over pages of text-area height `area_height`.
-pub fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<Sheet> {
+/// Distributes pieces over the text areas (of height `area_height`) of as
+/// many sheets as they need.
+pub fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<AreaFill> {
     let chain_heights = chain_heights(&pieces);
-    let mut sheets: Vec<Sheet> = Vec::new();
-    let mut current = Sheet::default();
+    let mut areas: Vec<AreaFill> = Vec::new();
+    let mut current = AreaFill::default();
     let mut y = 0.0f32;
     let mut empty = true;
     let mut section_title: Option<String> = None;
@@ -91,7 +94,7 @@ pub fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<Sheet> {
         let fits_fresh = chain <= area_height;
         let piece_overflows = !empty && y + piece.space_before + piece.height > area_height + 0.01;
         if must_break || (chain_overflows && (fits_fresh || piece_overflows)) {
-            sheets.push(std::mem::take(&mut current));
+            areas.push(std::mem::take(&mut current));
             current.section_title = section_title.clone();
             y = 0.0;
             empty = true;
@@ -126,15 +129,15 @@ pub fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<Sheet> {
         y += piece.height;
         empty = false;
     }
-    if !empty || sheets.is_empty() {
-        sheets.push(current);
+    if !empty || areas.is_empty() {
+        areas.push(current);
     }
-    sheets
+    areas
 }
 
-/// Moves a piece's items onto the sheet at vertical offset `y`.
-fn place(sheet: &mut Sheet, piece: &Piece, y: f32) {
-    sheet.items.extend(
+/// Moves a piece's items into the text area at vertical offset `y`.
+fn place(area: &mut AreaFill, piece: &Piece, y: f32) {
+    area.items.extend(
         piece
             .items
             .iter()
@@ -175,9 +178,8 @@ mod tests {
         }
     }
 
-    fn names(sheet: &Sheet) -> Vec<String> {
-        sheet
-            .items
+    fn names(area: &AreaFill) -> Vec<String> {
+        area.items
             .iter()
             .filter_map(|(_, item)| match item {
                 FrameItem::Anchor(name) => Some(name.clone()),
@@ -194,22 +196,22 @@ mod tests {
             piece(30.0, true, "line1"),
             piece(10.0, false, "line2"),
         ];
-        let sheets = paginate(pieces, 100.0);
-        assert_eq!(sheets.len(), 2);
-        assert_eq!(names(&sheets[0]), ["a"]);
-        assert_eq!(names(&sheets[1]), ["heading", "line1", "line2"]);
+        let areas = paginate(pieces, 100.0);
+        assert_eq!(areas.len(), 2);
+        assert_eq!(names(&areas[0]), ["a"]);
+        assert_eq!(names(&areas[1]), ["heading", "line1", "line2"]);
     }
 
     #[test]
-    fn chain_taller_than_a_page_breaks_inside() {
+    fn chain_taller_than_a_text_area_breaks_inside() {
         let pieces = vec![
             piece(60.0, false, "a"),
             piece(60.0, true, "b"),
             piece(60.0, true, "c"),
         ];
-        let sheets = paginate(pieces, 100.0);
-        assert_eq!(sheets.len(), 3);
-        assert_eq!(names(&sheets[2]), ["c"]);
+        let areas = paginate(pieces, 100.0);
+        assert_eq!(areas.len(), 3);
+        assert_eq!(names(&areas[2]), ["c"]);
     }
 
     #[test]
@@ -218,10 +220,10 @@ mod tests {
         second.break_before = true;
         second.space_before = 40.0;
         second.section_title = Some("B".into());
-        let sheets = paginate(vec![piece(10.0, false, "a"), second], 100.0);
-        assert_eq!(sheets.len(), 2);
-        assert_eq!(sheets[1].items[0].0.y, 0.0);
-        assert_eq!(sheets[1].section_title.as_deref(), Some("B"));
+        let areas = paginate(vec![piece(10.0, false, "a"), second], 100.0);
+        assert_eq!(areas.len(), 2);
+        assert_eq!(areas[1].items[0].0.y, 0.0);
+        assert_eq!(areas[1].section_title.as_deref(), Some("B"));
     }
 
     #[test]
@@ -233,11 +235,11 @@ mod tests {
             row.repeat = Some(header.clone());
             rows.push(row);
         }
-        let sheets = paginate(rows, 100.0);
-        assert_eq!(sheets.len(), 2);
-        assert_eq!(names(&sheets[1])[0], "head");
+        let areas = paginate(rows, 100.0);
+        assert_eq!(areas.len(), 2);
+        assert_eq!(names(&areas[1])[0], "head");
         assert!(
-            sheets
+            areas
                 .iter()
                 .all(|s| s.items.iter().all(|(p, _)| p.y < 100.0))
         );

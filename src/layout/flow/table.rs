@@ -1,17 +1,18 @@
 //! Tables: grid placement with `rowspan`/`colspan`, column widths from the
-//! content, wrapped cells, header rows repeated after a page break.
+//! content, wrapped cells, header rows repeated at the top of the next sheet.
 //!
 //! Input: a model [`Table`]. Output: an optional caption piece and one piece
-//! per row group (rows tied together by a `rowspan` never separate). A row
-//! group taller than a page is still placed whole (known limitation: it is
-//! not split).
+//! per row group (rows tied together by a `rowspan` never separate). A
+//! single body row taller than the text area (less the repeated header) is
+//! split between its cells' lines into several pieces (`split_row`), each
+//! its own row in the tag tree; a group of rows tied by a `rowspan` that is
+//! taller than the text area is still placed whole (known limitation).
 
 use std::rc::Rc;
 
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, Point, RectItem, Size, StructTag, TagEvent};
-use crate::layout::inline::Align;
-use crate::model::{Block, Cell, Inline, Row, Table};
+use crate::model::{Align, Block, Cell, Inline, Row, Table};
 
 use super::{BlockContext, Flow, Piece, push_lines, stack};
 
@@ -142,7 +143,7 @@ pub fn table(
         let limit = ctx.area_height - head_height - 4.0;
         if !is_head && range.len() == 1 && group_bottom - group_top > limit && limit > min_row * 2.0
         {
-            // A row taller than a page: split it between lines.
+            // A row taller than the text area: split it between lines.
             let mut row_cells = Vec::new();
             while let Some((p, _)) = cells.peek() {
                 if p.row != range.start {
@@ -388,14 +389,9 @@ fn cell_blocks(
                     FontRole::Regular
                 };
                 let base = ctx.text.text_style(role, style.size, body.color);
-                let align = match cell.align {
-                    crate::model::Align::Center => Align::Center,
-                    crate::model::Align::Right => Align::End,
-                    _ => Align::Start,
-                };
                 let para = ctx
                     .text
-                    .paragraph_style(width, style.size * style.leading, align);
+                    .paragraph_style(width, style.size * style.leading, cell.align);
                 let lines = ctx.text.inlines(&p.content, &base, &para);
                 let gap = flow.take_space(style.size * 0.4);
                 push_lines(flow, lines, x, gap, StructTag::Paragraph);
@@ -627,7 +623,7 @@ mod tests {
             header: false,
             rowspan,
             colspan,
-            align: crate::model::Align::Default,
+            align: crate::model::Align::Left,
             blocks: vec![Block::Paragraph(Paragraph {
                 content: vec![Inline::Text(text.into())],
                 span: Span::point(SourceId(0), 0),

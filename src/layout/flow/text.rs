@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 
 use crate::layout::font::{FontBook, FontId, FontRole};
 use crate::layout::frame::{
-    FontKey, FontSource, FrameItem, Glyph, LineItem, LinkArea, LinkDest, Point, RectItem, Size,
+    FontKey, FontSource, FrameItem, LineItem, LinkArea, LinkDest, Point, RectItem, Rgb, Size,
     StructTag, TagEvent, TextRun,
 };
 use crate::layout::inline::{
-    Align, GlyphRun, InlinePiece, LineBox, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,
+    GlyphRun, InlinePiece, LineBox, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,
 };
-use crate::layout::style::{PdfStyle, Rgb};
-use crate::model::{Book, Inline, InlineStyle, LinkTarget};
+use crate::layout::style::PdfStyle;
+use crate::model::{Align, Book, Inline, InlineStyle, LinkTarget};
 
 /// Horizontal shear of synthetic italics (Latin only; the inline layout
 /// clears `italic` for Japanese runs).
@@ -80,21 +80,21 @@ impl<'a> TextContext<'a> {
     /// A base text style of `role` and `size` in `color`.
     pub fn text_style(&self, role: FontRole, size: f32, color: Rgb) -> TextStyle {
         TextStyle {
-            color: [color.0, color.1, color.2],
+            color,
             ..TextStyle::new(role, size)
         }
     }
 
-    /// A paragraph style of the body's kinsoku and spacing settings.
+    /// A paragraph style of the body's kinsoku and spacing settings, its
+    /// lines set ragged by `align` (set `justify` for body text).
     pub fn paragraph_style(&self, width: f32, line_height: f32, align: Align) -> ParagraphStyle {
-        let mut para = ParagraphStyle::new(width.max(1.0), line_height);
-        para.align = align;
-        para.kinsoku = match self.style.body.kinsoku {
-            crate::layout::style::Kinsoku::Strict => crate::layout::inline::Kinsoku::Strict,
-            crate::layout::style::Kinsoku::Loose => crate::layout::inline::Kinsoku::Loose,
-        };
-        para.cjk_latin_space = self.style.body.jl_spacing;
-        para
+        ParagraphStyle {
+            align,
+            justify: false,
+            kinsoku: self.style.body.kinsoku,
+            jl_spacing: self.style.body.jl_spacing,
+            ..ParagraphStyle::new(width.max(1.0), line_height)
+        }
     }
 
     /// Lays out model inlines.
@@ -122,7 +122,7 @@ impl<'a> TextContext<'a> {
     pub fn natural_width(&self, content: &[Inline], base: &TextStyle) -> f32 {
         let mut links = Vec::new();
         let pieces = self.pieces(content, base, &mut links);
-        let para = self.paragraph_style(100_000.0, base.size, Align::Start);
+        let para = self.paragraph_style(100_000.0, base.size, Align::Left);
         let layout = layout_paragraph(&pieces, &para, self.fonts, &self.cache);
         layout
             .lines
@@ -133,7 +133,7 @@ impl<'a> TextContext<'a> {
 
     /// Width of a single line of plain text.
     pub fn plain_width(&self, text: &str, base: &TextStyle) -> f32 {
-        let para = self.paragraph_style(100_000.0, base.size, Align::Start);
+        let para = self.paragraph_style(100_000.0, base.size, Align::Left);
         self.plain(text, base, &para)
             .iter()
             .map(|l| l.width)
@@ -164,8 +164,7 @@ impl<'a> TextContext<'a> {
                     let mut code = style;
                     code.role = FontRole::Mono;
                     code.size *= 0.92;
-                    let bg = self.style.code.background;
-                    code.background = Some([bg.0, bg.1, bg.2]);
+                    code.background = Some(self.style.code.background);
                     out.push(InlinePiece::Text { text, style: code });
                 }
                 Inline::LineBreak => out.push(InlinePiece::LineBreak),
@@ -177,8 +176,7 @@ impl<'a> TextContext<'a> {
                     if let Some(dest) = self.link_dest(&link.target) {
                         linked.link = Some(links.len());
                         links.push(dest);
-                        let c = self.style.body.link_color;
-                        linked.color = [c.0, c.1, c.2];
+                        linked.color = self.style.body.link_color;
                     }
                     stack.push((link.content.iter(), linked));
                 }
@@ -275,16 +273,15 @@ impl<'a> TextContext<'a> {
         let metrics = self.fonts.metrics(run.font);
         let size = run.style.size;
         let y = baseline - run.style.baseline_shift;
-        let [r, g, b] = run.style.color;
-        let color = Rgb(r, g, b);
-        if let Some([br, bg, bb]) = run.style.background {
+        let color = run.style.color;
+        if let Some(background) = run.style.background {
             let ascent = metrics.to_pt(metrics.ascender, size);
             let descent = -metrics.to_pt(metrics.descender, size);
             items.push((
                 Point::new(run.x - 1.0, y - ascent),
                 FrameItem::Rect(RectItem {
                     size: Size::new(run.width + 2.0, ascent + descent),
-                    fill: Some(Rgb(br, bg, bb)),
+                    fill: Some(background),
                     stroke: None,
                 }),
             ));
@@ -297,17 +294,7 @@ impl<'a> TextContext<'a> {
                 color,
                 text: run.text.clone(),
                 slant: if run.style.italic { ITALIC_SLANT } else { 0.0 },
-                glyphs: run
-                    .glyphs
-                    .iter()
-                    .map(|g| Glyph {
-                        id: g.id,
-                        x_advance: g.x_advance,
-                        x_offset: g.x_offset,
-                        y_offset: g.y_offset,
-                        range: g.text_range.clone(),
-                    })
-                    .collect(),
+                glyphs: run.glyphs.clone(),
             }),
         ));
         let thickness = metrics.to_pt(metrics.underline_thickness, size).max(0.4);
@@ -359,8 +346,7 @@ fn apply_style(mut style: TextStyle, kind: InlineStyle, layout: &PdfStyle) -> Te
         InlineStyle::Keyboard => {
             style.role = FontRole::Mono;
             style.size *= 0.92;
-            let bg = layout.code.background;
-            style.background = Some([bg.0, bg.1, bg.2]);
+            style.background = Some(layout.code.background);
         }
     }
     style

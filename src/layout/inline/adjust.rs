@@ -125,8 +125,8 @@ fn remove_lead(g: &mut Glyph) {
 
 /// Japanese–Latin spaces and the full-width space after ？！.
 fn add_glue(text: &Collected, glyphs: &mut [Glyph], style: &ParagraphStyle) {
-    let jl = if style.cjk_latin_space.is_finite() {
-        style.cjk_latin_space.clamp(0.0, 1.0)
+    let jl = if style.jl_spacing.is_finite() {
+        style.jl_spacing.clamp(0.0, 1.0)
     } else {
         0.0
     };

@@ -151,13 +151,16 @@ pub fn is_wide(c: char) -> bool {
         .any(|&(lo, hi)| (lo..=hi).contains(&c))
 }
 
-/// How strictly line-start rules apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Kinsoku strictness (JLREQ §3.1.7): how strictly line-start rules
+/// apply. Written `"strict"` or `"loose"` as `body.kinsoku` in
+/// `layouts/pdf.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kinsoku {
-    /// Iteration marks, ー and small kana never start a line.
+    /// Iteration marks (々), ー and small kana never start a line.
     #[default]
     Strict,
-    /// Iteration marks, ー and small kana may start a line.
+    /// Iteration marks (々), ー and small kana may start a line.
     Loose,
 }
 

@@ -1,16 +1,9 @@
-//! Measuring and setting one line: line-edge punctuation, squeezing and
-//! stretching in JLREQ §3.8's order, alignment, and grouping the glyphs
-//! into [`GlyphRun`]s.
+//! Setting one chosen line: line-edge adjustments (measured by `line`),
+//! squeezing and stretching in JLREQ §3.8's order, alignment, and grouping
+//! the glyphs into [`GlyphRun`]s.
 //!
 //! Input: the paragraph's glyphs (with spacing), a chosen [`Line`] and the
 //! style. Output: a [`LineBox`].
-//!
-//! Line edges: trailing word spaces take no room; the blank half-em after
-//! a closing bracket, 、 or 。 ending the line is removed; glue (the
-//! Japanese–Latin space, the space after ？！) before the first glyph is
-//! dropped; an opening bracket starting any line but the paragraph's first
-//! loses its leading half-em (the paragraph's first line keeps JIS X
-//! 4051's default: the bracket keeps its half-em after the indent).
 //!
 //! Squeeze order: word spaces (to ¼ em), quarter-ems of middle dots,
 //! half-ems of brackets and commas (never after 。 mid-line), the
@@ -21,198 +14,15 @@
 
 use super::classes::CharClass;
 use super::collect::Collected;
-use super::linebreak::{EPSILON, Line};
+use super::line::{EPSILON, Line, Measure, measure};
 use super::shape::{Glyph, ShrinkLevel};
-use super::{Align, GlyphRun, LineBox, ParagraphStyle, PositionedGlyph};
+use super::{GlyphRun, LineBox, ParagraphStyle};
 use crate::layout::font::FontBook;
+use crate::layout::frame;
+use crate::model::Align;
 
 /// Most letter spacing (em) added to a line of Western text without spaces.
 const MAX_LETTER_SPACING: f32 = 0.1;
-
-/// Widths of a candidate line.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Measure {
-    /// One past the last glyph that takes room (trailing spaces excluded).
-    pub content_end: usize,
-    /// Natural width with the line-edge adjustments.
-    pub natural: f32,
-    /// Total squeezable amount.
-    pub shrink: f32,
-    /// Whether the first glyph's leading half-em is cut.
-    pub cut_lead: bool,
-    /// Whether the last glyph's trailing half-em is cut.
-    pub cut_trail: bool,
-    /// Width of a hanging 、 or 。 at the end (burasage), not counted in
-    /// `natural`.
-    pub hang: f32,
-}
-
-impl Measure {
-    /// The narrowest the line can be set.
-    pub fn min_width(&self) -> f32 {
-        self.natural - self.shrink
-    }
-}
-
-/// Running totals of a paragraph's glyphs, so that a candidate line is
-/// measured in constant time (plus its trimmed ends) instead of walking all
-/// of its glyphs. Sums are kept in `f64` so that differences of large
-/// totals stay exact to well below the layout tolerance.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RunningTotals {
-    /// `natural[i]`: sum of advance and glue of glyphs `0..i`.
-    natural: Vec<f64>,
-    /// `shrink[i]`: sum of all squeezable amounts (glue included) of glyphs
-    /// `0..i`.
-    shrink: Vec<f64>,
-}
-
-impl RunningTotals {
-    /// Computes the totals of `glyphs` (one pass).
-    pub(crate) fn new(glyphs: &[Glyph]) -> Self {
-        let mut natural = Vec::with_capacity(glyphs.len() + 1);
-        let mut shrink = Vec::with_capacity(glyphs.len() + 1);
-        let (mut n, mut s) = (0.0f64, 0.0f64);
-        natural.push(n);
-        shrink.push(s);
-        for g in glyphs {
-            let sp = &g.spacing;
-            n += f64::from(g.advance) + f64::from(sp.glue);
-            s += f64::from(sp.space_shrink)
-                + f64::from(sp.lead_shrink)
-                + f64::from(sp.trail_shrink)
-                + f64::from(sp.glue_shrink);
-            natural.push(n);
-            shrink.push(s);
-        }
-        Self { natural, shrink }
-    }
-
-    /// Natural width and shrink of glyphs `start..end` (`start < end`),
-    /// the first glyph's glue not counted (it is dropped at a line start).
-    fn span(&self, glyphs: &[Glyph], start: usize, end: usize) -> (f32, f32) {
-        let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(0.0);
-        let (glue, glue_shrink) = glyphs
-            .get(start)
-            .map_or((0.0, 0.0), |g| (g.spacing.glue, g.spacing.glue_shrink));
-        let natural = at(&self.natural, end) - at(&self.natural, start) - f64::from(glue);
-        let shrink = at(&self.shrink, end) - at(&self.shrink, start) - f64::from(glue_shrink);
-        (natural as f32, shrink as f32)
-    }
-}
-
-/// Measures glyphs `start..end` as a line.
-pub(crate) fn measure(
-    glyphs: &[Glyph],
-    start: usize,
-    end: usize,
-    para_start: bool,
-    style: &ParagraphStyle,
-) -> Measure {
-    measure_inner(glyphs, None, start, end, para_start, style)
-}
-
-/// Measures glyphs `start..end` as a line using the paragraph's running
-/// totals: the same result as [`measure`] in time independent of the line
-/// length.
-pub(crate) fn measure_fast(
-    glyphs: &[Glyph],
-    totals: &RunningTotals,
-    start: usize,
-    end: usize,
-    para_start: bool,
-    style: &ParagraphStyle,
-) -> Measure {
-    measure_inner(glyphs, Some(totals), start, end, para_start, style)
-}
-
-/// [`measure`] with or without running totals.
-fn measure_inner(
-    glyphs: &[Glyph],
-    totals: Option<&RunningTotals>,
-    start: usize,
-    end: usize,
-    para_start: bool,
-    style: &ParagraphStyle,
-) -> Measure {
-    let mut content_end = end;
-    while content_end > start
-        && glyphs.get(content_end - 1).is_some_and(|g| {
-            g.class == CharClass::Space
-                || !g.cluster_start && is_in_space_cluster(glyphs, content_end - 1)
-        })
-    {
-        content_end -= 1;
-    }
-    let mut m = Measure {
-        content_end,
-        ..Measure::default()
-    };
-    let Some(slice) = glyphs.get(start..content_end) else {
-        return m;
-    };
-    match totals {
-        Some(totals) if !slice.is_empty() => {
-            (m.natural, m.shrink) = totals.span(glyphs, start, content_end);
-        }
-        _ => {
-            for (k, g) in slice.iter().enumerate() {
-                let s = &g.spacing;
-                m.natural += g.advance;
-                m.shrink += s.space_shrink + s.lead_shrink + s.trail_shrink;
-                if k > 0 {
-                    m.natural += s.glue;
-                    m.shrink += s.glue_shrink;
-                }
-            }
-        }
-    }
-    if let Some(first) = slice.first() {
-        // The line start is never squeezed: the lead is either cut or kept.
-        m.shrink -= first.spacing.lead_shrink;
-        if first.class == CharClass::Opening && !para_start && first.spacing.lead > 0.0 {
-            m.cut_lead = true;
-            m.natural -= first.spacing.lead;
-        }
-    }
-    if let Some(last) = last_cluster_start(glyphs, start, content_end)
-        && matches!(
-            last.class,
-            CharClass::Closing | CharClass::Comma | CharClass::FullStop
-        )
-        && last.spacing.trail > 0.0
-    {
-        m.cut_trail = true;
-        m.natural -= last.spacing.trail;
-        m.shrink -= last.spacing.trail_shrink;
-        if style.hanging_punctuation && matches!(last.class, CharClass::Comma | CharClass::FullStop)
-        {
-            m.hang = last.advance - last.spacing.trail;
-            m.natural -= m.hang;
-            m.shrink -= last.spacing.lead_shrink + last.spacing.space_shrink;
-        }
-    }
-    m.shrink = m.shrink.max(0.0);
-    m
-}
-
-/// Whether glyph `i` (not a cluster start) belongs to a space cluster.
-fn is_in_space_cluster(glyphs: &[Glyph], i: usize) -> bool {
-    glyphs[..i]
-        .iter()
-        .rev()
-        .find(|g| g.cluster_start)
-        .is_some_and(|g| g.class == CharClass::Space)
-}
-
-/// The first glyph of the last cluster in `start..end`.
-fn last_cluster_start(glyphs: &[Glyph], start: usize, end: usize) -> Option<&Glyph> {
-    glyphs
-        .get(start..end)?
-        .iter()
-        .rev()
-        .find(|g| g.cluster_start)
-}
 
 /// Squeeze (negative) or stretch (positive) ratios per level.
 #[derive(Debug, Default)]
@@ -249,7 +59,7 @@ pub(crate) fn build_line(
     let m = measure(glyphs, line.start, line.end, line.para_start, style);
     let avail = (style.width - line.indent).max(0.0);
     let slice = glyphs.get(line.start..m.content_end).unwrap_or(&[]);
-    let justify = line.justify && style.align == Align::Justify;
+    let justify = line.justify && style.justify;
     let ratios = ratios(slice, &m, avail, justify);
     let mut runs: Vec<GlyphRun> = Vec::new();
     let mut run_byte = 0usize;
@@ -310,6 +120,11 @@ pub(crate) fn build_line(
             }
             _ => (g.font, g.id),
         };
+        let set = SetGlyph {
+            id,
+            advance: adv,
+            x_offset: xo,
+        };
         let run_style = run_style(text, g);
         let continues = runs.last().is_some_and(|r| {
             r.font == font && r.style == run_style && text_contiguous(r, run_byte, g)
@@ -319,7 +134,7 @@ pub(crate) fn build_line(
                 prev.x_advance += gap;
                 run.width += gap;
             }
-            push_glyph(run, run_byte, g, id, adv, xo, text);
+            push_glyph(run, run_byte, g, &set, text);
         } else {
             if let Some(run) = runs.last() {
                 cursor = run.x + run.width;
@@ -333,7 +148,7 @@ pub(crate) fn build_line(
                 text: String::new(),
                 glyphs: Vec::new(),
             };
-            push_glyph(&mut run, run_byte, g, id, adv, xo, text);
+            push_glyph(&mut run, run_byte, g, &set, text);
             runs.push(run);
         }
         gap = 0.0;
@@ -349,8 +164,8 @@ pub(crate) fn build_line(
     let used = runs.last().map_or(line.indent, |r| r.x + r.width);
     let shift = match style.align {
         Align::Center => ((style.width - used) / 2.0).max(0.0),
-        Align::End => (style.width - used).max(0.0),
-        Align::Justify | Align::Start => 0.0,
+        Align::Right => (style.width - used).max(0.0),
+        Align::Default | Align::Left => 0.0,
     };
     if shift > 0.0 {
         for run in &mut runs {
@@ -504,17 +319,21 @@ fn text_contiguous(r: &GlyphRun, run_byte: usize, g: &Glyph) -> bool {
         || (!g.cluster_start && run_byte + r.text.len() == g.range.end)
 }
 
-/// Appends a glyph (and its cluster's text, once) to a run.
-#[allow(clippy::too_many_arguments)]
-fn push_glyph(
-    run: &mut GlyphRun,
-    run_byte: usize,
-    g: &Glyph,
+/// How a shaped glyph is set on its line: the glyph drawn (the shaped one
+/// or its half-width form) with its advance and offset after line-edge
+/// cuts, squeezing and stretching, in pt.
+struct SetGlyph {
+    /// Glyph id in the run's face.
     id: u16,
-    adv: f32,
-    xo: f32,
-    text: &Collected,
-) {
+    /// Advance.
+    advance: f32,
+    /// Horizontal offset.
+    x_offset: f32,
+}
+
+/// Appends glyph `g` as `set` (and its cluster's text, once) to a run
+/// whose text starts at byte `run_byte` of the paragraph.
+fn push_glyph(run: &mut GlyphRun, run_byte: usize, g: &Glyph, set: &SetGlyph, text: &Collected) {
     if g.cluster_start
         && let Some(t) = text.text.get(g.range.clone())
     {
@@ -522,14 +341,14 @@ fn push_glyph(
     }
     let rel_start = g.range.start.saturating_sub(run_byte);
     let rel_end = g.range.end.saturating_sub(run_byte);
-    run.glyphs.push(PositionedGlyph {
-        id,
-        x_advance: adv,
-        x_offset: xo,
+    run.glyphs.push(frame::Glyph {
+        id: set.id,
+        x_advance: set.advance,
+        x_offset: set.x_offset,
         y_offset: g.y_offset,
-        text_range: rel_start..rel_end,
+        range: rel_start..rel_end,
     });
-    run.width += adv;
+    run.width += set.advance;
 }
 
 /// Ascent and descent of the line from its runs' fonts (or the style at

@@ -14,31 +14,8 @@ use super::ParagraphStyle;
 use super::breaks::{Opportunities, is_url_break_after, tailored};
 use super::classes::CharClass;
 use super::collect::Collected;
-use super::justify::{Measure, RunningTotals, measure, measure_fast};
+use super::line::{EPSILON, Line, Measure, RunningTotals, measure, measure_fast};
 use super::shape::Glyph;
-
-/// Tolerance for width comparisons (pt).
-pub(crate) const EPSILON: f32 = 1e-3;
-
-/// One chosen line: glyphs `start..end`.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Line {
-    /// First glyph.
-    pub start: usize,
-    /// One past the last glyph.
-    pub end: usize,
-    /// Whether the line is justified (not the last line, not ended by a
-    /// forced break).
-    pub justify: bool,
-    /// Whether the line starts the paragraph (keeps an opening bracket's
-    /// leading half-em, as in JIS X 4051's default).
-    pub para_start: bool,
-    /// Indent in pt.
-    pub indent: f32,
-    /// Byte offset in the paragraph text where the line starts (for empty
-    /// lines, which have no glyphs).
-    pub byte: usize,
-}
 
 /// Chooses the lines.
 pub(crate) fn choose_lines(
@@ -58,7 +35,14 @@ pub(crate) fn choose_lines(
     } else {
         0.0
     };
-    let totals = RunningTotals::new(glyphs);
+    let ctx = BreakContext {
+        glyphs,
+        totals: RunningTotals::new(glyphs),
+        opps,
+        text: &text.text,
+        width,
+        style,
+    };
     let mut lines = Vec::new();
     let mut forced = opps.forced.iter().copied().peekable();
     let mut start = 0;
@@ -66,7 +50,6 @@ pub(crate) fn choose_lines(
     loop {
         let para_start = lines.is_empty();
         let indent = if para_start { first_indent } else { 0.0 };
-        let avail = width - indent;
         let limit = forced.peek().copied().unwrap_or(n).min(n);
         let byte = glyphs.get(start).map_or(text.text.len(), |g| g.range.start);
         if start >= n && forced.peek().is_none() {
@@ -86,22 +69,18 @@ pub(crate) fn choose_lines(
             });
             continue;
         }
+        let stretch = Stretch {
+            start,
+            limit,
+            para_start,
+            indent,
+        };
         if plan.is_empty() {
-            let stretch = Stretch {
-                start,
-                limit,
-                para_start,
-                indent,
-            };
-            plan = total_fit(glyphs, &totals, opps, &stretch, width, style)
-                .unwrap_or_default()
-                .into();
+            plan = ctx.total_fit(&stretch).unwrap_or_default().into();
         }
         let end = match plan.pop_front() {
             Some(end) => end,
-            None => fit(
-                glyphs, &totals, opps, &text.text, start, limit, avail, para_start, style,
-            ),
+            None => ctx.fit(&stretch),
         };
         let by_force = end == limit && forced.peek().is_some_and(|&f| f == end);
         if by_force {
@@ -124,8 +103,25 @@ pub(crate) fn choose_lines(
     lines
 }
 
+/// What every break decision of one paragraph reads.
+struct BreakContext<'a> {
+    /// The paragraph's glyphs with their spacing.
+    glyphs: &'a [Glyph],
+    /// Their running totals, for measuring candidate lines fast.
+    totals: RunningTotals,
+    /// Where breaks are allowed or forced.
+    opps: &'a Opportunities,
+    /// The paragraph's text (the glyphs' ranges index it).
+    text: &'a str,
+    /// The line length in pt (finite, not negative).
+    width: f32,
+    /// The paragraph style.
+    style: &'a ParagraphStyle,
+}
+
 /// A stretch of glyphs set at once: `start..limit`, ending at a forced
-/// break or the paragraph end.
+/// break or the paragraph end (or what is left of one when a line was set
+/// first-fit).
 #[derive(Debug, Clone, Copy)]
 struct Stretch {
     /// First glyph.
@@ -142,70 +138,182 @@ struct Stretch {
 /// text (between forced breaks); longer stretches are set first-fit.
 const MAX_TOTAL_FIT_CANDIDATES: usize = 20_000;
 
-/// Chooses all breaks of glyphs `start..limit` (a stretch ending at a
-/// forced break or the paragraph end) at once, minimising the sum of line
-/// costs ([`line_cost`]). `None` when some unit is wider than the line
-/// (then first fit with emergency breaks takes over) or the stretch is too
-/// long.
-fn total_fit(
-    glyphs: &[Glyph],
-    totals: &RunningTotals,
-    opps: &Opportunities,
-    stretch: &Stretch,
-    width: f32,
-    style: &ParagraphStyle,
-) -> Option<Vec<usize>> {
-    let Stretch {
-        start,
-        limit,
-        para_start,
-        indent,
-    } = *stretch;
-    let mut nodes = vec![start];
-    nodes.extend(
-        (start + 1..=limit)
-            .filter(|&e| e == limit || opps.allowed.get(e).copied().unwrap_or(false)),
-    );
-    if nodes.len() > MAX_TOTAL_FIT_CANDIDATES {
-        return None;
+impl BreakContext<'_> {
+    /// Chooses all breaks of glyphs `start..limit` (a stretch ending at a
+    /// forced break or the paragraph end) at once, minimising the sum of line
+    /// costs ([`line_cost`]). `None` when some unit is wider than the line
+    /// (then first fit with emergency breaks takes over) or the stretch is too
+    /// long.
+    fn total_fit(&self, stretch: &Stretch) -> Option<Vec<usize>> {
+        let Self {
+            glyphs,
+            ref totals,
+            opps,
+            width,
+            style,
+            ..
+        } = *self;
+        let Stretch {
+            start,
+            limit,
+            para_start,
+            indent,
+        } = *stretch;
+        let mut nodes = vec![start];
+        nodes.extend(
+            (start + 1..=limit)
+                .filter(|&e| e == limit || opps.allowed.get(e).copied().unwrap_or(false)),
+        );
+        if nodes.len() > MAX_TOTAL_FIT_CANDIDATES {
+            return None;
+        }
+        // best[j]: least total cost of lines ending at nodes[j], and the node
+        // where that last line starts.
+        let mut best = vec![(f32::INFINITY, 0usize); nodes.len()];
+        if let Some(first) = best.first_mut() {
+            first.0 = 0.0;
+        }
+        for j in 1..nodes.len() {
+            let end = nodes[j];
+            for i in (0..j).rev() {
+                let begin = nodes[i];
+                let first_line = i == 0;
+                let avail = width - if first_line { indent } else { 0.0 };
+                let m = measure_fast(glyphs, totals, begin, end, first_line && para_start, style);
+                if m.min_width() > avail + EPSILON {
+                    break;
+                }
+                let (before, _) = best[i];
+                if before.is_infinite() {
+                    continue;
+                }
+                let total = before + line_cost(glyphs, &m, begin, end, avail, end == limit);
+                if total < best[j].0 {
+                    best[j] = (total, i);
+                }
+            }
+        }
+        let mut j = nodes.len() - 1;
+        if best.get(j)?.0.is_infinite() {
+            return None;
+        }
+        let mut ends = Vec::new();
+        while j > 0 {
+            ends.push(nodes[j]);
+            j = best[j].1;
+        }
+        ends.reverse();
+        Some(ends)
     }
-    // best[j]: least total cost of lines ending at nodes[j], and the node
-    // where that last line starts.
-    let mut best = vec![(f32::INFINITY, 0usize); nodes.len()];
-    if let Some(first) = best.first_mut() {
-        first.0 = 0.0;
+
+    /// The end of the line starting the stretch (never past its limit,
+    /// always past its start), set first-fit.
+    fn fit(&self, stretch: &Stretch) -> usize {
+        let Self {
+            glyphs,
+            ref totals,
+            opps,
+            style,
+            ..
+        } = *self;
+        let Stretch {
+            start,
+            limit,
+            para_start,
+            ..
+        } = *stretch;
+        let avail = self.width - stretch.indent;
+        let mut best = None;
+        // A lower bound of the width of any line ending at or after `end`, so
+        // that a long stretch without break opportunities is not scanned to
+        // its end for every line.
+        let mut lower = 0.0f32;
+        for end in start + 1..=limit {
+            if let Some(g) = glyphs.get(end - 1)
+                && g.class != CharClass::Space
+                && !(style.hanging_punctuation
+                    && matches!(g.class, CharClass::Comma | CharClass::FullStop))
+            {
+                lower += g.advance - g.spacing.lead - g.spacing.trail;
+            }
+            if lower > avail + EPSILON {
+                break;
+            }
+            let candidate = end == limit || opps.allowed.get(end).copied().unwrap_or(false);
+            if !candidate {
+                continue;
+            }
+            let m = measure_fast(glyphs, totals, start, end, para_start, style);
+            if m.min_width() <= avail + EPSILON {
+                best = Some(end);
+            } else {
+                break;
+            }
+        }
+        match best {
+            Some(end) => end,
+            None => self.emergency(stretch),
+        }
     }
-    for j in 1..nodes.len() {
-        let end = nodes[j];
-        for i in (0..j).rev() {
-            let begin = nodes[i];
-            let first_line = i == 0;
-            let avail = width - if first_line { indent } else { 0.0 };
-            let m = measure_fast(glyphs, totals, begin, end, first_line && para_start, style);
+
+    /// A break inside a unit wider than the line: after the last URL
+    /// separator that fits, else at the last point that fits and keeps the
+    /// kinsoku rules, else after the last cluster that fits, else after one
+    /// cluster (a glyph wider than the line).
+    fn emergency(&self, stretch: &Stretch) -> usize {
+        let Self {
+            glyphs,
+            text,
+            style,
+            ..
+        } = *self;
+        let Stretch {
+            start,
+            limit,
+            para_start,
+            ..
+        } = *stretch;
+        let avail = self.width - stretch.indent;
+        let mut last_fit = None;
+        let mut last_ok = None;
+        let mut last_url = None;
+        for end in start + 1..=limit {
+            if glyphs.get(end).is_some_and(|g| !g.cluster_start) {
+                continue;
+            }
+            let m = measure(glyphs, start, end, para_start, style);
             if m.min_width() > avail + EPSILON {
                 break;
             }
-            let (before, _) = best[i];
-            if before.is_infinite() {
-                continue;
-            }
-            let total = before + line_cost(glyphs, &m, begin, end, avail, end == limit);
-            if total < best[j].0 {
-                best[j] = (total, i);
+            last_fit = Some(end);
+            let before = glyphs
+                .get(end - 1)
+                .and_then(|g| text.get(g.range.clone()))
+                .and_then(|s| s.chars().next_back());
+            let after = glyphs
+                .get(end)
+                .and_then(|g| text.get(g.range.start..))
+                .and_then(|s| s.chars().next());
+            let kinsoku_ok = match (before, after) {
+                (Some(a), Some(b)) => tailored(a, b, true, style.kinsoku),
+                _ => true,
+            };
+            if kinsoku_ok {
+                last_ok = Some(end);
+                if before.is_some_and(is_url_break_after) {
+                    last_url = Some(end);
+                }
             }
         }
+        last_url.or(last_ok).or(last_fit).unwrap_or_else(|| {
+            // Not even one cluster fits: take exactly one.
+            let mut end = start + 1;
+            while glyphs.get(end).is_some_and(|g| !g.cluster_start) {
+                end += 1;
+            }
+            end.min(limit.max(start + 1))
+        })
     }
-    let mut j = nodes.len() - 1;
-    if best.get(j)?.0.is_infinite() {
-        return None;
-    }
-    let mut ends = Vec::new();
-    while j > 0 {
-        ends.push(nodes[j]);
-        j = best[j].1;
-    }
-    ends.reverse();
-    Some(ends)
 }
 
 /// The cost of one line: one per line, plus the squared squeeze ratio
@@ -303,105 +411,4 @@ fn content_chars(glyphs: &[Glyph], start: usize, end: usize) -> usize {
                 )
         })
         .count()
-}
-
-/// The end of the line starting at `start` (never past `limit`, always
-/// past `start`).
-#[allow(clippy::too_many_arguments)]
-fn fit(
-    glyphs: &[Glyph],
-    totals: &RunningTotals,
-    opps: &Opportunities,
-    text: &str,
-    start: usize,
-    limit: usize,
-    avail: f32,
-    para_start: bool,
-    style: &ParagraphStyle,
-) -> usize {
-    let mut best = None;
-    // A lower bound of the width of any line ending at or after `end`, so
-    // that a long stretch without break opportunities is not scanned to
-    // its end for every line.
-    let mut lower = 0.0f32;
-    for end in start + 1..=limit {
-        if let Some(g) = glyphs.get(end - 1)
-            && g.class != CharClass::Space
-            && !(style.hanging_punctuation
-                && matches!(g.class, CharClass::Comma | CharClass::FullStop))
-        {
-            lower += g.advance - g.spacing.lead - g.spacing.trail;
-        }
-        if lower > avail + EPSILON {
-            break;
-        }
-        let candidate = end == limit || opps.allowed.get(end).copied().unwrap_or(false);
-        if !candidate {
-            continue;
-        }
-        let m = measure_fast(glyphs, totals, start, end, para_start, style);
-        if m.min_width() <= avail + EPSILON {
-            best = Some(end);
-        } else {
-            break;
-        }
-    }
-    match best {
-        Some(end) => end,
-        None => emergency(glyphs, text, start, limit, avail, para_start, style),
-    }
-}
-
-/// A break inside a unit wider than the line: after the last URL
-/// separator that fits, else at the last point that fits and keeps the
-/// kinsoku rules, else after the last cluster that fits, else after one
-/// cluster (a glyph wider than the line).
-fn emergency(
-    glyphs: &[Glyph],
-    text: &str,
-    start: usize,
-    limit: usize,
-    avail: f32,
-    para_start: bool,
-    style: &ParagraphStyle,
-) -> usize {
-    let mut last_fit = None;
-    let mut last_ok = None;
-    let mut last_url = None;
-    for end in start + 1..=limit {
-        if glyphs.get(end).is_some_and(|g| !g.cluster_start) {
-            continue;
-        }
-        let m = measure(glyphs, start, end, para_start, style);
-        if m.min_width() > avail + EPSILON {
-            break;
-        }
-        last_fit = Some(end);
-        let before = glyphs
-            .get(end - 1)
-            .and_then(|g| text.get(g.range.clone()))
-            .and_then(|s| s.chars().next_back());
-        let after = glyphs
-            .get(end)
-            .and_then(|g| text.get(g.range.start..))
-            .and_then(|s| s.chars().next());
-        let kinsoku_ok = match (before, after) {
-            (Some(a), Some(b)) => tailored(a, b, true, style.kinsoku),
-            _ => true,
-        };
-        if kinsoku_ok {
-            last_ok = Some(end);
-            if before.is_some_and(is_url_break_after) {
-                last_url = Some(end);
-            }
-        }
-    }
-    last_url.or(last_ok).or(last_fit).unwrap_or_else(|| {
-        // Not even one cluster fits: take exactly one.
-        let mut end = start + 1;
-        while glyphs.get(end).is_some_and(|g| !g.cluster_start) {
-            end += 1;
-        }
-        end.min(limit.max(start + 1))
-    })
 }

@@ -10,8 +10,9 @@
 //! spans) → `shape` (font fallback, script segments, rustybuzz, cache) →
 //! `adjust` (punctuation widths and Japanese–Latin spacing as data on
 //! glyphs) → `breaks` (UAX #14 tailored with the JLREQ classes of
-//! [`classes`]) → `linebreak` (choosing the breaks) → `justify` (squeeze
-//! or stretch each line in JLREQ §3.8's order and emit glyph runs).
+//! [`classes`]) → `linebreak` (choosing the breaks, measuring candidate
+//! lines with `line`) → `justify` (squeeze or stretch each line in JLREQ
+//! §3.8's order and emit glyph runs).
 //!
 //! Typesetting choices:
 //! - Japanese punctuation is set JIS-style on a full em (half an em of
@@ -34,6 +35,7 @@ mod breaks;
 pub mod classes;
 mod collect;
 mod justify;
+mod line;
 mod linebreak;
 mod shape;
 
@@ -41,6 +43,8 @@ pub use classes::Kinsoku;
 pub use shape::ShapeCache;
 
 use crate::layout::font::{FontBook, FontId, FontRole};
+use crate::layout::frame::{Glyph, Rgb};
+use crate::model::Align;
 
 /// The look of a piece of text.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,8 +53,8 @@ pub struct TextStyle {
     pub role: FontRole,
     /// Font size in pt.
     pub size: f32,
-    /// Fill colour (RGB).
-    pub color: [u8; 3],
+    /// Fill colour.
+    pub color: Rgb,
     /// Synthetic slant for Latin glyphs; Japanese stays upright (runs of
     /// Japanese text come out with `italic: false`).
     pub italic: bool,
@@ -63,7 +67,7 @@ pub struct TextStyle {
     /// The caller's link id, copied to the runs of this text.
     pub link: Option<usize>,
     /// Background fill behind the text (inline code).
-    pub background: Option<[u8; 3]>,
+    pub background: Option<Rgb>,
 }
 
 impl TextStyle {
@@ -72,7 +76,7 @@ impl TextStyle {
         TextStyle {
             role,
             size,
-            color: [0, 0, 0],
+            color: Rgb::BLACK,
             italic: false,
             underline: false,
             strike: false,
@@ -97,21 +101,6 @@ pub enum InlinePiece<'a> {
     LineBreak,
 }
 
-/// Horizontal alignment of lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Align {
-    /// Every line but the last (and those ended by a forced break) fills
-    /// the width exactly; those are set at the start.
-    #[default]
-    Justify,
-    /// Flush left.
-    Start,
-    /// Centred.
-    Center,
-    /// Flush right.
-    End,
-}
-
 /// How a paragraph is set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParagraphStyle {
@@ -120,15 +109,19 @@ pub struct ParagraphStyle {
     /// Baseline-to-baseline distance in pt (copied for the caller; the
     /// line boxes report their own ascent and descent).
     pub line_height: f32,
-    /// Alignment.
+    /// Alignment of the lines that are not justified.
     pub align: Align,
+    /// Every line but the last (and those ended by a forced break) fills
+    /// the width exactly, as in Typst's `par.justify`; the others follow
+    /// `align`.
+    pub justify: bool,
     /// Indent of the first line in pt (e.g. one em for Japanese prose).
     pub first_line_indent: f32,
     /// Line-start rule strictness.
     pub kinsoku: Kinsoku,
     /// Space between Japanese and Latin letters/numerals in em (default
-    /// 0.25; 0 disables).
-    pub cjk_latin_space: f32,
+    /// 0.25; 0 disables); `body.jl_spacing` in `layouts/pdf.toml`.
+    pub jl_spacing: f32,
     /// Let 、 and 。 hang past the line end (burasage); off by default.
     pub hanging_punctuation: bool,
 }
@@ -139,10 +132,11 @@ impl ParagraphStyle {
         ParagraphStyle {
             width,
             line_height,
-            align: Align::Justify,
+            align: Align::Default,
+            justify: true,
             first_line_indent: 0.0,
             kinsoku: Kinsoku::Strict,
-            cjk_latin_space: 0.25,
+            jl_spacing: 0.25,
             hanging_punctuation: false,
         }
     }
@@ -178,7 +172,8 @@ impl LineBox {
     /// }))` … `end_tagged()`): `pdftotext` (poppler 22.12) otherwise reads
     /// gaps wider than 0.1 em, such as the ¼ em Japanese–Latin space or the
     /// space after ？, as word spaces ("方法 1"). Measured with the test
-    /// `probe_pdf_text_extraction`.
+    /// `pdftotext_returns_the_source_text_with_actual_text_lines`
+    /// (`layout/inline/tests.rs`).
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
     }
@@ -197,27 +192,10 @@ pub struct GlyphRun {
     pub width: f32,
     /// The source text of this run: exactly what a reader copies.
     pub text: String,
-    /// The glyphs.
-    pub glyphs: Vec<PositionedGlyph>,
-}
-
-/// A glyph placed in its run. Distances are in pt at `run.style.size`,
-/// y positive up (as in rustybuzz and krilla). krilla calls the
-/// `krilla::text::Glyph` methods with other sizes too (e.g. `1.0`), so an
-/// implementation returns `value / run.style.size * size`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PositionedGlyph {
-    /// Glyph id in the run's face.
-    pub id: u16,
-    /// Advance in pt after justification and punctuation compression.
-    pub x_advance: f32,
-    /// Horizontal offset in pt.
-    pub x_offset: f32,
-    /// Vertical offset in pt (positive is up).
-    pub y_offset: f32,
-    /// The cluster's bytes in `run.text`; consecutive glyphs of one cluster
-    /// share the range.
-    pub text_range: std::ops::Range<usize>,
+    /// The glyphs, positioned in pt at `style.size` (y positive up), each
+    /// with its cluster's bytes in [`GlyphRun::text`]; consecutive glyphs
+    /// of one cluster share the range.
+    pub glyphs: Vec<Glyph>,
 }
 
 /// Lays out one paragraph.

@@ -2,13 +2,14 @@
 //! summary line, run against the sample handbook of this repository and a
 //! small site in a temporary folder.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
+use crate::support::sample_site;
+use crate::support::tools;
+
 fn tebiki(dir: &Path, args: &[&str]) -> Output {
-    common::tebiki(dir)
+    tools::tebiki(dir)
         .args(args)
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .output()
@@ -21,7 +22,7 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn usage_errors_exit_2() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let here = sample_site();
     assert_eq!(
         tebiki(here, &["build", "--format", "docx"]).status.code(),
         Some(2)
@@ -42,7 +43,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn check_the_sample_handbook() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let here = sample_site();
     let out = tebiki(here, &["check"]);
     let text = stderr(&out);
     assert!(!text.contains("panicked"), "{text}");
@@ -59,7 +60,7 @@ fn check_the_sample_handbook() {
 
 #[test]
 fn page_build_writes_one_reproducible_epub() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let here = sample_site();
     let out_dir = tempfile::tempdir().expect("temporary folder");
     let out_path = out_dir.path().to_string_lossy().into_owned();
     let args = [

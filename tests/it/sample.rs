@@ -12,13 +12,16 @@
 //! when the environment variable `CI` is set: then it fails the test, so CI
 //! cannot pass without checking anything.
 
-mod common;
-
-use common::{EpubcheckCounts, epubcheck_counts, validator_available};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::OnceLock;
+
+use crate::support::tools::{
+    assert_epubcheck_clean, assert_fonts_embedded_subset_unicode, assert_qpdf_clean, build_sample,
+    pdfinfo, pdftotext,
+};
+use crate::support::{sample_site, scratch_dir, squeeze};
 
 /// A sentence with dense Japanese punctuation (from `content/license/faq.md`,
 /// in every region) that must come back from the outputs character for
@@ -138,16 +141,11 @@ impl Built {
     }
 }
 
-/// The repository root, which is the sample site.
-fn site_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Builds the sample once (every region, both formats) and returns it.
 fn built() -> &'static Built {
     static BUILT: OnceLock<Built> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let root = site_root();
+        let root = sample_site();
         let config = std::fs::read_to_string(root.join("tebiki.toml")).expect("read tebiki.toml");
         let config: toml::Table = config.parse().expect("tebiki.toml is valid TOML");
         let stem = config
@@ -171,26 +169,16 @@ fn built() -> &'static Built {
             })
             .collect();
 
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sample-dist");
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).expect("clear previous sample output");
-        }
-        std::fs::create_dir_all(&dir).expect("create sample output folder");
-
+        let dir = scratch_dir("sample-dist");
         let builds = ["pdf", "epub"]
             .into_iter()
             .map(|ext| {
-                let mut cmd = Command::new(env!("CARGO_BIN_EXE_tebiki"));
-                cmd.arg("build")
-                    .arg("--site")
-                    .arg(&root)
-                    .arg("--out")
-                    .arg(&dir)
-                    .args(["--format", ext]);
+                let mut cmd = build_sample(&dir, &["--format", ext]);
                 for region in &regions {
                     cmd.arg("--region").arg(region);
                 }
-                (ext, run(&mut cmd))
+                let output = cmd.output().expect("run tebiki");
+                (ext, output)
             })
             .collect();
         Built {
@@ -201,30 +189,6 @@ fn built() -> &'static Built {
             builds,
         }
     })
-}
-
-/// Runs a command and returns its output, panicking when it cannot start.
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-/// Text extracted from a PDF by `pdftotext` (UTF-8, reading order).
-fn pdf_text(pdf: &Path) -> String {
-    // `-raw` keeps the content-stream order, which is tebiki's reading order
-    // (cell by cell in tables); the default physical layout interleaves
-    // neighbouring table columns line by line.
-    let out = run(Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-"));
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}: {}",
-        pdf.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
 }
 
 /// The text of every XHTML document in an EPUB, tags removed and the
@@ -271,11 +235,6 @@ fn strip_markup(xhtml: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&apos;", "'")
         .replace("&amp;", "&")
-}
-
-/// `text` with every whitespace character removed.
-fn squeeze(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Checks region text, leaks and the dense-punctuation sentence in the text
@@ -347,155 +306,30 @@ fn sample_build_reports_no_warnings() {
 
 #[test]
 fn epubcheck_finds_no_errors_or_warnings() {
-    let built = built();
-    if common::epubcheck().is_none() {
-        return;
-    }
-    // One JVM per EPUB, all started before any is awaited.
-    let running: Vec<_> = built
-        .outputs("epub")
-        .into_iter()
-        .map(|(region, epub)| {
-            let child = common::epubcheck_command()
-                .arg(&epub)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot run epubcheck: {e}"));
-            (region, epub, child)
-        })
-        .collect();
-    for (region, epub, child) in running {
-        let out = child.wait_with_output().expect("wait for epubcheck");
-        let report = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let counts = epubcheck_counts(&report).unwrap_or_else(|| {
-            panic!("no `Messages:` line from epubcheck for {region}:\n{report}")
-        });
-        assert_eq!(
-            counts,
-            EpubcheckCounts::default(),
-            "epubcheck on {} ({region}):\n{report}",
-            epub.display()
-        );
-        assert!(
-            out.status.success(),
-            "epubcheck exit status for {region}:\n{report}"
-        );
-    }
-}
-
-#[test]
-fn epubcheck_summary_parser_reads_counts() {
-    assert_eq!(
-        epubcheck_counts("x\nMessages: 1 fatal / 2 errors / 3 warnings / 0 infos\n"),
-        Some(EpubcheckCounts {
-            fatals: 1,
-            errors: 2,
-            warnings: 3
-        })
-    );
-    assert_eq!(epubcheck_counts("PK: not found\n"), None);
+    assert_epubcheck_clean(&built().outputs("epub"));
 }
 
 #[test]
 fn qpdf_check_passes() {
-    let built = built();
-    if !validator_available("qpdf", Command::new("qpdf").arg("--version")) {
-        return;
+    for (region, pdf) in built().outputs("pdf") {
+        assert_qpdf_clean(&pdf, &region);
     }
-    for (region, pdf) in built.outputs("pdf") {
-        let out = run(Command::new("qpdf").arg("--check").arg(&pdf));
-        // qpdf exits 0 when clean, 3 on warnings, 2 on errors.
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "qpdf --check on {region}:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-/// One row of `pdffonts` output.
-#[derive(Debug)]
-struct PdfFont {
-    name: String,
-    embedded: bool,
-    subset: bool,
-    to_unicode: bool,
-}
-
-/// Parses `pdffonts` output: after the dashed rule, each row ends with
-/// `emb sub uni object-number generation` (the type column may hold spaces).
-fn parse_pdffonts(out: &str) -> Vec<PdfFont> {
-    out.lines()
-        .skip_while(|l| !l.starts_with("---"))
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let cols: Vec<&str> = l.split_whitespace().collect();
-            let from_end = |i: usize| cols.len().checked_sub(i).and_then(|k| cols.get(k)).copied();
-            PdfFont {
-                name: cols.first().copied().unwrap_or_default().to_owned(),
-                embedded: from_end(5) == Some("yes"),
-                subset: from_end(4) == Some("yes"),
-                to_unicode: from_end(3) == Some("yes"),
-            }
-        })
-        .collect()
-}
-
-#[test]
-fn pdffonts_parser_reads_flags() {
-    let out = "name                                 type              encoding         emb sub uni object ID\n\
-               ------------------------------------ ----------------- ---------------- --- --- --- ---------\n\
-               ABCDEF+BIZUDPGothic-Regular          CID TrueType      Identity-H       yes yes yes      7  0\n\
-               Helvetica                            Type 1            Custom           no  no  no       9  0\n";
-    let fonts = parse_pdffonts(out);
-    assert_eq!(fonts.len(), 2);
-    assert!(fonts[0].embedded && fonts[0].subset && fonts[0].to_unicode);
-    assert_eq!(fonts[0].name, "ABCDEF+BIZUDPGothic-Regular");
-    assert!(!fonts[1].embedded && !fonts[1].subset && !fonts[1].to_unicode);
 }
 
 #[test]
 fn pdffonts_every_font_embedded_subset_with_tounicode() {
-    let built = built();
-    if !validator_available("pdffonts", Command::new("pdffonts").arg("-v")) {
-        return;
-    }
-    for (region, pdf) in built.outputs("pdf") {
-        let out = run(Command::new("pdffonts").arg(&pdf));
-        assert!(out.status.success(), "pdffonts failed on {region}");
-        let listing = String::from_utf8_lossy(&out.stdout);
-        let fonts = parse_pdffonts(&listing);
-        assert!(
-            !fonts.is_empty(),
-            "{region}: no fonts in the PDF:\n{listing}"
-        );
-        for font in &fonts {
-            assert!(
-                font.embedded && font.subset && font.to_unicode,
-                "{region}: font {} must be embedded, subset and have ToUnicode:\n{listing}",
-                font.name
-            );
-        }
+    for (region, pdf) in built().outputs("pdf") {
+        assert_fonts_embedded_subset_unicode(&pdf, &region);
     }
 }
 
 #[test]
 fn pdf_paper_follows_the_region() {
     let built = built();
-    if !validator_available("pdfinfo", Command::new("pdfinfo").arg("-v")) {
-        return;
-    }
     for ((region, pdf), paper) in built.outputs("pdf").into_iter().zip(&built.papers) {
-        let out = run(Command::new("pdfinfo").arg(&pdf));
-        let info = String::from_utf8_lossy(&out.stdout);
+        let Some(info) = pdfinfo(&pdf) else {
+            return;
+        };
         let size = info
             .lines()
             .find_map(|l| l.strip_prefix("Page size:"))
@@ -514,15 +348,16 @@ fn pdf_paper_follows_the_region() {
 
 #[test]
 fn pdftotext_has_each_regions_text_and_no_other() {
-    let built = built();
-    if !validator_available("pdftotext", Command::new("pdftotext").arg("-v")) {
-        return;
+    let mut problems = Vec::new();
+    for (region, pdf) in built().outputs("pdf") {
+        // `-raw` keeps the content-stream order, which is tebiki's reading
+        // order (cell by cell in tables); the default physical layout
+        // interleaves neighbouring table columns line by line.
+        let Some(text) = pdftotext(&pdf, &["-raw"]) else {
+            return;
+        };
+        problems.extend(region_problems(&region, &text, "PDF text"));
     }
-    let problems: Vec<String> = built
-        .outputs("pdf")
-        .iter()
-        .flat_map(|(region, pdf)| region_problems(region, &pdf_text(pdf), "PDF text"))
-        .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -552,18 +387,11 @@ fn markup_stripper_keeps_text_only() {
 
 #[test]
 fn page_build_links_other_pages_to_the_online_help() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sample-page");
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).expect("clear previous page output");
-    }
-    let out = run(Command::new(env!("CARGO_BIN_EXE_tebiki"))
-        .arg("build")
-        .arg("--site")
-        .arg(site_root())
-        .arg("--out")
-        .arg(&dir)
-        .args(["--region", "US", "--format", "epub"])
-        .args(["--page", "content/login/admin_account.md"]));
+    let dir = scratch_dir("sample-page");
+    let out = build_sample(&dir, &["--region", "US", "--format", "epub"])
+        .args(["--page", "content/login/admin_account.md"])
+        .output()
+        .expect("run tebiki");
     assert!(
         out.status.success(),
         "--page build failed:\n{}",

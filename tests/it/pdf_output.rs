@@ -3,72 +3,31 @@
 //! bytes are inspected with qpdf, poppler's pdffonts/pdftotext and lopdf.
 //! A missing tool skips its test with a message, except under `CI`.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use tebiki::assets::{Assets, ImageStore};
-use tebiki::diag::{Diagnostics, SourceId, Span};
+use tebiki::diag::Diagnostics;
 use tebiki::model::{
-    Admonition, AdmonitionKind, Align, Block, Book, BookMeta, Cell, CodeBlock, Figure, Heading,
-    ImageRef, Inline, InlineStyle, Link, LinkTarget, List, ListItem, Page, PageId, PageKind, Paper,
-    Paragraph, Quote, Region, Row, Table,
+    AdmonitionKind, Align, Block, Book, Cell, CodeBlock, Inline, InlineStyle, LinkTarget, PageKind,
+    Paper, Quote, Row, Table,
+};
+
+use crate::support::model::{
+    admonition, book, cell, figure, heading, internal, link, list, page, para, para_text, span,
+    styled, text,
+};
+
+use crate::support::squeeze;
+use crate::support::tools::{
+    assert_fonts_embedded_subset_unicode, assert_qpdf_clean, build_sample, pdf_sheet_texts,
+    pdftotext,
 };
 
 /// A sentence with dense Japanese punctuation that must survive a
 /// `pdftotext` round trip exactly.
 const DENSE: &str = "「設定」を開き、［保存］をクリックします。（詳細は「ヘルプ」を参照。）";
-
-fn span() -> Span {
-    Span::point(SourceId(0), 0)
-}
-
-fn text(s: &str) -> Inline {
-    Inline::Text(s.to_string())
-}
-
-fn para(content: Vec<Inline>) -> Block {
-    Block::Paragraph(Paragraph {
-        content,
-        span: span(),
-    })
-}
-
-fn heading(level: u8, title: &str, anchor: &str) -> Block {
-    Block::Heading(Heading {
-        level,
-        anchor: anchor.to_string(),
-        content: vec![text(title)],
-        text: title.to_string(),
-        span: span(),
-    })
-}
-
-fn page(
-    id: usize,
-    kind: PageKind,
-    depth: usize,
-    title: &str,
-    anchor: &str,
-    blocks: Vec<Block>,
-) -> Page {
-    Page {
-        id: PageId(id),
-        kind,
-        depth,
-        parent: None,
-        title: vec![text(title)],
-        title_text: title.to_string(),
-        anchor: anchor.to_string(),
-        source_path: format!("{anchor}.md"),
-        url: format!("/general/ja/{anchor}.html"),
-        blocks,
-        span: span(),
-    }
-}
 
 /// Writes a PNG and a JPEG screenshot stand-in into a fresh folder.
 fn images() -> (PathBuf, PathBuf) {
@@ -99,183 +58,122 @@ fn long_paragraph(n: usize) -> Block {
             "管理者は、ユーザーの追加や削除（第{i}項）を行えます。設定画面の「ユーザー管理」から操作し、cybozu.com のヘルプも参照してください。"
         ));
     }
-    para(vec![text(&s)])
+    para_text(&s)
 }
 
 fn sample_book() -> Book {
     let (png, jpg) = images();
-    let figure = |path: &Path, alt: &str| {
-        Block::Figure(Figure {
-            image: ImageRef {
-                src: format!(
-                    "/img/{}",
-                    path.file_name()
-                        .map(|f| f.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                ),
-                path: path.to_path_buf(),
-            },
-            alt: alt.to_string(),
-            title: None,
-            width: None,
-            span: span(),
-        })
-    };
-    let cell = |s: &str, header: bool, rowspan: u32, colspan: u32| Cell {
-        header,
-        rowspan,
-        colspan,
-        align: Align::Default,
-        blocks: vec![para(vec![text(s)])],
+    let text_cell = |s: &str, header: bool, rowspan: u32, colspan: u32| {
+        cell(header, rowspan, colspan, Align::Default, vec![para_text(s)])
     };
     let mut rows = Vec::new();
     for i in 0..30 {
         rows.push(Row {
             cells: vec![
-                cell(&format!("項目{i}"), false, 1, 1),
-                cell(
+                text_cell(&format!("項目{i}"), false, 1, 1),
+                text_cell(
                     "ユーザー名とメールアドレスを入力して保存します。",
                     false,
                     1,
                     1,
                 ),
-                cell("必須", false, 1, 1),
+                text_cell("必須", false, 1, 1),
             ],
         });
     }
     // A row taller than a page: split between lines, never cut.
     rows.push(Row {
         cells: vec![
-            cell("長い行", false, 1, 1),
+            text_cell("長い行", false, 1, 1),
             Cell {
                 blocks: (0..40)
                     .map(|i| {
-                        para(vec![text(&format!(
+                        para_text(&format!(
                             "{i}. 一つのセルに長い説明が続く場合も、行の途中で改ページされます。"
-                        ))])
+                        ))
                     })
                     .collect(),
-                ..cell("", false, 1, 1)
+                ..text_cell("", false, 1, 1)
             },
-            cell("任意", false, 1, 1),
+            text_cell("任意", false, 1, 1),
         ],
     });
     rows.push(Row {
         cells: vec![
-            cell("結合", false, 2, 1),
-            cell("横に結合したセル", false, 1, 2),
+            text_cell("結合", false, 2, 1),
+            text_cell("横に結合したセル", false, 1, 2),
         ],
     });
     rows.push(Row {
-        cells: vec![cell("b", false, 1, 1), cell("c", false, 1, 1)],
+        cells: vec![text_cell("b", false, 1, 1), text_cell("c", false, 1, 1)],
     });
     let table = Block::Table(Table {
         caption: Some(vec![text("設定項目の一覧")]),
         head: vec![Row {
             cells: vec![
-                cell("項目", true, 1, 1),
-                cell("説明", true, 1, 1),
-                cell("区分", true, 1, 1),
+                text_cell("項目", true, 1, 1),
+                text_cell("説明", true, 1, 1),
+                text_cell("区分", true, 1, 1),
             ],
         }],
         body: rows,
         columns: 3,
-        span: span(),
+        span: span(0),
     });
-    let list = Block::List(List {
-        start: Some(1),
-        items: (0..3)
-            .map(|i| ListItem {
-                blocks: vec![
-                    para(vec![text(&format!(
-                        "手順{}：ログイン画面を開きます。",
-                        i + 1
-                    ))]),
-                    Block::List(List {
-                        start: None,
-                        items: vec![ListItem {
-                            blocks: vec![para(vec![text("ログイン名が分からない")])],
-                            checked: None,
-                        }],
-                        span: span(),
-                    }),
-                ],
-                checked: None,
+    let steps = list(
+        Some(1),
+        (0..3)
+            .map(|i| {
+                vec![
+                    para_text(&format!("手順{}：ログイン画面を開きます。", i + 1)),
+                    list(None, vec![vec![para_text("ログイン名が分からない")]]),
+                ]
             })
             .collect(),
-        span: span(),
-    });
+    );
     let pages = vec![
         page(0, PageKind::Section, 0, "ログイン", "login", vec![
             para(vec![text(DENSE)]),
-            heading(2, "方法1 パスワードをリセットする", "method1"),
-            list,
-            figure(&png, "ログイン画面"),
+            heading(2, "method1", "方法1 パスワードをリセットする"),
+            steps,
+            figure(&png, "ログイン画面", None, 0),
             para(vec![
                 text("詳しくは"),
-                Inline::Link(Link {
-                    target: LinkTarget::Internal { page: PageId(1), anchor: Some("method2".into()) },
-                    content: vec![text("方法2 一時的な管理者を作成するための長いリンクテキストが行をまたいで続く場合の例")],
-                    span: span(),
-                }),
+                link(internal(1, Some("method2")), "方法2 一時的な管理者を作成するための長いリンクテキストが行をまたいで続く場合の例"),
                 text("と"),
-                Inline::Link(Link {
-                    target: LinkTarget::External("https://jp.cybozu.help/general/ja/top.html".into()),
-                    content: vec![text("オンラインヘルプ")],
-                    span: span(),
-                }),
+                link(LinkTarget::External("https://jp.cybozu.help/general/ja/top.html".into()), "オンラインヘルプ"),
                 text("を参照してください。"),
-                Inline::Styled(InlineStyle::Strong, vec![text("重要：")]),
+                styled(InlineStyle::Strong, "重要："),
                 Inline::Code("admin@example.com".into()),
             ]),
-            Block::Admonition(Admonition {
-                kind: AdmonitionKind::Warning,
-                label: "注意".into(),
-                name: "warning".into(),
-                blocks: vec![para(vec![text("一時的な管理者は、移行したお客様は作成できません。")])],
-                span: span(),
-            }),
+            admonition(AdmonitionKind::Warning, "注意", "warning", vec![para_text("一時的な管理者は、移行したお客様は作成できません。")]),
             long_paragraph(12),
-            figure(&png, "同じ画面をもう一度"),
-            figure(&jpg, "写真"),
+            figure(&png, "同じ画面をもう一度", None, 0),
+            figure(&jpg, "写真", None, 0),
         ]),
         page(1, PageKind::Page, 1, "管理者がアカウントを忘れた場合", "admin_account", vec![
             long_paragraph(6),
-            heading(2, "方法2 一時的な管理者を作成する", "method2"),
+            heading(2, "method2", "方法2 一時的な管理者を作成する"),
             table,
             Block::Code(CodeBlock {
                 language: Some("sh".into()),
                 text: "curl -X POST https://example.cybozu.com/api/v1/users.json -H 'X-Cybozu-Authorization: dGVzdDp0ZXN0' -d '{\"code\":\"user1\",\"name\":\"ユーザー1\"}'\nexit 0".into(),
-                span: span(),
+                span: span(0),
             }),
             Block::Quote(Quote {
-                blocks: vec![para(vec![text("引用されたテキストです。")])],
-                span: span(),
+                blocks: vec![para_text("引用されたテキストです。")],
+                span: span(0),
             }),
-            Block::Rule(span()),
-            heading(3, "補足", "note3"),
+            Block::Rule(span(0)),
+            heading(3, "note3", "補足"),
             long_paragraph(3),
         ]),
         page(2, PageKind::Section, 0, "ライセンス", "license", vec![
-            heading(2, "お支払い", "payment"),
+            heading(2, "payment", "お支払い"),
             long_paragraph(2),
         ]),
     ];
-    Book {
-        meta: BookMeta {
-            title: "cybozu.com 共通管理ガイド".into(),
-            author: Some("サイボウズ株式会社".into()),
-            language: "ja".into(),
-            base_url: "https://jp.cybozu.help".into(),
-            build_time: 1_700_000_000,
-            generator: "tebiki 0.1.0".into(),
-        },
-        region: Region {
-            code: "JP".into(),
-            paper: Paper::A4,
-        },
-        pages,
-    }
+    book(1_700_000_000, pages)
 }
 
 fn render() -> (Vec<u8>, Diagnostics) {
@@ -301,64 +199,20 @@ fn sample() -> &'static (Vec<u8>, PathBuf) {
     })
 }
 
-/// Runs a tool; `None` (test skipped) when it is not installed, unless `CI`.
-fn tool(name: &str, args: &[&str]) -> Option<String> {
-    match Command::new(name).args(args).output() {
-        Ok(out) => Some(
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        ),
-        Err(err) => {
-            common::missing(name, &err.to_string());
-            None
-        }
-    }
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
-
 #[test]
 fn qpdf_check_is_clean() {
-    let (_, path) = sample();
-    let Some(out) = tool("qpdf", &["--check", path_str(path)]) else {
-        return;
-    };
-    assert!(out.contains("No syntax or stream encoding errors"), "{out}");
-    assert!(!out.to_lowercase().contains("warning"), "{out}");
+    assert_qpdf_clean(&sample().1, "the hand-built book");
 }
 
 #[test]
 fn fonts_are_embedded_subset_with_tounicode() {
-    let (_, path) = sample();
-    let Some(out) = tool("pdffonts", &[path_str(path)]) else {
-        return;
-    };
-    let rows: Vec<&str> = out
-        .lines()
-        .skip(2)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    assert!(!rows.is_empty(), "{out}");
-    for row in rows {
-        let cols: Vec<&str> = row.split_whitespace().collect();
-        let n = cols.len();
-        assert!(n >= 7, "{row}");
-        // name ... emb sub uni object ID
-        assert_eq!(
-            &cols[n - 5..n - 2],
-            ["yes", "yes", "yes"],
-            "font not embedded+subset+unicode: {row}"
-        );
-        assert!(cols[0].contains('+'), "subset tag missing: {row}");
-    }
+    assert_fonts_embedded_subset_unicode(&sample().1, "the hand-built book");
 }
 
 #[test]
 fn dense_punctuation_round_trips_through_pdftotext() {
     let (_, path) = sample();
-    let Some(out) = tool("pdftotext", &["-raw", path_str(path), "-"]) else {
+    let Some(out) = pdftotext(path, &["-raw"]) else {
         return;
     };
     let joined: String = out.lines().collect();
@@ -376,7 +230,7 @@ const NO_END: &str = "（「『【〔〈《［｛“‘";
 #[test]
 fn no_line_breaks_a_kinsoku_rule_and_no_glyph_leaves_the_text_area() {
     let (_, path) = sample();
-    let Some(html) = tool("pdftotext", &["-bbox-layout", path_str(path), "-"]) else {
+    let Some(html) = pdftotext(path, &["-bbox-layout"]) else {
         return;
     };
     // A4 text area from layouts/pdf.toml (margins 62/62/68/62), with a small
@@ -470,18 +324,6 @@ fn each_image_file_is_embedded_once() {
     assert_eq!(dct, 1, "the JPEG is passed through as DCT");
 }
 
-/// Text without any whitespace (Japanese–Latin spacing shows up as spaces
-/// in `pdftotext`).
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Text of every page, 1-based.
-fn page_texts(path: &Path) -> Option<Vec<String>> {
-    let out = tool("pdftotext", &["-layout", path_str(path), "-"])?;
-    Some(out.split('\u{c}').map(str::to_string).collect())
-}
-
 #[test]
 fn outline_matches_the_headings_and_opens_on_their_pages() {
     let (_, path) = sample();
@@ -495,7 +337,7 @@ fn outline_matches_the_headings_and_opens_on_their_pages() {
         .map(|e| (e.level + 1, e.title))
         .collect();
     assert_eq!(got, want);
-    if let Some(pages) = page_texts(path) {
+    if let Some(pages) = pdf_sheet_texts(path) {
         assert_outline_on_pages(&toc, &pages);
     }
 }
@@ -521,7 +363,7 @@ fn assert_outline_on_pages(toc: &lopdf::Toc, pages: &[String]) {
 #[test]
 fn toc_numbers_match_the_printed_folios() {
     let (_, path) = sample();
-    let Some(pages) = page_texts(path) else {
+    let Some(pages) = pdf_sheet_texts(path) else {
         return;
     };
     // Page 1 is the cover, then the TOC (roman), then the body from folio 1.
@@ -708,12 +550,7 @@ fn two_builds_are_byte_identical() {
 /// Builds the repository's sample site (JP region, PDF only) with the CLI
 /// into `out`.
 fn build_sample_site(out: &Path, extra: &[&str]) -> String {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let result = Command::new(env!("CARGO_BIN_EXE_tebiki"))
-        .args([
-            "build", "--site", root, "--region", "JP", "--format", "pdf", "--out",
-        ])
-        .arg(out)
+    let result = build_sample(out, &["--region", "JP", "--format", "pdf"])
         .args(extra)
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .output()
@@ -797,11 +634,9 @@ fn sample_site_pdf_is_valid_navigable_and_reproducible() {
     let path = a.join("manual-JP.pdf");
     let toc = doc.get_toc().expect("outline");
     assert!(toc.toc.len() > 20, "{} outline entries", toc.toc.len());
-    if let Some(pages) = page_texts(&path) {
+    if let Some(pages) = pdf_sheet_texts(&path) {
         assert_outline_on_pages(&toc, &pages);
     }
-    if let Some(out) = tool("qpdf", &["--check", path_str(&path)]) {
-        assert!(out.contains("No syntax or stream encoding errors"), "{out}");
-    }
+    assert_qpdf_clean(&path, "the sample's JP PDF");
     let _ = std::fs::remove_dir_all(&base);
 }

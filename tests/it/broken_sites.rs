@@ -3,8 +3,7 @@
 //! (`path:line:col: severity: message`), the exit code, and that nothing
 //! panicked.
 
-mod common;
-
+use crate::support::tools;
 use std::path::PathBuf;
 
 /// The configuration every test site starts from.
@@ -85,7 +84,7 @@ impl Site {
 
     /// Runs `tebiki ARGS` in the site folder.
     fn run(&self, args: &[&str]) -> Run {
-        let out = common::tebiki(self.dir.path())
+        let out = tools::tebiki(self.dir.path())
             .args(args)
             .env_remove("SOURCE_DATE_EPOCH")
             .output()

@@ -1,11 +1,11 @@
-//! Pages: geometry, the cover, the table of contents, running heads and
-//! folios; the driver that lays out a whole book.
+//! The paged document: sheet geometry, the cover, the table of contents,
+//! running heads and folios; lays out a whole book.
 //!
 //! Input: a [`Book`], the [`Assets`] and the [`PdfStyle`]. Output: a
-//! [`PagedDocument`]: a cover (no folio), the TOC pages (roman folios) and
-//! the body pages (arabic folios from 1), each with its running header
-//! (book title / section title) and footer, plus the bookmarks. The body is
-//! paginated first, so the TOC prints the page numbers the headings really
+//! [`PagedDocument`]: a cover sheet (no folio), the TOC sheets (roman
+//! folios) and the body sheets (arabic folios from 1), each with its running
+//! header (book title / section title) and footer, plus the bookmarks. The
+//! body is paginated first, so the TOC prints the folios the headings really
 //! got (the TOC's own length cannot shift them: it is numbered apart).
 
 use std::collections::BTreeMap;
@@ -13,21 +13,21 @@ use std::collections::BTreeMap;
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
 use crate::layout::flow::{
-    BlockContext, Flow, ImageRegistry, LaidLine, Piece, Sheet, TextContext, dest_name, paginate,
+    AreaFill, BlockContext, Flow, HeadingText, ImageRegistry, LaidLine, Piece, TextContext,
+    dest_name, paginate,
 };
 use crate::layout::font::{FontBook, FontRole};
 use crate::layout::frame::{
-    Folio, FrameItem, LineItem, LinkArea, LinkDest, OutlineItem, PageFrame, PagedDocument, Point,
-    RectItem, Size, StructTag, TagEvent,
+    Folio, FrameItem, LineItem, LinkArea, LinkDest, OutlineItem, PagedDocument, Point, RectItem,
+    Sheet, Size, StructTag, TagEvent,
 };
-use crate::layout::inline::Align;
 use crate::layout::style::{Margins, PdfStyle};
-use crate::model::{Book, OutlineEntry, Page};
+use crate::model::{Align, Book, OutlineEntry, Page};
 
 /// Size of a nested page's title relative to a section title.
 const NESTED_TITLE_SCALE: f32 = 0.85;
 
-/// Paper and text area of every page.
+/// Paper and text area of every sheet.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geometry {
     /// Paper size.
@@ -102,28 +102,28 @@ pub fn lay_out_book(
     let folios = anchor_folios(&body);
 
     let entries = book.outline(style.toc.depth);
-    let toc = toc_sheets(&text, book, &entries, &folios, &geometry);
+    let toc = toc_areas(&text, book, &entries, &folios, &geometry);
 
     let mut doc = PagedDocument {
         fonts: text.font_sources(),
         ..PagedDocument::default()
     };
-    doc.pages.push(cover(&text, book, &geometry));
-    for (i, sheet) in toc.into_iter().enumerate() {
+    doc.sheets.push(cover(&text, book, &geometry));
+    for (i, area) in toc.into_iter().enumerate() {
         let folio = Folio::Roman(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        doc.pages.push(compose(
+        doc.sheets.push(compose(
             &text,
             book,
             &geometry,
-            sheet,
+            area,
             folio,
             Some(&style.toc.title),
         ));
     }
-    for (i, sheet) in body.into_iter().enumerate() {
+    for (i, area) in body.into_iter().enumerate() {
         let folio = Folio::Arabic(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        doc.pages
-            .push(compose(&text, book, &geometry, sheet, folio, None));
+        doc.sheets
+            .push(compose(&text, book, &geometry, area, folio, None));
     }
     doc.outline = entries
         .iter()
@@ -137,7 +137,7 @@ pub fn lay_out_book(
     Some(doc)
 }
 
-/// One book page: its title (a level-1 heading; a top-level page starts
+/// One content page: its title (a level-1 heading; a top-level page starts
 /// a new sheet and sets the running section title) and its blocks.
 fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32) {
     ctx.page_anchor = page.anchor.clone();
@@ -148,15 +148,13 @@ fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32
     } else {
         NESTED_TITLE_SCALE
     };
-    ctx.heading_lines(
-        flow,
-        &page.title,
-        &page.title_text,
-        1,
-        dest_name(&page.anchor, None),
-        0.0,
-        width,
-    );
+    let title = HeadingText {
+        content: &page.title,
+        text: &page.title_text,
+        level: 1,
+        anchor: dest_name(&page.anchor, None),
+    };
+    ctx.heading_lines(flow, title, 0.0, width);
     ctx.title_scale = 1.0;
     if let Some(piece) = flow.pieces.get_mut(first) {
         if page.depth == 0 {
@@ -173,10 +171,10 @@ fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32
 }
 
 /// The body folio (1-based sheet number) of every anchor.
-fn anchor_folios(sheets: &[Sheet]) -> BTreeMap<String, u32> {
+fn anchor_folios(areas: &[AreaFill]) -> BTreeMap<String, u32> {
     let mut folios = BTreeMap::new();
-    for (i, sheet) in sheets.iter().enumerate() {
-        for (_, item) in &sheet.items {
+    for (i, area) in areas.iter().enumerate() {
+        for (_, item) in &area.items {
             if let FrameItem::Anchor(name) = item {
                 folios
                     .entry(name.clone())
@@ -197,45 +195,46 @@ fn entry_anchor(book: &Book, entry: &OutlineEntry) -> String {
     dest_name(page_anchor, entry.anchor.as_deref())
 }
 
-/// A sheet placed on paper with its running header and footer.
+/// A sheet: the text area's fill placed inside the margins, with the
+/// running header and footer.
 fn compose(
     text: &TextContext,
     book: &Book,
     geometry: &Geometry,
-    sheet: Sheet,
+    area: AreaFill,
     folio: Folio,
     section_override: Option<&str>,
-) -> PageFrame {
+) -> Sheet {
     let style = text.style();
-    let mut page = PageFrame::new(geometry.paper, folio);
+    let mut sheet = Sheet::new(geometry.paper, folio);
     let origin = geometry.origin();
     let area_w = geometry.area.width;
 
-    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
+    sheet.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
     let head = text.text_style(FontRole::Regular, style.header.size, style.header.color);
-    let para = text.paragraph_style(area_w * 0.6, style.header.size * 1.3, Align::Start);
+    let para = text.paragraph_style(area_w * 0.6, style.header.size * 1.3, Align::Left);
     let baseline_y = style.header.offset;
     if let Some(line) = text
         .plain(&book.meta.title, &head, &para)
         .into_iter()
         .next()
     {
-        place_line(&mut page, line, origin.x, baseline_y);
+        place_line(&mut sheet, line, origin.x, baseline_y);
     }
     let section = section_override
         .map(str::to_string)
-        .or(sheet.section_title.clone());
+        .or(area.section_title.clone());
     if let Some(section) = section
         && section != book.meta.title
     {
-        let para = text.paragraph_style(area_w * 0.38, style.header.size * 1.3, Align::Start);
+        let para = text.paragraph_style(area_w * 0.38, style.header.size * 1.3, Align::Left);
         if let Some(line) = text.plain(&section, &head, &para).into_iter().next() {
             let x = origin.x + area_w - line.width;
-            place_line(&mut page, line, x, baseline_y);
+            place_line(&mut sheet, line, x, baseline_y);
         }
     }
     if style.header.rule {
-        page.push(
+        sheet.push(
             Point::new(origin.x, baseline_y + style.header.size * 0.6),
             FrameItem::Line(LineItem {
                 to: Point::new(area_w, 0.0),
@@ -245,41 +244,41 @@ fn compose(
         );
     }
     let foot = text.text_style(FontRole::Regular, style.footer.size, style.footer.color);
-    let para = text.paragraph_style(area_w, style.footer.size * 1.3, Align::Start);
+    let para = text.paragraph_style(area_w, style.footer.size * 1.3, Align::Left);
     if let Some(line) = text.plain(&folio.text(), &foot, &para).into_iter().next() {
         let x = origin.x + (area_w - line.width) / 2.0;
         place_line(
-            &mut page,
+            &mut sheet,
             line,
             x,
             geometry.paper.height - style.footer.offset,
         );
     }
-    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
+    sheet.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
 
-    for (at, item) in sheet.items {
-        page.push(at.offset(origin.x, origin.y), item);
+    for (at, item) in area.items {
+        sheet.push(at.offset(origin.x, origin.y), item);
     }
-    page
+    sheet
 }
 
-/// Places a line so that its baseline is at `baseline_y`.
-fn place_line(page: &mut PageFrame, line: LaidLine, x: f32, baseline_y: f32) {
+/// Places a line on a sheet so that its baseline is at `baseline_y`.
+fn place_line(sheet: &mut Sheet, line: LaidLine, x: f32, baseline_y: f32) {
     let top = baseline_y - line.baseline;
     for (at, item) in line.items {
-        page.push(at.offset(x, top), item);
+        sheet.push(at.offset(x, top), item);
     }
 }
 
-/// The cover: accent band, title, region and build date.
-fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
+/// The cover sheet: accent band, title, region and build date.
+fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> Sheet {
     let style = text.style();
     let cover = &style.cover;
-    let mut page = PageFrame::new(geometry.paper, Folio::None);
+    let mut sheet = Sheet::new(geometry.paper, Folio::None);
     let origin = geometry.origin();
     let width = geometry.area.width;
-    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
-    page.push(
+    sheet.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
+    sheet.push(
         Point::new(0.0, 0.0),
         FrameItem::Rect(RectItem {
             size: Size::new(geometry.paper.width, geometry.paper.height * 0.06),
@@ -287,26 +286,26 @@ fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
             stroke: None,
         }),
     );
-    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
+    sheet.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
 
     let mut y = origin.y + geometry.area.height * 0.28;
     let title_style = text.text_style(FontRole::Bold, cover.title_size, style.headings.color);
-    let para = text.paragraph_style(width, cover.title_size * 1.35, Align::Start);
-    page.push(
+    let para = text.paragraph_style(width, cover.title_size * 1.35, Align::Left);
+    sheet.push(
         Point::default(),
         FrameItem::Tag(TagEvent::Start(StructTag::Title)),
     );
     for line in text.plain(&book.meta.title, &title_style, &para) {
         let h = line.height;
         for (at, item) in line.items {
-            page.push(at.offset(origin.x, y), item);
+            sheet.push(at.offset(origin.x, y), item);
         }
         y += h;
     }
-    page.push(Point::default(), FrameItem::Tag(TagEvent::End));
+    sheet.push(Point::default(), FrameItem::Tag(TagEvent::End));
     y += 10.0;
-    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
-    page.push(
+    sheet.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
+    sheet.push(
         Point::new(origin.x, y),
         FrameItem::Rect(RectItem {
             size: Size::new(width * 0.25, 2.5),
@@ -314,7 +313,7 @@ fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
             stroke: None,
         }),
     );
-    page.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
+    sheet.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
     y += 22.0;
 
     let date = crate::model::utc_from_unix(book.meta.build_time);
@@ -325,34 +324,34 @@ fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> PageFrame {
     ];
     for (content, size) in lines {
         let base = text.text_style(FontRole::Regular, size, style.body.color);
-        let para = text.paragraph_style(width, size * 1.6, Align::Start);
-        page.push(
+        let para = text.paragraph_style(width, size * 1.6, Align::Left);
+        sheet.push(
             Point::default(),
             FrameItem::Tag(TagEvent::Start(StructTag::Paragraph)),
         );
         for line in text.plain(&content, &base, &para) {
             let h = line.height;
             for (at, item) in line.items {
-                page.push(at.offset(origin.x, y), item);
+                sheet.push(at.offset(origin.x, y), item);
             }
             y += h;
         }
-        page.push(Point::default(), FrameItem::Tag(TagEvent::End));
+        sheet.push(Point::default(), FrameItem::Tag(TagEvent::End));
         y += 4.0;
     }
-    page
+    sheet
 }
 
-/// The table of contents as sheets: a title, then one entry per outline
-/// item, indented by level, with dot leaders and right-aligned folios;
-/// every entry links to its heading.
-fn toc_sheets(
+/// The table of contents as text-area fills, one per sheet: a title, then
+/// one entry per outline item, indented by level, with dot leaders and
+/// right-aligned folios; every entry links to its heading.
+fn toc_areas(
     text: &TextContext,
     book: &Book,
     entries: &[OutlineEntry],
     folios: &BTreeMap<String, u32>,
     geometry: &Geometry,
-) -> Vec<Sheet> {
+) -> Vec<AreaFill> {
     let style = text.style();
     let toc = &style.toc;
     let width = geometry.area.width;
@@ -361,7 +360,7 @@ fn toc_sheets(
 
     let title_size = style.headings.sizes.first().copied().unwrap_or(18.0);
     let title_style = text.text_style(FontRole::Bold, title_size, style.headings.color);
-    let para = text.paragraph_style(width, title_size * 1.4, Align::Start);
+    let para = text.paragraph_style(width, title_size * 1.4, Align::Left);
     let lines = text.plain(&toc.title, &title_style, &para);
     let title_height: f32 = lines.iter().map(|l| l.height).sum();
     let mut items = vec![(
@@ -395,7 +394,7 @@ fn toc_sheets(
     let leader_style = text.text_style(FontRole::Regular, toc.size, style.header.color);
     let pitch = toc.size * 1.55;
     let number_reserve = toc.size * 3.5;
-    let wide_para = text.paragraph_style(1000.0, pitch, Align::Start);
+    let wide_para = text.paragraph_style(1000.0, pitch, Align::Left);
     let leader_width = text.plain_width(&toc.leader, &leader_style).max(0.5);
     for entry in entries {
         let anchor = entry_anchor(book, entry);
@@ -409,7 +408,7 @@ fn toc_sheets(
             FontRole::Regular
         };
         let entry_style = text.text_style(role, toc.size, style.body.color);
-        let para = text.paragraph_style(width - indent - number_reserve, pitch, Align::Start);
+        let para = text.paragraph_style(width - indent - number_reserve, pitch, Align::Left);
         let lines = text.plain(&entry.title, &entry_style, &para);
         let number = text
             .plain(&folio.to_string(), &number_style, &wide_para)

@@ -1,93 +1,52 @@
-//! Golden tests of the document model: the seed page resolved for JP, US
-//! and CN, parsed into blocks and printed as readable text, compared with
+//! Golden tests of the document model: the sample's seed page
+//! (`content/login/admin_account.md`), loaded with the real site loader,
+//! resolved for each region of the sample's `tebiki.toml`, parsed into blocks
+//! and printed as readable text, compared with
 //! `tests/golden/admin_account.<REGION>.txt`.
 //!
 //! Run with `UPDATE_GOLDEN=1` to rewrite the snapshots, then review them by
 //! eye: each must be what a reader of that region should see.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use tebiki::diag::{Diagnostics, Location, Sources, Span};
 use tebiki::markdown::parse_page;
 use tebiki::model::{Block, Inline, InlineStyle, LinkTarget};
 use tebiki::shortcode::{RegionContext, resolve_body};
+use tebiki::site::{self, Site};
 
-const REGIONS: &[&str] = &["CN", "JP", "US"];
+use crate::support::golden::assert_golden;
+use crate::support::sample_site;
 
-/// The region variables of the sample `tebiki.toml`.
-fn vars(region: &str) -> BTreeMap<String, String> {
-    let (service, corp, store, slash) = match region {
-        "US" => (
-            "Kintone",
-            "Kintone Corporation",
-            "Kintone Store",
-            "Kintone ",
-        ),
-        "CN" => (
-            "cybozu.cn",
-            "上海サイボウズ",
-            "cybozu.cn ストア",
-            "cybozu.cn ",
-        ),
-        _ => (
-            "cybozu.com",
-            "サイボウズ",
-            "cybozu.com ストア",
-            "cybozu.com ",
-        ),
-    };
-    [
-        ("service", service),
-        ("CorpName", corp),
-        ("store", store),
-        ("slash", slash),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}
+/// The seed page, relative to the content folder.
+const SEED_PAGE: &str = "login/admin_account.md";
 
-fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
-
-/// Front matter ends after the second `---` line.
-fn body_start(text: &str) -> usize {
-    let mut lines = 0;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        offset += line.len();
-        if line.trim_end() == "---" {
-            lines += 1;
-            if lines == 2 {
-                return offset;
-            }
-        }
-    }
-    0
-}
-
-fn snapshot(region: &str) -> String {
-    let path = golden_dir().join("admin_account.md");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-    let mut sources = Sources::new();
-    let source = sources.add(PathBuf::from("admin_account.md"), text.clone());
-    let regions: Vec<String> = REGIONS.iter().map(|r| r.to_string()).collect();
-    let vars = vars(region);
-    let mappings = BTreeMap::new();
+/// The seed page resolved for `region` and parsed, printed with the
+/// diagnostics of those two steps.
+fn snapshot(site: &Site, sources: &Sources, region: &str) -> String {
+    let page = site
+        .pages
+        .iter()
+        .find(|p| p.rel_path == SEED_PAGE)
+        .unwrap_or_else(|| panic!("the sample has no {SEED_PAGE}"));
+    let settings = site
+        .regions
+        .iter()
+        .find(|r| r.code == region)
+        .unwrap_or_else(|| panic!("the sample has no region {region}"));
+    let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
     let ctx = RegionContext {
         region,
-        regions: &regions,
-        vars: &vars,
-        mappings: &mappings,
+        regions: &codes,
+        vars: &settings.vars,
+        mappings: &site.config.shortcodes,
     };
+    let text = sources.get(page.source).map_or("", |f| f.text.as_str());
     let mut diags = Diagnostics::new();
-    let page = resolve_body(source, &text, body_start(&text), &ctx, &mut diags);
-    let blocks = parse_page(&page, &mut diags);
+    let resolved = resolve_body(page.source, text, page.body_start, &ctx, &mut diags);
+    let blocks = parse_page(&resolved, &mut diags);
     let mut printer = Printer {
-        sources: &sources,
+        sources,
         out: String::new(),
     };
     printer.blocks(&blocks, 0);
@@ -255,23 +214,19 @@ fn inlines(content: &[Inline]) -> String {
 
 #[test]
 fn seed_page_model_per_region() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut mismatches = Vec::new();
-    for region in REGIONS {
-        let got = snapshot(region);
-        let path = golden_dir().join(format!("admin_account.{region}.txt"));
-        if update {
-            std::fs::write(&path, &got).unwrap_or_else(|e| panic!("{e}"));
-            continue;
-        }
-        let want = std::fs::read_to_string(&path).unwrap_or_default();
-        if got != want {
-            mismatches.push(format!("--- {}\n+++ got\n{got}", path.display()));
-        }
-    }
-    assert!(
-        mismatches.is_empty(),
-        "model snapshots differ (rerun with UPDATE_GOLDEN=1 and review):\n{}",
-        mismatches.join("\n")
-    );
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let site = site::load(sample_site(), &mut sources, &mut diags)
+        .unwrap_or_else(|failure| panic!("the sample does not load: {failure:?}"));
+    assert!(!diags.has_errors(), "{:?}", diags.items());
+    let snapshots: Vec<(String, String)> = ["CN", "JP", "US"]
+        .into_iter()
+        .map(|region| {
+            (
+                format!("admin_account.{region}.txt"),
+                snapshot(&site, &sources, region),
+            )
+        })
+        .collect();
+    assert_golden(&sample_site().join("tests/golden"), &snapshots);
 }

@@ -1,0 +1,229 @@
+//! One line of a paragraph as the breaker chooses it and the setter sets
+//! it: the glyph range of a [`Line`] and its [`Measure`] (natural width,
+//! squeezable amount, line-edge adjustments), either walked glyph by glyph
+//! ([`measure`]) or from the paragraph's [`RunningTotals`]
+//! ([`measure_fast`]).
+//!
+//! Input: the paragraph's glyphs with their spacing (from `adjust`), a
+//! glyph range and the paragraph style. Output: the range's [`Measure`],
+//! used by `linebreak` to choose the breaks and by `justify` to set them.
+//!
+//! Line edges: trailing word spaces take no room; the blank half-em after
+//! a closing bracket, 、 or 。 ending the line is removed (with hanging
+//! punctuation a final 、 or 。 also hangs past the line end); glue (the
+//! Japanese–Latin space, the space after ？！) before the first glyph is
+//! dropped; an opening bracket starting any line but the paragraph's first
+//! loses its leading half-em (the paragraph's first line keeps JIS X
+//! 4051's default: the bracket keeps its half-em after the indent).
+
+use super::ParagraphStyle;
+use super::classes::CharClass;
+use super::shape::Glyph;
+
+/// Tolerance for width comparisons (pt).
+pub(crate) const EPSILON: f32 = 1e-3;
+
+/// One chosen line: glyphs `start..end`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Line {
+    /// First glyph.
+    pub start: usize,
+    /// One past the last glyph.
+    pub end: usize,
+    /// Whether the line is justified (not the last line, not ended by a
+    /// forced break).
+    pub justify: bool,
+    /// Whether the line starts the paragraph (keeps an opening bracket's
+    /// leading half-em, as in JIS X 4051's default).
+    pub para_start: bool,
+    /// Indent in pt.
+    pub indent: f32,
+    /// Byte offset in the paragraph text where the line starts (for empty
+    /// lines, which have no glyphs).
+    pub byte: usize,
+}
+
+/// Widths of a candidate line.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Measure {
+    /// One past the last glyph that takes room (trailing spaces excluded).
+    pub content_end: usize,
+    /// Natural width with the line-edge adjustments.
+    pub natural: f32,
+    /// Total squeezable amount.
+    pub shrink: f32,
+    /// Whether the first glyph's leading half-em is cut.
+    pub cut_lead: bool,
+    /// Whether the last glyph's trailing half-em is cut.
+    pub cut_trail: bool,
+    /// Width of a hanging 、 or 。 at the end (burasage), not counted in
+    /// `natural`.
+    pub hang: f32,
+}
+
+impl Measure {
+    /// The narrowest the line can be set.
+    pub fn min_width(&self) -> f32 {
+        self.natural - self.shrink
+    }
+}
+
+/// Running totals of a paragraph's glyphs, so that a candidate line is
+/// measured in constant time (plus its trimmed ends) instead of walking all
+/// of its glyphs. Sums are kept in `f64` so that differences of large
+/// totals stay exact to well below the layout tolerance.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RunningTotals {
+    /// `natural[i]`: sum of advance and glue of glyphs `0..i`.
+    natural: Vec<f64>,
+    /// `shrink[i]`: sum of all squeezable amounts (glue included) of glyphs
+    /// `0..i`.
+    shrink: Vec<f64>,
+}
+
+impl RunningTotals {
+    /// Computes the totals of `glyphs` (one pass).
+    pub(crate) fn new(glyphs: &[Glyph]) -> Self {
+        let mut natural = Vec::with_capacity(glyphs.len() + 1);
+        let mut shrink = Vec::with_capacity(glyphs.len() + 1);
+        let (mut n, mut s) = (0.0f64, 0.0f64);
+        natural.push(n);
+        shrink.push(s);
+        for g in glyphs {
+            let sp = &g.spacing;
+            n += f64::from(g.advance) + f64::from(sp.glue);
+            s += f64::from(sp.space_shrink)
+                + f64::from(sp.lead_shrink)
+                + f64::from(sp.trail_shrink)
+                + f64::from(sp.glue_shrink);
+            natural.push(n);
+            shrink.push(s);
+        }
+        Self { natural, shrink }
+    }
+
+    /// Natural width and shrink of glyphs `start..end` (`start < end`),
+    /// the first glyph's glue not counted (it is dropped at a line start).
+    fn span(&self, glyphs: &[Glyph], start: usize, end: usize) -> (f32, f32) {
+        let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(0.0);
+        let (glue, glue_shrink) = glyphs
+            .get(start)
+            .map_or((0.0, 0.0), |g| (g.spacing.glue, g.spacing.glue_shrink));
+        let natural = at(&self.natural, end) - at(&self.natural, start) - f64::from(glue);
+        let shrink = at(&self.shrink, end) - at(&self.shrink, start) - f64::from(glue_shrink);
+        (natural as f32, shrink as f32)
+    }
+}
+
+/// Measures glyphs `start..end` as a line.
+pub(crate) fn measure(
+    glyphs: &[Glyph],
+    start: usize,
+    end: usize,
+    para_start: bool,
+    style: &ParagraphStyle,
+) -> Measure {
+    measure_inner(glyphs, None, start, end, para_start, style)
+}
+
+/// Measures glyphs `start..end` as a line using the paragraph's running
+/// totals: the same result as [`measure`] in time independent of the line
+/// length.
+pub(crate) fn measure_fast(
+    glyphs: &[Glyph],
+    totals: &RunningTotals,
+    start: usize,
+    end: usize,
+    para_start: bool,
+    style: &ParagraphStyle,
+) -> Measure {
+    measure_inner(glyphs, Some(totals), start, end, para_start, style)
+}
+
+/// [`measure`] with or without running totals.
+fn measure_inner(
+    glyphs: &[Glyph],
+    totals: Option<&RunningTotals>,
+    start: usize,
+    end: usize,
+    para_start: bool,
+    style: &ParagraphStyle,
+) -> Measure {
+    let mut content_end = end;
+    while content_end > start
+        && glyphs.get(content_end - 1).is_some_and(|g| {
+            g.class == CharClass::Space
+                || !g.cluster_start && is_in_space_cluster(glyphs, content_end - 1)
+        })
+    {
+        content_end -= 1;
+    }
+    let mut m = Measure {
+        content_end,
+        ..Measure::default()
+    };
+    let Some(slice) = glyphs.get(start..content_end) else {
+        return m;
+    };
+    match totals {
+        Some(totals) if !slice.is_empty() => {
+            (m.natural, m.shrink) = totals.span(glyphs, start, content_end);
+        }
+        _ => {
+            for (k, g) in slice.iter().enumerate() {
+                let s = &g.spacing;
+                m.natural += g.advance;
+                m.shrink += s.space_shrink + s.lead_shrink + s.trail_shrink;
+                if k > 0 {
+                    m.natural += s.glue;
+                    m.shrink += s.glue_shrink;
+                }
+            }
+        }
+    }
+    if let Some(first) = slice.first() {
+        // The line start is never squeezed: the lead is either cut or kept.
+        m.shrink -= first.spacing.lead_shrink;
+        if first.class == CharClass::Opening && !para_start && first.spacing.lead > 0.0 {
+            m.cut_lead = true;
+            m.natural -= first.spacing.lead;
+        }
+    }
+    if let Some(last) = last_cluster_start(glyphs, start, content_end)
+        && matches!(
+            last.class,
+            CharClass::Closing | CharClass::Comma | CharClass::FullStop
+        )
+        && last.spacing.trail > 0.0
+    {
+        m.cut_trail = true;
+        m.natural -= last.spacing.trail;
+        m.shrink -= last.spacing.trail_shrink;
+        if style.hanging_punctuation && matches!(last.class, CharClass::Comma | CharClass::FullStop)
+        {
+            m.hang = last.advance - last.spacing.trail;
+            m.natural -= m.hang;
+            m.shrink -= last.spacing.lead_shrink + last.spacing.space_shrink;
+        }
+    }
+    m.shrink = m.shrink.max(0.0);
+    m
+}
+
+/// Whether glyph `i` (not a cluster start) belongs to a space cluster.
+fn is_in_space_cluster(glyphs: &[Glyph], i: usize) -> bool {
+    glyphs[..i]
+        .iter()
+        .rev()
+        .find(|g| g.cluster_start)
+        .is_some_and(|g| g.class == CharClass::Space)
+}
+
+/// The first glyph of the last cluster in `start..end`.
+fn last_cluster_start(glyphs: &[Glyph], start: usize, end: usize) -> Option<&Glyph> {
+    glyphs
+        .get(start..end)?
+        .iter()
+        .rev()
+        .find(|g| g.cluster_start)
+}

@@ -1,0 +1,17 @@
+//! The integration tests, one binary (as ripgrep's `tests/tests.rs` and
+//! mdBook's `tests/testsuite/main.rs`): one module per feature, all sharing
+//! [`support`] (the `tebiki` binary and the external validators, the model
+//! builder, the golden-file helper).
+//!
+//! Input: the crate's public API, the built `tebiki` binary, the sample site
+//! at the repository root and the validators on `PATH`; output: the test
+//! results. Run one module with `cargo test --test it cli::`.
+
+mod support;
+
+mod broken_sites;
+mod cli;
+mod epub_check;
+mod model_golden;
+mod pdf_output;
+mod sample;

@@ -1,0 +1,36 @@
+//! Support shared by every module of the integration binary.
+//!
+//! Input: the repository (the sample site at its root, the golden files
+//! under `tests/`) and the environment; output: ready-made commands and
+//! checks ([`tools`]), hand-built model books ([`model`]) and golden-file
+//! comparison ([`golden`]).
+
+pub mod golden;
+pub mod model;
+pub mod tools;
+
+use std::path::{Path, PathBuf};
+
+/// The repository root, which is also the sample site (`tebiki.toml`,
+/// `content/`, `static/`).
+pub fn sample_site() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh folder under cargo's temporary folder for integration tests,
+/// emptied if a previous run left it behind.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("clear {}: {e}", dir.display()));
+    }
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+    dir
+}
+
+/// `text` with every whitespace character removed: extracted text compared
+/// regardless of line breaks and of the spacing a layout adds around Latin
+/// words.
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
