@@ -8,6 +8,10 @@
 //! Run with `cargo bench --bench pipeline` (or one group:
 //! `cargo bench --bench pipeline -- images`).
 
+// A benchmark stops at the first surprise, like a test: the library's
+// no-panic lints (Cargo.toml [lints.clippy]) do not apply here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[allow(dead_code)]
 #[path = "../examples/gen_corpus/corpus/mod.rs"]
 mod corpus;

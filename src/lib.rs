@@ -20,7 +20,7 @@ pub mod diag;
 pub mod driver;
 pub mod epub;
 pub mod layout;
-pub mod links;
+pub(crate) mod links;
 pub mod markdown;
 pub mod model;
 pub mod pdf;

@@ -5,6 +5,9 @@
 //! the same bytes. Run with
 //! `cargo run --release --example gen_corpus -- --pages 300 --seed 1 --out DIR`.
 
+// A development tool: its few `expect`s state invariants of constant data.
+#![allow(clippy::expect_used)]
+
 mod corpus;
 
 use std::path::PathBuf;

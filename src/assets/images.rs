@@ -366,7 +366,7 @@ fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ImageError> {
 
 /// Decodes `bytes` as `format` under `limits`; truncated or corrupt data and
 /// images over the limits are errors.
-pub fn decode_bounded(
+pub(crate) fn decode_bounded(
     path: &Path,
     bytes: &[u8],
     format: ImageFormat,
@@ -397,15 +397,10 @@ fn describe(error: &image::ImageError) -> String {
     }
 }
 
-/// 8-bit RGBA pixels of any decoded image.
-pub fn to_rgba8(image: &DynamicImage) -> image::RgbaImage {
-    image.to_rgba8()
-}
-
 /// The image scaled down (never up) so its longer side is at most
 /// `long_side` pixels, keeping the aspect ratio; 16-bit and float images
 /// become 8-bit. An image already small enough is only converted.
-pub fn downscale_to_long_side(image: &DynamicImage, long_side: u32) -> DynamicImage {
+pub(crate) fn downscale_to_long_side(image: &DynamicImage, long_side: u32) -> DynamicImage {
     let eight_bit = to_eight_bit(image);
     let long_side = long_side.max(1);
     if eight_bit.width().max(eight_bit.height()) <= long_side {
@@ -429,7 +424,7 @@ fn to_eight_bit(image: &DynamicImage) -> DynamicImage {
 }
 
 /// Encodes as a non-interlaced PNG with 8-bit channels (deterministic bytes).
-pub fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, image::ImageError> {
+pub(crate) fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, image::ImageError> {
     let image = to_eight_bit(image);
     let mut out = Vec::new();
     let encoder =
@@ -440,7 +435,7 @@ pub fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, image::ImageError> {
 
 /// Encodes as a baseline JPEG at `quality` (1–100); alpha is dropped onto
 /// black, so use it for photos and JPEG sources only.
-pub fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
+pub(crate) fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
     let image = match image {
         DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => image.clone(),
         _ if !image.color().has_color() => DynamicImage::ImageLuma8(image.to_luma8()),

@@ -6,7 +6,7 @@
 //! folders, which override embedded files of the same name. Output:
 //! [`Assets`], shared read-only by every region and format of a build.
 
-pub mod images;
+pub(crate) mod images;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

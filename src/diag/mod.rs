@@ -7,7 +7,7 @@
 //! Messages are lowercase without a final period; hints start with `hint:`
 //! when printed.
 
-pub mod render;
+pub(crate) mod render;
 
 use std::path::{Path, PathBuf};
 

@@ -14,7 +14,7 @@ use super::{Diagnostic, Location, Severity, Sources};
 const MAX_EXCERPT_CHARS: usize = 100;
 
 /// The first line of a diagnostic: `path:line:col: severity: message`.
-pub fn header(diag: &Diagnostic, sources: &Sources) -> String {
+pub(crate) fn header(diag: &Diagnostic, sources: &Sources) -> String {
     let severity = severity_name(diag.severity);
     match location_prefix(diag, sources) {
         Some(prefix) => format!("{prefix}: {severity}: {}", diag.message),
@@ -23,7 +23,7 @@ pub fn header(diag: &Diagnostic, sources: &Sources) -> String {
 }
 
 /// A full diagnostic: header, snippet (when it points into a source) and hints.
-pub fn render(diag: &Diagnostic, sources: &Sources, color: bool) -> String {
+pub(crate) fn render(diag: &Diagnostic, sources: &Sources, color: bool) -> String {
     let mut out = String::new();
     let head = header(diag, sources);
     if color {

@@ -22,7 +22,7 @@ use super::options::EpubOptions;
 
 /// One image file in the EPUB.
 #[derive(Debug, Clone)]
-pub struct EpubImage {
+pub(crate) struct EpubImage {
     /// Path inside the package folder, e.g. `images/login.png`.
     pub href: String,
     /// Manifest id.
@@ -39,7 +39,7 @@ pub struct EpubImage {
 
 /// The included images, by source path, in first-use order.
 #[derive(Debug, Clone, Default)]
-pub struct ImageTable {
+pub(crate) struct ImageTable {
     by_path: BTreeMap<PathBuf, usize>,
     images: Vec<EpubImage>,
 }
@@ -47,7 +47,7 @@ pub struct ImageTable {
 impl ImageTable {
     /// Prepares every image the book's figures use (in parallel, each file
     /// once) and reports unusable ones at their figures' spans.
-    pub fn collect(
+    pub(crate) fn collect(
         book: &Book,
         assets: &Assets,
         options: &EpubOptions,
@@ -110,17 +110,12 @@ impl ImageTable {
     }
 
     /// The included image for a source path, if it could be used.
-    pub fn get(&self, path: &Path) -> Option<&EpubImage> {
+    pub(crate) fn get(&self, path: &Path) -> Option<&EpubImage> {
         self.by_path.get(path).and_then(|&i| self.images.get(i))
     }
 
     /// All included images in first-use order.
-    pub fn iter(&self) -> impl Iterator<Item = &EpubImage> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &EpubImage> {
         self.images.iter()
-    }
-
-    /// Whether no image is included.
-    pub fn is_empty(&self) -> bool {
-        self.images.is_empty()
     }
 }

@@ -10,14 +10,14 @@
 //! through the escaping [`xml`] writer and in a fixed order, so identical
 //! input gives byte-identical output.
 
-pub mod images;
-pub mod names;
-pub mod nav;
-pub mod opf;
-pub mod options;
-pub mod package;
-pub mod xhtml;
-pub mod xml;
+pub(crate) mod images;
+pub(crate) mod names;
+pub(crate) mod nav;
+pub(crate) mod opf;
+pub(crate) mod options;
+pub(crate) mod package;
+pub(crate) mod xhtml;
+pub(crate) mod xml;
 
 use rayon::prelude::*;
 

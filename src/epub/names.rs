@@ -12,18 +12,18 @@ use std::collections::BTreeMap;
 use crate::model::{Block, Book, PageId, Uniquifier, walk};
 
 /// Folder of the XHTML documents inside the package folder.
-pub const TEXT_DIR: &str = "text";
+pub(crate) const TEXT_DIR: &str = "text";
 
 /// File names of every page's XHTML document and ids of every heading.
 #[derive(Debug, Clone, Default)]
-pub struct Names {
+pub(crate) struct Names {
     files: Vec<String>,
     heading_ids: Vec<BTreeMap<String, String>>,
 }
 
 impl Names {
     /// Names for every page of `book`.
-    pub fn new(book: &Book) -> Names {
+    pub(crate) fn new(book: &Book) -> Names {
         let mut used_files = Uniquifier::new().ignoring_ascii_case();
         let mut files = Vec::with_capacity(book.pages.len());
         let mut heading_ids = Vec::with_capacity(book.pages.len());
@@ -51,7 +51,7 @@ impl Names {
 
     /// The file name of a page's XHTML document (`<stem>.xhtml`, without
     /// folder).
-    pub fn file(&self, page: PageId) -> String {
+    pub(crate) fn file(&self, page: PageId) -> String {
         match self.files.get(page.0) {
             Some(stem) => format!("{stem}.xhtml"),
             None => "page-missing.xhtml".into(),
@@ -59,7 +59,7 @@ impl Names {
     }
 
     /// The id written for a heading anchor of a page.
-    pub fn heading_id(&self, page: PageId, anchor: &str) -> Option<&str> {
+    pub(crate) fn heading_id(&self, page: PageId, anchor: &str) -> Option<&str> {
         self.heading_ids
             .get(page.0)
             .and_then(|ids| ids.get(anchor))
@@ -68,7 +68,7 @@ impl Names {
 
     /// The href of a page (and heading) as seen from an XHTML document in
     /// the same folder. Unknown anchors link to the page top.
-    pub fn href_from_xhtml(&self, page: PageId, anchor: Option<&str>) -> String {
+    pub(crate) fn href_from_xhtml(&self, page: PageId, anchor: Option<&str>) -> String {
         let file = self.file(page);
         match anchor.and_then(|a| self.heading_id(page, a)) {
             Some(id) => format!("{file}#{id}"),
@@ -78,7 +78,7 @@ impl Names {
 
     /// The href of a page (and heading) as seen from the package folder
     /// (`nav.xhtml`, `toc.ncx`).
-    pub fn href_from_root(&self, page: PageId, anchor: Option<&str>) -> String {
+    pub(crate) fn href_from_root(&self, page: PageId, anchor: Option<&str>) -> String {
         format!("{TEXT_DIR}/{}", self.href_from_xhtml(page, anchor))
     }
 }
@@ -96,7 +96,7 @@ fn is_file_stem(anchor: &str) -> bool {
 /// An XML NCName made from any anchor: ASCII letters, digits, `-`, `_` and
 /// `.` are kept, other characters become `_` plus their hex code point, and
 /// `id-` is put in front unless the result starts with a letter or `_`.
-pub fn ncname(anchor: &str) -> String {
+pub(crate) fn ncname(anchor: &str) -> String {
     let mut out = String::with_capacity(anchor.len() + 3);
     for c in anchor.chars() {
         if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
@@ -118,7 +118,7 @@ pub fn ncname(anchor: &str) -> String {
 
 /// A name made only of ASCII letters, digits, `-` and `_`, for files and
 /// CSS classes; empty input gives `x`.
-pub fn ascii_slug(text: &str) -> String {
+pub(crate) fn ascii_slug(text: &str) -> String {
     let slug: String = text
         .chars()
         .map(|c| {

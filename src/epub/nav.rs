@@ -15,7 +15,7 @@ use super::xml::XmlWriter;
 
 /// One navigation entry with its nesting depth already made valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NavEntry {
+pub(crate) struct NavEntry {
     /// 0 for top level; never more than one deeper than the entry before.
     pub depth: usize,
     /// Plain-text label.
@@ -25,7 +25,7 @@ pub struct NavEntry {
 }
 
 /// The outline as navigation entries.
-pub fn nav_entries(book: &Book, names: &Names, options: &EpubOptions) -> Vec<NavEntry> {
+pub(crate) fn nav_entries(book: &Book, names: &Names, options: &EpubOptions) -> Vec<NavEntry> {
     let outline: Vec<OutlineEntry> = book.outline(options.toc_heading_level);
     let mut entries = Vec::with_capacity(outline.len());
     let mut previous: Option<usize> = None;
@@ -50,7 +50,7 @@ pub fn nav_entries(book: &Book, names: &Names, options: &EpubOptions) -> Vec<Nav
 }
 
 /// Writes `nav.xhtml`.
-pub fn write_nav(
+pub(crate) fn write_nav(
     book: &Book,
     entries: &[NavEntry],
     first_page_href: Option<&str>,
@@ -147,7 +147,7 @@ fn write_nested_list(w: &mut XmlWriter, entries: &[NavEntry]) {
 }
 
 /// Writes `toc.ncx`.
-pub fn write_ncx(book: &Book, entries: &[NavEntry], identifier: &str) -> String {
+pub(crate) fn write_ncx(book: &Book, entries: &[NavEntry], identifier: &str) -> String {
     let max_depth = entries.iter().map(|e| e.depth + 1).max().unwrap_or(1);
     let mut w = XmlWriter::new();
     w.open(

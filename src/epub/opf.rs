@@ -16,7 +16,7 @@ const IDENTIFIER_ID: &str = "book-id";
 
 /// One manifest item.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ManifestItem {
+pub(crate) struct ManifestItem {
     /// Manifest id (an NCName).
     pub id: String,
     /// Path relative to the package folder.
@@ -32,7 +32,7 @@ pub struct ManifestItem {
 
 /// What the package document says about accessibility.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Accessibility {
+pub(crate) struct Accessibility {
     /// Whether the book has any image.
     pub has_images: bool,
     /// Whether every image has a non-empty `alt`.
@@ -45,7 +45,7 @@ pub struct Accessibility {
 
 /// The stable identifier of a region's book: `urn:uuid:` + UUID v5 of the
 /// title and region code, so rebuilds keep it and regions differ.
-pub fn identifier(book: &Book) -> String {
+pub(crate) fn identifier(book: &Book) -> String {
     let name = format!("tebiki\u{1f}{}\u{1f}{}", book.meta.title, book.region.code);
     let uuid = Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes());
     format!("urn:uuid:{}", uuid.hyphenated())
@@ -53,7 +53,7 @@ pub fn identifier(book: &Book) -> String {
 
 /// `CCYY-MM-DDThh:mm:ssZ` for seconds since the Unix epoch (UTC; times
 /// before 1970 are clamped to the epoch).
-pub fn w3c_datetime(epoch_seconds: i64) -> String {
+pub(crate) fn w3c_datetime(epoch_seconds: i64) -> String {
     let date = crate::model::utc_from_unix(epoch_seconds);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
@@ -67,7 +67,7 @@ pub fn w3c_datetime(epoch_seconds: i64) -> String {
 }
 
 /// Writes `content.opf`.
-pub fn write_opf(book: &Book, items: &[ManifestItem], a11y: &Accessibility) -> String {
+pub(crate) fn write_opf(book: &Book, items: &[ManifestItem], a11y: &Accessibility) -> String {
     let lang = book.meta.language.as_str();
     let id = identifier(book);
     let mut w = XmlWriter::new();

@@ -10,13 +10,13 @@ use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
 
 /// Name of the options file in `layouts/`.
-pub const OPTIONS_FILE: &str = "epub.toml";
+pub(crate) const OPTIONS_FILE: &str = "epub.toml";
 
 /// Everything the EPUB writer can be told. See `layouts/epub.toml` for the
 /// documented defaults.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct EpubOptions {
+pub(crate) struct EpubOptions {
     /// Images whose longer side exceeds this many pixels are downscaled.
     pub max_image_long_side: u32,
     /// JPEG quality (1–100) used when a JPEG has to be re-encoded.
@@ -64,7 +64,7 @@ impl Default for EpubOptions {
 impl EpubOptions {
     /// Reads `epub.toml` from the assets; problems become diagnostics and
     /// the defaults are used.
-    pub fn load(assets: &Assets, diags: &mut Diagnostics) -> EpubOptions {
+    pub(crate) fn load(assets: &Assets, diags: &mut Diagnostics) -> EpubOptions {
         let bytes = match assets.layout(OPTIONS_FILE) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return EpubOptions::default(),

@@ -12,7 +12,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 /// `META-INF/container.xml` pointing at the package document.
-pub fn container_xml(opf_path: &str) -> String {
+pub(crate) fn container_xml(opf_path: &str) -> String {
     let mut w = super::xml::XmlWriter::new();
     w.open(
         "container",
@@ -47,7 +47,7 @@ fn is_already_compressed(path: &str) -> bool {
 
 /// Writes the zip: `mimetype`, then `files` in order (images and fonts
 /// stored, everything else deflated).
-pub fn write_zip(files: &[(String, &[u8])]) -> zip::result::ZipResult<Vec<u8>> {
+pub(crate) fn write_zip(files: &[(String, &[u8])]) -> zip::result::ZipResult<Vec<u8>> {
     let fixed = SimpleFileOptions::default()
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644)

@@ -20,7 +20,7 @@ use super::xml::XmlWriter;
 
 /// What writing a page's XHTML document needs besides the page itself.
 #[derive(Debug, Clone, Copy)]
-pub struct XhtmlContext<'a> {
+pub(crate) struct XhtmlContext<'a> {
     /// The whole book (for the language).
     pub book: &'a Book,
     /// File names and heading ids.
@@ -47,7 +47,7 @@ enum Step<'a> {
 
 /// Starts an XHTML content document in `w`: the doctype, `<html>` in `lang` and a
 /// `<head>` with `title` and the stylesheet at `stylesheet_href`; leaves `<html>` open.
-pub fn open_document(w: &mut XmlWriter, lang: &str, title: &str, stylesheet_href: &str) {
+pub(crate) fn open_document(w: &mut XmlWriter, lang: &str, title: &str, stylesheet_href: &str) {
     w.markup("<!DOCTYPE html>\n");
     w.open(
         "html",
@@ -75,7 +75,7 @@ pub fn open_document(w: &mut XmlWriter, lang: &str, title: &str, stylesheet_href
 }
 
 /// Writes the XHTML document of `page`.
-pub fn write_xhtml(page: &Page, ctx: XhtmlContext<'_>) -> String {
+pub(crate) fn write_xhtml(page: &Page, ctx: XhtmlContext<'_>) -> String {
     let mut w = XmlWriter::new();
     open_document(
         &mut w,
@@ -447,7 +447,7 @@ fn push_cell_content<'a>(stack: &mut Vec<Step<'a>>, cell: &'a Cell) {
 /// `url` if it is an `http`, `https` or `mailto` URL, with spaces,
 /// non-ASCII and characters not allowed in URLs percent-encoded; `None`
 /// for anything else (`javascript:`, `data:`, relative paths).
-pub fn safe_external_url(url: &str) -> Option<String> {
+pub(crate) fn safe_external_url(url: &str) -> Option<String> {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
     let allowed = ["http://", "https://", "mailto:"]

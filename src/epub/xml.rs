@@ -8,14 +8,14 @@
 
 /// Builds one XML document.
 #[derive(Debug, Default)]
-pub struct XmlWriter {
+pub(crate) struct XmlWriter {
     out: String,
     open: Vec<&'static str>,
 }
 
 impl XmlWriter {
     /// A writer that starts with the XML declaration.
-    pub fn new() -> XmlWriter {
+    pub(crate) fn new() -> XmlWriter {
         let mut writer = XmlWriter::default();
         writer
             .out
@@ -25,31 +25,31 @@ impl XmlWriter {
 
     /// Writes a fixed piece of markup such as a doctype. Only `'static`
     /// strings are accepted, so source text cannot get here.
-    pub fn markup(&mut self, markup: &'static str) {
+    pub(crate) fn markup(&mut self, markup: &'static str) {
         self.out.push_str(markup);
     }
 
     /// A line break between elements, for readability of the output.
-    pub fn newline(&mut self) {
+    pub(crate) fn newline(&mut self) {
         self.out.push('\n');
     }
 
     /// Opens `<name attr="value"...>`; attributes with an empty name are
     /// skipped, so optional attributes can be passed as `("", "")`.
-    pub fn open(&mut self, name: &'static str, attrs: &[(&'static str, &str)]) {
+    pub(crate) fn open(&mut self, name: &'static str, attrs: &[(&'static str, &str)]) {
         self.start_tag(name, attrs);
         self.out.push('>');
         self.open.push(name);
     }
 
     /// Writes `<name attr="value".../>`.
-    pub fn empty(&mut self, name: &'static str, attrs: &[(&'static str, &str)]) {
+    pub(crate) fn empty(&mut self, name: &'static str, attrs: &[(&'static str, &str)]) {
         self.start_tag(name, attrs);
         self.out.push_str("/>");
     }
 
     /// Closes the innermost open element (nothing when none is open).
-    pub fn close(&mut self) {
+    pub(crate) fn close(&mut self) {
         if let Some(name) = self.open.pop() {
             self.out.push_str("</");
             self.out.push_str(name);
@@ -58,24 +58,24 @@ impl XmlWriter {
     }
 
     /// Writes `<name attrs>text</name>`.
-    pub fn element(&mut self, name: &'static str, attrs: &[(&'static str, &str)], text: &str) {
+    pub(crate) fn element(
+        &mut self,
+        name: &'static str,
+        attrs: &[(&'static str, &str)],
+        text: &str,
+    ) {
         self.open(name, attrs);
         self.text(text);
         self.close();
     }
 
     /// Writes escaped text.
-    pub fn text(&mut self, text: &str) {
+    pub(crate) fn text(&mut self, text: &str) {
         escape_into(&mut self.out, text, false);
     }
 
-    /// How many elements are open.
-    pub fn depth(&self) -> usize {
-        self.open.len()
-    }
-
     /// Closes what is still open and returns the document.
-    pub fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         while !self.open.is_empty() {
             self.close();
         }
@@ -146,7 +146,6 @@ mod tests {
         let mut w = XmlWriter::default();
         w.close();
         w.element("em", &[], "x");
-        assert_eq!(w.depth(), 0);
         assert_eq!(w.finish(), "<em>x</em>\n");
     }
 }

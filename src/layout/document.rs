@@ -29,7 +29,7 @@ const NESTED_TITLE_SCALE: f32 = 0.85;
 
 /// Paper and text area of every sheet.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Geometry {
+pub(crate) struct Geometry {
     /// Paper size.
     pub paper: Size,
     /// Margins.
@@ -40,7 +40,7 @@ pub struct Geometry {
 
 impl Geometry {
     /// The geometry for the book's paper.
-    pub fn new(book: &Book, style: &PdfStyle) -> Geometry {
+    pub(crate) fn new(book: &Book, style: &PdfStyle) -> Geometry {
         let (w, h) = book.region.paper.size_pt();
         let margins = style.margins(book.region.paper);
         let area = Size::new(
@@ -55,14 +55,14 @@ impl Geometry {
     }
 
     /// The text area's top-left corner on the paper.
-    pub fn origin(&self) -> Point {
+    pub(crate) fn origin(&self) -> Point {
         Point::new(self.margins.margin_left, self.margins.margin_top)
     }
 }
 
 /// Lays out the whole book. `None` (with a diagnostic) when the fonts
 /// cannot be loaded.
-pub fn lay_out_book(
+pub(crate) fn lay_out_book(
     book: &Book,
     assets: &Assets,
     style: &PdfStyle,

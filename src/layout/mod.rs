@@ -6,9 +6,9 @@
 //! Output: a [`PagedDocument`](frame::PagedDocument) of sheets (frames) that
 //! `pdf` turns into PDF pages.
 
-pub mod document;
-pub mod flow;
+pub(crate) mod document;
+pub(crate) mod flow;
 pub mod font;
-pub mod frame;
+pub(crate) mod frame;
 pub mod inline;
-pub mod style;
+pub(crate) mod style;

@@ -27,7 +27,7 @@ impl<'de> Deserialize<'de> for Rgb {
 /// Everything `layouts/pdf.toml` configures.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct PdfStyle {
+pub(crate) struct PdfStyle {
     /// Margins per paper size.
     pub paper: PaperTable,
     /// Running header.
@@ -61,7 +61,7 @@ pub struct PdfStyle {
 /// Margins for every supported paper size.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct PaperTable {
+pub(crate) struct PaperTable {
     /// ISO A4.
     #[serde(rename = "A4")]
     pub a4: Margins,
@@ -79,7 +79,7 @@ pub struct PaperTable {
 /// Margins of a sheet around its text area, in points.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct Margins {
+pub(crate) struct Margins {
     /// Paper top to text area.
     pub margin_top: f32,
     /// Text area to paper bottom.
@@ -93,7 +93,7 @@ pub struct Margins {
 /// Running header.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct HeaderStyle {
+pub(crate) struct HeaderStyle {
     /// Type size.
     pub size: f32,
     /// Paper top to header baseline.
@@ -107,7 +107,7 @@ pub struct HeaderStyle {
 /// Folio line.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct FooterStyle {
+pub(crate) struct FooterStyle {
     /// Type size.
     pub size: f32,
     /// Paper bottom to folio baseline.
@@ -119,7 +119,7 @@ pub struct FooterStyle {
 /// Body text.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct BodyStyle {
+pub(crate) struct BodyStyle {
     /// Type size.
     pub size: f32,
     /// Line pitch as a multiple of the size.
@@ -140,7 +140,7 @@ pub struct BodyStyle {
 /// Headings.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct HeadingStyle {
+pub(crate) struct HeadingStyle {
     /// Sizes of h1..h6.
     pub sizes: [f32; 6],
     /// Space above h1..h6.
@@ -157,7 +157,7 @@ pub struct HeadingStyle {
 
 impl HeadingStyle {
     /// Index 0..=5 for a heading level (clamped to 1..=6).
-    pub fn index(level: u8) -> usize {
+    pub(crate) fn index(level: u8) -> usize {
         usize::from(level.clamp(1, 6) - 1)
     }
 }
@@ -165,7 +165,7 @@ impl HeadingStyle {
 /// Lists.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct ListStyle {
+pub(crate) struct ListStyle {
     /// Indent of each level.
     pub indent: f32,
     /// Extra space between items.
@@ -177,7 +177,7 @@ pub struct ListStyle {
 /// Code blocks.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct CodeStyle {
+pub(crate) struct CodeStyle {
     /// Type size.
     pub size: f32,
     /// Line pitch as a multiple of the size.
@@ -197,7 +197,7 @@ pub struct CodeStyle {
 /// Tables.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct TableStyle {
+pub(crate) struct TableStyle {
     /// Type size.
     pub size: f32,
     /// Line pitch as a multiple of the size.
@@ -215,7 +215,7 @@ pub struct TableStyle {
 /// Block quotes.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct QuoteStyle {
+pub(crate) struct QuoteStyle {
     /// Bar colour.
     pub bar: Rgb,
     /// Indent of the quoted blocks.
@@ -227,7 +227,7 @@ pub struct QuoteStyle {
 /// Admonition boxes.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct AdmonitionStyles {
+pub(crate) struct AdmonitionStyles {
     /// Inner padding.
     pub padding: f32,
     /// Width of the colour bar.
@@ -248,7 +248,7 @@ pub struct AdmonitionStyles {
 
 impl AdmonitionStyles {
     /// Colours for a kind of box.
-    pub fn colors(&self, kind: AdmonitionKind) -> &AdmonitionColors {
+    pub(crate) fn colors(&self, kind: AdmonitionKind) -> &AdmonitionColors {
         match kind {
             AdmonitionKind::Warning => &self.warning,
             AdmonitionKind::Note => &self.note,
@@ -262,7 +262,7 @@ impl AdmonitionStyles {
 /// Colours of one admonition kind.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct AdmonitionColors {
+pub(crate) struct AdmonitionColors {
     /// Bar and label colour.
     pub accent: Rgb,
     /// Box background.
@@ -272,7 +272,7 @@ pub struct AdmonitionColors {
 /// Screenshots.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct FigureStyle {
+pub(crate) struct FigureStyle {
     /// Never upscale beyond this many pixels per inch.
     pub max_dpi: f32,
     /// Print the alt text as a caption.
@@ -288,7 +288,7 @@ pub struct FigureStyle {
 /// Thematic breaks.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct RuleStyle {
+pub(crate) struct RuleStyle {
     /// Line colour.
     pub color: Rgb,
     /// Line width.
@@ -298,7 +298,7 @@ pub struct RuleStyle {
 /// Table of contents.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct TocStyle {
+pub(crate) struct TocStyle {
     /// Deepest heading level listed (2 = `##`).
     pub depth: u8,
     /// Title printed on the first TOC sheet.
@@ -314,7 +314,7 @@ pub struct TocStyle {
 /// Cover sheet.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct CoverStyle {
+pub(crate) struct CoverStyle {
     /// Title size.
     pub title_size: f32,
     /// Region line size.
@@ -329,7 +329,7 @@ impl PdfStyle {
     /// The style from the embedded defaults merged with the site's
     /// `layouts/pdf.toml`. Problems with the site file are reported and the
     /// defaults used instead.
-    pub fn load(assets: &Assets, diags: &mut Diagnostics) -> PdfStyle {
+    pub(crate) fn load(assets: &Assets, diags: &mut Diagnostics) -> PdfStyle {
         let defaults = default_table();
         let merged = match assets.layout("pdf.toml") {
             Ok(Some(bytes)) => match parse_table(&bytes) {
@@ -359,7 +359,7 @@ impl PdfStyle {
     }
 
     /// The embedded defaults alone.
-    pub fn defaults() -> PdfStyle {
+    pub(crate) fn defaults() -> PdfStyle {
         PdfStyle::deserialize(toml::Value::Table(default_table())).unwrap_or_else(|_| {
             // The embedded file is checked by a unit test; this is unreachable
             // in a tested build, but a wrong edit must not crash a user.
@@ -368,7 +368,7 @@ impl PdfStyle {
     }
 
     /// Margins for a paper size.
-    pub fn margins(&self, paper: Paper) -> Margins {
+    pub(crate) fn margins(&self, paper: Paper) -> Margins {
         match paper {
             Paper::A4 => self.paper.a4,
             Paper::Letter => self.paper.letter,

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use percent_encoding::percent_decode_str;
 
 /// Resolves `src` inside `static_dir` (already canonical).
-pub fn resolve(src: &str, page_url: &str, static_dir: &Path) -> Result<PathBuf, String> {
+pub(crate) fn resolve(src: &str, page_url: &str, static_dir: &Path) -> Result<PathBuf, String> {
     let src = src.trim();
     if src.is_empty() {
         return Err("image has an empty `src`".into());

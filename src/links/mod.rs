@@ -19,8 +19,8 @@
 //! Lookup tables (path → page, anchors per page, checked images) are built
 //! once, so the work is linear in pages + links.
 
-pub mod images;
-pub mod url;
+pub(crate) mod images;
+pub(crate) mod url;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
@@ -34,7 +34,7 @@ use url::Href;
 
 /// Site facts link resolution needs besides the book itself.
 #[derive(Debug, Clone, Default)]
-pub struct LinkContext {
+pub(crate) struct LinkContext {
     /// `book.url_prefix`: starts and ends with `/` (default `/`). A link
     /// `/general/ja/a/b.html` with prefix `/general/ja/` means `content/a/b.md`.
     pub url_prefix: String,
@@ -55,7 +55,7 @@ const URL_ESCAPE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').
 
 /// Resolves every link and image of the book in place (see the module
 /// documentation).
-pub fn resolve(book: &mut Book, ctx: &LinkContext, diags: &mut Diagnostics) {
+pub(crate) fn resolve(book: &mut Book, ctx: &LinkContext, diags: &mut Diagnostics) {
     let static_dir = ctx
         .static_dir
         .canonicalize()

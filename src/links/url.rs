@@ -9,7 +9,7 @@ use percent_encoding::percent_decode_str;
 
 /// What an `href` points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Href {
+pub(crate) enum Href {
     /// `#id` in the same page.
     SamePage(String),
     /// A path on this site: normalized site-absolute path (percent-decoded,
@@ -29,7 +29,7 @@ pub enum Href {
 /// Classifies an `href` written in the page whose URL is `page_url`.
 /// `base_url` (no trailing slash) is this site: absolute links to it are
 /// treated as site paths.
-pub fn classify(href: &str, page_url: &str, base_url: &str) -> Href {
+pub(crate) fn classify(href: &str, page_url: &str, base_url: &str) -> Href {
     let href = href.trim();
     if let Some(fragment) = href.strip_prefix('#') {
         return Href::SamePage(decode(fragment));
@@ -88,7 +88,7 @@ fn decode(s: &str) -> String {
 }
 
 /// Resolves `.` and `..` in a `/`-rooted path, keeping a trailing slash.
-pub fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
@@ -116,7 +116,7 @@ pub fn normalize(path: &str) -> String {
 /// - `…/b.html` → `…/b.md`, then the section `…/b/_index.md`, then the
 ///   bundle `…/b/index.md`
 /// - `…/b` → the same three
-pub fn content_candidates(path: &str, url_prefix: &str) -> Option<Vec<String>> {
+pub(crate) fn content_candidates(path: &str, url_prefix: &str) -> Option<Vec<String>> {
     let trimmed = url_prefix.trim_matches('/');
     let prefix = if trimmed.is_empty() {
         "/".to_string()

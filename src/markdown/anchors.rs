@@ -17,7 +17,7 @@
 use crate::model::{Block, Uniquifier, walk};
 
 /// Fills in the anchors of headings written without one.
-pub fn assign(blocks: &mut [Block]) {
+pub(crate) fn assign(blocks: &mut [Block]) {
     let mut used = Uniquifier::new().with_separator('.');
     walk::blocks(blocks, |block| {
         if let Block::Heading(h) = block

@@ -24,13 +24,13 @@ use super::softbreak;
 use super::table;
 
 /// Containers nested deeper than this are flattened into their parent.
-pub const MAX_BLOCK_DEPTH: usize = 32;
+pub(crate) const MAX_BLOCK_DEPTH: usize = 32;
 /// Inline styles and links nested deeper than this are flattened.
-pub const MAX_INLINE_DEPTH: usize = 16;
+pub(crate) const MAX_INLINE_DEPTH: usize = 16;
 
 /// What opened a container, used to match its close.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContainerTag {
+pub(crate) enum ContainerTag {
     /// Block quote (`>` or `<blockquote>`).
     Quote,
     /// Admonition placeholder.
@@ -53,7 +53,7 @@ pub enum ContainerTag {
 
 /// What an open container builds (a model block, or nothing of its own).
 #[derive(Debug)]
-pub enum ContainerKind {
+pub(crate) enum ContainerKind {
     /// The page body.
     Root,
     /// Passes its blocks to the parent (`div`, flattened deep nesting).
@@ -129,7 +129,7 @@ struct Container {
 
 /// Kinds of text blocks (blocks holding inline content).
 #[derive(Debug, Clone, PartialEq)]
-pub enum TextKind {
+pub(crate) enum TextKind {
     /// Paragraph.
     Paragraph,
     /// Heading with its level and written id.
@@ -145,7 +145,7 @@ pub enum TextKind {
 
 /// What opened an inline container, used to match its close.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InlineTag {
+pub(crate) enum InlineTag {
     /// A Markdown style.
     Markdown(InlineStyle),
     /// A Markdown link.
@@ -156,7 +156,7 @@ pub enum InlineTag {
 
 /// The model inline an inline container builds.
 #[derive(Debug, Clone)]
-pub enum InlineKind {
+pub(crate) enum InlineKind {
     /// Styled content.
     Style(InlineStyle),
     /// A link with its href and where it is written.
@@ -188,7 +188,7 @@ struct TextBlock {
 }
 
 /// Builds model blocks from operations; see the module documentation.
-pub struct Builder<'a> {
+pub(crate) struct Builder<'a> {
     page: &'a ResolvedPage,
     diags: &'a mut Diagnostics,
     containers: Vec<Container>,
@@ -206,7 +206,7 @@ pub struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     /// A builder for one page.
-    pub fn new(page: &'a ResolvedPage, diags: &'a mut Diagnostics) -> Builder<'a> {
+    pub(crate) fn new(page: &'a ResolvedPage, diags: &'a mut Diagnostics) -> Builder<'a> {
         let root = Container {
             tag: None,
             kind: ContainerKind::Root,
@@ -227,23 +227,23 @@ impl<'a> Builder<'a> {
     }
 
     /// The original span of a resolved byte offset.
-    pub fn span_at(&self, at: usize) -> Span {
+    pub(crate) fn span_at(&self, at: usize) -> Span {
         self.page.map.span(at..at)
     }
 
     /// The original span of a resolved byte range.
-    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+    pub(crate) fn span(&self, range: std::ops::Range<usize>) -> Span {
         self.page.map.span(range)
     }
 
     /// Reports a warning at a resolved offset.
-    pub fn warn(&mut self, at: usize, message: impl Into<String>) {
+    pub(crate) fn warn(&mut self, at: usize, message: impl Into<String>) {
         let span = self.span_at(at);
         self.diags.push(Diagnostic::warning(span, message));
     }
 
     /// Finishes every open container and returns the page's blocks.
-    pub fn finish(mut self) -> Vec<Block> {
+    pub(crate) fn finish(mut self) -> Vec<Block> {
         self.flush_text();
         while self.containers.len() > 1 {
             self.pop_container();
@@ -261,7 +261,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Opens a container at resolved offset `at`.
-    pub fn open_container(&mut self, tag: ContainerTag, kind: ContainerKind, at: usize) {
+    pub(crate) fn open_container(&mut self, tag: ContainerTag, kind: ContainerKind, at: usize) {
         self.flush_text();
         let transparent = matches!(
             kind,
@@ -290,7 +290,7 @@ impl<'a> Builder<'a> {
 
     /// Closes the innermost open container with this tag (and any container
     /// left open inside it). A close without an open container is ignored.
-    pub fn close_container(&mut self, tag: ContainerTag) {
+    pub(crate) fn close_container(&mut self, tag: ContainerTag) {
         let Some(pos) = self.containers.iter().rposition(|f| f.tag == Some(tag)) else {
             return;
         };
@@ -301,12 +301,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Whether a container with this tag is open.
-    pub fn is_open(&self, tag: ContainerTag) -> bool {
+    pub(crate) fn is_open(&self, tag: ContainerTag) -> bool {
         self.containers.iter().any(|f| f.tag == Some(tag))
     }
 
     /// Markdown alignment of the next cell in the innermost table row.
-    pub fn next_cell_align(&self) -> Align {
+    pub(crate) fn next_cell_align(&self) -> Align {
         let mut index = None;
         for container in self.containers.iter().rev() {
             match &container.kind {
@@ -323,7 +323,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Whether new rows belong to the table head (inside `thead`).
-    pub fn in_table_head(&self) -> bool {
+    pub(crate) fn in_table_head(&self) -> bool {
         for container in self.containers.iter().rev() {
             match container.kind {
                 ContainerKind::Section { head } => return head,
@@ -335,7 +335,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Whether the innermost open row is a header row (Markdown head line).
-    pub fn in_markdown_head(&self) -> bool {
+    pub(crate) fn in_markdown_head(&self) -> bool {
         self.containers
             .iter()
             .rev()
@@ -347,7 +347,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Sets the task state of the innermost list item.
-    pub fn set_checked(&mut self, checked: bool) {
+    pub(crate) fn set_checked(&mut self, checked: bool) {
         if let Some(container) = self.containers.last_mut()
             && let ContainerKind::Item { checked: c } = &mut container.kind
         {
@@ -458,7 +458,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Adds a block to the innermost container (closing any open paragraph).
-    pub fn add_block(&mut self, block: Block) {
+    pub(crate) fn add_block(&mut self, block: Block) {
         self.flush_text();
         self.push_block(block);
     }
@@ -499,7 +499,7 @@ impl<'a> Builder<'a> {
 
     /// Opens a paragraph, heading or caption at `at` and returns its id (for
     /// [`Builder::close_text_id`]).
-    pub fn open_text(&mut self, kind: TextKind, at: usize) -> u64 {
+    pub(crate) fn open_text(&mut self, kind: TextKind, at: usize) -> u64 {
         self.flush_text();
         self.start_text(kind, at, Vec::new())
     }
@@ -527,12 +527,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Closes the open text block, whatever it is.
-    pub fn close_text(&mut self) {
+    pub(crate) fn close_text(&mut self) {
         self.flush_text();
     }
 
     /// Closes the open text block if it is the one with this id.
-    pub fn close_text_id(&mut self, id: u64) {
+    pub(crate) fn close_text_id(&mut self, id: u64) {
         if self.text.as_ref().is_some_and(|t| t.id == id) {
             self.flush_text();
         }
@@ -645,7 +645,7 @@ impl<'a> Builder<'a> {
     // ----- inline content ---------------------------------------------
 
     /// Appends text (Markdown text: no whitespace collapsing).
-    pub fn text(&mut self, s: &str, at: usize) {
+    pub(crate) fn text(&mut self, s: &str, at: usize) {
         if self.skipping_raw || s.is_empty() {
             return;
         }
@@ -662,7 +662,7 @@ impl<'a> Builder<'a> {
     /// Appends HTML text: whitespace runs collapse to one space, and a run
     /// with a line break is a soft break. Whitespace alone outside a text
     /// block is ignored.
-    pub fn html_text(&mut self, s: &str, at: usize) {
+    pub(crate) fn html_text(&mut self, s: &str, at: usize) {
         if self.skipping_raw {
             return;
         }
@@ -704,7 +704,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Appends inline code.
-    pub fn code(&mut self, s: &str, at: usize) {
+    pub(crate) fn code(&mut self, s: &str, at: usize) {
         if self.skipping_raw {
             return;
         }
@@ -715,7 +715,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A source line break inside a paragraph (see [`softbreak`]).
-    pub fn soft_break(&mut self) {
+    pub(crate) fn soft_break(&mut self) {
         if let Some(text) = self.text.as_mut()
             && text.last_char.is_some()
         {
@@ -724,7 +724,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A forced line break.
-    pub fn line_break(&mut self) {
+    pub(crate) fn line_break(&mut self) {
         if let Some(text) = self.text.as_mut() {
             text.pending_break = false;
             push_inline(text, Inline::LineBreak);
@@ -733,7 +733,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Opens a style, link or transparent inline.
-    pub fn open_inline(&mut self, tag: InlineTag, kind: InlineKind, at: usize) {
+    pub(crate) fn open_inline(&mut self, tag: InlineTag, kind: InlineKind, at: usize) {
         let text = self.ensure_text(at);
         let kind = if text.containers.len() > MAX_INLINE_DEPTH {
             InlineKind::Transparent
@@ -749,7 +749,7 @@ impl<'a> Builder<'a> {
 
     /// Closes the innermost open inline with this tag (and any inline left
     /// open inside it); returns false when none is open.
-    pub fn close_inline(&mut self, tag: &InlineTag) -> bool {
+    pub(crate) fn close_inline(&mut self, tag: &InlineTag) -> bool {
         let Some(text) = self.text.as_mut() else {
             return false;
         };
@@ -768,17 +768,17 @@ impl<'a> Builder<'a> {
 
     /// Starts dropping text (inline `<script>`/`<style>`) until
     /// [`Builder::stop_skipping`] or the end of the paragraph.
-    pub fn start_skipping(&mut self) {
+    pub(crate) fn start_skipping(&mut self) {
         self.skipping_raw = true;
     }
 
     /// Stops dropping text.
-    pub fn stop_skipping(&mut self) {
+    pub(crate) fn stop_skipping(&mut self) {
         self.skipping_raw = false;
     }
 
     /// Starts collecting inline code from HTML `<code>` tags.
-    pub fn start_inline_code(&mut self, at: usize) {
+    pub(crate) fn start_inline_code(&mut self, at: usize) {
         self.ensure_text(at);
         if self.inline_code.is_none() {
             self.inline_code = Some(String::new());
@@ -786,7 +786,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Ends inline code started by [`Builder::start_inline_code`].
-    pub fn end_inline_code(&mut self, at: usize) {
+    pub(crate) fn end_inline_code(&mut self, at: usize) {
         if let Some(code) = self.inline_code.take() {
             self.code(&code, at);
         }
@@ -794,7 +794,7 @@ impl<'a> Builder<'a> {
 
     /// Places a figure: after the current paragraph if one is open (an image
     /// inside text is hoisted below it), else as a block here.
-    pub fn image(&mut self, figure: Figure) {
+    pub(crate) fn image(&mut self, figure: Figure) {
         match self.text.as_mut() {
             Some(text) => text.hoisted.push(figure),
             None => self.push_block(Block::Figure(figure)),
@@ -806,7 +806,7 @@ impl<'a> Builder<'a> {
     /// An opening placeholder ([`placeholder::open`](crate::shortcode::placeholder::open)) naming call `id`: a
     /// screen becomes a figure right here (splitting the paragraph it is
     /// in); an admonition opens its box.
-    pub fn placeholder_open(&mut self, id: &str, range: std::ops::Range<usize>) {
+    pub(crate) fn placeholder_open(&mut self, id: &str, range: std::ops::Range<usize>) {
         let call = id
             .trim()
             .parse::<usize>()
@@ -867,7 +867,7 @@ impl<'a> Builder<'a> {
     /// open placeholder; for an
     /// admonition that closes its box (a screen's close tag has nothing to
     /// close).
-    pub fn placeholder_close(&mut self, at: usize) {
+    pub(crate) fn placeholder_close(&mut self, at: usize) {
         if self.placeholders.pop() != Some(true) || !self.is_open(ContainerTag::Admonition) {
             return;
         }

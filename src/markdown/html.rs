@@ -87,7 +87,7 @@ fn tokenize(html: &str) -> Vec<RawToken> {
 }
 
 /// Handles one inline HTML event (a tag, a comment) inside a paragraph.
-pub fn inline(b: &mut Builder, html: &str, range: Range<usize>) {
+pub(crate) fn inline(b: &mut Builder, html: &str, range: Range<usize>) {
     for token in tokenize(html) {
         match token {
             RawToken::Tag(tag) => inline_tag(b, &tag, range.clone()),
@@ -241,7 +241,7 @@ const CONTAINERS: &[&str] = &["table", "ul", "ol", "div", "blockquote", "dl"];
 /// Container elements opened minus closed in `html`: above zero, the block
 /// leaves elements open for Markdown that follows (a table whose cells hold
 /// Markdown separated by blank lines).
-pub fn open_depth(html: &str) -> i64 {
+pub(crate) fn open_depth(html: &str) -> i64 {
     tokenize(html)
         .iter()
         .map(|t| match t {
@@ -262,7 +262,7 @@ const MARKDOWN_MARK: &str = "tebiki-md";
 
 /// One HTML block of the source and where it starts in the resolved text.
 #[derive(Debug, Clone)]
-pub struct Piece {
+pub(crate) struct Piece {
     /// The block's HTML.
     pub html: String,
     /// Resolved offset of its first byte.
@@ -274,7 +274,7 @@ pub struct Piece {
 /// are parsed as one fragment in which each chunk is a marker element; when
 /// the walk reaches marker `k`, `replay(b, k)` builds that chunk's Markdown
 /// right there (inside the table cell or list item the HTML left open).
-pub fn block(
+pub(crate) fn block(
     b: &mut Builder,
     pieces: &[Piece],
     chunks: usize,

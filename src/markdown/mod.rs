@@ -26,11 +26,11 @@
 //!   the HTML block that closes it: the Markdown lands inside the open cell
 //!   or item, as Hugo renders it.
 
-pub mod anchors;
-pub mod builder;
-pub mod html;
-pub mod softbreak;
-pub mod table;
+pub(crate) mod anchors;
+pub(crate) mod builder;
+pub(crate) mod html;
+pub(crate) mod softbreak;
+pub(crate) mod table;
 
 use std::ops::Range;
 

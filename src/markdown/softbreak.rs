@@ -12,14 +12,14 @@
 
 /// Whether a soft line break between `before` and `after` is removed (true)
 /// or becomes a space (false).
-pub fn joins(before: char, after: char) -> bool {
+pub(crate) fn joins(before: char, after: char) -> bool {
     (is_japanese(before) && is_japanese(after))
         || is_wide_punctuation(before)
         || is_wide_punctuation(after)
 }
 
 /// Kanji, kana, CJK symbols and full-width/half-width forms (not Hangul).
-pub fn is_japanese(c: char) -> bool {
+pub(crate) fn is_japanese(c: char) -> bool {
     matches!(c as u32,
         0x2E80..=0x2FDF      // CJK radicals, Kangxi radicals
         | 0x3000..=0x30FF    // CJK symbols and punctuation, hiragana, katakana
@@ -36,7 +36,7 @@ pub fn is_japanese(c: char) -> bool {
 
 /// Full-width punctuation: ideographic space, brackets, stops and commas,
 /// the middle dot and full-width ASCII punctuation.
-pub fn is_wide_punctuation(c: char) -> bool {
+pub(crate) fn is_wide_punctuation(c: char) -> bool {
     matches!(c as u32,
         0x3000..=0x303F
         | 0x30FB

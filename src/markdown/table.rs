@@ -10,12 +10,12 @@ use crate::diag::Span;
 use crate::model::{Inline, Row, Table};
 
 /// Largest `colspan` kept (HTML allows 1000; real tables never need more).
-pub const MAX_COLSPAN: u32 = 100;
+pub(crate) const MAX_COLSPAN: u32 = 100;
 /// Largest `rowspan` kept before clamping to the row group.
-pub const MAX_ROWSPAN: u32 = 1000;
+pub(crate) const MAX_ROWSPAN: u32 = 1000;
 
 /// Parses a `rowspan`/`colspan` attribute, clamped to `1..=max`.
-pub fn parse_span(value: Option<&str>, max: u32) -> u32 {
+pub(crate) fn parse_span(value: Option<&str>, max: u32) -> u32 {
     value
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map_or(1, |n| {
@@ -24,7 +24,7 @@ pub fn parse_span(value: Option<&str>, max: u32) -> u32 {
 }
 
 /// Builds the table; `None` when it has no rows at all.
-pub fn finish(
+pub(crate) fn finish(
     caption: Option<Vec<Inline>>,
     mut head: Vec<Row>,
     mut body: Vec<Row>,

@@ -11,7 +11,7 @@
 //! numbered `-2`, `-3`… when taken).
 
 mod unique;
-pub mod walk;
+pub(crate) mod walk;
 
 use std::path::PathBuf;
 

@@ -27,7 +27,7 @@ impl Book {
 
 /// Calls `f` on every block of `blocks` and of their descendants, in
 /// document order (a block before its children).
-pub fn blocks_mut(blocks: &mut [Block], mut f: impl FnMut(&mut Block)) {
+pub(crate) fn blocks_mut(blocks: &mut [Block], mut f: impl FnMut(&mut Block)) {
     let mut stack: Vec<&mut [Block]> = vec![blocks];
     while let Some(slice) = stack.pop() {
         let Some((first, rest)) = slice.split_first_mut() else {
@@ -43,7 +43,7 @@ pub fn blocks_mut(blocks: &mut [Block], mut f: impl FnMut(&mut Block)) {
 
 /// Calls `f` on every block of `blocks` and of their descendants, in
 /// document order (a block before its children).
-pub fn blocks<'a>(blocks: &'a [Block], mut f: impl FnMut(&'a Block)) {
+pub(crate) fn blocks<'a>(blocks: &'a [Block], mut f: impl FnMut(&'a Block)) {
     let mut stack: Vec<&'a [Block]> = vec![blocks];
     while let Some(slice) = stack.pop() {
         let Some((first, rest)) = slice.split_first() else {
@@ -102,7 +102,7 @@ fn push_children_mut<'a>(block: &'a mut Block, stack: &mut Vec<&'a mut [Block]>)
 
 /// The inline lists held directly by a block (paragraph or heading content,
 /// table caption); children blocks are not included.
-pub fn inline_roots_mut(block: &mut Block) -> Vec<&mut Vec<Inline>> {
+pub(crate) fn inline_roots_mut(block: &mut Block) -> Vec<&mut Vec<Inline>> {
     match block {
         Block::Paragraph(p) => vec![&mut p.content],
         Block::Heading(h) => vec![&mut h.content],
@@ -114,7 +114,7 @@ pub fn inline_roots_mut(block: &mut Block) -> Vec<&mut Vec<Inline>> {
 /// Calls `f` on `root` and on every nested inline list (styled content, link
 /// content). `f` may replace items of the list it gets; the nested lists of
 /// the result are visited afterwards.
-pub fn inline_lists_mut(root: &mut Vec<Inline>, mut f: impl FnMut(&mut Vec<Inline>)) {
+pub(crate) fn inline_lists_mut(root: &mut Vec<Inline>, mut f: impl FnMut(&mut Vec<Inline>)) {
     let mut stack: Vec<&mut Vec<Inline>> = vec![root];
     while let Some(list) = stack.pop() {
         f(list);

@@ -12,14 +12,14 @@ use crate::diag::{Diagnostic, Diagnostics};
 use std::sync::Arc;
 
 /// krilla images by index of the frame tree's image list.
-pub struct ImageCache {
+pub(super) struct ImageCache {
     images: Vec<Option<Image>>,
 }
 
 impl ImageCache {
     /// Creates every image once; an image krilla rejects is reported and
     /// left out.
-    pub fn new(sources: &[Arc<LoadedImage>], diags: &mut Diagnostics) -> ImageCache {
+    pub(super) fn new(sources: &[Arc<LoadedImage>], diags: &mut Diagnostics) -> ImageCache {
         let images = sources
             .iter()
             .map(|source| match to_krilla(source) {
@@ -37,7 +37,7 @@ impl ImageCache {
     }
 
     /// The image at `index`, if it could be created.
-    pub fn get(&self, index: usize) -> Option<Image> {
+    pub(super) fn get(&self, index: usize) -> Option<Image> {
         self.images.get(index).and_then(Clone::clone)
     }
 }

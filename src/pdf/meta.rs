@@ -11,7 +11,7 @@ use crate::model::Book;
 use crate::model::utc_from_unix;
 
 /// The metadata written into the PDF's Info dictionary and XMP packet.
-pub fn metadata(book: &Book) -> Metadata {
+pub(super) fn metadata(book: &Book) -> Metadata {
     let date = utc_datetime(book.meta.build_time);
     let mut metadata = Metadata::new()
         .title(book.meta.title.clone())

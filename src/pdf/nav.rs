@@ -14,13 +14,13 @@ use krilla::outline::{Outline, OutlineNode};
 use crate::layout::frame::{FrameItem, OutlineItem, PagedDocument, Point};
 
 /// Where every anchor of the document is (first occurrence wins).
-pub struct AnchorTable {
+pub(super) struct AnchorTable {
     anchors: BTreeMap<String, (usize, Point)>,
 }
 
 impl AnchorTable {
     /// Scans all sheets for anchors.
-    pub fn collect(doc: &PagedDocument) -> AnchorTable {
+    pub(super) fn collect(doc: &PagedDocument) -> AnchorTable {
         let mut anchors = BTreeMap::new();
         for (index, sheet) in doc.sheets.iter().enumerate() {
             for (at, item) in &sheet.items {
@@ -33,12 +33,12 @@ impl AnchorTable {
     }
 
     /// The sheet index (= PDF page index) and position of an anchor.
-    pub fn get(&self, name: &str) -> Option<(usize, Point)> {
+    pub(super) fn get(&self, name: &str) -> Option<(usize, Point)> {
         self.anchors.get(name).copied()
     }
 
     /// All anchors in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, (usize, Point))> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, (usize, Point))> {
         self.anchors.iter().map(|(k, v)| (k.as_str(), *v))
     }
 }
@@ -46,7 +46,7 @@ impl AnchorTable {
 /// The nested bookmarks. Levels may jump (a page at depth 0 followed by a
 /// heading at depth 2); an entry nests under the nearest shallower one.
 /// Entries whose anchor is not on any sheet are left out.
-pub fn outline(items: &[OutlineItem], anchors: &AnchorTable) -> Outline {
+pub(super) fn outline(items: &[OutlineItem], anchors: &AnchorTable) -> Outline {
     // Stack of (level, node) still open; closed nodes are attached to their
     // parent, so no recursion is needed.
     let mut stack: Vec<(usize, OutlineNode)> = Vec::new();

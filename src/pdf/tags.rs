@@ -33,7 +33,7 @@ struct Pending {
 }
 
 /// Builds the tag tree while sheets are drawn.
-pub struct TagBuilder {
+pub(super) struct TagBuilder {
     groups: Vec<Pending>,
     roots: Vec<usize>,
     open: Vec<usize>,
@@ -43,7 +43,7 @@ pub struct TagBuilder {
 
 impl TagBuilder {
     /// An empty builder.
-    pub fn new() -> TagBuilder {
+    pub(super) fn new() -> TagBuilder {
         TagBuilder {
             groups: Vec::new(),
             roots: Vec::new(),
@@ -54,7 +54,7 @@ impl TagBuilder {
     }
 
     /// Opens a structure element inside the innermost open one.
-    pub fn open(&mut self, tag: StructTag) {
+    pub(super) fn open(&mut self, tag: StructTag) {
         if self.artifact_depth > 0 {
             return;
         }
@@ -76,7 +76,7 @@ impl TagBuilder {
 
     /// Closes the innermost open structure element (ignored when none is
     /// open or inside an artifact).
-    pub fn close(&mut self) {
+    pub(super) fn close(&mut self) {
         if self.artifact_depth > 0 {
             return;
         }
@@ -84,12 +84,12 @@ impl TagBuilder {
     }
 
     /// Enters (`1`) or leaves (`-1`) an artifact.
-    pub fn artifact_depth_add(&mut self, delta: i32) {
+    pub(super) fn artifact_depth_add(&mut self, delta: i32) {
         self.artifact_depth = (self.artifact_depth + delta).max(0);
     }
 
     /// Artifacts never continue onto the next sheet.
-    pub fn reset_artifacts(&mut self) {
+    pub(super) fn reset_artifacts(&mut self) {
         self.artifact_depth = 0;
     }
 
@@ -97,7 +97,7 @@ impl TagBuilder {
     /// is set, when inside an artifact or outside any structure element;
     /// otherwise a span that becomes a leaf of the innermost element.
     /// Always paired with [`TagBuilder::end_content`].
-    pub fn start_content(&mut self, surface: &mut Surface, decoration: bool) -> bool {
+    pub(super) fn start_content(&mut self, surface: &mut Surface, decoration: bool) -> bool {
         let parent = self.open.last().copied();
         match parent {
             Some(parent) if !decoration && self.artifact_depth == 0 => {
@@ -114,7 +114,7 @@ impl TagBuilder {
     }
 
     /// Ends the marked content started by [`TagBuilder::start_content`].
-    pub fn end_content(&mut self, surface: &mut Surface, started: bool) {
+    pub(super) fn end_content(&mut self, surface: &mut Surface, started: bool) {
         if started {
             surface.end_tagged();
         }
@@ -122,7 +122,7 @@ impl TagBuilder {
 
     /// Reserves a place for a link annotation in the innermost element and
     /// returns its slot for [`TagBuilder::fill_annotation`].
-    pub fn annotation_slot(&mut self) -> usize {
+    pub(super) fn annotation_slot(&mut self) -> usize {
         let slot = self.annotations.len();
         self.annotations.push(None);
         match self.open.last() {
@@ -146,7 +146,7 @@ impl TagBuilder {
     }
 
     /// Records the identifier krilla gave an annotation.
-    pub fn fill_annotation(&mut self, slot: usize, id: Identifier) {
+    pub(super) fn fill_annotation(&mut self, slot: usize, id: Identifier) {
         if let Some(entry) = self.annotations.get_mut(slot) {
             *entry = Some(id);
         }
@@ -155,7 +155,7 @@ impl TagBuilder {
     /// The finished tree. Children always have larger indices than their
     /// parents, so building from the last group backwards needs no
     /// recursion.
-    pub fn finish(self, lang: Option<String>) -> TagTree {
+    pub(super) fn finish(self, lang: Option<String>) -> TagTree {
         let TagBuilder {
             groups,
             roots,

@@ -62,14 +62,14 @@ impl KrillaGlyphTrait for PdfGlyph<'_> {
 }
 
 /// krilla fonts for the document's font list, created once each.
-pub struct FontCache {
+pub(super) struct FontCache {
     fonts: Vec<Option<Font>>,
 }
 
 impl FontCache {
     /// Parses every font source; a font krilla cannot read is `None` and
     /// its text is skipped (reported by the caller).
-    pub fn new(sources: &[FontSource]) -> FontCache {
+    pub(super) fn new(sources: &[FontSource]) -> FontCache {
         let fonts = sources
             .iter()
             .map(|source| Font::new(source.data.clone().into(), source.index))
@@ -78,14 +78,14 @@ impl FontCache {
     }
 
     /// The font at `index`, if it could be read.
-    pub fn get(&self, index: usize) -> Option<&Font> {
+    pub(super) fn get(&self, index: usize) -> Option<&Font> {
         self.fonts.get(index).and_then(Option::as_ref)
     }
 }
 
 /// Draws a run at its baseline origin. Returns `false` when the run's font
 /// is unusable or a glyph range does not lie in the text.
-pub fn draw_run(surface: &mut Surface, fonts: &FontCache, at: Point, run: &TextRun) -> bool {
+pub(super) fn draw_run(surface: &mut Surface, fonts: &FontCache, at: Point, run: &TextRun) -> bool {
     let Some(font) = fonts.get(run.font.0) else {
         return false;
     };

@@ -60,7 +60,7 @@ pub(crate) struct Tag {
 
 impl Tag {
     /// A named argument's value.
-    pub fn named(&self, key: &str) -> Option<&str> {
+    pub(super) fn named(&self, key: &str) -> Option<&str> {
         self.args
             .iter()
             .find(|a| a.key.as_deref() == Some(key))
@@ -68,7 +68,7 @@ impl Tag {
     }
 
     /// The positional arguments' values.
-    pub fn positional(&self) -> impl Iterator<Item = &str> {
+    pub(super) fn positional(&self) -> impl Iterator<Item = &str> {
         self.args
             .iter()
             .filter(|a| a.key.is_none())
@@ -76,7 +76,7 @@ impl Tag {
     }
 
     /// The tag as written in a message (`{{% /name %}}`).
-    pub fn display(&self) -> String {
+    pub(super) fn display(&self) -> String {
         let (open, close) = match self.delim {
             Delim::Percent => ("{{%", "%}}"),
             Delim::Angle => ("{{<", ">}}"),

@@ -12,7 +12,7 @@
 //! and [`resolve_title`] are the entry points for a page.
 
 mod lexer;
-pub mod placeholder;
+pub(crate) mod placeholder;
 mod resolve;
 
 use std::ops::Range;

@@ -18,24 +18,24 @@
 //! - Conditionals and variables leave only their resulting text, like Hugo.
 
 /// Name of the placeholder element.
-pub const ELEMENT: &str = "tebiki-sc";
+pub(crate) const ELEMENT: &str = "tebiki-sc";
 
 /// Attribute holding the index of the call in `ResolvedPage::calls`.
-pub const ID_ATTRIBUTE: &str = "id";
+pub(crate) const ID_ATTRIBUTE: &str = "id";
 
 /// Opening tag of the placeholder for call `id`: `<tebiki-sc id="N">`.
-pub fn open(id: usize) -> String {
+pub(crate) fn open(id: usize) -> String {
     format!("<{ELEMENT} {ID_ATTRIBUTE}=\"{id}\">")
 }
 
 /// Closing tag of a placeholder: `</tebiki-sc>`.
-pub fn close() -> String {
+pub(crate) fn close() -> String {
     format!("</{ELEMENT}>")
 }
 
 /// A placeholder with no content, for call `id`:
 /// `<tebiki-sc id="N"></tebiki-sc>`.
-pub fn empty(id: usize) -> String {
+pub(crate) fn empty(id: usize) -> String {
     format!("{}{}", open(id), close())
 }
 

@@ -137,7 +137,11 @@ pub struct RegionSettings {
 
 /// Parses `tebiki.toml`. Errors (syntax, unknown keys, wrong types) are
 /// pushed with the position toml reports.
-pub fn parse_config(text: &str, source: SourceId, diags: &mut Diagnostics) -> Option<Config> {
+pub(crate) fn parse_config(
+    text: &str,
+    source: SourceId,
+    diags: &mut Diagnostics,
+) -> Option<Config> {
     match toml::from_str::<Config>(text) {
         Ok(mut config) => {
             normalize(&mut config);
@@ -227,7 +231,7 @@ fn value_text(value: &toml::Value) -> String {
 
 /// Merges variables for every region: `[params]`, then the region's Hugo
 /// config (read relative to `root`), then the region's own params.
-pub fn region_settings(
+pub(crate) fn region_settings(
     config: &Config,
     root: &Path,
     diags: &mut Diagnostics,

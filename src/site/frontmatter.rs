@@ -71,7 +71,7 @@ enum Syntax {
 /// Splits and parses the front matter of `text`. Returns the fields and the
 /// byte offset of the body. A file without front matter has default fields
 /// and its body at 0.
-pub fn parse_front_matter(
+pub(crate) fn parse_front_matter(
     text: &str,
     source: SourceId,
 ) -> Result<(FrontMatter, usize), Diagnostic> {

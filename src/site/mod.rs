@@ -7,8 +7,8 @@
 //! and [`page_anchor`] say where a content page is published.
 
 mod address;
-pub mod config;
-pub mod frontmatter;
+pub(crate) mod config;
+pub(crate) mod frontmatter;
 mod tree;
 
 use std::path::{Path, PathBuf};

@@ -14,7 +14,7 @@ use image::{ExtendedColorType, ImageEncoder, Rgba, RgbaImage};
 use super::Gen;
 
 /// Folder of the screenshots under `static/`, as the site links them.
-pub const IMAGE_DIR: &str = "/general/img-ja/";
+pub(super) const IMAGE_DIR: &str = "/general/img-ja/";
 
 /// Side of a pseudo-glyph cell in pixels.
 const GLYPH: u32 = 12;
@@ -25,7 +25,7 @@ const GLYPH_COUNT: usize = 96;
 
 /// One encoded screenshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shot {
+pub(super) struct Shot {
     /// Site path as written in `screen src=…`, e.g. `/general/img-ja/bench_007.png`.
     pub src: String,
     /// Encoded file.
@@ -42,7 +42,7 @@ enum Encoding {
 }
 
 /// `count` screenshots for `seed`.
-pub fn pool(seed: u64, count: usize) -> Vec<Shot> {
+pub(super) fn pool(seed: u64, count: usize) -> Vec<Shot> {
     let glyphs = glyph_set(&mut Gen::new(seed, 9_999));
     (0..count)
         .map(|i| {

@@ -26,13 +26,13 @@ use rand::rngs::ChaCha8Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
 
 /// Largest page count accepted (keeps memory bounded).
-pub const MAX_PAGES: usize = 100_000;
+pub(crate) const MAX_PAGES: usize = 100_000;
 /// Largest screenshot pool accepted.
-pub const MAX_IMAGES: usize = 1_000;
+pub(crate) const MAX_IMAGES: usize = 1_000;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Options {
+pub(crate) struct Options {
     /// Number of Markdown files, section `_index.md` files included.
     pub pages: usize,
     /// Seed of every random choice.
@@ -53,17 +53,17 @@ impl Default for Options {
 
 /// A generated site: relative path (with `/`) → file bytes, in path order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Corpus {
+pub(crate) struct Corpus {
     /// Every file of the site.
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
 /// Name of the marker file written at the root of a generated site.
-pub const MARKER: &str = ".gen_corpus";
+pub(crate) const MARKER: &str = ".gen_corpus";
 
 impl Corpus {
     /// Total size of the screenshots under `static/`.
-    pub fn image_bytes(&self) -> u64 {
+    pub(crate) fn image_bytes(&self) -> u64 {
         self.files
             .iter()
             .filter(|(path, _)| path.starts_with("static/"))
@@ -72,7 +72,7 @@ impl Corpus {
     }
 
     /// Number of Markdown pages under `content/`.
-    pub fn page_count(&self) -> usize {
+    pub(crate) fn page_count(&self) -> usize {
         self.files
             .keys()
             .filter(|path| path.starts_with("content/") && path.ends_with(".md"))
@@ -82,7 +82,7 @@ impl Corpus {
     /// Writes the site into `dir`. `dir` must be missing, empty, or a site
     /// this generator wrote before (it has the [`MARKER`] file); in the last
     /// case its `content/` and `static/` are replaced.
-    pub fn write(&self, dir: &Path) -> io::Result<()> {
+    pub(crate) fn write(&self, dir: &Path) -> io::Result<()> {
         if dir.exists() {
             let empty = std::fs::read_dir(dir)?.next().is_none();
             if !empty && !dir.join(MARKER).is_file() {
@@ -112,7 +112,7 @@ impl Corpus {
 
 /// Generates the site for `opts` (page count and pool size clamped to
 /// [`MAX_PAGES`] and [`MAX_IMAGES`], at least one of each).
-pub fn generate(opts: &Options) -> Corpus {
+pub(crate) fn generate(opts: &Options) -> Corpus {
     let pages = opts.pages.clamp(1, MAX_PAGES);
     let pool = opts.images.clamp(1, MAX_IMAGES);
     let mut files = BTreeMap::new();
@@ -137,32 +137,32 @@ pub fn generate(opts: &Options) -> Corpus {
 
 /// The seeded random source. Each page and each image gets its own stream
 /// (seed, stream), so changing the page count leaves images unchanged.
-pub struct Gen {
+pub(crate) struct Gen {
     rng: ChaCha8Rng,
 }
 
 impl Gen {
     /// The stream `stream` of `seed`.
-    pub fn new(seed: u64, stream: u64) -> Gen {
+    pub(crate) fn new(seed: u64, stream: u64) -> Gen {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(stream);
         Gen { rng }
     }
 
     /// One element of a non-empty static bank.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         items
             .choose(&mut self.rng)
             .expect("phrase banks are non-empty constants")
     }
 
     /// One element of `items`, `None` when it is empty.
-    pub fn pick_opt<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+    pub(crate) fn pick_opt<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
         items.choose(&mut self.rng)
     }
 
     /// A number in `lo..hi` (`lo` when the range is empty).
-    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+    pub(crate) fn range(&mut self, lo: usize, hi: usize) -> usize {
         if hi <= lo {
             lo
         } else {
@@ -171,17 +171,17 @@ impl Gen {
     }
 
     /// True with probability `p` (0 to 1).
-    pub fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.rng.random_bool(p.clamp(0.0, 1.0))
     }
 
     /// Shuffles `items` in place.
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
         items.shuffle(&mut self.rng);
     }
 
     /// A random byte.
-    pub fn byte(&mut self) -> u8 {
+    pub(crate) fn byte(&mut self) -> u8 {
         self.rng.random()
     }
 }

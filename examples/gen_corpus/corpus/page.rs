@@ -29,7 +29,12 @@ struct Writer<'a> {
 }
 
 /// The full text of `page`.
-pub fn write(generator: &mut Gen, page: &PagePlan, site: &SitePlan, shots: &[Shot]) -> String {
+pub(super) fn write(
+    generator: &mut Gen,
+    page: &PagePlan,
+    site: &SitePlan,
+    shots: &[Shot],
+) -> String {
     let screens = *generator.pick(&SCREENS_PER_PAGE);
     let mut writer = Writer {
         generator,

@@ -11,14 +11,14 @@ use super::Gen;
 use super::vocab;
 
 /// URL prefix of the help site (`book.url_prefix` in `tebiki.toml`).
-pub const URL_PREFIX: &str = "/general/ja/";
+pub(super) const URL_PREFIX: &str = "/general/ja/";
 
 /// Deepest section nesting (0 is top level).
 const MAX_SECTION_DEPTH: usize = 2;
 
 /// How a page's front matter is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrontMatter {
+pub(super) enum FrontMatter {
     /// `---` YAML.
     Yaml,
     /// `+++` TOML.
@@ -27,7 +27,7 @@ pub enum FrontMatter {
 
 /// A heading with an explicit `{#anchor}` that other pages may link to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnchoredHeading {
+pub(super) struct AnchoredHeading {
     /// Heading text (may contain variable shortcodes).
     pub text: String,
     /// The anchor.
@@ -36,7 +36,7 @@ pub struct AnchoredHeading {
 
 /// One Markdown file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PagePlan {
+pub(super) struct PagePlan {
     /// Content-relative path, e.g. `admin/list_user/add_user.md`.
     pub path: String,
     /// Site URL other pages link to.
@@ -58,7 +58,7 @@ pub struct PagePlan {
 
 /// Every page of the site, sections first within their folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SitePlan {
+pub(super) struct SitePlan {
     /// All pages in generation order.
     pub pages: Vec<PagePlan>,
     /// Indexes of pages every region publishes (safe link targets).
@@ -73,7 +73,7 @@ struct SectionDraft {
 }
 
 /// Plans a site of `pages` Markdown files.
-pub fn plan(generator: &mut Gen, pages: usize) -> SitePlan {
+pub(super) fn plan(generator: &mut Gen, pages: usize) -> SitePlan {
     let section_count = (pages / 14).clamp(1, pages);
     let top_count = (section_count / 4).clamp(1, 8);
     let mut sections: Vec<SectionDraft> = Vec::with_capacity(section_count);

@@ -9,7 +9,7 @@ use super::Gen;
 use super::vocab;
 
 /// Fills every `{slot}` of `template`; unknown slots are copied as written.
-pub fn fill(generator: &mut Gen, template: &str) -> String {
+pub(super) fn fill(generator: &mut Gen, template: &str) -> String {
     let mut out = String::with_capacity(template.len() * 2);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -50,13 +50,13 @@ fn slot_value(generator: &mut Gen, slot: &str) -> Option<String> {
 }
 
 /// One filled sentence from `bank`.
-pub fn sentence(generator: &mut Gen, bank: &[&str]) -> String {
+pub(super) fn sentence(generator: &mut Gen, bank: &[&str]) -> String {
     let template = *generator.pick(bank);
     fill(generator, template)
 }
 
 /// `count` explanatory sentences run together, as Japanese paragraphs are.
-pub fn sentences(generator: &mut Gen, count: usize) -> String {
+pub(super) fn sentences(generator: &mut Gen, count: usize) -> String {
     let mut text = String::new();
     for _ in 0..count {
         text.push_str(&sentence(generator, vocab::EXPLAIN));

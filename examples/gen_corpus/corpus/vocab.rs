@@ -6,7 +6,7 @@
 //! `{store}`, `{slash}`) are filled by [`super::prose`].
 
 /// Things an administrator manages: (Japanese noun, ASCII slug for file names).
-pub const OBJECTS: &[(&str, &str)] = &[
+pub(super) const OBJECTS: &[(&str, &str)] = &[
     ("ユーザー", "user"),
     ("組織", "org"),
     ("役職", "title"),
@@ -60,7 +60,7 @@ pub const OBJECTS: &[(&str, &str)] = &[
 ];
 
 /// Operations: (verb phrase used in titles, ASCII slug).
-pub const VERBS: &[(&str, &str)] = &[
+pub(super) const VERBS: &[(&str, &str)] = &[
     ("を追加する", "add"),
     ("を変更する", "edit"),
     ("を削除する", "delete"),
@@ -88,7 +88,7 @@ pub const VERBS: &[(&str, &str)] = &[
 ];
 
 /// Top-level and nested section names: (title, folder slug).
-pub const SECTIONS: &[(&str, &str)] = &[
+pub(super) const SECTIONS: &[(&str, &str)] = &[
     ("ログイン", "login"),
     ("共通管理", "admin"),
     ("ユーザーの管理", "list_useradmin"),
@@ -116,7 +116,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
 ];
 
 /// UI buttons and menu items, written with the brackets the guides use.
-pub const BUTTONS: &[&str] = &[
+pub(super) const BUTTONS: &[&str] = &[
     "[保存]",
     "[キャンセル]",
     "[追加する]",
@@ -144,7 +144,7 @@ pub const BUTTONS: &[&str] = &[
 ];
 
 /// Screens, as the guides name them.
-pub const SCREENS: &[&str] = &[
+pub(super) const SCREENS: &[&str] = &[
     "[{slash}共通管理]画面",
     "[ユーザー管理]画面",
     "[組織/ユーザー]画面",
@@ -164,7 +164,7 @@ pub const SCREENS: &[&str] = &[
 ];
 
 /// Form fields and settings.
-pub const ITEMS: &[&str] = &[
+pub(super) const ITEMS: &[&str] = &[
     "ログイン名",
     "表示名",
     "メールアドレス",
@@ -192,7 +192,7 @@ pub const ITEMS: &[&str] = &[
 ];
 
 /// Sentences for explanatory paragraphs. Slots are filled by `prose`.
-pub const EXPLAIN: &[&str] = &[
+pub(super) const EXPLAIN: &[&str] = &[
     "{slash}共通管理者は、{obj}の設定を変更できます。",
     "この操作は、{slash}共通管理者のみが実行できます。",
     "{obj}を削除すると、関連するデータもすべて削除され、元に戻せません。",
@@ -234,7 +234,7 @@ pub const EXPLAIN: &[&str] = &[
 ];
 
 /// Imperative step sentences for numbered procedures.
-pub const STEPS: &[&str] = &[
+pub(super) const STEPS: &[&str] = &[
     "{screen}を開きます。",
     "{screen}で、{btn}をクリックします。",
     "{obj}の一覧から、対象の{obj2}を選択します。",
@@ -256,7 +256,7 @@ pub const STEPS: &[&str] = &[
 ];
 
 /// Short list items (bullets).
-pub const BULLETS: &[&str] = &[
+pub(super) const BULLETS: &[&str] = &[
     "{item}が分からない",
     "{obj}の設定画面が表示されない",
     "パスワードのリセットに必要なメールアドレスが分からない",
@@ -272,7 +272,7 @@ pub const BULLETS: &[&str] = &[
 ];
 
 /// Headings inside a page (besides the method headings).
-pub const HEADINGS: &[&str] = &[
+pub(super) const HEADINGS: &[&str] = &[
     "設定手順",
     "注意事項",
     "制限事項",
@@ -288,7 +288,7 @@ pub const HEADINGS: &[&str] = &[
 ];
 
 /// Alt texts of screenshots.
-pub const ALTS: &[&str] = &[
+pub(super) const ALTS: &[&str] = &[
     "ログイン画面",
     "メールアドレスの入力画面",
     "ユーザー一覧の画面",
@@ -304,7 +304,7 @@ pub const ALTS: &[&str] = &[
 ];
 
 /// External sites linked from pages: (link text, URL).
-pub const EXTERNAL: &[(&str, &str)] = &[
+pub(super) const EXTERNAL: &[(&str, &str)] = &[
     ("お問い合わせ", "https://www.cybozu.com/jp/inquiry/"),
     ("Contact Us", "https://www.kintone.com/support/"),
     ("AWSへの移行", "https://www.kintone.com/aws-migration/"),

@@ -16,7 +16,7 @@ use super::{BlockContext, Flow, Piece, push_lines};
 const KEEP_WHOLE_SHARE: f32 = 0.3;
 
 /// An admonition box.
-pub fn admonition(
+pub(super) fn admonition(
     ctx: &mut BlockContext,
     flow: &mut Flow,
     adm: &Admonition,
@@ -65,7 +65,7 @@ pub fn admonition(
 }
 
 /// A block quote: a grey bar left of the indented blocks.
-pub fn quote(
+pub(super) fn quote(
     ctx: &mut BlockContext,
     flow: &mut Flow,
     quote: &Quote,
@@ -101,7 +101,7 @@ pub fn quote(
 
 /// A code block. Every source line starts a new output line; a line longer
 /// than the box continues on the next line behind the wrap marker.
-pub fn code(ctx: &mut BlockContext, flow: &mut Flow, code: &CodeBlock, x: f32, width: f32) {
+pub(super) fn code(ctx: &mut BlockContext, flow: &mut Flow, code: &CodeBlock, x: f32, width: f32) {
     let style = ctx.style().code.clone();
     let pitch = style.size * style.leading;
     let base = ctx.text.text_style(FontRole::Mono, style.size, style.color);

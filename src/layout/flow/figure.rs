@@ -19,7 +19,7 @@ use super::{BlockContext, Flow, Piece};
 const PT_PER_CSS_PX: f32 = 0.75;
 
 /// Lays out a figure.
-pub fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, width: f32) {
+pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, width: f32) {
     let style = ctx.style().figures.clone();
     let caption_text = figure
         .title
@@ -115,7 +115,7 @@ pub fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x: f32, 
 /// The displayed size: the requested width (CSS px) or the natural width
 /// at `max_dpi`, whichever is smaller, capped by the text width, then
 /// scaled down to at most `max_height`. Never larger than `max_dpi` allows.
-pub fn display_size(
+pub(super) fn display_size(
     px_w: u32,
     px_h: u32,
     requested_css_px: Option<f32>,

@@ -16,20 +16,20 @@ use crate::layout::frame::ImageKey;
 
 /// The images of one document.
 #[derive(Debug, Default)]
-pub struct ImageRegistry {
+pub(crate) struct ImageRegistry {
     keys: BTreeMap<PathBuf, Result<ImageKey, ImageError>>,
     images: Vec<Arc<LoadedImage>>,
 }
 
 impl ImageRegistry {
     /// An empty registry.
-    pub fn new() -> ImageRegistry {
+    pub(crate) fn new() -> ImageRegistry {
         ImageRegistry::default()
     }
 
     /// The key and image for `path`, loading it on first use. The same
     /// error is returned for every use of a broken file.
-    pub fn get(
+    pub(crate) fn get(
         &mut self,
         assets: &Assets,
         path: &Path,
@@ -60,7 +60,7 @@ impl ImageRegistry {
     }
 
     /// The loaded images, indexed by [`ImageKey`].
-    pub fn into_images(self) -> Vec<Arc<LoadedImage>> {
+    pub(crate) fn into_images(self) -> Vec<Arc<LoadedImage>> {
         self.images
     }
 }

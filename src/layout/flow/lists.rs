@@ -12,7 +12,7 @@ use crate::model::{Align, List};
 use super::{BlockContext, Flow, Piece};
 
 /// Lays out a list.
-pub fn list(
+pub(super) fn list(
     ctx: &mut BlockContext,
     flow: &mut Flow,
     list: &List,

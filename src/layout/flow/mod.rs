@@ -10,11 +10,11 @@
 
 mod boxes;
 mod figure;
-pub mod images;
+pub(crate) mod images;
 mod lists;
-pub mod paginate;
+pub(crate) mod paginate;
 mod table;
-pub mod text;
+pub(crate) mod text;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::layout::font::FontRole;
@@ -23,9 +23,9 @@ use crate::layout::inline::ParagraphStyle;
 use crate::layout::style::{HeadingStyle, PdfStyle};
 use crate::model::{Align, Block, Heading, Inline, walk};
 
-pub use images::ImageRegistry;
-pub use paginate::{AreaFill, Piece, paginate};
-pub use text::{LaidLine, TextContext, dest_name};
+pub(crate) use images::ImageRegistry;
+pub(crate) use paginate::{AreaFill, Piece, paginate};
+pub(crate) use text::{LaidLine, TextContext, dest_name};
 
 /// Measures narrower than this many body ems are set flush left.
 const NARROW_MEASURE_EM: f32 = 20.0;
@@ -35,7 +35,7 @@ const MAX_DEPTH: usize = 16;
 
 /// A growing sequence of pieces plus the state between blocks.
 #[derive(Debug, Default)]
-pub struct Flow {
+pub(crate) struct Flow {
     /// The pieces so far.
     pub pieces: Vec<Piece>,
     /// Tag marks waiting for the next piece.
@@ -48,12 +48,12 @@ pub struct Flow {
 
 impl Flow {
     /// An empty flow.
-    pub fn new() -> Flow {
+    pub(crate) fn new() -> Flow {
         Flow::default()
     }
 
     /// Adds a piece, attaching pending tag marks and glue.
-    pub fn push(&mut self, mut piece: Piece) {
+    pub(crate) fn push(&mut self, mut piece: Piece) {
         if self.glue_next {
             piece.glue_to_prev = true;
             self.glue_next = false;
@@ -71,13 +71,13 @@ impl Flow {
     }
 
     /// Opens a structure element before the next piece.
-    pub fn open(&mut self, tag: StructTag) {
+    pub(crate) fn open(&mut self, tag: StructTag) {
         self.pending.push(FrameItem::Tag(TagEvent::Start(tag)));
     }
 
     /// Closes the innermost structure element after the last piece (or
     /// drops it if it received no content).
-    pub fn close(&mut self) {
+    pub(crate) fn close(&mut self) {
         if matches!(
             self.pending.last(),
             Some(FrameItem::Tag(TagEvent::Start(_)))
@@ -94,13 +94,13 @@ impl Flow {
     }
 
     /// Keeps the next piece with the last one.
-    pub fn keep_with_next(&mut self) {
+    pub(crate) fn keep_with_next(&mut self) {
         self.glue_next = true;
     }
 
     /// The space before the next block: an override set by a heading, none
     /// at the start of a container, else `gap`.
-    pub fn take_space(&mut self, gap: f32) -> f32 {
+    pub(crate) fn take_space(&mut self, gap: f32) -> f32 {
         match self.space_override.take() {
             Some(space) => space,
             None if self.pieces.is_empty() => 0.0,
@@ -109,12 +109,12 @@ impl Flow {
     }
 
     /// Sets the space before the next block.
-    pub fn set_space(&mut self, space: f32) {
+    pub(crate) fn set_space(&mut self, space: f32) {
         self.space_override = Some(space);
     }
 
     /// Moves another flow's pieces (and its unclosed marks) into this one.
-    pub fn append(&mut self, mut other: Flow) {
+    pub(crate) fn append(&mut self, mut other: Flow) {
         let mut first = true;
         for mut piece in other.pieces.drain(..) {
             if first && self.glue_next {
@@ -142,7 +142,7 @@ impl Flow {
 
 /// A heading as block layout sets it: a page title (level 1) or a heading
 /// in a page body.
-pub struct HeadingText<'a> {
+pub(crate) struct HeadingText<'a> {
     /// The heading's inline content.
     pub content: &'a [Inline],
     /// Its plain text (for the structure tag).
@@ -154,7 +154,7 @@ pub struct HeadingText<'a> {
 }
 
 /// Everything block layout needs.
-pub struct BlockContext<'t, 'a> {
+pub(crate) struct BlockContext<'t, 'a> {
     /// Fonts and inline layout.
     pub text: &'t TextContext<'a>,
     /// Image files used so far.
@@ -174,23 +174,30 @@ pub struct BlockContext<'t, 'a> {
 
 impl BlockContext<'_, '_> {
     /// The layout style.
-    pub fn style(&self) -> &PdfStyle {
+    pub(crate) fn style(&self) -> &PdfStyle {
         self.text.style()
     }
 
     /// Body line pitch.
-    pub fn body_pitch(&self) -> f32 {
+    pub(crate) fn body_pitch(&self) -> f32 {
         let body = &self.style().body;
         body.size * body.leading
     }
 
     /// Gap between blocks.
-    pub fn block_gap(&self) -> f32 {
+    pub(crate) fn block_gap(&self) -> f32 {
         self.body_pitch() * self.style().body.paragraph_gap
     }
 
     /// Lays out blocks at `x` with `width` into `flow`.
-    pub fn blocks(&mut self, flow: &mut Flow, blocks: &[Block], x: f32, width: f32, depth: usize) {
+    pub(crate) fn blocks(
+        &mut self,
+        flow: &mut Flow,
+        blocks: &[Block],
+        x: f32,
+        width: f32,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             self.flattened(flow, blocks, x, width);
             return;
@@ -220,7 +227,7 @@ impl BlockContext<'_, '_> {
 
     /// A body paragraph: one piece per line, the first two and the last
     /// two lines kept together (no orphans, no widows).
-    pub fn paragraph(
+    pub(crate) fn paragraph(
         &mut self,
         flow: &mut Flow,
         content: &[Inline],
@@ -259,7 +266,13 @@ impl BlockContext<'_, '_> {
 
     /// A heading (level 1 = page title) at `x` with `width`, setting its
     /// anchor; the next block is kept with it.
-    pub fn heading_lines(&mut self, flow: &mut Flow, heading: HeadingText, x: f32, width: f32) {
+    pub(crate) fn heading_lines(
+        &mut self,
+        flow: &mut Flow,
+        heading: HeadingText,
+        x: f32,
+        width: f32,
+    ) {
         let HeadingText {
             content,
             text,
@@ -394,7 +407,7 @@ impl BlockContext<'_, '_> {
 
 /// Pushes laid-out lines as pieces at `x`, wrapped in `tag`, with orphan
 /// and widow control.
-pub fn push_lines(
+pub(crate) fn push_lines(
     flow: &mut Flow,
     lines: Vec<LaidLine>,
     x: f32,
@@ -423,7 +436,7 @@ pub fn push_lines(
 
 /// Stacks a flow's pieces into one block: total height and items relative
 /// to the block's top (spaces between pieces kept, the first one dropped).
-pub fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
+pub(crate) fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
     let mut y = 0.0;
     let mut items = Vec::new();
     for (i, piece) in pieces.into_iter().enumerate() {

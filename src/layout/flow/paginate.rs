@@ -15,7 +15,7 @@ use crate::layout::frame::{FrameItem, Point, TagEvent};
 
 /// An unbreakable slice of the flow.
 #[derive(Debug, Clone, Default)]
-pub struct Piece {
+pub(crate) struct Piece {
     /// Height of the content.
     pub height: f32,
     /// Space above, dropped when the piece starts a sheet.
@@ -38,7 +38,7 @@ pub struct Piece {
 
 impl Piece {
     /// A piece of the given height with items.
-    pub fn new(height: f32, items: Vec<(Point, FrameItem)>) -> Piece {
+    pub(crate) fn new(height: f32, items: Vec<(Point, FrameItem)>) -> Piece {
         Piece {
             height,
             items,
@@ -48,7 +48,7 @@ impl Piece {
 
     /// Turns the space above into part of the piece (for boxes whose
     /// background must run through the gap).
-    pub fn absorb_space(&mut self) {
+    pub(crate) fn absorb_space(&mut self) {
         let space = std::mem::take(&mut self.space_before);
         if space > 0.0 {
             self.shift_down(space);
@@ -56,7 +56,7 @@ impl Piece {
     }
 
     /// Moves the content down by `dy`, growing the piece.
-    pub fn shift_down(&mut self, dy: f32) {
+    pub(crate) fn shift_down(&mut self, dy: f32) {
         for (at, _) in &mut self.items {
             at.y += dy;
         }
@@ -69,7 +69,7 @@ impl Piece {
 
 /// What fills one sheet's text area: its share of the flow.
 #[derive(Debug, Clone, Default)]
-pub struct AreaFill {
+pub(crate) struct AreaFill {
     /// Items positioned relative to the text area's top-left corner.
     pub items: Vec<(Point, FrameItem)>,
     /// The running section title in force on this sheet.
@@ -78,7 +78,7 @@ pub struct AreaFill {
 
 /// Distributes pieces over the text areas (of height `area_height`) of as
 /// many sheets as they need.
-pub fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<AreaFill> {
+pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<AreaFill> {
     let chain_heights = chain_heights(&pieces);
     let mut areas: Vec<AreaFill> = Vec::new();
     let mut current = AreaFill::default();

@@ -29,7 +29,7 @@ struct Placed<'a> {
 }
 
 /// Lays out a table.
-pub fn table(
+pub(super) fn table(
     ctx: &mut BlockContext,
     flow: &mut Flow,
     table: &Table,

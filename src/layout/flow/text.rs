@@ -26,7 +26,7 @@ const ITALIC_SLANT: f32 = 0.2;
 
 /// One laid-out line ready to be stacked.
 #[derive(Debug, Clone, Default)]
-pub struct LaidLine {
+pub(crate) struct LaidLine {
     /// Line pitch (the vertical space the line takes).
     pub height: f32,
     /// Baseline distance from the line's top.
@@ -38,7 +38,7 @@ pub struct LaidLine {
 }
 
 /// Fonts, the shaping cache and link resolution for the whole book.
-pub struct TextContext<'a> {
+pub(crate) struct TextContext<'a> {
     fonts: &'a FontBook,
     cache: ShapeCache,
     keys: BTreeMap<FontId, FontKey>,
@@ -49,7 +49,7 @@ pub struct TextContext<'a> {
 
 impl<'a> TextContext<'a> {
     /// A context over the book's fonts.
-    pub fn new(fonts: &'a FontBook, book: &'a Book, style: &'a PdfStyle) -> TextContext<'a> {
+    pub(crate) fn new(fonts: &'a FontBook, book: &'a Book, style: &'a PdfStyle) -> TextContext<'a> {
         let mut keys = BTreeMap::new();
         let mut sources = Vec::new();
         for id in fonts.ids() {
@@ -68,17 +68,17 @@ impl<'a> TextContext<'a> {
     }
 
     /// The font list the frame tree's [`FontKey`]s index.
-    pub fn font_sources(&self) -> Vec<FontSource> {
+    pub(crate) fn font_sources(&self) -> Vec<FontSource> {
         self.sources.clone()
     }
 
     /// The layout style.
-    pub fn style(&self) -> &'a PdfStyle {
+    pub(crate) fn style(&self) -> &'a PdfStyle {
         self.style
     }
 
     /// A base text style of `role` and `size` in `color`.
-    pub fn text_style(&self, role: FontRole, size: f32, color: Rgb) -> TextStyle {
+    pub(crate) fn text_style(&self, role: FontRole, size: f32, color: Rgb) -> TextStyle {
         TextStyle {
             color,
             ..TextStyle::new(role, size)
@@ -87,7 +87,12 @@ impl<'a> TextContext<'a> {
 
     /// A paragraph style of the body's kinsoku and spacing settings, its
     /// lines set ragged by `align` (set `justify` for body text).
-    pub fn paragraph_style(&self, width: f32, line_height: f32, align: Align) -> ParagraphStyle {
+    pub(crate) fn paragraph_style(
+        &self,
+        width: f32,
+        line_height: f32,
+        align: Align,
+    ) -> ParagraphStyle {
         ParagraphStyle {
             align,
             justify: false,
@@ -98,7 +103,7 @@ impl<'a> TextContext<'a> {
     }
 
     /// Lays out model inlines.
-    pub fn inlines(
+    pub(crate) fn inlines(
         &self,
         content: &[Inline],
         base: &TextStyle,
@@ -110,7 +115,12 @@ impl<'a> TextContext<'a> {
     }
 
     /// Lays out plain text in one style.
-    pub fn plain(&self, text: &str, base: &TextStyle, para: &ParagraphStyle) -> Vec<LaidLine> {
+    pub(crate) fn plain(
+        &self,
+        text: &str,
+        base: &TextStyle,
+        para: &ParagraphStyle,
+    ) -> Vec<LaidLine> {
         let pieces = [InlinePiece::Text {
             text,
             style: base.clone(),
@@ -119,7 +129,7 @@ impl<'a> TextContext<'a> {
     }
 
     /// The natural (unbroken) width of inline content, for table columns.
-    pub fn natural_width(&self, content: &[Inline], base: &TextStyle) -> f32 {
+    pub(crate) fn natural_width(&self, content: &[Inline], base: &TextStyle) -> f32 {
         let mut links = Vec::new();
         let pieces = self.pieces(content, base, &mut links);
         let para = self.paragraph_style(100_000.0, base.size, Align::Left);
@@ -132,7 +142,7 @@ impl<'a> TextContext<'a> {
     }
 
     /// Width of a single line of plain text.
-    pub fn plain_width(&self, text: &str, base: &TextStyle) -> f32 {
+    pub(crate) fn plain_width(&self, text: &str, base: &TextStyle) -> f32 {
         let para = self.paragraph_style(100_000.0, base.size, Align::Left);
         self.plain(text, base, &para)
             .iter()
@@ -317,7 +327,7 @@ impl<'a> TextContext<'a> {
 }
 
 /// The named destination of a page (`anchor = None`) or a heading in it.
-pub fn dest_name(page_anchor: &str, anchor: Option<&str>) -> String {
+pub(crate) fn dest_name(page_anchor: &str, anchor: Option<&str>) -> String {
     match anchor {
         Some(anchor) => format!("{page_anchor}#{anchor}"),
         None => page_anchor.to_string(),

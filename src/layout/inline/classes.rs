@@ -8,7 +8,7 @@
 
 /// The JLREQ class of a character, with the groups tebiki needs besides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CharClass {
+pub(crate) enum CharClass {
     /// cl-01 opening brackets: never at a line end.
     Opening,
     /// cl-02 closing brackets: never at a line start.
@@ -128,7 +128,7 @@ const TABLES: &[(&[char], CharClass)] = &[
 ];
 
 /// The class of `c`.
-pub fn class_of(c: char) -> CharClass {
+pub(crate) fn class_of(c: char) -> CharClass {
     if let Some((_, class)) = TABLES.iter().find(|(chars, _)| chars.contains(&c)) {
         return *class;
     }
@@ -145,7 +145,7 @@ pub fn class_of(c: char) -> CharClass {
 /// punctuation and full-width forms. Wide characters get the JIS
 /// punctuation spacing and inter-character stretching; the rest is
 /// Western text (proportional, never split inside a word).
-pub fn is_wide(c: char) -> bool {
+pub(crate) fn is_wide(c: char) -> bool {
     IDEOGRAPHIC_RANGES
         .iter()
         .any(|&(lo, hi)| (lo..=hi).contains(&c))
@@ -166,7 +166,7 @@ pub enum Kinsoku {
 
 impl CharClass {
     /// Whether a line may not start with this class.
-    pub fn forbidden_at_line_start(self, kinsoku: Kinsoku) -> bool {
+    pub(crate) fn forbidden_at_line_start(self, kinsoku: Kinsoku) -> bool {
         match self {
             CharClass::Closing
             | CharClass::Hyphen
@@ -182,13 +182,13 @@ impl CharClass {
     }
 
     /// Whether a line may not end with this class.
-    pub fn forbidden_at_line_end(self) -> bool {
+    pub(crate) fn forbidden_at_line_end(self) -> bool {
         self == CharClass::Opening
     }
 
     /// Whether the class is a kana or ideograph that gets the ¼ em space
     /// next to Latin letters and numerals (punctuation has its own space).
-    pub fn takes_latin_spacing(self) -> bool {
+    pub(crate) fn takes_latin_spacing(self) -> bool {
         matches!(
             self,
             CharClass::Ideographic

@@ -26,7 +26,7 @@ pub(crate) struct Collected {
 
 impl Collected {
     /// The style of the span containing byte `pos` (the last one at the end).
-    pub fn style_at(&self, pos: usize) -> usize {
+    pub(super) fn style_at(&self, pos: usize) -> usize {
         let idx = self.spans.partition_point(|(r, _)| r.end <= pos);
         self.spans
             .get(idx)
@@ -35,7 +35,7 @@ impl Collected {
     }
 
     /// The style with id `id`.
-    pub fn style(&self, id: usize) -> &TextStyle {
+    pub(super) fn style(&self, id: usize) -> &TextStyle {
         // `styles` is non-empty whenever there are glyphs; the fallback only
         // guards against misuse.
         self.styles

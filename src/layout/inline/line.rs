@@ -63,7 +63,7 @@ pub(crate) struct Measure {
 
 impl Measure {
     /// The narrowest the line can be set.
-    pub fn min_width(&self) -> f32 {
+    pub(super) fn min_width(&self) -> f32 {
         self.natural - self.shrink
     }
 }

@@ -32,7 +32,7 @@
 
 mod adjust;
 mod breaks;
-pub mod classes;
+pub(crate) mod classes;
 mod collect;
 mod justify;
 mod line;

@@ -11,7 +11,7 @@ use std::path::Path;
 /// Compares each `(file name, produced text)` with the file of that name in
 /// `dir`, or rewrites the files when `UPDATE_GOLDEN` is set. Panics after
 /// the last file with a diff of every mismatch (`-` golden, `+` produced).
-pub fn assert_golden(dir: &Path, produced: &[(String, String)]) {
+pub(crate) fn assert_golden(dir: &Path, produced: &[(String, String)]) {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut mismatches = Vec::new();
     for (name, got) in produced {

@@ -5,21 +5,21 @@
 //! checks ([`tools`]), hand-built model books ([`model`]) and golden-file
 //! comparison ([`golden`]).
 
-pub mod golden;
-pub mod model;
-pub mod tools;
+pub(crate) mod golden;
+pub(crate) mod model;
+pub(crate) mod tools;
 
 use std::path::{Path, PathBuf};
 
 /// The repository root, which is also the sample site (`tebiki.toml`,
 /// `content/`, `static/`).
-pub fn sample_site() -> &'static Path {
+pub(crate) fn sample_site() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A fresh folder under cargo's temporary folder for integration tests,
 /// emptied if a previous run left it behind.
-pub fn scratch_dir(name: &str) -> PathBuf {
+pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("clear {}: {e}", dir.display()));
@@ -31,6 +31,6 @@ pub fn scratch_dir(name: &str) -> PathBuf {
 /// `text` with every whitespace character removed: extracted text compared
 /// regardless of line breaks and of the spacing a layout adds around Latin
 /// words.
-pub fn squeeze(text: &str) -> String {
+pub(crate) fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }

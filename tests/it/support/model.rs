@@ -15,22 +15,22 @@ use tebiki::model::{
 };
 
 /// A span of five bytes at `at` in the made-up source.
-pub fn span(at: usize) -> Span {
+pub(crate) fn span(at: usize) -> Span {
     Span::new(SourceId(1), at, at + 5)
 }
 
 /// Plain text.
-pub fn text(s: &str) -> Inline {
+pub(crate) fn text(s: &str) -> Inline {
     Inline::Text(s.into())
 }
 
 /// `s` in one inline style.
-pub fn styled(style: InlineStyle, s: &str) -> Inline {
+pub(crate) fn styled(style: InlineStyle, s: &str) -> Inline {
     Inline::Styled(style, vec![text(s)])
 }
 
 /// A link with a plain-text label.
-pub fn link(target: LinkTarget, label: &str) -> Inline {
+pub(crate) fn link(target: LinkTarget, label: &str) -> Inline {
     Inline::Link(Link {
         target,
         content: vec![text(label)],
@@ -39,7 +39,7 @@ pub fn link(target: LinkTarget, label: &str) -> Inline {
 }
 
 /// A link target in the book: page `page`, at `anchor` or its top.
-pub fn internal(page: usize, anchor: Option<&str>) -> LinkTarget {
+pub(crate) fn internal(page: usize, anchor: Option<&str>) -> LinkTarget {
     LinkTarget::Internal {
         page: PageId(page),
         anchor: anchor.map(str::to_string),
@@ -47,7 +47,7 @@ pub fn internal(page: usize, anchor: Option<&str>) -> LinkTarget {
 }
 
 /// A paragraph.
-pub fn para(content: Vec<Inline>) -> Block {
+pub(crate) fn para(content: Vec<Inline>) -> Block {
     Block::Paragraph(Paragraph {
         content,
         span: span(0),
@@ -55,12 +55,12 @@ pub fn para(content: Vec<Inline>) -> Block {
 }
 
 /// A paragraph of plain text.
-pub fn para_text(s: &str) -> Block {
+pub(crate) fn para_text(s: &str) -> Block {
     para(vec![text(s)])
 }
 
 /// A heading of `level` with `anchor` and a plain-text `title`.
-pub fn heading(level: u8, anchor: &str, title: &str) -> Block {
+pub(crate) fn heading(level: u8, anchor: &str, title: &str) -> Block {
     Block::Heading(Heading {
         level,
         anchor: anchor.into(),
@@ -72,7 +72,7 @@ pub fn heading(level: u8, anchor: &str, title: &str) -> Block {
 
 /// A figure of the image file `path` (named `/img/<file name>` in the
 /// source), its span at `at`.
-pub fn figure(path: &Path, alt: &str, title: Option<&str>, at: usize) -> Block {
+pub(crate) fn figure(path: &Path, alt: &str, title: Option<&str>, at: usize) -> Block {
     let file = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
@@ -90,7 +90,7 @@ pub fn figure(path: &Path, alt: &str, title: Option<&str>, at: usize) -> Block {
 }
 
 /// A list, numbered from `start` or with bullets, of unchecked items.
-pub fn list(start: Option<u64>, items: Vec<Vec<Block>>) -> Block {
+pub(crate) fn list(start: Option<u64>, items: Vec<Vec<Block>>) -> Block {
     Block::List(List {
         start,
         items: items
@@ -105,7 +105,12 @@ pub fn list(start: Option<u64>, items: Vec<Vec<Block>>) -> Block {
 }
 
 /// An admonition (`{{% name %}}`) of `kind` with its printed `label`.
-pub fn admonition(kind: AdmonitionKind, label: &str, name: &str, blocks: Vec<Block>) -> Block {
+pub(crate) fn admonition(
+    kind: AdmonitionKind,
+    label: &str,
+    name: &str,
+    blocks: Vec<Block>,
+) -> Block {
     Block::Admonition(Admonition {
         kind,
         label: label.into(),
@@ -116,7 +121,13 @@ pub fn admonition(kind: AdmonitionKind, label: &str, name: &str, blocks: Vec<Blo
 }
 
 /// A table cell.
-pub fn cell(header: bool, rowspan: u32, colspan: u32, align: Align, blocks: Vec<Block>) -> Cell {
+pub(crate) fn cell(
+    header: bool,
+    rowspan: u32,
+    colspan: u32,
+    align: Align,
+    blocks: Vec<Block>,
+) -> Cell {
     Cell {
         header,
         rowspan,
@@ -128,7 +139,7 @@ pub fn cell(header: bool, rowspan: u32, colspan: u32, align: Align, blocks: Vec<
 
 /// A content page: its source is `<anchor>.md`, its URL
 /// `/general/ja/<anchor>.html`, and below the top it belongs to page 0.
-pub fn page(
+pub(crate) fn page(
     id: usize,
     kind: PageKind,
     depth: usize,
@@ -153,7 +164,7 @@ pub fn page(
 
 /// A Japanese book of `pages` for region JP on A4, built at `build_time`
 /// (Unix seconds).
-pub fn book(build_time: i64, pages: Vec<Page>) -> Book {
+pub(crate) fn book(build_time: i64, pages: Vec<Page>) -> Book {
     Book {
         meta: BookMeta {
             title: "cybozu.com 共通管理ガイド".into(),

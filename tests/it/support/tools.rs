@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// The `tebiki` binary under test, to be run in `dir`.
-pub fn tebiki(dir: &Path) -> Command {
+pub(crate) fn tebiki(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tebiki"));
     command.current_dir(dir);
     command
@@ -20,7 +20,7 @@ pub fn tebiki(dir: &Path) -> Command {
 
 /// `tebiki build --site <sample> --out <out> ARGS`: the sample site built
 /// by the binary under test, run from the sample's folder.
-pub fn build_sample(out: &Path, args: &[&str]) -> Command {
+pub(crate) fn build_sample(out: &Path, args: &[&str]) -> Command {
     let mut command = tebiki(crate::support::sample_site());
     command
         .arg("build")
@@ -34,11 +34,11 @@ pub fn build_sample(out: &Path, args: &[&str]) -> Command {
 
 /// Where Debian's `epubcheck` package installs the jar (Debian's
 /// `/usr/bin/epubcheck` needs binfmt support, so the jar is run by `java`).
-pub const EPUBCHECK_JAR: &str = "/usr/share/java/epubcheck.jar";
+pub(crate) const EPUBCHECK_JAR: &str = "/usr/share/java/epubcheck.jar";
 
 /// Applies the skip rule for a missing validator `name`: prints a message, or
 /// panics when `CI` is set.
-pub fn missing(name: &str, why: &str) {
+pub(crate) fn missing(name: &str, why: &str) {
     let message = format!("validator `{name}` is not installed ({why})");
     assert!(
         std::env::var_os("CI").is_none(),
@@ -49,7 +49,7 @@ pub fn missing(name: &str, why: &str) {
 
 /// Runs the validator `program` with `args`; `None` after the skip rule when
 /// it cannot be started.
-pub fn run_validator(program: &str, args: &[&str], file: &Path) -> Option<Output> {
+pub(crate) fn run_validator(program: &str, args: &[&str], file: &Path) -> Option<Output> {
     match Command::new(program).args(args).arg(file).output() {
         Ok(out) => Some(out),
         Err(err) => {
@@ -61,7 +61,7 @@ pub fn run_validator(program: &str, args: &[&str], file: &Path) -> Option<Output
 
 /// Whether EPUBCheck can run (the jar is there and `java -version` works);
 /// applies the skip rule when it cannot.
-pub fn epubcheck_available() -> bool {
+pub(crate) fn epubcheck_available() -> bool {
     if !Path::new(EPUBCHECK_JAR).is_file() {
         missing("epubcheck", &format!("{EPUBCHECK_JAR} missing"));
         return false;
@@ -78,7 +78,7 @@ pub fn epubcheck_available() -> bool {
 /// any is awaited, and asserts 0 fatals, 0 errors and 0 warnings (from its
 /// `Messages:` line) and a successful exit for each. Skips by the rule when
 /// EPUBCheck cannot run.
-pub fn assert_epubcheck_clean(files: &[(String, PathBuf)]) {
+pub(crate) fn assert_epubcheck_clean(files: &[(String, PathBuf)]) {
     if !epubcheck_available() {
         return;
     }
@@ -120,7 +120,7 @@ pub fn assert_epubcheck_clean(files: &[(String, PathBuf)]) {
 
 /// Counts from EPUBCheck's summary line.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct EpubcheckCounts {
+pub(crate) struct EpubcheckCounts {
     /// Fatal errors.
     pub fatals: u32,
     /// Errors.
@@ -130,7 +130,7 @@ pub struct EpubcheckCounts {
 }
 
 /// Parses `Messages: 0 fatals / 1 error / 2 warnings / 0 infos` from a report.
-pub fn epubcheck_counts(report: &str) -> Option<EpubcheckCounts> {
+pub(crate) fn epubcheck_counts(report: &str) -> Option<EpubcheckCounts> {
     let line = report
         .lines()
         .find_map(|l| l.trim().strip_prefix("Messages:"))?;
@@ -152,7 +152,7 @@ pub fn epubcheck_counts(report: &str) -> Option<EpubcheckCounts> {
 /// 2 errors), "No syntax or stream encoding errors" and no warning in its
 /// report. `what` names the file in messages. Skips by the rule when qpdf is
 /// missing.
-pub fn assert_qpdf_clean(pdf: &Path, what: &str) {
+pub(crate) fn assert_qpdf_clean(pdf: &Path, what: &str) {
     let Some(out) = run_validator("qpdf", &["--check"], pdf) else {
         return;
     };
@@ -178,7 +178,7 @@ pub fn assert_qpdf_clean(pdf: &Path, what: &str) {
 
 /// One row of `pdffonts` output.
 #[derive(Debug)]
-pub struct PdfFont {
+pub(crate) struct PdfFont {
     /// The font name, with its `ABCDEF+` subset tag.
     pub name: String,
     /// The `emb` column.
@@ -191,7 +191,7 @@ pub struct PdfFont {
 
 /// Parses `pdffonts` output: after the dashed rule, each row ends with
 /// `emb sub uni object-number generation` (the type column may hold spaces).
-pub fn parse_pdffonts(out: &str) -> Vec<PdfFont> {
+pub(crate) fn parse_pdffonts(out: &str) -> Vec<PdfFont> {
     out.lines()
         .skip_while(|l| !l.starts_with("---"))
         .skip(1)
@@ -212,7 +212,7 @@ pub fn parse_pdffonts(out: &str) -> Vec<PdfFont> {
 /// Asserts that `pdffonts` lists at least one font in `pdf` and every font
 /// as embedded, subset (with a `+` subset tag) and with a ToUnicode map.
 /// Skips by the rule when pdffonts is missing.
-pub fn assert_fonts_embedded_subset_unicode(pdf: &Path, what: &str) {
+pub(crate) fn assert_fonts_embedded_subset_unicode(pdf: &Path, what: &str) {
     let Some(out) = run_validator("pdffonts", &[], pdf) else {
         return;
     };
@@ -231,7 +231,7 @@ pub fn assert_fonts_embedded_subset_unicode(pdf: &Path, what: &str) {
 
 /// The text `pdftotext ARGS pdf -` extracts (UTF-8), or `None` after the skip
 /// rule when pdftotext is missing.
-pub fn pdftotext(pdf: &Path, args: &[&str]) -> Option<String> {
+pub(crate) fn pdftotext(pdf: &Path, args: &[&str]) -> Option<String> {
     let mut all = args.to_vec();
     all.extend(["-enc", "UTF-8"]);
     let out = Command::new("pdftotext")
@@ -257,13 +257,13 @@ pub fn pdftotext(pdf: &Path, args: &[&str]) -> Option<String> {
 
 /// The text of every sheet of `pdf` in physical layout (`pdftotext -layout`),
 /// the first sheet at index 0; `None` after the skip rule.
-pub fn pdf_sheet_texts(pdf: &Path) -> Option<Vec<String>> {
+pub(crate) fn pdf_sheet_texts(pdf: &Path) -> Option<Vec<String>> {
     let out = pdftotext(pdf, &["-layout"])?;
     Some(out.split('\u{c}').map(str::to_string).collect())
 }
 
 /// `pdfinfo`'s report on `pdf`, or `None` after the skip rule.
-pub fn pdfinfo(pdf: &Path) -> Option<String> {
+pub(crate) fn pdfinfo(pdf: &Path) -> Option<String> {
     let out = run_validator("pdfinfo", &[], pdf)?;
     assert!(out.status.success(), "pdfinfo failed on {}", pdf.display());
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
