@@ -12,6 +12,8 @@
 mod book;
 mod write;
 
+pub use book::Exclusion;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -105,6 +107,9 @@ pub struct Outcome {
     pub region_pages: Vec<(String, usize)>,
     /// Regions built.
     pub regions: usize,
+    /// Per region checked (`check` only; in plan order), the pages it
+    /// leaves out because of a section's front matter.
+    pub exclusions: Vec<(String, Vec<Exclusion>)>,
     /// Exit status.
     pub status: Status,
     /// Wall time of the run.
@@ -126,6 +131,7 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
                 pages: region_pages.iter().map(|(_, n)| n).sum(),
                 regions: region_pages.len(),
                 region_pages,
+                exclusions: Vec::new(),
                 status,
                 elapsed: started.elapsed(),
             }
@@ -194,9 +200,13 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             .formats
             .par_iter()
             .map(|&format| {
+                let stem = site
+                    .regions
+                    .iter()
+                    .find(|r| r.code == book.region.code)
+                    .map_or(site.config.book.output.as_str(), |r| r.output.as_str());
                 let path = plan.out.join(format!(
-                    "{}-{}.{}",
-                    site.config.book.output,
+                    "{stem}-{}.{}",
                     book.region.code,
                     format.extension()
                 ));
@@ -244,7 +254,19 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     } else {
         Status::Success
     };
-    finish(sources, diags, written, region_pages, status)
+    let exclusions = if plan.formats.is_empty() {
+        regions
+            .iter()
+            .filter_map(|&r| site.regions.get(r))
+            .map(|r| (r.code.clone(), book::publication(&site, &r.code).exclusions))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Outcome {
+        exclusions,
+        ..finish(sources, diags, written, region_pages, status)
+    }
 }
 
 /// Loads every image the book's figures use (each file once, with the

@@ -1,8 +1,10 @@
 //! `tebiki.toml`: the site configuration.
 //!
 //! Input: the text of `tebiki.toml` (and of optional Hugo config files named
-//! by regions). Output: a validated [`Config`] with every region's merged
-//! variables, or diagnostics with the offending key's position.
+//! by regions). Output: a validated [`Config`] and, per region, its
+//! [`RegionSettings`]: merged variables and the book settings the region
+//! overrides (`[regions.<R>.book]`, or `baseURL`/`uglyURLs` of its Hugo
+//! config); or diagnostics with the offending key's position.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -56,6 +58,32 @@ pub struct BookConfig {
     /// URL prefix of the published site (default `/`).
     #[serde(default = "default_url_prefix")]
     pub url_prefix: String,
+    /// Hugo's `uglyURLs`: pages are published as `a/b.html` (true) or as
+    /// `a/b/` (false, Hugo's default). When absent, a region's Hugo config
+    /// decides, else `false`.
+    #[serde(default)]
+    pub ugly_urls: Option<bool>,
+}
+
+/// `[regions.<CODE>.book]`: book settings one region overrides.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionBook {
+    /// Book title of this region (may contain variable shortcodes).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Author of this region's book.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Language tag of this region's book.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Online help root of this region (its own host).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Output file stem of this region.
+    #[serde(default)]
+    pub output: Option<String>,
 }
 
 /// `[regions.<CODE>]`.
@@ -75,6 +103,9 @@ pub struct RegionConfig {
     /// With `hugo_config`: also take `[Languages.<lang>]` params.
     #[serde(default)]
     pub hugo_language: Option<String>,
+    /// `[regions.<CODE>.book]`: this region's own title, base URL…
+    #[serde(default)]
+    pub book: RegionBook,
 }
 
 /// `[shortcodes.<NAME>]`: what a site shortcode becomes.
@@ -124,7 +155,8 @@ fn default_paper() -> Paper {
     Paper::A4
 }
 
-/// A region ready for a build: its code, paper and merged variables.
+/// A region ready for a build: its code, paper, merged variables and book
+/// settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionSettings {
     /// Region code as written in `[regions.<CODE>]`.
@@ -133,6 +165,22 @@ pub struct RegionSettings {
     pub paper: Paper,
     /// Every variable: `[params]`, then the Hugo config, then the region's params.
     pub vars: BTreeMap<String, String>,
+    /// Book title (before variables are expanded): `[regions.<R>.book]`
+    /// `title`, else `[book]`.
+    pub title: String,
+    /// Author: the region's, else the book's.
+    pub author: Option<String>,
+    /// Language tag: the region's, else the book's.
+    pub language: String,
+    /// Online help root, no trailing slash: `[regions.<R>.book]`
+    /// `base_url`, else the origin of the Hugo config's `baseURL`, else
+    /// `[book]` `base_url`.
+    pub base_url: String,
+    /// Output file stem: the region's, else the book's.
+    pub output: String,
+    /// Hugo's `uglyURLs` for this region: `[book]` `ugly_urls`, else the
+    /// Hugo config's `uglyURLs`, else `false` (Hugo's default).
+    pub ugly_urls: bool,
 }
 
 /// Parses `tebiki.toml`. Errors (syntax, unknown keys, wrong types) are
@@ -166,8 +214,35 @@ fn normalize(config: &mut Config) {
     } else {
         format!("/{prefix}/")
     };
-    let base = config.book.base_url.trim_end_matches('/').to_string();
+    let base = base_url_root(&config.book.base_url, &config.book.url_prefix);
     config.book.base_url = base;
+    for region in config.regions.values_mut() {
+        if let Some(b) = &region.book.base_url {
+            region.book.base_url = Some(base_url_root(b, &config.book.url_prefix));
+        }
+    }
+}
+
+/// A base URL as tebiki uses it: no trailing `/`, and without the
+/// `url_prefix` path when it was written with it (`https://h/general/ja/`
+/// with prefix `/general/ja/` → `https://h`), since links append the whole
+/// site path.
+fn base_url_root(base: &str, url_prefix: &str) -> String {
+    let base = base.trim().trim_end_matches('/');
+    let prefix = url_prefix.trim_end_matches('/');
+    if !prefix.is_empty()
+        && let Ok(parsed) = url::Url::parse(base)
+        && parsed.path().trim_end_matches('/') == prefix
+    {
+        return base[..base.len() - prefix.len()].to_string();
+    }
+    base.to_string()
+}
+
+/// Whether a base URL is an absolute `http`/`https` URL with a host.
+fn valid_base_url(base: &str) -> bool {
+    url::Url::parse(base)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
 }
 
 /// Checks what serde cannot: at least one region, sane region codes, an
@@ -199,13 +274,38 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
             ok = false;
         }
     }
-    let output = &config.book.output;
-    if output.is_empty() || output.contains(['/', '\\']) || output.starts_with('.') {
-        diags.push(Diagnostic::error(
-            at("output"),
-            format!("output stem `{output}` is not a plain file name"),
-        ));
-        ok = false;
+    let outputs = std::iter::once(&config.book.output).chain(
+        config
+            .regions
+            .values()
+            .filter_map(|r| r.book.output.as_ref()),
+    );
+    for output in outputs {
+        if output.is_empty() || output.contains(['/', '\\']) || output.starts_with('.') {
+            diags.push(Diagnostic::error(
+                at(&format!("\"{output}\"")),
+                format!("output stem `{output}` is not a plain file name"),
+            ));
+            ok = false;
+        }
+    }
+    let bases = std::iter::once(&config.book.base_url).chain(
+        config
+            .regions
+            .values()
+            .filter_map(|r| r.book.base_url.as_ref()),
+    );
+    for base in bases {
+        if !base.is_empty() && !valid_base_url(base) {
+            diags.push(
+                Diagnostic::error(
+                    at(base),
+                    format!("base_url `{base}` is not an absolute http(s) URL"),
+                )
+                .with_hint("write it as https://host, e.g. https://jp.cybozu.help"),
+            );
+            ok = false;
+        }
     }
     ok
 }
@@ -256,9 +356,10 @@ pub(crate) fn region_settings(
                 .hugo_language
                 .as_deref()
                 .or_else(|| from_params("hugo_language"));
-            if let Some(file) = hugo_config {
-                hugo_params(root, file, hugo_language, &mut vars, diags);
-            }
+            let hugo = match hugo_config {
+                Some(file) => hugo_params(root, file, hugo_language, &mut vars, diags),
+                None => HugoSettings::default(),
+            };
             vars.extend(
                 region
                     .params
@@ -266,23 +367,65 @@ pub(crate) fn region_settings(
                     .filter(|(k, _)| !matches!(k.as_str(), "hugo_config" | "hugo_language"))
                     .map(|(k, v)| (k.clone(), value_text(v))),
             );
+            let book = &config.book;
+            let base_url = region
+                .book
+                .base_url
+                .clone()
+                .or_else(|| {
+                    hugo.base_url
+                        .as_deref()
+                        .and_then(|b| url::Url::parse(b).ok())
+                        .filter(|u| matches!(u.scheme(), "http" | "https"))
+                        .map(|u| u.origin().ascii_serialization())
+                })
+                .unwrap_or_else(|| book.base_url.clone());
             RegionSettings {
                 code: code.clone(),
                 paper: region.paper,
                 vars,
+                title: region
+                    .book
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| book.title.clone()),
+                author: region.book.author.clone().or_else(|| book.author.clone()),
+                language: region
+                    .book
+                    .language
+                    .clone()
+                    .unwrap_or_else(|| book.language.clone()),
+                base_url,
+                output: region
+                    .book
+                    .output
+                    .clone()
+                    .unwrap_or_else(|| book.output.clone()),
+                ugly_urls: book.ugly_urls.or(hugo.ugly_urls).unwrap_or(false),
             }
         })
         .collect()
 }
 
-/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) of a Hugo TOML config.
+/// Site settings read from a region's Hugo config besides its params.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct HugoSettings {
+    /// `baseURL`.
+    base_url: Option<String>,
+    /// `uglyURLs`.
+    ugly_urls: Option<bool>,
+}
+
+/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) of a Hugo TOML
+/// config into `vars`, and returns its `baseURL` and `uglyURLs` (Hugo's keys
+/// are case-insensitive).
 fn hugo_params(
     root: &Path,
     file: &str,
     language: Option<&str>,
     vars: &mut BTreeMap<String, String>,
     diags: &mut Diagnostics,
-) {
+) -> HugoSettings {
     let path = root.join(file);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -295,7 +438,7 @@ fn hugo_params(
                     first_line_lowercase(&e.to_string())
                 ),
             ));
-            return;
+            return HugoSettings::default();
         }
     };
     let table = match text.parse::<toml::Table>() {
@@ -309,8 +452,20 @@ fn hugo_params(
                 Location::File(path, line),
                 first_line_lowercase(e.message()),
             ));
-            return;
+            return HugoSettings::default();
         }
+    };
+    let key = |name: &str| {
+        table
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    };
+    let settings = HugoSettings {
+        base_url: key("baseURL")
+            .and_then(toml::Value::as_str)
+            .map(str::to_string),
+        ugly_urls: key("uglyURLs").and_then(toml::Value::as_bool),
     };
     let mut take = |t: Option<&toml::Value>| {
         if let Some(toml::Value::Table(t)) = t {
@@ -331,6 +486,7 @@ fn hugo_params(
         take(entry);
         take(entry.and_then(|e| e.get("params")));
     }
+    settings
 }
 
 #[cfg(test)]

@@ -7,15 +7,16 @@
 //! and [`page_anchor`] say where a content page is published.
 
 mod address;
+mod cascade;
 pub(crate) mod config;
 pub(crate) mod frontmatter;
 mod tree;
 
 use std::path::{Path, PathBuf};
 
-pub use address::{page_anchor, page_url};
+pub use address::{page_aliases, page_anchor, page_url, url_key};
 pub use config::{BookConfig, Config, MappingKind, RegionConfig, RegionSettings, ShortcodeMapping};
-pub use frontmatter::FrontMatter;
+pub use frontmatter::{Cascade, FrontMatter};
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Sources, Span};
 use crate::model::PageKind;
@@ -56,6 +57,10 @@ pub struct SitePage {
     pub front: FrontMatter,
     /// Byte offset where the Markdown body starts.
     pub body_start: usize,
+    /// Front-matter keys (`enabled`, `disabled`, `draft`, `_build`) whose
+    /// value this page takes from a `cascade:`, with the index in
+    /// [`Site::pages`] of the page that declares it.
+    pub cascaded_from: std::collections::BTreeMap<String, usize>,
 }
 
 /// Why a site could not be loaded at all.
@@ -111,7 +116,7 @@ pub fn load(
     }
     let content_dir = root.join(&config.book.content_dir);
     let static_dir = root.join(&config.book.static_dir);
-    let files = tree::walk_markdown(&content_dir, diags);
+    let files = tree::drop_bundle_resources(tree::walk_markdown(&content_dir, diags));
     let mut loaded = Vec::new();
     for rel in files {
         let path = content_dir.join(&rel);
@@ -148,7 +153,8 @@ pub fn load(
         );
         return Err(LoadFailure::Content);
     }
-    let pages = tree::order_pages(loaded);
+    let mut pages = tree::order_pages(loaded);
+    cascade::apply(&mut pages);
     Ok(Site {
         root: root.to_path_buf(),
         config,

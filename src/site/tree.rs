@@ -7,7 +7,7 @@
 //! by weight (pages without a weight, i.e. 0, after all weighted pages),
 //! then title, then path.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceId};
@@ -195,7 +195,36 @@ pub(super) fn order_pages(files: Vec<(String, SourceId, FrontMatter, usize)>) ->
                 parent: parent.and_then(|p| position.get(p).copied()),
                 front,
                 body_start,
+                cascaded_from: BTreeMap::new(),
             })
+        })
+        .collect()
+}
+
+/// Leaves out the Markdown files that are resources of a leaf bundle: every
+/// file inside a folder that has an `index.md` (Hugo's leaf bundle), other
+/// than that `index.md` itself. They are no pages (Hugo renders none). A
+/// top-level `index.md` is not taken as a bundle of the whole site.
+pub(super) fn drop_bundle_resources(files: Vec<String>) -> Vec<String> {
+    let bundles: BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| f.strip_suffix("/index.md").map(str::to_string))
+        .collect();
+    files
+        .into_iter()
+        .filter(|f| {
+            let mut folder = Some(folder_of(f));
+            let is_index = f.ends_with("/index.md");
+            let mut first = true;
+            while let Some(dir) = folder {
+                let own_index = first && is_index;
+                if !own_index && bundles.contains(dir) {
+                    return false;
+                }
+                first = false;
+                folder = parent_folder(dir);
+            }
+            true
         })
         .collect()
 }
@@ -251,5 +280,27 @@ mod tests {
         );
         assert_eq!(pages[1].kind, PageKind::Section);
         assert_eq!(pages[2].kind, PageKind::Page);
+    }
+
+    #[test]
+    fn leaf_bundle_resources_are_no_pages() {
+        let files = [
+            "p14/_index.md",
+            "p14/a/b/index.md",
+            "p14/a/b/notes/n.md",
+            "p14/headless/index.md",
+            "p14/headless/part.md",
+            "p14/links.md",
+        ];
+        let kept = drop_bundle_resources(files.iter().map(|f| f.to_string()).collect());
+        assert_eq!(
+            kept,
+            vec![
+                "p14/_index.md",
+                "p14/a/b/index.md",
+                "p14/headless/index.md",
+                "p14/links.md"
+            ]
+        );
     }
 }
