@@ -16,12 +16,13 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
-use crate::model::{Book, BookMeta, Inline, Page, PageId, Region, Uniquifier};
+use crate::model::{Book, BookMeta, Inline, Page, PageId, PageKind, Region, Uniquifier};
 use crate::shortcode::{self, RegionContext};
 use crate::site::{Site, SitePage, page_aliases, page_anchor, page_url, url_key};
 
 /// A page a region leaves out because of the front matter of a section
-/// above it (its `enabled`/`disabled`/`draft`, written there or cascaded).
+/// (its `enabled`/`disabled`/`draft`, written there or cascaded): the
+/// section itself and every page below it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exclusion {
     /// The page left out (content-relative path, `admin/a.md`).
@@ -282,8 +283,10 @@ pub(super) fn publication(site: &Site, region: &str) -> Publication {
         .filter_map(|(i, (page, cause))| {
             let (by, key) = (*cause)?;
             let section = site.pages.get(by)?;
+            // A page left out by its own line is not listed, unless it is
+            // a section (whose pages go with it).
             let direct = page.cascaded_from.get(key) != Some(&by);
-            if by == i && direct {
+            if by == i && direct && page.kind != PageKind::Section {
                 return None;
             }
             let through_cascade = page.cascaded_from.get(key) == Some(&by)

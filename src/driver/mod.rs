@@ -10,6 +10,8 @@
 //! touches earlier outputs.
 
 mod book;
+#[cfg(test)]
+mod hugo_tests;
 mod write;
 
 pub use book::Exclusion;
