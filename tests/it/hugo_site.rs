@@ -12,13 +12,6 @@ use std::path::{Path, PathBuf};
 
 use crate::support::{scratch_dir, squeeze, tools};
 
-/// The fixture folder `name`.
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/hugo")
-        .join(name)
-}
-
 /// `tebiki build --site <fixture> --out <scratch>`: the output folder and
 /// stderr; asserts exit 0.
 fn build(name: &str) -> (PathBuf, String) {
