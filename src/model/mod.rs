@@ -11,8 +11,9 @@
 //! numbered `-2`, `-3`… when taken). Unit tests build model values with
 //! `testing`.
 
-#[cfg(test)]
-pub(crate) mod testing;
+#[cfg(any(test, feature = "test-support"))]
+#[doc(hidden)]
+pub mod testing;
 mod unique;
 pub(crate) mod walk;
 

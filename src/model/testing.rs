@@ -1,7 +1,8 @@
-//! One builder for hand-made model values in unit tests: short constructors
-//! for inlines, blocks, pages and books, so a test writes only what it
-//! checks. The same names, argument orders and defaults as the integration
-//! tests' builder (`tests/it/support/model.rs`).
+//! One builder for hand-made model values in tests: short constructors for
+//! inlines, blocks, pages and books, so a test writes only what it checks.
+//! Unit tests use it as `crate::model::testing`; the integration tests reach
+//! it through the `test-support` feature, which only the crate's own
+//! dev-dependency on itself turns on (it is not part of the library's API).
 //!
 //! Input: the test's text, anchors and images; output: `crate::model`
 //! values. Spans point into a made-up source (`SourceId(1)`), five bytes
@@ -11,22 +12,23 @@ use std::path::Path;
 
 use crate::diag::{SourceId, Span};
 use crate::model::{
-    Align, Block, Book, BookMeta, Cell, Figure, Heading, ImageRef, Inline, Link, LinkTarget, List,
-    ListItem, Page, PageId, PageKind, Paper, Paragraph, Quote, Region, Row,
+    Admonition, AdmonitionKind, Align, Block, Book, BookMeta, Cell, Figure, Heading, ImageRef,
+    Inline, InlineStyle, Link, LinkTarget, List, ListItem, Page, PageId, PageKind, Paper,
+    Paragraph, Quote, Region, Row,
 };
 
 /// A span of five bytes at `at` in the made-up source.
-pub(crate) fn span(at: usize) -> Span {
+pub fn span(at: usize) -> Span {
     Span::new(SourceId(1), at, at + 5)
 }
 
 /// Plain text.
-pub(crate) fn text(s: &str) -> Inline {
+pub fn text(s: &str) -> Inline {
     Inline::Text(s.into())
 }
 
 /// A link with a plain-text label.
-pub(crate) fn link(target: LinkTarget, label: &str) -> Inline {
+pub fn link(target: LinkTarget, label: &str) -> Inline {
     Inline::Link(Link {
         target,
         content: vec![text(label)],
@@ -35,7 +37,7 @@ pub(crate) fn link(target: LinkTarget, label: &str) -> Inline {
 }
 
 /// A link target in the book: page `page`, at `anchor` or its top.
-pub(crate) fn internal(page: usize, anchor: Option<&str>) -> LinkTarget {
+pub fn internal(page: usize, anchor: Option<&str>) -> LinkTarget {
     LinkTarget::Internal {
         page: PageId(page),
         anchor: anchor.map(str::to_string),
@@ -43,7 +45,7 @@ pub(crate) fn internal(page: usize, anchor: Option<&str>) -> LinkTarget {
 }
 
 /// A paragraph.
-pub(crate) fn para(content: Vec<Inline>) -> Block {
+pub fn para(content: Vec<Inline>) -> Block {
     Block::Paragraph(Paragraph {
         content,
         span: span(0),
@@ -51,12 +53,12 @@ pub(crate) fn para(content: Vec<Inline>) -> Block {
 }
 
 /// A paragraph of plain text.
-pub(crate) fn para_text(s: &str) -> Block {
+pub fn para_text(s: &str) -> Block {
     para(vec![text(s)])
 }
 
 /// A heading of `level` with `anchor` and a plain-text `title`.
-pub(crate) fn heading(level: u8, anchor: &str, title: &str) -> Block {
+pub fn heading(level: u8, anchor: &str, title: &str) -> Block {
     Block::Heading(Heading {
         level,
         anchor: anchor.into(),
@@ -68,7 +70,7 @@ pub(crate) fn heading(level: u8, anchor: &str, title: &str) -> Block {
 
 /// A figure of the image file `path` (named `/img/<file name>` in the
 /// source), its span at `at`.
-pub(crate) fn figure(path: &Path, alt: &str, title: Option<&str>, at: usize) -> Block {
+pub fn figure(path: &Path, alt: &str, title: Option<&str>, at: usize) -> Block {
     let file = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
@@ -86,7 +88,7 @@ pub(crate) fn figure(path: &Path, alt: &str, title: Option<&str>, at: usize) -> 
 }
 
 /// A list, numbered from `start` or with bullets, of unchecked items.
-pub(crate) fn list(start: Option<u64>, items: Vec<Vec<Block>>) -> Block {
+pub fn list(start: Option<u64>, items: Vec<Vec<Block>>) -> Block {
     Block::List(List {
         start,
         items: items
@@ -101,7 +103,7 @@ pub(crate) fn list(start: Option<u64>, items: Vec<Vec<Block>>) -> Block {
 }
 
 /// A block quote.
-pub(crate) fn quote(blocks: Vec<Block>) -> Block {
+pub fn quote(blocks: Vec<Block>) -> Block {
     Block::Quote(Quote {
         blocks,
         span: span(0),
@@ -110,7 +112,7 @@ pub(crate) fn quote(blocks: Vec<Block>) -> Block {
 
 /// An empty body cell spanning `rowspan` rows and `colspan` columns, for
 /// tests of table geometry.
-pub(crate) fn spanning(rowspan: u32, colspan: u32) -> Cell {
+pub fn spanning(rowspan: u32, colspan: u32) -> Cell {
     Cell {
         header: false,
         rowspan,
@@ -121,13 +123,13 @@ pub(crate) fn spanning(rowspan: u32, colspan: u32) -> Cell {
 }
 
 /// A table row.
-pub(crate) fn row(cells: Vec<Cell>) -> Row {
+pub fn row(cells: Vec<Cell>) -> Row {
     Row { cells }
 }
 
 /// A content page: its source is `<anchor>.md`, its URL
 /// `/general/ja/<anchor>.html`, and below the top it belongs to page 0.
-pub(crate) fn page(
+pub fn page(
     id: usize,
     kind: PageKind,
     depth: usize,
@@ -152,7 +154,7 @@ pub(crate) fn page(
 
 /// A Japanese book of `pages` for region JP on A4, built at `build_time`
 /// (Unix seconds).
-pub(crate) fn book(build_time: i64, pages: Vec<Page>) -> Book {
+pub fn book(build_time: i64, pages: Vec<Page>) -> Book {
     Book {
         meta: BookMeta {
             title: "cybozu.com 共通管理ガイド".into(),
@@ -167,5 +169,32 @@ pub(crate) fn book(build_time: i64, pages: Vec<Page>) -> Book {
             paper: Paper::A4,
         },
         pages,
+    }
+}
+
+/// `s` in one inline style.
+pub fn styled(style: InlineStyle, s: &str) -> Inline {
+    Inline::Styled(style, vec![text(s)])
+}
+
+/// An admonition (`{{% name %}}`) of `kind` with its printed `label`.
+pub fn admonition(kind: AdmonitionKind, label: &str, name: &str, blocks: Vec<Block>) -> Block {
+    Block::Admonition(Admonition {
+        kind,
+        label: label.into(),
+        name: name.into(),
+        blocks,
+        span: span(0),
+    })
+}
+
+/// A table cell.
+pub fn cell(header: bool, rowspan: u32, colspan: u32, align: Align, blocks: Vec<Block>) -> Cell {
+    Cell {
+        header,
+        rowspan,
+        colspan,
+        align,
+        blocks,
     }
 }
