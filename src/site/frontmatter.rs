@@ -334,8 +334,27 @@ fn into_cascade(raw: RawCascadeList, params: BTreeMap<String, String>) -> Cascad
 fn key_spans(inner: &str, base: usize, source: SourceId) -> BTreeMap<String, Span> {
     let mut spans = BTreeMap::new();
     let mut offset = 0;
+    let mut in_table = false;
     for line in inner.split_inclusive('\n') {
         let text = line.trim_end();
+        // A TOML table header `[cascade]` / `[_build]` names its key too.
+        if let Some(table) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            let key = table.split('.').next().unwrap_or("").trim();
+            if !key.is_empty() && !key.starts_with('[') && !spans.contains_key(key) {
+                spans.insert(
+                    key.to_string(),
+                    Span::new(source, base + offset, base + offset + text.len()),
+                );
+            }
+            in_table = true;
+            offset += line.len();
+            continue;
+        }
+        if in_table {
+            // TOML: every key after a table header belongs to that table.
+            offset += line.len();
+            continue;
+        }
         let key_end = text
             .find([':', '='])
             .filter(|_| !text.starts_with([' ', '\t', '#', '-']));
@@ -468,6 +487,30 @@ mod tests {
         assert!(fm.draft);
         assert_eq!(fm.enabled, Some(vec!["JP".to_string(), "US".to_string()]));
         assert_eq!(&text[body..], "body");
+    }
+
+    #[test]
+    fn hugo_page_keys_in_yaml_and_toml() {
+        let yaml = "---\ntitle: T\nslug: my-slug\naliases: [/old.html, rel/]\n_build:\n  render: never\nregion_note: メモ\nn: 3\n---\n";
+        let (fm, _) = parse_front_matter(yaml, SRC).expect("valid");
+        assert_eq!(fm.slug.as_deref(), Some("my-slug"));
+        assert_eq!(fm.aliases, vec!["/old.html", "rel/"]);
+        assert!(fm.no_render && fm.own.render && !fm.headless);
+        assert_eq!(fm.params["region_note"], "メモ");
+        assert_eq!(fm.params["n"], "3");
+        assert!(!fm.params.contains_key("slug"));
+        assert!(fm.key_spans.contains_key("_build"));
+        let toml = "+++\nurl = \"/custom/p.html\"\nheadless = true\n[build]\nrender = \"always\"\n[cascade]\ndisabled = [\"CN\"]\nnote = \"x\"\n+++\n";
+        let (fm, _) = parse_front_matter(toml, SRC).expect("valid");
+        assert_eq!(fm.url.as_deref(), Some("/custom/p.html"));
+        assert!(fm.headless && !fm.no_render && fm.own.render);
+        let cascade = fm.cascade.expect("cascade");
+        assert_eq!(cascade.disabled, Some(vec!["CN".to_string()]));
+        assert_eq!(cascade.params["note"], "x");
+        let file = SourceFile::new("a.md".into(), toml.into());
+        let span = fm.key_spans["cascade"];
+        assert_eq!(file.line_col(span.start), (6, 1));
+        assert!(!fm.key_spans.contains_key("disabled"), "a key of [cascade]");
     }
 
     #[test]
