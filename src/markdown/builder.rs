@@ -600,8 +600,12 @@ impl<'a> Builder<'a> {
         trim_inlines(&mut content);
         let span = self.span_at(text.start);
         match text.kind {
-            TextKind::Paragraph => match lone_image(content) {
-                Ok(image) => self.push_block(Block::Figure(image.into_figure())),
+            TextKind::Paragraph => match only_images(content) {
+                Ok(images) => {
+                    for image in images {
+                        self.push_block(Block::Figure(image.into_figure()));
+                    }
+                }
                 Err(content) => {
                     if !content.is_empty() {
                         self.push_block(Block::Paragraph(Paragraph { content, span }));
@@ -802,16 +806,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Places an image (Markdown `![]()` or HTML `<img>`): inside the open
-    /// text block it stays in the line as an [`Inline::Image`] (a paragraph
-    /// left holding only that image becomes a figure when it ends);
-    /// outside text it is a figure block here.
+    /// Places an image (Markdown `![]()` or HTML `<img>`) in the text block
+    /// (opening an implicit paragraph when none is open), as an
+    /// [`Inline::Image`]; a paragraph left holding nothing but images becomes
+    /// figures when it ends.
     pub(crate) fn image(&mut self, image: InlineImage, at: usize) {
         if self.skipping_raw {
-            return;
-        }
-        if self.text.is_none() {
-            self.push_block(Block::Figure(image.into_figure()));
             return;
         }
         let text = self.ensure_text(at);
@@ -990,28 +990,36 @@ fn fold_top(containers: &mut Vec<InlineContainer>) {
     }
 }
 
-/// The image of a paragraph that holds nothing but one image (possibly
-/// inside a link or style, which a figure does not keep); otherwise the
-/// content unchanged.
-fn lone_image(content: Vec<Inline>) -> Result<InlineImage, Vec<Inline>> {
-    let mut current = &content;
-    loop {
-        match current.as_slice() {
-            [Inline::Image(_)] => break,
-            [Inline::Link(link)] => current = &link.content,
-            [Inline::Styled(_, inner)] => current = inner,
-            _ => return Err(content),
+/// The images of a paragraph that holds nothing but images (each possibly
+/// inside a link or style, which a figure does not keep), blanks and line
+/// breaks; otherwise the content unchanged.
+fn only_images(content: Vec<Inline>) -> Result<Vec<InlineImage>, Vec<Inline>> {
+    let mut stack: Vec<&Inline> = content.iter().collect();
+    let mut any = false;
+    while let Some(inline) = stack.pop() {
+        match inline {
+            Inline::Image(_) => any = true,
+            Inline::Link(link) => stack.extend(&link.content),
+            Inline::Styled(_, inner) => stack.extend(inner),
+            Inline::LineBreak => {}
+            Inline::Text(t) if t.trim().is_empty() => {}
+            Inline::Text(_) | Inline::Code(_) => return Err(content),
         }
     }
-    let mut content = content;
-    loop {
-        match content.pop() {
-            Some(Inline::Image(image)) => return Ok(image),
-            Some(Inline::Link(link)) => content = link.content,
-            Some(Inline::Styled(_, inner)) => content = inner,
-            _ => return Err(Vec::new()),
+    if !any {
+        return Err(content);
+    }
+    let mut images = Vec::new();
+    let mut stack: Vec<Inline> = content.into_iter().rev().collect();
+    while let Some(inline) = stack.pop() {
+        match inline {
+            Inline::Image(image) => images.push(image),
+            Inline::Link(link) => stack.extend(link.content.into_iter().rev()),
+            Inline::Styled(_, inner) => stack.extend(inner.into_iter().rev()),
+            Inline::LineBreak | Inline::Text(_) | Inline::Code(_) => {}
         }
     }
+    Ok(images)
 }
 
 /// Removes leading and trailing whitespace and line breaks.
