@@ -159,15 +159,24 @@ mod tests {
     fn the_summary_states_what_is_true_of_the_images() {
         let options = EpubOptions::default();
         let all = options.summary(ImageDescriptions::AllDescribed);
-        assert!(all.ends_with("すべての画像に代替テキストがあります。"), "{all}");
+        assert!(
+            all.ends_with("すべての画像に代替テキストがあります。"),
+            "{all}"
+        );
         let some = options.summary(ImageDescriptions::SomeUndescribed {
             undescribed: 2,
             total: 5,
         });
         assert!(!some.contains("すべての画像"), "{some}");
-        assert!(some.contains("5 箇所のうち 2 箇所には代替テキストがありません"), "{some}");
+        assert!(
+            some.contains("5 箇所のうち 2 箇所には代替テキストがありません"),
+            "{some}"
+        );
         let none = options.summary(ImageDescriptions::NoneDescribed);
-        assert!(none.ends_with("画像には代替テキストがありません。"), "{none}");
+        assert!(
+            none.ends_with("画像には代替テキストがありません。"),
+            "{none}"
+        );
         let no_images = options.summary(ImageDescriptions::NoImages);
         assert_eq!(no_images, options.accessibility_summary);
         let english = EpubOptions {

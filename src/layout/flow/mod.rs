@@ -201,8 +201,11 @@ impl BlockContext<'_, '_> {
                             found.insert(path.clone(), (key, loaded.width, loaded.height));
                         }
                         Err(err) => self.diags.push(
-                            Diagnostic::error(image.span, format!("{err} (image {})", image.image.src))
-                                .with_hint("the pdf shows the alt text in its place"),
+                            Diagnostic::error(
+                                image.span,
+                                format!("{err} (image {})", image.image.src),
+                            )
+                            .with_hint("the pdf shows the alt text in its place"),
                         ),
                     }
                 }

@@ -17,8 +17,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::layout::font::{FontBook, FontId, FontRole};
 use crate::diag::Span;
+use crate::layout::font::{FontBook, FontId, FontRole};
 use crate::layout::frame::{
     FontKey, FontSource, FrameItem, ImageItem, ImageKey, LineItem, LinkArea, LinkDest, Point,
     RectItem, Rgb, Size, StructTag, TagEvent, TextRun,
@@ -507,7 +507,11 @@ pub(crate) fn inline_image_size(
         w *= em / h;
         h = em;
     }
-    let max_width = if max_width.is_finite() { max_width.max(1.0) } else { w };
+    let max_width = if max_width.is_finite() {
+        max_width.max(1.0)
+    } else {
+        w
+    };
     if w > max_width {
         h *= max_width / w;
         w = max_width;

@@ -41,9 +41,7 @@ impl Collected {
 
     /// The object standing at byte `pos`, if any.
     pub(super) fn object_at(&self, pos: usize) -> Option<usize> {
-        self.objects
-            .binary_search_by_key(&pos, |(at, _)| *at)
-            .ok()
+        self.objects.binary_search_by_key(&pos, |(at, _)| *at).ok()
     }
 
     /// The style with id `id`.
@@ -110,8 +108,20 @@ fn style_id(out: &mut Collected, style: &TextStyle) -> usize {
 /// An object with finite, non-negative extents (no input can make widths
 /// NaN or infinite).
 fn sanitized_object(object: &InlineObject) -> InlineObject {
-    let clean = |v: f32| if v.is_finite() { v.clamp(0.0, 10_000.0) } else { 0.0 };
-    let signed = |v: f32| if v.is_finite() { v.clamp(-10_000.0, 10_000.0) } else { 0.0 };
+    let clean = |v: f32| {
+        if v.is_finite() {
+            v.clamp(0.0, 10_000.0)
+        } else {
+            0.0
+        }
+    };
+    let signed = |v: f32| {
+        if v.is_finite() {
+            v.clamp(-10_000.0, 10_000.0)
+        } else {
+            0.0
+        }
+    };
     let mut o = object.clone();
     o.style = sanitized(&object.style);
     o.width = clean(o.width);

@@ -140,10 +140,10 @@ pub(crate) fn build_line(
             run_open = false;
         } else {
             let set = SetGlyph {
-            id,
-            advance: adv,
-            x_offset: xo,
-        };
+                id,
+                advance: adv,
+                x_offset: xo,
+            };
             let run_style = run_style(text, g);
             let continues = run_open
                 && runs.last().is_some_and(|r| {
@@ -157,7 +157,7 @@ pub(crate) fn build_line(
                 push_glyph(run, run_byte, g, &set, text);
                 pen = run.x + run.width;
             } else {
-                    run_byte = g.range.start;
+                run_byte = g.range.start;
                 let mut run = GlyphRun {
                     font,
                     style: run_style,
