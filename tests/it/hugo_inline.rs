@@ -274,10 +274,8 @@ fn image_boxes(doc: &lopdf::Document, page: u32) -> Vec<[f32; 4]> {
                 let top = *stack.last().expect("ctm");
                 stack.push(top);
             }
-            "Q" => {
-                if stack.len() > 1 {
-                    stack.pop();
-                }
+            "Q" if stack.len() > 1 => {
+                stack.pop();
             }
             "cm" => {
                 let m: Vec<f32> = op.operands.iter().map(num).collect();

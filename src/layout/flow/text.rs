@@ -527,31 +527,6 @@ pub(crate) fn dest_name(page_anchor: &str, anchor: Option<&str>) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inline_images_are_at_most_one_em_tall() {
-        // A 32 px icon next to 10 pt text: 24 pt natural, set 10 pt tall.
-        let s = inline_image_size(32, 32, None, 10.0, 400.0);
-        assert!((s.height - 10.0).abs() < 0.01 && (s.width - 10.0).abs() < 0.01);
-        // A wide one keeps its aspect ratio.
-        let s = inline_image_size(64, 32, None, 10.0, 400.0);
-        assert!((s.height - 10.0).abs() < 0.01 && (s.width - 20.0).abs() < 0.01);
-        // A small one keeps its size (8 px = 6 pt).
-        let s = inline_image_size(8, 8, None, 10.0, 400.0);
-        assert!((s.height - 6.0).abs() < 0.01);
-        // The requested width counts, and nothing is wider than the line.
-        let s = inline_image_size(32, 32, Some(8.0), 10.0, 400.0);
-        assert!((s.width - 6.0).abs() < 0.01);
-        let s = inline_image_size(4000, 10, None, 10.0, 100.0);
-        assert!((s.width - 100.0).abs() < 0.01 && s.height < 1.0);
-        let s = inline_image_size(0, 0, Some(f32::NAN), f32::NAN, f32::INFINITY);
-        assert!(s.width.is_finite() && s.height.is_finite());
-    }
-}
-
 /// The style inside an inline style element.
 fn apply_style(mut style: TextStyle, kind: InlineStyle, layout: &PdfStyle) -> TextStyle {
     match kind {
@@ -578,4 +553,29 @@ fn apply_style(mut style: TextStyle, kind: InlineStyle, layout: &PdfStyle) -> Te
         }
     }
     style
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_images_are_at_most_one_em_tall() {
+        // A 32 px icon next to 10 pt text: 24 pt natural, set 10 pt tall.
+        let s = inline_image_size(32, 32, None, 10.0, 400.0);
+        assert!((s.height - 10.0).abs() < 0.01 && (s.width - 10.0).abs() < 0.01);
+        // A wide one keeps its aspect ratio.
+        let s = inline_image_size(64, 32, None, 10.0, 400.0);
+        assert!((s.height - 10.0).abs() < 0.01 && (s.width - 20.0).abs() < 0.01);
+        // A small one keeps its size (8 px = 6 pt).
+        let s = inline_image_size(8, 8, None, 10.0, 400.0);
+        assert!((s.height - 6.0).abs() < 0.01);
+        // The requested width counts, and nothing is wider than the line.
+        let s = inline_image_size(32, 32, Some(8.0), 10.0, 400.0);
+        assert!((s.width - 6.0).abs() < 0.01);
+        let s = inline_image_size(4000, 10, None, 10.0, 100.0);
+        assert!((s.width - 100.0).abs() < 0.01 && s.height < 1.0);
+        let s = inline_image_size(0, 0, Some(f32::NAN), f32::NAN, f32::INFINITY);
+        assert!(s.width.is_finite() && s.height.is_finite());
+    }
 }
