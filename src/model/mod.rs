@@ -7,9 +7,13 @@
 //! late diagnostics (images, links) name the line the writer edits.
 //!
 //! Helpers every step shares live here too: [`walk`] (the traversals of
-//! block and inline trees, [`Book::figures`] and [`Book::images`]) and [`Uniquifier`] (names
-//! numbered `-2`, `-3`… when taken).
+//! block and inline trees, [`Book::figures`] and [`Book::images`]) and
+//! [`Uniquifier`] (names numbered `-2`, `-3`… when taken). Unit tests build
+//! model values with `testing`.
 
+#[cfg(any(test, feature = "test-support"))]
+#[doc(hidden)]
+pub mod testing;
 mod unique;
 pub(crate) mod walk;
 
