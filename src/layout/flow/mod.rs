@@ -25,7 +25,7 @@ use crate::model::{Align, Block, Heading, Inline, walk};
 
 pub(crate) use images::ImageRegistry;
 pub(crate) use paginate::{AreaFill, Piece, paginate};
-pub(crate) use text::{LaidLine, TextContext, dest_name};
+pub(crate) use text::{InlineImages, LaidLine, TextContext, dest_name};
 
 /// Measures narrower than this many body ems are set flush left.
 const NARROW_MEASURE_EM: f32 = 20.0;
@@ -178,6 +178,67 @@ impl BlockContext<'_, '_> {
         self.text.style()
     }
 
+    /// Loads the images inside `content` (each file once per document) and
+    /// reports the ones that cannot be used at their spans; the usable ones
+    /// are returned for [`TextContext::inlines`].
+    pub(crate) fn inline_images(&mut self, content: &[Inline]) -> InlineImages {
+        let mut found = InlineImages::new();
+        let mut stack: Vec<std::slice::Iter<'_, Inline>> = vec![content.iter()];
+        while let Some(iter) = stack.last_mut() {
+            let Some(inline) = iter.next() else {
+                stack.pop();
+                continue;
+            };
+            match inline {
+                Inline::Image(image) => {
+                    let path = &image.image.path;
+                    // An unresolved reference was reported by `links`.
+                    if path.as_os_str().is_empty() || found.contains_key(path) {
+                        continue;
+                    }
+                    match self.images.get(self.assets, path) {
+                        Ok((key, loaded)) => {
+                            found.insert(path.clone(), (key, loaded.width, loaded.height));
+                        }
+                        Err(err) => self.diags.push(
+                            Diagnostic::error(
+                                image.span,
+                                format!("{err} (image {})", image.image.src),
+                            )
+                            .with_hint("the pdf shows the alt text in its place"),
+                        ),
+                    }
+                }
+                Inline::Styled(_, inner) => stack.push(inner.iter()),
+                Inline::Link(link) => stack.push(link.content.iter()),
+                Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+            }
+        }
+        found
+    }
+
+    /// Lays out model inlines (with the images inside them).
+    pub(crate) fn inlines(
+        &mut self,
+        content: &[Inline],
+        base: &crate::layout::inline::TextStyle,
+        para: &ParagraphStyle,
+    ) -> Vec<LaidLine> {
+        let images = self.inline_images(content);
+        self.text.inlines(content, base, para, &images)
+    }
+
+    /// The natural (unbroken) width of inline content (with the images
+    /// inside it), for table columns.
+    pub(crate) fn natural_width(
+        &mut self,
+        content: &[Inline],
+        base: &crate::layout::inline::TextStyle,
+    ) -> f32 {
+        let images = self.inline_images(content);
+        self.text.natural_width(content, base, &images)
+    }
+
     /// Body line pitch.
     pub(crate) fn body_pitch(&self) -> f32 {
         let body = &self.style().body;
@@ -249,7 +310,7 @@ impl BlockContext<'_, '_> {
                 .text
                 .paragraph_style(width, self.body_pitch(), Align::Default)
         };
-        let lines = self.text.inlines(content, &base, &para);
+        let lines = self.inlines(content, &base, &para);
         push_lines(flow, lines, x, space_before, tag);
     }
 
@@ -291,7 +352,7 @@ impl BlockContext<'_, '_> {
         let bar = if level == 2 { size * 0.55 } else { 0.0 };
         let base = self.text.text_style(FontRole::Bold, size, color);
         let para = self.text.paragraph_style(width - bar, pitch, Align::Left);
-        let lines = self.text.inlines(content, &base, &para);
+        let lines = self.inlines(content, &base, &para);
         let space = match flow.space_override.take() {
             Some(space) => space.max(above),
             None if flow.pieces.is_empty() => 0.0,
