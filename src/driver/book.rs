@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
 use crate::model::{Book, BookMeta, Inline, Page, PageId, Region, Uniquifier};
-use crate::shortcode::{self, RegionContext};
+use crate::shortcode::{self, ContentFile, ContentIndex, PageFacts, RegionContext};
 use crate::site::{Site, SitePage, page_anchor, page_url};
 
 /// Checks that every `--page` selection names a content file or folder.
@@ -73,11 +73,14 @@ pub(super) fn build_book(
         return (None, diags);
     };
     let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
+    let content = content_index(site, sources);
     let ctx = RegionContext {
         region: &settings.code,
         regions: &codes,
         vars: &settings.vars,
         mappings: &site.config.shortcodes,
+        language: &site.config.book.language,
+        content: &content,
     };
     let published = published_pages(site, &settings.code, &codes, &mut diags);
     let site_pages: BTreeSet<String> = published
@@ -218,6 +221,28 @@ fn choose_pages(site: &Site, published: &[usize], selection: &[String]) -> Vec<u
         .collect()
 }
 
+/// Every content file as `ref`/`relref` and `include` find it.
+fn content_index<'s>(site: &Site, sources: &'s Sources) -> ContentIndex<'s> {
+    let files = site
+        .pages
+        .iter()
+        .filter_map(|page| {
+            let file = sources.get(page.source)?;
+            let entry = ContentFile {
+                source: page.source,
+                text: file.text.as_str(),
+                body_start: page.body_start,
+                url: page_url(&site.config.book.url_prefix, &page.rel_path, page.kind),
+            };
+            Some((page.rel_path.clone(), entry))
+        })
+        .collect();
+    ContentIndex {
+        files,
+        base_url: site.config.book.base_url.clone(),
+    }
+}
+
 /// Resolves and parses one page.
 fn build_page(
     page: &SitePage,
@@ -227,7 +252,11 @@ fn build_page(
     diags: &mut Diagnostics,
 ) -> Page {
     let file = sources.get(page.source).map_or("", |f| f.text.as_str());
-    let resolved = shortcode::resolve_body(page.source, file, page.body_start, ctx, diags);
+    let facts = PageFacts {
+        rel_path: &page.rel_path,
+        params: Some(&page.front.params),
+    };
+    let resolved = shortcode::resolve_body(page.source, file, page.body_start, facts, ctx, diags);
     let blocks = crate::markdown::parse_page(&resolved, diags);
     let title_text = match &page.front.title {
         Some(title) => {

@@ -12,13 +12,22 @@
 //! an implicit paragraph; a block that arrives inside a paragraph (a screen
 //! placeholder, an admonition) splits it, and the text after it continues in
 //! a new paragraph of the same container.
+//!
+//! Shortcode placeholders ([`placeholder`]) are found in every text the
+//! builder receives (text, code spans, code blocks): a unit placeholder
+//! places its call there (a v1 box, heading or include parses its inner
+//! document right there, with that document's source map, inside a floor
+//! that its HTML cannot close past); placeholders in attribute values,
+//! URLs and ids are removed with a warning. No placeholder reaches the
+//! model.
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::model::{
-    Admonition, AdmonitionKind, Align, Block, Cell, Figure, Heading, ImageRef, Inline, InlineStyle,
-    Link, LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
+    Admonition, AdmonitionKind, Align, Block, Cell, CodeBlock, Figure, Heading, ImageRef, Inline,
+    InlineStyle, Link, LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
 };
-use crate::shortcode::{CallKind, ResolvedPage};
+use crate::shortcode::placeholder::{self, Found, Role};
+use crate::shortcode::{CallKind, Inner, ResolvedPage, SourceMap};
 
 use super::softbreak;
 use super::table;
@@ -49,6 +58,10 @@ pub(crate) enum ContainerTag {
     Cell,
     /// A transparent HTML container (`div` and friends).
     Div,
+    /// The blocks of a v1 heading's inner document.
+    HeadingContent,
+    /// An inner document's blocks (an include).
+    Inner,
 }
 
 /// What an open container builds (a model block, or nothing of its own).
@@ -114,6 +127,14 @@ pub(crate) enum ContainerKind {
         colspan: u32,
         /// Alignment.
         align: Align,
+    },
+    /// Collects a heading's inner document: its paragraphs become the
+    /// heading's content, other blocks follow the heading.
+    HeadingContent {
+        /// 1 to 6.
+        level: u8,
+        /// Shortcode name (for the empty-heading warning).
+        name: String,
     },
 }
 
@@ -199,9 +220,15 @@ pub(crate) struct Builder<'a> {
     skipping_raw: bool,
     /// Inside inline `<code>` tags: text is collected here.
     inline_code: Option<String>,
-    /// Open placeholders, innermost last: `true` for an admonition (its
-    /// close tag ends the box), `false` for a screen or unknown id.
+    /// Open v2 box placeholders, innermost last: `true` for an admonition
+    /// (its close placeholder ends the box), `false` for an unknown id.
     placeholders: Vec<bool>,
+    /// Source maps of the inner documents being parsed, innermost last
+    /// (the page's own map when empty).
+    maps: Vec<&'a SourceMap>,
+    /// Containers below this index belong to an enclosing document: an
+    /// inner document's closing tags never close them.
+    floor: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -223,17 +250,24 @@ impl<'a> Builder<'a> {
             skipping_raw: false,
             inline_code: None,
             placeholders: Vec::new(),
+            maps: Vec::new(),
+            floor: 1,
         }
+    }
+
+    /// The source map of the document being parsed.
+    fn map(&self) -> &'a SourceMap {
+        self.maps.last().copied().unwrap_or(&self.page.map)
     }
 
     /// The original span of a resolved byte offset.
     pub(crate) fn span_at(&self, at: usize) -> Span {
-        self.page.map.span(at..at)
+        self.map().span(at..at)
     }
 
     /// The original span of a resolved byte range.
     pub(crate) fn span(&self, range: std::ops::Range<usize>) -> Span {
-        self.page.map.span(range)
+        self.map().span(range)
     }
 
     /// Reports a warning at a resolved offset.
@@ -294,15 +328,21 @@ impl<'a> Builder<'a> {
         let Some(pos) = self.containers.iter().rposition(|f| f.tag == Some(tag)) else {
             return;
         };
+        if pos < self.floor {
+            return;
+        }
         self.flush_text();
         while self.containers.len() > pos {
             self.pop_container();
         }
     }
 
-    /// Whether a container with this tag is open.
+    /// Whether a container with this tag is open (in the document being parsed).
     pub(crate) fn is_open(&self, tag: ContainerTag) -> bool {
-        self.containers.iter().any(|f| f.tag == Some(tag))
+        self.containers
+            .iter()
+            .skip(self.floor)
+            .any(|f| f.tag == Some(tag))
     }
 
     /// Markdown alignment of the next cell in the innermost table row.
@@ -375,6 +415,12 @@ impl<'a> Builder<'a> {
             }
             ContainerKind::Quote => self.push_block(Block::Quote(Quote { blocks, span })),
             ContainerKind::Admonition { kind, label, name } => {
+                if blocks.is_empty() {
+                    self.diags.push(
+                        Diagnostic::warning(span, format!("box `{name}` has no content"))
+                            .with_hint("write its text between the opening and the closing tag"),
+                    );
+                }
                 self.push_block(Block::Admonition(Admonition {
                     kind,
                     label,
@@ -410,6 +456,9 @@ impl<'a> Builder<'a> {
                 }
             }
             ContainerKind::Row { head, cells } => self.push_row(Row { cells }, head),
+            ContainerKind::HeadingContent { level, name } => {
+                self.finish_heading(level, &name, blocks, span)
+            }
             ContainerKind::Cell {
                 header,
                 rowspan,
@@ -500,6 +549,13 @@ impl<'a> Builder<'a> {
     /// Opens a paragraph, heading or caption at `at` and returns its id (for
     /// [`Builder::close_text_id`]).
     pub(crate) fn open_text(&mut self, kind: TextKind, at: usize) -> u64 {
+        let kind = match kind {
+            TextKind::Heading { level, id: Some(id) } if placeholder::contains(&id) => {
+                let id = Some(self.clean(&id, self.span_at(at))).filter(|i| !i.is_empty());
+                TextKind::Heading { level, id }
+            }
+            other => other,
+        };
         self.flush_text();
         self.start_text(kind, at, Vec::new())
     }
@@ -653,10 +709,30 @@ impl<'a> Builder<'a> {
             code.push_str(s);
             return;
         }
+        if placeholder::contains(s) {
+            self.split_placeholders(s, at, Builder::text);
+            return;
+        }
         let text = self.ensure_text(at);
         resolve_pending(text, s.chars().next());
         push_inline(text, Inline::Text(s.to_string()));
         text.last_char = s.chars().next_back();
+    }
+
+    /// Feeds the parts of `s` between placeholders to `sink` and places
+    /// each placeholder where it stands.
+    fn split_placeholders(&mut self, s: &str, at: usize, sink: fn(&mut Builder<'a>, &str, usize)) {
+        let mut pos = 0;
+        while let Some(found) = placeholder::find(s, pos) {
+            if let Some(before) = s.get(pos..found.range.start) {
+                sink(self, before, at + pos);
+            }
+            self.shortcode(&found, at + found.range.start);
+            pos = found.range.end;
+        }
+        if let Some(rest) = s.get(pos..) {
+            sink(self, rest, at + pos);
+        }
     }
 
     /// Appends HTML text: whitespace runs collapse to one space, and a run
@@ -705,7 +781,11 @@ impl<'a> Builder<'a> {
 
     /// Appends inline code.
     pub(crate) fn code(&mut self, s: &str, at: usize) {
-        if self.skipping_raw {
+        if self.skipping_raw || s.is_empty() {
+            return;
+        }
+        if placeholder::contains(s) {
+            self.split_placeholders(s, at, Builder::code);
             return;
         }
         let text = self.ensure_text(at);
@@ -734,6 +814,12 @@ impl<'a> Builder<'a> {
 
     /// Opens a style, link or transparent inline.
     pub(crate) fn open_inline(&mut self, tag: InlineTag, kind: InlineKind, at: usize) {
+        let kind = match kind {
+            InlineKind::Link(href, span) if placeholder::contains(&href) => {
+                InlineKind::Link(self.clean(&href, span), span)
+            }
+            other => other,
+        };
         let text = self.ensure_text(at);
         let kind = if text.containers.len() > MAX_INLINE_DEPTH {
             InlineKind::Transparent
@@ -795,6 +881,7 @@ impl<'a> Builder<'a> {
     /// Places a figure: after the current paragraph if one is open (an image
     /// inside text is hoisted below it), else as a block here.
     pub(crate) fn image(&mut self, figure: Figure) {
+        let figure = self.clean_figure(figure);
         match self.text.as_mut() {
             Some(text) => text.hoisted.push(figure),
             None => self.push_block(Block::Figure(figure)),
@@ -803,70 +890,287 @@ impl<'a> Builder<'a> {
 
     // ----- shortcode placeholders -------------------------------------
 
-    /// An opening placeholder ([`placeholder::open`](crate::shortcode::placeholder::open)) naming call `id`: a
-    /// screen becomes a figure right here (splitting the paragraph it is
-    /// in); an admonition opens its box.
-    pub(crate) fn placeholder_open(&mut self, id: &str, range: std::ops::Range<usize>) {
-        let call = id
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| self.page.calls.get(n));
-        let Some(call) = call else {
-            self.placeholders.push(false);
-            self.warn(range.start, format!("unknown shortcode placeholder `{id}`"));
-            return;
-        };
-        self.placeholders
-            .push(matches!(call.kind, CallKind::Admonition { .. }));
-        match &call.kind {
-            CallKind::Screen {
-                src,
-                alt,
-                title,
-                width,
-            } => {
-                let figure = Figure {
-                    image: ImageRef {
-                        src: src.clone(),
-                        path: Default::default(),
-                    },
-                    alt: alt.clone(),
-                    title: title.clone(),
-                    width: *width,
-                    span: call.span,
-                };
-                if matches!(
-                    self.text.as_ref().map(|t| &t.kind),
-                    Some(TextKind::Paragraph) | None
-                ) {
-                    let resume = self.split_text();
-                    self.push_block(Block::Figure(figure));
-                    self.resume_text(resume, range.end);
-                } else {
-                    self.image(figure);
-                }
+    /// `s` without placeholders; each one removed is reported at `span`
+    /// (a link URL, an image's alt or title, an id cannot hold a block).
+    pub(crate) fn clean(&mut self, s: &str, span: Span) -> String {
+        let (clean, removed) = placeholder::strip(s);
+        for found in removed {
+            let name = self
+                .page
+                .calls
+                .get(found.id)
+                .map_or("?", |c| c.name.as_str());
+            self.diags.push(
+                Diagnostic::warning(
+                    span,
+                    format!("shortcode `{name}` cannot stand in a link, an image or an attribute and is left out"),
+                )
+                .with_hint("move the shortcode out of the link or image"),
+            );
+        }
+        clean
+    }
+
+    fn clean_figure(&mut self, mut figure: Figure) -> Figure {
+        for field in [&mut figure.image.src, &mut figure.alt] {
+            if placeholder::contains(field) {
+                let cleaned = self.clean(field, figure.span);
+                *field = cleaned;
             }
-            CallKind::Admonition { kind, label } => {
-                let resume = self.split_text();
-                let container = ContainerKind::Admonition {
-                    kind: *kind,
-                    label: label.clone(),
-                    name: call.name.clone(),
-                };
-                self.open_container(ContainerTag::Admonition, container, range.start);
-                if let Some(container) = self.containers.last_mut() {
-                    container.span = call.span;
-                }
-                self.resume_text(resume, range.end);
+        }
+        if let Some(title) = figure.title.as_mut()
+            && placeholder::contains(title)
+        {
+            let cleaned = self.clean(title, figure.span);
+            *title = cleaned;
+        }
+        figure
+    }
+
+    /// A code block; a placeholder inside it (a shortcode written in
+    /// indented or fenced code, expanded as Hugo does) splits it: code
+    /// before, the shortcode's block, code after.
+    pub(crate) fn code_block(&mut self, language: Option<String>, text: &str, at: usize) {
+        let language = language.map(|l| placeholder::strip(&l).0);
+        let mut pos = 0;
+        let push_code = |b: &mut Builder<'a>, piece: &str, at: usize| {
+            let piece = piece.strip_prefix('\n').unwrap_or(piece);
+            let piece = piece.trim_end_matches('\n');
+            if piece.trim().is_empty() {
+                return;
+            }
+            let span = b.span_at(at);
+            b.add_block(Block::Code(CodeBlock {
+                language: language.clone(),
+                text: piece.to_string(),
+                span,
+            }));
+        };
+        while let Some(found) = placeholder::find(text, pos) {
+            if let Some(before) = text.get(pos..found.range.start) {
+                push_code(self, before, at + pos);
+            }
+            self.flush_text();
+            self.shortcode(&found, at + found.range.start);
+            self.flush_text();
+            pos = found.range.end;
+        }
+        if let Some(rest) = text.get(pos..) {
+            if pos == 0 {
+                // No placeholder: the block as it is (blank lines kept).
+                let rest = rest.trim_end_matches('\n');
+                let span = self.span_at(at);
+                self.add_block(Block::Code(CodeBlock {
+                    language: language.clone(),
+                    text: rest.to_string(),
+                    span,
+                }));
+            } else {
+                push_code(self, rest, at + pos);
             }
         }
     }
 
-    /// A closing placeholder ([`placeholder::close`](crate::shortcode::placeholder::close)): ends the innermost
-    /// open placeholder; for an
-    /// admonition that closes its box (a screen's close tag has nothing to
-    /// close).
+    /// Places the shortcode a placeholder stands for (see the module
+    /// documentation).
+    pub(crate) fn shortcode(&mut self, found: &Found, at: usize) {
+        let page = self.page;
+        let Some(call) = page.calls.get(found.id) else {
+            self.warn(at, "an internal shortcode placeholder was left over and is dropped");
+            return;
+        };
+        match found.role {
+            Role::Open => self.open_box(call, None, at),
+            Role::Close => self.placeholder_close(at),
+            Role::Unit => match &call.kind {
+                CallKind::Screen {
+                    src,
+                    alt,
+                    title,
+                    width,
+                } => {
+                    let figure = Figure {
+                        image: ImageRef {
+                            src: src.clone(),
+                            path: Default::default(),
+                        },
+                        alt: alt.clone(),
+                        title: title.clone(),
+                        width: *width,
+                        span: call.span,
+                    };
+                    if matches!(
+                        self.text.as_ref().map(|t| &t.kind),
+                        Some(TextKind::Paragraph) | None
+                    ) {
+                        let resume = self.split_text();
+                        self.push_block(Block::Figure(figure));
+                        self.resume_text(resume, at);
+                    } else {
+                        self.image(figure);
+                    }
+                }
+                CallKind::Admonition { inner, .. } => self.open_box(call, inner.as_ref(), at),
+                CallKind::Heading { level, inner, raw } => {
+                    let resume = self.split_text();
+                    if *raw {
+                        self.raw_heading(*level, inner, call.span);
+                    } else {
+                        let kind = ContainerKind::HeadingContent {
+                            level: *level,
+                            name: call.name.clone(),
+                        };
+                        self.open_container(ContainerTag::HeadingContent, kind, at);
+                        if let Some(container) = self.containers.last_mut() {
+                            container.span = call.span;
+                        }
+                        self.feed_inner(inner);
+                        self.pop_container();
+                    }
+                    self.resume_text(resume, at);
+                }
+                CallKind::Code { language, inner } => {
+                    let resume = self.split_text();
+                    self.maps.push(&inner.map);
+                    let text = inner.text.strip_prefix('\n').unwrap_or(&inner.text);
+                    let text = text.strip_prefix("\r\n").unwrap_or(text);
+                    let offset = inner.text.len() - text.len();
+                    let text = text.trim_end();
+                    if text.is_empty() {
+                        self.diags
+                            .push(Diagnostic::warning(call.span, "`highlight` has no code"));
+                    }
+                    self.code_block(language.clone(), text, offset);
+                    self.maps.pop();
+                    self.resume_text(resume, at);
+                }
+                CallKind::Include { inner } => {
+                    let resume = self.split_text();
+                    self.open_container(ContainerTag::Inner, ContainerKind::Transparent, at);
+                    self.feed_inner(inner);
+                    self.pop_container();
+                    self.resume_text(resume, at);
+                }
+            },
+        }
+    }
+
+    /// Opens an admonition box: a v1 box (`inner`) is built here whole; a
+    /// v2 box stays open for the blocks that follow until its close
+    /// placeholder.
+    fn open_box(&mut self, call: &'a crate::shortcode::ShortcodeCall, inner: Option<&'a Inner>, at: usize) {
+        let CallKind::Admonition { kind, label, .. } = &call.kind else {
+            self.placeholders.push(false);
+            return;
+        };
+        let resume = self.split_text();
+        let container = ContainerKind::Admonition {
+            kind: *kind,
+            label: label.clone(),
+            name: call.name.clone(),
+        };
+        self.open_container(ContainerTag::Admonition, container, at);
+        if let Some(container) = self.containers.last_mut() {
+            container.span = call.span;
+        }
+        match inner {
+            Some(inner) => {
+                self.feed_inner(inner);
+                self.pop_container();
+            }
+            None => self.placeholders.push(true),
+        }
+        self.resume_text(resume, at);
+    }
+
+    /// Parses an inner document into the innermost container, with its own
+    /// source map; whatever it leaves open is closed at its end, and its
+    /// closing tags cannot close the containers around it.
+    fn feed_inner(&mut self, inner: &'a Inner) {
+        self.flush_text();
+        let depth = self.containers.len();
+        let floor = std::mem::replace(&mut self.floor, depth);
+        let placeholders = std::mem::take(&mut self.placeholders);
+        self.maps.push(&inner.map);
+        super::feed(self, &inner.text);
+        self.flush_text();
+        while self.containers.len() > depth {
+            self.pop_container();
+        }
+        self.maps.pop();
+        self.placeholders = placeholders;
+        self.floor = floor;
+    }
+
+    /// A v2 heading: the raw inner text, lines joined, Markdown not read.
+    fn raw_heading(&mut self, level: u8, inner: &'a Inner, span: Span) {
+        let text = placeholder::strip(&inner.text).0;
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let Some(first) = lines.next() else {
+            self.diags
+                .push(Diagnostic::warning(span, "heading shortcode has no text and is left out"));
+            return;
+        };
+        self.maps.push(&inner.map);
+        self.open_text(TextKind::Heading { level, id: None }, 0);
+        self.text(first, 0);
+        for line in lines {
+            self.soft_break();
+            self.text(line, 0);
+        }
+        self.flush_text();
+        self.maps.pop();
+        if let Some(Block::Heading(h)) = self.last_block_mut() {
+            h.span = span;
+        }
+    }
+
+    /// The last block of the innermost container.
+    fn last_block_mut(&mut self) -> Option<&mut Block> {
+        self.containers.last_mut().and_then(|c| c.blocks.last_mut())
+    }
+
+    /// A v1 heading's collected blocks: its paragraphs become the heading,
+    /// other blocks follow it.
+    fn finish_heading(&mut self, level: u8, name: &str, blocks: Vec<Block>, span: Span) {
+        let mut content: Vec<Inline> = Vec::new();
+        let mut rest = Vec::new();
+        for block in blocks {
+            match block {
+                Block::Paragraph(p) if rest.is_empty() => {
+                    if !content.is_empty() {
+                        content.push(Inline::Text(" ".into()));
+                    }
+                    content.extend(p.content);
+                }
+                Block::Heading(h) if rest.is_empty() && content.is_empty() => {
+                    content.extend(h.content);
+                }
+                other => rest.push(other),
+            }
+        }
+        if content.is_empty() {
+            self.diags.push(Diagnostic::warning(
+                span,
+                format!("heading `{name}` has no text and is left out"),
+            ));
+        } else {
+            let text = plain_text(&content).trim().to_string();
+            self.push_block(Block::Heading(Heading {
+                level,
+                anchor: String::new(),
+                content,
+                text,
+                span,
+            }));
+        }
+        for block in rest {
+            self.push_block(block);
+        }
+    }
+
+    /// A v2 box's close placeholder: ends the innermost open box (one
+    /// opened in this document).
     pub(crate) fn placeholder_close(&mut self, at: usize) {
         if self.placeholders.pop() != Some(true) || !self.is_open(ContainerTag::Admonition) {
             return;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 
 use crate::diag::{Diagnostics, SourceId};
-use crate::shortcode::{RegionContext, resolve_body, resolve_title};
+use crate::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body, resolve_title};
 use crate::site::frontmatter::parse_front_matter;
 
 /// Pieces that make tag-like input likely.
@@ -46,11 +46,14 @@ fn run(text: &str) {
     let regions = vec!["JP".to_string(), "US".to_string()];
     let vars: BTreeMap<String, String> = [("service".to_string(), "cybozu.com".to_string())].into();
     let mappings = BTreeMap::new();
+    let content = ContentIndex::default();
     let ctx = RegionContext {
         region: "JP",
         regions: &regions,
         vars: &vars,
         mappings: &mappings,
+        language: "ja",
+        content: &content,
     };
     let mut diags = Diagnostics::new();
     let (front, body) = parse_front_matter(text, SourceId(0)).unwrap_or_default();
@@ -58,7 +61,7 @@ fn run(text: &str) {
         let offset = front.title_offset.unwrap_or(0);
         resolve_title(SourceId(0), text, title, offset, &ctx, &mut diags);
     }
-    let page = resolve_body(SourceId(0), text, body, &ctx, &mut diags);
+    let page = resolve_body(SourceId(0), text, body, PageFacts::default(), &ctx, &mut diags);
     for i in 0..=page.text.len() {
         assert!(page.map.offset(i) <= text.len());
     }

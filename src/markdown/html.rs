@@ -23,8 +23,7 @@ use scraper::{Html, Node};
 
 use super::builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 use super::table::{MAX_COLSPAN, MAX_ROWSPAN, parse_span};
-use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
-use crate::shortcode::placeholder;
+use crate::model::{Align, Block, Figure, ImageRef, InlineStyle};
 
 /// One tag read by the tokenizer.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,7 +100,6 @@ fn inline_tag(b: &mut Builder, tag: &RawTag, range: Range<usize>) {
     let name = tag.name.as_str();
     if tag.end {
         match name {
-            placeholder::ELEMENT => b.placeholder_close(range.end),
             "script" | "style" => b.stop_skipping(),
             "code" => b.end_inline_code(at),
             _ => {
@@ -112,10 +110,6 @@ fn inline_tag(b: &mut Builder, tag: &RawTag, range: Range<usize>) {
     }
     check_attributes(b, tag.attrs.iter().map(|(k, _)| k.as_str()), at);
     match name {
-        placeholder::ELEMENT => b.placeholder_open(
-            tag.attr(placeholder::ID_ATTRIBUTE).unwrap_or_default(),
-            range,
-        ),
         "br" => b.line_break(),
         "img" => image(b, |n| tag.attr(n), at),
         "code" => b.start_inline_code(at),
@@ -280,24 +274,6 @@ pub(crate) fn block(
     chunks: usize,
     replay: &mut dyn FnMut(&mut Builder, usize),
 ) {
-    if let [piece] = pieces
-        && chunks == 0
-    {
-        let tokens = tokenize(&piece.html);
-        let placeholders_only = tokens.iter().all(|t| match t {
-            RawToken::Tag(tag) => tag.name == placeholder::ELEMENT,
-            RawToken::Text(text) => text.trim().is_empty(),
-        });
-        if placeholders_only {
-            let end = piece.at + piece.html.len();
-            for token in tokens {
-                if let RawToken::Tag(tag) = token {
-                    inline_tag(b, &tag, piece.at..end);
-                }
-            }
-            return;
-        }
-    }
     let mut html = String::new();
     let mut offsets = Vec::with_capacity(pieces.len());
     for (k, piece) in pieces.iter().enumerate() {
@@ -329,7 +305,6 @@ enum Opened {
     Container(ContainerTag),
     Text(u64),
     Inline(InlineTag),
-    Placeholder,
     Code,
 }
 
@@ -372,16 +347,12 @@ fn dom(
                             continue;
                         }
                         if name == "pre" {
-                            b.add_block(Block::Code(CodeBlock {
-                                language: None,
-                                text: pre_text(node),
-                                span: b.span_at(at),
-                            }));
+                            b.code_block(None, &pre_text(node), at);
                             skip = Some(node.id());
                             opened.push(Opened::Nothing);
                             continue;
                         }
-                        let (open, skip_children) = open_element(b, el, at, html, cursor);
+                        let (open, skip_children) = open_element(b, el, at);
                         if skip_children {
                             skip = Some(node.id());
                         }
@@ -405,7 +376,6 @@ fn dom(
                         Some(Opened::Inline(tag)) => {
                             b.close_inline(&tag);
                         }
-                        Some(Opened::Placeholder) => b.placeholder_close(at),
                         Some(Opened::Code) => b.end_inline_code(at),
                         Some(Opened::Nothing) | None => {}
                     }
@@ -421,8 +391,6 @@ fn open_element(
     b: &mut Builder,
     el: &scraper::node::Element,
     at: usize,
-    html: &str,
-    cursor: usize,
 ) -> (Opened, bool) {
     let name = el.name();
     check_attributes(b, el.attrs().map(|(k, _)| k), at);
@@ -431,17 +399,6 @@ fn open_element(
         (Opened::Container(tag), false)
     };
     match name {
-        placeholder::ELEMENT => {
-            let tag_end = html
-                .get(cursor..)
-                .and_then(|r| r.find('>'))
-                .map_or(at, |p| at + p + 1);
-            b.placeholder_open(
-                el.attr(placeholder::ID_ATTRIBUTE).unwrap_or_default(),
-                at..tag_end,
-            );
-            (Opened::Placeholder, false)
-        }
         "table" => container(
             b,
             ContainerTag::Table,

@@ -16,9 +16,11 @@
 //!   text is hoisted: the figure is placed right after the paragraph (or
 //!   heading, or at the end of the table cell) that contains it, so
 //!   renderers never have to place an image inside a line.
-//! - A `screen` placeholder inside a paragraph splits it: text before, the
-//!   figure, text after, all in the same container (e.g. one list item).
-//! - Admonition placeholders wrap the blocks between them.
+//! - A block shortcode's placeholder inside a paragraph splits it: text
+//!   before, the block (a `screen` figure, a v1 box built from its own inner
+//!   document, a heading, an include), text after, all in the same container
+//!   (e.g. one list item). Inside a code block or code span it splits the
+//!   code the same way. v2 box placeholders wrap the blocks between them.
 //! - Headings without an id get a generated anchor ([`anchors`]).
 //! - Ordered lists keep their start number.
 //! - An HTML block that leaves a `table`, list or `div` open continues
@@ -39,21 +41,30 @@ use pulldown_cmark::{
 };
 
 use crate::diag::Diagnostics;
-use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
+use crate::model::{Align, Block, Figure, ImageRef, InlineStyle};
 use crate::shortcode::ResolvedPage;
 use builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
+
+/// The Markdown extensions read.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
 
 /// Parses one resolved page into model blocks (see the module documentation
 /// for the conventions).
 pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events = Parser::new_ext(&page.text, options).into_offset_iter();
     let mut b = Builder::new(page, diags);
-    run(&mut b, &mut events);
+    feed(&mut b, &page.text);
     let mut blocks = b.finish();
     anchors::assign(&mut blocks);
     blocks
+}
+
+/// Parses one Markdown document (the page, or the inner document of a v1
+/// shortcode) into the builder.
+pub(crate) fn feed(b: &mut Builder, text: &str) {
+    let mut events = Parser::new_ext(text, OPTIONS).into_offset_iter();
+    run(b, &mut events);
 }
 
 /// One pulldown-cmark event with its range in the resolved text.
@@ -157,19 +168,18 @@ fn handle<'t>(
                         CodeBlockKind::Indented => None,
                     };
                     let mut text = String::new();
-                    for (event, _) in &mut *events {
+                    let mut text_at = None;
+                    for (event, range) in &mut *events {
                         match event {
-                            Event::Text(t) => text.push_str(&t),
+                            Event::Text(t) => {
+                                text_at.get_or_insert(range.start);
+                                text.push_str(&t);
+                            }
                             Event::End(TagEnd::CodeBlock) => break,
                             _ => {}
                         }
                     }
-                    let text = text.trim_end_matches('\n').to_string();
-                    b.add_block(Block::Code(CodeBlock {
-                        language,
-                        text,
-                        span: b.span_at(at),
-                    }));
+                    b.code_block(language, &text, text_at.unwrap_or(at));
                 }
                 Tag::HtmlBlock => html_blocks(b, at, events),
                 Tag::List(start) => b.open_container(

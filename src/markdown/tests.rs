@@ -50,6 +50,7 @@ fn admonition(name: &str, kind: AdmonitionKind, label: &str) -> ShortcodeCall {
         kind: CallKind::Admonition {
             kind,
             label: label.into(),
+            inner: None,
         },
         span: crate::diag::Span::point(SourceId(0), 0),
     }
@@ -144,7 +145,7 @@ fn heading_ids_written_and_generated() {
 #[test]
 fn screen_in_list_item_splits_paragraph() {
     let text =
-        "1. クリックします。\n  <tebiki-sc id=\"0\"></tebiki-sc>  \n  上記の画面です。\n1. 次へ\n";
+        "1. クリックします。\n  \u{FDD0}=0\u{FDD1}  \n  上記の画面です。\n1. 次へ\n";
     let (blocks, diags) = parse_with(text, vec![screen("/img/a.png")]);
     assert!(diags.items().is_empty(), "{:?}", diags.items());
     let l = list(&blocks[0]);
@@ -163,7 +164,7 @@ fn screen_in_list_item_splits_paragraph() {
 #[test]
 fn screen_placeholder_as_own_paragraph_is_a_figure() {
     let (blocks, _) = parse_with(
-        "前\n\n<tebiki-sc id=\"0\"></tebiki-sc>\n\n後\n",
+        "前\n\n\u{FDD0}=0\u{FDD1}\n\n後\n",
         vec![screen("/a.png")],
     );
     assert_eq!(blocks.len(), 3, "{blocks:?}");
@@ -172,7 +173,7 @@ fn screen_placeholder_as_own_paragraph_is_a_figure() {
 
 #[test]
 fn admonition_wraps_blocks() {
-    let text = "<tebiki-sc id=\"0\">\n\n注意事項です。\n\n* a\n* b\n\n</tebiki-sc>\n\n後の段落\n";
+    let text = "\u{FDD0}(0\u{FDD1}\n\n注意事項です。\n\n* a\n* b\n\n\u{FDD0})0\u{FDD1}\n\n後の段落\n";
     let (blocks, _) = parse_with(
         text,
         vec![admonition("warning", AdmonitionKind::Warning, "注意")],
@@ -189,7 +190,7 @@ fn admonition_wraps_blocks() {
 
 #[test]
 fn nested_admonitions_and_in_list_items() {
-    let text = "1. 手順\n   <tebiki-sc id=\"0\">\n\n   外側\n\n   <tebiki-sc id=\"1\">\n\n   内側\n\n   </tebiki-sc>\n\n   </tebiki-sc>\n\n1. 次\n";
+    let text = "1. 手順\n   \u{FDD0}(0\u{FDD1}\n\n   外側\n\n   \u{FDD0}(1\u{FDD1}\n\n   内側\n\n   \u{FDD0})0\u{FDD1}\n\n   \u{FDD0})0\u{FDD1}\n\n1. 次\n";
     let calls = vec![
         admonition("note", AdmonitionKind::Note, "メモ"),
         admonition("tip", AdmonitionKind::Tip, "ヒント"),
@@ -363,10 +364,10 @@ mod no_panic {
         "---",
         "```",
         "    ",
-        "<tebiki-sc id=\"0\">",
-        "<tebiki-sc id=\"1\"></tebiki-sc>",
-        "</tebiki-sc>",
-        "<tebiki-sc id=\"9\">",
+        "\u{FDD0}(0\u{FDD1}",
+        "\u{FDD0}=1\u{FDD1}",
+        "\u{FDD0})0\u{FDD1}",
+        "\u{FDD0}(9\u{FDD1}",
         "<table>",
         "<tr>",
         "<td rowspan=\"9999\">",
@@ -445,7 +446,7 @@ fn unclosed_html_table_keeps_the_rest_of_the_page() {
 
 #[test]
 fn placeholder_in_html_cell() {
-    let text = "<table><tr><td><tebiki-sc id=\"0\"></tebiki-sc></td></tr></table>\n";
+    let text = "<table><tr><td>\u{FDD0}=0\u{FDD1}</td></tr></table>\n";
     let (blocks, _) = parse_with(text, vec![screen("/s.png")]);
     let Block::Table(t) = &blocks[0] else {
         panic!("table expected: {blocks:?}")
@@ -505,7 +506,7 @@ fn huge_lines_and_deep_lists_stay_fast() {
 #[test]
 fn screen_inside_admonition_does_not_close_it() {
     let text =
-        "<tebiki-sc id=\"0\">\n\n前\n<tebiki-sc id=\"1\"></tebiki-sc>\n後\n\n</tebiki-sc>\n\n外\n";
+        "\u{FDD0}(0\u{FDD1}\n\n前\n\u{FDD0}=1\u{FDD1}\n後\n\n\u{FDD0})0\u{FDD1}\n\n外\n";
     let calls = vec![
         admonition("note", AdmonitionKind::Note, "メモ"),
         screen("/s.png"),

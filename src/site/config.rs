@@ -83,9 +83,37 @@ pub struct RegionConfig {
 pub struct ShortcodeMapping {
     /// The built-in kind it maps onto.
     pub kind: MappingKind,
-    /// Label (box label, heading text, link text, or the text itself).
+    /// Label (box label, heading text, link text, or the text itself): a
+    /// template in which `{name}` is a named argument, `{0}` a positional
+    /// one, `{name|text}` gives `text` when the argument is absent or empty,
+    /// and `{{`/`}}` are literal braces.
     #[serde(default)]
     pub label: String,
+    /// `link`: the URL template (default: the `href=` or `url=` argument, or
+    /// the first positional one). `include`: the path template (default
+    /// `{0}`, else `{path}`/`{file}`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Which Hugo shortcode model it follows (`admonition` and `heading`;
+    /// default `v1`).
+    #[serde(default)]
+    pub model: Option<ShortcodeModel>,
+}
+
+/// Hugo's two shortcode models (see the README, "Coming from Hugo").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum ShortcodeModel {
+    /// `v1` (a template with `$_hugo_config := {"version": 1}`, and every
+    /// `{{< >}}`): the shortcode is one unit where its tag stands; its inner
+    /// content is rendered as its own Markdown document. A box under a list
+    /// item stays in the item.
+    #[serde(rename = "v1")]
+    V1,
+    /// `v2` (Hugo's default for `{{% %}}`): the shortcode's output is pasted
+    /// into the page's Markdown; the inner content is parsed with the page
+    /// (a box's content, a heading's raw text).
+    #[serde(rename = "v2")]
+    V2,
 }
 
 /// Built-in kinds a site shortcode can map onto.
@@ -103,6 +131,9 @@ pub enum MappingKind {
     Link,
     /// Removed, with its inner content.
     Drop,
+    /// Another content file, placed where the tag stands (its path is the
+    /// first argument, relative to the page or to the content folder).
+    Include,
 }
 
 fn default_language() -> String {

@@ -27,6 +27,9 @@ pub struct FrontMatter {
     pub disabled: Option<Vec<String>>,
     /// Span of the front matter block (for page-level diagnostics).
     pub span: Option<Span>,
+    /// Every other key with a scalar value (and those of a `params:` table),
+    /// as text: the page's params that `{{< param KEY >}}` reads.
+    pub params: std::collections::BTreeMap<String, String>,
 }
 
 /// Raw deserialized fields (both YAML and TOML).
@@ -38,6 +41,52 @@ struct RawFrontMatter {
     draft: Option<bool>,
     enabled: Option<RegionList>,
     disabled: Option<RegionList>,
+    #[serde(flatten)]
+    other: std::collections::BTreeMap<String, Param>,
+}
+
+/// A front-matter value other than the keys tebiki reads: a scalar, a
+/// table of scalars (`params:`) or anything else (ignored).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Param {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Table(std::collections::BTreeMap<String, Param>),
+    Other(serde::de::IgnoredAny),
+}
+
+impl Param {
+    fn text(&self) -> Option<String> {
+        match self {
+            Param::Bool(b) => Some(b.to_string()),
+            Param::Int(i) => Some(i.to_string()),
+            Param::Float(f) => Some(f.to_string()),
+            Param::Text(t) => Some(t.clone()),
+            Param::Table(_) | Param::Other(_) => None,
+        }
+    }
+}
+
+/// The page params of the other keys: scalars at the top level, and those
+/// of a `params` table that the top level does not set.
+fn page_params(
+    other: &std::collections::BTreeMap<String, Param>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut params: std::collections::BTreeMap<String, String> = other
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.text()?)))
+        .collect();
+    if let Some(Param::Table(table)) = other.get("params") {
+        for (k, v) in table {
+            if let Some(t) = v.text() {
+                params.entry(k.clone()).or_insert(t);
+            }
+        }
+    }
+    params
 }
 
 /// A region list written as a sequence or as one string (`JP US` or `JP, US`).
@@ -124,6 +173,7 @@ pub(crate) fn parse_front_matter(
         enabled: raw.enabled.map(RegionList::into_vec),
         disabled: raw.disabled.map(RegionList::into_vec),
         span: Some(Span::new(source, bom, close.1)),
+        params: page_params(&raw.other),
     };
     Ok((front, body_start))
 }

@@ -14,7 +14,9 @@ mod tree;
 use std::path::{Path, PathBuf};
 
 pub use address::{page_anchor, page_url};
-pub use config::{BookConfig, Config, MappingKind, RegionConfig, RegionSettings, ShortcodeMapping};
+pub use config::{
+    BookConfig, Config, MappingKind, RegionConfig, RegionSettings, ShortcodeMapping, ShortcodeModel,
+};
 pub use frontmatter::FrontMatter;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Sources, Span};

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use tebiki::diag::{Diagnostics, Location, Sources, Span};
 use tebiki::markdown::parse_page;
 use tebiki::model::{Block, Inline, InlineStyle, LinkTarget};
-use tebiki::shortcode::{RegionContext, resolve_body};
+use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
 use tebiki::site::{self, Site};
 
 use crate::support::golden::assert_golden;
@@ -35,15 +35,22 @@ fn snapshot(site: &Site, sources: &Sources, region: &str) -> String {
         .find(|r| r.code == region)
         .unwrap_or_else(|| panic!("the sample has no region {region}"));
     let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
+    let content = ContentIndex::default();
     let ctx = RegionContext {
         region,
         regions: &codes,
         vars: &settings.vars,
         mappings: &site.config.shortcodes,
+        language: &site.config.book.language,
+        content: &content,
     };
     let text = sources.get(page.source).map_or("", |f| f.text.as_str());
     let mut diags = Diagnostics::new();
-    let resolved = resolve_body(page.source, text, page.body_start, &ctx, &mut diags);
+    let facts = PageFacts {
+        rel_path: &page.rel_path,
+        params: Some(&page.front.params),
+    };
+    let resolved = resolve_body(page.source, text, page.body_start, facts, &ctx, &mut diags);
     let blocks = parse_page(&resolved, &mut diags);
     let mut printer = Printer {
         sources,
