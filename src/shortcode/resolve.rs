@@ -1043,9 +1043,12 @@ fn check_tags(
             Token::Malformed { range, message } => {
                 malformed += 1;
                 if malformed <= MAX_MALFORMED_REPORTS {
-                    diags.push(Diagnostic::error(span(range), message.clone()));
+                    diags.push(
+                        Diagnostic::warning(span(range), message.clone())
+                            .with_hint("the tag is printed as written; fix it to apply the shortcode"),
+                    );
                 } else if malformed == MAX_MALFORMED_REPORTS + 1 {
-                    diags.push(Diagnostic::error(
+                    diags.push(Diagnostic::warning(
                         span(range),
                         "more malformed shortcode tags follow; only the first ones are reported",
                     ));
@@ -1407,7 +1410,7 @@ mod tests {
         let (_, msgs) = run("line\n{{% note", "JP");
         assert_eq!(
             msgs,
-            vec!["2:1: error: shortcode tag `note` is not closed with `%}}`"]
+            vec!["2:1: warning: shortcode tag `note` is not closed with `%}}`"]
         );
     }
 
