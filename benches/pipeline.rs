@@ -29,7 +29,7 @@ use tebiki::layout::inline::{
     InlinePiece, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,
 };
 use tebiki::model::{Block, Inline};
-use tebiki::shortcode::{RegionContext, ResolvedPage, resolve_body};
+use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, ResolvedPage, resolve_body};
 use tebiki::site::{self, Site};
 
 /// Pages of the generated site the benchmarks read.
@@ -79,11 +79,14 @@ fn resolve_all(fx: &Fixture) -> Vec<ResolvedPage> {
         return Vec::new();
     };
     let codes: Vec<String> = fx.site.regions.iter().map(|r| r.code.clone()).collect();
+    let content = ContentIndex::of_site(&fx.site, &fx.sources);
     let ctx = RegionContext {
         region: &settings.code,
         regions: &codes,
         vars: &settings.vars,
         mappings: &fx.site.config.shortcodes,
+        language: &fx.site.config.book.language,
+        content: &content,
     };
     let mut diags = Diagnostics::new();
     fx.site
@@ -95,6 +98,10 @@ fn resolve_all(fx: &Fixture) -> Vec<ResolvedPage> {
                 page.source,
                 &file.text,
                 page.body_start,
+                PageFacts {
+                    rel_path: &page.rel_path,
+                    params: Some(&page.front.params),
+                },
                 &ctx,
                 &mut diags,
             ))

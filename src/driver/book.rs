@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
 use crate::model::{Book, BookMeta, Inline, Page, PageId, Region, Uniquifier};
-use crate::shortcode::{self, ContentFile, ContentIndex, PageFacts, RegionContext};
+use crate::shortcode::{self, ContentIndex, PageFacts, RegionContext};
 use crate::site::{Site, SitePage, page_anchor, page_url};
 
 /// Checks that every `--page` selection names a content file or folder.
@@ -73,7 +73,7 @@ pub(super) fn build_book(
         return (None, diags);
     };
     let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
-    let content = content_index(site, sources);
+    let content = ContentIndex::of_site(site, sources);
     let ctx = RegionContext {
         region: &settings.code,
         regions: &codes,
@@ -219,28 +219,6 @@ fn choose_pages(site: &Site, published: &[usize], selection: &[String]) -> Vec<u
         .copied()
         .filter(|i| keep.contains(i))
         .collect()
-}
-
-/// Every content file as `ref`/`relref` and `include` find it.
-fn content_index<'s>(site: &Site, sources: &'s Sources) -> ContentIndex<'s> {
-    let files = site
-        .pages
-        .iter()
-        .filter_map(|page| {
-            let file = sources.get(page.source)?;
-            let entry = ContentFile {
-                source: page.source,
-                text: file.text.as_str(),
-                body_start: page.body_start,
-                url: page_url(&site.config.book.url_prefix, &page.rel_path, page.kind),
-            };
-            Some((page.rel_path.clone(), entry))
-        })
-        .collect();
-    ContentIndex {
-        files,
-        base_url: site.config.book.base_url.clone(),
-    }
 }
 
 /// Resolves and parses one page.

@@ -550,7 +550,10 @@ impl<'a> Builder<'a> {
     /// [`Builder::close_text_id`]).
     pub(crate) fn open_text(&mut self, kind: TextKind, at: usize) -> u64 {
         let kind = match kind {
-            TextKind::Heading { level, id: Some(id) } if placeholder::contains(&id) => {
+            TextKind::Heading {
+                level,
+                id: Some(id),
+            } if placeholder::contains(&id) => {
                 let id = Some(self.clean(&id, self.span_at(at))).filter(|i| !i.is_empty());
                 TextKind::Heading { level, id }
             }
@@ -976,7 +979,10 @@ impl<'a> Builder<'a> {
     pub(crate) fn shortcode(&mut self, found: &Found, at: usize) {
         let page = self.page;
         let Some(call) = page.calls.get(found.id) else {
-            self.warn(at, "an internal shortcode placeholder was left over and is dropped");
+            self.warn(
+                at,
+                "an internal shortcode placeholder was left over and is dropped",
+            );
             return;
         };
         match found.role {
@@ -1058,7 +1064,12 @@ impl<'a> Builder<'a> {
     /// Opens an admonition box: a v1 box (`inner`) is built here whole; a
     /// v2 box stays open for the blocks that follow until its close
     /// placeholder.
-    fn open_box(&mut self, call: &'a crate::shortcode::ShortcodeCall, inner: Option<&'a Inner>, at: usize) {
+    fn open_box(
+        &mut self,
+        call: &'a crate::shortcode::ShortcodeCall,
+        inner: Option<&'a Inner>,
+        at: usize,
+    ) {
         let CallKind::Admonition { kind, label, .. } = &call.kind else {
             self.placeholders.push(false);
             return;
@@ -1107,8 +1118,10 @@ impl<'a> Builder<'a> {
         let text = placeholder::strip(&inner.text).0;
         let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
         let Some(first) = lines.next() else {
-            self.diags
-                .push(Diagnostic::warning(span, "heading shortcode has no text and is left out"));
+            self.diags.push(Diagnostic::warning(
+                span,
+                "heading shortcode has no text and is left out",
+            ));
             return;
         };
         self.maps.push(&inner.map);

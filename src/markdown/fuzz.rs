@@ -88,7 +88,14 @@ fn run(text: &str) {
         let offset = front.title_offset.unwrap_or(0);
         resolve_title(SourceId(0), text, title, offset, &ctx, &mut diags);
     }
-    let page = resolve_body(SourceId(0), text, body, PageFacts::default(), &ctx, &mut diags);
+    let page = resolve_body(
+        SourceId(0),
+        text,
+        body,
+        PageFacts::default(),
+        &ctx,
+        &mut diags,
+    );
     for i in 0..=page.text.len() {
         assert!(page.map.offset(i) <= text.len());
     }

@@ -387,11 +387,7 @@ fn dom(
 
 /// Opens one element; returns what to close later and whether its children
 /// are skipped (already consumed or dropped).
-fn open_element(
-    b: &mut Builder,
-    el: &scraper::node::Element,
-    at: usize,
-) -> (Opened, bool) {
+fn open_element(b: &mut Builder, el: &scraper::node::Element, at: usize) -> (Opened, bool) {
     let name = el.name();
     check_attributes(b, el.attrs().map(|(k, _)| k), at);
     let container = |b: &mut Builder, tag: ContainerTag, kind: ContainerKind| {

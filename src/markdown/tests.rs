@@ -144,8 +144,7 @@ fn heading_ids_written_and_generated() {
 
 #[test]
 fn screen_in_list_item_splits_paragraph() {
-    let text =
-        "1. クリックします。\n  \u{FDD0}=0\u{FDD1}  \n  上記の画面です。\n1. 次へ\n";
+    let text = "1. クリックします。\n  \u{FDD0}=0\u{FDD1}  \n  上記の画面です。\n1. 次へ\n";
     let (blocks, diags) = parse_with(text, vec![screen("/img/a.png")]);
     assert!(diags.items().is_empty(), "{:?}", diags.items());
     let l = list(&blocks[0]);
@@ -163,17 +162,15 @@ fn screen_in_list_item_splits_paragraph() {
 
 #[test]
 fn screen_placeholder_as_own_paragraph_is_a_figure() {
-    let (blocks, _) = parse_with(
-        "前\n\n\u{FDD0}=0\u{FDD1}\n\n後\n",
-        vec![screen("/a.png")],
-    );
+    let (blocks, _) = parse_with("前\n\n\u{FDD0}=0\u{FDD1}\n\n後\n", vec![screen("/a.png")]);
     assert_eq!(blocks.len(), 3, "{blocks:?}");
     assert!(matches!(blocks[1], Block::Figure(_)));
 }
 
 #[test]
 fn admonition_wraps_blocks() {
-    let text = "\u{FDD0}(0\u{FDD1}\n\n注意事項です。\n\n* a\n* b\n\n\u{FDD0})0\u{FDD1}\n\n後の段落\n";
+    let text =
+        "\u{FDD0}(0\u{FDD1}\n\n注意事項です。\n\n* a\n* b\n\n\u{FDD0})0\u{FDD1}\n\n後の段落\n";
     let (blocks, _) = parse_with(
         text,
         vec![admonition("warning", AdmonitionKind::Warning, "注意")],
@@ -505,8 +502,7 @@ fn huge_lines_and_deep_lists_stay_fast() {
 
 #[test]
 fn screen_inside_admonition_does_not_close_it() {
-    let text =
-        "\u{FDD0}(0\u{FDD1}\n\n前\n\u{FDD0}=1\u{FDD1}\n後\n\n\u{FDD0})0\u{FDD1}\n\n外\n";
+    let text = "\u{FDD0}(0\u{FDD1}\n\n前\n\u{FDD0}=1\u{FDD1}\n後\n\n\u{FDD0})0\u{FDD1}\n\n外\n";
     let calls = vec![
         admonition("note", AdmonitionKind::Note, "メモ"),
         screen("/s.png"),

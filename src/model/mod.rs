@@ -260,11 +260,11 @@ pub struct ImageRef {
 pub enum AdmonitionKind {
     /// `{{% warning %}}`: cautions the reader (label 注意).
     Warning,
-    /// `{{% note %}}`: a note (label メモ).
+    /// `{{% note %}}`: a note (label 補足 in Japanese).
     Note,
-    /// `{{% info %}}`: supplementary information (label 補足).
+    /// `{{% info %}}` or `{{% reference %}}`: supplementary information (label 補足).
     Info,
-    /// `{{% tip %}}`: a tip (label ヒント).
+    /// `{{% tip %}}` or `{{% hint %}}`: a tip (label ヒント).
     Tip,
     /// A site shortcode mapped with `kind = "admonition"`.
     Custom,

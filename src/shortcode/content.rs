@@ -45,6 +45,35 @@ pub struct PageFacts<'a> {
 }
 
 impl<'a> ContentIndex<'a> {
+    /// Every content file of a loaded site, with the URL it is published at.
+    pub fn of_site(
+        site: &crate::site::Site,
+        sources: &'a crate::diag::Sources,
+    ) -> ContentIndex<'a> {
+        let files = site
+            .pages
+            .iter()
+            .filter_map(|page| {
+                let file = sources.get(page.source)?;
+                let entry = ContentFile {
+                    source: page.source,
+                    text: file.text.as_str(),
+                    body_start: page.body_start,
+                    url: crate::site::page_url(
+                        &site.config.book.url_prefix,
+                        &page.rel_path,
+                        page.kind,
+                    ),
+                };
+                Some((page.rel_path.clone(), entry))
+            })
+            .collect();
+        ContentIndex {
+            files,
+            base_url: site.config.book.base_url.clone(),
+        }
+    }
+
     /// The file `path` names from the page at `from` (content-relative), and
     /// its content-relative path.
     pub fn find(&self, from: &str, path: &str) -> Option<(&str, &ContentFile<'a>)> {
@@ -142,8 +171,14 @@ mod tests {
         assert_eq!(name("x.md", "p05").as_deref(), Some("p05.md"));
         assert_eq!(name("x.md", "/p14").as_deref(), Some("p14/_index.md"));
         assert_eq!(name("x.md", "p14/a/b").as_deref(), Some("p14/a/b/index.md"));
-        assert_eq!(name("p14/links.md", "a/b").as_deref(), Some("p14/a/b/index.md"));
-        assert_eq!(name("p14/links.md", "urlpage.md").as_deref(), Some("p14/urlpage.md"));
+        assert_eq!(
+            name("p14/links.md", "a/b").as_deref(),
+            Some("p14/a/b/index.md")
+        );
+        assert_eq!(
+            name("p14/links.md", "urlpage.md").as_deref(),
+            Some("p14/urlpage.md")
+        );
         assert_eq!(name("p14/links.md", "../p05.md").as_deref(), Some("p05.md"));
         assert_eq!(name("p14/links.md", "../../../etc/passwd"), None);
         assert_eq!(name("x.md", "missing.md"), None);

@@ -263,8 +263,7 @@ fn scan_tag(text: &str, start: usize) -> Option<(Token, usize)> {
 }
 
 /// Message for a quoted value without its closing quote.
-const UNTERMINATED: &str =
-    "unterminated string in shortcode tag (a quoted argument needs its closing quote before a blank line)";
+const UNTERMINATED: &str = "unterminated string in shortcode tag (a quoted argument needs its closing quote before a blank line)";
 
 /// Takes the next character of a quoted value closed by `close`: `None` at
 /// the closing quote, an error at a blank line or the end of input.
@@ -432,7 +431,11 @@ mod tests {
         let t = tags(text);
         assert_eq!(t.len(), 2, "{t:?}");
         assert_eq!(t[0].named("alt"), Some("{{%kintone%}}の画面"));
-        let alt = t[0].args.iter().find(|a| a.key.as_deref() == Some("alt")).map(|a| a.at);
+        let alt = t[0]
+            .args
+            .iter()
+            .find(|a| a.key.as_deref() == Some("alt"))
+            .map(|a| a.at);
         assert_eq!(alt, text.find("{{%kintone"));
         assert_eq!(t[1].named("alt"), Some("x >}} {{% y %}}"));
         assert_eq!(t[1].named("t"), Some("{{< k >}}"));

@@ -206,12 +206,9 @@ fn resolve_into(
     let kinds: Vec<Option<Kind>> = tokens
         .iter()
         .map(|t| match t {
-            Token::Tag(tag) if !tag.closing => Some(Kind::of(
-                &tag.name,
-                ctx.vars,
-                ctx.mappings,
-                ctx.language,
-            )),
+            Token::Tag(tag) if !tag.closing => {
+                Some(Kind::of(&tag.name, ctx.vars, ctx.mappings, ctx.language))
+            }
             _ => None,
         })
         .collect();
@@ -493,7 +490,13 @@ impl Emitter<'_, '_> {
     }
 
     /// A `[shortcodes.X]` mapping's opening (or single) tag.
-    fn open_mapped(&mut self, tag: &Tag, m: &ShortcodeMapping, paired: bool, active: bool) -> Close {
+    fn open_mapped(
+        &mut self,
+        tag: &Tag,
+        m: &ShortcodeMapping,
+        paired: bool,
+        active: bool,
+    ) -> Close {
         let orig = self.input.original(&tag.range);
         let inline_only = self.input.inline_only;
         let label = expand_template(&m.label, tag);
@@ -567,11 +570,8 @@ impl Emitter<'_, '_> {
                 } else {
                     if active {
                         let text = if label.is_empty() { &url } else { &label };
-                        let link = format!(
-                            "[{}]({})",
-                            escape_markdown(text),
-                            link_destination(&url)
-                        );
+                        let link =
+                            format!("[{}]({})", escape_markdown(text), link_destination(&url));
                         self.generate(&link, orig);
                     }
                     Close::Nothing
@@ -669,7 +669,10 @@ impl Emitter<'_, '_> {
                     self.diags.push(
                         Diagnostic::warning(
                             self.input.span(&tag.range),
-                            format!("`{}` target `{path}` is no content file of the site", tag.name),
+                            format!(
+                                "`{}` target `{path}` is no content file of the site",
+                                tag.name
+                            ),
                         )
                         .with_hint("give a path under the content folder, e.g. \"login/login.md\""),
                     );
@@ -782,7 +785,9 @@ impl Emitter<'_, '_> {
         if self.state.depth >= MAX_UNIT_DEPTH {
             self.diags.push(Diagnostic::error(
                 span,
-                format!("`{rel}` is included more than {MAX_UNIT_DEPTH} levels deep and is left out"),
+                format!(
+                    "`{rel}` is included more than {MAX_UNIT_DEPTH} levels deep and is left out"
+                ),
             ));
             return;
         }
@@ -1039,25 +1044,25 @@ fn check_tags(
     let span = |r: &Range<usize>| Span::new(input.source, input.base + r.start, input.base + r.end);
     let mut malformed = 0usize;
     for (i, token) in tokens.iter().enumerate() {
-        let tag = match token {
-            Token::Malformed { range, message } => {
-                malformed += 1;
-                if malformed <= MAX_MALFORMED_REPORTS {
-                    diags.push(
-                        Diagnostic::warning(span(range), message.clone())
-                            .with_hint("the tag is printed as written; fix it to apply the shortcode"),
-                    );
-                } else if malformed == MAX_MALFORMED_REPORTS + 1 {
-                    diags.push(Diagnostic::warning(
+        let tag =
+            match token {
+                Token::Malformed { range, message } => {
+                    malformed += 1;
+                    if malformed <= MAX_MALFORMED_REPORTS {
+                        diags.push(Diagnostic::warning(span(range), message.clone()).with_hint(
+                            "the tag is printed as written; fix it to apply the shortcode",
+                        ));
+                    } else if malformed == MAX_MALFORMED_REPORTS + 1 {
+                        diags.push(Diagnostic::warning(
                         span(range),
                         "more malformed shortcode tags follow; only the first ones are reported",
                     ));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            Token::Tag(tag) if !tag.closing => tag,
-            _ => continue,
-        };
+                Token::Tag(tag) if !tag.closing => tag,
+                _ => continue,
+            };
         let Some(Some(kind)) = kinds.get(i) else {
             continue;
         };
@@ -1094,7 +1099,10 @@ fn check_tags(
                 ..
             }) if input.inline_only => diags.push(Diagnostic::warning(
                 span(&tag.range),
-                format!("`{}` is not allowed in a title or an argument and is dropped", tag.name),
+                format!(
+                    "`{}` is not allowed in a title or an argument and is dropped",
+                    tag.name
+                ),
             )),
             Kind::Screen | Kind::Figure => {
                 if tag.named("src").is_none() {
@@ -1328,7 +1336,9 @@ mod tests {
         assert_eq!(inner(0), "外\u{FDD0}=1\u{FDD1}");
         assert_eq!(inner(1), "内\u{FDD0}=2\u{FDD1}");
         assert!(matches!(page.calls[2].kind, CallKind::Screen { .. }));
-        assert!(matches!(&page.calls[0].kind, CallKind::Admonition { label, .. } if label == "補足"));
+        assert!(
+            matches!(&page.calls[0].kind, CallKind::Admonition { label, .. } if label == "補足")
+        );
     }
 
     #[test]
@@ -1367,7 +1377,9 @@ mod tests {
             page.text,
             "キントーンと[外部サイト](https://a.example)と[こちら](https://b.example)\n\n\u{FDD0}=0\u{FDD1}\n"
         );
-        assert!(matches!(&page.calls[0].kind, CallKind::Heading { inner, .. } if inner.text == "関連情報"));
+        assert!(
+            matches!(&page.calls[0].kind, CallKind::Heading { inner, .. } if inner.text == "関連情報")
+        );
     }
 
     #[test]
@@ -1442,5 +1454,114 @@ mod tests {
         let (page, msgs) = run(&text, "JP");
         assert_eq!(msgs.len(), MAX_MALFORMED_REPORTS + 1);
         assert_eq!(page.text.len(), text.len());
+    }
+
+    /// Resolves `file` of a little site where `[shortcodes.include]` maps
+    /// `include`; returns the page and the diagnostics as `source:line:col: message`.
+    fn run_site(files: &[(&str, &str)], file: &str) -> (ResolvedPage, Vec<String>) {
+        let f = fixture();
+        let mut mappings = f.mappings.clone();
+        mappings.insert(
+            "include".into(),
+            ShortcodeMapping {
+                kind: MappingKind::Include,
+                label: String::new(),
+                url: None,
+                model: None,
+            },
+        );
+        let content = ContentIndex {
+            files: files
+                .iter()
+                .enumerate()
+                .map(|(i, (path, text))| {
+                    let entry = super::super::ContentFile {
+                        source: SourceId(i as u32),
+                        text,
+                        body_start: 0,
+                        url: format!("/{path}"),
+                    };
+                    (path.to_string(), entry)
+                })
+                .collect(),
+            base_url: String::new(),
+        };
+        let ctx = RegionContext {
+            region: "JP",
+            regions: &f.regions,
+            vars: &f.vars,
+            mappings: &mappings,
+            language: "ja",
+            content: &content,
+        };
+        let (_, entry) = content.find("", file).expect("file");
+        let input = Input {
+            source: entry.source,
+            file: entry.text,
+            text: entry.text,
+            base: 0,
+            inline_only: false,
+            page: PageFacts {
+                rel_path: file,
+                params: None,
+            },
+        };
+        let mut diags = Diagnostics::new();
+        let page = resolve(input, &ctx, &mut diags);
+        let msgs = diags
+            .items()
+            .iter()
+            .map(|d| {
+                let Location::Span(span) = d.location else {
+                    return d.message.clone();
+                };
+                let text = files.get(span.source.0 as usize).map_or("", |f| f.1);
+                let (l, c) = SourceFile::new("x".into(), text.into()).line_col(span.start);
+                format!("{}:{l}:{c}: {}", span.source.0, d.message)
+            })
+            .collect();
+        (page, msgs)
+    }
+
+    #[test]
+    fn include_places_the_file_resolved_with_its_own_positions() {
+        let files = [
+            ("a.md", "前\n{{% include \"parts/b.md\" %}}\n後"),
+            (
+                "parts/b.md",
+                "{{%service%}}の説明\n\n{{% enabled XX %}}x{{% /enabled %}}",
+            ),
+        ];
+        let (page, msgs) = run_site(&files, "a.md");
+        assert_eq!(page.text, "前\n\u{FDD0}=0\u{FDD1}\n後");
+        let CallKind::Include { inner } = &page.calls[0].kind else {
+            panic!("{:?}", page.calls)
+        };
+        assert_eq!(inner.text, "cybozu.comの説明\n\n");
+        assert_eq!(inner.map.source, SourceId(1));
+        assert_eq!(msgs, vec!["1:3:1: unknown region `XX` in `enabled`"]);
+    }
+
+    #[test]
+    fn include_cycles_missing_files_and_paths_outside_are_errors_at_the_tag() {
+        let files = [
+            ("a.md", "{{% include \"b\" %}}"),
+            ("b.md", "x\n{{% include \"/a.md\" %}}"),
+            (
+                "c.md",
+                "{{% include \"../../etc/passwd\" %}}\n{{% include \"nope.md\" %}}",
+            ),
+        ];
+        let (page, msgs) = run_site(&files, "a.md");
+        assert_eq!(msgs, vec!["1:2:1: include cycle: a.md → b.md → a.md"]);
+        assert_eq!(page.calls.len(), 1);
+        let (_, msgs) = run_site(&files, "c.md");
+        assert_eq!(
+            msgs,
+            vec![
+                "2:1:1: `include`: `../../etc/passwd` is no Markdown file of the content folder",
+                "2:2:1: `include`: `nope.md` is no Markdown file of the content folder",
+            ]
+        );
     }
 }

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use tebiki::diag::{Diagnostics, Location, Sources};
 use tebiki::markdown::parse_page;
 use tebiki::model::{Block, Inline, LinkTarget, plain_text};
-use tebiki::shortcode::{ContentFile, ContentIndex, PageFacts, RegionContext, resolve_body};
-use tebiki::site::{self, page_url};
+use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
+use tebiki::site;
 
 use crate::support::tools::{assert_epubcheck_clean, pdftotext, tebiki};
 use crate::support::{scratch_dir, squeeze};
@@ -40,23 +40,7 @@ fn model(name: &str, region: &str) -> (BTreeMap<String, Vec<Block>>, Vec<String>
         .find(|r| r.code == region)
         .unwrap_or_else(|| panic!("{name} has region {region}"));
     let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
-    let files = site
-        .pages
-        .iter()
-        .map(|p| {
-            let file = ContentFile {
-                source: p.source,
-                text: sources.get(p.source).map_or("", |f| f.text.as_str()),
-                body_start: p.body_start,
-                url: page_url(&site.config.book.url_prefix, &p.rel_path, p.kind),
-            };
-            (p.rel_path.clone(), file)
-        })
-        .collect();
-    let content = ContentIndex {
-        files,
-        base_url: site.config.book.base_url.clone(),
-    };
+    let content = ContentIndex::of_site(&site, &sources);
     let ctx = RegionContext {
         region,
         regions: &codes,
@@ -227,14 +211,23 @@ fn p01_shortcodes_inside_quoted_arguments_are_accepted_and_expanded() {
     let hugo = std::fs::read_to_string(fixture("p01_quoted_arg").join("hugo-JP.html")).unwrap();
     assert!(hugo.contains("alt=\"{{%kintone%}}のアカウント設定画面\""));
     let (us, _) = model("p01_quoted_arg", "US");
-    assert_eq!(figures(page(&us, "p01_quoted_arg.md"))[1].1, "Kintoneの設定画面");
+    assert_eq!(
+        figures(page(&us, "p01_quoted_arg.md"))[1].1,
+        "Kintoneの設定画面"
+    );
 
     let built = build("p01_quoted_arg");
     let xhtml = built.xhtml("JP", "p01_quoted_arg");
-    assert!(xhtml.contains("alt=\"kintoneのアカウント設定画面\""), "{xhtml}");
+    assert!(
+        xhtml.contains("alt=\"kintoneのアカウント設定画面\""),
+        "{xhtml}"
+    );
     assert!(xhtml.contains("alt=\"kintoneの複数行の画面\""));
     if let Some(pdf) = built.pdf("JP") {
-        assert!(pdf.contains("後の段落です。kintoneは本文では展開されます。"), "{pdf}");
+        assert!(
+            pdf.contains("後の段落です。kintoneは本文では展開されます。"),
+            "{pdf}"
+        );
     }
     assert_no_leak(&built, "JP");
     built.epubcheck(&["JP", "US"]);
@@ -266,7 +259,10 @@ fn p01_a_malformed_tag_is_a_diagnostic_and_the_page_builds() {
         out: dir.join("out"),
     };
     let xhtml = built.xhtml("JP", "a");
-    assert!(xhtml.contains("<p>前の段落です。</p>") && xhtml.contains("<p>後の段落です。</p>"), "{xhtml}");
+    assert!(
+        xhtml.contains("<p>前の段落です。</p>") && xhtml.contains("<p>後の段落です。</p>"),
+        "{xhtml}"
+    );
 }
 
 #[test]
@@ -328,7 +324,10 @@ fn p03_shortcodes_in_code_are_expanded_and_literal_forms_printed() {
             _ => None,
         })
         .collect();
-    assert!(code.contains(&"1. cybozu.comの画面を開きます。".to_string()), "{code:?}");
+    assert!(
+        code.contains(&"1. cybozu.comの画面を開きます。".to_string()),
+        "{code:?}"
+    );
     assert!(code.contains(&"{{< screen src=\"/general/img-ja/code3.png\" alt=\"リテラル\" >}}\n{{% note %}}本文{{% /note %}}".to_string()), "{code:?}");
     let built = build("p03_code");
     let xhtml = built.xhtml("JP", "p03_code");
@@ -336,7 +335,10 @@ fn p03_shortcodes_in_code_are_expanded_and_literal_forms_printed() {
     assert!(xhtml.contains("alt=\"設定画面\""));
     if let Some(pdf) = built.pdf("JP") {
         assert!(pdf.contains("コードの中の補足。"));
-        assert!(pdf.contains("段落の中のリテラル{{<kintone>}}です。"), "{pdf}");
+        assert!(
+            pdf.contains("段落の中のリテラル{{<kintone>}}です。"),
+            "{pdf}"
+        );
     }
     assert_no_leak(&built, "JP");
     built.epubcheck(&["JP"]);
@@ -395,18 +397,26 @@ fn p07_hugo_builtins_ref_figure_highlight_param() {
         .collect();
     assert_eq!(code[0].0.as_deref(), Some("go"));
     assert!(code[0].1.starts_with("func main() {\n"), "{code:?}");
-    assert_eq!(code[1], (Some("js".into()), "const a = 1;\nconst b = 2;".into()));
+    assert_eq!(
+        code[1],
+        (Some("js".into()), "const a = 1;\nconst b = 2;".into())
+    );
     let texts: Vec<String> = blocks
         .iter()
         .filter(|b| matches!(b, Block::Paragraph(_)))
         .map(para_text)
         .collect();
-    assert!(texts.contains(&"サービス名はcybozu.com、会社名はサイボウズです。cybozu.com ストアも。".to_string()));
+    assert!(texts.contains(
+        &"サービス名はcybozu.com、会社名はサイボウズです。cybozu.com ストアも。".to_string()
+    ));
     assert!(texts.contains(&"ページの param: ページの値".to_string()));
 
     let built = build("p07_builtins");
     let xhtml = built.xhtml("JP", "p07_builtins");
-    assert!(xhtml.contains("<a href=\"p05_headings.xhtml\">見出しのページ</a>"), "{xhtml}");
+    assert!(
+        xhtml.contains("<a href=\"p05_headings.xhtml\">見出しのページ</a>"),
+        "{xhtml}"
+    );
     assert!(xhtml.contains("<a href=\"p07_builtins.xhtml#highlight\">下へ</a>"));
     assert!(xhtml.contains("class=\"language-go\""));
     assert!(xhtml.contains("図のタイトル — 図の説明"));
@@ -445,9 +455,15 @@ fn p08_subtitle_text_is_the_heading_wherever_the_line_breaks_fall() {
 
     let built = build("p08_subtitle");
     let xhtml = built.xhtml("JP", "p08_subtitle");
-    assert!(xhtml.contains(">次の行の小見出し</h2>\n<p>小見出しの直後の本文です。</p>"), "{xhtml}");
+    assert!(
+        xhtml.contains(">次の行の小見出し</h2>\n<p>小見出しの直後の本文です。</p>"),
+        "{xhtml}"
+    );
     if let Some(pdf) = built.pdf("JP") {
-        assert!(pdf.contains("同じ行の小見出し閉じタグの直後のテキスト。"), "{pdf}");
+        assert!(
+            pdf.contains("同じ行の小見出し閉じタグの直後のテキスト。"),
+            "{pdf}"
+        );
     }
     assert_no_leak(&built, "JP");
     built.epubcheck(&["JP"]);
@@ -478,12 +494,23 @@ fn p09_mappings_take_their_text_from_arguments() {
     );
     let built = build("p09_arg_text");
     let xhtml = built.xhtml("JP", "p09_arg_text");
-    assert!(xhtml.contains("<p>ログイン<a href=\"login.xhtml\">ログイン方法を見る</a></p>"), "{xhtml}");
+    assert!(
+        xhtml.contains("<p>ログイン<a href=\"login.xhtml\">ログイン方法を見る</a></p>"),
+        "{xhtml}"
+    );
     assert!(xhtml.contains("<a href=\"https://example.com/\">外部リンク</a>"));
-    assert!(xhtml.contains("<a href=\"https://example.com/inquiry\">ご不明な点はお問い合わせください。</a>"));
+    assert!(xhtml.contains(
+        "<a href=\"https://example.com/inquiry\">ご不明な点はお問い合わせください。</a>"
+    ));
     if let Some(pdf) = built.pdf("JP") {
-        assert!(pdf.contains("関連する記事◦ログインする◦パスワードを変更する"), "{pdf}");
-        assert!(pdf.contains("ログインログイン方法を見る外部リンク"), "{pdf}");
+        assert!(
+            pdf.contains("関連する記事◦ログインする◦パスワードを変更する"),
+            "{pdf}"
+        );
+        assert!(
+            pdf.contains("ログインログイン方法を見る外部リンク"),
+            "{pdf}"
+        );
     }
     assert_no_leak(&built, "JP");
     built.epubcheck(&["JP"]);
@@ -503,9 +530,15 @@ fn p14_include_places_another_content_file_resolved_for_the_region() {
     assert!(matches!(&l.items[0].blocks[1], Block::Admonition(a) if a.label == "補足"));
     let built = build("p14_include");
     let xhtml = built.xhtml("JP", "guide");
-    assert!(xhtml.contains("<p>cybozu.comにログインします。</p>"), "{xhtml}");
+    assert!(
+        xhtml.contains("<p>cybozu.comにログインします。</p>"),
+        "{xhtml}"
+    );
     if let Some(pdf) = built.pdf("US") {
-        assert!(pdf.contains("1.最初の手順です。補足取り込まれた補足です。2.次の手順です。"), "{pdf}");
+        assert!(
+            pdf.contains("1.最初の手順です。補足取り込まれた補足です。2.次の手順です。"),
+            "{pdf}"
+        );
     }
     assert_no_leak(&built, "US");
     built.epubcheck(&["JP", "US"]);

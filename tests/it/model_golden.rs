@@ -35,7 +35,7 @@ fn snapshot(site: &Site, sources: &Sources, region: &str) -> String {
         .find(|r| r.code == region)
         .unwrap_or_else(|| panic!("the sample has no region {region}"));
     let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
-    let content = ContentIndex::default();
+    let content = ContentIndex::of_site(site, sources);
     let ctx = RegionContext {
         region,
         regions: &codes,
