@@ -478,8 +478,9 @@ pub struct OutlineEntry {
 
 impl Book {
     /// The outline of the book: every page, and inside each page its headings
-    /// of level `2..=max_heading_level`, nested under the page. Entries come
-    /// in reading order with their nesting level.
+    /// of level `2..=max_heading_level` (the first of headings sharing an
+    /// anchor), nested under the page. Entries come in reading order with
+    /// their nesting level.
     pub fn outline(&self, max_heading_level: u8) -> Vec<OutlineEntry> {
         let mut entries = Vec::new();
         for page in &self.pages {
@@ -491,6 +492,10 @@ impl Book {
             });
             let mut headings = Vec::new();
             collect_headings(&page.blocks, max_heading_level, &mut headings);
+            // A heading whose written id repeats an earlier anchor of the
+            // page cannot be addressed (links go to the first): no entry.
+            let mut seen = std::collections::BTreeSet::new();
+            headings.retain(|h| seen.insert(h.anchor.as_str()));
             for heading in headings {
                 entries.push(OutlineEntry {
                     level: page.depth + usize::from(heading.level.max(2) - 1),
