@@ -129,7 +129,11 @@ fn markdown(c: &mut Criterion, fx: &Fixture) {
         b.iter(|| {
             let mut diags = Diagnostics::new();
             for page in &resolved {
-                black_box(tebiki::markdown::parse_page(page, &Default::default(), &mut diags));
+                black_box(tebiki::markdown::parse_page(
+                    page,
+                    &Default::default(),
+                    &mut diags,
+                ));
             }
         })
     });

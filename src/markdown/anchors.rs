@@ -175,7 +175,7 @@ pub(crate) fn heading_source(raw: &str) -> String {
             [.., last, _underline] => last,
             [] => "",
         };
-        let content = content.trim_start_matches(|c: char| c == '>' || c == ' ' || c == '\t');
+        let content = content.trim_start_matches(['>', ' ', '\t']);
         strip_attributes(content.trim_end()).to_string()
     };
     strip_placeholders(&line)
@@ -198,8 +198,10 @@ fn strip_placeholders(text: &str) -> String {
     let mut rest = text;
     while let Some(start) = rest.find('<') {
         let tail = &rest[start + 1..];
-        let is_placeholder =
-            tail.starts_with(element) || tail.strip_prefix('/').is_some_and(|t| t.starts_with(element));
+        let is_placeholder = tail.starts_with(element)
+            || tail
+                .strip_prefix('/')
+                .is_some_and(|t| t.starts_with(element));
         match (is_placeholder, tail.find('>')) {
             (true, Some(end)) => {
                 out.push_str(&rest[..start]);
@@ -225,26 +227,96 @@ mod tests {
     const HUGO: &[(&str, &str, &str, &str)] = &[
         ("## 手順", "手順", "heading", "手順"),
         ("## 手順", "手順-1", "heading-1", "手順-1"),
-        ("## ユーザーを追加する", "ユーザーを追加する", "heading-2", "ユーザーを追加する"),
-        ("## Step 1: ユーザーを追加する", "step-1-ユーザーを追加する", "step-1-", "step-1-ユーザーを追加する"),
-        ("## cybozu.com 共通管理者の設定", "cybozucom-共通管理者の設定", "cybozucom-", "cybozu-com-共通管理者の設定"),
-        ("## 「ログイン名」欄について（補足）", "ログイン名欄について補足", "heading-3", "ログイン名-欄について-補足"),
-        ("## API & Webhook の設定", "api--webhook-の設定", "api--webhook-", "api-webhook-の設定"),
+        (
+            "## ユーザーを追加する",
+            "ユーザーを追加する",
+            "heading-2",
+            "ユーザーを追加する",
+        ),
+        (
+            "## Step 1: ユーザーを追加する",
+            "step-1-ユーザーを追加する",
+            "step-1-",
+            "step-1-ユーザーを追加する",
+        ),
+        (
+            "## cybozu.com 共通管理者の設定",
+            "cybozucom-共通管理者の設定",
+            "cybozucom-",
+            "cybozu-com-共通管理者の設定",
+        ),
+        (
+            "## 「ログイン名」欄について（補足）",
+            "ログイン名欄について補足",
+            "heading-3",
+            "ログイン名-欄について-補足",
+        ),
+        (
+            "## API & Webhook の設定",
+            "api--webhook-の設定",
+            "api--webhook-",
+            "api-webhook-の設定",
+        ),
         ("## 100%の確認？", "100の確認", "100", "100-の確認"),
-        ("## Hello, World!", "hello-world", "hello-world", "hello-world"),
+        (
+            "## Hello, World!",
+            "hello-world",
+            "hello-world",
+            "hello-world",
+        ),
         ("## 手順", "手順-2", "heading-4", "手順-2"),
-        ("## 全角\u{3000}スペース", "全角スペース", "heading-5", "全角-スペース"),
-        ("## ＡＢＣ全角英字と１２３", "ａｂｃ全角英字と１２３", "heading-6", "ａｂｃ全角英字と１２３"),
-        ("## 123 数字で始まる", "123-数字で始まる", "123-", "123-数字で始まる"),
-        ("## Ä Ö Ü café naïve", "ä-ö-ü-café-naïve", "a-o-u-cafe-naive", "ä-ö-ü-café-naïve"),
-        ("## cybozu.comの設定", "cybozucomの設定", "cybozucom", "cybozu-comの設定"),
-        ("## **強調**と`コード`", "強調とコード", "heading-7", "強調-と-コード"),
-        ("## [リンク](/general/ja/x.html)の見出し", "リンクgeneraljaxhtmlの見出し", "generaljaxhtml", "リンク-general-ja-x-html-の見出し"),
+        (
+            "## 全角\u{3000}スペース",
+            "全角スペース",
+            "heading-5",
+            "全角-スペース",
+        ),
+        (
+            "## ＡＢＣ全角英字と１２３",
+            "ａｂｃ全角英字と１２３",
+            "heading-6",
+            "ａｂｃ全角英字と１２３",
+        ),
+        (
+            "## 123 数字で始まる",
+            "123-数字で始まる",
+            "123-",
+            "123-数字で始まる",
+        ),
+        (
+            "## Ä Ö Ü café naïve",
+            "ä-ö-ü-café-naïve",
+            "a-o-u-cafe-naive",
+            "ä-ö-ü-café-naïve",
+        ),
+        (
+            "## cybozu.comの設定",
+            "cybozucomの設定",
+            "cybozucom",
+            "cybozu-comの設定",
+        ),
+        (
+            "## **強調**と`コード`",
+            "強調とコード",
+            "heading-7",
+            "強調-と-コード",
+        ),
+        (
+            "## [リンク](/general/ja/x.html)の見出し",
+            "リンクgeneraljaxhtmlの見出し",
+            "generaljaxhtml",
+            "リンク-general-ja-x-html-の見出し",
+        ),
         ("## 手順-1", "手順-1-1", "-1", "手順-1-1"),
         ("## -", "-", "-", "heading"),
         ("## a_b-c.d/e:f", "a_b-cdef", "a_b-cdef", "a-b-c-d-e-f"),
         ("##   前後の  空白  ", "前後の--空白", "--", "前後の-空白"),
-        ("### 三階層の手順", "三階層の手順", "heading-8", "三階層の手順"),
+        (
+            "### 三階層の手順",
+            "三階層の手順",
+            "heading-8",
+            "三階層の手順",
+        ),
     ];
 
     #[test]
@@ -258,7 +330,12 @@ mod tests {
             let mut ids = HeadingIds::new(kind);
             for row in HUGO {
                 let want = [row.1, row.2, row.3][column];
-                assert_eq!(ids.generate(&heading_source(row.0)), want, "{kind:?} {}", row.0);
+                assert_eq!(
+                    ids.generate(&heading_source(row.0)),
+                    want,
+                    "{kind:?} {}",
+                    row.0
+                );
             }
         }
     }
@@ -279,8 +356,14 @@ mod tests {
     #[test]
     fn the_source_line_is_taken_as_hugo_takes_it() {
         assert_eq!(heading_source("## 末尾のハッシュ ##\n"), " 末尾のハッシュ ");
-        assert_eq!(heading_source("## 明示的な ID {#explicit_id}"), " 明示的な ID ");
-        assert_eq!(heading_source("Setext の\n複数行の見出し\n---\n"), "複数行の見出し");
+        assert_eq!(
+            heading_source("## 明示的な ID {#explicit_id}"),
+            " 明示的な ID "
+        );
+        assert_eq!(
+            heading_source("Setext の\n複数行の見出し\n---\n"),
+            "複数行の見出し"
+        );
         assert_eq!(heading_source("> a\n> b\n> ==="), "b");
         assert_eq!(heading_source("## C#"), " C#");
         assert_eq!(

@@ -751,18 +751,16 @@ impl<'a> Builder<'a> {
                     span,
                 }));
             }
-            TextKind::Term => {
-                match self.containers.last_mut().map(|f| &mut f.kind) {
-                    Some(ContainerKind::DefinitionList { items }) => items.push(DefinitionItem {
-                        term: content,
-                        definitions: Vec::new(),
-                    }),
-                    _ if !content.is_empty() => {
-                        self.push_block(Block::Paragraph(Paragraph { content, span }))
-                    }
-                    _ => {}
+            TextKind::Term => match self.containers.last_mut().map(|f| &mut f.kind) {
+                Some(ContainerKind::DefinitionList { items }) => items.push(DefinitionItem {
+                    term: content,
+                    definitions: Vec::new(),
+                }),
+                _ if !content.is_empty() => {
+                    self.push_block(Block::Paragraph(Paragraph { content, span }))
                 }
-            }
+                _ => {}
+            },
             TextKind::Caption => {
                 for container in self.containers.iter_mut().rev() {
                     if let ContainerKind::Table { caption, .. } = &mut container.kind {

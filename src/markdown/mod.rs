@@ -84,7 +84,7 @@ pub fn parse_page(
     let mut events = TextMergeWithOffset::new(events);
     let mut b = Builder::new(page, options.heading_ids, diags);
     let inline = InlineOptions {
-        linkify: options.linkify.then(|| linkify_finder()),
+        linkify: options.linkify.then(linkify_finder),
         www_scheme: options.linkify_protocol.as_str(),
         typographer: options.typographer,
     };
@@ -405,11 +405,9 @@ fn handle<'t>(
                 Tag::DefinitionListTitle => {
                     b.open_text(TextKind::Term, at);
                 }
-                Tag::DefinitionListDefinition => b.open_container(
-                    ContainerTag::Definition,
-                    ContainerKind::Definition,
-                    at,
-                ),
+                Tag::DefinitionListDefinition => {
+                    b.open_container(ContainerTag::Definition, ContainerKind::Definition, at)
+                }
                 Tag::MetadataBlock(_) => {}
             },
             Event::End(end) => match end {

@@ -191,7 +191,11 @@ fn goldmark_extensions_footnotes_definitions_tasks_linkify() {
     // After 「。」 and glued to 「URL」 nothing is linked (goldmark's rule).
     assert_eq!(
         hrefs,
-        ["https://example.com/a_(b)", "https://www.example.com", "mailto:a@example.com"]
+        [
+            "https://example.com/a_(b)",
+            "https://www.example.com",
+            "mailto:a@example.com"
+        ]
     );
     // The footnotes come last, numbered by first reference; unused is dropped.
     let notes: Vec<(u32, String)> = blocks
@@ -234,7 +238,10 @@ fn typographer_follows_hugo_and_can_be_turned_off() {
     let Block::Paragraph(p) = &blocks[0] else {
         panic!("paragraph expected")
     };
-    assert_eq!(p.content, vec![Inline::Text("\"a\" ... https://x.jp [^1]".into())]);
+    assert_eq!(
+        p.content,
+        vec![Inline::Text("\"a\" ... https://x.jp [^1]".into())]
+    );
 }
 
 #[test]

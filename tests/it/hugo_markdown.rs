@@ -119,8 +119,8 @@ fn heading_ids_equal_hugos_in_the_model_and_the_epub() {
     let (out, _) = build(&site, "hugo-p05");
     let mut epubs = Vec::new();
     for region in ["JP", "GA", "BF"] {
-        let hugo = std::fs::read_to_string(site.join(format!("hugo-{region}.html")))
-            .expect("hugo output");
+        let hugo =
+            std::fs::read_to_string(site.join(format!("hugo-{region}.html"))).expect("hugo output");
         // Hugo's id of `## {{< kintone >}}の設定` carries its internal
         // placeholder (`hahahugoshortcode…`); tebiki makes it from the text
         // (`kintoneの設定`), so that heading is left out of the comparison
@@ -187,7 +187,10 @@ fn links_to_hugo_heading_ids_resolve() {
         "p05_headings.xhtml#explicit_id",
         "p05_headings.xhtml#ａｂｃ全角英字と１２３",
     ] {
-        assert!(links.contains(&format!("href=\"{href}\"")), "{href} in {links}");
+        assert!(
+            links.contains(&format!("href=\"{href}\"")),
+            "{href} in {links}"
+        );
     }
 }
 
@@ -254,10 +257,18 @@ fn goldmark_extensions_in_the_epub_and_the_pdf() {
     ] {
         assert!(page.contains(needle), "{needle} missing in\n{page}");
     }
-    assert!(!page.contains("href=\"https://jp.cybozu.help/脚注"), "{page}");
+    assert!(
+        !page.contains("href=\"https://jp.cybozu.help/脚注"),
+        "{page}"
+    );
     // The text reads as Hugo's (tags and whitespace aside).
     let hugo = std::fs::read_to_string(site.join("hugo-JP.html")).expect("hugo output");
-    for text in ["本文に脚注があります", "二つ目の定義。", "完了したタスク", "名前付きの脚注。"] {
+    for text in [
+        "本文に脚注があります",
+        "二つ目の定義。",
+        "完了したタスク",
+        "名前付きの脚注。",
+    ] {
         assert!(hugo.contains(text) && page.contains(text), "{text}");
     }
     let off = members_of(&out, "OFF");
@@ -278,7 +289,10 @@ fn goldmark_extensions_in_the_epub_and_the_pdf() {
     for (reference, note) in [
         ("本文に脚注があります1", "1脚注の本文。"),
         ("二つ目の脚注2", "2名前付きの脚注。強調あり。"),
-        ("この段落の最後に長い脚注があります1", "1長い脚注の本文です。"),
+        (
+            "この段落の最後に長い脚注があります1",
+            "1長い脚注の本文です。",
+        ),
     ] {
         let sheet = sheets
             .iter()
@@ -286,7 +300,9 @@ fn goldmark_extensions_in_the_epub_and_the_pdf() {
             .find(|s| s.contains(reference))
             .unwrap_or_else(|| panic!("{reference} not in the PDF"));
         let at_ref = sheet.find(reference).unwrap_or(0);
-        let at_note = sheet.find(note).unwrap_or_else(|| panic!("{note} not on the sheet of {reference}:\n{sheet}"));
+        let at_note = sheet
+            .find(note)
+            .unwrap_or_else(|| panic!("{note} not on the sheet of {reference}:\n{sheet}"));
         assert!(at_note > at_ref, "{note} above its reference");
     }
     // The long note continues at the foot of the next sheet, before the

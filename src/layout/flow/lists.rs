@@ -76,7 +76,11 @@ pub(super) fn list(
                 let top = baseline - box_size * 0.92;
                 items.extend(ballot_box(left, top, box_size, done, body.color));
             }
-            for line in marker_lines.into_iter().take(1).filter(|_| item.checked.is_none()) {
+            for line in marker_lines
+                .into_iter()
+                .take(1)
+                .filter(|_| item.checked.is_none())
+            {
                 // Numbers are right-aligned against the text; bullets too.
                 let dx = x + gutter - body.size * 0.4 - line.width;
                 let dy = baseline - line.baseline;

@@ -27,8 +27,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceId, Span};
 use crate::layout::font::FontRole;
-use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
 use crate::layout::frame::LinkDest;
+use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
 use crate::layout::inline::{ParagraphStyle, TextStyle};
 use crate::layout::style::{HeadingStyle, PdfStyle};
 use crate::model::{
@@ -350,7 +350,9 @@ impl BlockContext<'_, '_> {
         para: &ParagraphStyle,
     ) -> (Vec<LaidLine>, Vec<Vec<Piece>>) {
         let converted = note_links(content, self.page_id, 0);
-        let lines = self.text.inlines(converted.as_deref().unwrap_or(content), base, para);
+        let lines = self
+            .text
+            .inlines(converted.as_deref().unwrap_or(content), base, para);
         if converted.is_none() {
             let empty = vec![Vec::new(); lines.len()];
             return (lines, empty);
@@ -428,7 +430,10 @@ impl BlockContext<'_, '_> {
         for content in &contents {
             let lines = self.text.inlines(content, &base, &para);
             for line in lines {
-                let mut items = vec![(Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::Note)))];
+                let mut items = vec![(
+                    Point::default(),
+                    FrameItem::Tag(TagEvent::Start(StructTag::Note)),
+                )];
                 if out.is_empty() {
                     items.push((Point::default(), FrameItem::Anchor(anchor.clone())));
                     if let Some(label) = &label {
@@ -436,8 +441,16 @@ impl BlockContext<'_, '_> {
                         // first line's baseline.
                         let dx = gutter - size * 0.7 - label.width;
                         let dy = line.baseline - label.baseline;
-                        items.push((Point::default(), FrameItem::Tag(TagEvent::Start(StructTag::ListLabel))));
-                        items.extend(label.items.iter().map(|(at, item)| (at.offset(dx, dy), item.clone())));
+                        items.push((
+                            Point::default(),
+                            FrameItem::Tag(TagEvent::Start(StructTag::ListLabel)),
+                        ));
+                        items.extend(
+                            label
+                                .items
+                                .iter()
+                                .map(|(at, item)| (at.offset(dx, dy), item.clone())),
+                        );
                         items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
                     }
                 }

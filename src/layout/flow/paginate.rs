@@ -205,7 +205,8 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
         y += piece.height;
         empty = false;
         for line in std::mem::take(&mut piece.footnotes) {
-            if carry.is_empty() && y + foot.height + foot.cost(&line, separator) <= area_height + 0.01
+            if carry.is_empty()
+                && y + foot.height + foot.cost(&line, separator) <= area_height + 0.01
             {
                 foot.add(line, separator);
             } else {
@@ -323,7 +324,11 @@ mod tests {
         second.break_before = true;
         second.space_before = 40.0;
         second.section_title = Some("B".into());
-        let areas = paginate(vec![piece(10.0, false, "a"), second], 100.0, &Piece::default());
+        let areas = paginate(
+            vec![piece(10.0, false, "a"), second],
+            100.0,
+            &Piece::default(),
+        );
         assert_eq!(areas.len(), 2);
         assert_eq!(areas[1].items[0].0.y, 0.0);
         assert_eq!(areas[1].section_title.as_deref(), Some("B"));
@@ -341,7 +346,10 @@ mod tests {
         let areas = paginate(pieces, 100.0, &separator);
         // 50 + 10 + 3 × 10 = 90 of body would fit in 100, but the notes
         // take 22 at the foot: the area shrinks to 78 and b1, b2 move on.
-        assert_eq!(names(&areas[0]), ["a", "ref", "b0", "sep", "note1", "note2"]);
+        assert_eq!(
+            names(&areas[0]),
+            ["a", "ref", "b0", "sep", "note1", "note2"]
+        );
         assert_eq!(names(&areas[1]), ["b1", "b2"]);
         let ys: Vec<f32> = areas[0].items.iter().map(|(p, _)| p.y).collect();
         assert_eq!(ys[2..], [60.0, 78.0, 84.0, 92.0]);
@@ -351,15 +359,25 @@ mod tests {
     fn a_long_footnote_continues_on_the_next_sheet() {
         let separator = piece(6.0, false, "sep");
         let mut with_note = piece(10.0, false, "ref");
-        with_note.footnotes = (0..12).map(|i| piece(10.0, false, &format!("n{i}"))).collect();
-        let pieces = vec![piece(60.0, false, "a"), with_note, piece(10.0, false, "after")];
+        with_note.footnotes = (0..12)
+            .map(|i| piece(10.0, false, &format!("n{i}")))
+            .collect();
+        let pieces = vec![
+            piece(60.0, false, "a"),
+            with_note,
+            piece(10.0, false, "after"),
+        ];
         let areas = paginate(pieces, 100.0, &separator);
         let first = names(&areas[0]);
         assert_eq!(&first[..3], ["a", "ref", "sep"]);
         assert!(first.contains(&"n0".to_string()), "{first:?}");
         let all: Vec<String> = areas.iter().flat_map(names).collect();
         for i in 0..12 {
-            assert_eq!(all.iter().filter(|n| **n == format!("n{i}")).count(), 1, "{all:?}");
+            assert_eq!(
+                all.iter().filter(|n| **n == format!("n{i}")).count(),
+                1,
+                "{all:?}"
+            );
         }
         assert!(all.contains(&"after".to_string()));
         assert!(
