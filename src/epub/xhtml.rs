@@ -600,32 +600,17 @@ pub(crate) fn safe_external_url(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{SourceId, Span};
     use crate::epub::images::ImageTable;
-    use crate::model::{ListItem, Paragraph, Quote};
+    use crate::model::testing::{list, para_text, quote};
 
     #[test]
     fn deep_nesting_is_written_without_deep_recursion() {
-        let span = Span::point(SourceId(0), 0);
-        let mut block = Block::Paragraph(Paragraph {
-            content: vec![Inline::Text("底".into())],
-            span,
-        });
+        let mut block = para_text("底");
         for level in 0..3000 {
             block = if level % 2 == 0 {
-                Block::Quote(Quote {
-                    blocks: vec![block],
-                    span,
-                })
+                quote(vec![block])
             } else {
-                Block::List(List {
-                    start: Some(2),
-                    items: vec![ListItem {
-                        blocks: vec![block],
-                        checked: None,
-                    }],
-                    span,
-                })
+                list(Some(2), vec![vec![block]])
             };
         }
         let mut book = crate::epub::tests::sample_book();

@@ -8,8 +8,12 @@
 //!
 //! Helpers every step shares live here too: [`walk`] (the traversals of
 //! block and inline trees, and [`Book::figures`]) and [`Uniquifier`] (names
-//! numbered `-2`, `-3`… when taken).
+//! numbered `-2`, `-3`… when taken). Unit tests build model values with
+//! `testing`.
 
+#[cfg(any(test, feature = "test-support"))]
+#[doc(hidden)]
+pub mod testing;
 mod unique;
 pub(crate) mod walk;
 

@@ -146,39 +146,20 @@ pub(crate) fn inline_lists_mut(root: &mut Vec<Inline>, mut f: impl FnMut(&mut Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{SourceId, Span};
-    use crate::model::{List, ListItem, Paragraph, Quote};
-
-    fn para(text: &str) -> Block {
-        Block::Paragraph(Paragraph {
-            content: vec![Inline::Text(text.into())],
-            span: Span::point(SourceId(0), 0),
-        })
-    }
+    use crate::model::testing::{list, para_text, quote};
 
     #[test]
     fn visits_in_document_order() {
-        let span = Span::point(SourceId(0), 0);
         let mut blocks = vec![
-            para("a"),
-            Block::List(List {
-                start: None,
-                items: vec![
-                    ListItem {
-                        blocks: vec![para("b"), para("c")],
-                        checked: None,
-                    },
-                    ListItem {
-                        blocks: vec![Block::Quote(Quote {
-                            blocks: vec![para("d")],
-                            span,
-                        })],
-                        checked: None,
-                    },
+            para_text("a"),
+            list(
+                None,
+                vec![
+                    vec![para_text("b"), para_text("c")],
+                    vec![quote(vec![para_text("d")])],
                 ],
-                span,
-            }),
-            para("e"),
+            ),
+            para_text("e"),
         ];
         let mut seen = String::new();
         blocks_mut(&mut blocks, |b| {
@@ -198,13 +179,9 @@ mod tests {
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let span = Span::point(SourceId(0), 0);
-        let mut block = para("x");
+        let mut block = para_text("x");
         for _ in 0..5000 {
-            block = Block::Quote(Quote {
-                blocks: vec![block],
-                span,
-            });
+            block = quote(vec![block]);
         }
         let mut blocks = vec![block];
         let mut count = 0;

@@ -791,28 +791,10 @@ pub(crate) fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
 mod tests {
     use super::*;
     use crate::assets::{Assets, ImageStore};
-    use crate::diag::{SourceId, Span};
     use crate::layout::font::FontBook;
     use crate::layout::frame::TextRun;
-    use crate::model::{BookMeta, CodeBlock, List, ListItem, Paper, Paragraph, Region};
-
-    fn book() -> crate::model::Book {
-        crate::model::Book {
-            meta: BookMeta {
-                title: "t".into(),
-                author: None,
-                language: "ja".into(),
-                base_url: "https://example.com".into(),
-                build_time: 0,
-                generator: "tebiki".into(),
-            },
-            region: Region {
-                code: "JP".into(),
-                paper: Paper::A4,
-            },
-            pages: Vec::new(),
-        }
-    }
+    use crate::model::CodeBlock;
+    use crate::model::testing::{book, figure, heading, list, para_text, span};
 
     /// Lays out blocks at width 400 and returns the flow.
     fn lay_out(blocks: &[Block]) -> Flow {
@@ -825,7 +807,7 @@ mod tests {
         let Ok(fonts) = FontBook::load(&assets) else {
             panic!("embedded fonts load");
         };
-        let book = book();
+        let book = book(0, Vec::new());
         let style = PdfStyle::defaults();
         let text = TextContext::new(&fonts, &book, &style);
         let mut images = ImageRegistry::new();
@@ -850,23 +832,16 @@ mod tests {
 
     #[test]
     fn a_missing_image_is_a_diagnostic_at_the_figure() {
-        let figure = crate::model::Figure {
-            image: crate::model::ImageRef {
-                src: "/img/missing.png".into(),
-                path: std::path::PathBuf::from("/nonexistent/missing.png"),
-            },
-            alt: "ログイン画面".into(),
-            title: None,
-            width: None,
-            span: Span::new(SourceId(3), 10, 20),
-        };
-        let (flow, diags) = lay_out_with_diags(&[Block::Figure(figure)]);
+        let figure = figure(
+            std::path::Path::new("/nonexistent/missing.png"),
+            "ログイン画面",
+            None,
+            10,
+        );
+        let (flow, diags) = lay_out_with_diags(&[figure]);
         let errors: Vec<_> = diags.items().iter().collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(
-            errors[0].location,
-            crate::diag::Location::Span(Span::new(SourceId(3), 10, 20))
-        );
+        assert_eq!(errors[0].location, crate::diag::Location::Span(span(10)));
         assert!(
             errors[0].message.contains("/img/missing.png"),
             "{}",
@@ -892,16 +867,12 @@ mod tests {
             .collect()
     }
 
-    fn span() -> Span {
-        Span::point(SourceId(0), 0)
-    }
-
     #[test]
     fn code_keeps_its_indentation() {
         let flow = lay_out(&[Block::Code(CodeBlock {
             language: None,
             text: "a\n    b".into(),
-            span: span(),
+            span: span(0),
         })]);
         assert_eq!(flow.pieces.len(), 2);
         let first = runs(&flow.pieces[0]);
@@ -924,26 +895,9 @@ mod tests {
 
     #[test]
     fn numbered_lists_count_from_their_start_and_headings_keep_with_next() {
-        let item = |s: &str| ListItem {
-            blocks: vec![Block::Paragraph(Paragraph {
-                content: vec![Inline::Text(s.into())],
-                span: span(),
-            })],
-            checked: None,
-        };
         let flow = lay_out(&[
-            Block::Heading(Heading {
-                level: 2,
-                anchor: "h".into(),
-                content: vec![Inline::Text("見出し".into())],
-                text: "見出し".into(),
-                span: span(),
-            }),
-            Block::List(List {
-                start: Some(3),
-                items: vec![item("一"), item("二")],
-                span: span(),
-            }),
+            heading(2, "h", "見出し"),
+            list(Some(3), vec![vec![para_text("一")], vec![para_text("二")]]),
         ]);
         let texts: Vec<String> = flow
             .pieces
@@ -966,10 +920,7 @@ mod tests {
     #[test]
     fn paragraphs_have_no_orphans_or_widows() {
         let long = "管理者は、ユーザーの追加や削除を行えます。".repeat(12);
-        let flow = lay_out(&[Block::Paragraph(Paragraph {
-            content: vec![Inline::Text(long)],
-            span: span(),
-        })]);
+        let flow = lay_out(&[para_text(&long)]);
         let n = flow.pieces.len();
         assert!(n >= 4, "{n} lines");
         let glue: Vec<bool> = flow.pieces.iter().map(|p| p.glue_to_prev).collect();
@@ -979,19 +930,9 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_flattened_without_crashing() {
-        let mut block = Block::Paragraph(Paragraph {
-            content: vec![Inline::Text("深い".into())],
-            span: span(),
-        });
+        let mut block = para_text("深い");
         for _ in 0..200 {
-            block = Block::List(List {
-                start: None,
-                items: vec![ListItem {
-                    blocks: vec![block],
-                    checked: None,
-                }],
-                span: span(),
-            });
+            block = list(None, vec![vec![block]]);
         }
         let flow = lay_out(std::slice::from_ref(&block));
         let text: String = flow

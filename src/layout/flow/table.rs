@@ -623,21 +623,7 @@ fn tag(event: TagEvent) -> (Point, FrameItem) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{SourceId, Span};
-    use crate::model::Paragraph;
-
-    fn cell(text: &str, rowspan: u32, colspan: u32) -> Cell {
-        Cell {
-            header: false,
-            rowspan,
-            colspan,
-            align: crate::model::Align::Left,
-            blocks: vec![Block::Paragraph(Paragraph {
-                content: vec![Inline::Text(text.into())],
-                span: Span::point(SourceId(0), 0),
-            })],
-        }
-    }
+    use crate::model::testing::{row, spanning};
 
     #[test]
     fn widths_fill_and_respect_words() {
@@ -658,12 +644,8 @@ mod tests {
     #[test]
     fn spans_push_cells_right() {
         let rows = [
-            Row {
-                cells: vec![cell("a", 2, 1), cell("b", 1, 2)],
-            },
-            Row {
-                cells: vec![cell("c", 1, 1), cell("d", 1, 1)],
-            },
+            row(vec![spanning(2, 1), spanning(1, 2)]),
+            row(vec![spanning(1, 1), spanning(1, 1)]),
         ];
         let refs: Vec<&Row> = rows.iter().collect();
         let (placed, columns) = place_cells(&refs, 3);
