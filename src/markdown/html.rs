@@ -514,7 +514,14 @@ fn open_element(
             let level = name.as_bytes().get(1).map_or(2, |d| d.saturating_sub(b'0'));
             let id = el.attr("id").map(str::to_string).filter(|s| !s.is_empty());
             (
-                Opened::Text(b.open_text(TextKind::Heading { level, id }, at)),
+                Opened::Text(b.open_text(
+                    TextKind::Heading {
+                        level,
+                        id,
+                        source: None,
+                    },
+                    at,
+                )),
                 false,
             )
         }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::diag::{Severity, SourceId};
-use crate::model::{AdmonitionKind, Inline, List, plain_text};
+use crate::model::{AdmonitionKind, Inline, LinkTarget, List, plain_text};
 use crate::shortcode::{CallKind, MapPiece, ShortcodeCall, SourceMap};
 
 fn page_with(text: &str, calls: Vec<ShortcodeCall>) -> ResolvedPage {
@@ -27,7 +27,7 @@ fn parse(text: &str) -> (Vec<Block>, Diagnostics) {
 
 fn parse_with(text: &str, calls: Vec<ShortcodeCall>) -> (Vec<Block>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let blocks = parse_page(&page_with(text, calls), &mut diags);
+    let blocks = parse_page(&page_with(text, calls), &Default::default(), &mut diags);
     (blocks, diags)
 }
 
@@ -138,7 +138,110 @@ fn heading_ids_written_and_generated() {
     let Block::Heading(h2) = &blocks[1] else {
         panic!("heading expected")
     };
-    assert!(h2.anchor.starts_with("h."), "{}", h2.anchor);
+    assert_eq!(h2.anchor, "方法2");
+}
+
+#[test]
+fn goldmark_extensions_footnotes_definitions_tasks_linkify() {
+    let text = "本文[^a]と[^b]と[^a]と[^x]。\n\n[^b]: 二つ目。\n[^a]: 一つ目の**脚注**。\n[^unused]: 使われない。\n\n\
+                用語\n: 定義。\n: もう一つ。\n\n- [ ] 未完了\n- [x] 完了\n\n\
+                詳細は https://example.com/a_(b) を。www.example.com も。URLhttps://x.jp と www.example.com と a@example.com。\n";
+    let (blocks, diags) = parse(text);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected: {blocks:?}")
+    };
+    assert_eq!(
+        p.content,
+        vec![
+            Inline::Text("本文".into()),
+            Inline::FootnoteRef(1),
+            Inline::Text("と".into()),
+            Inline::FootnoteRef(2),
+            Inline::Text("と".into()),
+            Inline::FootnoteRef(1),
+            Inline::Text("と[^x]。".into()),
+        ]
+    );
+    let Block::DefinitionList(d) = &blocks[1] else {
+        panic!("definition list expected: {:?}", blocks[1])
+    };
+    assert_eq!(d.items.len(), 1);
+    assert_eq!(d.items[0].term, vec![Inline::Text("用語".into())]);
+    assert_eq!(d.items[0].definitions.len(), 2);
+    let Block::List(tasks) = &blocks[2] else {
+        panic!("list expected")
+    };
+    let states: Vec<Option<bool>> = tasks.items.iter().map(|i| i.checked).collect();
+    assert_eq!(states, [Some(false), Some(true)]);
+    let Block::Paragraph(p) = &blocks[3] else {
+        panic!("paragraph expected")
+    };
+    let hrefs: Vec<&str> = p
+        .content
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Link(l) => match &l.target {
+                LinkTarget::Unresolved(h) => Some(h.as_str()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    // After 「。」 and glued to 「URL」 nothing is linked (goldmark's rule).
+    assert_eq!(
+        hrefs,
+        [
+            "https://example.com/a_(b)",
+            "https://www.example.com",
+            "mailto:a@example.com"
+        ]
+    );
+    // The footnotes come last, numbered by first reference; unused is dropped.
+    let notes: Vec<(u32, String)> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Footnote(f) => Some((f.number, format!("{:?}", f.blocks))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, 1);
+    assert!(notes[0].1.contains("一つ目の"), "{notes:?}");
+    assert!(notes[1].1.contains("二つ目"), "{notes:?}");
+    assert_eq!(blocks.len(), 6);
+}
+
+#[test]
+fn typographer_follows_hugo_and_can_be_turned_off() {
+    let text = "\"引用符\" と 'single' と -- と --- と ... と << >>。`\"code\" ...`\n";
+    let (blocks, _) = parse(text);
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    assert_eq!(
+        plain_text(&p.content),
+        "“引用符” と ‘single’ と – と — と … と « »。\"code\" ..."
+    );
+    let options = crate::markdown::MarkdownOptions {
+        typographer: false,
+        linkify: false,
+        footnotes: false,
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    let blocks = parse_page(
+        &page_with("\"a\" ... https://x.jp [^1]\n", vec![]),
+        &options,
+        &mut diags,
+    );
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    assert_eq!(
+        p.content,
+        vec![Inline::Text("\"a\" ... https://x.jp [^1]".into())]
+    );
 }
 
 #[test]

@@ -90,7 +90,7 @@ fn model_blocks() -> Vec<Block> {
     };
     let text = sources.get(page.source).map_or("", |f| f.text.as_str());
     let resolved = resolve_body(page.source, text, page.body_start, &ctx, &mut diags);
-    let blocks = parse_page(&resolved, &mut diags);
+    let blocks = parse_page(&resolved, &region.markdown, &mut diags);
     assert!(!diags.has_errors(), "{:?}", diags.items());
     blocks
 }
@@ -105,6 +105,7 @@ fn marked(content: &[Inline]) -> String {
             Inline::Styled(_, inner) => out.push_str(&marked(inner)),
             Inline::Link(l) => out.push_str(&marked(&l.content)),
             Inline::LineBreak => out.push('\n'),
+            Inline::FootnoteRef(n) => out.push_str(&format!("[^{n}]")),
         }
     }
     out

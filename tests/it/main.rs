@@ -17,6 +17,7 @@ mod broken_sites;
 mod cli;
 mod epub_check;
 mod hugo_inline;
+mod hugo_markdown;
 mod model_golden;
 mod pdf_output;
 mod sample;
