@@ -27,7 +27,7 @@ use crate::model::{Block, Book, walk};
 
 use images::ImageTable;
 use names::{Names, TEXT_DIR};
-use opf::{Accessibility, ManifestItem};
+use opf::{Accessibility, ImageDescriptions, ManifestItem};
 use options::EpubOptions;
 use xhtml::XhtmlContext;
 
@@ -187,18 +187,20 @@ fn item(id: &str, href: &str, media_type: &str, properties: &str, in_spine: bool
     }
 }
 
-/// Accessibility facts of the book.
+/// Accessibility facts of the book: what is true of its images (every
+/// place that shows one, figures and images inside text) and tables, and
+/// the summary with the matching sentence about images.
 fn accessibility(book: &Book, options: &EpubOptions) -> Accessibility {
-    let figures = book.figures();
+    let uses = book.images();
+    let images = ImageDescriptions::count(uses.iter().map(|u| u.alt));
     let mut has_tables = false;
     for page in &book.pages {
         walk::blocks(&page.blocks, |b| has_tables |= matches!(b, Block::Table(_)));
     }
     Accessibility {
-        has_images: !figures.is_empty(),
-        all_images_described: figures.iter().all(|f| !f.alt.trim().is_empty()),
+        images,
         has_tables,
-        summary: options.accessibility_summary.clone(),
+        summary: options.summary(images),
     }
 }
 

@@ -11,26 +11,45 @@
 //! Text that arrives outside a paragraph (tight list items, HTML cells) opens
 //! an implicit paragraph; a block that arrives inside a paragraph (a screen
 //! placeholder, an admonition) splits it, and the text after it continues in
-//! a new paragraph of the same container.
+//! a new paragraph of the same container. An image inside text stays in the
+//! text as an [`Inline::Image`]; a paragraph that holds nothing but images
+//! becomes [`Block::Figure`]s.
+//!
+//! Headings get their anchors here, in document order ([`HeadingIds`]).
+//! Footnote references are numbered in order of first reference; the
+//! definitions are collected and appended to the page's blocks as
+//! [`Block::Footnote`]s in number order (unreferenced ones are dropped, as
+//! in Hugo).
 //!
 //! Shortcode placeholders ([`placeholder`]) are found in every text the
 //! builder receives (text, code spans, code blocks): a unit placeholder
 //! places its call there (a v1 box, heading or include parses its inner
-//! document right there, with that document's source map, inside a floor
-//! that its HTML cannot close past); placeholders in attribute values,
-//! URLs and ids are removed with a warning. No placeholder reaches the
-//! model.
+//! document right there, in the page's dialect, with that document's text
+//! and source map, inside a floor that its HTML cannot close past; its
+//! headings and footnotes count with the page's); placeholders in attribute
+//! values, URLs, image sources, alt texts, titles and ids are removed with
+//! a warning. No placeholder reaches the model.
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
+use std::collections::BTreeMap;
+
 use crate::model::{
-    Admonition, AdmonitionKind, Align, Block, Cell, CodeBlock, Figure, Heading, ImageRef, Inline,
-    InlineStyle, Link, LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
+    Admonition, AdmonitionKind, Align, Block, Cell, CodeBlock, DefinitionItem, DefinitionList,
+    Figure, Footnote, Heading, ImageRef, Inline, InlineImage, InlineStyle, Link, LinkTarget, List,
+    ListItem, Paragraph, Quote, Row, plain_text,
 };
 use crate::shortcode::placeholder::{self, Found, Role};
 use crate::shortcode::{CallKind, Inner, ResolvedPage, SourceMap};
 
+use super::MarkdownOptions;
+use super::anchors::HeadingIds;
 use super::softbreak;
 use super::table;
+
+/// How an inline image counts for soft line breaks next to it: like a
+/// Japanese character (a break between it and Japanese text disappears, one
+/// between it and a Latin word is a space).
+const IMAGE_AS_CHAR: char = '\u{4E00}';
 
 /// Containers nested deeper than this are flattened into their parent.
 pub(crate) const MAX_BLOCK_DEPTH: usize = 32;
@@ -62,6 +81,12 @@ pub(crate) enum ContainerTag {
     HeadingContent,
     /// An inner document's blocks (an include).
     Inner,
+    /// A footnote definition (`[^label]: …`).
+    Footnote,
+    /// A definition list.
+    DefinitionList,
+    /// One definition (`: …`) of a definition list.
+    Definition,
 }
 
 /// What an open container builds (a model block, or nothing of its own).
@@ -117,6 +142,18 @@ pub(crate) enum ContainerKind {
         /// Finished cells.
         cells: Vec<Cell>,
     },
+    /// A footnote definition, kept apart until the page is finished.
+    Footnote {
+        /// The label as written (`1`, `note`).
+        label: String,
+    },
+    /// A definition list collecting terms and definitions.
+    DefinitionList {
+        /// Finished items.
+        items: Vec<DefinitionItem>,
+    },
+    /// One definition of the innermost definition list.
+    Definition,
     /// Cell.
     Cell {
         /// `th` or Markdown header cell.
@@ -159,9 +196,14 @@ pub(crate) enum TextKind {
         level: u8,
         /// `{#id}` or HTML `id`.
         id: Option<String>,
+        /// What a missing id is generated from: the Markdown source line
+        /// ([`super::anchors::heading_source`]); `None`: the heading's text.
+        source: Option<String>,
     },
     /// Table caption.
     Caption,
+    /// The term of a definition list.
+    Term,
 }
 
 /// What opened an inline container, used to match its close.
@@ -171,6 +213,8 @@ pub(crate) enum InlineTag {
     Markdown(InlineStyle),
     /// A Markdown link.
     MarkdownLink,
+    /// A bare URL made a link by linkify.
+    Linkify,
     /// An HTML element by lowercase name.
     Html(String),
 }
@@ -223,17 +267,31 @@ pub(crate) struct Builder<'a> {
     /// Open v2 box placeholders, innermost last: `true` for an admonition
     /// (its close placeholder ends the box), `false` for an unknown id.
     placeholders: Vec<bool>,
-    /// Source maps of the inner documents being parsed, innermost last
-    /// (the page's own map when empty).
-    maps: Vec<&'a SourceMap>,
+    /// The inner documents being parsed (v1 boxes, headings, includes,
+    /// `highlight`), innermost last (the page itself when empty): their text
+    /// and source map.
+    docs: Vec<&'a Inner>,
     /// Containers below this index belong to an enclosing document: an
     /// inner document's closing tags never close them.
     floor: usize,
+    /// The Markdown dialect every document of the page is read in.
+    options: &'a MarkdownOptions,
+    /// Heading anchors handed out so far.
+    ids: HeadingIds,
+    /// Footnote labels (lower-cased) in number order: number = index + 1.
+    footnote_labels: Vec<String>,
+    /// Footnote definitions by lower-cased label (the first one wins).
+    footnote_defs: BTreeMap<String, (Vec<Block>, Span)>,
 }
 
 impl<'a> Builder<'a> {
-    /// A builder for one page.
-    pub(crate) fn new(page: &'a ResolvedPage, diags: &'a mut Diagnostics) -> Builder<'a> {
+    /// A builder for one page read in the dialect `options` (its headings
+    /// get ids of type `options.heading_ids`).
+    pub(crate) fn new(
+        page: &'a ResolvedPage,
+        options: &'a MarkdownOptions,
+        diags: &'a mut Diagnostics,
+    ) -> Builder<'a> {
         let root = Container {
             tag: None,
             kind: ContainerKind::Root,
@@ -250,14 +308,30 @@ impl<'a> Builder<'a> {
             skipping_raw: false,
             inline_code: None,
             placeholders: Vec::new(),
-            maps: Vec::new(),
+            docs: Vec::new(),
             floor: 1,
+            options,
+            ids: HeadingIds::new(options.heading_ids),
+            footnote_labels: Vec::new(),
+            footnote_defs: BTreeMap::new(),
         }
+    }
+
+    /// The Markdown dialect of the page.
+    pub(crate) fn options(&self) -> &'a MarkdownOptions {
+        self.options
     }
 
     /// The source map of the document being parsed.
     fn map(&self) -> &'a SourceMap {
-        self.maps.last().copied().unwrap_or(&self.page.map)
+        self.docs.last().map_or(&self.page.map, |d| &d.map)
+    }
+
+    /// The resolved text in `range` of the document being parsed (the
+    /// page, or the inner document being parsed); empty when out of bounds.
+    pub(crate) fn resolved_text(&self, range: std::ops::Range<usize>) -> &'a str {
+        let text = self.docs.last().map_or(&self.page.text, |d| &d.text);
+        text.get(range).unwrap_or("")
     }
 
     /// The original span of a resolved byte offset.
@@ -276,13 +350,64 @@ impl<'a> Builder<'a> {
         self.diags.push(Diagnostic::warning(span, message));
     }
 
-    /// Finishes every open container and returns the page's blocks.
+    /// Finishes every open container and returns the page's blocks, the
+    /// referenced footnotes last.
     pub(crate) fn finish(mut self) -> Vec<Block> {
         self.flush_text();
         while self.containers.len() > 1 {
             self.pop_container();
         }
-        self.containers.pop().map(|f| f.blocks).unwrap_or_default()
+        let mut blocks = self.containers.pop().map(|f| f.blocks).unwrap_or_default();
+        for (index, label) in self.footnote_labels.iter().enumerate() {
+            if let Some((content, span)) = self.footnote_defs.remove(label) {
+                blocks.push(Block::Footnote(Footnote {
+                    number: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                    blocks: content,
+                    span,
+                }));
+            }
+        }
+        blocks
+    }
+
+    // ----- footnotes --------------------------------------------------
+
+    /// A footnote reference `[^label]` at resolved range `range`: numbered
+    /// on its first reference. A label with no definition stays text.
+    pub(crate) fn footnote_ref(&mut self, label: &str, at: usize) {
+        let key = label.to_lowercase();
+        let number = match self.footnote_labels.iter().position(|l| *l == key) {
+            Some(index) => index + 1,
+            None => {
+                self.footnote_labels.push(key);
+                self.footnote_labels.len()
+            }
+        };
+        let text = self.ensure_text(at);
+        resolve_pending(text, Some('0'));
+        push_inline(
+            text,
+            Inline::FootnoteRef(u32::try_from(number).unwrap_or(u32::MAX)),
+        );
+    }
+
+    /// Whether text added now lands inside a link.
+    pub(crate) fn in_link(&self) -> bool {
+        self.text.as_ref().is_some_and(|t| {
+            t.containers
+                .iter()
+                .any(|c| matches!(c.kind, InlineKind::Link(..)))
+        })
+    }
+
+    /// The character before text added now, `None` at the start of a text
+    /// block or after a source line break (what linkify calls a line start).
+    pub(crate) fn char_before(&self) -> Option<char> {
+        let text = self.text.as_ref()?;
+        if text.pending_break {
+            return Some('\n');
+        }
+        text.last_char
     }
 
     // ----- containers -------------------------------------------------
@@ -434,6 +559,30 @@ impl<'a> Builder<'a> {
                     self.push_block(Block::List(List { start, items, span }));
                 }
             }
+            ContainerKind::Footnote { label } => {
+                self.footnote_defs
+                    .entry(label.to_lowercase())
+                    .or_insert((blocks, span));
+            }
+            ContainerKind::DefinitionList { items } => {
+                if !items.is_empty() {
+                    self.push_block(Block::DefinitionList(DefinitionList { items, span }));
+                }
+            }
+            ContainerKind::Definition => match self.containers.last_mut().map(|f| &mut f.kind) {
+                Some(ContainerKind::DefinitionList { items }) => match items.last_mut() {
+                    Some(item) => item.definitions.push(blocks),
+                    None => items.push(DefinitionItem {
+                        term: Vec::new(),
+                        definitions: vec![blocks],
+                    }),
+                },
+                _ => {
+                    for block in blocks {
+                        self.push_block(block);
+                    }
+                }
+            },
             ContainerKind::Item { checked } => {
                 let item = ListItem { blocks, checked };
                 match self.containers.last_mut().map(|f| &mut f.kind) {
@@ -524,6 +673,15 @@ impl<'a> Builder<'a> {
                     checked: None,
                 }),
             },
+            ContainerKind::DefinitionList { items } => {
+                match items.last_mut().and_then(|i| i.definitions.last_mut()) {
+                    Some(definition) => definition.push(block),
+                    None => items.push(DefinitionItem {
+                        term: Vec::new(),
+                        definitions: vec![vec![block]],
+                    }),
+                }
+            }
             ContainerKind::Row { cells, .. } => cells.push(Cell {
                 header: false,
                 rowspan: 1,
@@ -553,9 +711,10 @@ impl<'a> Builder<'a> {
             TextKind::Heading {
                 level,
                 id: Some(id),
+                source,
             } if placeholder::contains(&id) => {
                 let id = Some(self.clean(&id, self.span_at(at))).filter(|i| !i.is_empty());
-                TextKind::Heading { level, id }
+                TextKind::Heading { level, id, source }
             }
             other => other,
         };
@@ -652,21 +811,44 @@ impl<'a> Builder<'a> {
         trim_inlines(&mut content);
         let span = self.span_at(text.start);
         match text.kind {
-            TextKind::Paragraph => {
-                if !content.is_empty() {
-                    self.push_block(Block::Paragraph(Paragraph { content, span }));
+            TextKind::Paragraph => match only_images(content) {
+                Ok(images) => {
+                    for image in images {
+                        self.push_block(Block::Figure(image.into_figure()));
+                    }
                 }
-            }
-            TextKind::Heading { level, id } => {
+                Err(content) => {
+                    if !content.is_empty() {
+                        self.push_block(Block::Paragraph(Paragraph { content, span }));
+                    }
+                }
+            },
+            TextKind::Heading { level, id, source } => {
                 let text_plain = plain_text(&content);
+                let anchor = match id {
+                    Some(id) => self.ids.written(&id),
+                    None => self
+                        .ids
+                        .generate(source.as_deref().unwrap_or(text_plain.as_str())),
+                };
                 self.push_block(Block::Heading(Heading {
                     level,
-                    anchor: id.unwrap_or_default(),
+                    anchor,
                     content,
                     text: text_plain.trim().to_string(),
                     span,
                 }));
             }
+            TextKind::Term => match self.containers.last_mut().map(|f| &mut f.kind) {
+                Some(ContainerKind::DefinitionList { items }) => items.push(DefinitionItem {
+                    term: content,
+                    definitions: Vec::new(),
+                }),
+                _ if !content.is_empty() => {
+                    self.push_block(Block::Paragraph(Paragraph { content, span }))
+                }
+                _ => {}
+            },
             TextKind::Caption => {
                 for container in self.containers.iter_mut().rev() {
                     if let ContainerKind::Table { caption, .. } = &mut container.kind {
@@ -881,9 +1063,24 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Places a figure: after the current paragraph if one is open (an image
-    /// inside text is hoisted below it), else as a block here.
-    pub(crate) fn image(&mut self, figure: Figure) {
+    /// Places an image (Markdown `![]()` or HTML `<img>`) in the text block
+    /// (opening an implicit paragraph when none is open), as an
+    /// [`Inline::Image`]; a paragraph left holding nothing but images becomes
+    /// figures when it ends.
+    pub(crate) fn image(&mut self, image: InlineImage, at: usize) {
+        if self.skipping_raw {
+            return;
+        }
+        let image = self.clean_image(image);
+        let text = self.ensure_text(at);
+        resolve_pending(text, Some(IMAGE_AS_CHAR));
+        push_inline(text, Inline::Image(image));
+        text.last_char = Some(IMAGE_AS_CHAR);
+    }
+
+    /// Places a block figure that cannot sit inside the open text block (a
+    /// `screen` in a heading or caption): after that block ends.
+    fn hoist(&mut self, figure: Figure) {
         let figure = self.clean_figure(figure);
         match self.text.as_mut() {
             Some(text) => text.hoisted.push(figure),
@@ -914,20 +1111,41 @@ impl<'a> Builder<'a> {
         clean
     }
 
-    fn clean_figure(&mut self, mut figure: Figure) -> Figure {
-        for field in [&mut figure.image.src, &mut figure.alt] {
+    /// An image's source, alt text and title without placeholders (each
+    /// one removed is reported at `span`).
+    fn clean_image_fields(
+        &mut self,
+        src: &mut String,
+        alt: &mut String,
+        title: &mut Option<String>,
+        span: Span,
+    ) {
+        for field in [src, alt].into_iter().chain(title.as_mut()) {
             if placeholder::contains(field) {
-                let cleaned = self.clean(field, figure.span);
+                let cleaned = self.clean(field, span);
                 *field = cleaned;
             }
         }
-        if let Some(title) = figure.title.as_mut()
-            && placeholder::contains(title)
-        {
-            let cleaned = self.clean(title, figure.span);
-            *title = cleaned;
-        }
+    }
+
+    /// A figure without placeholders in its source, alt text and title.
+    fn clean_figure(&mut self, mut figure: Figure) -> Figure {
+        let span = figure.span;
+        self.clean_image_fields(
+            &mut figure.image.src,
+            &mut figure.alt,
+            &mut figure.title,
+            span,
+        );
         figure
+    }
+
+    /// An inline image without placeholders in its source, alt text and
+    /// title.
+    fn clean_image(&mut self, mut image: InlineImage) -> InlineImage {
+        let span = image.span;
+        self.clean_image_fields(&mut image.image.src, &mut image.alt, &mut image.title, span);
+        image
     }
 
     /// A code block; a placeholder inside it (a shortcode written in
@@ -1013,7 +1231,7 @@ impl<'a> Builder<'a> {
                         self.push_block(Block::Figure(figure));
                         self.resume_text(resume, at);
                     } else {
-                        self.image(figure);
+                        self.hoist(figure);
                     }
                 }
                 CallKind::Admonition { inner, .. } => self.open_box(call, inner.as_ref(), at),
@@ -1037,7 +1255,7 @@ impl<'a> Builder<'a> {
                 }
                 CallKind::Code { language, inner } => {
                     let resume = self.split_text();
-                    self.maps.push(&inner.map);
+                    self.docs.push(inner);
                     let text = inner.text.strip_prefix('\n').unwrap_or(&inner.text);
                     let text = text.strip_prefix("\r\n").unwrap_or(text);
                     let offset = inner.text.len() - text.len();
@@ -1047,7 +1265,7 @@ impl<'a> Builder<'a> {
                             .push(Diagnostic::warning(call.span, "`highlight` has no code"));
                     }
                     self.code_block(language.clone(), text, offset);
-                    self.maps.pop();
+                    self.docs.pop();
                     self.resume_text(resume, at);
                 }
                 CallKind::Include { inner } => {
@@ -1102,13 +1320,13 @@ impl<'a> Builder<'a> {
         let depth = self.containers.len();
         let floor = std::mem::replace(&mut self.floor, depth);
         let placeholders = std::mem::take(&mut self.placeholders);
-        self.maps.push(&inner.map);
+        self.docs.push(inner);
         super::feed(self, &inner.text);
         self.flush_text();
         while self.containers.len() > depth {
             self.pop_container();
         }
-        self.maps.pop();
+        self.docs.pop();
         self.placeholders = placeholders;
         self.floor = floor;
     }
@@ -1124,15 +1342,22 @@ impl<'a> Builder<'a> {
             ));
             return;
         };
-        self.maps.push(&inner.map);
-        self.open_text(TextKind::Heading { level, id: None }, 0);
+        self.docs.push(inner);
+        self.open_text(
+            TextKind::Heading {
+                level,
+                id: None,
+                source: None,
+            },
+            0,
+        );
         self.text(first, 0);
         for line in lines {
             self.soft_break();
             self.text(line, 0);
         }
         self.flush_text();
-        self.maps.pop();
+        self.docs.pop();
         if let Some(Block::Heading(h)) = self.last_block_mut() {
             h.span = span;
         }
@@ -1147,6 +1372,7 @@ impl<'a> Builder<'a> {
     /// other blocks follow it.
     fn finish_heading(&mut self, level: u8, name: &str, blocks: Vec<Block>, span: Span) {
         let mut content: Vec<Inline> = Vec::new();
+        let mut anchor = None;
         let mut rest = Vec::new();
         for block in blocks {
             match block {
@@ -1157,6 +1383,8 @@ impl<'a> Builder<'a> {
                     content.extend(p.content);
                 }
                 Block::Heading(h) if rest.is_empty() && content.is_empty() => {
+                    // Its anchor was handed out already: the heading keeps it.
+                    anchor = Some(h.anchor);
                     content.extend(h.content);
                 }
                 other => rest.push(other),
@@ -1169,9 +1397,12 @@ impl<'a> Builder<'a> {
             ));
         } else {
             let text = plain_text(&content).trim().to_string();
+            // Hugo gives a shortcode's heading no id; tebiki needs one for
+            // the outline and links, made from its text.
+            let anchor = anchor.unwrap_or_else(|| self.ids.generate(&text));
             self.push_block(Block::Heading(Heading {
                 level,
-                anchor: String::new(),
+                anchor,
                 content,
                 text,
                 span,
@@ -1277,6 +1508,38 @@ fn fold_top(containers: &mut Vec<InlineContainer>) {
             }
         }
     }
+}
+
+/// The images of a paragraph that holds nothing but images (each possibly
+/// inside a link or style, which a figure does not keep), blanks and line
+/// breaks; otherwise the content unchanged.
+fn only_images(content: Vec<Inline>) -> Result<Vec<InlineImage>, Vec<Inline>> {
+    let mut stack: Vec<&Inline> = content.iter().collect();
+    let mut any = false;
+    while let Some(inline) = stack.pop() {
+        match inline {
+            Inline::Image(_) => any = true,
+            Inline::Link(link) => stack.extend(&link.content),
+            Inline::Styled(_, inner) => stack.extend(inner),
+            Inline::LineBreak => {}
+            Inline::Text(t) if t.trim().is_empty() => {}
+            Inline::Text(_) | Inline::Code(_) | Inline::FootnoteRef(_) => return Err(content),
+        }
+    }
+    if !any {
+        return Err(content);
+    }
+    let mut images = Vec::new();
+    let mut stack: Vec<Inline> = content.into_iter().rev().collect();
+    while let Some(inline) = stack.pop() {
+        match inline {
+            Inline::Image(image) => images.push(image),
+            Inline::Link(link) => stack.extend(link.content.into_iter().rev()),
+            Inline::Styled(_, inner) => stack.extend(inner.into_iter().rev()),
+            Inline::LineBreak | Inline::Text(_) | Inline::Code(_) | Inline::FootnoteRef(_) => {}
+        }
+    }
+    Ok(images)
 }
 
 /// Removes leading and trailing whitespace and line breaks.

@@ -64,6 +64,13 @@ fn fragments() -> impl Strategy<Value = String> {
         Just("</pre>".to_string()),
         Just("\u{FDD0}=0\u{FDD1}".to_string()),
         Just("\u{FDD1}".to_string()),
+        Just("[^1]".to_string()),
+        Just("\n\n[^1]: ".to_string()),
+        Just("\n\n[^1]: {{< screen src=\"/fn.png\" >}} {{% note %}}n{{% /note %}}\n".to_string()),
+        Just("\n\nterm {{< screen src=/t.png >}}\n: ".to_string()),
+        Just("![](/i.png)".to_string()),
+        Just("<img title=\"{{< screen src=/t.png >}}\" src=\"/t.png\">".to_string()),
+        Just(" https://example.com/{{< screen src=/u.png >}} ".to_string()),
         "\\PC{0,12}",
     ];
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
@@ -105,7 +112,7 @@ fn run(text: &str) {
             text.get(piece.original.clone())
         );
     }
-    let blocks = super::parse_page(&page, &mut diags);
+    let blocks = super::parse_page(&page, &Default::default(), &mut diags);
     let texts = model_texts(&blocks);
     for t in &texts {
         assert!(
@@ -135,7 +142,8 @@ fn test_mappings() -> BTreeMap<String, crate::site::ShortcodeMapping> {
 }
 
 /// Every string of the model a renderer prints or links: texts, code,
-/// labels, alt texts, titles, image sources, hrefs and anchors.
+/// labels, alt texts, titles, image sources (figures and inline images), hrefs,
+/// anchors, definition terms (footnotes and definitions are walked as blocks).
 fn model_texts(blocks: &[Block]) -> Vec<String> {
     let mut out = Vec::new();
     let mut inlines: Vec<&Inline> = Vec::new();
@@ -164,7 +172,12 @@ fn model_texts(blocks: &[Block]) -> Vec<String> {
                 inlines.extend(caption);
             }
         }
-        Block::List(_) | Block::Quote(_) | Block::Rule(_) => {}
+        Block::DefinitionList(d) => {
+            for item in &d.items {
+                inlines.extend(&item.term);
+            }
+        }
+        Block::List(_) | Block::Quote(_) | Block::Rule(_) | Block::Footnote(_) => {}
     });
     while let Some(inline) = inlines.pop() {
         match inline {
@@ -176,7 +189,12 @@ fn model_texts(blocks: &[Block]) -> Vec<String> {
                 }
                 inlines.extend(&link.content);
             }
-            Inline::LineBreak => {}
+            Inline::Image(image) => {
+                out.push(image.alt.clone());
+                out.push(image.image.src.clone());
+                out.extend(image.title.clone());
+            }
+            Inline::LineBreak | Inline::FootnoteRef(_) => {}
         }
     }
     out
@@ -201,7 +219,7 @@ fn screen_in_a_four_space_list_continuation_is_kept() {
     };
     let mut diags = Diagnostics::new();
     let page = resolve_body(SourceId(0), text, 0, PageFacts::default(), &ctx, &mut diags);
-    let blocks = super::parse_page(&page, &mut diags);
+    let blocks = super::parse_page(&page, &Default::default(), &mut diags);
     let mut srcs = Vec::new();
     walk::blocks(&blocks, |b| {
         if let Block::Figure(f) = b {

@@ -23,7 +23,7 @@ use scraper::{Html, Node};
 
 use super::builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 use super::table::{MAX_COLSPAN, MAX_ROWSPAN, parse_span};
-use crate::model::{Align, Block, Figure, ImageRef, InlineStyle};
+use crate::model::{Align, Block, ImageRef, InlineImage, InlineStyle};
 
 /// One tag read by the tokenizer.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,7 +199,8 @@ fn check_attributes<'x>(b: &mut Builder, names: impl Iterator<Item = &'x str>, a
     }
 }
 
-/// An `<img>` as a figure (hoisted after the paragraph when inside text).
+/// An `<img>`: inside text an inline image, alone a figure (see
+/// [`Builder::image`]).
 fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize) {
     let Some(src) = attr("src").map(str::trim).filter(|s| !s.is_empty()) else {
         b.warn(at, "html `<img>` without `src` was dropped");
@@ -215,7 +216,7 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         let w = w.trim().trim_end_matches("px").trim();
         w.parse::<f32>().ok().filter(|v| v.is_finite() && *v > 0.0)
     });
-    let figure = Figure {
+    let image = InlineImage {
         image: ImageRef {
             src: src.to_string(),
             path: Default::default(),
@@ -225,7 +226,7 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         width,
         span: b.span_at(at),
     };
-    b.image(figure);
+    b.image(image, at);
 }
 
 /// Elements whose open count decides whether an HTML block continues past
@@ -466,7 +467,14 @@ fn open_element(b: &mut Builder, el: &scraper::node::Element, at: usize) -> (Ope
             let level = name.as_bytes().get(1).map_or(2, |d| d.saturating_sub(b'0'));
             let id = el.attr("id").map(str::to_string).filter(|s| !s.is_empty());
             (
-                Opened::Text(b.open_text(TextKind::Heading { level, id }, at)),
+                Opened::Text(b.open_text(
+                    TextKind::Heading {
+                        level,
+                        id,
+                        source: None,
+                    },
+                    at,
+                )),
                 false,
             )
         }

@@ -2,7 +2,9 @@
 //!
 //! Input: the text of `tebiki.toml` (and of optional Hugo config files named
 //! by regions). Output: a validated [`Config`] with every region's merged
-//! variables, or diagnostics with the offending key's position.
+//! variables and Markdown dialect ([`MarkdownOptions`] from the Hugo
+//! config's `markup.goldmark`), or diagnostics with the offending key's
+//! position.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,6 +12,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Span};
+use crate::markdown::MarkdownOptions;
 use crate::model::Paper;
 
 /// The whole `tebiki.toml`.
@@ -164,6 +167,9 @@ pub struct RegionSettings {
     pub paper: Paper,
     /// Every variable: `[params]`, then the Hugo config, then the region's params.
     pub vars: BTreeMap<String, String>,
+    /// The Markdown dialect: Hugo's defaults, or the `markup.goldmark`
+    /// settings of the region's Hugo config.
+    pub markdown: MarkdownOptions,
 }
 
 /// Parses `tebiki.toml`. Errors (syntax, unknown keys, wrong types) are
@@ -287,8 +293,9 @@ pub(crate) fn region_settings(
                 .hugo_language
                 .as_deref()
                 .or_else(|| from_params("hugo_language"));
+            let mut markdown = MarkdownOptions::default();
             if let Some(file) = hugo_config {
-                hugo_params(root, file, hugo_language, &mut vars, diags);
+                hugo_params(root, file, hugo_language, &mut vars, &mut markdown, diags);
             }
             vars.extend(
                 region
@@ -301,17 +308,20 @@ pub(crate) fn region_settings(
                 code: code.clone(),
                 paper: region.paper,
                 vars,
+                markdown,
             }
         })
         .collect()
 }
 
-/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) of a Hugo TOML config.
+/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) and the
+/// `markup.goldmark` settings of a Hugo TOML config.
 fn hugo_params(
     root: &Path,
     file: &str,
     language: Option<&str>,
     vars: &mut BTreeMap<String, String>,
+    markdown: &mut MarkdownOptions,
     diags: &mut Diagnostics,
 ) {
     let path = root.join(file);
@@ -352,6 +362,15 @@ fn hugo_params(
             }
         }
     };
+    let (options, problems) = MarkdownOptions::from_hugo_config(&table);
+    *markdown = options;
+    for problem in problems {
+        diags.push(Diagnostic::new(
+            Severity::Warning,
+            Location::File(path.clone(), None),
+            problem,
+        ));
+    }
     take(table.get("params"));
     if let Some(lang) = language {
         let languages = table

@@ -57,7 +57,10 @@ fn model(name: &str, region: &str) -> (BTreeMap<String, Vec<Block>>, Vec<String>
             params: Some(&page.front.params),
         };
         let resolved = resolve_body(page.source, text, page.body_start, facts, &ctx, &mut diags);
-        pages.insert(page.rel_path.clone(), parse_page(&resolved, &mut diags));
+        pages.insert(
+            page.rel_path.clone(),
+            parse_page(&resolved, &settings.markdown, &mut diags),
+        );
     }
     let messages = diags
         .into_sorted()

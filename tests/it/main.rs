@@ -16,6 +16,8 @@ mod support;
 mod broken_sites;
 mod cli;
 mod epub_check;
+mod hugo_inline;
+mod hugo_markdown;
 mod hugo_shortcodes;
 mod model_golden;
 mod pdf_output;
