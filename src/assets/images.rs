@@ -17,7 +17,7 @@
 //! one conversion.
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -344,24 +344,17 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
     })
 }
 
-/// Reads a whole file, failing when it is larger than `max` bytes.
+/// Reads a whole image file through the site's one reader (regular files
+/// only, at most `max` + 1 bytes read), failing when it is larger than `max`.
 fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ImageError> {
-    let read_error = |e: std::io::Error| ImageError::Read {
+    use crate::site::{ConfineError, FileKind};
+    crate::site::confine::read_capped(path, FileKind::Image, max).map_err(|e| ImageError::Read {
         path: path.to_path_buf(),
-        reason: e.to_string().to_lowercase(),
-    };
-    let file = std::fs::File::open(path).map_err(read_error)?;
-    let mut bytes = Vec::new();
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(read_error)?;
-    if bytes.len() as u64 > max {
-        return Err(ImageError::Read {
-            path: path.to_path_buf(),
-            reason: format!("file is larger than {max} bytes"),
-        });
-    }
-    Ok(bytes)
+        reason: match e {
+            ConfineError::TooLarge { .. } => format!("file is larger than {max} bytes"),
+            other => other.to_string(),
+        },
+    })
 }
 
 /// Decodes `bytes` as `format` under `limits`; truncated or corrupt data and

@@ -210,6 +210,31 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
     ok
 }
 
+/// The byte range of the value at `keys` in the TOML `text` (a key path
+/// such as `["book", "content_dir"]`; an array element by its index, e.g.
+/// `["headings", "sizes", "2"]`), or `None` when the text does not set it.
+pub(crate) fn value_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    fn entry<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValue<'i>>> {
+        table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+    let doc = DeTable::parse(text).ok()?;
+    let mut found: Option<&toml::Spanned<DeValue<'_>>> = None;
+    for key in keys {
+        let next = match found.map(toml::Spanned::get_ref) {
+            None => entry(doc.get_ref(), key),
+            Some(DeValue::Table(t)) => entry(t, key),
+            Some(DeValue::Array(a)) => key.parse::<usize>().ok().and_then(|n| a.get(n)),
+            Some(_) => None,
+        }?;
+        found = Some(next);
+    }
+    found.map(toml::Spanned::span)
+}
+
 /// The first line of a library message, starting lowercase, no final period.
 pub(crate) fn first_line_lowercase(message: &str) -> String {
     let line = message.lines().next().unwrap_or("").trim();
@@ -231,11 +256,24 @@ fn value_text(value: &toml::Value) -> String {
 
 /// Merges variables for every region: `[params]`, then the region's Hugo
 /// config (read relative to `root`), then the region's own params.
+#[cfg(test)]
 pub(crate) fn region_settings(
     config: &Config,
     root: &Path,
     diags: &mut Diagnostics,
 ) -> Vec<RegionSettings> {
+    region_settings_in(config, root, None, diags)
+}
+
+/// [`region_settings`] with `tebiki.toml`'s id and text, so a `hugo_config`
+/// that cannot be read is reported at the line that names it.
+pub(crate) fn region_settings_in(
+    config: &Config,
+    root: &Path,
+    source: Option<(SourceId, &str)>,
+    diags: &mut Diagnostics,
+) -> Vec<RegionSettings> {
+    let root_canon = super::confine::canonical_root(root);
     config
         .regions
         .iter()
@@ -257,7 +295,15 @@ pub(crate) fn region_settings(
                 .as_deref()
                 .or_else(|| from_params("hugo_language"));
             if let Some(file) = hugo_config {
-                hugo_params(root, file, hugo_language, &mut vars, diags);
+                let at = source.and_then(|(id, text)| {
+                    let in_table = ["regions", code.as_str(), "hugo_config"];
+                    let in_params = ["regions", code.as_str(), "params", "hugo_config"];
+                    value_span(text, &in_table)
+                        .or_else(|| value_span(text, &in_params))
+                        .map(|r| Span::new(id, r.start, r.end))
+                });
+                let named = NamedFile { root, root_canon: &root_canon, file, at };
+                hugo_params(&named, hugo_language, &mut vars, diags);
             }
             vars.extend(
                 region
@@ -275,26 +321,46 @@ pub(crate) fn region_settings(
         .collect()
 }
 
-/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) of a Hugo TOML config.
+/// A file named by `tebiki.toml`: the name as written, the site root (as
+/// given and canonical) and the span of the value that names it.
+struct NamedFile<'a> {
+    root: &'a Path,
+    root_canon: &'a Path,
+    file: &'a str,
+    at: Option<Span>,
+}
+
+/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) of a Hugo TOML
+/// config, confined to the site and capped like any configuration file.
 fn hugo_params(
-    root: &Path,
-    file: &str,
+    named: &NamedFile<'_>,
     language: Option<&str>,
     vars: &mut BTreeMap<String, String>,
     diags: &mut Diagnostics,
 ) {
-    let path = root.join(file);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
+    let path = named.root.join(named.file);
+    let read = super::confine::read_confined(
+        named.root_canon,
+        &path,
+        super::confine::FileKind::Config,
+    );
+    let text = match read.map(|(_, bytes)| String::from_utf8(bytes)) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
             diags.push(Diagnostic::new(
                 Severity::Error,
-                Location::File(path, None),
-                format!(
-                    "cannot read hugo config: {}",
-                    first_line_lowercase(&e.to_string())
-                ),
+                Location::File(super::display_path(&path), None),
+                "hugo config is not valid UTF-8",
             ));
+            return;
+        }
+        Err(e) => {
+            let location = named.at.map_or_else(
+                || Location::File(super::display_path(&path), None),
+                Location::Span,
+            );
+            let what = format!("hugo config `{}`", named.file);
+            diags.push(super::confine::diagnostic(location, &what, &e));
             return;
         }
     };
@@ -306,7 +372,7 @@ fn hugo_params(
                 .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
             diags.push(Diagnostic::new(
                 Severity::Error,
-                Location::File(path, line),
+                Location::File(super::display_path(&path), line),
                 first_line_lowercase(e.message()),
             ));
             return;
