@@ -12,6 +12,8 @@
 mod book;
 mod write;
 
+pub use write::install_interrupt_cleanup;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -115,6 +117,7 @@ pub struct Outcome {
 /// once per output rendered.
 pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     let started = Instant::now();
+    let started_wall = std::time::SystemTime::now();
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
     let finish =
@@ -174,6 +177,9 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         .map(|b| (b.region.code.clone(), b.pages.len()))
         .collect();
     let assets = Assets::for_site(&site.root, ImageStore::new());
+    if !plan.formats.is_empty() {
+        write::remove_stale(&plan.out, started_wall);
+    }
     let mut written = Vec::new();
     for (book, mut region_diags) in built {
         if plan.strict {
@@ -183,9 +189,9 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             diags.extend(region_diags);
             continue;
         };
-        if plan.formats.is_empty() {
-            check_images(&book, &assets, &mut region_diags);
-        }
+        // One image check for `check` and `build` alike, before rendering:
+        // a broken image stops the region here, reported once.
+        check_images(&book, &assets, &mut region_diags);
         if site_failed || region_diags.has_errors() || plan.formats.is_empty() {
             diags.extend(region_diags);
             continue;
@@ -263,22 +269,19 @@ fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
         .map(|f| f.image.path.as_path())
         .filter(|p| seen.insert(*p))
         .collect();
-    let errors: std::collections::BTreeMap<&std::path::Path, String> = unique
+    let errors: std::collections::BTreeMap<&std::path::Path, crate::assets::images::ImageError> = unique
         .par_iter()
         .filter_map(|&path| {
             let loaded = assets
                 .images
                 .load(path)
                 .and_then(|image| assets.images.decode(&image).map(|_| ()));
-            loaded.err().map(|e| (path, e.to_string()))
+            loaded.err().map(|e| (path, e))
         })
         .collect();
     for figure in figures {
         if let Some(error) = errors.get(figure.image.path.as_path()) {
-            diags.push(
-                Diagnostic::error(figure.span, error.clone())
-                    .with_hint(format!("the image is referenced as `{}`", figure.image.src)),
-            );
+            diags.push(crate::assets::images::figure_diagnostic(figure, error));
         }
     }
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::assets::Assets;
 use crate::assets::images::{ImageError, PreparedImage};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::model::{Book, Uniquifier};
 
 use super::names::ascii_slug;
@@ -82,10 +82,7 @@ impl ImageTable {
         }
         for figure in figures {
             if let Some(error) = errors.get(figure.image.path.as_path()) {
-                diags.push(
-                    Diagnostic::error(figure.span, error.to_string())
-                        .with_hint(format!("the image is referenced as `{}`", figure.image.src)),
-                );
+                diags.push(crate::assets::images::figure_diagnostic(figure, error));
             }
         }
         table

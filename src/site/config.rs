@@ -170,6 +170,11 @@ fn normalize(config: &mut Config) {
     config.book.base_url = base;
 }
 
+/// The longest output stem or region code, in bytes: with the other parts
+/// of `{output}-{code}.epub`, a file name stays within the usual 255-byte limit
+/// when either is at its longest and the other is short.
+const MAX_NAME_BYTES: usize = 200;
+
 /// Checks what serde cannot: at least one region, sane region codes, an
 /// output stem usable as a file name.
 fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnostics) -> bool {
@@ -199,11 +204,35 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
             ok = false;
         }
     }
+    for code in config.regions.keys() {
+        if code.len() > MAX_NAME_BYTES {
+            diags.push(Diagnostic::error(
+                at(&format!("[regions.{code}")),
+                format!("region code is longer than {MAX_NAME_BYTES} bytes"),
+            ));
+            ok = false;
+        }
+    }
     let output = &config.book.output;
-    if output.is_empty() || output.contains(['/', '\\']) || output.starts_with('.') {
+    let output_at = value_span(text, &["book", "output"])
+        .map_or_else(|| at("output"), |r| Span::new(source, r.start, r.end));
+    if output.is_empty()
+        || output.contains(['/', '\\'])
+        || output.starts_with('.')
+        || output.chars().any(char::is_control)
+    {
+        diags.push(
+            Diagnostic::error(
+                output_at,
+                format!("output stem `{}` is not a plain file name", output.escape_debug()),
+            )
+            .with_hint("use letters, digits, `-` or `_`; no path separator, newline or NUL"),
+        );
+        ok = false;
+    } else if output.len() > MAX_NAME_BYTES {
         diags.push(Diagnostic::error(
-            at("output"),
-            format!("output stem `{output}` is not a plain file name"),
+            output_at,
+            format!("output stem is longer than {MAX_NAME_BYTES} bytes"),
         ));
         ok = false;
     }

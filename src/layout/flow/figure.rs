@@ -8,7 +8,6 @@
 //! diagnostic at the figure's span and a framed placeholder with the alt
 //! text.
 
-use crate::diag::Diagnostic;
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTag, TagEvent};
 use crate::model::{Align, Figure};
@@ -42,8 +41,7 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
     let loaded = ctx
         .images
         .get(ctx.assets, &figure.image.path)
-        .map(|(key, image)| (key, image.width, image.height))
-        .map_err(|err| format!("{err} (image {})", figure.image.src));
+        .map(|(key, image)| (key, image.width, image.height));
     let mut items = vec![(
         Point::default(),
         FrameItem::Tag(TagEvent::Start(StructTag::Figure(figure.alt.clone()))),
@@ -72,11 +70,9 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
             ));
             size.height
         }
-        Err(message) => {
-            ctx.diags.push(
-                Diagnostic::error(figure.span, message)
-                    .with_hint("the pdf shows a placeholder with the alt text"),
-            );
+        Err(error) => {
+            ctx.diags
+                .push(crate::assets::images::figure_diagnostic(figure, &error));
             let h = 40.0;
             items.push((
                 Point::new(x, 0.0),
