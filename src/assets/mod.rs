@@ -124,7 +124,11 @@ impl Assets {
         name: &str,
         kind: FileKind,
     ) -> Result<Option<Cow<'static, [u8]>>, AssetError> {
-        let folder = if kind == FileKind::Font { "fonts" } else { "layouts" };
+        let folder = if kind == FileKind::Font {
+            "fonts"
+        } else {
+            "layouts"
+        };
         let shown = PathBuf::from(folder).join(name);
         let confined = |reason| AssetError::Confined {
             path: shown.clone(),
@@ -153,4 +157,3 @@ impl Assets {
         EmbeddedLayouts::get(name).map(|f| f.data)
     }
 }
-

@@ -10,6 +10,7 @@
 //! touches earlier outputs.
 
 mod book;
+mod preflight;
 mod write;
 
 pub use write::install_interrupt_cleanup;
@@ -154,6 +155,11 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     if !book::check_selection(&site, &plan.pages, &mut diags) {
         return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     }
+    let assets = Assets::for_site(&site.root, ImageStore::new());
+    preflight::check_assets(&site, &assets, &mut sources, &mut diags);
+    if diags.has_errors() {
+        return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
+    }
     if let Some(bar) = progress {
         bar.set_length((regions.len() * (1 + plan.formats.len())) as u64);
     }
@@ -176,7 +182,6 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         .filter_map(|(b, _)| b.as_ref())
         .map(|b| (b.region.code.clone(), b.pages.len()))
         .collect();
-    let assets = Assets::for_site(&site.root, ImageStore::new());
     if !plan.formats.is_empty() {
         write::remove_stale(&plan.out, started_wall);
     }
@@ -269,16 +274,17 @@ fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
         .map(|f| f.image.path.as_path())
         .filter(|p| seen.insert(*p))
         .collect();
-    let errors: std::collections::BTreeMap<&std::path::Path, crate::assets::images::ImageError> = unique
-        .par_iter()
-        .filter_map(|&path| {
-            let loaded = assets
-                .images
-                .load(path)
-                .and_then(|image| assets.images.decode(&image).map(|_| ()));
-            loaded.err().map(|e| (path, e))
-        })
-        .collect();
+    let errors: std::collections::BTreeMap<&std::path::Path, crate::assets::images::ImageError> =
+        unique
+            .par_iter()
+            .filter_map(|&path| {
+                let loaded = assets
+                    .images
+                    .load(path)
+                    .and_then(|image| assets.images.decode(&image).map(|_| ()));
+                loaded.err().map(|e| (path, e))
+            })
+            .collect();
     for figure in figures {
         if let Some(error) = errors.get(figure.image.path.as_path()) {
             diags.push(crate::assets::images::figure_diagnostic(figure, error));

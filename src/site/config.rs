@@ -224,7 +224,10 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
         diags.push(
             Diagnostic::error(
                 output_at,
-                format!("output stem `{}` is not a plain file name", output.escape_debug()),
+                format!(
+                    "output stem `{}` is not a plain file name",
+                    output.escape_debug()
+                ),
             )
             .with_hint("use letters, digits, `-` or `_`; no path separator, newline or NUL"),
         );
@@ -331,7 +334,12 @@ pub(crate) fn region_settings_in(
                         .or_else(|| value_span(text, &in_params))
                         .map(|r| Span::new(id, r.start, r.end))
                 });
-                let named = NamedFile { root, root_canon: &root_canon, file, at };
+                let named = NamedFile {
+                    root,
+                    root_canon: &root_canon,
+                    file,
+                    at,
+                };
                 hugo_params(&named, hugo_language, &mut vars, diags);
             }
             vars.extend(
@@ -368,11 +376,8 @@ fn hugo_params(
     diags: &mut Diagnostics,
 ) {
     let path = named.root.join(named.file);
-    let read = super::confine::read_confined(
-        named.root_canon,
-        &path,
-        super::confine::FileKind::Config,
-    );
+    let read =
+        super::confine::read_confined(named.root_canon, &path, super::confine::FileKind::Config);
     let text = match read.map(|(_, bytes)| String::from_utf8(bytes)) {
         Ok(Ok(text)) => text,
         Ok(Err(_)) => {

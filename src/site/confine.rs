@@ -308,6 +308,9 @@ mod tests {
                 noun: "configuration file"
             })
         );
-        assert_eq!(read(&big, FileKind::Page).map(|b| b.len()), Ok(2 * 1024 * 1024));
+        assert_eq!(
+            read(&big, FileKind::Page).map(|b| b.len()),
+            Ok(2 * 1024 * 1024)
+        );
     }
 }

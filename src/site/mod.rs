@@ -15,8 +15,8 @@ mod tree;
 use std::path::{Path, PathBuf};
 
 pub use address::{page_anchor, page_url};
-pub use confine::{ConfineError, FileKind};
 pub use config::{BookConfig, Config, MappingKind, RegionConfig, RegionSettings, ShortcodeMapping};
+pub use confine::{ConfineError, FileKind};
 pub use frontmatter::FrontMatter;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Sources, Span};
@@ -188,7 +188,7 @@ pub fn load(
 
 /// Adds a file's bytes as source text. Invalid UTF-8 is reported at the
 /// first bad byte (the file's text is kept, lossily, so the position shows).
-fn add_text(
+pub(crate) fn add_text(
     sources: &mut Sources,
     path: PathBuf,
     bytes: Vec<u8>,
