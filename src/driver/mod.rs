@@ -156,8 +156,11 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     }
     let assets = Assets::for_site(&site.root, ImageStore::new());
-    preflight::check_assets(&site, &assets, &mut sources, &mut diags);
-    if diags.has_errors() {
+    let mut asset_diags = Diagnostics::new();
+    preflight::check_assets(&site, &assets, &mut sources, &mut asset_diags);
+    let assets_failed = asset_diags.has_errors();
+    diags.extend(asset_diags);
+    if assets_failed {
         return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     }
     if let Some(bar) = progress {

@@ -207,13 +207,7 @@ fn check_fonts(site: &Site, assets: &Assets, diags: &mut Diagnostics) {
             return;
         }
         Err(FontError::Parse { name }) => {
-            diags.push(
-                Diagnostic::file_error(
-                    &shown_path(site, &Path::new("fonts").join(&name)),
-                    "not a usable OpenType or TrueType font (truncated or another kind of file)",
-                )
-                .with_hint("replace it with a complete .ttf or .otf file, or remove it to use the embedded font"),
-            );
+            diags.push(unusable_font(site, &name));
             return;
         }
         Err(e) => {
@@ -239,8 +233,11 @@ fn check_fonts(site: &Site, assets: &Assets, diags: &mut Diagnostics) {
         }
         checked.push(id);
         let missing: String = sample.chars().filter(|&c| !fonts.draws(id, c)).collect();
-        if !missing.is_empty() {
-            let name = fonts.name(id);
+        let name = fonts.name(id);
+        if missing.chars().count() == sample.chars().count() {
+            // Draws nothing at all: a truncated file whose tables still parse.
+            diags.push(unusable_font(site, name));
+        } else if !missing.is_empty() {
             diags.push(
                 Diagnostic::file_error(
                     &shown_path(site, &Path::new("fonts").join(name)),
@@ -252,4 +249,15 @@ fn check_fonts(site: &Site, assets: &Assets, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// The error for a font file in `fonts/` that is not a usable font.
+fn unusable_font(site: &Site, name: &str) -> Diagnostic {
+    Diagnostic::file_error(
+        &shown_path(site, &Path::new("fonts").join(name)),
+        "not a usable OpenType or TrueType font (truncated or another kind of file)",
+    )
+    .with_hint(
+        "replace it with a complete .ttf or .otf file, or remove it to use the embedded font",
+    )
 }

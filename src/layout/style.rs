@@ -776,7 +776,7 @@ mod tests {
         );
         assert_eq!(
             bad("[paper.A5]\nmargin_left = 200.0\nmargin_right = 200.0\n"),
-            vec!["paper.A5.margin_left", "paper.A5.margin_right", "paper.A5"]
+            vec!["paper.A5"]
         );
     }
 
