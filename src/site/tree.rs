@@ -67,15 +67,16 @@ pub(super) fn walk_markdown(dir: &Path, root: &Path, diags: &mut Diagnostics) ->
             };
             let is_dir = kind.is_dir();
             let is_md = !is_dir && name.ends_with(".md");
-            if kind.is_symlink() && is_md {
-                if let Err(e) = super::confine::confine(root, &entry.path()) {
-                    diags.push(super::confine::diagnostic(
-                        crate::diag::Location::File(super::display_path(&entry.path()), None),
-                        "page",
-                        &e,
-                    ));
-                    continue;
-                }
+            if kind.is_symlink()
+                && is_md
+                && let Err(e) = super::confine::confine(root, &entry.path())
+            {
+                diags.push(super::confine::diagnostic(
+                    crate::diag::Location::File(super::display_path(&entry.path()), None),
+                    "page",
+                    &e,
+                ));
+                continue;
             }
             if is_dir || is_md {
                 names.push((name, is_dir));
