@@ -129,7 +129,11 @@ fn markdown(c: &mut Criterion, fx: &Fixture) {
         b.iter(|| {
             let mut diags = Diagnostics::new();
             for page in &resolved {
-                black_box(tebiki::markdown::parse_page(page, &mut diags));
+                black_box(tebiki::markdown::parse_page(
+                    page,
+                    &Default::default(),
+                    &mut diags,
+                ));
             }
         })
     });
@@ -141,7 +145,7 @@ fn paragraph_texts(fx: &Fixture) -> Vec<String> {
     let mut diags = Diagnostics::new();
     let mut out = Vec::new();
     for page in resolve_all(fx) {
-        for block in tebiki::markdown::parse_page(&page, &mut diags) {
+        for block in tebiki::markdown::parse_page(&page, &Default::default(), &mut diags) {
             if let Block::Paragraph(paragraph) = block {
                 let mut text = String::new();
                 push_text(&paragraph.content, &mut text);
@@ -162,6 +166,8 @@ fn push_text(inlines: &[Inline], out: &mut String) {
             Inline::Styled(_, inner) => push_text(inner, out),
             Inline::Link(link) => push_text(&link.content, out),
             Inline::LineBreak => out.push('\n'),
+            Inline::Image(image) => out.push_str(&image.alt),
+            Inline::FootnoteRef(_) => {}
         }
     }
 }

@@ -167,23 +167,22 @@ impl ImageError {
     }
 }
 
-/// The one diagnostic for a figure whose image file cannot be used, made
-/// here for `check` and both renderers alike (so the driver's deduplication
-/// reports it once): the image as written in the page, the reason, and one
-/// hint. The file's absolute path is not printed.
-pub(crate) fn figure_diagnostic(
-    figure: &crate::model::Figure,
+/// The one diagnostic for an image (a figure or an image inside text) whose
+/// file cannot be used, made here for `check` and both renderers alike (so
+/// the driver's deduplication reports it once): the image as written in the
+/// page (`src`), at `span`, the reason, and one hint. The file's absolute
+/// path is not printed.
+pub(crate) fn image_diagnostic(
+    src: &str,
+    span: crate::diag::Span,
     error: &ImageError,
 ) -> crate::diag::Diagnostic {
     let (verb, reason) = match error {
         ImageError::Read { reason, .. } => ("read", reason),
         ImageError::Decode { reason, .. } => ("decode", reason),
     };
-    crate::diag::Diagnostic::error(
-        figure.span,
-        format!("cannot {verb} image `{}`: {reason}", figure.image.src),
-    )
-    .with_hint("replace the file with a png, jpeg, gif, webp or bmp image, or fix the `src`")
+    crate::diag::Diagnostic::error(span, format!("cannot {verb} image `{src}`: {reason}"))
+        .with_hint("replace the file with a png, jpeg, gif, webp or bmp image, or fix the `src`")
 }
 
 /// Bounds applied to every image file and decode.

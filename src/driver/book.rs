@@ -91,7 +91,7 @@ pub(super) fn build_book(
         .filter_map(|&i| Some((i, site.pages.get(i)?)))
         .map(|(_, page)| {
             let mut d = Diagnostics::new();
-            let built = build_page(page, sources, &ctx, site, &mut d);
+            let built = build_page(page, sources, &ctx, &settings.markdown, site, &mut d);
             (built, d)
         })
         .collect();
@@ -223,12 +223,13 @@ fn build_page(
     page: &SitePage,
     sources: &Sources,
     ctx: &RegionContext,
+    markdown: &crate::markdown::MarkdownOptions,
     site: &Site,
     diags: &mut Diagnostics,
 ) -> Page {
     let file = sources.get(page.source).map_or("", |f| f.text.as_str());
     let resolved = shortcode::resolve_body(page.source, file, page.body_start, ctx, diags);
-    let blocks = crate::markdown::parse_page(&resolved, diags);
+    let blocks = crate::markdown::parse_page(&resolved, markdown, diags);
     let title_text = match &page.front.title {
         Some(title) => {
             let offset = page.front.title_offset.unwrap_or(0);

@@ -2,7 +2,8 @@
 //!
 //! Input: a [`Book`] whose links are unresolved and a [`LinkContext`].
 //! Output: the same book with every link internal or external, image paths
-//! checked to lie inside the static folder, and diagnostics for broken
+//! (of figures and of images inside text) checked to lie inside the static
+//! folder, and diagnostics for broken
 //! links, missing anchors, duplicate anchors and unreachable images.
 //!
 //! Link forms (see [`url`]): `/prefix/a/b/page.html#id` (Hugo ugly URLs),
@@ -114,11 +115,15 @@ struct Tables<'c> {
 }
 
 impl Tables<'_> {
-    /// Resolves the links directly in `list`; a link with a forbidden scheme
-    /// is replaced by its content (whose own links are visited next).
+    /// Resolves the links and image paths directly in `list`; a link with a
+    /// forbidden scheme is replaced by its content (whose own links are
+    /// visited next).
     fn resolve_list(&mut self, list: &mut Vec<Inline>, here: &Here, diags: &mut Diagnostics) {
         let mut i = 0;
         while i < list.len() {
+            if let Some(Inline::Image(image)) = list.get_mut(i) {
+                image.image.path = self.image(&image.image.src, &here.url, image.span, diags);
+            }
             if let Some(Inline::Link(link)) = list.get_mut(i)
                 && let LinkTarget::Unresolved(href) = &link.target
             {
@@ -263,7 +268,9 @@ impl Tables<'_> {
     }
 }
 
-/// Heading anchors of one page; a repeated anchor is an error at the second.
+/// Heading anchors of one page; a repeated anchor (a written `{#id}` equal
+/// to another heading's id, which Hugo keeps too) is a warning at the
+/// second: links go to the first.
 fn heading_anchors(blocks: &[Block], diags: &mut Diagnostics) -> HashSet<String> {
     let mut seen = HashSet::new();
     walk::blocks(blocks, |block| {
@@ -271,9 +278,12 @@ fn heading_anchors(blocks: &[Block], diags: &mut Diagnostics) -> HashSet<String>
             && !h.anchor.is_empty()
             && !seen.insert(h.anchor.clone())
         {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::warning(
                 h.span,
-                format!("duplicate anchor `{}` in this page", h.anchor),
+                format!(
+                    "duplicate anchor `{}` in this page; links to it go to the first",
+                    h.anchor
+                ),
             ));
         }
     });

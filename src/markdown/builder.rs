@@ -11,17 +11,34 @@
 //! Text that arrives outside a paragraph (tight list items, HTML cells) opens
 //! an implicit paragraph; a block that arrives inside a paragraph (a screen
 //! placeholder, an admonition) splits it, and the text after it continues in
-//! a new paragraph of the same container.
+//! a new paragraph of the same container. An image inside text stays in the
+//! text as an [`Inline::Image`]; a paragraph that holds nothing but one
+//! image becomes a [`Block::Figure`].
+//!
+//! Headings get their anchors here, in document order ([`HeadingIds`]).
+//! Footnote references are numbered in order of first reference; the
+//! definitions are collected and appended to the page's blocks as
+//! [`Block::Footnote`]s in number order (unreferenced ones are dropped, as
+//! in Hugo).
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
+use std::collections::BTreeMap;
+
 use crate::model::{
-    Admonition, AdmonitionKind, Align, Block, Cell, Figure, Heading, ImageRef, Inline, InlineStyle,
-    Link, LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
+    Admonition, AdmonitionKind, Align, Block, Cell, DefinitionItem, DefinitionList, Figure,
+    Footnote, Heading, ImageRef, Inline, InlineImage, InlineStyle, Link, LinkTarget, List,
+    ListItem, Paragraph, Quote, Row, plain_text,
 };
 use crate::shortcode::{CallKind, ResolvedPage};
 
+use super::anchors::{HeadingIdType, HeadingIds};
 use super::softbreak;
 use super::table;
+
+/// How an inline image counts for soft line breaks next to it: like a
+/// Japanese character (a break between it and Japanese text disappears, one
+/// between it and a Latin word is a space).
+const IMAGE_AS_CHAR: char = '\u{4E00}';
 
 /// Containers nested deeper than this are flattened into their parent.
 pub(crate) const MAX_BLOCK_DEPTH: usize = 32;
@@ -49,6 +66,12 @@ pub(crate) enum ContainerTag {
     Cell,
     /// A transparent HTML container (`div` and friends).
     Div,
+    /// A footnote definition (`[^label]: …`).
+    Footnote,
+    /// A definition list.
+    DefinitionList,
+    /// One definition (`: …`) of a definition list.
+    Definition,
 }
 
 /// What an open container builds (a model block, or nothing of its own).
@@ -104,6 +127,18 @@ pub(crate) enum ContainerKind {
         /// Finished cells.
         cells: Vec<Cell>,
     },
+    /// A footnote definition, kept apart until the page is finished.
+    Footnote {
+        /// The label as written (`1`, `note`).
+        label: String,
+    },
+    /// A definition list collecting terms and definitions.
+    DefinitionList {
+        /// Finished items.
+        items: Vec<DefinitionItem>,
+    },
+    /// One definition of the innermost definition list.
+    Definition,
     /// Cell.
     Cell {
         /// `th` or Markdown header cell.
@@ -138,9 +173,14 @@ pub(crate) enum TextKind {
         level: u8,
         /// `{#id}` or HTML `id`.
         id: Option<String>,
+        /// What a missing id is generated from: the Markdown source line
+        /// ([`super::anchors::heading_source`]); `None`: the heading's text.
+        source: Option<String>,
     },
     /// Table caption.
     Caption,
+    /// The term of a definition list.
+    Term,
 }
 
 /// What opened an inline container, used to match its close.
@@ -150,6 +190,8 @@ pub(crate) enum InlineTag {
     Markdown(InlineStyle),
     /// A Markdown link.
     MarkdownLink,
+    /// A bare URL made a link by linkify.
+    Linkify,
     /// An HTML element by lowercase name.
     Html(String),
 }
@@ -202,11 +244,21 @@ pub(crate) struct Builder<'a> {
     /// Open placeholders, innermost last: `true` for an admonition (its
     /// close tag ends the box), `false` for a screen or unknown id.
     placeholders: Vec<bool>,
+    /// Heading anchors handed out so far.
+    ids: HeadingIds,
+    /// Footnote labels (lower-cased) in number order: number = index + 1.
+    footnote_labels: Vec<String>,
+    /// Footnote definitions by lower-cased label (the first one wins).
+    footnote_defs: BTreeMap<String, (Vec<Block>, Span)>,
 }
 
 impl<'a> Builder<'a> {
-    /// A builder for one page.
-    pub(crate) fn new(page: &'a ResolvedPage, diags: &'a mut Diagnostics) -> Builder<'a> {
+    /// A builder for one page whose headings get ids of type `ids`.
+    pub(crate) fn new(
+        page: &'a ResolvedPage,
+        ids: HeadingIdType,
+        diags: &'a mut Diagnostics,
+    ) -> Builder<'a> {
         let root = Container {
             tag: None,
             kind: ContainerKind::Root,
@@ -223,7 +275,15 @@ impl<'a> Builder<'a> {
             skipping_raw: false,
             inline_code: None,
             placeholders: Vec::new(),
+            ids: HeadingIds::new(ids),
+            footnote_labels: Vec::new(),
+            footnote_defs: BTreeMap::new(),
         }
+    }
+
+    /// The resolved text in `range` (empty when out of bounds).
+    pub(crate) fn resolved_text(&self, range: std::ops::Range<usize>) -> &'a str {
+        self.page.text.get(range).unwrap_or("")
     }
 
     /// The original span of a resolved byte offset.
@@ -242,13 +302,64 @@ impl<'a> Builder<'a> {
         self.diags.push(Diagnostic::warning(span, message));
     }
 
-    /// Finishes every open container and returns the page's blocks.
+    /// Finishes every open container and returns the page's blocks, the
+    /// referenced footnotes last.
     pub(crate) fn finish(mut self) -> Vec<Block> {
         self.flush_text();
         while self.containers.len() > 1 {
             self.pop_container();
         }
-        self.containers.pop().map(|f| f.blocks).unwrap_or_default()
+        let mut blocks = self.containers.pop().map(|f| f.blocks).unwrap_or_default();
+        for (index, label) in self.footnote_labels.iter().enumerate() {
+            if let Some((content, span)) = self.footnote_defs.remove(label) {
+                blocks.push(Block::Footnote(Footnote {
+                    number: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                    blocks: content,
+                    span,
+                }));
+            }
+        }
+        blocks
+    }
+
+    // ----- footnotes --------------------------------------------------
+
+    /// A footnote reference `[^label]` at resolved range `range`: numbered
+    /// on its first reference. A label with no definition stays text.
+    pub(crate) fn footnote_ref(&mut self, label: &str, at: usize) {
+        let key = label.to_lowercase();
+        let number = match self.footnote_labels.iter().position(|l| *l == key) {
+            Some(index) => index + 1,
+            None => {
+                self.footnote_labels.push(key);
+                self.footnote_labels.len()
+            }
+        };
+        let text = self.ensure_text(at);
+        resolve_pending(text, Some('0'));
+        push_inline(
+            text,
+            Inline::FootnoteRef(u32::try_from(number).unwrap_or(u32::MAX)),
+        );
+    }
+
+    /// Whether text added now lands inside a link.
+    pub(crate) fn in_link(&self) -> bool {
+        self.text.as_ref().is_some_and(|t| {
+            t.containers
+                .iter()
+                .any(|c| matches!(c.kind, InlineKind::Link(..)))
+        })
+    }
+
+    /// The character before text added now, `None` at the start of a text
+    /// block or after a source line break (what linkify calls a line start).
+    pub(crate) fn char_before(&self) -> Option<char> {
+        let text = self.text.as_ref()?;
+        if text.pending_break {
+            return Some('\n');
+        }
+        text.last_char
     }
 
     // ----- containers -------------------------------------------------
@@ -388,6 +499,30 @@ impl<'a> Builder<'a> {
                     self.push_block(Block::List(List { start, items, span }));
                 }
             }
+            ContainerKind::Footnote { label } => {
+                self.footnote_defs
+                    .entry(label.to_lowercase())
+                    .or_insert((blocks, span));
+            }
+            ContainerKind::DefinitionList { items } => {
+                if !items.is_empty() {
+                    self.push_block(Block::DefinitionList(DefinitionList { items, span }));
+                }
+            }
+            ContainerKind::Definition => match self.containers.last_mut().map(|f| &mut f.kind) {
+                Some(ContainerKind::DefinitionList { items }) => match items.last_mut() {
+                    Some(item) => item.definitions.push(blocks),
+                    None => items.push(DefinitionItem {
+                        term: Vec::new(),
+                        definitions: vec![blocks],
+                    }),
+                },
+                _ => {
+                    for block in blocks {
+                        self.push_block(block);
+                    }
+                }
+            },
             ContainerKind::Item { checked } => {
                 let item = ListItem { blocks, checked };
                 match self.containers.last_mut().map(|f| &mut f.kind) {
@@ -475,6 +610,15 @@ impl<'a> Builder<'a> {
                     checked: None,
                 }),
             },
+            ContainerKind::DefinitionList { items } => {
+                match items.last_mut().and_then(|i| i.definitions.last_mut()) {
+                    Some(definition) => definition.push(block),
+                    None => items.push(DefinitionItem {
+                        term: Vec::new(),
+                        definitions: vec![vec![block]],
+                    }),
+                }
+            }
             ContainerKind::Row { cells, .. } => cells.push(Cell {
                 header: false,
                 rowspan: 1,
@@ -593,21 +737,44 @@ impl<'a> Builder<'a> {
         trim_inlines(&mut content);
         let span = self.span_at(text.start);
         match text.kind {
-            TextKind::Paragraph => {
-                if !content.is_empty() {
-                    self.push_block(Block::Paragraph(Paragraph { content, span }));
+            TextKind::Paragraph => match only_images(content) {
+                Ok(images) => {
+                    for image in images {
+                        self.push_block(Block::Figure(image.into_figure()));
+                    }
                 }
-            }
-            TextKind::Heading { level, id } => {
+                Err(content) => {
+                    if !content.is_empty() {
+                        self.push_block(Block::Paragraph(Paragraph { content, span }));
+                    }
+                }
+            },
+            TextKind::Heading { level, id, source } => {
                 let text_plain = plain_text(&content);
+                let anchor = match id {
+                    Some(id) => self.ids.written(&id),
+                    None => self
+                        .ids
+                        .generate(source.as_deref().unwrap_or(text_plain.as_str())),
+                };
                 self.push_block(Block::Heading(Heading {
                     level,
-                    anchor: id.unwrap_or_default(),
+                    anchor,
                     content,
                     text: text_plain.trim().to_string(),
                     span,
                 }));
             }
+            TextKind::Term => match self.containers.last_mut().map(|f| &mut f.kind) {
+                Some(ContainerKind::DefinitionList { items }) => items.push(DefinitionItem {
+                    term: content,
+                    definitions: Vec::new(),
+                }),
+                _ if !content.is_empty() => {
+                    self.push_block(Block::Paragraph(Paragraph { content, span }))
+                }
+                _ => {}
+            },
             TextKind::Caption => {
                 for container in self.containers.iter_mut().rev() {
                     if let ContainerKind::Table { caption, .. } = &mut container.kind {
@@ -792,9 +959,23 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Places a figure: after the current paragraph if one is open (an image
-    /// inside text is hoisted below it), else as a block here.
-    pub(crate) fn image(&mut self, figure: Figure) {
+    /// Places an image (Markdown `![]()` or HTML `<img>`) in the text block
+    /// (opening an implicit paragraph when none is open), as an
+    /// [`Inline::Image`]; a paragraph left holding nothing but images becomes
+    /// figures when it ends.
+    pub(crate) fn image(&mut self, image: InlineImage, at: usize) {
+        if self.skipping_raw {
+            return;
+        }
+        let text = self.ensure_text(at);
+        resolve_pending(text, Some(IMAGE_AS_CHAR));
+        push_inline(text, Inline::Image(image));
+        text.last_char = Some(IMAGE_AS_CHAR);
+    }
+
+    /// Places a block figure that cannot sit inside the open text block (a
+    /// `screen` in a heading or caption): after that block ends.
+    fn hoist(&mut self, figure: Figure) {
         match self.text.as_mut() {
             Some(text) => text.hoisted.push(figure),
             None => self.push_block(Block::Figure(figure)),
@@ -844,7 +1025,7 @@ impl<'a> Builder<'a> {
                     self.push_block(Block::Figure(figure));
                     self.resume_text(resume, range.end);
                 } else {
-                    self.image(figure);
+                    self.hoist(figure);
                 }
             }
             CallKind::Admonition { kind, label } => {
@@ -960,6 +1141,38 @@ fn fold_top(containers: &mut Vec<InlineContainer>) {
             }
         }
     }
+}
+
+/// The images of a paragraph that holds nothing but images (each possibly
+/// inside a link or style, which a figure does not keep), blanks and line
+/// breaks; otherwise the content unchanged.
+fn only_images(content: Vec<Inline>) -> Result<Vec<InlineImage>, Vec<Inline>> {
+    let mut stack: Vec<&Inline> = content.iter().collect();
+    let mut any = false;
+    while let Some(inline) = stack.pop() {
+        match inline {
+            Inline::Image(_) => any = true,
+            Inline::Link(link) => stack.extend(&link.content),
+            Inline::Styled(_, inner) => stack.extend(inner),
+            Inline::LineBreak => {}
+            Inline::Text(t) if t.trim().is_empty() => {}
+            Inline::Text(_) | Inline::Code(_) | Inline::FootnoteRef(_) => return Err(content),
+        }
+    }
+    if !any {
+        return Err(content);
+    }
+    let mut images = Vec::new();
+    let mut stack: Vec<Inline> = content.into_iter().rev().collect();
+    while let Some(inline) = stack.pop() {
+        match inline {
+            Inline::Image(image) => images.push(image),
+            Inline::Link(link) => stack.extend(link.content.into_iter().rev()),
+            Inline::Styled(_, inner) => stack.extend(inner.into_iter().rev()),
+            Inline::LineBreak | Inline::Text(_) | Inline::Code(_) | Inline::FootnoteRef(_) => {}
+        }
+    }
+    Ok(images)
 }
 
 /// Removes leading and trailing whitespace and line breaks.

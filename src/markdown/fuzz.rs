@@ -68,7 +68,7 @@ fn run(text: &str) {
             text.get(piece.original.clone())
         );
     }
-    let _ = super::parse_page(&page, &mut diags);
+    let _ = super::parse_page(&page, &Default::default(), &mut diags);
 }
 
 proptest! {

@@ -23,7 +23,7 @@ use scraper::{Html, Node};
 
 use super::builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 use super::table::{MAX_COLSPAN, MAX_ROWSPAN, parse_span};
-use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
+use crate::model::{Align, Block, CodeBlock, ImageRef, InlineImage, InlineStyle};
 use crate::shortcode::placeholder;
 
 /// One tag read by the tokenizer.
@@ -205,7 +205,8 @@ fn check_attributes<'x>(b: &mut Builder, names: impl Iterator<Item = &'x str>, a
     }
 }
 
-/// An `<img>` as a figure (hoisted after the paragraph when inside text).
+/// An `<img>`: inside text an inline image, alone a figure (see
+/// [`Builder::image`]).
 fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize) {
     let Some(src) = attr("src").map(str::trim).filter(|s| !s.is_empty()) else {
         b.warn(at, "html `<img>` without `src` was dropped");
@@ -231,7 +232,7 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         }
         valid
     });
-    let figure = Figure {
+    let image = InlineImage {
         image: ImageRef {
             src: src.to_string(),
             path: Default::default(),
@@ -241,7 +242,7 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         width,
         span: b.span_at(at),
     };
-    b.image(figure);
+    b.image(image, at);
 }
 
 /// Elements whose open count decides whether an HTML block continues past
@@ -523,7 +524,14 @@ fn open_element(
             let level = name.as_bytes().get(1).map_or(2, |d| d.saturating_sub(b'0'));
             let id = el.attr("id").map(str::to_string).filter(|s| !s.is_empty());
             (
-                Opened::Text(b.open_text(TextKind::Heading { level, id }, at)),
+                Opened::Text(b.open_text(
+                    TextKind::Heading {
+                        level,
+                        id,
+                        source: None,
+                    },
+                    at,
+                )),
                 false,
             )
         }

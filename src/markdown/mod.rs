@@ -5,21 +5,34 @@
 //! are left as [`LinkTarget::Unresolved`](crate::model::LinkTarget) and image
 //! paths unchecked (`ImageRef::path` empty), for `links` to resolve.
 //!
-//! pulldown-cmark (tables, strikethrough, heading attributes; no smart
-//! punctuation) reads the Markdown; its offset events drive a
-//! [`builder::Builder`], as do raw HTML blocks and tags ([`html`]).
+//! pulldown-cmark reads the Markdown with the extensions Hugo's goldmark
+//! turns on by default ([`MarkdownOptions`]: tables, strikethrough,
+//! footnotes, definition lists, task lists, the typographer, plus heading
+//! attributes); linkify (bare URLs) is done here with the `linkify` crate.
+//! Its offset events drive a [`builder::Builder`], as do raw HTML blocks
+//! and tags ([`html`]).
 //!
 //! Conventions:
 //! - Soft line breaks disappear next to Japanese text and are a space
 //!   elsewhere ([`softbreak`]); hard breaks and `<br>` are line breaks.
-//! - An image alone in a paragraph is a [`Block::Figure`]; an image inside
-//!   text is hoisted: the figure is placed right after the paragraph (or
-//!   heading, or at the end of the table cell) that contains it, so
-//!   renderers never have to place an image inside a line.
+//! - An image alone in a paragraph (or in an HTML block) is a
+//!   [`Block::Figure`]; an image inside text (a paragraph, heading, list
+//!   item or table cell) stays where it is written, as an
+//!   [`Inline::Image`](crate::model::Inline::Image) that renderers set in
+//!   the line, as Hugo does.
 //! - A `screen` placeholder inside a paragraph splits it: text before, the
 //!   figure, text after, all in the same container (e.g. one list item).
 //! - Admonition placeholders wrap the blocks between them.
-//! - Headings without an id get a generated anchor ([`anchors`]).
+//! - Headings without an id get the id Hugo generates ([`anchors`]).
+//! - Footnotes: `[^label]` is an [`Inline::FootnoteRef`](crate::model::Inline)
+//!   numbered 1, 2… in order of first reference; the definitions follow the
+//!   page's blocks as [`Block::Footnote`]s. A reference to an undefined
+//!   label stays text.
+//! - Linkify (goldmark's rule): `http(s)://…`, `www.…` and e-mail addresses
+//!   become links only at a line start or after whitespace or `*_~(`; a URL
+//!   glued to Japanese text stays text.
+//! - Typographer: pulldown-cmark's smart punctuation (quotes, `--`, `---`,
+//!   `...`) plus `<<`/`>>` → «/», as goldmark's typographer.
 //! - Ordered lists keep their start number.
 //! - An HTML block that leaves a `table`, list or `div` open continues
 //!   through the Markdown written after it (separated by blank lines) until
@@ -29,40 +42,144 @@
 pub(crate) mod anchors;
 pub(crate) mod builder;
 pub(crate) mod html;
+mod options;
 pub(crate) mod softbreak;
 pub(crate) mod table;
+
+pub use anchors::HeadingIdType;
+pub use options::MarkdownOptions;
 
 use std::ops::Range;
 
 use pulldown_cmark::{
     Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    TextMergeWithOffset,
 };
 
 use crate::diag::Diagnostics;
-use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
+use crate::model::{Align, Block, CodeBlock, ImageRef, InlineImage, InlineStyle};
 use crate::shortcode::ResolvedPage;
 use builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 
-/// Parses one resolved page into model blocks (see the module documentation
-/// for the conventions).
-pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events = Parser::new_ext(&page.text, options).into_offset_iter();
-    let mut b = Builder::new(page, diags);
-    run(&mut b, &mut events);
-    let mut blocks = b.finish();
-    anchors::assign(&mut blocks);
-    blocks
+/// Parses one resolved page into model blocks in the dialect `options`
+/// (see the module documentation for the conventions).
+pub fn parse_page(
+    page: &ResolvedPage,
+    options: &MarkdownOptions,
+    diags: &mut Diagnostics,
+) -> Vec<Block> {
+    let mut flags = Options::ENABLE_HEADING_ATTRIBUTES;
+    for (on, flag) in [
+        (options.tables, Options::ENABLE_TABLES),
+        (options.strikethrough, Options::ENABLE_STRIKETHROUGH),
+        (options.footnotes, Options::ENABLE_FOOTNOTES),
+        (options.definition_lists, Options::ENABLE_DEFINITION_LIST),
+        (options.task_lists, Options::ENABLE_TASKLISTS),
+        (options.typographer, Options::ENABLE_SMART_PUNCTUATION),
+    ] {
+        if on {
+            flags |= flag;
+        }
+    }
+    let events = Parser::new_ext(&page.text, flags).into_offset_iter();
+    let mut events = TextMergeWithOffset::new(events);
+    let mut b = Builder::new(page, options.heading_ids, diags);
+    let inline = InlineOptions {
+        linkify: options.linkify.then(linkify_finder),
+        www_scheme: options.linkify_protocol.as_str(),
+        typographer: options.typographer,
+    };
+    run(&mut b, &inline, &mut events);
+    b.finish()
+}
+
+/// What the text handler needs of the options.
+struct InlineOptions<'o> {
+    /// The URL finder, when linkify is on.
+    linkify: Option<linkify::LinkFinder>,
+    /// Scheme of bare `www.` links.
+    www_scheme: &'o str,
+    /// `<<`/`>>` → «/» (the rest of the typographer is pulldown-cmark's).
+    typographer: bool,
+}
+
+/// A finder of URLs (with or without scheme) and e-mail addresses.
+fn linkify_finder() -> linkify::LinkFinder {
+    let mut finder = linkify::LinkFinder::new();
+    finder.url_must_have_scheme(false);
+    finder.kinds(&[linkify::LinkKind::Url, linkify::LinkKind::Email]);
+    finder
+}
+
+/// Adds Markdown text, turning bare URLs into links (goldmark's linkify
+/// rule) and `<<`/`>>` into guillemets when asked.
+fn text_event(b: &mut Builder, options: &InlineOptions, text: &str, range: Range<usize>) {
+    let replaced;
+    let text = if options.typographer && (text.contains("<<") || text.contains(">>")) {
+        replaced = text.replace("<<", "«").replace(">>", "»");
+        replaced.as_str()
+    } else {
+        text
+    };
+    let Some(finder) = options.linkify.as_ref().filter(|_| !b.in_link()) else {
+        b.text(text, range.start);
+        return;
+    };
+    let mut done = 0;
+    for found in finder.links(text) {
+        let start = found.start();
+        let before = match text.get(..start).and_then(|t| t.chars().next_back()) {
+            Some(c) => Some(c),
+            None if start == 0 => b.char_before(),
+            None => continue,
+        };
+        if before.is_some_and(|c| !(c.is_whitespace() || "*_~(".contains(c))) {
+            continue;
+        }
+        // goldmark's linkify is ASCII only: a link ends where Japanese
+        // text (or any non-ASCII) begins, and trailing punctuation is left.
+        let word = found.as_str();
+        let ascii = word.find(|c: char| !c.is_ascii()).unwrap_or(word.len());
+        let word = word[..ascii].trim_end_matches(['.', ',', ':', ';', '!', '?']);
+        let end = start + word.len();
+        if word.is_empty() {
+            continue;
+        }
+        let href = match found.kind() {
+            linkify::LinkKind::Email => format!("mailto:{word}"),
+            _ => {
+                let lower = word.to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    word.to_string()
+                } else if lower.starts_with("www.") && word.len() > 4 {
+                    format!("{}://{word}", options.www_scheme)
+                } else {
+                    continue;
+                }
+            }
+        };
+        if let Some(plain) = text.get(done..start) {
+            b.text(plain, range.start + done);
+        }
+        let at = (range.start + start).min(range.end);
+        let span = b.span(at..(range.start + end).min(range.end));
+        b.open_inline(InlineTag::Linkify, InlineKind::Link(href, span), at);
+        b.text(word, at);
+        b.close_inline(&InlineTag::Linkify);
+        done = end;
+    }
+    if let Some(rest) = text.get(done..).filter(|r| !r.is_empty()) {
+        b.text(rest, range.start + done);
+    }
 }
 
 /// One pulldown-cmark event with its range in the resolved text.
 type Ev<'t> = (Event<'t>, Range<usize>);
 
 /// Feeds events to the builder until the iterator ends.
-fn run<'t>(b: &mut Builder, events: &mut dyn Iterator<Item = Ev<'t>>) {
+fn run<'t>(b: &mut Builder, options: &InlineOptions, events: &mut dyn Iterator<Item = Ev<'t>>) {
     while let Some((event, range)) = events.next() {
-        handle(b, event, range, events);
+        handle(b, options, event, range, events);
     }
 }
 
@@ -81,7 +198,12 @@ fn html_block_text<'t>(events: &mut dyn Iterator<Item = Ev<'t>>) -> String {
 
 /// An HTML block, with the Markdown and HTML blocks that follow it while it
 /// leaves a container element (a table, a list, a div) open.
-fn html_blocks<'t>(b: &mut Builder, at: usize, events: &mut dyn Iterator<Item = Ev<'t>>) {
+fn html_blocks<'t>(
+    b: &mut Builder,
+    options: &InlineOptions,
+    at: usize,
+    events: &mut dyn Iterator<Item = Ev<'t>>,
+) {
     let first = html_block_text(events);
     let mut depth = html::open_depth(&first);
     let mut pieces = vec![html::Piece { html: first, at }];
@@ -113,7 +235,7 @@ fn html_blocks<'t>(b: &mut Builder, at: usize, events: &mut dyn Iterator<Item = 
     let mut replay = |b: &mut Builder, k: usize| {
         if let Some(chunk) = chunks.get_mut(k) {
             let mut iter = std::mem::take(chunk).into_iter();
-            run(b, &mut iter);
+            run(b, options, &mut iter);
         }
     };
     html::block(b, &pieces, count, &mut replay);
@@ -122,6 +244,7 @@ fn html_blocks<'t>(b: &mut Builder, at: usize, events: &mut dyn Iterator<Item = 
 /// Handles one event (reading more for code blocks, HTML blocks, images).
 fn handle<'t>(
     b: &mut Builder,
+    options: &InlineOptions,
     event: Event<'t>,
     range: Range<usize>,
     events: &mut dyn Iterator<Item = Ev<'t>>,
@@ -136,10 +259,12 @@ fn handle<'t>(
                 }
                 Tag::Heading { level, id, .. } => {
                     let id = id.map(|s| s.to_string()).filter(|s| !s.is_empty());
+                    let raw = b.resolved_text(range.clone());
                     b.open_text(
                         TextKind::Heading {
                             level: heading_level(level),
                             id,
+                            source: Some(anchors::heading_source(raw)),
                         },
                         at,
                     );
@@ -171,7 +296,7 @@ fn handle<'t>(
                         span: b.span_at(at),
                     }));
                 }
-                Tag::HtmlBlock => html_blocks(b, at, events),
+                Tag::HtmlBlock => html_blocks(b, options, at, events),
                 Tag::List(start) => b.open_container(
                     ContainerTag::List,
                     ContainerKind::List {
@@ -255,7 +380,7 @@ fn handle<'t>(
                             _ => {}
                         }
                     }
-                    b.image(Figure {
+                    let image = InlineImage {
                         image: ImageRef {
                             src: dest_url.to_string(),
                             path: Default::default(),
@@ -264,16 +389,36 @@ fn handle<'t>(
                         title: Some(title.to_string()).filter(|t| !t.is_empty()),
                         width: None,
                         span: b.span(range.clone()),
-                    });
+                    };
+                    b.image(image, at);
                 }
-                Tag::FootnoteDefinition(_)
-                | Tag::DefinitionList
-                | Tag::DefinitionListTitle
-                | Tag::DefinitionListDefinition
-                | Tag::MetadataBlock(_) => {}
+                Tag::FootnoteDefinition(label) => b.open_container(
+                    ContainerTag::Footnote,
+                    ContainerKind::Footnote {
+                        label: label.to_string(),
+                    },
+                    at,
+                ),
+                Tag::DefinitionList => b.open_container(
+                    ContainerTag::DefinitionList,
+                    ContainerKind::DefinitionList { items: Vec::new() },
+                    at,
+                ),
+                Tag::DefinitionListTitle => {
+                    b.open_text(TextKind::Term, at);
+                }
+                Tag::DefinitionListDefinition => {
+                    b.open_container(ContainerTag::Definition, ContainerKind::Definition, at)
+                }
+                Tag::MetadataBlock(_) => {}
             },
             Event::End(end) => match end {
-                TagEnd::Paragraph | TagEnd::Heading(_) => b.close_text(),
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::DefinitionListTitle => {
+                    b.close_text()
+                }
+                TagEnd::FootnoteDefinition => b.close_container(ContainerTag::Footnote),
+                TagEnd::DefinitionList => b.close_container(ContainerTag::DefinitionList),
+                TagEnd::DefinitionListDefinition => b.close_container(ContainerTag::Definition),
                 TagEnd::BlockQuote(_) => b.close_container(ContainerTag::Quote),
                 TagEnd::List(_) => b.close_container(ContainerTag::List),
                 TagEnd::Item => b.close_container(ContainerTag::Item),
@@ -290,7 +435,7 @@ fn handle<'t>(
                 }
                 _ => {}
             },
-            Event::Text(t) => b.text(&t, at),
+            Event::Text(t) => text_event(b, options, &t, range.clone()),
             Event::Code(t) => b.code(&t, at),
             Event::InlineMath(t) | Event::DisplayMath(t) => b.text(&t, at),
             Event::Html(t) => {
@@ -301,7 +446,7 @@ fn handle<'t>(
                 html::block(b, &[piece], 0, &mut |_, _| {});
             }
             Event::InlineHtml(t) => html::inline(b, &t, range.clone()),
-            Event::FootnoteReference(t) => b.text(&format!("[^{t}]"), at),
+            Event::FootnoteReference(label) => b.footnote_ref(&label, at),
             Event::SoftBreak => b.soft_break(),
             Event::HardBreak => b.line_break(),
             Event::Rule => b.add_block(Block::Rule(b.span(range.clone()))),

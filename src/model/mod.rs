@@ -7,9 +7,13 @@
 //! late diagnostics (images, links) name the line the writer edits.
 //!
 //! Helpers every step shares live here too: [`walk`] (the traversals of
-//! block and inline trees, and [`Book::figures`]) and [`Uniquifier`] (names
-//! numbered `-2`, `-3`… when taken).
+//! block and inline trees, [`Book::figures`] and [`Book::images`]) and
+//! [`Uniquifier`] (names numbered `-2`, `-3`… when taken). Unit tests build
+//! model values with `testing`.
 
+#[cfg(any(test, feature = "test-support"))]
+#[doc(hidden)]
+pub mod testing;
 mod unique;
 pub(crate) mod walk;
 
@@ -18,6 +22,7 @@ use std::path::PathBuf;
 use crate::diag::Span;
 
 pub use unique::Uniquifier;
+pub use walk::ImageUse;
 
 /// One region's handbook: metadata plus every included page in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +156,8 @@ pub enum Block {
     /// A bulleted or numbered list.
     List(List),
     /// A screenshot or other image placed as a block (`screen` shortcode,
-    /// Markdown image alone in a paragraph, HTML `<img>`).
+    /// a Markdown image or HTML `<img>` alone in a paragraph or HTML block).
+    /// An image inside running text is an [`Inline::Image`] instead.
     Figure(Figure),
     /// A boxed note (`warning`, `note`, `info`, `tip`, or a mapped shortcode).
     Admonition(Admonition),
@@ -163,6 +169,12 @@ pub enum Block {
     Quote(Quote),
     /// A thematic break (`---`, `<hr>`).
     Rule(Span),
+    /// A definition list (`term` line, then `: definition` lines).
+    DefinitionList(DefinitionList),
+    /// The text of a footnote, referenced by [`Inline::FootnoteRef`] with
+    /// the same number. A page's footnotes come after all its other blocks,
+    /// in number order (as Hugo collects them at the end of the page).
+    Footnote(Footnote),
 }
 
 impl Block {
@@ -178,8 +190,40 @@ impl Block {
             Block::Code(c) => c.span,
             Block::Quote(q) => q.span,
             Block::Rule(span) => *span,
+            Block::DefinitionList(d) => d.span,
+            Block::Footnote(f) => f.span,
         }
     }
+}
+
+/// A definition list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefinitionList {
+    /// The terms with their definitions, in order.
+    pub items: Vec<DefinitionItem>,
+    /// Where the list starts.
+    pub span: Span,
+}
+
+/// One term of a definition list and what defines it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefinitionItem {
+    /// The term (inline content; empty when a definition has no term).
+    pub term: Vec<Inline>,
+    /// Its definitions (one or more), each a sequence of blocks.
+    pub definitions: Vec<Vec<Block>>,
+}
+
+/// A footnote's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    /// Its number within the page (1, 2, … in order of first reference,
+    /// whatever label the source gave it, as Hugo numbers them).
+    pub number: u32,
+    /// The footnote's content.
+    pub blocks: Vec<Block>,
+    /// Where the definition (`[^label]: …`) is written.
+    pub span: Span,
 }
 
 /// A heading with its anchor.
@@ -188,9 +232,10 @@ pub struct Heading {
     /// 1 to 6 as written in the source (`##` is 2). The page title is not a
     /// `Heading`; it lives in [`Page::title`].
     pub level: u8,
-    /// The anchor: `{#id}` as written, or a generated stable id. Unique within
-    /// the page and not equal to any page anchor; renderers that need a
-    /// book-wide name combine it with [`Page::anchor`].
+    /// The anchor: `{#id}` as written, or the id Hugo generates (its
+    /// `autoHeadingIDType`, `手順`, `手順-1`…). Generated anchors are unique
+    /// within the page; a written one may repeat (reported by `links`).
+    /// Renderers that need a book-wide name combine it with [`Page::anchor`].
     pub anchor: String,
     /// Heading content with inline markup.
     pub content: Vec<Inline>,
@@ -244,6 +289,48 @@ pub struct Figure {
     pub width: Option<f32>,
     /// Where the image is referenced.
     pub span: Span,
+}
+
+/// An image set inside a line of text: a small UI icon in a sentence
+/// (`「![](/img/icon_gear.png)」をクリックします`, a raw `<img>` in a
+/// paragraph or table cell). Renderers scale it to the line's text height
+/// unless it is already smaller, and give `alt` as its text alternative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineImage {
+    /// The image file.
+    pub image: ImageRef,
+    /// Alternative text (may be empty: the image is then undescribed).
+    pub alt: String,
+    /// Optional title (a tooltip in the EPUB).
+    pub title: Option<String>,
+    /// Requested display width in CSS pixels, if the source gave one.
+    pub width: Option<f32>,
+    /// Where the image is referenced.
+    pub span: Span,
+}
+
+impl InlineImage {
+    /// The same image placed as a block (an image alone in its paragraph).
+    pub fn into_figure(self) -> Figure {
+        Figure {
+            image: self.image,
+            alt: self.alt,
+            title: self.title,
+            width: self.width,
+            span: self.span,
+        }
+    }
+
+    /// The same image set inside a line of text.
+    pub fn from_figure(figure: Figure) -> InlineImage {
+        InlineImage {
+            image: figure.image,
+            alt: figure.alt,
+            title: figure.title,
+            width: figure.width,
+            span: figure.span,
+        }
+    }
 }
 
 /// A reference to an image file inside the site's static folder.
@@ -371,6 +458,10 @@ pub enum Inline {
     Link(Link),
     /// A forced line break (`<br>`, two trailing spaces, backslash).
     LineBreak,
+    /// An image inside running text (see [`InlineImage`]).
+    Image(InlineImage),
+    /// A reference to the page's [`Block::Footnote`] with this number.
+    FootnoteRef(u32),
 }
 
 /// Inline styles.
@@ -437,8 +528,9 @@ pub struct OutlineEntry {
 
 impl Book {
     /// The outline of the book: every page, and inside each page its headings
-    /// of level `2..=max_heading_level`, nested under the page. Entries come
-    /// in reading order with their nesting level.
+    /// of level `2..=max_heading_level` (the first of headings sharing an
+    /// anchor), nested under the page. Entries come in reading order with
+    /// their nesting level.
     pub fn outline(&self, max_heading_level: u8) -> Vec<OutlineEntry> {
         let mut entries = Vec::new();
         for page in &self.pages {
@@ -450,6 +542,10 @@ impl Book {
             });
             let mut headings = Vec::new();
             collect_headings(&page.blocks, max_heading_level, &mut headings);
+            // A heading whose written id repeats an earlier anchor of the
+            // page cannot be addressed (links go to the first): no entry.
+            let mut seen = std::collections::BTreeSet::new();
+            headings.retain(|h| seen.insert(h.anchor.as_str()));
             for heading in headings {
                 entries.push(OutlineEntry {
                     level: page.depth + usize::from(heading.level.max(2) - 1),
@@ -490,7 +586,8 @@ pub fn utc_from_unix(seconds: i64) -> time::OffsetDateTime {
 }
 
 /// Concatenates the plain text of inline content (links and styles are
-/// flattened, line breaks become a space). An explicit stack keeps deeply
+/// flattened, line breaks become a space, an image is its alt text, as in
+/// goldmark's text of a heading). An explicit stack keeps deeply
 /// nested input from overflowing the call stack.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
@@ -505,6 +602,8 @@ pub fn plain_text(inlines: &[Inline]) -> String {
             Inline::Styled(_, content) => stack.push(content.iter()),
             Inline::Link(link) => stack.push(link.content.iter()),
             Inline::LineBreak => out.push(' '),
+            Inline::Image(image) => out.push_str(&image.alt),
+            Inline::FootnoteRef(_) => {}
         }
     }
     out

@@ -2,7 +2,9 @@
 //!
 //! Input: the text of `tebiki.toml` (and of optional Hugo config files named
 //! by regions). Output: a validated [`Config`] with every region's merged
-//! variables, or diagnostics with the offending key's position.
+//! variables and Markdown dialect ([`MarkdownOptions`] from the Hugo
+//! config's `markup.goldmark`), or diagnostics with the offending key's
+//! position.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,6 +12,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Span};
+use crate::markdown::MarkdownOptions;
 use crate::model::Paper;
 
 /// The whole `tebiki.toml`.
@@ -133,6 +136,9 @@ pub struct RegionSettings {
     pub paper: Paper,
     /// Every variable: `[params]`, then the Hugo config, then the region's params.
     pub vars: BTreeMap<String, String>,
+    /// The Markdown dialect: Hugo's defaults, or the `markup.goldmark`
+    /// settings of the region's Hugo config.
+    pub markdown: MarkdownOptions,
 }
 
 /// Parses `tebiki.toml`. Errors (syntax, unknown keys, wrong types) are
@@ -326,6 +332,7 @@ pub(crate) fn region_settings_in(
                 .hugo_language
                 .as_deref()
                 .or_else(|| from_params("hugo_language"));
+            let mut markdown = MarkdownOptions::default();
             if let Some(file) = hugo_config {
                 let at = source.and_then(|(id, text)| {
                     let in_table = ["regions", code.as_str(), "hugo_config"];
@@ -340,7 +347,7 @@ pub(crate) fn region_settings_in(
                     file,
                     at,
                 };
-                hugo_params(&named, hugo_language, &mut vars, diags);
+                hugo_params(&named, hugo_language, &mut vars, &mut markdown, diags);
             }
             vars.extend(
                 region
@@ -353,6 +360,7 @@ pub(crate) fn region_settings_in(
                 code: code.clone(),
                 paper: region.paper,
                 vars,
+                markdown,
             }
         })
         .collect()
@@ -367,12 +375,14 @@ struct NamedFile<'a> {
     at: Option<Span>,
 }
 
-/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) of a Hugo TOML
-/// config, confined to the site and capped like any configuration file.
+/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) and the
+/// `markup.goldmark` settings of a Hugo TOML config, confined to the site and
+/// capped like any configuration file.
 fn hugo_params(
     named: &NamedFile<'_>,
     language: Option<&str>,
     vars: &mut BTreeMap<String, String>,
+    markdown: &mut MarkdownOptions,
     diags: &mut Diagnostics,
 ) {
     let path = named.root.join(named.file);
@@ -421,6 +431,15 @@ fn hugo_params(
             }
         }
     };
+    let (options, problems) = MarkdownOptions::from_hugo_config(&table);
+    *markdown = options;
+    for problem in problems {
+        diags.push(Diagnostic::new(
+            Severity::Warning,
+            Location::File(path.clone(), None),
+            problem,
+        ));
+    }
     take(table.get("params"));
     if let Some(lang) = language {
         let languages = table

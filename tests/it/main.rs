@@ -17,6 +17,8 @@ mod broken_sites;
 mod cli;
 mod epub_check;
 mod hostile_sites;
+mod hugo_inline;
+mod hugo_markdown;
 mod model_golden;
 mod pdf_output;
 mod sample;

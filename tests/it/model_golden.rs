@@ -44,7 +44,7 @@ fn snapshot(site: &Site, sources: &Sources, region: &str) -> String {
     let text = sources.get(page.source).map_or("", |f| f.text.as_str());
     let mut diags = Diagnostics::new();
     let resolved = resolve_body(page.source, text, page.body_start, &ctx, &mut diags);
-    let blocks = parse_page(&resolved, &mut diags);
+    let blocks = parse_page(&resolved, &settings.markdown, &mut diags);
     let mut printer = Printer {
         sources,
         out: String::new(),
@@ -172,6 +172,22 @@ impl Printer<'_> {
                 let line = format!("rule @{}", self.pos(*span));
                 self.line(depth, &line);
             }
+            Block::DefinitionList(d) => {
+                let line = format!("definition list @{}", self.pos(d.span));
+                self.line(depth, &line);
+                for item in &d.items {
+                    self.line(depth + 1, &format!("term: {}", inlines(&item.term)));
+                    for definition in &item.definitions {
+                        self.line(depth + 2, "definition");
+                        self.blocks(definition, depth + 3);
+                    }
+                }
+            }
+            Block::Footnote(f) => {
+                let line = format!("footnote {} @{}", f.number, self.pos(f.span));
+                self.line(depth, &line);
+                self.blocks(&f.blocks, depth + 1);
+            }
         }
     }
 }
@@ -185,6 +201,12 @@ fn inlines(content: &[Inline]) -> String {
                 let _ = write!(out, "`{c}`");
             }
             Inline::LineBreak => out.push('⏎'),
+            Inline::Image(image) => {
+                let _ = write!(out, "<img {:?} alt={:?}>", image.image.src, image.alt);
+            }
+            Inline::FootnoteRef(n) => {
+                let _ = write!(out, "[^{n}]");
+            }
             Inline::Styled(style, inner) => {
                 let name = match style {
                     InlineStyle::Strong => "strong",

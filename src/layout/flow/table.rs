@@ -54,7 +54,9 @@ pub(super) fn table(
     }
     col_x.push(acc);
 
-    // Lay out every cell's content.
+    // Lay out every cell's content. Notes referenced in cells go to the
+    // foot of the sheet where the table starts.
+    let mut table_notes = Vec::new();
     let mut contents = Vec::with_capacity(placed.len());
     let mut cell_lines: Vec<Vec<Piece>> = Vec::with_capacity(placed.len());
     for p in &placed {
@@ -63,6 +65,9 @@ pub(super) fn table(
         let inner_w = (right - left - 2.0 * pad).max(8.0);
         let mut inner = Flow::new();
         cell_blocks(ctx, &mut inner, p.cell, left + pad, inner_w, depth);
+        for piece in &mut inner.pieces {
+            table_notes.append(&mut piece.footnotes);
+        }
         let lines = inner.pieces.clone();
         let (height, items) = stack(inner.pieces);
         contents.push((height + 2.0 * pad, items));
@@ -253,6 +258,7 @@ pub(super) fn table(
     out.close();
     if let Some(first) = out.pieces.first_mut() {
         first.space_before = space;
+        first.footnotes = table_notes;
     }
     flow.append(out);
     flow.set_space(ctx.block_gap());
@@ -364,8 +370,9 @@ fn caption_piece(ctx: &mut BlockContext, flow: &mut Flow, caption: &[Inline], x:
     let para = ctx
         .text
         .paragraph_style(width, style.size * style.leading, Align::Center);
-    let lines = ctx.text.inlines(caption, &base, &para);
+    let (lines, notes) = ctx.set_inlines(caption, &base, &para);
     push_lines(flow, lines, x, 0.0, StructTag::Caption);
+    flow.attach_notes(notes);
     flow.keep_with_next();
 }
 
@@ -392,9 +399,10 @@ fn cell_blocks(
                 let para = ctx
                     .text
                     .paragraph_style(width, style.size * style.leading, cell.align);
-                let lines = ctx.text.inlines(&p.content, &base, &para);
+                let (lines, notes) = ctx.set_inlines(&p.content, &base, &para);
                 let gap = flow.take_space(style.size * 0.4);
                 push_lines(flow, lines, x, gap, StructTag::Paragraph);
+                flow.attach_notes(notes);
             }
             other => ctx.blocks(flow, std::slice::from_ref(other), x, width, depth + 1),
         }
@@ -445,7 +453,7 @@ fn place_cells<'a>(rows: &[&'a Row], declared_columns: usize) -> (Vec<Placed<'a>
 /// fit (stretched to the text width), else narrow columns keep their width
 /// and the wide ones share the rest in proportion.
 fn column_widths(
-    ctx: &BlockContext,
+    ctx: &mut BlockContext,
     placed: &[Placed],
     columns: usize,
     width: f32,
@@ -574,14 +582,14 @@ fn water_fill(natural: &[f32], width: f32, min: f32) -> Vec<f32> {
 
 /// The widest paragraph of a cell set on one line.
 fn cell_natural_width(
-    ctx: &BlockContext,
+    ctx: &mut BlockContext,
     cell: &Cell,
     base: &crate::layout::inline::TextStyle,
 ) -> f32 {
     cell.blocks
         .iter()
         .map(|block| match block {
-            Block::Paragraph(p) => ctx.text.natural_width(&p.content, base),
+            Block::Paragraph(p) => ctx.natural_width(&p.content, base),
             _ => ctx.style().tables.size * 12.0,
         })
         .fold(0.0, f32::max)
@@ -615,21 +623,7 @@ fn tag(event: TagEvent) -> (Point, FrameItem) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{SourceId, Span};
-    use crate::model::Paragraph;
-
-    fn cell(text: &str, rowspan: u32, colspan: u32) -> Cell {
-        Cell {
-            header: false,
-            rowspan,
-            colspan,
-            align: crate::model::Align::Left,
-            blocks: vec![Block::Paragraph(Paragraph {
-                content: vec![Inline::Text(text.into())],
-                span: Span::point(SourceId(0), 0),
-            })],
-        }
-    }
+    use crate::model::testing::{row, spanning};
 
     #[test]
     fn widths_fill_and_respect_words() {
@@ -650,12 +644,8 @@ mod tests {
     #[test]
     fn spans_push_cells_right() {
         let rows = [
-            Row {
-                cells: vec![cell("a", 2, 1), cell("b", 1, 2)],
-            },
-            Row {
-                cells: vec![cell("c", 1, 1), cell("d", 1, 1)],
-            },
+            row(vec![spanning(2, 1), spanning(1, 2)]),
+            row(vec![spanning(1, 1), spanning(1, 1)]),
         ];
         let refs: Vec<&Row> = rows.iter().collect();
         let (placed, columns) = place_cells(&refs, 3);
