@@ -213,8 +213,18 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         );
     }
     let width = attr("width").and_then(|w| {
-        let w = w.trim().trim_end_matches("px").trim();
-        w.parse::<f32>().ok().filter(|v| v.is_finite() && *v > 0.0)
+        let parsed = w.trim().trim_end_matches("px").trim().parse::<f32>();
+        let valid = parsed.ok().filter(|v| v.is_finite() && *v > 0.0);
+        if valid.is_none() {
+            b.warn(
+                at,
+                format!(
+                    "html `<img>` width `{}` is not a positive number of pixels; it is ignored",
+                    w.escape_debug()
+                ),
+            );
+        }
+        valid
     });
     let image = InlineImage {
         image: ImageRef {

@@ -1116,6 +1116,18 @@ fn check_tags(
                             .with_hint("describe the screenshot with alt=\"…\""),
                     );
                 }
+                if let Some(width) = tag.named("width").filter(|w| parse_width(w).is_none()) {
+                    diags.push(
+                        Diagnostic::warning(
+                            span(&tag.range),
+                            format!(
+                                "`screen` width `{}` is not a positive number of pixels; it is ignored",
+                                width.escape_debug()
+                            ),
+                        )
+                        .with_hint("write the width in pixels, e.g. width=\"600\" or width=\"600px\""),
+                    );
+                }
             }
             Kind::Admonition(..)
             | Kind::Highlight

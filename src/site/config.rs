@@ -207,6 +207,11 @@ fn normalize(config: &mut Config) {
     config.book.base_url = base;
 }
 
+/// The longest output stem or region code, in bytes: with the other parts
+/// of `{output}-{code}.epub`, a file name stays within the usual 255-byte limit
+/// when either is at its longest and the other is short.
+const MAX_NAME_BYTES: usize = 200;
+
 /// Checks what serde cannot: at least one region, sane region codes, an
 /// output stem usable as a file name.
 fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnostics) -> bool {
@@ -236,15 +241,67 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
             ok = false;
         }
     }
+    for code in config.regions.keys() {
+        if code.len() > MAX_NAME_BYTES {
+            diags.push(Diagnostic::error(
+                at(&format!("[regions.{code}")),
+                format!("region code is longer than {MAX_NAME_BYTES} bytes"),
+            ));
+            ok = false;
+        }
+    }
     let output = &config.book.output;
-    if output.is_empty() || output.contains(['/', '\\']) || output.starts_with('.') {
+    let output_at = value_span(text, &["book", "output"])
+        .map_or_else(|| at("output"), |r| Span::new(source, r.start, r.end));
+    if output.is_empty()
+        || output.contains(['/', '\\'])
+        || output.starts_with('.')
+        || output.chars().any(char::is_control)
+    {
+        diags.push(
+            Diagnostic::error(
+                output_at,
+                format!(
+                    "output stem `{}` is not a plain file name",
+                    output.escape_debug()
+                ),
+            )
+            .with_hint("use letters, digits, `-` or `_`; no path separator, newline or NUL"),
+        );
+        ok = false;
+    } else if output.len() > MAX_NAME_BYTES {
         diags.push(Diagnostic::error(
-            at("output"),
-            format!("output stem `{output}` is not a plain file name"),
+            output_at,
+            format!("output stem is longer than {MAX_NAME_BYTES} bytes"),
         ));
         ok = false;
     }
     ok
+}
+
+/// The byte range of the value at `keys` in the TOML `text` (a key path
+/// such as `["book", "content_dir"]`; an array element by its index, e.g.
+/// `["headings", "sizes", "2"]`), or `None` when the text does not set it.
+pub(crate) fn value_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    fn entry<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValue<'i>>> {
+        table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+    let doc = DeTable::parse(text).ok()?;
+    let mut found: Option<&toml::Spanned<DeValue<'_>>> = None;
+    for key in keys {
+        let next = match found.map(toml::Spanned::get_ref) {
+            None => entry(doc.get_ref(), key),
+            Some(DeValue::Table(t)) => entry(t, key),
+            Some(DeValue::Array(a)) => key.parse::<usize>().ok().and_then(|n| a.get(n)),
+            Some(_) => None,
+        }?;
+        found = Some(next);
+    }
+    found.map(toml::Spanned::span)
 }
 
 /// The first line of a library message, starting lowercase, no final period.
@@ -268,11 +325,24 @@ fn value_text(value: &toml::Value) -> String {
 
 /// Merges variables for every region: `[params]`, then the region's Hugo
 /// config (read relative to `root`), then the region's own params.
+#[cfg(test)]
 pub(crate) fn region_settings(
     config: &Config,
     root: &Path,
     diags: &mut Diagnostics,
 ) -> Vec<RegionSettings> {
+    region_settings_in(config, root, None, diags)
+}
+
+/// [`region_settings`] with `tebiki.toml`'s id and text, so a `hugo_config`
+/// that cannot be read is reported at the line that names it.
+pub(crate) fn region_settings_in(
+    config: &Config,
+    root: &Path,
+    source: Option<(SourceId, &str)>,
+    diags: &mut Diagnostics,
+) -> Vec<RegionSettings> {
+    let root_canon = super::confine::canonical_root(root);
     config
         .regions
         .iter()
@@ -295,7 +365,20 @@ pub(crate) fn region_settings(
                 .or_else(|| from_params("hugo_language"));
             let mut markdown = MarkdownOptions::default();
             if let Some(file) = hugo_config {
-                hugo_params(root, file, hugo_language, &mut vars, &mut markdown, diags);
+                let at = source.and_then(|(id, text)| {
+                    let in_table = ["regions", code.as_str(), "hugo_config"];
+                    let in_params = ["regions", code.as_str(), "params", "hugo_config"];
+                    value_span(text, &in_table)
+                        .or_else(|| value_span(text, &in_params))
+                        .map(|r| Span::new(id, r.start, r.end))
+                });
+                let named = NamedFile {
+                    root,
+                    root_canon: &root_canon,
+                    file,
+                    at,
+                };
+                hugo_params(&named, hugo_language, &mut vars, &mut markdown, diags);
             }
             vars.extend(
                 region
@@ -314,28 +397,45 @@ pub(crate) fn region_settings(
         .collect()
 }
 
+/// A file named by `tebiki.toml`: the name as written, the site root (as
+/// given and canonical) and the span of the value that names it.
+struct NamedFile<'a> {
+    root: &'a Path,
+    root_canon: &'a Path,
+    file: &'a str,
+    at: Option<Span>,
+}
+
 /// Reads `[params]` (and `[Languages.<lang>]` / its `params`) and the
-/// `markup.goldmark` settings of a Hugo TOML config.
+/// `markup.goldmark` settings of a Hugo TOML config, confined to the site and
+/// capped like any configuration file.
 fn hugo_params(
-    root: &Path,
-    file: &str,
+    named: &NamedFile<'_>,
     language: Option<&str>,
     vars: &mut BTreeMap<String, String>,
     markdown: &mut MarkdownOptions,
     diags: &mut Diagnostics,
 ) {
-    let path = root.join(file);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
+    let path = named.root.join(named.file);
+    let read =
+        super::confine::read_confined(named.root_canon, &path, super::confine::FileKind::Config);
+    let text = match read.map(|(_, bytes)| String::from_utf8(bytes)) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
             diags.push(Diagnostic::new(
                 Severity::Error,
-                Location::File(path, None),
-                format!(
-                    "cannot read hugo config: {}",
-                    first_line_lowercase(&e.to_string())
-                ),
+                Location::File(super::display_path(&path), None),
+                "hugo config is not valid UTF-8",
             ));
+            return;
+        }
+        Err(e) => {
+            let location = named.at.map_or_else(
+                || Location::File(super::display_path(&path), None),
+                Location::Span,
+            );
+            let what = format!("hugo config `{}`", named.file);
+            diags.push(super::confine::diagnostic(location, &what, &e));
             return;
         }
     };
@@ -347,7 +447,7 @@ fn hugo_params(
                 .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
             diags.push(Diagnostic::new(
                 Severity::Error,
-                Location::File(path, line),
+                Location::File(super::display_path(&path), line),
                 first_line_lowercase(e.message()),
             ));
             return;

@@ -15,9 +15,13 @@ use crate::model::PageKind;
 
 use super::{FrontMatter, SitePage};
 
-/// Content-relative paths (`/`-separated) of every `.md` file under `dir`,
-/// sorted. Hidden entries are skipped; symlinked folders are not followed.
-pub(super) fn walk_markdown(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
+/// Content-relative paths (`/`-separated) of every `.md` entry under `dir`,
+/// sorted. Hidden entries are skipped; symlinked folders are not followed; a
+/// symlinked `.md` file is kept only when it stays inside the site (`root`,
+/// canonical), else it is reported and never opened. Other non-folder `.md`
+/// entries (a FIFO, a device) are kept, so the page reader refuses them
+/// with an error instead of leaving them out silently.
+pub(super) fn walk_markdown(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<String> {
     let mut files = Vec::new();
     if !dir.is_dir() {
         diags.push(Diagnostic::file_error(
@@ -62,8 +66,19 @@ pub(super) fn walk_markdown(dir: &Path, diags: &mut Diagnostics) -> Vec<String> 
                 continue;
             };
             let is_dir = kind.is_dir();
-            let is_file = kind.is_file() || (kind.is_symlink() && entry.path().is_file());
-            if is_dir || (is_file && name.ends_with(".md")) {
+            let is_md = !is_dir && name.ends_with(".md");
+            if kind.is_symlink()
+                && is_md
+                && let Err(e) = super::confine::confine(root, &entry.path())
+            {
+                diags.push(super::confine::diagnostic(
+                    crate::diag::Location::File(super::display_path(&entry.path()), None),
+                    "page",
+                    &e,
+                ));
+                continue;
+            }
+            if is_dir || is_md {
                 names.push((name, is_dir));
             }
         }

@@ -247,13 +247,11 @@ impl BlockContext<'_, '_> {
                         Ok((key, loaded)) => {
                             found.insert(path.clone(), (key, loaded.width, loaded.height));
                         }
-                        Err(err) => self.diags.push(
-                            Diagnostic::error(
-                                image.span,
-                                format!("{err} (image {})", image.image.src),
-                            )
-                            .with_hint("the pdf shows the alt text in its place"),
-                        ),
+                        Err(err) => self.diags.push(crate::assets::images::image_diagnostic(
+                            &image.image.src,
+                            image.span,
+                            &err,
+                        )),
                     }
                 }
                 Inline::Styled(_, inner) => stack.push(inner.iter()),
