@@ -50,7 +50,7 @@ pub struct BuildArgs {
     pub out: PathBuf,
     /// Build only this content file or section folder, with its section
     /// titles (repeatable).
-    #[arg(long = "page", value_name = "PATH")]
+    #[arg(long = "page", value_name = "PATH", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub pages: Vec<String>,
     /// Treat warnings as errors.
     #[arg(long)]
@@ -126,6 +126,9 @@ pub fn main() -> ExitCode {
             (plan, false, true)
         }
     };
+    if !check && let Err(e) = driver::install_interrupt_cleanup() {
+        eprintln!("warning: cannot handle interrupts, a killed build may leave temporaries: {e}");
+    }
     let stderr_tty = std::io::stderr().is_terminal();
     let bar = (!quiet && !check && stderr_tty).then(|| {
         let bar = ProgressBar::new(0);

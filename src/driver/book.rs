@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
 use crate::model::{Book, BookMeta, Inline, Page, PageId, PageKind, Region, Uniquifier};
-use crate::shortcode::{self, RegionContext};
+use crate::shortcode::{self, ContentIndex, PageFacts, RegionContext};
 use crate::site::{Site, SitePage, page_aliases, page_anchor, page_url, url_key};
 
 /// A page a region leaves out because of the front matter of a section
@@ -93,11 +93,14 @@ pub(super) fn build_book(
         return (None, diags);
     };
     let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
+    let content = ContentIndex::of_site(site, sources, settings);
     let ctx = RegionContext {
         region: &settings.code,
         regions: &codes,
         vars: &settings.vars,
         mappings: &site.config.shortcodes,
+        language: &settings.language,
+        content: &content,
     };
     check_region_codes(site, &codes, &mut diags);
     let published = publication(site, &settings.code).included;
@@ -108,7 +111,15 @@ pub(super) fn build_book(
         .filter_map(|&i| Some((i, site.pages.get(i)?)))
         .map(|(_, page)| {
             let mut d = Diagnostics::new();
-            let built = build_page(page, sources, &ctx, site, settings.ugly_urls, &mut d);
+            let built = build_page(
+                page,
+                sources,
+                &ctx,
+                &settings.markdown,
+                site,
+                settings.ugly_urls,
+                &mut d,
+            );
             (built, d)
         })
         .collect();
@@ -362,13 +373,18 @@ fn build_page(
     page: &SitePage,
     sources: &Sources,
     ctx: &RegionContext,
+    markdown: &crate::markdown::MarkdownOptions,
     site: &Site,
     ugly_urls: bool,
     diags: &mut Diagnostics,
 ) -> Page {
     let file = sources.get(page.source).map_or("", |f| f.text.as_str());
-    let resolved = shortcode::resolve_body(page.source, file, page.body_start, ctx, diags);
-    let blocks = crate::markdown::parse_page(&resolved, diags);
+    let facts = PageFacts {
+        rel_path: &page.rel_path,
+        params: Some(&page.front.params),
+    };
+    let resolved = shortcode::resolve_body(page.source, file, page.body_start, facts, ctx, diags);
+    let blocks = crate::markdown::parse_page(&resolved, markdown, diags);
     let title_text = match &page.front.title {
         Some(title) => {
             let offset = page.front.title_offset.unwrap_or(0);

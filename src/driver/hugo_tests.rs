@@ -381,3 +381,104 @@ fn p14_pretty_urls_bundles_build_options_and_aliases() {
         ]
     );
 }
+
+/// A little site written to a temporary folder: `(path, text)` pairs.
+fn temp_site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+        std::fs::write(&path, text).expect("write");
+    }
+    dir
+}
+
+fn load_dir(root: &std::path::Path) -> (Site, Sources) {
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let site = site::load(root, &mut sources, &mut diags)
+        .unwrap_or_else(|e| panic!("loads: {e:?} {:?}", diags.items()));
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    (site, sources)
+}
+
+fn shortcode_site(ugly: bool) -> tempfile::TempDir {
+    let toml = format!(
+        "[book]\ntitle = \"t\"\nlanguage = \"ja\"\nbase_url = \"https://jp.cybozu.help\"\n\
+         url_prefix = \"/general/ja/\"\nugly_urls = {ugly}\n\n[regions.JP]\n\n\
+         [shortcodes.include]\nkind = \"include\"\n"
+    );
+    temp_site(&[
+        ("tebiki.toml", &toml),
+        (
+            "content/guide.md",
+            "---\ntitle: 手順\n---\n\n前の段落です。\n\n{{% include \"parts/part.md\" %}}\n\n\
+             [スラッグ]({{< relref \"slugged.md\" >}})\n\n{{< ref \"/slugged.md\" >}}\n",
+        ),
+        (
+            "content/slugged.md",
+            "---\ntitle: スラッグ\nslug: my-slug\n---\n\n本文。\n",
+        ),
+        (
+            "content/parts/index.md",
+            "---\ntitle: 部品\nheadless: true\n---\n\nページにならない。\n",
+        ),
+        (
+            "content/parts/part.md",
+            "---\ntitle: 部品の一つ\n---\n\n取り込まれた部品の本文です。\n",
+        ),
+    ])
+}
+
+#[test]
+fn include_reads_a_headless_bundles_file_and_ref_gives_the_published_url() {
+    for (ugly, slug_url, guide_url) in [
+        (false, "/general/ja/my-slug/", "/general/ja/guide/"),
+        (true, "/general/ja/my-slug.html", "/general/ja/guide.html"),
+    ] {
+        let dir = shortcode_site(ugly);
+        let (site, sources) = load_dir(dir.path());
+        // The bundle's Markdown resource is no page, but `include` finds it.
+        assert!(site.pages.iter().all(|p| p.rel_path != "parts/part.md"));
+        assert!(site.resources.iter().any(|r| r.rel_path == "parts/part.md"));
+        let settings = site.regions.first().expect("region");
+        let index = crate::shortcode::ContentIndex::of_site(&site, &sources, settings);
+        let slugged = index.find("", "slugged.md").expect("slugged.md").1;
+        assert_eq!(slugged.url.as_deref(), Some(slug_url));
+        let headless = index.find("", "parts").expect("parts/index.md").1;
+        assert_eq!(headless.url, None, "a headless bundle has no URL");
+
+        let (book, messages) = region_book(&site, &sources, "JP");
+        assert!(messages.is_empty(), "{messages:?}");
+        let guide = book
+            .pages
+            .iter()
+            .find(|p| p.source_path == "guide.md")
+            .expect("guide");
+        assert_eq!(guide.url, guide_url);
+        let texts: Vec<String> = guide
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                crate::model::Block::Paragraph(p) => Some(plain_text(&p.content)),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            texts.iter().any(|t| t == "取り込まれた部品の本文です。"),
+            "{texts:?}"
+        );
+        // `relref` gives the URL the links pass resolves: an internal link.
+        let l = links(&book, "guide.md");
+        assert_eq!(
+            target_of(&l, "スラッグ"),
+            &internal_to(&book, "slugged.md", None)
+        );
+        // `ref` prints the region's host before the same URL.
+        let shown = format!("https://jp.cybozu.help{slug_url}");
+        assert_eq!(
+            target_of(&l, &shown),
+            &internal_to(&book, "slugged.md", None)
+        );
+    }
+}

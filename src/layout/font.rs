@@ -226,6 +226,14 @@ impl FontBook {
         self.hb_face(id).glyph_index(c).is_some()
     }
 
+    /// Whether the face draws `c`: it maps `c` to a glyph that has an
+    /// outline (a truncated file may keep its `cmap` but lose its outlines).
+    pub(crate) fn draws(&self, id: FontId, c: char) -> bool {
+        let face = self.hb_face(id);
+        face.glyph_index(c)
+            .is_some_and(|glyph| face.glyph_bounding_box(glyph).is_some())
+    }
+
     /// The faces to try, in order, for text whose style asks for `role`:
     /// the role's face, then the regular face, then the monospace face.
     pub(crate) fn fallback_chain(&self, role: FontRole) -> [FontId; 3] {

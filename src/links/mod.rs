@@ -368,7 +368,9 @@ impl Tables<'_> {
     }
 }
 
-/// Heading anchors of one page; a repeated anchor is an error at the second.
+/// Heading anchors of one page; a repeated anchor (a written `{#id}` equal
+/// to another heading's id, which Hugo keeps too) is a warning at the
+/// second: links go to the first.
 fn heading_anchors(blocks: &[Block], diags: &mut Diagnostics) -> HashSet<String> {
     let mut seen = HashSet::new();
     walk::blocks(blocks, |block| {
@@ -376,9 +378,12 @@ fn heading_anchors(blocks: &[Block], diags: &mut Diagnostics) -> HashSet<String>
             && !h.anchor.is_empty()
             && !seen.insert(h.anchor.clone())
         {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::warning(
                 h.span,
-                format!("duplicate anchor `{}` in this page", h.anchor),
+                format!(
+                    "duplicate anchor `{}` in this page; links to it go to the first",
+                    h.anchor
+                ),
             ));
         }
     });

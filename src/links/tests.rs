@@ -185,13 +185,13 @@ fn forbidden_schemes_become_text() {
 }
 
 #[test]
-fn duplicate_anchor_is_an_error_at_the_second() {
+fn duplicate_anchor_is_a_warning_at_the_second() {
     let mut b = small_book(Vec::new());
     b.pages[1].blocks.push(heading(2, "temp_10", "temp_10"));
     let mut diags = Diagnostics::new();
     resolve(&mut b, &ctx(), &mut diags);
     assert_eq!(diags.items().len(), 1);
-    assert_eq!(diags.items()[0].severity, Severity::Error);
+    assert_eq!(diags.items()[0].severity, Severity::Warning);
     assert!(
         diags.items()[0]
             .message

@@ -2,9 +2,11 @@
 //!
 //! Input: the text of `tebiki.toml` (and of optional Hugo config files named
 //! by regions). Output: a validated [`Config`] and, per region, its
-//! [`RegionSettings`]: merged variables and the book settings the region
+//! [`RegionSettings`]: merged variables, the book settings the region
 //! overrides (`[regions.<R>.book]`, or `baseURL`/`uglyURLs` of its Hugo
-//! config); or diagnostics with the offending key's position.
+//! config) and its Markdown dialect ([`MarkdownOptions`] from the Hugo
+//! config's `markup.goldmark`); or diagnostics with the offending key's
+//! position. The Hugo config is read once, through the confined reader.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,6 +14,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Span};
+use crate::markdown::MarkdownOptions;
 use crate::model::Paper;
 
 /// The whole `tebiki.toml`.
@@ -114,9 +117,37 @@ pub struct RegionConfig {
 pub struct ShortcodeMapping {
     /// The built-in kind it maps onto.
     pub kind: MappingKind,
-    /// Label (box label, heading text, link text, or the text itself).
+    /// Label (box label, heading text, link text, or the text itself): a
+    /// template in which `{name}` is a named argument, `{0}` a positional
+    /// one, `{name|text}` gives `text` when the argument is absent or empty,
+    /// and `{{`/`}}` are literal braces.
     #[serde(default)]
     pub label: String,
+    /// `link`: the URL template (default: the `href=` or `url=` argument, or
+    /// the first positional one). `include`: the path template (default
+    /// `{0}`, else `{path}`/`{file}`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Which Hugo shortcode model it follows (`admonition` and `heading`;
+    /// default `v1`).
+    #[serde(default)]
+    pub model: Option<ShortcodeModel>,
+}
+
+/// Hugo's two shortcode models (see the README, "Coming from Hugo").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum ShortcodeModel {
+    /// `v1` (a template with `$_hugo_config := {"version": 1}`, and every
+    /// `{{< >}}`): the shortcode is one unit where its tag stands; its inner
+    /// content is rendered as its own Markdown document. A box under a list
+    /// item stays in the item.
+    #[serde(rename = "v1")]
+    V1,
+    /// `v2` (Hugo's default for `{{% %}}`): the shortcode's output is pasted
+    /// into the page's Markdown; the inner content is parsed with the page
+    /// (a box's content, a heading's raw text).
+    #[serde(rename = "v2")]
+    V2,
 }
 
 /// Built-in kinds a site shortcode can map onto.
@@ -134,6 +165,9 @@ pub enum MappingKind {
     Link,
     /// Removed, with its inner content.
     Drop,
+    /// Another content file, placed where the tag stands (its path is the
+    /// first argument, relative to the page or to the content folder).
+    Include,
 }
 
 fn default_language() -> String {
@@ -181,6 +215,9 @@ pub struct RegionSettings {
     /// Hugo's `uglyURLs` for this region: `[book]` `ugly_urls`, else the
     /// Hugo config's `uglyURLs`, else `false` (Hugo's default).
     pub ugly_urls: bool,
+    /// The Markdown dialect: Hugo's defaults, or the `markup.goldmark`
+    /// settings of the region's Hugo config.
+    pub markdown: MarkdownOptions,
 }
 
 /// Parses `tebiki.toml`. Errors (syntax, unknown keys, wrong types) are
@@ -245,6 +282,11 @@ fn valid_base_url(base: &str) -> bool {
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
 }
 
+/// The longest output stem or region code, in bytes: with the other parts
+/// of `{output}-{code}.epub`, a file name stays within the usual 255-byte limit
+/// when either is at its longest and the other is short.
+const MAX_NAME_BYTES: usize = 200;
+
 /// Checks what serde cannot: at least one region, sane region codes, an
 /// output stem usable as a file name.
 fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnostics) -> bool {
@@ -274,17 +316,44 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
             ok = false;
         }
     }
-    let outputs = std::iter::once(&config.book.output).chain(
-        config
-            .regions
-            .values()
-            .filter_map(|r| r.book.output.as_ref()),
-    );
-    for output in outputs {
-        if output.is_empty() || output.contains(['/', '\\']) || output.starts_with('.') {
+    for code in config.regions.keys() {
+        if code.len() > MAX_NAME_BYTES {
             diags.push(Diagnostic::error(
-                at(&format!("\"{output}\"")),
-                format!("output stem `{output}` is not a plain file name"),
+                at(&format!("[regions.{code}")),
+                format!("region code is longer than {MAX_NAME_BYTES} bytes"),
+            ));
+            ok = false;
+        }
+    }
+    let outputs = std::iter::once((&config.book.output, vec!["book", "output"])).chain(
+        config.regions.iter().filter_map(|(code, r)| {
+            let keys = vec!["regions", code.as_str(), "book", "output"];
+            r.book.output.as_ref().map(|o| (o, keys))
+        }),
+    );
+    for (output, keys) in outputs {
+        let output_at = value_span(text, &keys)
+            .map_or_else(|| at("output"), |r| Span::new(source, r.start, r.end));
+        if output.is_empty()
+            || output.contains(['/', '\\'])
+            || output.starts_with('.')
+            || output.chars().any(char::is_control)
+        {
+            diags.push(
+                Diagnostic::error(
+                    output_at,
+                    format!(
+                        "output stem `{}` is not a plain file name",
+                        output.escape_debug()
+                    ),
+                )
+                .with_hint("use letters, digits, `-` or `_`; no path separator, newline or NUL"),
+            );
+            ok = false;
+        } else if output.len() > MAX_NAME_BYTES {
+            diags.push(Diagnostic::error(
+                output_at,
+                format!("output stem is longer than {MAX_NAME_BYTES} bytes"),
             ));
             ok = false;
         }
@@ -310,6 +379,31 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
     ok
 }
 
+/// The byte range of the value at `keys` in the TOML `text` (a key path
+/// such as `["book", "content_dir"]`; an array element by its index, e.g.
+/// `["headings", "sizes", "2"]`), or `None` when the text does not set it.
+pub(crate) fn value_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    fn entry<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValue<'i>>> {
+        table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+    let doc = DeTable::parse(text).ok()?;
+    let mut found: Option<&toml::Spanned<DeValue<'_>>> = None;
+    for key in keys {
+        let next = match found.map(toml::Spanned::get_ref) {
+            None => entry(doc.get_ref(), key),
+            Some(DeValue::Table(t)) => entry(t, key),
+            Some(DeValue::Array(a)) => key.parse::<usize>().ok().and_then(|n| a.get(n)),
+            Some(_) => None,
+        }?;
+        found = Some(next);
+    }
+    found.map(toml::Spanned::span)
+}
+
 /// The first line of a library message, starting lowercase, no final period.
 pub(crate) fn first_line_lowercase(message: &str) -> String {
     let line = message.lines().next().unwrap_or("").trim();
@@ -331,11 +425,24 @@ fn value_text(value: &toml::Value) -> String {
 
 /// Merges variables for every region: `[params]`, then the region's Hugo
 /// config (read relative to `root`), then the region's own params.
+#[cfg(test)]
 pub(crate) fn region_settings(
     config: &Config,
     root: &Path,
     diags: &mut Diagnostics,
 ) -> Vec<RegionSettings> {
+    region_settings_in(config, root, None, diags)
+}
+
+/// [`region_settings`] with `tebiki.toml`'s id and text, so a `hugo_config`
+/// that cannot be read is reported at the line that names it.
+pub(crate) fn region_settings_in(
+    config: &Config,
+    root: &Path,
+    source: Option<(SourceId, &str)>,
+    diags: &mut Diagnostics,
+) -> Vec<RegionSettings> {
+    let root_canon = super::confine::canonical_root(root);
     config
         .regions
         .iter()
@@ -356,10 +463,24 @@ pub(crate) fn region_settings(
                 .hugo_language
                 .as_deref()
                 .or_else(|| from_params("hugo_language"));
-            let hugo = match hugo_config {
-                Some(file) => hugo_params(root, file, hugo_language, &mut vars, diags),
-                None => HugoSettings::default(),
-            };
+            let mut markdown = MarkdownOptions::default();
+            let mut hugo = HugoSettings::default();
+            if let Some(file) = hugo_config {
+                let at = source.and_then(|(id, text)| {
+                    let in_table = ["regions", code.as_str(), "hugo_config"];
+                    let in_params = ["regions", code.as_str(), "params", "hugo_config"];
+                    value_span(text, &in_table)
+                        .or_else(|| value_span(text, &in_params))
+                        .map(|r| Span::new(id, r.start, r.end))
+                });
+                let named = NamedFile {
+                    root,
+                    root_canon: &root_canon,
+                    file,
+                    at,
+                };
+                hugo = hugo_params(&named, hugo_language, &mut vars, &mut markdown, diags);
+            }
             vars.extend(
                 region
                     .params
@@ -402,6 +523,7 @@ pub(crate) fn region_settings(
                     .clone()
                     .unwrap_or_else(|| book.output.clone()),
                 ugly_urls: book.ugly_urls.or(hugo.ugly_urls).unwrap_or(false),
+                markdown,
             }
         })
         .collect()
@@ -416,28 +538,46 @@ struct HugoSettings {
     ugly_urls: Option<bool>,
 }
 
-/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) of a Hugo TOML
-/// config into `vars`, and returns its `baseURL` and `uglyURLs` (Hugo's keys
-/// are case-insensitive).
+/// A file named by `tebiki.toml`: the name as written, the site root (as
+/// given and canonical) and the span of the value that names it.
+struct NamedFile<'a> {
+    root: &'a Path,
+    root_canon: &'a Path,
+    file: &'a str,
+    at: Option<Span>,
+}
+
+/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) and the
+/// `markup.goldmark` settings of a Hugo TOML config, confined to the site and
+/// capped like any configuration file, and returns its `baseURL` and
+/// `uglyURLs` (Hugo's keys are case-insensitive).
 fn hugo_params(
-    root: &Path,
-    file: &str,
+    named: &NamedFile<'_>,
     language: Option<&str>,
     vars: &mut BTreeMap<String, String>,
+    markdown: &mut MarkdownOptions,
     diags: &mut Diagnostics,
 ) -> HugoSettings {
-    let path = root.join(file);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
+    let path = named.root.join(named.file);
+    let read =
+        super::confine::read_confined(named.root_canon, &path, super::confine::FileKind::Config);
+    let text = match read.map(|(_, bytes)| String::from_utf8(bytes)) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
             diags.push(Diagnostic::new(
                 Severity::Error,
-                Location::File(path, None),
-                format!(
-                    "cannot read hugo config: {}",
-                    first_line_lowercase(&e.to_string())
-                ),
+                Location::File(super::display_path(&path), None),
+                "hugo config is not valid UTF-8",
             ));
+            return HugoSettings::default();
+        }
+        Err(e) => {
+            let location = named.at.map_or_else(
+                || Location::File(super::display_path(&path), None),
+                Location::Span,
+            );
+            let what = format!("hugo config `{}`", named.file);
+            diags.push(super::confine::diagnostic(location, &what, &e));
             return HugoSettings::default();
         }
     };
@@ -449,7 +589,7 @@ fn hugo_params(
                 .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
             diags.push(Diagnostic::new(
                 Severity::Error,
-                Location::File(path, line),
+                Location::File(super::display_path(&path), line),
                 first_line_lowercase(e.message()),
             ));
             return HugoSettings::default();
@@ -476,6 +616,15 @@ fn hugo_params(
             }
         }
     };
+    let (options, problems) = MarkdownOptions::from_hugo_config(&table);
+    *markdown = options;
+    for problem in problems {
+        diags.push(Diagnostic::new(
+            Severity::Warning,
+            Location::File(path.clone(), None),
+            problem,
+        ));
+    }
     take(table.get("params"));
     if let Some(lang) = language {
         let languages = table

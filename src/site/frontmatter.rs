@@ -131,12 +131,40 @@ impl RawBuild {
 }
 
 /// `cascade:` as one table or as a list of tables (entries with `_target`
-/// are ignored: tebiki applies a cascade to the whole subtree).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// are ignored: tebiki applies a cascade to the whole subtree). Read by a
+/// visitor rather than an untagged enum, which would buffer the tables and
+/// then fail on YAML numbers nested in them (`params: {n: 2}`).
+#[derive(Debug)]
 enum RawCascadeList {
     One(RawCascade),
     Many(Vec<RawCascade>),
+}
+
+impl<'de> Deserialize<'de> for RawCascadeList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawCascadeList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table or a list of tables")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                RawCascade::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawCascadeList::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::<RawCascade>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(RawCascadeList::Many)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// One `cascade:` table.
@@ -161,7 +189,6 @@ enum Scalar {
     Int(i64),
     Float(f64),
     Text(String),
-    Table(BTreeMap<String, Scalar>),
     Other(serde::de::IgnoredAny),
 }
 
@@ -247,21 +274,17 @@ pub(crate) fn parse_front_matter(
         .as_deref()
         .and_then(|t| locate_title(inner, t))
         .map(|o| o + inner_start);
-    let generic = match syntax {
-        Syntax::Yaml => serde_saphyr::from_str::<BTreeMap<String, Scalar>>(inner).ok(),
-        Syntax::Toml => toml::from_str::<BTreeMap<String, Scalar>>(inner).ok(),
-    }
-    .unwrap_or_default();
+    let generic: BTreeMap<String, Scalar> = parse_generic(inner, syntax);
+    let nested: NestedParams = parse_generic(inner, syntax);
+    let in_cascade: NestedCascade = parse_generic(inner, syntax);
+    let in_cascade_params: NestedCascadeParams = parse_generic(inner, syntax);
     let render = raw
         .underscore_build
         .as_ref()
         .and_then(RawBuild::no_render)
         .or_else(|| raw.build.as_ref().and_then(RawBuild::no_render));
     let cascade = raw.cascade.map(|c| {
-        let params = match generic.get("cascade") {
-            Some(Scalar::Table(t)) => scalar_params(t),
-            _ => BTreeMap::new(),
-        };
+        let params = scalar_params(&in_cascade.cascade, &in_cascade_params.cascade.params);
         into_cascade(c, params)
     });
     let front = FrontMatter {
@@ -277,7 +300,7 @@ pub(crate) fn parse_front_matter(
         url: raw.url.filter(|u| !u.trim().is_empty()),
         slug: raw.slug.filter(|s| !s.trim().is_empty()),
         aliases: raw.aliases.map(RegionList::into_vec).unwrap_or_default(),
-        params: scalar_params(&generic),
+        params: scalar_params(&generic, &nested.params),
         cascade,
         key_spans: key_spans(inner, inner_start, source),
         own: OwnKeys {
@@ -289,21 +312,69 @@ pub(crate) fn parse_front_matter(
 }
 
 /// The scalar entries of a table that are not keys tebiki reads itself.
-fn scalar_params(table: &BTreeMap<String, Scalar>) -> BTreeMap<String, String> {
-    table
+fn scalar_params(
+    table: &BTreeMap<String, Scalar>,
+    params_table: &BTreeMap<String, Scalar>,
+) -> BTreeMap<String, String> {
+    let mut params: BTreeMap<String, String> = table
         .iter()
-        .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
-        .filter_map(|(k, v)| {
-            let text = match v {
-                Scalar::Bool(b) => b.to_string(),
-                Scalar::Int(i) => i.to_string(),
-                Scalar::Float(f) => f.to_string(),
-                Scalar::Text(t) => t.clone(),
-                Scalar::Table(_) | Scalar::Other(_) => return None,
-            };
-            Some((k.clone(), text))
-        })
-        .collect()
+        .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()) && k.as_str() != "params")
+        .filter_map(|(k, v)| Some((k.clone(), v.text()?)))
+        .collect();
+    // Hugo's newer `params:` table: its scalars count as page params unless
+    // the top level sets the same key.
+    for (k, v) in params_table {
+        if let Some(t) = v.text() {
+            params.entry(k.clone()).or_insert(t);
+        }
+    }
+    params
+}
+
+/// The front matter read as `T` (which picks the keys it wants), or `T`'s
+/// default when it does not fit. Nested tables are read through their own
+/// struct fields, not through an untagged enum: YAML numbers inside a table
+/// buffered by an untagged enum would not deserialize.
+fn parse_generic<T: serde::de::DeserializeOwned + Default>(inner: &str, syntax: Syntax) -> T {
+    match syntax {
+        Syntax::Yaml => serde_saphyr::from_str::<T>(inner).ok(),
+        Syntax::Toml => toml::from_str::<T>(inner).ok(),
+    }
+    .unwrap_or_default()
+}
+
+/// The page's `params:` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NestedParams {
+    params: BTreeMap<String, Scalar>,
+}
+
+/// The scalars of a `cascade:` table (a list of tables gives none).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NestedCascade {
+    cascade: BTreeMap<String, Scalar>,
+}
+
+/// The `params:` table inside a `cascade:` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NestedCascadeParams {
+    cascade: NestedParams,
+}
+
+impl Scalar {
+    /// The value as text when it is a scalar.
+    fn text(&self) -> Option<String> {
+        match self {
+            Scalar::Bool(b) => Some(b.to_string()),
+            Scalar::Int(i) => Some(i.to_string()),
+            Scalar::Float(f) => Some(f.to_string()),
+            Scalar::Text(t) => Some(t.clone()),
+            Scalar::Other(_) => None,
+        }
+    }
 }
 
 /// Merges the cascade tables that apply to the whole subtree (no `_target`).
@@ -511,6 +582,38 @@ mod tests {
         let span = fm.key_spans["cascade"];
         assert_eq!(file.line_col(span.start), (6, 1));
         assert!(!fm.key_spans.contains_key("disabled"), "a key of [cascade]");
+    }
+
+    #[test]
+    fn params_table_adds_to_the_top_level_params() {
+        let yaml = "---
+title: T
+note: top
+params:
+  note: inner
+  product: kintone
+  n: 2
+---
+";
+        let (fm, _) = parse_front_matter(yaml, SRC).expect("valid");
+        assert_eq!(fm.params["note"], "top", "the top level wins");
+        assert_eq!(fm.params["product"], "kintone");
+        assert_eq!(fm.params["n"], "2");
+        assert!(!fm.params.contains_key("params"));
+        assert!(!fm.params.contains_key("title"));
+        let toml = "+++\ntitle = \"T\"\n[params]\nproduct = \"kintone\"\n[cascade]\nn = 1\n[cascade.params]\nm = 2\n+++\n";
+        let (fm, _) = parse_front_matter(toml, SRC).expect("valid");
+        assert_eq!(fm.params["product"], "kintone");
+        let cascade = fm.cascade.expect("cascade");
+        assert_eq!(cascade.params["n"], "1");
+        assert_eq!(cascade.params["m"], "2");
+        let yaml = "---\ncascade:\n  n: 1\n  params:\n    m: 2\n---\n";
+        let (fm, _) = parse_front_matter(yaml, SRC).expect("valid");
+        let cascade = fm.cascade.expect("cascade");
+        assert_eq!(
+            (cascade.params["n"].as_str(), cascade.params["m"].as_str()),
+            ("1", "2")
+        );
     }
 
     #[test]
