@@ -81,15 +81,13 @@ pub(crate) fn canonical_root(root: &Path) -> PathBuf {
     root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
 }
 
-/// Resolves `path` (relative to `root`, or absolute) to its canonical form,
-/// which must lie inside `root` (canonical, see [`canonical_root`]).
-/// Symlinks are followed only when the final target stays inside.
+/// Resolves `path` (absolute, or relative to the current folder, as the
+/// site folder given on the command line joined with a name is) to its
+/// canonical form, which must lie inside `root` (canonical, see
+/// [`canonical_root`]). Symlinks are followed only when the final target
+/// stays inside.
 pub(crate) fn confine(root: &Path, path: &Path) -> Result<PathBuf, ConfineError> {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        root.join(path)
-    };
+    let joined = std::path::absolute(path).map_err(|e| io_error(&e))?;
     match joined.canonicalize() {
         Ok(canonical) if canonical.starts_with(root) => Ok(canonical),
         Ok(_) => Err(ConfineError::Outside),
@@ -235,15 +233,15 @@ mod tests {
         let (_dir, root) = site();
         let site = root.join("site");
         assert_eq!(
-            confine(&site, Path::new("content/a.md")),
+            confine(&site, &site.join("content/a.md")),
             Ok(site.join("content/a.md"))
         );
         assert_eq!(
-            confine(&site, Path::new("content/../content/a.md")),
+            confine(&site, &site.join("content/../content/a.md")),
             Ok(site.join("content/a.md"))
         );
         assert_eq!(
-            confine(&site, Path::new("../secret.md")),
+            confine(&site, &site.join("../secret.md")),
             Err(ConfineError::Outside)
         );
         assert_eq!(
@@ -251,11 +249,11 @@ mod tests {
             Err(ConfineError::Outside)
         );
         assert_eq!(
-            confine(&site, Path::new("../nothing.md")),
+            confine(&site, &site.join("../nothing.md")),
             Err(ConfineError::Outside)
         );
         assert_eq!(
-            confine(&site, Path::new("content/none.md")),
+            confine(&site, &site.join("content/none.md")),
             Err(ConfineError::Missing)
         );
     }
@@ -272,15 +270,15 @@ mod tests {
         link(&site.join("content/a.md"), "content/in.md");
         link(Path::new("/proc/self/environ"), "content/env.md");
         assert_eq!(
-            confine(&site, Path::new("content/out.md")),
+            confine(&site, &site.join("content/out.md")),
             Err(ConfineError::Outside)
         );
         assert_eq!(
-            confine(&site, Path::new("content/env.md")),
+            confine(&site, &site.join("content/env.md")),
             Err(ConfineError::Outside)
         );
         assert_eq!(
-            confine(&site, Path::new("content/in.md")),
+            confine(&site, &site.join("content/in.md")),
             Ok(site.join("content/a.md"))
         );
     }

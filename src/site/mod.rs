@@ -142,7 +142,7 @@ pub fn load(
         ("static_dir", &config.book.static_dir),
     ] {
         if let Err(e @ (ConfineError::Outside | ConfineError::Io(_))) =
-            confine::confine(&root_canon, Path::new(dir))
+            confine::confine(&root_canon, &root.join(dir))
         {
             let span = config::value_span(&config_text, &["book", key])
                 .map_or(Span::point(config_id, 0), |r| {
