@@ -13,12 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
 
-use tebiki::diag::{Diagnostics, Sources};
-use tebiki::markdown::parse_page;
 use tebiki::model::{Block, Inline};
-use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
-use tebiki::site;
 
+use crate::support::front::parse_site;
 use crate::support::tools::{assert_epubcheck_clean, pdftotext, tebiki};
 use crate::support::{scratch_dir, squeeze};
 
@@ -71,35 +68,14 @@ fn zip_text(zip: &Path, member: &str) -> String {
 
 /// The fixture page resolved for JP and parsed.
 fn model_blocks() -> Vec<Block> {
-    let mut sources = Sources::new();
-    let mut diags = Diagnostics::new();
-    let site = site::load(&fixture(), &mut sources, &mut diags)
-        .unwrap_or_else(|failure| panic!("the fixture does not load: {failure:?}"));
-    let page = site
-        .pages
+    let parsed = parse_site(&fixture(), "JP");
+    let errors: Vec<_> = parsed
+        .diags
         .iter()
-        .find(|p| p.rel_path == PAGE)
-        .expect("fixture page");
-    let region = site.regions.first().expect("a region");
-    let codes = vec![region.code.clone()];
-    let content = ContentIndex::of_site(&site, &sources, region);
-    let ctx = RegionContext {
-        region: &region.code,
-        regions: &codes,
-        vars: &region.vars,
-        mappings: &site.config.shortcodes,
-        language: &region.language,
-        content: &content,
-    };
-    let text = sources.get(page.source).map_or("", |f| f.text.as_str());
-    let facts = PageFacts {
-        rel_path: &page.rel_path,
-        params: Some(&page.front.params),
-    };
-    let resolved = resolve_body(page.source, text, page.body_start, facts, &ctx, &mut diags);
-    let blocks = parse_page(&resolved, &region.markdown, &mut diags);
-    assert!(!diags.has_errors(), "{:?}", diags.items());
-    blocks
+        .filter(|d| d.severity == tebiki::diag::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    parsed.page(PAGE).to_vec()
 }
 
 /// Paragraph content as text with `<img ALT>` where an image stands.

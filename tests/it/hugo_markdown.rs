@@ -11,11 +11,9 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use tebiki::diag::{Diagnostics, Sources};
-use tebiki::markdown::parse_page;
 use tebiki::model::{Block, Inline};
-use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
 
+use crate::support::front::parse_site;
 use crate::support::tools::{assert_epubcheck_clean, assert_qpdf_clean, pdf_sheet_texts, tebiki};
 use crate::support::{scratch_dir, squeeze};
 
@@ -29,36 +27,7 @@ fn fixture(name: &str) -> PathBuf {
 /// The model blocks of `page` (a content path) of fixture `site` in
 /// `region`, with the region's Markdown options.
 fn model(site: &Path, region: &str, page: &str) -> Vec<Block> {
-    let mut sources = Sources::new();
-    let mut diags = Diagnostics::new();
-    let site = tebiki::site::load(site, &mut sources, &mut diags).expect("fixture loads");
-    let settings = site
-        .regions
-        .iter()
-        .find(|r| r.code == region)
-        .expect("region exists");
-    let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
-    let content = ContentIndex::of_site(&site, &sources, settings);
-    let ctx = RegionContext {
-        region,
-        regions: &codes,
-        vars: &settings.vars,
-        mappings: &site.config.shortcodes,
-        language: &settings.language,
-        content: &content,
-    };
-    let page = site
-        .pages
-        .iter()
-        .find(|p| p.rel_path == page)
-        .expect("page exists");
-    let text = sources.get(page.source).map_or("", |f| f.text.as_str());
-    let facts = PageFacts {
-        rel_path: &page.rel_path,
-        params: Some(&page.front.params),
-    };
-    let resolved = resolve_body(page.source, text, page.body_start, facts, &ctx, &mut diags);
-    parse_page(&resolved, &settings.markdown, &mut diags)
+    parse_site(site, region).page(page).to_vec()
 }
 
 /// Builds fixture `site` into a fresh folder; returns the folder and stderr.

@@ -11,12 +11,9 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use tebiki::diag::{Diagnostics, Location, Sources};
-use tebiki::markdown::parse_page;
 use tebiki::model::{Block, Inline, LinkTarget, plain_text};
-use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
-use tebiki::site;
 
+use crate::support::front::parse_site;
 use crate::support::tools::{assert_epubcheck_clean, pdftotext, tebiki};
 use crate::support::{scratch_dir, squeeze};
 
@@ -30,51 +27,9 @@ fn fixture(name: &str) -> PathBuf {
 /// Every page of a fixture resolved and parsed for `region`, by path, and
 /// the diagnostics as `path:line:col: message`.
 fn model(name: &str, region: &str) -> (BTreeMap<String, Vec<Block>>, Vec<String>) {
-    let mut sources = Sources::new();
-    let mut diags = Diagnostics::new();
-    let site = site::load(&fixture(name), &mut sources, &mut diags)
-        .unwrap_or_else(|e| panic!("{name} loads: {e:?}"));
-    let settings = site
-        .regions
-        .iter()
-        .find(|r| r.code == region)
-        .unwrap_or_else(|| panic!("{name} has region {region}"));
-    let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
-    let content = ContentIndex::of_site(&site, &sources, settings);
-    let ctx = RegionContext {
-        region,
-        regions: &codes,
-        vars: &settings.vars,
-        mappings: &site.config.shortcodes,
-        language: &settings.language,
-        content: &content,
-    };
-    let mut pages = BTreeMap::new();
-    for page in &site.pages {
-        let text = sources.get(page.source).map_or("", |f| f.text.as_str());
-        let facts = PageFacts {
-            rel_path: &page.rel_path,
-            params: Some(&page.front.params),
-        };
-        let resolved = resolve_body(page.source, text, page.body_start, facts, &ctx, &mut diags);
-        pages.insert(
-            page.rel_path.clone(),
-            parse_page(&resolved, &settings.markdown, &mut diags),
-        );
-    }
-    let messages = diags
-        .into_sorted()
-        .into_iter()
-        .map(|d| match d.location {
-            Location::Span(span) => {
-                let file = sources.get(span.source).expect("source");
-                let (line, col) = file.line_col(span.start);
-                format!("{}:{line}:{col}: {}", file.path.display(), d.message)
-            }
-            _ => d.message,
-        })
-        .collect();
-    (pages, messages)
+    let parsed = parse_site(&fixture(name), region);
+    let messages = parsed.messages();
+    (parsed.pages, messages)
 }
 
 /// A fixture built by the binary: its output folder.

@@ -10,11 +10,10 @@
 use std::fmt::Write as _;
 
 use tebiki::diag::{Diagnostics, Location, Sources, Span};
-use tebiki::markdown::parse_page;
 use tebiki::model::{Block, Inline, InlineStyle, LinkTarget};
-use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
 use tebiki::site::{self, Site};
 
+use crate::support::front::parse_pages;
 use crate::support::golden::assert_golden;
 use crate::support::sample_site;
 
@@ -24,39 +23,16 @@ const SEED_PAGE: &str = "login/admin_account.md";
 /// The seed page resolved for `region` and parsed, printed with the
 /// diagnostics of those two steps.
 fn snapshot(site: &Site, sources: &Sources, region: &str) -> String {
-    let page = site
-        .pages
-        .iter()
-        .find(|p| p.rel_path == SEED_PAGE)
-        .unwrap_or_else(|| panic!("the sample has no {SEED_PAGE}"));
-    let settings = site
-        .regions
-        .iter()
-        .find(|r| r.code == region)
-        .unwrap_or_else(|| panic!("the sample has no region {region}"));
-    let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
-    let content = ContentIndex::of_site(site, sources, settings);
-    let ctx = RegionContext {
-        region,
-        regions: &codes,
-        vars: &settings.vars,
-        mappings: &site.config.shortcodes,
-        language: &settings.language,
-        content: &content,
-    };
-    let text = sources.get(page.source).map_or("", |f| f.text.as_str());
     let mut diags = Diagnostics::new();
-    let facts = PageFacts {
-        rel_path: &page.rel_path,
-        params: Some(&page.front.params),
-    };
-    let resolved = resolve_body(page.source, text, page.body_start, facts, &ctx, &mut diags);
-    let blocks = parse_page(&resolved, &settings.markdown, &mut diags);
+    let pages = parse_pages(site, sources, region, Some(SEED_PAGE), &mut diags);
+    let blocks = pages
+        .get(SEED_PAGE)
+        .unwrap_or_else(|| panic!("the sample has no {SEED_PAGE}"));
     let mut printer = Printer {
         sources,
         out: String::new(),
     };
-    printer.blocks(&blocks, 0);
+    printer.blocks(blocks, 0);
     for d in diags.into_sorted() {
         let at = match d.location {
             Location::Span(span) => printer.pos(span),

@@ -2,9 +2,11 @@
 //!
 //! Input: the repository (the sample site at its root, the golden files
 //! under `tests/`) and the environment; output: ready-made commands and
-//! checks ([`tools`]), hand-built model books ([`model`]) and golden-file
-//! comparison ([`golden`]).
+//! checks ([`tools`]), hand-built model books ([`model`]), the front half of
+//! the pipeline on a fixture site ([`front`]) and golden-file comparison
+//! ([`golden`]).
 
+pub(crate) mod front;
 pub(crate) mod golden;
 pub(crate) mod model;
 pub(crate) mod tools;
