@@ -162,6 +162,7 @@ fn push_text(inlines: &[Inline], out: &mut String) {
             Inline::Styled(_, inner) => push_text(inner, out),
             Inline::Link(link) => push_text(&link.content, out),
             Inline::LineBreak => out.push('\n'),
+            Inline::Image(image) => out.push_str(&image.alt),
         }
     }
 }

@@ -247,20 +247,20 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     finish(sources, diags, written, region_pages, status)
 }
 
-/// Loads every image the book's figures use (each file once, with the
-/// store's bounded decoding) and reports unusable ones at their figures' spans,
-/// so `check` finds what `build` would.
+/// Loads every image the book shows (figures and images inside text; each
+/// file once, with the store's bounded decoding) and reports unusable ones at
+/// every place that shows them, so `check` finds what `build` would.
 fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
-    // Figures whose reference did not resolve (empty path) were reported already.
-    let figures: Vec<_> = book
-        .figures()
+    // Images whose reference did not resolve (empty path) were reported already.
+    let uses: Vec<_> = book
+        .images()
         .into_iter()
-        .filter(|f| !f.image.path.as_os_str().is_empty())
+        .filter(|u| !u.image.path.as_os_str().is_empty())
         .collect();
     let mut seen = std::collections::BTreeSet::new();
-    let unique: Vec<&std::path::Path> = figures
+    let unique: Vec<&std::path::Path> = uses
         .iter()
-        .map(|f| f.image.path.as_path())
+        .map(|u| u.image.path.as_path())
         .filter(|p| seen.insert(*p))
         .collect();
     let errors: std::collections::BTreeMap<&std::path::Path, String> = unique
@@ -273,11 +273,11 @@ fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
             loaded.err().map(|e| (path, e.to_string()))
         })
         .collect();
-    for figure in figures {
-        if let Some(error) = errors.get(figure.image.path.as_path()) {
+    for image in uses {
+        if let Some(error) = errors.get(image.image.path.as_path()) {
             diags.push(
-                Diagnostic::error(figure.span, error.clone())
-                    .with_hint(format!("the image is referenced as `{}`", figure.image.src)),
+                Diagnostic::error(image.span, error.clone())
+                    .with_hint(format!("the image is referenced as `{}`", image.image.src)),
             );
         }
     }

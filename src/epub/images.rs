@@ -1,10 +1,11 @@
 //! The images of the EPUB: which files go in, under which names.
 //!
-//! Input: every figure of the book ([`Book::figures`]) and the shared
+//! Input: every image the book shows ([`Book::images`]: figures and images
+//! inside text) and the shared
 //! [`ImageStore`](crate::assets::ImageStore). Output: an [`ImageTable`] with
 //! each image file once (prepared for e-readers: downscaled and converted to
 //! a core media type as needed) and its name in `images/`; an image that
-//! cannot be used is an error diagnostic at every figure that shows it.
+//! cannot be used is an error diagnostic at every place that shows it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -45,19 +46,19 @@ pub(crate) struct ImageTable {
 }
 
 impl ImageTable {
-    /// Prepares every image the book's figures use (in parallel, each file
-    /// once) and reports unusable ones at their figures' spans.
+    /// Prepares every image the book shows (in parallel, each file once)
+    /// and reports unusable ones at every span that shows them.
     pub(crate) fn collect(
         book: &Book,
         assets: &Assets,
         options: &EpubOptions,
         diags: &mut Diagnostics,
     ) -> ImageTable {
-        let figures = book.figures();
+        let uses = book.images();
         let mut seen = BTreeSet::new();
-        let unique: Vec<&Path> = figures
+        let unique: Vec<&Path> = uses
             .iter()
-            .map(|f| f.image.path.as_path())
+            .map(|u| u.image.path.as_path())
             .filter(|p| seen.insert(*p))
             .collect();
         let prepared: Vec<Result<Arc<PreparedImage>, ImageError>> = unique
@@ -80,11 +81,11 @@ impl ImageTable {
                 }
             }
         }
-        for figure in figures {
-            if let Some(error) = errors.get(figure.image.path.as_path()) {
+        for image in uses {
+            if let Some(error) = errors.get(image.image.path.as_path()) {
                 diags.push(
-                    Diagnostic::error(figure.span, error.to_string())
-                        .with_hint(format!("the image is referenced as `{}`", figure.image.src)),
+                    Diagnostic::error(image.span, error.to_string())
+                        .with_hint(format!("the image is referenced as `{}`", image.image.src)),
                 );
             }
         }

@@ -27,7 +27,7 @@ use crate::model::{Block, Book, walk};
 
 use images::ImageTable;
 use names::{Names, TEXT_DIR};
-use opf::{Accessibility, ManifestItem};
+use opf::{Accessibility, ImageDescriptions, ManifestItem};
 use options::EpubOptions;
 use xhtml::XhtmlContext;
 
@@ -187,18 +187,20 @@ fn item(id: &str, href: &str, media_type: &str, properties: &str, in_spine: bool
     }
 }
 
-/// Accessibility facts of the book.
+/// Accessibility facts of the book: what is true of its images (every
+/// place that shows one, figures and images inside text) and tables, and
+/// the summary with the matching sentence about images.
 fn accessibility(book: &Book, options: &EpubOptions) -> Accessibility {
-    let figures = book.figures();
+    let uses = book.images();
+    let images = ImageDescriptions::count(uses.iter().map(|u| u.alt));
     let mut has_tables = false;
     for page in &book.pages {
         walk::blocks(&page.blocks, |b| has_tables |= matches!(b, Block::Table(_)));
     }
     Accessibility {
-        has_images: !figures.is_empty(),
-        all_images_described: figures.iter().all(|f| !f.alt.trim().is_empty()),
+        images,
         has_tables,
-        summary: options.accessibility_summary.clone(),
+        summary: options.summary(images),
     }
 }
 
@@ -296,77 +298,33 @@ fn stylesheet(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::diag::{SourceId, Span};
+    use crate::model::testing::{book, heading, internal, link, page, para, text};
     use crate::model::*;
 
-    fn span() -> Span {
-        Span::point(SourceId(0), 0)
-    }
-
-    fn text(s: &str) -> Vec<Inline> {
-        vec![Inline::Text(s.into())]
-    }
-
-    /// A two-page book with a heading, a link and a list.
+    /// A two-page book with a heading and links (one internal, one unsafe).
     pub(crate) fn sample_book() -> Book {
-        let heading = Block::Heading(Heading {
-            level: 2,
-            anchor: "10-first".into(),
-            content: text("最初 <見出し>"),
-            text: "最初 <見出し>".into(),
-            span: span(),
-        });
-        let para = Block::Paragraph(Paragraph {
-            content: vec![
-                Inline::Text("次へ: ".into()),
-                Inline::Link(Link {
-                    target: LinkTarget::Internal {
-                        page: PageId(1),
-                        anchor: None,
-                    },
-                    content: text("二"),
-                    span: span(),
-                }),
-                Inline::Link(Link {
-                    target: LinkTarget::External("javascript:alert(1)".into()),
-                    content: text("悪"),
-                    span: span(),
-                }),
+        let heading = heading(2, "10-first", "最初 <見出し>");
+        let para = para(vec![
+            text("次へ: "),
+            link(internal(1, None), "二"),
+            link(LinkTarget::External("javascript:alert(1)".into()), "悪"),
+        ]);
+        let mut book = book(
+            1_700_000_000,
+            vec![
+                page(
+                    0,
+                    PageKind::Section,
+                    0,
+                    "ページ0",
+                    "page0",
+                    vec![heading, para],
+                ),
+                page(1, PageKind::Page, 1, "ページ1", "page1", Vec::new()),
             ],
-            span: span(),
-        });
-        let page = |i: usize, blocks: Vec<Block>| Page {
-            id: PageId(i),
-            kind: if i == 0 {
-                PageKind::Section
-            } else {
-                PageKind::Page
-            },
-            depth: i.min(1),
-            parent: (i > 0).then_some(PageId(0)),
-            title: text(&format!("ページ{i}")),
-            title_text: format!("ページ{i}"),
-            anchor: format!("page{i}"),
-            source_path: format!("p{i}.md"),
-            url: format!("/p{i}.html"),
-            blocks,
-            span: span(),
-        };
-        Book {
-            meta: BookMeta {
-                title: "手引き & テスト".into(),
-                author: Some("著者".into()),
-                language: "ja".into(),
-                base_url: "https://example.com".into(),
-                build_time: 1_700_000_000,
-                generator: "tebiki test".into(),
-            },
-            region: Region {
-                code: "JP".into(),
-                paper: Paper::A4,
-            },
-            pages: vec![page(0, vec![heading, para]), page(1, Vec::new())],
-        }
+        );
+        book.meta.title = "手引き & テスト".into();
+        book
     }
 
     #[test]

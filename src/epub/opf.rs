@@ -33,14 +33,51 @@ pub(crate) struct ManifestItem {
 /// What the package document says about accessibility.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Accessibility {
-    /// Whether the book has any image.
-    pub has_images: bool,
-    /// Whether every image has a non-empty `alt`.
-    pub all_images_described: bool,
+    /// How far the book's images have a text alternative.
+    pub images: ImageDescriptions,
     /// Whether any table is present.
     pub has_tables: bool,
-    /// `schema:accessibilitySummary`.
+    /// `schema:accessibilitySummary`: the configured summary followed by the
+    /// sentence about images that is true of this book.
     pub summary: String,
+}
+
+/// How many of the places that show an image give it a text alternative
+/// (a non-empty `alt`), counted over figures and images inside text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ImageDescriptions {
+    /// The book shows no image.
+    NoImages,
+    /// Every image has a text alternative.
+    AllDescribed,
+    /// Some images have none (`alt=""`, or no alt at all).
+    SomeUndescribed {
+        /// Places showing an image without a text alternative.
+        undescribed: usize,
+        /// All places showing an image.
+        total: usize,
+    },
+    /// No image has a text alternative.
+    NoneDescribed,
+}
+
+impl ImageDescriptions {
+    /// Counts the alternatives of `alts`, one per place showing an image.
+    pub(crate) fn count<'a>(alts: impl IntoIterator<Item = &'a str>) -> ImageDescriptions {
+        let (mut total, mut undescribed) = (0usize, 0usize);
+        for alt in alts {
+            total += 1;
+            if alt.trim().is_empty() {
+                undescribed += 1;
+            }
+        }
+        match (total, undescribed) {
+            (0, _) => ImageDescriptions::NoImages,
+            (_, 0) => ImageDescriptions::AllDescribed,
+            (t, u) if t == u => ImageDescriptions::NoneDescribed,
+            (total, undescribed) => ImageDescriptions::SomeUndescribed { undescribed, total },
+        }
+    }
 }
 
 /// The stable identifier of a region's book: `urn:uuid:` + UUID v5 of the
@@ -157,23 +194,33 @@ pub(crate) fn write_opf(book: &Book, items: &[ManifestItem], a11y: &Accessibilit
     w.finish()
 }
 
+/// The schema.org accessibility properties (EPUB Accessibility 1.1), each
+/// claim only when it is true of this book: the visual access mode and the
+/// sufficiency of text alone depend on whether the book has images and
+/// whether all of them have a text alternative, and `alternativeText` is
+/// claimed only when every image has one.
 fn write_accessibility(w: &mut XmlWriter, a11y: &Accessibility) {
     let mut meta = |property: &'static str, value: &str| {
         w.element("meta", &[("property", property)], value);
         w.newline();
     };
+    let has_images = a11y.images != ImageDescriptions::NoImages;
+    let all_described = matches!(
+        a11y.images,
+        ImageDescriptions::NoImages | ImageDescriptions::AllDescribed
+    );
     meta("schema:accessMode", "textual");
-    if a11y.has_images {
+    if has_images {
         meta("schema:accessMode", "visual");
         meta("schema:accessModeSufficient", "textual,visual");
     }
-    if !a11y.has_images || a11y.all_images_described {
+    if all_described {
         meta("schema:accessModeSufficient", "textual");
     }
     meta("schema:accessibilityFeature", "structuralNavigation");
     meta("schema:accessibilityFeature", "tableOfContents");
     meta("schema:accessibilityFeature", "readingOrder");
-    if a11y.has_images && a11y.all_images_described {
+    if a11y.images == ImageDescriptions::AllDescribed {
         meta("schema:accessibilityFeature", "alternativeText");
     }
     if a11y.has_tables {
@@ -181,7 +228,7 @@ fn write_accessibility(w: &mut XmlWriter, a11y: &Accessibility) {
     }
     meta("schema:accessibilityHazard", "none");
     if !a11y.summary.trim().is_empty() {
-        meta("schema:accessibilitySummary", &a11y.summary);
+        meta("schema:accessibilitySummary", a11y.summary.trim());
     }
 }
 
@@ -195,6 +242,60 @@ mod tests {
         assert_eq!(w3c_datetime(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(w3c_datetime(1_795_000_000), "2026-11-18T11:06:40Z");
         assert_eq!(w3c_datetime(-5), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn image_descriptions_are_counted() {
+        assert_eq!(ImageDescriptions::count([]), ImageDescriptions::NoImages);
+        assert_eq!(
+            ImageDescriptions::count(["歯車", "一覧"]),
+            ImageDescriptions::AllDescribed
+        );
+        assert_eq!(
+            ImageDescriptions::count(["歯車", " ", ""]),
+            ImageDescriptions::SomeUndescribed {
+                undescribed: 2,
+                total: 3
+            }
+        );
+        assert_eq!(
+            ImageDescriptions::count(["", ""]),
+            ImageDescriptions::NoneDescribed
+        );
+    }
+
+    fn a11y_metadata(images: ImageDescriptions) -> String {
+        let mut w = XmlWriter::new();
+        let a11y = Accessibility {
+            images,
+            has_tables: false,
+            summary: "要約。".into(),
+        };
+        write_accessibility(&mut w, &a11y);
+        w.finish()
+    }
+
+    #[test]
+    fn alternative_text_is_claimed_only_when_true() {
+        let all = a11y_metadata(ImageDescriptions::AllDescribed);
+        assert!(all.contains(">alternativeText<"), "{all}");
+        assert!(all.contains("accessModeSufficient\">textual<"), "{all}");
+        for images in [
+            ImageDescriptions::SomeUndescribed {
+                undescribed: 1,
+                total: 2,
+            },
+            ImageDescriptions::NoneDescribed,
+        ] {
+            let out = a11y_metadata(images);
+            assert!(!out.contains("alternativeText"), "{out}");
+            assert!(!out.contains("accessModeSufficient\">textual<"), "{out}");
+            assert!(out.contains(">textual,visual<"), "{out}");
+            assert!(out.contains("accessMode\">visual<"), "{out}");
+        }
+        let none = a11y_metadata(ImageDescriptions::NoImages);
+        assert!(!none.contains("visual"), "{none}");
+        assert!(none.contains("accessModeSufficient\">textual<"), "{none}");
     }
 
     #[test]

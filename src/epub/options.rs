@@ -9,6 +9,8 @@ use serde::Deserialize;
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
 
+use super::opf::ImageDescriptions;
+
 /// Name of the options file in `layouts/`.
 pub(crate) const OPTIONS_FILE: &str = "epub.toml";
 
@@ -37,8 +39,17 @@ pub(crate) struct EpubOptions {
     pub landmarks_title: String,
     /// Label of the landmark that points at the first page.
     pub bodymatter_label: String,
-    /// `schema:accessibilitySummary` written into the package document.
+    /// `schema:accessibilitySummary` written into the package document,
+    /// followed by the one of the three sentences below that is true of the
+    /// book's images (nothing when it has none).
     pub accessibility_summary: String,
+    /// Added to the summary when every image has a text alternative.
+    pub accessibility_images_described: String,
+    /// Added when some images have none; `{undescribed}` and `{total}` are
+    /// replaced by the counts of places showing an image.
+    pub accessibility_images_partly_described: String,
+    /// Added when no image has a text alternative.
+    pub accessibility_images_undescribed: String,
 }
 
 impl Default for EpubOptions {
@@ -54,9 +65,12 @@ impl Default for EpubOptions {
             toc_title: "目次".into(),
             landmarks_title: "ランドマーク".into(),
             bodymatter_label: "本文".into(),
-            accessibility_summary: "見出し、目次、ナビゲーションによる構造を持つ文書です。\
-                                    すべての画像に代替テキストがあります。"
-                .into(),
+            accessibility_summary: "見出し、目次、ナビゲーションによる構造を持つ文書です。".into(),
+            accessibility_images_described: "すべての画像に代替テキストがあります。".into(),
+            accessibility_images_partly_described:
+                "画像を表示する {total} 箇所のうち {undescribed} 箇所には代替テキストがありません。"
+                    .into(),
+            accessibility_images_undescribed: "画像には代替テキストがありません。".into(),
         }
     }
 }
@@ -84,6 +98,30 @@ impl EpubOptions {
                 diags.push(options_error(format!("invalid {OPTIONS_FILE}: {reason}")));
                 EpubOptions::default()
             }
+        }
+    }
+
+    /// The accessibility summary for a book whose images are described as
+    /// `images` says: the configured summary and the true sentence about
+    /// images.
+    pub(crate) fn summary(&self, images: ImageDescriptions) -> String {
+        let sentence = match images {
+            ImageDescriptions::NoImages => String::new(),
+            ImageDescriptions::AllDescribed => self.accessibility_images_described.clone(),
+            ImageDescriptions::SomeUndescribed { undescribed, total } => self
+                .accessibility_images_partly_described
+                .replace("{undescribed}", &undescribed.to_string())
+                .replace("{total}", &total.to_string()),
+            ImageDescriptions::NoneDescribed => self.accessibility_images_undescribed.clone(),
+        };
+        let base = self.accessibility_summary.trim();
+        let sentence = sentence.trim();
+        match (base.is_empty(), sentence.is_empty()) {
+            (_, true) => base.to_string(),
+            (true, false) => sentence.to_string(),
+            // Japanese sentences join without a space; others with one.
+            (false, false) if base.ends_with(['。', '．']) => format!("{base}{sentence}"),
+            (false, false) => format!("{base} {sentence}"),
         }
     }
 
@@ -115,6 +153,41 @@ mod tests {
         let options = EpubOptions::load(&assets, &mut diags);
         assert!(diags.items().is_empty(), "{:?}", diags.items());
         assert_eq!(options, EpubOptions::default());
+    }
+
+    #[test]
+    fn the_summary_states_what_is_true_of_the_images() {
+        let options = EpubOptions::default();
+        let all = options.summary(ImageDescriptions::AllDescribed);
+        assert!(
+            all.ends_with("すべての画像に代替テキストがあります。"),
+            "{all}"
+        );
+        let some = options.summary(ImageDescriptions::SomeUndescribed {
+            undescribed: 2,
+            total: 5,
+        });
+        assert!(!some.contains("すべての画像"), "{some}");
+        assert!(
+            some.contains("5 箇所のうち 2 箇所には代替テキストがありません"),
+            "{some}"
+        );
+        let none = options.summary(ImageDescriptions::NoneDescribed);
+        assert!(
+            none.ends_with("画像には代替テキストがありません。"),
+            "{none}"
+        );
+        let no_images = options.summary(ImageDescriptions::NoImages);
+        assert_eq!(no_images, options.accessibility_summary);
+        let english = EpubOptions {
+            accessibility_summary: "Structured with headings.".into(),
+            accessibility_images_undescribed: "Images have no text alternative.".into(),
+            ..EpubOptions::default()
+        };
+        assert_eq!(
+            english.summary(ImageDescriptions::NoneDescribed),
+            "Structured with headings. Images have no text alternative."
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@
 use std::collections::BTreeSet;
 
 use crate::model::{
-    Admonition, AdmonitionKind, Align, Block, Book, Cell, Figure, Inline, InlineStyle, LinkTarget,
-    List, Page, PageKind, Table,
+    Admonition, AdmonitionKind, Align, Block, Book, Cell, Figure, Inline, InlineImage, InlineStyle,
+    LinkTarget, List, Page, PageKind, Table,
 };
 
 use super::images::ImageTable;
@@ -248,6 +248,36 @@ impl<'a> BodyWriter<'a> {
         self.w.newline();
     }
 
+    /// An image inside running text: an `img` in the line, its height
+    /// capped at the text's em by the style sheet's `inline-image` class
+    /// (smaller images keep their size). An image that could not be used
+    /// leaves its alt text.
+    fn inline_image(&mut self, image: &'a InlineImage) {
+        match self.ctx.images.get(&image.image.path) {
+            Some(file) => {
+                let src = format!("../{}", file.href);
+                let (width, height) = display_size(file.width, file.height, image.width);
+                let (width, height) = (width.to_string(), height.to_string());
+                let mut attrs = vec![
+                    ("src", src.as_str()),
+                    ("alt", image.alt.as_str()),
+                    ("class", "inline-image"),
+                    ("width", width.as_str()),
+                    ("height", height.as_str()),
+                ];
+                if let Some(title) = image.title.as_deref().filter(|t| !t.trim().is_empty()) {
+                    attrs.push(("title", title));
+                }
+                self.w.empty("img", &attrs);
+            }
+            None if !image.alt.trim().is_empty() => {
+                self.w
+                    .element("span", &[("class", "missing-image")], &image.alt);
+            }
+            None => {}
+        }
+    }
+
     fn admonition(&mut self, a: &'a Admonition, stack: &mut Vec<Step<'a>>) {
         let kind = match a.kind {
             AdmonitionKind::Warning => "warning",
@@ -307,6 +337,7 @@ impl<'a> BodyWriter<'a> {
             Inline::Text(text) => self.w.text(text),
             Inline::Code(code) => self.w.element("code", &[], code),
             Inline::LineBreak => self.w.empty("br", &[]),
+            Inline::Image(image) => self.inline_image(image),
             Inline::Styled(style, content) => {
                 match style {
                     InlineStyle::Strong => self.w.open("strong", &[]),
@@ -473,32 +504,17 @@ pub(crate) fn safe_external_url(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{SourceId, Span};
     use crate::epub::images::ImageTable;
-    use crate::model::{ListItem, Paragraph, Quote};
+    use crate::model::testing::{list, para_text, quote};
 
     #[test]
     fn deep_nesting_is_written_without_deep_recursion() {
-        let span = Span::point(SourceId(0), 0);
-        let mut block = Block::Paragraph(Paragraph {
-            content: vec![Inline::Text("底".into())],
-            span,
-        });
+        let mut block = para_text("底");
         for level in 0..3000 {
             block = if level % 2 == 0 {
-                Block::Quote(Quote {
-                    blocks: vec![block],
-                    span,
-                })
+                quote(vec![block])
             } else {
-                Block::List(List {
-                    start: Some(2),
-                    items: vec![ListItem {
-                        blocks: vec![block],
-                        checked: None,
-                    }],
-                    span,
-                })
+                list(Some(2), vec![vec![block]])
             };
         }
         let mut book = crate::epub::tests::sample_book();

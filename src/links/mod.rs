@@ -2,7 +2,8 @@
 //!
 //! Input: a [`Book`] whose links are unresolved and a [`LinkContext`].
 //! Output: the same book with every link internal or external, image paths
-//! checked to lie inside the static folder, and diagnostics for broken
+//! (of figures and of images inside text) checked to lie inside the static
+//! folder, and diagnostics for broken
 //! links, missing anchors, duplicate anchors and unreachable images.
 //!
 //! Link forms (see [`url`]): `/prefix/a/b/page.html#id` (Hugo ugly URLs),
@@ -114,11 +115,15 @@ struct Tables<'c> {
 }
 
 impl Tables<'_> {
-    /// Resolves the links directly in `list`; a link with a forbidden scheme
-    /// is replaced by its content (whose own links are visited next).
+    /// Resolves the links and image paths directly in `list`; a link with a
+    /// forbidden scheme is replaced by its content (whose own links are
+    /// visited next).
     fn resolve_list(&mut self, list: &mut Vec<Inline>, here: &Here, diags: &mut Diagnostics) {
         let mut i = 0;
         while i < list.len() {
+            if let Some(Inline::Image(image)) = list.get_mut(i) {
+                image.image.path = self.image(&image.image.src, &here.url, image.span, diags);
+            }
             if let Some(Inline::Link(link)) = list.get_mut(i)
                 && let LinkTarget::Unresolved(href) = &link.target
             {

@@ -1,93 +1,44 @@
 //! Unit tests of link resolution over a small book.
 
 use super::*;
-use crate::diag::{Severity, SourceId};
-use crate::model::{
-    BookMeta, Figure, Heading, ImageRef, Link, Page, PageKind, Paper, Paragraph, Region,
-};
+use crate::diag::Severity;
+use crate::model::testing::{book, heading, internal, link, page, para, span, text};
+use crate::model::{Figure, ImageRef, Page, PageKind};
 
-fn span() -> Span {
-    Span::point(SourceId(0), 0)
+/// A link to `href`, not yet resolved, labelled `t`.
+fn unresolved(href: &str) -> Inline {
+    link(LinkTarget::Unresolved(href.into()), "t")
 }
 
-fn link(href: &str) -> Inline {
-    Inline::Link(Link {
-        target: LinkTarget::Unresolved(href.into()),
-        content: vec![Inline::Text("t".into())],
-        span: span(),
-    })
-}
-
-fn heading(anchor: &str) -> Block {
-    Block::Heading(Heading {
-        level: 2,
-        anchor: anchor.into(),
-        content: vec![Inline::Text(anchor.into())],
-        text: anchor.into(),
-        span: span(),
-    })
-}
-
-fn page(id: usize, kind: PageKind, path: &str, url: &str, blocks: Vec<Block>) -> Page {
-    Page {
-        id: PageId(id),
-        kind,
-        depth: 0,
-        parent: None,
-        title: vec![Inline::Text(path.into())],
-        title_text: path.into(),
-        anchor: format!("p{id}"),
-        source_path: path.into(),
-        url: url.into(),
-        blocks,
-        span: span(),
-    }
-}
-
-fn book(links: Vec<Inline>) -> Book {
-    Book {
-        meta: BookMeta {
-            title: "t".into(),
-            author: None,
-            language: "ja".into(),
-            base_url: "https://help.example".into(),
-            build_time: 0,
-            generator: "tebiki".into(),
-        },
-        region: Region {
-            code: "JP".into(),
-            paper: Paper::A4,
-        },
-        pages: vec![
+/// Three pages: two in `login/` (each with a heading, the first with
+/// `links` in a paragraph) and the section `admin/`.
+fn small_book(links: Vec<Inline>) -> Book {
+    book(
+        0,
+        vec![
             page(
                 0,
                 PageKind::Page,
-                "login/admin_account.md",
-                "/general/ja/login/admin_account.html",
-                vec![
-                    heading("top_10"),
-                    Block::Paragraph(Paragraph {
-                        content: links,
-                        span: span(),
-                    }),
-                ],
+                0,
+                "admin_account",
+                "login/admin_account",
+                vec![heading(2, "top_10", "top_10"), para(links)],
             ),
             page(
                 1,
                 PageKind::Page,
-                "login/admin_temp.md",
-                "/general/ja/login/admin_temp.html",
-                vec![heading("temp_10")],
+                0,
+                "admin_temp",
+                "login/admin_temp",
+                vec![heading(2, "temp_10", "temp_10")],
             ),
-            page(
-                2,
-                PageKind::Section,
-                "admin/_index.md",
-                "/general/ja/admin/",
-                vec![],
-            ),
+            Page {
+                source_path: "admin/_index.md".into(),
+                url: "/general/ja/admin/".into(),
+                ..page(2, PageKind::Section, 0, "admin", "admin", vec![])
+            },
         ],
-    }
+    )
 }
 
 fn ctx() -> LinkContext {
@@ -108,7 +59,7 @@ fn ctx() -> LinkContext {
 }
 
 fn resolved(hrefs: &[&str]) -> (Vec<Inline>, Diagnostics) {
-    let mut b = book(hrefs.iter().map(|h| link(h)).collect());
+    let mut b = small_book(hrefs.iter().map(|h| unresolved(h)).collect());
     let mut diags = Diagnostics::new();
     resolve(&mut b, &ctx(), &mut diags);
     let Block::Paragraph(p) = b.pages[0].blocks[1].clone() else {
@@ -121,13 +72,6 @@ fn target(inline: &Inline) -> &LinkTarget {
     match inline {
         Inline::Link(l) => &l.target,
         other => panic!("link expected, got {other:?}"),
-    }
-}
-
-fn internal(page: usize, anchor: Option<&str>) -> LinkTarget {
-    LinkTarget::Internal {
-        page: PageId(page),
-        anchor: anchor.map(String::from),
     }
 }
 
@@ -198,15 +142,15 @@ fn forbidden_schemes_become_text() {
         "data:text/html,x",
         "file:///etc/passwd",
     ]);
-    assert_eq!(out, vec![Inline::Text("t".into()); 3]);
+    assert_eq!(out, vec![text("t"); 3]);
     assert_eq!(diags.items().len(), 3);
     assert!(diags.items()[0].message.contains("`javascript:`"));
 }
 
 #[test]
 fn duplicate_anchor_is_an_error_at_the_second() {
-    let mut b = book(Vec::new());
-    b.pages[1].blocks.push(heading("temp_10"));
+    let mut b = small_book(Vec::new());
+    b.pages[1].blocks.push(heading(2, "temp_10", "temp_10"));
     let mut diags = Diagnostics::new();
     resolve(&mut b, &ctx(), &mut diags);
     assert_eq!(diags.items().len(), 1);
@@ -220,8 +164,8 @@ fn duplicate_anchor_is_an_error_at_the_second() {
 
 #[test]
 fn image_errors_are_reported_at_the_figure() {
-    let mut b = book(Vec::new());
-    let figure_span = Span::new(SourceId(3), 10, 20);
+    let mut b = small_book(Vec::new());
+    let figure_span = span(10);
     b.pages[1].blocks.push(Block::Figure(Figure {
         image: ImageRef {
             src: "/../etc/passwd".into(),
@@ -244,7 +188,10 @@ fn image_errors_are_reported_at_the_figure() {
 
 #[test]
 fn a_page_without_url_gets_the_published_one() {
-    let mut b = book(vec![link("admin_temp.html#temp_10"), link("../admin/")]);
+    let mut b = small_book(vec![
+        unresolved("admin_temp.html#temp_10"),
+        unresolved("../admin/"),
+    ]);
     b.pages[0].url.clear();
     let mut diags = Diagnostics::new();
     resolve(&mut b, &ctx(), &mut diags);
@@ -270,25 +217,24 @@ fn a_page_without_url_gets_the_published_one() {
 
 #[test]
 fn a_thousand_pages_resolve_in_one_pass() {
-    let mut b = book(Vec::new());
+    let mut b = small_book(Vec::new());
     b.pages.clear();
     let n = 1000;
     for i in 0..n {
         let next = (i + 1) % n;
-        let para = Block::Paragraph(Paragraph {
-            content: vec![
-                link(&format!("p{next}.html#a{next}")),
-                link(&format!("/general/ja/s/p{next}.html")),
-                link("#a0"),
-            ],
-            span: span(),
-        });
+        let anchor = format!("a{i}");
+        let links = para(vec![
+            unresolved(&format!("p{next}.html#a{next}")),
+            unresolved(&format!("/general/ja/s/p{next}.html")),
+            unresolved("#a0"),
+        ]);
         b.pages.push(page(
             i,
             PageKind::Page,
-            &format!("s/p{i}.md"),
-            &format!("/general/ja/s/p{i}.html"),
-            vec![heading(&format!("a{i}")), para],
+            0,
+            &format!("p{i}"),
+            &format!("s/p{i}"),
+            vec![heading(2, &anchor, &anchor), links],
         ));
     }
     let mut diags = Diagnostics::new();

@@ -48,18 +48,7 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{SourceId, Span};
-    use crate::model::{Heading, Inline};
-
-    fn heading(text: &str, anchor: &str) -> Block {
-        Block::Heading(Heading {
-            level: 2,
-            anchor: anchor.into(),
-            content: vec![Inline::Text(text.into())],
-            text: text.into(),
-            span: Span::point(SourceId(0), 0),
-        })
-    }
+    use crate::model::testing::heading;
 
     fn anchors(blocks: &[Block]) -> Vec<String> {
         blocks
@@ -74,9 +63,9 @@ mod tests {
     #[test]
     fn generated_anchors_are_stable_and_unique() {
         let mut blocks = vec![
-            heading("概要", ""),
-            heading("概要", ""),
-            heading("手順", "steps"),
+            heading(2, "", "概要"),
+            heading(2, "", "概要"),
+            heading(2, "steps", "手順"),
         ];
         assign(&mut blocks);
         let got = anchors(&blocks);
@@ -84,7 +73,7 @@ mod tests {
         assert_eq!(got[1], format!("{}.2", got[0]));
         assert_eq!(got[2], "steps");
         // Same text elsewhere gives the same anchor.
-        let mut again = vec![heading("前置き", ""), heading("概要", "")];
+        let mut again = vec![heading(2, "", "前置き"), heading(2, "", "概要")];
         assign(&mut again);
         assert_eq!(anchors(&again)[1], got[0]);
     }
@@ -92,7 +81,7 @@ mod tests {
     #[test]
     fn generated_anchor_never_takes_a_written_one() {
         let taken = format!("h.{:08x}", fnv1a(b"x"));
-        let mut blocks = vec![heading("x", ""), heading("y", &taken)];
+        let mut blocks = vec![heading(2, "", "x"), heading(2, &taken, "y")];
         assign(&mut blocks);
         let got = anchors(&blocks);
         assert_eq!(got[0], format!("{taken}.2"));

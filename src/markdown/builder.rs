@@ -11,17 +11,24 @@
 //! Text that arrives outside a paragraph (tight list items, HTML cells) opens
 //! an implicit paragraph; a block that arrives inside a paragraph (a screen
 //! placeholder, an admonition) splits it, and the text after it continues in
-//! a new paragraph of the same container.
+//! a new paragraph of the same container. An image inside text stays in the
+//! text as an [`Inline::Image`]; a paragraph that holds nothing but one
+//! image becomes a [`Block::Figure`].
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::model::{
-    Admonition, AdmonitionKind, Align, Block, Cell, Figure, Heading, ImageRef, Inline, InlineStyle,
-    Link, LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
+    Admonition, AdmonitionKind, Align, Block, Cell, Figure, Heading, ImageRef, Inline, InlineImage,
+    InlineStyle, Link, LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
 };
 use crate::shortcode::{CallKind, ResolvedPage};
 
 use super::softbreak;
 use super::table;
+
+/// How an inline image counts for soft line breaks next to it: like a
+/// Japanese character (a break between it and Japanese text disappears, one
+/// between it and a Latin word is a space).
+const IMAGE_AS_CHAR: char = '\u{4E00}';
 
 /// Containers nested deeper than this are flattened into their parent.
 pub(crate) const MAX_BLOCK_DEPTH: usize = 32;
@@ -593,11 +600,18 @@ impl<'a> Builder<'a> {
         trim_inlines(&mut content);
         let span = self.span_at(text.start);
         match text.kind {
-            TextKind::Paragraph => {
-                if !content.is_empty() {
-                    self.push_block(Block::Paragraph(Paragraph { content, span }));
+            TextKind::Paragraph => match only_images(content) {
+                Ok(images) => {
+                    for image in images {
+                        self.push_block(Block::Figure(image.into_figure()));
+                    }
                 }
-            }
+                Err(content) => {
+                    if !content.is_empty() {
+                        self.push_block(Block::Paragraph(Paragraph { content, span }));
+                    }
+                }
+            },
             TextKind::Heading { level, id } => {
                 let text_plain = plain_text(&content);
                 self.push_block(Block::Heading(Heading {
@@ -792,9 +806,23 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Places a figure: after the current paragraph if one is open (an image
-    /// inside text is hoisted below it), else as a block here.
-    pub(crate) fn image(&mut self, figure: Figure) {
+    /// Places an image (Markdown `![]()` or HTML `<img>`) in the text block
+    /// (opening an implicit paragraph when none is open), as an
+    /// [`Inline::Image`]; a paragraph left holding nothing but images becomes
+    /// figures when it ends.
+    pub(crate) fn image(&mut self, image: InlineImage, at: usize) {
+        if self.skipping_raw {
+            return;
+        }
+        let text = self.ensure_text(at);
+        resolve_pending(text, Some(IMAGE_AS_CHAR));
+        push_inline(text, Inline::Image(image));
+        text.last_char = Some(IMAGE_AS_CHAR);
+    }
+
+    /// Places a block figure that cannot sit inside the open text block (a
+    /// `screen` in a heading or caption): after that block ends.
+    fn hoist(&mut self, figure: Figure) {
         match self.text.as_mut() {
             Some(text) => text.hoisted.push(figure),
             None => self.push_block(Block::Figure(figure)),
@@ -844,7 +872,7 @@ impl<'a> Builder<'a> {
                     self.push_block(Block::Figure(figure));
                     self.resume_text(resume, range.end);
                 } else {
-                    self.image(figure);
+                    self.hoist(figure);
                 }
             }
             CallKind::Admonition { kind, label } => {
@@ -960,6 +988,38 @@ fn fold_top(containers: &mut Vec<InlineContainer>) {
             }
         }
     }
+}
+
+/// The images of a paragraph that holds nothing but images (each possibly
+/// inside a link or style, which a figure does not keep), blanks and line
+/// breaks; otherwise the content unchanged.
+fn only_images(content: Vec<Inline>) -> Result<Vec<InlineImage>, Vec<Inline>> {
+    let mut stack: Vec<&Inline> = content.iter().collect();
+    let mut any = false;
+    while let Some(inline) = stack.pop() {
+        match inline {
+            Inline::Image(_) => any = true,
+            Inline::Link(link) => stack.extend(&link.content),
+            Inline::Styled(_, inner) => stack.extend(inner),
+            Inline::LineBreak => {}
+            Inline::Text(t) if t.trim().is_empty() => {}
+            Inline::Text(_) | Inline::Code(_) => return Err(content),
+        }
+    }
+    if !any {
+        return Err(content);
+    }
+    let mut images = Vec::new();
+    let mut stack: Vec<Inline> = content.into_iter().rev().collect();
+    while let Some(inline) = stack.pop() {
+        match inline {
+            Inline::Image(image) => images.push(image),
+            Inline::Link(link) => stack.extend(link.content.into_iter().rev()),
+            Inline::Styled(_, inner) => stack.extend(inner.into_iter().rev()),
+            Inline::LineBreak | Inline::Text(_) | Inline::Code(_) => {}
+        }
+    }
+    Ok(images)
 }
 
 /// Removes leading and trailing whitespace and line breaks.

@@ -23,7 +23,7 @@ use scraper::{Html, Node};
 
 use super::builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 use super::table::{MAX_COLSPAN, MAX_ROWSPAN, parse_span};
-use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
+use crate::model::{Align, Block, CodeBlock, ImageRef, InlineImage, InlineStyle};
 use crate::shortcode::placeholder;
 
 /// One tag read by the tokenizer.
@@ -205,7 +205,8 @@ fn check_attributes<'x>(b: &mut Builder, names: impl Iterator<Item = &'x str>, a
     }
 }
 
-/// An `<img>` as a figure (hoisted after the paragraph when inside text).
+/// An `<img>`: inside text an inline image, alone a figure (see
+/// [`Builder::image`]).
 fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize) {
     let Some(src) = attr("src").map(str::trim).filter(|s| !s.is_empty()) else {
         b.warn(at, "html `<img>` without `src` was dropped");
@@ -221,7 +222,7 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         let w = w.trim().trim_end_matches("px").trim();
         w.parse::<f32>().ok().filter(|v| v.is_finite() && *v > 0.0)
     });
-    let figure = Figure {
+    let image = InlineImage {
         image: ImageRef {
             src: src.to_string(),
             path: Default::default(),
@@ -231,7 +232,7 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         width,
         span: b.span_at(at),
     };
-    b.image(figure);
+    b.image(image, at);
 }
 
 /// Elements whose open count decides whether an HTML block continues past

@@ -12,10 +12,11 @@
 //! Conventions:
 //! - Soft line breaks disappear next to Japanese text and are a space
 //!   elsewhere ([`softbreak`]); hard breaks and `<br>` are line breaks.
-//! - An image alone in a paragraph is a [`Block::Figure`]; an image inside
-//!   text is hoisted: the figure is placed right after the paragraph (or
-//!   heading, or at the end of the table cell) that contains it, so
-//!   renderers never have to place an image inside a line.
+//! - An image alone in a paragraph (or in an HTML block) is a
+//!   [`Block::Figure`]; an image inside text (a paragraph, heading, list
+//!   item or table cell) stays where it is written, as an
+//!   [`Inline::Image`](crate::model::Inline::Image) that renderers set in
+//!   the line, as Hugo does.
 //! - A `screen` placeholder inside a paragraph splits it: text before, the
 //!   figure, text after, all in the same container (e.g. one list item).
 //! - Admonition placeholders wrap the blocks between them.
@@ -39,7 +40,7 @@ use pulldown_cmark::{
 };
 
 use crate::diag::Diagnostics;
-use crate::model::{Align, Block, CodeBlock, Figure, ImageRef, InlineStyle};
+use crate::model::{Align, Block, CodeBlock, ImageRef, InlineImage, InlineStyle};
 use crate::shortcode::ResolvedPage;
 use builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 
@@ -255,7 +256,7 @@ fn handle<'t>(
                             _ => {}
                         }
                     }
-                    b.image(Figure {
+                    let image = InlineImage {
                         image: ImageRef {
                             src: dest_url.to_string(),
                             path: Default::default(),
@@ -264,7 +265,8 @@ fn handle<'t>(
                         title: Some(title.to_string()).filter(|t| !t.is_empty()),
                         width: None,
                         span: b.span(range.clone()),
-                    });
+                    };
+                    b.image(image, at);
                 }
                 Tag::FootnoteDefinition(_)
                 | Tag::DefinitionList

@@ -90,37 +90,25 @@ fn count_columns(rows: &[Row]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::SourceId;
-    use crate::model::{Align, Cell};
-
-    fn cell(rowspan: u32, colspan: u32) -> Cell {
-        Cell {
-            header: false,
-            rowspan,
-            colspan,
-            align: Align::Default,
-            blocks: Vec::new(),
-        }
-    }
-
-    fn row(cells: Vec<Cell>) -> Row {
-        Row { cells }
-    }
+    use crate::model::testing::{row, span, spanning};
 
     #[test]
     fn rowspan_pushes_cells_right() {
         // | a (rowspan 2) | b | c |
         // |               | d | e |
         let rows = vec![
-            row(vec![cell(2, 1), cell(1, 1), cell(1, 1)]),
-            row(vec![cell(1, 1), cell(1, 1)]),
+            row(vec![spanning(2, 1), spanning(1, 1), spanning(1, 1)]),
+            row(vec![spanning(1, 1), spanning(1, 1)]),
         ];
         assert_eq!(count_columns(&rows), 3);
     }
 
     #[test]
     fn colspan_widens() {
-        let rows = vec![row(vec![cell(1, 3)]), row(vec![cell(1, 1), cell(1, 1)])];
+        let rows = vec![
+            row(vec![spanning(1, 3)]),
+            row(vec![spanning(1, 1), spanning(1, 1)]),
+        ];
         assert_eq!(count_columns(&rows), 3);
     }
 
@@ -129,8 +117,11 @@ mod tests {
         let table = finish(
             None,
             Vec::new(),
-            vec![row(vec![cell(50, 1), cell(1, 1)]), row(vec![cell(1, 1)])],
-            Span::point(SourceId(0), 0),
+            vec![
+                row(vec![spanning(50, 1), spanning(1, 1)]),
+                row(vec![spanning(1, 1)]),
+            ],
+            span(0),
         );
         let table = table.unwrap_or_else(|| panic!("table expected"));
         assert_eq!(table.body[0].cells[0].rowspan, 2);

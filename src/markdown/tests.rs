@@ -211,19 +211,105 @@ fn nested_admonitions_and_in_list_items() {
     assert_eq!(para_text(&inner.blocks[0]), "内側");
 }
 
+/// The inline images of a paragraph block, as (src, alt).
+fn inline_images(block: &Block) -> Vec<(String, String)> {
+    let Block::Paragraph(p) = block else {
+        panic!("paragraph expected: {block:?}")
+    };
+    let mut out = Vec::new();
+    let mut stack: Vec<&Inline> = p.content.iter().rev().collect();
+    while let Some(inline) = stack.pop() {
+        match inline {
+            Inline::Image(i) => out.push((i.image.src.clone(), i.alt.clone())),
+            Inline::Link(l) => stack.extend(l.content.iter().rev()),
+            Inline::Styled(_, c) => stack.extend(c.iter().rev()),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[test]
-fn inline_image_is_hoisted_after_paragraph() {
-    let (blocks, _) = parse("文章 ![アイコン](/i.png) の後\n\n![図](/f.png)\n");
-    assert_eq!(blocks.len(), 3, "{blocks:?}");
-    assert_eq!(para_text(&blocks[0]), "文章  の後");
+fn inline_image_stays_in_its_sentence() {
+    let (blocks, _) = parse("「ログイン名」欄に![](/img/i.png)が表示されない\n\n![図](/f.png)\n");
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected: {blocks:?}")
+    };
+    assert!(
+        matches!(p.content.as_slice(),
+            [Inline::Text(a), Inline::Image(i), Inline::Text(b)]
+                if a == "「ログイン名」欄に" && i.image.src == "/img/i.png" && i.alt.is_empty()
+                    && b == "が表示されない"),
+        "{:?}",
+        p.content
+    );
     let Block::Figure(f) = &blocks[1] else {
         panic!("figure expected")
     };
-    assert_eq!(f.alt, "アイコン");
-    let Block::Figure(f) = &blocks[2] else {
-        panic!("figure expected")
+    assert_eq!((f.image.src.as_str(), f.alt.as_str()), ("/f.png", "図"));
+}
+
+#[test]
+fn only_a_paragraph_of_nothing_but_images_becomes_figures() {
+    let (blocks, _) = parse(
+        "[![リンクの図](/a.png)](https://example.com)\n\n![一](/b.png)\n![二](/c.png)\n\n\
+         <img src=\"/d.png\" alt=\"生\">\n",
+    );
+    let figures: Vec<&str> = blocks
+        .iter()
+        .map(|b| match b {
+            Block::Figure(f) => f.alt.as_str(),
+            other => panic!("figure expected: {other:?}"),
+        })
+        .collect();
+    assert_eq!(figures, ["リンクの図", "一", "二", "生"]);
+}
+
+#[test]
+fn images_in_cells_items_and_html_text_stay_inline() {
+    let (blocks, _) = parse(
+        "| a |\n|---|\n| <img src=\"/g.png\" alt=\"歯車\"> を押す |\n| ![鉛筆](/e.png)を押す |\n\n\
+         1. 右上の![歯車](/g.png)をクリック\n\n\
+         <table><tr><td>生の表 <img src=\"/e.png\" alt=\"鉛筆\"> を押す</td><td><img src=\"/s.png\" alt=\"図\"></td></tr></table>\n",
+    );
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected: {blocks:?}")
     };
-    assert_eq!(f.image.src, "/f.png");
+    assert_eq!(
+        inline_images(&t.body[0].cells[0].blocks[0]),
+        [("/g.png".to_string(), "歯車".to_string())]
+    );
+    assert_eq!(para_text(&t.body[0].cells[0].blocks[0]), "歯車 を押す");
+    assert_eq!(inline_images(&t.body[1].cells[0].blocks[0]).len(), 1);
+    let Block::List(l) = &blocks[1] else {
+        panic!("list expected: {blocks:?}")
+    };
+    assert_eq!(inline_images(&l.items[0].blocks[0]).len(), 1);
+    let Block::Table(raw) = &blocks[2] else {
+        panic!("table expected: {blocks:?}")
+    };
+    let cells = &raw.body[0].cells;
+    assert_eq!(inline_images(&cells[0].blocks[0]).len(), 1);
+    // A cell holding nothing but an image: a figure, as a paragraph would.
+    assert!(matches!(cells[1].blocks.as_slice(), [Block::Figure(f)] if f.alt == "図"));
+}
+
+#[test]
+fn soft_breaks_next_to_inline_images_join_japanese() {
+    let (blocks, _) = parse("設定の\n![](/g.png)\nをクリック。Click\n![](/g.png)\nnow.\n");
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    let texts: Vec<&str> = p
+        .content
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, ["設定の", "をクリック。Click ", " now."]);
 }
 
 #[test]

@@ -7,9 +7,13 @@
 //! late diagnostics (images, links) name the line the writer edits.
 //!
 //! Helpers every step shares live here too: [`walk`] (the traversals of
-//! block and inline trees, and [`Book::figures`]) and [`Uniquifier`] (names
-//! numbered `-2`, `-3`… when taken).
+//! block and inline trees, [`Book::figures`] and [`Book::images`]) and
+//! [`Uniquifier`] (names numbered `-2`, `-3`… when taken). Unit tests build
+//! model values with `testing`.
 
+#[cfg(any(test, feature = "test-support"))]
+#[doc(hidden)]
+pub mod testing;
 mod unique;
 pub(crate) mod walk;
 
@@ -18,6 +22,7 @@ use std::path::PathBuf;
 use crate::diag::Span;
 
 pub use unique::Uniquifier;
+pub use walk::ImageUse;
 
 /// One region's handbook: metadata plus every included page in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +156,8 @@ pub enum Block {
     /// A bulleted or numbered list.
     List(List),
     /// A screenshot or other image placed as a block (`screen` shortcode,
-    /// Markdown image alone in a paragraph, HTML `<img>`).
+    /// a Markdown image or HTML `<img>` alone in a paragraph or HTML block).
+    /// An image inside running text is an [`Inline::Image`] instead.
     Figure(Figure),
     /// A boxed note (`warning`, `note`, `info`, `tip`, or a mapped shortcode).
     Admonition(Admonition),
@@ -244,6 +250,48 @@ pub struct Figure {
     pub width: Option<f32>,
     /// Where the image is referenced.
     pub span: Span,
+}
+
+/// An image set inside a line of text: a small UI icon in a sentence
+/// (`「![](/img/icon_gear.png)」をクリックします`, a raw `<img>` in a
+/// paragraph or table cell). Renderers scale it to the line's text height
+/// unless it is already smaller, and give `alt` as its text alternative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineImage {
+    /// The image file.
+    pub image: ImageRef,
+    /// Alternative text (may be empty: the image is then undescribed).
+    pub alt: String,
+    /// Optional title (a tooltip in the EPUB).
+    pub title: Option<String>,
+    /// Requested display width in CSS pixels, if the source gave one.
+    pub width: Option<f32>,
+    /// Where the image is referenced.
+    pub span: Span,
+}
+
+impl InlineImage {
+    /// The same image placed as a block (an image alone in its paragraph).
+    pub fn into_figure(self) -> Figure {
+        Figure {
+            image: self.image,
+            alt: self.alt,
+            title: self.title,
+            width: self.width,
+            span: self.span,
+        }
+    }
+
+    /// The same image set inside a line of text.
+    pub fn from_figure(figure: Figure) -> InlineImage {
+        InlineImage {
+            image: figure.image,
+            alt: figure.alt,
+            title: figure.title,
+            width: figure.width,
+            span: figure.span,
+        }
+    }
 }
 
 /// A reference to an image file inside the site's static folder.
@@ -371,6 +419,8 @@ pub enum Inline {
     Link(Link),
     /// A forced line break (`<br>`, two trailing spaces, backslash).
     LineBreak,
+    /// An image inside running text (see [`InlineImage`]).
+    Image(InlineImage),
 }
 
 /// Inline styles.
@@ -490,7 +540,8 @@ pub fn utc_from_unix(seconds: i64) -> time::OffsetDateTime {
 }
 
 /// Concatenates the plain text of inline content (links and styles are
-/// flattened, line breaks become a space). An explicit stack keeps deeply
+/// flattened, line breaks become a space, an image is its alt text, as in
+/// goldmark's text of a heading). An explicit stack keeps deeply
 /// nested input from overflowing the call stack.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
@@ -505,6 +556,7 @@ pub fn plain_text(inlines: &[Inline]) -> String {
             Inline::Styled(_, content) => stack.push(content.iter()),
             Inline::Link(link) => stack.push(link.content.iter()),
             Inline::LineBreak => out.push(' '),
+            Inline::Image(image) => out.push_str(&image.alt),
         }
     }
     out

@@ -4,10 +4,45 @@
 //! Input: block or inline trees of any depth. Output: a callback on every
 //! block (pre-order, document order: a block before its children, children
 //! before the block's next sibling) or on every inline list, and
-//! [`Book::figures`]. Explicit stacks
+//! [`Book::figures`] and [`Book::images`]. Explicit stacks
 //! instead of recursion, so deep input cannot overflow the call stack.
 
-use super::{Block, Book, Figure, Inline};
+use super::{Block, Book, Figure, ImageRef, Inline, InlineImage};
+
+/// One place where the book shows an image: a block figure or an image
+/// inside a line of text. Steps that treat every image alike (loading,
+/// packaging, accessibility facts) read these.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImageUse<'a> {
+    /// The image file.
+    pub image: &'a ImageRef,
+    /// Its alternative text (empty when the source gave none).
+    pub alt: &'a str,
+    /// Where it is referenced.
+    pub span: crate::diag::Span,
+    /// Whether it is set inside a line of text.
+    pub inline: bool,
+}
+
+impl<'a> ImageUse<'a> {
+    fn figure(f: &'a Figure) -> ImageUse<'a> {
+        ImageUse {
+            image: &f.image,
+            alt: &f.alt,
+            span: f.span,
+            inline: false,
+        }
+    }
+
+    fn inline(i: &'a InlineImage) -> ImageUse<'a> {
+        ImageUse {
+            image: &i.image,
+            alt: &i.alt,
+            span: i.span,
+            inline: true,
+        }
+    }
+}
 
 impl Book {
     /// Every figure of the book (including those nested in lists, boxes and
@@ -22,6 +57,45 @@ impl Book {
             });
         }
         out
+    }
+
+    /// Every image the book shows, figures and images inside text (in
+    /// titles, headings, paragraphs, captions, list items and table cells),
+    /// in reading order.
+    pub fn images(&self) -> Vec<ImageUse<'_>> {
+        let mut out = Vec::new();
+        for page in &self.pages {
+            inline_images(&page.title, &mut out);
+            blocks(&page.blocks, |block| match block {
+                Block::Figure(f) => out.push(ImageUse::figure(f)),
+                Block::Paragraph(p) => inline_images(&p.content, &mut out),
+                Block::Heading(h) => inline_images(&h.content, &mut out),
+                Block::Table(t) => {
+                    if let Some(caption) = &t.caption {
+                        inline_images(caption, &mut out);
+                    }
+                }
+                _ => {}
+            });
+        }
+        out
+    }
+}
+
+/// Pushes the images inside `inlines` (at any depth), in order.
+fn inline_images<'a>(inlines: &'a [Inline], out: &mut Vec<ImageUse<'a>>) {
+    let mut stack: Vec<std::slice::Iter<'a, Inline>> = vec![inlines.iter()];
+    while let Some(iter) = stack.last_mut() {
+        let Some(inline) = iter.next() else {
+            stack.pop();
+            continue;
+        };
+        match inline {
+            Inline::Image(image) => out.push(ImageUse::inline(image)),
+            Inline::Styled(_, content) => stack.push(content.iter()),
+            Inline::Link(link) => stack.push(link.content.iter()),
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+        }
     }
 }
 
@@ -122,7 +196,7 @@ pub(crate) fn inline_lists_mut(root: &mut Vec<Inline>, mut f: impl FnMut(&mut Ve
             match inline {
                 Inline::Styled(_, content) => stack.push(content),
                 Inline::Link(link) => stack.push(&mut link.content),
-                Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+                Inline::Text(_) | Inline::Code(_) | Inline::LineBreak | Inline::Image(_) => {}
             }
         }
     }
@@ -131,39 +205,20 @@ pub(crate) fn inline_lists_mut(root: &mut Vec<Inline>, mut f: impl FnMut(&mut Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{SourceId, Span};
-    use crate::model::{List, ListItem, Paragraph, Quote};
-
-    fn para(text: &str) -> Block {
-        Block::Paragraph(Paragraph {
-            content: vec![Inline::Text(text.into())],
-            span: Span::point(SourceId(0), 0),
-        })
-    }
+    use crate::model::testing::{list, para_text, quote};
 
     #[test]
     fn visits_in_document_order() {
-        let span = Span::point(SourceId(0), 0);
         let mut blocks = vec![
-            para("a"),
-            Block::List(List {
-                start: None,
-                items: vec![
-                    ListItem {
-                        blocks: vec![para("b"), para("c")],
-                        checked: None,
-                    },
-                    ListItem {
-                        blocks: vec![Block::Quote(Quote {
-                            blocks: vec![para("d")],
-                            span,
-                        })],
-                        checked: None,
-                    },
+            para_text("a"),
+            list(
+                None,
+                vec![
+                    vec![para_text("b"), para_text("c")],
+                    vec![quote(vec![para_text("d")])],
                 ],
-                span,
-            }),
-            para("e"),
+            ),
+            para_text("e"),
         ];
         let mut seen = String::new();
         blocks_mut(&mut blocks, |b| {
@@ -183,13 +238,9 @@ mod tests {
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let span = Span::point(SourceId(0), 0);
-        let mut block = para("x");
+        let mut block = para_text("x");
         for _ in 0..5000 {
-            block = Block::Quote(Quote {
-                blocks: vec![block],
-                span,
-            });
+            block = quote(vec![block]);
         }
         let mut blocks = vec![block];
         let mut count = 0;

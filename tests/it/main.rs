@@ -16,6 +16,7 @@ mod support;
 mod broken_sites;
 mod cli;
 mod epub_check;
+mod hugo_inline;
 mod model_golden;
 mod pdf_output;
 mod sample;

@@ -185,6 +185,9 @@ fn inlines(content: &[Inline]) -> String {
                 let _ = write!(out, "`{c}`");
             }
             Inline::LineBreak => out.push('⏎'),
+            Inline::Image(image) => {
+                let _ = write!(out, "<img {:?} alt={:?}>", image.image.src, image.alt);
+            }
             Inline::Styled(style, inner) => {
                 let name = match style {
                     InlineStyle::Strong => "strong",

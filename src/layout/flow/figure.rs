@@ -6,7 +6,8 @@
 //! text area's height, centred, with a hairline frame and optionally the
 //! alt text (or title) as a caption. A missing or broken image becomes a
 //! diagnostic at the figure's span and a framed placeholder with the alt
-//! text.
+//! text. In the tag tree it is a `Figure` with its alt text (or title) as
+//! alternative; an image with neither (a decorative image) is an artifact.
 
 use crate::diag::Diagnostic;
 use crate::layout::font::FontRole;
@@ -44,10 +45,18 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
         .get(ctx.assets, &figure.image.path)
         .map(|(key, image)| (key, image.width, image.height))
         .map_err(|err| format!("{err} (image {})", figure.image.src));
-    let mut items = vec![(
-        Point::default(),
-        FrameItem::Tag(TagEvent::Start(StructTag::Figure(figure.alt.clone()))),
-    )];
+    // The figure's text alternative: its alt text, else its title. An image
+    // with neither (alt="", a decorative image) is an artifact.
+    let alternative = [Some(&figure.alt), figure.title.as_ref()]
+        .into_iter()
+        .flatten()
+        .find(|t| !t.trim().is_empty())
+        .cloned();
+    let (open, close) = match alternative {
+        Some(alt) => (TagEvent::Start(StructTag::Figure(alt)), TagEvent::End),
+        None => (TagEvent::ArtifactStart, TagEvent::ArtifactEnd),
+    };
+    let mut items = vec![(Point::default(), FrameItem::Tag(open))];
     let image_height = match loaded {
         Ok((key, px_w, px_h)) => {
             let max_h = (ctx.area_height - caption_height - caption_gap - 2.0).max(20.0);
@@ -105,7 +114,7 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
         }
         items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
     }
-    items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+    items.push((Point::default(), FrameItem::Tag(close)));
     let mut piece = Piece::new(y, items);
     piece.space_before = flow.take_space(style.space);
     flow.push(piece);

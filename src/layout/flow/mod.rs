@@ -25,7 +25,7 @@ use crate::model::{Align, Block, Heading, Inline, walk};
 
 pub(crate) use images::ImageRegistry;
 pub(crate) use paginate::{AreaFill, Piece, paginate};
-pub(crate) use text::{LaidLine, TextContext, dest_name};
+pub(crate) use text::{InlineImages, LaidLine, TextContext, dest_name};
 
 /// Measures narrower than this many body ems are set flush left.
 const NARROW_MEASURE_EM: f32 = 20.0;
@@ -178,6 +178,67 @@ impl BlockContext<'_, '_> {
         self.text.style()
     }
 
+    /// Loads the images inside `content` (each file once per document) and
+    /// reports the ones that cannot be used at their spans; the usable ones
+    /// are returned for [`TextContext::inlines`].
+    pub(crate) fn inline_images(&mut self, content: &[Inline]) -> InlineImages {
+        let mut found = InlineImages::new();
+        let mut stack: Vec<std::slice::Iter<'_, Inline>> = vec![content.iter()];
+        while let Some(iter) = stack.last_mut() {
+            let Some(inline) = iter.next() else {
+                stack.pop();
+                continue;
+            };
+            match inline {
+                Inline::Image(image) => {
+                    let path = &image.image.path;
+                    // An unresolved reference was reported by `links`.
+                    if path.as_os_str().is_empty() || found.contains_key(path) {
+                        continue;
+                    }
+                    match self.images.get(self.assets, path) {
+                        Ok((key, loaded)) => {
+                            found.insert(path.clone(), (key, loaded.width, loaded.height));
+                        }
+                        Err(err) => self.diags.push(
+                            Diagnostic::error(
+                                image.span,
+                                format!("{err} (image {})", image.image.src),
+                            )
+                            .with_hint("the pdf shows the alt text in its place"),
+                        ),
+                    }
+                }
+                Inline::Styled(_, inner) => stack.push(inner.iter()),
+                Inline::Link(link) => stack.push(link.content.iter()),
+                Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+            }
+        }
+        found
+    }
+
+    /// Lays out model inlines (with the images inside them).
+    pub(crate) fn inlines(
+        &mut self,
+        content: &[Inline],
+        base: &crate::layout::inline::TextStyle,
+        para: &ParagraphStyle,
+    ) -> Vec<LaidLine> {
+        let images = self.inline_images(content);
+        self.text.inlines(content, base, para, &images)
+    }
+
+    /// The natural (unbroken) width of inline content (with the images
+    /// inside it), for table columns.
+    pub(crate) fn natural_width(
+        &mut self,
+        content: &[Inline],
+        base: &crate::layout::inline::TextStyle,
+    ) -> f32 {
+        let images = self.inline_images(content);
+        self.text.natural_width(content, base, &images)
+    }
+
     /// Body line pitch.
     pub(crate) fn body_pitch(&self) -> f32 {
         let body = &self.style().body;
@@ -249,7 +310,7 @@ impl BlockContext<'_, '_> {
                 .text
                 .paragraph_style(width, self.body_pitch(), Align::Default)
         };
-        let lines = self.text.inlines(content, &base, &para);
+        let lines = self.inlines(content, &base, &para);
         push_lines(flow, lines, x, space_before, tag);
     }
 
@@ -291,7 +352,7 @@ impl BlockContext<'_, '_> {
         let bar = if level == 2 { size * 0.55 } else { 0.0 };
         let base = self.text.text_style(FontRole::Bold, size, color);
         let para = self.text.paragraph_style(width - bar, pitch, Align::Left);
-        let lines = self.text.inlines(content, &base, &para);
+        let lines = self.inlines(content, &base, &para);
         let space = match flow.space_override.take() {
             Some(space) => space.max(above),
             None if flow.pieces.is_empty() => 0.0,
@@ -458,28 +519,10 @@ pub(crate) fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
 mod tests {
     use super::*;
     use crate::assets::{Assets, ImageStore};
-    use crate::diag::{SourceId, Span};
     use crate::layout::font::FontBook;
     use crate::layout::frame::TextRun;
-    use crate::model::{BookMeta, CodeBlock, List, ListItem, Paper, Paragraph, Region};
-
-    fn book() -> crate::model::Book {
-        crate::model::Book {
-            meta: BookMeta {
-                title: "t".into(),
-                author: None,
-                language: "ja".into(),
-                base_url: "https://example.com".into(),
-                build_time: 0,
-                generator: "tebiki".into(),
-            },
-            region: Region {
-                code: "JP".into(),
-                paper: Paper::A4,
-            },
-            pages: Vec::new(),
-        }
-    }
+    use crate::model::CodeBlock;
+    use crate::model::testing::{book, figure, heading, list, para_text, span};
 
     /// Lays out blocks at width 400 and returns the flow.
     fn lay_out(blocks: &[Block]) -> Flow {
@@ -492,7 +535,7 @@ mod tests {
         let Ok(fonts) = FontBook::load(&assets) else {
             panic!("embedded fonts load");
         };
-        let book = book();
+        let book = book(0, Vec::new());
         let style = PdfStyle::defaults();
         let text = TextContext::new(&fonts, &book, &style);
         let mut images = ImageRegistry::new();
@@ -513,23 +556,16 @@ mod tests {
 
     #[test]
     fn a_missing_image_is_a_diagnostic_at_the_figure() {
-        let figure = crate::model::Figure {
-            image: crate::model::ImageRef {
-                src: "/img/missing.png".into(),
-                path: std::path::PathBuf::from("/nonexistent/missing.png"),
-            },
-            alt: "ログイン画面".into(),
-            title: None,
-            width: None,
-            span: Span::new(SourceId(3), 10, 20),
-        };
-        let (flow, diags) = lay_out_with_diags(&[Block::Figure(figure)]);
+        let figure = figure(
+            std::path::Path::new("/nonexistent/missing.png"),
+            "ログイン画面",
+            None,
+            10,
+        );
+        let (flow, diags) = lay_out_with_diags(&[figure]);
         let errors: Vec<_> = diags.items().iter().collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(
-            errors[0].location,
-            crate::diag::Location::Span(Span::new(SourceId(3), 10, 20))
-        );
+        assert_eq!(errors[0].location, crate::diag::Location::Span(span(10)));
         assert!(
             errors[0].message.contains("/img/missing.png"),
             "{}",
@@ -555,16 +591,12 @@ mod tests {
             .collect()
     }
 
-    fn span() -> Span {
-        Span::point(SourceId(0), 0)
-    }
-
     #[test]
     fn code_keeps_its_indentation() {
         let flow = lay_out(&[Block::Code(CodeBlock {
             language: None,
             text: "a\n    b".into(),
-            span: span(),
+            span: span(0),
         })]);
         assert_eq!(flow.pieces.len(), 2);
         let first = runs(&flow.pieces[0]);
@@ -587,26 +619,9 @@ mod tests {
 
     #[test]
     fn numbered_lists_count_from_their_start_and_headings_keep_with_next() {
-        let item = |s: &str| ListItem {
-            blocks: vec![Block::Paragraph(Paragraph {
-                content: vec![Inline::Text(s.into())],
-                span: span(),
-            })],
-            checked: None,
-        };
         let flow = lay_out(&[
-            Block::Heading(Heading {
-                level: 2,
-                anchor: "h".into(),
-                content: vec![Inline::Text("見出し".into())],
-                text: "見出し".into(),
-                span: span(),
-            }),
-            Block::List(List {
-                start: Some(3),
-                items: vec![item("一"), item("二")],
-                span: span(),
-            }),
+            heading(2, "h", "見出し"),
+            list(Some(3), vec![vec![para_text("一")], vec![para_text("二")]]),
         ]);
         let texts: Vec<String> = flow
             .pieces
@@ -629,10 +644,7 @@ mod tests {
     #[test]
     fn paragraphs_have_no_orphans_or_widows() {
         let long = "管理者は、ユーザーの追加や削除を行えます。".repeat(12);
-        let flow = lay_out(&[Block::Paragraph(Paragraph {
-            content: vec![Inline::Text(long)],
-            span: span(),
-        })]);
+        let flow = lay_out(&[para_text(&long)]);
         let n = flow.pieces.len();
         assert!(n >= 4, "{n} lines");
         let glue: Vec<bool> = flow.pieces.iter().map(|p| p.glue_to_prev).collect();
@@ -642,19 +654,9 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_flattened_without_crashing() {
-        let mut block = Block::Paragraph(Paragraph {
-            content: vec![Inline::Text("深い".into())],
-            span: span(),
-        });
+        let mut block = para_text("深い");
         for _ in 0..200 {
-            block = Block::List(List {
-                start: None,
-                items: vec![ListItem {
-                    blocks: vec![block],
-                    checked: None,
-                }],
-                span: span(),
-            });
+            block = list(None, vec![vec![block]]);
         }
         let flow = lay_out(std::slice::from_ref(&block));
         let text: String = flow

@@ -364,7 +364,7 @@ fn caption_piece(ctx: &mut BlockContext, flow: &mut Flow, caption: &[Inline], x:
     let para = ctx
         .text
         .paragraph_style(width, style.size * style.leading, Align::Center);
-    let lines = ctx.text.inlines(caption, &base, &para);
+    let lines = ctx.inlines(caption, &base, &para);
     push_lines(flow, lines, x, 0.0, StructTag::Caption);
     flow.keep_with_next();
 }
@@ -392,7 +392,7 @@ fn cell_blocks(
                 let para = ctx
                     .text
                     .paragraph_style(width, style.size * style.leading, cell.align);
-                let lines = ctx.text.inlines(&p.content, &base, &para);
+                let lines = ctx.inlines(&p.content, &base, &para);
                 let gap = flow.take_space(style.size * 0.4);
                 push_lines(flow, lines, x, gap, StructTag::Paragraph);
             }
@@ -445,7 +445,7 @@ fn place_cells<'a>(rows: &[&'a Row], declared_columns: usize) -> (Vec<Placed<'a>
 /// fit (stretched to the text width), else narrow columns keep their width
 /// and the wide ones share the rest in proportion.
 fn column_widths(
-    ctx: &BlockContext,
+    ctx: &mut BlockContext,
     placed: &[Placed],
     columns: usize,
     width: f32,
@@ -574,14 +574,14 @@ fn water_fill(natural: &[f32], width: f32, min: f32) -> Vec<f32> {
 
 /// The widest paragraph of a cell set on one line.
 fn cell_natural_width(
-    ctx: &BlockContext,
+    ctx: &mut BlockContext,
     cell: &Cell,
     base: &crate::layout::inline::TextStyle,
 ) -> f32 {
     cell.blocks
         .iter()
         .map(|block| match block {
-            Block::Paragraph(p) => ctx.text.natural_width(&p.content, base),
+            Block::Paragraph(p) => ctx.natural_width(&p.content, base),
             _ => ctx.style().tables.size * 12.0,
         })
         .fold(0.0, f32::max)
@@ -615,21 +615,7 @@ fn tag(event: TagEvent) -> (Point, FrameItem) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{SourceId, Span};
-    use crate::model::Paragraph;
-
-    fn cell(text: &str, rowspan: u32, colspan: u32) -> Cell {
-        Cell {
-            header: false,
-            rowspan,
-            colspan,
-            align: crate::model::Align::Left,
-            blocks: vec![Block::Paragraph(Paragraph {
-                content: vec![Inline::Text(text.into())],
-                span: Span::point(SourceId(0), 0),
-            })],
-        }
-    }
+    use crate::model::testing::{row, spanning};
 
     #[test]
     fn widths_fill_and_respect_words() {
@@ -650,12 +636,8 @@ mod tests {
     #[test]
     fn spans_push_cells_right() {
         let rows = [
-            Row {
-                cells: vec![cell("a", 2, 1), cell("b", 1, 2)],
-            },
-            Row {
-                cells: vec![cell("c", 1, 1), cell("d", 1, 1)],
-            },
+            row(vec![spanning(2, 1), spanning(1, 2)]),
+            row(vec![spanning(1, 1), spanning(1, 1)]),
         ];
         let refs: Vec<&Row> = rows.iter().collect();
         let (placed, columns) = place_cells(&refs, 3);

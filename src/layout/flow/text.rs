@@ -1,21 +1,31 @@
 //! Text blocks for the flow: model inlines → inline layout → frame lines.
 //!
-//! Input: [`Inline`] content (or plain strings), a base [`TextStyle`] and a
-//! [`ParagraphStyle`]. Output: [`LaidLine`]s whose items (glyph runs, inline
-//! code backgrounds, underlines, link areas with their structure tags) are
-//! positioned relative to the line's top-left corner. Line breaking and
+//! Input: [`Inline`] content (or plain strings), a base [`TextStyle`], a
+//! [`ParagraphStyle`] and the loaded [`InlineImages`] of the content.
+//! Output: [`LaidLine`]s whose items (glyph runs, inline code backgrounds,
+//! underlines, images inside the text, link areas with their structure tags)
+//! are positioned relative to the line's top-left corner.
+//!
+//! An image inside text is an inline object of the line: its natural size
+//! (CSS pixels, or the width the source asked for) scaled down to one em of
+//! the surrounding text when taller, centred on the ideographic em box, in
+//! the text's structure element as an inline `Figure` with its alt text (an
+//! image without alt text is an artifact). Line breaking and
 //! justification are the inline layout's (`layout::inline`); this module
 //! only translates styles and results.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
+use crate::diag::Span;
 use crate::layout::font::{FontBook, FontId, FontRole};
 use crate::layout::frame::{
-    FontKey, FontSource, FrameItem, LineItem, LinkArea, LinkDest, Point, RectItem, Rgb, Size,
-    StructTag, TagEvent, TextRun,
+    FontKey, FontSource, FrameItem, ImageItem, ImageKey, LineItem, LinkArea, LinkDest, Point,
+    RectItem, Rgb, Size, StructTag, TagEvent, TextRun,
 };
 use crate::layout::inline::{
-    GlyphRun, InlinePiece, LineBox, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,
+    GlyphRun, InlineObject, InlinePiece, LineBox, ParagraphStyle, PlacedObject, ShapeCache,
+    TextStyle, layout_paragraph,
 };
 use crate::layout::style::PdfStyle;
 use crate::model::{Align, Book, Inline, InlineStyle, LinkTarget};
@@ -23,6 +33,27 @@ use crate::model::{Align, Book, Inline, InlineStyle, LinkTarget};
 /// Horizontal shear of synthetic italics (Latin only; the inline layout
 /// clears `italic` for Japanese runs).
 const ITALIC_SLANT: f32 = 0.2;
+
+/// CSS pixels to points.
+const PT_PER_CSS_PX: f32 = 0.75;
+
+/// Bottom of the ideographic em box below the baseline, in em (Japanese
+/// faces put their em box from −0.12 em to 0.88 em): an image one em tall
+/// fills the box, a smaller one is centred in it.
+const IDEOGRAPHIC_BOTTOM: f32 = 0.12;
+
+/// The images inside one text block that could be loaded: file → key in the
+/// document's image list and pixel size. An image missing here is set as
+/// its alt text.
+pub(crate) type InlineImages = BTreeMap<PathBuf, (ImageKey, u32, u32)>;
+
+/// An image of a paragraph as the line converter draws it.
+#[derive(Debug, Clone)]
+struct ObjectImage<'c> {
+    key: ImageKey,
+    alt: &'c str,
+    span: Span,
+}
 
 /// One laid-out line ready to be stacked.
 #[derive(Debug, Clone, Default)]
@@ -102,16 +133,18 @@ impl<'a> TextContext<'a> {
         }
     }
 
-    /// Lays out model inlines.
+    /// Lays out model inlines; `images` are the loaded images inside them.
     pub(crate) fn inlines(
         &self,
         content: &[Inline],
         base: &TextStyle,
         para: &ParagraphStyle,
+        images: &InlineImages,
     ) -> Vec<LaidLine> {
         let mut links = Vec::new();
-        let pieces = self.pieces(content, base, &mut links);
-        self.lay_out(&pieces, para, &links)
+        let mut objects = Vec::new();
+        let pieces = self.pieces(content, base, para.width, images, &mut links, &mut objects);
+        self.lay_out(&pieces, para, &links, &objects)
     }
 
     /// Lays out plain text in one style.
@@ -125,13 +158,19 @@ impl<'a> TextContext<'a> {
             text,
             style: base.clone(),
         }];
-        self.lay_out(&pieces, para, &[])
+        self.lay_out(&pieces, para, &[], &[])
     }
 
     /// The natural (unbroken) width of inline content, for table columns.
-    pub(crate) fn natural_width(&self, content: &[Inline], base: &TextStyle) -> f32 {
+    pub(crate) fn natural_width(
+        &self,
+        content: &[Inline],
+        base: &TextStyle,
+        images: &InlineImages,
+    ) -> f32 {
         let mut links = Vec::new();
-        let pieces = self.pieces(content, base, &mut links);
+        let mut objects = Vec::new();
+        let pieces = self.pieces(content, base, 100_000.0, images, &mut links, &mut objects);
         let para = self.paragraph_style(100_000.0, base.size, Align::Left);
         let layout = layout_paragraph(&pieces, &para, self.fonts, &self.cache);
         layout
@@ -152,12 +191,16 @@ impl<'a> TextContext<'a> {
 
     /// Flattens the inline tree (explicit stack: input controls the depth)
     /// into styled pieces; link targets are collected into `links` and
-    /// referenced by index from the styles.
+    /// referenced by index from the styles, images into `objects` and
+    /// referenced by index from the inline objects (at most `width` wide).
     fn pieces<'c>(
         &self,
         content: &'c [Inline],
         base: &TextStyle,
+        width: f32,
+        images: &InlineImages,
         links: &mut Vec<LinkDest>,
+        objects: &mut Vec<ObjectImage<'c>>,
     ) -> Vec<InlinePiece<'c>> {
         let mut out = Vec::new();
         let mut stack: Vec<(std::slice::Iter<'c, Inline>, TextStyle)> =
@@ -178,6 +221,29 @@ impl<'a> TextContext<'a> {
                     out.push(InlinePiece::Text { text, style: code });
                 }
                 Inline::LineBreak => out.push(InlinePiece::LineBreak),
+                Inline::Image(image) => match images.get(&image.image.path) {
+                    Some(&(key, px_w, px_h)) => {
+                        let size = inline_image_size(px_w, px_h, image.width, style.size, width);
+                        let center = (0.5 - IDEOGRAPHIC_BOTTOM) * style.size;
+                        out.push(InlinePiece::Object(InlineObject {
+                            id: objects.len(),
+                            width: size.width,
+                            ascent: center + size.height / 2.0,
+                            descent: size.height / 2.0 - center,
+                            style,
+                        }));
+                        objects.push(ObjectImage {
+                            key,
+                            alt: &image.alt,
+                            span: image.span,
+                        });
+                    }
+                    // Not loadable (reported where it was loaded): its alt text.
+                    None => out.push(InlinePiece::Text {
+                        text: &image.alt,
+                        style,
+                    }),
+                },
                 Inline::Styled(kind, inner) => {
                     stack.push((inner.iter(), apply_style(style, *kind, self.style)));
                 }
@@ -219,30 +285,40 @@ impl<'a> TextContext<'a> {
         pieces: &[InlinePiece],
         para: &ParagraphStyle,
         links: &[LinkDest],
+        objects: &[ObjectImage],
     ) -> Vec<LaidLine> {
         let layout = layout_paragraph(pieces, para, self.fonts, &self.cache);
         layout
             .lines
             .iter()
-            .map(|line| self.convert_line(line, para.line_height, links))
+            .map(|line| self.convert_line(line, para.line_height, links, objects))
             .collect()
     }
 
-    /// One line box → frame items.
-    fn convert_line(&self, line: &LineBox, pitch: f32, links: &[LinkDest]) -> LaidLine {
+    /// One line box → frame items, in reading order (runs and the images
+    /// between them).
+    fn convert_line(
+        &self,
+        line: &LineBox,
+        pitch: f32,
+        links: &[LinkDest],
+        objects: &[ObjectImage],
+    ) -> LaidLine {
         let content = line.ascent + line.descent;
         let height = pitch.max(content);
         let baseline = (height - content) / 2.0 + line.ascent;
         let mut items = Vec::with_capacity(line.runs.len() + 2);
+        let elements = line_elements(line);
         let mut index = 0;
-        while let Some(run) = line.runs.get(index) {
-            // Runs of one link stay together so that one area covers them.
-            let link = run.style.link;
+        while let Some(element) = elements.get(index) {
+            // Runs (and images) of one link stay together so that one area
+            // covers them.
+            let link = element.link();
             let mut end = index + 1;
-            while link.is_some() && line.runs.get(end).is_some_and(|r| r.style.link == link) {
+            while link.is_some() && elements.get(end).is_some_and(|e| e.link() == link) {
                 end += 1;
             }
-            let group = line.runs.get(index..end).unwrap_or_default();
+            let group = elements.get(index..end).unwrap_or_default();
             let dest = link.and_then(|l| links.get(l));
             if dest.is_some() {
                 items.push((
@@ -250,12 +326,17 @@ impl<'a> TextContext<'a> {
                     FrameItem::Tag(TagEvent::Start(StructTag::Link)),
                 ));
             }
-            for run in group {
-                self.push_run(run, baseline, &mut items);
+            for element in group {
+                match element {
+                    Element::Run(run) => self.push_run(run, baseline, &mut items),
+                    Element::Object(object) => {
+                        push_object(object, objects, baseline, &mut items);
+                    }
+                }
             }
             if let (Some(dest), Some(first), Some(last)) = (dest, group.first(), group.last()) {
-                let x0 = first.x;
-                let x1 = last.x + last.width;
+                let x0 = first.x();
+                let x1 = last.right();
                 items.push((
                     Point::new(x0, 0.0),
                     FrameItem::Link(LinkArea {
@@ -326,6 +407,118 @@ impl<'a> TextContext<'a> {
     }
 }
 
+/// A run or an inline object of a line.
+#[derive(Debug, Clone, Copy)]
+enum Element<'l> {
+    Run(&'l GlyphRun),
+    Object(&'l PlacedObject),
+}
+
+impl Element<'_> {
+    fn link(&self) -> Option<usize> {
+        match self {
+            Element::Run(run) => run.style.link,
+            Element::Object(object) => object.link,
+        }
+    }
+
+    fn x(&self) -> f32 {
+        match self {
+            Element::Run(run) => run.x,
+            Element::Object(object) => object.x,
+        }
+    }
+
+    fn right(&self) -> f32 {
+        match self {
+            Element::Run(run) => run.x + run.width,
+            Element::Object(object) => object.x + object.width,
+        }
+    }
+}
+
+/// A line's runs and objects in reading order.
+fn line_elements(line: &LineBox) -> Vec<Element<'_>> {
+    let mut out = Vec::with_capacity(line.runs.len() + line.objects.len());
+    let mut objects = line.objects.iter().peekable();
+    for (i, run) in line.runs.iter().enumerate() {
+        while let Some(object) = objects.next_if(|o| o.after_runs <= i) {
+            out.push(Element::Object(object));
+        }
+        out.push(Element::Run(run));
+    }
+    out.extend(objects.map(Element::Object));
+    out
+}
+
+/// An image set in a line: an inline `Figure` with its alt text, or an
+/// artifact when it has none.
+fn push_object(
+    object: &PlacedObject,
+    images: &[ObjectImage],
+    baseline: f32,
+    items: &mut Vec<(Point, FrameItem)>,
+) {
+    let Some(image) = images.get(object.id) else {
+        return;
+    };
+    let described = !image.alt.trim().is_empty();
+    let (start, end) = if described {
+        (
+            TagEvent::Start(StructTag::Figure(image.alt.to_string())),
+            TagEvent::End,
+        )
+    } else {
+        (TagEvent::ArtifactStart, TagEvent::ArtifactEnd)
+    };
+    items.push((Point::default(), FrameItem::Tag(start)));
+    items.push((
+        Point::new(object.x, baseline - object.ascent),
+        FrameItem::Image(ImageItem {
+            image: image.key,
+            size: Size::new(object.width, object.ascent + object.descent),
+            alt: image.alt.to_string(),
+            span: image.span,
+        }),
+    ));
+    items.push((Point::default(), FrameItem::Tag(end)));
+}
+
+/// The size of an image inside text: its natural size in CSS pixels (or
+/// the width the source asked for), scaled down to `em` tall when taller and
+/// to `max_width` wide when wider; never scaled up.
+pub(crate) fn inline_image_size(
+    px_w: u32,
+    px_h: u32,
+    requested_css_px: Option<f32>,
+    em: f32,
+    max_width: f32,
+) -> Size {
+    let px_w = px_w.max(1) as f32;
+    let px_h = px_h.max(1) as f32;
+    let css_w = requested_css_px
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .unwrap_or(px_w)
+        .min(100_000.0);
+    let mut w = css_w * PT_PER_CSS_PX;
+    let mut h = w * px_h / px_w;
+    let em = if em.is_finite() && em > 0.0 { em } else { 10.0 };
+    if h > em {
+        w *= em / h;
+        h = em;
+    }
+    let max_width = if max_width.is_finite() {
+        max_width.max(1.0)
+    } else {
+        w
+    };
+    if w > max_width {
+        h *= max_width / w;
+        w = max_width;
+    }
+    Size::new(w.max(0.5), h.max(0.5))
+}
+
 /// The named destination of a page (`anchor = None`) or a heading in it.
 pub(crate) fn dest_name(page_anchor: &str, anchor: Option<&str>) -> String {
     match anchor {
@@ -360,4 +553,29 @@ fn apply_style(mut style: TextStyle, kind: InlineStyle, layout: &PdfStyle) -> Te
         }
     }
     style
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_images_are_at_most_one_em_tall() {
+        // A 32 px icon next to 10 pt text: 24 pt natural, set 10 pt tall.
+        let s = inline_image_size(32, 32, None, 10.0, 400.0);
+        assert!((s.height - 10.0).abs() < 0.01 && (s.width - 10.0).abs() < 0.01);
+        // A wide one keeps its aspect ratio.
+        let s = inline_image_size(64, 32, None, 10.0, 400.0);
+        assert!((s.height - 10.0).abs() < 0.01 && (s.width - 20.0).abs() < 0.01);
+        // A small one keeps its size (8 px = 6 pt).
+        let s = inline_image_size(8, 8, None, 10.0, 400.0);
+        assert!((s.height - 6.0).abs() < 0.01);
+        // The requested width counts, and nothing is wider than the line.
+        let s = inline_image_size(32, 32, Some(8.0), 10.0, 400.0);
+        assert!((s.width - 6.0).abs() < 0.01);
+        let s = inline_image_size(4000, 10, None, 10.0, 100.0);
+        assert!((s.width - 100.0).abs() < 0.01 && s.height < 1.0);
+        let s = inline_image_size(0, 0, Some(f32::NAN), f32::NAN, f32::INFINITY);
+        assert!(s.width.is_finite() && s.height.is_finite());
+    }
 }

@@ -134,6 +134,8 @@ pub(crate) fn class_of(c: char) -> CharClass {
     }
     match c {
         '\u{3000}' => CharClass::IdeographicSpace,
+        // An inline object (an icon in a sentence) breaks like a kanji.
+        '\u{FFFC}' => CharClass::Ideographic,
         '\u{31F0}'..='\u{31FF}' => CharClass::SmallKana,
         ' ' | '\u{00A0}' | '\t' | '\u{2000}'..='\u{200A}' | '\u{202F}' => CharClass::Space,
         _ if is_wide(c) => CharClass::Ideographic,

@@ -2,13 +2,16 @@
 //! shaping and line breaking see the text across style boundaries.
 //!
 //! Input: [`InlinePiece`]s. Output: [`Collected`]: the text (control
-//! characters dropped, tabs as spaces, `\n` turned into forced breaks),
-//! the distinct styles, the style span of every byte and the forced break
-//! positions.
+//! characters dropped, tabs as spaces, `\n` turned into forced breaks,
+//! each inline object as one U+FFFC), the distinct styles, the style span of
+//! every byte, the forced break positions and the objects.
 
 use std::ops::Range;
 
-use super::{InlinePiece, TextStyle};
+use super::{InlineObject, InlinePiece, TextStyle};
+
+/// The character an inline object stands as in the collected text.
+pub(crate) const OBJECT_CHAR: char = '\u{FFFC}';
 
 /// A paragraph's text in one string.
 #[derive(Debug, Default)]
@@ -22,6 +25,8 @@ pub(crate) struct Collected {
     /// Byte offsets where a forced break ends a line (sorted, may repeat
     /// for consecutive breaks).
     pub forced: Vec<usize>,
+    /// Inline objects by the byte offset of their U+FFFC (sorted).
+    pub objects: Vec<(usize, InlineObject)>,
 }
 
 impl Collected {
@@ -32,6 +37,11 @@ impl Collected {
             .get(idx)
             .or_else(|| self.spans.last())
             .map_or(0, |(_, s)| *s)
+    }
+
+    /// The object standing at byte `pos`, if any.
+    pub(super) fn object_at(&self, pos: usize) -> Option<usize> {
+        self.objects.binary_search_by_key(&pos, |(at, _)| *at).ok()
     }
 
     /// The style with id `id`.
@@ -53,15 +63,15 @@ pub(crate) fn collect(pieces: &[InlinePiece]) -> Collected {
     for piece in pieces {
         match piece {
             InlinePiece::LineBreak => out.forced.push(out.text.len()),
+            InlinePiece::Object(object) => {
+                let sid = style_id(&mut out, &object.style);
+                let start = out.text.len();
+                out.text.push(OBJECT_CHAR);
+                push_span(&mut out.spans, start..out.text.len(), sid);
+                out.objects.push((start, sanitized_object(object)));
+            }
             InlinePiece::Text { text, style } => {
-                let style = sanitized(style);
-                let sid = match out.styles.iter().position(|s| *s == style) {
-                    Some(i) => i,
-                    None => {
-                        out.styles.push(style);
-                        out.styles.len() - 1
-                    }
-                };
+                let sid = style_id(&mut out, style);
                 let mut start = out.text.len();
                 for c in text.chars() {
                     match c {
@@ -71,7 +81,8 @@ pub(crate) fn collect(pieces: &[InlinePiece]) -> Collected {
                             start = out.text.len();
                         }
                         '\t' => out.text.push(' '),
-                        c if c.is_control() => {}
+                        // Only objects stand as U+FFFC.
+                        c if c.is_control() || c == OBJECT_CHAR => {}
                         c => out.text.push(c),
                     }
                 }
@@ -80,6 +91,43 @@ pub(crate) fn collect(pieces: &[InlinePiece]) -> Collected {
         }
     }
     out
+}
+
+/// The id of `style` (sanitized) in `out.styles`, added when new.
+fn style_id(out: &mut Collected, style: &TextStyle) -> usize {
+    let style = sanitized(style);
+    match out.styles.iter().position(|s| *s == style) {
+        Some(i) => i,
+        None => {
+            out.styles.push(style);
+            out.styles.len() - 1
+        }
+    }
+}
+
+/// An object with finite, non-negative extents (no input can make widths
+/// NaN or infinite).
+fn sanitized_object(object: &InlineObject) -> InlineObject {
+    let clean = |v: f32| {
+        if v.is_finite() {
+            v.clamp(0.0, 10_000.0)
+        } else {
+            0.0
+        }
+    };
+    let signed = |v: f32| {
+        if v.is_finite() {
+            v.clamp(-10_000.0, 10_000.0)
+        } else {
+            0.0
+        }
+    };
+    let mut o = object.clone();
+    o.style = sanitized(&object.style);
+    o.width = clean(o.width);
+    o.ascent = signed(o.ascent);
+    o.descent = signed(o.descent);
+    o
 }
 
 /// A style with a usable size (sizes that are not finite and positive

@@ -3,7 +3,8 @@
 //! the glyphs into [`GlyphRun`]s.
 //!
 //! Input: the paragraph's glyphs (with spacing), a chosen [`Line`] and the
-//! style. Output: a [`LineBox`].
+//! style. Output: a [`LineBox`] (glyph runs, and the inline objects placed
+//! between them).
 //!
 //! Squeeze order: word spaces (to ¼ em), quarter-ems of middle dots,
 //! half-ems of brackets and commas (never after 。 mid-line), the
@@ -16,7 +17,7 @@ use super::classes::CharClass;
 use super::collect::Collected;
 use super::line::{EPSILON, Line, Measure, measure};
 use super::shape::{Glyph, ShrinkLevel};
-use super::{GlyphRun, LineBox, ParagraphStyle};
+use super::{GlyphRun, LineBox, ParagraphStyle, PlacedObject};
 use crate::layout::font::FontBook;
 use crate::layout::frame;
 use crate::model::Align;
@@ -62,8 +63,12 @@ pub(crate) fn build_line(
     let justify = line.justify && style.justify;
     let ratios = ratios(slice, &m, avail, justify);
     let mut runs: Vec<GlyphRun> = Vec::new();
+    let mut objects: Vec<PlacedObject> = Vec::new();
     let mut run_byte = 0usize;
-    let mut cursor = line.indent;
+    // Right edge of the last run or object set, where the next one starts.
+    let mut pen = line.indent;
+    // An object ends the run before it: the next glyph starts a new one.
+    let mut run_open = false;
     let mut gap = 0.0f32;
     let last = line.end.saturating_sub(1);
     let last_cluster = (line.start..m.content_end)
@@ -120,36 +125,52 @@ pub(crate) fn build_line(
             }
             _ => (g.font, g.id),
         };
-        let set = SetGlyph {
-            id,
-            advance: adv,
-            x_offset: xo,
-        };
-        let run_style = run_style(text, g);
-        let continues = runs.last().is_some_and(|r| {
-            r.font == font && r.style == run_style && text_contiguous(r, run_byte, g)
-        });
-        if continues && let Some(run) = runs.last_mut() {
-            if let Some(prev) = run.glyphs.last_mut() {
-                prev.x_advance += gap;
-                run.width += gap;
-            }
-            push_glyph(run, run_byte, g, &set, text);
+        if let Some((_, object)) = g.object.and_then(|k| text.objects.get(k)) {
+            let x = pen + gap;
+            objects.push(PlacedObject {
+                id: object.id,
+                x,
+                width: adv,
+                ascent: object.ascent,
+                descent: object.descent,
+                link: object.style.link,
+                after_runs: runs.len(),
+            });
+            pen = x + adv;
+            run_open = false;
         } else {
-            if let Some(run) = runs.last() {
-                cursor = run.x + run.width;
-            }
-            run_byte = g.range.start;
-            let mut run = GlyphRun {
-                font,
-                style: run_style,
-                x: cursor + gap,
-                width: 0.0,
-                text: String::new(),
-                glyphs: Vec::new(),
+            let set = SetGlyph {
+                id,
+                advance: adv,
+                x_offset: xo,
             };
-            push_glyph(&mut run, run_byte, g, &set, text);
-            runs.push(run);
+            let run_style = run_style(text, g);
+            let continues = run_open
+                && runs.last().is_some_and(|r| {
+                    r.font == font && r.style == run_style && text_contiguous(r, run_byte, g)
+                });
+            if continues && let Some(run) = runs.last_mut() {
+                if let Some(prev) = run.glyphs.last_mut() {
+                    prev.x_advance += gap;
+                    run.width += gap;
+                }
+                push_glyph(run, run_byte, g, &set, text);
+                pen = run.x + run.width;
+            } else {
+                run_byte = g.range.start;
+                let mut run = GlyphRun {
+                    font,
+                    style: run_style,
+                    x: pen + gap,
+                    width: 0.0,
+                    text: String::new(),
+                    glyphs: Vec::new(),
+                };
+                push_glyph(&mut run, run_byte, g, &set, text);
+                pen = run.x + run.width;
+                runs.push(run);
+                run_open = true;
+            }
         }
         gap = 0.0;
         let slot = if ratios.letter_space {
@@ -161,7 +182,7 @@ pub(crate) fn build_line(
             gap += ratios.per_slot;
         }
     }
-    let used = runs.last().map_or(line.indent, |r| r.x + r.width);
+    let used = pen;
     let shift = match style.align {
         Align::Center => ((style.width - used) / 2.0).max(0.0),
         Align::Right => (style.width - used).max(0.0),
@@ -171,13 +192,21 @@ pub(crate) fn build_line(
         for run in &mut runs {
             run.x += shift;
         }
+        for object in &mut objects {
+            object.x += shift;
+        }
     }
-    let (ascent, descent) = vertical_extent(text, glyphs, line, &runs, fonts);
+    let (mut ascent, mut descent) = vertical_extent(text, glyphs, line, &runs, fonts);
+    for object in &objects {
+        ascent = ascent.max(object.ascent);
+        descent = descent.max(object.descent);
+    }
     LineBox {
         width: used + shift,
         ascent,
         descent,
         runs,
+        objects,
     }
 }
 

@@ -1,10 +1,12 @@
 //! Inline layout: one paragraph of styled text → justified lines of
 //! positioned glyphs, following JLREQ for Japanese mixed with Latin.
 //!
-//! Input: [`InlinePiece`]s (styled text and forced breaks), a
+//! Input: [`InlinePiece`]s (styled text, inline objects such as icons, and
+//! forced breaks), a
 //! [`ParagraphStyle`], the [`FontBook`] and a shared [`ShapeCache`].
 //! Output: a [`ParagraphLayout`] of [`LineBox`]es whose [`GlyphRun`]s the
-//! PDF writer draws as they are.
+//! PDF writer draws as they are, and whose [`PlacedObject`]s the caller
+//! draws at their place.
 //!
 //! The steps, one module each: `collect` (pieces → one string with style
 //! spans) → `shape` (font fallback, script segments, harfrust, cache) →
@@ -29,6 +31,11 @@
 //!   [`LineBox::text`] for exact text extraction.
 //! - Breaks are total-fit per stretch between forced breaks, squeezing
 //!   preferred to stretching, with no one-character last line.
+//! - An inline object (an image in a sentence) is one unit of its width
+//!   that breaks and spaces like an ideographic character (a break
+//!   opportunity on both sides, the Japanese–Latin space next to Latin
+//!   text); it never stretches or squeezes itself. In the text it stands as
+//!   U+FFFC, which no glyph run contains.
 
 mod adjust;
 mod breaks;
@@ -99,6 +106,45 @@ pub enum InlinePiece<'a> {
     },
     /// A forced line break (`<br>`): ends the line without justifying it.
     LineBreak,
+    /// An object set in the line (an inline image).
+    Object(InlineObject),
+}
+
+/// A box set in a line like one character: an image inside running text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineObject {
+    /// The caller's id, copied to the [`PlacedObject`].
+    pub id: usize,
+    /// Width in pt.
+    pub width: f32,
+    /// Height above the baseline in pt (the object's top).
+    pub ascent: f32,
+    /// Depth below the baseline in pt (positive when the object's bottom
+    /// is below the baseline).
+    pub descent: f32,
+    /// The style around it: its size is the em for spacing next to the
+    /// object, its link is copied to the placed object.
+    pub style: TextStyle,
+}
+
+/// An inline object as set on a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedObject {
+    /// The caller's id ([`InlineObject::id`]).
+    pub id: usize,
+    /// Left edge from the line start, in pt.
+    pub x: f32,
+    /// Width in pt.
+    pub width: f32,
+    /// Top above the baseline, in pt.
+    pub ascent: f32,
+    /// Bottom below the baseline, in pt.
+    pub descent: f32,
+    /// The link of the object's style.
+    pub link: Option<usize>,
+    /// How many of the line's runs come before the object (its place in
+    /// reading order).
+    pub after_runs: usize,
 }
 
 /// How a paragraph is set.
@@ -161,6 +207,8 @@ pub struct LineBox {
     pub descent: f32,
     /// The glyph runs, left to right.
     pub runs: Vec<GlyphRun>,
+    /// The inline objects, left to right.
+    pub objects: Vec<PlacedObject>,
 }
 
 impl LineBox {
@@ -206,7 +254,7 @@ pub fn layout_paragraph(
     cache: &ShapeCache,
 ) -> ParagraphLayout {
     let collected = collect::collect(pieces);
-    if collected.text.is_empty() && collected.forced.is_empty() {
+    if collected.text.is_empty() && collected.forced.is_empty() && collected.objects.is_empty() {
         return ParagraphLayout::default();
     }
     let mut glyphs = shape::shape_paragraph(&collected, fonts, cache);

@@ -3,7 +3,8 @@
 //! the paragraph's glyphs in pt.
 //!
 //! Input: [`Collected`] text and the [`FontBook`]. Output: one [`Glyph`] per
-//! shaped glyph, in text order, each with its cluster's byte range in the
+//! shaped glyph (and one per inline object: not shaped, as wide as the
+//! object, classed as an ideographic character), in text order, each with its cluster's byte range in the
 //! paragraph text and its JLREQ class. A character missing from the style's
 //! face is taken from the next face of the fallback chain (role face →
 //! regular → monospace) before `.notdef` is used.
@@ -19,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use harfrust::{Buffer, Language, ShapeOptions, ShaperFont};
 
 use super::classes::{CharClass, class_of, is_wide};
-use super::collect::Collected;
+use super::collect::{Collected, OBJECT_CHAR};
 use crate::layout::font::{FontBook, FontId, FontRole};
 
 /// Adjustability of a glyph (set by `adjust`), in pt.
@@ -99,6 +100,9 @@ pub(crate) struct Glyph {
     /// glyph taken from the monospace face: drawn instead when all its
     /// blank is removed, so that no glyph needs a backward offset.
     pub half: Option<HalfForm>,
+    /// The inline object this glyph stands for (index into
+    /// `Collected::objects`); such a glyph is never drawn as text.
+    pub object: Option<usize>,
 }
 
 /// A half-width form of a punctuation glyph: face and glyph id.
@@ -209,6 +213,27 @@ pub(crate) fn shape_paragraph(
         };
         let units = shape_cached(seg_text, seg.font, fonts, cache, &mut buffer);
         let size = text.style(seg.style).size;
+        if let Some(k) = text.object_at(seg.range.start)
+            && seg.range.len() == OBJECT_CHAR.len_utf8()
+        {
+            out.push(Glyph {
+                id: 0,
+                font: seg.font,
+                style: seg.style,
+                range: seg.range.clone(),
+                cluster_start: true,
+                size,
+                advance: text.objects.get(k).map_or(0.0, |(_, o)| o.width),
+                x_offset: 0.0,
+                y_offset: 0.0,
+                class: CharClass::Ideographic,
+                wide: true,
+                spacing: Spacing::default(),
+                half: None,
+                object: Some(k),
+            });
+            continue;
+        }
         let upm = f32::from(fonts.metrics(seg.font).units_per_em.max(1));
         let scale = size / upm;
         for (i, g) in units.iter().enumerate() {
@@ -235,6 +260,7 @@ pub(crate) fn shape_paragraph(
                 wide,
                 spacing: Spacing::default(),
                 half: first.and_then(|c| half_form(fonts, text.style(seg.style).role, seg.font, c)),
+                object: None,
             });
         }
     }
@@ -296,6 +322,8 @@ fn shape_cached(
 fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
     let mut out: Vec<Segment> = Vec::new();
     let mut last_group: Option<bool> = None;
+    // An object is a segment of its own: nothing merges into it.
+    let mut after_object = false;
     for (span, sid) in &text.spans {
         let Some(span_text) = text.text.get(span.clone()) else {
             continue;
@@ -305,7 +333,8 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
         let mono = fonts.font(FontRole::Mono);
         for (off, c) in span_text.char_indices() {
             let pos = span.start + off;
-            let attaches = is_attaching(c);
+            let object = c == OBJECT_CHAR;
+            let attaches = !object && is_attaching(c);
             let font = if attaches {
                 None
             } else if role == FontRole::Regular
@@ -324,7 +353,10 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
             };
             let group = if attaches { None } else { Some(is_wide(c)) };
             let end = pos + c.len_utf8();
-            if let Some(cur) = out.last_mut()
+            let separate = object || after_object;
+            after_object = object;
+            if !separate
+                && let Some(cur) = out.last_mut()
                 && cur.style == *sid
                 && cur.range.end == pos
                 && font.is_none_or(|f| f == cur.font)
