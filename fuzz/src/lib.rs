@@ -24,7 +24,8 @@ use tebiki::driver::{self, Format, Plan};
 const SAMPLE_CONFIG: &str = include_str!("../../tebiki.toml");
 
 /// A page that shows one image (the images target).
-const IMAGE_PAGE: &str = "---\ntitle: 画像\n---\n\n# 画像\n\n![画面](/img/fuzz.{ext})\n\n本文です。\n";
+const IMAGE_PAGE: &str =
+    "---\ntitle: 画像\n---\n\n# 画像\n\n![画面](/img/fuzz.{ext})\n\n本文です。\n";
 
 /// A short page (the config and layouts targets).
 const PLAIN_PAGE: &str = "---\ntitle: ページ\nweight: 1\n---\n\n# 見出し\n\nDNS（ドメインネームシステム）の設定を確認します。`code` と **強調**。\n\n- 項目 1\n- 項目 2\n\n| 表 | 値 |\n|---|---|\n| a | b |\n";
@@ -122,9 +123,12 @@ fn run_driver(root: &Path, regions: &[&str], formats: Vec<Format>) {
         strict: false,
     };
     let outcome = driver::run(&plan, None);
-    // Every diagnostic must point into a file tebiki read (or none).
-    for diagnostic in &outcome.diagnostics {
-        let _ = format!("{diagnostic:?}");
+    // `TEBIKI_FUZZ_VERBOSE=1` shows what tebiki made of an input.
+    if std::env::var_os("TEBIKI_FUZZ_VERBOSE").is_some() {
+        eprintln!("{:?}: {} written", outcome.status, outcome.written.len());
+        for diagnostic in &outcome.diagnostics {
+            eprintln!("  {diagnostic:?}");
+        }
     }
 }
 
@@ -147,12 +151,13 @@ pub fn run(surface: Surface, data: &[u8]) {
             let Some((&selector, rest)) = data.split_first() else {
                 return;
             };
-            let fence: &[u8] = if selector % 2 == 0 { b"---\n" } else { b"+++\n" };
+            let fence: &[u8] = if selector % 2 == 0 {
+                b"---\n"
+            } else {
+                b"+++\n"
+            };
             let page = [fence, rest, b"\n", fence, b"\n# \xe6\x9c\xac\xe6\x96\x87\n"].concat();
-            write_site(
-                root,
-                &[("tebiki.toml", config), ("content/page.md", &page)],
-            );
+            write_site(root, &[("tebiki.toml", config), ("content/page.md", &page)]);
             run_driver(root, &[], Vec::new());
         }
         Surface::Shortcodes => {

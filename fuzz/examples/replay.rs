@@ -1,5 +1,5 @@
 //! Runs a fuzz target's inputs once each on a stable toolchain, without
-//! libFuzzer: `cargo run --release --bin replay -- TARGET PATH...` (files or
+//! libFuzzer: `cargo run --release --example replay -- TARGET PATH...` (files or
 //! folders such as `corpus/TARGET` and `artifacts/TARGET`).
 //!
 //! Input: a target name and paths. Output: one line per input on stderr;
@@ -14,7 +14,10 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(surface) = args.next().as_deref().and_then(Surface::from_name) else {
         let names: Vec<_> = Surface::ALL.iter().map(|s| s.name()).collect();
-        eprintln!("usage: replay TARGET PATH...   (TARGET: {})", names.join(", "));
+        eprintln!(
+            "usage: replay TARGET PATH...   (TARGET: {})",
+            names.join(", ")
+        );
         return ExitCode::from(2);
     };
     let mut files = Vec::new();
