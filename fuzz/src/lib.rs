@@ -87,12 +87,13 @@ const IMAGE_EXTENSIONS: [&str; 6] = ["png", "jpg", "gif", "webp", "bmp", "jpeg"]
 fn site_root() -> &'static Path {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
     ROOT.get_or_init(|| {
-        let dir = tempfile::Builder::new()
+        // Kept after exit (libFuzzer exits without unwinding): a few
+        // small files in `$TMPDIR/tebiki-fuzz-*`.
+        tempfile::Builder::new()
             .prefix("tebiki-fuzz-")
             .tempdir()
             .map(tempfile::TempDir::keep)
-            .unwrap_or_else(|_| std::env::temp_dir().join("tebiki-fuzz"));
-        dir
+            .unwrap_or_else(|_| std::env::temp_dir().join("tebiki-fuzz"))
     })
 }
 
