@@ -29,7 +29,7 @@ use tebiki::layout::inline::{
     InlinePiece, ParagraphStyle, ShapeCache, TextStyle, layout_paragraph,
 };
 use tebiki::model::{Block, Inline};
-use tebiki::shortcode::{RegionContext, ResolvedPage, resolve_body};
+use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, ResolvedPage, resolve_body};
 use tebiki::site::{self, Site};
 
 /// Pages of the generated site the benchmarks read.
@@ -79,11 +79,14 @@ fn resolve_all(fx: &Fixture) -> Vec<ResolvedPage> {
         return Vec::new();
     };
     let codes: Vec<String> = fx.site.regions.iter().map(|r| r.code.clone()).collect();
+    let content = ContentIndex::of_site(&fx.site, &fx.sources, settings);
     let ctx = RegionContext {
         region: &settings.code,
         regions: &codes,
         vars: &settings.vars,
         mappings: &fx.site.config.shortcodes,
+        language: &settings.language,
+        content: &content,
     };
     let mut diags = Diagnostics::new();
     fx.site
@@ -95,6 +98,10 @@ fn resolve_all(fx: &Fixture) -> Vec<ResolvedPage> {
                 page.source,
                 &file.text,
                 page.body_start,
+                PageFacts {
+                    rel_path: &page.rel_path,
+                    params: Some(&page.front.params),
+                },
                 &ctx,
                 &mut diags,
             ))
@@ -129,7 +136,11 @@ fn markdown(c: &mut Criterion, fx: &Fixture) {
         b.iter(|| {
             let mut diags = Diagnostics::new();
             for page in &resolved {
-                black_box(tebiki::markdown::parse_page(page, &mut diags));
+                black_box(tebiki::markdown::parse_page(
+                    page,
+                    &Default::default(),
+                    &mut diags,
+                ));
             }
         })
     });
@@ -141,7 +152,7 @@ fn paragraph_texts(fx: &Fixture) -> Vec<String> {
     let mut diags = Diagnostics::new();
     let mut out = Vec::new();
     for page in resolve_all(fx) {
-        for block in tebiki::markdown::parse_page(&page, &mut diags) {
+        for block in tebiki::markdown::parse_page(&page, &Default::default(), &mut diags) {
             if let Block::Paragraph(paragraph) = block {
                 let mut text = String::new();
                 push_text(&paragraph.content, &mut text);
@@ -163,6 +174,7 @@ fn push_text(inlines: &[Inline], out: &mut String) {
             Inline::Link(link) => push_text(&link.content, out),
             Inline::LineBreak => out.push('\n'),
             Inline::Image(image) => out.push_str(&image.alt),
+            Inline::FootnoteRef(_) => {}
         }
     }
 }

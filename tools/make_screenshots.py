@@ -341,6 +341,25 @@ def two_factor_dialog():
     return c
 
 
+def gear_icon():
+    """A 24 px settings (gear) icon with alpha, as help sites place inside sentences."""
+    import math
+    size, scale = 24, 8
+    big = Image.new("RGBA", (size * scale, size * scale), (0, 0, 0, 0))
+    d = ImageDraw.Draw(big)
+    cx = cy = size * scale / 2
+    outer, inner, hole = 11 * scale, 8 * scale, 3.2 * scale
+    points = []
+    for i in range(32):
+        angle = math.pi * 2 * i / 32
+        r = outer if (i // 2) % 2 == 0 else inner
+        points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
+    d.polygon(points, fill=MUTED + (255,))
+    d.ellipse((cx - inner * 0.9, cy - inner * 0.9, cx + inner * 0.9, cy + inner * 0.9), fill=MUTED + (255,))
+    d.ellipse((cx - hole, cy - hole, cx + hole, cy + hole), fill=(0, 0, 0, 0))
+    return big.resize((size, size), Image.LANCZOS)
+
+
 def ip_diagram():
     """A grayscale diagram of IP address restriction (mode L)."""
     c = Canvas(880, 360, bg=255, mode="L")
@@ -360,6 +379,13 @@ def ip_diagram():
     return c
 
 
+def save_plain(img, name, **kwargs):
+    """Saves a plain PIL image into the output folder and returns its path."""
+    path = OUT / name
+    img.save(path, **kwargs)
+    return path
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     png = {"optimize": True}
@@ -377,6 +403,7 @@ def main():
         store_login().save("admin_temp_img01.png", **png),
         payment_form().save("payment_img01.jpg", quality=85, optimize=True),
         ip_diagram().save("ip_restriction_diagram.png", **png),
+        save_plain(gear_icon(), "icon_gear.png", **png),
     ]
     total = 0
     for path in written:

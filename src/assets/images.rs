@@ -17,7 +17,7 @@
 //! one conversion.
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -165,6 +165,24 @@ impl ImageError {
             reason: reason.into(),
         }
     }
+}
+
+/// The one diagnostic for an image (a figure or an image inside text) whose
+/// file cannot be used, made here for `check` and both renderers alike (so
+/// the driver's deduplication reports it once): the image as written in the
+/// page (`src`), at `span`, the reason, and one hint. The file's absolute
+/// path is not printed.
+pub(crate) fn image_diagnostic(
+    src: &str,
+    span: crate::diag::Span,
+    error: &ImageError,
+) -> crate::diag::Diagnostic {
+    let (verb, reason) = match error {
+        ImageError::Read { reason, .. } => ("read", reason),
+        ImageError::Decode { reason, .. } => ("decode", reason),
+    };
+    crate::diag::Diagnostic::error(span, format!("cannot {verb} image `{src}`: {reason}"))
+        .with_hint("replace the file with a png, jpeg, gif, webp or bmp image, or fix the `src`")
 }
 
 /// Bounds applied to every image file and decode.
@@ -344,24 +362,17 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
     })
 }
 
-/// Reads a whole file, failing when it is larger than `max` bytes.
+/// Reads a whole image file through the site's one reader (regular files
+/// only, at most `max` + 1 bytes read), failing when it is larger than `max`.
 fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ImageError> {
-    let read_error = |e: std::io::Error| ImageError::Read {
+    use crate::site::{ConfineError, FileKind};
+    crate::site::confine::read_capped(path, FileKind::Image, max).map_err(|e| ImageError::Read {
         path: path.to_path_buf(),
-        reason: e.to_string().to_lowercase(),
-    };
-    let file = std::fs::File::open(path).map_err(read_error)?;
-    let mut bytes = Vec::new();
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(read_error)?;
-    if bytes.len() as u64 > max {
-        return Err(ImageError::Read {
-            path: path.to_path_buf(),
-            reason: format!("file is larger than {max} bytes"),
-        });
-    }
-    Ok(bytes)
+        reason: match e {
+            ConfineError::TooLarge { .. } => format!("file is larger than {max} bytes"),
+            other => other.to_string(),
+        },
+    })
 }
 
 /// Decodes `bytes` as `format` under `limits`; truncated or corrupt data and

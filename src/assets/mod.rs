@@ -5,6 +5,9 @@
 //! repository, via rust-embed) and a site's own `fonts/` and `layouts/`
 //! folders, which override embedded files of the same name. Output:
 //! [`Assets`], shared read-only by every region and format of a build.
+//! Every site file goes through the site's confinement
+//! ([`crate::site::confine`]): a name such as `/etc/passwd` or `../x`, or a
+//! symlink leading out of the site, is an [`AssetError`] and is never opened.
 
 pub(crate) mod images;
 
@@ -12,6 +15,8 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use rust_embed::RustEmbed;
+
+use crate::site::{ConfineError, FileKind};
 
 pub use images::ImageStore;
 
@@ -31,6 +36,8 @@ struct EmbeddedLayouts;
 /// Fonts, layout files and images for one build.
 #[derive(Debug)]
 pub struct Assets {
+    /// The site root, canonical (files must stay inside it).
+    site_root: Option<PathBuf>,
     site_fonts: Option<PathBuf>,
     site_layouts: Option<PathBuf>,
     /// Decoded-once image cache shared by all regions and formats.
@@ -48,6 +55,15 @@ pub enum AssetError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The site names a file it may not have read (outside the site, not a
+    /// regular file, over its size cap).
+    #[error("cannot read {path}: {reason}")]
+    Confined {
+        /// The file as named, relative to the site.
+        path: PathBuf,
+        /// Why it is not read.
+        reason: crate::site::ConfineError,
+    },
 }
 
 impl Assets {
@@ -59,6 +75,7 @@ impl Assets {
             dir.is_dir().then_some(dir)
         };
         Assets {
+            site_root: Some(crate::site::confine::canonical_root(site_root)),
             site_fonts: existing("fonts"),
             site_layouts: existing("layouts"),
             images,
@@ -68,6 +85,7 @@ impl Assets {
     /// Only the embedded defaults (for tests and tools).
     pub fn embedded(images: ImageStore) -> Assets {
         Assets {
+            site_root: None,
             site_fonts: None,
             site_layouts: None,
             images,
@@ -77,31 +95,65 @@ impl Assets {
     /// A font file by name (e.g. `BIZUDPGothic-Regular.ttf`): the site's
     /// `fonts/` first, then the embedded one. `Ok(None)` when neither has it.
     pub fn font(&self, name: &str) -> Result<Option<Cow<'static, [u8]>>, AssetError> {
-        read_override(self.site_fonts.as_deref(), name)
+        self.read_override(self.site_fonts.as_deref(), name, FileKind::Font)
             .map(|found| found.or_else(|| EmbeddedFonts::get(name).map(|f| f.data)))
     }
 
     /// A layout file by name (e.g. `pdf.toml`, `epub.css`): the site's
     /// `layouts/` first, then the embedded default.
     pub fn layout(&self, name: &str) -> Result<Option<Cow<'static, [u8]>>, AssetError> {
-        read_override(self.site_layouts.as_deref(), name)
+        self.read_override(self.site_layouts.as_deref(), name, FileKind::Config)
             .map(|found| found.or_else(|| EmbeddedLayouts::get(name).map(|f| f.data)))
+    }
+
+    /// The site's own layout file `name` (not the embedded default): its
+    /// path as shown to the user and its bytes; `Ok(None)` when the site has
+    /// none.
+    pub fn site_layout(&self, name: &str) -> Result<Option<(PathBuf, Vec<u8>)>, AssetError> {
+        let shown = PathBuf::from("layouts").join(name);
+        self.read_override(self.site_layouts.as_deref(), name, FileKind::Config)
+            .map(|found| found.map(|bytes| (shown, bytes.into_owned())))
+    }
+
+    /// Reads `dir/name` through the site's confinement when `dir` is set and
+    /// the file exists. A name that leaves `dir`'s site (absolute, `..`, a
+    /// symlink out) is an error even when nothing exists there.
+    fn read_override(
+        &self,
+        dir: Option<&Path>,
+        name: &str,
+        kind: FileKind,
+    ) -> Result<Option<Cow<'static, [u8]>>, AssetError> {
+        let folder = if kind == FileKind::Font {
+            "fonts"
+        } else {
+            "layouts"
+        };
+        let shown = PathBuf::from(folder).join(name);
+        let confined = |reason| AssetError::Confined {
+            path: shown.clone(),
+            reason,
+        };
+        let plain = Path::new(name)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        let (Some(dir), Some(root)) = (dir, self.site_root.as_deref()) else {
+            return if plain {
+                Ok(None)
+            } else {
+                Err(confined(ConfineError::Outside))
+            };
+        };
+        match crate::site::confine::read_confined(root, &dir.join(name), kind) {
+            Ok((_, bytes)) => Ok(Some(Cow::Owned(bytes))),
+            Err(ConfineError::Missing) if plain => Ok(None),
+            Err(ConfineError::Missing) => Err(confined(ConfineError::Missing)),
+            Err(reason) => Err(confined(reason)),
+        }
     }
 
     /// The embedded default of a layout file, ignoring site overrides.
     pub fn default_layout(name: &str) -> Option<Cow<'static, [u8]>> {
         EmbeddedLayouts::get(name).map(|f| f.data)
     }
-}
-
-/// Reads `dir/name` if `dir` is set and the file exists.
-fn read_override(dir: Option<&Path>, name: &str) -> Result<Option<Cow<'static, [u8]>>, AssetError> {
-    let Some(dir) = dir else { return Ok(None) };
-    let path = dir.join(name);
-    if !path.is_file() {
-        return Ok(None);
-    }
-    std::fs::read(&path)
-        .map(|bytes| Some(Cow::Owned(bytes)))
-        .map_err(|source| AssetError::Read { path, source })
 }

@@ -50,7 +50,7 @@ pub struct BuildArgs {
     pub out: PathBuf,
     /// Build only this content file or section folder, with its section
     /// titles (repeatable).
-    #[arg(long = "page", value_name = "PATH")]
+    #[arg(long = "page", value_name = "PATH", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub pages: Vec<String>,
     /// Treat warnings as errors.
     #[arg(long)]
@@ -126,6 +126,9 @@ pub fn main() -> ExitCode {
             (plan, false, true)
         }
     };
+    if !check && let Err(e) = driver::install_interrupt_cleanup() {
+        eprintln!("warning: cannot handle interrupts, a killed build may leave temporaries: {e}");
+    }
     let stderr_tty = std::io::stderr().is_terminal();
     let bar = (!quiet && !check && stderr_tty).then(|| {
         let bar = ProgressBar::new(0);
@@ -147,6 +150,9 @@ fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
     let mut err = std::io::stderr().lock();
     for diag in &outcome.diagnostics {
         let _ = write!(err, "{}", render::render(diag, &outcome.sources, color));
+    }
+    if check {
+        let _ = write!(err, "{}", exclusions_report(outcome));
     }
     if quiet {
         return;
@@ -180,6 +186,47 @@ fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
     if outcome.status != Status::UsageErrors {
         let _ = writeln!(err, "{line}");
     }
+}
+
+/// `check`'s list of the pages each region leaves out with their section,
+/// grouped by the front-matter line that decides it:
+///
+/// ```text
+/// region US: 2 pages left out with their section
+///   content/admin/_index.md:4: disabled: [US, CN]
+///     admin/_index.md
+///     admin/a.md
+/// ```
+fn exclusions_report(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for (region, list) in &outcome.exclusions {
+        if list.is_empty() {
+            continue;
+        }
+        let n = list.len();
+        out.push_str(&format!(
+            "region {region}: {n} {} left out with their section\n",
+            if n == 1 { "page" } else { "pages" }
+        ));
+        let mut last: Option<(String, String)> = None;
+        for e in list {
+            let at = e
+                .span
+                .and_then(|span| {
+                    let file = outcome.sources.get(span.source)?;
+                    let (line, _) = file.line_col(span.start);
+                    Some(format!("{}:{line}", file.path.display()))
+                })
+                .unwrap_or_else(|| e.section.clone());
+            let group = (at, e.reason.clone());
+            if last.as_ref() != Some(&group) {
+                out.push_str(&format!("  {}: {}\n", group.0, group.1));
+                last = Some(group);
+            }
+            out.push_str(&format!("    {}\n", e.page));
+        }
+    }
+    out
 }
 
 /// The pages checked, per region: `52 pages in each of 3 regions (JP, US, EU)`

@@ -2,19 +2,39 @@
 //!
 //! Input: the loaded [`Site`], its [`Sources`], a region and the `--page`
 //! selection. Output: a [`Book`] whose links are resolved, with the
-//! region's diagnostics. Pages are filtered (drafts, page-level
-//! `enabled`/`disabled`, `--page`), resolved and parsed in parallel.
+//! region's diagnostics, and the list of pages the region leaves out with
+//! their section ([`Exclusion`], for `check`). Pages are filtered (drafts,
+//! `enabled`/`disabled` of the page and of its sections, cascaded or not,
+//! headless bundles and `_build.render: never`, `--page`), resolved and
+//! parsed in parallel. The region's book settings (title, base URL…) and
+//! URL style come from its [`RegionSettings`](crate::site::RegionSettings).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
-use crate::model::{Book, BookMeta, Inline, Page, PageId, Region, Uniquifier};
-use crate::shortcode::{self, RegionContext};
-use crate::site::{Site, SitePage, page_anchor, page_url};
+use crate::model::{Book, BookMeta, Inline, Page, PageId, PageKind, Region, Uniquifier};
+use crate::shortcode::{self, ContentIndex, PageFacts, RegionContext};
+use crate::site::{Site, SitePage, page_aliases, page_anchor, page_url, url_key};
+
+/// A page a region leaves out because of the front matter of a section
+/// (its `enabled`/`disabled`/`draft`, written there or cascaded): the
+/// section itself and every page below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    /// The page left out (content-relative path, `admin/a.md`).
+    pub page: String,
+    /// The section whose front matter decides it (`admin/_index.md`).
+    pub section: String,
+    /// The deciding front-matter line in the section's file, when found.
+    pub span: Option<Span>,
+    /// What that line says, e.g. `disabled: [US, CN]` or
+    /// `cascade: disabled: [CN]`.
+    pub reason: String,
+}
 
 /// Checks that every `--page` selection names a content file or folder.
 pub(super) fn check_selection(site: &Site, selection: &[String], diags: &mut Diagnostics) -> bool {
@@ -73,25 +93,33 @@ pub(super) fn build_book(
         return (None, diags);
     };
     let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
+    let content = ContentIndex::of_site(site, sources, settings);
     let ctx = RegionContext {
         region: &settings.code,
         regions: &codes,
         vars: &settings.vars,
         mappings: &site.config.shortcodes,
+        language: &settings.language,
+        content: &content,
     };
-    let published = published_pages(site, &settings.code, &codes, &mut diags);
-    let site_pages: BTreeSet<String> = published
-        .iter()
-        .filter_map(|&i| site.pages.get(i))
-        .map(|p| p.rel_path.clone())
-        .collect();
+    check_region_codes(site, &codes, &mut diags);
+    let published = publication(site, &settings.code).included;
+    let site_urls = site_urls(site, settings.ugly_urls);
     let chosen = choose_pages(site, &published, selection);
     let parsed: Vec<(Page, Diagnostics)> = chosen
         .par_iter()
         .filter_map(|&i| Some((i, site.pages.get(i)?)))
         .map(|(_, page)| {
             let mut d = Diagnostics::new();
-            let built = build_page(page, sources, &ctx, site, &mut d);
+            let built = build_page(
+                page,
+                sources,
+                &ctx,
+                &settings.markdown,
+                site,
+                settings.ugly_urls,
+                &mut d,
+            );
             (built, d)
         })
         .collect();
@@ -116,13 +144,13 @@ pub(super) fn build_book(
     for (page, parent) in pages.iter_mut().zip(parents) {
         page.parent = parent;
     }
-    let title = resolve_config_text(site, sources, &site.config.book.title, &ctx, &mut diags);
+    let title = resolve_config_text(site, sources, &settings.title, &ctx, &mut diags);
     let mut book = Book {
         meta: BookMeta {
             title,
-            author: site.config.book.author.clone(),
-            language: site.config.book.language.clone(),
-            base_url: site.config.book.base_url.clone(),
+            author: settings.author.clone(),
+            language: settings.language.clone(),
+            base_url: settings.base_url.clone(),
             build_time: build_time(),
             generator: format!("tebiki {}", env!("CARGO_PKG_VERSION")),
         },
@@ -134,32 +162,72 @@ pub(super) fn build_book(
     };
     let link_ctx = LinkContext {
         url_prefix: site.config.book.url_prefix.clone(),
-        base_url: site.config.book.base_url.clone(),
+        base_url: settings.base_url.clone(),
+        hosts: site_hosts(site),
+        ugly_urls: settings.ugly_urls,
         static_dir: site
             .static_dir
             .canonicalize()
             .unwrap_or_else(|_| site.static_dir.clone()),
-        site_pages,
+        content_dir: site
+            .content_dir
+            .canonicalize()
+            .unwrap_or_else(|_| site.content_dir.clone()),
+        site_urls,
     };
     crate::links::resolve(&mut book, &link_ctx, &mut diags);
     (Some(book), diags)
 }
 
-/// Indices of the pages the site publishes for `region`, in reading order:
-/// not drafts, allowed by their page-level `enabled`/`disabled` lists, and
-/// inside a published section.
-fn published_pages(
-    site: &Site,
-    region: &str,
-    codes: &[String],
-    diags: &mut Diagnostics,
-) -> Vec<usize> {
-    let mut included = vec![false; site.pages.len()];
-    for (i, page) in site.pages.iter().enumerate() {
+/// The hosts of this site: every region's `base_url` and the book's.
+fn site_hosts(site: &Site) -> Vec<String> {
+    let mut hosts: Vec<String> = site
+        .regions
+        .iter()
+        .map(|r| r.base_url.as_str())
+        .chain(std::iter::once(site.config.book.base_url.as_str()))
+        .filter_map(crate::links::url::host_of)
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    hosts
+}
+
+/// Every URL (by [`url_key`]) a page is published at in some region, its
+/// URL and its aliases, with the pages there in reading order.
+fn site_urls(site: &Site, ugly: bool) -> HashMap<String, Vec<String>> {
+    let mut anywhere = vec![false; site.pages.len()];
+    for region in &site.regions {
+        for i in publication(site, &region.code).included {
+            if let Some(slot) = anywhere.get_mut(i) {
+                *slot = true;
+            }
+        }
+    }
+    let prefix = &site.config.book.url_prefix;
+    let mut urls: HashMap<String, Vec<String>> = HashMap::new();
+    for (page, _) in site.pages.iter().zip(anywhere).filter(|(_, yes)| *yes) {
+        let url = page_url(prefix, &page.rel_path, page.kind, &page.front, ugly);
+        let aliases = page_aliases(prefix, &url, &page.front);
+        for u in std::iter::once(url).chain(aliases) {
+            let list = urls.entry(url_key(&u)).or_default();
+            if !list.contains(&page.rel_path) {
+                list.push(page.rel_path.clone());
+            }
+        }
+    }
+    urls
+}
+
+/// Reports region codes in front matter that `tebiki.toml` does not define.
+fn check_region_codes(site: &Site, codes: &[String], diags: &mut Diagnostics) {
+    for page in &site.pages {
         let front = &page.front;
         let span = front.span.unwrap_or(Span::point(page.source, 0));
-        for list in [&front.enabled, &front.disabled].into_iter().flatten() {
-            for code in list {
+        let own = |key: &str| !page.cascaded_from.contains_key(key);
+        let lists = [("enabled", &front.enabled), ("disabled", &front.disabled)];
+        for (_, list) in lists.into_iter().filter(|(k, _)| own(k)) {
+            for code in list.iter().flatten() {
                 if !codes.contains(code) {
                     diags.push(
                         Diagnostic::error(span, format!("unknown region `{code}` in front matter"))
@@ -168,22 +236,104 @@ fn published_pages(
                 }
             }
         }
-        let allowed = front
+    }
+}
+
+/// Which pages one region publishes, and why the others under an excluded
+/// section are left out.
+pub(super) struct Publication {
+    /// Indices into `site.pages` of the pages of the region's book, in
+    /// reading order: not drafts, allowed by their own and their sections'
+    /// `enabled`/`disabled` (cascaded or not), not headless, rendered.
+    pub included: Vec<usize>,
+    /// Pages left out because of a section's front matter.
+    pub exclusions: Vec<Exclusion>,
+}
+
+/// Decides, for `region`, which pages are published (see [`Publication`]).
+pub(super) fn publication(site: &Site, region: &str) -> Publication {
+    // Per page: the page whose front matter excludes it (itself, a section
+    // above it, or the section whose cascade reaches it) and the key.
+    let mut cause: Vec<Option<(usize, &'static str)>> = vec![None; site.pages.len()];
+    let mut included = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let front = &page.front;
+        let own = if front.draft {
+            Some("draft")
+        } else if front
             .enabled
             .as_ref()
-            .is_none_or(|l| l.iter().any(|c| c == region))
-            && !front
-                .disabled
-                .as_ref()
-                .is_some_and(|l| l.iter().any(|c| c == region));
-        let parent_ok = page
-            .parent
-            .is_none_or(|p| included.get(p).copied().unwrap_or(false));
-        if let Some(slot) = included.get_mut(i) {
-            *slot = !front.draft && allowed && parent_ok;
+            .is_some_and(|l| !l.iter().any(|c| c == region))
+        {
+            Some("enabled")
+        } else if front
+            .disabled
+            .as_ref()
+            .is_some_and(|l| l.iter().any(|c| c == region))
+        {
+            Some("disabled")
+        } else {
+            None
+        };
+        let decided = match own {
+            Some(key) => Some((page.cascaded_from.get(key).copied().unwrap_or(i), key)),
+            None => page.parent.and_then(|p| cause.get(p).copied().flatten()),
+        };
+        if let Some(slot) = cause.get_mut(i) {
+            *slot = decided;
+        }
+        if decided.is_none() && !front.headless && !front.no_render {
+            included.push(i);
         }
     }
-    (0..site.pages.len()).filter(|&i| included[i]).collect()
+    let exclusions = site
+        .pages
+        .iter()
+        .zip(&cause)
+        .enumerate()
+        .filter_map(|(i, (page, cause))| {
+            let (by, key) = (*cause)?;
+            let section = site.pages.get(by)?;
+            // A page left out by its own line is not listed, unless it is
+            // a section (whose pages go with it).
+            let direct = page.cascaded_from.get(key) != Some(&by);
+            if by == i && direct && page.kind != PageKind::Section {
+                return None;
+            }
+            let through_cascade = page.cascaded_from.get(key) == Some(&by)
+                || section.cascaded_from.get(key) == Some(&by);
+            let f = &section.front;
+            let list = |own: &Option<Vec<String>>, cascaded: Option<&Option<Vec<String>>>| {
+                let list = if through_cascade {
+                    cascaded.cloned().flatten()
+                } else {
+                    own.clone()
+                };
+                format!("[{}]", list.unwrap_or_default().join(", "))
+            };
+            let cascade = f.cascade.as_ref();
+            let value = match key {
+                "draft" => "true".to_string(),
+                "enabled" => list(&f.enabled, cascade.map(|c| &c.enabled)),
+                _ => list(&f.disabled, cascade.map(|c| &c.disabled)),
+            };
+            let (reason, line) = if through_cascade {
+                (format!("cascade: {key}: {value}"), "cascade")
+            } else {
+                (format!("{key}: {value}"), key)
+            };
+            Some(Exclusion {
+                page: page.rel_path.clone(),
+                section: section.rel_path.clone(),
+                span: f.key_spans.get(line).copied(),
+                reason,
+            })
+        })
+        .collect();
+    Publication {
+        included,
+        exclusions,
+    }
 }
 
 /// The published pages `--page` selects, plus their ancestor sections.
@@ -223,12 +373,18 @@ fn build_page(
     page: &SitePage,
     sources: &Sources,
     ctx: &RegionContext,
+    markdown: &crate::markdown::MarkdownOptions,
     site: &Site,
+    ugly_urls: bool,
     diags: &mut Diagnostics,
 ) -> Page {
     let file = sources.get(page.source).map_or("", |f| f.text.as_str());
-    let resolved = shortcode::resolve_body(page.source, file, page.body_start, ctx, diags);
-    let blocks = crate::markdown::parse_page(&resolved, diags);
+    let facts = PageFacts {
+        rel_path: &page.rel_path,
+        params: Some(&page.front.params),
+    };
+    let resolved = shortcode::resolve_body(page.source, file, page.body_start, facts, ctx, diags);
+    let blocks = crate::markdown::parse_page(&resolved, markdown, diags);
     let title_text = match &page.front.title {
         Some(title) => {
             let offset = page.front.title_offset.unwrap_or(0);
@@ -256,7 +412,13 @@ fn build_page(
         title_text,
         anchor: page_anchor(&page.rel_path),
         source_path: page.rel_path.clone(),
-        url: page_url(&site.config.book.url_prefix, &page.rel_path, page.kind),
+        url: page_url(
+            &site.config.book.url_prefix,
+            &page.rel_path,
+            page.kind,
+            &page.front,
+            ugly_urls,
+        ),
         blocks,
         span: Span::point(page.source, 0),
     }
@@ -298,7 +460,7 @@ mod tests {
         let files = [
             (
                 "tebiki.toml",
-                "[book]\ntitle = \"{{%service%}} ガイド\"\nurl_prefix = \"/g/\"\n[params]\nservice = \"S\"\n[regions.JP]\n[regions.US]\n[regions.US.params]\nservice = \"K\"\n",
+                "[book]\ntitle = \"{{%service%}} ガイド\"\nurl_prefix = \"/g/\"\n[params]\nservice = \"S\"\n[regions.JP]\n[regions.US]\n[regions.US.params]\nservice = \"K\"\n[regions.US.book]\ntitle = \"{{%service%}} Handbook\"\nbase_url = \"https://get.kintone.help/\"\nlanguage = \"en\"\n",
             ),
             (
                 "content/admin/_index.md",
@@ -369,12 +531,20 @@ mod tests {
             got,
             vec![
                 ("管理", 0, None, "admin", "/g/admin/"),
-                ("Kの設定", 1, Some(0), "admin-a", "/g/admin/a.html"),
+                ("Kの設定", 1, Some(0), "admin-a", "/g/admin/a/"),
                 ("ログイン", 0, None, "login", "/g/login/"),
-                ("L", 1, Some(2), "login-l", "/g/login/l.html"),
+                ("L", 1, Some(2), "login-l", "/g/login/l/"),
             ]
         );
-        assert_eq!(book.meta.title, "K ガイド");
+        assert_eq!(book.meta.title, "K Handbook");
+        assert_eq!(book.meta.base_url, "https://get.kintone.help");
+        assert_eq!(book.meta.language, "en");
+        let jp = region_index(&site, "JP");
+        let (jp_book, _) = build_book(&site, &sources, jp, &[]);
+        let jp_book = jp_book.expect("book");
+        assert_eq!(jp_book.meta.title, "S ガイド");
+        assert_eq!(jp_book.meta.base_url, "");
+        assert_eq!(jp_book.meta.language, "ja");
         assert_eq!(book.region.paper, crate::model::Paper::A4);
     }
 

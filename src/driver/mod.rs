@@ -10,7 +10,13 @@
 //! touches earlier outputs.
 
 mod book;
+#[cfg(test)]
+mod hugo_tests;
+mod preflight;
 mod write;
+
+pub use book::Exclusion;
+pub use write::install_interrupt_cleanup;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -105,6 +111,9 @@ pub struct Outcome {
     pub region_pages: Vec<(String, usize)>,
     /// Regions built.
     pub regions: usize,
+    /// Per region checked (`check` only; in plan order), the pages it
+    /// leaves out because of a section's front matter.
+    pub exclusions: Vec<(String, Vec<Exclusion>)>,
     /// Exit status.
     pub status: Status,
     /// Wall time of the run.
@@ -115,6 +124,7 @@ pub struct Outcome {
 /// once per output rendered.
 pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     let started = Instant::now();
+    let started_wall = std::time::SystemTime::now();
     let mut sources = Sources::new();
     let mut diags = Diagnostics::new();
     let finish =
@@ -126,6 +136,7 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
                 pages: region_pages.iter().map(|(_, n)| n).sum(),
                 regions: region_pages.len(),
                 region_pages,
+                exclusions: Vec::new(),
                 status,
                 elapsed: started.elapsed(),
             }
@@ -151,6 +162,14 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     if !book::check_selection(&site, &plan.pages, &mut diags) {
         return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     }
+    let assets = Assets::for_site(&site.root, ImageStore::new());
+    let mut asset_diags = Diagnostics::new();
+    preflight::check_assets(&site, &assets, &mut sources, &mut asset_diags);
+    let assets_failed = asset_diags.has_errors();
+    diags.extend(asset_diags);
+    if assets_failed {
+        return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
+    }
     if let Some(bar) = progress {
         bar.set_length((regions.len() * (1 + plan.formats.len())) as u64);
     }
@@ -173,7 +192,9 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         .filter_map(|(b, _)| b.as_ref())
         .map(|b| (b.region.code.clone(), b.pages.len()))
         .collect();
-    let assets = Assets::for_site(&site.root, ImageStore::new());
+    if !plan.formats.is_empty() {
+        write::remove_stale(&plan.out, started_wall);
+    }
     let mut written = Vec::new();
     for (book, mut region_diags) in built {
         if plan.strict {
@@ -183,9 +204,9 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             diags.extend(region_diags);
             continue;
         };
-        if plan.formats.is_empty() {
-            check_images(&book, &assets, &mut region_diags);
-        }
+        // One image check for `check` and `build` alike, before rendering:
+        // a broken image stops the region here, reported once.
+        check_images(&book, &assets, &mut region_diags);
         if site_failed || region_diags.has_errors() || plan.formats.is_empty() {
             diags.extend(region_diags);
             continue;
@@ -194,9 +215,13 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             .formats
             .par_iter()
             .map(|&format| {
+                let stem = site
+                    .regions
+                    .iter()
+                    .find(|r| r.code == book.region.code)
+                    .map_or(site.config.book.output.as_str(), |r| r.output.as_str());
                 let path = plan.out.join(format!(
-                    "{}-{}.{}",
-                    site.config.book.output,
+                    "{stem}-{}.{}",
                     book.region.code,
                     format.extension()
                 ));
@@ -244,7 +269,19 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     } else {
         Status::Success
     };
-    finish(sources, diags, written, region_pages, status)
+    let exclusions = if plan.formats.is_empty() {
+        regions
+            .iter()
+            .filter_map(|&r| site.regions.get(r))
+            .map(|r| (r.code.clone(), book::publication(&site, &r.code).exclusions))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Outcome {
+        exclusions,
+        ..finish(sources, diags, written, region_pages, status)
+    }
 }
 
 /// Loads every image the book shows (figures and images inside text; each
@@ -263,22 +300,24 @@ fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
         .map(|u| u.image.path.as_path())
         .filter(|p| seen.insert(*p))
         .collect();
-    let errors: std::collections::BTreeMap<&std::path::Path, String> = unique
-        .par_iter()
-        .filter_map(|&path| {
-            let loaded = assets
-                .images
-                .load(path)
-                .and_then(|image| assets.images.decode(&image).map(|_| ()));
-            loaded.err().map(|e| (path, e.to_string()))
-        })
-        .collect();
+    let errors: std::collections::BTreeMap<&std::path::Path, crate::assets::images::ImageError> =
+        unique
+            .par_iter()
+            .filter_map(|&path| {
+                let loaded = assets
+                    .images
+                    .load(path)
+                    .and_then(|image| assets.images.decode(&image).map(|_| ()));
+                loaded.err().map(|e| (path, e))
+            })
+            .collect();
     for image in uses {
         if let Some(error) = errors.get(image.image.path.as_path()) {
-            diags.push(
-                Diagnostic::error(image.span, error.clone())
-                    .with_hint(format!("the image is referenced as `{}`", image.image.src)),
-            );
+            diags.push(crate::assets::images::image_diagnostic(
+                &image.image.src,
+                image.span,
+                error,
+            ));
         }
     }
 }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::assets::Assets;
 use crate::assets::images::{ImageError, PreparedImage};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::model::{Book, Uniquifier};
 
 use super::names::ascii_slug;
@@ -83,10 +83,11 @@ impl ImageTable {
         }
         for image in uses {
             if let Some(error) = errors.get(image.image.path.as_path()) {
-                diags.push(
-                    Diagnostic::error(image.span, error.to_string())
-                        .with_hint(format!("the image is referenced as `{}`", image.image.src)),
-                );
+                diags.push(crate::assets::images::image_diagnostic(
+                    &image.image.src,
+                    image.span,
+                    error,
+                ));
             }
         }
         table

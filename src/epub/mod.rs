@@ -247,7 +247,9 @@ fn load_fonts(
     fonts
 }
 
-fn options_diag(message: String) -> Diagnostic {
+/// A warning about `layouts/epub.toml` as a whole (the driver's asset check
+/// reports the same, so `check` and `build` agree).
+pub(crate) fn options_diag(message: String) -> Diagnostic {
     Diagnostic::new(
         Severity::Warning,
         Location::File(format!("layouts/{}", options::OPTIONS_FILE).into(), None),

@@ -93,27 +93,55 @@ fn is_file_stem(anchor: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// An XML NCName made from any anchor: ASCII letters, digits, `-`, `_` and
-/// `.` are kept, other characters become `_` plus their hex code point, and
-/// `id-` is put in front unless the result starts with a letter or `_`.
+/// An XML NCName made from any anchor: characters XML allows in a name
+/// (ASCII letters, digits, `-`, `_`, `.`, and the non-ASCII name
+/// characters: kana, kanji, `ー`, full-width Latin, accented letters…) are
+/// kept, so Hugo's ids such as `手順-1` stay as they are; other characters
+/// become `_` plus their hex code point, and `id-` is put in front unless
+/// the result starts with a character a name may start with (not a digit,
+/// `-` or `.`).
 pub(crate) fn ncname(anchor: &str) -> String {
     let mut out = String::with_capacity(anchor.len() + 3);
     for c in anchor.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+        if is_name_char(c) {
             out.push(c);
         } else {
             out.push_str(&format!("_{:x}", u32::from(c)));
         }
     }
-    let starts_well = out
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let starts_well = out.chars().next().is_some_and(is_name_start_char);
     if starts_well {
         out
     } else {
         format!("id-{out}")
     }
+}
+
+/// XML 1.0 (fifth edition) `NameStartChar` without `:`.
+fn is_name_start_char(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || c == '_'
+        || matches!(u32::from(c),
+            0xC0..=0xD6
+            | 0xD8..=0xF6
+            | 0xF8..=0x2FF
+            | 0x370..=0x37D
+            | 0x37F..=0x1FFF
+            | 0x200C..=0x200D
+            | 0x2070..=0x218F
+            | 0x2C00..=0x2FEF
+            | 0x3001..=0xD7FF
+            | 0xF900..=0xFDCF
+            | 0xFDF0..=0xFFFD
+            | 0x10000..=0xEFFFF)
+}
+
+/// XML 1.0 (fifth edition) `NameChar` without `:`.
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || c.is_ascii_digit()
+        || matches!(c, '-' | '.' | '\u{B7}')
+        || matches!(u32::from(c), 0x300..=0x36F | 0x203F..=0x2040)
 }
 
 /// A name made only of ASCII letters, digits, `-` and `_`, for files and
@@ -144,7 +172,11 @@ mod tests {
         assert_eq!(ncname("10-steps"), "id-10-steps");
         assert_eq!(ncname(""), "id-");
         assert_eq!(ncname("a b\"<"), "a_20b_22_3c");
-        assert_eq!(ncname("方法"), "_65b9_6cd5");
+        assert_eq!(ncname("方法"), "方法");
+        assert_eq!(ncname("ａｂｃ全角英字と１２３"), "ａｂｃ全角英字と１２３");
+        assert_eq!(ncname("ä-ö-ü-café-naïve"), "ä-ö-ü-café-naïve");
+        assert_eq!(ncname("123-数字で始まる"), "id-123-数字で始まる");
+        assert_eq!(ncname("a:b"), "a_3ab");
         assert_eq!(ncname("-x"), "id--x");
     }
 

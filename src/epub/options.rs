@@ -101,6 +101,41 @@ impl EpubOptions {
         }
     }
 
+    /// Parses the site's `epub.toml` text: a syntax, type or unknown-key
+    /// error with its byte range.
+    pub(crate) fn from_text(
+        text: &str,
+    ) -> Result<EpubOptions, (Option<std::ops::Range<usize>>, String)> {
+        toml::from_str::<EpubOptions>(text).map_err(|e| {
+            (
+                e.span(),
+                format!(
+                    "invalid {OPTIONS_FILE}: {}",
+                    crate::site::config::first_line_lowercase(e.message())
+                ),
+            )
+        })
+    }
+
+    /// Numbers out of their ranges: the key and a message (the renderer
+    /// clamps them; the driver reports them before any region is built).
+    pub(crate) fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (key, value, min, max) in [
+            ("max_image_long_side", self.max_image_long_side, 64, 8192),
+            ("jpeg_quality", u32::from(self.jpeg_quality), 1, 100),
+            ("toc_heading_level", u32::from(self.toc_heading_level), 1, 6),
+        ] {
+            if !(min..=max).contains(&value) {
+                out.push((
+                    key,
+                    format!("`{key}` = {value} is out of range: use {min} to {max}"),
+                ));
+            }
+        }
+        out
+    }
+
     /// The accessibility summary for a book whose images are described as
     /// `images` says: the configured summary and the true sentence about
     /// images.

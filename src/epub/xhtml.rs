@@ -6,12 +6,18 @@
 //! are only written for internal targets and `http`, `https` and `mailto`
 //! URLs. Blocks and inlines are walked with an explicit stack, so deeply
 //! nested input cannot overflow the call stack.
+//!
+//! Footnotes are EPUB 3 footnotes: a reference is
+//! `<sup><a epub:type="noteref" role="doc-noteref" href="#fn-N">N</a></sup>`,
+//! the note an `<aside epub:type="footnote" role="doc-footnote" id="fn-N">`
+//! after a rule at the end of the page (where Hugo puts them), its number
+//! linking back to the first reference. Definition lists are `<dl>`.
 
 use std::collections::BTreeSet;
 
 use crate::model::{
-    Admonition, AdmonitionKind, Align, Block, Book, Cell, Figure, Inline, InlineImage, InlineStyle,
-    LinkTarget, List, Page, PageKind, Table,
+    Admonition, AdmonitionKind, Align, Block, Book, Cell, DefinitionList, Figure, Footnote, Inline,
+    InlineImage, InlineStyle, LinkTarget, List, Page, PageKind, Table,
 };
 
 use super::images::ImageTable;
@@ -90,12 +96,21 @@ pub(crate) fn write_xhtml(page: &Page, ctx: XhtmlContext<'_>) -> String {
     };
     w.open("section", &[("class", class), ("epub:type", "chapter")]);
     w.newline();
+    let mut notes = BTreeSet::new();
+    crate::model::walk::blocks(&page.blocks, |block| {
+        if let Block::Footnote(note) = block {
+            notes.insert(note.number);
+        }
+    });
     let mut writer = BodyWriter {
         w,
         ctx,
         page,
         link_depth: 0,
         written_ids: BTreeSet::new(),
+        notes,
+        noterefs: BTreeSet::new(),
+        notes_started: false,
     };
     writer.heading_one(page);
     writer.blocks(&page.blocks);
@@ -110,6 +125,12 @@ struct BodyWriter<'a> {
     link_depth: usize,
     /// Ids already written in this page.
     written_ids: BTreeSet<&'a str>,
+    /// Numbers of the page's footnotes.
+    notes: BTreeSet<u32>,
+    /// Footnotes whose first reference (with its `fnref-N` id) is written.
+    noterefs: BTreeSet<u32>,
+    /// Whether the rule before the footnotes is written.
+    notes_started: bool,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -201,6 +222,81 @@ impl<'a> BodyWriter<'a> {
                 self.w.empty("hr", &[]);
                 self.w.newline();
             }
+            Block::DefinitionList(list) => self.definition_list(list, stack),
+            Block::Footnote(note) => self.footnote(note, stack),
+        }
+    }
+
+    fn definition_list(&mut self, list: &'a DefinitionList, stack: &mut Vec<Step<'a>>) {
+        self.w.open("dl", &[]);
+        self.w.newline();
+        push_close_newline(stack);
+        for item in list.items.iter().rev() {
+            for definition in item.definitions.iter().rev() {
+                push_close_newline(stack);
+                match definition.as_slice() {
+                    [Block::Paragraph(p)] => push_inlines(stack, &p.content),
+                    blocks => push_blocks(stack, blocks),
+                }
+                stack.push(Step::Open(Open::Definition));
+            }
+            if !item.term.is_empty() {
+                push_close_newline(stack);
+                push_inlines(stack, &item.term);
+                stack.push(Step::Open(Open::Term));
+            }
+        }
+    }
+
+    fn footnote(&mut self, note: &'a Footnote, stack: &mut Vec<Step<'a>>) {
+        if !self.notes_started {
+            self.notes_started = true;
+            self.w.empty("hr", &[("class", "footnotes")]);
+            self.w.newline();
+        }
+        let id = format!("fn-{}", note.number);
+        self.w.open(
+            "aside",
+            &[
+                ("class", "footnote"),
+                ("epub:type", "footnote"),
+                ("role", "doc-footnote"),
+                ("id", &id),
+            ],
+        );
+        self.w.newline();
+        push_close_newline(stack);
+        let (first, rest) = match note.blocks.split_first() {
+            Some((Block::Paragraph(p), rest)) => (Some(p), rest),
+            _ => (None, note.blocks.as_slice()),
+        };
+        push_blocks(stack, rest);
+        let number = note.number.to_string();
+        let back = self
+            .noterefs
+            .contains(&note.number)
+            .then(|| format!("#fnref-{}", note.number));
+        self.w.open("p", &[]);
+        match back {
+            Some(href) => {
+                self.w.element(
+                    "a",
+                    &[
+                        ("class", "footnote-number"),
+                        ("href", &href),
+                        ("role", "doc-backlink"),
+                    ],
+                    &number,
+                );
+            }
+            None => self
+                .w
+                .element("span", &[("class", "footnote-number")], &number),
+        }
+        self.w.text(" ");
+        push_close_newline(stack);
+        if let Some(p) = first {
+            push_inlines(stack, &p.content);
         }
     }
 
@@ -338,6 +434,7 @@ impl<'a> BodyWriter<'a> {
             Inline::Code(code) => self.w.element("code", &[], code),
             Inline::LineBreak => self.w.empty("br", &[]),
             Inline::Image(image) => self.inline_image(image),
+            Inline::FootnoteRef(number) => self.noteref(*number),
             Inline::Styled(style, content) => {
                 match style {
                     InlineStyle::Strong => self.w.open("strong", &[]),
@@ -365,6 +462,30 @@ impl<'a> BodyWriter<'a> {
                 push_inlines(stack, &link.content);
             }
         }
+    }
+
+    /// A footnote reference: a superscript number linking to the note (plain
+    /// inside another link or when the page lacks the note).
+    fn noteref(&mut self, number: u32) {
+        let text = number.to_string();
+        self.w.open("sup", &[]);
+        if self.link_depth == 0 && self.notes.contains(&number) {
+            let href = format!("#fn-{number}");
+            let id = format!("fnref-{number}");
+            let mut attrs = vec![
+                ("class", "footnote-ref"),
+                ("href", href.as_str()),
+                ("epub:type", "noteref"),
+                ("role", "doc-noteref"),
+            ];
+            if self.noterefs.insert(number) {
+                attrs.insert(0, ("id", id.as_str()));
+            }
+            self.w.element("a", &attrs, &text);
+        } else {
+            self.w.text(&text);
+        }
+        self.w.close();
     }
 
     /// The href of a link target, `None` when it must not be a link.
@@ -402,6 +523,8 @@ impl<'a> BodyWriter<'a> {
                 self.w.newline();
             }
             Open::Caption => self.w.open("caption", &[]),
+            Open::Term => self.w.open("dt", &[]),
+            Open::Definition => self.w.open("dd", &[]),
             Open::Cell(cell, in_head) => {
                 let rowspan = cell.rowspan.to_string();
                 let colspan = cell.colspan.to_string();
@@ -440,6 +563,10 @@ enum Open<'a> {
     Caption,
     /// A table cell, and whether it is in the header rows.
     Cell(&'a Cell, bool),
+    /// A definition list's term.
+    Term,
+    /// A definition list's definition.
+    Definition,
 }
 
 /// Width and height attributes of an image of `width` × `height` pixels

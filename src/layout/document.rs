@@ -84,6 +84,7 @@ pub(crate) fn lay_out_book(
     let mut images = ImageRegistry::new();
 
     let mut flow = Flow::new();
+    let separator;
     {
         let mut ctx = BlockContext {
             text: &text,
@@ -93,12 +94,17 @@ pub(crate) fn lay_out_book(
             area_height: geometry.area.height,
             page_anchor: String::new(),
             title_scale: 1.0,
+            area_width: geometry.area.width,
+            page_id: crate::model::PageId(0),
+            notes: std::collections::BTreeMap::new(),
+            placed_notes: std::collections::BTreeSet::new(),
         };
         for page in &book.pages {
             lay_out_page(&mut ctx, &mut flow, page, geometry.area.width);
         }
+        separator = ctx.footnote_separator();
     }
-    let body = paginate(flow.pieces, geometry.area.height);
+    let body = paginate(flow.pieces, geometry.area.height, &separator);
     let folios = anchor_folios(&body);
 
     let entries = book.outline(style.toc.depth);
@@ -140,7 +146,7 @@ pub(crate) fn lay_out_book(
 /// One content page: its title (a level-1 heading; a top-level page starts
 /// a new sheet and sets the running section title) and its blocks.
 fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32) {
-    ctx.page_anchor = page.anchor.clone();
+    ctx.begin_page(page.id, &page.anchor, &page.blocks);
     let first = flow.pieces.len();
     flow.open(StructTag::Section);
     ctx.title_scale = if page.depth == 0 {
@@ -165,6 +171,7 @@ fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32
         }
     }
     ctx.blocks(flow, &page.blocks, 0.0, width, 0);
+    ctx.end_page(flow);
     flow.close();
     // The next page's title decides its own space.
     flow.set_space(0.0);
@@ -500,7 +507,7 @@ fn toc_areas(
         flow.push(piece);
     }
     flow.close();
-    paginate(flow.pieces, geometry.area.height)
+    paginate(flow.pieces, geometry.area.height, &Piece::default())
 }
 
 /// Widens the advances of a text run by `factor` (dot leaders).
@@ -544,7 +551,7 @@ mod tests {
                 "wrap marker {c:?} missing from the font"
             );
         }
-        for c in style.toc.leader.chars().chain("□■".chars()) {
+        for c in style.toc.leader.chars() {
             assert!(fonts.has_glyph(regular, c), "{c:?} missing from the font");
         }
     }

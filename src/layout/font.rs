@@ -230,6 +230,16 @@ impl FontBook {
         u16::try_from(glyph.to_u32()).ok()
     }
 
+    /// Whether the face draws `c`: it maps `c` to a glyph that has an
+    /// outline (a truncated file may keep its `cmap` but lose its outlines).
+    pub(crate) fn draws(&self, id: FontId, c: char) -> bool {
+        let font = &self.face(id).font;
+        font.charmap()
+            .map_unicode(c)
+            .and_then(|glyph| font.glyph_metrics().extents(glyph))
+            .is_some_and(|ink| ink.width != 0.0 || ink.height != 0.0)
+    }
+
     /// The faces to try, in order, for text whose style asks for `role`:
     /// the role's face, then the regular face, then the monospace face.
     pub(crate) fn fallback_chain(&self, role: FontRole) -> [FontId; 3] {
@@ -260,16 +270,9 @@ impl Face {
     /// face needs are refused.
     fn parse(name: &str, bytes: Vec<u8>, index: u32) -> Result<Face, FontError> {
         let bytes = Arc::new(bytes);
-        let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = bytes.clone();
-        let font = harfrust::Font::new(Blob::from(shared), index)
-            .filter(|font| matches!(font.kind(), Kind::Sfnt(..)))
-            .filter(|font| {
-                let m = font.metrics();
-                m.raw_units_per_em != 0 && m.hhea_line.is_some() && m.num_glyphs > 0
-            })
-            .ok_or_else(|| FontError::Parse {
-                name: name.to_owned(),
-            })?;
+        let font = parse_font(&bytes, index).ok_or_else(|| FontError::Parse {
+            name: name.to_owned(),
+        })?;
         let metrics = read_metrics(&font);
         Ok(Face {
             name: name.to_owned(),
@@ -279,6 +282,24 @@ impl Face {
             metrics,
         })
     }
+}
+
+/// Whether `bytes` hold an OpenType/TrueType face tebiki can load (the
+/// check [`FontBook`] makes), for options that name a font file.
+pub(crate) fn is_usable_font(bytes: &[u8]) -> bool {
+    parse_font(&Arc::new(bytes.to_vec()), 0).is_some()
+}
+
+/// Parses face `index` of `bytes`, sharing them: an SFNT with the `head`,
+/// `hhea` and `maxp` tables every face needs.
+fn parse_font(bytes: &Arc<Vec<u8>>, index: u32) -> Option<harfrust::Font> {
+    let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = bytes.clone();
+    harfrust::Font::new(Blob::from(shared), index)
+        .filter(|font| matches!(font.kind(), Kind::Sfnt(..)))
+        .filter(|font| {
+            let m = font.metrics();
+            m.raw_units_per_em != 0 && m.hhea_line.is_some() && m.num_glyphs > 0
+        })
 }
 
 /// Reads [`FontMetrics`] from a parsed face: the line from OS/2 typo

@@ -350,7 +350,15 @@ impl PdfStyle {
             }
         };
         match PdfStyle::deserialize(toml::Value::Table(merged)) {
-            Ok(style) => style,
+            Ok(style) => match style.problems().first() {
+                // The driver reports every problem at its line before any
+                // region is built; a direct caller gets the first here.
+                Some(problem) => {
+                    diags.push(layout_problem(problem.message.clone()));
+                    PdfStyle::defaults()
+                }
+                None => style,
+            },
             Err(err) => {
                 diags.push(layout_problem(format!("invalid layouts/pdf.toml: {err}")));
                 PdfStyle::defaults()
@@ -489,6 +497,192 @@ impl PdfStyle {
     }
 }
 
+/// A value of `layouts/pdf.toml` out of its range: the key path (e.g.
+/// `["headings", "sizes", "2"]`) and what is wrong with it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StyleProblem {
+    /// The key path of the offending value in the file.
+    pub key: Vec<String>,
+    /// Lowercase message naming the key and its valid range.
+    pub message: String,
+}
+
+/// Fewest full-width characters a text line must hold.
+const MIN_CHARS_PER_LINE: f32 = 10.0;
+/// Fewest body lines a sheet's text area must hold.
+const MIN_LINES_PER_SHEET: f32 = 5.0;
+
+impl PdfStyle {
+    /// Every number out of its range (NaN and infinities included), and a
+    /// text area too small for [`MIN_CHARS_PER_LINE`] characters per line or
+    /// [`MIN_LINES_PER_SHEET`] lines per sheet on any paper.
+    pub(crate) fn problems(&self) -> Vec<StyleProblem> {
+        let mut out = Vec::new();
+        let mut check = |key: &str, value: f32, min: f32, max: f32, unit: &str| {
+            range_check(&mut out, key, value, (min, max), unit, "");
+        };
+        let pt = " pt";
+        for (key, v) in [
+            ("header.size", self.header.size),
+            ("footer.size", self.footer.size),
+            ("body.size", self.body.size),
+            ("code.size", self.code.size),
+            ("tables.size", self.tables.size),
+            ("admonition.label_size", self.admonition.label_size),
+            ("figures.caption_size", self.figures.caption_size),
+            ("toc.size", self.toc.size),
+        ] {
+            check(key, v, 4.0, 72.0, pt);
+        }
+        for (key, v) in [
+            ("cover.title_size", self.cover.title_size),
+            ("cover.subtitle_size", self.cover.subtitle_size),
+            ("cover.date_size", self.cover.date_size),
+        ] {
+            check(key, v, 4.0, 144.0, pt);
+        }
+        for (i, v) in self.headings.sizes.iter().enumerate() {
+            check(&format!("headings.sizes.{i}"), *v, 4.0, 96.0, pt);
+        }
+        for (i, (above, below)) in self
+            .headings
+            .space_above
+            .iter()
+            .zip(&self.headings.space_below)
+            .enumerate()
+        {
+            check(&format!("headings.space_above.{i}"), *above, 0.0, 144.0, pt);
+            check(&format!("headings.space_below.{i}"), *below, 0.0, 144.0, pt);
+        }
+        for (key, v) in [
+            ("body.leading", self.body.leading),
+            ("headings.leading", self.headings.leading),
+            ("code.leading", self.code.leading),
+            ("tables.leading", self.tables.leading),
+        ] {
+            check(key, v, 0.8, 4.0, " times the size");
+        }
+        check(
+            "body.paragraph_gap",
+            self.body.paragraph_gap,
+            0.0,
+            5.0,
+            " lines",
+        );
+        check("body.jl_spacing", self.body.jl_spacing, 0.0, 1.0, " em");
+        for (key, v) in [
+            ("lists.indent", self.lists.indent),
+            ("lists.item_gap", self.lists.item_gap),
+            ("code.padding", self.code.padding),
+            ("tables.padding", self.tables.padding),
+            ("quote.indent", self.quote.indent),
+            ("admonition.padding", self.admonition.padding),
+            ("admonition.bar_width", self.admonition.bar_width),
+            ("figures.space", self.figures.space),
+            ("toc.indent", self.toc.indent),
+        ] {
+            check(key, v, 0.0, 72.0, pt);
+        }
+        check("rule.width", self.rule.width, 0.0, 10.0, pt);
+        check(
+            "figures.max_dpi",
+            self.figures.max_dpi,
+            36.0,
+            1200.0,
+            " dpi",
+        );
+        check("toc.depth", f32::from(self.toc.depth), 1.0, 6.0, "");
+        for paper in [Paper::A4, Paper::Letter, Paper::B5, Paper::A5] {
+            let (w, h) = paper.size_pt();
+            let m = self.margins(paper);
+            let name = paper.name();
+            for (side, v, limit) in [
+                ("margin_top", m.margin_top, h / 2.0),
+                ("margin_bottom", m.margin_bottom, h / 2.0),
+                ("margin_left", m.margin_left, w / 2.0),
+                ("margin_right", m.margin_right, w / 2.0),
+            ] {
+                let key = format!("paper.{name}.{side}");
+                range_check(&mut out, &key, v, (0.0, limit.floor()), pt, "");
+            }
+            let on = format!(" on {name} paper");
+            let top = (0.0, m.margin_top.max(0.0));
+            range_check(&mut out, "header.offset", self.header.offset, top, pt, &on);
+            let bottom = (0.0, m.margin_bottom.max(0.0));
+            range_check(
+                &mut out,
+                "footer.offset",
+                self.footer.offset,
+                bottom,
+                pt,
+                &on,
+            );
+            let area_w = w - m.margin_left - m.margin_right;
+            let area_h = h - m.margin_top - m.margin_bottom;
+            let chars = area_w / self.body.size;
+            let lines = area_h / (self.body.size * self.body.leading);
+            if self.body.size.is_finite()
+                && self.body.leading.is_finite()
+                && (chars < MIN_CHARS_PER_LINE || lines < MIN_LINES_PER_SHEET)
+            {
+                out.push(StyleProblem {
+                    key: vec!["paper".into(), name.into()],
+                    message: format!(
+                        "the {name} text area holds {:.0} characters per line and {:.0} lines per sheet; \
+                         at least {MIN_CHARS_PER_LINE} and {MIN_LINES_PER_SHEET} are needed",
+                        chars.max(0.0).floor(),
+                        lines.max(0.0).floor()
+                    ),
+                });
+            }
+        }
+        if self.lists.bullets.is_empty() {
+            out.push(StyleProblem {
+                key: vec!["lists".into(), "bullets".into()],
+                message: "`lists.bullets` is empty: give at least one bullet".into(),
+            });
+        }
+        out
+    }
+
+    /// The style from the site's `pdf.toml` text merged over the defaults:
+    /// a syntax or type error with its byte range when toml gives one.
+    pub(crate) fn from_site_text(
+        text: &str,
+    ) -> Result<PdfStyle, (Option<std::ops::Range<usize>>, String)> {
+        let site = text.parse::<toml::Table>().map_err(|err| {
+            (
+                err.span(),
+                format!("invalid layouts/pdf.toml: {}", err.message()),
+            )
+        })?;
+        let mut merged = default_table();
+        merge(&mut merged, site);
+        PdfStyle::deserialize(toml::Value::Table(merged))
+            .map_err(|err| (None, format!("invalid layouts/pdf.toml: {}", err.message())))
+    }
+}
+
+/// Pushes a [`StyleProblem`] when `value` is not a finite number within
+/// `range`; `context` (e.g. ` on A4 paper`) follows the range in the message.
+fn range_check(
+    out: &mut Vec<StyleProblem>,
+    key: &str,
+    value: f32,
+    (min, max): (f32, f32),
+    unit: &str,
+    context: &str,
+) {
+    if !(value.is_finite() && (min..=max).contains(&value)) {
+        out.push(StyleProblem {
+            key: key.split('.').map(str::to_string).collect(),
+            message: format!(
+                "`{key}` = {value} is out of range: use {min} to {max}{unit}{context}"
+            ),
+        });
+    }
+}
+
 /// A diagnostic about the layout file (no source span: it is not content).
 fn layout_problem(message: String) -> Diagnostic {
     Diagnostic::file_error(std::path::Path::new("layouts/pdf.toml"), message)
@@ -548,6 +742,42 @@ mod tests {
         let style = style.unwrap_or_else(PdfStyle::fallback);
         assert_eq!(style.body.size, 12.0);
         assert_eq!(style.body.leading, PdfStyle::defaults().body.leading);
+    }
+
+    #[test]
+    fn defaults_have_no_problems_and_bad_numbers_are_found() {
+        assert_eq!(PdfStyle::defaults().problems(), Vec::new());
+        let bad = |text: &str| {
+            PdfStyle::from_site_text(text)
+                .map(|s| {
+                    s.problems()
+                        .into_iter()
+                        .map(|p| p.key.join("."))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_else(|(_, m)| vec![m])
+        };
+        assert_eq!(
+            bad("[body]\nsize = 1e30\n"),
+            vec![
+                "body.size",
+                "paper.A4",
+                "paper.Letter",
+                "paper.B5",
+                "paper.A5"
+            ]
+        );
+        assert_eq!(bad("[body]\nleading = nan\n"), vec!["body.leading"]);
+        assert_eq!(bad("[lists]\nindent = 1e9\n"), vec!["lists.indent"]);
+        assert_eq!(bad("[figures]\nmax_dpi = 0.0\n"), vec!["figures.max_dpi"]);
+        assert_eq!(
+            bad("[headings]\nsizes = [20.0, 15.0, -1.0, 11.5, 10.5, 10.0]\n"),
+            vec!["headings.sizes.2"]
+        );
+        assert_eq!(
+            bad("[paper.A5]\nmargin_left = 200.0\nmargin_right = 200.0\n"),
+            vec!["paper.A5"]
+        );
     }
 
     #[test]

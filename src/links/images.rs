@@ -51,14 +51,17 @@ pub(crate) fn resolve(src: &str, page_url: &str, static_dir: &Path) -> Result<Pa
     }
     let mut file = static_dir.to_path_buf();
     file.extend(parts);
-    let canonical = file
-        .canonicalize()
-        .map_err(|_| format!("image not found: `{src}`"))?;
-    if !canonical.starts_with(static_dir) {
-        return Err(format!(
-            "image path `{src}` escapes the static folder through a symlink"
-        ));
-    }
+    // The one confinement rule of the site (`site::confine`), with the static
+    // folder as the root: a symlink is followed only when it stays inside.
+    let canonical = match crate::site::confine::confine(static_dir, &file) {
+        Ok(canonical) => canonical,
+        Err(crate::site::ConfineError::Outside) => {
+            return Err(format!(
+                "image path `{src}` escapes the static folder through a symlink"
+            ));
+        }
+        Err(_) => return Err(format!("image not found: `{src}`")),
+    };
     if !canonical.is_file() {
         return Err(format!("image not found: `{src}`"));
     }

@@ -45,15 +45,22 @@ fn ctx() -> LinkContext {
     LinkContext {
         url_prefix: "/general/ja/".into(),
         base_url: "https://help.example".into(),
+        hosts: vec!["help.example".into(), "get.kintone.help".into()],
+        ugly_urls: true,
         static_dir: PathBuf::from("/nonexistent-static"),
-        site_pages: [
-            "login/admin_account.md",
-            "login/admin_temp.md",
-            "admin/_index.md",
-            "other/out.md",
+        content_dir: PathBuf::from("/nonexistent-content"),
+        site_urls: [
+            (
+                "/general/ja/login/admin_account.html",
+                "login/admin_account.md",
+            ),
+            ("/general/ja/login/admin_temp.html", "login/admin_temp.md"),
+            ("/general/ja/old/temp.html", "login/admin_temp.md"),
+            ("/general/ja/admin.html", "admin/_index.md"),
+            ("/general/ja/other/out.html", "other/out.md"),
         ]
         .into_iter()
-        .map(String::from)
+        .map(|(url, rel)| (url_key(url), vec![rel.to_string()]))
         .collect(),
     }
 }
@@ -87,8 +94,19 @@ fn every_link_form_resolves() {
         "https://www.kintone.com/support/",
         "mailto:x@example.com",
         "https://help.example/general/ja/login/admin_temp.html",
+        "HTTP://HELP.example/general/ja/login/admin_temp.html",
+        "//get.kintone.help/general/ja/login/admin_temp/",
+        "/general/ja/old/temp.html",
+        "/general/ja/admin.html",
     ]);
     assert!(diags.items().is_empty(), "{:?}", diags.items());
+    for (i, inline) in out.iter().enumerate().skip(9) {
+        assert_eq!(
+            target(inline),
+            &internal(if i == 12 { 2 } else { 1 }, None),
+            "{i}"
+        );
+    }
     assert_eq!(target(&out[0]), &internal(1, Some("temp_10")));
     assert_eq!(target(&out[1]), &internal(1, None));
     assert_eq!(target(&out[2]), &internal(1, None));
@@ -113,6 +131,25 @@ fn out_of_book_page_goes_to_base_url_silently() {
     assert_eq!(
         target(&out[0]),
         &LinkTarget::External("https://help.example/general/ja/other/out.html#x".into())
+    );
+}
+
+#[test]
+fn other_products_on_the_same_host_go_to_base_url_silently() {
+    let (out, diags) = resolved(&[
+        "/k/ja/user/app.html",
+        "/g/ja/schedule.html#x",
+        "https://help.example/ja/settings/",
+    ]);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let urls: Vec<&LinkTarget> = out.iter().map(target).collect();
+    assert_eq!(
+        urls,
+        vec![
+            &LinkTarget::External("https://help.example/k/ja/user/app.html".into()),
+            &LinkTarget::External("https://help.example/g/ja/schedule.html#x".into()),
+            &LinkTarget::External("https://help.example/ja/settings/".into()),
+        ]
     );
 }
 
@@ -148,13 +185,13 @@ fn forbidden_schemes_become_text() {
 }
 
 #[test]
-fn duplicate_anchor_is_an_error_at_the_second() {
+fn duplicate_anchor_is_a_warning_at_the_second() {
     let mut b = small_book(Vec::new());
     b.pages[1].blocks.push(heading(2, "temp_10", "temp_10"));
     let mut diags = Diagnostics::new();
     resolve(&mut b, &ctx(), &mut diags);
     assert_eq!(diags.items().len(), 1);
-    assert_eq!(diags.items()[0].severity, Severity::Error);
+    assert_eq!(diags.items()[0].severity, Severity::Warning);
     assert!(
         diags.items()[0]
             .message

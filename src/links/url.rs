@@ -1,11 +1,15 @@
 //! Link targets as written → what they point at.
 //!
-//! Input: an `href` as written in a page, the page's site-absolute URL and
-//! the site's URL prefix and base URL. Output: a [`Href`]: a site path (with
-//! the content files it may mean), an anchor in the same page, an allowed
-//! external URL, or a forbidden scheme. Pure string work, no I/O.
+//! Input: an `href` as written in a page, the page's site-absolute URL, the
+//! origin links are made absolute against (the region's `base_url`) and the
+//! hosts that are this site (every region's `base_url` host). Output: a
+//! [`Href`]: a site path, an anchor in the same page, an allowed external
+//! URL, a forbidden scheme or an invalid URL. Parsing, joining and
+//! normalising (`.`/`..`, `\`, host case, percent-encoding) are the `url`
+//! crate's (WHATWG URL); no I/O.
 
 use percent_encoding::percent_decode_str;
+use url::Url;
 
 /// What an `href` points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,57 +24,62 @@ pub(crate) enum Href {
         /// Decoded fragment without `#`.
         fragment: Option<String>,
     },
-    /// An `http`, `https` or `mailto` URL, kept as written.
+    /// An `http`, `https` or `mailto` URL of another site, kept as written
+    /// (`//host/x` gets `https:`).
     External(String),
     /// Any other scheme (`javascript:`, `data:`, `file:`…), lowercased.
     Forbidden(String),
+    /// Not a URL at all (`http://[x`), with the parser's reason.
+    Invalid(String),
 }
 
+/// The origin used when the book has no `base_url`: relative links are
+/// joined against it, and it is never printed.
+const NO_ORIGIN: &str = "https://tebiki.invalid";
+
 /// Classifies an `href` written in the page whose URL is `page_url`.
-/// `base_url` (no trailing slash) is this site: absolute links to it are
-/// treated as site paths.
-pub(crate) fn classify(href: &str, page_url: &str, base_url: &str) -> Href {
+/// `origin` is the region's `base_url` (may be empty); `hosts` are the
+/// lower-case host names of this site: an absolute link (`https:`, `http:`
+/// or `//host/`) to one of them is a site path.
+pub(crate) fn classify(href: &str, page_url: &str, origin: &str, hosts: &[String]) -> Href {
     let href = href.trim();
     if let Some(fragment) = href.strip_prefix('#') {
         return Href::SamePage(decode(fragment));
     }
-    if let Some(rest) = href.strip_prefix("//") {
-        return Href::External(format!("https://{rest}"));
+    let scheme = scheme(href).map(str::to_ascii_lowercase);
+    match scheme.as_deref() {
+        None | Some("http" | "https") => {}
+        Some("mailto") => return Href::External(href.to_string()),
+        Some(other) => return Href::Forbidden(other.to_string()),
     }
-    if let Some(scheme) = scheme(href) {
-        let lower = scheme.to_ascii_lowercase();
-        if !base_url.is_empty()
-            && let Some(rest) = href.strip_prefix(base_url)
-            && (rest.is_empty() || rest.starts_with('/'))
-        {
-            return site(if rest.is_empty() { "/" } else { rest }, "/");
-        }
-        return match lower.as_str() {
-            "http" | "https" | "mailto" => Href::External(href.to_string()),
-            _ => Href::Forbidden(lower),
+    let origin = if origin.is_empty() { NO_ORIGIN } else { origin };
+    let base = Url::parse(&format!("{}{page_url}", origin.trim_end_matches('/')))
+        .or_else(|_| Url::parse(NO_ORIGIN));
+    let joined = match base.map(|b| b.join(href)) {
+        Ok(Ok(u)) => u,
+        Ok(Err(e)) | Err(e) => return Href::Invalid(e.to_string()),
+    };
+    let relative = scheme.is_none() && !href.starts_with("//");
+    let ours = joined
+        .host_str()
+        .is_some_and(|h| hosts.iter().any(|o| o.eq_ignore_ascii_case(h)));
+    if relative || ours {
+        return Href::Site {
+            path: decode(joined.path()),
+            fragment: joined.fragment().map(decode).filter(|f| !f.is_empty()),
         };
     }
-    site(href, page_url)
+    if href.starts_with("//") {
+        return Href::External(format!("https:{href}"));
+    }
+    Href::External(href.to_string())
 }
 
-/// A site path: joins a relative `href` to the page's directory and
-/// normalizes `.` and `..` segments (never above the root).
-fn site(href: &str, page_url: &str) -> Href {
-    let (rest, fragment) = match href.split_once('#') {
-        Some((r, f)) => (r, Some(decode(f))),
-        None => (href, None),
-    };
-    let rest = rest.split_once('?').map_or(rest, |(r, _)| r);
-    let joined = if rest.starts_with('/') {
-        rest.to_string()
-    } else {
-        let dir = page_url.rfind('/').map_or("/", |i| &page_url[..=i]);
-        format!("{dir}{rest}")
-    };
-    Href::Site {
-        path: normalize(&decode(&joined)),
-        fragment: fragment.filter(|f| !f.is_empty()),
-    }
+/// The lower-case host of a base URL (`https://JP.cybozu.help` → `jp.cybozu.help`).
+pub(crate) fn host_of(base_url: &str) -> Option<String> {
+    Url::parse(base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
 }
 
 /// `scheme` of `scheme:…` (RFC 3986: a letter, then letters, digits, `+-.`).
@@ -87,68 +96,21 @@ fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
-/// Resolves `.` and `..` in a `/`-rooted path, keeping a trailing slash.
-pub(crate) fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
-    let mut out = String::from("/");
-    out.push_str(&parts.join("/"));
-    if trailing && !parts.is_empty() {
-        out.push('/');
-    }
-    out
-}
-
-/// The content files a site path may mean, most likely first, given the
-/// URL prefix (starts and ends with `/`). `None` when the path is outside
-/// the prefix.
-///
-/// - `…/` and `…/index.html` → the section `…/_index.md`
-/// - `…/b.html` → `…/b.md`, then the section `…/b/_index.md`, then the
-///   bundle `…/b/index.md`
-/// - `…/b` → the same three
-pub(crate) fn content_candidates(path: &str, url_prefix: &str) -> Option<Vec<String>> {
+/// The part of a site path after the URL prefix (starts and ends with `/`):
+/// `/general/ja/a/b.html` → `a/b.html`. `None` when the path lies outside
+/// the prefix (another product's help on the same host).
+pub(crate) fn within_prefix<'p>(path: &'p str, url_prefix: &str) -> Option<&'p str> {
     let trimmed = url_prefix.trim_matches('/');
-    let prefix = if trimmed.is_empty() {
-        "/".to_string()
+    if trimmed.is_empty() {
+        return Some(path.trim_start_matches('/'));
+    }
+    let bare = format!("/{trimmed}");
+    let rest = path.strip_prefix(bare.as_str())?;
+    if rest.is_empty() {
+        Some("")
     } else {
-        format!("/{trimmed}/")
-    };
-    let rel = path
-        .strip_prefix(prefix.as_str())
-        .or_else(|| (path.len() + 1 == prefix.len() && prefix.starts_with(path)).then_some(""))?;
-    if rel.is_empty() || rel.ends_with('/') {
-        return Some(vec![format!("{rel}_index.md")]);
+        rest.strip_prefix('/')
     }
-    if rel == "index.html" || rel.ends_with("/index.html") {
-        let dir = rel.strip_suffix("index.html").unwrap_or_default();
-        return Some(vec![format!("{dir}_index.md")]);
-    }
-    let stem = match rel.strip_suffix(".html") {
-        Some(stem) => stem,
-        None if has_extension(rel) => return Some(Vec::new()),
-        None => rel,
-    };
-    Some(vec![
-        format!("{stem}.md"),
-        format!("{stem}/_index.md"),
-        format!("{stem}/index.md"),
-    ])
-}
-
-fn has_extension(rel: &str) -> bool {
-    rel.rsplit('/')
-        .next()
-        .is_some_and(|last| last.contains('.'))
 }
 
 #[cfg(test)]
@@ -158,8 +120,12 @@ mod tests {
     const PAGE: &str = "/general/ja/login/admin_account.html";
     const BASE: &str = "https://jp.cybozu.help";
 
+    fn hosts() -> Vec<String> {
+        vec!["jp.cybozu.help".into(), "get.kintone.help".into()]
+    }
+
     fn site_path(href: &str) -> (String, Option<String>) {
-        match classify(href, PAGE, BASE) {
+        match classify(href, PAGE, BASE, &hosts()) {
             Href::Site { path, fragment } => (path, fragment),
             other => panic!("site path expected for {href}, got {other:?}"),
         }
@@ -179,89 +145,75 @@ mod tests {
         assert_eq!(site_path("./a/").0, "/general/ja/login/a/");
         assert_eq!(site_path("../../../../../x.html").0, "/x.html");
         assert_eq!(site_path("/a/b.html?x=1").0, "/a/b.html");
+        assert_eq!(site_path("/k/ja/user.html").0, "/k/ja/user.html");
+    }
+
+    #[test]
+    fn absolute_links_to_this_site_are_site_paths() {
+        for href in [
+            "https://jp.cybozu.help/general/ja/a.html",
+            "http://jp.cybozu.help/general/ja/a.html",
+            "https://JP.Cybozu.HELP/general/ja/a.html",
+            "//jp.cybozu.help/general/ja/a.html",
+            "https://get.kintone.help/general/ja/a.html",
+            "https://jp.cybozu.help/general/ja/x/../a.html",
+        ] {
+            assert_eq!(site_path(href).0, "/general/ja/a.html", "{href}");
+        }
         assert_eq!(
-            site_path(&format!("{BASE}/general/ja/a.html")).0,
-            "/general/ja/a.html"
+            classify("https://example.com/a", PAGE, BASE, &hosts()),
+            Href::External("https://example.com/a".into())
+        );
+        assert_eq!(
+            classify("//example.com/a", PAGE, BASE, &hosts()),
+            Href::External("https://example.com/a".into())
         );
     }
 
     #[test]
     fn fragments_and_percent_encoding() {
-        assert_eq!(classify("#top", PAGE, BASE), Href::SamePage("top".into()));
         assert_eq!(
-            classify("#%E6%96%B9%E6%B3%95", PAGE, BASE),
+            classify("#top", PAGE, BASE, &hosts()),
+            Href::SamePage("top".into())
+        );
+        assert_eq!(
+            classify("#%E6%96%B9%E6%B3%95", PAGE, BASE, &hosts()),
             Href::SamePage("方法".into())
         );
         assert_eq!(site_path("/a/%E6%96%B9.html").0, "/a/方.html");
+        assert_eq!(site_path("/a/方.html#手順").1.as_deref(), Some("手順"));
     }
 
     #[test]
     fn schemes() {
+        let of = |href: &str| classify(href, PAGE, BASE, &hosts());
         assert_eq!(
-            classify("https://www.kintone.com/support/", PAGE, BASE),
+            of("https://www.kintone.com/support/"),
             Href::External("https://www.kintone.com/support/".into())
         );
+        assert_eq!(of("mailto:a@b.c"), Href::External("mailto:a@b.c".into()));
         assert_eq!(
-            classify("mailto:a@b.c", PAGE, BASE),
-            Href::External("mailto:a@b.c".into())
-        );
-        assert_eq!(
-            classify("JavaScript:alert(1)", PAGE, BASE),
+            of("JavaScript:alert(1)"),
             Href::Forbidden("javascript".into())
         );
-        assert_eq!(
-            classify("data:text/html,x", PAGE, BASE),
-            Href::Forbidden("data".into())
-        );
-        assert_eq!(
-            classify("file:///etc/passwd", PAGE, BASE),
-            Href::Forbidden("file".into())
-        );
+        assert_eq!(of("data:text/html,x"), Href::Forbidden("data".into()));
+        assert_eq!(of("file:///etc/passwd"), Href::Forbidden("file".into()));
+        assert!(matches!(of("http://[bad"), Href::Invalid(_)));
     }
 
     #[test]
-    fn candidates_for_every_url_form() {
-        let p = "/general/ja/";
+    fn prefix() {
         assert_eq!(
-            content_candidates("/general/ja/a/b/page.html", p),
-            Some(vec![
-                "a/b/page.md".into(),
-                "a/b/page/_index.md".into(),
-                "a/b/page/index.md".into()
-            ])
+            within_prefix("/general/ja/a/b.html", "/general/ja/"),
+            Some("a/b.html")
         );
+        assert_eq!(within_prefix("/general/ja", "/general/ja/"), Some(""));
+        assert_eq!(within_prefix("/general/jax/a", "/general/ja/"), None);
+        assert_eq!(within_prefix("/k/ja/a.html", "/general/ja/"), None);
+        assert_eq!(within_prefix("/a.html", "/"), Some("a.html"));
         assert_eq!(
-            content_candidates("/general/ja/a/b/", p),
-            Some(vec!["a/b/_index.md".into()])
-        );
-        assert_eq!(
-            content_candidates("/general/ja/a/b/index.html", p),
-            Some(vec!["a/b/_index.md".into()])
-        );
-        assert_eq!(
-            content_candidates("/general/ja/", p),
-            Some(vec!["_index.md".into()])
-        );
-        assert_eq!(
-            content_candidates("/general/ja", p),
-            Some(vec!["_index.md".into()])
-        );
-        assert_eq!(content_candidates("/other/a.html", p), None);
-        assert_eq!(
-            content_candidates("/general/ja/a/", "general/ja"),
-            Some(vec!["a/_index.md".into()])
-        );
-        assert_eq!(
-            content_candidates("/general/ja/file.pdf", p),
-            Some(Vec::new())
-        );
-        assert_eq!(
-            content_candidates("/a/b.html", "/"),
-            Some(vec![
-                "a/b.md".into(),
-                "a/b/_index.md".into(),
-                "a/b/index.md".into()
-            ])
+            host_of("https://JP.cybozu.help").as_deref(),
+            Some("jp.cybozu.help")
         );
     }
 }

@@ -12,16 +12,37 @@
 //! an implicit paragraph; a block that arrives inside a paragraph (a screen
 //! placeholder, an admonition) splits it, and the text after it continues in
 //! a new paragraph of the same container. An image inside text stays in the
-//! text as an [`Inline::Image`]; a paragraph that holds nothing but one
-//! image becomes a [`Block::Figure`].
+//! text as an [`Inline::Image`]; a paragraph that holds nothing but images
+//! becomes [`Block::Figure`]s.
+//!
+//! Headings get their anchors here, in document order ([`HeadingIds`]).
+//! Footnote references are numbered in order of first reference; the
+//! definitions are collected and appended to the page's blocks as
+//! [`Block::Footnote`]s in number order (unreferenced ones are dropped, as
+//! in Hugo).
+//!
+//! Shortcode placeholders ([`placeholder`]) are found in every text the
+//! builder receives (text, code spans, code blocks): a unit placeholder
+//! places its call there (a v1 box, heading or include parses its inner
+//! document right there, in the page's dialect, with that document's text
+//! and source map, inside a floor that its HTML cannot close past; its
+//! headings and footnotes count with the page's); placeholders in attribute
+//! values, URLs, image sources, alt texts, titles and ids are removed with
+//! a warning. No placeholder reaches the model.
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::model::{
-    Admonition, AdmonitionKind, Align, Block, Cell, Figure, Heading, ImageRef, Inline, InlineImage,
-    InlineStyle, Link, LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
-};
-use crate::shortcode::{CallKind, ResolvedPage};
+use std::collections::BTreeMap;
 
+use crate::model::{
+    Admonition, AdmonitionKind, Align, Block, Cell, CodeBlock, DefinitionItem, DefinitionList,
+    Figure, Footnote, Heading, ImageRef, Inline, InlineImage, InlineStyle, Link, LinkTarget, List,
+    ListItem, Paragraph, Quote, Row, plain_text,
+};
+use crate::shortcode::placeholder::{self, Found, Role};
+use crate::shortcode::{CallKind, Inner, ResolvedPage, SourceMap};
+
+use super::MarkdownOptions;
+use super::anchors::HeadingIds;
 use super::softbreak;
 use super::table;
 
@@ -56,6 +77,16 @@ pub(crate) enum ContainerTag {
     Cell,
     /// A transparent HTML container (`div` and friends).
     Div,
+    /// The blocks of a v1 heading's inner document.
+    HeadingContent,
+    /// An inner document's blocks (an include).
+    Inner,
+    /// A footnote definition (`[^label]: …`).
+    Footnote,
+    /// A definition list.
+    DefinitionList,
+    /// One definition (`: …`) of a definition list.
+    Definition,
 }
 
 /// What an open container builds (a model block, or nothing of its own).
@@ -111,6 +142,18 @@ pub(crate) enum ContainerKind {
         /// Finished cells.
         cells: Vec<Cell>,
     },
+    /// A footnote definition, kept apart until the page is finished.
+    Footnote {
+        /// The label as written (`1`, `note`).
+        label: String,
+    },
+    /// A definition list collecting terms and definitions.
+    DefinitionList {
+        /// Finished items.
+        items: Vec<DefinitionItem>,
+    },
+    /// One definition of the innermost definition list.
+    Definition,
     /// Cell.
     Cell {
         /// `th` or Markdown header cell.
@@ -121,6 +164,14 @@ pub(crate) enum ContainerKind {
         colspan: u32,
         /// Alignment.
         align: Align,
+    },
+    /// Collects a heading's inner document: its paragraphs become the
+    /// heading's content, other blocks follow the heading.
+    HeadingContent {
+        /// 1 to 6.
+        level: u8,
+        /// Shortcode name (for the empty-heading warning).
+        name: String,
     },
 }
 
@@ -145,9 +196,14 @@ pub(crate) enum TextKind {
         level: u8,
         /// `{#id}` or HTML `id`.
         id: Option<String>,
+        /// What a missing id is generated from: the Markdown source line
+        /// ([`super::anchors::heading_source`]); `None`: the heading's text.
+        source: Option<String>,
     },
     /// Table caption.
     Caption,
+    /// The term of a definition list.
+    Term,
 }
 
 /// What opened an inline container, used to match its close.
@@ -157,6 +213,8 @@ pub(crate) enum InlineTag {
     Markdown(InlineStyle),
     /// A Markdown link.
     MarkdownLink,
+    /// A bare URL made a link by linkify.
+    Linkify,
     /// An HTML element by lowercase name.
     Html(String),
 }
@@ -206,14 +264,34 @@ pub(crate) struct Builder<'a> {
     skipping_raw: bool,
     /// Inside inline `<code>` tags: text is collected here.
     inline_code: Option<String>,
-    /// Open placeholders, innermost last: `true` for an admonition (its
-    /// close tag ends the box), `false` for a screen or unknown id.
+    /// Open v2 box placeholders, innermost last: `true` for an admonition
+    /// (its close placeholder ends the box), `false` for an unknown id.
     placeholders: Vec<bool>,
+    /// The inner documents being parsed (v1 boxes, headings, includes,
+    /// `highlight`), innermost last (the page itself when empty): their text
+    /// and source map.
+    docs: Vec<&'a Inner>,
+    /// Containers below this index belong to an enclosing document: an
+    /// inner document's closing tags never close them.
+    floor: usize,
+    /// The Markdown dialect every document of the page is read in.
+    options: &'a MarkdownOptions,
+    /// Heading anchors handed out so far.
+    ids: HeadingIds,
+    /// Footnote labels (lower-cased) in number order: number = index + 1.
+    footnote_labels: Vec<String>,
+    /// Footnote definitions by lower-cased label (the first one wins).
+    footnote_defs: BTreeMap<String, (Vec<Block>, Span)>,
 }
 
 impl<'a> Builder<'a> {
-    /// A builder for one page.
-    pub(crate) fn new(page: &'a ResolvedPage, diags: &'a mut Diagnostics) -> Builder<'a> {
+    /// A builder for one page read in the dialect `options` (its headings
+    /// get ids of type `options.heading_ids`).
+    pub(crate) fn new(
+        page: &'a ResolvedPage,
+        options: &'a MarkdownOptions,
+        diags: &'a mut Diagnostics,
+    ) -> Builder<'a> {
         let root = Container {
             tag: None,
             kind: ContainerKind::Root,
@@ -230,17 +308,40 @@ impl<'a> Builder<'a> {
             skipping_raw: false,
             inline_code: None,
             placeholders: Vec::new(),
+            docs: Vec::new(),
+            floor: 1,
+            options,
+            ids: HeadingIds::new(options.heading_ids),
+            footnote_labels: Vec::new(),
+            footnote_defs: BTreeMap::new(),
         }
+    }
+
+    /// The Markdown dialect of the page.
+    pub(crate) fn options(&self) -> &'a MarkdownOptions {
+        self.options
+    }
+
+    /// The source map of the document being parsed.
+    fn map(&self) -> &'a SourceMap {
+        self.docs.last().map_or(&self.page.map, |d| &d.map)
+    }
+
+    /// The resolved text in `range` of the document being parsed (the
+    /// page, or the inner document being parsed); empty when out of bounds.
+    pub(crate) fn resolved_text(&self, range: std::ops::Range<usize>) -> &'a str {
+        let text = self.docs.last().map_or(&self.page.text, |d| &d.text);
+        text.get(range).unwrap_or("")
     }
 
     /// The original span of a resolved byte offset.
     pub(crate) fn span_at(&self, at: usize) -> Span {
-        self.page.map.span(at..at)
+        self.map().span(at..at)
     }
 
     /// The original span of a resolved byte range.
     pub(crate) fn span(&self, range: std::ops::Range<usize>) -> Span {
-        self.page.map.span(range)
+        self.map().span(range)
     }
 
     /// Reports a warning at a resolved offset.
@@ -249,13 +350,64 @@ impl<'a> Builder<'a> {
         self.diags.push(Diagnostic::warning(span, message));
     }
 
-    /// Finishes every open container and returns the page's blocks.
+    /// Finishes every open container and returns the page's blocks, the
+    /// referenced footnotes last.
     pub(crate) fn finish(mut self) -> Vec<Block> {
         self.flush_text();
         while self.containers.len() > 1 {
             self.pop_container();
         }
-        self.containers.pop().map(|f| f.blocks).unwrap_or_default()
+        let mut blocks = self.containers.pop().map(|f| f.blocks).unwrap_or_default();
+        for (index, label) in self.footnote_labels.iter().enumerate() {
+            if let Some((content, span)) = self.footnote_defs.remove(label) {
+                blocks.push(Block::Footnote(Footnote {
+                    number: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                    blocks: content,
+                    span,
+                }));
+            }
+        }
+        blocks
+    }
+
+    // ----- footnotes --------------------------------------------------
+
+    /// A footnote reference `[^label]` at resolved range `range`: numbered
+    /// on its first reference. A label with no definition stays text.
+    pub(crate) fn footnote_ref(&mut self, label: &str, at: usize) {
+        let key = label.to_lowercase();
+        let number = match self.footnote_labels.iter().position(|l| *l == key) {
+            Some(index) => index + 1,
+            None => {
+                self.footnote_labels.push(key);
+                self.footnote_labels.len()
+            }
+        };
+        let text = self.ensure_text(at);
+        resolve_pending(text, Some('0'));
+        push_inline(
+            text,
+            Inline::FootnoteRef(u32::try_from(number).unwrap_or(u32::MAX)),
+        );
+    }
+
+    /// Whether text added now lands inside a link.
+    pub(crate) fn in_link(&self) -> bool {
+        self.text.as_ref().is_some_and(|t| {
+            t.containers
+                .iter()
+                .any(|c| matches!(c.kind, InlineKind::Link(..)))
+        })
+    }
+
+    /// The character before text added now, `None` at the start of a text
+    /// block or after a source line break (what linkify calls a line start).
+    pub(crate) fn char_before(&self) -> Option<char> {
+        let text = self.text.as_ref()?;
+        if text.pending_break {
+            return Some('\n');
+        }
+        text.last_char
     }
 
     // ----- containers -------------------------------------------------
@@ -301,15 +453,21 @@ impl<'a> Builder<'a> {
         let Some(pos) = self.containers.iter().rposition(|f| f.tag == Some(tag)) else {
             return;
         };
+        if pos < self.floor {
+            return;
+        }
         self.flush_text();
         while self.containers.len() > pos {
             self.pop_container();
         }
     }
 
-    /// Whether a container with this tag is open.
+    /// Whether a container with this tag is open (in the document being parsed).
     pub(crate) fn is_open(&self, tag: ContainerTag) -> bool {
-        self.containers.iter().any(|f| f.tag == Some(tag))
+        self.containers
+            .iter()
+            .skip(self.floor)
+            .any(|f| f.tag == Some(tag))
     }
 
     /// Markdown alignment of the next cell in the innermost table row.
@@ -382,6 +540,12 @@ impl<'a> Builder<'a> {
             }
             ContainerKind::Quote => self.push_block(Block::Quote(Quote { blocks, span })),
             ContainerKind::Admonition { kind, label, name } => {
+                if blocks.is_empty() {
+                    self.diags.push(
+                        Diagnostic::warning(span, format!("box `{name}` has no content"))
+                            .with_hint("write its text between the opening and the closing tag"),
+                    );
+                }
                 self.push_block(Block::Admonition(Admonition {
                     kind,
                     label,
@@ -395,6 +559,30 @@ impl<'a> Builder<'a> {
                     self.push_block(Block::List(List { start, items, span }));
                 }
             }
+            ContainerKind::Footnote { label } => {
+                self.footnote_defs
+                    .entry(label.to_lowercase())
+                    .or_insert((blocks, span));
+            }
+            ContainerKind::DefinitionList { items } => {
+                if !items.is_empty() {
+                    self.push_block(Block::DefinitionList(DefinitionList { items, span }));
+                }
+            }
+            ContainerKind::Definition => match self.containers.last_mut().map(|f| &mut f.kind) {
+                Some(ContainerKind::DefinitionList { items }) => match items.last_mut() {
+                    Some(item) => item.definitions.push(blocks),
+                    None => items.push(DefinitionItem {
+                        term: Vec::new(),
+                        definitions: vec![blocks],
+                    }),
+                },
+                _ => {
+                    for block in blocks {
+                        self.push_block(block);
+                    }
+                }
+            },
             ContainerKind::Item { checked } => {
                 let item = ListItem { blocks, checked };
                 match self.containers.last_mut().map(|f| &mut f.kind) {
@@ -417,6 +605,9 @@ impl<'a> Builder<'a> {
                 }
             }
             ContainerKind::Row { head, cells } => self.push_row(Row { cells }, head),
+            ContainerKind::HeadingContent { level, name } => {
+                self.finish_heading(level, &name, blocks, span)
+            }
             ContainerKind::Cell {
                 header,
                 rowspan,
@@ -482,6 +673,15 @@ impl<'a> Builder<'a> {
                     checked: None,
                 }),
             },
+            ContainerKind::DefinitionList { items } => {
+                match items.last_mut().and_then(|i| i.definitions.last_mut()) {
+                    Some(definition) => definition.push(block),
+                    None => items.push(DefinitionItem {
+                        term: Vec::new(),
+                        definitions: vec![vec![block]],
+                    }),
+                }
+            }
             ContainerKind::Row { cells, .. } => cells.push(Cell {
                 header: false,
                 rowspan: 1,
@@ -507,6 +707,17 @@ impl<'a> Builder<'a> {
     /// Opens a paragraph, heading or caption at `at` and returns its id (for
     /// [`Builder::close_text_id`]).
     pub(crate) fn open_text(&mut self, kind: TextKind, at: usize) -> u64 {
+        let kind = match kind {
+            TextKind::Heading {
+                level,
+                id: Some(id),
+                source,
+            } if placeholder::contains(&id) => {
+                let id = Some(self.clean(&id, self.span_at(at))).filter(|i| !i.is_empty());
+                TextKind::Heading { level, id, source }
+            }
+            other => other,
+        };
         self.flush_text();
         self.start_text(kind, at, Vec::new())
     }
@@ -612,16 +823,32 @@ impl<'a> Builder<'a> {
                     }
                 }
             },
-            TextKind::Heading { level, id } => {
+            TextKind::Heading { level, id, source } => {
                 let text_plain = plain_text(&content);
+                let anchor = match id {
+                    Some(id) => self.ids.written(&id),
+                    None => self
+                        .ids
+                        .generate(source.as_deref().unwrap_or(text_plain.as_str())),
+                };
                 self.push_block(Block::Heading(Heading {
                     level,
-                    anchor: id.unwrap_or_default(),
+                    anchor,
                     content,
                     text: text_plain.trim().to_string(),
                     span,
                 }));
             }
+            TextKind::Term => match self.containers.last_mut().map(|f| &mut f.kind) {
+                Some(ContainerKind::DefinitionList { items }) => items.push(DefinitionItem {
+                    term: content,
+                    definitions: Vec::new(),
+                }),
+                _ if !content.is_empty() => {
+                    self.push_block(Block::Paragraph(Paragraph { content, span }))
+                }
+                _ => {}
+            },
             TextKind::Caption => {
                 for container in self.containers.iter_mut().rev() {
                     if let ContainerKind::Table { caption, .. } = &mut container.kind {
@@ -667,10 +894,30 @@ impl<'a> Builder<'a> {
             code.push_str(s);
             return;
         }
+        if placeholder::contains(s) {
+            self.split_placeholders(s, at, Builder::text);
+            return;
+        }
         let text = self.ensure_text(at);
         resolve_pending(text, s.chars().next());
         push_inline(text, Inline::Text(s.to_string()));
         text.last_char = s.chars().next_back();
+    }
+
+    /// Feeds the parts of `s` between placeholders to `sink` and places
+    /// each placeholder where it stands.
+    fn split_placeholders(&mut self, s: &str, at: usize, sink: fn(&mut Builder<'a>, &str, usize)) {
+        let mut pos = 0;
+        while let Some(found) = placeholder::find(s, pos) {
+            if let Some(before) = s.get(pos..found.range.start) {
+                sink(self, before, at + pos);
+            }
+            self.shortcode(&found, at + found.range.start);
+            pos = found.range.end;
+        }
+        if let Some(rest) = s.get(pos..) {
+            sink(self, rest, at + pos);
+        }
     }
 
     /// Appends HTML text: whitespace runs collapse to one space, and a run
@@ -719,7 +966,11 @@ impl<'a> Builder<'a> {
 
     /// Appends inline code.
     pub(crate) fn code(&mut self, s: &str, at: usize) {
-        if self.skipping_raw {
+        if self.skipping_raw || s.is_empty() {
+            return;
+        }
+        if placeholder::contains(s) {
+            self.split_placeholders(s, at, Builder::code);
             return;
         }
         let text = self.ensure_text(at);
@@ -748,6 +999,12 @@ impl<'a> Builder<'a> {
 
     /// Opens a style, link or transparent inline.
     pub(crate) fn open_inline(&mut self, tag: InlineTag, kind: InlineKind, at: usize) {
+        let kind = match kind {
+            InlineKind::Link(href, span) if placeholder::contains(&href) => {
+                InlineKind::Link(self.clean(&href, span), span)
+            }
+            other => other,
+        };
         let text = self.ensure_text(at);
         let kind = if text.containers.len() > MAX_INLINE_DEPTH {
             InlineKind::Transparent
@@ -814,6 +1071,7 @@ impl<'a> Builder<'a> {
         if self.skipping_raw {
             return;
         }
+        let image = self.clean_image(image);
         let text = self.ensure_text(at);
         resolve_pending(text, Some(IMAGE_AS_CHAR));
         push_inline(text, Inline::Image(image));
@@ -823,6 +1081,7 @@ impl<'a> Builder<'a> {
     /// Places a block figure that cannot sit inside the open text block (a
     /// `screen` in a heading or caption): after that block ends.
     fn hoist(&mut self, figure: Figure) {
+        let figure = self.clean_figure(figure);
         match self.text.as_mut() {
             Some(text) => text.hoisted.push(figure),
             None => self.push_block(Block::Figure(figure)),
@@ -831,70 +1090,331 @@ impl<'a> Builder<'a> {
 
     // ----- shortcode placeholders -------------------------------------
 
-    /// An opening placeholder ([`placeholder::open`](crate::shortcode::placeholder::open)) naming call `id`: a
-    /// screen becomes a figure right here (splitting the paragraph it is
-    /// in); an admonition opens its box.
-    pub(crate) fn placeholder_open(&mut self, id: &str, range: std::ops::Range<usize>) {
-        let call = id
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| self.page.calls.get(n));
-        let Some(call) = call else {
-            self.placeholders.push(false);
-            self.warn(range.start, format!("unknown shortcode placeholder `{id}`"));
-            return;
-        };
-        self.placeholders
-            .push(matches!(call.kind, CallKind::Admonition { .. }));
-        match &call.kind {
-            CallKind::Screen {
-                src,
-                alt,
-                title,
-                width,
-            } => {
-                let figure = Figure {
-                    image: ImageRef {
-                        src: src.clone(),
-                        path: Default::default(),
-                    },
-                    alt: alt.clone(),
-                    title: title.clone(),
-                    width: *width,
-                    span: call.span,
-                };
-                if matches!(
-                    self.text.as_ref().map(|t| &t.kind),
-                    Some(TextKind::Paragraph) | None
-                ) {
-                    let resume = self.split_text();
-                    self.push_block(Block::Figure(figure));
-                    self.resume_text(resume, range.end);
-                } else {
-                    self.hoist(figure);
-                }
-            }
-            CallKind::Admonition { kind, label } => {
-                let resume = self.split_text();
-                let container = ContainerKind::Admonition {
-                    kind: *kind,
-                    label: label.clone(),
-                    name: call.name.clone(),
-                };
-                self.open_container(ContainerTag::Admonition, container, range.start);
-                if let Some(container) = self.containers.last_mut() {
-                    container.span = call.span;
-                }
-                self.resume_text(resume, range.end);
+    /// `s` without placeholders; each one removed is reported at `span`
+    /// (a link URL, an image's alt or title, an id cannot hold a block).
+    pub(crate) fn clean(&mut self, s: &str, span: Span) -> String {
+        let (clean, removed) = placeholder::strip(s);
+        for found in removed {
+            let name = self
+                .page
+                .calls
+                .get(found.id)
+                .map_or("?", |c| c.name.as_str());
+            self.diags.push(
+                Diagnostic::warning(
+                    span,
+                    format!("shortcode `{name}` cannot stand in a link, an image or an attribute and is left out"),
+                )
+                .with_hint("move the shortcode out of the link or image"),
+            );
+        }
+        clean
+    }
+
+    /// An image's source, alt text and title without placeholders (each
+    /// one removed is reported at `span`).
+    fn clean_image_fields(
+        &mut self,
+        src: &mut String,
+        alt: &mut String,
+        title: &mut Option<String>,
+        span: Span,
+    ) {
+        for field in [src, alt].into_iter().chain(title.as_mut()) {
+            if placeholder::contains(field) {
+                let cleaned = self.clean(field, span);
+                *field = cleaned;
             }
         }
     }
 
-    /// A closing placeholder ([`placeholder::close`](crate::shortcode::placeholder::close)): ends the innermost
-    /// open placeholder; for an
-    /// admonition that closes its box (a screen's close tag has nothing to
-    /// close).
+    /// A figure without placeholders in its source, alt text and title.
+    fn clean_figure(&mut self, mut figure: Figure) -> Figure {
+        let span = figure.span;
+        self.clean_image_fields(
+            &mut figure.image.src,
+            &mut figure.alt,
+            &mut figure.title,
+            span,
+        );
+        figure
+    }
+
+    /// An inline image without placeholders in its source, alt text and
+    /// title.
+    fn clean_image(&mut self, mut image: InlineImage) -> InlineImage {
+        let span = image.span;
+        self.clean_image_fields(&mut image.image.src, &mut image.alt, &mut image.title, span);
+        image
+    }
+
+    /// A code block; a placeholder inside it (a shortcode written in
+    /// indented or fenced code, expanded as Hugo does) splits it: code
+    /// before, the shortcode's block, code after.
+    pub(crate) fn code_block(&mut self, language: Option<String>, text: &str, at: usize) {
+        let language = language.map(|l| placeholder::strip(&l).0);
+        let mut pos = 0;
+        let push_code = |b: &mut Builder<'a>, piece: &str, at: usize| {
+            let piece = piece.strip_prefix('\n').unwrap_or(piece);
+            let piece = piece.trim_end_matches('\n');
+            if piece.trim().is_empty() {
+                return;
+            }
+            let span = b.span_at(at);
+            b.add_block(Block::Code(CodeBlock {
+                language: language.clone(),
+                text: piece.to_string(),
+                span,
+            }));
+        };
+        while let Some(found) = placeholder::find(text, pos) {
+            if let Some(before) = text.get(pos..found.range.start) {
+                push_code(self, before, at + pos);
+            }
+            self.flush_text();
+            self.shortcode(&found, at + found.range.start);
+            self.flush_text();
+            pos = found.range.end;
+        }
+        if let Some(rest) = text.get(pos..) {
+            if pos == 0 {
+                // No placeholder: the block as it is (blank lines kept).
+                let rest = rest.trim_end_matches('\n');
+                let span = self.span_at(at);
+                self.add_block(Block::Code(CodeBlock {
+                    language: language.clone(),
+                    text: rest.to_string(),
+                    span,
+                }));
+            } else {
+                push_code(self, rest, at + pos);
+            }
+        }
+    }
+
+    /// Places the shortcode a placeholder stands for (see the module
+    /// documentation).
+    pub(crate) fn shortcode(&mut self, found: &Found, at: usize) {
+        let page = self.page;
+        let Some(call) = page.calls.get(found.id) else {
+            self.warn(
+                at,
+                "an internal shortcode placeholder was left over and is dropped",
+            );
+            return;
+        };
+        match found.role {
+            Role::Open => self.open_box(call, None, at),
+            Role::Close => self.placeholder_close(at),
+            Role::Unit => match &call.kind {
+                CallKind::Screen {
+                    src,
+                    alt,
+                    title,
+                    width,
+                } => {
+                    let figure = Figure {
+                        image: ImageRef {
+                            src: src.clone(),
+                            path: Default::default(),
+                        },
+                        alt: alt.clone(),
+                        title: title.clone(),
+                        width: *width,
+                        span: call.span,
+                    };
+                    if matches!(
+                        self.text.as_ref().map(|t| &t.kind),
+                        Some(TextKind::Paragraph) | None
+                    ) {
+                        let resume = self.split_text();
+                        self.push_block(Block::Figure(figure));
+                        self.resume_text(resume, at);
+                    } else {
+                        self.hoist(figure);
+                    }
+                }
+                CallKind::Admonition { inner, .. } => self.open_box(call, inner.as_ref(), at),
+                CallKind::Heading { level, inner, raw } => {
+                    let resume = self.split_text();
+                    if *raw {
+                        self.raw_heading(*level, inner, call.span);
+                    } else {
+                        let kind = ContainerKind::HeadingContent {
+                            level: *level,
+                            name: call.name.clone(),
+                        };
+                        self.open_container(ContainerTag::HeadingContent, kind, at);
+                        if let Some(container) = self.containers.last_mut() {
+                            container.span = call.span;
+                        }
+                        self.feed_inner(inner);
+                        self.pop_container();
+                    }
+                    self.resume_text(resume, at);
+                }
+                CallKind::Code { language, inner } => {
+                    let resume = self.split_text();
+                    self.docs.push(inner);
+                    let text = inner.text.strip_prefix('\n').unwrap_or(&inner.text);
+                    let text = text.strip_prefix("\r\n").unwrap_or(text);
+                    let offset = inner.text.len() - text.len();
+                    let text = text.trim_end();
+                    if text.is_empty() {
+                        self.diags
+                            .push(Diagnostic::warning(call.span, "`highlight` has no code"));
+                    }
+                    self.code_block(language.clone(), text, offset);
+                    self.docs.pop();
+                    self.resume_text(resume, at);
+                }
+                CallKind::Include { inner } => {
+                    let resume = self.split_text();
+                    self.open_container(ContainerTag::Inner, ContainerKind::Transparent, at);
+                    self.feed_inner(inner);
+                    self.pop_container();
+                    self.resume_text(resume, at);
+                }
+            },
+        }
+    }
+
+    /// Opens an admonition box: a v1 box (`inner`) is built here whole; a
+    /// v2 box stays open for the blocks that follow until its close
+    /// placeholder.
+    fn open_box(
+        &mut self,
+        call: &'a crate::shortcode::ShortcodeCall,
+        inner: Option<&'a Inner>,
+        at: usize,
+    ) {
+        let CallKind::Admonition { kind, label, .. } = &call.kind else {
+            self.placeholders.push(false);
+            return;
+        };
+        let resume = self.split_text();
+        let container = ContainerKind::Admonition {
+            kind: *kind,
+            label: label.clone(),
+            name: call.name.clone(),
+        };
+        self.open_container(ContainerTag::Admonition, container, at);
+        if let Some(container) = self.containers.last_mut() {
+            container.span = call.span;
+        }
+        match inner {
+            Some(inner) => {
+                self.feed_inner(inner);
+                self.pop_container();
+            }
+            None => self.placeholders.push(true),
+        }
+        self.resume_text(resume, at);
+    }
+
+    /// Parses an inner document into the innermost container, with its own
+    /// source map; whatever it leaves open is closed at its end, and its
+    /// closing tags cannot close the containers around it.
+    fn feed_inner(&mut self, inner: &'a Inner) {
+        self.flush_text();
+        let depth = self.containers.len();
+        let floor = std::mem::replace(&mut self.floor, depth);
+        let placeholders = std::mem::take(&mut self.placeholders);
+        self.docs.push(inner);
+        super::feed(self, &inner.text);
+        self.flush_text();
+        while self.containers.len() > depth {
+            self.pop_container();
+        }
+        self.docs.pop();
+        self.placeholders = placeholders;
+        self.floor = floor;
+    }
+
+    /// A v2 heading: the raw inner text, lines joined, Markdown not read.
+    fn raw_heading(&mut self, level: u8, inner: &'a Inner, span: Span) {
+        let text = placeholder::strip(&inner.text).0;
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let Some(first) = lines.next() else {
+            self.diags.push(Diagnostic::warning(
+                span,
+                "heading shortcode has no text and is left out",
+            ));
+            return;
+        };
+        self.docs.push(inner);
+        self.open_text(
+            TextKind::Heading {
+                level,
+                id: None,
+                source: None,
+            },
+            0,
+        );
+        self.text(first, 0);
+        for line in lines {
+            self.soft_break();
+            self.text(line, 0);
+        }
+        self.flush_text();
+        self.docs.pop();
+        if let Some(Block::Heading(h)) = self.last_block_mut() {
+            h.span = span;
+        }
+    }
+
+    /// The last block of the innermost container.
+    fn last_block_mut(&mut self) -> Option<&mut Block> {
+        self.containers.last_mut().and_then(|c| c.blocks.last_mut())
+    }
+
+    /// A v1 heading's collected blocks: its paragraphs become the heading,
+    /// other blocks follow it.
+    fn finish_heading(&mut self, level: u8, name: &str, blocks: Vec<Block>, span: Span) {
+        let mut content: Vec<Inline> = Vec::new();
+        let mut anchor = None;
+        let mut rest = Vec::new();
+        for block in blocks {
+            match block {
+                Block::Paragraph(p) if rest.is_empty() => {
+                    if !content.is_empty() {
+                        content.push(Inline::Text(" ".into()));
+                    }
+                    content.extend(p.content);
+                }
+                Block::Heading(h) if rest.is_empty() && content.is_empty() => {
+                    // Its anchor was handed out already: the heading keeps it.
+                    anchor = Some(h.anchor);
+                    content.extend(h.content);
+                }
+                other => rest.push(other),
+            }
+        }
+        if content.is_empty() {
+            self.diags.push(Diagnostic::warning(
+                span,
+                format!("heading `{name}` has no text and is left out"),
+            ));
+        } else {
+            let text = plain_text(&content).trim().to_string();
+            // Hugo gives a shortcode's heading no id; tebiki needs one for
+            // the outline and links, made from its text.
+            let anchor = anchor.unwrap_or_else(|| self.ids.generate(&text));
+            self.push_block(Block::Heading(Heading {
+                level,
+                anchor,
+                content,
+                text,
+                span,
+            }));
+        }
+        for block in rest {
+            self.push_block(block);
+        }
+    }
+
+    /// A v2 box's close placeholder: ends the innermost open box (one
+    /// opened in this document).
     pub(crate) fn placeholder_close(&mut self, at: usize) {
         if self.placeholders.pop() != Some(true) || !self.is_open(ContainerTag::Admonition) {
             return;
@@ -1003,7 +1523,7 @@ fn only_images(content: Vec<Inline>) -> Result<Vec<InlineImage>, Vec<Inline>> {
             Inline::Styled(_, inner) => stack.extend(inner),
             Inline::LineBreak => {}
             Inline::Text(t) if t.trim().is_empty() => {}
-            Inline::Text(_) | Inline::Code(_) => return Err(content),
+            Inline::Text(_) | Inline::Code(_) | Inline::FootnoteRef(_) => return Err(content),
         }
     }
     if !any {
@@ -1016,7 +1536,7 @@ fn only_images(content: Vec<Inline>) -> Result<Vec<InlineImage>, Vec<Inline>> {
             Inline::Image(image) => images.push(image),
             Inline::Link(link) => stack.extend(link.content.into_iter().rev()),
             Inline::Styled(_, inner) => stack.extend(inner.into_iter().rev()),
-            Inline::LineBreak | Inline::Text(_) | Inline::Code(_) => {}
+            Inline::LineBreak | Inline::Text(_) | Inline::Code(_) | Inline::FootnoteRef(_) => {}
         }
     }
     Ok(images)

@@ -23,8 +23,7 @@ use scraper::{Html, Node};
 
 use super::builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 use super::table::{MAX_COLSPAN, MAX_ROWSPAN, parse_span};
-use crate::model::{Align, Block, CodeBlock, ImageRef, InlineImage, InlineStyle};
-use crate::shortcode::placeholder;
+use crate::model::{Align, Block, ImageRef, InlineImage, InlineStyle};
 
 /// One tag read by the tokenizer.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,7 +100,6 @@ fn inline_tag(b: &mut Builder, tag: &RawTag, range: Range<usize>) {
     let name = tag.name.as_str();
     if tag.end {
         match name {
-            placeholder::ELEMENT => b.placeholder_close(range.end),
             "script" | "style" => b.stop_skipping(),
             "code" => b.end_inline_code(at),
             _ => {
@@ -112,10 +110,6 @@ fn inline_tag(b: &mut Builder, tag: &RawTag, range: Range<usize>) {
     }
     check_attributes(b, tag.attrs.iter().map(|(k, _)| k.as_str()), at);
     match name {
-        placeholder::ELEMENT => b.placeholder_open(
-            tag.attr(placeholder::ID_ATTRIBUTE).unwrap_or_default(),
-            range,
-        ),
         "br" => b.line_break(),
         "img" => image(b, |n| tag.attr(n), at),
         "code" => b.start_inline_code(at),
@@ -219,8 +213,18 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         );
     }
     let width = attr("width").and_then(|w| {
-        let w = w.trim().trim_end_matches("px").trim();
-        w.parse::<f32>().ok().filter(|v| v.is_finite() && *v > 0.0)
+        let parsed = w.trim().trim_end_matches("px").trim().parse::<f32>();
+        let valid = parsed.ok().filter(|v| v.is_finite() && *v > 0.0);
+        if valid.is_none() {
+            b.warn(
+                at,
+                format!(
+                    "html `<img>` width `{}` is not a positive number of pixels; it is ignored",
+                    w.escape_debug()
+                ),
+            );
+        }
+        valid
     });
     let image = InlineImage {
         image: ImageRef {
@@ -281,24 +285,6 @@ pub(crate) fn block(
     chunks: usize,
     replay: &mut dyn FnMut(&mut Builder, usize),
 ) {
-    if let [piece] = pieces
-        && chunks == 0
-    {
-        let tokens = tokenize(&piece.html);
-        let placeholders_only = tokens.iter().all(|t| match t {
-            RawToken::Tag(tag) => tag.name == placeholder::ELEMENT,
-            RawToken::Text(text) => text.trim().is_empty(),
-        });
-        if placeholders_only {
-            let end = piece.at + piece.html.len();
-            for token in tokens {
-                if let RawToken::Tag(tag) = token {
-                    inline_tag(b, &tag, piece.at..end);
-                }
-            }
-            return;
-        }
-    }
     let mut html = String::new();
     let mut offsets = Vec::with_capacity(pieces.len());
     for (k, piece) in pieces.iter().enumerate() {
@@ -330,7 +316,6 @@ enum Opened {
     Container(ContainerTag),
     Text(u64),
     Inline(InlineTag),
-    Placeholder,
     Code,
 }
 
@@ -373,16 +358,12 @@ fn dom(
                             continue;
                         }
                         if name == "pre" {
-                            b.add_block(Block::Code(CodeBlock {
-                                language: None,
-                                text: pre_text(node),
-                                span: b.span_at(at),
-                            }));
+                            b.code_block(None, &pre_text(node), at);
                             skip = Some(node.id());
                             opened.push(Opened::Nothing);
                             continue;
                         }
-                        let (open, skip_children) = open_element(b, el, at, html, cursor);
+                        let (open, skip_children) = open_element(b, el, at);
                         if skip_children {
                             skip = Some(node.id());
                         }
@@ -406,7 +387,6 @@ fn dom(
                         Some(Opened::Inline(tag)) => {
                             b.close_inline(&tag);
                         }
-                        Some(Opened::Placeholder) => b.placeholder_close(at),
                         Some(Opened::Code) => b.end_inline_code(at),
                         Some(Opened::Nothing) | None => {}
                     }
@@ -418,13 +398,7 @@ fn dom(
 
 /// Opens one element; returns what to close later and whether its children
 /// are skipped (already consumed or dropped).
-fn open_element(
-    b: &mut Builder,
-    el: &scraper::node::Element,
-    at: usize,
-    html: &str,
-    cursor: usize,
-) -> (Opened, bool) {
+fn open_element(b: &mut Builder, el: &scraper::node::Element, at: usize) -> (Opened, bool) {
     let name = el.name();
     check_attributes(b, el.attrs().map(|(k, _)| k), at);
     let container = |b: &mut Builder, tag: ContainerTag, kind: ContainerKind| {
@@ -432,17 +406,6 @@ fn open_element(
         (Opened::Container(tag), false)
     };
     match name {
-        placeholder::ELEMENT => {
-            let tag_end = html
-                .get(cursor..)
-                .and_then(|r| r.find('>'))
-                .map_or(at, |p| at + p + 1);
-            b.placeholder_open(
-                el.attr(placeholder::ID_ATTRIBUTE).unwrap_or_default(),
-                at..tag_end,
-            );
-            (Opened::Placeholder, false)
-        }
         "table" => container(
             b,
             ContainerTag::Table,
@@ -514,7 +477,14 @@ fn open_element(
             let level = name.as_bytes().get(1).map_or(2, |d| d.saturating_sub(b'0'));
             let id = el.attr("id").map(str::to_string).filter(|s| !s.is_empty());
             (
-                Opened::Text(b.open_text(TextKind::Heading { level, id }, at)),
+                Opened::Text(b.open_text(
+                    TextKind::Heading {
+                        level,
+                        id,
+                        source: None,
+                    },
+                    at,
+                )),
                 false,
             )
         }

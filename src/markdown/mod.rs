@@ -5,9 +5,12 @@
 //! are left as [`LinkTarget::Unresolved`](crate::model::LinkTarget) and image
 //! paths unchecked (`ImageRef::path` empty), for `links` to resolve.
 //!
-//! pulldown-cmark (tables, strikethrough, heading attributes; no smart
-//! punctuation) reads the Markdown; its offset events drive a
-//! [`builder::Builder`], as do raw HTML blocks and tags ([`html`]).
+//! pulldown-cmark reads the Markdown with the extensions Hugo's goldmark
+//! turns on by default ([`MarkdownOptions`]: tables, strikethrough,
+//! footnotes, definition lists, task lists, the typographer, plus heading
+//! attributes); linkify (bare URLs) is done here with the `linkify` crate.
+//! Its offset events drive a [`builder::Builder`], as do raw HTML blocks
+//! and tags ([`html`]).
 //!
 //! Conventions:
 //! - Soft line breaks disappear next to Japanese text and are a space
@@ -17,10 +20,23 @@
 //!   item or table cell) stays where it is written, as an
 //!   [`Inline::Image`](crate::model::Inline::Image) that renderers set in
 //!   the line, as Hugo does.
-//! - A `screen` placeholder inside a paragraph splits it: text before, the
-//!   figure, text after, all in the same container (e.g. one list item).
-//! - Admonition placeholders wrap the blocks between them.
-//! - Headings without an id get a generated anchor ([`anchors`]).
+//! - A block shortcode's placeholder inside a paragraph splits it: text
+//!   before, the block (a `screen` figure, a v1 box built from its own inner
+//!   document, a heading, an include), text after, all in the same container
+//!   (e.g. one list item). Inside a code block or code span it splits the
+//!   code the same way. v2 box placeholders wrap the blocks between them.
+//!   An inner document is read in the page's dialect (same extensions,
+//!   heading ids counted with the page's).
+//! - Headings without an id get the id Hugo generates ([`anchors`]).
+//! - Footnotes: `[^label]` is an [`Inline::FootnoteRef`](crate::model::Inline)
+//!   numbered 1, 2… in order of first reference; the definitions follow the
+//!   page's blocks as [`Block::Footnote`]s. A reference to an undefined
+//!   label stays text.
+//! - Linkify (goldmark's rule): `http(s)://…`, `www.…` and e-mail addresses
+//!   become links only at a line start or after whitespace or `*_~(`; a URL
+//!   glued to Japanese text stays text.
+//! - Typographer: pulldown-cmark's smart punctuation (quotes, `--`, `---`,
+//!   `...`) plus `<<`/`>>` → «/», as goldmark's typographer.
 //! - Ordered lists keep their start number.
 //! - An HTML block that leaves a `table`, list or `div` open continues
 //!   through the Markdown written after it (separated by blank lines) until
@@ -30,40 +46,151 @@
 pub(crate) mod anchors;
 pub(crate) mod builder;
 pub(crate) mod html;
+mod options;
 pub(crate) mod softbreak;
 pub(crate) mod table;
+
+pub use anchors::HeadingIdType;
+pub use options::MarkdownOptions;
 
 use std::ops::Range;
 
 use pulldown_cmark::{
     Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    TextMergeWithOffset,
 };
 
 use crate::diag::Diagnostics;
-use crate::model::{Align, Block, CodeBlock, ImageRef, InlineImage, InlineStyle};
+use crate::model::{Align, Block, ImageRef, InlineImage, InlineStyle};
 use crate::shortcode::ResolvedPage;
 use builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 
-/// Parses one resolved page into model blocks (see the module documentation
-/// for the conventions).
-pub fn parse_page(page: &ResolvedPage, diags: &mut Diagnostics) -> Vec<Block> {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events = Parser::new_ext(&page.text, options).into_offset_iter();
-    let mut b = Builder::new(page, diags);
-    run(&mut b, &mut events);
-    let mut blocks = b.finish();
-    anchors::assign(&mut blocks);
-    blocks
+/// Parses one resolved page into model blocks in the dialect `options`
+/// (see the module documentation for the conventions).
+pub fn parse_page(
+    page: &ResolvedPage,
+    options: &MarkdownOptions,
+    diags: &mut Diagnostics,
+) -> Vec<Block> {
+    let mut b = Builder::new(page, options, diags);
+    feed(&mut b, &page.text);
+    b.finish()
+}
+
+/// Parses one Markdown document (the page, or the inner document of a v1
+/// shortcode) into the builder, in the builder's dialect.
+pub(crate) fn feed(b: &mut Builder, text: &str) {
+    let options = b.options();
+    let mut flags = Options::ENABLE_HEADING_ATTRIBUTES;
+    for (on, flag) in [
+        (options.tables, Options::ENABLE_TABLES),
+        (options.strikethrough, Options::ENABLE_STRIKETHROUGH),
+        (options.footnotes, Options::ENABLE_FOOTNOTES),
+        (options.definition_lists, Options::ENABLE_DEFINITION_LIST),
+        (options.task_lists, Options::ENABLE_TASKLISTS),
+        (options.typographer, Options::ENABLE_SMART_PUNCTUATION),
+    ] {
+        if on {
+            flags |= flag;
+        }
+    }
+    let events = Parser::new_ext(text, flags).into_offset_iter();
+    let mut events = TextMergeWithOffset::new(events);
+    let inline = InlineOptions {
+        linkify: options.linkify.then(linkify_finder),
+        www_scheme: options.linkify_protocol.as_str(),
+        typographer: options.typographer,
+    };
+    run(b, &inline, &mut events);
+}
+
+/// What the text handler needs of the options.
+struct InlineOptions<'o> {
+    /// The URL finder, when linkify is on.
+    linkify: Option<linkify::LinkFinder>,
+    /// Scheme of bare `www.` links.
+    www_scheme: &'o str,
+    /// `<<`/`>>` → «/» (the rest of the typographer is pulldown-cmark's).
+    typographer: bool,
+}
+
+/// A finder of URLs (with or without scheme) and e-mail addresses.
+fn linkify_finder() -> linkify::LinkFinder {
+    let mut finder = linkify::LinkFinder::new();
+    finder.url_must_have_scheme(false);
+    finder.kinds(&[linkify::LinkKind::Url, linkify::LinkKind::Email]);
+    finder
+}
+
+/// Adds Markdown text, turning bare URLs into links (goldmark's linkify
+/// rule) and `<<`/`>>` into guillemets when asked.
+fn text_event(b: &mut Builder, options: &InlineOptions, text: &str, range: Range<usize>) {
+    let replaced;
+    let text = if options.typographer && (text.contains("<<") || text.contains(">>")) {
+        replaced = text.replace("<<", "«").replace(">>", "»");
+        replaced.as_str()
+    } else {
+        text
+    };
+    let Some(finder) = options.linkify.as_ref().filter(|_| !b.in_link()) else {
+        b.text(text, range.start);
+        return;
+    };
+    let mut done = 0;
+    for found in finder.links(text) {
+        let start = found.start();
+        let before = match text.get(..start).and_then(|t| t.chars().next_back()) {
+            Some(c) => Some(c),
+            None if start == 0 => b.char_before(),
+            None => continue,
+        };
+        if before.is_some_and(|c| !(c.is_whitespace() || "*_~(".contains(c))) {
+            continue;
+        }
+        // goldmark's linkify is ASCII only: a link ends where Japanese
+        // text (or any non-ASCII) begins, and trailing punctuation is left.
+        let word = found.as_str();
+        let ascii = word.find(|c: char| !c.is_ascii()).unwrap_or(word.len());
+        let word = word[..ascii].trim_end_matches(['.', ',', ':', ';', '!', '?']);
+        let end = start + word.len();
+        if word.is_empty() {
+            continue;
+        }
+        let href = match found.kind() {
+            linkify::LinkKind::Email => format!("mailto:{word}"),
+            _ => {
+                let lower = word.to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    word.to_string()
+                } else if lower.starts_with("www.") && word.len() > 4 {
+                    format!("{}://{word}", options.www_scheme)
+                } else {
+                    continue;
+                }
+            }
+        };
+        if let Some(plain) = text.get(done..start) {
+            b.text(plain, range.start + done);
+        }
+        let at = (range.start + start).min(range.end);
+        let span = b.span(at..(range.start + end).min(range.end));
+        b.open_inline(InlineTag::Linkify, InlineKind::Link(href, span), at);
+        b.text(word, at);
+        b.close_inline(&InlineTag::Linkify);
+        done = end;
+    }
+    if let Some(rest) = text.get(done..).filter(|r| !r.is_empty()) {
+        b.text(rest, range.start + done);
+    }
 }
 
 /// One pulldown-cmark event with its range in the resolved text.
 type Ev<'t> = (Event<'t>, Range<usize>);
 
 /// Feeds events to the builder until the iterator ends.
-fn run<'t>(b: &mut Builder, events: &mut dyn Iterator<Item = Ev<'t>>) {
+fn run<'t>(b: &mut Builder, options: &InlineOptions, events: &mut dyn Iterator<Item = Ev<'t>>) {
     while let Some((event, range)) = events.next() {
-        handle(b, event, range, events);
+        handle(b, options, event, range, events);
     }
 }
 
@@ -82,7 +209,12 @@ fn html_block_text<'t>(events: &mut dyn Iterator<Item = Ev<'t>>) -> String {
 
 /// An HTML block, with the Markdown and HTML blocks that follow it while it
 /// leaves a container element (a table, a list, a div) open.
-fn html_blocks<'t>(b: &mut Builder, at: usize, events: &mut dyn Iterator<Item = Ev<'t>>) {
+fn html_blocks<'t>(
+    b: &mut Builder,
+    options: &InlineOptions,
+    at: usize,
+    events: &mut dyn Iterator<Item = Ev<'t>>,
+) {
     let first = html_block_text(events);
     let mut depth = html::open_depth(&first);
     let mut pieces = vec![html::Piece { html: first, at }];
@@ -114,7 +246,7 @@ fn html_blocks<'t>(b: &mut Builder, at: usize, events: &mut dyn Iterator<Item = 
     let mut replay = |b: &mut Builder, k: usize| {
         if let Some(chunk) = chunks.get_mut(k) {
             let mut iter = std::mem::take(chunk).into_iter();
-            run(b, &mut iter);
+            run(b, options, &mut iter);
         }
     };
     html::block(b, &pieces, count, &mut replay);
@@ -123,6 +255,7 @@ fn html_blocks<'t>(b: &mut Builder, at: usize, events: &mut dyn Iterator<Item = 
 /// Handles one event (reading more for code blocks, HTML blocks, images).
 fn handle<'t>(
     b: &mut Builder,
+    options: &InlineOptions,
     event: Event<'t>,
     range: Range<usize>,
     events: &mut dyn Iterator<Item = Ev<'t>>,
@@ -137,10 +270,12 @@ fn handle<'t>(
                 }
                 Tag::Heading { level, id, .. } => {
                     let id = id.map(|s| s.to_string()).filter(|s| !s.is_empty());
+                    let raw = b.resolved_text(range.clone());
                     b.open_text(
                         TextKind::Heading {
                             level: heading_level(level),
                             id,
+                            source: Some(anchors::heading_source(raw)),
                         },
                         at,
                     );
@@ -158,21 +293,20 @@ fn handle<'t>(
                         CodeBlockKind::Indented => None,
                     };
                     let mut text = String::new();
-                    for (event, _) in &mut *events {
+                    let mut text_at = None;
+                    for (event, range) in &mut *events {
                         match event {
-                            Event::Text(t) => text.push_str(&t),
+                            Event::Text(t) => {
+                                text_at.get_or_insert(range.start);
+                                text.push_str(&t);
+                            }
                             Event::End(TagEnd::CodeBlock) => break,
                             _ => {}
                         }
                     }
-                    let text = text.trim_end_matches('\n').to_string();
-                    b.add_block(Block::Code(CodeBlock {
-                        language,
-                        text,
-                        span: b.span_at(at),
-                    }));
+                    b.code_block(language, &text, text_at.unwrap_or(at));
                 }
-                Tag::HtmlBlock => html_blocks(b, at, events),
+                Tag::HtmlBlock => html_blocks(b, options, at, events),
                 Tag::List(start) => b.open_container(
                     ContainerTag::List,
                     ContainerKind::List {
@@ -268,14 +402,33 @@ fn handle<'t>(
                     };
                     b.image(image, at);
                 }
-                Tag::FootnoteDefinition(_)
-                | Tag::DefinitionList
-                | Tag::DefinitionListTitle
-                | Tag::DefinitionListDefinition
-                | Tag::MetadataBlock(_) => {}
+                Tag::FootnoteDefinition(label) => b.open_container(
+                    ContainerTag::Footnote,
+                    ContainerKind::Footnote {
+                        label: label.to_string(),
+                    },
+                    at,
+                ),
+                Tag::DefinitionList => b.open_container(
+                    ContainerTag::DefinitionList,
+                    ContainerKind::DefinitionList { items: Vec::new() },
+                    at,
+                ),
+                Tag::DefinitionListTitle => {
+                    b.open_text(TextKind::Term, at);
+                }
+                Tag::DefinitionListDefinition => {
+                    b.open_container(ContainerTag::Definition, ContainerKind::Definition, at)
+                }
+                Tag::MetadataBlock(_) => {}
             },
             Event::End(end) => match end {
-                TagEnd::Paragraph | TagEnd::Heading(_) => b.close_text(),
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::DefinitionListTitle => {
+                    b.close_text()
+                }
+                TagEnd::FootnoteDefinition => b.close_container(ContainerTag::Footnote),
+                TagEnd::DefinitionList => b.close_container(ContainerTag::DefinitionList),
+                TagEnd::DefinitionListDefinition => b.close_container(ContainerTag::Definition),
                 TagEnd::BlockQuote(_) => b.close_container(ContainerTag::Quote),
                 TagEnd::List(_) => b.close_container(ContainerTag::List),
                 TagEnd::Item => b.close_container(ContainerTag::Item),
@@ -292,7 +445,7 @@ fn handle<'t>(
                 }
                 _ => {}
             },
-            Event::Text(t) => b.text(&t, at),
+            Event::Text(t) => text_event(b, options, &t, range.clone()),
             Event::Code(t) => b.code(&t, at),
             Event::InlineMath(t) | Event::DisplayMath(t) => b.text(&t, at),
             Event::Html(t) => {
@@ -303,7 +456,7 @@ fn handle<'t>(
                 html::block(b, &[piece], 0, &mut |_, _| {});
             }
             Event::InlineHtml(t) => html::inline(b, &t, range.clone()),
-            Event::FootnoteReference(t) => b.text(&format!("[^{t}]"), at),
+            Event::FootnoteReference(label) => b.footnote_ref(&label, at),
             Event::SoftBreak => b.soft_break(),
             Event::HardBreak => b.line_break(),
             Event::Rule => b.add_block(Block::Rule(b.span(range.clone()))),

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::diag::{Severity, SourceId};
-use crate::model::{AdmonitionKind, Inline, List, plain_text};
+use crate::model::{AdmonitionKind, Inline, LinkTarget, List, plain_text};
 use crate::shortcode::{CallKind, MapPiece, ShortcodeCall, SourceMap};
 
 fn page_with(text: &str, calls: Vec<ShortcodeCall>) -> ResolvedPage {
@@ -27,7 +27,7 @@ fn parse(text: &str) -> (Vec<Block>, Diagnostics) {
 
 fn parse_with(text: &str, calls: Vec<ShortcodeCall>) -> (Vec<Block>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let blocks = parse_page(&page_with(text, calls), &mut diags);
+    let blocks = parse_page(&page_with(text, calls), &Default::default(), &mut diags);
     (blocks, diags)
 }
 
@@ -50,6 +50,7 @@ fn admonition(name: &str, kind: AdmonitionKind, label: &str) -> ShortcodeCall {
         kind: CallKind::Admonition {
             kind,
             label: label.into(),
+            inner: None,
         },
         span: crate::diag::Span::point(SourceId(0), 0),
     }
@@ -138,13 +139,115 @@ fn heading_ids_written_and_generated() {
     let Block::Heading(h2) = &blocks[1] else {
         panic!("heading expected")
     };
-    assert!(h2.anchor.starts_with("h."), "{}", h2.anchor);
+    assert_eq!(h2.anchor, "方法2");
+}
+
+#[test]
+fn goldmark_extensions_footnotes_definitions_tasks_linkify() {
+    let text = "本文[^a]と[^b]と[^a]と[^x]。\n\n[^b]: 二つ目。\n[^a]: 一つ目の**脚注**。\n[^unused]: 使われない。\n\n\
+                用語\n: 定義。\n: もう一つ。\n\n- [ ] 未完了\n- [x] 完了\n\n\
+                詳細は https://example.com/a_(b) を。www.example.com も。URLhttps://x.jp と www.example.com と a@example.com。\n";
+    let (blocks, diags) = parse(text);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected: {blocks:?}")
+    };
+    assert_eq!(
+        p.content,
+        vec![
+            Inline::Text("本文".into()),
+            Inline::FootnoteRef(1),
+            Inline::Text("と".into()),
+            Inline::FootnoteRef(2),
+            Inline::Text("と".into()),
+            Inline::FootnoteRef(1),
+            Inline::Text("と[^x]。".into()),
+        ]
+    );
+    let Block::DefinitionList(d) = &blocks[1] else {
+        panic!("definition list expected: {:?}", blocks[1])
+    };
+    assert_eq!(d.items.len(), 1);
+    assert_eq!(d.items[0].term, vec![Inline::Text("用語".into())]);
+    assert_eq!(d.items[0].definitions.len(), 2);
+    let Block::List(tasks) = &blocks[2] else {
+        panic!("list expected")
+    };
+    let states: Vec<Option<bool>> = tasks.items.iter().map(|i| i.checked).collect();
+    assert_eq!(states, [Some(false), Some(true)]);
+    let Block::Paragraph(p) = &blocks[3] else {
+        panic!("paragraph expected")
+    };
+    let hrefs: Vec<&str> = p
+        .content
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Link(l) => match &l.target {
+                LinkTarget::Unresolved(h) => Some(h.as_str()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    // After 「。」 and glued to 「URL」 nothing is linked (goldmark's rule).
+    assert_eq!(
+        hrefs,
+        [
+            "https://example.com/a_(b)",
+            "https://www.example.com",
+            "mailto:a@example.com"
+        ]
+    );
+    // The footnotes come last, numbered by first reference; unused is dropped.
+    let notes: Vec<(u32, String)> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Footnote(f) => Some((f.number, format!("{:?}", f.blocks))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(notes[0].0, 1);
+    assert!(notes[0].1.contains("一つ目の"), "{notes:?}");
+    assert!(notes[1].1.contains("二つ目"), "{notes:?}");
+    assert_eq!(blocks.len(), 6);
+}
+
+#[test]
+fn typographer_follows_hugo_and_can_be_turned_off() {
+    let text = "\"引用符\" と 'single' と -- と --- と ... と << >>。`\"code\" ...`\n";
+    let (blocks, _) = parse(text);
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    assert_eq!(
+        plain_text(&p.content),
+        "“引用符” と ‘single’ と – と — と … と « »。\"code\" ..."
+    );
+    let options = crate::markdown::MarkdownOptions {
+        typographer: false,
+        linkify: false,
+        footnotes: false,
+        ..Default::default()
+    };
+    let mut diags = Diagnostics::new();
+    let blocks = parse_page(
+        &page_with("\"a\" ... https://x.jp [^1]\n", vec![]),
+        &options,
+        &mut diags,
+    );
+    let Block::Paragraph(p) = &blocks[0] else {
+        panic!("paragraph expected")
+    };
+    assert_eq!(
+        p.content,
+        vec![Inline::Text("\"a\" ... https://x.jp [^1]".into())]
+    );
 }
 
 #[test]
 fn screen_in_list_item_splits_paragraph() {
-    let text =
-        "1. クリックします。\n  <tebiki-sc id=\"0\"></tebiki-sc>  \n  上記の画面です。\n1. 次へ\n";
+    let text = "1. クリックします。\n  \u{FDD0}=0\u{FDD1}  \n  上記の画面です。\n1. 次へ\n";
     let (blocks, diags) = parse_with(text, vec![screen("/img/a.png")]);
     assert!(diags.items().is_empty(), "{:?}", diags.items());
     let l = list(&blocks[0]);
@@ -162,17 +265,15 @@ fn screen_in_list_item_splits_paragraph() {
 
 #[test]
 fn screen_placeholder_as_own_paragraph_is_a_figure() {
-    let (blocks, _) = parse_with(
-        "前\n\n<tebiki-sc id=\"0\"></tebiki-sc>\n\n後\n",
-        vec![screen("/a.png")],
-    );
+    let (blocks, _) = parse_with("前\n\n\u{FDD0}=0\u{FDD1}\n\n後\n", vec![screen("/a.png")]);
     assert_eq!(blocks.len(), 3, "{blocks:?}");
     assert!(matches!(blocks[1], Block::Figure(_)));
 }
 
 #[test]
 fn admonition_wraps_blocks() {
-    let text = "<tebiki-sc id=\"0\">\n\n注意事項です。\n\n* a\n* b\n\n</tebiki-sc>\n\n後の段落\n";
+    let text =
+        "\u{FDD0}(0\u{FDD1}\n\n注意事項です。\n\n* a\n* b\n\n\u{FDD0})0\u{FDD1}\n\n後の段落\n";
     let (blocks, _) = parse_with(
         text,
         vec![admonition("warning", AdmonitionKind::Warning, "注意")],
@@ -189,7 +290,7 @@ fn admonition_wraps_blocks() {
 
 #[test]
 fn nested_admonitions_and_in_list_items() {
-    let text = "1. 手順\n   <tebiki-sc id=\"0\">\n\n   外側\n\n   <tebiki-sc id=\"1\">\n\n   内側\n\n   </tebiki-sc>\n\n   </tebiki-sc>\n\n1. 次\n";
+    let text = "1. 手順\n   \u{FDD0}(0\u{FDD1}\n\n   外側\n\n   \u{FDD0}(1\u{FDD1}\n\n   内側\n\n   \u{FDD0})0\u{FDD1}\n\n   \u{FDD0})0\u{FDD1}\n\n1. 次\n";
     let calls = vec![
         admonition("note", AdmonitionKind::Note, "メモ"),
         admonition("tip", AdmonitionKind::Tip, "ヒント"),
@@ -449,10 +550,10 @@ mod no_panic {
         "---",
         "```",
         "    ",
-        "<tebiki-sc id=\"0\">",
-        "<tebiki-sc id=\"1\"></tebiki-sc>",
-        "</tebiki-sc>",
-        "<tebiki-sc id=\"9\">",
+        "\u{FDD0}(0\u{FDD1}",
+        "\u{FDD0}=1\u{FDD1}",
+        "\u{FDD0})0\u{FDD1}",
+        "\u{FDD0}(9\u{FDD1}",
         "<table>",
         "<tr>",
         "<td rowspan=\"9999\">",
@@ -531,7 +632,7 @@ fn unclosed_html_table_keeps_the_rest_of_the_page() {
 
 #[test]
 fn placeholder_in_html_cell() {
-    let text = "<table><tr><td><tebiki-sc id=\"0\"></tebiki-sc></td></tr></table>\n";
+    let text = "<table><tr><td>\u{FDD0}=0\u{FDD1}</td></tr></table>\n";
     let (blocks, _) = parse_with(text, vec![screen("/s.png")]);
     let Block::Table(t) = &blocks[0] else {
         panic!("table expected: {blocks:?}")
@@ -590,8 +691,7 @@ fn huge_lines_and_deep_lists_stay_fast() {
 
 #[test]
 fn screen_inside_admonition_does_not_close_it() {
-    let text =
-        "<tebiki-sc id=\"0\">\n\n前\n<tebiki-sc id=\"1\"></tebiki-sc>\n後\n\n</tebiki-sc>\n\n外\n";
+    let text = "\u{FDD0}(0\u{FDD1}\n\n前\n\u{FDD0}=1\u{FDD1}\n後\n\n\u{FDD0})0\u{FDD1}\n\n外\n";
     let calls = vec![
         admonition("note", AdmonitionKind::Note, "メモ"),
         screen("/s.png"),
@@ -605,4 +705,90 @@ fn screen_inside_admonition_does_not_close_it() {
     assert!(matches!(a.blocks[1], Block::Figure(_)));
     assert_eq!(para_text(&a.blocks[2]), "後");
     assert_eq!(para_text(&blocks[1]), "外");
+}
+
+/// A page resolved by the shortcode step (built-in mappings, JP) and parsed
+/// with the default (Hugo) dialect.
+fn resolve_and_parse(text: &str) -> (Vec<Block>, Diagnostics) {
+    use crate::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
+    let regions = vec!["JP".to_string()];
+    let vars = std::collections::BTreeMap::new();
+    let mappings = std::collections::BTreeMap::new();
+    let content = ContentIndex::default();
+    let ctx = RegionContext {
+        region: "JP",
+        regions: &regions,
+        vars: &vars,
+        mappings: &mappings,
+        language: "ja",
+        content: &content,
+    };
+    let mut diags = Diagnostics::new();
+    let page = resolve_body(SourceId(0), text, 0, PageFacts::default(), &ctx, &mut diags);
+    let blocks = parse_page(&page, &Default::default(), &mut diags);
+    (blocks, diags)
+}
+
+/// A v1 box's inner document is read in the page's dialect: its heading id
+/// comes from its own source line and counts with the page's, and
+/// footnotes, linkify, the typographer and inline images work inside it.
+#[test]
+fn v1_inner_document_is_read_in_the_page_dialect() {
+    let text = "{{< note >}}\n## **太字**の見出し\n\n\"引用\" と https://example.com と「![歯車](/gear.png)」[^1]\n\n[^1]: 注釈です。\n{{< /note >}}\n\n## 太字の見出し\n";
+    let (blocks, diags) = resolve_and_parse(text);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let [
+        Block::Admonition(note),
+        Block::Heading(after),
+        Block::Footnote(footnote),
+    ] = blocks.as_slice()
+    else {
+        panic!("note, heading, footnote expected: {blocks:?}")
+    };
+    let [Block::Heading(inside), Block::Paragraph(p)] = note.blocks.as_slice() else {
+        panic!("heading and paragraph in the note: {:?}", note.blocks)
+    };
+    assert_eq!(inside.anchor, "太字の見出し");
+    assert_eq!(after.anchor, "太字の見出し-1");
+    assert!(p.content.contains(&Inline::FootnoteRef(1)), "{p:?}");
+    assert!(
+        p.content.iter().any(|i| matches!(i, Inline::Link(l)
+            if l.target == LinkTarget::Unresolved("https://example.com".into()))),
+        "{p:?}"
+    );
+    assert!(
+        p.content
+            .iter()
+            .any(|i| matches!(i, Inline::Image(img) if img.alt == "歯車")),
+        "{p:?}"
+    );
+    assert!(plain_text(&p.content).starts_with("“引用”"), "{p:?}");
+    assert_eq!(footnote.number, 1);
+    assert!(format!("{:?}", footnote.blocks).contains("注釈です。"));
+}
+
+/// A shortcode in an inline image's alt text or title is removed with a
+/// warning; the image stays inline in its sentence.
+#[test]
+fn placeholder_in_inline_image_is_removed_with_a_warning() {
+    let text = "「![歯車{{< screen src=\"/s.png\" >}}](/gear.png)」と<img src=\"/b.png\" alt=\"b\" title=\"t{{< screen src=/t.png >}}\">をクリック\n";
+    let (blocks, diags) = resolve_and_parse(text);
+    let [Block::Paragraph(p)] = blocks.as_slice() else {
+        panic!("one paragraph expected: {blocks:?}")
+    };
+    let images: Vec<(&str, Option<&str>)> = p
+        .content
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Image(img) => Some((img.alt.as_str(), img.title.as_deref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(images, vec![("歯車", None), ("b", Some("t"))]);
+    let warnings = diags
+        .items()
+        .iter()
+        .filter(|d| d.message.contains("cannot stand in a link, an image"))
+        .count();
+    assert_eq!(warnings, 2, "{:?}", diags.items());
 }

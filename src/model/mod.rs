@@ -169,6 +169,12 @@ pub enum Block {
     Quote(Quote),
     /// A thematic break (`---`, `<hr>`).
     Rule(Span),
+    /// A definition list (`term` line, then `: definition` lines).
+    DefinitionList(DefinitionList),
+    /// The text of a footnote, referenced by [`Inline::FootnoteRef`] with
+    /// the same number. A page's footnotes come after all its other blocks,
+    /// in number order (as Hugo collects them at the end of the page).
+    Footnote(Footnote),
 }
 
 impl Block {
@@ -184,8 +190,40 @@ impl Block {
             Block::Code(c) => c.span,
             Block::Quote(q) => q.span,
             Block::Rule(span) => *span,
+            Block::DefinitionList(d) => d.span,
+            Block::Footnote(f) => f.span,
         }
     }
+}
+
+/// A definition list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefinitionList {
+    /// The terms with their definitions, in order.
+    pub items: Vec<DefinitionItem>,
+    /// Where the list starts.
+    pub span: Span,
+}
+
+/// One term of a definition list and what defines it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefinitionItem {
+    /// The term (inline content; empty when a definition has no term).
+    pub term: Vec<Inline>,
+    /// Its definitions (one or more), each a sequence of blocks.
+    pub definitions: Vec<Vec<Block>>,
+}
+
+/// A footnote's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    /// Its number within the page (1, 2, … in order of first reference,
+    /// whatever label the source gave it, as Hugo numbers them).
+    pub number: u32,
+    /// The footnote's content.
+    pub blocks: Vec<Block>,
+    /// Where the definition (`[^label]: …`) is written.
+    pub span: Span,
 }
 
 /// A heading with its anchor.
@@ -194,9 +232,10 @@ pub struct Heading {
     /// 1 to 6 as written in the source (`##` is 2). The page title is not a
     /// `Heading`; it lives in [`Page::title`].
     pub level: u8,
-    /// The anchor: `{#id}` as written, or a generated stable id. Unique within
-    /// the page and not equal to any page anchor; renderers that need a
-    /// book-wide name combine it with [`Page::anchor`].
+    /// The anchor: `{#id}` as written, or the id Hugo generates (its
+    /// `autoHeadingIDType`, `手順`, `手順-1`…). Generated anchors are unique
+    /// within the page; a written one may repeat (reported by `links`).
+    /// Renderers that need a book-wide name combine it with [`Page::anchor`].
     pub anchor: String,
     /// Heading content with inline markup.
     pub content: Vec<Inline>,
@@ -308,11 +347,11 @@ pub struct ImageRef {
 pub enum AdmonitionKind {
     /// `{{% warning %}}`: cautions the reader (label 注意).
     Warning,
-    /// `{{% note %}}`: a note (label メモ).
+    /// `{{% note %}}`: a note (label 補足 in Japanese).
     Note,
-    /// `{{% info %}}`: supplementary information (label 補足).
+    /// `{{% info %}}` or `{{% reference %}}`: supplementary information (label 補足).
     Info,
-    /// `{{% tip %}}`: a tip (label ヒント).
+    /// `{{% tip %}}` or `{{% hint %}}`: a tip (label ヒント).
     Tip,
     /// A site shortcode mapped with `kind = "admonition"`.
     Custom,
@@ -421,6 +460,8 @@ pub enum Inline {
     LineBreak,
     /// An image inside running text (see [`InlineImage`]).
     Image(InlineImage),
+    /// A reference to the page's [`Block::Footnote`] with this number.
+    FootnoteRef(u32),
 }
 
 /// Inline styles.
@@ -487,8 +528,9 @@ pub struct OutlineEntry {
 
 impl Book {
     /// The outline of the book: every page, and inside each page its headings
-    /// of level `2..=max_heading_level`, nested under the page. Entries come
-    /// in reading order with their nesting level.
+    /// of level `2..=max_heading_level` (the first of headings sharing an
+    /// anchor), nested under the page. Entries come in reading order with
+    /// their nesting level.
     pub fn outline(&self, max_heading_level: u8) -> Vec<OutlineEntry> {
         let mut entries = Vec::new();
         for page in &self.pages {
@@ -500,6 +542,10 @@ impl Book {
             });
             let mut headings = Vec::new();
             collect_headings(&page.blocks, max_heading_level, &mut headings);
+            // A heading whose written id repeats an earlier anchor of the
+            // page cannot be addressed (links go to the first): no entry.
+            let mut seen = std::collections::BTreeSet::new();
+            headings.retain(|h| seen.insert(h.anchor.as_str()));
             for heading in headings {
                 entries.push(OutlineEntry {
                     level: page.depth + usize::from(heading.level.max(2) - 1),
@@ -557,6 +603,7 @@ pub fn plain_text(inlines: &[Inline]) -> String {
             Inline::Link(link) => stack.push(link.content.iter()),
             Inline::LineBreak => out.push(' '),
             Inline::Image(image) => out.push_str(&image.alt),
+            Inline::FootnoteRef(_) => {}
         }
     }
     out

@@ -94,7 +94,7 @@ fn inline_images<'a>(inlines: &'a [Inline], out: &mut Vec<ImageUse<'a>>) {
             Inline::Image(image) => out.push(ImageUse::inline(image)),
             Inline::Styled(_, content) => stack.push(content.iter()),
             Inline::Link(link) => stack.push(link.content.iter()),
-            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak | Inline::FootnoteRef(_) => {}
         }
     }
 }
@@ -131,13 +131,20 @@ pub(crate) fn blocks<'a>(blocks: &'a [Block], mut f: impl FnMut(&'a Block)) {
     }
 }
 
-/// Pushes the block lists `block` holds (list items, admonition and quote
-/// content, table cells), in document order.
+/// Pushes the block lists `block` holds (list items, admonition, quote and
+/// footnote content, definitions, table cells), in document order.
 fn push_children<'a>(block: &'a Block, stack: &mut Vec<&'a [Block]>) {
     match block {
         Block::List(list) => stack.extend(list.items.iter().map(|i| i.blocks.as_slice())),
         Block::Admonition(a) => stack.push(&a.blocks),
         Block::Quote(q) => stack.push(&q.blocks),
+        Block::Footnote(f) => stack.push(&f.blocks),
+        Block::DefinitionList(d) => stack.extend(
+            d.items
+                .iter()
+                .flat_map(|i| &i.definitions)
+                .map(Vec::as_slice),
+        ),
         Block::Table(t) => stack.extend(
             t.head
                 .iter()
@@ -159,6 +166,13 @@ fn push_children_mut<'a>(block: &'a mut Block, stack: &mut Vec<&'a mut [Block]>)
         Block::List(list) => stack.extend(list.items.iter_mut().map(|i| i.blocks.as_mut_slice())),
         Block::Admonition(a) => stack.push(&mut a.blocks),
         Block::Quote(q) => stack.push(&mut q.blocks),
+        Block::Footnote(f) => stack.push(&mut f.blocks),
+        Block::DefinitionList(d) => stack.extend(
+            d.items
+                .iter_mut()
+                .flat_map(|i| &mut i.definitions)
+                .map(Vec::as_mut_slice),
+        ),
         Block::Table(t) => stack.extend(
             t.head
                 .iter_mut()
@@ -175,12 +189,13 @@ fn push_children_mut<'a>(block: &'a mut Block, stack: &mut Vec<&'a mut [Block]>)
 }
 
 /// The inline lists held directly by a block (paragraph or heading content,
-/// table caption); children blocks are not included.
+/// table caption, definition terms); children blocks are not included.
 pub(crate) fn inline_roots_mut(block: &mut Block) -> Vec<&mut Vec<Inline>> {
     match block {
         Block::Paragraph(p) => vec![&mut p.content],
         Block::Heading(h) => vec![&mut h.content],
         Block::Table(t) => t.caption.iter_mut().collect(),
+        Block::DefinitionList(d) => d.items.iter_mut().map(|i| &mut i.term).collect(),
         _ => Vec::new(),
     }
 }
@@ -196,7 +211,11 @@ pub(crate) fn inline_lists_mut(root: &mut Vec<Inline>, mut f: impl FnMut(&mut Ve
             match inline {
                 Inline::Styled(_, content) => stack.push(content),
                 Inline::Link(link) => stack.push(&mut link.content),
-                Inline::Text(_) | Inline::Code(_) | Inline::LineBreak | Inline::Image(_) => {}
+                Inline::Text(_)
+                | Inline::Code(_)
+                | Inline::LineBreak
+                | Inline::Image(_)
+                | Inline::FootnoteRef(_) => {}
             }
         }
     }

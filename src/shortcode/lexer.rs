@@ -5,6 +5,12 @@
 //! or self-closes; Hugo comments `{{</* … */>}}` as literal text. Text that
 //! only looks like a tag start (`{{ .Var }}`) is left alone. Malformed tags
 //! are reported and skipped.
+//!
+//! As in Hugo, a `"…"` value (with `\"` escapes) or a `` `…` `` raw value
+//! runs to its closing quote whatever it holds (`{{%kintone%}}`, `>}}`, line
+//! breaks); a quote left open at a blank line or at the end of the text makes
+//! the tag malformed. A `'` is no quote (Hugo rejects it; here it is part of a
+//! bare word).
 
 use std::ops::Range;
 
@@ -39,6 +45,8 @@ pub(crate) struct Arg {
     pub key: Option<String>,
     /// The value with quotes and escapes removed.
     pub value: String,
+    /// Byte offset of the value's first character in the scanned text.
+    pub at: usize,
 }
 
 /// A shortcode tag.
@@ -229,36 +237,38 @@ fn scan_tag(text: &str, start: usize) -> Option<(Token, usize)> {
                 format!("shortcode tag `{name}` is not closed with `{close}`"),
             );
         }
-        let first = match read_value(&mut c, delim) {
+        let (first, first_at) = match read_value(&mut c, delim) {
             Ok(v) => v,
             Err(message) => return malformed(&c, message),
         };
         if c.peek() == Some('=') {
             c.bump();
-            let value = match read_value(&mut c, delim) {
+            let (value, at) = match read_value(&mut c, delim) {
                 Ok(v) => v,
                 Err(message) => return malformed(&c, message),
             };
             args.push(Arg {
                 key: Some(first),
                 value,
+                at,
             });
         } else {
             args.push(Arg {
                 key: None,
                 value: first,
+                at: first_at,
             });
         }
     }
 }
 
-/// Message for a string value that runs into a tag delimiter or the end of input.
-const UNTERMINATED: &str = "unterminated string in shortcode tag";
+/// Message for a quoted value without its closing quote.
+const UNTERMINATED: &str = "unterminated string in shortcode tag (a quoted argument needs its closing quote before a blank line)";
 
-/// Takes the next character of a string value closed by `close`: `None` at the
-/// closing quote, an error when a tag delimiter or the end of input comes first.
+/// Takes the next character of a quoted value closed by `close`: `None` at
+/// the closing quote, an error at a blank line or the end of input.
 fn next_string_char(c: &mut Cursor, close: char) -> Result<Option<char>, String> {
-    if c.rest().starts_with("}}") || c.rest().starts_with("{{") {
+    if c.rest().starts_with("\n\n") || c.rest().starts_with("\n\r\n") {
         return Err(UNTERMINATED.into());
     }
     match c.bump() {
@@ -268,12 +278,15 @@ fn next_string_char(c: &mut Cursor, close: char) -> Result<Option<char>, String>
     }
 }
 
-/// Reads a quoted string (with `\"` escapes), a raw backtick string or a bare word.
-fn read_value(c: &mut Cursor, delim: Delim) -> Result<String, String> {
+/// Reads a quoted string (with `\"` escapes), a raw backtick string or a
+/// bare word; returns it with the offset of its first character.
+fn read_value(c: &mut Cursor, delim: Delim) -> Result<(String, usize), String> {
     let mut value = String::new();
+    let at;
     match c.peek() {
         Some('"') => {
             c.bump();
+            at = c.pos;
             while let Some(ch) = next_string_char(c, '"')? {
                 match ch {
                     '\\' => match c.bump() {
@@ -288,11 +301,13 @@ fn read_value(c: &mut Cursor, delim: Delim) -> Result<String, String> {
         }
         Some('`') => {
             c.bump();
+            at = c.pos;
             while let Some(ch) = next_string_char(c, '`')? {
                 value.push(ch);
             }
         }
         _ => {
+            at = c.pos;
             while let Some(ch) = c.peek() {
                 let rest = c.rest();
                 if ch.is_whitespace()
@@ -315,7 +330,7 @@ fn read_value(c: &mut Cursor, delim: Delim) -> Result<String, String> {
             }
         }
     }
-    Ok(value)
+    Ok((value, at))
 }
 
 /// Reads a comment tag `{{</* inner */>}}` whose inner text starts at `inner_start`.
@@ -403,9 +418,28 @@ mod tests {
         assert!(matches!(&tokens[0], Token::Malformed { range, message }
             if range.start == 3 && message == "shortcode tag `note` is not closed with `%}}`"));
         assert!(matches!(&tokens[1], Token::Tag(t) if t.closing));
-        let tokens = scan("{{% x a=\"open %}}");
+        let tokens = scan("{{% x a=\"open %}}\n\nnext {{% y %}}");
         assert!(
-            matches!(&tokens[0], Token::Malformed { message, .. } if message == "unterminated string in shortcode tag")
+            matches!(&tokens[0], Token::Malformed { message, .. } if message.starts_with("unterminated string in shortcode tag"))
         );
+        assert!(matches!(&tokens[1], Token::Tag(t) if t.name == "y"));
+    }
+
+    #[test]
+    fn quoted_values_run_to_their_closing_quote() {
+        let text = "{{< screen src=\"/a.png\" alt=\"{{%kintone%}}の画面\" >}}{{< s alt=`x >}} {{% y %}}` t=\"{{< k >}}\" >}}";
+        let t = tags(text);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0].named("alt"), Some("{{%kintone%}}の画面"));
+        let alt = t[0]
+            .args
+            .iter()
+            .find(|a| a.key.as_deref() == Some("alt"))
+            .map(|a| a.at);
+        assert_eq!(alt, text.find("{{%kintone"));
+        assert_eq!(t[1].named("alt"), Some("x >}} {{% y %}}"));
+        assert_eq!(t[1].named("t"), Some("{{< k >}}"));
+        let t = tags("{{< screen\n    src=\"/g.png\"\n    alt=\"{{%kintone%}}の\n複数行\" >}}");
+        assert_eq!(t[0].named("alt"), Some("{{%kintone%}}の\n複数行"));
     }
 }

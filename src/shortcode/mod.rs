@@ -1,22 +1,29 @@
 //! Shortcode and region resolution with a source map.
 //!
-//! Input: one page's Markdown body (after front matter) and the region's
-//! settings. Output: a [`ResolvedPage`]: Markdown in which conditionals are
-//! resolved, variables expanded, and block shortcodes replaced by
-//! placeholders, plus a [`SourceMap`] back to the original file.
+//! Input: one page's Markdown body (after front matter), the region's
+//! settings and the site's content files ([`ContentIndex`], for `ref` and
+//! `include`). Output: a [`ResolvedPage`]: Markdown in which conditionals
+//! are resolved, variables expanded, and block shortcodes replaced by
+//! placeholders, plus a [`SourceMap`] back to the original file. A block
+//! shortcode of Hugo's v1 model (boxes, headings, `include`, `highlight`)
+//! carries its inner content as its own resolved document ([`Inner`]).
 //!
 //! The placeholders are the contract with `markdown`; [`placeholder`] spells
 //! them and describes the protocol.
 //!
-//! Tags are found by `lexer` and resolved by [`resolve()`]; [`resolve_body`]
-//! and [`resolve_title`] are the entry points for a page.
+//! Tags are found by `lexer`, named by `kinds` and resolved by
+//! [`resolve()`]; [`resolve_body`] and [`resolve_title`] are the entry
+//! points for a page.
 
+mod content;
+mod kinds;
 mod lexer;
 pub(crate) mod placeholder;
 mod resolve;
 
 use std::ops::Range;
 
+pub use content::{ContentFile, ContentIndex, PageFacts};
 pub use resolve::{Input, RegionContext, resolve};
 
 use crate::diag::{SourceId, Span};
@@ -60,13 +67,49 @@ pub enum CallKind {
         /// Optional `width` in CSS pixels.
         width: Option<f32>,
     },
-    /// A paired admonition box; its content sits between the placeholders.
+    /// A paired admonition box.
     Admonition {
         /// Kind (drives colours).
         kind: AdmonitionKind,
         /// Label printed on the box.
         label: String,
+        /// v1: the box's content as its own document (the page holds one
+        /// unit placeholder). `None` for v2: the content sits in the page
+        /// between an open and a close placeholder.
+        inner: Option<Inner>,
     },
+    /// A heading whose content is the document `inner` (a mapped `heading`).
+    Heading {
+        /// 1 to 6.
+        level: u8,
+        /// The heading's text (v1: parsed as Markdown; its paragraphs are
+        /// joined into the heading, other blocks follow it).
+        inner: Inner,
+        /// v2: the raw text is the heading, Markdown is not interpreted.
+        raw: bool,
+    },
+    /// A code block (`highlight LANG`).
+    Code {
+        /// Language given as the first argument.
+        language: Option<String>,
+        /// The code.
+        inner: Inner,
+    },
+    /// Another content file's body, placed here (`kind = "include"`).
+    Include {
+        /// The included file's resolved body (its map points at that file).
+        inner: Inner,
+    },
+}
+
+/// The resolved inner content of a block shortcode: a Markdown document of
+/// its own, with its source map (which may point at another file).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Inner {
+    /// Resolved Markdown (may hold placeholders of the page's calls).
+    pub text: String,
+    /// Maps `text` back to its source file.
+    pub map: SourceMap,
 }
 
 /// Maps byte offsets in resolved text to spans in the original file.
@@ -123,6 +166,7 @@ pub fn resolve_body(
     source: SourceId,
     file: &str,
     body_start: usize,
+    page: PageFacts,
     ctx: &RegionContext,
     diags: &mut crate::diag::Diagnostics,
 ) -> ResolvedPage {
@@ -134,6 +178,7 @@ pub fn resolve_body(
         text,
         base: body_start,
         inline_only: false,
+        page,
     };
     resolve(input, ctx, diags)
 }
@@ -155,6 +200,7 @@ pub fn resolve_title(
         text: title,
         base: offset,
         inline_only: true,
+        page: PageFacts::default(),
     };
     resolve(input, ctx, diags).text
 }

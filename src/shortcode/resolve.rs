@@ -4,17 +4,29 @@
 //! tags found by the lexer and a [`RegionContext`]. Output: the resolved
 //! text with its [`SourceMap`] and block calls (a [`ResolvedPage`]), plus
 //! diagnostics. Pairing and nesting use explicit stacks, so any nesting
-//! depth works without recursion.
+//! depth of conditionals works without recursion; the inner documents of v1
+//! boxes and includes are bounded ([`MAX_UNIT_DEPTH`]).
+//!
+//! Models (see [`placeholder`]): a v1 block shortcode (built-in boxes,
+//! mapped boxes and headings unless `model = "v2"`, `highlight`, `include`)
+//! leaves one unit placeholder where its tag stands, and its inner content is
+//! resolved into a document of its own (an output *frame* on a stack); a v2
+//! box leaves open/close placeholders around its content in the page.
+//! Conditionals, variables, `param`, `ref`/`relref` and text mappings are
+//! text substitutions. Argument values are resolved too (`alt="{{%kintone%}}の画面"`
+//! prints the variable's value), unlike Hugo which prints them literally.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use super::content::{ContentIndex, PageFacts};
+use super::kinds::{Kind, Pairing, expand_template, model_of};
 use super::lexer::{self, Tag, Token};
-use super::placeholder;
-use super::{CallKind, MapPiece, ResolvedPage, ShortcodeCall, SourceMap};
+use super::placeholder::{self, Role};
+use super::{CallKind, Inner, MapPiece, ResolvedPage, ShortcodeCall, SourceMap};
 use crate::diag::{Diagnostic, Diagnostics, SourceId, Span};
 use crate::model::AdmonitionKind;
-use crate::site::{MappingKind, ShortcodeMapping};
+use crate::site::{MappingKind, ShortcodeMapping, ShortcodeModel};
 
 /// What resolution needs to know about the region being built.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +39,10 @@ pub struct RegionContext<'a> {
     pub vars: &'a BTreeMap<String, String>,
     /// The site's `[shortcodes]` mappings.
     pub mappings: &'a BTreeMap<String, ShortcodeMapping>,
+    /// The book's language (BCP 47), for the labels of built-in boxes.
+    pub language: &'a str,
+    /// The site's content files, for `ref`/`relref` and `include`.
+    pub content: &'a ContentIndex<'a>,
 }
 
 /// A text to resolve and where it sits in its source file.
@@ -43,6 +59,8 @@ pub struct Input<'a> {
     pub base: usize,
     /// Titles allow only inline shortcodes: block ones are dropped with a warning.
     pub inline_only: bool,
+    /// The page being resolved (its path and front-matter params).
+    pub page: PageFacts<'a>,
 }
 
 impl Input<'_> {
@@ -57,73 +75,28 @@ impl Input<'_> {
     }
 }
 
-/// What a shortcode name means.
-#[derive(Debug, Clone, PartialEq)]
-enum Kind {
-    Enabled,
-    Disabled,
-    Mapped(ShortcodeMapping),
-    Variable(String),
-    Screen,
-    Admonition(AdmonitionKind, &'static str),
-    Unknown,
-}
-
-/// Whether a kind must be paired, must be single, or may be either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pairing {
-    Required,
-    Never,
-    Either,
-}
-
-impl Kind {
-    fn of(name: &str, ctx: &RegionContext) -> Kind {
-        match name {
-            "enabled" => return Kind::Enabled,
-            "disabled" => return Kind::Disabled,
-            _ => {}
-        }
-        if let Some(m) = ctx.mappings.get(name) {
-            return Kind::Mapped(m.clone());
-        }
-        if let Some(v) = ctx.vars.get(name) {
-            return Kind::Variable(v.clone());
-        }
-        match name {
-            "screen" => Kind::Screen,
-            "warning" => Kind::Admonition(AdmonitionKind::Warning, "注意"),
-            "note" => Kind::Admonition(AdmonitionKind::Note, "メモ"),
-            "info" => Kind::Admonition(AdmonitionKind::Info, "補足"),
-            "tip" => Kind::Admonition(AdmonitionKind::Tip, "ヒント"),
-            _ => Kind::Unknown,
-        }
-    }
-
-    fn pairing(&self) -> Pairing {
-        match self {
-            Kind::Enabled | Kind::Disabled | Kind::Admonition(..) => Pairing::Required,
-            Kind::Mapped(m) => match m.kind {
-                MappingKind::Admonition => Pairing::Required,
-                MappingKind::Text => Pairing::Never,
-                MappingKind::Heading | MappingKind::Link | MappingKind::Drop => Pairing::Either,
-            },
-            Kind::Variable(_) | Kind::Screen => Pairing::Never,
-            Kind::Unknown => Pairing::Either,
-        }
-    }
-}
+/// v1 boxes, headings and includes nested deeper than this inside each
+/// other are resolved as v2 boxes (or reported, for includes), which bounds
+/// the recursion of `markdown` over inner documents.
+pub(crate) const MAX_UNIT_DEPTH: usize = 16;
 
 /// Resolved text being built with its source map.
+#[derive(Default)]
 struct Output {
     text: String,
     pieces: Vec<MapPiece>,
 }
 
 impl Output {
-    /// Appends text copied unchanged from `original`.
+    /// Appends text copied unchanged from `original`. Placeholder characters
+    /// written in the source are neutralized (same length), and such a piece
+    /// counts as generated.
     fn copy(&mut self, s: &str, original: Range<usize>) {
         if s.is_empty() {
+            return;
+        }
+        if placeholder::contains(s) {
+            self.generate(&placeholder::neutralize(s), original);
             return;
         }
         let start = self.text.len();
@@ -164,43 +137,93 @@ impl Output {
 enum Close {
     Nothing,
     Unsuppress,
-    Admonition { indent_from: usize },
-    Link(String),
+    /// A v2 box: write its close placeholder (`None`: opened while hidden).
+    Admonition {
+        id: Option<usize>,
+        indent_from: usize,
+    },
+    /// A link: `](url)` after the inner text, or ` [label](url)` after it.
+    Link {
+        url: String,
+        label: Option<String>,
+    },
+    /// A v1 unit: the frame holding its inner content ends.
+    Frame(usize),
+}
+
+/// What resolving a page (and the files it includes) accumulates.
+struct State {
+    /// Block calls of the whole page, indexed by placeholder id.
+    calls: Vec<ShortcodeCall>,
+    /// Content-relative paths being included, outermost first.
+    includes: Vec<String>,
+    /// v1 frames and includes open around the tag being resolved.
+    depth: usize,
 }
 
 /// What emitting one tag reads and writes besides the tag itself: the text
-/// being resolved, the region, and the output with its calls.
-struct Emitter<'a> {
+/// being resolved, the region, the output frames and the page's state.
+struct Emitter<'a, 's> {
     input: &'a Input<'a>,
     ctx: &'a RegionContext<'a>,
-    out: Output,
-    calls: Vec<ShortcodeCall>,
+    /// The text being built, innermost inner document last.
+    frames: Vec<Output>,
+    state: &'s mut State,
+    diags: &'s mut Diagnostics,
 }
 
 /// Resolves every shortcode of `input` for the region.
 pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> ResolvedPage {
+    let mut state = State {
+        calls: Vec::new(),
+        includes: Vec::new(),
+        depth: 0,
+    };
+    if !input.page.rel_path.is_empty() {
+        state.includes.push(input.page.rel_path.to_string());
+    }
+    let (text, map) = resolve_into(&input, ctx, diags, &mut state);
+    ResolvedPage {
+        source: input.source,
+        text,
+        map,
+        calls: state.calls,
+    }
+}
+
+/// Resolves `input` into text and map, adding its block calls to `state`.
+fn resolve_into(
+    input: &Input,
+    ctx: &RegionContext,
+    diags: &mut Diagnostics,
+    state: &mut State,
+) -> (String, SourceMap) {
     let Input {
         source, text, base, ..
-    } = input;
-    let tokens = lexer::scan(text);
+    } = *input;
+    let mut tokens = lexer::scan(text);
+    expand_arguments(input, &mut tokens, ctx, diags, state);
     let kinds: Vec<Option<Kind>> = tokens
         .iter()
         .map(|t| match t {
-            Token::Tag(tag) if !tag.closing => Some(Kind::of(&tag.name, ctx)),
+            Token::Tag(tag) if !tag.closing => {
+                Some(Kind::of(&tag.name, ctx.vars, ctx.mappings, ctx.language))
+            }
             _ => None,
         })
         .collect();
-    let partner = match_pairs(&input, &tokens, &kinds, diags);
-    check_tags(&input, &tokens, &kinds, &partner, ctx, diags);
+    let partner = match_pairs(input, &tokens, &kinds, diags);
+    check_tags(input, &tokens, &kinds, &partner, ctx, diags);
 
     let mut emit = Emitter {
-        input: &input,
+        input,
         ctx,
-        out: Output {
+        frames: vec![Output {
             text: String::with_capacity(text.len()),
             pieces: Vec::new(),
-        },
-        calls: Vec::new(),
+        }],
+        state,
+        diags,
     };
     let mut suppress = 0usize;
     // What each open paired tag does when it closes, innermost last.
@@ -218,7 +241,7 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
             continue;
         }
         if suppress == 0 {
-            emit.out.copy(
+            emit.copy(
                 &text[cursor..range.start],
                 base + cursor..base + range.start,
             );
@@ -229,7 +252,7 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
             Token::Tag(t) => t,
             Token::Literal { text: lit, .. } => {
                 if suppress == 0 {
-                    emit.out.generate(lit, orig);
+                    emit.generate(lit, orig);
                 }
                 continue;
             }
@@ -241,14 +264,23 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
             }
             match closers.pop() {
                 Some(Close::Unsuppress) => suppress = suppress.saturating_sub(1),
-                Some(Close::Admonition { indent_from }) if suppress == 0 => {
+                Some(Close::Frame(id)) => emit.close_frame(id),
+                Some(Close::Admonition {
+                    id: Some(id),
+                    indent_from,
+                }) if suppress == 0 => {
                     let indent = indent_of(text, indent_from.max(range.start), false);
-                    let close = placeholder::close();
-                    emit.out
-                        .generate(&format!("\n\n{indent}{close}\n\n{indent}"), orig);
+                    let close = placeholder::spell(id, Role::Close);
+                    emit.generate(&format!("\n\n{indent}{close}\n\n{indent}"), orig);
                 }
-                Some(Close::Link(url)) if suppress == 0 => {
-                    emit.out.generate(&format!("]({url})"), orig);
+                Some(Close::Link { url, label }) if suppress == 0 => {
+                    let end = match label {
+                        None => format!("]({})", link_destination(&url)),
+                        Some(label) => {
+                            format!(" [{}]({})", escape_markdown(&label), link_destination(&url))
+                        }
+                    };
+                    emit.generate(&end, orig);
                 }
                 _ => {}
             }
@@ -269,30 +301,103 @@ pub fn resolve(input: Input, ctx: &RegionContext, diags: &mut Diagnostics) -> Re
             closers.push(close);
         }
     }
-    let Emitter { mut out, calls, .. } = emit;
     if suppress == 0 {
-        out.copy(
+        emit.copy(
             &text[cursor.min(text.len())..],
             base + cursor.min(text.len())..base + text.len(),
         );
     }
-    ResolvedPage {
-        source,
-        text: out.text,
-        map: SourceMap {
+    // Frames still open (never after well-paired tags) end here.
+    while let Some(close) = closers.pop() {
+        if let Close::Frame(id) = close {
+            emit.close_frame(id);
+        }
+    }
+    let mut frames = std::mem::take(&mut emit.frames);
+    let out = frames.drain(..).next().unwrap_or_default();
+    (
+        out.text,
+        SourceMap {
             source,
             pieces: out.pieces,
         },
-        calls,
-    }
+    )
 }
 
-impl Emitter<'_> {
+impl Emitter<'_, '_> {
+    /// The innermost output frame.
+    fn top(&mut self) -> &mut Output {
+        if self.frames.is_empty() {
+            self.frames.push(Output::default());
+        }
+        let last = self.frames.len() - 1;
+        &mut self.frames[last]
+    }
+
+    fn copy(&mut self, s: &str, original: Range<usize>) {
+        self.top().copy(s, original);
+    }
+
+    fn generate(&mut self, s: &str, original: Range<usize>) {
+        self.top().generate(s, original);
+    }
+
+    /// Adds a block call and writes its unit placeholder; returns its id.
+    fn unit(&mut self, tag: &Tag, kind: CallKind) -> usize {
+        let id = self.state.calls.len();
+        self.state.calls.push(ShortcodeCall {
+            name: tag.name.clone(),
+            kind,
+            span: self.input.span(&tag.range),
+        });
+        let orig = self.input.original(&tag.range);
+        self.generate(&placeholder::spell(id, Role::Unit), orig);
+        id
+    }
+
+    /// Writes a unit placeholder for a paired v1 shortcode and opens the
+    /// frame that collects its inner content.
+    fn open_frame(&mut self, tag: &Tag, kind: CallKind) -> Close {
+        let id = self.unit(tag, kind);
+        self.frames.push(Output::default());
+        self.state.depth += 1;
+        Close::Frame(id)
+    }
+
+    /// Ends the frame of call `id`: its text becomes the call's inner document.
+    fn close_frame(&mut self, id: usize) {
+        if self.frames.len() < 2 {
+            return;
+        }
+        let Some(out) = self.frames.pop() else {
+            return;
+        };
+        self.state.depth = self.state.depth.saturating_sub(1);
+        let inner = Inner {
+            text: out.text,
+            map: SourceMap {
+                source: self.input.source,
+                pieces: out.pieces,
+            },
+        };
+        let Some(call) = self.state.calls.get_mut(id) else {
+            return;
+        };
+        match &mut call.kind {
+            CallKind::Admonition { inner: slot, .. } => *slot = Some(inner),
+            CallKind::Heading { inner: slot, .. }
+            | CallKind::Code { inner: slot, .. }
+            | CallKind::Include { inner: slot } => *slot = inner,
+            CallKind::Screen { .. } => {}
+        }
+    }
+
     /// Emits what an opening (or single) tag produces (nothing unless
     /// `active`, i.e. outside suppressed content) and says what its closing tag
     /// will do.
     fn open_tag(&mut self, tag: &Tag, kind: &Kind, paired: bool, active: bool) -> Close {
         let orig = self.input.original(&tag.range);
+        let inline_only = self.input.inline_only;
         match kind {
             Kind::Enabled | Kind::Disabled => {
                 let listed = tag.positional().any(|r| r == self.ctx.region);
@@ -305,116 +410,478 @@ impl Emitter<'_> {
             }
             Kind::Variable(value) => {
                 if active {
-                    self.out.generate(value, orig);
+                    self.generate(value, orig);
                 }
                 Close::Nothing
             }
-            Kind::Screen if self.input.inline_only => Close::Nothing,
+            Kind::Screen | Kind::Figure if inline_only => Close::Nothing,
             Kind::Screen => {
                 if active && let Some(src) = tag.named("src") {
-                    let id = self.calls.len();
-                    self.calls.push(ShortcodeCall {
-                        name: tag.name.clone(),
-                        kind: CallKind::Screen {
-                            src: src.to_string(),
-                            alt: tag.named("alt").unwrap_or("").to_string(),
-                            title: tag.named("title").map(str::to_string),
-                            width: tag.named("width").and_then(parse_width),
-                        },
-                        span: self.input.span(&tag.range),
-                    });
-                    self.out.generate(&placeholder::empty(id), orig);
+                    let call = CallKind::Screen {
+                        src: src.to_string(),
+                        alt: tag.named("alt").unwrap_or("").to_string(),
+                        title: tag.named("title").map(str::to_string),
+                        width: tag.named("width").and_then(parse_width),
+                    };
+                    self.unit(tag, call);
                 }
                 Close::Nothing
+            }
+            Kind::Figure => {
+                if active && let Some(src) = tag.named("src") {
+                    let nonempty = |k: &str| tag.named(k).filter(|v| !v.trim().is_empty());
+                    let caption = nonempty("caption");
+                    let title = match (nonempty("title"), caption) {
+                        (Some(t), Some(c)) => Some(format!("{t} — {c}")),
+                        (t, c) => t.or(c).map(str::to_string),
+                    };
+                    let call = CallKind::Screen {
+                        src: src.to_string(),
+                        alt: nonempty("alt").or(caption).unwrap_or("").to_string(),
+                        title,
+                        width: tag.named("width").and_then(parse_width),
+                    };
+                    self.unit(tag, call);
+                }
+                Close::Nothing
+            }
+            Kind::Ref { absolute } => {
+                if active {
+                    self.reference(tag, *absolute);
+                }
+                Close::Nothing
+            }
+            Kind::Param => {
+                if active {
+                    self.param(tag);
+                }
+                Close::Nothing
+            }
+            Kind::Highlight => {
+                if active && paired && !inline_only {
+                    let language = tag
+                        .positional()
+                        .next()
+                        .or_else(|| tag.named("lang"))
+                        .map(str::to_string)
+                        .filter(|l| !l.is_empty());
+                    self.open_frame(
+                        tag,
+                        CallKind::Code {
+                            language,
+                            inner: Inner::default(),
+                        },
+                    )
+                } else {
+                    Close::Nothing
+                }
             }
             Kind::Admonition(..)
             | Kind::Mapped(ShortcodeMapping {
                 kind: MappingKind::Admonition,
                 ..
-            }) if self.input.inline_only => Close::Nothing,
-            Kind::Admonition(adm, label) => self.open_admonition(tag, *adm, label, active),
-            Kind::Mapped(m) => match m.kind {
-                MappingKind::Admonition => {
-                    self.open_admonition(tag, AdmonitionKind::Custom, &m.label, active)
-                }
-                MappingKind::Text => {
-                    if active {
-                        self.out.generate(&m.label, orig);
-                    }
-                    Close::Nothing
-                }
-                MappingKind::Heading => {
-                    if active && !self.input.inline_only {
-                        let text = if paired {
-                            "## ".to_string()
-                        } else {
-                            format!("## {}", m.label)
-                        };
-                        self.out.generate(&text, orig);
-                    }
-                    Close::Nothing
-                }
-                MappingKind::Link => {
-                    let url = tag
-                        .named("href")
-                        .or_else(|| tag.named("url"))
-                        .or_else(|| tag.positional().next())
-                        .unwrap_or("")
-                        .to_string();
-                    if paired {
-                        if active {
-                            self.out.generate("[", orig);
-                        }
-                        Close::Link(url)
-                    } else {
-                        if active {
-                            self.out.generate(&format!("[{}]({url})", m.label), orig);
-                        }
-                        Close::Nothing
-                    }
-                }
-                MappingKind::Drop => {
-                    if paired {
-                        Close::Unsuppress
-                    } else {
-                        Close::Nothing
-                    }
-                }
-            },
+            }) if inline_only => Close::Nothing,
+            Kind::Admonition(adm, label) => {
+                self.open_box(tag, *adm, label.to_string(), ShortcodeModel::V1, active)
+            }
+            Kind::Mapped(m) => self.open_mapped(tag, m, paired, active),
             Kind::Unknown => Close::Nothing,
         }
     }
 
-    /// Opens an admonition box: a call plus the opening placeholder.
-    fn open_admonition(
+    /// A `[shortcodes.X]` mapping's opening (or single) tag.
+    fn open_mapped(
+        &mut self,
+        tag: &Tag,
+        m: &ShortcodeMapping,
+        paired: bool,
+        active: bool,
+    ) -> Close {
+        let orig = self.input.original(&tag.range);
+        let inline_only = self.input.inline_only;
+        let label = expand_template(&m.label, tag);
+        match m.kind {
+            MappingKind::Admonition => {
+                self.open_box(tag, AdmonitionKind::Custom, label, model_of(m), active)
+            }
+            MappingKind::Text => {
+                if active {
+                    self.generate(&label, orig);
+                }
+                Close::Nothing
+            }
+            MappingKind::Heading if inline_only || !active => Close::Nothing,
+            MappingKind::Heading => {
+                let raw = model_of(m) == ShortcodeModel::V2;
+                if paired && self.state.depth < MAX_UNIT_DEPTH {
+                    self.open_frame(
+                        tag,
+                        CallKind::Heading {
+                            level: 2,
+                            inner: Inner::default(),
+                            raw,
+                        },
+                    )
+                } else if paired {
+                    Close::Nothing
+                } else {
+                    let inner = Inner {
+                        text: label,
+                        map: SourceMap {
+                            source: self.input.source,
+                            pieces: Vec::new(),
+                        },
+                    };
+                    self.unit(
+                        tag,
+                        CallKind::Heading {
+                            level: 2,
+                            inner,
+                            raw: true,
+                        },
+                    );
+                    Close::Nothing
+                }
+            }
+            MappingKind::Link => {
+                let url = match &m.url {
+                    Some(template) => expand_template(template, tag),
+                    None => tag
+                        .named("href")
+                        .or_else(|| tag.named("url"))
+                        .or_else(|| tag.positional().next())
+                        .unwrap_or("")
+                        .to_string(),
+                };
+                if paired {
+                    // A literal label is for the single form; a label taken
+                    // from arguments (`{link_text}`) follows the inner text.
+                    if label.is_empty() || !m.label.contains('{') {
+                        if active {
+                            self.generate("[", orig);
+                        }
+                        Close::Link { url, label: None }
+                    } else {
+                        Close::Link {
+                            url,
+                            label: Some(label),
+                        }
+                    }
+                } else {
+                    if active {
+                        let text = if label.is_empty() { &url } else { &label };
+                        let link =
+                            format!("[{}]({})", escape_markdown(text), link_destination(&url));
+                        self.generate(&link, orig);
+                    }
+                    Close::Nothing
+                }
+            }
+            MappingKind::Drop => {
+                if paired {
+                    Close::Unsuppress
+                } else {
+                    Close::Nothing
+                }
+            }
+            MappingKind::Include => {
+                if active && !inline_only {
+                    self.include(tag, m);
+                }
+                Close::Nothing
+            }
+        }
+    }
+
+    /// Opens a box: a v1 unit whose content is its own document, or (v2, or
+    /// nested too deep) a call plus the opening placeholder.
+    fn open_box(
         &mut self,
         tag: &Tag,
         kind: AdmonitionKind,
-        label: &str,
+        label: String,
+        model: ShortcodeModel,
         active: bool,
     ) -> Close {
         if !active {
             return Close::Admonition {
+                id: None,
                 indent_from: tag.range.start,
             };
         }
-        let id = self.calls.len();
-        self.calls.push(ShortcodeCall {
+        if model == ShortcodeModel::V1 && self.state.depth < MAX_UNIT_DEPTH {
+            return self.open_frame(
+                tag,
+                CallKind::Admonition {
+                    kind,
+                    label,
+                    inner: Some(Inner::default()),
+                },
+            );
+        }
+        let id = self.state.calls.len();
+        self.state.calls.push(ShortcodeCall {
             name: tag.name.clone(),
             kind: CallKind::Admonition {
                 kind,
-                label: label.to_string(),
+                label,
+                inner: None,
             },
             span: self.input.span(&tag.range),
         });
         let indent = indent_of(self.input.text, tag.range.start, true);
         let orig = self.input.original(&tag.range);
-        let open = placeholder::open(id);
-        self.out.generate(&format!("{open}\n\n{indent}"), orig);
+        let open = placeholder::spell(id, Role::Open);
+        self.generate(&format!("\n\n{indent}{open}\n\n{indent}"), orig);
         Close::Admonition {
+            id: Some(id),
             indent_from: tag.range.start,
         }
     }
+
+    /// `ref`/`relref`: the target page's URL, as a link destination when the
+    /// tag stands in one (`[text]({{< relref "a.md" >}})`), else as a link
+    /// whose text is the URL (Hugo prints the bare URL).
+    fn reference(&mut self, tag: &Tag, absolute: bool) {
+        let orig = self.input.original(&tag.range);
+        let Some(target) = tag
+            .named("path")
+            .or_else(|| tag.positional().next())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            self.diags.push(Diagnostic::error(
+                self.input.span(&tag.range),
+                format!("`{}` needs a content path", tag.name),
+            ));
+            return;
+        };
+        let (path, fragment) = match target.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (target, None),
+        };
+        let url = if path.is_empty() {
+            String::new()
+        } else {
+            match self
+                .ctx
+                .content
+                .find(self.input.page.rel_path, path)
+                .and_then(|(_, file)| file.url.clone())
+            {
+                Some(url) => url,
+                None => {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            self.input.span(&tag.range),
+                            format!(
+                                "`{}` target `{path}` is no content file of the site",
+                                tag.name
+                            ),
+                        )
+                        .with_hint("give a path under the content folder, e.g. \"login/login.md\""),
+                    );
+                    let in_url = in_url_context(&self.top().text);
+                    let text = if in_url {
+                        target.to_string()
+                    } else {
+                        escape_markdown(target)
+                    };
+                    self.generate(&text, orig);
+                    return;
+                }
+            }
+        };
+        let href = match fragment {
+            Some(f) => format!("{url}#{f}"),
+            None => url,
+        };
+        if in_url_context(&self.top().text) {
+            self.generate(&href, orig);
+            return;
+        }
+        let shown = if absolute && !path.is_empty() {
+            format!("{}{href}", self.ctx.content.base_url)
+        } else {
+            href.clone()
+        };
+        let link = format!("[{}]({})", escape_markdown(&shown), link_destination(&href));
+        self.generate(&link, orig);
+    }
+
+    /// `param KEY`: the page's front-matter param, else the region's.
+    fn param(&mut self, tag: &Tag) {
+        let orig = self.input.original(&tag.range);
+        let Some(key) = tag.positional().next().or_else(|| tag.named("key")) else {
+            self.diags.push(Diagnostic::error(
+                self.input.span(&tag.range),
+                "`param` needs a parameter name",
+            ));
+            return;
+        };
+        let value = self
+            .input
+            .page
+            .params
+            .and_then(|p| p.get(key))
+            .or_else(|| self.ctx.vars.get(key))
+            .cloned();
+        match value {
+            Some(v) => self.generate(&v, orig),
+            None => self.diags.push(
+                Diagnostic::warning(
+                    self.input.span(&tag.range),
+                    format!("param `{key}` is set neither in the page's front matter nor in the region's params"),
+                )
+                .with_hint("add it to the page's front matter or to [params] in tebiki.toml"),
+            ),
+        }
+    }
+
+    /// `kind = "include"`: the named content file's body, resolved for the
+    /// region, as a unit here.
+    fn include(&mut self, tag: &Tag, m: &ShortcodeMapping) {
+        let span = self.input.span(&tag.range);
+        let path = match &m.url {
+            Some(template) => expand_template(template, tag),
+            None => tag
+                .positional()
+                .next()
+                .or_else(|| tag.named("path"))
+                .or_else(|| tag.named("file"))
+                .unwrap_or("")
+                .to_string(),
+        };
+        let path = path.trim();
+        if path.is_empty() {
+            self.diags.push(Diagnostic::error(
+                span,
+                format!("`{}` needs the path of a content file", tag.name),
+            ));
+            return;
+        }
+        let from = self
+            .state
+            .includes
+            .last()
+            .cloned()
+            .unwrap_or_else(|| self.input.page.rel_path.to_string());
+        let Some((rel, file)) = self.ctx.content.find(&from, path) else {
+            self.diags.push(
+                Diagnostic::error(
+                    span,
+                    format!("`{}`: `{path}` is no Markdown file of the content folder", tag.name),
+                )
+                .with_hint("give a path relative to this page or to the content folder; files outside it are never read"),
+            );
+            return;
+        };
+        let rel = rel.to_string();
+        let file = file.clone();
+        if self.state.includes.contains(&rel) {
+            let mut chain = self.state.includes.clone();
+            chain.push(rel.clone());
+            self.diags.push(Diagnostic::error(
+                span,
+                format!("include cycle: {}", chain.join(" → ")),
+            ));
+            return;
+        }
+        if self.state.depth >= MAX_UNIT_DEPTH {
+            self.diags.push(Diagnostic::error(
+                span,
+                format!(
+                    "`{rel}` is included more than {MAX_UNIT_DEPTH} levels deep and is left out"
+                ),
+            ));
+            return;
+        }
+        let body_start = file.body_start.min(file.text.len());
+        let nested = Input {
+            source: file.source,
+            file: file.text,
+            text: file.text.get(body_start..).unwrap_or(""),
+            base: body_start,
+            inline_only: false,
+            page: self.input.page,
+        };
+        self.state.includes.push(rel);
+        self.state.depth += 1;
+        let (text, map) = resolve_into(&nested, self.ctx, self.diags, self.state);
+        self.state.depth -= 1;
+        self.state.includes.pop();
+        self.unit(
+            tag,
+            CallKind::Include {
+                inner: Inner { text, map },
+            },
+        );
+    }
+}
+
+/// Resolves the shortcodes written inside argument values (variables,
+/// conditionals, text mappings; block shortcodes there are reported and
+/// dropped). Hugo prints them literally; the writer means their text.
+fn expand_arguments(
+    input: &Input,
+    tokens: &mut [Token],
+    ctx: &RegionContext,
+    diags: &mut Diagnostics,
+    state: &mut State,
+) {
+    for token in tokens.iter_mut() {
+        let Token::Tag(tag) = token else { continue };
+        for arg in &mut tag.args {
+            if !arg.value.contains("{{") {
+                continue;
+            }
+            let value = std::mem::take(&mut arg.value);
+            let nested = Input {
+                source: input.source,
+                file: input.file,
+                text: &value,
+                base: input.base + arg.at,
+                inline_only: true,
+                page: input.page,
+            };
+            let (text, _) = resolve_into(&nested, ctx, diags, state);
+            arg.value = placeholder::strip(&text).0;
+        }
+    }
+}
+
+/// Whether generated text lands in a URL: right after `](`, `]:`, `="`, `='`,
+/// or `<`.
+fn in_url_context(before: &str) -> bool {
+    let t = before.trim_end_matches([' ', '\t']);
+    ["](", "]:", "=\"", "='", "<"]
+        .iter()
+        .any(|end| t.ends_with(end))
+}
+
+/// A URL as a Markdown link destination (in `<…>` when it holds spaces or
+/// parentheses).
+fn link_destination(url: &str) -> String {
+    if url.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", url.replace(['<', '>'], ""))
+    } else {
+        url.to_string()
+    }
+}
+
+/// Text with Markdown punctuation escaped, to be printed as is.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '&' | '|' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The indentation content continuing the line holding `pos` needs: the
@@ -582,22 +1049,25 @@ fn check_tags(
     let span = |r: &Range<usize>| Span::new(input.source, input.base + r.start, input.base + r.end);
     let mut malformed = 0usize;
     for (i, token) in tokens.iter().enumerate() {
-        let tag = match token {
-            Token::Malformed { range, message } => {
-                malformed += 1;
-                if malformed <= MAX_MALFORMED_REPORTS {
-                    diags.push(Diagnostic::error(span(range), message.clone()));
-                } else if malformed == MAX_MALFORMED_REPORTS + 1 {
-                    diags.push(Diagnostic::error(
+        let tag =
+            match token {
+                Token::Malformed { range, message } => {
+                    malformed += 1;
+                    if malformed <= MAX_MALFORMED_REPORTS {
+                        diags.push(Diagnostic::warning(span(range), message.clone()).with_hint(
+                            "the tag is printed as written; fix it to apply the shortcode",
+                        ));
+                    } else if malformed == MAX_MALFORMED_REPORTS + 1 {
+                        diags.push(Diagnostic::warning(
                         span(range),
                         "more malformed shortcode tags follow; only the first ones are reported",
                     ));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            Token::Tag(tag) if !tag.closing => tag,
-            _ => continue,
-        };
+                Token::Tag(tag) if !tag.closing => tag,
+                _ => continue,
+            };
         let Some(Some(kind)) = kinds.get(i) else {
             continue;
         };
@@ -627,31 +1097,52 @@ fn check_tags(
                     ));
                 }
             }
-            Kind::Screen if input.inline_only => diags.push(Diagnostic::warning(
+            Kind::Screen
+            | Kind::Figure
+            | Kind::Mapped(ShortcodeMapping {
+                kind: MappingKind::Include,
+                ..
+            }) if input.inline_only => diags.push(Diagnostic::warning(
                 span(&tag.range),
-                "`screen` is not allowed in a title and is dropped",
+                format!(
+                    "`{}` is not allowed in a title or an argument and is dropped",
+                    tag.name
+                ),
             )),
-            Kind::Screen => {
+            Kind::Screen | Kind::Figure => {
                 if tag.named("src").is_none() {
                     diags.push(Diagnostic::error(
                         span(&tag.range),
-                        "`screen` needs a `src` argument",
+                        format!("`{}` needs a `src` argument", tag.name),
                     ));
-                } else if tag.named("alt").is_none_or(str::is_empty) {
+                } else if *kind == Kind::Screen && tag.named("alt").is_none_or(str::is_empty) {
                     diags.push(
                         Diagnostic::warning(span(&tag.range), "`screen` has no `alt` text")
                             .with_hint("describe the screenshot with alt=\"…\""),
                     );
                 }
+                if let Some(width) = tag.named("width").filter(|w| parse_width(w).is_none()) {
+                    diags.push(
+                        Diagnostic::warning(
+                            span(&tag.range),
+                            format!(
+                                "`screen` width `{}` is not a positive number of pixels; it is ignored",
+                                width.escape_debug()
+                            ),
+                        )
+                        .with_hint("write the width in pixels, e.g. width=\"600\" or width=\"600px\""),
+                    );
+                }
             }
             Kind::Admonition(..)
+            | Kind::Highlight
             | Kind::Mapped(ShortcodeMapping {
-                kind: MappingKind::Admonition,
+                kind: MappingKind::Admonition | MappingKind::Heading,
                 ..
             }) if input.inline_only => diags.push(Diagnostic::warning(
                 span(&tag.range),
                 format!(
-                    "`{}` is not allowed in a title; its content is kept as text",
+                    "`{}` is not allowed in a title or an argument; its content is kept as text",
                     tag.name
                 ),
             )),
@@ -702,7 +1193,9 @@ mod tests {
             "seealso".to_string(),
             ShortcodeMapping {
                 kind: MappingKind::Admonition,
-                label: "関連ページ".into(),
+                label: "{title|関連ページ}".into(),
+                url: None,
+                model: None,
             },
         );
         mappings.insert(
@@ -710,6 +1203,8 @@ mod tests {
             ShortcodeMapping {
                 kind: MappingKind::Drop,
                 label: String::new(),
+                url: None,
+                model: None,
             },
         );
         for (name, kind, label) in [
@@ -722,6 +1217,8 @@ mod tests {
                 ShortcodeMapping {
                     kind,
                     label: label.into(),
+                    url: None,
+                    model: None,
                 },
             );
         }
@@ -736,11 +1233,14 @@ mod tests {
     /// `line:col: severity: message`.
     fn run(text: &str, region: &str) -> (ResolvedPage, Vec<String>) {
         let f = fixture();
+        let content = ContentIndex::default();
         let ctx = RegionContext {
             region,
             regions: &f.regions,
             vars: &f.vars,
             mappings: &f.mappings,
+            language: "ja",
+            content: &content,
         };
         let mut diags = Diagnostics::new();
         let input = Input {
@@ -749,6 +1249,7 @@ mod tests {
             text,
             base: 0,
             inline_only: false,
+            page: PageFacts::default(),
         };
         let page = resolve(input, &ctx, &mut diags);
         let file = SourceFile::new("p.md".into(), text.into());
@@ -807,7 +1308,7 @@ mod tests {
             "1. 手順\n  {{< screen src=\"/img/a.png\"  alt=\"ログイン画面\" width=\"600px\">}}\n";
         let (page, msgs) = run(text, "JP");
         assert!(msgs.is_empty(), "{msgs:?}");
-        assert_eq!(page.text, "1. 手順\n  <tebiki-sc id=\"0\"></tebiki-sc>\n");
+        assert_eq!(page.text, "1. 手順\n  \u{FDD0}=0\u{FDD1}\n");
         assert_eq!(
             page.calls[0].kind,
             CallKind::Screen {
@@ -824,37 +1325,61 @@ mod tests {
     }
 
     #[test]
-    fn admonitions_keep_list_indentation() {
+    fn v1_boxes_are_one_unit_with_their_own_document() {
         let text = "* item\n  {{% warning %}}\n  注意して\n  {{% /warning %}}\nafter";
         let (page, msgs) = run(text, "JP");
         assert!(msgs.is_empty(), "{msgs:?}");
-        assert_eq!(
-            page.text,
-            "* item\n  <tebiki-sc id=\"0\">\n\n  \n  注意して\n  \n\n  </tebiki-sc>\n\n  \nafter"
-        );
-        assert_eq!(
-            page.calls[0].kind,
-            CallKind::Admonition {
-                kind: AdmonitionKind::Warning,
-                label: "注意".into()
-            }
+        assert_eq!(page.text, "* item\n  \u{FDD0}=0\u{FDD1}\nafter");
+        let CallKind::Admonition { kind, label, inner } = &page.calls[0].kind else {
+            panic!("admonition expected: {:?}", page.calls)
+        };
+        assert_eq!((*kind, label.as_str()), (AdmonitionKind::Warning, "注意"));
+        let inner = inner.as_ref().expect("v1 inner document");
+        assert_eq!(inner.text, "\n  注意して\n  ");
+        let at = inner.text.find("注意").unwrap_or(0);
+        assert_eq!(inner.map.offset(at), text.find("注意して").unwrap_or(0));
+    }
+
+    #[test]
+    fn nested_v1_boxes_share_the_call_list() {
+        let text = "{{% note %}}外{{% warning %}}内{{< screen src=\"/a.png\" alt=\"a\" >}}{{% /warning %}}{{% /note %}}";
+        let (page, msgs) = run(text, "JP");
+        assert!(msgs.is_empty(), "{msgs:?}");
+        assert_eq!(page.text, "\u{FDD0}=0\u{FDD1}");
+        let inner = |i: usize| match &page.calls[i].kind {
+            CallKind::Admonition { inner: Some(d), .. } => d.text.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(inner(0), "外\u{FDD0}=1\u{FDD1}");
+        assert_eq!(inner(1), "内\u{FDD0}=2\u{FDD1}");
+        assert!(matches!(page.calls[2].kind, CallKind::Screen { .. }));
+        assert!(
+            matches!(&page.calls[0].kind, CallKind::Admonition { label, .. } if label == "補足")
         );
     }
 
     #[test]
     fn mapped_shortcodes() {
         let (page, _) = run(
-            "{{% seealso %}}x{{% /seealso %}}{{% hidden %}}gone{{% /hidden %}}",
+            "{{% seealso %}}x{{% /seealso %}}{{% hidden %}}gone{{% /hidden %}}{{< seealso title=\"関連する記事\" >}}y{{< /seealso >}}",
             "JP",
         );
-        assert!(page.text.starts_with("<tebiki-sc id=\"0\">"));
+        assert!(page.text.starts_with("\u{FDD0}=0\u{FDD1}"));
         assert!(!page.text.contains("gone"));
+        let labels: Vec<_> = page
+            .calls
+            .iter()
+            .map(|c| match &c.kind {
+                CallKind::Admonition { kind, label, .. } => (*kind, label.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
         assert_eq!(
-            page.calls[0].kind,
-            CallKind::Admonition {
-                kind: AdmonitionKind::Custom,
-                label: "関連ページ".into()
-            }
+            labels,
+            vec![
+                (AdmonitionKind::Custom, "関連ページ".to_string()),
+                (AdmonitionKind::Custom, "関連する記事".to_string())
+            ]
         );
     }
 
@@ -867,7 +1392,10 @@ mod tests {
         assert!(msgs.is_empty(), "{msgs:?}");
         assert_eq!(
             page.text,
-            "キントーンと[外部サイト](https://a.example)と[こちら](https://b.example)\n\n## 関連情報\n"
+            "キントーンと[外部サイト](https://a.example)と[こちら](https://b.example)\n\n\u{FDD0}=0\u{FDD1}\n"
+        );
+        assert!(
+            matches!(&page.calls[0].kind, CallKind::Heading { inner, .. } if inner.text == "関連情報")
         );
     }
 
@@ -911,7 +1439,7 @@ mod tests {
         let (_, msgs) = run("line\n{{% note", "JP");
         assert_eq!(
             msgs,
-            vec!["2:1: error: shortcode tag `note` is not closed with `%}}`"]
+            vec!["2:1: warning: shortcode tag `note` is not closed with `%}}`"]
         );
     }
 
@@ -943,5 +1471,114 @@ mod tests {
         let (page, msgs) = run(&text, "JP");
         assert_eq!(msgs.len(), MAX_MALFORMED_REPORTS + 1);
         assert_eq!(page.text.len(), text.len());
+    }
+
+    /// Resolves `file` of a little site where `[shortcodes.include]` maps
+    /// `include`; returns the page and the diagnostics as `source:line:col: message`.
+    fn run_site(files: &[(&str, &str)], file: &str) -> (ResolvedPage, Vec<String>) {
+        let f = fixture();
+        let mut mappings = f.mappings.clone();
+        mappings.insert(
+            "include".into(),
+            ShortcodeMapping {
+                kind: MappingKind::Include,
+                label: String::new(),
+                url: None,
+                model: None,
+            },
+        );
+        let content = ContentIndex {
+            files: files
+                .iter()
+                .enumerate()
+                .map(|(i, (path, text))| {
+                    let entry = super::super::ContentFile {
+                        source: SourceId(i as u32),
+                        text,
+                        body_start: 0,
+                        url: Some(format!("/{path}")),
+                    };
+                    (path.to_string(), entry)
+                })
+                .collect(),
+            base_url: String::new(),
+        };
+        let ctx = RegionContext {
+            region: "JP",
+            regions: &f.regions,
+            vars: &f.vars,
+            mappings: &mappings,
+            language: "ja",
+            content: &content,
+        };
+        let (_, entry) = content.find("", file).expect("file");
+        let input = Input {
+            source: entry.source,
+            file: entry.text,
+            text: entry.text,
+            base: 0,
+            inline_only: false,
+            page: PageFacts {
+                rel_path: file,
+                params: None,
+            },
+        };
+        let mut diags = Diagnostics::new();
+        let page = resolve(input, &ctx, &mut diags);
+        let msgs = diags
+            .items()
+            .iter()
+            .map(|d| {
+                let Location::Span(span) = d.location else {
+                    return d.message.clone();
+                };
+                let text = files.get(span.source.0 as usize).map_or("", |f| f.1);
+                let (l, c) = SourceFile::new("x".into(), text.into()).line_col(span.start);
+                format!("{}:{l}:{c}: {}", span.source.0, d.message)
+            })
+            .collect();
+        (page, msgs)
+    }
+
+    #[test]
+    fn include_places_the_file_resolved_with_its_own_positions() {
+        let files = [
+            ("a.md", "前\n{{% include \"parts/b.md\" %}}\n後"),
+            (
+                "parts/b.md",
+                "{{%service%}}の説明\n\n{{% enabled XX %}}x{{% /enabled %}}",
+            ),
+        ];
+        let (page, msgs) = run_site(&files, "a.md");
+        assert_eq!(page.text, "前\n\u{FDD0}=0\u{FDD1}\n後");
+        let CallKind::Include { inner } = &page.calls[0].kind else {
+            panic!("{:?}", page.calls)
+        };
+        assert_eq!(inner.text, "cybozu.comの説明\n\n");
+        assert_eq!(inner.map.source, SourceId(1));
+        assert_eq!(msgs, vec!["1:3:1: unknown region `XX` in `enabled`"]);
+    }
+
+    #[test]
+    fn include_cycles_missing_files_and_paths_outside_are_errors_at_the_tag() {
+        let files = [
+            ("a.md", "{{% include \"b\" %}}"),
+            ("b.md", "x\n{{% include \"/a.md\" %}}"),
+            (
+                "c.md",
+                "{{% include \"../../etc/passwd\" %}}\n{{% include \"nope.md\" %}}",
+            ),
+        ];
+        let (page, msgs) = run_site(&files, "a.md");
+        assert_eq!(msgs, vec!["1:2:1: include cycle: a.md → b.md → a.md"]);
+        assert_eq!(page.calls.len(), 1);
+        let (_, msgs) = run_site(&files, "c.md");
+        assert_eq!(
+            msgs,
+            vec![
+                "2:1:1: `include`: `../../etc/passwd` is no Markdown file of the content folder",
+                "2:2:1: `include`: `nope.md` is no Markdown file of the content folder",
+            ]
+        );
     }
 }

@@ -1,8 +1,12 @@
 //! `tebiki.toml`: the site configuration.
 //!
 //! Input: the text of `tebiki.toml` (and of optional Hugo config files named
-//! by regions). Output: a validated [`Config`] with every region's merged
-//! variables, or diagnostics with the offending key's position.
+//! by regions). Output: a validated [`Config`] and, per region, its
+//! [`RegionSettings`]: merged variables, the book settings the region
+//! overrides (`[regions.<R>.book]`, or `baseURL`/`uglyURLs` of its Hugo
+//! config) and its Markdown dialect ([`MarkdownOptions`] from the Hugo
+//! config's `markup.goldmark`); or diagnostics with the offending key's
+//! position. The Hugo config is read once, through the confined reader.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,6 +14,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Span};
+use crate::markdown::MarkdownOptions;
 use crate::model::Paper;
 
 /// The whole `tebiki.toml`.
@@ -56,6 +61,32 @@ pub struct BookConfig {
     /// URL prefix of the published site (default `/`).
     #[serde(default = "default_url_prefix")]
     pub url_prefix: String,
+    /// Hugo's `uglyURLs`: pages are published as `a/b.html` (true) or as
+    /// `a/b/` (false, Hugo's default). When absent, a region's Hugo config
+    /// decides, else `false`.
+    #[serde(default)]
+    pub ugly_urls: Option<bool>,
+}
+
+/// `[regions.<CODE>.book]`: book settings one region overrides.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionBook {
+    /// Book title of this region (may contain variable shortcodes).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Author of this region's book.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Language tag of this region's book.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Online help root of this region (its own host).
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// Output file stem of this region.
+    #[serde(default)]
+    pub output: Option<String>,
 }
 
 /// `[regions.<CODE>]`.
@@ -75,6 +106,9 @@ pub struct RegionConfig {
     /// With `hugo_config`: also take `[Languages.<lang>]` params.
     #[serde(default)]
     pub hugo_language: Option<String>,
+    /// `[regions.<CODE>.book]`: this region's own title, base URL…
+    #[serde(default)]
+    pub book: RegionBook,
 }
 
 /// `[shortcodes.<NAME>]`: what a site shortcode becomes.
@@ -83,9 +117,37 @@ pub struct RegionConfig {
 pub struct ShortcodeMapping {
     /// The built-in kind it maps onto.
     pub kind: MappingKind,
-    /// Label (box label, heading text, link text, or the text itself).
+    /// Label (box label, heading text, link text, or the text itself): a
+    /// template in which `{name}` is a named argument, `{0}` a positional
+    /// one, `{name|text}` gives `text` when the argument is absent or empty,
+    /// and `{{`/`}}` are literal braces.
     #[serde(default)]
     pub label: String,
+    /// `link`: the URL template (default: the `href=` or `url=` argument, or
+    /// the first positional one). `include`: the path template (default
+    /// `{0}`, else `{path}`/`{file}`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Which Hugo shortcode model it follows (`admonition` and `heading`;
+    /// default `v1`).
+    #[serde(default)]
+    pub model: Option<ShortcodeModel>,
+}
+
+/// Hugo's two shortcode models (see the README, "Coming from Hugo").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum ShortcodeModel {
+    /// `v1` (a template with `$_hugo_config := {"version": 1}`, and every
+    /// `{{< >}}`): the shortcode is one unit where its tag stands; its inner
+    /// content is rendered as its own Markdown document. A box under a list
+    /// item stays in the item.
+    #[serde(rename = "v1")]
+    V1,
+    /// `v2` (Hugo's default for `{{% %}}`): the shortcode's output is pasted
+    /// into the page's Markdown; the inner content is parsed with the page
+    /// (a box's content, a heading's raw text).
+    #[serde(rename = "v2")]
+    V2,
 }
 
 /// Built-in kinds a site shortcode can map onto.
@@ -103,6 +165,9 @@ pub enum MappingKind {
     Link,
     /// Removed, with its inner content.
     Drop,
+    /// Another content file, placed where the tag stands (its path is the
+    /// first argument, relative to the page or to the content folder).
+    Include,
 }
 
 fn default_language() -> String {
@@ -124,7 +189,8 @@ fn default_paper() -> Paper {
     Paper::A4
 }
 
-/// A region ready for a build: its code, paper and merged variables.
+/// A region ready for a build: its code, paper, merged variables and book
+/// settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionSettings {
     /// Region code as written in `[regions.<CODE>]`.
@@ -133,6 +199,25 @@ pub struct RegionSettings {
     pub paper: Paper,
     /// Every variable: `[params]`, then the Hugo config, then the region's params.
     pub vars: BTreeMap<String, String>,
+    /// Book title (before variables are expanded): `[regions.<R>.book]`
+    /// `title`, else `[book]`.
+    pub title: String,
+    /// Author: the region's, else the book's.
+    pub author: Option<String>,
+    /// Language tag: the region's, else the book's.
+    pub language: String,
+    /// Online help root, no trailing slash: `[regions.<R>.book]`
+    /// `base_url`, else the origin of the Hugo config's `baseURL`, else
+    /// `[book]` `base_url`.
+    pub base_url: String,
+    /// Output file stem: the region's, else the book's.
+    pub output: String,
+    /// Hugo's `uglyURLs` for this region: `[book]` `ugly_urls`, else the
+    /// Hugo config's `uglyURLs`, else `false` (Hugo's default).
+    pub ugly_urls: bool,
+    /// The Markdown dialect: Hugo's defaults, or the `markup.goldmark`
+    /// settings of the region's Hugo config.
+    pub markdown: MarkdownOptions,
 }
 
 /// Parses `tebiki.toml`. Errors (syntax, unknown keys, wrong types) are
@@ -166,9 +251,41 @@ fn normalize(config: &mut Config) {
     } else {
         format!("/{prefix}/")
     };
-    let base = config.book.base_url.trim_end_matches('/').to_string();
+    let base = base_url_root(&config.book.base_url, &config.book.url_prefix);
     config.book.base_url = base;
+    for region in config.regions.values_mut() {
+        if let Some(b) = &region.book.base_url {
+            region.book.base_url = Some(base_url_root(b, &config.book.url_prefix));
+        }
+    }
 }
+
+/// A base URL as tebiki uses it: no trailing `/`, and without the
+/// `url_prefix` path when it was written with it (`https://h/general/ja/`
+/// with prefix `/general/ja/` → `https://h`), since links append the whole
+/// site path.
+fn base_url_root(base: &str, url_prefix: &str) -> String {
+    let base = base.trim().trim_end_matches('/');
+    let prefix = url_prefix.trim_end_matches('/');
+    if !prefix.is_empty()
+        && let Ok(parsed) = url::Url::parse(base)
+        && parsed.path().trim_end_matches('/') == prefix
+    {
+        return base[..base.len() - prefix.len()].to_string();
+    }
+    base.to_string()
+}
+
+/// Whether a base URL is an absolute `http`/`https` URL with a host.
+fn valid_base_url(base: &str) -> bool {
+    url::Url::parse(base)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+}
+
+/// The longest output stem or region code, in bytes: with the other parts
+/// of `{output}-{code}.epub`, a file name stays within the usual 255-byte limit
+/// when either is at its longest and the other is short.
+const MAX_NAME_BYTES: usize = 200;
 
 /// Checks what serde cannot: at least one region, sane region codes, an
 /// output stem usable as a file name.
@@ -199,15 +316,92 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
             ok = false;
         }
     }
-    let output = &config.book.output;
-    if output.is_empty() || output.contains(['/', '\\']) || output.starts_with('.') {
-        diags.push(Diagnostic::error(
-            at("output"),
-            format!("output stem `{output}` is not a plain file name"),
-        ));
-        ok = false;
+    for code in config.regions.keys() {
+        if code.len() > MAX_NAME_BYTES {
+            diags.push(Diagnostic::error(
+                at(&format!("[regions.{code}")),
+                format!("region code is longer than {MAX_NAME_BYTES} bytes"),
+            ));
+            ok = false;
+        }
+    }
+    let outputs = std::iter::once((&config.book.output, vec!["book", "output"])).chain(
+        config.regions.iter().filter_map(|(code, r)| {
+            let keys = vec!["regions", code.as_str(), "book", "output"];
+            r.book.output.as_ref().map(|o| (o, keys))
+        }),
+    );
+    for (output, keys) in outputs {
+        let output_at = value_span(text, &keys)
+            .map_or_else(|| at("output"), |r| Span::new(source, r.start, r.end));
+        if output.is_empty()
+            || output.contains(['/', '\\'])
+            || output.starts_with('.')
+            || output.chars().any(char::is_control)
+        {
+            diags.push(
+                Diagnostic::error(
+                    output_at,
+                    format!(
+                        "output stem `{}` is not a plain file name",
+                        output.escape_debug()
+                    ),
+                )
+                .with_hint("use letters, digits, `-` or `_`; no path separator, newline or NUL"),
+            );
+            ok = false;
+        } else if output.len() > MAX_NAME_BYTES {
+            diags.push(Diagnostic::error(
+                output_at,
+                format!("output stem is longer than {MAX_NAME_BYTES} bytes"),
+            ));
+            ok = false;
+        }
+    }
+    let bases = std::iter::once(&config.book.base_url).chain(
+        config
+            .regions
+            .values()
+            .filter_map(|r| r.book.base_url.as_ref()),
+    );
+    for base in bases {
+        if !base.is_empty() && !valid_base_url(base) {
+            diags.push(
+                Diagnostic::error(
+                    at(base),
+                    format!("base_url `{base}` is not an absolute http(s) URL"),
+                )
+                .with_hint("write it as https://host, e.g. https://jp.cybozu.help"),
+            );
+            ok = false;
+        }
     }
     ok
+}
+
+/// The byte range of the value at `keys` in the TOML `text` (a key path
+/// such as `["book", "content_dir"]`; an array element by its index, e.g.
+/// `["headings", "sizes", "2"]`), or `None` when the text does not set it.
+pub(crate) fn value_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    fn entry<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a toml::Spanned<DeValue<'i>>> {
+        table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+    let doc = DeTable::parse(text).ok()?;
+    let mut found: Option<&toml::Spanned<DeValue<'_>>> = None;
+    for key in keys {
+        let next = match found.map(toml::Spanned::get_ref) {
+            None => entry(doc.get_ref(), key),
+            Some(DeValue::Table(t)) => entry(t, key),
+            Some(DeValue::Array(a)) => key.parse::<usize>().ok().and_then(|n| a.get(n)),
+            Some(_) => None,
+        }?;
+        found = Some(next);
+    }
+    found.map(toml::Spanned::span)
 }
 
 /// The first line of a library message, starting lowercase, no final period.
@@ -231,11 +425,24 @@ fn value_text(value: &toml::Value) -> String {
 
 /// Merges variables for every region: `[params]`, then the region's Hugo
 /// config (read relative to `root`), then the region's own params.
+#[cfg(test)]
 pub(crate) fn region_settings(
     config: &Config,
     root: &Path,
     diags: &mut Diagnostics,
 ) -> Vec<RegionSettings> {
+    region_settings_in(config, root, None, diags)
+}
+
+/// [`region_settings`] with `tebiki.toml`'s id and text, so a `hugo_config`
+/// that cannot be read is reported at the line that names it.
+pub(crate) fn region_settings_in(
+    config: &Config,
+    root: &Path,
+    source: Option<(SourceId, &str)>,
+    diags: &mut Diagnostics,
+) -> Vec<RegionSettings> {
+    let root_canon = super::confine::canonical_root(root);
     config
         .regions
         .iter()
@@ -256,8 +463,23 @@ pub(crate) fn region_settings(
                 .hugo_language
                 .as_deref()
                 .or_else(|| from_params("hugo_language"));
+            let mut markdown = MarkdownOptions::default();
+            let mut hugo = HugoSettings::default();
             if let Some(file) = hugo_config {
-                hugo_params(root, file, hugo_language, &mut vars, diags);
+                let at = source.and_then(|(id, text)| {
+                    let in_table = ["regions", code.as_str(), "hugo_config"];
+                    let in_params = ["regions", code.as_str(), "params", "hugo_config"];
+                    value_span(text, &in_table)
+                        .or_else(|| value_span(text, &in_params))
+                        .map(|r| Span::new(id, r.start, r.end))
+                });
+                let named = NamedFile {
+                    root,
+                    root_canon: &root_canon,
+                    file,
+                    at,
+                };
+                hugo = hugo_params(&named, hugo_language, &mut vars, &mut markdown, diags);
             }
             vars.extend(
                 region
@@ -266,36 +488,97 @@ pub(crate) fn region_settings(
                     .filter(|(k, _)| !matches!(k.as_str(), "hugo_config" | "hugo_language"))
                     .map(|(k, v)| (k.clone(), value_text(v))),
             );
+            let book = &config.book;
+            let base_url = region
+                .book
+                .base_url
+                .clone()
+                .or_else(|| {
+                    hugo.base_url
+                        .as_deref()
+                        .and_then(|b| url::Url::parse(b).ok())
+                        .filter(|u| matches!(u.scheme(), "http" | "https"))
+                        .map(|u| u.origin().ascii_serialization())
+                })
+                .unwrap_or_else(|| book.base_url.clone());
             RegionSettings {
                 code: code.clone(),
                 paper: region.paper,
                 vars,
+                title: region
+                    .book
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| book.title.clone()),
+                author: region.book.author.clone().or_else(|| book.author.clone()),
+                language: region
+                    .book
+                    .language
+                    .clone()
+                    .unwrap_or_else(|| book.language.clone()),
+                base_url,
+                output: region
+                    .book
+                    .output
+                    .clone()
+                    .unwrap_or_else(|| book.output.clone()),
+                ugly_urls: book.ugly_urls.or(hugo.ugly_urls).unwrap_or(false),
+                markdown,
             }
         })
         .collect()
 }
 
-/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) of a Hugo TOML config.
+/// Site settings read from a region's Hugo config besides its params.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct HugoSettings {
+    /// `baseURL`.
+    base_url: Option<String>,
+    /// `uglyURLs`.
+    ugly_urls: Option<bool>,
+}
+
+/// A file named by `tebiki.toml`: the name as written, the site root (as
+/// given and canonical) and the span of the value that names it.
+struct NamedFile<'a> {
+    root: &'a Path,
+    root_canon: &'a Path,
+    file: &'a str,
+    at: Option<Span>,
+}
+
+/// Reads `[params]` (and `[Languages.<lang>]` / its `params`) and the
+/// `markup.goldmark` settings of a Hugo TOML config, confined to the site and
+/// capped like any configuration file, and returns its `baseURL` and
+/// `uglyURLs` (Hugo's keys are case-insensitive).
 fn hugo_params(
-    root: &Path,
-    file: &str,
+    named: &NamedFile<'_>,
     language: Option<&str>,
     vars: &mut BTreeMap<String, String>,
+    markdown: &mut MarkdownOptions,
     diags: &mut Diagnostics,
-) {
-    let path = root.join(file);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
+) -> HugoSettings {
+    let path = named.root.join(named.file);
+    let read =
+        super::confine::read_confined(named.root_canon, &path, super::confine::FileKind::Config);
+    let text = match read.map(|(_, bytes)| String::from_utf8(bytes)) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
             diags.push(Diagnostic::new(
                 Severity::Error,
-                Location::File(path, None),
-                format!(
-                    "cannot read hugo config: {}",
-                    first_line_lowercase(&e.to_string())
-                ),
+                Location::File(super::display_path(&path), None),
+                "hugo config is not valid UTF-8",
             ));
-            return;
+            return HugoSettings::default();
+        }
+        Err(e) => {
+            let location = named.at.map_or_else(
+                || Location::File(super::display_path(&path), None),
+                Location::Span,
+            );
+            let what = format!("hugo config `{}`", named.file);
+            diags.push(super::confine::diagnostic(location, &what, &e));
+            return HugoSettings::default();
         }
     };
     let table = match text.parse::<toml::Table>() {
@@ -306,11 +589,23 @@ fn hugo_params(
                 .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
             diags.push(Diagnostic::new(
                 Severity::Error,
-                Location::File(path, line),
+                Location::File(super::display_path(&path), line),
                 first_line_lowercase(e.message()),
             ));
-            return;
+            return HugoSettings::default();
         }
+    };
+    let key = |name: &str| {
+        table
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    };
+    let settings = HugoSettings {
+        base_url: key("baseURL")
+            .and_then(toml::Value::as_str)
+            .map(str::to_string),
+        ugly_urls: key("uglyURLs").and_then(toml::Value::as_bool),
     };
     let mut take = |t: Option<&toml::Value>| {
         if let Some(toml::Value::Table(t)) = t {
@@ -321,6 +616,15 @@ fn hugo_params(
             }
         }
     };
+    let (options, problems) = MarkdownOptions::from_hugo_config(&table);
+    *markdown = options;
+    for problem in problems {
+        diags.push(Diagnostic::new(
+            Severity::Warning,
+            Location::File(path.clone(), None),
+            problem,
+        ));
+    }
     take(table.get("params"));
     if let Some(lang) = language {
         let languages = table
@@ -331,6 +635,7 @@ fn hugo_params(
         take(entry);
         take(entry.and_then(|e| e.get("params")));
     }
+    settings
 }
 
 #[cfg(test)]

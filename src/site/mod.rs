@@ -7,15 +7,20 @@
 //! and [`page_anchor`] say where a content page is published.
 
 mod address;
+mod cascade;
 pub(crate) mod config;
+pub(crate) mod confine;
 pub(crate) mod frontmatter;
 mod tree;
 
 use std::path::{Path, PathBuf};
 
-pub use address::{page_anchor, page_url};
-pub use config::{BookConfig, Config, MappingKind, RegionConfig, RegionSettings, ShortcodeMapping};
-pub use frontmatter::FrontMatter;
+pub use address::{page_aliases, page_anchor, page_url, url_key};
+pub use config::{
+    BookConfig, Config, MappingKind, RegionConfig, RegionSettings, ShortcodeMapping, ShortcodeModel,
+};
+pub use confine::{ConfineError, FileKind};
+pub use frontmatter::{Cascade, FrontMatter};
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Sources, Span};
 use crate::model::PageKind;
@@ -37,6 +42,20 @@ pub struct Site {
     pub static_dir: PathBuf,
     /// Every content page in reading order (section page before its content).
     pub pages: Vec<SitePage>,
+    /// The Markdown files inside leaf bundles (`headless/part.md`): no pages,
+    /// but shortcodes such as `include` may read them.
+    pub resources: Vec<BundleFile>,
+}
+
+/// A Markdown file that is a resource of a leaf bundle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BundleFile {
+    /// Its text in [`Sources`].
+    pub source: SourceId,
+    /// Path relative to the content folder, `/`-separated.
+    pub rel_path: String,
+    /// Byte offset where its Markdown body starts (after any front matter).
+    pub body_start: usize,
 }
 
 /// One content file.
@@ -56,6 +75,10 @@ pub struct SitePage {
     pub front: FrontMatter,
     /// Byte offset where the Markdown body starts.
     pub body_start: usize,
+    /// Front-matter keys (`enabled`, `disabled`, `draft`, `_build`) whose
+    /// value this page takes from a `cascade:`, with the index in
+    /// [`Site::pages`] of the page that declares it.
+    pub cascaded_from: std::collections::BTreeMap<String, usize>,
 }
 
 /// Why a site could not be loaded at all.
@@ -74,26 +97,27 @@ pub fn load(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Result<Site, LoadFailure> {
+    let root_canon = confine::canonical_root(root);
     let config_path = root.join("tebiki.toml");
-    let text = match std::fs::read(&config_path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            let message = if e.kind() == std::io::ErrorKind::NotFound {
-                "no tebiki.toml in the site folder".to_string()
-            } else {
-                format!(
-                    "cannot read tebiki.toml: {}",
-                    config::first_line_lowercase(&e.to_string())
-                )
-            };
+    let text = match confine::read_confined(&root_canon, &config_path, FileKind::Config) {
+        Ok((_, bytes)) => bytes,
+        Err(ConfineError::Missing) => {
             diags.push(
                 Diagnostic::new(
                     Severity::Error,
                     Location::File(display_path(&config_path), None),
-                    message,
+                    "no tebiki.toml in the site folder",
                 )
                 .with_hint("run tebiki in a site folder or pass --site DIR"),
             );
+            return Err(LoadFailure::Config);
+        }
+        Err(e) => {
+            diags.push(confine::diagnostic(
+                Location::File(display_path(&config_path), None),
+                "tebiki.toml",
+                &e,
+            ));
             return Err(LoadFailure::Config);
         }
     };
@@ -105,38 +129,59 @@ pub fn load(
         .map(|f| f.text.clone())
         .unwrap_or_default();
     let config = config::parse_config(&config_text, config_id, diags).ok_or(LoadFailure::Config)?;
-    let regions = config::region_settings(&config, root, diags);
+    let regions = config::region_settings_in(
+        &config,
+        root,
+        Some((config_id, config_text.as_str())),
+        diags,
+    );
+    // `content_dir` and `static_dir` must stay inside the site (a missing
+    // static folder is fine; a missing content folder is reported below).
+    for (key, dir) in [
+        ("content_dir", &config.book.content_dir),
+        ("static_dir", &config.book.static_dir),
+    ] {
+        if let Err(e @ (ConfineError::Outside | ConfineError::Io(_))) =
+            confine::confine(&root_canon, &root.join(dir))
+        {
+            let span = config::value_span(&config_text, &["book", key])
+                .map_or(Span::point(config_id, 0), |r| {
+                    Span::new(config_id, r.start, r.end)
+                });
+            diags.push(confine::diagnostic(
+                Location::Span(span),
+                &format!("`{key}` `{dir}`"),
+                &e,
+            ));
+        }
+    }
     if diags.has_errors() {
         return Err(LoadFailure::Config);
     }
     let content_dir = root.join(&config.book.content_dir);
     let static_dir = root.join(&config.book.static_dir);
-    let files = tree::walk_markdown(&content_dir, diags);
+    let (files, resource_files) =
+        tree::split_bundle_resources(tree::walk_markdown(&content_dir, &root_canon, diags));
     let mut loaded = Vec::new();
     for rel in files {
-        let path = content_dir.join(&rel);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                diags.push(Diagnostic::file_error(
-                    &display_path(&path),
-                    format!(
-                        "cannot read file: {}",
-                        config::first_line_lowercase(&e.to_string())
-                    ),
-                ));
-                continue;
-            }
-        };
-        let Some(id) = add_text(sources, display_path(&path), bytes, diags) else {
-            continue;
-        };
-        let text = sources.get(id).map_or("", |f| f.text.as_str());
-        match frontmatter::parse_front_matter(text, id) {
-            Ok((front, body_start)) => loaded.push((rel, id, front, body_start)),
-            Err(d) => diags.push(d),
+        if let Some((id, front, body_start)) =
+            load_content_file(sources, &root_canon, &content_dir.join(&rel), diags)
+        {
+            loaded.push((rel, id, front, body_start));
         }
     }
+    let resources = resource_files
+        .into_iter()
+        .filter_map(|rel| {
+            let (source, _, body_start) =
+                load_content_file(sources, &root_canon, &content_dir.join(&rel), diags)?;
+            Some(BundleFile {
+                source,
+                rel_path: rel,
+                body_start,
+            })
+        })
+        .collect();
     if loaded.is_empty() && !diags.has_errors() {
         diags.push(
             Diagnostic::new(
@@ -148,7 +193,8 @@ pub fn load(
         );
         return Err(LoadFailure::Content);
     }
-    let pages = tree::order_pages(loaded);
+    let mut pages = tree::order_pages(loaded);
+    cascade::apply(&mut pages);
     Ok(Site {
         root: root.to_path_buf(),
         config,
@@ -157,12 +203,44 @@ pub fn load(
         content_dir,
         static_dir,
         pages,
+        resources,
     })
+}
+
+/// Reads one Markdown file of the content folder through the confined
+/// reader and parses its front matter; a problem is reported and gives
+/// `None`.
+fn load_content_file(
+    sources: &mut Sources,
+    root_canon: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<(SourceId, FrontMatter, usize)> {
+    let bytes = match confine::read_confined(root_canon, path, FileKind::Page) {
+        Ok((_, bytes)) => bytes,
+        Err(e) => {
+            diags.push(confine::diagnostic(
+                Location::File(display_path(path), None),
+                "page",
+                &e,
+            ));
+            return None;
+        }
+    };
+    let id = add_text(sources, display_path(path), bytes, diags)?;
+    let text = sources.get(id).map_or("", |f| f.text.as_str());
+    match frontmatter::parse_front_matter(text, id) {
+        Ok((front, body_start)) => Some((id, front, body_start)),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
 }
 
 /// Adds a file's bytes as source text. Invalid UTF-8 is reported at the
 /// first bad byte (the file's text is kept, lossily, so the position shows).
-fn add_text(
+pub(crate) fn add_text(
     sources: &mut Sources,
     path: PathBuf,
     bytes: Vec<u8>,

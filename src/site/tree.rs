@@ -7,7 +7,7 @@
 //! by weight (pages without a weight, i.e. 0, after all weighted pages),
 //! then title, then path.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceId};
@@ -15,9 +15,13 @@ use crate::model::PageKind;
 
 use super::{FrontMatter, SitePage};
 
-/// Content-relative paths (`/`-separated) of every `.md` file under `dir`,
-/// sorted. Hidden entries are skipped; symlinked folders are not followed.
-pub(super) fn walk_markdown(dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
+/// Content-relative paths (`/`-separated) of every `.md` entry under `dir`,
+/// sorted. Hidden entries are skipped; symlinked folders are not followed; a
+/// symlinked `.md` file is kept only when it stays inside the site (`root`,
+/// canonical), else it is reported and never opened. Other non-folder `.md`
+/// entries (a FIFO, a device) are kept, so the page reader refuses them
+/// with an error instead of leaving them out silently.
+pub(super) fn walk_markdown(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<String> {
     let mut files = Vec::new();
     if !dir.is_dir() {
         diags.push(Diagnostic::file_error(
@@ -62,8 +66,19 @@ pub(super) fn walk_markdown(dir: &Path, diags: &mut Diagnostics) -> Vec<String> 
                 continue;
             };
             let is_dir = kind.is_dir();
-            let is_file = kind.is_file() || (kind.is_symlink() && entry.path().is_file());
-            if is_dir || (is_file && name.ends_with(".md")) {
+            let is_md = !is_dir && name.ends_with(".md");
+            if kind.is_symlink()
+                && is_md
+                && let Err(e) = super::confine::confine(root, &entry.path())
+            {
+                diags.push(super::confine::diagnostic(
+                    crate::diag::Location::File(super::display_path(&entry.path()), None),
+                    "page",
+                    &e,
+                ));
+                continue;
+            }
+            if is_dir || is_md {
                 names.push((name, is_dir));
             }
         }
@@ -195,9 +210,38 @@ pub(super) fn order_pages(files: Vec<(String, SourceId, FrontMatter, usize)>) ->
                 parent: parent.and_then(|p| position.get(p).copied()),
                 front,
                 body_start,
+                cascaded_from: BTreeMap::new(),
             })
         })
         .collect()
+}
+
+/// Sets apart the Markdown files that are resources of a leaf bundle: every
+/// file inside a folder that has an `index.md` (Hugo's leaf bundle), other
+/// than that `index.md` itself. They are no pages (Hugo renders none). A
+/// top-level `index.md` is not taken as a bundle of the whole site.
+///
+/// Returns the pages and, apart, the bundle resources (which shortcodes such
+/// as `include` may still read).
+pub(super) fn split_bundle_resources(files: Vec<String>) -> (Vec<String>, Vec<String>) {
+    let bundles: BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| f.strip_suffix("/index.md").map(str::to_string))
+        .collect();
+    files.into_iter().partition(|f| {
+        let mut folder = Some(folder_of(f));
+        let is_index = f.ends_with("/index.md");
+        let mut first = true;
+        while let Some(dir) = folder {
+            let own_index = first && is_index;
+            if !own_index && bundles.contains(dir) {
+                return false;
+            }
+            first = false;
+            folder = parent_folder(dir);
+        }
+        true
+    })
 }
 
 #[cfg(test)]
@@ -251,5 +295,32 @@ mod tests {
         );
         assert_eq!(pages[1].kind, PageKind::Section);
         assert_eq!(pages[2].kind, PageKind::Page);
+    }
+
+    #[test]
+    fn leaf_bundle_resources_are_no_pages() {
+        let files = [
+            "p14/_index.md",
+            "p14/a/b/index.md",
+            "p14/a/b/notes/n.md",
+            "p14/headless/index.md",
+            "p14/headless/part.md",
+            "p14/links.md",
+        ];
+        let (kept, resources) =
+            split_bundle_resources(files.iter().map(|f| f.to_string()).collect());
+        assert_eq!(
+            resources,
+            vec!["p14/a/b/notes/n.md", "p14/headless/part.md"]
+        );
+        assert_eq!(
+            kept,
+            vec![
+                "p14/_index.md",
+                "p14/a/b/index.md",
+                "p14/headless/index.md",
+                "p14/links.md"
+            ]
+        );
     }
 }

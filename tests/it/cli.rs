@@ -90,3 +90,23 @@ fn page_build_writes_one_reproducible_epub() {
     let quiet = tebiki(here, &[&args[..], &["--quiet"]].concat());
     assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
 }
+
+/// `--site` given relative to the current folder (not `.`) reaches the
+/// site's files: every file the site names is read through the one
+/// confinement rule, which must resolve such paths from the current folder.
+#[test]
+fn site_given_as_a_relative_path_loads() {
+    let here = sample_site();
+    let out = tebiki(
+        here,
+        &["check", "--site", "tests/fixtures/hugo/p02_list_boxes"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("0 errors"), "{}", stderr(&out));
+    let parent = here.join("tests");
+    let out = tebiki(
+        &parent,
+        &["check", "--site", "../tests/fixtures/hugo/p03_code"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

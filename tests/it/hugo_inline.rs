@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use tebiki::diag::{Diagnostics, Sources};
 use tebiki::markdown::parse_page;
 use tebiki::model::{Block, Inline};
-use tebiki::shortcode::{RegionContext, resolve_body};
+use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
 use tebiki::site;
 
 use crate::support::tools::{assert_epubcheck_clean, pdftotext, tebiki};
@@ -82,15 +82,22 @@ fn model_blocks() -> Vec<Block> {
         .expect("fixture page");
     let region = site.regions.first().expect("a region");
     let codes = vec![region.code.clone()];
+    let content = ContentIndex::of_site(&site, &sources, region);
     let ctx = RegionContext {
         region: &region.code,
         regions: &codes,
         vars: &region.vars,
         mappings: &site.config.shortcodes,
+        language: &region.language,
+        content: &content,
     };
     let text = sources.get(page.source).map_or("", |f| f.text.as_str());
-    let resolved = resolve_body(page.source, text, page.body_start, &ctx, &mut diags);
-    let blocks = parse_page(&resolved, &mut diags);
+    let facts = PageFacts {
+        rel_path: &page.rel_path,
+        params: Some(&page.front.params),
+    };
+    let resolved = resolve_body(page.source, text, page.body_start, facts, &ctx, &mut diags);
+    let blocks = parse_page(&resolved, &region.markdown, &mut diags);
     assert!(!diags.has_errors(), "{:?}", diags.items());
     blocks
 }
@@ -105,6 +112,7 @@ fn marked(content: &[Inline]) -> String {
             Inline::Styled(_, inner) => out.push_str(&marked(inner)),
             Inline::Link(l) => out.push_str(&marked(&l.content)),
             Inline::LineBreak => out.push('\n'),
+            Inline::FootnoteRef(n) => out.push_str(&format!("[^{n}]")),
         }
     }
     out

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use tebiki::diag::{Diagnostics, Location, Sources, Span};
 use tebiki::markdown::parse_page;
 use tebiki::model::{Block, Inline, InlineStyle, LinkTarget};
-use tebiki::shortcode::{RegionContext, resolve_body};
+use tebiki::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
 use tebiki::site::{self, Site};
 
 use crate::support::golden::assert_golden;
@@ -35,16 +35,23 @@ fn snapshot(site: &Site, sources: &Sources, region: &str) -> String {
         .find(|r| r.code == region)
         .unwrap_or_else(|| panic!("the sample has no region {region}"));
     let codes: Vec<String> = site.regions.iter().map(|r| r.code.clone()).collect();
+    let content = ContentIndex::of_site(site, sources, settings);
     let ctx = RegionContext {
         region,
         regions: &codes,
         vars: &settings.vars,
         mappings: &site.config.shortcodes,
+        language: &settings.language,
+        content: &content,
     };
     let text = sources.get(page.source).map_or("", |f| f.text.as_str());
     let mut diags = Diagnostics::new();
-    let resolved = resolve_body(page.source, text, page.body_start, &ctx, &mut diags);
-    let blocks = parse_page(&resolved, &mut diags);
+    let facts = PageFacts {
+        rel_path: &page.rel_path,
+        params: Some(&page.front.params),
+    };
+    let resolved = resolve_body(page.source, text, page.body_start, facts, &ctx, &mut diags);
+    let blocks = parse_page(&resolved, &settings.markdown, &mut diags);
     let mut printer = Printer {
         sources,
         out: String::new(),
@@ -172,6 +179,22 @@ impl Printer<'_> {
                 let line = format!("rule @{}", self.pos(*span));
                 self.line(depth, &line);
             }
+            Block::DefinitionList(d) => {
+                let line = format!("definition list @{}", self.pos(d.span));
+                self.line(depth, &line);
+                for item in &d.items {
+                    self.line(depth + 1, &format!("term: {}", inlines(&item.term)));
+                    for definition in &item.definitions {
+                        self.line(depth + 2, "definition");
+                        self.blocks(definition, depth + 3);
+                    }
+                }
+            }
+            Block::Footnote(f) => {
+                let line = format!("footnote {} @{}", f.number, self.pos(f.span));
+                self.line(depth, &line);
+                self.blocks(&f.blocks, depth + 1);
+            }
         }
     }
 }
@@ -187,6 +210,9 @@ fn inlines(content: &[Inline]) -> String {
             Inline::LineBreak => out.push('⏎'),
             Inline::Image(image) => {
                 let _ = write!(out, "<img {:?} alt={:?}>", image.image.src, image.alt);
+            }
+            Inline::FootnoteRef(n) => {
+                let _ = write!(out, "[^{n}]");
             }
             Inline::Styled(style, inner) => {
                 let name = match style {

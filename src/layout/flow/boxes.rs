@@ -1,5 +1,5 @@
 //! Boxed blocks: admonitions (colour bar, tinted background, label such as
-//! 注意 or メモ), block quotes (grey bar) and code blocks (monospace on a
+//! 注意 or 補足), block quotes (grey bar) and code blocks (monospace on a
 //! background, long lines wrapped behind a marker).
 //!
 //! Input: the model block. Output: pieces whose backgrounds are drawn per

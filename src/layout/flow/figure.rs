@@ -9,7 +9,6 @@
 //! text. In the tag tree it is a `Figure` with its alt text (or title) as
 //! alternative; an image with neither (a decorative image) is an artifact.
 
-use crate::diag::Diagnostic;
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTag, TagEvent};
 use crate::model::{Align, Figure};
@@ -43,8 +42,7 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
     let loaded = ctx
         .images
         .get(ctx.assets, &figure.image.path)
-        .map(|(key, image)| (key, image.width, image.height))
-        .map_err(|err| format!("{err} (image {})", figure.image.src));
+        .map(|(key, image)| (key, image.width, image.height));
     // The figure's text alternative: its alt text, else its title. An image
     // with neither (alt="", a decorative image) is an artifact.
     let alternative = [Some(&figure.alt), figure.title.as_ref()]
@@ -81,11 +79,12 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
             ));
             size.height
         }
-        Err(message) => {
-            ctx.diags.push(
-                Diagnostic::error(figure.span, message)
-                    .with_hint("the pdf shows a placeholder with the alt text"),
-            );
+        Err(error) => {
+            ctx.diags.push(crate::assets::images::image_diagnostic(
+                &figure.image.src,
+                figure.span,
+                &error,
+            ));
             let h = 40.0;
             items.push((
                 Point::new(x, 0.0),

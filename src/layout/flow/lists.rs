@@ -3,10 +3,11 @@
 //!
 //! Input: a model [`List`]. Output: pieces in the flow; each item's marker
 //! sits on the baseline of the item's first line, in a gutter as wide as the
-//! widest marker of the list.
+//! widest marker of the list. A task item's marker is a drawn ballot box
+//! (☐, ☑ with a tick: the bundled fonts have neither character).
 
 use crate::layout::font::FontRole;
-use crate::layout::frame::{FrameItem, Point, StructTag, TagEvent};
+use crate::layout::frame::{FrameItem, LineItem, Point, RectItem, Size, StructTag, TagEvent};
 use crate::model::{Align, List};
 
 use super::{BlockContext, Flow, Piece};
@@ -32,9 +33,14 @@ pub(super) fn list(
         .enumerate()
         .map(|(i, item)| marker_text(list.start, i, item.checked, depth, &style.lists.bullets))
         .collect();
+    let box_size = body.size * 0.8;
     let widest = markers
         .iter()
-        .map(|m| ctx.text.plain_width(m, &marker_style))
+        .zip(&list.items)
+        .map(|(m, item)| match item.checked {
+            Some(_) => box_size,
+            None => ctx.text.plain_width(m, &marker_style),
+        })
         .fold(0.0, f32::max);
     let gutter = style.lists.indent.max(widest + body.size * 0.5);
     let item_gap = style.lists.item_gap;
@@ -65,7 +71,16 @@ pub(super) fn list(
                 tag(TagEvent::Start(StructTag::ListItem)),
                 tag(TagEvent::Start(StructTag::ListLabel)),
             ];
-            for line in marker_lines.into_iter().take(1) {
+            if let Some(done) = item.checked {
+                let left = x + gutter - body.size * 0.4 - box_size;
+                let top = baseline - box_size * 0.92;
+                items.extend(ballot_box(left, top, box_size, done, body.color));
+            }
+            for line in marker_lines
+                .into_iter()
+                .take(1)
+                .filter(|_| item.checked.is_none())
+            {
                 // Numbers are right-aligned against the text; bullets too.
                 let dx = x + gutter - body.size * 0.4 - line.width;
                 let dy = baseline - line.baseline;
@@ -99,6 +114,41 @@ pub(super) fn list(
     flow.close();
 }
 
+/// A ballot box of side `size` with its top-left corner at (`left`,
+/// `top`), ticked when `done`.
+fn ballot_box(
+    left: f32,
+    top: f32,
+    size: f32,
+    done: bool,
+    color: crate::layout::frame::Rgb,
+) -> Vec<(Point, FrameItem)> {
+    let stroke = (size * 0.08).max(0.5);
+    let mut items = vec![(
+        Point::new(left, top),
+        FrameItem::Rect(RectItem {
+            size: Size::new(size, size),
+            fill: None,
+            stroke: Some((color, stroke)),
+        }),
+    )];
+    if done {
+        let tick = |from: (f32, f32), to: (f32, f32)| {
+            (
+                Point::new(left + size * from.0, top + size * from.1),
+                FrameItem::Line(LineItem {
+                    to: Point::new(size * (to.0 - from.0), size * (to.1 - from.1)),
+                    color,
+                    width: stroke * 1.6,
+                }),
+            )
+        };
+        items.push(tick((0.2, 0.5), (0.42, 0.75)));
+        items.push(tick((0.42, 0.75), (0.82, 0.22)));
+    }
+    items
+}
+
 /// A tag mark at the origin.
 fn tag(event: TagEvent) -> (Point, FrameItem) {
     (Point::default(), FrameItem::Tag(event))
@@ -114,7 +164,7 @@ fn marker_text(
     bullets: &[String],
 ) -> String {
     if let Some(checked) = checked {
-        return if checked { "■" } else { "□" }.to_string();
+        return if checked { "☑" } else { "☐" }.to_string();
     }
     match start {
         Some(start) => {
@@ -147,6 +197,7 @@ mod tests {
         );
         assert_eq!(marker_text(None, 0, None, 0, &bullets), "•");
         assert_eq!(marker_text(None, 0, None, 1, &bullets), "◦");
-        assert_eq!(marker_text(None, 0, Some(true), 0, &bullets), "■");
+        assert_eq!(marker_text(None, 0, Some(true), 0, &bullets), "☑");
+        assert_eq!(marker_text(Some(1), 0, Some(false), 0, &bullets), "☐");
     }
 }

@@ -7,6 +7,13 @@
 //! for tagged PDF. One module per kind of block: `lists`, `boxes`
 //! (admonitions, quotes, code), `table`, `figure`; `images` finds and
 //! measures image files once.
+//!
+//! Footnotes: a reference is set as a superscript number linked to its note;
+//! the note's lines (smaller type, number in a hanging gutter) ride on the
+//! piece of the line that first references it ([`Piece::footnotes`]) and
+//! [`paginate`] sets them at the foot of that sheet. Notes are numbered per
+//! content page, as Hugo numbers them. Definition lists: the term in bold,
+//! each definition indented below it.
 
 mod boxes;
 mod figure;
@@ -16,12 +23,17 @@ pub(crate) mod paginate;
 mod table;
 pub(crate) mod text;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::{Diagnostic, Diagnostics, SourceId, Span};
 use crate::layout::font::FontRole;
+use crate::layout::frame::LinkDest;
 use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
-use crate::layout::inline::ParagraphStyle;
+use crate::layout::inline::{ParagraphStyle, TextStyle};
 use crate::layout::style::{HeadingStyle, PdfStyle};
-use crate::model::{Align, Block, Heading, Inline, walk};
+use crate::model::{
+    Align, Block, DefinitionList, Heading, Inline, InlineStyle, Link, LinkTarget, PageId, walk,
+};
 
 pub(crate) use images::ImageRegistry;
 pub(crate) use paginate::{AreaFill, Piece, paginate};
@@ -32,6 +44,23 @@ const NARROW_MEASURE_EM: f32 = 20.0;
 
 /// Nesting deeper than this (lists in lists in boxes...) is laid out flat.
 const MAX_DEPTH: usize = 16;
+
+/// Footnote type size relative to the body's.
+const NOTE_SCALE: f32 = 0.8;
+/// Footnote line pitch in note ems.
+const NOTE_LEADING: f32 = 1.5;
+/// Width of the gutter holding a note's number, in note ems.
+const NOTE_GUTTER_EM: f32 = 2.0;
+/// Length of the rule above the footnotes, as a share of the text width.
+const NOTE_RULE_SHARE: f32 = 0.25;
+/// Indent of a definition under its term, in body ems.
+const DEFINITION_INDENT_EM: f32 = 2.0;
+
+/// The anchor (within its page) of footnote `number`'s text: `fn:N`, which
+/// no generated heading id can equal (they never contain `:`).
+pub(crate) fn note_anchor(number: u32) -> String {
+    format!("fn:{number}")
+}
 
 /// A growing sequence of pieces plus the state between blocks.
 #[derive(Debug, Default)]
@@ -113,6 +142,16 @@ impl Flow {
         self.space_override = Some(space);
     }
 
+    /// Gives the last `notes.len()` pieces (the lines just pushed) the note
+    /// lines their line references.
+    pub(crate) fn attach_notes(&mut self, notes: Vec<Vec<Piece>>) {
+        let start = self.pieces.len().saturating_sub(notes.len());
+        let lines = self.pieces.get_mut(start..).unwrap_or_default();
+        for (piece, mut lines) in lines.iter_mut().zip(notes) {
+            piece.footnotes.append(&mut lines);
+        }
+    }
+
     /// Moves another flow's pieces (and its unclosed marks) into this one.
     pub(crate) fn append(&mut self, mut other: Flow) {
         let mut first = true;
@@ -170,6 +209,14 @@ pub(crate) struct BlockContext<'t, 'a> {
     /// Scale of level-1 headings (page titles of nested pages are set a
     /// little smaller than section titles).
     pub title_scale: f32,
+    /// Width of the text area (footnotes span it).
+    pub area_width: f32,
+    /// The page being laid out.
+    pub page_id: PageId,
+    /// Its footnotes' content by number.
+    pub notes: BTreeMap<u32, Vec<Block>>,
+    /// Its footnotes already set (with their first reference).
+    pub placed_notes: BTreeSet<u32>,
 }
 
 impl BlockContext<'_, '_> {
@@ -200,18 +247,16 @@ impl BlockContext<'_, '_> {
                         Ok((key, loaded)) => {
                             found.insert(path.clone(), (key, loaded.width, loaded.height));
                         }
-                        Err(err) => self.diags.push(
-                            Diagnostic::error(
-                                image.span,
-                                format!("{err} (image {})", image.image.src),
-                            )
-                            .with_hint("the pdf shows the alt text in its place"),
-                        ),
+                        Err(err) => self.diags.push(crate::assets::images::image_diagnostic(
+                            &image.image.src,
+                            image.span,
+                            &err,
+                        )),
                     }
                 }
                 Inline::Styled(_, inner) => stack.push(inner.iter()),
                 Inline::Link(link) => stack.push(link.content.iter()),
-                Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+                Inline::Text(_) | Inline::Code(_) | Inline::LineBreak | Inline::FootnoteRef(_) => {}
             }
         }
         found
@@ -283,6 +328,9 @@ impl BlockContext<'_, '_> {
             Block::Code(code) => boxes::code(self, flow, code, x, width),
             Block::Quote(quote) => boxes::quote(self, flow, quote, x, width, depth),
             Block::Rule(_) => self.rule(flow, x, width),
+            Block::DefinitionList(list) => self.definition_list(flow, list, x, width, depth),
+            // Set at the foot of the sheet that references it.
+            Block::Footnote(_) => {}
         }
     }
 
@@ -310,8 +358,239 @@ impl BlockContext<'_, '_> {
                 .text
                 .paragraph_style(width, self.body_pitch(), Align::Default)
         };
-        let lines = self.inlines(content, &base, &para);
+        let (lines, notes) = self.set_inlines(content, &base, &para);
         push_lines(flow, lines, x, space_before, tag);
+        flow.attach_notes(notes);
+    }
+
+    /// Starts a content page: its footnotes are looked up from here on.
+    pub(crate) fn begin_page(&mut self, id: PageId, anchor: &str, blocks: &[Block]) {
+        self.page_id = id;
+        self.page_anchor = anchor.to_string();
+        self.placed_notes.clear();
+        self.notes.clear();
+        walk::blocks(blocks, |block| {
+            if let Block::Footnote(note) = block {
+                self.notes
+                    .entry(note.number)
+                    .or_insert_with(|| note.blocks.clone());
+            }
+        });
+    }
+
+    /// Ends a content page: notes that no printed line referenced (a
+    /// reference inside an image caption, say) are set after the page's
+    /// text, so no note is lost.
+    pub(crate) fn end_page(&mut self, flow: &mut Flow) {
+        let left: Vec<u32> = self
+            .notes
+            .keys()
+            .filter(|n| !self.placed_notes.contains(n))
+            .copied()
+            .collect();
+        for number in left {
+            self.placed_notes.insert(number);
+            let pieces = self.footnote_pieces(number);
+            let gap = flow.take_space(self.block_gap());
+            for (i, mut piece) in pieces.into_iter().enumerate() {
+                piece.space_before += if i == 0 { gap } else { 0.0 };
+                flow.push(piece);
+            }
+        }
+    }
+
+    /// Lays out inline content whose footnote references become linked
+    /// superscript numbers; returns the lines and, for each line, the lines
+    /// of the notes it references first.
+    pub(crate) fn set_inlines(
+        &mut self,
+        content: &[Inline],
+        base: &TextStyle,
+        para: &ParagraphStyle,
+    ) -> (Vec<LaidLine>, Vec<Vec<Piece>>) {
+        let converted = note_links(content, self.page_id, 0);
+        let lines = self.inlines(converted.as_deref().unwrap_or(content), base, para);
+        if converted.is_none() {
+            let empty = vec![Vec::new(); lines.len()];
+            return (lines, empty);
+        }
+        let prefix = format!("{}#fn:", self.page_anchor);
+        let mut notes = Vec::with_capacity(lines.len());
+        for line in &lines {
+            let mut pieces = Vec::new();
+            for (_, item) in &line.items {
+                let number = match item {
+                    FrameItem::Link(area) => match &area.target {
+                        LinkDest::Named(name) => name
+                            .strip_prefix(&prefix)
+                            .and_then(|n| n.parse::<u32>().ok()),
+                        LinkDest::Uri(_) => None,
+                    },
+                    _ => None,
+                };
+                if let Some(number) = number
+                    && self.notes.contains_key(&number)
+                    && self.placed_notes.insert(number)
+                {
+                    pieces.extend(self.footnote_pieces(number));
+                }
+            }
+            notes.push(pieces);
+        }
+        (lines, notes)
+    }
+
+    /// The lines of footnote `number` across the text area: smaller type,
+    /// the number in a hanging gutter, the note's anchor on its first line.
+    fn footnote_pieces(&mut self, number: u32) -> Vec<Piece> {
+        let Some(blocks) = self.notes.get(&number).cloned() else {
+            return Vec::new();
+        };
+        let body = &self.style().body;
+        let size = body.size * NOTE_SCALE;
+        let pitch = size * NOTE_LEADING;
+        let color = body.color;
+        let gutter = size * NOTE_GUTTER_EM;
+        let width = self.area_width;
+        let base = self.text.text_style(FontRole::Regular, size, color);
+        let para = ParagraphStyle {
+            justify: true,
+            ..self
+                .text
+                .paragraph_style(width - gutter, pitch, Align::Default)
+        };
+        // Paragraph text of the note (other blocks as their text).
+        let mut contents: Vec<Vec<Inline>> = Vec::new();
+        walk::blocks(&blocks, |block| match block {
+            Block::Paragraph(p) => contents.push(p.content.clone()),
+            Block::Heading(h) => contents.push(h.content.clone()),
+            Block::Code(c) => contents.push(vec![Inline::Code(c.text.clone())]),
+            Block::DefinitionList(d) => {
+                contents.extend(d.items.iter().map(|i| i.term.clone()));
+            }
+            Block::List(_)
+            | Block::Admonition(_)
+            | Block::Quote(_)
+            | Block::Table(_)
+            | Block::Figure(_)
+            | Block::Rule(_)
+            | Block::Footnote(_) => {}
+        });
+        let label_para = self.text.paragraph_style(1000.0, pitch, Align::Left);
+        let label = self
+            .text
+            .plain(&number.to_string(), &base, &label_para)
+            .into_iter()
+            .next();
+        let anchor = dest_name(&self.page_anchor, Some(&note_anchor(number)));
+        let mut out: Vec<Piece> = Vec::new();
+        for content in &contents {
+            let lines = self.inlines(content, &base, &para);
+            for line in lines {
+                let mut items = vec![(
+                    Point::default(),
+                    FrameItem::Tag(TagEvent::Start(StructTag::Note)),
+                )];
+                if out.is_empty() {
+                    items.push((Point::default(), FrameItem::Anchor(anchor.clone())));
+                    if let Some(label) = &label {
+                        // The number right-aligned in the gutter, on the
+                        // first line's baseline.
+                        let dx = gutter - size * 0.7 - label.width;
+                        let dy = line.baseline - label.baseline;
+                        items.push((
+                            Point::default(),
+                            FrameItem::Tag(TagEvent::Start(StructTag::ListLabel)),
+                        ));
+                        items.extend(
+                            label
+                                .items
+                                .iter()
+                                .map(|(at, item)| (at.offset(dx, dy), item.clone())),
+                        );
+                        items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+                    }
+                }
+                items.extend(
+                    line.items
+                        .into_iter()
+                        .map(|(at, item)| (at.offset(gutter, 0.0), item)),
+                );
+                items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+                let mut piece = Piece::new(line.height, items);
+                piece.baseline = Some(line.baseline);
+                out.push(piece);
+            }
+        }
+        if let Some(first) = out.first_mut() {
+            first.space_before = size * 0.3;
+        }
+        out
+    }
+
+    /// The separator set above a sheet's footnotes: a short rule.
+    pub(crate) fn footnote_separator(&self) -> Piece {
+        let body = &self.style().body;
+        let pitch = body.size * NOTE_SCALE * NOTE_LEADING;
+        let rule = &self.style().rule;
+        Piece::new(
+            pitch,
+            vec![
+                (Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)),
+                (
+                    Point::new(0.0, pitch * 0.55),
+                    FrameItem::Line(LineItem {
+                        to: Point::new(self.area_width * NOTE_RULE_SHARE, 0.0),
+                        color: rule.color,
+                        width: 0.5,
+                    }),
+                ),
+                (Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)),
+            ],
+        )
+    }
+
+    /// A definition list: each term in bold, its definitions indented below.
+    fn definition_list(
+        &mut self,
+        flow: &mut Flow,
+        list: &DefinitionList,
+        x: f32,
+        width: f32,
+        depth: usize,
+    ) {
+        let body = self.style().body.clone();
+        let indent = body.size * DEFINITION_INDENT_EM;
+        let mut first = true;
+        flow.open(StructTag::List(false));
+        for item in &list.items {
+            if !item.term.is_empty() {
+                let gap = if first {
+                    flow.take_space(self.block_gap())
+                } else {
+                    flow.space_override.take();
+                    self.block_gap() * 0.8
+                };
+                let base = self.text.text_style(FontRole::Bold, body.size, body.color);
+                let para = self
+                    .text
+                    .paragraph_style(width, self.body_pitch(), Align::Left);
+                let (lines, notes) = self.set_inlines(&item.term, &base, &para);
+                push_lines(flow, lines, x, gap, StructTag::ListLabel);
+                flow.attach_notes(notes);
+                flow.keep_with_next();
+                flow.set_space(body.size * 0.2);
+            }
+            first = false;
+            for definition in &item.definitions {
+                flow.open(StructTag::ListBody);
+                self.blocks(flow, definition, x + indent, width - indent, depth + 1);
+                flow.close();
+                flow.set_space(body.size * 0.3);
+            }
+        }
+        flow.close();
+        flow.set_space(self.block_gap());
     }
 
     /// A heading inside a page body (levels 2 to 6).
@@ -352,7 +631,7 @@ impl BlockContext<'_, '_> {
         let bar = if level == 2 { size * 0.55 } else { 0.0 };
         let base = self.text.text_style(FontRole::Bold, size, color);
         let para = self.text.paragraph_style(width - bar, pitch, Align::Left);
-        let lines = self.inlines(content, &base, &para);
+        let (lines, mut notes) = self.set_inlines(content, &base, &para);
         let space = match flow.space_override.take() {
             Some(space) => space.max(above),
             None if flow.pieces.is_empty() => 0.0,
@@ -396,6 +675,9 @@ impl BlockContext<'_, '_> {
             let mut piece = Piece::new(height, items);
             piece.space_before = if i == 0 { space } else { 0.0 };
             piece.glue_to_prev = i > 0;
+            if let Some(lines) = notes.get_mut(i) {
+                piece.footnotes.append(lines);
+            }
             flow.push(piece);
         }
         if count == 0 {
@@ -453,9 +735,17 @@ impl BlockContext<'_, '_> {
                     let content = [Inline::Code(code.text.clone())];
                     self.paragraph(flow, &content, x, width, gap, StructTag::Paragraph);
                 }
+                Block::DefinitionList(d) => {
+                    for item in &d.items {
+                        let gap = flow.take_space(self.block_gap());
+                        self.paragraph(flow, &item.term, x, width, gap, StructTag::Paragraph);
+                    }
+                }
                 // Containers print nothing themselves (the walk visits their
-                // blocks next); figures and rules are left out.
-                Block::List(_)
+                // blocks next); figures and rules are left out, footnotes
+                // are set at the foot of the sheet.
+                Block::Footnote(_)
+                | Block::List(_)
                 | Block::Admonition(_)
                 | Block::Quote(_)
                 | Block::Table(_)
@@ -493,6 +783,45 @@ pub(crate) fn push_lines(
         flow.push(piece);
     }
     flow.close();
+}
+
+/// `content` with every footnote reference replaced by its superscript
+/// number linked to the note of page `page`; `None` when there is none.
+fn note_links(content: &[Inline], page: PageId, depth: usize) -> Option<Vec<Inline>> {
+    // The builder bounds inline nesting; a deeper hand-made tree is left as is.
+    if depth > 64 {
+        return None;
+    }
+    let mut changed = false;
+    let mut out = Vec::with_capacity(content.len());
+    for inline in content {
+        let new = match inline {
+            Inline::FootnoteRef(number) => Some(Inline::Styled(
+                InlineStyle::Superscript,
+                vec![Inline::Link(Link {
+                    target: LinkTarget::Internal {
+                        page,
+                        anchor: Some(note_anchor(*number)),
+                    },
+                    content: vec![Inline::Text(number.to_string())],
+                    span: Span::point(SourceId(0), 0),
+                })],
+            )),
+            Inline::Styled(style, inner) => {
+                note_links(inner, page, depth + 1).map(|inner| Inline::Styled(*style, inner))
+            }
+            Inline::Link(link) => note_links(&link.content, page, depth + 1).map(|inner| {
+                Inline::Link(Link {
+                    content: inner,
+                    ..link.clone()
+                })
+            }),
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak | Inline::Image(_) => None,
+        };
+        changed |= new.is_some();
+        out.push(new.unwrap_or_else(|| inline.clone()));
+    }
+    changed.then_some(out)
 }
 
 /// Stacks a flow's pieces into one block: total height and items relative
@@ -548,6 +877,10 @@ mod tests {
             area_height: 700.0,
             page_anchor: "p".into(),
             title_scale: 1.0,
+            area_width: 400.0,
+            page_id: PageId(0),
+            notes: BTreeMap::new(),
+            placed_notes: BTreeSet::new(),
         };
         let mut flow = Flow::new();
         ctx.blocks(&mut flow, blocks, 0.0, 400.0, 0);

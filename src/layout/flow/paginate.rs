@@ -10,6 +10,15 @@
 //! is taller than a text area, space before a piece is dropped at the top of
 //! a sheet, and a table's header rows are repeated when its rows continue on
 //! a new sheet.
+//!
+//! Footnotes: a piece may carry the lines of the footnotes it references
+//! ([`Piece::footnotes`]). They are set at the foot of the sheet the piece
+//! lands on, under a separator piece, and the text area above shrinks by
+//! their height, so body and notes never overlap. A piece moves to the next
+//! sheet unless at least the first line of its first note fits with it;
+//! note lines that do not fit continue at the foot of the next sheet(s)
+//! (there they take at most [`CONTINUED_SHARE`] of the text area while body
+//! text remains).
 
 use crate::layout::frame::{FrameItem, Point, TagEvent};
 
@@ -34,6 +43,9 @@ pub(crate) struct Piece {
     pub section_title: Option<String>,
     /// Baseline of the piece's (first) text line, from its top.
     pub baseline: Option<f32>,
+    /// Lines of the footnotes first referenced in this piece, set at the
+    /// foot of the sheet the piece lands on.
+    pub footnotes: Vec<Piece>,
 }
 
 impl Piece {
@@ -76,28 +88,92 @@ pub(crate) struct AreaFill {
     pub section_title: Option<String>,
 }
 
+/// Share of a text area that continued footnote lines may take on a sheet
+/// that also has body text.
+pub(crate) const CONTINUED_SHARE: f32 = 0.5;
+
+/// The footnote area of the sheet being filled.
+#[derive(Debug, Default)]
+struct FootArea {
+    /// Note lines placed on this sheet.
+    lines: Vec<Piece>,
+    /// Their height plus the separator's (0 when there is no line).
+    height: f32,
+}
+
+impl FootArea {
+    /// The height `line` adds.
+    fn cost(&self, line: &Piece, separator: &Piece) -> f32 {
+        let sep = if self.lines.is_empty() {
+            separator.height
+        } else {
+            0.0
+        };
+        sep + line.space_before + line.height
+    }
+
+    fn add(&mut self, line: Piece, separator: &Piece) {
+        self.height += self.cost(&line, separator);
+        self.lines.push(line);
+    }
+
+    /// Places the separator and the lines at the foot of `area`.
+    fn finish(self, area: &mut AreaFill, area_height: f32, separator: &Piece) {
+        if self.lines.is_empty() {
+            return;
+        }
+        let mut y = area_height - self.height;
+        place(area, separator, y);
+        y += separator.height;
+        for line in &self.lines {
+            y += line.space_before;
+            place(area, line, y);
+            y += line.height;
+        }
+    }
+}
+
 /// Distributes pieces over the text areas (of height `area_height`) of as
-/// many sheets as they need.
-pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<AreaFill> {
+/// many sheets as they need; footnote lines go to the foot of the sheet,
+/// under `separator` (see the module documentation).
+pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) -> Vec<AreaFill> {
     let chain_heights = chain_heights(&pieces);
     let mut areas: Vec<AreaFill> = Vec::new();
     let mut current = AreaFill::default();
     let mut y = 0.0f32;
     let mut empty = true;
     let mut section_title: Option<String> = None;
+    let mut foot = FootArea::default();
+    let mut carry: std::collections::VecDeque<Piece> = std::collections::VecDeque::new();
 
-    for (index, piece) in pieces.into_iter().enumerate() {
+    for (index, mut piece) in pieces.into_iter().enumerate() {
         let chain = chain_heights.get(index).copied().unwrap_or(piece.height);
         let needed = piece.space_before + chain;
+        // The first line of the piece's first note must fit with it.
+        let note_need = match piece.footnotes.first() {
+            Some(line) if carry.is_empty() => foot.cost(line, separator),
+            _ => 0.0,
+        };
+        let limit = area_height - foot.height - note_need;
         let must_break = piece.break_before && !empty;
-        let chain_overflows = !empty && y + needed > area_height + 0.01;
+        let chain_overflows = !empty && y + needed > limit + 0.01;
         let fits_fresh = chain <= area_height;
-        let piece_overflows = !empty && y + piece.space_before + piece.height > area_height + 0.01;
+        let piece_overflows = !empty && y + piece.space_before + piece.height > limit + 0.01;
         if must_break || (chain_overflows && (fits_fresh || piece_overflows)) {
+            std::mem::take(&mut foot).finish(&mut current, area_height, separator);
             areas.push(std::mem::take(&mut current));
             current.section_title = section_title.clone();
             y = 0.0;
             empty = true;
+            let room = area_height * CONTINUED_SHARE;
+            while let Some(line) = carry.front() {
+                if !foot.lines.is_empty() && foot.height + foot.cost(line, separator) > room {
+                    break;
+                }
+                if let Some(line) = carry.pop_front() {
+                    foot.add(line, separator);
+                }
+            }
             if !piece.break_before
                 && let Some(header) = &piece.repeat
             {
@@ -128,9 +204,37 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32) -> Vec<AreaFill> {
         place(&mut current, &piece, y);
         y += piece.height;
         empty = false;
+        for line in std::mem::take(&mut piece.footnotes) {
+            if carry.is_empty()
+                && y + foot.height + foot.cost(&line, separator) <= area_height + 0.01
+            {
+                foot.add(line, separator);
+            } else {
+                carry.push_back(line);
+            }
+        }
     }
-    if !empty || areas.is_empty() {
+    if !empty || areas.is_empty() || !foot.lines.is_empty() {
+        std::mem::take(&mut foot).finish(&mut current, area_height, separator);
         areas.push(current);
+    }
+    // Notes still to set continue on sheets of their own.
+    while !carry.is_empty() {
+        let mut area = AreaFill {
+            section_title: section_title.clone(),
+            ..AreaFill::default()
+        };
+        let mut foot = FootArea::default();
+        while let Some(line) = carry.front() {
+            if !foot.lines.is_empty() && foot.height + foot.cost(line, separator) > area_height {
+                break;
+            }
+            if let Some(line) = carry.pop_front() {
+                foot.add(line, separator);
+            }
+        }
+        foot.finish(&mut area, area_height, separator);
+        areas.push(area);
     }
     areas
 }
@@ -196,7 +300,7 @@ mod tests {
             piece(30.0, true, "line1"),
             piece(10.0, false, "line2"),
         ];
-        let areas = paginate(pieces, 100.0);
+        let areas = paginate(pieces, 100.0, &Piece::default());
         assert_eq!(areas.len(), 2);
         assert_eq!(names(&areas[0]), ["a"]);
         assert_eq!(names(&areas[1]), ["heading", "line1", "line2"]);
@@ -209,7 +313,7 @@ mod tests {
             piece(60.0, true, "b"),
             piece(60.0, true, "c"),
         ];
-        let areas = paginate(pieces, 100.0);
+        let areas = paginate(pieces, 100.0, &Piece::default());
         assert_eq!(areas.len(), 3);
         assert_eq!(names(&areas[2]), ["c"]);
     }
@@ -220,10 +324,68 @@ mod tests {
         second.break_before = true;
         second.space_before = 40.0;
         second.section_title = Some("B".into());
-        let areas = paginate(vec![piece(10.0, false, "a"), second], 100.0);
+        let areas = paginate(
+            vec![piece(10.0, false, "a"), second],
+            100.0,
+            &Piece::default(),
+        );
         assert_eq!(areas.len(), 2);
         assert_eq!(areas[1].items[0].0.y, 0.0);
         assert_eq!(areas[1].section_title.as_deref(), Some("B"));
+    }
+
+    #[test]
+    fn footnotes_sit_at_the_foot_and_shrink_the_text_area() {
+        let separator = piece(6.0, false, "sep");
+        let mut with_note = piece(10.0, false, "ref");
+        with_note.footnotes = vec![piece(8.0, false, "note1"), piece(8.0, false, "note2")];
+        let mut pieces = vec![piece(50.0, false, "a"), with_note];
+        for i in 0..3 {
+            pieces.push(piece(10.0, false, &format!("b{i}")));
+        }
+        let areas = paginate(pieces, 100.0, &separator);
+        // 50 + 10 + 3 × 10 = 90 of body would fit in 100, but the notes
+        // take 22 at the foot: the area shrinks to 78 and b1, b2 move on.
+        assert_eq!(
+            names(&areas[0]),
+            ["a", "ref", "b0", "sep", "note1", "note2"]
+        );
+        assert_eq!(names(&areas[1]), ["b1", "b2"]);
+        let ys: Vec<f32> = areas[0].items.iter().map(|(p, _)| p.y).collect();
+        assert_eq!(ys[2..], [60.0, 78.0, 84.0, 92.0]);
+    }
+
+    #[test]
+    fn a_long_footnote_continues_on_the_next_sheet() {
+        let separator = piece(6.0, false, "sep");
+        let mut with_note = piece(10.0, false, "ref");
+        with_note.footnotes = (0..12)
+            .map(|i| piece(10.0, false, &format!("n{i}")))
+            .collect();
+        let pieces = vec![
+            piece(60.0, false, "a"),
+            with_note,
+            piece(10.0, false, "after"),
+        ];
+        let areas = paginate(pieces, 100.0, &separator);
+        let first = names(&areas[0]);
+        assert_eq!(&first[..3], ["a", "ref", "sep"]);
+        assert!(first.contains(&"n0".to_string()), "{first:?}");
+        let all: Vec<String> = areas.iter().flat_map(names).collect();
+        for i in 0..12 {
+            assert_eq!(
+                all.iter().filter(|n| **n == format!("n{i}")).count(),
+                1,
+                "{all:?}"
+            );
+        }
+        assert!(all.contains(&"after".to_string()));
+        assert!(
+            areas
+                .iter()
+                .all(|s| s.items.iter().all(|(p, _)| p.y >= 0.0 && p.y < 100.0)),
+            "an item left the text area"
+        );
     }
 
     #[test]
@@ -235,7 +397,7 @@ mod tests {
             row.repeat = Some(header.clone());
             rows.push(row);
         }
-        let areas = paginate(rows, 100.0);
+        let areas = paginate(rows, 100.0, &Piece::default());
         assert_eq!(areas.len(), 2);
         assert_eq!(names(&areas[1])[0], "head");
         assert!(

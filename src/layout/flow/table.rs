@@ -54,7 +54,9 @@ pub(super) fn table(
     }
     col_x.push(acc);
 
-    // Lay out every cell's content.
+    // Lay out every cell's content. Notes referenced in cells go to the
+    // foot of the sheet where the table starts.
+    let mut table_notes = Vec::new();
     let mut contents = Vec::with_capacity(placed.len());
     let mut cell_lines: Vec<Vec<Piece>> = Vec::with_capacity(placed.len());
     for p in &placed {
@@ -63,6 +65,9 @@ pub(super) fn table(
         let inner_w = (right - left - 2.0 * pad).max(8.0);
         let mut inner = Flow::new();
         cell_blocks(ctx, &mut inner, p.cell, left + pad, inner_w, depth);
+        for piece in &mut inner.pieces {
+            table_notes.append(&mut piece.footnotes);
+        }
         let lines = inner.pieces.clone();
         let (height, items) = stack(inner.pieces);
         contents.push((height + 2.0 * pad, items));
@@ -253,6 +258,7 @@ pub(super) fn table(
     out.close();
     if let Some(first) = out.pieces.first_mut() {
         first.space_before = space;
+        first.footnotes = table_notes;
     }
     flow.append(out);
     flow.set_space(ctx.block_gap());
@@ -364,8 +370,9 @@ fn caption_piece(ctx: &mut BlockContext, flow: &mut Flow, caption: &[Inline], x:
     let para = ctx
         .text
         .paragraph_style(width, style.size * style.leading, Align::Center);
-    let lines = ctx.inlines(caption, &base, &para);
+    let (lines, notes) = ctx.set_inlines(caption, &base, &para);
     push_lines(flow, lines, x, 0.0, StructTag::Caption);
+    flow.attach_notes(notes);
     flow.keep_with_next();
 }
 
@@ -392,9 +399,10 @@ fn cell_blocks(
                 let para = ctx
                     .text
                     .paragraph_style(width, style.size * style.leading, cell.align);
-                let lines = ctx.inlines(&p.content, &base, &para);
+                let (lines, notes) = ctx.set_inlines(&p.content, &base, &para);
                 let gap = flow.take_space(style.size * 0.4);
                 push_lines(flow, lines, x, gap, StructTag::Paragraph);
+                flow.attach_notes(notes);
             }
             other => ctx.blocks(flow, std::slice::from_ref(other), x, width, depth + 1),
         }

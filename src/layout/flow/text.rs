@@ -244,6 +244,10 @@ impl<'a> TextContext<'a> {
                         style,
                     }),
                 },
+                // Block layout turns references into linked superscript
+                // numbers before they get here (`BlockContext::set_inlines`);
+                // one left (a note inside a note) prints nothing.
+                Inline::FootnoteRef(_) => {}
                 Inline::Styled(kind, inner) => {
                     stack.push((inner.iter(), apply_style(style, *kind, self.style)));
                 }
