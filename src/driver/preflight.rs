@@ -168,7 +168,7 @@ fn check_epub_options(
         }
         match assets.font(name) {
             Ok(Some(bytes)) => {
-                if rustybuzz::Face::from_slice(&bytes, 0).is_none() {
+                if !crate::layout::font::is_usable_font(&bytes) {
                     diags.push(error_at(
                         span_of(file.as_ref(), &[key]),
                         shown.clone(),

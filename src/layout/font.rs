@@ -4,10 +4,12 @@
 //! Input: [`Assets`] (the site's `fonts/` over the embedded ones) and the
 //! file names of the three faces ([`FontFiles`]). Output: a [`FontBook`]
 //! shared read-only (it is `Sync`) by every paragraph of a build: the raw
-//! bytes for the PDF writer, parsed rustybuzz faces for shaping and
+//! bytes for the PDF writer, parsed harfrust fonts for shaping and
 //! [`FontMetrics`] read from the fonts' own tables.
 
 use std::sync::Arc;
+
+use harfrust::font::{Blob, Kind};
 
 use crate::assets::{AssetError, Assets};
 
@@ -102,32 +104,27 @@ impl FontMetrics {
     }
 }
 
-type HbFace<'a> = rustybuzz::Face<'a>;
-
-self_cell::self_cell!(
-    /// Font bytes together with the rustybuzz face parsed from them once.
-    struct ParsedFace {
-        owner: Arc<Vec<u8>>,
-        #[covariant]
-        dependent: HbFace,
-    }
-);
-
-impl std::fmt::Debug for ParsedFace {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ParsedFace")
-            .field("bytes", &self.borrow_owner().len())
-            .finish()
-    }
-}
-
 /// One loaded face.
-#[derive(Debug)]
+#[derive(Clone)]
 struct Face {
     name: String,
     index: u32,
-    parsed: ParsedFace,
+    /// The file's bytes, shared with `font` and handed to the PDF writer.
+    bytes: Arc<Vec<u8>>,
+    /// The parsed font, for shaping and glyph lookups.
+    font: harfrust::Font,
     metrics: FontMetrics,
+}
+
+impl std::fmt::Debug for Face {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Face")
+            .field("name", &self.name)
+            .field("index", &self.index)
+            .field("bytes", &self.bytes.len())
+            .field("metrics", &self.metrics)
+            .finish()
+    }
 }
 
 /// The faces of one build, parsed once.
@@ -203,7 +200,7 @@ impl FontBook {
     /// An unknown id falls back to the regular face.
     pub fn data(&self, id: FontId) -> (Arc<Vec<u8>>, u32) {
         let face = self.face(id);
-        (Arc::clone(face.parsed.borrow_owner()), face.index)
+        (Arc::clone(&face.bytes), face.index)
     }
 
     /// Metrics of a face, from its own tables.
@@ -223,15 +220,24 @@ impl FontBook {
 
     /// Whether the face has a glyph for `c`.
     pub fn has_glyph(&self, id: FontId, c: char) -> bool {
-        self.hb_face(id).glyph_index(c).is_some()
+        self.glyph_index(id, c).is_some()
+    }
+
+    /// The face's glyph for `c` from its character map (`None` when
+    /// unmapped, mapped to `.notdef`, or beyond 16-bit glyph ids).
+    pub(crate) fn glyph_index(&self, id: FontId, c: char) -> Option<u16> {
+        let glyph = self.face(id).font.charmap().map_unicode(c)?;
+        u16::try_from(glyph.to_u32()).ok()
     }
 
     /// Whether the face draws `c`: it maps `c` to a glyph that has an
     /// outline (a truncated file may keep its `cmap` but lose its outlines).
     pub(crate) fn draws(&self, id: FontId, c: char) -> bool {
-        let face = self.hb_face(id);
-        face.glyph_index(c)
-            .is_some_and(|glyph| face.glyph_bounding_box(glyph).is_some())
+        let font = &self.face(id).font;
+        font.charmap()
+            .map_unicode(c)
+            .and_then(|glyph| font.glyph_metrics().extents(glyph))
+            .is_some_and(|ink| ink.width != 0.0 || ink.height != 0.0)
     }
 
     /// The faces to try, in order, for text whose style asks for `role`:
@@ -244,9 +250,9 @@ impl FontBook {
         ]
     }
 
-    /// The parsed rustybuzz face for shaping.
-    pub(crate) fn hb_face(&self, id: FontId) -> &rustybuzz::Face<'_> {
-        self.face(id).parsed.borrow_dependent()
+    /// The parsed font for shaping (`harfrust::ShaperFont::new`).
+    pub(crate) fn shaping_font(&self, id: FontId) -> &harfrust::Font {
+        &self.face(id).font
     }
 
     fn face(&self, id: FontId) -> &Face {
@@ -258,40 +264,74 @@ impl FontBook {
 }
 
 impl Face {
+    /// Parses `bytes` as face `index` of an OpenType/TrueType file (or
+    /// collection). Type 1 and bare CFF data, which the PDF writer cannot
+    /// embed, and files without the `head`, `hhea` and `maxp` tables every
+    /// face needs are refused.
     fn parse(name: &str, bytes: Vec<u8>, index: u32) -> Result<Face, FontError> {
-        let parsed = ParsedFace::try_new(Arc::new(bytes), |data| {
-            rustybuzz::Face::from_slice(data, index).ok_or(())
-        })
-        .map_err(|()| FontError::Parse {
+        let bytes = Arc::new(bytes);
+        let font = parse_font(&bytes, index).ok_or_else(|| FontError::Parse {
             name: name.to_owned(),
         })?;
-        let metrics = read_metrics(parsed.borrow_dependent());
+        let metrics = read_metrics(&font);
         Ok(Face {
             name: name.to_owned(),
             index,
-            parsed,
+            bytes,
+            font,
             metrics,
         })
     }
 }
 
-/// Reads [`FontMetrics`] from a parsed face.
-fn read_metrics(face: &rustybuzz::Face<'_>) -> FontMetrics {
-    let ascender = face.ascender();
-    let underline = face.underline_metrics();
-    let strikeout = face.strikeout_metrics();
-    let upm = u16::try_from(face.units_per_em()).unwrap_or(1000).max(16);
+/// Whether `bytes` hold an OpenType/TrueType face tebiki can load (the
+/// check [`FontBook`] makes), for options that name a font file.
+pub(crate) fn is_usable_font(bytes: &[u8]) -> bool {
+    parse_font(&Arc::new(bytes.to_vec()), 0).is_some()
+}
+
+/// Parses face `index` of `bytes`, sharing them: an SFNT with the `head`,
+/// `hhea` and `maxp` tables every face needs.
+fn parse_font(bytes: &Arc<Vec<u8>>, index: u32) -> Option<harfrust::Font> {
+    let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = bytes.clone();
+    harfrust::Font::new(Blob::from(shared), index)
+        .filter(|font| matches!(font.kind(), Kind::Sfnt(..)))
+        .filter(|font| {
+            let m = font.metrics();
+            m.raw_units_per_em != 0 && m.hhea_line.is_some() && m.num_glyphs > 0
+        })
+}
+
+/// Reads [`FontMetrics`] from a parsed face: the line from OS/2 typo
+/// metrics when the font asks for them, else `hhea` (HarfBuzz's rule),
+/// cap and x height from OS/2, underline from `post`, strikeout from OS/2.
+fn read_metrics(font: &harfrust::Font) -> FontMetrics {
+    // The tables store 16-bit values; at the default location nothing is
+    // added to them, so this only narrows the type.
+    let to_units =
+        |value: i64| -> i16 { value.clamp(i64::from(i16::MIN), i64::from(i16::MAX)) as i16 };
+    let global = font.metrics();
+    let style = font.style_metrics();
+    let upm = global.units_per_em.max(16);
+    let line = global.h_line().unwrap_or_default();
+    let ascender = to_units(line.ascender.to_i64());
+    let underline = style.underline;
+    let strikeout = style.strike_through;
     FontMetrics {
         units_per_em: upm,
         ascender,
-        descender: face.descender(),
-        line_gap: face.line_gap(),
-        cap_height: face.capital_height().unwrap_or(ascender),
-        x_height: face.x_height().unwrap_or(ascender / 2),
-        underline_position: underline.map_or(-(upm as i16) / 10, |m| m.position),
-        underline_thickness: underline.map_or((upm / 20) as i16, |m| m.thickness),
-        strikeout_position: strikeout.map_or((upm / 4) as i16, |m| m.position),
-        strikeout_thickness: strikeout.map_or((upm / 20) as i16, |m| m.thickness),
+        descender: to_units(line.descender.to_i64()),
+        line_gap: to_units(line.line_gap.to_i64()),
+        cap_height: global.cap_height.map_or(ascender, |v| to_units(v.to_i64())),
+        x_height: global
+            .x_height
+            .map_or(ascender / 2, |v| to_units(v.to_i64())),
+        underline_position: underline.map_or(-(upm as i16) / 10, |m| to_units(m.position.to_i64())),
+        underline_thickness: underline
+            .map_or((upm / 20) as i16, |m| to_units(m.thickness.to_i64())),
+        strikeout_position: strikeout.map_or((upm / 4) as i16, |m| to_units(m.position.to_i64())),
+        strikeout_thickness: strikeout
+            .map_or((upm / 20) as i16, |m| to_units(m.thickness.to_i64())),
     }
 }
 

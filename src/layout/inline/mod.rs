@@ -9,7 +9,7 @@
 //! draws at their place.
 //!
 //! The steps, one module each: `collect` (pieces → one string with style
-//! spans) → `shape` (font fallback, script segments, rustybuzz, cache) →
+//! spans) → `shape` (font fallback, script segments, harfrust, cache) →
 //! `adjust` (punctuation widths and Japanese–Latin spacing as data on
 //! glyphs) → `breaks` (UAX #14 tailored with the JLREQ classes of
 //! [`classes`]) → `linebreak` (choosing the breaks, measuring candidate

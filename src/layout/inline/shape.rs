@@ -1,5 +1,5 @@
 //! Shaping: splits a paragraph into runs of one style, one face and one
-//! script group, shapes each with rustybuzz (through a cache) and returns
+//! script group, shapes each with harfrust (through a cache) and returns
 //! the paragraph's glyphs in pt.
 //!
 //! Input: [`Collected`] text and the [`FontBook`]. Output: one [`Glyph`] per
@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
-use rustybuzz::{Language, UnicodeBuffer};
+use harfrust::{Buffer, Language, ShapeOptions, ShaperFont};
 
 use super::classes::{CharClass, class_of, is_wide};
 use super::collect::{Collected, OBJECT_CHAR};
@@ -206,7 +206,7 @@ pub(crate) fn shape_paragraph(
 ) -> Vec<Glyph> {
     let segments = segments(text, fonts);
     let mut out = Vec::with_capacity(text.text.len() / 2);
-    let mut buffer = Some(UnicodeBuffer::new());
+    let mut buffer = Buffer::new();
     for seg in &segments {
         let Some(seg_text) = text.text.get(seg.range.clone()) else {
             continue;
@@ -273,32 +273,47 @@ fn shape_cached(
     font: FontId,
     fonts: &FontBook,
     cache: &ShapeCache,
-    buffer: &mut Option<UnicodeBuffer>,
+    buf: &mut Buffer,
 ) -> Arc<[UnitGlyph]> {
     const FEATURES: u8 = 0;
     if let Some(hit) = cache.get(&(font, text, FEATURES)) {
         return hit;
     }
-    let mut buf = buffer.take().unwrap_or_default();
+    buf.clear();
     buf.push_str(text);
     buf.guess_segment_properties();
-    if let Ok(lang) = "ja".parse::<Language>() {
-        buf.set_language(lang);
-    }
-    let shaped = rustybuzz::shape(fonts.hb_face(font), &[], buf);
-    let glyphs: Arc<[UnitGlyph]> = shaped
-        .glyph_infos()
-        .iter()
-        .zip(shaped.glyph_positions())
-        .map(|(info, pos)| UnitGlyph {
-            id: u16::try_from(info.glyph_id).unwrap_or(0),
-            cluster: info.cluster,
-            x_advance: pos.x_advance,
-            x_offset: pos.x_offset,
-            y_offset: pos.y_offset,
-        })
-        .collect();
-    *buffer = Some(shaped.clear());
+    buf.set_language("ja".parse::<Language>().ok());
+    let shaper = ShaperFont::new(fonts.shaping_font(font));
+    let glyphs: Arc<[UnitGlyph]> = match harfrust::shape(&shaper, buf, ShapeOptions::new()) {
+        Ok(()) => buf
+            .glyph_infos()
+            .iter()
+            .zip(buf.glyph_positions())
+            .map(|(info, pos)| UnitGlyph {
+                id: u16::try_from(info.glyph_id).unwrap_or(0),
+                cluster: info.cluster,
+                x_advance: pos.x_advance,
+                x_offset: pos.x_offset,
+                y_offset: pos.y_offset,
+            })
+            .collect(),
+        // Shaping fails only for a buffer without direction, which
+        // `guess_segment_properties` always sets; map the characters one
+        // by one rather than lose the text.
+        Err(_) => text
+            .char_indices()
+            .map(|(at, c)| {
+                let glyph = shaper.nominal_glyph(u32::from(c)).unwrap_or_default();
+                UnitGlyph {
+                    id: u16::try_from(glyph.to_u32()).unwrap_or(0),
+                    cluster: u32::try_from(at).unwrap_or(u32::MAX),
+                    x_advance: shaper.glyph_h_advance(glyph),
+                    x_offset: 0,
+                    y_offset: 0,
+                }
+            })
+            .collect(),
+    };
     cache.put((font, text, FEATURES), Arc::clone(&glyphs));
     glyphs
 }
@@ -370,11 +385,8 @@ fn half_form(fonts: &FontBook, role: FontRole, font: FontId, c: char) -> Option<
     if role != FontRole::Regular || font == regular || !is_full_width_punctuation(c) {
         return None;
     }
-    let id = fonts.hb_face(regular).glyph_index(c)?;
-    Some(HalfForm {
-        font: regular,
-        id: id.0,
-    })
+    let id = fonts.glyph_index(regular, c)?;
+    Some(HalfForm { font: regular, id })
 }
 
 /// Wide brackets, 、。 and middle dots. The regular face is proportional

@@ -1,0 +1,11 @@
+//! Fuzz target for the `front_matter` surface (see `tebiki_fuzz::Surface::FrontMatter`).
+//!
+//! Input: arbitrary bytes from libFuzzer. Output: none; a panic, hang or
+//! out-of-memory in tebiki is a finding.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tebiki_fuzz::{Surface, run};
+
+fuzz_target!(|data: &[u8]| run(Surface::FrontMatter, data));
