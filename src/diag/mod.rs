@@ -244,3 +244,14 @@ impl Diagnostics {
         self.items
     }
 }
+
+/// The first line of a library message, starting lowercase, no final period.
+pub(crate) fn first_line_lowercase(message: &str) -> String {
+    let line = message.lines().next().unwrap_or("").trim();
+    let line = line.strip_suffix('.').unwrap_or(line);
+    let mut chars = line.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => "invalid value".into(),
+    }
+}

@@ -27,30 +27,7 @@ use std::collections::BTreeSet;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
-/// How heading ids are generated (`markup.goldmark.parser.autoHeadingIDType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum HeadingIdType {
-    /// `github`: Hugo's default.
-    #[default]
-    Github,
-    /// `github-ascii`: ASCII only, accents removed.
-    GithubAscii,
-    /// `blackfriday`: Hugo's old Markdown renderer's ids.
-    Blackfriday,
-}
-
-impl HeadingIdType {
-    /// The type named as in Hugo's config (`github`, `github-ascii`,
-    /// `blackfriday`, any case); `None` for another name.
-    pub fn from_hugo(name: &str) -> Option<HeadingIdType> {
-        match name.to_ascii_lowercase().as_str() {
-            "github" => Some(HeadingIdType::Github),
-            "github-ascii" => Some(HeadingIdType::GithubAscii),
-            "blackfriday" => Some(HeadingIdType::Blackfriday),
-            _ => None,
-        }
-    }
-}
+use crate::site::HeadingIdType;
 
 /// The anchors of one page, handed out in document order.
 #[derive(Debug, Clone, Default)]

@@ -46,12 +46,10 @@
 pub(crate) mod anchors;
 pub(crate) mod builder;
 pub(crate) mod html;
-mod options;
 pub(crate) mod softbreak;
 pub(crate) mod table;
 
-pub use anchors::HeadingIdType;
-pub use options::MarkdownOptions;
+pub use crate::site::{HeadingIdType, MarkdownOptions};
 
 use std::ops::Range;
 

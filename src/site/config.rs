@@ -13,8 +13,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::MarkdownOptions;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Span};
-use crate::markdown::MarkdownOptions;
 use crate::model::Paper;
 
 /// The whole `tebiki.toml`.
@@ -236,7 +236,7 @@ pub(crate) fn parse_config(
             let span = err.span().map_or(Span::point(source, 0), |r| {
                 Span::new(source, r.start, r.end)
             });
-            let message = first_line_lowercase(err.message());
+            let message = crate::diag::first_line_lowercase(err.message());
             diags.push(Diagnostic::error(span, message));
             None
         }
@@ -402,17 +402,6 @@ pub(crate) fn value_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<us
         found = Some(next);
     }
     found.map(toml::Spanned::span)
-}
-
-/// The first line of a library message, starting lowercase, no final period.
-pub(crate) fn first_line_lowercase(message: &str) -> String {
-    let line = message.lines().next().unwrap_or("").trim();
-    let line = line.strip_suffix('.').unwrap_or(line);
-    let mut chars = line.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => "invalid value".into(),
-    }
 }
 
 /// A TOML value as variable text (strings as is, others formatted).
@@ -590,7 +579,7 @@ fn hugo_params(
             diags.push(Diagnostic::new(
                 Severity::Error,
                 Location::File(super::display_path(&path), line),
-                first_line_lowercase(e.message()),
+                crate::diag::first_line_lowercase(e.message()),
             ));
             return HugoSettings::default();
         }

@@ -212,7 +212,7 @@ fn open_error(e: &std::io::Error) -> ConfineError {
 }
 
 fn io_error(e: &std::io::Error) -> ConfineError {
-    ConfineError::Io(super::config::first_line_lowercase(&e.to_string()))
+    ConfineError::Io(crate::diag::first_line_lowercase(&e.to_string()))
 }
 
 #[cfg(test)]

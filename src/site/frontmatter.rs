@@ -476,7 +476,7 @@ fn explain(message: &str) -> String {
     if message.contains("untagged enum RegionList") {
         "`enabled` and `disabled` take a list of region codes such as [JP, US]".into()
     } else {
-        super::config::first_line_lowercase(message)
+        crate::diag::first_line_lowercase(message)
     }
 }
 

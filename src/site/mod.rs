@@ -11,6 +11,7 @@ mod cascade;
 pub(crate) mod config;
 pub(crate) mod confine;
 pub(crate) mod frontmatter;
+mod markdown_options;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ pub use config::{
 };
 pub use confine::{ConfineError, FileKind};
 pub use frontmatter::{Cascade, FrontMatter};
+pub use markdown_options::{HeadingIdType, MarkdownOptions};
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Sources, Span};
 use crate::model::PageKind;

@@ -44,7 +44,7 @@ pub(super) fn walk_markdown(dir: &Path, root: &Path, diags: &mut Diagnostics) ->
                     &super::display_path(&path),
                     format!(
                         "cannot read folder: {}",
-                        super::config::first_line_lowercase(&e.to_string())
+                        crate::diag::first_line_lowercase(&e.to_string())
                     ),
                 ));
                 continue;

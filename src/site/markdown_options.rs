@@ -2,7 +2,8 @@
 //! region's Hugo config says.
 //!
 //! Input: the `[markup.goldmark]` table of a Hugo config (TOML), if the
-//! region names one. Output: [`MarkdownOptions`] for `markdown`, and a
+//! region names one. Output: [`MarkdownOptions`] for `markdown` (they are part of a region's
+//! settings, so they live with the site's configuration), and a
 //! message for every value tebiki cannot use.
 //!
 //! Read keys (everything else under `markup` is ignored):
@@ -15,7 +16,30 @@
 //! - `extensions.linkifyProtocol`: `https` (default) or `http`, the scheme
 //!   a bare `www.` link gets.
 
-use super::anchors::HeadingIdType;
+/// How heading ids are generated (`markup.goldmark.parser.autoHeadingIDType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeadingIdType {
+    /// `github`: Hugo's default.
+    #[default]
+    Github,
+    /// `github-ascii`: ASCII only, accents removed.
+    GithubAscii,
+    /// `blackfriday`: Hugo's old Markdown renderer's ids.
+    Blackfriday,
+}
+
+impl HeadingIdType {
+    /// The type named as in Hugo's config (`github`, `github-ascii`,
+    /// `blackfriday`, any case); `None` for another name.
+    pub fn from_hugo(name: &str) -> Option<HeadingIdType> {
+        match name.to_ascii_lowercase().as_str() {
+            "github" => Some(HeadingIdType::Github),
+            "github-ascii" => Some(HeadingIdType::GithubAscii),
+            "blackfriday" => Some(HeadingIdType::Blackfriday),
+            _ => None,
+        }
+    }
+}
 
 /// The Markdown extensions and heading ids of a region, as Hugo's goldmark
 /// renders them (every extension on by default, as in Hugo).
