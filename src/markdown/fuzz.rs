@@ -205,21 +205,7 @@ fn model_texts(blocks: &[Block]) -> Vec<String> {
 #[test]
 fn screen_in_a_four_space_list_continuation_is_kept() {
     let text = "説明文。\n\n    1. [設定]をクリックします。\n    {{< screen src=\"/code1.png\" alt=\"設定画面\" >}}\n    1. 次へ\n\n1. 手順です。\n\n    {{< screen src=\"/s2.png\" alt=\"二\" >}}\n";
-    let regions = vec!["JP".to_string()];
-    let vars = BTreeMap::new();
-    let mappings = BTreeMap::new();
-    let content = ContentIndex::default();
-    let ctx = RegionContext {
-        region: "JP",
-        regions: &regions,
-        vars: &vars,
-        mappings: &mappings,
-        language: "ja",
-        content: &content,
-    };
-    let mut diags = Diagnostics::new();
-    let page = resolve_body(SourceId(0), text, 0, PageFacts::default(), &ctx, &mut diags);
-    let blocks = super::parse_page(&page, &Default::default(), &mut diags);
+    let (blocks, _) = super::tests::resolve_and_parse(text);
     let mut srcs = Vec::new();
     walk::blocks(&blocks, |b| {
         if let Block::Figure(f) = b {

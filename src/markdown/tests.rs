@@ -709,7 +709,7 @@ fn screen_inside_admonition_does_not_close_it() {
 
 /// A page resolved by the shortcode step (built-in mappings, JP) and parsed
 /// with the default (Hugo) dialect.
-fn resolve_and_parse(text: &str) -> (Vec<Block>, Diagnostics) {
+pub(super) fn resolve_and_parse(text: &str) -> (Vec<Block>, Diagnostics) {
     use crate::shortcode::{ContentIndex, PageFacts, RegionContext, resolve_body};
     let regions = vec!["JP".to_string()];
     let vars = std::collections::BTreeMap::new();
