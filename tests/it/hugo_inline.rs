@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use tebiki::model::{Block, Inline};
 
 use crate::support::front::parse_site;
-use crate::support::tools::{assert_epubcheck_clean, pdftotext, tebiki};
+use crate::support::tools::{assert_epubcheck_clean, build_site, pdftotext};
 use crate::support::{scratch_dir, squeeze};
 
 /// The fixture site.
@@ -34,14 +34,7 @@ const AFTER: &str = "が表示されない場合は、管理者に連絡して�
 /// `tebiki build` of `site` into a fresh folder named `name`.
 fn build(site: &Path, name: &str) -> (PathBuf, Output) {
     let out = scratch_dir(name);
-    let output = tebiki(site)
-        .arg("build")
-        .arg("--site")
-        .arg(site)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("tebiki runs");
+    let output = build_site(site, &out, &[]).output().expect("tebiki runs");
     (out, output)
 }
 

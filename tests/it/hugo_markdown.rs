@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use tebiki::model::{Block, Inline};
 
 use crate::support::front::parse_site;
-use crate::support::tools::{assert_epubcheck_clean, assert_qpdf_clean, pdf_sheet_texts, tebiki};
+use crate::support::tools::{
+    assert_epubcheck_clean, assert_qpdf_clean, build_site, pdf_sheet_texts, tebiki,
+};
 use crate::support::{scratch_dir, squeeze};
 
 /// A fixture site under `tests/fixtures/hugo/`.
@@ -33,14 +35,7 @@ fn model(site: &Path, region: &str, page: &str) -> Vec<Block> {
 /// Builds fixture `site` into a fresh folder; returns the folder and stderr.
 fn build(site: &Path, out: &str) -> (PathBuf, String) {
     let out = scratch_dir(out);
-    let run = tebiki(site)
-        .arg("build")
-        .arg("--site")
-        .arg(site)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("tebiki runs");
+    let run = build_site(site, &out, &[]).output().expect("tebiki runs");
     let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
     assert!(run.status.success(), "build failed:\n{stderr}");
     (out, stderr)

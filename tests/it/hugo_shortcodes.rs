@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use tebiki::model::{Block, Inline, LinkTarget, plain_text};
 
 use crate::support::front::parse_site;
-use crate::support::tools::{assert_epubcheck_clean, pdftotext, tebiki};
+use crate::support::tools::{assert_epubcheck_clean, build_site, pdftotext, tebiki};
 use crate::support::{scratch_dir, squeeze};
 
 /// The fixture folder `tests/fixtures/hugo/<name>`.
@@ -89,12 +89,7 @@ impl Built {
 /// Builds a fixture with the binary; it must succeed without warnings.
 fn build(name: &str) -> Built {
     let out = scratch_dir(&format!("hugo-{name}"));
-    let output = tebiki(&fixture(name))
-        .arg("build")
-        .arg("--site")
-        .arg(fixture(name))
-        .arg("--out")
-        .arg(&out)
+    let output = build_site(&fixture(name), &out, &[])
         .output()
         .expect("run tebiki");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

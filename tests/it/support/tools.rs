@@ -18,18 +18,23 @@ pub(crate) fn tebiki(dir: &Path) -> Command {
     command
 }
 
-/// `tebiki build --site <sample> --out <out> ARGS`: the sample site built
-/// by the binary under test, run from the sample's folder.
-pub(crate) fn build_sample(out: &Path, args: &[&str]) -> Command {
-    let mut command = tebiki(crate::support::sample_site());
+/// `tebiki build --site <site> --out <out> ARGS`, run from the site's
+/// folder by the binary under test.
+pub(crate) fn build_site(site: &Path, out: &Path, args: &[&str]) -> Command {
+    let mut command = tebiki(site);
     command
         .arg("build")
         .arg("--site")
-        .arg(crate::support::sample_site())
+        .arg(site)
         .arg("--out")
         .arg(out)
         .args(args);
     command
+}
+
+/// `tebiki build` of the sample site (see [`build_site`]).
+pub(crate) fn build_sample(out: &Path, args: &[&str]) -> Command {
+    build_site(crate::support::sample_site(), out, args)
 }
 
 /// Where Debian's `epubcheck` package installs the jar (Debian's
