@@ -6,8 +6,11 @@
 //! shaped glyph (and one per inline object: not shaped, as wide as the
 //! object, classed as an ideographic character), in text order, each with its cluster's byte range in the
 //! paragraph text and its JLREQ class. A character missing from the style's
-//! face is taken from the next face of the fallback chain (role face →
-//! regular → monospace) before `.notdef` is used.
+//! face is taken from the first face of the fallback chain that has it
+//! (role face → regular → the region's `[fonts].fallback` → the bundled
+//! fallbacks → monospace → bold; `FontBook::fallback_chain`); only a
+//! character in no face (reported before layout by the driver's coverage
+//! check) is drawn as `.notdef`.
 //!
 //! Shaped runs are cached size-independently (font units) by face, text and
 //! feature set in the [`ShapeCache`], which is shared by all paragraphs and
@@ -330,14 +333,16 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
         };
         let role = text.style(*sid).role;
         let chain = fonts.fallback_chain(role);
-        let mono = fonts.font(FontRole::Mono);
+        let first = fonts.font(role);
+        let punctuation_face = fonts.punctuation_face();
         for (off, c) in span_text.char_indices() {
             let pos = span.start + off;
             let object = c == OBJECT_CHAR;
             let attaches = !object && is_attaching(c);
             let font = if attaches {
                 None
-            } else if role == FontRole::Regular
+            } else if let Some(mono) = punctuation_face
+                && role == FontRole::Regular
                 && is_full_width_punctuation(c)
                 && fonts.has_glyph(mono, c)
             {
@@ -348,7 +353,7 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
                         .iter()
                         .copied()
                         .find(|&f| fonts.has_glyph(f, c))
-                        .unwrap_or(chain[0]),
+                        .unwrap_or(first),
                 )
             };
             let group = if attaches { None } else { Some(is_wide(c)) };
@@ -371,7 +376,7 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
             out.push(Segment {
                 range: pos..end,
                 style: *sid,
-                font: font.unwrap_or(chain[0]),
+                font: font.unwrap_or(first),
             });
         }
     }
@@ -382,7 +387,11 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
 /// taken from the monospace face for full-width setting.
 fn half_form(fonts: &FontBook, role: FontRole, font: FontId, c: char) -> Option<HalfForm> {
     let regular = fonts.font(FontRole::Regular);
-    if role != FontRole::Regular || font == regular || !is_full_width_punctuation(c) {
+    if role != FontRole::Regular
+        || font == regular
+        || fonts.punctuation_face() != Some(font)
+        || !is_full_width_punctuation(c)
+    {
         return None;
     }
     let id = fonts.glyph_index(regular, c)?;
