@@ -6,8 +6,10 @@
 //! Input: a region's [`Book`], the build's [`Assets`] and [`Sources`] (to
 //! find each character in the file it was written in). Output: warnings in
 //! `diags`, one per character and page, at the character's first
-//! `path:line:col` on that page (the block's start when the character came
-//! from a variable), saying how often the page uses it.
+//! `path:line:col` on that page, saying how often the page uses it. The
+//! model keeps positions per block, so a character is found as the n-th
+//! occurrence in the source after its block's start (the block's start
+//! when the character came from a variable or a shortcode).
 
 use std::collections::BTreeMap;
 
@@ -34,11 +36,19 @@ pub(super) fn check_coverage(
         walk::blocks(&page.blocks, |block| {
             texts.push((block.span(), block_text(block)));
         });
-        for (span, text) in &texts {
-            let source = sources
-                .get(span.source)
-                .and_then(|f| f.text.get(span.start as usize..span.end as usize))
-                .unwrap_or("");
+        for (i, (span, text)) in texts.iter().enumerate() {
+            // A block's span may be only its start: its text lies between
+            // there and the next block's start in the same file.
+            let file = sources.get(span.source).map_or("", |f| f.text.as_str());
+            let end = texts
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .map(|(next, _)| next)
+                .find(|next| next.source == span.source && next.start > span.start)
+                .map_or(file.len(), |next| next.start as usize)
+                .max(span.end as usize);
+            let source = file.get(span.start as usize..end).unwrap_or("");
             let mut seen: BTreeMap<char, usize> = BTreeMap::new();
             for c in text.chars().filter(|&c| needs_glyph(c) && !fonts.covers(c)) {
                 let nth = seen.entry(c).or_insert(0);
@@ -76,7 +86,9 @@ fn missing_glyph(c: char, span: Span, count: usize, region: &str) -> Diagnostic 
             u32::from(c)
         ),
     )
-    .with_hint("the pdf draws an empty box in its place; see the README's \"Fonts\" section")
+    .with_hint(
+        "the pdf draws an empty box in its place and is written without the pdf/ua-1 claim; see the README's \"Fonts\" section",
+    )
 }
 
 /// Whether `c` is drawn with a glyph of its own (not a space, a control

@@ -247,8 +247,17 @@ pub(crate) fn shape_paragraph(
                 .and_then(|rest| rest.iter().find(|n| n.cluster != g.cluster))
                 .map_or(seg.range.end, |n| seg.range.start + n.cluster as usize);
             let first = text.text.get(start..).and_then(|s| s.chars().next());
-            let class = first.map_or(CharClass::Western, class_of);
-            let wide = first.is_some_and(is_wide);
+            // A symbol (✔ ① → ○) breaks and spaces as an ideographic
+            // character (JLREQ cl-19): no Japanese–Latin space around it;
+            // drawn a full em wide, it is also wide (JIS spacing).
+            let symbol = first.is_some_and(is_symbol);
+            let full_width_symbol = symbol && g.x_advance as f32 >= 0.9 * upm && g.x_offset == 0;
+            let class = match first {
+                Some(c) if symbol && class_of(c) == CharClass::Western => CharClass::Ideographic,
+                Some(c) => class_of(c),
+                None => CharClass::Western,
+            };
+            let wide = first.is_some_and(is_wide) || full_width_symbol;
             out.push(Glyph {
                 id: g.id,
                 font: seg.font,
@@ -413,6 +422,16 @@ fn is_full_width_punctuation(c: char) -> bool {
                 | CharClass::FullStop
                 | CharClass::MiddleDot
         )
+}
+
+/// Whether `c` is a symbol rather than a letter, digit or punctuation:
+/// other and math symbols (✔ → ○) and other numbers (①).
+fn is_symbol(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::OtherSymbol | GeneralCategory::MathSymbol | GeneralCategory::OtherNumber
+    )
 }
 
 /// Characters that join the current segment whatever it is: spaces,
