@@ -83,6 +83,8 @@ const REGION_TEXT: &[(&str, &[&str])] = &[
     // A shortcode in a page title (license/contact.md).
     ("Kintone Corporationへのお問い合わせ", &["US"]),
     ("上海サイボウズへのお問い合わせ", &["CN"]),
+    // Simplified Chinese, drawn from the CN region's Chinese font.
+    ("中文说明：管理员忘记账户或密码时", &["CN"]),
     // A draft page is never built.
     ("この下書きページはビルドに含まれません", &[]),
 ];
