@@ -2,7 +2,7 @@
 """Makes the subset fonts tebiki bundles and the sample's Chinese font.
 
 Run from the repository root with Debian's python3 and these Debian
-packages installed: python3-fonttools, fonts-noto-cjk (2:20220127),
+packages installed: python3-fonttools, fonts-noto-cjk (1:20220127+repack1-1),
 fonts-dejavu-core (2.37), poppler-data (for the Adobe-Japan1 CMaps):
 
     SOURCE_DATE_EPOCH=1700000000 /usr/bin/python3 tools/fonts/make_subsets.py
