@@ -98,13 +98,17 @@ impl FontFiles {
         }
     }
 
-    /// Every file to load, in chain order of the regular style: body, bold,
-    /// monospace, the configured fallbacks, then the bundled ones; each once.
+    /// Every file to load, each once: body, bold, monospace, the configured
+    /// fallbacks, the bundled body, bold and monospace faces (the bundled
+    /// face of a style is tried when the chosen faces lack a character, so
+    /// bold text stays bold), then the bundled fallbacks.
     pub fn all(&self) -> Vec<String> {
+        let default = FontFiles::default();
         let mut out: Vec<String> = Vec::new();
         let named = [&self.regular, &self.bold, &self.mono]
             .into_iter()
             .chain(&self.fallback)
+            .chain([&default.regular, &default.bold, &default.mono])
             .cloned()
             .chain(BUNDLED_FALLBACKS.iter().map(|s| (*s).to_owned()));
         for name in named {
@@ -181,6 +185,9 @@ pub struct FontBook {
     roles: [FontId; 3],
     /// The fallback chain after the role faces: configured, then bundled.
     fallbacks: Vec<FontId>,
+    /// The bundled face of each role (Regular, Bold, Mono), tried after the
+    /// chosen faces and the configured fallbacks.
+    bundled: [FontId; 3],
     /// Whether the regular and monospace faces are the bundled pair of one
     /// design (full-width punctuation is then set from the monospace one).
     sibling_mono: bool,
@@ -224,10 +231,16 @@ impl FontBook {
             .map(|n| id_of(&n))
             .collect();
         let default = FontFiles::default();
+        let bundled = [
+            id_of(&default.regular),
+            id_of(&default.bold),
+            id_of(&default.mono),
+        ];
         Ok(FontBook {
             faces,
             roles,
             fallbacks,
+            bundled,
             sibling_mono: files.regular == default.regular && files.mono == default.mono,
         })
     }
@@ -248,6 +261,7 @@ impl FontBook {
             faces,
             roles: [FontId(0), FontId(1), FontId(2)],
             fallbacks: Vec::new(),
+            bundled: [FontId(0), FontId(1), FontId(2)],
             sibling_mono: true,
         })
     }
@@ -307,23 +321,54 @@ impl FontBook {
             .is_some_and(|ink| ink.width != 0.0 || ink.height != 0.0)
     }
 
-    /// The faces to try, in order, for text whose style asks for `role`:
-    /// the role's face, the regular face, the fallback chain (configured,
-    /// then bundled), the monospace and the bold face; each once. Every
-    /// face of the book is in every chain.
+    /// The faces to try, in order, for text whose style asks for `role`,
+    /// each once; every face of the book is in every chain:
+    ///
+    /// - regular: body, configured fallbacks, bundled body, bundled
+    ///   fallbacks, monospace, bundled monospace, bold, bundled bold;
+    /// - bold: bold, bundled bold, then the regular chain (bold text takes
+    ///   a bold face when there is one);
+    /// - monospace: monospace, bundled monospace, then the regular chain.
     pub(crate) fn fallback_chain(&self, role: FontRole) -> Vec<FontId> {
-        let mut chain: Vec<FontId> = Vec::with_capacity(self.faces.len());
-        let named = [self.font(role), self.font(FontRole::Regular)]
+        let [b_regular, b_bold, b_mono] = self.bundled;
+        let regular = [self.font(FontRole::Regular)]
             .into_iter()
-            .chain(self.fallbacks.iter().copied())
-            .chain([self.font(FontRole::Mono), self.font(FontRole::Bold)])
-            .chain(self.ids());
-        for id in named {
+            .chain(
+                self.fallbacks
+                    .iter()
+                    .copied()
+                    .take(self.configured_fallbacks()),
+            )
+            .chain([b_regular])
+            .chain(
+                self.fallbacks
+                    .iter()
+                    .copied()
+                    .skip(self.configured_fallbacks()),
+            )
+            .chain([
+                self.font(FontRole::Mono),
+                b_mono,
+                self.font(FontRole::Bold),
+                b_bold,
+            ]);
+        let first: Vec<FontId> = match role {
+            FontRole::Regular => Vec::new(),
+            FontRole::Bold => vec![self.font(FontRole::Bold), b_bold],
+            FontRole::Mono => vec![self.font(FontRole::Mono), b_mono],
+        };
+        let mut chain: Vec<FontId> = Vec::with_capacity(self.faces.len());
+        for id in first.into_iter().chain(regular).chain(self.ids()) {
             if !chain.contains(&id) {
                 chain.push(id);
             }
         }
         chain
+    }
+
+    /// How many of `fallbacks` the region configured (the rest are bundled).
+    fn configured_fallbacks(&self) -> usize {
+        self.fallbacks.len().saturating_sub(BUNDLED_FALLBACKS.len())
     }
 
     /// The face full-width punctuation of regular text is taken from: the
@@ -527,6 +572,38 @@ mod tests {
         for c in ['𠮷', '髙', '①', '⑳', '✔', '✓', '✗', '→'] {
             assert!(book.covers(c), "{c} in no bundled font");
         }
+    }
+
+    #[test]
+    fn chosen_faces_come_first_and_bold_stays_bold() {
+        let choice = FontChoice {
+            body: Some("TebikiFallbackJP-Regular.otf".into()),
+            bold: Some("TebikiSymbols-Regular.ttf".into()),
+            ..FontChoice::default()
+        };
+        let book = FontBook::for_choice(&Assets::embedded(ImageStore::default()), &choice)
+            .expect("bundled fonts load");
+        let names = |role| -> Vec<String> {
+            book.fallback_chain(role)
+                .into_iter()
+                .map(|id| book.name(id).to_owned())
+                .collect()
+        };
+        assert_eq!(
+            names(FontRole::Bold)[..4],
+            [
+                "TebikiSymbols-Regular.ttf",
+                "BIZUDPGothic-Bold.ttf",
+                "TebikiFallbackJP-Regular.otf",
+                "BIZUDPGothic-Regular.ttf"
+            ]
+        );
+        assert_eq!(
+            names(FontRole::Regular)[..2],
+            ["TebikiFallbackJP-Regular.otf", "BIZUDPGothic-Regular.ttf"]
+        );
+        assert_eq!(book.punctuation_face(), None);
+        assert_eq!(names(FontRole::Regular).len(), book.ids().count());
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! object, classed as an ideographic character), in text order, each with its cluster's byte range in the
 //! paragraph text and its JLREQ class. A character missing from the style's
 //! face is taken from the first face of the fallback chain that has it
-//! (role face → regular → the region's `[fonts].fallback` → the bundled
-//! fallbacks → monospace → bold; `FontBook::fallback_chain`); only a
+//! (the style's face, the region's `[fonts].fallback`, the bundled faces
+//! and fallbacks; `FontBook::fallback_chain`); only a
 //! character in no face (reported before layout by the driver's coverage
 //! check) is drawn as `.notdef`.
 //!
