@@ -424,14 +424,18 @@ fn is_full_width_punctuation(c: char) -> bool {
         )
 }
 
-/// Whether `c` is a symbol rather than a letter, digit or punctuation:
+/// Whether `c` is a symbol of the blocks Japanese text sets among kanji
+/// (from U+2000 on, so ASCII `=` `+` `<` and Latin-1 signs stay Western):
 /// other and math symbols (✔ → ○) and other numbers (①).
 fn is_symbol(c: char) -> bool {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
-    matches!(
-        c.general_category(),
-        GeneralCategory::OtherSymbol | GeneralCategory::MathSymbol | GeneralCategory::OtherNumber
-    )
+    c >= '\u{2000}'
+        && matches!(
+            c.general_category(),
+            GeneralCategory::OtherSymbol
+                | GeneralCategory::MathSymbol
+                | GeneralCategory::OtherNumber
+        )
 }
 
 /// Characters that join the current segment whatever it is: spaces,
