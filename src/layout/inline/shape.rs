@@ -448,3 +448,54 @@ fn is_attaching(c: char) -> bool {
         | '\u{FE00}'..='\u{FE0F}'
         | '\u{E0100}'..='\u{E01EF}')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::{Assets, ImageStore};
+    use crate::layout::inline::{InlinePiece, TextStyle, collect::collect};
+
+    fn shaped(text: &str) -> (Vec<Glyph>, FontBook) {
+        let fonts = FontBook::load(&Assets::embedded(ImageStore::default())).expect("fonts");
+        let pieces = [InlinePiece::Text {
+            text,
+            style: TextStyle::new(FontRole::Regular, 10.0),
+        }];
+        let glyphs = shape_paragraph(&collect(&pieces), &fonts, &ShapeCache::new());
+        (glyphs, fonts)
+    }
+
+    #[test]
+    fn characters_come_from_the_first_face_that_has_them() {
+        let text = "吉𠮷✔a";
+        let (glyphs, fonts) = shaped(text);
+        let face = |c: &str| {
+            let at = text.find(c).expect("in text");
+            let g = glyphs.iter().find(|g| g.range.start == at).expect("glyph");
+            assert_ne!(g.id, 0, "{c} drawn as .notdef");
+            fonts.name(g.font).to_owned()
+        };
+        assert_eq!(face("吉"), "BIZUDPGothic-Regular.ttf");
+        assert_eq!(face("𠮷"), "TebikiFallbackJP-Regular.otf");
+        assert_eq!(face("✔"), "TebikiSymbols-Regular.ttf");
+        assert_eq!(face("a"), "BIZUDPGothic-Regular.ttf");
+    }
+
+    #[test]
+    fn symbols_among_kanji_are_ideographic_and_ascii_signs_western() {
+        let text = "と✔と①と=";
+        let (glyphs, _) = shaped(text);
+        let class = |c: &str| {
+            let at = text.find(c).expect("in text");
+            glyphs
+                .iter()
+                .find(|g| g.range.start == at)
+                .map(|g| (g.class, g.wide))
+                .expect("glyph")
+        };
+        assert_eq!(class("✔").0, CharClass::Ideographic);
+        // ① is a full em wide in BIZ UDPGothic: wide, with JIS spacing.
+        assert_eq!(class("①"), (CharClass::Ideographic, true));
+        assert_eq!(class("="), (CharClass::Western, false));
+    }
+}
