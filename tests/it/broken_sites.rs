@@ -414,7 +414,7 @@ fn unknown_config_key() {
     assert_eq!(
         run.headers(),
         vec![
-            "tebiki.toml:10:1: error: unknown field `papr`, expected one of `paper`, `params`, `hugo_config`, `hugo_language`, `book`"
+            "tebiki.toml:10:1: error: unknown field `papr`, expected one of `paper`, `params`, `hugo_config`, `hugo_language`, `book`, `fonts`"
         ]
     );
 }
