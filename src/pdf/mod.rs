@@ -30,9 +30,11 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
     let style = PdfStyle::load(assets, diags);
     let doc = lay_out_book(book, assets, &style, diags)?;
     // PDF/UA-1 first; if krilla's validator objects, write the same tagged
-    // document without the claim and say why.
+    // document without the claim and say why. The writer drops each sheet
+    // once drawn, so the rare second attempt lays the book out again (its
+    // diagnostics were reported by the first layout).
     let mut scratch = Diagnostics::new();
-    match write_pdf(&doc, book, Conformance::PdfUa1, &mut scratch) {
+    match write_pdf(doc, book, Conformance::PdfUa1, &mut scratch) {
         Ok(bytes) => {
             diags.extend(scratch);
             Some(bytes)
@@ -43,7 +45,8 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
                     .with_hint("the pdf is written tagged but without the pdf/ua-1 claim"),
             );
             let mut second = Diagnostics::new();
-            match write_pdf(&doc, book, Conformance::Tagged, &mut second) {
+            let doc = lay_out_book(book, assets, &style, &mut Diagnostics::new())?;
+            match write_pdf(doc, book, Conformance::Tagged, &mut second) {
                 Ok(bytes) => {
                     diags.extend(second);
                     Some(bytes)
