@@ -57,7 +57,9 @@ pub fn write_pdf(
     let mut font_problem = false;
 
     let PagedDocument {
-        sheets, outline: outline_items, ..
+        sheets,
+        outline: outline_items,
+        ..
     } = doc;
     for sheet in sheets {
         let mut page_settings = PageSettings::from_wh(sheet.size.width, sheet.size.height)
