@@ -668,7 +668,7 @@ fn pdftotext_returns_the_source_text_exactly() {
     ]));
     let book = book(
         1_700_000_000,
-        vec![page(0, PageKind::Leaf, 0, "抽出", "extract", blocks)],
+        vec![page(0, PageKind::Page, 0, "抽出", "extract", blocks)],
     );
     let assets = Assets::embedded(ImageStore::new());
     let mut diags = Diagnostics::new();
