@@ -5,11 +5,13 @@
 //! bytes, or `None` when an error makes a correct PDF impossible (the reason
 //! is in `diags`). Submodules: `write` (frames → krilla pages), `text`
 //! (glyphs and fonts), `paint` (fills and strokes), `images`, `nav`
-//! (anchors, bookmarks), `tags` (tag tree), `meta` (document information).
+//! (anchors, bookmarks), `tags` (tag tree), `meta` (document information),
+//! `objstm` (small objects packed into object streams).
 
 mod images;
 mod meta;
 mod nav;
+mod objstm;
 mod paint;
 mod tags;
 mod text;

@@ -107,7 +107,9 @@ pub fn write_pdf(
     document.set_outline(outline(&outline_items, &anchors));
     document.set_metadata(metadata(book));
     document.set_tag_tree(tags.finish(Some(book.meta.language.clone())));
-    document.finish().map_err(|err| describe(&err))
+    let bytes = document.finish().map_err(|err| describe(&err))?;
+    // krilla writes every structure element as a plain object: pack them.
+    Ok(super::objstm::pack(&bytes).unwrap_or(bytes))
 }
 
 /// A short lowercase description of a krilla error.
