@@ -137,6 +137,7 @@ fn every_construct(img: &Images) -> Book {
             },
         ],
         columns: 3,
+        col_widths: Vec::new(),
         span: span(0),
     });
     let mut steps = list(
