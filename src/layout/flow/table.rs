@@ -34,12 +34,15 @@ use columns::{CellMeasure, Columns, Plan};
 
 /// Latin words longer than this (in ems) do not widen their column: they
 /// are broken at their break opportunities.
-const HARD_CAP_EM: f32 = 12.0;
+const HARD_CAP_EM: f32 = 10.0;
 /// A body cell whose text is this wide (in ems) or narrower is kept on one
 /// line when the table has room.
 const SHORT_BODY_EM: f32 = 6.0;
 /// The same for header cells.
 const SHORT_HEAD_EM: f32 = 10.0;
+/// A column of longer texts gets at least this measure (in ems) when the
+/// table has room, so that remarks are not set a character per line.
+const COMFORT_EM: f32 = 6.0;
 /// Slack added to measured widths so that a line measured to fit does fit.
 const SLACK: f32 = 0.5;
 /// Width given to a block whose width is not measured (figures, tables
@@ -179,7 +182,11 @@ fn measure(
         let (hard, max) = cell_widths(ctx, p.cell, &base);
         let short = if header { SHORT_HEAD_EM } else { SHORT_BODY_EM } * em;
         let hard = hard.min(HARD_CAP_EM * em).max(em);
-        let soft = if max <= short { max } else { hard };
+        let soft = if max <= short {
+            max
+        } else {
+            max.min(COMFORT_EM * em)
+        };
         cells.push(CellMeasure {
             col: p.col,
             span: p.colspan,

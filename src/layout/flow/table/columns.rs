@@ -13,8 +13,8 @@
 //! - `hard`: the least width: its longest Latin word (capped) or one
 //!   Japanese character; narrower would break inside a word.
 //! - `soft`: the width that keeps short texts whole: a header cell or a
-//!   short body cell (「最大文字数」, 「必須」) as one line, a long cell its
-//!   longest word. Kept whenever the table has room for it.
+//!   short body cell (「最大文字数」, 「必須」) as one line, a long cell a
+//!   comfortable measure (a few ems). Kept whenever the table has room.
 //! - `max`: every paragraph on one line (CSS max-content).
 //!
 //! When every column fits at `max`, the rest of the width goes to the
