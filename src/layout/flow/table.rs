@@ -188,6 +188,9 @@ fn measure(
             max.min(COMFORT_EM * em)
         };
         cells.push(CellMeasure {
+            row: p.row,
+            rowspan: p.rowspan,
+            pad,
             col: p.col,
             span: p.colspan,
             hard: hard + pad,
@@ -741,12 +744,15 @@ fn place_cells<'a>(rows: &[&'a Row]) -> (Vec<Placed<'a>>, usize) {
 }
 
 /// The widest run of Latin letters, digits and ASCII punctuation in some
-/// inline content (such runs are not broken unless they must be).
+/// inline content (such runs are not broken unless they must be); an
+/// address or path counts by its longest part after `/`, `.`, `@`, `?`,
+/// `&`, `=` or `:`, where it may break.
 fn longest_word(ctx: &BlockContext, content: &[Inline], base: &TextStyle) -> f32 {
     let text = crate::model::plain_text(content);
     text.split(|c: char| !c.is_ascii_graphic())
-        .filter(|word| word.len() > 1)
-        .map(|word| ctx.text.plain_width(word, base))
+        .flat_map(|word| word.split_inclusive(['/', '.', '@', '?', '&', '=', ':']))
+        .filter(|part| part.len() > 1)
+        .map(|part| ctx.text.plain_width(part, base))
         .fold(0.0, f32::max)
 }
 

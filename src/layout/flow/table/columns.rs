@@ -20,13 +20,20 @@
 //! When every column fits at `max`, the rest of the width goes to the
 //! columns in proportion to `max` (columns the writer gave a width keep
 //! it). Otherwise every column gets its `soft` width (relaxed to `hard`
-//! for the columns that lose least, until they fit) and the rest goes in
-//! proportion to what each still lacks (`max − min`): a mostly empty
-//! example column stays narrow and a long remarks column takes the width.
+//! for the columns that lose least, until they fit) and the rest goes, a
+//! step at a time, where it lowers the table's height most (a row is as
+//! tall as its cell of most lines): a mostly empty example column stays
+//! narrow and a long remarks column takes the width.
 
 /// The widths of one cell, padding included.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct CellMeasure {
+    /// Its row (the first, for a `rowspan`).
+    pub row: usize,
+    /// Rows covered.
+    pub rowspan: usize,
+    /// Padding (both sides) included in the widths.
+    pub pad: f32,
     /// First column.
     pub col: usize,
     /// Columns covered.
@@ -50,6 +57,8 @@ pub(super) struct Columns {
     pub max: Vec<f32>,
     /// Columns whose width the writer gave.
     pub fixed: Vec<bool>,
+    /// The cells, to weigh the rows' heights.
+    pub cells: Vec<CellMeasure>,
 }
 
 /// How the table is set.
@@ -82,6 +91,7 @@ impl Columns {
             soft: vec![floor; count],
             max: vec![floor; count],
             fixed: vec![false; count],
+            cells: cells.to_vec(),
         };
         for cell in cells.iter().filter(|c| c.span == 1) {
             if let (Some(h), Some(s), Some(m)) = (
@@ -147,6 +157,17 @@ impl Columns {
             soft: times(&self.soft),
             max: times(&self.max),
             fixed: self.fixed.clone(),
+            cells: self
+                .cells
+                .iter()
+                .map(|c| CellMeasure {
+                    pad: c.pad * scale,
+                    hard: c.hard * scale,
+                    soft: c.soft * scale,
+                    max: c.max * scale,
+                    ..*c
+                })
+                .collect(),
         }
     }
 
@@ -234,22 +255,88 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
         return min.iter().map(|w| w * width / sum_min.max(1.0)).collect();
     }
     let extra = width - sum_min;
-    let lack: Vec<f32> = min
+    share_by_height(cols, min, extra)
+}
+
+/// Steps the extra width is given out in.
+const STEPS: usize = 120;
+
+/// Gives `extra` to the columns, a step at a time, each step to the column
+/// where it lowers the table's estimated height most (a row is as tall as
+/// its cell with most lines; a cell's lines are its one-line width over its
+/// measure). What lowers no row (every cell on one line) goes in proportion
+/// to what each column still lacks of its one-line width.
+fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32> {
+    let count = widths.len();
+    let step = extra / STEPS as f32;
+    let mut left = extra;
+    if step > 0.01 {
+        for _ in 0..STEPS {
+            let here = table_height(cols, &widths);
+            let mut best: Option<(usize, f32)> = None;
+            for c in 0..count {
+                if cols.fixed.get(c).copied().unwrap_or(false)
+                    || widths.get(c).copied().unwrap_or(0.0)
+                        >= cols.max.get(c).copied().unwrap_or(0.0)
+                {
+                    continue;
+                }
+                if let Some(w) = widths.get_mut(c) {
+                    *w += step;
+                }
+                let gain = here - table_height(cols, &widths);
+                if let Some(w) = widths.get_mut(c) {
+                    *w -= step;
+                }
+                if gain > 1e-4 && best.is_none_or(|(_, g)| gain > g) {
+                    best = Some((c, gain));
+                }
+            }
+            let Some((c, _)) = best else {
+                break;
+            };
+            if let Some(w) = widths.get_mut(c) {
+                *w += step;
+            }
+            left -= step;
+        }
+    }
+    let lack: Vec<f32> = widths
         .iter()
         .zip(&cols.max)
         .map(|(lo, hi)| (hi - lo).max(0.0))
         .collect();
     let total: f32 = lack.iter().sum();
-    min.iter()
+    widths
+        .iter()
         .zip(&lack)
         .map(|(lo, l)| {
             if total > 0.0 {
-                lo + extra * l / total
+                lo + left.max(0.0) * l / total
             } else {
-                lo + extra / cols.max.len().max(1) as f32
+                lo + left.max(0.0) / count.max(1) as f32
             }
         })
         .collect()
+}
+
+/// The table's estimated height in lines: per row, the most lines of its
+/// cells (a cell spanning rows shares its lines among them).
+fn table_height(cols: &Columns, widths: &[f32]) -> f32 {
+    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+    let mut tallest = vec![1.0f32; rows];
+    for cell in &cols.cells {
+        let measure: f32 = widths
+            .get(cell.col..(cell.col + cell.span).min(widths.len()))
+            .map_or(0.0, |w| w.iter().sum::<f32>())
+            - cell.pad;
+        let text = cell.max - cell.pad;
+        let lines = (text / measure.max(1.0)).max(1.0) / cell.rowspan.max(1) as f32;
+        if let Some(t) = tallest.get_mut(cell.row) {
+            *t = t.max(lines);
+        }
+    }
+    tallest.iter().sum()
 }
 
 /// How to set columns of these widths in `width`: at full size when their
@@ -322,6 +409,9 @@ mod tests {
 
     fn cell(col: usize, hard: f32, soft: f32, max: f32) -> CellMeasure {
         CellMeasure {
+            row: 0,
+            rowspan: 1,
+            pad: 2.0,
             col,
             span: 1,
             hard,
@@ -398,6 +488,9 @@ mod tests {
                 cell(0, 10.0, 10.0, 10.0),
                 cell(1, 10.0, 10.0, 30.0),
                 CellMeasure {
+                    row: 1,
+                    rowspan: 1,
+                    pad: 2.0,
                     col: 0,
                     span: 2,
                     hard: 10.0,
