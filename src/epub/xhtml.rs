@@ -565,7 +565,8 @@ impl<'a> BodyWriter<'a> {
                 };
                 let length = cell_length(cell);
                 let long = length.is_some_and(|(chars, prose)| prose && chars > LONG_CELL_CHARS);
-                let short = cell.header && length.is_some_and(|(chars, _)| chars <= SHORT_HEADER_CHARS);
+                let short =
+                    cell.header && length.is_some_and(|(chars, _)| chars <= SHORT_HEADER_CHARS);
                 let size = if long {
                     Some("long")
                 } else if short {
@@ -573,7 +574,11 @@ impl<'a> BodyWriter<'a> {
                 } else {
                     None
                 };
-                let class = [align, size].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                let class = [align, size]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if !class.is_empty() {
                     attrs.push(("class", &class));
                 }

@@ -35,8 +35,8 @@ use std::collections::BTreeMap;
 
 use crate::model::{
     Admonition, AdmonitionKind, Align, Block, Cell, CodeBlock, DefinitionItem, DefinitionList,
-    Figure, Footnote, Heading, ImageRef, Inline, InlineImage, InlineStyle, Length, Link, LinkTarget, List,
-    ListItem, Paragraph, Quote, Row, plain_text,
+    Figure, Footnote, Heading, ImageRef, Inline, InlineImage, InlineStyle, Length, Link,
+    LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
 };
 use crate::shortcode::placeholder::{self, Found, Role};
 use crate::shortcode::{CallKind, Inner, ResolvedPage, SourceMap};

@@ -364,9 +364,9 @@ fn dom(
                             continue;
                         }
                         if name == "colgroup"
-                            && !node.children().any(|c| {
-                                c.value().as_element().is_some_and(|e| e.name() == "col")
-                            })
+                            && !node
+                                .children()
+                                .any(|c| c.value().as_element().is_some_and(|e| e.name() == "col"))
                         {
                             // A `colgroup` without `col`s stands for `span`
                             // columns.
@@ -463,7 +463,10 @@ fn open_element(b: &mut Builder, el: &scraper::node::Element, at: usize) -> (Ope
             },
         ),
         "col" => {
-            b.table_col(preferred_width(el), parse_span(el.attr("span"), MAX_COLSPAN));
+            b.table_col(
+                preferred_width(el),
+                parse_span(el.attr("span"), MAX_COLSPAN),
+            );
             (Opened::Nothing, true)
         }
         // Its `col` children are read (see `colgroup` in the walker).

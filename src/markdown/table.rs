@@ -192,10 +192,7 @@ mod tests {
         // A table made only of `th` rows has no body to repeat over.
         assert_eq!(leading_header_rows(&body[..2]), 0);
         // A rowspan tying the header to the body keeps it in the body.
-        let tied = vec![
-            row(vec![header(2), header(1)]),
-            row(vec![spanning(1, 1)]),
-        ];
+        let tied = vec![row(vec![header(2), header(1)]), row(vec![spanning(1, 1)])];
         assert_eq!(leading_header_rows(&tied), 0);
         let parts = Parts {
             caption: None,

@@ -393,7 +393,8 @@ pub enum Align {
 pub struct Table {
     /// `<caption>` content, if any.
     pub caption: Option<Vec<Inline>>,
-    /// Header rows (`<thead>`, or the Markdown header line).
+    /// Header rows (`<thead>`, the Markdown header line, or the leading
+    /// rows of `th` cells of a table without `thead`).
     pub head: Vec<Row>,
     /// Body rows.
     pub body: Vec<Row>,

@@ -187,7 +187,10 @@ fn lists_in_cells_take_the_cells_type_size() {
     let height = |w: &Word| w.y_max - w.y_min;
     let item = word(&words, "リスト項目アルファ");
     let cell = word(&words, "セル本文ガンマ");
-    let body = word(&words, "セルの中のリストは、セルの文字サイズと行送りで組みます。");
+    let body = word(
+        &words,
+        "セルの中のリストは、セルの文字サイズと行送りで組みます。",
+    );
     assert!(
         (height(item) - height(cell)).abs() < 0.2,
         "list item {} pt, cell text {} pt",
@@ -242,7 +245,10 @@ fn epub_tables_read_on_a_phone() {
     );
     assert!(css.contains("text-justify: inter-character"));
     let widths = epub_member(&epub, "widths.xhtml");
-    assert!(widths.contains("class=\"table-wrap wide\""), "6 columns are wide");
+    assert!(
+        widths.contains("class=\"table-wrap wide\""),
+        "6 columns are wide"
+    );
     assert!(widths.contains("<col style=\"width: 20%\"/>"), "{widths}");
     assert!(widths.contains("style=\"width: 120px\""), "{widths}");
     assert!(widths.contains("class=\"align-left long\""), "{widths}");

@@ -316,7 +316,13 @@ impl BlockContext<'_, '_> {
             notes: std::mem::take(&mut self.notes),
             placed_notes: std::mem::take(&mut self.placed_notes),
         };
-        inner.blocks(target.flow, target.blocks, target.x, target.width, target.depth);
+        inner.blocks(
+            target.flow,
+            target.blocks,
+            target.x,
+            target.width,
+            target.depth,
+        );
         self.page_anchor = inner.page_anchor;
         self.notes = inner.notes;
         self.placed_notes = inner.placed_notes;

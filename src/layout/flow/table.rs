@@ -81,7 +81,14 @@ pub(super) fn table(
         Plan::Fit { scale } => {
             let widths = columns::distribute(&cols.scaled(scale), width);
             let caption = table.caption.clone();
-            set(ctx, flow, table, caption, &widths, scale, x, depth);
+            let setting = Setting {
+                caption,
+                widths: &widths,
+                scale,
+                x,
+                depth,
+            };
+            set(ctx, flow, table, setting);
         }
         Plan::Groups { scale, groups } => {
             let count = groups.len();
@@ -117,7 +124,14 @@ pub(super) fn table(
                 let (sub_placed, sub_columns) = place_cells(&sub_rows);
                 let sub_cols = measure(ctx, &sub, &sub_placed, sub_columns, width);
                 let widths = columns::distribute(&sub_cols.scaled(scale), width);
-                set(ctx, flow, &sub, Some(caption), &widths, scale, x, depth);
+                let setting = Setting {
+                    caption: Some(caption),
+                    widths: &widths,
+                    scale,
+                    x,
+                    depth,
+                };
+                set(ctx, flow, &sub, setting);
             }
         }
     }
@@ -276,19 +290,31 @@ fn cell_widths(ctx: &mut BlockContext, cell: &Cell, base: &TextStyle) -> (f32, f
     (hard, max)
 }
 
+/// How [`set`] sets a table.
+struct Setting<'w> {
+    /// The caption above it (the table's, or with `(k/n)` for a column
+    /// group).
+    caption: Option<Vec<Inline>>,
+    /// The columns' widths.
+    widths: &'w [f32],
+    /// Scale of the type size and padding.
+    scale: f32,
+    /// Left edge.
+    x: f32,
+    /// Nesting depth.
+    depth: usize,
+}
+
 /// Sets a table whose column widths are decided, its type scaled by
 /// `scale`.
-#[allow(clippy::too_many_arguments)]
-fn set(
-    ctx: &mut BlockContext,
-    flow: &mut Flow,
-    table: &Table,
-    caption: Option<Vec<Inline>>,
-    widths: &[f32],
-    scale: f32,
-    x: f32,
-    depth: usize,
-) {
+fn set(ctx: &mut BlockContext, flow: &mut Flow, table: &Table, setting: Setting<'_>) {
+    let Setting {
+        caption,
+        widths,
+        scale,
+        x,
+        depth,
+    } = setting;
     let mut style = ctx.style().tables.clone();
     style.size *= scale;
     style.padding *= scale;

@@ -424,7 +424,11 @@ mod tests {
     fn natural_widths_fit_and_fill() {
         let cols = Columns::new(
             3,
-            &[cell(0, 10.0, 20.0, 20.0), cell(1, 10.0, 10.0, 60.0), cell(2, 5.0, 5.0, 20.0)],
+            &[
+                cell(0, 10.0, 20.0, 20.0),
+                cell(1, 10.0, 10.0, 60.0),
+                cell(2, 5.0, 5.0, 20.0),
+            ],
             4.0,
         );
         let w = distribute(&cols, 200.0);
@@ -500,7 +504,10 @@ mod tests {
             ],
             4.0,
         );
-        assert!((cols.max.iter().sum::<f32>() - 80.0).abs() < 0.01, "{cols:?}");
+        assert!(
+            (cols.max.iter().sum::<f32>() - 80.0).abs() < 0.01,
+            "{cols:?}"
+        );
     }
 
     #[test]
