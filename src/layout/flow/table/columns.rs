@@ -260,6 +260,9 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
 
 /// Steps the extra width is given out in.
 const STEPS: usize = 120;
+/// Most cells weighed for the height (a long table is sampled every n-th
+/// row), so that sharing costs the same for any table length.
+const SAMPLE_CELLS: usize = 2000;
 
 /// Gives `extra` to the columns, a step at a time, each step to the column
 /// where it lowers the table's estimated height most (a row is as tall as
@@ -268,6 +271,21 @@ const STEPS: usize = 120;
 /// to what each column still lacks of its one-line width.
 fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32> {
     let count = widths.len();
+    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+    let stride = cols.cells.len().div_ceil(SAMPLE_CELLS).max(1);
+    let sample = Columns {
+        cells: cols
+            .cells
+            .iter()
+            .filter(|c| c.row % stride == 0 || rows <= stride)
+            .map(|c| CellMeasure {
+                row: c.row / stride,
+                ..*c
+            })
+            .collect(),
+        ..cols.clone()
+    };
+    let cols = &sample;
     let step = extra / STEPS as f32;
     let mut left = extra;
     if step > 0.01 {
