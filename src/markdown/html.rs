@@ -6,6 +6,8 @@
 //! and inlines. Block HTML is parsed into a DOM with `scraper` (html5ever);
 //! a single inline tag is read with the html5ever tokenizer, and an inline
 //! stack in the builder pairs open and close tags across text events.
+//! `width` on `th`/`td`/`col`/`colgroup` (or `style="width: …"`, pixels or
+//! percent) becomes the cell's or column's preferred width.
 //!
 //! Nothing raw passes through: `script`/`style` are dropped with their
 //! content, other unsupported elements (`iframe`, `object`, unknown tags) are
