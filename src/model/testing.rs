@@ -118,6 +118,7 @@ pub fn spanning(rowspan: u32, colspan: u32) -> Cell {
         rowspan,
         colspan,
         align: Align::Default,
+        width: None,
         blocks: Vec::new(),
     }
 }
@@ -196,6 +197,7 @@ pub fn cell(header: bool, rowspan: u32, colspan: u32, align: Align, blocks: Vec<
         rowspan,
         colspan,
         align,
+        width: None,
         blocks,
     }
 }
