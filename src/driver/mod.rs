@@ -10,6 +10,7 @@
 //! touches earlier outputs.
 
 mod book;
+mod coverage;
 #[cfg(test)]
 mod hugo_tests;
 mod preflight;
@@ -209,6 +210,7 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         // One image check for `check` and `build` alike, before rendering:
         // a broken image stops the region here, reported once.
         check_images(&book, &assets, &mut region_diags);
+        coverage::check_coverage(&book, &assets, &sources, &mut region_diags);
         if site_failed || region_diags.has_errors() || plan.formats.is_empty() {
             diags.extend(region_diags);
             continue;

@@ -112,16 +112,44 @@ pub fn write_pdf(
     Ok(super::objstm::pack(&bytes).unwrap_or(bytes))
 }
 
+/// How the reason of a pdf/ua-1 failure starts when its only problems are
+/// characters in no font, which the driver's coverage check has reported at
+/// their source positions already.
+pub(crate) const MISSING_GLYPHS: &str = "characters in no font are drawn as empty boxes: ";
+
 /// A short lowercase description of a krilla error.
 fn describe(err: &krilla::error::KrillaError) -> String {
     use krilla::error::KrillaError;
     match err {
         KrillaError::Validation(errors) => {
-            let list: Vec<String> = errors
-                .iter()
-                .take(5)
-                .map(|(e, _)| format!("{e:?}"))
-                .collect();
+            use krilla::configure::ValidationError;
+            // Characters in no font: one item naming them (the coverage
+            // check reported each at its source position).
+            let mut tofu: Vec<String> = Vec::new();
+            for (e, _) in errors {
+                if let ValidationError::ContainsNotDefGlyph(_, _, text) = e
+                    && !tofu.contains(text)
+                {
+                    tofu.push(text.clone());
+                }
+            }
+            if tofu.len() == errors.len() {
+                return format!("{MISSING_GLYPHS}{}", tofu.join(" "));
+            }
+            let mut list: Vec<String> = Vec::new();
+            if !tofu.is_empty() {
+                list.push(format!(
+                    "{} is in no font and drawn as an empty box",
+                    tofu.join(" ")
+                ));
+            }
+            list.extend(
+                errors
+                    .iter()
+                    .filter(|(e, _)| !matches!(e, ValidationError::ContainsNotDefGlyph(..)))
+                    .take(5)
+                    .map(|(e, _)| format!("{e:?}")),
+            );
             format!(
                 "pdf/ua-1 validation failed with {} problem(s): {}",
                 errors.len(),

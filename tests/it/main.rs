@@ -16,6 +16,7 @@ mod support;
 mod broken_sites;
 mod cli;
 mod epub_check;
+mod fonts;
 mod hostile_sites;
 mod hugo_inline;
 mod hugo_markdown;
