@@ -45,6 +45,7 @@ mod justify;
 mod line;
 mod linebreak;
 mod shape;
+mod tokens;
 
 pub use classes::Kinsoku;
 pub use shape::ShapeCache;
