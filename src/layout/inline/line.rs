@@ -12,8 +12,8 @@
 //! a closing bracket, 、 or 。 ending the line is removed (with hanging
 //! punctuation a final 、 or 。 also hangs past the line end); glue (the
 //! Japanese–Latin space, the space after ？！) before the first glyph is
-//! dropped; an opening bracket starting any line but the paragraph's first
-//! loses its leading half-em (the paragraph's first line keeps JIS X
+//! dropped; an opening bracket starting any line but an indented
+//! paragraph's first loses its leading half-em (that line keeps JIS X
 //! 4051's default: the bracket keeps its half-em after the indent).
 
 use super::ParagraphStyle;
@@ -33,8 +33,8 @@ pub(crate) struct Line {
     /// Whether the line is justified (not the last line, not ended by a
     /// forced break).
     pub justify: bool,
-    /// Whether the line starts the paragraph (keeps an opening bracket's
-    /// leading half-em, as in JIS X 4051's default).
+    /// Whether the line starts a paragraph with a first-line indent (keeps
+    /// an opening bracket's leading half-em, as in JIS X 4051's default).
     pub para_start: bool,
     /// Indent in pt.
     pub indent: f32,

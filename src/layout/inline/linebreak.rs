@@ -50,6 +50,10 @@ pub(crate) fn choose_lines(
     loop {
         let para_start = lines.is_empty();
         let indent = if para_start { first_indent } else { 0.0 };
+        // An opening bracket keeps its leading half-em only after a
+        // first-line indent; without one (list items, unindented prose) it
+        // is set flush like at any line start.
+        let para_start = para_start && indent > 0.0;
         let limit = forced.peek().copied().unwrap_or(n).min(n);
         let byte = glyphs.get(start).map_or(text.text.len(), |g| g.range.start);
         if start >= n && forced.peek().is_none() {
