@@ -388,8 +388,8 @@ const RAGGED_PENALTY: f32 = 5_000.0;
 
 /// The cost of one line: one per line, plus the squared squeeze ratio
 /// (weighted lightly: JLREQ prefers pushing in to pushing out), plus the
-/// squared stretch relative to a tenth of the line (weighted heavily), plus
-/// a large penalty for a line that cannot be justified within the caps
+/// squared stretch relative to a tenth of the line (weighted heavily) and
+/// relative to the line's stretch caps, plus a large penalty for a line that cannot be justified within the caps
 /// (it would be ragged), for a break inside a token and for a last line of
 /// a single character.
 fn line_cost(c: &LineCandidate) -> f32 {
@@ -404,6 +404,11 @@ fn line_cost(c: &LineCandidate) -> f32 {
         cost += 100.0 * r * r;
         if slack > m.stretch + EPSILON {
             cost += RAGGED_PENALTY;
+        } else if m.stretch > 0.0 {
+            // How much of the caps the line uses: a line stretched to its
+            // caps reads as letter-spaced, so a break inside a token beats it.
+            let f = slack / m.stretch;
+            cost += 200.0 * f * f;
         }
     }
     if c.penalized {
