@@ -141,6 +141,12 @@ pub(crate) struct BodyStyle {
     /// paper's own margins allow. 0 keeps the paper's margins.
     #[serde(default)]
     pub line_chars: f32,
+    /// Set body lines on a line grid (JLREQ 行取り): every body line and
+    /// heading starts a whole number of line pitches below the text area's
+    /// top, so that lines register from sheet to sheet; the space of
+    /// headings and between blocks grows to whole pitches.
+    #[serde(default)]
+    pub line_grid: bool,
 }
 
 /// Headings.
@@ -441,6 +447,7 @@ impl PdfStyle {
                 kinsoku: Kinsoku::Strict,
                 jl_spacing: 0.25,
                 line_chars: 0.0,
+                line_grid: false,
             },
             headings: HeadingStyle {
                 sizes: [20.0, 15.0, 13.0, 11.5, 10.5, 10.0],

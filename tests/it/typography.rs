@@ -86,12 +86,13 @@ fn words(pdf: &Path) -> Option<Vec<Word>> {
 }
 
 /// The words of one sheet grouped into lines (same top, left to right),
-/// body-size text and inline code only (8–11 pt boxes), running heads and folios left out.
+/// body-size text (10 pt) and inline code (8.5 pt) only, not table text, running heads and folios left out.
 fn body_lines(words: &[Word], sheet: usize) -> Vec<Vec<Word>> {
     let mut lines: Vec<Vec<Word>> = Vec::new();
     for w in words.iter().filter(|w| w.sheet == sheet) {
         let size = w.y_max - w.y_min;
-        if !(8.0..=11.0).contains(&size) || w.y_min < 60.0 || w.y_min > 780.0 {
+        let body_or_code = (size - 10.0).abs() < 0.2 || (size - 8.5).abs() < 0.8;
+        if !body_or_code || w.y_min < 60.0 || w.y_min > 780.0 {
             continue;
         }
         let mid = |w: &Word| (w.y_min + w.y_max) / 2.0;
@@ -132,6 +133,10 @@ fn no_line_is_letter_spaced_beyond_the_caps() {
                 let last = a.text.chars().next_back().unwrap_or(' ');
                 let first = b.text.chars().next().unwrap_or(' ');
                 let text: Vec<&str> = line.iter().map(|w| w.text.as_str()).collect();
+                if gap > 3.0 * em {
+                    // Table columns, not one line of text.
+                    continue;
+                }
                 if plain_japanese(last) && plain_japanese(first) && gap > 0.9 * em {
                     // pdftotext drops ideographic spaces (U+3000): each is
                     // exactly one em, so the gap is a whole number of ems.
@@ -211,4 +216,126 @@ fn the_sample_body_line_is_forty_characters() {
         (39.0..=40.6).contains(&chars),
         "body line is {chars:.1} em (from {left} to {right})"
     );
+}
+
+#[test]
+fn lists_in_boxes_and_cells_use_the_first_level_bullet() {
+    let Some(text) = pdftotext(built(), &["-layout"]) else {
+        return;
+    };
+    let marker = |item: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.contains(item))
+            .unwrap_or_else(|| panic!("no line with {item}"));
+        let before = &line[..line.find(item).unwrap_or(0)];
+        before.split_whitespace().last().unwrap_or("").to_owned()
+    };
+    assert_eq!(marker("箱の中の項目です"), "•");
+    assert_eq!(marker("セルの中の項目です"), "•");
+    assert_eq!(marker("最後の項目です"), "•");
+    assert_eq!(marker("入れ子の項目です"), "◦");
+    // Level 3 differs visibly from level 1 (・ reads like •).
+    assert_eq!(marker("さらに深い項目です"), "–");
+    // An item starting with ［ is not pushed right: its bracket stands
+    // where the text of the other items starts.
+    let Some(words) = words(built()) else { return };
+    let start = |needle: &str| {
+        words
+            .iter()
+            .find(|w| w.text.starts_with(needle))
+            .map(|w| w.x_min)
+            .unwrap_or_else(|| panic!("no word {needle}"))
+    };
+    let bracket = start("［保存］");
+    let plain = start("通常の項目です");
+    // The bracket's glyph box includes its blank half; its ink starts half
+    // an em later, flush with the plain item's text at most.
+    assert!(
+        (bracket - plain).abs() < 0.6,
+        "［ at {bracket}, plain text at {plain}"
+    );
+}
+
+#[test]
+fn the_line_grid_registers_body_lines() {
+    // The fixture with `body.line_grid = true`: every body line of every
+    // sheet sits a whole number of line pitches (17 pt) below the text
+    // area's top, whatever headings, lists and paragraph gaps come between.
+    let site = scratch_dir("typography_grid_site");
+    copy_dir(&fixture(), &site);
+    std::fs::create_dir_all(site.join("layouts")).expect("layouts folder");
+    std::fs::write(
+        site.join("layouts/pdf.toml"),
+        "[body]\nline_grid = true\n",
+    )
+    .expect("pdf.toml");
+    let out = scratch_dir("typography_grid");
+    let output = build_site(&site, &out, &["--region", "JP"])
+        .output()
+        .expect("tebiki runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let Some(words) = words(&out.join("manual-JP.pdf")) else {
+        return;
+    };
+    let pitch = 17.0f32;
+    let sheets = words.iter().map(|w| w.sheet).max().unwrap_or(0);
+    let mut residues = Vec::new();
+    // Body sheets: not the cover (sheet 1), not the table of contents
+    // (leader dots), which are set off the grid.
+    let toc = |sheet: usize| words.iter().any(|w| w.sheet == sheet && w.text == ".");
+    for sheet in (2..=sheets).filter(|&s| !toc(s)) {
+        for line in body_lines(&words, sheet) {
+            // Plain body lines (10 pt, outside boxes and tables: those are
+            // off the grid and drawn on a background or in cells).
+            let w = &line[0];
+            if (w.y_max - w.y_min - 10.0).abs() > 0.1 || w.x_min > 160.0 {
+                continue;
+            }
+            if line.iter().any(|w| w.text.contains("箱の中") || w.text.contains("セルの中")) {
+                continue;
+            }
+            residues.push((sheet, w.y_min.rem_euclid(pitch), w.text.clone()));
+        }
+    }
+    assert!(residues.len() > 40, "{residues:?}");
+    let (_, first, _) = residues[0].clone();
+    for (sheet, r, text) in &residues {
+        let off = (r - first).abs().min(pitch - (r - first).abs());
+        assert!(off < 0.3, "sheet {sheet}: line {text} is {off:.2} pt off the grid");
+    }
+    // Without the grid the paragraph gap (half a line) puts lines off it.
+    let Some(plain) = words_of_default_build() else { return };
+    let mut off_grid = false;
+    for sheet in 1..=plain.iter().map(|w| w.sheet).max().unwrap_or(0) {
+        for line in body_lines(&plain, sheet) {
+            let r = line[0].y_min.rem_euclid(pitch);
+            let off = (r - first).abs().min(pitch - (r - first).abs());
+            off_grid |= off > 1.0;
+        }
+    }
+    assert!(off_grid, "the default build has no line off the grid");
+}
+
+/// The word boxes of the fixture built with the default layout.
+fn words_of_default_build() -> Option<Vec<Word>> {
+    words(built())
+}
+
+/// Copies a folder tree.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
 }

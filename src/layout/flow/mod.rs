@@ -297,6 +297,16 @@ impl BlockContext<'_, '_> {
         body.size * body.leading
     }
 
+    /// The pitch of the line grid body lines and headings snap to, 0 when
+    /// `body.line_grid` is off.
+    pub(crate) fn grid_pitch(&self) -> f32 {
+        if self.style().body.line_grid {
+            self.body_pitch()
+        } else {
+            0.0
+        }
+    }
+
     /// Gap between blocks.
     pub(crate) fn block_gap(&self) -> f32 {
         self.body_pitch() * self.style().body.paragraph_gap
@@ -366,7 +376,12 @@ impl BlockContext<'_, '_> {
                 .paragraph_style(width, self.body_pitch(), Align::Default)
         };
         let (lines, notes) = self.set_inlines(content, &base, &para);
+        let first = flow.pieces.len();
         push_lines(flow, lines, x, space_before, tag);
+        let grid = self.grid_pitch();
+        for piece in flow.pieces.iter_mut().skip(first) {
+            piece.grid = grid;
+        }
         flow.attach_notes(notes);
     }
 
@@ -700,6 +715,9 @@ impl BlockContext<'_, '_> {
             let mut piece = Piece::new(height, items);
             if chapter && i == 0 {
                 chapter_band(&mut piece, x, width, accent);
+            }
+            if i == 0 {
+                piece.grid = self.grid_pitch();
             }
             piece.space_before = if i == 0 { space } else { 0.0 };
             piece.glue_to_prev = i > 0;

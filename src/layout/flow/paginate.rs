@@ -9,7 +9,9 @@
 //! the first two and last two lines of a paragraph) unless the glued chain
 //! is taller than a text area, space before a piece is dropped at the top of
 //! a sheet, and a table's header rows are repeated when its rows continue on
-//! a new sheet.
+//! a new sheet. With the line grid on, a piece on the grid (a body line, a
+//! heading) starts on a whole multiple of the line pitch from the text
+//! area's top ([`Piece::grid`]).
 //!
 //! Footnotes: a piece may carry the lines of the footnotes it references
 //! ([`Piece::footnotes`]). They are set at the foot of the sheet the piece
@@ -46,6 +48,10 @@ pub(crate) struct Piece {
     /// Lines of the footnotes first referenced in this piece, set at the
     /// foot of the sheet the piece lands on.
     pub footnotes: Vec<Piece>,
+    /// The line pitch of the line grid (JLREQ 行取り, `body.line_grid`)
+    /// this piece's top snaps to: its space above grows to the next grid
+    /// line. 0 for pieces off the grid (figures, tables, boxes).
+    pub grid: f32,
 }
 
 impl Piece {
@@ -65,6 +71,18 @@ impl Piece {
         if space > 0.0 {
             self.shift_down(space);
         }
+    }
+
+    /// The space above the piece when the previous one ends at `y` (from
+    /// the text area's top): [`Piece::space_before`], grown so that a piece
+    /// on the line grid starts on a grid line.
+    pub(crate) fn space_at(&self, y: f32) -> f32 {
+        if self.grid <= 0.0 || !self.grid.is_finite() {
+            return self.space_before;
+        }
+        let top = y + self.space_before;
+        let snapped = (top / self.grid - 1e-3).ceil() * self.grid;
+        (snapped - y).max(self.space_before)
     }
 
     /// Moves the content down by `dy`, growing the piece.
@@ -147,6 +165,7 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
     let mut carry: std::collections::VecDeque<Piece> = std::collections::VecDeque::new();
 
     for (index, mut piece) in pieces.into_iter().enumerate() {
+        piece.space_before = piece.space_at(y);
         let chain = chain_heights.get(index).copied().unwrap_or(piece.height);
         let needed = piece.space_before + chain;
         // The first line of the piece's first note must fit with it.
