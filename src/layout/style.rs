@@ -595,7 +595,13 @@ impl PdfStyle {
             " lines",
         );
         check("body.jl_spacing", self.body.jl_spacing, 0.0, 1.0, " em");
-        check("body.line_chars", self.body.line_chars, 0.0, 200.0, " characters");
+        check(
+            "body.line_chars",
+            self.body.line_chars,
+            0.0,
+            200.0,
+            " characters",
+        );
         for (key, v) in [
             ("lists.indent", self.lists.indent),
             ("lists.item_gap", self.lists.item_gap),

@@ -57,7 +57,9 @@ fn words(pdf: &Path) -> Option<Vec<Word>> {
         let key = format!("{name}=\"");
         let from = tag.find(&key).map(|i| i + key.len()).unwrap_or(0);
         let rest = &tag[from..];
-        rest[..rest.find('"').unwrap_or(0)].parse().unwrap_or(f32::NAN)
+        rest[..rest.find('"').unwrap_or(0)]
+            .parse()
+            .unwrap_or(f32::NAN)
     };
     let mut out = Vec::new();
     let mut sheet = 0;
@@ -96,10 +98,7 @@ fn body_lines(words: &[Word], sheet: usize) -> Vec<Vec<Word>> {
             continue;
         }
         let mid = |w: &Word| (w.y_min + w.y_max) / 2.0;
-        match lines
-            .iter_mut()
-            .find(|l| (mid(&l[0]) - mid(w)).abs() < 2.0)
-        {
+        match lines.iter_mut().find(|l| (mid(&l[0]) - mid(w)).abs() < 2.0) {
             Some(line) => line.push(w.clone()),
             None => lines.push(vec![w.clone()]),
         }
@@ -151,9 +150,7 @@ fn no_line_is_letter_spaced_beyond_the_caps() {
                         "sheet {sheet}: {gap:.2} pt between {last} and {first} (> ¼ em): {text:?}"
                     );
                     checked += 1;
-                } else if !matches!(last, '？' | '！' | '\u{3000}')
-                    && first != '\u{3000}'
-                {
+                } else if !matches!(last, '？' | '！' | '\u{3000}') && first != '\u{3000}' {
                     assert!(
                         gap <= 0.5 * em + 0.2,
                         "sheet {sheet}: {gap:.2} pt between {last} and {first} (> ½ em): {text:?}"
@@ -181,7 +178,10 @@ fn long_code_and_urls_start_on_the_line_where_they_stand() {
     assert!(line.contains("https://example."), "{line}");
     // The URL broke after a separator, with no hyphen added.
     let end = line.trim_end().chars().next_back().unwrap_or(' ');
-    assert!(matches!(end, '/' | '.' | '?' | '&' | '=' | '_' | '-'), "{line}");
+    assert!(
+        matches!(end, '/' | '.' | '?' | '&' | '=' | '_' | '-'),
+        "{line}"
+    );
     let whole: String = text.split_whitespace().collect();
     assert!(
         whole.contains("https://example.cybozu.com/k/v1/records.json?app=1&query=updated_time"),
@@ -265,11 +265,7 @@ fn the_line_grid_registers_body_lines() {
     let site = scratch_dir("typography_grid_site");
     copy_dir(&fixture(), &site);
     std::fs::create_dir_all(site.join("layouts")).expect("layouts folder");
-    std::fs::write(
-        site.join("layouts/pdf.toml"),
-        "[body]\nline_grid = true\n",
-    )
-    .expect("pdf.toml");
+    std::fs::write(site.join("layouts/pdf.toml"), "[body]\nline_grid = true\n").expect("pdf.toml");
     let out = scratch_dir("typography_grid");
     let output = build_site(&site, &out, &["--region", "JP"])
         .output()
@@ -296,7 +292,10 @@ fn the_line_grid_registers_body_lines() {
             if (w.y_max - w.y_min - 10.0).abs() > 0.1 || w.x_min > 160.0 {
                 continue;
             }
-            if line.iter().any(|w| w.text.contains("箱の中") || w.text.contains("セルの中")) {
+            if line
+                .iter()
+                .any(|w| w.text.contains("箱の中") || w.text.contains("セルの中"))
+            {
                 continue;
             }
             residues.push((sheet, w.y_min.rem_euclid(pitch), w.text.clone()));
@@ -306,10 +305,15 @@ fn the_line_grid_registers_body_lines() {
     let (_, first, _) = residues[0].clone();
     for (sheet, r, text) in &residues {
         let off = (r - first).abs().min(pitch - (r - first).abs());
-        assert!(off < 0.3, "sheet {sheet}: line {text} is {off:.2} pt off the grid");
+        assert!(
+            off < 0.3,
+            "sheet {sheet}: line {text} is {off:.2} pt off the grid"
+        );
     }
     // Without the grid the paragraph gap (half a line) puts lines off it.
-    let Some(plain) = words_of_default_build() else { return };
+    let Some(plain) = words_of_default_build() else {
+        return;
+    };
     let mut off_grid = false;
     for sheet in 1..=plain.iter().map(|w| w.sheet).max().unwrap_or(0) {
         for line in body_lines(&plain, sheet) {

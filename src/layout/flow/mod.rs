@@ -644,11 +644,8 @@ impl BlockContext<'_, '_> {
         let style = &self.style().headings;
         let index = HeadingStyle::index(level);
         let chapter = level == 1 && self.chapter_title;
-        let scale = if level == 1 { self.title_scale } else { 1.0 } * if chapter {
-            CHAPTER_TITLE_SCALE
-        } else {
-            1.0
-        };
+        let scale = if level == 1 { self.title_scale } else { 1.0 }
+            * if chapter { CHAPTER_TITLE_SCALE } else { 1.0 };
         let size = style.sizes.get(index).copied().unwrap_or(10.0) * scale;
         let above = style.space_above.get(index).copied().unwrap_or(0.0);
         let below = style.space_below.get(index).copied().unwrap_or(0.0);

@@ -123,7 +123,11 @@ impl RunningTotals {
     fn span(&self, glyphs: &[Glyph], start: usize, end: usize) -> (f32, f32, f32) {
         let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(0.0);
         let (glue, glue_shrink, glue_stretch) = glyphs.get(start).map_or((0.0, 0.0, 0.0), |g| {
-            (g.spacing.glue, g.spacing.glue_shrink, g.spacing.glue_stretch)
+            (
+                g.spacing.glue,
+                g.spacing.glue_shrink,
+                g.spacing.glue_stretch,
+            )
         });
         let natural = at(&self.natural, end) - at(&self.natural, start) - f64::from(glue);
         let shrink = at(&self.shrink, end) - at(&self.shrink, start) - f64::from(glue_shrink);

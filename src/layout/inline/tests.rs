@@ -890,7 +890,10 @@ fn stretching_is_even_across_latin_and_japanese_gaps() {
 
 #[test]
 fn ideographic_space_is_one_em() {
-    let p = lay("項目名　値　　説明の順に、全角スペースで区切って入力します。", 120.0);
+    let p = lay(
+        "項目名　値　　説明の順に、全角スペースで区切って入力します。",
+        120.0,
+    );
     let cs = clusters(&p);
     let spaces: Vec<_> = cs.iter().filter(|c| c.1 == "\u{3000}").collect();
     assert_eq!(spaces.len(), 3);
@@ -907,5 +910,11 @@ fn an_unbreakable_megabyte_lays_out_in_linear_time() {
     let word = "a".repeat(1 << 18);
     let p = lay(&word, 300.0);
     assert!(p.lines.len() > 1000);
-    assert_eq!(p.lines.iter().map(|l| l.runs.iter().map(|r| r.text.len()).sum::<usize>()).sum::<usize>(), word.len());
+    assert_eq!(
+        p.lines
+            .iter()
+            .map(|l| l.runs.iter().map(|r| r.text.len()).sum::<usize>())
+            .sum::<usize>(),
+        word.len()
+    );
 }

@@ -66,7 +66,9 @@ fn breaks_in_token(text: &Collected, token: &[(usize, char)], out: &mut Vec<usiz
         // Inside a number (a dot or hyphen between digits), outside URLs
         // and code.
         !(code || url)
-            && chars.get(k.wrapping_sub(1)).is_some_and(char::is_ascii_digit)
+            && chars
+                .get(k.wrapping_sub(1))
+                .is_some_and(char::is_ascii_digit)
             && chars.get(k + 1).is_some_and(char::is_ascii_digit)
     };
     // Keep at least two characters on either side of a break.
