@@ -26,3 +26,4 @@ mod model_golden;
 mod pdf_output;
 mod sample;
 mod tables;
+mod typography;
