@@ -47,7 +47,7 @@ pub(super) fn check_selection(site: &Site, selection: &[String], diags: &mut Dia
                     Severity::Error,
                     Location::None,
                     format!("--page `{wanted}` matches no content file or section"),
-                )
+                ).with_code(crate::diag::Code::PageSelection)
                 .with_hint("give a path such as content/login/admin_temp.md or a section folder such as content/admin"),
             );
             ok = false;
@@ -231,6 +231,7 @@ fn check_region_codes(site: &Site, codes: &[String], diags: &mut Diagnostics) {
                 if !codes.contains(code) {
                     diags.push(
                         Diagnostic::error(span, format!("unknown region `{code}` in front matter"))
+                            .with_code(crate::diag::Code::UnknownRegion)
                             .with_hint(format!("regions in tebiki.toml: {}", codes.join(", "))),
                     );
                 }
@@ -391,10 +392,13 @@ fn build_page(
             shortcode::resolve_title(page.source, file, title, offset, ctx, diags)
         }
         None => {
-            diags.push(Diagnostic::warning(
-                Span::point(page.source, 0),
-                "page has no title; its file name is used",
-            ));
+            diags.push(
+                Diagnostic::warning(
+                    Span::point(page.source, 0),
+                    "page has no title; its file name is used",
+                )
+                .with_code(crate::diag::Code::MissingTitle),
+            );
             page.rel_path
                 .trim_end_matches(".md")
                 .rsplit('/')

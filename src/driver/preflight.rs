@@ -85,7 +85,7 @@ fn span_of(file: Option<&(SourceId, String)>, keys: &[&str]) -> Option<Span> {
 /// An error at `span`, or at the whole file `shown` when there is none.
 fn error_at(span: Option<Span>, shown: PathBuf, message: String) -> Diagnostic {
     let location = span.map_or(Location::File(shown, None), Location::Span);
-    Diagnostic::new(Severity::Error, location, message)
+    Diagnostic::new(Severity::Error, location, message).with_code(crate::diag::Code::InvalidLayout)
 }
 
 /// `layouts/pdf.toml`: parses, and every number is in range.
@@ -169,11 +169,14 @@ fn check_epub_options(
         match assets.font(name) {
             Ok(Some(bytes)) => {
                 if !crate::layout::font::is_usable_font(&bytes) {
-                    diags.push(error_at(
-                        span_of(file.as_ref(), &[key]),
-                        shown.clone(),
-                        format!("font file {name} is not a usable OpenType font"),
-                    ));
+                    diags.push(
+                        error_at(
+                            span_of(file.as_ref(), &[key]),
+                            shown.clone(),
+                            format!("font file {name} is not a usable OpenType font"),
+                        )
+                        .with_code(crate::diag::Code::UnusableFont),
+                    );
                 }
             }
             Ok(None) => diags.push(crate::epub::options_diag(format!(
@@ -211,11 +214,10 @@ fn check_fonts(site: &Site, assets: &Assets, diags: &mut Diagnostics) {
             return;
         }
         Err(e) => {
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                Location::None,
-                e.to_string(),
-            ));
+            diags.push(
+                Diagnostic::new(Severity::Error, Location::None, e.to_string())
+                    .with_code(crate::diag::Code::LayoutFailed),
+            );
             return;
         }
     };
@@ -244,7 +246,7 @@ fn check_fonts(site: &Site, assets: &Assets, diags: &mut Diagnostics) {
                     format!(
                         "font has no glyphs for `{missing}`, which a `{language}` book needs"
                     ),
-                )
+                ).with_code(crate::diag::Code::FontCoverage)
                 .with_hint("use a font that covers the book's language, or remove it to use the embedded font"),
             );
         }
@@ -257,6 +259,7 @@ fn unusable_font(site: &Site, name: &str) -> Diagnostic {
         &shown_path(site, &Path::new("fonts").join(name)),
         "not a usable OpenType or TrueType font (truncated or another kind of file)",
     )
+    .with_code(crate::diag::Code::UnusableFont)
     .with_hint(
         "replace it with a complete .ttf or .otf file, or remove it to use the embedded font",
     )

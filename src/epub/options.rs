@@ -175,6 +175,7 @@ fn options_error(message: String) -> Diagnostic {
         Location::File(format!("layouts/{OPTIONS_FILE}").into(), None),
         message,
     )
+    .with_code(crate::diag::Code::InvalidLayout)
 }
 
 #[cfg(test)]

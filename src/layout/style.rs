@@ -686,6 +686,7 @@ fn range_check(
 /// A diagnostic about the layout file (no source span: it is not content).
 fn layout_problem(message: String) -> Diagnostic {
     Diagnostic::file_error(std::path::Path::new("layouts/pdf.toml"), message)
+        .with_code(crate::diag::Code::InvalidLayout)
         .with_hint("the embedded defaults are used instead")
 }
 

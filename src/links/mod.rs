@@ -215,17 +215,23 @@ impl Tables<'_> {
             }),
             Href::External(u) => Some(LinkTarget::External(u)),
             Href::Forbidden(scheme) => {
-                diags.push(Diagnostic::warning(
-                    span,
-                    format!("link with scheme `{scheme}:` is not allowed; its text is kept"),
-                ));
+                diags.push(
+                    Diagnostic::warning(
+                        span,
+                        format!("link with scheme `{scheme}:` is not allowed; its text is kept"),
+                    )
+                    .with_code(crate::diag::Code::ForbiddenScheme),
+                );
                 None
             }
             Href::Invalid(reason) => {
-                diags.push(Diagnostic::warning(
-                    span,
-                    format!("link `{href}` is not a valid URL ({reason}); its text is kept"),
-                ));
+                diags.push(
+                    Diagnostic::warning(
+                        span,
+                        format!("link `{href}` is not a valid URL ({reason}); its text is kept"),
+                    )
+                    .with_code(crate::diag::Code::InvalidUrl),
+                );
                 None
             }
             Href::Site { path, fragment } => {
@@ -262,7 +268,10 @@ impl Tables<'_> {
             Some(rel) => self.is_static_file(path) || self.is_content_file(rel),
         };
         if !published {
-            diags.push(Diagnostic::warning(span, format!("broken link `{href}`")));
+            diags.push(
+                Diagnostic::warning(span, format!("broken link `{href}`"))
+                    .with_code(crate::diag::Code::BrokenLink),
+            );
         }
         LinkTarget::External(self.absolute(path, fragment))
     }
@@ -325,10 +334,13 @@ impl Tables<'_> {
             return None;
         }
         let path = self.paths.get(page.0).map_or("", String::as_str);
-        diags.push(Diagnostic::warning(
-            span,
-            format!("missing anchor `#{fragment}` in `{path}`; the link goes to the page"),
-        ));
+        diags.push(
+            Diagnostic::warning(
+                span,
+                format!("missing anchor `#{fragment}` in `{path}`; the link goes to the page"),
+            )
+            .with_code(crate::diag::Code::MissingAnchor),
+        );
         None
     }
 
@@ -361,7 +373,10 @@ impl Tables<'_> {
         match result {
             Ok(path) => path.clone(),
             Err(message) => {
-                diags.push(Diagnostic::error(span, message.clone()));
+                diags.push(
+                    Diagnostic::error(span, message.clone())
+                        .with_code(crate::diag::Code::MissingImage),
+                );
                 PathBuf::new()
             }
         }
@@ -378,13 +393,16 @@ fn heading_anchors(blocks: &[Block], diags: &mut Diagnostics) -> HashSet<String>
             && !h.anchor.is_empty()
             && !seen.insert(h.anchor.clone())
         {
-            diags.push(Diagnostic::warning(
-                h.span,
-                format!(
-                    "duplicate anchor `{}` in this page; links to it go to the first",
-                    h.anchor
-                ),
-            ));
+            diags.push(
+                Diagnostic::warning(
+                    h.span,
+                    format!(
+                        "duplicate anchor `{}` in this page; links to it go to the first",
+                        h.anchor
+                    ),
+                )
+                .with_code(crate::diag::Code::DuplicateAnchor),
+            );
         }
     });
     seen

@@ -40,6 +40,7 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
         Err(reason) => {
             diags.push(
                 Diagnostic::new(Severity::Warning, Location::None, reason)
+                    .with_code(crate::diag::Code::PdfAccessibility)
                     .with_hint("the pdf is written tagged but without the pdf/ua-1 claim"),
             );
             let mut second = Diagnostics::new();
@@ -50,7 +51,10 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
                 }
                 Err(reason) => {
                     diags.extend(second);
-                    diags.push(Diagnostic::new(Severity::Error, Location::None, reason));
+                    diags.push(
+                        Diagnostic::new(Severity::Error, Location::None, reason)
+                            .with_code(crate::diag::Code::PdfExport),
+                    );
                     None
                 }
             }

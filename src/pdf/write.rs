@@ -83,10 +83,13 @@ pub fn write_pdf(
     }
 
     if font_problem {
-        diags.push(Diagnostic::file_error(
-            std::path::Path::new("fonts"),
-            "a font could not be embedded; some text is missing from the pdf",
-        ));
+        diags.push(
+            Diagnostic::file_error(
+                std::path::Path::new("fonts"),
+                "a font could not be embedded; some text is missing from the pdf",
+            )
+            .with_code(crate::diag::Code::FontEmbedding),
+        );
     }
     for (name, (sheet, at)) in anchors.iter() {
         let dest = NamedDestination::new(

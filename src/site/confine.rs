@@ -175,7 +175,8 @@ pub(crate) fn diagnostic(
         crate::diag::Severity::Error,
         location,
         format!("cannot read {what}: {error}"),
-    );
+    )
+    .with_code(crate::diag::Code::UnreadableFile);
     match error {
         ConfineError::Outside => diag.with_hint(
             "tebiki reads only files inside the site folder; copy the file into the site",

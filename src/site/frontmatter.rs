@@ -255,6 +255,7 @@ pub(crate) fn parse_front_matter(
                 Span::new(source, bom, bom + 3),
                 format!("front matter opened with `{fence}` is never closed"),
             )
+            .with_code(crate::diag::Code::UnclosedFrontMatter)
             .with_hint(format!("end the front matter with a line `{fence}`")));
         }
         let end = line_end(text, pos);
@@ -457,6 +458,7 @@ fn parse_yaml(inner: &str, base: usize, source: SourceId) -> Result<RawFrontMatt
             Span::point(source, base + offset),
             format!("invalid front matter: {}", explain(&message)),
         )
+        .with_code(crate::diag::Code::InvalidFrontMatter)
     })
 }
 
@@ -467,6 +469,7 @@ fn parse_toml(inner: &str, base: usize, source: SourceId) -> Result<RawFrontMatt
             Span::new(source, base + range.start, base + range.end),
             format!("invalid front matter: {}", explain(err.message())),
         )
+        .with_code(crate::diag::Code::InvalidFrontMatter)
     })
 }
 

@@ -110,6 +110,7 @@ pub fn load(
                     Location::File(display_path(&config_path), None),
                     "no tebiki.toml in the site folder",
                 )
+                .with_code(crate::diag::Code::ConfigMissing)
                 .with_hint("run tebiki in a site folder or pass --site DIR"),
             );
             return Err(LoadFailure::Config);
@@ -191,6 +192,7 @@ pub fn load(
                 Location::File(display_path(&content_dir), None),
                 "content folder has no pages",
             )
+            .with_code(crate::diag::Code::NoContent)
             .with_hint("add Markdown files (`.md`) with front matter to the content folder"),
         );
         return Err(LoadFailure::Content);
@@ -256,6 +258,7 @@ pub(crate) fn add_text(
             let id = sources.add(path, text);
             diags.push(
                 Diagnostic::error(Span::point(id, valid), "file is not valid UTF-8")
+                    .with_code(crate::diag::Code::NotUtf8)
                     .with_hint("save the file as UTF-8"),
             );
             None
