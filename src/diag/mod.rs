@@ -215,6 +215,12 @@ impl Diagnostic {
         self
     }
 
+    /// Adds every hint of `hints` (none for `None`).
+    pub fn with_hints(mut self, hints: impl IntoIterator<Item = String>) -> Diagnostic {
+        self.hints.extend(hints);
+        self
+    }
+
     /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hints.push(hint.into());

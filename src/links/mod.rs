@@ -270,7 +270,8 @@ impl Tables<'_> {
         if !published {
             diags.push(
                 Diagnostic::warning(span, format!("broken link `{href}`"))
-                    .with_code(crate::diag::Code::BrokenLink),
+                    .with_code(crate::diag::Code::BrokenLink)
+                    .with_hints(self.page_suggestion(href, &key)),
             );
         }
         LinkTarget::External(self.absolute(path, fragment))
@@ -339,9 +340,36 @@ impl Tables<'_> {
                 span,
                 format!("missing anchor `#{fragment}` in `{path}`; the link goes to the page"),
             )
-            .with_code(crate::diag::Code::MissingAnchor),
+            .with_code(crate::diag::Code::MissingAnchor)
+            .with_hints(self.anchors.get(page.0).and_then(|set| {
+                let mut known: Vec<&str> = set.iter().map(String::as_str).collect();
+                known.sort_unstable();
+                crate::diag::suggest::nearest(fragment, known)
+                    .map(|a| format!("did you mean `#{a}`?"))
+            })),
         );
         None
+    }
+
+    /// "did you mean" for a link to no page: a page published in the same
+    /// folder whose name is a likely typo of the link's, shown as the link
+    /// written with that name.
+    fn page_suggestion(&self, href: &str, key: &str) -> Option<String> {
+        let (folder, name) = key.rsplit_once('/')?;
+        let mut siblings: Vec<&str> = self
+            .ctx
+            .site_urls
+            .keys()
+            .filter_map(|k| {
+                let (f, n) = k.rsplit_once('/')?;
+                (f == folder).then_some(n)
+            })
+            .collect();
+        siblings.sort_unstable();
+        let nearest = crate::diag::suggest::nearest(name, siblings)?;
+        let at = href.rfind(name)?;
+        let fixed = format!("{}{nearest}{}", &href[..at], &href[at + name.len()..]);
+        Some(format!("did you mean `{fixed}`?"))
     }
 
     /// Checks an image once per distinct `src` and reports at every use. A

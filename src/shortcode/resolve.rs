@@ -1102,6 +1102,10 @@ fn check_tags(
                                 span(&tag.range),
                                 format!("unknown region `{code}` in `{}`", tag.name),
                             ).with_code(crate::diag::Code::UnknownRegion)
+                            .with_hints(crate::diag::suggest::did_you_mean(
+                                code,
+                                ctx.regions.iter().map(String::as_str),
+                            ))
                             .with_hint(format!(
                                 "regions in tebiki.toml: {}",
                                 ctx.regions.join(", ")
@@ -1176,6 +1180,14 @@ fn check_tags(
                         span(&tag.range),
                         format!("unknown shortcode `{}`: {what}", tag.name),
                     ).with_code(crate::diag::Code::UnknownShortcode)
+                    .with_hints(crate::diag::suggest::did_you_mean(
+                        &tag.name,
+                        super::kinds::BUILTIN_NAMES
+                            .iter()
+                            .copied()
+                            .chain(ctx.mappings.keys().map(String::as_str))
+                            .chain(ctx.vars.keys().map(String::as_str)),
+                    ))
                     .with_hint(format!(
                         "define it as a variable in [params] or map it in [shortcodes.{}]",
                         tag.name

@@ -56,6 +56,10 @@ pub struct FrontMatter {
     pub key_spans: BTreeMap<String, Span>,
     /// Which keys the page sets itself (its own value wins over a cascade).
     pub(crate) own: OwnKeys,
+    /// The front matter could not be read (the error is reported): the page
+    /// still exists for link checking, so links to it are not reported as
+    /// broken too, but no region builds it.
+    pub broken: bool,
 }
 
 /// Keys a page sets in its own front matter, so a cascaded value does not
@@ -308,6 +312,7 @@ pub(crate) fn parse_front_matter(
             draft: raw.draft.is_some(),
             render: render.is_some(),
         },
+        broken: false,
     };
     Ok((front, body_start))
 }

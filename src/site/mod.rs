@@ -212,8 +212,9 @@ pub fn load(
 }
 
 /// Reads one Markdown file of the content folder through the confined
-/// reader and parses its front matter; a problem is reported and gives
-/// `None`.
+/// reader and parses its front matter; an unreadable file is reported and
+/// gives `None`, a broken front matter is reported and gives a page marked
+/// `broken`.
 fn load_content_file(
     sources: &mut Sources,
     root_canon: &Path,
@@ -237,7 +238,13 @@ fn load_content_file(
         Ok((front, body_start)) => Some((id, front, body_start)),
         Err(d) => {
             diags.push(d);
-            None
+            // Kept as a page that exists but is never built, so links to it
+            // do not add a broken-link warning to the one real error.
+            let front = FrontMatter {
+                broken: true,
+                ..FrontMatter::default()
+            };
+            Some((id, front, text.len()))
         }
     }
 }
