@@ -9,6 +9,7 @@
 
 pub mod codes;
 pub mod format;
+pub(crate) mod library;
 pub(crate) mod render;
 pub(crate) mod suggest;
 

@@ -265,7 +265,7 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
                             Location::File(path, None),
                             format!(
                                 "cannot write output: {}",
-                                crate::diag::first_line_lowercase(&e.to_string())
+                                crate::diag::library::io(&e)
                             ),
                         )
                         .with_code(Code::OutputWrite),

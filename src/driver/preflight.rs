@@ -65,7 +65,7 @@ fn asset_diagnostic(site: &Site, error: &AssetError, at: Option<Span>) -> Diagno
         AssetError::Confined { path, reason } => (path.clone(), reason.clone()),
         AssetError::Read { path, source } => (
             path.clone(),
-            site::ConfineError::Io(crate::diag::first_line_lowercase(&source.to_string())),
+            site::ConfineError::Io(crate::diag::library::io(source)),
         ),
     };
     let location = at.map_or_else(

@@ -111,7 +111,7 @@ impl EpubOptions {
                 e.span(),
                 format!(
                     "invalid {OPTIONS_FILE}: {}",
-                    crate::diag::first_line_lowercase(e.message())
+                    crate::diag::library::rewrite(e.message()).inline()
                 ),
             )
         })

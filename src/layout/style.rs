@@ -360,7 +360,10 @@ impl PdfStyle {
                 None => style,
             },
             Err(err) => {
-                diags.push(layout_problem(format!("invalid layouts/pdf.toml: {err}")));
+                diags.push(layout_problem(format!(
+                    "invalid layouts/pdf.toml: {}",
+                    crate::diag::library::rewrite(&err.to_string()).inline()
+                )));
                 PdfStyle::defaults()
             }
         }
@@ -653,13 +656,24 @@ impl PdfStyle {
         let site = text.parse::<toml::Table>().map_err(|err| {
             (
                 err.span(),
-                format!("invalid layouts/pdf.toml: {}", err.message()),
+                format!(
+                    "invalid layouts/pdf.toml: {}",
+                    crate::diag::library::rewrite(err.message()).inline()
+                ),
             )
         })?;
         let mut merged = default_table();
         merge(&mut merged, site);
         PdfStyle::deserialize(toml::Value::Table(merged))
-            .map_err(|err| (None, format!("invalid layouts/pdf.toml: {}", err.message())))
+            .map_err(|err| {
+                (
+                    None,
+                    format!(
+                        "invalid layouts/pdf.toml: {}",
+                        crate::diag::library::rewrite(err.message()).inline()
+                    ),
+                )
+            })
     }
 }
 
@@ -702,7 +716,12 @@ fn parse_table(bytes: &[u8]) -> Result<toml::Table, String> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| "layouts/pdf.toml is not UTF-8".to_string())?;
     text.parse::<toml::Table>()
-        .map_err(|err| format!("invalid layouts/pdf.toml: {}", err.message()))
+        .map_err(|err| {
+            format!(
+                "invalid layouts/pdf.toml: {}",
+                crate::diag::library::rewrite(err.message()).inline()
+            )
+        })
 }
 
 /// Overlays `over` onto `base`: tables merge key by key, other values replace.

@@ -236,9 +236,17 @@ pub(crate) fn parse_config(
             let span = err.span().map_or(Span::point(source, 0), |r| {
                 Span::new(source, r.start, r.end)
             });
-            let message = crate::diag::first_line_lowercase(err.message());
-            diags
-                .push(Diagnostic::error(span, message).with_code(crate::diag::Code::ConfigInvalid));
+            let rewritten = crate::diag::library::rewrite(err.message());
+            let code = if rewritten.message.starts_with("unknown key") {
+                crate::diag::Code::ConfigUnknownKey
+            } else {
+                crate::diag::Code::ConfigInvalid
+            };
+            diags.push(
+                Diagnostic::error(span, rewritten.message)
+                    .with_code(code)
+                    .with_hints(rewritten.hints),
+            );
             None
         }
     }
@@ -596,7 +604,7 @@ fn hugo_params(
                 Diagnostic::new(
                     Severity::Error,
                     Location::File(super::display_path(&path), line),
-                    crate::diag::first_line_lowercase(e.message()),
+                    crate::diag::library::rewrite(e.message()).message,
                 )
                 .with_code(crate::diag::Code::HugoConfig),
             );

@@ -484,7 +484,7 @@ fn explain(message: &str) -> String {
     if message.contains("untagged enum RegionList") {
         "`enabled` and `disabled` take a list of region codes such as [JP, US]".into()
     } else {
-        crate::diag::first_line_lowercase(message)
+        crate::diag::library::rewrite(message).inline()
     }
 }
 

@@ -45,7 +45,7 @@ pub(super) fn walk_markdown(dir: &Path, root: &Path, diags: &mut Diagnostics) ->
                         &super::display_path(&path),
                         format!(
                             "cannot read folder: {}",
-                            crate::diag::first_line_lowercase(&e.to_string())
+                            crate::diag::library::io(&e)
                         ),
                     )
                     .with_code(crate::diag::Code::UnreadableFile),
