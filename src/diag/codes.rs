@@ -280,6 +280,93 @@ mod tests {
         assert_eq!(sorted, want, "the table is in code order");
     }
 
+    /// The README's codes table is this table (`UPDATE_README=1` rewrites it).
+    #[test]
+    fn readme_table_matches_the_code_table() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap_or_default();
+        let (start, end) = ("<!-- codes:start -->\n", "<!-- codes:end -->");
+        let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
+            panic!("README.md has no codes markers");
+        };
+        let table = markdown_table();
+        let current = &readme[a + start.len()..b];
+        if std::env::var_os("UPDATE_README").is_some() && current != table {
+            let updated = format!("{}{table}{}", &readme[..a + start.len()], &readme[b..]);
+            std::fs::write(&path, updated).unwrap_or_else(|e| panic!("{e}"));
+            return;
+        }
+        assert_eq!(
+            current, table,
+            "README.md's codes table differs from src/diag/codes.rs (rerun with UPDATE_README=1)"
+        );
+    }
+
+    /// Every diagnostic the library makes carries a code: each
+    /// `Diagnostic::error|warning|new|file_error(…)` call outside `diag/` and
+    /// tests is followed, in the same statement, by `with_code`.
+    #[test]
+    fn every_diagnostic_has_a_code() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![src.clone()];
+        let mut missing = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    if !path.ends_with("diag") {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if !name.ends_with(".rs") || name.contains("test") || name == "fuzz.rs" {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                for ctor in [
+                    "Diagnostic::error(",
+                    "Diagnostic::warning(",
+                    "Diagnostic::new(",
+                    "Diagnostic::file_error(",
+                ] {
+                    for (at, _) in code.match_indices(ctor) {
+                        let rest = &code[at..];
+                        let statement = &rest[..statement_end(rest)];
+                        // A helper that takes the code as an argument.
+                        let helper = statement.contains("with_code(code)");
+                        if !statement.contains(".with_code(") && !helper {
+                            let line = code[..at].lines().count();
+                            missing.push(format!("{}:{line}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "diagnostics without a code (add `.with_code(Code::…)`, and a row to src/diag/codes.rs for a new kind):\n{}",
+            missing.join("\n")
+        );
+    }
+
+    /// The byte offset of the first `;` outside string literals.
+    fn statement_end(text: &str) -> usize {
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in text.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if in_string => escaped = true,
+                '"' => in_string = !in_string,
+                ';' if !in_string => return i,
+                _ => {}
+            }
+        }
+        text.len()
+    }
+
     #[test]
     fn find_by_code_or_name() {
         assert_eq!(Code::find("T0201"), Some(Code::BrokenLink));

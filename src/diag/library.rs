@@ -141,8 +141,8 @@ fn unknown(what: &str, rest: &str) -> Rewritten {
 fn expected_words(expected: &str) -> String {
     let e = expected.trim();
     let word = match e {
-        "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128"
-        | "usize" | "isize" | "an integer" => "a whole number",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize"
+        | "isize" | "an integer" => "a whole number",
         "f32" | "f64" | "a float" | "a number" => "a number",
         "a boolean" | "bool" => "true or false",
         "a string" | "string" | "a character" | "char" => "a text",
@@ -198,13 +198,14 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_values() {
-        let r = rewrite(
-            "unknown field `titel`, expected one of `title`, `author`, `language`",
-        );
+        let r = rewrite("unknown field `titel`, expected one of `title`, `author`, `language`");
         assert_eq!(r.message, "unknown key `titel`");
         assert_eq!(
             r.hints,
-            ["did you mean `title`?", "keys allowed here: title, author, language"]
+            [
+                "did you mean `title`?",
+                "keys allowed here: title, author, language"
+            ]
         );
         let r = rewrite("unknown variant `A9`, expected one of `A4`, `Letter`, `B5`, `A5`");
         assert_eq!(r.message, "unknown value `A9`");
@@ -230,7 +231,10 @@ mod tests {
             "key `title` is set twice"
         );
         assert_eq!(message("duplicate key"), "this key is set twice");
-        assert_eq!(message("wanted string or table"), "expected a text or a table");
+        assert_eq!(
+            message("wanted string or table"),
+            "expected a text or a table"
+        );
         assert_eq!(message("missing field `paper`"), "missing key `paper`");
         assert_eq!(message("invalid boolean"), "expected true or false");
         assert_eq!(

@@ -263,10 +263,7 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
                         Diagnostic::new(
                             Severity::Error,
                             Location::File(path, None),
-                            format!(
-                                "cannot write output: {}",
-                                crate::diag::library::io(&e)
-                            ),
+                            format!("cannot write output: {}", crate::diag::library::io(&e)),
                         )
                         .with_code(Code::OutputWrite),
                     ),

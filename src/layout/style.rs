@@ -664,16 +664,15 @@ impl PdfStyle {
         })?;
         let mut merged = default_table();
         merge(&mut merged, site);
-        PdfStyle::deserialize(toml::Value::Table(merged))
-            .map_err(|err| {
-                (
-                    None,
-                    format!(
-                        "invalid layouts/pdf.toml: {}",
-                        crate::diag::library::rewrite(err.message()).inline()
-                    ),
-                )
-            })
+        PdfStyle::deserialize(toml::Value::Table(merged)).map_err(|err| {
+            (
+                None,
+                format!(
+                    "invalid layouts/pdf.toml: {}",
+                    crate::diag::library::rewrite(err.message()).inline()
+                ),
+            )
+        })
     }
 }
 
@@ -715,13 +714,12 @@ fn default_table() -> toml::Table {
 fn parse_table(bytes: &[u8]) -> Result<toml::Table, String> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| "layouts/pdf.toml is not UTF-8".to_string())?;
-    text.parse::<toml::Table>()
-        .map_err(|err| {
-            format!(
-                "invalid layouts/pdf.toml: {}",
-                crate::diag::library::rewrite(err.message()).inline()
-            )
-        })
+    text.parse::<toml::Table>().map_err(|err| {
+        format!(
+            "invalid layouts/pdf.toml: {}",
+            crate::diag::library::rewrite(err.message()).inline()
+        )
+    })
 }
 
 /// Overlays `over` onto `base`: tables merge key by key, other values replace.

@@ -43,10 +43,7 @@ pub(super) fn walk_markdown(dir: &Path, root: &Path, diags: &mut Diagnostics) ->
                 diags.push(
                     Diagnostic::file_error(
                         &super::display_path(&path),
-                        format!(
-                            "cannot read folder: {}",
-                            crate::diag::library::io(&e)
-                        ),
+                        format!("cannot read folder: {}", crate::diag::library::io(&e)),
                     )
                     .with_code(crate::diag::Code::UnreadableFile),
                 );

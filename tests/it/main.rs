@@ -15,6 +15,7 @@ mod support;
 
 mod broken_sites;
 mod cli;
+mod diagnostics;
 mod epub_check;
 mod hostile_sites;
 mod hugo_inline;
