@@ -60,7 +60,7 @@ codes! {
         "Run tebiki in the site folder or pass `--site DIR`; the folder must hold a `tebiki.toml` with a `[book]` table and at least one `[regions.R]`.";
     ConfigInvalid = "T0002", "config-invalid",
         "tebiki.toml is not valid TOML or a value has the wrong type",
-        "Fix the value at the position shown; the hint names the type the key takes.";
+        "Fix the value at the position shown; the message names the type the key takes.";
     ConfigUnknownKey = "T0003", "config-unknown-key",
         "tebiki.toml has a key tebiki does not know",
         "Fix its spelling (the hint proposes the nearest known key) or remove it; unknown keys are rejected so that a typo never goes unnoticed.";

@@ -90,7 +90,10 @@ pub(crate) fn rewrite(message: &str) -> Rewritten {
     if line == "invalid boolean" {
         return plain("expected true or false".into());
     }
-    plain(super::first_line_lowercase(line))
+    // YAML's word for a plain value.
+    plain(super::first_line_lowercase(
+        &line.replace(" scalar", " value"),
+    ))
 }
 
 /// An io error's message without Rust's `(os error N)`, lowercase.
@@ -237,6 +240,7 @@ mod tests {
         );
         assert_eq!(message("missing field `paper`"), "missing key `paper`");
         assert_eq!(message("invalid boolean"), "expected true or false");
+        assert_eq!(message("expected string scalar"), "expected string value");
         assert_eq!(
             message("Unclosed bracket at line 3 column 6"),
             "unclosed bracket"

@@ -139,7 +139,7 @@ fn colour_follows_the_flag_and_the_environment() {
     let stderr = |flag: Option<&str>, env: &[(&str, &str)]| {
         let mut command = tools::tebiki(&site);
         command
-            .arg("check")
+            .args(["check", "--quiet"])
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE");
         if let Some(flag) = flag {
