@@ -160,7 +160,7 @@ fn unknown_region_in_front_matter() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.headers(),
-        vec!["content/a.md:1:1: error: unknown region `UK` in front matter"]
+        vec!["content/a.md:3:1: error: unknown region `UK` in front matter"]
     );
 }
 
@@ -413,9 +413,15 @@ fn unknown_config_key() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.headers(),
-        vec![
-            "tebiki.toml:10:1: error: unknown field `papr`, expected one of `paper`, `params`, `hugo_config`, `hugo_language`, `book`"
-        ]
+        vec!["tebiki.toml:10:1: error: unknown key `papr`"]
+    );
+    assert!(run.stderr.contains("hint: did you mean `paper`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "hint: keys allowed here: paper, params, hugo_config, hugo_language, book"
+        ),
+        "{}",
+        run.stderr
     );
 }
 
