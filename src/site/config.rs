@@ -734,7 +734,7 @@ mod tests {
         assert!(config.is_none());
         assert_eq!(msgs.len(), 1);
         assert!(
-            msgs[0].starts_with("3:1: unknown field `titel`"),
+            msgs[0].starts_with("3:1: unknown key `titel`"),
             "{msgs:?}"
         );
     }
