@@ -213,7 +213,7 @@ fn open_error(e: &std::io::Error) -> ConfineError {
 }
 
 fn io_error(e: &std::io::Error) -> ConfineError {
-    ConfineError::Io(crate::diag::library::io(&e))
+    ConfineError::Io(crate::diag::library::io(e))
 }
 
 #[cfg(test)]
