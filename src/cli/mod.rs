@@ -1,9 +1,11 @@
 //! Command line: parses arguments into a build plan, runs it and sets the
 //! exit code (0 success, 1 content errors, 2 usage or configuration errors).
 //!
-//! Input: the process arguments. Output: diagnostics and a one-line summary
-//! on stderr, output files through [`crate::driver`], and the exit code. A
-//! progress bar is shown only on a terminal and never with `--quiet`.
+//! Input: the process arguments. Output: diagnostics (human on stderr, or
+//! `--message-format short|json|github` on stdout, see `diagnostics`) and a
+//! one-line summary on stderr, output files through [`crate::driver`], the
+//! text of `tebiki explain`, and the exit code. A progress bar is shown only
+//! on a terminal and never with `--quiet`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -1,11 +1,13 @@
 //! Diagnostics: source files, spans, and the problems found in them.
 //!
-//! Input: every pipeline stage reports [`Diagnostic`]s into a [`Diagnostics`]
-//! sink instead of failing on the first problem. Output: the CLI prints them
-//! as `path:line:col: error|warning: message` with a snippet (see
-//! [`render`]) and picks the exit code.
-//! Messages are lowercase without a final period; hints start with `hint:`
-//! when printed.
+//! Input: every pipeline stage reports [`Diagnostic`]s, each with a stable
+//! [`Code`] (see [`codes`]), into a [`Diagnostics`] sink instead of failing
+//! on the first problem. Output: the CLI prints them as
+//! `path:line:col: error|warning: message` with a snippet (see `render`) or
+//! in one of the one-line formats (see [`format`]) and picks the exit code.
+//! Messages are lowercase without a final period, in the writer's words
+//! (library messages go through `library`); hints start with `hint:` when
+//! printed.
 
 pub mod codes;
 pub mod format;

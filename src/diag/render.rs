@@ -3,7 +3,9 @@
 //! Input: [`Diagnostic`]s and the [`Sources`] they point into. Output: text
 //! for the terminal: a `path:line:col: error|warning: message` line, the
 //! source line with a caret under the span (drawn by annotate-snippets), and
-//! one `hint: …` line per hint. Colour only when asked (on a terminal).
+//! one `hint: …` line per hint, then the code (`= T0201 broken-link (tebiki
+//! explain T0201)`). Styled with anstyle when asked; the CLI's anstream
+//! stream strips the styles when colour is off.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};

@@ -7,7 +7,9 @@
 //! output is written only when its region has no error (no warning either
 //! under `--strict`), through a temporary file in the output folder renamed
 //! into place, so a failed build never leaves a partial file and never
-//! touches earlier outputs.
+//! touches earlier outputs. `check` (a plan without formats) renders every
+//! format in memory and writes nothing, so it reports what `build` reports;
+//! each diagnostic names the regions whose build found it.
 
 mod book;
 #[cfg(test)]
@@ -55,7 +57,8 @@ pub struct Plan {
     pub site: PathBuf,
     /// Region codes to build (empty: every region).
     pub regions: Vec<String>,
-    /// Formats to write (empty: none, i.e. `check`).
+    /// Formats to write (empty: none, i.e. `check`, which still renders
+    /// both in memory).
     pub formats: Vec<Format>,
     /// Output folder.
     pub out: PathBuf,

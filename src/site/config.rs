@@ -733,10 +733,7 @@ mod tests {
         let (config, msgs) = parse("[book]\ntitle = \"T\"\ntitel = \"x\"\n[regions.JP]\n");
         assert!(config.is_none());
         assert_eq!(msgs.len(), 1);
-        assert!(
-            msgs[0].starts_with("3:1: unknown key `titel`"),
-            "{msgs:?}"
-        );
+        assert!(msgs[0].starts_with("3:1: unknown key `titel`"), "{msgs:?}");
     }
 
     #[test]

@@ -415,11 +415,14 @@ fn unknown_config_key() {
         run.headers(),
         vec!["tebiki.toml:10:1: error: unknown key `papr`"]
     );
-    assert!(run.stderr.contains("hint: did you mean `paper`?"), "{}", run.stderr);
     assert!(
-        run.stderr.contains(
-            "hint: keys allowed here: paper, params, hugo_config, hugo_language, book"
-        ),
+        run.stderr.contains("hint: did you mean `paper`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("hint: keys allowed here: paper, params, hugo_config, hugo_language, book"),
         "{}",
         run.stderr
     );
