@@ -91,6 +91,19 @@ impl Site {
             .expect("run tebiki");
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(!stderr.contains("panicked"), "tebiki panicked:\n{stderr}");
+        // No library's wording or debug output reaches the writer (issue 15).
+        for leak in [
+            "DuplicateKeyPolicy",
+            "unknown field",
+            "unknown variant",
+            "invalid type:",
+            "expected struct",
+            "os error",
+            "Font {",
+            "ContainsNotDefGlyph",
+        ] {
+            assert!(!stderr.contains(leak), "library text `{leak}`:\n{stderr}");
+        }
         Run {
             code: out.status.code().unwrap_or(-1),
             stderr,
