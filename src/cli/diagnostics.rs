@@ -71,6 +71,24 @@ pub struct ExplainArgs {
     pub code: Option<String>,
 }
 
+/// The arguments with `tebiki --explain CODE` (rustc's spelling) turned into
+/// the subcommand `tebiki explain CODE`.
+pub(crate) fn explain_alias(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    if let Some(first) = args.get_mut(1) {
+        if first == "--explain" {
+            *first = "explain".into();
+        } else if let Some(code) = first.to_str().and_then(|a| a.strip_prefix("--explain=")) {
+            let code = std::ffi::OsString::from(code);
+            *first = "explain".into();
+            args.insert(2, code);
+        }
+    }
+    args
+}
+
 /// `tebiki explain [CODE]`: prints the code's text, or the list of codes.
 pub(crate) fn explain(args: &ExplainArgs) -> ExitCode {
     let mut out = std::io::stdout().lock();
@@ -146,6 +164,25 @@ pub(crate) fn counts(diags: &[Diagnostic]) -> String {
 mod tests {
     use super::*;
     use crate::diag::Location;
+
+    #[test]
+    fn explain_flag_is_the_subcommand() {
+        let args = |v: &[&str]| -> Vec<std::ffi::OsString> {
+            explain_alias(v.iter().map(std::ffi::OsString::from))
+        };
+        assert_eq!(
+            args(&["tebiki", "--explain", "T0201"]),
+            args(&["tebiki", "explain", "T0201"])
+        );
+        assert_eq!(
+            args(&["tebiki", "--explain=T0201"]),
+            args(&["tebiki", "explain", "T0201"])
+        );
+        assert_eq!(
+            args(&["tebiki", "check", "--explain"]),
+            args(&["tebiki", "check", "--explain"])
+        );
+    }
 
     #[test]
     fn counts_are_singular_and_plural() {

@@ -36,8 +36,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every diagnostic of every region without writing files.
     Check(CheckArgs),
-    /// Explain a diagnostic code (`T0201` or `broken-link`); without one,
-    /// list every code.
+    /// Explain a diagnostic code (`T0201` or `broken-link`; also spelt
+    /// `tebiki --explain CODE`); without one, list every code.
     Explain(ExplainArgs),
 }
 
@@ -102,7 +102,7 @@ pub enum FormatArg {
 
 /// Entry point of the `tebiki` binary.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(diagnostics::explain_alias(std::env::args_os())) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
