@@ -683,6 +683,7 @@ impl Emitter<'_, '_> {
                             ),
                         )
                         .with_code(crate::diag::Code::ContentNotFound)
+                        .with_hints(self.ctx.content.suggest(self.input.page.rel_path, path))
                         .with_hint("give a path under the content folder, e.g. \"login/login.md\""),
                     );
                     let in_url = in_url_context(&self.top().text);
@@ -782,6 +783,7 @@ impl Emitter<'_, '_> {
                     span,
                     format!("`{}`: `{path}` is no Markdown file of the content folder", tag.name),
                 ).with_code(crate::diag::Code::ContentNotFound)
+                .with_hints(self.ctx.content.suggest(&from, path))
                 .with_hint("give a path relative to this page or to the content folder; files outside it are never read"),
             );
             return;
