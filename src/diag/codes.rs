@@ -175,6 +175,15 @@ codes! {
     FontEmbedding = "T0403", "font-embedding",
         "a font could not be embedded in the PDF",
         "Use another font file; the text drawn in it is missing from the PDF.";
+    MissingGlyph = "T0404", "missing-glyph",
+        "a character is in no font of the region, so the PDF would draw an empty box",
+        "Add a font that has the character to the region's `[fonts].fallback` in tebiki.toml, or replace the character.";
+    FontNotFound = "T0405", "font-not-found",
+        "a font named in tebiki.toml's `[fonts]` is neither bundled nor a file of the site",
+        "Name a bundled font, a file in the site's `fonts/` folder, or a path inside the site such as `static/fonts/x.otf`.";
+    EpubFont = "T0406", "epub-font",
+        "a font of the region cannot be embedded in the EPUB",
+        "Use a .ttf or .otf file; until then the e-reader's own font is used.";
     HtmlNotAllowed = "T0501", "html-not-allowed",
         "raw HTML that a handbook may not contain (`<script>`, `<style>`)",
         "Remove the element; it is dropped from both outputs.";
