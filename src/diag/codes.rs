@@ -211,6 +211,9 @@ codes! {
     PdfExport = "T0605", "pdf-export",
         "the PDF could not be written",
         "Fix what the message names; no PDF is written for the region.";
+    TableTooWide = "T0606", "table-too-wide",
+        "a table has too many columns for the text area even in the smallest type, so it is printed as column groups",
+        "Split the table, drop columns, or set a smaller `min_size` for tables in `layouts/pdf.toml`; the EPUB keeps the whole table.";
     OutputWrite = "T0901", "output-write",
         "an output file could not be written",
         "Check that the output folder is writable and the disk has room.";
