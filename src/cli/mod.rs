@@ -31,6 +31,12 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every diagnostic of every region without writing files.
     Check(CheckArgs),
+    /// Build, then rebuild on every save (content, static, tebiki.toml,
+    /// layouts), printing fresh diagnostics each time. Takes build's options.
+    Watch(BuildArgs),
+    /// Preview server: the books as HTML pages and PDFs, rebuilt on every
+    /// save, reloaded in the browser, with diagnostics on the page.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Arguments of `tebiki build`.
@@ -89,7 +95,15 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let (plan, quiet, check) = match cli.command {
+    let (command, watch) = match cli.command {
+        Command::Watch(args) => (Command::Build(args), true),
+        Command::Serve(args) => {
+            let color = std::io::stderr().is_terminal();
+            return crate::serve::main(&args, |outcome| report(outcome, color, false, false));
+        }
+        other => (other, false),
+    };
+    let (plan, quiet, check) = match command {
         Command::Build(args) => {
             let mut formats: Vec<Format> = args
                 .formats
@@ -125,11 +139,18 @@ pub fn main() -> ExitCode {
             };
             (plan, false, true)
         }
+        // Taken apart above: `watch` became `Build`, `serve` returned.
+        Command::Watch(_) | Command::Serve(_) => return ExitCode::from(2),
     };
     if !check && let Err(e) = driver::install_interrupt_cleanup() {
         eprintln!("warning: cannot handle interrupts, a killed build may leave temporaries: {e}");
     }
     let stderr_tty = std::io::stderr().is_terminal();
+    if watch {
+        return crate::watch::main(&plan, |outcome| {
+            report(outcome, stderr_tty, quiet, false);
+        });
+    }
     let bar = (!quiet && !check && stderr_tty).then(|| {
         let bar = ProgressBar::new(0);
         if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}") {
