@@ -79,7 +79,10 @@ fn route(path: &str, snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> 
         return not_found(snapshot);
     };
     if inner.is_empty() {
-        let target = book.nav.as_deref().or(book.spine.first().map(String::as_str));
+        let target = book
+            .nav
+            .as_deref()
+            .or(book.spine.first().map(String::as_str));
         return match target {
             Some(target) => {
                 let mut response = body(302, "text/plain; charset=utf-8", Vec::new());
@@ -98,7 +101,11 @@ fn route(path: &str, snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> 
     if ext == "xhtml" {
         let text = String::from_utf8_lossy(data);
         let page = pages::document(snapshot, book, inner, &text);
-        return body(200, "application/xhtml+xml; charset=utf-8", page.into_bytes());
+        return body(
+            200,
+            "application/xhtml+xml; charset=utf-8",
+            page.into_bytes(),
+        );
     }
     body(200, content_type(ext), data.clone())
 }
@@ -184,7 +191,10 @@ mod tests {
                 code: "JP".into(),
                 nav: Some("OEBPS/nav.xhtml".into()),
                 files: [
-                    ("OEBPS/nav.xhtml".to_string(), b"<html><body>x</body></html>".to_vec()),
+                    (
+                        "OEBPS/nav.xhtml".to_string(),
+                        b"<html><body>x</body></html>".to_vec(),
+                    ),
                     ("OEBPS/css/epub.css".to_string(), b"p{}".to_vec()),
                 ]
                 .into_iter()
@@ -210,15 +220,24 @@ mod tests {
         assert_eq!(index.status_code(), StatusCode(200));
         let redirect = route("/JP/", &snap);
         assert_eq!(redirect.status_code(), StatusCode(302));
-        assert_eq!(header(&redirect, "Location").as_deref(), Some("/JP/OEBPS/nav.xhtml"));
+        assert_eq!(
+            header(&redirect, "Location").as_deref(),
+            Some("/JP/OEBPS/nav.xhtml")
+        );
         let css = route("/JP/OEBPS/css/epub.css", &snap);
-        assert_eq!(header(&css, "Content-Type").as_deref(), Some("text/css; charset=utf-8"));
+        assert_eq!(
+            header(&css, "Content-Type").as_deref(),
+            Some("text/css; charset=utf-8")
+        );
         let nav = route("/JP/OEBPS/nav.xhtml", &snap);
         assert_eq!(
             header(&nav, "Content-Type").as_deref(),
             Some("application/xhtml+xml; charset=utf-8")
         );
-        assert_eq!(route("/JP/../../etc/passwd", &snap).status_code(), StatusCode(404));
+        assert_eq!(
+            route("/JP/../../etc/passwd", &snap).status_code(),
+            StatusCode(404)
+        );
         assert_eq!(route("/US/", &snap).status_code(), StatusCode(404));
         assert_eq!(route("/JP.pdf", &snap).status_code(), StatusCode(404));
     }

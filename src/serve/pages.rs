@@ -145,7 +145,8 @@ pub(crate) fn index(snapshot: &Snapshot) -> String {
 
 /// The bar for document `path` of `book`.
 fn bar(snapshot: &Snapshot, book: &RegionBook, path: &str) -> String {
-    let mut out = format!("<div id=\"tebiki-preview\"><style>{BAR_CSS}</style><a href=\"/\">tebiki</a>");
+    let mut out =
+        format!("<div id=\"tebiki-preview\"><style>{BAR_CSS}</style><a href=\"/\">tebiki</a>");
     for other in &snapshot.books {
         let target = if other.files.contains_key(path) {
             href(&other.code, path)
@@ -254,7 +255,8 @@ mod tests {
     fn the_bar_goes_into_the_body_and_stays_well_formed() {
         let snap = snapshot();
         let book = snap.book("JP").unwrap();
-        let page = "<?xml version=\"1.0\"?><html><head></head><body class=\"x\"><p>本文</p></body></html>";
+        let page =
+            "<?xml version=\"1.0\"?><html><head></head><body class=\"x\"><p>本文</p></body></html>";
         let out = document(&snap, book, "OEBPS/text/a.xhtml", page);
         assert!(out.starts_with("<?xml version=\"1.0\"?><html><head></head><body class=\"x\"><div id=\"tebiki-preview\">"));
         assert!(out.contains("<p>本文</p><script src=\"/_tebiki/live.js\" data-generation=\"3\"></script></body></html>"));
@@ -273,14 +275,22 @@ mod tests {
     #[test]
     fn the_index_lists_regions() {
         let out = index(&snapshot());
-        assert!(out.contains("<li><a href=\"/JP/\">JP</a> 手引き · <a href=\"/JP.pdf\">PDF</a></li>"));
+        assert!(
+            out.contains("<li><a href=\"/JP/\">JP</a> 手引き · <a href=\"/JP.pdf\">PDF</a></li>")
+        );
         assert!(out.contains("<li><a href=\"/US/\">US</a></li>"));
         assert!(out.contains("data-generation=\"3\""));
     }
 
     #[test]
     fn hrefs_are_encoded() {
-        assert_eq!(href("JP", "OEBPS/text/a b.xhtml"), "/JP/OEBPS/text/a%20b.xhtml");
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            href("JP", "OEBPS/text/a b.xhtml"),
+            "/JP/OEBPS/text/a%20b.xhtml"
+        );
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

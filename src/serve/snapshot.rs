@@ -41,7 +41,10 @@ impl RegionBook {
             return (None, None);
         };
         let prev = i.checked_sub(1).and_then(|j| self.spine.get(j));
-        (prev.map(String::as_str), self.spine.get(i + 1).map(String::as_str))
+        (
+            prev.map(String::as_str),
+            self.spine.get(i + 1).map(String::as_str),
+        )
     }
 }
 
@@ -69,10 +72,7 @@ pub(crate) struct Snapshot {
 impl Snapshot {
     /// The book of region `code`.
     pub(crate) fn book(&self, code: &str) -> Option<&RegionBook> {
-        self.books
-            .iter()
-            .map(Arc::as_ref)
-            .find(|b| b.code == code)
+        self.books.iter().map(Arc::as_ref).find(|b| b.code == code)
     }
 
     /// The snapshot after `outcome`: books rewritten by this build are read
@@ -81,7 +81,11 @@ impl Snapshot {
         let codes: Vec<String> = if outcome.region_pages.is_empty() {
             previous.books.iter().map(|b| b.code.clone()).collect()
         } else {
-            outcome.region_pages.iter().map(|(c, _)| c.clone()).collect()
+            outcome
+                .region_pages
+                .iter()
+                .map(|(c, _)| c.clone())
+                .collect()
         };
         let books = codes
             .iter()
@@ -97,12 +101,12 @@ impl Snapshot {
                 match (written("epub"), written("pdf"), old) {
                     (None, None, Some(old)) => Arc::clone(old),
                     (epub, pdf, old) => {
-                        let mut book = epub.map(|p| read_epub(code, p)).unwrap_or_else(|| {
-                            RegionBook {
-                                code: code.clone(),
-                                ..RegionBook::default()
-                            }
-                        });
+                        let mut book =
+                            epub.map(|p| read_epub(code, p))
+                                .unwrap_or_else(|| RegionBook {
+                                    code: code.clone(),
+                                    ..RegionBook::default()
+                                });
                         if book.files.is_empty()
                             && let Some(old) = old
                         {
@@ -145,7 +149,11 @@ impl Snapshot {
                 format!("{n} {word}s")
             }
         };
-        format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+        format!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
     }
 }
 

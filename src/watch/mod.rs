@@ -7,8 +7,10 @@
 //! on a content error: a failed build leaves the earlier outputs in place
 //! (writes are atomic) and waits for the next save.
 //!
-//! What is watched (notify, debounced by notify-debouncer-mini so an
-//! editor's write–rename–chmod burst makes one rebuild): the site folder
+//! What is watched (notify, debounced by notify-debouncer-full so an
+//! editor's write–rename–chmod burst makes one rebuild; the full debouncer
+//! keeps each event's kind, so the build's own reads, which inotify reports
+//! as `Access` events, never trigger a rebuild): the site folder
 //! itself, not recursively (`tebiki.toml` and Hugo config files beside it),
 //! and recursively the content and static folders `tebiki.toml` names and
 //! `layouts/` and `fonts/`, each only when it lies inside the site. Events
@@ -20,8 +22,8 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::notify::{self, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::diag::{Diagnostics, Sources};
 use crate::driver::{self, Outcome, Plan};
@@ -115,7 +117,7 @@ pub fn main(plan: &Plan, report: impl Fn(&Outcome)) -> ExitCode {
 
 /// A debounced watcher over the folders a site's build reads.
 struct SiteWatcher {
-    debouncer: Debouncer<RecommendedWatcher>,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     events: mpsc::Receiver<DebounceEventResult>,
     /// The site folder, canonical.
     root: PathBuf,
@@ -131,10 +133,8 @@ impl SiteWatcher {
         let _ = std::fs::create_dir_all(out);
         let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
         let (tx, events) = mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, tx)?;
-        debouncer
-            .watcher()
-            .watch(&root, RecursiveMode::NonRecursive)?;
+        let mut debouncer = new_debouncer(DEBOUNCE, None, tx)?;
+        debouncer.watch(&root, RecursiveMode::NonRecursive)?;
         let mut watcher = SiteWatcher {
             debouncer,
             events,
@@ -152,14 +152,12 @@ impl SiteWatcher {
         let wanted = watched_folders(&self.root);
         for old in &self.folders {
             if !wanted.contains(old) {
-                let _ = self.debouncer.watcher().unwatch(old);
+                let _ = self.debouncer.unwatch(old);
             }
         }
         for folder in &wanted {
             if !self.folders.contains(folder) {
-                self.debouncer
-                    .watcher()
-                    .watch(folder, RecursiveMode::Recursive)?;
+                self.debouncer.watch(folder, RecursiveMode::Recursive)?;
             }
         }
         self.folders = wanted;
@@ -187,11 +185,15 @@ impl SiteWatcher {
 
     /// The paths of a batch that should trigger a rebuild, site-relative.
     fn relevant(&self, batch: DebounceEventResult) -> Result<Vec<PathBuf>, WatchError> {
-        let events = batch?;
+        let events = batch.map_err(|mut errors| match errors.pop() {
+            Some(e) => WatchError::Notify(e),
+            None => WatchError::Closed,
+        })?;
         Ok(events
             .into_iter()
-            .filter_map(|event| {
-                let path = event.path;
+            .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+            .flat_map(|event| event.event.paths)
+            .filter_map(|path| {
                 if path.starts_with(&self.out) || is_scratch(&path) {
                     return None;
                 }

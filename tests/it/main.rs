@@ -24,3 +24,5 @@ mod hugo_site;
 mod model_golden;
 mod pdf_output;
 mod sample;
+mod serve;
+mod watch;
