@@ -44,7 +44,7 @@ padding:.4em .8em;background:#223;color:#eee;font:14px/1.5 sans-serif}\
 #tebiki-preview a.current{color:#fff;font-weight:bold;text-decoration:none}\
 #tebiki-preview .errors{color:#f88;font-weight:bold}\
 #tebiki-preview .warnings{color:#fd6}\
-#tebiki-preview pre{white-space:pre-wrap;max-height:40vh;overflow:auto;background:#112;\
+.tebiki-diagnostics pre{white-space:pre-wrap;max-height:40vh;overflow:auto;background:#112;\
 color:#eee;padding:.5em;font:13px/1.4 monospace}";
 
 /// Escapes text for HTML and XML content and attribute values.

@@ -22,7 +22,7 @@ use crate::driver::Outcome;
 pub(crate) struct RegionBook {
     /// The region code (`JP`).
     pub(crate) code: String,
-    /// The book's title (the navigation document's `<title>`).
+    /// The book's title (the package's `dc:title`).
     pub(crate) title: String,
     /// Every file of the EPUB, by its path inside the package.
     pub(crate) files: BTreeMap<String, Vec<u8>>,
@@ -203,17 +203,21 @@ fn read_epub(code: &str, path: &Path) -> RegionBook {
             let (spine, nav) = reading_order(opf, &dir);
             book.spine = spine;
             book.nav = nav;
-        }
-    }
-    if let Some(nav) = book.nav.as_ref().and_then(|n| book.files.get(n)) {
-        let html = scraper::Html::parse_document(&String::from_utf8_lossy(nav));
-        if let Ok(title) = scraper::Selector::parse("title")
-            && let Some(t) = html.select(&title).next()
-        {
-            book.title = t.text().collect::<String>().trim().to_string();
+            book.title = title(opf);
         }
     }
     book
+}
+
+/// The publication's title (the OPF's `dc:title`; empty when none).
+fn title(opf: &[u8]) -> String {
+    let html = scraper::Html::parse_document(&String::from_utf8_lossy(opf));
+    html.root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+        .find(|e| e.value().name() == "dc:title")
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .unwrap_or_default()
 }
 
 /// The first `attr` of a `tag` element in an XML file.
@@ -278,6 +282,9 @@ mod tests {
 <item id="a" href="text/a%20x.xhtml" media-type="application/xhtml+xml"/>
 </manifest><spine><itemref idref="a"/><itemref idref="b"/></spine></package>"#;
         let (spine, nav) = reading_order(opf, "OEBPS");
+        let with_title = r#"<package><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>手引き &amp; 本</dc:title></metadata></package>"#;
+        assert_eq!(title(with_title.as_bytes()), "手引き & 本");
+        assert_eq!(title(opf), "");
         assert_eq!(spine, vec!["OEBPS/text/a x.xhtml", "OEBPS/text/b.xhtml"]);
         assert_eq!(nav.as_deref(), Some("OEBPS/nav.xhtml"));
         let book = RegionBook {
