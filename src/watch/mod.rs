@@ -5,7 +5,9 @@
 //! [`Outcome`] per build, handed to a callback (the command line prints its
 //! diagnostics; the preview server also publishes it). The loop never stops
 //! on a content error: a failed build leaves the earlier outputs in place
-//! (writes are atomic) and waits for the next save.
+//! (writes are atomic) and waits for the next save. Decoded and prepared
+//! images are kept from one build to the next while only Markdown pages
+//! change (any other changed file starts a fresh image cache).
 //!
 //! What is watched (notify, debounced by notify-debouncer-full so an
 //! editor's write–rename–chmod burst makes one rebuild; the full debouncer
@@ -25,6 +27,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
+use crate::assets::ImageStore;
 use crate::diag::{Diagnostics, Sources};
 use crate::driver::{self, Outcome, Plan};
 
@@ -63,7 +66,8 @@ pub fn run(plan: &Plan, mut after: impl FnMut(Rebuild<'_>)) -> WatchError {
         Ok(w) => w,
         Err(e) => return e,
     };
-    let outcome = driver::run(plan, None);
+    let mut images = ImageStore::new();
+    let outcome = driver::run_with_images(plan, None, &images);
     after(Rebuild {
         outcome: &outcome,
         changed: &[],
@@ -80,7 +84,11 @@ pub fn run(plan: &Plan, mut after: impl FnMut(Rebuild<'_>)) -> WatchError {
                 return e;
             }
         }
-        let outcome = driver::run(plan, None);
+        if !only_pages(&changed) {
+            // An image, a layout or the configuration changed: decode again.
+            images = ImageStore::new();
+        }
+        let outcome = driver::run_with_images(plan, None, &images);
         after(Rebuild {
             outcome: &outcome,
             changed: &changed,
@@ -212,6 +220,14 @@ impl SiteWatcher {
     }
 }
 
+/// Whether every changed file is a Markdown page (then the decoded images
+/// of the last build are still right).
+fn only_pages(changed: &[PathBuf]) -> bool {
+    changed
+        .iter()
+        .all(|p| p.extension().is_some_and(|e| e == "md"))
+}
+
 /// Whether `path` is an editor's scratch file: a hidden name, a `~` backup,
 /// a swap file or vim's `4913` write probe.
 fn is_scratch(path: &Path) -> bool {
@@ -265,6 +281,10 @@ mod tests {
         for name in ["content/a.md", "tebiki.toml", "static/img.png"] {
             assert!(!is_scratch(Path::new(name)), "{name}");
         }
+        let paths = |v: &[&str]| v.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert!(only_pages(&paths(&["content/a.md", "content/b/c.md"])));
+        assert!(!only_pages(&paths(&["content/a.md", "static/x.png"])));
+        assert!(!only_pages(&paths(&["tebiki.toml"])));
     }
 
     #[test]
