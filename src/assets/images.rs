@@ -240,9 +240,12 @@ type Slot<T> = Arc<OnceLock<Result<Arc<T>, ImageError>>>;
 #[derive(Debug, Default, Clone)]
 pub struct ImageStore {
     limits: DecodeLimits,
-    loaded: Arc<Mutex<BTreeMap<PathBuf, Slot<LoadedImage>>>>,
-    prepared: Arc<Mutex<BTreeMap<(PathBuf, u32), Slot<PreparedImage>>>>,
+    loaded: Shared<PathBuf, LoadedImage>,
+    prepared: Shared<(PathBuf, u32), PreparedImage>,
 }
+
+/// A cache map shared by a store's clones.
+type Shared<K, T> = Arc<Mutex<BTreeMap<K, Slot<T>>>>;
 
 impl ImageStore {
     /// An empty store with default decoding limits.
