@@ -288,6 +288,24 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_image_store_does_not_read_images_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shot.png");
+        let mut png = Vec::new();
+        image::DynamicImage::new_rgb8(4, 3)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        std::fs::write(&path, &png).unwrap();
+        let kept = ImageStore::new();
+        let for_one_build = kept.clone();
+        assert_eq!(for_one_build.load(&path).unwrap().width, 4);
+        // The next build's clone finds it even though the file is gone.
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(kept.clone().load(&path).unwrap().height, 3);
+        assert!(ImageStore::new().load(&path).is_err());
+    }
+
+    #[test]
     fn folders_follow_the_config_and_stay_inside() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
