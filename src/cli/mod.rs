@@ -31,11 +31,16 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every diagnostic of every region without writing files.
     Check(CheckArgs),
-    /// Build, then rebuild on every save (content, static, tebiki.toml,
-    /// layouts), printing fresh diagnostics each time. Takes build's options.
+    /// Build, then rebuild on every save, with fresh diagnostics each time.
+    ///
+    /// Takes build's options. Watches the content and static folders,
+    /// tebiki.toml, layouts/ and fonts/; a content error is printed and the
+    /// watcher goes on.
     Watch(BuildArgs),
-    /// Preview server: the books as HTML pages and PDFs, rebuilt on every
-    /// save, reloaded in the browser, with diagnostics on the page.
+    /// Preview the books in a browser, rebuilt and reloaded on every save.
+    ///
+    /// Serves each region's book as HTML pages (the EPUB's documents) and
+    /// its PDF, with a region switcher and the diagnostics on the page.
     Serve(crate::serve::ServeArgs),
 }
 
