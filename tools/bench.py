@@ -349,7 +349,8 @@ def main() -> int:
 
     ratio = None
     by_name = {r.config.name: r for r in results}
-    small, large = by_name.get(configs[0].name), by_name.get("1000 × 3 regions × PDF+EPUB")
+    small = by_name.get(configs[0].name) if configs else None
+    large = by_name.get("1000 × 3 regions × PDF+EPUB")
     if small and large and small is not large:
         ratio = large.median() / small.median()
 
