@@ -24,5 +24,7 @@ pub(crate) mod links;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
+pub mod serve;
 pub mod shortcode;
 pub mod site;
+pub mod watch;

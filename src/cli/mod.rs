@@ -39,6 +39,17 @@ pub enum Command {
     /// Explain a diagnostic code (`T0201` or `broken-link`; also spelt
     /// `tebiki --explain CODE`); without one, list every code.
     Explain(ExplainArgs),
+    /// Build, then rebuild on every save, with fresh diagnostics each time.
+    ///
+    /// Takes build's options. Watches the content and static folders,
+    /// tebiki.toml, layouts/ and fonts/; a content error is printed and the
+    /// watcher goes on.
+    Watch(BuildArgs),
+    /// Preview the books in a browser, rebuilt and reloaded on every save.
+    ///
+    /// Serves each region's book as HTML pages (the EPUB's documents) and
+    /// its PDF, with a region switcher and the diagnostics on the page.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Arguments of `tebiki build`.
@@ -109,7 +120,18 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let (plan, quiet, check, options) = match cli.command {
+    let (command, watch) = match cli.command {
+        Command::Watch(args) => (Command::Build(args), true),
+        Command::Serve(args) => {
+            let options = DiagnosticOptions {
+                message_format: MessageFormat::Human,
+                color: ColorArg::Auto,
+            };
+            return crate::serve::main(&args, |outcome| report(outcome, options, false, false));
+        }
+        other => (other, false),
+    };
+    let (plan, quiet, check, options) = match command {
         Command::Build(args) => {
             let mut formats: Vec<Format> = args
                 .formats
@@ -146,9 +168,16 @@ pub fn main() -> ExitCode {
             (plan, args.quiet, true, args.diagnostics)
         }
         Command::Explain(args) => return diagnostics::explain(&args),
+        // Taken apart above: `watch` became `Build`, `serve` returned.
+        Command::Watch(_) | Command::Serve(_) => return ExitCode::from(2),
     };
     if !check && let Err(e) = driver::install_interrupt_cleanup() {
         eprintln!("warning: cannot handle interrupts, a killed build may leave temporaries: {e}");
+    }
+    if watch {
+        return crate::watch::main(&plan, |outcome| {
+            report(outcome, options, quiet, false);
+        });
     }
     let stderr_tty = std::io::stderr().is_terminal();
     let bar = (!quiet && !check && stderr_tty).then(|| {

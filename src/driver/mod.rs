@@ -128,6 +128,16 @@ pub struct Outcome {
 /// Runs a plan. `progress` (when given) advances once per region built and
 /// once per output rendered.
 pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
+    run_with_images(plan, progress, &ImageStore::new())
+}
+
+/// [`run`] with an image cache that outlives the run (`tebiki watch` keeps
+/// one across rebuilds while no image changes).
+pub fn run_with_images(
+    plan: &Plan,
+    progress: Option<&ProgressBar>,
+    images: &ImageStore,
+) -> Outcome {
     let started = Instant::now();
     let started_wall = std::time::SystemTime::now();
     let mut sources = Sources::new();
@@ -167,7 +177,7 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     if !book::check_selection(&site, &plan.pages, &mut diags) {
         return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     }
-    let assets = Assets::for_site(&site.root, ImageStore::new());
+    let assets = Assets::for_site(&site.root, images.clone());
     let mut asset_diags = Diagnostics::new();
     preflight::check_assets(&site, &assets, &mut sources, &mut asset_diags);
     let assets_failed = asset_diags.has_errors();
