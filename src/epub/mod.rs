@@ -5,11 +5,13 @@
 //! options from `layouts/`, images, optional fonts). Output: the EPUB bytes.
 //! Steps, one module each: [`options`] (read `epub.toml`), [`names`] (file
 //! names and ids), [`images`] (each image once, prepared for e-readers),
+//! `fonts` (the region's `[fonts]` embedded, with CSS font stacks),
 //! [`xhtml`] (one XHTML document per page), [`nav`] (`nav.xhtml` and `toc.ncx`),
 //! [`opf`] (package document), [`package`] (the zip). Everything is written
 //! through the escaping [`xml`] writer and in a fixed order, so identical
 //! input gives byte-identical output.
 
+mod fonts;
 pub(crate) mod images;
 pub(crate) mod names;
 pub(crate) mod nav;
@@ -40,25 +42,31 @@ const CSS_PATH: &str = "css/epub.css";
 /// to `diags`; `None` when an error makes a correct EPUB impossible.
 pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<Vec<u8>> {
     if book.pages.is_empty() {
-        diags.push(Diagnostic::new(
-            Severity::Error,
-            Location::None,
-            format!(
-                "the book has no pages for region {}, no epub written",
-                book.region.code
-            ),
-        ));
+        diags.push(
+            Diagnostic::new(
+                Severity::Error,
+                Location::None,
+                format!(
+                    "the book has no pages for region {}, no epub written",
+                    book.region.code
+                ),
+            )
+            .with_code(crate::diag::Code::EmptyBook),
+        );
         return None;
     }
     if !is_language_tag(&book.meta.language) {
-        diags.push(Diagnostic::new(
-            Severity::Warning,
-            Location::None,
-            format!(
-                "book.language `{}` is not a BCP 47 language tag, the epub uses `ja`",
-                book.meta.language
-            ),
-        ));
+        diags.push(
+            Diagnostic::new(
+                Severity::Warning,
+                Location::None,
+                format!(
+                    "book.language `{}` is not a BCP 47 language tag, the epub uses `ja`",
+                    book.meta.language
+                ),
+            )
+            .with_code(crate::diag::Code::InvalidLanguage),
+        );
         let mut fixed = book.clone();
         fixed.meta.language = "ja".into();
         return render(&fixed, assets, diags);
@@ -66,12 +74,19 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
     let options = EpubOptions::load(assets, diags);
     let names = Names::new(book);
     let images = ImageTable::collect(book, assets, &options, diags);
-    let fonts = if options.embed_fonts {
+    // A region that names its fonts ([fonts] in tebiki.toml) embeds those;
+    // else `embed_fonts` of layouts/epub.toml decides.
+    let (region_fonts, region_css) = fonts::region_fonts(book, assets, diags);
+    let fonts = if !region_fonts.is_empty() {
+        region_fonts
+    } else if options.embed_fonts {
         load_fonts(assets, &options, diags)
     } else {
         Vec::new()
     };
-    let css = stylesheet(assets, &options, &fonts, diags);
+    let css_fonts: &[EmbeddedFont] = if region_css.is_empty() { &fonts } else { &[] };
+    let mut css = stylesheet(assets, &options, css_fonts, diags);
+    css.push_str(&region_css);
 
     let xhtml_css_href = format!("../{CSS_PATH}");
     let ctx = XhtmlContext {
@@ -148,11 +163,14 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
     match package::write_zip(&entries_out) {
         Ok(bytes) => Some(bytes),
         Err(e) => {
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                Location::None,
-                format!("cannot write the epub zip: {e}"),
-            ));
+            diags.push(
+                Diagnostic::new(
+                    Severity::Error,
+                    Location::None,
+                    format!("cannot write the epub zip: {e}"),
+                )
+                .with_code(crate::diag::Code::OutputWrite),
+            );
             None
         }
     }
@@ -255,6 +273,7 @@ pub(crate) fn options_diag(message: String) -> Diagnostic {
         Location::File(format!("layouts/{}", options::OPTIONS_FILE).into(), None),
         message,
     )
+    .with_code(crate::diag::Code::LayoutFileMissing)
 }
 
 /// The style sheet from `layouts/` (embedded default if the site's cannot

@@ -30,13 +30,13 @@
 //! values, URLs, image sources, alt texts, titles and ids are removed with
 //! a warning. No placeholder reaches the model.
 
-use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use std::collections::BTreeMap;
 
 use crate::model::{
     Admonition, AdmonitionKind, Align, Block, Cell, CodeBlock, DefinitionItem, DefinitionList,
-    Figure, Footnote, Heading, ImageRef, Inline, InlineImage, InlineStyle, Link, LinkTarget, List,
-    ListItem, Paragraph, Quote, Row, plain_text,
+    Figure, Footnote, Heading, ImageRef, Inline, InlineImage, InlineStyle, Length, Link,
+    LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
 };
 use crate::shortcode::placeholder::{self, Found, Role};
 use crate::shortcode::{CallKind, Inner, ResolvedPage, SourceMap};
@@ -129,6 +129,8 @@ pub(crate) enum ContainerKind {
         head: Vec<Row>,
         /// Body rows.
         body: Vec<Row>,
+        /// Preferred column widths from `<col width>`.
+        col_widths: Vec<Option<Length>>,
     },
     /// `thead` (head = true), `tbody`/`tfoot`.
     Section {
@@ -164,6 +166,8 @@ pub(crate) enum ContainerKind {
         colspan: u32,
         /// Alignment.
         align: Align,
+        /// Preferred width (`width` attribute).
+        width: Option<Length>,
     },
     /// Collects a heading's inner document: its paragraphs become the
     /// heading's content, other blocks follow the heading.
@@ -344,10 +348,11 @@ impl<'a> Builder<'a> {
         self.map().span(range)
     }
 
-    /// Reports a warning at a resolved offset.
-    pub(crate) fn warn(&mut self, at: usize, message: impl Into<String>) {
+    /// Reports a warning with its code at a resolved offset.
+    pub(crate) fn warn(&mut self, at: usize, code: Code, message: impl Into<String>) {
         let span = self.span_at(at);
-        self.diags.push(Diagnostic::warning(span, message));
+        self.diags
+            .push(Diagnostic::warning(span, message).with_code(code));
     }
 
     /// Finishes every open container and returns the page's blocks, the
@@ -431,6 +436,7 @@ impl<'a> Builder<'a> {
                 self.depth_warned = true;
                 self.warn(
                     at,
+                    Code::NestingTooDeep,
                     format!("content nested deeper than {MAX_BLOCK_DEPTH} levels is flattened"),
                 );
             }
@@ -485,6 +491,23 @@ impl<'a> Builder<'a> {
             }
         }
         Align::Default
+    }
+
+    /// Records a `<col>` of the innermost open table: `span` columns with
+    /// the preferred width `width` (`None`: no width given).
+    pub(crate) fn table_col(&mut self, width: Option<Length>, span: u32) {
+        for container in self.containers.iter_mut().rev() {
+            match &mut container.kind {
+                ContainerKind::Table { col_widths, .. } => {
+                    let room = (table::MAX_COLSPAN as usize).saturating_sub(col_widths.len());
+                    let n = (span as usize).min(room);
+                    col_widths.extend(std::iter::repeat_n(width, n));
+                    return;
+                }
+                ContainerKind::Section { .. } => {}
+                _ => return,
+            }
+        }
     }
 
     /// Whether new rows belong to the table head (inside `thead`).
@@ -543,6 +566,7 @@ impl<'a> Builder<'a> {
                 if blocks.is_empty() {
                     self.diags.push(
                         Diagnostic::warning(span, format!("box `{name}` has no content"))
+                            .with_code(crate::diag::Code::EmptyShortcode)
                             .with_hint("write its text between the opening and the closing tag"),
                     );
                 }
@@ -598,9 +622,16 @@ impl<'a> Builder<'a> {
                 caption,
                 head,
                 body,
+                col_widths,
                 ..
             } => {
-                if let Some(table) = table::finish(caption, head, body, span) {
+                let parts = table::Parts {
+                    caption,
+                    head,
+                    body,
+                    col_widths,
+                };
+                if let Some(table) = table::finish(parts, span) {
                     self.push_block(Block::Table(table));
                 }
             }
@@ -613,12 +644,14 @@ impl<'a> Builder<'a> {
                 rowspan,
                 colspan,
                 align,
+                width,
             } => {
                 let cell = Cell {
                     header,
                     rowspan,
                     colspan,
                     align,
+                    width,
                     blocks,
                 };
                 match self.containers.last_mut().map(|f| &mut f.kind) {
@@ -687,6 +720,7 @@ impl<'a> Builder<'a> {
                 rowspan: 1,
                 colspan: 1,
                 align: Align::Default,
+                width: None,
                 blocks: vec![block],
             }),
             ContainerKind::Table { body, .. } => body.push(Row {
@@ -695,6 +729,7 @@ impl<'a> Builder<'a> {
                     rowspan: 1,
                     colspan: 1,
                     align: Align::Default,
+                    width: None,
                     blocks: vec![block],
                 }],
             }),
@@ -1104,7 +1139,7 @@ impl<'a> Builder<'a> {
                 Diagnostic::warning(
                     span,
                     format!("shortcode `{name}` cannot stand in a link, an image or an attribute and is left out"),
-                )
+                ).with_code(crate::diag::Code::ShortcodeMisplaced)
                 .with_hint("move the shortcode out of the link or image"),
             );
         }
@@ -1199,6 +1234,7 @@ impl<'a> Builder<'a> {
         let Some(call) = page.calls.get(found.id) else {
             self.warn(
                 at,
+                Code::LeftoverPlaceholder,
                 "an internal shortcode placeholder was left over and is dropped",
             );
             return;
@@ -1261,8 +1297,10 @@ impl<'a> Builder<'a> {
                     let offset = inner.text.len() - text.len();
                     let text = text.trim_end();
                     if text.is_empty() {
-                        self.diags
-                            .push(Diagnostic::warning(call.span, "`highlight` has no code"));
+                        self.diags.push(
+                            Diagnostic::warning(call.span, "`highlight` has no code")
+                                .with_code(crate::diag::Code::EmptyShortcode),
+                        );
                     }
                     self.code_block(language.clone(), text, offset);
                     self.docs.pop();
@@ -1336,10 +1374,10 @@ impl<'a> Builder<'a> {
         let text = placeholder::strip(&inner.text).0;
         let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
         let Some(first) = lines.next() else {
-            self.diags.push(Diagnostic::warning(
-                span,
-                "heading shortcode has no text and is left out",
-            ));
+            self.diags.push(
+                Diagnostic::warning(span, "heading shortcode has no text and is left out")
+                    .with_code(crate::diag::Code::EmptyShortcode),
+            );
             return;
         };
         self.docs.push(inner);
@@ -1391,10 +1429,13 @@ impl<'a> Builder<'a> {
             }
         }
         if content.is_empty() {
-            self.diags.push(Diagnostic::warning(
-                span,
-                format!("heading `{name}` has no text and is left out"),
-            ));
+            self.diags.push(
+                Diagnostic::warning(
+                    span,
+                    format!("heading `{name}` has no text and is left out"),
+                )
+                .with_code(crate::diag::Code::EmptyShortcode),
+            );
         } else {
             let text = plain_text(&content).trim().to_string();
             // Hugo gives a shortcode's heading no id; tebiki needs one for

@@ -42,10 +42,15 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
             Some(bytes)
         }
         Err(reason) => {
-            diags.push(
-                Diagnostic::new(Severity::Warning, Location::None, reason)
-                    .with_hint("the pdf is written tagged but without the pdf/ua-1 claim"),
-            );
+            // Characters in no font were reported at their positions before
+            // layout (and say that the claim is dropped).
+            if !reason.starts_with(write::MISSING_GLYPHS) {
+                diags.push(
+                    Diagnostic::new(Severity::Warning, Location::None, reason)
+                        .with_code(crate::diag::Code::PdfAccessibility)
+                        .with_hint("the pdf is written tagged but without the pdf/ua-1 claim"),
+                );
+            }
             let mut second = Diagnostics::new();
             let doc = lay_out_book(book, assets, &style, &mut Diagnostics::new())?;
             match write_pdf(doc, book, Conformance::Tagged, &mut second) {
@@ -55,7 +60,10 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
                 }
                 Err(reason) => {
                     diags.extend(second);
-                    diags.push(Diagnostic::new(Severity::Error, Location::None, reason));
+                    diags.push(
+                        Diagnostic::new(Severity::Error, Location::None, reason)
+                            .with_code(crate::diag::Code::PdfExport),
+                    );
                     None
                 }
             }

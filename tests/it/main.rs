@@ -15,7 +15,9 @@ mod support;
 
 mod broken_sites;
 mod cli;
+mod diagnostics;
 mod epub_check;
+mod fonts;
 mod hostile_sites;
 mod hugo_inline;
 mod hugo_markdown;
@@ -24,3 +26,5 @@ mod hugo_site;
 mod model_golden;
 mod pdf_output;
 mod sample;
+mod tables;
+mod typography;

@@ -118,6 +118,7 @@ fn sample_book() -> Book {
         }],
         body: rows,
         columns: 3,
+        col_widths: Vec::new(),
         span: span(0),
     });
     let steps = list(

@@ -24,9 +24,10 @@
 //!   design (BIZ UDGothic), whose glyphs carry the blank inside; when all of
 //!   a blank is removed the proportional glyph is drawn instead. Text
 //!   extraction therefore sees no gaps inside punctuation clusters.
-//! - An opening bracket starting a paragraph keeps its leading half-em
-//!   (JIS X 4051's default, after any first-line indent); at other line
-//!   starts it is set flush.
+//! - An opening bracket starting an indented paragraph keeps its leading
+//!   half-em after the indent (JIS X 4051's default); at other line starts,
+//!   and at the start of a paragraph without a first-line indent (a list
+//!   item starting with 「［」), it is set flush.
 //! - The ¼ em Japanese–Latin space and the space after ？！ are gaps; see
 //!   [`LineBox::text`] for exact text extraction.
 //! - Breaks are total-fit per stretch between forced breaks, squeezing
@@ -45,6 +46,7 @@ mod justify;
 mod line;
 mod linebreak;
 mod shape;
+mod tokens;
 
 pub use classes::Kinsoku;
 pub use shape::ShapeCache;
