@@ -406,7 +406,7 @@ impl PdfStyle {
         let measure = chars * self.body.size;
         let (width, _) = paper.size_pt();
         let paper_measure = width - m.margin_left - m.margin_right;
-        if chars > 0.0 && measure.is_finite() && measure < paper_measure {
+        if chars > 0.0 && measure > 0.0 && measure.is_finite() && measure < paper_measure {
             let side = (width - measure) / 2.0;
             m.margin_left = side;
             m.margin_right = side;
