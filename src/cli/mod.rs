@@ -13,7 +13,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::diag::render;
-use crate::driver::{self, Format, Outcome, Plan, Status};
+use crate::driver::{self, Outcome, Status};
+
+mod completions;
+pub mod discover;
+mod init;
+mod plan;
+
+pub use completions::CompletionsArgs;
+pub use init::{InitArgs, LayoutsArgs, LayoutsCommand};
 
 /// tebiki (手引き): Hugo help site → PDF and EPUB handbooks, one per region.
 #[derive(Debug, Parser)]
@@ -31,25 +39,48 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every diagnostic of every region without writing files.
     Check(CheckArgs),
+    /// Start a site: a minimal working site, or a tebiki.toml for an
+    /// existing Hugo site (--from-hugo).
+    Init(InitArgs),
+    /// The default layout files (pdf.toml, epub.toml, epub.css).
+    Layouts(LayoutsArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(CompletionsArgs),
 }
 
 /// Arguments of `tebiki build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
-    /// The site folder (with tebiki.toml).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub site: PathBuf,
+    /// The site folder, or any folder inside it [default: the nearest
+    /// folder with a tebiki.toml, from the current folder up].
+    #[arg(value_name = "SITE", conflicts_with = "site")]
+    pub site_dir: Option<PathBuf>,
+    /// The site folder, as an option (same as SITE).
+    #[arg(long, value_name = "DIR")]
+    pub site: Option<PathBuf>,
     /// Build only this region (repeatable; default: every region).
     #[arg(long = "region", value_name = "R")]
     pub regions: Vec<String>,
     /// Write only this format (repeatable; default: both).
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub formats: Vec<FormatArg>,
-    /// Output folder.
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    pub out: PathBuf,
+    /// Output folder for <output>-<REGION>.pdf/.epub [default: dist in the
+    /// site folder].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write exactly this file, atomically: one region, one format (taken
+    /// from the extension, .pdf or .epub).
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "out"
+    )]
+    pub output: Option<PathBuf>,
     /// Build only this content file or section folder, with its section
-    /// titles (repeatable).
+    /// titles (repeatable): a path relative to the content folder, or an
+    /// absolute or current-folder-relative path. Up to 3 pages make an
+    /// excerpt (no cover, no table of contents).
     #[arg(long = "page", value_name = "PATH", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub pages: Vec<String>,
     /// Treat warnings as errors.
@@ -63,9 +94,13 @@ pub struct BuildArgs {
 /// Arguments of `tebiki check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The site folder (with tebiki.toml).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub site: PathBuf,
+    /// The site folder, or any folder inside it [default: the nearest
+    /// folder with a tebiki.toml, from the current folder up].
+    #[arg(value_name = "SITE", conflicts_with = "site")]
+    pub site_dir: Option<PathBuf>,
+    /// The site folder, as an option (same as SITE).
+    #[arg(long, value_name = "DIR")]
+    pub site: Option<PathBuf>,
     /// Check only this region (repeatable; default: every region).
     #[arg(long = "region", value_name = "R")]
     pub regions: Vec<String>,
@@ -90,41 +125,14 @@ pub fn main() -> ExitCode {
         }
     };
     let (plan, quiet, check) = match cli.command {
-        Command::Build(args) => {
-            let mut formats: Vec<Format> = args
-                .formats
-                .iter()
-                .map(|f| match f {
-                    FormatArg::Pdf => Format::Pdf,
-                    FormatArg::Epub => Format::Epub,
-                })
-                .collect();
-            if formats.is_empty() {
-                formats = vec![Format::Pdf, Format::Epub];
-            }
-            formats.sort_unstable();
-            formats.dedup();
-            let plan = Plan {
-                site: args.site,
-                regions: args.regions,
-                formats,
-                out: args.out,
-                pages: args.pages,
-                strict: args.strict,
-            };
-            (plan, args.quiet, false)
-        }
-        Command::Check(args) => {
-            let plan = Plan {
-                site: args.site,
-                regions: args.regions,
-                formats: Vec::new(),
-                out: PathBuf::new(),
-                pages: Vec::new(),
-                strict: false,
-            };
-            (plan, false, true)
-        }
+        Command::Build(args) => match args.plan() {
+            Ok(plan) => (plan, args.quiet, false),
+            Err(usage) => return usage_error(&usage),
+        },
+        Command::Check(args) => (args.plan(), false, true),
+        Command::Init(args) => return init::run_init(&args),
+        Command::Layouts(args) => return init::run_layouts(&args),
+        Command::Completions(args) => return completions::run(&args),
     };
     if !check && let Err(e) = driver::install_interrupt_cleanup() {
         eprintln!("warning: cannot handle interrupts, a killed build may leave temporaries: {e}");
@@ -142,7 +150,27 @@ pub fn main() -> ExitCode {
         bar.finish_and_clear();
     }
     report(&outcome, stderr_tty, quiet, check);
+    if !quiet {
+        print_written(&outcome);
+    }
     ExitCode::from(outcome.status.code())
+}
+
+/// Prints each path written, one per line on stdout (for scripts and
+/// terminals that open paths).
+fn print_written(outcome: &Outcome) {
+    let mut out = std::io::stdout().lock();
+    for written in &outcome.written {
+        let _ = writeln!(out, "{}", written.path.display());
+    }
+}
+
+/// Prints a usage error (a diagnostic with no source) and returns exit code 2.
+fn usage_error(diag: &crate::diag::Diagnostic) -> ExitCode {
+    let sources = crate::diag::Sources::new();
+    let color = std::io::stderr().is_terminal();
+    eprint!("{}", render::render(diag, &sources, color));
+    ExitCode::from(2)
 }
 
 /// Prints diagnostics and the summary line to stderr.

@@ -614,7 +614,7 @@ fn hugo_params(
             problem,
         ));
     }
-    take(table.get("params"));
+    take(key("params"));
     if let Some(lang) = language {
         let languages = table
             .iter()
