@@ -33,6 +33,19 @@ const HUGO_BUILTINS: &[&str] = &[
     "youtube",
 ];
 
+/// Settings of a `[Languages.<lang>]` table, which tebiki also takes as
+/// variables but which are no help-site text (left out of the comment that
+/// lists a region's variables).
+const HUGO_LANGUAGE_KEYS: &[&str] = &[
+    "weight",
+    "languageName",
+    "languageCode",
+    "languageDirection",
+    "title",
+    "contentDir",
+    "disabled",
+];
+
 /// The result of a conversion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conversion {
@@ -83,9 +96,11 @@ pub fn convert(dir: &Path) -> Result<Conversion, InitError> {
     }
     let base = base.map(|f| read(&f)).transpose()?;
     let mut notes = Vec::new();
+    // The book's own settings come from JP's config when there is one (the
+    // home region of a Japanese help site), else from the first region's.
     let first = configs
-        .values()
-        .next()
+        .get("JP")
+        .or_else(|| configs.values().next())
         .cloned()
         .ok_or_else(|| InitError::Hugo("no region".into()))?;
     let fallback = base.clone().unwrap_or_default();
@@ -182,8 +197,13 @@ pub fn convert(dir: &Path) -> Result<Conversion, InitError> {
                 quoted(key)
             );
         }
-        if !config.params.is_empty() {
-            let names: Vec<&str> = config.params.iter().map(String::as_str).collect();
+        let names: Vec<&str> = config
+            .params
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !HUGO_LANGUAGE_KEYS.iter().any(|h| h.eq_ignore_ascii_case(k)))
+            .collect();
+        if !names.is_empty() {
             let _ = writeln!(
                 out,
                 "# variables from {}: {}",

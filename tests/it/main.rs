@@ -24,3 +24,4 @@ mod hugo_site;
 mod model_golden;
 mod pdf_output;
 mod sample;
+mod writer_cli;
