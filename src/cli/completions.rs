@@ -38,7 +38,7 @@ mod tests {
                 &mut script,
             );
             let text = String::from_utf8_lossy(&script);
-            for word in ["build", "check", "init", "--from-hugo", "--output"] {
+            for word in ["build", "check", "init", "from-hugo", "output"] {
                 assert!(text.contains(word), "{shell:?} lacks {word}");
             }
         }

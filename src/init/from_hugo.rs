@@ -551,6 +551,8 @@ mod tests {
     fn keys_are_quoted_when_needed() {
         assert_eq!(bare_or_quoted("CorpName"), "CorpName");
         assert_eq!(bare_or_quoted("a.b"), "\"a.b\"");
-        assert_eq!(quoted("x\"y"), "\"x\\\"y\"");
+        let line = format!("k = {}", quoted("x\"y"));
+        let table: toml::Table = line.parse().expect("valid TOML");
+        assert_eq!(table["k"].as_str(), Some("x\"y"));
     }
 }

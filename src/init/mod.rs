@@ -87,10 +87,11 @@ pub fn write_new(dir: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, InitErro
 }
 
 /// The embedded default layout files (`pdf.toml`, `epub.toml`,
-/// `epub.css`), to start a customisation from.
+/// `epub.css`; no dotfiles), to start a customisation from.
 pub fn default_layouts() -> Vec<NewFile> {
     crate::assets::Assets::default_layout_names()
         .into_iter()
+        .filter(|name| !name.starts_with('.'))
         .filter_map(|name| {
             let bytes = crate::assets::Assets::default_layout(&name)?.into_owned();
             Some(NewFile { path: name, bytes })

@@ -266,6 +266,7 @@ fn layouts_export_and_completions() {
     let out = run(&site.join("content"), &["layouts", "export"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let layouts = site.join("layouts");
+    assert_eq!(std::fs::read_dir(&layouts).expect("layouts").count(), 3);
     for name in ["pdf.toml", "epub.toml", "epub.css"] {
         let ours = std::fs::read(layouts.join(name)).expect("exported");
         let shipped = std::fs::read(
