@@ -16,7 +16,9 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
-use crate::model::{Book, BookMeta, Inline, Page, PageId, PageKind, Region, Uniquifier};
+use crate::model::{
+    Book, BookMeta, EXCERPT_MAX_PAGES, Inline, Page, PageId, PageKind, Region, Uniquifier,
+};
 use crate::shortcode::{self, ContentIndex, PageFacts, RegionContext};
 use crate::site::{Site, SitePage, page_aliases, page_anchor, page_url, url_key};
 
@@ -115,7 +117,14 @@ pub(super) fn build_book(
     check_region_codes(site, &codes, &mut diags);
     let published = publication(site, &settings.code).included;
     let site_urls = site_urls(site, settings.ugly_urls);
-    let chosen = choose_pages(site, &published, selection);
+    let mut chosen = choose_pages(site, &published, selection);
+    // A support excerpt: a selection of a few pages is printed alone (no
+    // section pages around it), in the excerpt layout.
+    let direct = selected_pages(site, &published, selection);
+    let excerpt = !selection.is_empty() && (1..=EXCERPT_MAX_PAGES).contains(&direct.len());
+    if excerpt {
+        chosen = direct;
+    }
     check_selection_in_region(site, &settings.code, &published, selection, &mut diags);
     let parsed: Vec<(Page, Diagnostics)> = chosen
         .par_iter()
@@ -156,14 +165,17 @@ pub(super) fn build_book(
         page.parent = parent;
     }
     let title = resolve_config_text(site, sources, &settings.title, &ctx, &mut diags);
+    let build_time = build_time();
     let mut book = Book {
         meta: BookMeta {
             title,
             author: settings.author.clone(),
             language: settings.language.clone(),
             base_url: settings.base_url.clone(),
-            build_time: build_time(),
+            build_time,
+            utc_offset: crate::site::timezone::utc_offset(&settings.timezone, build_time),
             generator: format!("tebiki {}", env!("CARGO_PKG_VERSION")),
+            excerpt,
         },
         region: Region {
             code: settings.code.clone(),
@@ -445,6 +457,24 @@ fn absence_reason(
     }
 }
 
+/// The published pages `--page` selects themselves (no ancestors), in
+/// reading order.
+fn selected_pages(site: &Site, published: &[usize], selection: &[String]) -> Vec<usize> {
+    let normalized: Vec<String> = selection
+        .iter()
+        .map(|s| normalize_selection(site, s))
+        .collect();
+    published
+        .iter()
+        .copied()
+        .filter(|&i| {
+            site.pages
+                .get(i)
+                .is_some_and(|p| normalized.iter().any(|s| selects(s, &p.rel_path)))
+        })
+        .collect()
+}
+
 /// The published pages `--page` selects, plus their ancestor sections.
 fn choose_pages(site: &Site, published: &[usize], selection: &[String]) -> Vec<usize> {
     if selection.is_empty() {
@@ -662,19 +692,27 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary folder");
         let (site, sources) = load_site(dir.path());
         let jp = region_index(&site, "JP");
-        let (book, _) = build_book(
-            &site,
-            &sources,
-            jp,
-            &["content/admin/jp_only.md".to_string()],
+        let titles = |selection: &[&str]| {
+            let selection: Vec<String> = selection.iter().map(|s| s.to_string()).collect();
+            let book = build_book(&site, &sources, jp, &selection).0.expect("book");
+            let titles: Vec<String> = book.pages.iter().map(|p| p.title_text.clone()).collect();
+            (titles, book.meta.excerpt)
+        };
+        // Up to three pages: an excerpt of just those pages.
+        assert_eq!(
+            titles(&["content/admin/jp_only.md"]),
+            (vec!["JP".to_string()], true)
         );
-        let titles: Vec<String> = book
-            .expect("book")
-            .pages
-            .iter()
-            .map(|p| p.title_text.clone())
-            .collect();
-        assert_eq!(titles, vec!["管理", "JP"]);
+        // More: a short book, with the sections around the pages.
+        let (larger, excerpt) = titles(&[
+            "content/admin/a.md",
+            "content/admin/jp_only.md",
+            "content/login/_index.md",
+            "content/login/l.md",
+        ]);
+        assert!(!excerpt);
+        assert_eq!(larger, vec!["管理", "Sの設定", "JP", "ログイン", "L"]);
+        assert!(!titles(&[]).1);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub(crate) mod config;
 pub(crate) mod confine;
 pub(crate) mod frontmatter;
 mod markdown_options;
+pub mod timezone;
 mod tree;
 
 use std::path::{Path, PathBuf};
