@@ -309,3 +309,111 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The sheets of a PDF as squeezed text (no trailing empty entry), or
+/// `None` after the skip rule.
+fn sheets(pdf: &Path) -> Option<Vec<String>> {
+    let mut sheets: Vec<String> = tools::pdf_sheet_texts(pdf)?
+        .iter()
+        .map(|s| squeeze(s))
+        .collect();
+    if sheets.last().is_some_and(String::is_empty) {
+        sheets.pop();
+    }
+    Some(sheets)
+}
+
+#[test]
+fn a_few_pages_make_an_excerpt_and_more_keep_cover_and_toc() {
+    let here = crate::support::sample_site();
+    let dir = scratch_dir("writer_cli-excerpt");
+    let one = dir.join("ticket.pdf");
+    let out = run(
+        here,
+        &[
+            "build",
+            "--region",
+            "JP",
+            "--page",
+            "content/login/admin_account.md",
+            "-o",
+            &one.to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let Some(excerpt) = sheets(&one) else { return };
+    // Two sheets of content, no cover, no table of contents.
+    assert_eq!(excerpt.len(), 2, "{excerpt:?}");
+    let first = &excerpt[0];
+    assert!(!excerpt.iter().any(|s| s.contains("目次")), "{excerpt:?}");
+    let title = first.find("管理者がアカウントやパスワードを忘れた場合JP版");
+    assert!(title.is_some(), "{first}");
+    // The date in the book's time zone: 2023-11-14 22:13 UTC is the 15th in Tokyo.
+    assert!(first.contains("JP版2023年11月15日"), "{first}");
+    assert!(
+        first.contains("https://jp.cybozu.help/general/ja/login/admin_account.html"),
+        "{first}"
+    );
+    assert!(first.contains("管理者がログインできない場合は"), "{first}");
+    // The section page is not printed around the excerpt.
+    assert!(!first.contains("ログインの方法"), "{first}");
+    // Four pages are a short book: cover and table of contents.
+    let book = dir.join("book.pdf");
+    let out = run(
+        here,
+        &[
+            "build",
+            "--region",
+            "JP",
+            "--page",
+            "content/login/admin_account.md",
+            "--page",
+            "content/login/admin_temp.md",
+            "--page",
+            "content/login/login.md",
+            "--page",
+            "content/login/two_factor.md",
+            "-o",
+            &book.to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let Some(full) = sheets(&book) else { return };
+    assert!(
+        full[0].starts_with("cybozu.com共通管理ガイドJP版2023年11月15日"),
+        "{}",
+        full[0]
+    );
+    assert!(full[1].contains("目次"), "{}", full[1]);
+    assert!(full.len() > excerpt.len() + 2);
+}
+
+#[test]
+fn the_cover_date_follows_the_time_zone() {
+    let site = new_site("writer_cli-timezone");
+    let config = std::fs::read_to_string(site.join("tebiki.toml")).expect("config");
+    let zoned = config.replace(
+        "[regions.US.book]\n",
+        "[regions.US.book]\ntimezone = \"America/New_York\"\n",
+    );
+    std::fs::write(site.join("tebiki.toml"), &zoned).expect("config");
+    let out = run(&site, &["build", "--format", "pdf"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cover = |region: &str| {
+        sheets(&site.join(format!("dist/manual-{region}.pdf"))).map(|s| s[0].clone())
+    };
+    if let (Some(jp), Some(us)) = (cover("JP"), cover("US")) {
+        assert!(jp.ends_with("JP版2023年11月15日"), "{jp}");
+        assert!(us.ends_with("US版2023年11月14日"), "{us}");
+    }
+    std::fs::write(
+        site.join("tebiki.toml"),
+        zoned.replace("America/New_York", "Mars/Olympus"),
+    )
+    .expect("config");
+    let bad = run(&site, &["check"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let text = stderr(&bad);
+    assert!(text.contains("unknown time zone `Mars/Olympus`"), "{text}");
+    assert!(text.contains("tebiki.toml:26:12"), "{text}");
+}
