@@ -276,10 +276,13 @@ pub fn convert(dir: &Path) -> Result<Conversion, InitError> {
     })
 }
 
+/// Region config files (code, file name) and the base config's file name.
+type ConfigFiles = (Vec<(String, String)>, Option<String>);
+
 /// The region config files (`config_<r>.toml` → region `R`) and the base
 /// config (`hugo.toml` or `config.toml`). With no region file, the base
 /// config is the one region's (named from its `languageCode`, else `JP`).
-fn find_configs(dir: &Path) -> Result<(Vec<(String, String)>, Option<String>), InitError> {
+fn find_configs(dir: &Path) -> Result<ConfigFiles, InitError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| InitError::Hugo(format!("cannot read {}: {e}", dir.display())))?;
     let mut names: Vec<String> = entries
