@@ -162,6 +162,51 @@ fn init_from_hugo_builds_the_three_region_fixture() {
         );
     }
     tools::assert_epubcheck_clean(&[("from-hugo CN".into(), site.join("out/manual-CN.epub"))]);
+    hugo_reads_the_same(&site, &config);
+}
+
+/// What Hugo itself reads from each region's config (`hugo config`) is
+/// what `init --from-hugo` wrote: the region's host and title, the
+/// `url_prefix`, and the content folder.
+fn hugo_reads_the_same(site: &Path, config: &str) {
+    for (region, file) in [
+        ("JP", "config_jp.toml"),
+        ("US", "config_us.toml"),
+        ("CN", "config_cn.toml"),
+    ] {
+        let run = std::process::Command::new("hugo")
+            .args(["config", "--config", file])
+            .current_dir(site)
+            .output();
+        let out = match run {
+            Ok(out) => out,
+            Err(e) => return tools::missing("hugo", &e.to_string()),
+        };
+        assert!(out.status.success(), "hugo config {file}: {}", stderr(&out));
+        let report = String::from_utf8_lossy(&out.stdout);
+        let value = |key: &str| {
+            report
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{key} = ")))
+                .map(|v| v.trim_matches('"').to_string())
+                .unwrap_or_else(|| panic!("hugo config {file} has no {key}:\n{report}"))
+        };
+        let base = url::Url::parse(&value("baseurl")).expect("Hugo's baseURL");
+        let host = base.origin().ascii_serialization();
+        let table: toml::Table = config.parse().expect("tebiki.toml");
+        let regions = table["regions"].as_table().expect("regions");
+        let ours = regions[region]["book"]["base_url"].as_str();
+        assert_eq!(ours, Some(host.as_str()), "{region}");
+        assert_eq!(table["book"]["url_prefix"].as_str(), Some(base.path()));
+        assert_eq!(value("contentdir"), "content");
+        assert_eq!(value("uglyurls"), "true");
+        let title = regions[region]
+            .get("book")
+            .and_then(|b| b.get("title"))
+            .or_else(|| table["book"].get("title"))
+            .and_then(|t| t.as_str());
+        assert_eq!(title, Some(value("title").as_str()), "{region}");
+    }
 }
 
 #[test]
