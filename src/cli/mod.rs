@@ -86,7 +86,8 @@ pub struct BuildArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
-    /// No progress bar and no summary; diagnostics only.
+    /// No progress bar, no summary and no list of the files written;
+    /// diagnostics only.
     #[arg(long, short)]
     pub quiet: bool,
 }
