@@ -268,6 +268,7 @@ pub fn convert(dir: &Path) -> Result<Conversion, InitError> {
             bare_or_quoted(name)
         );
     }
+    check_written(&out)?;
     Ok(Conversion {
         config: out,
         regions: configs.keys().cloned().collect(),
@@ -278,6 +279,22 @@ pub fn convert(dir: &Path) -> Result<Conversion, InitError> {
 
 /// Region config files (code, file name) and the base config's file name.
 type ConfigFiles = (Vec<(String, String)>, Option<String>);
+
+/// Parses the written text as `tebiki.toml` is parsed at build time: a
+/// conversion never writes a file that tebiki would refuse.
+fn check_written(text: &str) -> Result<(), InitError> {
+    let mut sources = crate::diag::Sources::new();
+    let id = sources.add(PathBuf::from("tebiki.toml"), text.to_string());
+    let mut diags = crate::diag::Diagnostics::new();
+    if crate::site::config::parse_config(text, id, &mut diags).is_some() {
+        return Ok(());
+    }
+    let problems: Vec<String> = diags.items().iter().map(|d| d.message.clone()).collect();
+    Err(InitError::Hugo(format!(
+        "the tebiki.toml made from this site would not load ({}); please report it",
+        problems.join("; ")
+    )))
+}
 
 /// The region config files (`config_<r>.toml` → region `R`) and the base
 /// config (`hugo.toml` or `config.toml`). With no region file, the base
@@ -548,6 +565,36 @@ mod tests {
         assert_eq!(config.content_dir.as_deref(), Some("content"));
         let params: Vec<&str> = config.params.iter().map(String::as_str).collect();
         assert_eq!(params, vec!["service", "store", "title"]);
+    }
+
+    #[test]
+    fn one_hugo_toml_is_one_region_and_no_config_is_an_error() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("config.yaml"), "baseURL: x\n")?;
+        let err = convert(dir.path()).expect_err("YAML only");
+        assert!(err.to_string().contains("no Hugo config"), "{err}");
+        std::fs::write(
+            dir.path().join("hugo.toml"),
+            "baseURL = \"https://help.example.com/docs/\"\nlanguageCode = \"en-us\"\ntitle = \"Docs\"\n",
+        )?;
+        std::fs::create_dir_all(dir.path().join("content"))?;
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "---\ntitle: A\n---\n{{< alert \"x\" >}}\n{{% \"odd.name\" %}}\n",
+        )?;
+        let conversion = convert(dir.path()).expect("converts");
+        assert_eq!(conversion.regions, vec!["US"]);
+        let table: toml::Table = conversion.config.parse().expect("valid TOML");
+        assert_eq!(table["book"]["url_prefix"].as_str(), Some("/docs/"));
+        assert_eq!(table["book"]["language"].as_str(), Some("en-us"));
+        assert_eq!(table["regions"]["US"]["paper"].as_str(), Some("Letter"));
+        assert_eq!(
+            table["regions"]["US"]["hugo_config"].as_str(),
+            Some("hugo.toml")
+        );
+        assert!(table["shortcodes"]["alert"]["kind"].as_str() == Some("drop"));
+        assert!(conversion.config.contains("first at content/a.md:4"));
+        Ok(())
     }
 
     #[test]
