@@ -5,7 +5,8 @@
 //! `SITE`/`--site` argument). Output: the site folder, as a path usable from
 //! the current folder (`.`, `..`, `../..`, or the given path with `..`
 //! components appended), or the start folder itself when no folder above it
-//! has a `tebiki.toml` (loading then reports the missing file there).
+//! has a `tebiki.toml` or when it is no folder (loading then reports the
+//! missing file there).
 
 use std::path::{Path, PathBuf};
 
@@ -17,8 +18,13 @@ const MARKER: &str = "tebiki.toml";
 const MAX_UP: usize = 64;
 
 /// The nearest folder at or above `start` that holds a `tebiki.toml`, as
-/// `start` followed by as many `..` as needed; `start` itself when none does.
+/// `start` followed by as many `..` as needed; `start` itself when none
+/// does, or when `start` is no folder (a mistyped `SITE` must not find the
+/// site around the current folder).
 pub fn find_site(start: &Path) -> PathBuf {
+    if !start.is_dir() {
+        return start.to_path_buf();
+    }
     let Ok(absolute) = std::path::absolute(start) else {
         return start.to_path_buf();
     };
@@ -71,6 +77,9 @@ mod tests {
         let inner = site.join("content/admin");
         std::fs::write(inner.join(MARKER), "[book]\n")?;
         assert_eq!(find_site(&deep).canonicalize()?, inner.canonicalize()?);
+        // A folder that does not exist is kept, not walked up from.
+        let typo = site.join("contnet");
+        assert_eq!(find_site(&typo), typo);
         Ok(())
     }
 

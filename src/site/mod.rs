@@ -111,7 +111,9 @@ pub fn load(
                     Location::File(display_path(&config_path), None),
                     "no tebiki.toml in the site folder",
                 )
-                .with_hint("run tebiki in a site folder or pass --site DIR"),
+                .with_hint(
+                    "run tebiki inside a site folder, name one (tebiki build DIR), or start one with tebiki init",
+                ),
             );
             return Err(LoadFailure::Config);
         }
