@@ -32,6 +32,9 @@ pub struct Config {
     /// `[shortcodes.<NAME>]`: a site's own shortcodes mapped onto built-in kinds.
     #[serde(default)]
     pub shortcodes: BTreeMap<String, ShortcodeMapping>,
+    /// `[fonts]`: the fonts of every region (see `site::fonts`).
+    #[serde(default)]
+    pub fonts: super::fonts::FontsTable,
 }
 
 /// `[book]`.
@@ -116,6 +119,9 @@ pub struct RegionConfig {
     /// `[regions.<CODE>.book]`: this region's own title, base URL…
     #[serde(default)]
     pub book: RegionBook,
+    /// `[regions.<CODE>.fonts]`: this region's fonts, key by key over `[fonts]`.
+    #[serde(default)]
+    pub fonts: super::fonts::FontsTable,
 }
 
 /// `[shortcodes.<NAME>]`: what a site shortcode becomes.
@@ -228,6 +234,8 @@ pub struct RegionSettings {
     /// IANA time zone of the cover's date: the region's `timezone`, else
     /// `[book]`'s, else the language's ([`super::timezone::default_for_language`]).
     pub timezone: String,
+    /// The region's fonts: `[regions.<R>.fonts]` over `[fonts]`.
+    pub fonts: crate::model::FontChoice,
 }
 
 /// Parses `tebiki.toml`. Errors (syntax, unknown keys, wrong types) are
@@ -549,6 +557,7 @@ pub(crate) fn region_settings_in(
                     .unwrap_or_else(|| book.output.clone()),
                 ugly_urls: book.ugly_urls.or(hugo.ugly_urls).unwrap_or(false),
                 markdown,
+                fonts: super::fonts::region_fonts(&config.fonts, &region.fonts),
             }
         })
         .collect()
