@@ -195,10 +195,10 @@ fn parse_table(table: &[u8]) -> Option<Vec<Option<usize>>> {
                 _ => return None,
             }
             // Object 0 is the head of the free list, whatever it says.
-            if first + i == 0 {
-                if let Some(entry) = entries.last_mut() {
-                    *entry = None;
-                }
+            if first + i == 0
+                && let Some(entry) = entries.last_mut()
+            {
+                *entry = None;
             }
         }
     }

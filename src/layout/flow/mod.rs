@@ -322,6 +322,10 @@ impl BlockContext<'_, '_> {
             page_id: self.page_id,
             notes: std::mem::take(&mut self.notes),
             placed_notes: std::mem::take(&mut self.placed_notes),
+            // A cell starts its own list levels (its top-level list takes the
+            // first-level bullet) and holds no chapter title.
+            list_level: 0,
+            chapter_title: false,
         };
         inner.blocks(
             target.flow,
