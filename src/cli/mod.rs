@@ -1,18 +1,23 @@
 //! Command line: parses arguments into a build plan, runs it and sets the
 //! exit code (0 success, 1 content errors, 2 usage or configuration errors).
 //!
-//! Input: the process arguments. Output: diagnostics and a one-line summary
-//! on stderr, output files through [`crate::driver`], and the exit code. A
-//! progress bar is shown only on a terminal and never with `--quiet`.
+//! Input: the process arguments. Output: diagnostics (human on stderr, or
+//! `--message-format short|json|github` on stdout, see `diagnostics`) and a
+//! one-line summary on stderr, output files through [`crate::driver`], the
+//! text of `tebiki explain`, and the exit code. A progress bar is shown only
+//! on a terminal and never with `--quiet`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod diagnostics;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::diag::render;
+pub use diagnostics::{ColorArg, DiagnosticOptions, ExplainArgs, MessageFormat};
+
 use crate::driver::{self, Outcome, Status};
 
 mod completions;
@@ -39,6 +44,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every diagnostic of every region without writing files.
     Check(CheckArgs),
+    /// Explain a diagnostic code (`T0201` or `broken-link`; also spelt
+    /// `tebiki --explain CODE`); without one, list every code.
+    Explain(ExplainArgs),
     /// Start a site: a minimal working site, or a tebiki.toml for an
     /// existing Hugo site (--from-hugo).
     Init(InitArgs),
@@ -90,6 +98,9 @@ pub struct BuildArgs {
     /// diagnostics only.
     #[arg(long, short)]
     pub quiet: bool,
+    /// How diagnostics are printed.
+    #[command(flatten)]
+    pub diagnostics: DiagnosticOptions,
 }
 
 /// Arguments of `tebiki check`.
@@ -105,6 +116,15 @@ pub struct CheckArgs {
     /// Check only this region (repeatable; default: every region).
     #[arg(long = "region", value_name = "R")]
     pub regions: Vec<String>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// No summary and no list of left-out pages; diagnostics only.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// How diagnostics are printed.
+    #[command(flatten)]
+    pub diagnostics: DiagnosticOptions,
 }
 
 /// `--format` values.
@@ -118,19 +138,20 @@ pub enum FormatArg {
 
 /// Entry point of the `tebiki` binary.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(diagnostics::explain_alias(std::env::args_os())) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let (plan, quiet, check) = match cli.command {
+    let (plan, quiet, check, options) = match cli.command {
         Command::Build(args) => match args.plan() {
-            Ok(plan) => (plan, args.quiet, false),
-            Err(usage) => return usage_error(&usage),
+            Ok(plan) => (plan, args.quiet, false, args.diagnostics),
+            Err(usage) => return usage_error(usage, args.diagnostics),
         },
-        Command::Check(args) => (args.plan(), false, true),
+        Command::Check(args) => (args.plan(), args.quiet, true, args.diagnostics),
+        Command::Explain(args) => return diagnostics::explain(&args),
         Command::Init(args) => return init::run_init(&args),
         Command::Layouts(args) => return init::run_layouts(&args),
         Command::Completions(args) => return completions::run(&args),
@@ -150,7 +171,7 @@ pub fn main() -> ExitCode {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    report(&outcome, stderr_tty, quiet, check);
+    report(&outcome, options, quiet, check);
     if !quiet {
         print_written(&outcome);
     }
@@ -167,41 +188,32 @@ fn print_written(outcome: &Outcome) {
 }
 
 /// Prints a usage error (a diagnostic with no source) and returns exit code 2.
-fn usage_error(diag: &crate::diag::Diagnostic) -> ExitCode {
-    let sources = crate::diag::Sources::new();
-    let color = std::io::stderr().is_terminal();
-    eprint!("{}", render::render(diag, &sources, color));
+fn usage_error(diag: crate::diag::Diagnostic, options: DiagnosticOptions) -> ExitCode {
+    diagnostics::print(&[diag], &crate::diag::Sources::new(), options);
     ExitCode::from(2)
 }
 
-/// Prints diagnostics and the summary line to stderr.
-fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
+/// Prints diagnostics (in the chosen format) and the summary line to stderr.
+fn report(outcome: &Outcome, options: DiagnosticOptions, quiet: bool, check: bool) {
+    diagnostics::print(&outcome.diagnostics, &outcome.sources, options);
     let mut err = std::io::stderr().lock();
-    for diag in &outcome.diagnostics {
-        let _ = write!(err, "{}", render::render(diag, &outcome.sources, color));
+    if quiet {
+        return;
     }
     if check {
         let _ = write!(err, "{}", exclusions_report(outcome));
     }
-    if quiet {
-        return;
-    }
-    let errors = outcome
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::diag::Severity::Error)
-        .count();
-    let warnings = outcome.diagnostics.len() - errors;
+    let counts = diagnostics::counts(&outcome.diagnostics);
     let secs = outcome.elapsed.as_secs_f64();
     let line = if check {
         format!(
-            "checked {}: {errors} errors, {warnings} warnings in {secs:.2} s",
+            "checked {}: {counts} in {secs:.2} s",
             pages_summary(&outcome.region_pages)
         )
     } else {
         let bytes: u64 = outcome.written.iter().map(|w| w.bytes).sum();
         format!(
-            "wrote {} {} ({}) for {} pages: {errors} errors, {warnings} warnings in {secs:.2} s",
+            "wrote {} {} ({}) for {} {}: {counts} in {secs:.2} s",
             outcome.written.len(),
             if outcome.written.len() == 1 {
                 "file"
@@ -209,7 +221,8 @@ fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
                 "files"
             },
             human_size(bytes),
-            outcome.pages
+            outcome.pages,
+            if outcome.pages == 1 { "page" } else { "pages" }
         )
     };
     if outcome.status != Status::UsageErrors {

@@ -66,7 +66,7 @@ impl CheckArgs {
             formats: Vec::new(),
             out: PathBuf::new(),
             pages: Vec::new(),
-            strict: false,
+            strict: self.strict,
             output_file: None,
         }
     }
@@ -136,9 +136,12 @@ fn page_argument(page: &str) -> String {
     std::path::absolute(path).map_or_else(|_| page.to_string(), |p| p.display().to_string())
 }
 
-/// A usage error (exit 2) with a hint.
+/// A usage error of the output options (exit 2) with a hint.
 fn usage(message: String, hint: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Severity::Error, Location::None, message).with_hint(hint)
+    let code = crate::diag::Code::OutputFile;
+    Diagnostic::new(Severity::Error, Location::None, message)
+        .with_code(code)
+        .with_hint(hint)
 }
 
 #[cfg(test)]
