@@ -409,7 +409,7 @@ fn check_selection_in_region(
         let exclusions = excluded.get_or_insert_with(|| publication(site, region).exclusions);
         let (span, reason) = absence_reason(site, index, page, region, exclusions);
         let message = format!(
-            "--page `{wanted}`: {} is not in region {region} ({reason})",
+            "--page: {} is not in region {region} ({reason})",
             page.rel_path
         );
         let others: Vec<&str> = site
