@@ -137,6 +137,7 @@ pub fn main(args: &ServeArgs, report: impl Fn(&Outcome)) -> ExitCode {
         formats: vec![Format::Pdf, Format::Epub],
         out: out.path().to_path_buf(),
         pages: Vec::new(),
+        output_file: None,
         strict: false,
     };
     let error = crate::watch::run(&plan, |rebuild| {

@@ -30,3 +30,4 @@ mod serve;
 mod tables;
 mod typography;
 mod watch;
+mod writer_cli;
