@@ -56,6 +56,9 @@ pub(crate) struct PdfStyle {
     pub toc: TocStyle,
     /// Cover sheet.
     pub cover: CoverStyle,
+    /// Links on paper: decoration, page references, printed URLs.
+    #[serde(default)]
+    pub links: crate::layout::xref::LinkStyle,
 }
 
 /// Margins for every supported paper size.
@@ -283,6 +286,24 @@ pub(crate) struct FigureStyle {
     pub caption_color: Rgb,
     /// Space above and below a figure.
     pub space: f32,
+    /// Largest share (0 to 0.9) by which a figure may shrink to stay on the
+    /// sheet where it is introduced.
+    #[serde(default = "default_max_shrink")]
+    pub max_shrink: f32,
+    /// The mark under a slice of a tall image that continues on the next
+    /// sheet.
+    #[serde(default = "default_continued")]
+    pub continued: String,
+}
+
+/// Default of [`FigureStyle::max_shrink`]: 15 %.
+fn default_max_shrink() -> f32 {
+    0.15
+}
+
+/// Default of [`FigureStyle::continued`].
+fn default_continued() -> String {
+    "（次ページに続く）".into()
 }
 
 /// Thematic breaks.
@@ -475,6 +496,8 @@ impl PdfStyle {
                 caption_size: 8.5,
                 caption_color: Rgb(85, 85, 85),
                 space: 8.0,
+                max_shrink: default_max_shrink(),
+                continued: default_continued(),
             },
             rule: RuleStyle {
                 color: Rgb(196, 201, 209),
@@ -493,6 +516,7 @@ impl PdfStyle {
                 date_size: 11.0,
                 accent: Rgb::BLACK,
             },
+            links: crate::layout::xref::LinkStyle::default(),
         }
     }
 }
@@ -592,6 +616,13 @@ impl PdfStyle {
             " dpi",
         );
         check("toc.depth", f32::from(self.toc.depth), 1.0, 6.0, "");
+        check(
+            "figures.max_shrink",
+            self.figures.max_shrink,
+            0.0,
+            0.9,
+            " (a share of the size)",
+        );
         for paper in [Paper::A4, Paper::Letter, Paper::B5, Paper::A5] {
             let (w, h) = paper.size_pt();
             let m = self.margins(paper);

@@ -4,7 +4,10 @@
 //! the requested or natural size, never wider than the text, never larger
 //! than its pixels allow at the layout's `max_dpi`, scaled down to fit the
 //! text area's height, centred, with a hairline frame and optionally the
-//! alt text (or title) as a caption. A missing or broken image becomes a
+//! alt text (or title) as a caption. The piece may shrink by up to
+//! `figures.max_shrink` when pagination needs it ([`Piece::scale_figure`]),
+//! and it is glued to the paragraph or list-item text right before it (the
+//! sentence that introduces it). A missing or broken image becomes a
 //! diagnostic at the figure's span and a framed placeholder with the alt
 //! text. In the tag tree it is a `Figure` with its alt text (or title) as
 //! alternative; an image with neither (a decorative image) is an artifact.
@@ -13,6 +16,7 @@ use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTag, TagEvent};
 use crate::model::{Align, Figure};
 
+use super::paginate::Shrink;
 use super::{BlockContext, Flow, Piece};
 
 /// CSS pixels to points.
@@ -55,6 +59,7 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
         None => (TagEvent::ArtifactStart, TagEvent::ArtifactEnd),
     };
     let mut items = vec![(Point::default(), FrameItem::Tag(open))];
+    let loaded_ok = loaded.is_ok();
     let image_height = match loaded {
         Ok((key, px_w, px_h)) => {
             let max_h = (ctx.area_height - caption_height - caption_gap - 2.0).max(20.0);
@@ -116,8 +121,51 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
     items.push((Point::default(), FrameItem::Tag(close)));
     let mut piece = Piece::new(y, items);
     piece.space_before = flow.take_space(style.space);
+    if loaded_ok && image_height > 0.0 {
+        piece.shrink = Some(Shrink {
+            image_height,
+            min_scale: (1.0 - style.max_shrink).clamp(0.1, 1.0),
+        });
+    }
+    // The sentence that introduces the figure goes with it.
+    let introduced = flow.text_ends;
     flow.push(piece);
+    if introduced && let Some(last) = flow.pieces.last_mut() {
+        last.glue_to_prev = true;
+    }
     flow.set_space(style.space);
+}
+
+impl Piece {
+    /// Scales a figure piece's image (the items above
+    /// [`Shrink::image_height`]) by `scale` about its centre line and moves
+    /// the caption up; the piece loses what the image lost.
+    pub(crate) fn scale_figure(&mut self, scale: f32) {
+        let Some(shrink) = self.shrink else { return };
+        if !(scale.is_finite() && scale > 0.0 && scale < 1.0) {
+            return;
+        }
+        let lost = shrink.image_height * (1.0 - scale);
+        for (at, item) in &mut self.items {
+            if at.y >= shrink.image_height - 0.01 {
+                at.y -= lost;
+                continue;
+            }
+            let size = match item {
+                FrameItem::Image(image) => &mut image.size,
+                FrameItem::Rect(rect) => &mut rect.size,
+                _ => continue,
+            };
+            at.x += size.width * (1.0 - scale) / 2.0;
+            at.y *= scale;
+            *size = Size::new(size.width * scale, size.height * scale);
+        }
+        self.height -= lost;
+        self.shrink = Some(Shrink {
+            image_height: shrink.image_height * scale,
+            min_scale: (shrink.min_scale / scale).min(1.0),
+        });
+    }
 }
 
 /// The displayed size: the requested width (CSS px) or the natural width

@@ -73,6 +73,9 @@ pub(crate) struct Flow {
     pub(crate) glue_next: bool,
     /// Space before the next block instead of the usual gap.
     pub(crate) space_override: Option<f32>,
+    /// The last piece ends a paragraph's text: a figure right after it is
+    /// kept with it (the sentence that introduces the figure).
+    pub(crate) text_ends: bool,
 }
 
 impl Flow {
@@ -83,6 +86,7 @@ impl Flow {
 
     /// Adds a piece, attaching pending tag marks and glue.
     pub(crate) fn push(&mut self, mut piece: Piece) {
+        self.text_ends = false;
         if self.glue_next {
             piece.glue_to_prev = true;
             self.glue_next = false;
@@ -359,8 +363,10 @@ impl BlockContext<'_, '_> {
                 .paragraph_style(width, self.body_pitch(), Align::Default)
         };
         let (lines, notes) = self.set_inlines(content, &base, &para);
+        let any = !lines.is_empty();
         push_lines(flow, lines, x, space_before, tag);
         flow.attach_notes(notes);
+        flow.text_ends = any;
     }
 
     /// Starts a content page: its footnotes are looked up from here on.

@@ -9,7 +9,10 @@
 //! the first two and last two lines of a paragraph) unless the glued chain
 //! is taller than a text area, space before a piece is dropped at the top of
 //! a sheet, and a table's header rows are repeated when its rows continue on
-//! a new sheet.
+//! a new sheet. A figure ([`Piece::shrink`]) that misses the space left on a
+//! sheet by a little is scaled down (by at most `figures.max_shrink`) to stay
+//! there; otherwise it moves on, with the text glued before it (the sentence
+//! that introduces it).
 //!
 //! Footnotes: a piece may carry the lines of the footnotes it references
 //! ([`Piece::footnotes`]). They are set at the foot of the sheet the piece
@@ -46,6 +49,18 @@ pub(crate) struct Piece {
     /// Lines of the footnotes first referenced in this piece, set at the
     /// foot of the sheet the piece lands on.
     pub footnotes: Vec<Piece>,
+    /// How far the piece (a figure) may shrink to stay on a sheet.
+    pub shrink: Option<Shrink>,
+}
+
+/// A figure's room to shrink: its image (at the piece's top) may be scaled
+/// down to `min_scale`, the caption below it moving up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Shrink {
+    /// Height of the image at the piece's top.
+    pub image_height: f32,
+    /// Smallest scale of the image (1 − `figures.max_shrink`).
+    pub min_scale: f32,
 }
 
 impl Piece {
@@ -64,6 +79,15 @@ impl Piece {
         let space = std::mem::take(&mut self.space_before);
         if space > 0.0 {
             self.shift_down(space);
+        }
+    }
+
+    /// The height of the piece at its smallest (a figure shrunk as far as
+    /// it may).
+    pub(crate) fn min_height(&self) -> f32 {
+        match self.shrink {
+            Some(shrink) => self.height - shrink.image_height * (1.0 - shrink.min_scale),
+            None => self.height,
         }
     }
 
@@ -147,6 +171,7 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
     let mut carry: std::collections::VecDeque<Piece> = std::collections::VecDeque::new();
 
     for (index, mut piece) in pieces.into_iter().enumerate() {
+        // Chains are measured with figures shrunk as far as they may.
         let chain = chain_heights.get(index).copied().unwrap_or(piece.height);
         let needed = piece.space_before + chain;
         // The first line of the piece's first note must fit with it.
@@ -158,7 +183,7 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
         let must_break = piece.break_before && !empty;
         let chain_overflows = !empty && y + needed > limit + 0.01;
         let fits_fresh = chain <= area_height;
-        let piece_overflows = !empty && y + piece.space_before + piece.height > limit + 0.01;
+        let piece_overflows = !empty && y + piece.space_before + piece.min_height() > limit + 0.01;
         if must_break || (chain_overflows && (fits_fresh || piece_overflows)) {
             std::mem::take(&mut foot).finish(&mut current, area_height, separator);
             areas.push(std::mem::take(&mut current));
@@ -200,6 +225,18 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
         }
         if !empty || y > 0.0 {
             y += piece.space_before;
+        }
+        if let Some(shrink) = piece.shrink {
+            // A figure takes what is left above the notes, keeping room for
+            // the pieces glued after it (at their smallest).
+            let rest = (chain - piece.min_height()).max(0.0);
+            let room = area_height - foot.height - y - rest;
+            if piece.height > room + 0.01 {
+                let fixed = piece.height - shrink.image_height;
+                let scale = ((room - fixed) / shrink.image_height.max(0.01))
+                    .clamp(shrink.min_scale, 1.0);
+                piece.scale_figure(scale);
+            }
         }
         place(&mut current, &piece, y);
         y += piece.height;
@@ -250,7 +287,7 @@ fn place(area: &mut AreaFill, piece: &Piece, y: f32) {
 }
 
 /// For each piece, the height of it and every following piece glued to it
-/// (space between them included).
+/// (space between them included), figures counted at their smallest.
 fn chain_heights(pieces: &[Piece]) -> Vec<f32> {
     let mut heights = vec![0.0f32; pieces.len()];
     let mut following = 0.0f32;
@@ -259,7 +296,7 @@ fn chain_heights(pieces: &[Piece]) -> Vec<f32> {
             continue;
         };
         let next_glued = pieces.get(index + 1).is_some_and(|next| next.glue_to_prev);
-        let own = piece.height;
+        let own = piece.min_height();
         let chain = if next_glued { own + following } else { own };
         if let Some(slot) = heights.get_mut(index) {
             *slot = chain;
