@@ -12,7 +12,9 @@
 //! the note's lines (smaller type, number in a hanging gutter) ride on the
 //! piece of the line that first references it ([`Piece::footnotes`]) and
 //! [`paginate`] sets them at the foot of that sheet. Notes are numbered per
-//! content page, as Hugo numbers them. Definition lists: the term in bold,
+//! content page, as Hugo numbers them. The URLs of external links are notes
+//! of their own series (`layout::xref`: marks `*1`, `*2`… per content page)
+//! set the same way; internal links get their target's page number. Definition lists: the term in bold,
 //! each definition indented below it.
 
 mod boxes;
@@ -27,8 +29,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceId, Span};
 use crate::layout::font::FontRole;
-use crate::layout::frame::LinkDest;
 use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
+use crate::layout::frame::{LinkArea, LinkDest};
+use crate::layout::xref::{UrlNotes, url_note_anchor};
 use crate::layout::inline::{ParagraphStyle, TextStyle};
 use crate::layout::style::{HeadingStyle, PdfStyle};
 use crate::model::{
@@ -221,6 +224,8 @@ pub(crate) struct BlockContext<'t, 'a> {
     pub notes: BTreeMap<u32, Vec<Block>>,
     /// Its footnotes already set (with their first reference).
     pub placed_notes: BTreeSet<u32>,
+    /// Its URL notes (external links' URLs printed at the foot of the sheet).
+    pub url_notes: UrlNotes,
 }
 
 impl BlockContext<'_, '_> {
@@ -375,6 +380,7 @@ impl BlockContext<'_, '_> {
         self.page_anchor = anchor.to_string();
         self.placed_notes.clear();
         self.notes.clear();
+        self.url_notes.clear();
         walk::blocks(blocks, |block| {
             if let Block::Footnote(note) = block {
                 self.notes
@@ -414,31 +420,43 @@ impl BlockContext<'_, '_> {
         base: &TextStyle,
         para: &ParagraphStyle,
     ) -> (Vec<LaidLine>, Vec<Vec<Piece>>) {
+        let text = self.text;
+        let with_refs = text.cross_refs(content, self.page_id, &mut self.url_notes);
+        let content = with_refs.as_deref().unwrap_or(content);
         let converted = note_links(content, self.page_id, 0);
         let lines = self.inlines(converted.as_deref().unwrap_or(content), base, para);
-        if converted.is_none() {
+        if converted.is_none() && with_refs.is_none() {
             let empty = vec![Vec::new(); lines.len()];
             return (lines, empty);
         }
         let prefix = format!("{}#fn:", self.page_anchor);
+        let url_prefix = format!("{}#url:", self.page_anchor);
         let mut notes = Vec::with_capacity(lines.len());
         for line in &lines {
             let mut pieces = Vec::new();
             for (_, item) in &line.items {
-                let number = match item {
-                    FrameItem::Link(area) => match &area.target {
-                        LinkDest::Named(name) => name
-                            .strip_prefix(&prefix)
-                            .and_then(|n| n.parse::<u32>().ok()),
-                        LinkDest::Uri(_) => None,
-                    },
-                    _ => None,
+                let FrameItem::Link(LinkArea {
+                    target: LinkDest::Named(name),
+                    ..
+                }) = item
+                else {
+                    continue;
                 };
-                if let Some(number) = number
+                let number = |prefix: &str| {
+                    name.strip_prefix(prefix)
+                        .and_then(|n| n.parse::<u32>().ok())
+                };
+                if let Some(number) = number(&prefix)
                     && self.notes.contains_key(&number)
                     && self.placed_notes.insert(number)
                 {
                     pieces.extend(self.footnote_pieces(number));
+                }
+                if let Some(number) = number(&url_prefix)
+                    && self.url_notes.url(number).is_some()
+                    && self.url_notes.placed.insert(number)
+                {
+                    pieces.extend(self.url_note_pieces(number));
                 }
             }
             notes.push(pieces);
@@ -446,24 +464,27 @@ impl BlockContext<'_, '_> {
         (lines, notes)
     }
 
+    /// The lines of URL note `number`: the URL (linked) across the text
+    /// area, its mark in the gutter.
+    fn url_note_pieces(&mut self, number: u32) -> Vec<Piece> {
+        let Some(url) = self.url_notes.url(number).map(str::to_string) else {
+            return Vec::new();
+        };
+        let content = vec![vec![Inline::Link(Link {
+            target: LinkTarget::External(url.clone()),
+            content: vec![Inline::Text(url)],
+            span: Span::point(SourceId(0), 0),
+        })]];
+        let label = self.style().links.url_mark_for(number);
+        let anchor = dest_name(&self.page_anchor, Some(&url_note_anchor(number)));
+        self.note_pieces(&label, anchor, &content)
+    }
+
     /// The lines of footnote `number` across the text area: smaller type,
     /// the number in a hanging gutter, the note's anchor on its first line.
     fn footnote_pieces(&mut self, number: u32) -> Vec<Piece> {
         let Some(blocks) = self.notes.get(&number).cloned() else {
             return Vec::new();
-        };
-        let body = &self.style().body;
-        let size = body.size * NOTE_SCALE;
-        let pitch = size * NOTE_LEADING;
-        let color = body.color;
-        let gutter = size * NOTE_GUTTER_EM;
-        let width = self.area_width;
-        let base = self.text.text_style(FontRole::Regular, size, color);
-        let para = ParagraphStyle {
-            justify: true,
-            ..self
-                .text
-                .paragraph_style(width - gutter, pitch, Align::Default)
         };
         // Paragraph text of the note (other blocks as their text).
         let mut contents: Vec<Vec<Inline>> = Vec::new();
@@ -482,15 +503,35 @@ impl BlockContext<'_, '_> {
             | Block::Rule(_)
             | Block::Footnote(_) => {}
         });
+        let anchor = dest_name(&self.page_anchor, Some(&note_anchor(number)));
+        self.note_pieces(&number.to_string(), anchor, &contents)
+    }
+
+    /// The lines of a note at the foot of the sheet: `contents` (one
+    /// paragraph each) in smaller type, `label` in a hanging gutter, the
+    /// note's `anchor` on its first line.
+    fn note_pieces(&mut self, label: &str, anchor: String, contents: &[Vec<Inline>]) -> Vec<Piece> {
+        let body = &self.style().body;
+        let size = body.size * NOTE_SCALE;
+        let pitch = size * NOTE_LEADING;
+        let color = body.color;
+        let gutter = size * NOTE_GUTTER_EM;
+        let width = self.area_width;
+        let base = self.text.text_style(FontRole::Regular, size, color);
+        let para = ParagraphStyle {
+            justify: true,
+            ..self
+                .text
+                .paragraph_style(width - gutter, pitch, Align::Default)
+        };
         let label_para = self.text.paragraph_style(1000.0, pitch, Align::Left);
         let label = self
             .text
-            .plain(&number.to_string(), &base, &label_para)
+            .plain(label, &base, &label_para)
             .into_iter()
             .next();
-        let anchor = dest_name(&self.page_anchor, Some(&note_anchor(number)));
         let mut out: Vec<Piece> = Vec::new();
-        for content in &contents {
+        for content in contents {
             let lines = self.inlines(content, &base, &para);
             for line in lines {
                 let mut items = vec![(
@@ -887,6 +928,7 @@ mod tests {
             page_id: PageId(0),
             notes: BTreeMap::new(),
             placed_notes: BTreeSet::new(),
+            url_notes: UrlNotes::default(),
         };
         let mut flow = Flow::new();
         ctx.blocks(&mut flow, blocks, 0.0, 400.0, 0);

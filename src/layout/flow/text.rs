@@ -10,7 +10,9 @@
 //! (CSS pixels, or the width the source asked for) scaled down to one em of
 //! the surrounding text when taller, centred on the ideographic em box, in
 //! the text's structure element as an inline `Figure` with its alt text (an
-//! image without alt text is an artifact). Line breaking and
+//! image without alt text is an artifact). Link text is underlined
+//! (`links.underline`); page references and URL marks after links come
+//! from [`TextContext::cross_refs`] (`layout::xref`). Line breaking and
 //! justification are the inline layout's (`layout::inline`); this module
 //! only translates styles and results.
 
@@ -28,6 +30,7 @@ use crate::layout::inline::{
     TextStyle, layout_paragraph,
 };
 use crate::layout::style::PdfStyle;
+use crate::layout::xref::{CrossRefs, UrlNotes, is_note_dest};
 use crate::model::{Align, Book, Inline, InlineStyle, LinkTarget};
 
 /// Horizontal shear of synthetic italics (Latin only; the inline layout
@@ -36,6 +39,10 @@ const ITALIC_SLANT: f32 = 0.2;
 
 /// CSS pixels to points.
 const PT_PER_CSS_PX: f32 = 0.75;
+
+/// The folio printed in a page reference before the first pass has found
+/// the target's sheet (two digits, the width of most folios).
+const PAGE_PLACEHOLDER: u32 = 10;
 
 /// Bottom of the ideographic em box below the baseline, in em (Japanese
 /// faces put their em box from −0.12 em to 0.88 em): an image one em tall
@@ -76,6 +83,11 @@ pub(crate) struct TextContext<'a> {
     sources: Vec<FontSource>,
     book: &'a Book,
     style: &'a PdfStyle,
+    /// Folios of the named destinations from the previous layout pass
+    /// (for page references after internal links).
+    folios: BTreeMap<String, u32>,
+    /// Page references printed so far in this pass.
+    refs_printed: std::cell::Cell<usize>,
 }
 
 impl<'a> TextContext<'a> {
@@ -95,7 +107,47 @@ impl<'a> TextContext<'a> {
             sources,
             book,
             style,
+            folios: BTreeMap::new(),
+            refs_printed: std::cell::Cell::new(0),
         }
+    }
+
+    /// Starts a layout pass that prints `folios` in page references.
+    pub(crate) fn begin_pass(&mut self, folios: BTreeMap<String, u32>) {
+        self.folios = folios;
+        self.refs_printed.set(0);
+    }
+
+    /// The folios this pass prints in page references.
+    pub(crate) fn folios(&self) -> &BTreeMap<String, u32> {
+        &self.folios
+    }
+
+    /// How many page references or URL marks this pass printed.
+    pub(crate) fn refs_printed(&self) -> usize {
+        self.refs_printed.get()
+    }
+
+    /// Adds page references and URL marks to `content` (see
+    /// [`CrossRefs`]); `None` when there is nothing to add.
+    pub(crate) fn cross_refs(
+        &self,
+        content: &[Inline],
+        page: crate::model::PageId,
+        notes: &mut UrlNotes,
+    ) -> Option<Vec<Inline>> {
+        let refs = CrossRefs {
+            style: &self.style.links,
+            book: self.book,
+            folios: &self.folios,
+            placeholder: PAGE_PLACEHOLDER,
+            page,
+        };
+        let out = refs.apply(content, notes);
+        if out.is_some() {
+            self.refs_printed.set(self.refs_printed.get() + 1);
+        }
+        out
     }
 
     /// The font list the frame tree's [`FontKey`]s index.
@@ -254,6 +306,9 @@ impl<'a> TextContext<'a> {
                 Inline::Link(link) => {
                     let mut linked = style;
                     if let Some(dest) = self.link_dest(&link.target) {
+                        // Underlined (visible in greyscale), except note marks.
+                        let note = matches!(&dest, LinkDest::Named(name) if is_note_dest(name));
+                        linked.underline |= self.style.links.underline && !note;
                         linked.link = Some(links.len());
                         links.push(dest);
                         linked.color = self.style.body.link_color;
