@@ -23,4 +23,5 @@ mod hugo_shortcodes;
 mod hugo_site;
 mod model_golden;
 mod pdf_output;
+mod print_layout;
 mod sample;

@@ -451,7 +451,7 @@ fn links_go_to_headings_and_urls() {
 }
 
 /// Named destination → page number.
-fn named_destinations(doc: &lopdf::Document) -> BTreeMap<String, u32> {
+pub(crate) fn named_destinations(doc: &lopdf::Document) -> BTreeMap<String, u32> {
     let pages: BTreeMap<lopdf::ObjectId, u32> =
         doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
     let mut out = BTreeMap::new();

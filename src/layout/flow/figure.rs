@@ -7,7 +7,11 @@
 //! alt text (or title) as a caption. The piece may shrink by up to
 //! `figures.max_shrink` when pagination needs it ([`Piece::scale_figure`]),
 //! and it is glued to the paragraph or list-item text right before it (the
-//! sentence that introduces it). A missing or broken image becomes a
+//! sentence that introduces it). An image that would have to shrink to
+//! less than half its width to fit a sheet (a full-page screenshot) is set
+//! at the text width instead, cut into slices of one text area each
+//! (`ImageStore::slices`), every slice but the last followed by the
+//! continuation mark `figures.continued`. A missing or broken image becomes a
 //! diagnostic at the figure's span and a framed placeholder with the alt
 //! text. In the tag tree it is a `Figure` with its alt text (or title) as
 //! alternative; an image with neither (a decorative image) is an artifact.
@@ -17,7 +21,7 @@ use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTa
 use crate::model::{Align, Figure};
 
 use super::paginate::Shrink;
-use super::{BlockContext, Flow, Piece};
+use super::{BlockContext, Flow, LaidLine, Piece};
 
 /// CSS pixels to points.
 const PT_PER_CSS_PX: f32 = 0.75;
@@ -54,15 +58,33 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
         .flatten()
         .find(|t| !t.trim().is_empty())
         .cloned();
-    let (open, close) = match alternative {
+    let (open, close) = match alternative.clone() {
         Some(alt) => (TagEvent::Start(StructTag::Figure(alt)), TagEvent::End),
         None => (TagEvent::ArtifactStart, TagEvent::ArtifactEnd),
     };
+    let max_h = (ctx.area_height - caption_height - caption_gap - 2.0).max(20.0);
+    if let Ok((_, px_w, px_h)) = loaded {
+        let natural = display_size(px_w, px_h, figure.width, width, f32::INFINITY, style.max_dpi);
+        if max_h / natural.height < SPLIT_BELOW_SCALE {
+            let tall = TallFigure {
+                figure,
+                x,
+                width,
+                size: natural,
+                px_h,
+                caption_lines: &caption_lines,
+                caption_gap,
+                alternative: alternative.as_deref(),
+            };
+            if split(ctx, flow, &tall) {
+                return;
+            }
+        }
+    }
     let mut items = vec![(Point::default(), FrameItem::Tag(open))];
     let loaded_ok = loaded.is_ok();
     let image_height = match loaded {
         Ok((key, px_w, px_h)) => {
-            let max_h = (ctx.area_height - caption_height - caption_gap - 2.0).max(20.0);
             let size = display_size(px_w, px_h, figure.width, width, max_h, style.max_dpi);
             let left = x + (width - size.width) / 2.0;
             items.push((
@@ -134,6 +156,131 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
         last.glue_to_prev = true;
     }
     flow.set_space(style.space);
+}
+
+/// An image that would have to shrink below this share of its size (at
+/// the text width) to fit a text area is split over sheets instead.
+const SPLIT_BELOW_SCALE: f32 = 0.5;
+
+/// A figure too tall for a sheet, as [`split`] sets it.
+struct TallFigure<'a> {
+    figure: &'a Figure,
+    x: f32,
+    width: f32,
+    /// Its size at the text width, unbounded in height.
+    size: Size,
+    /// Its height in pixels.
+    px_h: u32,
+    caption_lines: &'a [LaidLine],
+    caption_gap: f32,
+    /// The figure's text alternative (none: an artifact).
+    alternative: Option<&'a str>,
+}
+
+/// Sets a tall image (a full-page screenshot) at the text width, cut into
+/// slices of one text area each; every slice but the last ends with the
+/// continuation mark (`figures.continued`), the last one with the caption.
+/// `false` (nothing set) when the image cannot be cut.
+fn split(ctx: &mut BlockContext, flow: &mut Flow, tall: &TallFigure) -> bool {
+    let style = ctx.style().figures.clone();
+    let caption_style =
+        ctx.text
+            .text_style(FontRole::Regular, style.caption_size, style.caption_color);
+    let para = ctx
+        .text
+        .paragraph_style(tall.width, style.caption_size * 1.5, Align::Center);
+    let mark = ctx
+        .text
+        .plain(&style.continued, &caption_style, &para)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let gap = 4.0;
+    let slice_h = (ctx.area_height - mark.height - gap - 2.0).max(20.0);
+    let px_per_pt = tall.px_h as f32 / tall.size.height.max(1.0);
+    let rows = (slice_h * px_per_pt).floor().max(1.0) as u32;
+    let path = &tall.figure.image.path;
+    let Ok(slices) = ctx.assets.images.slices(path, rows) else {
+        return false;
+    };
+    let count = slices.len();
+    let left = tall.x + (tall.width - tall.size.width) / 2.0;
+    if let Some(alt) = tall.alternative {
+        flow.open(StructTag::Figure(alt.to_string()));
+    }
+    for (i, slice) in slices.iter().enumerate() {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!("#{}/{count}@{rows}", i + 1));
+        let key = ctx.images.derived(name.into(), slice);
+        let height = slice.height as f32 / px_per_pt.max(0.0001);
+        let size = Size::new(tall.size.width, height);
+        let mut items = Vec::new();
+        if tall.alternative.is_none() {
+            items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)));
+        }
+        items.push((
+            Point::new(left, 0.0),
+            FrameItem::Image(ImageItem {
+                image: key,
+                size,
+                alt: tall.figure.alt.clone(),
+                span: tall.figure.span,
+            }),
+        ));
+        items.push((
+            Point::new(left, 0.0),
+            FrameItem::Rect(RectItem {
+                size,
+                fill: None,
+                stroke: Some((crate::layout::frame::Rgb(0xc8, 0xcc, 0xd2), 0.5)),
+            }),
+        ));
+        let mut y = height;
+        if i + 1 < count {
+            // The continuation mark is pagination furniture.
+            y += gap;
+            if tall.alternative.is_some() {
+                items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)));
+            }
+            items.extend(
+                mark.items
+                    .iter()
+                    .map(|(at, item)| (at.offset(tall.x, y), item.clone())),
+            );
+            if tall.alternative.is_some() {
+                items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)));
+            }
+            y += mark.height;
+        } else if !tall.caption_lines.is_empty() {
+            y += tall.caption_gap;
+            items.push((
+                Point::default(),
+                FrameItem::Tag(TagEvent::Start(StructTag::Caption)),
+            ));
+            for line in tall.caption_lines {
+                items.extend(
+                    line.items
+                        .iter()
+                        .map(|(at, item)| (at.offset(tall.x, y), item.clone())),
+                );
+                y += line.height;
+            }
+            items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+        }
+        if tall.alternative.is_none() {
+            items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)));
+        }
+        let mut piece = Piece::new(y, items);
+        if i == 0 {
+            piece.space_before = flow.take_space(style.space);
+        }
+        flow.push(piece);
+    }
+    if tall.alternative.is_some() {
+        flow.close();
+    }
+    flow.set_space(style.space);
+    true
 }
 
 impl Piece {

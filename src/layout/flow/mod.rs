@@ -973,6 +973,33 @@ mod tests {
     }
 
     #[test]
+    fn a_figure_is_kept_with_the_sentence_that_introduces_it() {
+        let Some(dir) = tempfile::tempdir().ok() else {
+            return;
+        };
+        let path = dir.path().join("shot.png");
+        let img = image::RgbImage::from_pixel(800, 500, image::Rgb([200, 210, 220]));
+        assert!(img.save(&path).is_ok());
+        let flow = lay_out(&[
+            para_text("次の画面が表示されます。"),
+            figure(&path, "画面", None, 20),
+            figure(&path, "同じ画面", None, 30),
+        ]);
+        let figures: Vec<&Piece> = flow.pieces.iter().filter(|p| p.shrink.is_some()).collect();
+        assert_eq!(figures.len(), 2);
+        // The first follows the sentence and is glued to it; the second
+        // follows a figure, not a sentence.
+        assert!(figures[0].glue_to_prev);
+        assert!(!figures[1].glue_to_prev);
+        let shrink = figures[0].shrink.unwrap_or(crate::layout::flow::paginate::Shrink {
+            image_height: 0.0,
+            min_scale: 1.0,
+        });
+        assert!((shrink.min_scale - 0.85).abs() < 0.001);
+        assert!(shrink.image_height > 100.0, "{shrink:?}");
+    }
+
+    #[test]
     fn code_keeps_its_indentation() {
         let flow = lay_out(&[Block::Code(CodeBlock {
             language: None,

@@ -425,6 +425,73 @@ mod tests {
         );
     }
 
+    /// A figure piece: an image of `image` at the top, 5 of caption below.
+    fn figure(image: f32, glue: bool, tag: &str) -> Piece {
+        use crate::layout::frame::{ImageItem, ImageKey, Size};
+        let mut piece = piece(image + 5.0, glue, tag);
+        piece.items.push((
+            Point::new(10.0, 0.0),
+            FrameItem::Image(ImageItem {
+                image: ImageKey(0),
+                size: Size::new(80.0, image),
+                alt: String::new(),
+                span: crate::diag::Span::point(crate::diag::SourceId(0), 0),
+            }),
+        ));
+        piece.items.push((
+            Point::new(0.0, image + 1.0),
+            FrameItem::Anchor(format!("{tag}-caption")),
+        ));
+        piece.shrink = Some(Shrink {
+            image_height: image,
+            min_scale: 0.85,
+        });
+        piece
+    }
+
+    fn image_size(area: &AreaFill) -> Option<(f32, f32, f32)> {
+        area.items.iter().find_map(|(at, item)| match item {
+            FrameItem::Image(image) => Some((at.y, image.size.width, image.size.height)),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn a_figure_that_misses_by_a_little_shrinks_to_stay() {
+        // 55 of text leave 45; the figure is 45 + 5 tall and may lose 15 %
+        // of its image (6.75): it is scaled to 40 of image.
+        let pieces = vec![piece(55.0, false, "text"), figure(45.0, false, "fig")];
+        let areas = paginate(pieces, 100.0, &Piece::default());
+        assert_eq!(areas.len(), 1);
+        let (y, w, h) = image_size(&areas[0]).unwrap_or_default();
+        assert!((y - 55.0).abs() < 0.01 && (h - 40.0).abs() < 0.01, "{y} {h}");
+        assert!((w - 80.0 * 40.0 / 45.0).abs() < 0.01, "width {w}");
+        // The caption moved up with the image's foot.
+        let caption = areas[0]
+            .items
+            .iter()
+            .find(|(_, i)| *i == FrameItem::Anchor("fig-caption".into()))
+            .map(|(at, _)| at.y);
+        assert_eq!(caption, Some(55.0 + 41.0));
+    }
+
+    #[test]
+    fn a_figure_that_misses_by_much_moves_with_its_intro() {
+        // 50 of text, a line introducing the figure, the figure (at least
+        // 43.25 + 5): 108 > 100, so the line goes with the figure.
+        let pieces = vec![
+            piece(50.0, false, "text"),
+            piece(10.0, false, "intro"),
+            figure(50.0, true, "fig"),
+        ];
+        let areas = paginate(pieces, 100.0, &Piece::default());
+        assert_eq!(areas.len(), 2);
+        assert_eq!(names(&areas[0]), ["text"]);
+        assert_eq!(names(&areas[1]), ["intro", "fig", "fig-caption"]);
+        // At the top of a fresh sheet it keeps its full size.
+        assert_eq!(image_size(&areas[1]).map(|s| s.2), Some(50.0));
+    }
+
     #[test]
     fn header_rows_repeat_after_a_break() {
         let header = std::rc::Rc::new(vec![piece(10.0, false, "head")]);
