@@ -22,11 +22,11 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder};
 
 /// Container formats tebiki accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -239,6 +239,9 @@ pub struct PreparedImage {
     pub bytes: Arc<[u8]>,
 }
 
+/// The slices of a tall image, top to bottom ([`ImageStore::slices`]).
+pub(crate) type Slices = Vec<Arc<LoadedImage>>;
+
 /// A cache slot: filled once by whichever thread gets there first.
 type Slot<T> = Arc<OnceLock<Result<Arc<T>, ImageError>>>;
 
@@ -248,7 +251,7 @@ pub struct ImageStore {
     limits: DecodeLimits,
     loaded: Mutex<BTreeMap<PathBuf, Slot<LoadedImage>>>,
     prepared: Mutex<BTreeMap<(PathBuf, u32), Slot<PreparedImage>>>,
-    sliced: Mutex<BTreeMap<(PathBuf, u32), Slot<Vec<Arc<LoadedImage>>>>>,
+    sliced: Mutex<BTreeMap<(PathBuf, u32), Slot<Slices>>>,
 }
 
 impl ImageStore {
@@ -306,7 +309,7 @@ impl ImageStore {
     /// an image taller than a sheet that the PDF splits over sheets. Each
     /// slice is encoded on its own (JPEG stays JPEG, everything else becomes
     /// PNG) and keeps the file's path.
-    pub fn slices(&self, path: &Path, rows: u32) -> Result<Arc<Vec<Arc<LoadedImage>>>, ImageError> {
+    pub(crate) fn slices(&self, path: &Path, rows: u32) -> Result<Arc<Slices>, ImageError> {
         let rows = rows.max(1);
         let slot = slot_for(&self.sliced, (path.to_path_buf(), rows));
         slot.get_or_init(|| {
@@ -414,7 +417,10 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
     let mut upright = decoded;
     upright.apply_orientation(orientation);
     let (format, encoded) = match format {
-        ImageFormat::Jpeg => (ImageFormat::Jpeg, encode_jpeg(&upright, UPRIGHT_JPEG_QUALITY)),
+        ImageFormat::Jpeg => (
+            ImageFormat::Jpeg,
+            encode_jpeg(&upright, UPRIGHT_JPEG_QUALITY),
+        ),
         _ => (ImageFormat::Png, encode_png(&upright)),
     };
     let encoded = encoded.map_err(|e| ImageError::decode(path, e.to_string()))?;
@@ -740,11 +746,20 @@ mod tests {
         let path = write(dir.path(), "phone.jpg", &jpeg_with_orientation(40, 20, 6));
         let store = ImageStore::new();
         let loaded = store.load(&path).unwrap();
-        assert_eq!((loaded.width, loaded.height, loaded.format), (20, 40, ImageFormat::Jpeg));
+        assert_eq!(
+            (loaded.width, loaded.height, loaded.format),
+            (20, 40, ImageFormat::Jpeg)
+        );
         let pixels = store.decode(&loaded).unwrap().to_luma8();
         assert_eq!(pixels.dimensions(), (20, 40));
-        assert!(pixels.get_pixel(10, 5).0[0] < 60, "top is not the black half");
-        assert!(pixels.get_pixel(10, 35).0[0] > 200, "bottom is not the white half");
+        assert!(
+            pixels.get_pixel(10, 5).0[0] < 60,
+            "top is not the black half"
+        );
+        assert!(
+            pixels.get_pixel(10, 35).0[0] > 200,
+            "bottom is not the white half"
+        );
         // The EPUB's copy is the upright one too.
         let prepared = store.prepared(&path, 1600, 85).unwrap();
         assert_eq!((prepared.width, prepared.height), (20, 40));
@@ -758,7 +773,9 @@ mod tests {
     #[test]
     fn tall_screenshots_load_and_slice() {
         let dir = tempfile::tempdir().unwrap();
-        let img = ImageBuffer::from_fn(1440, 20_000, |_, y| image::Luma([(y / 100 % 2 * 255) as u8]));
+        let img = ImageBuffer::from_fn(1440, 20_000, |_, y| {
+            image::Luma([(y / 100 % 2 * 255) as u8])
+        });
         let mut bytes = Vec::new();
         DynamicImage::ImageLuma8(img)
             .write_with_encoder(PngEncoder::new(&mut bytes))
@@ -770,7 +787,11 @@ mod tests {
         let slices = store.slices(&path, 6000).unwrap();
         let heights: Vec<u32> = slices.iter().map(|s| s.height).collect();
         assert_eq!(heights, [6000, 6000, 6000, 2000]);
-        assert!(slices.iter().all(|s| s.width == 1440 && s.format == ImageFormat::Png));
+        assert!(
+            slices
+                .iter()
+                .all(|s| s.width == 1440 && s.format == ImageFormat::Png)
+        );
         assert!(Arc::ptr_eq(&slices, &store.slices(&path, 6000).unwrap()));
     }
 

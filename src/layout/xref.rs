@@ -160,7 +160,12 @@ impl CrossRefs<'_> {
         self.apply_at(content, notes, 0)
     }
 
-    fn apply_at(&self, content: &[Inline], notes: &mut UrlNotes, depth: usize) -> Option<Vec<Inline>> {
+    fn apply_at(
+        &self,
+        content: &[Inline],
+        notes: &mut UrlNotes,
+        depth: usize,
+    ) -> Option<Vec<Inline>> {
         // The builder bounds inline nesting; a deeper hand-made tree is left
         // as is.
         if depth > 64 {

@@ -68,7 +68,6 @@ fn sample() -> &'static Path {
 #[derive(Debug, Clone)]
 struct Word {
     text: String,
-    x_min: f32,
     y_min: f32,
     y_max: f32,
 }
@@ -95,7 +94,6 @@ fn words(pdf: &Path) -> Option<Vec<Vec<Word>>> {
                 .replace("&amp;", "&");
             list.push(Word {
                 text,
-                x_min: attr("xMin"),
                 y_min: attr("yMin"),
                 y_max: attr("yMax"),
             });
@@ -360,14 +358,19 @@ fn internal_links_print_their_targets_folio() {
     let fixture_refs = assert_page_refs_match(fixture());
     let sample_refs = assert_page_refs_match(sample());
     if tools::pdftotext(sample(), &["-l", "1"]).is_some() {
-        assert!(fixture_refs >= 5, "{fixture_refs} references in the fixture");
+        assert!(
+            fixture_refs >= 5,
+            "{fixture_refs} references in the fixture"
+        );
         assert!(sample_refs >= 15, "{sample_refs} references in the sample");
     }
 }
 
 #[test]
 fn external_links_print_their_url_at_the_foot_of_the_sheet() {
-    let Some(words) = words(fixture()) else { return };
+    let Some(words) = words(fixture()) else {
+        return;
+    };
     let folios = printed_folios(&words);
     let body = body_sheets(&folios);
     let doc = lopdf::Document::load(fixture()).expect("lopdf reads the pdf");
@@ -433,7 +436,9 @@ fn external_links_print_their_url_at_the_foot_of_the_sheet() {
 
 #[test]
 fn a_full_page_screenshot_is_split_over_sheets_and_photos_are_upright() {
-    let Some(words) = words(fixture()) else { return };
+    let Some(words) = words(fixture()) else {
+        return;
+    };
     // 20000 px at the text width (471 pt for 1440 px) is about 6540 pt:
     // ten slices, nine continuation marks.
     let marks = words

@@ -64,7 +64,14 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
     };
     let max_h = (ctx.area_height - caption_height - caption_gap - 2.0).max(20.0);
     if let Ok((_, px_w, px_h)) = loaded {
-        let natural = display_size(px_w, px_h, figure.width, width, f32::INFINITY, style.max_dpi);
+        let natural = display_size(
+            px_w,
+            px_h,
+            figure.width,
+            width,
+            f32::INFINITY,
+            style.max_dpi,
+        );
         if max_h / natural.height < SPLIT_BELOW_SCALE {
             let tall = TallFigure {
                 figure,

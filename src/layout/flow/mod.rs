@@ -31,9 +31,9 @@ use crate::diag::{Diagnostic, Diagnostics, SourceId, Span};
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
 use crate::layout::frame::{LinkArea, LinkDest};
-use crate::layout::xref::{UrlNotes, url_note_anchor};
 use crate::layout::inline::{ParagraphStyle, TextStyle};
 use crate::layout::style::{HeadingStyle, PdfStyle};
+use crate::layout::xref::{UrlNotes, url_note_anchor};
 use crate::model::{
     Align, Block, DefinitionList, Heading, Inline, InlineStyle, Link, LinkTarget, PageId, walk,
 };
@@ -991,10 +991,12 @@ mod tests {
         // follows a figure, not a sentence.
         assert!(figures[0].glue_to_prev);
         assert!(!figures[1].glue_to_prev);
-        let shrink = figures[0].shrink.unwrap_or(crate::layout::flow::paginate::Shrink {
-            image_height: 0.0,
-            min_scale: 1.0,
-        });
+        let shrink = figures[0]
+            .shrink
+            .unwrap_or(crate::layout::flow::paginate::Shrink {
+                image_height: 0.0,
+                min_scale: 1.0,
+            });
         assert!((shrink.min_scale - 0.85).abs() < 0.001);
         assert!(shrink.image_height > 100.0, "{shrink:?}");
     }

@@ -233,8 +233,8 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
             let room = area_height - foot.height - y - rest;
             if piece.height > room + 0.01 {
                 let fixed = piece.height - shrink.image_height;
-                let scale = ((room - fixed) / shrink.image_height.max(0.01))
-                    .clamp(shrink.min_scale, 1.0);
+                let scale =
+                    ((room - fixed) / shrink.image_height.max(0.01)).clamp(shrink.min_scale, 1.0);
                 piece.scale_figure(scale);
             }
         }
@@ -464,7 +464,10 @@ mod tests {
         let areas = paginate(pieces, 100.0, &Piece::default());
         assert_eq!(areas.len(), 1);
         let (y, w, h) = image_size(&areas[0]).unwrap_or_default();
-        assert!((y - 55.0).abs() < 0.01 && (h - 40.0).abs() < 0.01, "{y} {h}");
+        assert!(
+            (y - 55.0).abs() < 0.01 && (h - 40.0).abs() < 0.01,
+            "{y} {h}"
+        );
         assert!((w - 80.0 * 40.0 / 45.0).abs() < 0.01, "width {w}");
         // The caption moved up with the image's foot.
         let caption = areas[0]
