@@ -151,6 +151,8 @@ pub(crate) struct CrossRefs<'a> {
     pub placeholder: u32,
     /// The page being laid out (URL notes link to its anchors).
     pub page: PageId,
+    /// Page references printed so far (only they need another pass).
+    pub printed: std::cell::Cell<usize>,
 }
 
 impl CrossRefs<'_> {
@@ -220,6 +222,7 @@ impl CrossRefs<'_> {
                     return None;
                 }
                 let folio = self.folios.get(&name).copied().unwrap_or(self.placeholder);
+                self.printed.set(self.printed.get() + 1);
                 let language = &self.book.meta.language;
                 let text = self
                     .style
@@ -308,6 +311,79 @@ mod tests {
         assert_eq!(notes.url(2), Some("https://b.example/"));
         notes.clear();
         assert_eq!(notes.number("https://b.example/"), 1);
+    }
+
+    /// The text of inlines after cross-referencing `content` on page 0 of
+    /// a two-page book whose second page (`b`) has folio 12.
+    fn apply(style: &LinkStyle, content: &[Inline]) -> (String, UrlNotes) {
+        use crate::model::PageKind;
+        use crate::model::testing::{book, page};
+        let book = book(
+            0,
+            vec![
+                page(0, PageKind::Section, 0, "A", "a", Vec::new()),
+                page(1, PageKind::Page, 1, "B", "b", Vec::new()),
+            ],
+        );
+        let folios: BTreeMap<String, u32> = [("b#step".to_string(), 12)].into_iter().collect();
+        let refs = CrossRefs {
+            style,
+            book: &book,
+            folios: &folios,
+            placeholder: 10,
+            page: PageId(0),
+            printed: std::cell::Cell::new(0),
+        };
+        let mut notes = UrlNotes::default();
+        let out = refs
+            .apply(content, &mut notes)
+            .unwrap_or_else(|| content.to_vec());
+        (plain_text(&out), notes)
+    }
+
+    #[test]
+    fn links_print_page_numbers_and_urls_as_configured() {
+        use crate::model::testing::{internal, link, text};
+        let content = vec![
+            link(internal(1, Some("step")), "手順"),
+            text("と"),
+            link(internal(1, None), "B"),
+            text("と"),
+            link(LinkTarget::External("https://example.com/a".into()), "窓口"),
+            link(
+                LinkTarget::External("https://example.com/".into()),
+                "https://example.com/",
+            ),
+        ];
+        let style = LinkStyle::default();
+        let (out, notes) = apply(&style, &content);
+        // A folio not known yet prints the placeholder; the autolink gets
+        // no note.
+        assert_eq!(
+            out,
+            "手順（→ p. 12）とB（→ p. 10）と窓口*1https://example.com/"
+        );
+        assert_eq!(notes.url(1), Some("https://example.com/a"));
+        assert_eq!(notes.url(2), None);
+        let inline = LinkStyle {
+            urls: UrlPlacement::Inline,
+            page_refs: false,
+            ..LinkStyle::default()
+        };
+        let (out, notes) = apply(&inline, &content);
+        assert_eq!(
+            out,
+            "手順とBと窓口（https://example.com/a）https://example.com/"
+        );
+        assert_eq!(notes.url(1), None);
+        let none = LinkStyle {
+            urls: UrlPlacement::None,
+            ..inline
+        };
+        assert_eq!(
+            apply(&none, &content).0,
+            "手順とBと窓口https://example.com/"
+        );
     }
 
     #[test]

@@ -123,7 +123,7 @@ impl<'a> TextContext<'a> {
         &self.folios
     }
 
-    /// How many page references or URL marks this pass printed.
+    /// How many page references this pass printed.
     pub(crate) fn refs_printed(&self) -> usize {
         self.refs_printed.get()
     }
@@ -142,11 +142,11 @@ impl<'a> TextContext<'a> {
             folios: &self.folios,
             placeholder: PAGE_PLACEHOLDER,
             page,
+            printed: std::cell::Cell::new(0),
         };
         let out = refs.apply(content, notes);
-        if out.is_some() {
-            self.refs_printed.set(self.refs_printed.get() + 1);
-        }
+        self.refs_printed
+            .set(self.refs_printed.get() + refs.printed.get());
         out
     }
 
