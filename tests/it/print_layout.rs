@@ -480,3 +480,10 @@ fn a_page_reference_follows_its_link_text() {
         text.chars().take(400).collect::<String>()
     );
 }
+
+#[test]
+fn the_fixture_pdf_and_epub_are_valid() {
+    tools::assert_qpdf_clean(fixture(), "print fixture");
+    let epub = fixture().with_extension("epub");
+    tools::assert_epubcheck_clean(&[("print fixture".to_string(), epub)]);
+}
