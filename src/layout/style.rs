@@ -802,6 +802,10 @@ mod tests {
         assert_eq!(bad("[lists]\nindent = 1e9\n"), vec!["lists.indent"]);
         assert_eq!(bad("[figures]\nmax_dpi = 0.0\n"), vec!["figures.max_dpi"]);
         assert_eq!(
+            bad("[figures]\nmax_shrink = 1.5\n"),
+            vec!["figures.max_shrink"]
+        );
+        assert_eq!(
             bad("[headings]\nsizes = [20.0, 15.0, -1.0, 11.5, 10.5, 10.0]\n"),
             vec!["headings.sizes.2"]
         );
