@@ -239,9 +239,6 @@ pub struct PreparedImage {
     pub bytes: Arc<[u8]>,
 }
 
-/// The slices of a tall image, top to bottom ([`ImageStore::slices`]).
-pub(crate) type Slices = Vec<Arc<LoadedImage>>;
-
 /// A cache slot: filled once by whichever thread gets there first.
 type Slot<T> = Arc<OnceLock<Result<Arc<T>, ImageError>>>;
 
@@ -251,7 +248,6 @@ pub struct ImageStore {
     limits: DecodeLimits,
     loaded: Mutex<BTreeMap<PathBuf, Slot<LoadedImage>>>,
     prepared: Mutex<BTreeMap<(PathBuf, u32), Slot<PreparedImage>>>,
-    sliced: Mutex<BTreeMap<(PathBuf, u32), Slot<Slices>>>,
 }
 
 impl ImageStore {
@@ -300,43 +296,6 @@ impl ImageStore {
         slot.get_or_init(|| {
             let loaded = self.load(path)?;
             self.prepare(&loaded, long_side, jpeg_quality).map(Arc::new)
-        })
-        .clone()
-    }
-
-    /// The image at `path` cut into horizontal slices of at most `rows`
-    /// pixel rows each, top to bottom (once per path and slice height), for
-    /// an image taller than a sheet that the PDF splits over sheets. Each
-    /// slice is encoded on its own (JPEG stays JPEG, everything else becomes
-    /// PNG) and keeps the file's path.
-    pub(crate) fn slices(&self, path: &Path, rows: u32) -> Result<Arc<Slices>, ImageError> {
-        let rows = rows.max(1);
-        let slot = slot_for(&self.sliced, (path.to_path_buf(), rows));
-        slot.get_or_init(|| {
-            let loaded = self.load(path)?;
-            let decoded = self.decode(&loaded)?;
-            let (width, height) = (decoded.width(), decoded.height());
-            let mut out = Vec::new();
-            let mut top = 0;
-            while top < height {
-                let take = rows.min(height - top);
-                let slice = decoded.crop_imm(0, top, width, take);
-                let (format, bytes) = if loaded.format == ImageFormat::Jpeg {
-                    (ImageFormat::Jpeg, encode_jpeg(&slice, UPRIGHT_JPEG_QUALITY))
-                } else {
-                    (ImageFormat::Png, encode_png(&slice))
-                };
-                let bytes = bytes.map_err(|e| ImageError::decode(path, e.to_string()))?;
-                out.push(Arc::new(LoadedImage {
-                    path: path.to_path_buf(),
-                    format,
-                    width,
-                    height: take,
-                    bytes: bytes.into(),
-                }));
-                top += take;
-            }
-            Ok(Arc::new(out))
         })
         .clone()
     }
@@ -433,7 +392,8 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
     })
 }
 
-/// JPEG quality of a photo re-encoded upright (its EXIF orientation applied).
+/// JPEG quality of a photo re-encoded upright (its EXIF orientation
+/// applied).
 const UPRIGHT_JPEG_QUALITY: u8 = 92;
 
 /// Decodes `bytes` as `format` under `limits` and reads the EXIF orientation
@@ -448,6 +408,12 @@ fn decode_with_orientation(
     reader.limits(limits.to_image_limits());
     let mut decoder = reader
         .into_decoder()
+        .map_err(|e| ImageError::decode(path, describe(&e)))?;
+    // As `ImageReader::decode` does: the pixel buffer must fit the budget
+    // before it is allocated.
+    limits
+        .to_image_limits()
+        .reserve(decoder.total_bytes())
         .map_err(|e| ImageError::decode(path, describe(&e)))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let decoded =
@@ -771,7 +737,7 @@ mod tests {
     }
 
     #[test]
-    fn tall_screenshots_load_and_slice() {
+    fn tall_screenshots_load_within_the_memory_bound() {
         let dir = tempfile::tempdir().unwrap();
         let img = ImageBuffer::from_fn(1440, 20_000, |_, y| {
             image::Luma([(y / 100 % 2 * 255) as u8])
@@ -781,18 +747,18 @@ mod tests {
             .write_with_encoder(PngEncoder::new(&mut bytes))
             .unwrap();
         let path = write(dir.path(), "tall.png", &bytes);
-        let store = ImageStore::new();
-        let loaded = store.load(&path).unwrap();
+        let loaded = ImageStore::new().load(&path).unwrap();
         assert_eq!((loaded.width, loaded.height), (1440, 20_000));
-        let slices = store.slices(&path, 6000).unwrap();
-        let heights: Vec<u32> = slices.iter().map(|s| s.height).collect();
-        assert_eq!(heights, [6000, 6000, 6000, 2000]);
-        assert!(
-            slices
-                .iter()
-                .all(|s| s.width == 1440 && s.format == ImageFormat::Png)
-        );
-        assert!(Arc::ptr_eq(&slices, &store.slices(&path, 6000).unwrap()));
+        // The bound is memory: the same picture is refused under a smaller
+        // allocation limit.
+        let small = ImageStore::with_limits(DecodeLimits {
+            max_alloc: 16 * 1024 * 1024,
+            ..DecodeLimits::default()
+        });
+        let Err(err) = small.load(&path) else {
+            panic!("a 28 MB picture passed a 16 MiB budget");
+        };
+        assert!(err.to_string().contains("limits"), "{err}");
     }
 
     /// CRC-32 as PNG chunks use it (for building a test header).

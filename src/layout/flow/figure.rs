@@ -9,9 +9,9 @@
 //! and it is glued to the paragraph or list-item text right before it (the
 //! sentence that introduces it). An image that would have to shrink to
 //! less than half its width to fit a sheet (a full-page screenshot) is set
-//! at the text width instead, cut into slices of one text area each
-//! (`ImageStore::slices`), every slice but the last followed by the
-//! continuation mark `figures.continued`. A missing or broken image becomes a
+//! at the text width instead, as one piece that pagination cuts into bands
+//! ([`TallImage`]: the first fills what is left of the sheet, each band but
+//! the last is followed by the continuation mark `figures.continued`). A missing or broken image becomes a
 //! diagnostic at the figure's span and a framed placeholder with the alt
 //! text. In the tag tree it is a `Figure` with its alt text (or title) as
 //! alternative; an image with neither (a decorative image) is an artifact.
@@ -20,7 +20,7 @@ use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTag, TagEvent};
 use crate::model::{Align, Figure};
 
-use super::paginate::Shrink;
+use super::paginate::{Shrink, TallCut};
 use super::{BlockContext, Flow, LaidLine, Piece};
 
 /// CSS pixels to points.
@@ -78,7 +78,6 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
                 x,
                 width,
                 size: natural,
-                px_h,
                 caption_lines: &caption_lines,
                 caption_gap,
                 alternative: alternative.as_deref(),
@@ -101,6 +100,7 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
                     size,
                     alt: figure.alt.clone(),
                     span: figure.span,
+                    clip: None,
                 }),
             ));
             items.push((
@@ -176,118 +176,187 @@ struct TallFigure<'a> {
     width: f32,
     /// Its size at the text width, unbounded in height.
     size: Size,
-    /// Its height in pixels.
-    px_h: u32,
     caption_lines: &'a [LaidLine],
     caption_gap: f32,
     /// The figure's text alternative (none: an artifact).
     alternative: Option<&'a str>,
 }
 
-/// Sets a tall image (a full-page screenshot) at the text width, cut into
-/// slices of one text area each; every slice but the last ends with the
-/// continuation mark (`figures.continued`), the last one with the caption.
-/// `false` (nothing set) when the image cannot be cut.
+/// Sets a tall image (a full-page screenshot) at the text width as one
+/// piece that pagination cuts into bands ([`TallImage`]): the first band
+/// fills the space left on the sheet, the others one text area each; every
+/// band but the last ends with the continuation mark (`figures.continued`),
+/// the last one with the caption. `false` (nothing set) when the image
+/// cannot be loaded.
 fn split(ctx: &mut BlockContext, flow: &mut Flow, tall: &TallFigure) -> bool {
     let style = ctx.style().figures.clone();
+    let Ok((key, _)) = ctx.images.get(ctx.assets, &tall.figure.image.path) else {
+        return false;
+    };
     let caption_style =
         ctx.text
             .text_style(FontRole::Regular, style.caption_size, style.caption_color);
     let para = ctx
         .text
         .paragraph_style(tall.width, style.caption_size * 1.5, Align::Center);
-    let mark = ctx
+    let gap = 4.0;
+    let mark_line = ctx
         .text
         .plain(&style.continued, &caption_style, &para)
         .into_iter()
         .next()
         .unwrap_or_default();
-    let gap = 4.0;
-    let slice_h = (ctx.area_height - mark.height - gap - 2.0).max(20.0);
-    let px_per_pt = tall.px_h as f32 / tall.size.height.max(1.0);
-    let rows = (slice_h * px_per_pt).floor().max(1.0) as u32;
-    let path = &tall.figure.image.path;
-    let Ok(slices) = ctx.assets.images.slices(path, rows) else {
-        return false;
-    };
-    let count = slices.len();
-    let left = tall.x + (tall.width - tall.size.width) / 2.0;
-    if let Some(alt) = tall.alternative {
-        flow.open(StructTag::Figure(alt.to_string()));
+    // The continuation mark is pagination furniture.
+    let mut mark = vec![(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart))];
+    mark.extend(
+        mark_line
+            .items
+            .iter()
+            .map(|(at, item)| (at.offset(tall.x, gap), item.clone())),
+    );
+    mark.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)));
+    let mut tail = Vec::new();
+    let mut tail_height = 0.0;
+    if !tall.caption_lines.is_empty() {
+        tail_height += tall.caption_gap;
+        tail.push((
+            Point::default(),
+            FrameItem::Tag(TagEvent::Start(StructTag::Caption)),
+        ));
+        for line in tall.caption_lines {
+            tail.extend(
+                line.items
+                    .iter()
+                    .map(|(at, item)| (at.offset(tall.x, tail_height), item.clone())),
+            );
+            tail_height += line.height;
+        }
+        tail.push((Point::default(), FrameItem::Tag(TagEvent::End)));
     }
-    for (i, slice) in slices.iter().enumerate() {
-        let mut name = path.as_os_str().to_owned();
-        name.push(format!("#{}/{count}@{rows}", i + 1));
-        let key = ctx.images.derived(name.into(), slice);
-        let height = slice.height as f32 / px_per_pt.max(0.0001);
-        let size = Size::new(tall.size.width, height);
+    let image = TallImage {
+        image: ImageItem {
+            image: key,
+            size: tall.size,
+            alt: tall.figure.alt.clone(),
+            span: tall.figure.span,
+            clip: None,
+        },
+        left: tall.x + (tall.width - tall.size.width) / 2.0,
+        mark,
+        mark_height: gap + mark_line.height,
+        tail,
+        tail_height,
+        min_band: ctx.area_height * MIN_BAND_SHARE,
+        alternative: tall.alternative.map(str::to_string),
+    };
+    let mut piece = Piece::new(image.min_band + image.mark_height, Vec::new());
+    piece.tall = Some(TallCut {
+        image: std::rc::Rc::new(image),
+        from: 0.0,
+    });
+    piece.space_before = flow.take_space(style.space);
+    let introduced = flow.text_ends;
+    flow.push(piece);
+    if introduced && let Some(last) = flow.pieces.last_mut() {
+        last.glue_to_prev = true;
+    }
+    flow.set_space(style.space);
+    true
+}
+
+/// The smallest band of a tall image, as a share of the text area's height:
+/// a thinner one is not left at the foot of a sheet.
+const MIN_BAND_SHARE: f32 = 0.25;
+
+/// An image taller than a sheet, which pagination cuts into bands
+/// ([`TallImage::band`]), each drawn as the whole image clipped to the band.
+#[derive(Debug)]
+pub(crate) struct TallImage {
+    /// The image at its full display size (its top at the first band's).
+    image: ImageItem,
+    /// Its left edge.
+    left: f32,
+    /// The continuation mark under every band but the last (an artifact).
+    mark: Vec<(Point, FrameItem)>,
+    /// The mark's height, the gap above it included.
+    mark_height: f32,
+    /// The caption under the last band, with its structure tags.
+    tail: Vec<(Point, FrameItem)>,
+    /// The caption's height, the gap above it included.
+    tail_height: f32,
+    /// The smallest band worth setting at the foot of a sheet.
+    pub(crate) min_band: f32,
+    /// The figure's text alternative (none: the image is an artifact).
+    alternative: Option<String>,
+}
+
+impl TallImage {
+    /// The image's full display height.
+    pub(crate) fn height(&self) -> f32 {
+        self.image.size.height
+    }
+
+    /// Height of the continuation mark under a band.
+    pub(crate) fn mark_height(&self) -> f32 {
+        self.mark_height
+    }
+
+    /// Height of the caption under the last band.
+    pub(crate) fn tail_height(&self) -> f32 {
+        self.tail_height
+    }
+
+    /// The band from `from` to `to` (points below the image's top) as a
+    /// piece: the image clipped to the band in a hairline frame, then the
+    /// continuation mark, or the caption under the last band. The
+    /// structure element opens with the first band and closes with the
+    /// last (a decorative image is an artifact band by band).
+    pub(crate) fn band(&self, from: f32, to: f32) -> Piece {
+        let first = from <= 0.0;
+        let last = to >= self.height() - 0.01;
+        let to = to.min(self.height());
+        let visible = (to - from).max(0.0);
         let mut items = Vec::new();
-        if tall.alternative.is_none() {
-            items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)));
+        match &self.alternative {
+            None => items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart))),
+            Some(alt) if first => items.push((
+                Point::default(),
+                FrameItem::Tag(TagEvent::Start(StructTag::Figure(alt.clone()))),
+            )),
+            Some(_) => {}
         }
         items.push((
-            Point::new(left, 0.0),
+            Point::new(self.left, -from),
             FrameItem::Image(ImageItem {
-                image: key,
-                size,
-                alt: tall.figure.alt.clone(),
-                span: tall.figure.span,
+                clip: Some((from, to)),
+                ..self.image.clone()
             }),
         ));
         items.push((
-            Point::new(left, 0.0),
+            Point::new(self.left, 0.0),
             FrameItem::Rect(RectItem {
-                size,
+                size: Size::new(self.image.size.width, visible),
                 fill: None,
                 stroke: Some((crate::layout::frame::Rgb(0xc8, 0xcc, 0xd2), 0.5)),
             }),
         ));
-        let mut y = height;
-        if i + 1 < count {
-            // The continuation mark is pagination furniture.
-            y += gap;
-            if tall.alternative.is_some() {
-                items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)));
-            }
-            items.extend(
-                mark.items
-                    .iter()
-                    .map(|(at, item)| (at.offset(tall.x, y), item.clone())),
-            );
-            if tall.alternative.is_some() {
-                items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)));
-            }
-            y += mark.height;
-        } else if !tall.caption_lines.is_empty() {
-            y += tall.caption_gap;
-            items.push((
-                Point::default(),
-                FrameItem::Tag(TagEvent::Start(StructTag::Caption)),
-            ));
-            for line in tall.caption_lines {
-                items.extend(
-                    line.items
-                        .iter()
-                        .map(|(at, item)| (at.offset(tall.x, y), item.clone())),
-                );
-                y += line.height;
-            }
-            items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
+        let (below, height) = if last {
+            (&self.tail, self.tail_height)
+        } else {
+            (&self.mark, self.mark_height)
+        };
+        items.extend(
+            below
+                .iter()
+                .map(|(at, item)| (at.offset(0.0, visible), item.clone())),
+        );
+        match &self.alternative {
+            None => items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd))),
+            Some(_) if last => items.push((Point::default(), FrameItem::Tag(TagEvent::End))),
+            Some(_) => {}
         }
-        if tall.alternative.is_none() {
-            items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd)));
-        }
-        let mut piece = Piece::new(y, items);
-        if i == 0 {
-            piece.space_before = flow.take_space(style.space);
-        }
-        flow.push(piece);
+        Piece::new(visible + height, items)
     }
-    if tall.alternative.is_some() {
-        flow.close();
-    }
-    flow.set_space(style.space);
-    true
 }
 
 impl Piece {

@@ -1,8 +1,7 @@
 //! Images used by the book: each file is loaded (checked, measured) once and
 //! gets one [`ImageKey`], however often it is placed.
 //!
-//! Input: image paths from figures (and slices of tall images, made by the
-//! image store). Output: keys and pixel sizes for layout,
+//! Input: image paths from figures. Output: keys and pixel sizes for layout,
 //! and the list of loaded images for the PDF writer. Loading goes through
 //! [`ImageStore::load`](crate::assets::ImageStore::load), which checks and
 //! decodes under limits.
@@ -58,19 +57,6 @@ impl ImageRegistry {
             result.as_ref().map(|(k, _)| *k).map_err(Clone::clone),
         );
         result
-    }
-
-    /// The key of an image made from a file (a slice of a tall image),
-    /// registered once under `name`, a key that names no file
-    /// (`shot.png#2/5`).
-    pub(crate) fn derived(&mut self, name: PathBuf, image: &Arc<LoadedImage>) -> ImageKey {
-        if let Some(Ok(key)) = self.keys.get(&name) {
-            return *key;
-        }
-        let key = ImageKey(self.images.len());
-        self.images.push(image.clone());
-        self.keys.insert(name, Ok(key));
-        key
     }
 
     /// The loaded images, indexed by [`ImageKey`].

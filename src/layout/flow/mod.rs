@@ -18,7 +18,7 @@
 //! each definition indented below it.
 
 mod boxes;
-mod figure;
+pub(crate) mod figure;
 pub(crate) mod images;
 mod lists;
 pub(crate) mod paginate;

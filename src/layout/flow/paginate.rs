@@ -12,7 +12,9 @@
 //! a new sheet. A figure ([`Piece::shrink`]) that misses the space left on a
 //! sheet by a little is scaled down (by at most `figures.max_shrink`) to stay
 //! there; otherwise it moves on, with the text glued before it (the sentence
-//! that introduces it).
+//! that introduces it). An image taller than a sheet ([`Piece::tall`]) is
+//! cut where it lands: the band that fits the space left, the rest on the
+//! following sheets.
 //!
 //! Footnotes: a piece may carry the lines of the footnotes it references
 //! ([`Piece::footnotes`]). They are set at the foot of the sheet the piece
@@ -24,6 +26,8 @@
 //! text remains).
 
 use crate::layout::frame::{FrameItem, Point, TagEvent};
+
+use super::figure::TallImage;
 
 /// An unbreakable slice of the flow.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +55,19 @@ pub(crate) struct Piece {
     pub footnotes: Vec<Piece>,
     /// How far the piece (a figure) may shrink to stay on a sheet.
     pub shrink: Option<Shrink>,
+    /// An image taller than a sheet, from this point down: pagination cuts
+    /// the band that fits where the piece lands.
+    pub tall: Option<TallCut>,
+}
+
+/// The rest of a tall image still to set: its bands from `from` (points
+/// below its top) down.
+#[derive(Debug, Clone)]
+pub(crate) struct TallCut {
+    /// The image.
+    pub image: std::rc::Rc<TallImage>,
+    /// Where the next band starts.
+    pub from: f32,
 }
 
 /// A figure's room to shrink: its image (at the piece's top) may be scaled
@@ -170,7 +187,9 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
     let mut foot = FootArea::default();
     let mut carry: std::collections::VecDeque<Piece> = std::collections::VecDeque::new();
 
-    for (index, mut piece) in pieces.into_iter().enumerate() {
+    let mut queue: std::collections::VecDeque<(usize, Piece)> =
+        pieces.into_iter().enumerate().collect();
+    while let Some((index, mut piece)) = queue.pop_front() {
         // Chains are measured with figures shrunk as far as they may.
         let chain = chain_heights.get(index).copied().unwrap_or(piece.height);
         let needed = piece.space_before + chain;
@@ -223,9 +242,46 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
         if empty && current.section_title.is_none() {
             current.section_title = section_title.clone();
         }
-        if !empty || y > 0.0 {
-            y += piece.space_before;
+        let space = if !empty || y > 0.0 {
+            piece.space_before
+        } else {
+            0.0
+        };
+        if let Some(cut) = piece.tall.take() {
+            // A tall image: the band that fits here, the rest on the next
+            // sheet(s) (a band too thin to be worth it moves on at once).
+            let tall = cut.image.clone();
+            let avail = area_height - foot.height - y - space;
+            let fits = tall.height() - cut.from + tall.tail_height() <= avail + 0.01;
+            let band = avail - tall.mark_height();
+            if !fits && band < tall.min_band && !empty {
+                piece.tall = Some(cut);
+                piece.break_before = true;
+                queue.push_front((index, piece));
+                continue;
+            }
+            let to = if fits {
+                tall.height()
+            } else {
+                cut.from + band.max(tall.min_band)
+            };
+            let cut_piece = tall.band(cut.from, to);
+            piece.items = cut_piece.items;
+            piece.height = cut_piece.height;
+            if !fits {
+                let rest = Piece {
+                    height: piece.height,
+                    break_before: true,
+                    tall: Some(TallCut {
+                        image: tall.clone(),
+                        from: to,
+                    }),
+                    ..Piece::default()
+                };
+                queue.push_front((index, rest));
+            }
         }
+        y += space;
         if let Some(shrink) = piece.shrink {
             // A figure takes what is left above the notes, keeping room for
             // the pieces glued after it (at their smallest).
@@ -436,6 +492,7 @@ mod tests {
                 size: Size::new(80.0, image),
                 alt: String::new(),
                 span: crate::diag::Span::point(crate::diag::SourceId(0), 0),
+                clip: None,
             }),
         ));
         piece.items.push((

@@ -538,6 +538,7 @@ fn push_object(
             size: Size::new(object.width, object.ascent + object.descent),
             alt: image.alt.to_string(),
             span: image.span,
+            clip: None,
         }),
     ));
     items.push((Point::default(), FrameItem::Tag(end)));
