@@ -420,6 +420,79 @@ pub(super) fn display_size(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::flow::paginate;
+    use crate::layout::frame::ImageKey;
+
+    #[test]
+    fn a_tall_image_is_cut_into_bands_where_it_lands() {
+        // A 330 tall image after 40 of text on sheets of 100; marks of 10,
+        // a caption of 5, bands of at least 25.
+        let tall = TallImage {
+            image: ImageItem {
+                image: ImageKey(0),
+                size: Size::new(80.0, 330.0),
+                alt: "全体".into(),
+                span: crate::diag::Span::point(crate::diag::SourceId(0), 0),
+                clip: None,
+            },
+            left: 5.0,
+            mark: vec![(Point::default(), FrameItem::Anchor("mark".into()))],
+            mark_height: 10.0,
+            tail: vec![(Point::default(), FrameItem::Anchor("caption".into()))],
+            tail_height: 5.0,
+            min_band: 25.0,
+            alternative: Some("全体".into()),
+        };
+        let mut piece = Piece::new(35.0, Vec::new());
+        piece.tall = Some(TallCut {
+            image: std::rc::Rc::new(tall),
+            from: 0.0,
+        });
+        let text = Piece::new(
+            40.0,
+            vec![(Point::default(), FrameItem::Anchor("text".into()))],
+        );
+        let areas = paginate(vec![text, piece], 100.0, &Piece::default());
+        let bands: Vec<(f32, f32, f32)> = areas
+            .iter()
+            .flat_map(|area| {
+                area.items.iter().filter_map(|(at, item)| match item {
+                    FrameItem::Image(image) => image.clip.map(|(a, b)| (at.y, a, b)),
+                    _ => None,
+                })
+            })
+            .collect();
+        // 50 on the first sheet (100 − 40 − 10 for the mark), 90 on each
+        // full sheet, and the last 20 with the caption.
+        assert_eq!(
+            bands,
+            [
+                (40.0, 0.0, 50.0),
+                (-50.0, 50.0, 140.0),
+                (-140.0, 140.0, 230.0),
+                (-230.0, 230.0, 320.0),
+                (-320.0, 320.0, 330.0),
+            ]
+        );
+        let marks = areas
+            .iter()
+            .flat_map(|a| a.items.iter())
+            .filter(|(_, i)| *i == FrameItem::Anchor("mark".into()))
+            .count();
+        assert_eq!(marks, 4);
+        // One Figure element over all bands; the caption follows the last.
+        let opened = areas
+            .iter()
+            .flat_map(|a| a.items.iter())
+            .filter(|(_, i)| matches!(i, FrameItem::Tag(TagEvent::Start(StructTag::Figure(_)))))
+            .count();
+        assert_eq!(opened, 1);
+        let last = areas.last().map(|a| a.items.clone()).unwrap_or_default();
+        assert!(
+            last.iter()
+                .any(|(at, i)| *i == FrameItem::Anchor("caption".into()) && at.y == 10.0)
+        );
+    }
 
     #[test]
     fn wide_images_shrink_to_the_text_width() {
