@@ -15,7 +15,8 @@
 //! the helpers [`downscale_to_long_side`], [`encode_png`] and [`encode_jpeg`]
 //! build what an output format needs. [`ImageStore::prepared`] caches one
 //! web-ready version per image and size (used by EPUB), so three regions share
-//! one conversion.
+//! one conversion; likewise each [`LoadedImage`] holds the one PDF image
+//! (decoded and deflated once) that every region's PDF embeds.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -105,6 +106,10 @@ pub struct LoadedImage {
     /// picture, the upright pixels re-encoded (JPEG stays JPEG, other
     /// formats become PNG), so every renderer shows it upright.
     pub bytes: Arc<[u8]>,
+    /// The PDF writer's image for this file, made once per build and
+    /// shared by every region's PDF (krilla decodes and deflates it once);
+    /// filled by `pdf::images`, an error message when krilla rejects it.
+    pub(crate) pdf: OnceLock<Result<krilla::image::Image, String>>,
 }
 
 /// Header facts of a PNG file that decide whether it can be passed through.
@@ -368,6 +373,7 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
             width: decoded.width(),
             height: decoded.height(),
             bytes: bytes.into(),
+            pdf: OnceLock::new(),
         });
     }
     // A photo whose EXIF orientation turns it (a phone held upright): the
@@ -389,6 +395,7 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
         width: upright.width(),
         height: upright.height(),
         bytes: encoded.into(),
+        pdf: OnceLock::new(),
     })
 }
 

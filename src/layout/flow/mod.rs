@@ -199,6 +199,20 @@ pub(crate) struct HeadingText<'a> {
     pub anchor: String,
 }
 
+/// Where [`BlockContext::blocks_in_style`] sets its blocks.
+pub(crate) struct BlocksAt<'x> {
+    /// The flow receiving the pieces.
+    pub flow: &'x mut Flow,
+    /// The blocks.
+    pub blocks: &'x [Block],
+    /// Left edge.
+    pub x: f32,
+    /// Measure.
+    pub width: f32,
+    /// Nesting depth.
+    pub depth: usize,
+}
+
 /// Everything block layout needs.
 pub(crate) struct BlockContext<'t, 'a> {
     /// Fonts and inline layout.
@@ -226,6 +240,13 @@ pub(crate) struct BlockContext<'t, 'a> {
     pub placed_notes: BTreeSet<u32>,
     /// Its URL notes (external links' URLs printed at the foot of the sheet).
     pub url_notes: UrlNotes,
+    /// Lists around the blocks being laid out (0 outside any list): a
+    /// list's bullet is chosen by this level, so a top-level list inside a
+    /// box or a table cell gets the first-level bullet.
+    pub list_level: usize,
+    /// The level-1 heading being set is a chapter title (the title of a
+    /// top-level section), set apart from the titles of the pages in it.
+    pub chapter_title: bool,
 }
 
 impl BlockContext<'_, '_> {
@@ -293,10 +314,56 @@ impl BlockContext<'_, '_> {
         self.text.natural_width(content, base, &images)
     }
 
+    /// Lays out blocks like [`BlockContext::blocks`], but under `style`
+    /// (a table cell's blocks in the cell's type size and leading). Images,
+    /// diagnostics and footnotes are shared with this context.
+    pub(crate) fn blocks_in_style(&mut self, style: &PdfStyle, target: BlocksAt<'_>) {
+        let text = self.text.restyled(style);
+        let mut inner = BlockContext {
+            text: &text,
+            images: &mut *self.images,
+            assets: self.assets,
+            diags: &mut *self.diags,
+            area_height: self.area_height,
+            page_anchor: std::mem::take(&mut self.page_anchor),
+            title_scale: self.title_scale,
+            area_width: self.area_width,
+            page_id: self.page_id,
+            notes: std::mem::take(&mut self.notes),
+            placed_notes: std::mem::take(&mut self.placed_notes),
+            url_notes: std::mem::take(&mut self.url_notes),
+            // A cell starts its own list levels (its top-level list takes the
+            // first-level bullet) and holds no chapter title.
+            list_level: 0,
+            chapter_title: false,
+        };
+        inner.blocks(
+            target.flow,
+            target.blocks,
+            target.x,
+            target.width,
+            target.depth,
+        );
+        self.page_anchor = inner.page_anchor;
+        self.notes = inner.notes;
+        self.placed_notes = inner.placed_notes;
+        self.url_notes = inner.url_notes;
+    }
+
     /// Body line pitch.
     pub(crate) fn body_pitch(&self) -> f32 {
         let body = &self.style().body;
         body.size * body.leading
+    }
+
+    /// The pitch of the line grid body lines and headings snap to, 0 when
+    /// `body.line_grid` is off.
+    pub(crate) fn grid_pitch(&self) -> f32 {
+        if self.style().body.line_grid {
+            self.body_pitch()
+        } else {
+            0.0
+        }
     }
 
     /// Gap between blocks.
@@ -369,7 +436,12 @@ impl BlockContext<'_, '_> {
         };
         let (lines, notes) = self.set_inlines(content, &base, &para);
         let any = !lines.is_empty();
+        let first = flow.pieces.len();
         push_lines(flow, lines, x, space_before, tag);
+        let grid = self.grid_pitch();
+        for piece in flow.pieces.iter_mut().skip(first) {
+            piece.grid = grid;
+        }
         flow.attach_notes(notes);
         flow.text_ends = any;
     }
@@ -668,7 +740,9 @@ impl BlockContext<'_, '_> {
         } = heading;
         let style = &self.style().headings;
         let index = HeadingStyle::index(level);
-        let scale = if level == 1 { self.title_scale } else { 1.0 };
+        let chapter = level == 1 && self.chapter_title;
+        let scale = if level == 1 { self.title_scale } else { 1.0 }
+            * if chapter { CHAPTER_TITLE_SCALE } else { 1.0 };
         let size = style.sizes.get(index).copied().unwrap_or(10.0) * scale;
         let above = style.space_above.get(index).copied().unwrap_or(0.0);
         let below = style.space_below.get(index).copied().unwrap_or(0.0);
@@ -692,10 +766,23 @@ impl BlockContext<'_, '_> {
                 items.push((Point::new(x, 0.0), FrameItem::Anchor(anchor.clone())));
             }
             if bar > 0.0 {
+                // One bar over all lines of a wrapped heading: every line's
+                // piece of the bar reaches its neighbours' (the lines are
+                // glued together).
+                let top = if i == 0 {
+                    line.baseline - size * 0.85
+                } else {
+                    0.0
+                };
+                let bottom = if i + 1 == count {
+                    line.baseline + size * 0.1
+                } else {
+                    line.height
+                };
                 items.push((
-                    Point::new(x, line.baseline - size * 0.85),
+                    Point::new(x, top),
                     FrameItem::Rect(crate::layout::frame::RectItem {
-                        size: crate::layout::frame::Size::new(size * 0.22, size * 0.95),
+                        size: crate::layout::frame::Size::new(size * 0.22, bottom - top),
                         fill: Some(accent),
                         stroke: None,
                     }),
@@ -720,6 +807,12 @@ impl BlockContext<'_, '_> {
                 height += 4.0;
             }
             let mut piece = Piece::new(height, items);
+            if chapter && i == 0 {
+                chapter_band(&mut piece, x, width, accent);
+            }
+            if i == 0 {
+                piece.grid = self.grid_pitch();
+            }
             piece.space_before = if i == 0 { space } else { 0.0 };
             piece.glue_to_prev = i > 0;
             if let Some(lines) = notes.get_mut(i) {
@@ -891,6 +984,29 @@ pub(crate) fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
     (y, items)
 }
 
+/// Chapter titles (top-level sections) are this much larger than page
+/// titles.
+const CHAPTER_TITLE_SCALE: f32 = 1.2;
+
+/// Sets a chapter title apart from page titles: a band of the accent
+/// colour across the text area above it (the title moves down under it).
+fn chapter_band(piece: &mut Piece, x: f32, width: f32, accent: crate::layout::frame::Rgb) {
+    const BAND: f32 = 5.0;
+    const GAP: f32 = 10.0;
+    piece.shift_down(BAND + GAP);
+    piece.items.insert(
+        0,
+        (
+            Point::new(x, 0.0),
+            FrameItem::Rect(crate::layout::frame::RectItem {
+                size: crate::layout::frame::Size::new(width, BAND),
+                fill: Some(accent),
+                stroke: None,
+            }),
+        ),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -929,6 +1045,8 @@ mod tests {
             notes: BTreeMap::new(),
             placed_notes: BTreeSet::new(),
             url_notes: UrlNotes::default(),
+            list_level: 0,
+            chapter_title: false,
         };
         let mut flow = Flow::new();
         ctx.blocks(&mut flow, blocks, 0.0, 400.0, 0);

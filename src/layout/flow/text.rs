@@ -85,9 +85,10 @@ pub(crate) struct TextContext<'a> {
     style: &'a PdfStyle,
     /// Folios of the named destinations from the previous layout pass
     /// (for page references after internal links).
-    folios: BTreeMap<String, u32>,
-    /// Page references printed so far in this pass.
-    refs_printed: std::cell::Cell<usize>,
+    folios: std::rc::Rc<BTreeMap<String, u32>>,
+    /// Page references printed so far in this pass (shared with the
+    /// contexts [`TextContext::restyled`] makes).
+    refs_printed: std::rc::Rc<std::cell::Cell<usize>>,
 }
 
 impl<'a> TextContext<'a> {
@@ -107,14 +108,14 @@ impl<'a> TextContext<'a> {
             sources,
             book,
             style,
-            folios: BTreeMap::new(),
-            refs_printed: std::cell::Cell::new(0),
+            folios: std::rc::Rc::new(BTreeMap::new()),
+            refs_printed: std::rc::Rc::new(std::cell::Cell::new(0)),
         }
     }
 
     /// Starts a layout pass that prints `folios` in page references.
     pub(crate) fn begin_pass(&mut self, folios: BTreeMap<String, u32>) {
-        self.folios = folios;
+        self.folios = std::rc::Rc::new(folios);
         self.refs_printed.set(0);
     }
 
@@ -148,6 +149,25 @@ impl<'a> TextContext<'a> {
         self.refs_printed
             .set(self.refs_printed.get() + refs.printed.get());
         out
+    }
+
+    /// The same fonts and book under another style (a table cell's lists
+    /// set in the cell's type size), with a shaping cache of its own. Font
+    /// keys are the same as this context's.
+    pub(crate) fn restyled<'b>(&self, style: &'b PdfStyle) -> TextContext<'b>
+    where
+        'a: 'b,
+    {
+        TextContext {
+            fonts: self.fonts,
+            cache: ShapeCache::new(),
+            keys: self.keys.clone(),
+            sources: self.sources.clone(),
+            book: self.book,
+            style,
+            folios: self.folios.clone(),
+            refs_printed: self.refs_printed.clone(),
+        }
     }
 
     /// The font list the frame tree's [`FontKey`]s index.
