@@ -9,7 +9,8 @@
 //! from the content (never the file name) and decodes the whole image once
 //! under the `image` crate's [`Limits`](image::Limits), so a truncated or
 //! corrupt file or a decompression bomb is an [`ImageError`] here and never a
-//! panic or an unbounded allocation later. The decoded pixels are dropped;
+//! panic or an unbounded allocation later. An EXIF orientation is applied
+//! here (the image is re-encoded upright). The decoded pixels are dropped;
 //! renderers that need pixels call [`ImageStore::decode`] (same limits), and
 //! the helpers [`downscale_to_long_side`], [`encode_png`] and [`encode_jpeg`]
 //! build what an output format needs. [`ImageStore::prepared`] caches one
@@ -22,10 +23,11 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use image::DynamicImage;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder};
 
 /// Container formats tebiki accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,7 +90,8 @@ impl ImageFormat {
     }
 }
 
-/// A checked image: original bytes plus the facts renderers need.
+/// A checked image: original bytes (re-encoded upright when the file's EXIF
+/// orientation turns it) plus the facts renderers need.
 #[derive(Debug)]
 pub struct LoadedImage {
     /// The file it came from.
@@ -99,7 +102,9 @@ pub struct LoadedImage {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// The file's bytes, unchanged.
+    /// The file's bytes, unchanged; or, when its EXIF orientation turns the
+    /// picture, the upright pixels re-encoded (JPEG stays JPEG, other
+    /// formats become PNG), so every renderer shows it upright.
     pub bytes: Arc<[u8]>,
     /// The PDF writer's image for this file, made once per build and
     /// shared by every region's PDF (krilla decodes and deflates it once);
@@ -203,11 +208,14 @@ pub struct DecodeLimits {
 }
 
 impl Default for DecodeLimits {
-    /// 64 MiB files, 16384 px sides, 512 MiB decoder memory.
+    /// 64 MiB files, 65000 px sides (a full-page screenshot of 1440 × 20000
+    /// is an image like any other), 512 MiB decoder memory: the memory bound
+    /// is what keeps a large image from exhausting the machine, so an image
+    /// of 12000 × 12000 RGB pixels passes and one of 20000 × 20000 does not.
     fn default() -> DecodeLimits {
         DecodeLimits {
             max_file_bytes: 64 * 1024 * 1024,
-            max_side: 16_384,
+            max_side: 65_000,
             max_alloc: 512 * 1024 * 1024,
         }
     }
@@ -363,15 +371,67 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
             ),
         )
     })?;
-    let decoded = decode_bounded(path, &bytes, format, limits)?;
+    let (decoded, orientation) = decode_with_orientation(path, &bytes, format, limits)?;
+    if orientation == Orientation::NoTransforms {
+        return Ok(LoadedImage {
+            path: path.to_path_buf(),
+            format,
+            width: decoded.width(),
+            height: decoded.height(),
+            bytes: bytes.into(),
+            pdf: OnceLock::new(),
+        });
+    }
+    // A photo whose EXIF orientation turns it (a phone held upright): the
+    // pixels are turned here, once, so the PDF, the EPUB and the layout all
+    // see the picture as the camera's owner did.
+    let mut upright = decoded;
+    upright.apply_orientation(orientation);
+    let (format, encoded) = match format {
+        ImageFormat::Jpeg => (
+            ImageFormat::Jpeg,
+            encode_jpeg(&upright, UPRIGHT_JPEG_QUALITY),
+        ),
+        _ => (ImageFormat::Png, encode_png(&upright)),
+    };
+    let encoded = encoded.map_err(|e| ImageError::decode(path, e.to_string()))?;
     Ok(LoadedImage {
         path: path.to_path_buf(),
         format,
-        width: decoded.width(),
-        height: decoded.height(),
-        bytes: bytes.into(),
+        width: upright.width(),
+        height: upright.height(),
+        bytes: encoded.into(),
         pdf: OnceLock::new(),
     })
+}
+
+/// JPEG quality of a photo re-encoded upright (its EXIF orientation
+/// applied).
+const UPRIGHT_JPEG_QUALITY: u8 = 92;
+
+/// Decodes `bytes` as `format` under `limits` and reads the EXIF orientation
+/// the file asks for (none when it has no or a broken EXIF block).
+fn decode_with_orientation(
+    path: &Path,
+    bytes: &[u8],
+    format: ImageFormat,
+    limits: DecodeLimits,
+) -> Result<(DynamicImage, Orientation), ImageError> {
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format.to_image_crate());
+    reader.limits(limits.to_image_limits());
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| ImageError::decode(path, describe(&e)))?;
+    // As `ImageReader::decode` does: the pixel buffer must fit the budget
+    // before it is allocated.
+    limits
+        .to_image_limits()
+        .reserve(decoder.total_bytes())
+        .map_err(|e| ImageError::decode(path, describe(&e)))?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let decoded =
+        DynamicImage::from_decoder(decoder).map_err(|e| ImageError::decode(path, describe(&e)))?;
+    Ok((decoded, orientation))
 }
 
 /// Reads a whole image file through the site's one reader (regular files
@@ -636,6 +696,82 @@ mod tests {
             (prepared.format, prepared.width, prepared.height),
             (ImageFormat::Jpeg, 50, 100)
         );
+    }
+
+    /// A JPEG of `width` × `height` whose EXIF block asks for `orientation`
+    /// (the EXIF value, 1 to 8): left half black, right half white.
+    fn jpeg_with_orientation(width: u32, height: u32, orientation: u8) -> Vec<u8> {
+        use image::ImageEncoder;
+        let img = ImageBuffer::from_fn(width, height, |x, _| {
+            image::Luma([if x < width / 2 { 0u8 } else { 255 }])
+        });
+        // A little-endian TIFF header with one IFD entry: 0x0112 orientation.
+        let mut exif = b"II\x2a\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0".to_vec();
+        exif.extend_from_slice(&[orientation, 0, 0, 0, 0, 0, 0, 0]);
+        let mut out = Vec::new();
+        let mut encoder = JpegEncoder::new_with_quality(&mut out, 95);
+        encoder.set_exif_metadata(exif).unwrap();
+        encoder
+            .write_image(img.as_raw(), width, height, image::ExtendedColorType::L8)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn exif_orientation_is_applied_once_at_load() {
+        let dir = tempfile::tempdir().unwrap();
+        // Orientation 6: the stored 40 × 20 picture is shown turned 90°
+        // clockwise, 20 × 40, its black half on top.
+        let path = write(dir.path(), "phone.jpg", &jpeg_with_orientation(40, 20, 6));
+        let store = ImageStore::new();
+        let loaded = store.load(&path).unwrap();
+        assert_eq!(
+            (loaded.width, loaded.height, loaded.format),
+            (20, 40, ImageFormat::Jpeg)
+        );
+        let pixels = store.decode(&loaded).unwrap().to_luma8();
+        assert_eq!(pixels.dimensions(), (20, 40));
+        assert!(
+            pixels.get_pixel(10, 5).0[0] < 60,
+            "top is not the black half"
+        );
+        assert!(
+            pixels.get_pixel(10, 35).0[0] > 200,
+            "bottom is not the white half"
+        );
+        // The EPUB's copy is the upright one too.
+        let prepared = store.prepared(&path, 1600, 85).unwrap();
+        assert_eq!((prepared.width, prepared.height), (20, 40));
+        // No orientation: the file's bytes pass unchanged.
+        let plain = write(dir.path(), "plain.jpg", &jpeg_with_orientation(40, 20, 1));
+        let loaded = store.load(&plain).unwrap();
+        assert_eq!((loaded.width, loaded.height), (40, 20));
+        assert_eq!(&*loaded.bytes, &std::fs::read(&plain).unwrap()[..]);
+    }
+
+    #[test]
+    fn tall_screenshots_load_within_the_memory_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = ImageBuffer::from_fn(1440, 20_000, |_, y| {
+            image::Luma([(y / 100 % 2 * 255) as u8])
+        });
+        let mut bytes = Vec::new();
+        DynamicImage::ImageLuma8(img)
+            .write_with_encoder(PngEncoder::new(&mut bytes))
+            .unwrap();
+        let path = write(dir.path(), "tall.png", &bytes);
+        let loaded = ImageStore::new().load(&path).unwrap();
+        assert_eq!((loaded.width, loaded.height), (1440, 20_000));
+        // The bound is memory: the same picture is refused under a smaller
+        // allocation limit.
+        let small = ImageStore::with_limits(DecodeLimits {
+            max_alloc: 16 * 1024 * 1024,
+            ..DecodeLimits::default()
+        });
+        let Err(err) = small.load(&path) else {
+            panic!("a 28 MB picture passed a 16 MiB budget");
+        };
+        assert!(err.to_string().contains("limits"), "{err}");
     }
 
     /// CRC-32 as PNG chunks use it (for building a test header).

@@ -8,6 +8,9 @@
 //! header (book title / section title) and footer, plus the bookmarks. The
 //! body is paginated first, so the TOC prints the folios the headings really
 //! got (the TOC's own length cannot shift them: it is numbered apart).
+//! Page references after internal links (`layout::xref`) print folios too:
+//! the body is laid out again with the folios of the previous pass until
+//! they stop changing (at most `xref::MAX_PASSES` passes).
 
 use std::collections::BTreeMap;
 
@@ -23,6 +26,7 @@ use crate::layout::frame::{
     Sheet, Size, StructTag, TagEvent,
 };
 use crate::layout::style::{Margins, PdfStyle};
+use crate::layout::xref::MAX_PASSES;
 use crate::model::{Align, Book, OutlineEntry, Page};
 
 /// Size of a nested page's title relative to a section title.
@@ -79,39 +83,27 @@ pub(crate) fn lay_out_book(
             return None;
         }
     };
-    let text = TextContext::new(&fonts, book, style);
+    let mut text = TextContext::new(&fonts, book, style);
     let geometry = Geometry::new(book, style);
-    let mut images = ImageRegistry::new();
 
-    let mut flow = Flow::new();
-    let separator;
-    {
-        let mut ctx = BlockContext {
-            text: &text,
-            images: &mut images,
-            assets,
-            diags,
-            area_height: geometry.area.height,
-            page_anchor: String::new(),
-            title_scale: 1.0,
-            area_width: geometry.area.width,
-            page_id: crate::model::PageId(0),
-            notes: std::collections::BTreeMap::new(),
-            placed_notes: std::collections::BTreeSet::new(),
-            list_level: 0,
-            chapter_title: false,
-        };
-        for page in &book.pages {
-            if book.meta.excerpt {
-                lay_out_excerpt_page(&mut ctx, &mut flow, book, page, geometry.area.width);
-            } else {
-                lay_out_page(&mut ctx, &mut flow, page, geometry.area.width);
-            }
+    // Page references after internal links need the folios of their
+    // targets: lay the body out again with the folios of the previous pass
+    // until they stop changing (only the last pass's diagnostics count).
+    let mut known: BTreeMap<String, u32> = BTreeMap::new();
+    let mut pass = 0;
+    let (body, images, folios) = loop {
+        pass += 1;
+        text.begin_pass(std::mem::take(&mut known));
+        let mut pass_diags = Diagnostics::new();
+        let (body, images) = lay_out_body(&text, book, assets, &geometry, &mut pass_diags);
+        let folios = anchor_folios(&body);
+        let settled = text.refs_printed() == 0 || (pass > 1 && text.folios() == &folios);
+        if settled || pass >= MAX_PASSES {
+            diags.extend(pass_diags);
+            break (body, images, folios);
         }
-        separator = ctx.footnote_separator();
-    }
-    let body = paginate(flow.pieces, geometry.area.height, &separator);
-    let folios = anchor_folios(&body);
+        known = folios;
+    };
 
     let entries = book.outline(style.toc.depth);
     // An excerpt has no cover and no table of contents.
@@ -154,6 +146,48 @@ pub(crate) fn lay_out_book(
         .collect();
     doc.images = images.into_images();
     Some(doc)
+}
+
+/// One layout pass over the body: every content page into the flow, then
+/// the flow paginated into text areas.
+fn lay_out_body(
+    text: &TextContext,
+    book: &Book,
+    assets: &Assets,
+    geometry: &Geometry,
+    diags: &mut Diagnostics,
+) -> (Vec<AreaFill>, ImageRegistry) {
+    let mut images = ImageRegistry::new();
+    let mut flow = Flow::new();
+    let separator;
+    {
+        let mut ctx = BlockContext {
+            text,
+            images: &mut images,
+            assets,
+            diags,
+            area_height: geometry.area.height,
+            page_anchor: String::new(),
+            title_scale: 1.0,
+            area_width: geometry.area.width,
+            page_id: crate::model::PageId(0),
+            notes: std::collections::BTreeMap::new(),
+            placed_notes: std::collections::BTreeSet::new(),
+            url_notes: crate::layout::xref::UrlNotes::default(),
+            list_level: 0,
+            chapter_title: false,
+        };
+        for page in &book.pages {
+            if book.meta.excerpt {
+                lay_out_excerpt_page(&mut ctx, &mut flow, book, page, geometry.area.width);
+            } else {
+                lay_out_page(&mut ctx, &mut flow, page, geometry.area.width);
+            }
+        }
+        separator = ctx.footnote_separator();
+    }
+    let body = paginate(flow.pieces, geometry.area.height, &separator);
+    (body, images)
 }
 
 /// One content page: its title (a level-1 heading; a top-level page starts

@@ -282,6 +282,9 @@ pub struct ImageItem {
     pub alt: String,
     /// Where the image is referenced (for late errors).
     pub span: Span,
+    /// Only this band of the image is drawn: from `.0` to `.1` points below
+    /// its top (a slice of an image taller than a sheet); `None`: all of it.
+    pub clip: Option<(f32, f32)>,
 }
 
 /// A clickable area.

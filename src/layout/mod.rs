@@ -13,3 +13,4 @@ pub mod font;
 pub(crate) mod frame;
 pub mod inline;
 pub(crate) mod style;
+pub(crate) mod xref;

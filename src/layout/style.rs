@@ -56,6 +56,9 @@ pub(crate) struct PdfStyle {
     pub toc: TocStyle,
     /// Cover sheet.
     pub cover: CoverStyle,
+    /// Links on paper: decoration, page references, printed URLs.
+    #[serde(default)]
+    pub links: crate::layout::xref::LinkStyle,
 }
 
 /// Margins for every supported paper size.
@@ -298,6 +301,24 @@ pub(crate) struct FigureStyle {
     pub caption_color: Rgb,
     /// Space above and below a figure.
     pub space: f32,
+    /// Largest share (0 to 0.9) by which a figure may shrink to stay on the
+    /// sheet where it is introduced.
+    #[serde(default = "default_max_shrink")]
+    pub max_shrink: f32,
+    /// The mark under a slice of a tall image that continues on the next
+    /// sheet.
+    #[serde(default = "default_continued")]
+    pub continued: String,
+}
+
+/// Default of [`FigureStyle::max_shrink`]: 15 %.
+fn default_max_shrink() -> f32 {
+    0.15
+}
+
+/// Default of [`FigureStyle::continued`].
+fn default_continued() -> String {
+    "（次ページに続く）".into()
 }
 
 /// Thematic breaks.
@@ -513,6 +534,8 @@ impl PdfStyle {
                 caption_size: 8.5,
                 caption_color: Rgb(85, 85, 85),
                 space: 8.0,
+                max_shrink: default_max_shrink(),
+                continued: default_continued(),
             },
             rule: RuleStyle {
                 color: Rgb(196, 201, 209),
@@ -531,6 +554,7 @@ impl PdfStyle {
                 date_size: 11.0,
                 accent: Rgb::BLACK,
             },
+            links: crate::layout::xref::LinkStyle::default(),
         }
     }
 }
@@ -638,6 +662,13 @@ impl PdfStyle {
             " dpi",
         );
         check("toc.depth", f32::from(self.toc.depth), 1.0, 6.0, "");
+        check(
+            "figures.max_shrink",
+            self.figures.max_shrink,
+            0.0,
+            0.9,
+            " (a share of the size)",
+        );
         for paper in [Paper::A4, Paper::Letter, Paper::B5, Paper::A5] {
             let (w, h) = paper.size_pt();
             let written = self.written_margins(paper);
@@ -832,6 +863,10 @@ mod tests {
         assert_eq!(bad("[body]\nleading = nan\n"), vec!["body.leading"]);
         assert_eq!(bad("[lists]\nindent = 1e9\n"), vec!["lists.indent"]);
         assert_eq!(bad("[figures]\nmax_dpi = 0.0\n"), vec!["figures.max_dpi"]);
+        assert_eq!(
+            bad("[figures]\nmax_shrink = 1.5\n"),
+            vec!["figures.max_shrink"]
+        );
         assert_eq!(
             bad("[headings]\nsizes = [20.0, 15.0, -1.0, 11.5, 10.5, 10.0]\n"),
             vec!["headings.sizes.2"]

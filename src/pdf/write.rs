@@ -4,8 +4,8 @@
 //! for metadata; each sheet becomes one PDF page. Output: the PDF file's
 //! bytes, or the krilla error message.
 //! Every layout decision was taken before; this module only translates
-//! items: glyph runs, rectangles, lines, images, link areas, anchors and
-//! structure tags.
+//! items: glyph runs, rectangles, lines, images (clipped to their band when
+//! the layout asks), link areas, anchors and structure tags.
 
 use std::num::NonZeroU32;
 
@@ -325,9 +325,22 @@ fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
                     continue;
                 };
                 let marked = state.tags.start_content(surface, false);
+                // A slice of a tall image: only its band is visible.
+                let clip = item.clip.and_then(|(top, bottom)| {
+                    let band = Rect::from_xywh(at.x, at.y + top, size.width(), bottom - top)?;
+                    let mut builder = PathBuilder::new();
+                    builder.push_rect(band);
+                    builder.finish()
+                });
+                if let Some(clip) = &clip {
+                    surface.push_clip_path(clip, &krilla::paint::FillRule::NonZero);
+                }
                 surface.push_transform(&krilla::geom::Transform::from_translate(at.x, at.y));
                 surface.draw_image(image, size);
                 surface.pop();
+                if clip.is_some() {
+                    surface.pop();
+                }
                 state.tags.end_content(surface, marked);
             }
             FrameItem::Link(area) => {

@@ -25,6 +25,7 @@ mod hugo_shortcodes;
 mod hugo_site;
 mod model_golden;
 mod pdf_output;
+mod print_layout;
 mod sample;
 mod serve;
 mod tables;

@@ -12,11 +12,13 @@
 //! the note's lines (smaller type, number in a hanging gutter) ride on the
 //! piece of the line that first references it ([`Piece::footnotes`]) and
 //! [`paginate`] sets them at the foot of that sheet. Notes are numbered per
-//! content page, as Hugo numbers them. Definition lists: the term in bold,
+//! content page, as Hugo numbers them. The URLs of external links are notes
+//! of their own series (`layout::xref`: marks `*1`, `*2`… per content page)
+//! set the same way; internal links get their target's page number. Definition lists: the term in bold,
 //! each definition indented below it.
 
 mod boxes;
-mod figure;
+pub(crate) mod figure;
 pub(crate) mod images;
 mod lists;
 pub(crate) mod paginate;
@@ -27,10 +29,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceId, Span};
 use crate::layout::font::FontRole;
-use crate::layout::frame::LinkDest;
 use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
+use crate::layout::frame::{LinkArea, LinkDest};
 use crate::layout::inline::{ParagraphStyle, TextStyle};
 use crate::layout::style::{HeadingStyle, PdfStyle};
+use crate::layout::xref::{UrlNotes, url_note_anchor};
 use crate::model::{
     Align, Block, DefinitionList, Heading, Inline, InlineStyle, Link, LinkTarget, PageId, walk,
 };
@@ -73,6 +76,9 @@ pub(crate) struct Flow {
     pub(crate) glue_next: bool,
     /// Space before the next block instead of the usual gap.
     pub(crate) space_override: Option<f32>,
+    /// The last piece ends a paragraph's text: a figure right after it is
+    /// kept with it (the sentence that introduces the figure).
+    pub(crate) text_ends: bool,
 }
 
 impl Flow {
@@ -83,6 +89,7 @@ impl Flow {
 
     /// Adds a piece, attaching pending tag marks and glue.
     pub(crate) fn push(&mut self, mut piece: Piece) {
+        self.text_ends = false;
         if self.glue_next {
             piece.glue_to_prev = true;
             self.glue_next = false;
@@ -231,6 +238,8 @@ pub(crate) struct BlockContext<'t, 'a> {
     pub notes: BTreeMap<u32, Vec<Block>>,
     /// Its footnotes already set (with their first reference).
     pub placed_notes: BTreeSet<u32>,
+    /// Its URL notes (external links' URLs printed at the foot of the sheet).
+    pub url_notes: UrlNotes,
     /// Lists around the blocks being laid out (0 outside any list): a
     /// list's bullet is chosen by this level, so a top-level list inside a
     /// box or a table cell gets the first-level bullet.
@@ -322,6 +331,7 @@ impl BlockContext<'_, '_> {
             page_id: self.page_id,
             notes: std::mem::take(&mut self.notes),
             placed_notes: std::mem::take(&mut self.placed_notes),
+            url_notes: std::mem::take(&mut self.url_notes),
             // A cell starts its own list levels (its top-level list takes the
             // first-level bullet) and holds no chapter title.
             list_level: 0,
@@ -337,6 +347,7 @@ impl BlockContext<'_, '_> {
         self.page_anchor = inner.page_anchor;
         self.notes = inner.notes;
         self.placed_notes = inner.placed_notes;
+        self.url_notes = inner.url_notes;
     }
 
     /// Body line pitch.
@@ -424,6 +435,7 @@ impl BlockContext<'_, '_> {
                 .paragraph_style(width, self.body_pitch(), Align::Default)
         };
         let (lines, notes) = self.set_inlines(content, &base, &para);
+        let any = !lines.is_empty();
         let first = flow.pieces.len();
         push_lines(flow, lines, x, space_before, tag);
         let grid = self.grid_pitch();
@@ -431,6 +443,7 @@ impl BlockContext<'_, '_> {
             piece.grid = grid;
         }
         flow.attach_notes(notes);
+        flow.text_ends = any;
     }
 
     /// Starts a content page: its footnotes are looked up from here on.
@@ -439,6 +452,7 @@ impl BlockContext<'_, '_> {
         self.page_anchor = anchor.to_string();
         self.placed_notes.clear();
         self.notes.clear();
+        self.url_notes.clear();
         walk::blocks(blocks, |block| {
             if let Block::Footnote(note) = block {
                 self.notes
@@ -478,31 +492,43 @@ impl BlockContext<'_, '_> {
         base: &TextStyle,
         para: &ParagraphStyle,
     ) -> (Vec<LaidLine>, Vec<Vec<Piece>>) {
+        let text = self.text;
+        let with_refs = text.cross_refs(content, self.page_id, &mut self.url_notes);
+        let content = with_refs.as_deref().unwrap_or(content);
         let converted = note_links(content, self.page_id, 0);
         let lines = self.inlines(converted.as_deref().unwrap_or(content), base, para);
-        if converted.is_none() {
+        if converted.is_none() && with_refs.is_none() {
             let empty = vec![Vec::new(); lines.len()];
             return (lines, empty);
         }
         let prefix = format!("{}#fn:", self.page_anchor);
+        let url_prefix = format!("{}#url:", self.page_anchor);
         let mut notes = Vec::with_capacity(lines.len());
         for line in &lines {
             let mut pieces = Vec::new();
             for (_, item) in &line.items {
-                let number = match item {
-                    FrameItem::Link(area) => match &area.target {
-                        LinkDest::Named(name) => name
-                            .strip_prefix(&prefix)
-                            .and_then(|n| n.parse::<u32>().ok()),
-                        LinkDest::Uri(_) => None,
-                    },
-                    _ => None,
+                let FrameItem::Link(LinkArea {
+                    target: LinkDest::Named(name),
+                    ..
+                }) = item
+                else {
+                    continue;
                 };
-                if let Some(number) = number
+                let number = |prefix: &str| {
+                    name.strip_prefix(prefix)
+                        .and_then(|n| n.parse::<u32>().ok())
+                };
+                if let Some(number) = number(&prefix)
                     && self.notes.contains_key(&number)
                     && self.placed_notes.insert(number)
                 {
                     pieces.extend(self.footnote_pieces(number));
+                }
+                if let Some(number) = number(&url_prefix)
+                    && self.url_notes.url(number).is_some()
+                    && self.url_notes.placed.insert(number)
+                {
+                    pieces.extend(self.url_note_pieces(number));
                 }
             }
             notes.push(pieces);
@@ -510,24 +536,27 @@ impl BlockContext<'_, '_> {
         (lines, notes)
     }
 
+    /// The lines of URL note `number`: the URL (linked) across the text
+    /// area, its mark in the gutter.
+    fn url_note_pieces(&mut self, number: u32) -> Vec<Piece> {
+        let Some(url) = self.url_notes.url(number).map(str::to_string) else {
+            return Vec::new();
+        };
+        let content = vec![vec![Inline::Link(Link {
+            target: LinkTarget::External(url.clone()),
+            content: vec![Inline::Text(url)],
+            span: Span::point(SourceId(0), 0),
+        })]];
+        let label = self.style().links.url_mark_for(number);
+        let anchor = dest_name(&self.page_anchor, Some(&url_note_anchor(number)));
+        self.note_pieces(&label, anchor, &content)
+    }
+
     /// The lines of footnote `number` across the text area: smaller type,
     /// the number in a hanging gutter, the note's anchor on its first line.
     fn footnote_pieces(&mut self, number: u32) -> Vec<Piece> {
         let Some(blocks) = self.notes.get(&number).cloned() else {
             return Vec::new();
-        };
-        let body = &self.style().body;
-        let size = body.size * NOTE_SCALE;
-        let pitch = size * NOTE_LEADING;
-        let color = body.color;
-        let gutter = size * NOTE_GUTTER_EM;
-        let width = self.area_width;
-        let base = self.text.text_style(FontRole::Regular, size, color);
-        let para = ParagraphStyle {
-            justify: true,
-            ..self
-                .text
-                .paragraph_style(width - gutter, pitch, Align::Default)
         };
         // Paragraph text of the note (other blocks as their text).
         let mut contents: Vec<Vec<Inline>> = Vec::new();
@@ -546,15 +575,35 @@ impl BlockContext<'_, '_> {
             | Block::Rule(_)
             | Block::Footnote(_) => {}
         });
+        let anchor = dest_name(&self.page_anchor, Some(&note_anchor(number)));
+        self.note_pieces(&number.to_string(), anchor, &contents)
+    }
+
+    /// The lines of a note at the foot of the sheet: `contents` (one
+    /// paragraph each) in smaller type, `label` in a hanging gutter, the
+    /// note's `anchor` on its first line.
+    fn note_pieces(&mut self, label: &str, anchor: String, contents: &[Vec<Inline>]) -> Vec<Piece> {
+        let body = &self.style().body;
+        let size = body.size * NOTE_SCALE;
+        let pitch = size * NOTE_LEADING;
+        let color = body.color;
+        let gutter = size * NOTE_GUTTER_EM;
+        let width = self.area_width;
+        let base = self.text.text_style(FontRole::Regular, size, color);
+        let para = ParagraphStyle {
+            justify: true,
+            ..self
+                .text
+                .paragraph_style(width - gutter, pitch, Align::Default)
+        };
         let label_para = self.text.paragraph_style(1000.0, pitch, Align::Left);
         let label = self
             .text
-            .plain(&number.to_string(), &base, &label_para)
+            .plain(label, &base, &label_para)
             .into_iter()
             .next();
-        let anchor = dest_name(&self.page_anchor, Some(&note_anchor(number)));
         let mut out: Vec<Piece> = Vec::new();
-        for content in &contents {
+        for content in contents {
             let lines = self.inlines(content, &base, &para);
             for line in lines {
                 let mut items = vec![(
@@ -995,6 +1044,7 @@ mod tests {
             page_id: PageId(0),
             notes: BTreeMap::new(),
             placed_notes: BTreeSet::new(),
+            url_notes: UrlNotes::default(),
             list_level: 0,
             chapter_title: false,
         };
@@ -1038,6 +1088,35 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_figure_is_kept_with_the_sentence_that_introduces_it() {
+        let Some(dir) = tempfile::tempdir().ok() else {
+            return;
+        };
+        let path = dir.path().join("shot.png");
+        let img = image::RgbImage::from_pixel(800, 500, image::Rgb([200, 210, 220]));
+        assert!(img.save(&path).is_ok());
+        let flow = lay_out(&[
+            para_text("次の画面が表示されます。"),
+            figure(&path, "画面", None, 20),
+            figure(&path, "同じ画面", None, 30),
+        ]);
+        let figures: Vec<&Piece> = flow.pieces.iter().filter(|p| p.shrink.is_some()).collect();
+        assert_eq!(figures.len(), 2);
+        // The first follows the sentence and is glued to it; the second
+        // follows a figure, not a sentence.
+        assert!(figures[0].glue_to_prev);
+        assert!(!figures[1].glue_to_prev);
+        let shrink = figures[0]
+            .shrink
+            .unwrap_or(crate::layout::flow::paginate::Shrink {
+                image_height: 0.0,
+                min_scale: 1.0,
+            });
+        assert!((shrink.min_scale - 0.85).abs() < 0.001);
+        assert!(shrink.image_height > 100.0, "{shrink:?}");
     }
 
     #[test]

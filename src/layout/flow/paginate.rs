@@ -9,9 +9,14 @@
 //! the first two and last two lines of a paragraph) unless the glued chain
 //! is taller than a text area, space before a piece is dropped at the top of
 //! a sheet, and a table's header rows are repeated when its rows continue on
-//! a new sheet. With the line grid on, a piece on the grid (a body line, a
-//! heading) starts on a whole multiple of the line pitch from the text
-//! area's top ([`Piece::grid`]).
+//! a new sheet. A figure ([`Piece::shrink`]) that misses the space left on a
+//! sheet by a little is scaled down (by at most `figures.max_shrink`) to stay
+//! there; otherwise it moves on, with the text glued before it (the sentence
+//! that introduces it). An image taller than a sheet ([`Piece::tall`]) is
+//! cut where it lands: the band that fits the space left, the rest on the
+//! following sheets. With the line grid on, a piece on the grid (a body
+//! line, a heading) starts on a whole multiple of the line pitch from the
+//! text area's top ([`Piece::grid`]).
 //!
 //! Footnotes: a piece may carry the lines of the footnotes it references
 //! ([`Piece::footnotes`]). They are set at the foot of the sheet the piece
@@ -23,6 +28,8 @@
 //! text remains).
 
 use crate::layout::frame::{FrameItem, Point, TagEvent};
+
+use super::figure::TallImage;
 
 /// An unbreakable slice of the flow.
 #[derive(Debug, Clone, Default)]
@@ -48,10 +55,35 @@ pub(crate) struct Piece {
     /// Lines of the footnotes first referenced in this piece, set at the
     /// foot of the sheet the piece lands on.
     pub footnotes: Vec<Piece>,
+    /// How far the piece (a figure) may shrink to stay on a sheet.
+    pub shrink: Option<Shrink>,
+    /// An image taller than a sheet, from this point down: pagination cuts
+    /// the band that fits where the piece lands.
+    pub tall: Option<TallCut>,
     /// The line pitch of the line grid (JLREQ 行取り, `body.line_grid`)
     /// this piece's top snaps to: its space above grows to the next grid
     /// line. 0 for pieces off the grid (figures, tables, boxes).
     pub grid: f32,
+}
+
+/// The rest of a tall image still to set: its bands from `from` (points
+/// below its top) down.
+#[derive(Debug, Clone)]
+pub(crate) struct TallCut {
+    /// The image.
+    pub image: std::rc::Rc<TallImage>,
+    /// Where the next band starts.
+    pub from: f32,
+}
+
+/// A figure's room to shrink: its image (at the piece's top) may be scaled
+/// down to `min_scale`, the caption below it moving up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Shrink {
+    /// Height of the image at the piece's top.
+    pub image_height: f32,
+    /// Smallest scale of the image (1 − `figures.max_shrink`).
+    pub min_scale: f32,
 }
 
 impl Piece {
@@ -70,6 +102,15 @@ impl Piece {
         let space = std::mem::take(&mut self.space_before);
         if space > 0.0 {
             self.shift_down(space);
+        }
+    }
+
+    /// The height of the piece at its smallest (a figure shrunk as far as
+    /// it may).
+    pub(crate) fn min_height(&self) -> f32 {
+        match self.shrink {
+            Some(shrink) => self.height - shrink.image_height * (1.0 - shrink.min_scale),
+            None => self.height,
         }
     }
 
@@ -169,8 +210,11 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
     let mut foot = FootArea::default();
     let mut carry: std::collections::VecDeque<Piece> = std::collections::VecDeque::new();
 
-    for (index, mut piece) in pieces.into_iter().enumerate() {
+    let mut queue: std::collections::VecDeque<(usize, Piece)> =
+        pieces.into_iter().enumerate().collect();
+    while let Some((index, mut piece)) = queue.pop_front() {
         piece.space_before = piece.space_at(y);
+        // Chains are measured with figures shrunk as far as they may.
         let chain = chain_heights.get(index).copied().unwrap_or(piece.height);
         let needed = piece.space_before + chain;
         // The first line of the piece's first note must fit with it.
@@ -182,7 +226,7 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
         let must_break = piece.break_before && !empty;
         let chain_overflows = !empty && y + needed > limit + 0.01;
         let fits_fresh = chain <= area_height;
-        let piece_overflows = !empty && y + piece.space_before + piece.height > limit + 0.01;
+        let piece_overflows = !empty && y + piece.space_before + piece.min_height() > limit + 0.01;
         if must_break || (chain_overflows && (fits_fresh || piece_overflows)) {
             std::mem::take(&mut foot).finish(&mut current, area_height, separator);
             areas.push(std::mem::take(&mut current));
@@ -222,8 +266,57 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
         if empty && current.section_title.is_none() {
             current.section_title = section_title.clone();
         }
-        if !empty || y > 0.0 {
-            y += piece.space_before;
+        let space = if !empty || y > 0.0 {
+            piece.space_before
+        } else {
+            0.0
+        };
+        if let Some(cut) = piece.tall.take() {
+            // A tall image: the band that fits here, the rest on the next
+            // sheet(s) (a band too thin to be worth it moves on at once).
+            let tall = cut.image.clone();
+            let avail = area_height - foot.height - y - space;
+            let fits = tall.height() - cut.from + tall.tail_height() <= avail + 0.01;
+            let band = avail - tall.mark_height();
+            if !fits && band < tall.min_band && !empty {
+                piece.tall = Some(cut);
+                piece.break_before = true;
+                queue.push_front((index, piece));
+                continue;
+            }
+            let to = if fits {
+                tall.height()
+            } else {
+                cut.from + band.max(tall.min_band)
+            };
+            let cut_piece = tall.band(cut.from, to);
+            piece.items = cut_piece.items;
+            piece.height = cut_piece.height;
+            if !fits {
+                let rest = Piece {
+                    height: piece.height,
+                    break_before: true,
+                    tall: Some(TallCut {
+                        image: tall.clone(),
+                        from: to,
+                    }),
+                    ..Piece::default()
+                };
+                queue.push_front((index, rest));
+            }
+        }
+        y += space;
+        if let Some(shrink) = piece.shrink {
+            // A figure takes what is left above the notes, keeping room for
+            // the pieces glued after it (at their smallest).
+            let rest = (chain - piece.min_height()).max(0.0);
+            let room = area_height - foot.height - y - rest;
+            if piece.height > room + 0.01 {
+                let fixed = piece.height - shrink.image_height;
+                let scale =
+                    ((room - fixed) / shrink.image_height.max(0.01)).clamp(shrink.min_scale, 1.0);
+                piece.scale_figure(scale);
+            }
         }
         place(&mut current, &piece, y);
         y += piece.height;
@@ -274,7 +367,7 @@ fn place(area: &mut AreaFill, piece: &Piece, y: f32) {
 }
 
 /// For each piece, the height of it and every following piece glued to it
-/// (space between them included).
+/// (space between them included), figures counted at their smallest.
 fn chain_heights(pieces: &[Piece]) -> Vec<f32> {
     let mut heights = vec![0.0f32; pieces.len()];
     let mut following = 0.0f32;
@@ -283,7 +376,7 @@ fn chain_heights(pieces: &[Piece]) -> Vec<f32> {
             continue;
         };
         let next_glued = pieces.get(index + 1).is_some_and(|next| next.glue_to_prev);
-        let own = piece.height;
+        let own = piece.min_height();
         let chain = if next_glued { own + following } else { own };
         if let Some(slot) = heights.get_mut(index) {
             *slot = chain;
@@ -454,6 +547,77 @@ mod tests {
                 .all(|s| s.items.iter().all(|(p, _)| p.y >= 0.0 && p.y < 100.0)),
             "an item left the text area"
         );
+    }
+
+    /// A figure piece: an image of `image` at the top, 5 of caption below.
+    fn figure(image: f32, glue: bool, tag: &str) -> Piece {
+        use crate::layout::frame::{ImageItem, ImageKey, Size};
+        let mut piece = piece(image + 5.0, glue, tag);
+        piece.items.push((
+            Point::new(10.0, 0.0),
+            FrameItem::Image(ImageItem {
+                image: ImageKey(0),
+                size: Size::new(80.0, image),
+                alt: String::new(),
+                span: crate::diag::Span::point(crate::diag::SourceId(0), 0),
+                clip: None,
+            }),
+        ));
+        piece.items.push((
+            Point::new(0.0, image + 1.0),
+            FrameItem::Anchor(format!("{tag}-caption")),
+        ));
+        piece.shrink = Some(Shrink {
+            image_height: image,
+            min_scale: 0.85,
+        });
+        piece
+    }
+
+    fn image_size(area: &AreaFill) -> Option<(f32, f32, f32)> {
+        area.items.iter().find_map(|(at, item)| match item {
+            FrameItem::Image(image) => Some((at.y, image.size.width, image.size.height)),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn a_figure_that_misses_by_a_little_shrinks_to_stay() {
+        // 55 of text leave 45; the figure is 45 + 5 tall and may lose 15 %
+        // of its image (6.75): it is scaled to 40 of image.
+        let pieces = vec![piece(55.0, false, "text"), figure(45.0, false, "fig")];
+        let areas = paginate(pieces, 100.0, &Piece::default());
+        assert_eq!(areas.len(), 1);
+        let (y, w, h) = image_size(&areas[0]).unwrap_or_default();
+        assert!(
+            (y - 55.0).abs() < 0.01 && (h - 40.0).abs() < 0.01,
+            "{y} {h}"
+        );
+        assert!((w - 80.0 * 40.0 / 45.0).abs() < 0.01, "width {w}");
+        // The caption moved up with the image's foot.
+        let caption = areas[0]
+            .items
+            .iter()
+            .find(|(_, i)| *i == FrameItem::Anchor("fig-caption".into()))
+            .map(|(at, _)| at.y);
+        assert_eq!(caption, Some(55.0 + 41.0));
+    }
+
+    #[test]
+    fn a_figure_that_misses_by_much_moves_with_its_intro() {
+        // 50 of text, a line introducing the figure, the figure (at least
+        // 43.25 + 5): 108 > 100, so the line goes with the figure.
+        let pieces = vec![
+            piece(50.0, false, "text"),
+            piece(10.0, false, "intro"),
+            figure(50.0, true, "fig"),
+        ];
+        let areas = paginate(pieces, 100.0, &Piece::default());
+        assert_eq!(areas.len(), 2);
+        assert_eq!(names(&areas[0]), ["text"]);
+        assert_eq!(names(&areas[1]), ["intro", "fig", "fig-caption"]);
+        // At the top of a fresh sheet it keeps its full size.
+        assert_eq!(image_size(&areas[1]).map(|s| s.2), Some(50.0));
     }
 
     #[test]

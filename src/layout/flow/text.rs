@@ -10,7 +10,9 @@
 //! (CSS pixels, or the width the source asked for) scaled down to one em of
 //! the surrounding text when taller, centred on the ideographic em box, in
 //! the text's structure element as an inline `Figure` with its alt text (an
-//! image without alt text is an artifact). Line breaking and
+//! image without alt text is an artifact). Link text is underlined
+//! (`links.underline`); page references and URL marks after links come
+//! from [`TextContext::cross_refs`] (`layout::xref`). Line breaking and
 //! justification are the inline layout's (`layout::inline`); this module
 //! only translates styles and results.
 
@@ -28,6 +30,7 @@ use crate::layout::inline::{
     TextStyle, layout_paragraph,
 };
 use crate::layout::style::PdfStyle;
+use crate::layout::xref::{CrossRefs, UrlNotes, is_note_dest};
 use crate::model::{Align, Book, Inline, InlineStyle, LinkTarget};
 
 /// Horizontal shear of synthetic italics (Latin only; the inline layout
@@ -36,6 +39,10 @@ const ITALIC_SLANT: f32 = 0.2;
 
 /// CSS pixels to points.
 const PT_PER_CSS_PX: f32 = 0.75;
+
+/// The folio printed in a page reference before the first pass has found
+/// the target's sheet (two digits, the width of most folios).
+const PAGE_PLACEHOLDER: u32 = 10;
 
 /// Bottom of the ideographic em box below the baseline, in em (Japanese
 /// faces put their em box from −0.12 em to 0.88 em): an image one em tall
@@ -76,6 +83,12 @@ pub(crate) struct TextContext<'a> {
     sources: Vec<FontSource>,
     book: &'a Book,
     style: &'a PdfStyle,
+    /// Folios of the named destinations from the previous layout pass
+    /// (for page references after internal links).
+    folios: std::rc::Rc<BTreeMap<String, u32>>,
+    /// Page references printed so far in this pass (shared with the
+    /// contexts [`TextContext::restyled`] makes).
+    refs_printed: std::rc::Rc<std::cell::Cell<usize>>,
 }
 
 impl<'a> TextContext<'a> {
@@ -95,7 +108,47 @@ impl<'a> TextContext<'a> {
             sources,
             book,
             style,
+            folios: std::rc::Rc::new(BTreeMap::new()),
+            refs_printed: std::rc::Rc::new(std::cell::Cell::new(0)),
         }
+    }
+
+    /// Starts a layout pass that prints `folios` in page references.
+    pub(crate) fn begin_pass(&mut self, folios: BTreeMap<String, u32>) {
+        self.folios = std::rc::Rc::new(folios);
+        self.refs_printed.set(0);
+    }
+
+    /// The folios this pass prints in page references.
+    pub(crate) fn folios(&self) -> &BTreeMap<String, u32> {
+        &self.folios
+    }
+
+    /// How many page references this pass printed.
+    pub(crate) fn refs_printed(&self) -> usize {
+        self.refs_printed.get()
+    }
+
+    /// Adds page references and URL marks to `content` (see
+    /// [`CrossRefs`]); `None` when there is nothing to add.
+    pub(crate) fn cross_refs(
+        &self,
+        content: &[Inline],
+        page: crate::model::PageId,
+        notes: &mut UrlNotes,
+    ) -> Option<Vec<Inline>> {
+        let refs = CrossRefs {
+            style: &self.style.links,
+            book: self.book,
+            folios: &self.folios,
+            placeholder: PAGE_PLACEHOLDER,
+            page,
+            printed: std::cell::Cell::new(0),
+        };
+        let out = refs.apply(content, notes);
+        self.refs_printed
+            .set(self.refs_printed.get() + refs.printed.get());
+        out
     }
 
     /// The same fonts and book under another style (a table cell's lists
@@ -112,6 +165,8 @@ impl<'a> TextContext<'a> {
             sources: self.sources.clone(),
             book: self.book,
             style,
+            folios: self.folios.clone(),
+            refs_printed: self.refs_printed.clone(),
         }
     }
 
@@ -271,6 +326,9 @@ impl<'a> TextContext<'a> {
                 Inline::Link(link) => {
                     let mut linked = style;
                     if let Some(dest) = self.link_dest(&link.target) {
+                        // Underlined (visible in greyscale), except note marks.
+                        let note = matches!(&dest, LinkDest::Named(name) if is_note_dest(name));
+                        linked.underline |= self.style.links.underline && !note;
                         linked.link = Some(links.len());
                         links.push(dest);
                         linked.color = self.style.body.link_color;
@@ -500,6 +558,7 @@ fn push_object(
             size: Size::new(object.width, object.ascent + object.descent),
             alt: image.alt.to_string(),
             span: image.span,
+            clip: None,
         }),
     ));
     items.push((Point::default(), FrameItem::Tag(end)));
