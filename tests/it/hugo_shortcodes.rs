@@ -457,7 +457,8 @@ fn p09_mappings_take_their_text_from_arguments() {
     ));
     if let Some(pdf) = built.pdf("JP") {
         assert!(
-            pdf.contains("関連する記事◦ログインする◦パスワードを変更する"),
+            // A top-level list inside a box takes the first-level bullet.
+            pdf.contains("関連する記事•ログインする•パスワードを変更する"),
             "{pdf}"
         );
         assert!(
