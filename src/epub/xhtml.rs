@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 use crate::model::{
     Admonition, AdmonitionKind, Align, Block, Book, Cell, DefinitionList, Figure, Footnote, Inline,
-    InlineImage, InlineStyle, LinkTarget, List, Page, PageKind, Table,
+    InlineImage, InlineStyle, Length, LinkTarget, List, Page, PageKind, Table,
 };
 
 use super::images::ImageTable;
@@ -398,7 +398,14 @@ impl<'a> BodyWriter<'a> {
     }
 
     fn table(&mut self, table: &'a Table, stack: &mut Vec<Step<'a>>) {
-        self.w.open("div", &[("class", "table-wrap")]);
+        // A table of many columns scrolls sideways on a narrow screen
+        // rather than set a character per line (layouts/epub.css).
+        let class = if table.columns >= WIDE_TABLE_COLUMNS {
+            "table-wrap wide"
+        } else {
+            "table-wrap"
+        };
+        self.w.open("div", &[("class", class)]);
         self.w.open("table", &[]);
         self.w.newline();
         // Closing order (pushed first, runs last): table, div.
@@ -420,6 +427,9 @@ impl<'a> BodyWriter<'a> {
                 stack.push(Step::Open(Open::Row));
             }
             stack.push(Step::Open(Open::Section(section)));
+        }
+        if table.col_widths.iter().any(Option::is_some) {
+            stack.push(Step::Open(Open::Columns(&table.col_widths)));
         }
         if let Some(caption) = &table.caption {
             push_close_newline(stack);
@@ -523,6 +533,18 @@ impl<'a> BodyWriter<'a> {
                 self.w.newline();
             }
             Open::Caption => self.w.open("caption", &[]),
+            Open::Columns(widths) => {
+                self.w.open("colgroup", &[]);
+                for width in widths {
+                    let style = width.map(width_style);
+                    match &style {
+                        Some(style) => self.w.empty("col", &[("style", style)]),
+                        None => self.w.empty("col", &[]),
+                    }
+                }
+                self.w.close();
+                self.w.newline();
+            }
             Open::Term => self.w.open("dt", &[]),
             Open::Definition => self.w.open("dd", &[]),
             Open::Cell(cell, in_head) => {
@@ -535,14 +557,37 @@ impl<'a> BodyWriter<'a> {
                 if cell.colspan > 1 {
                     attrs.push(("colspan", &colspan));
                 }
-                match cell.align {
-                    Align::Default => {}
-                    Align::Left => attrs.push(("class", "align-left")),
-                    Align::Center => attrs.push(("class", "align-center")),
-                    Align::Right => attrs.push(("class", "align-right")),
+                let align = match cell.align {
+                    Align::Default => None,
+                    Align::Left => Some("align-left"),
+                    Align::Center => Some("align-center"),
+                    Align::Right => Some("align-right"),
+                };
+                let length = cell_length(cell);
+                let long = length.is_some_and(|(chars, prose)| prose && chars > LONG_CELL_CHARS);
+                let short =
+                    cell.header && length.is_some_and(|(chars, _)| chars <= SHORT_HEADER_CHARS);
+                let size = if long {
+                    Some("long")
+                } else if short {
+                    Some("short")
+                } else {
+                    None
+                };
+                let class = [align, size]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if !class.is_empty() {
+                    attrs.push(("class", &class));
                 }
                 if cell.header && in_head {
                     attrs.push(("scope", "col"));
+                }
+                let style = cell.width.map(width_style);
+                if let Some(style) = &style {
+                    attrs.push(("style", style));
                 }
                 self.w.open(if cell.header { "th" } else { "td" }, &attrs);
             }
@@ -561,12 +606,51 @@ enum Open<'a> {
     Section(&'static str),
     /// A table caption.
     Caption,
+    /// A table's `colgroup` (written whole) from its `<col>` widths.
+    Columns(&'a [Option<Length>]),
     /// A table cell, and whether it is in the header rows.
     Cell(&'a Cell, bool),
     /// A definition list's term.
     Term,
     /// A definition list's definition.
     Definition,
+}
+
+/// Tables of this many columns or more may scroll sideways (`.wide`).
+const WIDE_TABLE_COLUMNS: usize = 5;
+
+/// Cells of prose longer than this are `long`: in a wide table their
+/// column keeps a measure that reads (layouts/epub.css).
+const LONG_CELL_CHARS: usize = 12;
+
+/// Header cells of this many characters or fewer are `short`: kept on one
+/// line in a wide table (「最大文字数」).
+const SHORT_HEADER_CHARS: usize = 6;
+
+/// A cell's text length in characters and whether it is prose (holds a
+/// space or a non-ASCII character; one Latin word such as an address or an
+/// identifier is a value, however long). `None` for cells holding more
+/// than paragraphs (lists, code): `long` when they are not headers.
+fn cell_length(cell: &Cell) -> Option<(usize, bool)> {
+    let mut text = String::new();
+    for block in &cell.blocks {
+        if let Block::Paragraph(p) = block {
+            text.push_str(&crate::model::plain_text(&p.content));
+        } else {
+            return (!cell.header).then_some((usize::MAX, true));
+        }
+    }
+    let text = text.trim();
+    let prose = text.chars().any(|c| !c.is_ascii_graphic());
+    Some((text.chars().count(), prose))
+}
+
+/// The CSS `width` declaration of a preferred width the writer gave.
+fn width_style(width: Length) -> String {
+    match width {
+        Length::Px(px) => format!("width: {}px", px.round()),
+        Length::Percent(pc) => format!("width: {}%", (pc * 10.0).round() / 10.0),
+    }
 }
 
 /// Width and height attributes of an image of `width` × `height` pixels

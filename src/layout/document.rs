@@ -68,7 +68,7 @@ pub(crate) fn lay_out_book(
     style: &PdfStyle,
     diags: &mut Diagnostics,
 ) -> Option<PagedDocument> {
-    let fonts = match FontBook::load(assets) {
+    let fonts = match FontBook::for_choice(assets, &book.region.fonts) {
         Ok(fonts) => fonts,
         Err(err) => {
             diags.push(Diagnostic::new(

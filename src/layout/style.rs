@@ -222,6 +222,9 @@ pub(crate) struct TableStyle {
     pub header_background: Rgb,
     /// Background of every second body row.
     pub stripe_background: Rgb,
+    /// Smallest type size a table is set in to fit its columns; a table
+    /// that would need less is split into column groups (with a warning).
+    pub min_size: f32,
 }
 
 /// Block quotes.
@@ -483,6 +486,7 @@ impl PdfStyle {
                 border: Rgb(184, 192, 204),
                 header_background: Rgb(232, 238, 246),
                 stripe_background: Rgb(248, 249, 251),
+                min_size: 6.5,
             },
             quote: QuoteStyle {
                 bar: Rgb(196, 201, 209),
@@ -558,6 +562,7 @@ impl PdfStyle {
             ("body.size", self.body.size),
             ("code.size", self.code.size),
             ("tables.size", self.tables.size),
+            ("tables.min_size", self.tables.min_size),
             ("admonition.label_size", self.admonition.label_size),
             ("figures.caption_size", self.figures.caption_size),
             ("toc.size", self.toc.size),

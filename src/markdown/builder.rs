@@ -35,8 +35,8 @@ use std::collections::BTreeMap;
 
 use crate::model::{
     Admonition, AdmonitionKind, Align, Block, Cell, CodeBlock, DefinitionItem, DefinitionList,
-    Figure, Footnote, Heading, ImageRef, Inline, InlineImage, InlineStyle, Link, LinkTarget, List,
-    ListItem, Paragraph, Quote, Row, plain_text,
+    Figure, Footnote, Heading, ImageRef, Inline, InlineImage, InlineStyle, Length, Link,
+    LinkTarget, List, ListItem, Paragraph, Quote, Row, plain_text,
 };
 use crate::shortcode::placeholder::{self, Found, Role};
 use crate::shortcode::{CallKind, Inner, ResolvedPage, SourceMap};
@@ -129,6 +129,8 @@ pub(crate) enum ContainerKind {
         head: Vec<Row>,
         /// Body rows.
         body: Vec<Row>,
+        /// Preferred column widths from `<col width>`.
+        col_widths: Vec<Option<Length>>,
     },
     /// `thead` (head = true), `tbody`/`tfoot`.
     Section {
@@ -164,6 +166,8 @@ pub(crate) enum ContainerKind {
         colspan: u32,
         /// Alignment.
         align: Align,
+        /// Preferred width (`width` attribute).
+        width: Option<Length>,
     },
     /// Collects a heading's inner document: its paragraphs become the
     /// heading's content, other blocks follow the heading.
@@ -487,6 +491,23 @@ impl<'a> Builder<'a> {
         Align::Default
     }
 
+    /// Records a `<col>` of the innermost open table: `span` columns with
+    /// the preferred width `width` (`None`: no width given).
+    pub(crate) fn table_col(&mut self, width: Option<Length>, span: u32) {
+        for container in self.containers.iter_mut().rev() {
+            match &mut container.kind {
+                ContainerKind::Table { col_widths, .. } => {
+                    let room = (table::MAX_COLSPAN as usize).saturating_sub(col_widths.len());
+                    let n = (span as usize).min(room);
+                    col_widths.extend(std::iter::repeat_n(width, n));
+                    return;
+                }
+                ContainerKind::Section { .. } => {}
+                _ => return,
+            }
+        }
+    }
+
     /// Whether new rows belong to the table head (inside `thead`).
     pub(crate) fn in_table_head(&self) -> bool {
         for container in self.containers.iter().rev() {
@@ -598,9 +619,16 @@ impl<'a> Builder<'a> {
                 caption,
                 head,
                 body,
+                col_widths,
                 ..
             } => {
-                if let Some(table) = table::finish(caption, head, body, span) {
+                let parts = table::Parts {
+                    caption,
+                    head,
+                    body,
+                    col_widths,
+                };
+                if let Some(table) = table::finish(parts, span) {
                     self.push_block(Block::Table(table));
                 }
             }
@@ -613,12 +641,14 @@ impl<'a> Builder<'a> {
                 rowspan,
                 colspan,
                 align,
+                width,
             } => {
                 let cell = Cell {
                     header,
                     rowspan,
                     colspan,
                     align,
+                    width,
                     blocks,
                 };
                 match self.containers.last_mut().map(|f| &mut f.kind) {
@@ -687,6 +717,7 @@ impl<'a> Builder<'a> {
                 rowspan: 1,
                 colspan: 1,
                 align: Align::Default,
+                width: None,
                 blocks: vec![block],
             }),
             ContainerKind::Table { body, .. } => body.push(Row {
@@ -695,6 +726,7 @@ impl<'a> Builder<'a> {
                     rowspan: 1,
                     colspan: 1,
                     align: Align::Default,
+                    width: None,
                     blocks: vec![block],
                 }],
             }),

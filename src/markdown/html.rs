@@ -6,6 +6,8 @@
 //! and inlines. Block HTML is parsed into a DOM with `scraper` (html5ever);
 //! a single inline tag is read with the html5ever tokenizer, and an inline
 //! stack in the builder pairs open and close tags across text events.
+//! `width` on `th`/`td`/`col`/`colgroup` (or `style="width: …"`, pixels or
+//! percent) becomes the cell's or column's preferred width.
 //!
 //! Nothing raw passes through: `script`/`style` are dropped with their
 //! content, other unsupported elements (`iframe`, `object`, unknown tags) are
@@ -23,7 +25,7 @@ use scraper::{Html, Node};
 
 use super::builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 use super::table::{MAX_COLSPAN, MAX_ROWSPAN, parse_span};
-use crate::model::{Align, Block, ImageRef, InlineImage, InlineStyle};
+use crate::model::{Align, Block, ImageRef, InlineImage, InlineStyle, Length};
 
 /// One tag read by the tokenizer.
 #[derive(Debug, Clone, PartialEq)]
@@ -363,6 +365,18 @@ fn dom(
                             opened.push(Opened::Nothing);
                             continue;
                         }
+                        if name == "colgroup"
+                            && !node
+                                .children()
+                                .any(|c| c.value().as_element().is_some_and(|e| e.name() == "col"))
+                        {
+                            // A `colgroup` without `col`s stands for `span`
+                            // columns.
+                            b.table_col(
+                                preferred_width(el),
+                                parse_span(el.attr("span"), MAX_COLSPAN),
+                            );
+                        }
                         let (open, skip_children) = open_element(b, el, at);
                         if skip_children {
                             skip = Some(node.id());
@@ -414,6 +428,7 @@ fn open_element(b: &mut Builder, el: &scraper::node::Element, at: usize) -> (Ope
                 caption: None,
                 head: Vec::new(),
                 body: Vec::new(),
+                col_widths: Vec::new(),
             },
         ),
         "caption" => (Opened::Text(b.open_text(TextKind::Caption, at)), false),
@@ -446,8 +461,18 @@ fn open_element(b: &mut Builder, el: &scraper::node::Element, at: usize) -> (Ope
                 rowspan: parse_span(el.attr("rowspan"), MAX_ROWSPAN),
                 colspan: parse_span(el.attr("colspan"), MAX_COLSPAN),
                 align: cell_align(el),
+                width: preferred_width(el),
             },
         ),
+        "col" => {
+            b.table_col(
+                preferred_width(el),
+                parse_span(el.attr("span"), MAX_COLSPAN),
+            );
+            (Opened::Nothing, true)
+        }
+        // Its `col` children are read (see `colgroup` in the walker).
+        "colgroup" => (Opened::Nothing, false),
         "ul" => container(
             b,
             ContainerTag::List,
@@ -539,6 +564,22 @@ fn open_element(b: &mut Builder, el: &scraper::node::Element, at: usize) -> (Ope
             }
         },
     }
+}
+
+/// `width="…"` or `style="width: …"` of a cell or column, as a [`Length`]
+/// (pixels or percent; other units are ignored).
+fn preferred_width(el: &scraper::node::Element) -> Option<Length> {
+    if let Some(width) = el.attr("width") {
+        return Length::parse(width);
+    }
+    let style = el.attr("style")?;
+    style.split(';').find_map(|decl| {
+        let (prop, value) = decl.split_once(':')?;
+        prop.trim()
+            .eq_ignore_ascii_case("width")
+            .then(|| Length::parse(value))
+            .flatten()
+    })
 }
 
 /// `align="…"` or `style="text-align: …"` of a cell.

@@ -325,6 +325,7 @@ fn handle<'t>(
                         caption: None,
                         head: Vec::new(),
                         body: Vec::new(),
+                        col_widths: Vec::new(),
                     },
                     at,
                 ),
@@ -346,6 +347,7 @@ fn handle<'t>(
                             rowspan: 1,
                             colspan: 1,
                             align,
+                            width: None,
                         },
                         at,
                     );

@@ -1,13 +1,21 @@
-//! Table geometry: clamps spans and counts columns.
+//! Table geometry: clamps spans, counts columns and finds the header rows.
 //!
-//! Input: the caption and rows collected from Markdown or HTML. Output: a
-//! [`Table`] whose `rowspan`s stay inside their row group and whose
-//! `columns` is the width of the grid once every span is laid out (HTML
-//! table model: a cell takes the first column not covered by a rowspan from
-//! a row above).
+//! Input: the caption, rows and `<col>` widths collected from Markdown or
+//! HTML. Output: a [`Table`] whose `rowspan`s stay inside their row group
+//! and whose `columns` is the width of the grid once every span is laid out
+//! (HTML table model: a cell takes the first column not covered by a
+//! rowspan from a row above).
+//!
+//! Header rows: a Markdown table's head line and HTML `thead` rows are the
+//! head. Most HTML tables of real help sites have no `thead` but open their
+//! `tbody` with a row of `th` cells; browsers keep such a row in the body
+//! and print it once, tebiki takes the leading rows made only of `th` cells
+//! as the head (repeated after a page break in the PDF, written in `thead`
+//! in the EPUB), as long as at least one body row follows and no `rowspan`
+//! ties them to it.
 
 use crate::diag::Span;
-use crate::model::{Inline, Row, Table};
+use crate::model::{Inline, Length, Row, Table};
 
 /// Largest `colspan` kept (HTML allows 1000; real tables never need more).
 pub(crate) const MAX_COLSPAN: u32 = 100;
@@ -23,15 +31,32 @@ pub(crate) fn parse_span(value: Option<&str>, max: u32) -> u32 {
         })
 }
 
+/// What the builder collected for one table.
+pub(crate) struct Parts {
+    /// `<caption>` content.
+    pub caption: Option<Vec<Inline>>,
+    /// `thead` rows or the Markdown head line.
+    pub head: Vec<Row>,
+    /// The other rows.
+    pub body: Vec<Row>,
+    /// Widths of `<col>` elements, by column.
+    pub col_widths: Vec<Option<Length>>,
+}
+
 /// Builds the table; `None` when it has no rows at all.
-pub(crate) fn finish(
-    caption: Option<Vec<Inline>>,
-    mut head: Vec<Row>,
-    mut body: Vec<Row>,
-    span: Span,
-) -> Option<Table> {
+pub(crate) fn finish(parts: Parts, span: Span) -> Option<Table> {
+    let Parts {
+        caption,
+        mut head,
+        mut body,
+        col_widths,
+    } = parts;
     if head.is_empty() && body.is_empty() {
         return None;
+    }
+    if head.is_empty() {
+        let count = leading_header_rows(&body);
+        head = body.drain(..count).collect();
     }
     clamp_rowspans(&mut head);
     clamp_rowspans(&mut body);
@@ -41,8 +66,28 @@ pub(crate) fn finish(
         head,
         body,
         columns,
+        col_widths,
         span,
     })
+}
+
+/// How many leading rows of a table without `thead` are its header: rows
+/// whose every cell is a `th`, followed by at least one other row, with no
+/// `rowspan` reaching past them.
+fn leading_header_rows(body: &[Row]) -> usize {
+    let count = body
+        .iter()
+        .take_while(|row| !row.cells.is_empty() && row.cells.iter().all(|c| c.header))
+        .count();
+    if count == 0 || count >= body.len() {
+        return 0;
+    }
+    let crosses = body.iter().take(count).enumerate().any(|(i, row)| {
+        row.cells
+            .iter()
+            .any(|c| i + usize::try_from(c.rowspan).unwrap_or(usize::MAX) > count)
+    });
+    if crosses { 0 } else { count }
 }
 
 /// Keeps every rowspan inside its row group.
@@ -114,18 +159,49 @@ mod tests {
 
     #[test]
     fn rowspan_is_clamped_to_group() {
-        let table = finish(
-            None,
-            Vec::new(),
-            vec![
+        let parts = Parts {
+            caption: None,
+            head: Vec::new(),
+            body: vec![
                 row(vec![spanning(50, 1), spanning(1, 1)]),
                 row(vec![spanning(1, 1)]),
             ],
-            span(0),
-        );
+            col_widths: Vec::new(),
+        };
+        let table = finish(parts, span(0));
         let table = table.unwrap_or_else(|| panic!("table expected"));
         assert_eq!(table.body[0].cells[0].rowspan, 2);
         assert_eq!(table.columns, 2);
+    }
+
+    fn header(rowspan: u32) -> crate::model::Cell {
+        let mut cell = spanning(rowspan, 1);
+        cell.header = true;
+        cell
+    }
+
+    #[test]
+    fn leading_th_rows_become_the_head() {
+        let body = vec![
+            row(vec![header(1), header(1)]),
+            row(vec![header(1), header(1)]),
+            row(vec![header(1), spanning(1, 1)]),
+            row(vec![spanning(1, 1), spanning(1, 1)]),
+        ];
+        assert_eq!(leading_header_rows(&body), 2);
+        // A table made only of `th` rows has no body to repeat over.
+        assert_eq!(leading_header_rows(&body[..2]), 0);
+        // A rowspan tying the header to the body keeps it in the body.
+        let tied = vec![row(vec![header(2), header(1)]), row(vec![spanning(1, 1)])];
+        assert_eq!(leading_header_rows(&tied), 0);
+        let parts = Parts {
+            caption: None,
+            head: Vec::new(),
+            body,
+            col_widths: Vec::new(),
+        };
+        let table = finish(parts, span(0)).unwrap_or_else(|| panic!("table expected"));
+        assert_eq!((table.head.len(), table.body.len()), (2, 2));
     }
 
     #[test]

@@ -455,6 +455,41 @@ fn html_table_with_spans_and_lists_in_cells() {
 }
 
 #[test]
+fn html_table_widths_and_th_header_row() {
+    use crate::model::Length;
+    let text = "<table>\n<colgroup span=\"2\" width=\"30%\"></colgroup>\n<colgroup><col width=\"50px\"><col></colgroup>\n<tr><th width=\"120\">名前</th><th style=\"color: red; width: 10%\">内容</th><th width=\"2em\">x</th><th>y</th></tr>\n<tr><td>a</td><td>b</td><td>c</td><td>d</td></tr>\n</table>\n";
+    let (blocks, diags) = parse(text);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let Block::Table(t) = &blocks[0] else {
+        panic!("table expected")
+    };
+    assert_eq!(
+        t.col_widths,
+        [
+            Some(Length::Percent(30.0)),
+            Some(Length::Percent(30.0)),
+            Some(Length::Px(50.0)),
+            None
+        ]
+    );
+    // The row of `th` cells in the implied tbody is the head.
+    assert_eq!((t.head.len(), t.body.len()), (1, 1));
+    let widths: Vec<Option<Length>> = t.head[0].cells.iter().map(|c| c.width).collect();
+    assert_eq!(
+        widths,
+        [
+            Some(Length::Px(120.0)),
+            Some(Length::Percent(10.0)),
+            None,
+            None
+        ]
+    );
+    assert_eq!(Length::parse(" 0 "), None);
+    assert_eq!(Length::parse("150%"), None);
+    assert_eq!(Length::parse("12.5 %"), Some(Length::Percent(12.5)));
+}
+
+#[test]
 fn script_is_dropped_with_warning() {
     let (blocks, diags) = parse(
         "<div onclick=\"x()\">本文<script>alert(1)</script></div>\n\n文<script>evil()</script>章\n",

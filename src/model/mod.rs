@@ -11,6 +11,7 @@
 //! [`Uniquifier`] (names numbered `-2`, `-3`… when taken). Unit tests build
 //! model values with `testing`.
 
+mod fonts;
 #[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
 pub mod testing;
@@ -21,6 +22,7 @@ use std::path::PathBuf;
 
 use crate::diag::Span;
 
+pub use fonts::{FontChoice, is_site_path};
 pub use unique::Uniquifier;
 pub use walk::ImageUse;
 
@@ -63,6 +65,8 @@ pub struct Region {
     pub code: String,
     /// Paper size of the PDF for this region.
     pub paper: Paper,
+    /// The fonts the region names (`[fonts]`, `[regions.R.fonts]`).
+    pub fonts: FontChoice,
 }
 
 /// Supported paper sizes.
@@ -393,14 +397,49 @@ pub enum Align {
 pub struct Table {
     /// `<caption>` content, if any.
     pub caption: Option<Vec<Inline>>,
-    /// Header rows (`<thead>`, or the Markdown header line).
+    /// Header rows (`<thead>`, the Markdown header line, or the leading
+    /// rows of `th` cells of a table without `thead`).
     pub head: Vec<Row>,
     /// Body rows.
     pub body: Vec<Row>,
     /// Number of columns after spans are laid out.
     pub columns: usize,
+    /// Preferred column widths from `<col width>` (index = column; shorter
+    /// than `columns` when the rest have none).
+    pub col_widths: Vec<Option<Length>>,
     /// Where the table starts.
     pub span: Span,
+}
+
+/// A preferred width the writer gave in a `width` attribute (of `th`, `td`
+/// or `col`): the writer's intent, honoured within the page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Length {
+    /// CSS pixels (1/96 inch).
+    Px(f32),
+    /// Percent of the table's width.
+    Percent(f32),
+}
+
+impl Length {
+    /// Parses `120`, `120px` or `30%`; `None` for anything else (other
+    /// units, zero, negative or absurd values).
+    pub fn parse(value: &str) -> Option<Length> {
+        let v = value.trim();
+        let (number, percent) = match v.strip_suffix('%') {
+            Some(n) => (n.trim(), true),
+            None => (v.strip_suffix("px").unwrap_or(v).trim(), false),
+        };
+        let n: f32 = number.parse().ok()?;
+        if !n.is_finite() || n <= 0.0 {
+            return None;
+        }
+        if percent {
+            (n <= 100.0).then_some(Length::Percent(n))
+        } else {
+            (n <= 10_000.0).then_some(Length::Px(n))
+        }
+    }
 }
 
 /// A table row.
@@ -421,6 +460,8 @@ pub struct Cell {
     pub colspan: u32,
     /// Alignment.
     pub align: Align,
+    /// Preferred width (`width` attribute), if written.
+    pub width: Option<Length>,
     /// Content; inline-only cells hold a single [`Block::Paragraph`].
     pub blocks: Vec<Block>,
 }

@@ -118,6 +118,7 @@ pub fn spanning(rowspan: u32, colspan: u32) -> Cell {
         rowspan,
         colspan,
         align: Align::Default,
+        width: None,
         blocks: Vec::new(),
     }
 }
@@ -167,6 +168,7 @@ pub fn book(build_time: i64, pages: Vec<Page>) -> Book {
         region: Region {
             code: "JP".into(),
             paper: Paper::A4,
+            fonts: crate::model::FontChoice::default(),
         },
         pages,
     }
@@ -195,6 +197,7 @@ pub fn cell(header: bool, rowspan: u32, colspan: u32, align: Align, blocks: Vec<
         rowspan,
         colspan,
         align,
+        width: None,
         blocks,
     }
 }

@@ -137,6 +137,7 @@ fn every_construct(img: &Images) -> Book {
             },
         ],
         columns: 3,
+        col_widths: Vec::new(),
         span: span(0),
     });
     let mut steps = list(
@@ -425,7 +426,9 @@ fn zip_layout_metadata_and_safety() {
     assert!(page.contains("<ol start=\"3\">"));
     assert!(page.contains("<caption>権限の一覧</caption>"));
     assert!(page.contains("<td rowspan=\"2\">管理者</td>"));
-    assert!(page.contains("<th colspan=\"2\" class=\"align-center\" scope=\"col\">権限</th>"));
+    assert!(
+        page.contains("<th colspan=\"2\" class=\"align-center short\" scope=\"col\">権限</th>")
+    );
     assert!(page.contains("href=\"https://www.kintone.com/support/?a=1&amp;b=2\""));
     for kind in ["warning", "note", "info", "tip", "custom"] {
         assert!(page.contains(&format!("admonition-{kind}")), "{kind}");

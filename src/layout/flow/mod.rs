@@ -192,6 +192,20 @@ pub(crate) struct HeadingText<'a> {
     pub anchor: String,
 }
 
+/// Where [`BlockContext::blocks_in_style`] sets its blocks.
+pub(crate) struct BlocksAt<'x> {
+    /// The flow receiving the pieces.
+    pub flow: &'x mut Flow,
+    /// The blocks.
+    pub blocks: &'x [Block],
+    /// Left edge.
+    pub x: f32,
+    /// Measure.
+    pub width: f32,
+    /// Nesting depth.
+    pub depth: usize,
+}
+
 /// Everything block layout needs.
 pub(crate) struct BlockContext<'t, 'a> {
     /// Fonts and inline layout.
@@ -289,6 +303,40 @@ impl BlockContext<'_, '_> {
     ) -> f32 {
         let images = self.inline_images(content);
         self.text.natural_width(content, base, &images)
+    }
+
+    /// Lays out blocks like [`BlockContext::blocks`], but under `style`
+    /// (a table cell's blocks in the cell's type size and leading). Images,
+    /// diagnostics and footnotes are shared with this context.
+    pub(crate) fn blocks_in_style(&mut self, style: &PdfStyle, target: BlocksAt<'_>) {
+        let text = self.text.restyled(style);
+        let mut inner = BlockContext {
+            text: &text,
+            images: &mut *self.images,
+            assets: self.assets,
+            diags: &mut *self.diags,
+            area_height: self.area_height,
+            page_anchor: std::mem::take(&mut self.page_anchor),
+            title_scale: self.title_scale,
+            area_width: self.area_width,
+            page_id: self.page_id,
+            notes: std::mem::take(&mut self.notes),
+            placed_notes: std::mem::take(&mut self.placed_notes),
+            // A cell starts its own list levels (its top-level list takes the
+            // first-level bullet) and holds no chapter title.
+            list_level: 0,
+            chapter_title: false,
+        };
+        inner.blocks(
+            target.flow,
+            target.blocks,
+            target.x,
+            target.width,
+            target.depth,
+        );
+        self.page_anchor = inner.page_anchor;
+        self.notes = inner.notes;
+        self.placed_notes = inner.placed_notes;
     }
 
     /// Body line pitch.

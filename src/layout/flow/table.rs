@@ -1,23 +1,53 @@
 //! Tables: grid placement with `rowspan`/`colspan`, column widths from the
-//! content, wrapped cells, header rows repeated at the top of the next sheet.
+//! content (the CSS automatic table layout, `columns.rs`), wrapped cells,
+//! header rows repeated at the top of the next sheet.
 //!
 //! Input: a model [`Table`]. Output: an optional caption piece and one piece
-//! per row group (rows tied together by a `rowspan` never separate). A
-//! single body row taller than the text area (less the repeated header) is
-//! split between its cells' lines into several pieces (`split_row`), each
-//! its own row in the tag tree; a group of rows tied by a `rowspan` that is
-//! taller than the text area is still placed whole (known limitation).
+//! per row group (rows tied together by a `rowspan` never separate). The
+//! last header row is kept with the first body row, so a header never ends
+//! a sheet alone. A single body row taller than the text area (less the
+//! repeated header) is split between its cells' lines into several pieces
+//! (`split_row`), each its own row in the tag tree; a group of rows tied by
+//! a `rowspan` that is taller than the text area is still placed whole
+//! (known limitation).
+//!
+//! Every column is kept. When the columns' least widths do not fit, the
+//! type (and padding) is scaled down as far as `tables.min_size`; a table
+//! that would need smaller type is set as several tables of column groups,
+//! each led by the first (key) column and captioned `(k/n)`, with a warning
+//! at the table. A cell's lists, quotes and other blocks are set in the
+//! cell's type size and leading.
+
+mod columns;
 
 use std::rc::Rc;
 
+use crate::diag::Diagnostic;
 use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, Point, RectItem, Size, StructTag, TagEvent};
-use crate::model::{Align, Block, Cell, Inline, Row, Table};
+use crate::layout::inline::TextStyle;
+use crate::layout::style::{PdfStyle, TableStyle};
+use crate::model::{Align, Block, Cell, Inline, Length, Row, Table};
 
-use super::{BlockContext, Flow, Piece, push_lines, stack};
+use super::{BlockContext, BlocksAt, Flow, Piece, push_lines, stack};
+use columns::{CellMeasure, Columns, Plan};
 
-/// More columns than this are merged into the last one.
-const MAX_COLUMNS: usize = 64;
+/// Latin words longer than this (in ems) do not widen their column: they
+/// are broken at their break opportunities.
+const HARD_CAP_EM: f32 = 10.0;
+/// A body cell whose text is this wide (in ems) or narrower is kept on one
+/// line when the table has room.
+const SHORT_BODY_EM: f32 = 6.0;
+/// The same for header cells.
+const SHORT_HEAD_EM: f32 = 10.0;
+/// A column of longer texts gets at least this measure (in ems) when the
+/// table has room, so that remarks are not set a character per line.
+const COMFORT_EM: f32 = 6.0;
+/// Slack added to measured widths so that a line measured to fit does fit.
+const SLACK: f32 = 0.5;
+/// Width given to a block whose width is not measured (figures, tables
+/// inside cells), in ems.
+const UNMEASURED_EM: f32 = 12.0;
 
 /// A cell placed on the grid.
 struct Placed<'a> {
@@ -28,7 +58,9 @@ struct Placed<'a> {
     cell: &'a Cell,
 }
 
-/// Lays out a table.
+/// Lays out a table: all its columns at once, at a smaller type size if
+/// need be, or in column groups when the type would fall below
+/// `tables.min_size`.
 pub(super) fn table(
     ctx: &mut BlockContext,
     flow: &mut Flow,
@@ -39,20 +71,270 @@ pub(super) fn table(
 ) {
     let style = ctx.style().tables.clone();
     let rows: Vec<&Row> = table.head.iter().chain(&table.body).collect();
+    let (placed, columns) = place_cells(&rows);
+    if placed.is_empty() {
+        return;
+    }
+    let cols = measure(ctx, table, &placed, columns, width);
+    let min_scale = (style.min_size / style.size).min(1.0);
+    match columns::plan(&cols, width, min_scale) {
+        Plan::Fit { scale } => {
+            let widths = columns::distribute(&cols.scaled(scale), width);
+            let caption = table.caption.clone();
+            let setting = Setting {
+                caption,
+                widths: &widths,
+                scale,
+                x,
+                depth,
+            };
+            set(ctx, flow, table, setting);
+        }
+        Plan::Groups { scale, groups } => {
+            let count = groups.len();
+            ctx.diags.push(
+                Diagnostic::warning(
+                    table.span,
+                    format!(
+                        "table has {columns} columns, too many for the page even in \
+                         {:.1} pt type; it is printed as {count} tables of column groups, \
+                         each led by its first column",
+                        style.min_size
+                    ),
+                )
+                .with_hint(
+                    "split the table into narrower tables, or move details into a \
+                     remarks column (`tables.min_size` in layouts/pdf.toml sets the \
+                     smallest type)",
+                ),
+            );
+            let head_rows = table.head.len();
+            for (i, group) in groups.iter().enumerate() {
+                let label = format!("({}/{count})", i + 1);
+                let caption = match &table.caption {
+                    Some(c) => {
+                        let mut c = c.clone();
+                        c.push(Inline::Text(format!(" {label}")));
+                        c
+                    }
+                    None => vec![Inline::Text(label)],
+                };
+                let sub = column_group(table, &placed, head_rows, group);
+                let sub_rows: Vec<&Row> = sub.head.iter().chain(&sub.body).collect();
+                let (sub_placed, sub_columns) = place_cells(&sub_rows);
+                let sub_cols = measure(ctx, &sub, &sub_placed, sub_columns, width);
+                let widths = columns::distribute(&sub_cols.scaled(scale), width);
+                let setting = Setting {
+                    caption: Some(caption),
+                    widths: &widths,
+                    scale,
+                    x,
+                    depth,
+                };
+                set(ctx, flow, &sub, setting);
+            }
+        }
+    }
+}
+
+/// The table made of the columns `group` of `table` (cells spanning into
+/// other columns keep the part inside the group).
+fn column_group(table: &Table, placed: &[Placed], head_rows: usize, group: &[usize]) -> Table {
+    let row_count = table.head.len() + table.body.len();
+    let mut rows: Vec<Row> = (0..row_count).map(|_| Row { cells: Vec::new() }).collect();
+    for p in placed {
+        let inside = (p.col..p.col + p.colspan)
+            .filter(|c| group.contains(c))
+            .count();
+        if inside == 0 {
+            continue;
+        }
+        if let Some(row) = rows.get_mut(p.row) {
+            let mut cell = p.cell.clone();
+            cell.colspan = span_u32(inside);
+            cell.rowspan = span_u32(p.rowspan);
+            row.cells.push(cell);
+        }
+    }
+    let body = rows.split_off(head_rows.min(rows.len()));
+    Table {
+        caption: None,
+        head: rows,
+        body,
+        columns: group.len(),
+        col_widths: group
+            .iter()
+            .map(|c| table.col_widths.get(*c).copied().flatten())
+            .collect(),
+        span: table.span,
+    }
+}
+
+/// The widths of the table's columns measured in its type size: least,
+/// whole-short-text and one-line widths, and the writer's preferred widths.
+fn measure(
+    ctx: &mut BlockContext,
+    table: &Table,
+    placed: &[Placed],
+    columns: usize,
+    width: f32,
+) -> Columns {
+    let style = ctx.style().tables.clone();
+    let color = ctx.style().body.color;
+    let em = style.size;
+    let pad = 2.0 * style.padding + SLACK;
     let head_rows = table.head.len();
-    let (placed, columns) = place_cells(&rows, table.columns);
+    let mut cells = Vec::with_capacity(placed.len());
+    for p in placed {
+        let header = p.cell.header || p.row < head_rows;
+        let role = if header {
+            FontRole::Bold
+        } else {
+            FontRole::Regular
+        };
+        let base = ctx.text.text_style(role, em, color);
+        let (hard, max) = cell_widths(ctx, p.cell, &base);
+        let short = if header { SHORT_HEAD_EM } else { SHORT_BODY_EM } * em;
+        let hard = hard.min(HARD_CAP_EM * em).max(em);
+        let soft = if max <= short {
+            max
+        } else {
+            max.min(COMFORT_EM * em)
+        };
+        cells.push(CellMeasure {
+            row: p.row,
+            rowspan: p.rowspan,
+            pad,
+            col: p.col,
+            span: p.colspan,
+            hard: hard + pad,
+            soft: soft.max(hard) + pad,
+            max: max.max(hard) + pad,
+        });
+    }
+    let mut cols = Columns::new(columns, &cells, em + pad);
+    let resolve = |length: &Length| match *length {
+        Length::Px(px) => px * 0.75,
+        Length::Percent(pc) => width * pc / 100.0,
+    };
+    let mut preferred: Vec<Option<f32>> = vec![None; columns];
+    for (slot, w) in preferred.iter_mut().zip(&table.col_widths) {
+        *slot = w.as_ref().map(resolve);
+    }
+    for p in placed.iter().filter(|p| p.colspan == 1) {
+        if let (Some(w), Some(slot)) = (p.cell.width.as_ref(), preferred.get_mut(p.col)) {
+            let w = resolve(w);
+            *slot = Some(slot.map_or(w, |s| s.max(w)));
+        }
+    }
+    cols.prefer(&preferred, width);
+    cols
+}
+
+/// A cell's least width (its longest Latin word) and its one-line width
+/// (its widest paragraph, nested blocks indented), padding excluded.
+fn cell_widths(ctx: &mut BlockContext, cell: &Cell, base: &TextStyle) -> (f32, f32) {
+    let em = base.size;
+    let indent = ctx.style().lists.indent * em / ctx.style().body.size.max(1.0);
+    let mut hard = 0.0f32;
+    let mut max = 0.0f32;
+    let mut stack: Vec<(&Block, f32)> = cell.blocks.iter().rev().map(|b| (b, 0.0)).collect();
+    let mut inlines: Vec<(&[Inline], f32)> = Vec::new();
+    while let Some((block, at)) = stack.pop() {
+        let children: Vec<(&Block, f32)> = match block {
+            Block::Paragraph(p) => {
+                inlines.push((&p.content, at));
+                Vec::new()
+            }
+            Block::Heading(h) => {
+                inlines.push((&h.content, at));
+                Vec::new()
+            }
+            Block::List(l) => l
+                .items
+                .iter()
+                .flat_map(|item| item.blocks.iter().map(move |b| (b, at + indent)))
+                .collect(),
+            Block::Quote(q) => q.blocks.iter().map(|b| (b, at + em)).collect(),
+            Block::Admonition(a) => a.blocks.iter().map(|b| (b, at + 2.0 * em)).collect(),
+            Block::DefinitionList(d) => {
+                for item in &d.items {
+                    inlines.push((&item.term, at));
+                }
+                d.items
+                    .iter()
+                    .flat_map(|item| item.definitions.iter().flatten())
+                    .map(|b| (b, at + 2.0 * em))
+                    .collect()
+            }
+            Block::Code(code) => {
+                for line in code.text.lines() {
+                    let w = ctx.text.plain_width(line, base);
+                    max = max.max(at + w);
+                    hard = hard.max(at + w.min(HARD_CAP_EM * em));
+                }
+                Vec::new()
+            }
+            Block::Figure(_) | Block::Table(_) | Block::Rule(_) | Block::Footnote(_) => {
+                max = max.max(at + UNMEASURED_EM * em);
+                hard = hard.max(at + 4.0 * em);
+                Vec::new()
+            }
+        };
+        stack.extend(children.into_iter().rev());
+    }
+    for (content, at) in inlines {
+        max = max.max(at + ctx.natural_width(content, base));
+        hard = hard.max(at + longest_word(ctx, content, base));
+    }
+    (hard, max)
+}
+
+/// How [`set`] sets a table.
+struct Setting<'w> {
+    /// The caption above it (the table's, or with `(k/n)` for a column
+    /// group).
+    caption: Option<Vec<Inline>>,
+    /// The columns' widths.
+    widths: &'w [f32],
+    /// Scale of the type size and padding.
+    scale: f32,
+    /// Left edge.
+    x: f32,
+    /// Nesting depth.
+    depth: usize,
+}
+
+/// Sets a table whose column widths are decided, its type scaled by
+/// `scale`.
+fn set(ctx: &mut BlockContext, flow: &mut Flow, table: &Table, setting: Setting<'_>) {
+    let Setting {
+        caption,
+        widths,
+        scale,
+        x,
+        depth,
+    } = setting;
+    let mut style = ctx.style().tables.clone();
+    style.size *= scale;
+    style.padding *= scale;
+    let style = style;
+    let width: f32 = widths.iter().sum();
+    let rows: Vec<&Row> = table.head.iter().chain(&table.body).collect();
+    let head_rows = table.head.len();
+    let (placed, _) = place_cells(&rows);
     if placed.is_empty() {
         return;
     }
     let pad = style.padding;
-    let widths = column_widths(ctx, &placed, columns, width, pad);
-    let mut col_x = Vec::with_capacity(columns + 1);
+    let mut col_x = Vec::with_capacity(widths.len() + 1);
     let mut acc = x;
-    for w in &widths {
+    for w in widths {
         col_x.push(acc);
         acc += w;
     }
     col_x.push(acc);
+    let cell_style = cell_style(ctx.style(), &style);
 
     // Lay out every cell's content. Notes referenced in cells go to the
     // foot of the sheet where the table starts.
@@ -64,7 +346,12 @@ pub(super) fn table(
         let right = col_x.get(p.col + p.colspan).copied().unwrap_or(acc);
         let inner_w = (right - left - 2.0 * pad).max(8.0);
         let mut inner = Flow::new();
-        cell_blocks(ctx, &mut inner, p.cell, left + pad, inner_w, depth);
+        let at = CellAt {
+            x: left + pad,
+            width: inner_w,
+            depth,
+        };
+        cell_blocks(ctx, &mut inner, p.cell, &style, &cell_style, at);
         for piece in &mut inner.pieces {
             table_notes.append(&mut piece.footnotes);
         }
@@ -226,7 +513,7 @@ pub(super) fn table(
     let space = flow.take_space(ctx.block_gap());
     let mut out = Flow::new();
     out.open(StructTag::Table);
-    if let Some(caption) = &table.caption {
+    if let Some(caption) = &caption {
         caption_piece(ctx, &mut out, caption, x, width);
     }
     let repeat: Rc<Vec<Piece>> = Rc::new(head_pieces.iter().map(strip_tags).collect());
@@ -234,7 +521,7 @@ pub(super) fn table(
         out.open(StructTag::TableHead);
         let count = head_pieces.len();
         for (i, mut piece) in head_pieces.into_iter().enumerate() {
-            piece.glue_to_prev = i > 0 || table.caption.is_some();
+            piece.glue_to_prev = i > 0 || caption.is_some();
             out.push(piece);
             if i + 1 == count {
                 out.keep_with_next();
@@ -248,7 +535,7 @@ pub(super) fn table(
             if !repeat.is_empty() {
                 piece.repeat = Some(repeat.clone());
             }
-            if i == 0 && table.caption.is_some() && repeat.is_empty() {
+            if i == 0 && caption.is_some() && repeat.is_empty() {
                 piece.glue_to_prev = true;
             }
             out.push(piece);
@@ -376,17 +663,43 @@ fn caption_piece(ctx: &mut BlockContext, flow: &mut Flow, caption: &[Inline], x:
     flow.keep_with_next();
 }
 
-/// Lays out a cell's blocks in the table's type size.
+/// Where a cell's content goes.
+struct CellAt {
+    /// Left edge of the content.
+    x: f32,
+    /// Measure.
+    width: f32,
+    /// Nesting depth of the table.
+    depth: usize,
+}
+
+/// The layout style for a cell's nested blocks: the body set in the
+/// table's type size and leading, lists and code scaled alike.
+fn cell_style(page: &PdfStyle, table: &TableStyle) -> PdfStyle {
+    let mut style = page.clone();
+    let ratio = table.size / style.body.size.max(1.0);
+    style.body.size = table.size;
+    style.body.leading = table.leading;
+    style.body.paragraph_gap *= 0.5;
+    style.lists.indent *= ratio;
+    style.lists.item_gap *= ratio;
+    style.code.size *= ratio;
+    style.code.padding *= ratio;
+    style
+}
+
+/// Lays out a cell's blocks in the table's type size: paragraphs directly
+/// (bold in header cells), other blocks under `nested` (the body style in
+/// the cell's size and leading).
 fn cell_blocks(
     ctx: &mut BlockContext,
     flow: &mut Flow,
     cell: &Cell,
-    x: f32,
-    width: f32,
-    depth: usize,
+    style: &TableStyle,
+    nested: &PdfStyle,
+    at: CellAt,
 ) {
-    let style = ctx.style().tables.clone();
-    let body = ctx.style().body.clone();
+    let color = ctx.style().body.color;
     for block in &cell.blocks {
         match block {
             Block::Paragraph(p) => {
@@ -395,36 +708,43 @@ fn cell_blocks(
                 } else {
                     FontRole::Regular
                 };
-                let base = ctx.text.text_style(role, style.size, body.color);
-                let para = ctx
-                    .text
-                    .paragraph_style(width, style.size * style.leading, cell.align);
+                let base = ctx.text.text_style(role, style.size, color);
+                let para =
+                    ctx.text
+                        .paragraph_style(at.width, style.size * style.leading, cell.align);
                 let (lines, notes) = ctx.set_inlines(&p.content, &base, &para);
                 let gap = flow.take_space(style.size * 0.4);
-                push_lines(flow, lines, x, gap, StructTag::Paragraph);
+                push_lines(flow, lines, at.x, gap, StructTag::Paragraph);
                 flow.attach_notes(notes);
             }
-            other => ctx.blocks(flow, std::slice::from_ref(other), x, width, depth + 1),
+            other => ctx.blocks_in_style(
+                nested,
+                BlocksAt {
+                    flow,
+                    blocks: std::slice::from_ref(other),
+                    x: at.x,
+                    width: at.width,
+                    depth: at.depth + 1,
+                },
+            ),
         }
     }
 }
 
 /// Places cells on the grid: each cell takes the first free column of its
-/// row, skipping columns covered by rowspans from above.
-fn place_cells<'a>(rows: &[&'a Row], declared_columns: usize) -> (Vec<Placed<'a>>, usize) {
+/// row, skipping columns covered by rowspans from above. Returns the cells
+/// and the number of columns (every column is kept).
+fn place_cells<'a>(rows: &[&'a Row]) -> (Vec<Placed<'a>>, usize) {
     let mut placed = Vec::new();
     let mut covered: Vec<usize> = Vec::new(); // remaining rows covered, per column
-    let mut columns = declared_columns.clamp(1, MAX_COLUMNS);
+    let mut columns = 1;
     for (r, row) in rows.iter().enumerate() {
         let mut col = 0;
         for cell in &row.cells {
             while covered.get(col).is_some_and(|&c| c > 0) {
                 col += 1;
             }
-            if col >= MAX_COLUMNS {
-                break;
-            }
-            let colspan = (cell.colspan.max(1) as usize).min(MAX_COLUMNS - col);
+            let colspan = cell.colspan.max(1) as usize;
             let rowspan = (cell.rowspan.max(1) as usize).min(rows.len() - r);
             if covered.len() < col + colspan {
                 covered.resize(col + colspan, 0);
@@ -446,152 +766,19 @@ fn place_cells<'a>(rows: &[&'a Row], declared_columns: usize) -> (Vec<Placed<'a>
             *slot = slot.saturating_sub(1);
         }
     }
-    (placed, columns.min(MAX_COLUMNS))
+    (placed, columns)
 }
 
-/// Column widths from the cells' natural widths: natural widths when they
-/// fit (stretched to the text width), else narrow columns keep their width
-/// and the wide ones share the rest in proportion.
-fn column_widths(
-    ctx: &mut BlockContext,
-    placed: &[Placed],
-    columns: usize,
-    width: f32,
-    pad: f32,
-) -> Vec<f32> {
-    let style = &ctx.style().tables;
-    let base = ctx
-        .text
-        .text_style(FontRole::Bold, style.size, ctx.style().body.color);
-    let min = style.size * 3.0 + 2.0 * pad;
-    let mut natural = vec![min; columns];
-    for p in placed.iter().filter(|p| p.colspan == 1) {
-        let w = cell_natural_width(ctx, p.cell, &base) + 2.0 * pad;
-        if let Some(slot) = natural.get_mut(p.col) {
-            *slot = slot.max(w);
-        }
-    }
-    let total: f32 = natural.iter().sum();
-    if total <= width {
-        return natural.iter().map(|w| w * width / total).collect();
-    }
-    // The longest Latin word of a column is its least width, if all such
-    // widths fit.
-    let mut least = vec![min; columns];
-    for p in placed.iter().filter(|p| p.colspan == 1) {
-        let w = longest_word(ctx, p.cell, &base) + 2.0 * pad;
-        if let Some(slot) = least.get_mut(p.col) {
-            *slot = slot.max(w);
-        }
-    }
-    let widths = water_fill(&natural, width, min);
-    if least.iter().sum::<f32>() > width {
-        return widths;
-    }
-    enforce_least(widths, &least)
-}
-
-/// Raises columns below their least width, taking the difference from the
-/// columns with room to spare, in proportion to that room.
-fn enforce_least(mut widths: Vec<f32>, least: &[f32]) -> Vec<f32> {
-    let deficit: f32 = widths
-        .iter()
-        .zip(least)
-        .map(|(w, l)| (l - w).max(0.0))
-        .sum();
-    if deficit <= 0.0 {
-        return widths;
-    }
-    let spare: f32 = widths
-        .iter()
-        .zip(least)
-        .map(|(w, l)| (w - l).max(0.0))
-        .sum();
-    if spare <= deficit {
-        return widths;
-    }
-    for (w, l) in widths.iter_mut().zip(least) {
-        if *w < *l {
-            *w = *l;
-        } else {
-            *w -= (*w - l) / spare * deficit;
-        }
-    }
-    widths
-}
-
-/// The widest run of Latin letters, digits and ASCII punctuation in a
-/// cell's paragraphs (such runs are not broken unless they must be).
-fn longest_word(ctx: &BlockContext, cell: &Cell, base: &crate::layout::inline::TextStyle) -> f32 {
-    let mut widest = 0.0f32;
-    for block in &cell.blocks {
-        if let Block::Paragraph(p) = block {
-            let text = crate::model::plain_text(&p.content);
-            for word in text.split(|c: char| !c.is_ascii_graphic()) {
-                if word.len() > 1 {
-                    widest = widest.max(ctx.text.plain_width(word, base));
-                }
-            }
-        }
-    }
-    widest
-}
-
-/// Water-filling: columns at or below the fair share keep their natural
-/// width; the others share the rest in proportion.
-fn water_fill(natural: &[f32], width: f32, min: f32) -> Vec<f32> {
-    let columns = natural.len();
-    let mut fixed = vec![false; columns];
-    loop {
-        let free: f32 = width
-            - natural
-                .iter()
-                .zip(&fixed)
-                .filter(|(_, f)| **f)
-                .map(|(w, _)| *w)
-                .sum::<f32>();
-        let open: Vec<usize> = (0..columns)
-            .filter(|c| !fixed.get(*c).copied().unwrap_or(true))
-            .collect();
-        if open.is_empty() {
-            break;
-        }
-        let share = free / open.len() as f32;
-        let mut changed = false;
-        for &c in &open {
-            if natural.get(c).copied().unwrap_or(0.0) <= share
-                && let Some(f) = fixed.get_mut(c)
-            {
-                *f = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            let open_total: f32 = open.iter().filter_map(|c| natural.get(*c)).sum();
-            let mut out = natural.to_vec();
-            for &c in &open {
-                if let Some(slot) = out.get_mut(c) {
-                    *slot = (*slot * free / open_total.max(1.0)).max(min.min(share));
-                }
-            }
-            return out;
-        }
-    }
-    natural.to_vec()
-}
-
-/// The widest paragraph of a cell set on one line.
-fn cell_natural_width(
-    ctx: &mut BlockContext,
-    cell: &Cell,
-    base: &crate::layout::inline::TextStyle,
-) -> f32 {
-    cell.blocks
-        .iter()
-        .map(|block| match block {
-            Block::Paragraph(p) => ctx.natural_width(&p.content, base),
-            _ => ctx.style().tables.size * 12.0,
-        })
+/// The widest run of Latin letters, digits and ASCII punctuation in some
+/// inline content (such runs are not broken unless they must be); an
+/// address or path counts by its longest part after `/`, `.`, `@`, `?`,
+/// `&`, `=` or `:`, where it may break.
+fn longest_word(ctx: &BlockContext, content: &[Inline], base: &TextStyle) -> f32 {
+    let text = crate::model::plain_text(content);
+    text.split(|c: char| !c.is_ascii_graphic())
+        .flat_map(|word| word.split_inclusive(['/', '.', '@', '?', '&', '=', ':']))
+        .filter(|part| part.len() > 1)
+        .map(|part| ctx.text.plain_width(part, base))
         .fold(0.0, f32::max)
 }
 
@@ -626,29 +813,13 @@ mod tests {
     use crate::model::testing::{row, spanning};
 
     #[test]
-    fn widths_fill_and_respect_words() {
-        let widths = water_fill(&[50.0, 400.0, 300.0], 500.0, 20.0);
-        assert!(
-            (widths.iter().sum::<f32>() - 500.0).abs() < 0.01,
-            "{widths:?}"
-        );
-        assert_eq!(widths[0], 50.0);
-        let fixed = enforce_least(vec![40.0, 200.0, 260.0], &[90.0, 50.0, 50.0]);
-        assert!(
-            (fixed.iter().sum::<f32>() - 500.0).abs() < 0.01,
-            "{fixed:?}"
-        );
-        assert_eq!(fixed[0], 90.0);
-    }
-
-    #[test]
     fn spans_push_cells_right() {
         let rows = [
             row(vec![spanning(2, 1), spanning(1, 2)]),
             row(vec![spanning(1, 1), spanning(1, 1)]),
         ];
         let refs: Vec<&Row> = rows.iter().collect();
-        let (placed, columns) = place_cells(&refs, 3);
+        let (placed, columns) = place_cells(&refs);
         assert_eq!(columns, 3);
         let positions: Vec<(usize, usize)> = placed.iter().map(|p| (p.row, p.col)).collect();
         assert_eq!(positions, [(0, 0), (0, 1), (1, 1), (1, 2)]);

@@ -98,6 +98,23 @@ impl<'a> TextContext<'a> {
         }
     }
 
+    /// The same fonts and book under another style (a table cell's lists
+    /// set in the cell's type size), with a shaping cache of its own. Font
+    /// keys are the same as this context's.
+    pub(crate) fn restyled<'b>(&self, style: &'b PdfStyle) -> TextContext<'b>
+    where
+        'a: 'b,
+    {
+        TextContext {
+            fonts: self.fonts,
+            cache: ShapeCache::new(),
+            keys: self.keys.clone(),
+            sources: self.sources.clone(),
+            book: self.book,
+            style,
+        }
+    }
+
     /// The font list the frame tree's [`FontKey`]s index.
     pub(crate) fn font_sources(&self) -> Vec<FontSource> {
         self.sources.clone()

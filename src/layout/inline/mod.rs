@@ -216,14 +216,12 @@ pub struct LineBox {
 impl LineBox {
     /// The line's source text (the runs' texts joined).
     ///
-    /// For exact text extraction, wrap the line's glyph runs in one marked
-    /// span with this as `ActualText` (krilla: `surface.start_tagged(
-    /// ContentTag::Span(SpanTag { actual_text: Some(&text), ..SpanTag::empty()
-    /// }))` … `end_tagged()`): `pdftotext` (poppler 22.12) otherwise reads
-    /// gaps wider than 0.1 em, such as the ¼ em Japanese–Latin space or the
-    /// space after ？, as word spaces ("方法 1"). Measured with the test
-    /// `pdftotext_returns_the_source_text_with_actual_text_lines`
-    /// (`layout/inline/tests.rs`).
+    /// The PDF writer wraps a line's glyph runs in one marked span with
+    /// their joined text as `ActualText` (`pdf/write.rs`): `pdftotext`
+    /// (poppler 22.12) otherwise reads gaps wider than 0.1 em, such as the
+    /// ¼ em Japanese–Latin space or the space after ？, as word spaces
+    /// ("方法 1"). Checked through `pdf::render` by the integration test
+    /// `pdftotext_returns_the_source_text_exactly` (`tests/it/pdf_output.rs`).
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
     }

@@ -1,0 +1,553 @@
+//! Column widths of a table: the CSS automatic table layout with one extra
+//! tier for short texts, and the choice of type size or column groups when
+//! the columns do not fit.
+//!
+//! Input: one [`CellMeasure`] per placed cell (its least, whole and
+//! one-line widths, padding included, measured at the table's type size)
+//! and the writer's preferred widths. Output: [`Columns`] (the same three
+//! widths per column), a [`Plan`] (the scale of the type, or column groups)
+//! and, from [`distribute`], one width per column that sums to the width
+//! available.
+//!
+//! The three widths of a column (the widest of its cells'):
+//! - `hard`: the least width: its longest Latin word (capped) or one
+//!   Japanese character; narrower would break inside a word.
+//! - `soft`: the width that keeps short texts whole: a header cell or a
+//!   short body cell (「最大文字数」, 「必須」) as one line, a long cell a
+//!   comfortable measure (a few ems). Kept whenever the table has room.
+//! - `max`: every paragraph on one line (CSS max-content).
+//!
+//! When every column fits at `max`, the rest of the width goes to the
+//! columns in proportion to `max` (columns the writer gave a width keep
+//! it). Otherwise every column gets its `soft` width (relaxed to `hard`
+//! for the columns that lose least, until they fit) and the rest goes, a
+//! step at a time, where it lowers the table's height most (a row is as
+//! tall as its cell of most lines): a mostly empty example column stays
+//! narrow and a long remarks column takes the width.
+
+/// The widths of one cell, padding included.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct CellMeasure {
+    /// Its row (the first, for a `rowspan`).
+    pub row: usize,
+    /// Rows covered.
+    pub rowspan: usize,
+    /// Padding (both sides) included in the widths.
+    pub pad: f32,
+    /// First column.
+    pub col: usize,
+    /// Columns covered.
+    pub span: usize,
+    /// Least width (longest unbreakable run).
+    pub hard: f32,
+    /// Width keeping short texts whole.
+    pub soft: f32,
+    /// One-line width.
+    pub max: f32,
+}
+
+/// The widths of every column.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Columns {
+    /// Least widths.
+    pub hard: Vec<f32>,
+    /// Widths keeping short texts whole.
+    pub soft: Vec<f32>,
+    /// One-line widths.
+    pub max: Vec<f32>,
+    /// Columns whose width the writer gave.
+    pub fixed: Vec<bool>,
+    /// The cells, to weigh the rows' heights.
+    pub cells: Vec<CellMeasure>,
+}
+
+/// How the table is set.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Plan {
+    /// All columns at once, the type scaled by `scale` (≤ 1).
+    Fit {
+        /// Scale of the type size and padding.
+        scale: f32,
+    },
+    /// The type would fall below the readable size: the columns are set in
+    /// groups (each a list of column indices, the key column first when it
+    /// is repeated), at `scale`.
+    Groups {
+        /// Scale of the type size and padding.
+        scale: f32,
+        /// The columns of each group.
+        groups: Vec<Vec<usize>>,
+    },
+}
+
+impl Columns {
+    /// The widths of `count` columns from their cells: single-column
+    /// cells first, then each spanning cell gives what its columns lack to
+    /// them in proportion to their one-line widths. `floor` is the least
+    /// width of any column.
+    pub(super) fn new(count: usize, cells: &[CellMeasure], floor: f32) -> Columns {
+        let mut cols = Columns {
+            hard: vec![floor; count],
+            soft: vec![floor; count],
+            max: vec![floor; count],
+            fixed: vec![false; count],
+            cells: cells.to_vec(),
+        };
+        for cell in cells.iter().filter(|c| c.span == 1) {
+            if let (Some(h), Some(s), Some(m)) = (
+                cols.hard.get_mut(cell.col),
+                cols.soft.get_mut(cell.col),
+                cols.max.get_mut(cell.col),
+            ) {
+                *h = h.max(cell.hard);
+                *s = s.max(cell.soft);
+                *m = m.max(cell.max);
+            }
+        }
+        for cell in cells.iter().filter(|c| c.span > 1) {
+            let range = cell.col..(cell.col + cell.span).min(count);
+            let weights: Vec<f32> = cols.max.get(range.clone()).unwrap_or(&[]).to_vec();
+            for (widths, want) in [
+                (&mut cols.hard, cell.hard),
+                (&mut cols.soft, cell.soft),
+                (&mut cols.max, cell.max),
+            ] {
+                if let Some(slice) = widths.get_mut(range.clone()) {
+                    spread(slice, &weights, want);
+                }
+            }
+        }
+        cols.monotone();
+        cols
+    }
+
+    /// Takes the writer's preferred widths (points, by column; `None`: no
+    /// width given) as the widths of those columns, never below their
+    /// least width; when they add up to more than `width` they are scaled
+    /// down to fit the page.
+    pub(super) fn prefer(&mut self, preferred: &[Option<f32>], width: f32) {
+        let total: f32 = preferred.iter().flatten().sum();
+        let factor = if total > width * 0.98 {
+            width * 0.98 / total
+        } else {
+            1.0
+        };
+        for (c, p) in preferred.iter().enumerate() {
+            let Some(p) = p.map(|p| p * factor) else {
+                continue;
+            };
+            if let (Some(h), Some(s), Some(m), Some(f)) = (
+                self.hard.get(c),
+                self.soft.get_mut(c),
+                self.max.get_mut(c),
+                self.fixed.get_mut(c),
+            ) {
+                *s = p.max(*h);
+                *m = p.max(*h);
+                *f = true;
+            }
+        }
+    }
+
+    /// The same widths at `scale` (type and padding scaled alike).
+    pub(super) fn scaled(&self, scale: f32) -> Columns {
+        let times = |v: &Vec<f32>| v.iter().map(|w| w * scale).collect();
+        Columns {
+            hard: times(&self.hard),
+            soft: times(&self.soft),
+            max: times(&self.max),
+            fixed: self.fixed.clone(),
+            cells: self
+                .cells
+                .iter()
+                .map(|c| CellMeasure {
+                    pad: c.pad * scale,
+                    hard: c.hard * scale,
+                    soft: c.soft * scale,
+                    max: c.max * scale,
+                    ..*c
+                })
+                .collect(),
+        }
+    }
+
+    /// Keeps `hard ≤ soft ≤ max` in every column.
+    fn monotone(&mut self) {
+        for ((h, s), m) in self.hard.iter().zip(&mut self.soft).zip(&mut self.max) {
+            *s = s.max(*h);
+            *m = m.max(*s);
+        }
+    }
+}
+
+/// Raises `slice` so that it adds up to `want` at least, in proportion to
+/// `weights` (equally when they are all zero).
+fn spread(slice: &mut [f32], weights: &[f32], want: f32) {
+    let have: f32 = slice.iter().sum();
+    if want <= have || slice.is_empty() {
+        return;
+    }
+    let lack = want - have;
+    let total: f32 = weights.iter().sum();
+    let count = slice.len() as f32;
+    for (i, w) in slice.iter_mut().enumerate() {
+        let weight = weights.get(i).copied().unwrap_or(0.0);
+        *w += if total > 0.0 {
+            lack * weight / total
+        } else {
+            lack / count
+        };
+    }
+}
+
+/// The widths of the columns in `width`. When even the least widths do not
+/// fit, they are scaled down alike (the caller avoids this with a
+/// [`Plan`]).
+pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
+    let sum_max: f32 = cols.max.iter().sum();
+    if sum_max <= width {
+        let extra = width - sum_max;
+        let any_auto = cols.fixed.iter().any(|f| !f);
+        let weight = |c: usize| {
+            let auto = !cols.fixed.get(c).copied().unwrap_or(false);
+            if auto || !any_auto {
+                cols.max.get(c).copied().unwrap_or(0.0)
+            } else {
+                0.0
+            }
+        };
+        let total: f32 = (0..cols.max.len()).map(weight).sum();
+        return (0..cols.max.len())
+            .map(|c| {
+                let m = cols.max.get(c).copied().unwrap_or(0.0);
+                if total > 0.0 {
+                    m + extra * weight(c) / total
+                } else {
+                    m
+                }
+            })
+            .collect();
+    }
+    let mut min = cols.soft.clone();
+    let mut excess = min.iter().sum::<f32>() - width;
+    if excess > 0.0 {
+        // Relax the columns that lose least first: those whose whole text
+        // is longest (a long header breaks anyway).
+        let mut order: Vec<usize> = (0..min.len()).collect();
+        let lose = |c: &usize| {
+            cols.soft.get(*c).copied().unwrap_or(0.0) - cols.hard.get(*c).copied().unwrap_or(0.0)
+        };
+        order.sort_by(|a, b| lose(b).total_cmp(&lose(a)).then(a.cmp(b)));
+        for c in order {
+            if excess <= 0.0 {
+                break;
+            }
+            let hard = cols.hard.get(c).copied().unwrap_or(0.0);
+            if let Some(m) = min.get_mut(c) {
+                let give = (*m - hard).min(excess).max(0.0);
+                *m -= give;
+                excess -= give;
+            }
+        }
+    }
+    let sum_min: f32 = min.iter().sum();
+    if sum_min >= width {
+        return min.iter().map(|w| w * width / sum_min.max(1.0)).collect();
+    }
+    let extra = width - sum_min;
+    share_by_height(cols, min, extra)
+}
+
+/// Steps the extra width is given out in.
+const STEPS: usize = 120;
+/// Most cells weighed for the height (a long table is sampled every n-th
+/// row), so that sharing costs the same for any table length.
+const SAMPLE_CELLS: usize = 2000;
+
+/// Gives `extra` to the columns, a step at a time, each step to the column
+/// where it lowers the table's estimated height most (a row is as tall as
+/// its cell with most lines; a cell's lines are its one-line width over its
+/// measure). What lowers no row (every cell on one line) goes in proportion
+/// to what each column still lacks of its one-line width.
+fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32> {
+    let count = widths.len();
+    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+    let stride = cols.cells.len().div_ceil(SAMPLE_CELLS).max(1);
+    let sample = Columns {
+        cells: cols
+            .cells
+            .iter()
+            .filter(|c| c.row % stride == 0 || rows <= stride)
+            .map(|c| CellMeasure {
+                row: c.row / stride,
+                ..*c
+            })
+            .collect(),
+        ..cols.clone()
+    };
+    let cols = &sample;
+    let step = extra / STEPS as f32;
+    let mut left = extra;
+    if step > 0.01 {
+        for _ in 0..STEPS {
+            let here = table_height(cols, &widths);
+            let mut best: Option<(usize, f32)> = None;
+            for c in 0..count {
+                if cols.fixed.get(c).copied().unwrap_or(false)
+                    || widths.get(c).copied().unwrap_or(0.0)
+                        >= cols.max.get(c).copied().unwrap_or(0.0)
+                {
+                    continue;
+                }
+                if let Some(w) = widths.get_mut(c) {
+                    *w += step;
+                }
+                let gain = here - table_height(cols, &widths);
+                if let Some(w) = widths.get_mut(c) {
+                    *w -= step;
+                }
+                if gain > 1e-4 && best.is_none_or(|(_, g)| gain > g) {
+                    best = Some((c, gain));
+                }
+            }
+            let Some((c, _)) = best else {
+                break;
+            };
+            if let Some(w) = widths.get_mut(c) {
+                *w += step;
+            }
+            left -= step;
+        }
+    }
+    let lack: Vec<f32> = widths
+        .iter()
+        .zip(&cols.max)
+        .map(|(lo, hi)| (hi - lo).max(0.0))
+        .collect();
+    let total: f32 = lack.iter().sum();
+    widths
+        .iter()
+        .zip(&lack)
+        .map(|(lo, l)| {
+            if total > 0.0 {
+                lo + left.max(0.0) * l / total
+            } else {
+                lo + left.max(0.0) / count.max(1) as f32
+            }
+        })
+        .collect()
+}
+
+/// The table's estimated height in lines: per row, the most lines of its
+/// cells (a cell spanning rows shares its lines among them).
+fn table_height(cols: &Columns, widths: &[f32]) -> f32 {
+    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+    let mut tallest = vec![1.0f32; rows];
+    for cell in &cols.cells {
+        let measure: f32 = widths
+            .get(cell.col..(cell.col + cell.span).min(widths.len()))
+            .map_or(0.0, |w| w.iter().sum::<f32>())
+            - cell.pad;
+        let text = cell.max - cell.pad;
+        let lines = (text / measure.max(1.0)).max(1.0) / cell.rowspan.max(1) as f32;
+        if let Some(t) = tallest.get_mut(cell.row) {
+            *t = t.max(lines);
+        }
+    }
+    tallest.iter().sum()
+}
+
+/// How to set columns of these widths in `width`: at full size when their
+/// least widths fit, scaled down as far as `min_scale` (the readable type
+/// size over the table's), else in groups at `min_scale`, each group
+/// starting with the first (key) column unless it is wider than a third of
+/// the width.
+pub(super) fn plan(cols: &Columns, width: f32, min_scale: f32) -> Plan {
+    let sum_hard: f32 = cols.hard.iter().sum();
+    if sum_hard <= width {
+        return Plan::Fit { scale: 1.0 };
+    }
+    let scale = width / sum_hard;
+    let min_scale = min_scale.clamp(0.05, 1.0);
+    if scale >= min_scale {
+        return Plan::Fit { scale };
+    }
+    let cols = cols.scaled(min_scale);
+    // Pack by the width that keeps short texts whole when a column alone
+    // would fit so; else by the least width.
+    let pack: Vec<f32> = cols
+        .soft
+        .iter()
+        .zip(&cols.hard)
+        .map(|(s, h)| if *s <= width / 2.0 { *s } else { *h })
+        .collect();
+    let key_width = pack.first().copied().unwrap_or(0.0);
+    let key = key_width <= width / 3.0;
+    let start: Vec<usize> = if key { vec![0] } else { Vec::new() };
+    let first_free = usize::from(key);
+    let base = if key { key_width } else { 0.0 };
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut current = start.clone();
+    let mut used = base;
+    for (c, w) in pack.iter().enumerate().skip(first_free) {
+        if current.len() > first_free && used + w > width {
+            groups.push(std::mem::replace(&mut current, start.clone()));
+            used = base;
+        }
+        current.push(c);
+        used += w;
+    }
+    if current.len() > first_free {
+        groups.push(current);
+    }
+    // Even out the groups (same number of columns each) when they still fit.
+    let count = groups.len().max(1);
+    let rest: Vec<usize> = (first_free..pack.len()).collect();
+    let per = rest.len().div_ceil(count).max(1);
+    let even: Vec<Vec<usize>> = rest
+        .chunks(per)
+        .map(|chunk| start.iter().chain(chunk).copied().collect())
+        .collect();
+    let fits = even.len() == count
+        && even.iter().all(|g| {
+            g.iter()
+                .map(|c| pack.get(*c).copied().unwrap_or(0.0))
+                .sum::<f32>()
+                <= width
+        });
+    Plan::Groups {
+        scale: min_scale,
+        groups: if fits { even } else { groups },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(col: usize, hard: f32, soft: f32, max: f32) -> CellMeasure {
+        CellMeasure {
+            row: 0,
+            rowspan: 1,
+            pad: 2.0,
+            col,
+            span: 1,
+            hard,
+            soft,
+            max,
+        }
+    }
+
+    #[test]
+    fn natural_widths_fit_and_fill() {
+        let cols = Columns::new(
+            3,
+            &[
+                cell(0, 10.0, 20.0, 20.0),
+                cell(1, 10.0, 10.0, 60.0),
+                cell(2, 5.0, 5.0, 20.0),
+            ],
+            4.0,
+        );
+        let w = distribute(&cols, 200.0);
+        assert!((w.iter().sum::<f32>() - 200.0).abs() < 0.01, "{w:?}");
+        // Extra space in proportion to the one-line widths.
+        assert!((w[1] - 120.0).abs() < 0.01, "{w:?}");
+    }
+
+    #[test]
+    fn short_texts_stay_whole_and_long_columns_take_the_rest() {
+        // A short header (50 wide), a mostly empty example column (max
+        // 60) and a long remarks column (max 600).
+        let cols = Columns::new(
+            3,
+            &[
+                cell(0, 10.0, 50.0, 50.0),
+                cell(1, 10.0, 10.0, 60.0),
+                cell(2, 10.0, 10.0, 600.0),
+            ],
+            4.0,
+        );
+        let w = distribute(&cols, 300.0);
+        assert!((w.iter().sum::<f32>() - 300.0).abs() < 0.01, "{w:?}");
+        assert!(w[0] >= 50.0, "{w:?}");
+        assert!(w[2] > 3.0 * w[1], "{w:?}");
+    }
+
+    #[test]
+    fn the_longest_whole_texts_give_way_first() {
+        let cols = Columns::new(
+            2,
+            &[cell(0, 10.0, 50.0, 50.0), cell(1, 10.0, 90.0, 90.0)],
+            4.0,
+        );
+        let w = distribute(&cols, 110.0);
+        assert!(w[0] >= 50.0, "{w:?}");
+        assert!((w.iter().sum::<f32>() - 110.0).abs() < 0.01, "{w:?}");
+    }
+
+    #[test]
+    fn preferred_widths_are_kept_within_the_page() {
+        let mut cols = Columns::new(
+            2,
+            &[cell(0, 10.0, 10.0, 200.0), cell(1, 10.0, 10.0, 200.0)],
+            4.0,
+        );
+        cols.prefer(&[Some(60.0), None], 300.0);
+        let w = distribute(&cols, 300.0);
+        assert!((w[0] - 60.0).abs() < 0.01, "{w:?}");
+        let mut wide = Columns::new(2, &[], 4.0);
+        wide.prefer(&[Some(600.0), Some(600.0)], 300.0);
+        let w = distribute(&wide, 300.0);
+        assert!(w.iter().all(|w| *w <= 150.0 + 0.01), "{w:?}");
+    }
+
+    #[test]
+    fn spanning_cells_widen_their_columns() {
+        let cols = Columns::new(
+            2,
+            &[
+                cell(0, 10.0, 10.0, 10.0),
+                cell(1, 10.0, 10.0, 30.0),
+                CellMeasure {
+                    row: 1,
+                    rowspan: 1,
+                    pad: 2.0,
+                    col: 0,
+                    span: 2,
+                    hard: 10.0,
+                    soft: 10.0,
+                    max: 80.0,
+                },
+            ],
+            4.0,
+        );
+        assert!(
+            (cols.max.iter().sum::<f32>() - 80.0).abs() < 0.01,
+            "{cols:?}"
+        );
+    }
+
+    #[test]
+    fn too_many_columns_shrink_then_split() {
+        let cells: Vec<CellMeasure> = (0..10).map(|c| cell(c, 20.0, 20.0, 20.0)).collect();
+        let cols = Columns::new(10, &cells, 4.0);
+        assert_eq!(plan(&cols, 200.0, 0.7), Plan::Fit { scale: 1.0 });
+        assert_eq!(plan(&cols, 160.0, 0.7), Plan::Fit { scale: 0.8 });
+        let cells: Vec<CellMeasure> = (0..70).map(|c| cell(c, 20.0, 20.0, 20.0)).collect();
+        let cols = Columns::new(70, &cells, 4.0);
+        let Plan::Groups { scale, groups } = plan(&cols, 200.0, 0.7) else {
+            panic!("groups expected");
+        };
+        assert_eq!(scale, 0.7);
+        // Every column is in some group; the key column leads each.
+        let mut seen: Vec<usize> = groups.iter().flatten().copied().collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 70);
+        assert!(groups.iter().all(|g| g.first() == Some(&0)));
+        for g in &groups {
+            assert!(g.len() as f32 * 14.0 <= 200.0 + 0.01, "{g:?}");
+        }
+    }
+}
