@@ -12,3 +12,5 @@ pub mod font;
 pub(crate) mod frame;
 pub mod inline;
 pub(crate) mod style;
+#[cfg(test)]
+mod typography_tests;

@@ -215,7 +215,8 @@ fn bbox_lines(pdf: &Path) -> Option<Vec<(f32, f32, String)>> {
             .unwrap_or(f32::NAN)
     };
     // (yMin, yMax, [(xMin, text)]) per line, per page.
-    let mut lines: Vec<(f32, f32, Vec<(f32, String)>)> = Vec::new();
+    type Words = Vec<(f32, String)>;
+    let mut lines: Vec<(f32, f32, Words)> = Vec::new();
     for page in html.split("<page ").skip(1) {
         let first = lines.len();
         for chunk in page.split("<word ").skip(1) {
