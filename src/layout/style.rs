@@ -384,7 +384,10 @@ impl PdfStyle {
                 None => style,
             },
             Err(err) => {
-                diags.push(layout_problem(format!("invalid layouts/pdf.toml: {err}")));
+                diags.push(layout_problem(format!(
+                    "invalid layouts/pdf.toml: {}",
+                    crate::diag::library::rewrite(&err.to_string()).inline()
+                )));
                 PdfStyle::defaults()
             }
         }
@@ -399,20 +402,10 @@ impl PdfStyle {
         })
     }
 
-    /// The margins `[paper.X]` gives, as written.
-    fn paper_margins(&self, paper: Paper) -> Margins {
-        match paper {
-            Paper::A4 => self.paper.a4,
-            Paper::Letter => self.paper.letter,
-            Paper::B5 => self.paper.b5,
-            Paper::A5 => self.paper.a5,
-        }
-    }
-
     /// Margins for a paper size: the paper's, with the left and right ones
     /// widened to give a line of `body.line_chars` characters when set.
     pub(crate) fn margins(&self, paper: Paper) -> Margins {
-        let mut m = self.paper_margins(paper);
+        let mut m = self.written_margins(paper);
         let chars = self.body.line_chars;
         let measure = chars * self.body.size;
         let (width, _) = paper.size_pt();
@@ -423,6 +416,17 @@ impl PdfStyle {
             m.margin_right = side;
         }
         m
+    }
+
+    /// The margins of a paper size as `pdf.toml` writes them (before the
+    /// line length widens them); the ones range checks report.
+    fn written_margins(&self, paper: Paper) -> Margins {
+        match paper {
+            Paper::A4 => self.paper.a4,
+            Paper::Letter => self.paper.letter,
+            Paper::B5 => self.paper.b5,
+            Paper::A5 => self.paper.a5,
+        }
     }
 
     /// Minimal built-in values, used only if the embedded file is broken.
@@ -646,7 +650,7 @@ impl PdfStyle {
         check("toc.depth", f32::from(self.toc.depth), 1.0, 6.0, "");
         for paper in [Paper::A4, Paper::Letter, Paper::B5, Paper::A5] {
             let (w, h) = paper.size_pt();
-            let written = self.paper_margins(paper);
+            let written = self.written_margins(paper);
             let m = self.margins(paper);
             let name = paper.name();
             for (side, v, limit) in [
@@ -706,13 +710,23 @@ impl PdfStyle {
         let site = text.parse::<toml::Table>().map_err(|err| {
             (
                 err.span(),
-                format!("invalid layouts/pdf.toml: {}", err.message()),
+                format!(
+                    "invalid layouts/pdf.toml: {}",
+                    crate::diag::library::rewrite(err.message()).inline()
+                ),
             )
         })?;
         let mut merged = default_table();
         merge(&mut merged, site);
-        PdfStyle::deserialize(toml::Value::Table(merged))
-            .map_err(|err| (None, format!("invalid layouts/pdf.toml: {}", err.message())))
+        PdfStyle::deserialize(toml::Value::Table(merged)).map_err(|err| {
+            (
+                None,
+                format!(
+                    "invalid layouts/pdf.toml: {}",
+                    crate::diag::library::rewrite(err.message()).inline()
+                ),
+            )
+        })
     }
 }
 
@@ -739,6 +753,7 @@ fn range_check(
 /// A diagnostic about the layout file (no source span: it is not content).
 fn layout_problem(message: String) -> Diagnostic {
     Diagnostic::file_error(std::path::Path::new("layouts/pdf.toml"), message)
+        .with_code(crate::diag::Code::InvalidLayout)
         .with_hint("the embedded defaults are used instead")
 }
 
@@ -753,8 +768,12 @@ fn default_table() -> toml::Table {
 fn parse_table(bytes: &[u8]) -> Result<toml::Table, String> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| "layouts/pdf.toml is not UTF-8".to_string())?;
-    text.parse::<toml::Table>()
-        .map_err(|err| format!("invalid layouts/pdf.toml: {}", err.message()))
+    text.parse::<toml::Table>().map_err(|err| {
+        format!(
+            "invalid layouts/pdf.toml: {}",
+            crate::diag::library::rewrite(err.message()).inline()
+        )
+    })
 }
 
 /// Overlays `over` onto `base`: tables merge key by key, other values replace.
