@@ -13,4 +13,6 @@ pub mod font;
 pub(crate) mod frame;
 pub mod inline;
 pub(crate) mod style;
+#[cfg(test)]
+mod typography_tests;
 pub(crate) mod xref;

@@ -150,6 +150,15 @@ pub(crate) struct BodyStyle {
     /// headings and between blocks grows to whole pitches.
     #[serde(default)]
     pub line_grid: bool,
+    /// Justify body paragraphs (every line but the last fills the line,
+    /// within the stretch caps); `false` sets them ragged (flush-start).
+    #[serde(default = "justify_default")]
+    pub justify: bool,
+}
+
+/// `body.justify` when a site's `pdf.toml` leaves it out.
+const fn justify_default() -> bool {
+    true
 }
 
 /// Headings.
@@ -481,6 +490,7 @@ impl PdfStyle {
                 jl_spacing: 0.25,
                 line_chars: 0.0,
                 line_grid: false,
+                justify: true,
             },
             headings: HeadingStyle {
                 sizes: [20.0, 15.0, 13.0, 11.5, 10.5, 10.0],

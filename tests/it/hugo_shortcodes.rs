@@ -463,6 +463,8 @@ fn p09_mappings_take_their_text_from_arguments() {
             "パスワードを変更する（→p.2）",
             "ログイン方法を見る（→p.3）",
             "外部リンク*1",
+            // A top-level list inside a box takes the first-level bullet.
+            "関連する記事•ログインする",
         ] {
             assert!(pdf.contains(expected), "{expected}: {pdf}");
         }

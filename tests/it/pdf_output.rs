@@ -142,7 +142,7 @@ fn sample_book() -> Book {
                 text("詳しくは"),
                 link(internal(1, Some("method2")), "方法2 一時的な管理者を作成するための長いリンクテキストが行をまたいで続く場合の例"),
                 text("と"),
-                link(LinkTarget::External("https://jp.cybozu.help/general/ja/top.html".into()), "オンラインヘルプ"),
+                link(LinkTarget::External("https://jp.cybozu.help/general/ja/top.html".into()), "オンラインヘルプ（よくある質問と最新の情報をまとめた共通管理のページ。ログインできない場合の対処方法もここにあります）"),
                 text("を参照してください。"),
                 styled(InlineStyle::Strong, "重要："),
                 Inline::Code("admin@example.com".into()),

@@ -429,7 +429,7 @@ impl BlockContext<'_, '_> {
         // narrow columns (table cells) are set flush left instead.
         let narrow = width < body.size * NARROW_MEASURE_EM;
         let para = ParagraphStyle {
-            justify: !narrow,
+            justify: !narrow && body.justify,
             ..self
                 .text
                 .paragraph_style(width, self.body_pitch(), Align::Default)
