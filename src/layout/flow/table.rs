@@ -11,7 +11,8 @@
 //! a `rowspan` that is taller than the text area is still placed whole
 //! (known limitation).
 //!
-//! Every column is kept. When the columns' least widths do not fit, the
+//! Every column is kept (up to 1000, a bound against hostile input, with a
+//! warning). When the columns' least widths do not fit, the
 //! type (and padding) is scaled down as far as `tables.min_size`; a table
 //! that would need smaller type is set as several tables of column groups,
 //! each led by the first (key) column and captioned `(k/n)`, with a warning
@@ -49,6 +50,11 @@ const SLACK: f32 = 0.5;
 /// inside cells), in ems.
 const UNMEASURED_EM: f32 = 12.0;
 
+/// Columns kept of a table (far more than any real table has; a bound on
+/// the work a hostile table can cause). Cells beyond are left out with a
+/// warning.
+const MAX_COLUMNS: usize = 1000;
+
 /// A cell placed on the grid.
 struct Placed<'a> {
     row: usize,
@@ -74,6 +80,18 @@ pub(super) fn table(
     let (placed, columns) = place_cells(&rows);
     if placed.is_empty() {
         return;
+    }
+    if placed.len() < rows.iter().map(|r| r.cells.len()).sum() {
+        ctx.diags.push(
+            Diagnostic::warning(
+                table.span,
+                format!(
+                    "table has more than {MAX_COLUMNS} columns; the cells after the \
+                     {MAX_COLUMNS}th column are left out of the PDF"
+                ),
+            )
+            .with_hint("split the table into narrower tables"),
+        );
     }
     let cols = measure(ctx, table, &placed, columns, width);
     let min_scale = (style.min_size / style.size).min(1.0);
@@ -733,7 +751,8 @@ fn cell_blocks(
 
 /// Places cells on the grid: each cell takes the first free column of its
 /// row, skipping columns covered by rowspans from above. Returns the cells
-/// and the number of columns (every column is kept).
+/// and the number of columns: every column up to [`MAX_COLUMNS`] is kept;
+/// cells beyond are left out (the caller warns).
 fn place_cells<'a>(rows: &[&'a Row]) -> (Vec<Placed<'a>>, usize) {
     let mut placed = Vec::new();
     let mut covered: Vec<usize> = Vec::new(); // remaining rows covered, per column
@@ -744,7 +763,10 @@ fn place_cells<'a>(rows: &[&'a Row]) -> (Vec<Placed<'a>>, usize) {
             while covered.get(col).is_some_and(|&c| c > 0) {
                 col += 1;
             }
-            let colspan = cell.colspan.max(1) as usize;
+            if col >= MAX_COLUMNS {
+                break;
+            }
+            let colspan = (cell.colspan.max(1) as usize).min(MAX_COLUMNS - col);
             let rowspan = (cell.rowspan.max(1) as usize).min(rows.len() - r);
             if covered.len() < col + colspan {
                 covered.resize(col + colspan, 0);
