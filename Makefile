@@ -25,10 +25,12 @@ test:
 	$(CARGO) test --all-targets --no-fail-fast
 
 ## bench: release build, generated corpora cached in bench-out/, table of
-## medians (wall time, pages/s, peak memory, sizes). RUNS=n timed runs each.
+## medians (wall time, pages/s, peak memory, sizes). RUNS=n timed runs each;
+## BASELINE=path/to/old/tebiki alternates its runs with ours (speed-up column).
 RUNS ?= 5
+BASELINE ?=
 bench:
-	RUNS=$(RUNS) python3 tools/bench.py
+	RUNS=$(RUNS) BASELINE=$(BASELINE) python3 tools/bench.py
 
 ## lint: formatting and clippy with warnings as errors
 lint:

@@ -132,22 +132,33 @@ def run_once(tebiki: Path, site: Path, out: Path, config: Config) -> tuple[float
     return elapsed, usage.ru_maxrss, proc.returncode, tail
 
 
-def measure(tebiki: Path, sites: dict[int, Path], out: Path, config: Config, runs: int) -> Result:
+def measure(
+    tebiki: Path, sites: dict[int, Path], out: Path, config: Config, runs: int, baseline: Path | None = None
+) -> tuple[Result, Result | None]:
+    """RUNS timed runs of `tebiki` (after one warm-up); with a baseline
+    binary, its runs alternate with ours (base, new, base, new, ...) so both
+    see the same machine load."""
     result = Result(config)
+    base = Result(config) if baseline else None
     site = sites[config.corpus]
     work = out / "runs" / config.name.replace(" ", "_").replace("×", "x")
+    contenders = [(baseline, base), (tebiki, result)] if baseline and base else [(tebiki, result)]
     for i in range(runs + 1):
-        elapsed, rss, code, tail = run_once(tebiki, site, work, config)
-        if i == 0:
-            continue  # warm-up: page cache, first-touch of the binary
-        result.times.append(elapsed)
-        result.rss_kib.append(rss)
-        result.exit_codes.append(code)
-        result.pdf_bytes.append(dir_bytes(work, ".pdf"))
-        result.epub_bytes.append(dir_bytes(work, ".epub"))
-        result.stderr_tail = tail
-    print(f"  {config.name}: median {result.median():.3f} s", flush=True)
-    return result
+        for binary, into in contenders:
+            elapsed, rss, code, tail = run_once(binary, site, work, config)
+            if i == 0:
+                continue  # warm-up: page cache, first-touch of the binary
+            into.times.append(elapsed)
+            into.rss_kib.append(rss)
+            into.exit_codes.append(code)
+            into.pdf_bytes.append(dir_bytes(work, ".pdf"))
+            into.epub_bytes.append(dir_bytes(work, ".epub"))
+            into.stderr_tail = tail
+    line = f"  {config.name}: median {result.median():.3f} s"
+    if base:
+        line += f" (baseline {base.median():.3f} s, ×{base.median() / result.median():.2f})"
+    print(line, flush=True)
+    return result, base
 
 
 def mib(n: float) -> str:
@@ -165,6 +176,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench-out")
     parser.add_argument("--skip-build", action="store_true", help="use the existing release binaries")
     parser.add_argument("--only", help="run only configurations whose name contains this text")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=os.environ.get("BASELINE") or None,
+        help="another tebiki binary (e.g. a copy of main's release build) whose runs alternate with ours",
+    )
     args = parser.parse_args()
     runs = max(1, args.runs)
     out: Path = args.out.resolve()
@@ -187,7 +204,12 @@ def main() -> int:
         configs = [c for c in configs if args.only in c.name]
 
     print(f"bench: {runs} timed runs per configuration (+1 warm-up), {os.cpu_count()} CPUs", flush=True)
-    results = [measure(tebiki, sites, out, c, runs) for c in configs]
+    if args.baseline:
+        print(f"bench: baseline {args.baseline}, runs alternate with {tebiki}", flush=True)
+    measured = [measure(tebiki, sites, out, c, runs, args.baseline) for c in configs]
+    results = [r for r, _ in measured]
+    baselines = {r.config.name: b for r, b in measured if b}
+    print(f"bench: load average {os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f} / {os.getloadavg()[2]:.1f} (1/5/15 min)")
 
     screenshots = dir_bytes(sites[300] / "static", "")
     fonts = sum(p.stat().st_size for p in (ROOT / "fonts").iterdir() if p.suffix in {".ttf", ".otf", ".ttc"})
@@ -231,7 +253,19 @@ def main() -> int:
         )
     lines.append("")
     if ratio is not None:
-        lines.append(f"time(1000) / time(300), 3 regions × PDF+EPUB: {ratio:.2f} (linear would be 3.33; target ≤ 3.6)")
+        lines.append(f"time(1000) / time(300), 3 regions × PDF+EPUB: {ratio:.2f} (linear would be 3.33; target ≤ 3.4)")
+    if baselines:
+        lines.append("")
+        lines.append("| configuration | baseline median s | baseline peak RSS MiB | speed-up (baseline / new) |")
+        lines.append("|" + "---|" * 4)
+        for r in results:
+            b = baselines.get(r.config.name)
+            if b:
+                lines.append(
+                    f"| {r.config.name} | {b.median():.3f} | {statistics.median(b.rss_kib) / 1024:.1f} "
+                    f"| ×{b.median() / r.median():.2f} |"
+                )
+    lines.append(f"load average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min)")
     lines.append(
         f"corpus-300 screenshots {mib(screenshots)} MiB + fonts {mib(fonts)} MiB = {mib(screenshots + fonts)} MiB "
         f"(compare with one region's PDF: total PDF bytes of the first row / {REGIONS})"
@@ -254,6 +288,9 @@ def main() -> int:
                 "screenshots_bytes_300": screenshots,
                 "fonts_bytes": fonts,
                 "page": page,
+                "baseline": str(args.baseline) if args.baseline else None,
+                "baseline_median_s": {name: round(b.median(), 3) for name, b in baselines.items()},
+                "load_average": os.getloadavg(),
             },
             ensure_ascii=False,
             indent=2,

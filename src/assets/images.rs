@@ -14,7 +14,8 @@
 //! the helpers [`downscale_to_long_side`], [`encode_png`] and [`encode_jpeg`]
 //! build what an output format needs. [`ImageStore::prepared`] caches one
 //! web-ready version per image and size (used by EPUB), so three regions share
-//! one conversion.
+//! one conversion; likewise each [`LoadedImage`] holds the one PDF image
+//! (decoded and deflated once) that every region's PDF embeds.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -100,6 +101,10 @@ pub struct LoadedImage {
     pub height: u32,
     /// The file's bytes, unchanged.
     pub bytes: Arc<[u8]>,
+    /// The PDF writer's image for this file, made once per build and
+    /// shared by every region's PDF (krilla decodes and deflates it once);
+    /// filled by `pdf::images`, an error message when krilla rejects it.
+    pub(crate) pdf: OnceLock<Result<krilla::image::Image, String>>,
 }
 
 /// Header facts of a PNG file that decide whether it can be passed through.
@@ -359,6 +364,7 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
         width: decoded.width(),
         height: decoded.height(),
         bytes: bytes.into(),
+        pdf: OnceLock::new(),
     })
 }
 

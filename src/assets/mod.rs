@@ -99,6 +99,37 @@ impl Assets {
             .map(|found| found.or_else(|| EmbeddedFonts::get(name).map(|f| f.data)))
     }
 
+    /// Whether the site's `fonts/` folder has a file `name` (it then
+    /// overrides a bundled font of that name).
+    pub fn is_site_font(&self, name: &str) -> bool {
+        !crate::model::is_site_path(name)
+            && self
+                .site_fonts
+                .as_deref()
+                .is_some_and(|dir| dir.join(name).is_file())
+    }
+
+    /// A font as `tebiki.toml`'s `[fonts]` names it: a path inside the site
+    /// when the value has a `/` (confined, read from the site root), else a
+    /// file name looked up by [`Assets::font`]. `Ok(None)` when not found.
+    pub fn font_value(&self, value: &str) -> Result<Option<Cow<'static, [u8]>>, AssetError> {
+        if !crate::model::is_site_path(value) {
+            return self.font(value);
+        }
+        let shown = PathBuf::from(value);
+        let Some(root) = self.site_root.as_deref() else {
+            return Ok(None);
+        };
+        match crate::site::confine::read_confined(root, &root.join(value), FileKind::Font) {
+            Ok((_, bytes)) => Ok(Some(Cow::Owned(bytes))),
+            Err(ConfineError::Missing) => Ok(None),
+            Err(reason) => Err(AssetError::Confined {
+                path: shown,
+                reason,
+            }),
+        }
+    }
+
     /// A layout file by name (e.g. `pdf.toml`, `epub.css`): the site's
     /// `layouts/` first, then the embedded default.
     pub fn layout(&self, name: &str) -> Result<Option<Cow<'static, [u8]>>, AssetError> {

@@ -157,6 +157,7 @@ pub(super) fn build_book(
         region: Region {
             code: settings.code.clone(),
             paper: settings.paper,
+            fonts: settings.fonts.clone(),
         },
         pages,
     };

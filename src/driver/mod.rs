@@ -10,9 +10,11 @@
 //! touches earlier outputs.
 
 mod book;
+mod coverage;
 #[cfg(test)]
 mod hugo_tests;
 mod preflight;
+mod render;
 mod write;
 
 pub use book::Exclusion;
@@ -195,7 +197,8 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     if !plan.formats.is_empty() {
         write::remove_stale(&plan.out, started_wall);
     }
-    let mut written = Vec::new();
+    // Regions whose outputs are rendered, with their diagnostics so far.
+    let mut ready: Vec<(Book, Diagnostics)> = Vec::new();
     for (book, mut region_diags) in built {
         if plan.strict {
             escalate_warnings(&mut region_diags);
@@ -207,36 +210,37 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         // One image check for `check` and `build` alike, before rendering:
         // a broken image stops the region here, reported once.
         check_images(&book, &assets, &mut region_diags);
+        coverage::check_coverage(&book, &assets, &sources, &mut region_diags);
         if site_failed || region_diags.has_errors() || plan.formats.is_empty() {
             diags.extend(region_diags);
             continue;
         }
-        let rendered: Vec<(PathBuf, Option<Vec<u8>>, Diagnostics)> = plan
-            .formats
-            .par_iter()
-            .map(|&format| {
-                let stem = site
-                    .regions
-                    .iter()
-                    .find(|r| r.code == book.region.code)
-                    .map_or(site.config.book.output.as_str(), |r| r.output.as_str());
-                let path = plan.out.join(format!(
-                    "{stem}-{}.{}",
-                    book.region.code,
-                    format.extension()
-                ));
-                let (bytes, mut d) = guarded_render(&book, &assets, format);
-                if plan.strict {
-                    escalate_warnings(&mut d);
-                }
-                if let Some(bar) = progress {
-                    bar.inc(1);
-                }
-                (path, bytes, d)
-            })
-            .collect();
+        ready.push((book, region_diags));
+    }
+    let rendered = render::render_all(&ready, &plan.formats, |book, format| {
+        let (bytes, mut d) = guarded_render(book, &assets, format);
+        if plan.strict {
+            escalate_warnings(&mut d);
+        }
+        if let Some(bar) = progress {
+            bar.inc(1);
+        }
+        (bytes, d)
+    });
+    let mut written = Vec::new();
+    for ((book, region_diags), outputs) in ready.into_iter().zip(rendered) {
         diags.extend(region_diags);
-        for (path, bytes, d) in rendered {
+        let stem = site
+            .regions
+            .iter()
+            .find(|r| r.code == book.region.code)
+            .map_or(site.config.book.output.as_str(), |r| r.output.as_str());
+        for (format, (bytes, d)) in plan.formats.iter().zip(outputs) {
+            let path = plan.out.join(format!(
+                "{stem}-{}.{}",
+                book.region.code,
+                format.extension()
+            ));
             let ok = !d.has_errors();
             diags.extend(d);
             match bytes {
@@ -304,11 +308,8 @@ fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
         unique
             .par_iter()
             .filter_map(|&path| {
-                let loaded = assets
-                    .images
-                    .load(path)
-                    .and_then(|image| assets.images.decode(&image).map(|_| ()));
-                loaded.err().map(|e| (path, e))
+                // `load` decodes the whole file under the limits once.
+                assets.images.load(path).err().map(|e| (path, e))
             })
             .collect();
     for image in uses {

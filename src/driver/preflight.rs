@@ -6,15 +6,17 @@
 //! cap, a `layouts/pdf.toml` or `layouts/epub.toml` that does not parse or
 //! has a number out of range (at the value's `path:line:col`; the site's
 //! layout files are added to [`Sources`] for that), a text area too small
-//! to set text in, and a font that is not a usable font or lacks the glyphs
-//! the book's language needs. Any error here stops the run before layout.
+//! to set text in, and a font (bundled, in the site's `fonts/`, or named by
+//! `[fonts]`/`[regions.R.fonts]` of any region) that is missing, not a
+//! usable font, truncated, or lacks the glyphs the book's language needs.
+//! Any error here stops the run before layout.
 
 use std::path::{Path, PathBuf};
 
 use crate::assets::{AssetError, Assets};
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, SourceId, Sources, Span};
 use crate::epub::options::EpubOptions;
-use crate::layout::font::{FontBook, FontError, FontRole};
+use crate::layout::font::{FontBook, FontError, FontFiles, FontRole};
 use crate::layout::style::PdfStyle;
 use crate::site::{self, Site, config::value_span};
 
@@ -27,7 +29,7 @@ pub(super) fn check_assets(
 ) {
     check_pdf_style(site, assets, sources, diags);
     check_epub_options(site, assets, sources, diags);
-    check_fonts(site, assets, diags);
+    check_fonts(site, assets, sources, diags);
 }
 
 /// The site's layout file `name` added to `sources`: its id and text.
@@ -197,67 +199,157 @@ fn body_sample(language: &str) -> &'static str {
     }
 }
 
-/// The PDF's fonts: each file parses and the regular and bold faces draw
-/// the book language's sample characters (the monospace face: Latin).
-fn check_fonts(site: &Site, assets: &Assets, diags: &mut Diagnostics) {
-    let fonts = match FontBook::load(assets) {
-        Ok(fonts) => fonts,
-        Err(FontError::Read(e)) => {
-            diags.push(asset_diagnostic(site, &e, None));
-            return;
+/// Where `tebiki.toml` names font `value` (`[fonts]` or a region's
+/// table), for messages about that file.
+fn font_value_span(site: &Site, sources: &Sources, value: &str) -> Option<Span> {
+    let text = sources.get(site.config_source)?.text.as_str();
+    let mut tables: Vec<(Vec<&str>, &site::fonts::FontsTable)> =
+        vec![(vec!["fonts"], &site.config.fonts)];
+    for (code, region) in &site.config.regions {
+        tables.push((vec!["regions", code.as_str(), "fonts"], &region.fonts));
+    }
+    for (path, table) in tables {
+        for (key, named) in site::fonts::named_values(table) {
+            if named != value {
+                continue;
+            }
+            let mut keys = path.clone();
+            keys.push(key);
+            let range = value_span(text, &keys)?;
+            // In the fallback array: the quoted value itself.
+            let inner = text
+                .get(range.clone())
+                .and_then(|t| t.find(value))
+                .map_or(range.clone(), |i| {
+                    range.start + i..range.start + i + value.len()
+                });
+            return Some(Span::new(site.config_source, inner.start, inner.end));
         }
-        Err(FontError::Parse { name }) => {
-            diags.push(unusable_font(site, &name));
-            return;
+    }
+    None
+}
+
+/// A font value as the user sees it: a site path as written, a file of the
+/// site's `fonts/` folder, or a bundled font.
+fn shown_font(site: &Site, assets: &Assets, value: &str) -> PathBuf {
+    if crate::model::is_site_path(value) || assets.is_site_font(value) {
+        let rel = if crate::model::is_site_path(value) {
+            PathBuf::from(value)
+        } else {
+            Path::new("fonts").join(value)
+        };
+        shown_path(site, &rel)
+    } else {
+        PathBuf::from(format!("(bundled font) {value}"))
+    }
+}
+
+/// The PDF's fonts, for every region: each file the regions name (and each
+/// bundled one) exists, parses and is complete (no table past its end);
+/// then the regular and bold faces draw the book language's sample
+/// characters (the monospace face: Latin).
+fn check_fonts(site: &Site, assets: &Assets, sources: &Sources, diags: &mut Diagnostics) {
+    let mut choices: Vec<&crate::model::FontChoice> = Vec::new();
+    for region in &site.regions {
+        if !choices.contains(&&region.fonts) {
+            choices.push(&region.fonts);
         }
-        Err(e) => {
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                Location::None,
-                e.to_string(),
-            ));
-            return;
+    }
+    let mut names: Vec<String> = Vec::new();
+    for choice in &choices {
+        for name in FontFiles::for_choice(choice).all() {
+            if !names.contains(&name) {
+                names.push(name);
+            }
         }
-    };
+    }
+    let mut failed = false;
+    for name in &names {
+        let at = font_value_span(site, sources, name);
+        let problem = match assets.font_value(name) {
+            Ok(Some(bytes)) if crate::layout::font::is_usable_font(&bytes) => None,
+            Ok(Some(_)) => Some(unusable_font(&shown_font(site, assets, name), at)),
+            Ok(None) => Some(
+                error_at(
+                    at,
+                    shown_path(site, Path::new("tebiki.toml")),
+                    format!("font `{name}` not found"),
+                )
+                .with_hint(
+                    "name a bundled font, a file in the site's fonts/ folder, or a path inside the site such as static/fonts/x.otf",
+                ),
+            ),
+            Err(e) => Some(asset_diagnostic(site, &e, at)),
+        };
+        if let Some(problem) = problem {
+            failed = true;
+            diags.push(problem);
+        }
+    }
+    if failed {
+        return;
+    }
     let language = site.config.book.language.to_ascii_lowercase();
     let sample = body_sample(&language);
     let mut checked = Vec::new();
-    for (role, sample) in [
-        (FontRole::Regular, sample),
-        (FontRole::Bold, sample),
-        (FontRole::Mono, "Aa1"),
-    ] {
-        let id = fonts.font(role);
-        if checked.contains(&id) {
-            continue;
-        }
-        checked.push(id);
-        let missing: String = sample.chars().filter(|&c| !fonts.draws(id, c)).collect();
-        let name = fonts.name(id);
-        if missing.chars().count() == sample.chars().count() {
-            // Draws nothing at all: a truncated file whose tables still parse.
-            diags.push(unusable_font(site, name));
-        } else if !missing.is_empty() {
-            diags.push(
-                Diagnostic::file_error(
-                    &shown_path(site, &Path::new("fonts").join(name)),
-                    format!(
-                        "font has no glyphs for `{missing}`, which a `{language}` book needs"
-                    ),
-                )
-                .with_hint("use a font that covers the book's language, or remove it to use the embedded font"),
-            );
+    for choice in choices {
+        let fonts = match FontBook::for_choice(assets, choice) {
+            Ok(fonts) => fonts,
+            Err(FontError::Read(e)) => {
+                diags.push(asset_diagnostic(site, &e, None));
+                return;
+            }
+            Err(FontError::Parse { name } | FontError::Missing { name }) => {
+                let at = font_value_span(site, sources, &name);
+                diags.push(unusable_font(&shown_font(site, assets, &name), at));
+                return;
+            }
+        };
+        // A face the region chooses in `[fonts]` may leave characters to
+        // the fallback chain (a Latin body font before a Japanese one); a
+        // file that replaces a bundled face must cover what it replaces.
+        for (role, sample, chosen) in [
+            (FontRole::Regular, sample, choice.body.is_some()),
+            (FontRole::Bold, sample, choice.bold.is_some()),
+            (FontRole::Mono, "Aa1", choice.monospace.is_some()),
+        ] {
+            let id = fonts.font(role);
+            let name = fonts.name(id).to_owned();
+            if checked.contains(&name) {
+                continue;
+            }
+            checked.push(name.clone());
+            let missing: String = sample.chars().filter(|&c| !fonts.draws(id, c)).collect();
+            let shown = shown_font(site, assets, &name);
+            let at = font_value_span(site, sources, &name);
+            if missing.chars().count() == sample.chars().count() {
+                // Draws nothing at all: a damaged file whose tables still parse.
+                diags.push(unusable_font(&shown, at));
+            } else if !missing.is_empty() && !chosen {
+                diags.push(
+                    error_at(
+                        at,
+                        shown,
+                        format!(
+                            "font has no glyphs for `{missing}`, which a `{language}` book needs"
+                        ),
+                    )
+                    .with_hint("use a font that covers the book's language, or remove it to use the embedded font"),
+                );
+            }
         }
     }
 }
 
-/// The error for a font file in `fonts/` that is not a usable font.
-fn unusable_font(site: &Site, name: &str) -> Diagnostic {
-    Diagnostic::file_error(
-        &shown_path(site, &Path::new("fonts").join(name)),
-        "not a usable OpenType or TrueType font (truncated or another kind of file)",
-    )
-    .with_hint(
+/// The error for a font file that is not a usable font, at the value that
+/// names it in `tebiki.toml` (else at the file).
+fn unusable_font(shown: &Path, at: Option<Span>) -> Diagnostic {
+    const WHY: &str = "not a usable OpenType or TrueType font (truncated or another kind of file)";
+    let diagnostic = match at {
+        Some(span) => Diagnostic::error(span, format!("font file {} is {WHY}", shown.display())),
+        None => Diagnostic::file_error(shown, WHY),
+    };
+    diagnostic.with_hint(
         "replace it with a complete .ttf or .otf file, or remove it to use the embedded font",
     )
 }

@@ -5,11 +5,13 @@
 //! options from `layouts/`, images, optional fonts). Output: the EPUB bytes.
 //! Steps, one module each: [`options`] (read `epub.toml`), [`names`] (file
 //! names and ids), [`images`] (each image once, prepared for e-readers),
+//! `fonts` (the region's `[fonts]` embedded, with CSS font stacks),
 //! [`xhtml`] (one XHTML document per page), [`nav`] (`nav.xhtml` and `toc.ncx`),
 //! [`opf`] (package document), [`package`] (the zip). Everything is written
 //! through the escaping [`xml`] writer and in a fixed order, so identical
 //! input gives byte-identical output.
 
+mod fonts;
 pub(crate) mod images;
 pub(crate) mod names;
 pub(crate) mod nav;
@@ -66,12 +68,19 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
     let options = EpubOptions::load(assets, diags);
     let names = Names::new(book);
     let images = ImageTable::collect(book, assets, &options, diags);
-    let fonts = if options.embed_fonts {
+    // A region that names its fonts ([fonts] in tebiki.toml) embeds those;
+    // else `embed_fonts` of layouts/epub.toml decides.
+    let (region_fonts, region_css) = fonts::region_fonts(book, assets, diags);
+    let fonts = if !region_fonts.is_empty() {
+        region_fonts
+    } else if options.embed_fonts {
         load_fonts(assets, &options, diags)
     } else {
         Vec::new()
     };
-    let css = stylesheet(assets, &options, &fonts, diags);
+    let css_fonts: &[EmbeddedFont] = if region_css.is_empty() { &fonts } else { &[] };
+    let mut css = stylesheet(assets, &options, css_fonts, diags);
+    css.push_str(&region_css);
 
     let xhtml_css_href = format!("../{CSS_PATH}");
     let ctx = XhtmlContext {

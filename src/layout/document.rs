@@ -68,7 +68,7 @@ pub(crate) fn lay_out_book(
     style: &PdfStyle,
     diags: &mut Diagnostics,
 ) -> Option<PagedDocument> {
-    let fonts = match FontBook::load(assets) {
+    let fonts = match FontBook::for_choice(assets, &book.region.fonts) {
         Ok(fonts) => fonts,
         Err(err) => {
             diags.push(Diagnostic::new(
@@ -98,6 +98,8 @@ pub(crate) fn lay_out_book(
             page_id: crate::model::PageId(0),
             notes: std::collections::BTreeMap::new(),
             placed_notes: std::collections::BTreeSet::new(),
+            list_level: 0,
+            chapter_title: false,
         };
         for page in &book.pages {
             lay_out_page(&mut ctx, &mut flow, page, geometry.area.width);
@@ -160,7 +162,9 @@ fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32
         level: 1,
         anchor: dest_name(&page.anchor, None),
     };
+    ctx.chapter_title = page.depth == 0;
     ctx.heading_lines(flow, title, 0.0, width);
+    ctx.chapter_title = false;
     ctx.title_scale = 1.0;
     if let Some(piece) = flow.pieces.get_mut(first) {
         if page.depth == 0 {

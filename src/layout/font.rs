@@ -1,8 +1,11 @@
-//! Fonts for paged output: loads the regular, bold and monospace faces once,
-//! keeps them parsed for shaping, and answers metric and coverage questions.
+//! Fonts for paged output: loads the regular, bold and monospace faces and
+//! the fallback chain once, keeps them parsed for shaping, and answers
+//! metric and coverage questions.
 //!
-//! Input: [`Assets`] (the site's `fonts/` over the embedded ones) and the
-//! file names of the three faces ([`FontFiles`]). Output: a [`FontBook`]
+//! Input: [`Assets`] (the site's `fonts/` over the embedded ones, or paths
+//! inside the site) and the files a region names ([`FontFiles`], from the
+//! model's [`FontChoice`]). A file that does not parse, or whose tables run
+//! past its end (truncated), is a [`FontError`]. Output: a [`FontBook`]
 //! shared read-only (it is `Sync`) by every paragraph of a build: the raw
 //! bytes for the PDF writer, parsed harfrust fonts for shaping and
 //! [`FontMetrics`] read from the fonts' own tables.
@@ -12,6 +15,7 @@ use std::sync::Arc;
 use harfrust::font::{Blob, Kind};
 
 use crate::assets::{AssetError, Assets};
+use crate::model::FontChoice;
 
 /// The job a face does in the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,30 +38,40 @@ pub enum FontError {
     /// Neither the site nor tebiki has a font file of that name.
     #[error("font file {name} not found in the site's fonts/ or the embedded fonts")]
     Missing {
-        /// The file name looked for.
+        /// The file name (or site path) looked for.
         name: String,
     },
     /// The site's font file exists but cannot be read.
     #[error(transparent)]
     Read(#[from] AssetError),
-    /// The bytes are not an OpenType/TrueType font (or the face index does
-    /// not exist in a collection).
+    /// The bytes are not an OpenType/TrueType font, a table lies past the
+    /// end of the file (truncated), or the face index does not exist in a
+    /// collection.
     #[error("font file {name} is not a usable OpenType font")]
     Parse {
-        /// The file name.
+        /// The file name (or site path).
         name: String,
     },
 }
 
-/// The file names of the three faces, looked up through [`Assets::font`].
+/// Bundled fonts tried after every configured face, in this order: the
+/// JIS X 0213 and symbol gap of the body faces (see `fonts/README.md`).
+pub const BUNDLED_FALLBACKS: [&str; 2] =
+    ["TebikiFallbackJP-Regular.otf", "TebikiSymbols-Regular.ttf"];
+
+/// The file names of the three faces and the fallback chain, looked up
+/// through [`Assets::font_value`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FontFiles {
     /// Body text face.
     pub regular: String,
     /// Bold face.
     pub bold: String,
-    /// Monospace face (also the first fallback for missing glyphs).
+    /// Monospace face.
     pub mono: String,
+    /// Faces tried in order for a character the style's face lacks (the
+    /// bundled fallbacks come after them).
+    pub fallback: Vec<String>,
 }
 
 impl Default for FontFiles {
@@ -66,7 +80,43 @@ impl Default for FontFiles {
             regular: "BIZUDPGothic-Regular.ttf".to_owned(),
             bold: "BIZUDPGothic-Bold.ttf".to_owned(),
             mono: "BIZUDGothic-Regular.ttf".to_owned(),
+            fallback: Vec::new(),
         }
+    }
+}
+
+impl FontFiles {
+    /// The files of a region's [`FontChoice`]: each key it sets, else the
+    /// bundled default.
+    pub fn for_choice(choice: &FontChoice) -> FontFiles {
+        let default = FontFiles::default();
+        FontFiles {
+            regular: choice.body.clone().unwrap_or(default.regular),
+            bold: choice.bold.clone().unwrap_or(default.bold),
+            mono: choice.monospace.clone().unwrap_or(default.mono),
+            fallback: choice.fallback.clone(),
+        }
+    }
+
+    /// Every file to load, each once: body, bold, monospace, the configured
+    /// fallbacks, the bundled body, bold and monospace faces (the bundled
+    /// face of a style is tried when the chosen faces lack a character, so
+    /// bold text stays bold), then the bundled fallbacks.
+    pub fn all(&self) -> Vec<String> {
+        let default = FontFiles::default();
+        let mut out: Vec<String> = Vec::new();
+        let named = [&self.regular, &self.bold, &self.mono]
+            .into_iter()
+            .chain(&self.fallback)
+            .chain([&default.regular, &default.bold, &default.mono])
+            .cloned()
+            .chain(BUNDLED_FALLBACKS.iter().map(|s| (*s).to_owned()));
+        for name in named {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
     }
 }
 
@@ -133,42 +183,70 @@ pub struct FontBook {
     faces: Vec<Face>,
     /// Face of each role: Regular, Bold, Mono.
     roles: [FontId; 3],
+    /// The fallback chain after the role faces: configured, then bundled.
+    fallbacks: Vec<FontId>,
+    /// The bundled face of each role (Regular, Bold, Mono), tried after the
+    /// chosen faces and the configured fallbacks.
+    bundled: [FontId; 3],
+    /// Whether the regular and monospace faces are the bundled pair of one
+    /// design (full-width punctuation is then set from the monospace one).
+    sibling_mono: bool,
 }
 
 impl FontBook {
     /// Loads the default faces (BIZ UDPGothic regular and bold, BIZ UDGothic
-    /// as monospace) from `assets`.
+    /// as monospace, the bundled fallbacks) from `assets`.
     pub fn load(assets: &Assets) -> Result<FontBook, FontError> {
         FontBook::load_files(assets, &FontFiles::default())
     }
 
-    /// Loads the faces named in `files`; a file named twice is loaded once.
-    pub fn load_files(assets: &Assets, files: &FontFiles) -> Result<FontBook, FontError> {
-        let mut faces: Vec<Face> = Vec::with_capacity(3);
-        let mut roles = [FontId(0); 3];
-        for (slot, name) in [&files.regular, &files.bold, &files.mono]
-            .into_iter()
-            .enumerate()
-        {
-            let id = match faces.iter().position(|f| &f.name == name) {
-                Some(found) => found,
-                None => {
-                    let bytes = assets
-                        .font(name)?
-                        .ok_or_else(|| FontError::Missing { name: name.clone() })?;
-                    faces.push(Face::parse(name, bytes.into_owned(), 0)?);
-                    faces.len() - 1
-                }
-            };
-            if let Some(role) = roles.get_mut(slot) {
-                *role = FontId(u16::try_from(id).unwrap_or(0));
-            }
-        }
-        Ok(FontBook { faces, roles })
+    /// Loads the faces a region names (`[fonts]`, `[regions.R.fonts]`).
+    pub fn for_choice(assets: &Assets, choice: &FontChoice) -> Result<FontBook, FontError> {
+        FontBook::load_files(assets, &FontFiles::for_choice(choice))
     }
 
-    /// Builds a book from font bytes directly (regular, bold, mono), for
-    /// tests and tools that do not go through [`Assets`].
+    /// Loads the faces named in `files`; a file named twice is loaded once.
+    pub fn load_files(assets: &Assets, files: &FontFiles) -> Result<FontBook, FontError> {
+        let names = files.all();
+        let mut faces: Vec<Face> = Vec::with_capacity(names.len());
+        for name in &names {
+            let bytes = assets
+                .font_value(name)?
+                .ok_or_else(|| FontError::Missing { name: name.clone() })?;
+            faces.push(Face::parse(name, bytes.into_owned(), 0)?);
+        }
+        let id_of = |name: &String| {
+            FontId(u16::try_from(names.iter().position(|n| n == name).unwrap_or(0)).unwrap_or(0))
+        };
+        let roles = [
+            id_of(&files.regular),
+            id_of(&files.bold),
+            id_of(&files.mono),
+        ];
+        let fallbacks = files
+            .fallback
+            .iter()
+            .cloned()
+            .chain(BUNDLED_FALLBACKS.iter().map(|s| (*s).to_owned()))
+            .map(|n| id_of(&n))
+            .collect();
+        let default = FontFiles::default();
+        let bundled = [
+            id_of(&default.regular),
+            id_of(&default.bold),
+            id_of(&default.mono),
+        ];
+        Ok(FontBook {
+            faces,
+            roles,
+            fallbacks,
+            bundled,
+            sibling_mono: files.regular == default.regular && files.mono == default.mono,
+        })
+    }
+
+    /// Builds a book from font bytes directly (regular, bold, mono; no
+    /// fallbacks), for tests and tools that do not go through [`Assets`].
     pub fn from_bytes(
         regular: Vec<u8>,
         bold: Vec<u8>,
@@ -182,6 +260,9 @@ impl FontBook {
         Ok(FontBook {
             faces,
             roles: [FontId(0), FontId(1), FontId(2)],
+            fallbacks: Vec::new(),
+            bundled: [FontId(0), FontId(1), FontId(2)],
+            sibling_mono: true,
         })
     }
 
@@ -240,14 +321,66 @@ impl FontBook {
             .is_some_and(|ink| ink.width != 0.0 || ink.height != 0.0)
     }
 
-    /// The faces to try, in order, for text whose style asks for `role`:
-    /// the role's face, then the regular face, then the monospace face.
-    pub(crate) fn fallback_chain(&self, role: FontRole) -> [FontId; 3] {
-        [
-            self.font(role),
-            self.font(FontRole::Regular),
-            self.font(FontRole::Mono),
-        ]
+    /// The faces to try, in order, for text whose style asks for `role`,
+    /// each once; every face of the book is in every chain:
+    ///
+    /// - regular: body, configured fallbacks, bundled body, bundled
+    ///   fallbacks, monospace, bundled monospace, bold, bundled bold;
+    /// - bold: bold, bundled bold, then the regular chain (bold text takes
+    ///   a bold face when there is one);
+    /// - monospace: monospace, bundled monospace, then the regular chain.
+    pub(crate) fn fallback_chain(&self, role: FontRole) -> Vec<FontId> {
+        let [b_regular, b_bold, b_mono] = self.bundled;
+        let regular = [self.font(FontRole::Regular)]
+            .into_iter()
+            .chain(
+                self.fallbacks
+                    .iter()
+                    .copied()
+                    .take(self.configured_fallbacks()),
+            )
+            .chain([b_regular])
+            .chain(
+                self.fallbacks
+                    .iter()
+                    .copied()
+                    .skip(self.configured_fallbacks()),
+            )
+            .chain([
+                self.font(FontRole::Mono),
+                b_mono,
+                self.font(FontRole::Bold),
+                b_bold,
+            ]);
+        let first: Vec<FontId> = match role {
+            FontRole::Regular => Vec::new(),
+            FontRole::Bold => vec![self.font(FontRole::Bold), b_bold],
+            FontRole::Mono => vec![self.font(FontRole::Mono), b_mono],
+        };
+        let mut chain: Vec<FontId> = Vec::with_capacity(self.faces.len());
+        for id in first.into_iter().chain(regular).chain(self.ids()) {
+            if !chain.contains(&id) {
+                chain.push(id);
+            }
+        }
+        chain
+    }
+
+    /// How many of `fallbacks` the region configured (the rest are bundled).
+    fn configured_fallbacks(&self) -> usize {
+        self.fallbacks.len().saturating_sub(BUNDLED_FALLBACKS.len())
+    }
+
+    /// The face full-width punctuation of regular text is taken from: the
+    /// monospace face when it is the regular face's fixed-width sibling
+    /// (BIZ UDGothic beside BIZ UDPGothic), else none.
+    pub(crate) fn punctuation_face(&self) -> Option<FontId> {
+        self.sibling_mono.then(|| self.font(FontRole::Mono))
+    }
+
+    /// Whether some face of the book draws `c` (the coverage check).
+    pub fn covers(&self, c: char) -> bool {
+        self.ids().any(|id| self.has_glyph(id, c))
     }
 
     /// The parsed font for shaping (`harfrust::ShaperFont::new`).
@@ -293,6 +426,9 @@ pub(crate) fn is_usable_font(bytes: &[u8]) -> bool {
 /// Parses face `index` of `bytes`, sharing them: an SFNT with the `head`,
 /// `hhea` and `maxp` tables every face needs.
 fn parse_font(bytes: &Arc<Vec<u8>>, index: u32) -> Option<harfrust::Font> {
+    if !tables_in_bounds(bytes, index) {
+        return None;
+    }
     let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = bytes.clone();
     harfrust::Font::new(Blob::from(shared), index)
         .filter(|font| matches!(font.kind(), Kind::Sfnt(..)))
@@ -300,6 +436,42 @@ fn parse_font(bytes: &Arc<Vec<u8>>, index: u32) -> Option<harfrust::Font> {
             let m = font.metrics();
             m.raw_units_per_em != 0 && m.hhea_line.is_some() && m.num_glyphs > 0
         })
+}
+
+/// Whether every table the face's directory lists lies inside the file: a
+/// truncated file keeps its directory but loses the tables at its end.
+/// Reads the SFNT table directory (OpenType spec, "Organization of an
+/// OpenType Font"); a collection (`ttcf`) is followed to face `index`.
+fn tables_in_bounds(bytes: &[u8], index: u32) -> bool {
+    let u32_at = |at: usize| -> Option<u32> {
+        let b = bytes.get(at..at.checked_add(4)?)?;
+        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let u16_at = |at: usize| -> Option<u16> {
+        let b = bytes.get(at..at.checked_add(2)?)?;
+        Some(u16::from_be_bytes([b[0], b[1]]))
+    };
+    let check = || -> Option<bool> {
+        let mut start = 0usize;
+        if bytes.get(..4) == Some(b"ttcf".as_slice()) {
+            let faces = u32_at(8)?;
+            if index >= faces {
+                return Some(false);
+            }
+            start = usize::try_from(u32_at(12 + 4 * usize::try_from(index).ok()?)?).ok()?;
+        }
+        let tables = usize::from(u16_at(start + 4)?);
+        for i in 0..tables {
+            let record = start + 12 + 16 * i;
+            let offset = u64::from(u32_at(record + 8)?);
+            let length = u64::from(u32_at(record + 12)?);
+            if offset + length > bytes.len() as u64 {
+                return Some(false);
+            }
+        }
+        Some(tables > 0)
+    };
+    check().unwrap_or(false)
 }
 
 /// Reads [`FontMetrics`] from a parsed face: the line from OS/2 typo
@@ -348,12 +520,16 @@ mod tests {
     fn loads_three_distinct_faces_with_metrics() {
         let book = book();
         let ids: Vec<_> = book.ids().collect();
-        assert_eq!(ids.len(), 3);
+        assert_eq!(ids.len(), 3 + BUNDLED_FALLBACKS.len());
         for id in ids {
             let m = book.metrics(id);
             assert!(m.units_per_em >= 16);
             assert!(m.ascender > 0 && m.descender < 0, "{m:?}");
-            assert!(book.has_glyph(id, 'あ'));
+            assert!(
+                ['あ', '𠮷', '✔', '⇧'].iter().any(|&c| book.draws(id, c)),
+                "{} draws none of the samples",
+                book.name(id)
+            );
             assert!(!book.data(id).0.is_empty());
         }
         assert_ne!(book.font(FontRole::Regular), book.font(FontRole::Bold));
@@ -369,6 +545,65 @@ mod tests {
         let err = FontBook::load_files(&Assets::embedded(ImageStore::default()), &files)
             .expect_err("missing font");
         assert!(err.to_string().contains("no-such-font.ttf"));
+    }
+
+    #[test]
+    fn truncated_file_is_a_parse_error() {
+        let assets = Assets::embedded(ImageStore::default());
+        let Ok(Some(full)) = assets.font("BIZUDGothic-Regular.ttf") else {
+            panic!("embedded font");
+        };
+        let cut = full[..full.len() / 2].to_vec();
+        assert!(!is_usable_font(&cut));
+        assert!(is_usable_font(&full));
+        let err = FontBook::from_bytes(cut, full.to_vec(), full.to_vec()).expect_err("truncated");
+        assert!(matches!(err, FontError::Parse { ref name } if name == "regular"));
+    }
+
+    #[test]
+    fn every_face_is_in_every_chain() {
+        let book = book();
+        for role in [FontRole::Regular, FontRole::Bold, FontRole::Mono] {
+            let chain = book.fallback_chain(role);
+            assert_eq!(chain[0], book.font(role));
+            assert_eq!(chain.len(), book.ids().count());
+        }
+        // The bundled fallbacks fill the body faces' gaps.
+        for c in ['𠮷', '髙', '①', '⑳', '✔', '✓', '✗', '→'] {
+            assert!(book.covers(c), "{c} in no bundled font");
+        }
+    }
+
+    #[test]
+    fn chosen_faces_come_first_and_bold_stays_bold() {
+        let choice = FontChoice {
+            body: Some("TebikiFallbackJP-Regular.otf".into()),
+            bold: Some("TebikiSymbols-Regular.ttf".into()),
+            ..FontChoice::default()
+        };
+        let book = FontBook::for_choice(&Assets::embedded(ImageStore::default()), &choice)
+            .expect("bundled fonts load");
+        let names = |role| -> Vec<String> {
+            book.fallback_chain(role)
+                .into_iter()
+                .map(|id| book.name(id).to_owned())
+                .collect()
+        };
+        assert_eq!(
+            names(FontRole::Bold)[..4],
+            [
+                "TebikiSymbols-Regular.ttf",
+                "BIZUDPGothic-Bold.ttf",
+                "TebikiFallbackJP-Regular.otf",
+                "BIZUDPGothic-Regular.ttf"
+            ]
+        );
+        assert_eq!(
+            names(FontRole::Regular)[..2],
+            ["TebikiFallbackJP-Regular.otf", "BIZUDPGothic-Regular.ttf"]
+        );
+        assert_eq!(book.punctuation_face(), None);
+        assert_eq!(names(FontRole::Regular).len(), book.ids().count());
     }
 
     #[test]

@@ -135,6 +135,18 @@ pub(crate) struct BodyStyle {
     /// Japanese–Latin spacing in em (the inline layout's
     /// [`ParagraphStyle::jl_spacing`](crate::layout::inline::ParagraphStyle::jl_spacing)).
     pub jl_spacing: f32,
+    /// Body line length in full-width characters (JLREQ's 字詰め): the
+    /// left and right margins are set so that the text area is this many
+    /// ems of `size` wide, centred on the paper, never narrower than the
+    /// paper's own margins allow. 0 keeps the paper's margins.
+    #[serde(default)]
+    pub line_chars: f32,
+    /// Set body lines on a line grid (JLREQ 行取り): every body line and
+    /// heading starts a whole number of line pitches below the text area's
+    /// top, so that lines register from sheet to sheet; the space of
+    /// headings and between blocks grows to whole pitches.
+    #[serde(default)]
+    pub line_grid: bool,
 }
 
 /// Headings.
@@ -378,14 +390,25 @@ impl PdfStyle {
         })
     }
 
-    /// Margins for a paper size.
+    /// Margins for a paper size: the paper's, with the left and right ones
+    /// widened to give a line of `body.line_chars` characters when set.
     pub(crate) fn margins(&self, paper: Paper) -> Margins {
-        match paper {
+        let mut m = match paper {
             Paper::A4 => self.paper.a4,
             Paper::Letter => self.paper.letter,
             Paper::B5 => self.paper.b5,
             Paper::A5 => self.paper.a5,
+        };
+        let chars = self.body.line_chars;
+        let measure = chars * self.body.size;
+        let (width, _) = paper.size_pt();
+        let paper_measure = width - m.margin_left - m.margin_right;
+        if chars > 0.0 && measure.is_finite() && measure < paper_measure {
+            let side = (width - measure) / 2.0;
+            m.margin_left = side;
+            m.margin_right = side;
         }
+        m
     }
 
     /// Minimal built-in values, used only if the embedded file is broken.
@@ -426,6 +449,8 @@ impl PdfStyle {
                 link_color: Rgb(0, 0, 180),
                 kinsoku: Kinsoku::Strict,
                 jl_spacing: 0.25,
+                line_chars: 0.0,
+                line_grid: false,
             },
             headings: HeadingStyle {
                 sizes: [20.0, 15.0, 13.0, 11.5, 10.5, 10.0],
@@ -575,6 +600,13 @@ impl PdfStyle {
             " lines",
         );
         check("body.jl_spacing", self.body.jl_spacing, 0.0, 1.0, " em");
+        check(
+            "body.line_chars",
+            self.body.line_chars,
+            0.0,
+            200.0,
+            " characters",
+        );
         for (key, v) in [
             ("lists.indent", self.lists.indent),
             ("lists.item_gap", self.lists.item_gap),

@@ -11,6 +11,7 @@
 //! [`Uniquifier`] (names numbered `-2`, `-3`… when taken). Unit tests build
 //! model values with `testing`.
 
+mod fonts;
 #[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
 pub mod testing;
@@ -21,6 +22,7 @@ use std::path::PathBuf;
 
 use crate::diag::Span;
 
+pub use fonts::{FontChoice, is_site_path};
 pub use unique::Uniquifier;
 pub use walk::ImageUse;
 
@@ -63,6 +65,8 @@ pub struct Region {
     pub code: String,
     /// Paper size of the PDF for this region.
     pub paper: Paper,
+    /// The fonts the region names (`[fonts]`, `[regions.R.fonts]`).
+    pub fonts: FontChoice,
 }
 
 /// Supported paper sizes.

@@ -168,6 +168,7 @@ pub fn book(build_time: i64, pages: Vec<Page>) -> Book {
         region: Region {
             code: "JP".into(),
             paper: Paper::A4,
+            fonts: crate::model::FontChoice::default(),
         },
         pages,
     }

@@ -1,9 +1,13 @@
 //! Images for the PDF: each image file becomes one krilla [`Image`] (and so
-//! one XObject) however often it is placed.
+//! one XObject per PDF) however often it is placed, and one krilla image per
+//! build: the image is kept beside its [`LoadedImage`], so every region's PDF
+//! shares the one decoded and deflated copy.
 //!
 //! Input: the frame tree's image list (already checked and measured by the
 //! image store). Output: krilla images; JPEG is passed through as DCT, PNG,
-//! GIF and WebP are decoded by krilla (alpha as a soft mask).
+//! GIF and WebP are decoded by krilla (alpha as a soft mask) and their pixels
+//! deflated once (krilla 0.8 has no PNG passthrough: its images take
+//! pixels or JPEG data only).
 
 use krilla::image::Image;
 
@@ -17,12 +21,12 @@ pub(super) struct ImageCache {
 }
 
 impl ImageCache {
-    /// Creates every image once; an image krilla rejects is reported and
-    /// left out.
+    /// Takes every image's build-wide krilla image (made on first use); an
+    /// image krilla rejects is reported and left out.
     pub(super) fn new(sources: &[Arc<LoadedImage>], diags: &mut Diagnostics) -> ImageCache {
         let images = sources
             .iter()
-            .map(|source| match to_krilla(source) {
+            .map(|source| match shared(source) {
                 Ok(image) => Some(image),
                 Err(reason) => {
                     diags.push(Diagnostic::file_error(
@@ -42,9 +46,17 @@ impl ImageCache {
     }
 }
 
+/// The build's one krilla image of a file. krilla's image is an `Arc` whose
+/// decoded and deflated form is computed once (in the background), so
+/// cloning it into several documents costs nothing more.
+fn shared(source: &LoadedImage) -> Result<Image, String> {
+    source.pdf.get_or_init(|| to_krilla(source)).clone()
+}
+
 /// A krilla image from a checked file.
 fn to_krilla(source: &LoadedImage) -> Result<Image, String> {
-    let data: krilla::Data = Arc::new(source.bytes.to_vec()).into();
+    let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(Arc::clone(&source.bytes));
+    let data: krilla::Data = bytes.into();
     match source.format {
         ImageFormat::Jpeg => Image::from_jpeg(data, true),
         ImageFormat::Png => Image::from_png(data, true),

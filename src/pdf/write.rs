@@ -40,21 +40,28 @@ pub enum Conformance {
 }
 
 /// Writes the document. Problems with single items (an unreadable font or
-/// image) are reported and the item skipped.
+/// image) are reported and the item skipped. Each sheet is dropped as soon
+/// as it is drawn, so the laid-out sheets and krilla's pages are not all
+/// held twice.
 pub fn write_pdf(
-    doc: &PagedDocument,
+    doc: PagedDocument,
     book: &Book,
     conformance: Conformance,
     diags: &mut Diagnostics,
 ) -> Result<Vec<u8>, String> {
     let mut document = Document::new_with(settings(conformance));
-    let anchors = AnchorTable::collect(doc);
+    let anchors = AnchorTable::collect(&doc);
     let fonts = FontCache::new(&doc.fonts);
     let mut images = ImageCache::new(&doc.images, diags);
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
 
-    for sheet in &doc.sheets {
+    let PagedDocument {
+        sheets,
+        outline: outline_items,
+        ..
+    } = doc;
+    for sheet in sheets {
         let mut page_settings = PageSettings::from_wh(sheet.size.width, sheet.size.height)
             .ok_or_else(|| format!("invalid page size {:?}", sheet.size))?;
         if let Some(label) = page_label(sheet.folio) {
@@ -72,7 +79,7 @@ pub fn write_pdf(
                 pending_links: &mut pending_links,
                 font_problem: &mut font_problem,
             };
-            draw_sheet(&mut surface, sheet, &mut state);
+            draw_sheet(&mut surface, &sheet, &mut state);
             surface.finish();
         }
         for (slot, annotation) in pending_links {
@@ -97,22 +104,52 @@ pub fn write_pdf(
         // different position cannot happen since the table is unique.
         let _ = document.register_named_destination(dest);
     }
-    document.set_outline(outline(&doc.outline, &anchors));
+    document.set_outline(outline(&outline_items, &anchors));
     document.set_metadata(metadata(book));
     document.set_tag_tree(tags.finish(Some(book.meta.language.clone())));
-    document.finish().map_err(|err| describe(&err))
+    let bytes = document.finish().map_err(|err| describe(&err))?;
+    // krilla writes every structure element as a plain object: pack them.
+    Ok(super::objstm::pack(&bytes).unwrap_or(bytes))
 }
+
+/// How the reason of a pdf/ua-1 failure starts when its only problems are
+/// characters in no font, which the driver's coverage check has reported at
+/// their source positions already.
+pub(crate) const MISSING_GLYPHS: &str = "characters in no font are drawn as empty boxes: ";
 
 /// A short lowercase description of a krilla error.
 fn describe(err: &krilla::error::KrillaError) -> String {
     use krilla::error::KrillaError;
     match err {
         KrillaError::Validation(errors) => {
-            let list: Vec<String> = errors
-                .iter()
-                .take(5)
-                .map(|(e, _)| format!("{e:?}"))
-                .collect();
+            use krilla::configure::ValidationError;
+            // Characters in no font: one item naming them (the coverage
+            // check reported each at its source position).
+            let mut tofu: Vec<String> = Vec::new();
+            for (e, _) in errors {
+                if let ValidationError::ContainsNotDefGlyph(_, _, text) = e
+                    && !tofu.contains(text)
+                {
+                    tofu.push(text.clone());
+                }
+            }
+            if tofu.len() == errors.len() {
+                return format!("{MISSING_GLYPHS}{}", tofu.join(" "));
+            }
+            let mut list: Vec<String> = Vec::new();
+            if !tofu.is_empty() {
+                list.push(format!(
+                    "{} is in no font and drawn as an empty box",
+                    tofu.join(" ")
+                ));
+            }
+            list.extend(
+                errors
+                    .iter()
+                    .filter(|(e, _)| !matches!(e, ValidationError::ContainsNotDefGlyph(..)))
+                    .take(5)
+                    .map(|(e, _)| format!("{e:?}")),
+            );
             format!(
                 "pdf/ua-1 validation failed with {} problem(s): {}",
                 errors.len(),
@@ -167,16 +204,29 @@ struct SheetState<'a> {
     font_problem: &'a mut bool,
 }
 
-/// Draws the items of one sheet in order.
+/// Draws the items of one sheet in order. The glyph runs of one line (up to
+/// the next structure mark or drawing) share one marked span whose
+/// `ActualText` is their source text joined: one leaf per line rather than
+/// per run, and text extraction gives the source exactly (no word space
+/// read into the ¼ em Japanese–Latin gap).
 fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
-    for (at, item) in &sheet.items {
+    let items = &sheet.items;
+    // Whether a text span is open (it is closed by the last run of its line).
+    let mut text_span = false;
+    for (index, (at, item)) in items.iter().enumerate() {
         match item {
             FrameItem::Text(run) => {
-                let marked = state.tags.start_content(surface, false);
+                if !text_span {
+                    let text = line_text(items, index);
+                    text_span = state.tags.start_text(surface, false, Some(&text));
+                }
                 if !draw_run(surface, state.fonts, *at, run) {
                     *state.font_problem = true;
                 }
-                state.tags.end_content(surface, marked);
+                if next_run_on_line(items, index).is_none() {
+                    state.tags.end_content(surface, text_span);
+                    text_span = false;
+                }
             }
             FrameItem::Rect(rect) => {
                 let Some(r) = Rect::from_xywh(at.x, at.y, rect.size.width, rect.size.height) else {
@@ -238,8 +288,45 @@ fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
             },
         }
     }
+    state.tags.end_content(surface, text_span);
     // Structure may continue on the next sheet; artifacts may not.
     state.tags.reset_artifacts();
+}
+
+/// The index of the next glyph run of the same line as the run at `index`,
+/// when only link areas and anchors (which draw nothing) stand between:
+/// same baseline (within a superscript's shift) and further right.
+fn next_run_on_line(items: &[(Point, FrameItem)], index: usize) -> Option<usize> {
+    let (at, FrameItem::Text(run)) = items.get(index)? else {
+        return None;
+    };
+    let end = at.x + run.width();
+    for (next, (next_at, item)) in items.iter().enumerate().skip(index + 1) {
+        match item {
+            FrameItem::Link(_) | FrameItem::Anchor(_) => continue,
+            FrameItem::Text(_) => {
+                let same_line =
+                    (next_at.y - at.y).abs() < run.size * 0.5 && next_at.x >= end - run.size * 0.1;
+                return same_line.then_some(next);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The source text of the run at `index` and the runs after it on its line
+/// (see [`next_run_on_line`]): what the line's span stands for.
+fn line_text(items: &[(Point, FrameItem)], index: usize) -> String {
+    let mut text = String::new();
+    let mut at = Some(index);
+    while let Some(i) = at {
+        if let Some((_, FrameItem::Text(run))) = items.get(i) {
+            text.push_str(&run.text);
+        }
+        at = next_run_on_line(items, i);
+    }
+    text
 }
 
 /// A link annotation for an area, or `None` for an unknown destination.

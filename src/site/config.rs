@@ -32,6 +32,9 @@ pub struct Config {
     /// `[shortcodes.<NAME>]`: a site's own shortcodes mapped onto built-in kinds.
     #[serde(default)]
     pub shortcodes: BTreeMap<String, ShortcodeMapping>,
+    /// `[fonts]`: the fonts of every region (see `site::fonts`).
+    #[serde(default)]
+    pub fonts: super::fonts::FontsTable,
 }
 
 /// `[book]`.
@@ -109,6 +112,9 @@ pub struct RegionConfig {
     /// `[regions.<CODE>.book]`: this region's own title, base URL…
     #[serde(default)]
     pub book: RegionBook,
+    /// `[regions.<CODE>.fonts]`: this region's fonts, key by key over `[fonts]`.
+    #[serde(default)]
+    pub fonts: super::fonts::FontsTable,
 }
 
 /// `[shortcodes.<NAME>]`: what a site shortcode becomes.
@@ -218,6 +224,8 @@ pub struct RegionSettings {
     /// The Markdown dialect: Hugo's defaults, or the `markup.goldmark`
     /// settings of the region's Hugo config.
     pub markdown: MarkdownOptions,
+    /// The region's fonts: `[regions.<R>.fonts]` over `[fonts]`.
+    pub fonts: crate::model::FontChoice,
 }
 
 /// Parses `tebiki.toml`. Errors (syntax, unknown keys, wrong types) are
@@ -513,6 +521,7 @@ pub(crate) fn region_settings_in(
                     .unwrap_or_else(|| book.output.clone()),
                 ugly_urls: book.ugly_urls.or(hugo.ugly_urls).unwrap_or(false),
                 markdown,
+                fonts: super::fonts::region_fonts(&config.fonts, &region.fonts),
             }
         })
         .collect()

@@ -10,6 +10,7 @@ mod address;
 mod cascade;
 pub(crate) mod config;
 pub(crate) mod confine;
+pub(crate) mod fonts;
 pub(crate) mod frontmatter;
 mod markdown_options;
 mod tree;

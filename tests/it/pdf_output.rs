@@ -641,3 +641,63 @@ fn sample_site_pdf_is_valid_navigable_and_reproducible() {
     assert_qpdf_clean(&path, "the sample's JP PDF");
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// Text extraction is exact through the real renderer: every line of text is
+/// one marked span whose `ActualText` is its source text, so `pdftotext`
+/// (default mode and `-raw`) reads no word space into the ¼ em
+/// Japanese–Latin gap or the space after ？, also where a link, bold text
+/// or inline code splits a line into several spans.
+#[test]
+fn pdftotext_returns_the_source_text_exactly() {
+    let sources = [
+        "Webブラウザーで方法1を試してください。",
+        "「『方法1』（推奨）」、または「方法2」を試してください。",
+        "管理者がログインできない場合は、方法1から順に試してください。ログイン画面の[ログインでお困りですか？]をクリックします。",
+        "本当？はい。漢字abc漢字",
+    ];
+    let mut blocks: Vec<Block> = sources.iter().map(|s| para_text(s)).collect();
+    blocks.push(para(vec![
+        link(
+            LinkTarget::External("https://example.com/".into()),
+            "Webブラウザー",
+        ),
+        text("の設定は方法2です。"),
+        styled(InlineStyle::Strong, "重要2"),
+        text("と"),
+        Inline::Code("config.json".into()),
+        text("を確認します。"),
+    ]));
+    let book = book(
+        1_700_000_000,
+        vec![page(0, PageKind::Page, 0, "抽出", "extract", blocks)],
+    );
+    let assets = Assets::embedded(ImageStore::new());
+    let mut diags = Diagnostics::new();
+    let bytes = tebiki::pdf::render(&book, &assets, &mut diags).expect("pdf rendered");
+    assert!(!diags.has_errors(), "{:?}", diags.items());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("extract.pdf");
+    std::fs::write(&path, &bytes).expect("pdf written");
+    let linked = "Webブラウザーの設定は方法2です。重要2とconfig.jsonを確認します。";
+    for args in [&[][..], &["-raw"][..]] {
+        let Some(out) = pdftotext(&path, args) else {
+            return;
+        };
+        let joined: String = out
+            .chars()
+            .filter(|c| !matches!(c, '\n' | '\u{c}'))
+            .collect();
+        for want in sources.iter().chain([&linked]) {
+            assert!(
+                joined.contains(want),
+                "pdftotext {args:?} lost {want:?} in:\n{out}"
+            );
+        }
+        for wrong in ["Web ブラウザー", "方法 1", "方法 2", "重要 2", "と config"] {
+            assert!(
+                !out.contains(wrong),
+                "pdftotext {args:?} gave {wrong:?}:\n{out}"
+            );
+        }
+    }
+}

@@ -83,6 +83,8 @@ const REGION_TEXT: &[(&str, &[&str])] = &[
     // A shortcode in a page title (license/contact.md).
     ("Kintone Corporationへのお問い合わせ", &["US"]),
     ("上海サイボウズへのお問い合わせ", &["CN"]),
+    // Simplified Chinese, drawn from the CN region's Chinese font.
+    ("中文说明：管理员忘记账户或密码时", &["CN"]),
     // A draft page is never built.
     ("この下書きページはビルドに含まれません", &[]),
 ];
@@ -417,4 +419,62 @@ fn page_build_links_other_pages_to_the_online_help() {
         raw.contains("#login_admin_account_20\""),
         "the in-page link to method 2 is missing"
     );
+}
+
+/// The CN region names a Simplified Chinese font first (`[regions.CN.fonts]`
+/// in `tebiki.toml`): its Chinese text comes from that font, exactly, and
+/// the EPUB embeds it and puts it first in the body's font stack.
+#[test]
+fn cn_simplified_chinese_is_drawn_from_the_chinese_font() {
+    const SENTENCE: &str =
+        "中文说明：管理员忘记账户或密码时，请联系其他管理员在“设置”页面重新设置密码。";
+    let built = built();
+    let pdfs = built.outputs("pdf");
+    let (_, cn) = pdfs.iter().find(|(r, _)| r == "CN").expect("a CN pdf");
+    let (_, jp) = pdfs.iter().find(|(r, _)| r == "JP").expect("a JP pdf");
+    if let Some(out) = crate::support::tools::run_validator("pdffonts", &[], cn) {
+        let fonts = crate::support::tools::parse_pdffonts(&String::from_utf8_lossy(&out.stdout));
+        assert!(
+            fonts
+                .iter()
+                .any(|f| f.name.contains("NotoSansSCGB2312L1-Regular") && f.subset && f.to_unicode),
+            "{fonts:?}"
+        );
+    }
+    if let Some(text) = pdftotext(cn, &[]) {
+        assert!(squeeze(&text).contains(SENTENCE), "{text}");
+        assert!(text.contains("设置") && text.contains("账户"));
+    }
+    if let Some(out) = crate::support::tools::run_validator("pdffonts", &[], jp) {
+        let listing = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !listing.contains("NotoSansSC"),
+            "JP names no Chinese font:\n{listing}"
+        );
+    }
+    let epubs = built.outputs("epub");
+    let (_, cn_epub) = epubs.iter().find(|(r, _)| r == "CN").expect("a CN epub");
+    let file = std::fs::File::open(cn_epub).expect("open the CN epub");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip");
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .read_to_string(&mut text)
+            .expect("utf-8");
+        text
+    };
+    let opf = read("OEBPS/content.opf");
+    assert!(
+        opf.contains(r#"href="fonts/notosanssc-regular-gb2312l1.otf" media-type="font/otf""#),
+        "{opf}"
+    );
+    let css = read("OEBPS/css/epub.css");
+    assert!(
+        css.contains(r#"body { font-family: "tebiki-body", sans-serif; }"#)
+            && css.contains(r#"src: url("../fonts/notosanssc-regular-gb2312l1.otf")"#),
+        "{css}"
+    );
+    let (text, _) = epub_text(cn_epub);
+    assert!(squeeze(&text).contains(SENTENCE));
 }

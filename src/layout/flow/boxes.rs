@@ -212,6 +212,9 @@ fn frame_pieces(
         return pieces;
     }
     for (i, piece) in pieces.iter_mut().enumerate() {
+        // A box's lines stay off the line grid: snapping would open gaps in
+        // its background.
+        piece.grid = 0.0;
         if i == 0 {
             piece.space_before = 0.0;
             piece.shift_down(pad);

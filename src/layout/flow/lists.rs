@@ -3,7 +3,9 @@
 //!
 //! Input: a model [`List`]. Output: pieces in the flow; each item's marker
 //! sits on the baseline of the item's first line, in a gutter as wide as the
-//! widest marker of the list. A task item's marker is a drawn ballot box
+//! widest marker of the list. The bullet follows the list nesting level
+//! (lists around it, not boxes or cells), and a nested list ending an item
+//! gets the same space below as above. A task item's marker is a drawn ballot box
 //! (☐, ☑ with a tick: the bundled fonts have neither character).
 
 use crate::layout::font::FontRole;
@@ -31,7 +33,15 @@ pub(super) fn list(
         .items
         .iter()
         .enumerate()
-        .map(|(i, item)| marker_text(list.start, i, item.checked, depth, &style.lists.bullets))
+        .map(|(i, item)| {
+            marker_text(
+                list.start,
+                i,
+                item.checked,
+                ctx.list_level,
+                &style.lists.bullets,
+            )
+        })
         .collect();
     let box_size = body.size * 0.8;
     let widest = markers
@@ -50,6 +60,7 @@ pub(super) fn list(
     let mut after_previous = 0.0f32;
     for (i, (item, marker)) in list.items.iter().zip(markers).enumerate() {
         let mut inner = Flow::new();
+        ctx.list_level += 1;
         ctx.blocks(
             &mut inner,
             &item.blocks,
@@ -57,6 +68,7 @@ pub(super) fn list(
             width - gutter,
             depth + 1,
         );
+        ctx.list_level -= 1;
         if inner.pieces.is_empty() {
             let mut empty = Piece::new(pitch, Vec::new());
             empty.baseline = Some(pitch * 0.75);
@@ -108,6 +120,11 @@ pub(super) fn list(
         // Space a block at the end of this item asked for (after a figure
         // or a box) separates it from the next item.
         after_previous = inner.space_override.take().unwrap_or(0.0);
+        if matches!(item.blocks.last(), Some(crate::model::Block::List(_))) {
+            // A nested list ending the item: as much space below it as
+            // above it.
+            after_previous = after_previous.max(list_gap);
+        }
         inner.glue_next = false;
         flow.append(inner);
     }

@@ -231,6 +231,13 @@ pub(crate) struct BlockContext<'t, 'a> {
     pub notes: BTreeMap<u32, Vec<Block>>,
     /// Its footnotes already set (with their first reference).
     pub placed_notes: BTreeSet<u32>,
+    /// Lists around the blocks being laid out (0 outside any list): a
+    /// list's bullet is chosen by this level, so a top-level list inside a
+    /// box or a table cell gets the first-level bullet.
+    pub list_level: usize,
+    /// The level-1 heading being set is a chapter title (the title of a
+    /// top-level section), set apart from the titles of the pages in it.
+    pub chapter_title: bool,
 }
 
 impl BlockContext<'_, '_> {
@@ -315,6 +322,10 @@ impl BlockContext<'_, '_> {
             page_id: self.page_id,
             notes: std::mem::take(&mut self.notes),
             placed_notes: std::mem::take(&mut self.placed_notes),
+            // A cell starts its own list levels (its top-level list takes the
+            // first-level bullet) and holds no chapter title.
+            list_level: 0,
+            chapter_title: false,
         };
         inner.blocks(
             target.flow,
@@ -332,6 +343,16 @@ impl BlockContext<'_, '_> {
     pub(crate) fn body_pitch(&self) -> f32 {
         let body = &self.style().body;
         body.size * body.leading
+    }
+
+    /// The pitch of the line grid body lines and headings snap to, 0 when
+    /// `body.line_grid` is off.
+    pub(crate) fn grid_pitch(&self) -> f32 {
+        if self.style().body.line_grid {
+            self.body_pitch()
+        } else {
+            0.0
+        }
     }
 
     /// Gap between blocks.
@@ -403,7 +424,12 @@ impl BlockContext<'_, '_> {
                 .paragraph_style(width, self.body_pitch(), Align::Default)
         };
         let (lines, notes) = self.set_inlines(content, &base, &para);
+        let first = flow.pieces.len();
         push_lines(flow, lines, x, space_before, tag);
+        let grid = self.grid_pitch();
+        for piece in flow.pieces.iter_mut().skip(first) {
+            piece.grid = grid;
+        }
         flow.attach_notes(notes);
     }
 
@@ -665,7 +691,9 @@ impl BlockContext<'_, '_> {
         } = heading;
         let style = &self.style().headings;
         let index = HeadingStyle::index(level);
-        let scale = if level == 1 { self.title_scale } else { 1.0 };
+        let chapter = level == 1 && self.chapter_title;
+        let scale = if level == 1 { self.title_scale } else { 1.0 }
+            * if chapter { CHAPTER_TITLE_SCALE } else { 1.0 };
         let size = style.sizes.get(index).copied().unwrap_or(10.0) * scale;
         let above = style.space_above.get(index).copied().unwrap_or(0.0);
         let below = style.space_below.get(index).copied().unwrap_or(0.0);
@@ -689,10 +717,23 @@ impl BlockContext<'_, '_> {
                 items.push((Point::new(x, 0.0), FrameItem::Anchor(anchor.clone())));
             }
             if bar > 0.0 {
+                // One bar over all lines of a wrapped heading: every line's
+                // piece of the bar reaches its neighbours' (the lines are
+                // glued together).
+                let top = if i == 0 {
+                    line.baseline - size * 0.85
+                } else {
+                    0.0
+                };
+                let bottom = if i + 1 == count {
+                    line.baseline + size * 0.1
+                } else {
+                    line.height
+                };
                 items.push((
-                    Point::new(x, line.baseline - size * 0.85),
+                    Point::new(x, top),
                     FrameItem::Rect(crate::layout::frame::RectItem {
-                        size: crate::layout::frame::Size::new(size * 0.22, size * 0.95),
+                        size: crate::layout::frame::Size::new(size * 0.22, bottom - top),
                         fill: Some(accent),
                         stroke: None,
                     }),
@@ -717,6 +758,12 @@ impl BlockContext<'_, '_> {
                 height += 4.0;
             }
             let mut piece = Piece::new(height, items);
+            if chapter && i == 0 {
+                chapter_band(&mut piece, x, width, accent);
+            }
+            if i == 0 {
+                piece.grid = self.grid_pitch();
+            }
             piece.space_before = if i == 0 { space } else { 0.0 };
             piece.glue_to_prev = i > 0;
             if let Some(lines) = notes.get_mut(i) {
@@ -888,6 +935,29 @@ pub(crate) fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
     (y, items)
 }
 
+/// Chapter titles (top-level sections) are this much larger than page
+/// titles.
+const CHAPTER_TITLE_SCALE: f32 = 1.2;
+
+/// Sets a chapter title apart from page titles: a band of the accent
+/// colour across the text area above it (the title moves down under it).
+fn chapter_band(piece: &mut Piece, x: f32, width: f32, accent: crate::layout::frame::Rgb) {
+    const BAND: f32 = 5.0;
+    const GAP: f32 = 10.0;
+    piece.shift_down(BAND + GAP);
+    piece.items.insert(
+        0,
+        (
+            Point::new(x, 0.0),
+            FrameItem::Rect(crate::layout::frame::RectItem {
+                size: crate::layout::frame::Size::new(width, BAND),
+                fill: Some(accent),
+                stroke: None,
+            }),
+        ),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -925,6 +995,8 @@ mod tests {
             page_id: PageId(0),
             notes: BTreeMap::new(),
             placed_notes: BTreeSet::new(),
+            list_level: 0,
+            chapter_title: false,
         };
         let mut flow = Flow::new();
         ctx.blocks(&mut flow, blocks, 0.0, 400.0, 0);

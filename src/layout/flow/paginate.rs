@@ -9,7 +9,9 @@
 //! the first two and last two lines of a paragraph) unless the glued chain
 //! is taller than a text area, space before a piece is dropped at the top of
 //! a sheet, and a table's header rows are repeated when its rows continue on
-//! a new sheet.
+//! a new sheet. With the line grid on, a piece on the grid (a body line, a
+//! heading) starts on a whole multiple of the line pitch from the text
+//! area's top ([`Piece::grid`]).
 //!
 //! Footnotes: a piece may carry the lines of the footnotes it references
 //! ([`Piece::footnotes`]). They are set at the foot of the sheet the piece
@@ -46,6 +48,10 @@ pub(crate) struct Piece {
     /// Lines of the footnotes first referenced in this piece, set at the
     /// foot of the sheet the piece lands on.
     pub footnotes: Vec<Piece>,
+    /// The line pitch of the line grid (JLREQ 行取り, `body.line_grid`)
+    /// this piece's top snaps to: its space above grows to the next grid
+    /// line. 0 for pieces off the grid (figures, tables, boxes).
+    pub grid: f32,
 }
 
 impl Piece {
@@ -65,6 +71,23 @@ impl Piece {
         if space > 0.0 {
             self.shift_down(space);
         }
+    }
+
+    /// The space above the piece when the previous one ends at `y` (from
+    /// the text area's top): [`Piece::space_before`], or for a piece on the
+    /// line grid the space to the grid line nearest to where that space
+    /// would put it (never above `y`): small gaps such as a list's item gap
+    /// vanish, half a line or more becomes a whole line.
+    pub(crate) fn space_at(&self, y: f32) -> f32 {
+        let pitch = self.grid;
+        if pitch <= 0.0 || !pitch.is_finite() || !y.is_finite() {
+            return self.space_before;
+        }
+        let mut snapped = ((y + self.space_before) / pitch).round() * pitch;
+        if snapped < y - 1e-3 {
+            snapped = (y / pitch - 1e-3).ceil() * pitch;
+        }
+        (snapped - y).max(0.0)
     }
 
     /// Moves the content down by `dy`, growing the piece.
@@ -147,6 +170,7 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
     let mut carry: std::collections::VecDeque<Piece> = std::collections::VecDeque::new();
 
     for (index, mut piece) in pieces.into_iter().enumerate() {
+        piece.space_before = piece.space_at(y);
         let chain = chain_heights.get(index).copied().unwrap_or(piece.height);
         let needed = piece.space_before + chain;
         // The first line of the piece's first note must fit with it.
@@ -290,6 +314,50 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn pieces_on_the_line_grid_start_on_whole_pitches() {
+        let line = |tag: &str, space: f32| Piece {
+            grid: 17.0,
+            space_before: space,
+            ..piece(17.0, false, tag)
+        };
+        let pieces = vec![
+            line("a", 0.0),
+            // A heading off the grid, 24 pt tall.
+            Piece {
+                space_before: 20.0,
+                ..piece(24.0, false, "heading")
+            },
+            line("b", 6.0),
+            line("c", 2.0),
+            line("d", 8.5),
+            piece(30.0, false, "figure"),
+            line("e", 0.0),
+        ];
+        let areas = paginate(pieces, 500.0, &Piece::default());
+        let tops: Vec<(String, f32)> = areas[0]
+            .items
+            .iter()
+            .filter_map(|(at, item)| match item {
+                FrameItem::Anchor(name) => Some((name.clone(), at.y)),
+                _ => None,
+            })
+            .collect();
+        for (name, y) in &tops {
+            if name != "heading" && name != "figure" {
+                let k = y / 17.0;
+                assert!((k - k.round()).abs() < 1e-3, "{name} at {y}: {tops:?}");
+            }
+        }
+        let top = |n: &str| tops.iter().find(|t| t.0 == n).map_or(-1.0, |t| t.1);
+        // The heading ends at 17 + 20 + 24 = 61; b goes to 68 (4 × 17), c
+        // follows without the 2 pt item gap, d after half a line gets one.
+        assert_eq!(top("b"), 68.0);
+        assert_eq!(top("c"), 85.0);
+        assert_eq!(top("d"), 119.0);
+        assert_eq!(top("e"), 170.0);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! half-ems inside full-width brackets, 、。 and ・ (JLREQ §3.1.2), with the
 //! fixed compression where marks meet (§3.1.4: 。」 」「 ）、 、「 …), the
 //! squeezable amounts and their level (§3.8), the Japanese–Latin space
-//! (§3.2.2), word-space limits and the full-width space after ？！.
+//! (§3.2.2), word-space limits, the full-width space after ？！ and the
+//! ideographic space (U+3000) at exactly one em.
 //!
 //! Line-edge adjustments (the half-em at a line end, an opening bracket at
 //! a line start) depend on the breaks and are made by `justify`.
@@ -40,6 +41,12 @@ fn set_own_spacing(g: &mut Glyph, code: bool) {
         return;
     }
     let em = g.size;
+    if g.class == CharClass::IdeographicSpace {
+        // U+3000 is exactly one em, whatever the face's advance says.
+        g.advance = em;
+        g.x_offset = 0.0;
+        return;
+    }
     if g.class == CharClass::Space {
         // Word spaces: about ⅓ em, squeezed to ¼ em, stretched to ½ em.
         let s = &mut g.spacing;

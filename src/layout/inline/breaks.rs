@@ -8,6 +8,8 @@
 //! opening bracket, runs of cl-08 and a numeral with its prefix or suffix
 //! stay together; Japanese quotation marks “ ” ‘ ’ break like brackets;
 //! under loose kinsoku small kana, ー and iteration marks may start a line.
+//! Inside code, URLs, identifiers and long Latin runs, the breaks of
+//! `tokens` are added as penalized opportunities.
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
@@ -24,6 +26,10 @@ pub(crate) struct Opportunities {
     pub allowed: Vec<bool>,
     /// Glyph indices before which a forced break ends a line (sorted).
     pub forced: Vec<usize>,
+    /// `penalized[i]`: the break before glyph `i` is inside a token (code,
+    /// URL, identifier, long Latin run; see `tokens`): allowed, but the
+    /// breaker prefers other breaks. Same length as `allowed`.
+    pub penalized: Vec<bool>,
 }
 
 /// Computes the opportunities of a paragraph.
@@ -39,7 +45,9 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
             );
         }
     }
+    let soft = super::tokens::token_breaks(text);
     let mut allowed = vec![false; glyphs.len() + 1];
+    let mut penalized = vec![false; glyphs.len() + 1];
     for (i, g) in glyphs.iter().enumerate().skip(1) {
         if !g.cluster_start {
             continue;
@@ -51,8 +59,16 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
             continue;
         };
         let by_uax = uax.get(pos).copied().unwrap_or(false);
+        let ok = tailored(a, b, by_uax, kinsoku);
         if let Some(slot) = allowed.get_mut(i) {
-            *slot = tailored(a, b, by_uax, kinsoku);
+            *slot = ok;
+        }
+        if !ok
+            && soft.binary_search(&pos).is_ok()
+            && let (Some(slot), Some(pen)) = (allowed.get_mut(i), penalized.get_mut(i))
+        {
+            *slot = true;
+            *pen = true;
         }
     }
     if let Some(last) = allowed.last_mut() {
@@ -63,7 +79,11 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
         .iter()
         .map(|&pos| glyphs.partition_point(|g| g.range.start < pos))
         .collect();
-    Opportunities { allowed, forced }
+    Opportunities {
+        allowed,
+        forced,
+        penalized,
+    }
 }
 
 /// Whether a line may end between `a` and `b`, given UAX #14's answer.

@@ -8,22 +8,22 @@
 //!
 //! Squeeze order: word spaces (to ¼ em), quarter-ems of middle dots,
 //! half-ems of brackets and commas (never after 。 mid-line), the
-//! Japanese–Latin space (to ⅛ em). Stretch order: word spaces (to ½ em),
-//! the Japanese–Latin space (to ½ em), then inter-character space between
-//! Japanese characters (not inside Latin words, not between cl-08
-//! characters, not before closing punctuation or after opening brackets).
+//! Japanese–Latin space (to ⅛ em). Stretching is even and capped: word
+//! spaces (to ½ em), the Japanese–Latin space (to ½ em) and
+//! inter-character slots between Japanese characters (to ¼ em; not inside
+//! Latin words, not between cl-08 characters, not before closing
+//! punctuation or after opening brackets, see `line::is_slot`) all grow by
+//! the same fraction of their cap; a line that needs more is set
+//! flush-start, never letter-spaced.
 
 use super::classes::CharClass;
 use super::collect::Collected;
-use super::line::{EPSILON, Line, Measure, measure};
+use super::line::{EPSILON, Line, Measure, measure, slot_before};
 use super::shape::{Glyph, ShrinkLevel};
 use super::{GlyphRun, LineBox, ParagraphStyle, PlacedObject};
 use crate::layout::font::FontBook;
 use crate::layout::frame;
 use crate::model::Align;
-
-/// Most letter spacing (em) added to a line of Western text without spaces.
-const MAX_LETTER_SPACING: f32 = 0.1;
 
 /// Squeeze (negative) or stretch (positive) ratios per level.
 #[derive(Debug, Default)]
@@ -36,17 +36,9 @@ struct Ratios {
     bracket_shrink: f32,
     /// Japanese–Latin spaces squeezed.
     jl_shrink: f32,
-    /// Word spaces stretched (fraction of their stretch).
-    word_stretch: f32,
-    /// Extra per word space beyond its limit (only when nothing else can
-    /// take the space).
-    word_extra: f32,
-    /// Japanese–Latin spaces stretched.
-    jl_stretch: f32,
-    /// Inter-character space per slot, in pt.
-    per_slot: f32,
-    /// Every cluster gap is a slot (lines of Western text without spaces).
-    letter_space: bool,
+    /// Every stretchable place (word spaces, Japanese–Latin spaces,
+    /// inter-character slots) stretched by this fraction of its cap.
+    stretch: f32,
 }
 
 /// Sets one line.
@@ -81,7 +73,7 @@ pub(crate) fn build_line(
         let mut adv = g.advance;
         let mut xo = g.x_offset;
         if !first && !trailing {
-            gap += s.glue - s.glue_shrink * ratios.jl_shrink + s.glue_stretch * ratios.jl_stretch;
+            gap += s.glue - s.glue_shrink * ratios.jl_shrink + s.glue_stretch * ratios.stretch;
         }
         let level_ratio = match s.punct_level {
             ShrinkLevel::None => 0.0,
@@ -105,13 +97,12 @@ pub(crate) fn build_line(
             adv -= s.trail_shrink * level_ratio;
         }
         if g.class == CharClass::Space && g.cluster_start {
-            if s.jl_space {
-                adv += -s.space_shrink * ratios.jl_shrink + s.space_stretch * ratios.jl_stretch;
+            let shrink = if s.jl_space {
+                ratios.jl_shrink
             } else {
-                adv += -s.space_shrink * ratios.word_shrink
-                    + s.space_stretch * ratios.word_stretch
-                    + ratios.word_extra;
-            }
+                ratios.word_shrink
+            };
+            adv += -s.space_shrink * shrink + s.space_stretch * ratios.stretch;
         }
         if trailing {
             adv = 0.0;
@@ -173,13 +164,8 @@ pub(crate) fn build_line(
             }
         }
         gap = 0.0;
-        let slot = if ratios.letter_space {
-            i + 1 < m.content_end && glyphs.get(i + 1).is_some_and(|n| n.cluster_start)
-        } else {
-            slot_after(glyphs, i, m.content_end)
-        };
-        if i < last && !trailing && slot {
-            gap += ratios.per_slot;
+        if i < last && !trailing && i + 1 < m.content_end {
+            gap += slot_before(glyphs, i + 1) * ratios.stretch;
         }
     }
     let used = pen;
@@ -211,6 +197,13 @@ pub(crate) fn build_line(
 }
 
 /// The squeeze/stretch ratios that bring the line to its target width.
+///
+/// Squeezing follows JLREQ §3.8's order, level by level. Stretching is
+/// even: every stretchable place grows by the same fraction of its cap
+/// (word spaces and the Japanese–Latin space up to ½ em, ¼ em per
+/// inter-character slot), so a Latin word next to Japanese text gets no
+/// wider gaps than the kana around it. A line that would need more than
+/// the caps is not stretched at all: it is set flush-start (ragged).
 fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
     let mut r = Ratios::default();
     let mut delta = if m.natural > avail || justify {
@@ -221,9 +214,14 @@ fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
     if delta.abs() <= EPSILON / 10.0 {
         return r;
     }
+    if delta > 0.0 {
+        if m.stretch > 0.0 && delta <= m.stretch + EPSILON {
+            r.stretch = (delta / m.stretch).min(1.0);
+        }
+        return r;
+    }
     // Totals per level (the first glyph's glue and cut parts excluded).
     let (mut word_s, mut dot_s, mut br_s, mut jl_s) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-    let (mut word_t, mut jl_t, mut words) = (0.0f32, 0.0f32, 0usize);
     for (k, g) in slice.iter().enumerate() {
         let s = &g.spacing;
         let lead = if k == 0 { 0.0 } else { s.lead_shrink };
@@ -239,98 +237,31 @@ fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
         }
         if k > 0 {
             jl_s += s.glue_shrink;
-            jl_t += s.glue_stretch;
         }
         if g.class == CharClass::Space && g.cluster_start {
             if s.jl_space {
                 jl_s += s.space_shrink;
-                jl_t += s.space_stretch;
             } else {
                 word_s += s.space_shrink;
-                word_t += s.space_stretch;
-                words += 1;
             }
         }
     }
-    if delta < 0.0 {
-        for (total, ratio) in [
-            (word_s, &mut r.word_shrink),
-            (dot_s, &mut r.dot_shrink),
-            (br_s, &mut r.bracket_shrink),
-            (jl_s, &mut r.jl_shrink),
-        ] {
-            if delta >= 0.0 {
-                break;
-            }
-            if total > 0.0 {
-                let take = (-delta).min(total);
-                *ratio = take / total;
-                delta += take;
-            }
-        }
-        return r;
-    }
-    for (total, ratio) in [(word_t, &mut r.word_stretch), (jl_t, &mut r.jl_stretch)] {
-        if delta <= 0.0 {
+    for (total, ratio) in [
+        (word_s, &mut r.word_shrink),
+        (dot_s, &mut r.dot_shrink),
+        (br_s, &mut r.bracket_shrink),
+        (jl_s, &mut r.jl_shrink),
+    ] {
+        if delta >= 0.0 {
             break;
         }
         if total > 0.0 {
-            let take = delta.min(total);
+            let take = (-delta).min(total);
             *ratio = take / total;
-            delta -= take;
-        }
-    }
-    if delta > 0.0 {
-        let slots = (0..slice.len().saturating_sub(1))
-            .filter(|&k| slot_after(slice, k, slice.len()))
-            .count();
-        if slots > 0 {
-            r.per_slot = delta / slots as f32;
-        } else if words > 0 {
-            r.word_extra = delta / words as f32;
-        } else {
-            // No inter-character slot and no word space (a long URL, or
-            // Japanese held together by kinsoku): letter-space every
-            // cluster gap rather than leave the line short.
-            let gaps = slice.iter().skip(1).filter(|g| g.cluster_start).count();
-            let em = slice.first().map_or(0.0, |g| g.size);
-            // More than a tenth of an em between letters reads as spaced
-            // out: such a line stays short instead.
-            let western = !slice.iter().any(|g| g.wide);
-            if gaps > 0 && (!western || delta / gaps as f32 <= MAX_LETTER_SPACING * em) {
-                r.per_slot = delta / gaps as f32;
-                r.letter_space = true;
-            }
+            delta += take;
         }
     }
     r
-}
-
-/// Whether inter-character space may go after glyph `i` (before the next
-/// cluster), within a line whose content ends at `end`.
-fn slot_after(glyphs: &[Glyph], i: usize, end: usize) -> bool {
-    let Some(a) = glyphs.get(i) else { return false };
-    let Some(b) = glyphs.get(i + 1) else {
-        return false;
-    };
-    if i + 1 >= end || !b.cluster_start {
-        return false;
-    }
-    let (ca, cb) = (a.class, b.class);
-    if !(a.wide || b.wide) {
-        return false;
-    }
-    if ca == CharClass::Space || cb == CharClass::Space {
-        return false;
-    }
-    if ca == CharClass::Inseparable && cb == CharClass::Inseparable {
-        return false;
-    }
-    !(ca == CharClass::Opening
-        || matches!(
-            cb,
-            CharClass::Closing | CharClass::Comma | CharClass::FullStop | CharClass::MiddleDot
-        ))
 }
 
 /// The style a glyph's run gets: italic only for Latin text.

@@ -12,8 +12,8 @@
 //! a closing bracket, 、 or 。 ending the line is removed (with hanging
 //! punctuation a final 、 or 。 also hangs past the line end); glue (the
 //! Japanese–Latin space, the space after ？！) before the first glyph is
-//! dropped; an opening bracket starting any line but the paragraph's first
-//! loses its leading half-em (the paragraph's first line keeps JIS X
+//! dropped; an opening bracket starting any line but an indented
+//! paragraph's first loses its leading half-em (that line keeps JIS X
 //! 4051's default: the bracket keeps its half-em after the indent).
 
 use super::ParagraphStyle;
@@ -33,8 +33,8 @@ pub(crate) struct Line {
     /// Whether the line is justified (not the last line, not ended by a
     /// forced break).
     pub justify: bool,
-    /// Whether the line starts the paragraph (keeps an opening bracket's
-    /// leading half-em, as in JIS X 4051's default).
+    /// Whether the line starts a paragraph with a first-line indent (keeps
+    /// an opening bracket's leading half-em, as in JIS X 4051's default).
     pub para_start: bool,
     /// Indent in pt.
     pub indent: f32,
@@ -59,6 +59,10 @@ pub(crate) struct Measure {
     /// Width of a hanging 、 or 。 at the end (burasage), not counted in
     /// `natural`.
     pub hang: f32,
+    /// Most the line may be stretched within the caps (word spaces to ½
+    /// em, the Japanese–Latin space to ½ em, ¼ em per inter-character
+    /// slot); a line that would need more is set flush-start.
+    pub stretch: f32,
 }
 
 impl Measure {
@@ -79,6 +83,9 @@ pub(crate) struct RunningTotals {
     /// `shrink[i]`: sum of all squeezable amounts (glue included) of glyphs
     /// `0..i`.
     shrink: Vec<f64>,
+    /// `stretch[i]`: sum of the stretch capacities of glyphs `0..i` (see
+    /// [`stretch_before`]).
+    stretch: Vec<f64>,
 }
 
 impl RunningTotals {
@@ -86,32 +93,49 @@ impl RunningTotals {
     pub(crate) fn new(glyphs: &[Glyph]) -> Self {
         let mut natural = Vec::with_capacity(glyphs.len() + 1);
         let mut shrink = Vec::with_capacity(glyphs.len() + 1);
-        let (mut n, mut s) = (0.0f64, 0.0f64);
+        let mut stretch = Vec::with_capacity(glyphs.len() + 1);
+        let (mut n, mut s, mut t) = (0.0f64, 0.0f64, 0.0f64);
         natural.push(n);
         shrink.push(s);
-        for g in glyphs {
+        stretch.push(t);
+        for (i, g) in glyphs.iter().enumerate() {
             let sp = &g.spacing;
             n += f64::from(g.advance) + f64::from(sp.glue);
             s += f64::from(sp.space_shrink)
                 + f64::from(sp.lead_shrink)
                 + f64::from(sp.trail_shrink)
                 + f64::from(sp.glue_shrink);
+            t += f64::from(own_stretch(g)) + f64::from(slot_before(glyphs, i));
             natural.push(n);
             shrink.push(s);
+            stretch.push(t);
         }
-        Self { natural, shrink }
+        Self {
+            natural,
+            shrink,
+            stretch,
+        }
     }
 
-    /// Natural width and shrink of glyphs `start..end` (`start < end`),
-    /// the first glyph's glue not counted (it is dropped at a line start).
-    fn span(&self, glyphs: &[Glyph], start: usize, end: usize) -> (f32, f32) {
+    /// Natural width, shrink and stretch of glyphs `start..end` (`start <
+    /// end`), the first glyph's glue and slot not counted (they are dropped
+    /// at a line start).
+    fn span(&self, glyphs: &[Glyph], start: usize, end: usize) -> (f32, f32, f32) {
         let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(0.0);
-        let (glue, glue_shrink) = glyphs
-            .get(start)
-            .map_or((0.0, 0.0), |g| (g.spacing.glue, g.spacing.glue_shrink));
+        let (glue, glue_shrink, glue_stretch) = glyphs.get(start).map_or((0.0, 0.0, 0.0), |g| {
+            (
+                g.spacing.glue,
+                g.spacing.glue_shrink,
+                g.spacing.glue_stretch,
+            )
+        });
         let natural = at(&self.natural, end) - at(&self.natural, start) - f64::from(glue);
         let shrink = at(&self.shrink, end) - at(&self.shrink, start) - f64::from(glue_shrink);
-        (natural as f32, shrink as f32)
+        let stretch = at(&self.stretch, end)
+            - at(&self.stretch, start)
+            - f64::from(glue_stretch)
+            - f64::from(slot_before(glyphs, start));
+        (natural as f32, shrink as f32, stretch.max(0.0) as f32)
     }
 }
 
@@ -167,16 +191,18 @@ fn measure_inner(
     };
     match totals {
         Some(totals) if !slice.is_empty() => {
-            (m.natural, m.shrink) = totals.span(glyphs, start, content_end);
+            (m.natural, m.shrink, m.stretch) = totals.span(glyphs, start, content_end);
         }
         _ => {
             for (k, g) in slice.iter().enumerate() {
                 let s = &g.spacing;
                 m.natural += g.advance;
                 m.shrink += s.space_shrink + s.lead_shrink + s.trail_shrink;
+                m.stretch += s.space_stretch;
                 if k > 0 {
                     m.natural += s.glue;
                     m.shrink += s.glue_shrink;
+                    m.stretch += s.glue_stretch + slot_before(glyphs, start + k);
                 }
             }
         }
@@ -208,6 +234,56 @@ fn measure_inner(
     }
     m.shrink = m.shrink.max(0.0);
     m
+}
+
+/// Most inter-character space (JLREQ §3.8.3 stretching) in em per slot.
+pub(crate) const SLOT_STRETCH: f32 = 0.25;
+
+/// The stretch a glyph carries itself: a word space's (to ½ em) and the
+/// Japanese–Latin space's (to ½ em) growth.
+fn own_stretch(g: &Glyph) -> f32 {
+    let own = if g.class == CharClass::Space && g.cluster_start {
+        g.spacing.space_stretch
+    } else {
+        0.0
+    };
+    own + g.spacing.glue_stretch
+}
+
+/// The stretch capacity of the inter-character slot before glyph `i`
+/// (¼ em of the larger of its neighbours, or 0 where no slot is).
+pub(crate) fn slot_before(glyphs: &[Glyph], i: usize) -> f32 {
+    match (i.checked_sub(1).and_then(|p| glyphs.get(p)), glyphs.get(i)) {
+        (Some(a), Some(b)) if is_slot(a, b) => SLOT_STRETCH * a.size.max(b.size),
+        _ => 0.0,
+    }
+}
+
+/// Whether inter-character space may go between glyphs `a` and `b`
+/// (adjacent in the paragraph): at a cluster start next to a Japanese
+/// character, not at word spaces, not next to the ideographic space (which
+/// stays exactly one em), not where glue already spaces the pair (the
+/// Japanese–Latin space, the space after ？！), not inside runs of cl-08,
+/// not after opening brackets or before closing punctuation.
+pub(crate) fn is_slot(a: &Glyph, b: &Glyph) -> bool {
+    if !b.cluster_start || !(a.wide || b.wide) || b.spacing.glue > 0.0 {
+        return false;
+    }
+    let (ca, cb) = (a.class, b.class);
+    if [ca, cb]
+        .iter()
+        .any(|&c| matches!(c, CharClass::Space | CharClass::IdeographicSpace))
+    {
+        return false;
+    }
+    if ca == CharClass::Inseparable && cb == CharClass::Inseparable {
+        return false;
+    }
+    !(ca == CharClass::Opening
+        || matches!(
+            cb,
+            CharClass::Closing | CharClass::Comma | CharClass::FullStop | CharClass::MiddleDot
+        ))
 }
 
 /// Whether glyph `i` (not a cluster start) belongs to a space cluster.

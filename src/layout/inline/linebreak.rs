@@ -50,6 +50,10 @@ pub(crate) fn choose_lines(
     loop {
         let para_start = lines.is_empty();
         let indent = if para_start { first_indent } else { 0.0 };
+        // An opening bracket keeps its leading half-em only after a
+        // first-line indent; without one (list items, unindented prose) it
+        // is set flush like at any line start.
+        let para_start = para_start && indent > 0.0;
         let limit = forced.peek().copied().unwrap_or(n).min(n);
         let byte = glyphs.get(start).map_or(text.text.len(), |g| g.range.start);
         if start >= n && forced.peek().is_none() {
@@ -76,7 +80,7 @@ pub(crate) fn choose_lines(
             indent,
         };
         if plan.is_empty() {
-            plan = ctx.total_fit(&stretch).unwrap_or_default().into();
+            plan = ctx.total_fit(&stretch).into();
         }
         let end = match plan.pop_front() {
             Some(end) => end,
@@ -134,17 +138,22 @@ struct Stretch {
     indent: f32,
 }
 
-/// Most break candidates a total-fit search considers in one stretch of
-/// text (between forced breaks); longer stretches are set first-fit.
+/// Most break candidates a total-fit search considers at once; a longer
+/// stretch of text is set in consecutive windows of this many candidates.
 const MAX_TOTAL_FIT_CANDIDATES: usize = 20_000;
 
 impl BreakContext<'_> {
-    /// Chooses all breaks of glyphs `start..limit` (a stretch ending at a
+    /// Chooses the breaks of glyphs `start..limit` (a stretch ending at a
     /// forced break or the paragraph end) at once, minimising the sum of line
-    /// costs ([`line_cost`]). `None` when some unit is wider than the line
-    /// (then first fit with emergency breaks takes over) or the stretch is too
-    /// long.
-    fn total_fit(&self, stretch: &Stretch) -> Option<Vec<usize>> {
+    /// costs ([`line_cost`]). The search stops at the first unit wider than
+    /// the line (it returns the breaks before that unit, which first fit
+    /// with emergency breaks then sets) and after
+    /// [`MAX_TOTAL_FIT_CANDIDATES`] candidates (it returns the breaks up to
+    /// the last candidate but one line). Candidates are found while the
+    /// search goes, and never more than one line past the last reachable
+    /// one, so each glyph is looked at a bounded number of times: a stretch
+    /// with no break opportunity costs linear time.
+    fn total_fit(&self, stretch: &Stretch) -> Vec<usize> {
         let Self {
             glyphs,
             ref totals,
@@ -160,21 +169,33 @@ impl BreakContext<'_> {
             indent,
         } = *stretch;
         let mut nodes = vec![start];
-        nodes.extend(
-            (start + 1..=limit)
-                .filter(|&e| e == limit || opps.allowed.get(e).copied().unwrap_or(false)),
-        );
-        if nodes.len() > MAX_TOTAL_FIT_CANDIDATES {
-            return None;
-        }
         // best[j]: least total cost of lines ending at nodes[j], and the node
         // where that last line starts.
-        let mut best = vec![(f32::INFINITY, 0usize); nodes.len()];
-        if let Some(first) = best.first_mut() {
-            first.0 = 0.0;
-        }
-        for j in 1..nodes.len() {
-            let end = nodes[j];
+        let mut best = vec![(0.0f32, 0usize)];
+        let mut next = start + 1;
+        let mut complete = false;
+        while nodes.len() <= MAX_TOTAL_FIT_CANDIDATES {
+            // The next candidate, unless the unit up to it is wider than the
+            // line (then the search stops).
+            let last = nodes.last().copied().unwrap_or(start);
+            let avail_unit = width - if last == start { indent } else { 0.0 };
+            let mut end = None;
+            while next <= limit {
+                let e = next;
+                next += 1;
+                if e == limit || opps.allowed.get(e).copied().unwrap_or(false) {
+                    end = Some(e);
+                    break;
+                }
+                let m = measure_fast(glyphs, totals, last, e, last == start && para_start, style);
+                if m.min_width() > avail_unit + EPSILON {
+                    break;
+                }
+            }
+            let Some(end) = end else { break };
+            let j = nodes.len();
+            nodes.push(end);
+            let mut here = (f32::INFINITY, 0usize);
             for i in (0..j).rev() {
                 let begin = nodes[i];
                 let first_line = i == 0;
@@ -187,15 +208,37 @@ impl BreakContext<'_> {
                 if before.is_infinite() {
                     continue;
                 }
-                let total = before + line_cost(glyphs, &m, begin, end, avail, end == limit);
-                if total < best[j].0 {
-                    best[j] = (total, i);
+                let cost = line_cost(&LineCandidate {
+                    glyphs,
+                    m: &m,
+                    begin,
+                    end,
+                    avail,
+                    last: end == limit,
+                    penalized: opps.penalized.get(end).copied().unwrap_or(false),
+                });
+                if before + cost < here.0 {
+                    here = (before + cost, i);
                 }
+            }
+            best.push(here);
+            if here.0.is_infinite() {
+                // The unit before `end` is wider than the line.
+                nodes.pop();
+                best.pop();
+                break;
+            }
+            if end == limit {
+                complete = true;
+                break;
             }
         }
         let mut j = nodes.len() - 1;
-        if best.get(j)?.0.is_infinite() {
-            return None;
+        if !complete && j > 0 {
+            // Stopped early: keep the breaks up to the line before the last
+            // reachable candidate, whose own line may improve once the
+            // search goes on from there.
+            j = best[j].1;
         }
         let mut ends = Vec::new();
         while j > 0 {
@@ -203,7 +246,7 @@ impl BreakContext<'_> {
             j = best[j].1;
         }
         ends.reverse();
-        Some(ends)
+        ends
     }
 
     /// The end of the line starting the stretch (never past its limit,
@@ -263,6 +306,7 @@ impl BreakContext<'_> {
     fn emergency(&self, stretch: &Stretch) -> usize {
         let Self {
             glyphs,
+            ref totals,
             text,
             style,
             ..
@@ -281,7 +325,7 @@ impl BreakContext<'_> {
             if glyphs.get(end).is_some_and(|g| !g.cluster_start) {
                 continue;
             }
-            let m = measure(glyphs, start, end, para_start, style);
+            let m = measure_fast(glyphs, totals, start, end, para_start, style);
             if m.min_width() > avail + EPSILON {
                 break;
             }
@@ -316,27 +360,61 @@ impl BreakContext<'_> {
     }
 }
 
+/// A candidate line as [`line_cost`] weighs it.
+struct LineCandidate<'a> {
+    /// The paragraph's glyphs.
+    glyphs: &'a [Glyph],
+    /// The line's measure.
+    m: &'a Measure,
+    /// First glyph.
+    begin: usize,
+    /// One past the last glyph.
+    end: usize,
+    /// The line length available (after any indent).
+    avail: f32,
+    /// Whether the line ends the stretch (not justified).
+    last: bool,
+    /// Whether the line ends at a break inside a token (code, URL…).
+    penalized: bool,
+}
+
+/// Cost of ending a line inside code, a URL or an identifier: worth about
+/// as much as a line stretched by 7 % of its length.
+const TOKEN_BREAK_PENALTY: f32 = 50.0;
+
+/// Cost of a line that cannot be justified within the stretch caps (set
+/// flush-start): taken only when every other choice is worse.
+const RAGGED_PENALTY: f32 = 5_000.0;
+
 /// The cost of one line: one per line, plus the squared squeeze ratio
 /// (weighted lightly: JLREQ prefers pushing in to pushing out), plus the
-/// squared stretch relative to a tenth of the line (weighted heavily), plus
-/// a large penalty for a last line of a single character.
-fn line_cost(
-    glyphs: &[Glyph],
-    m: &Measure,
-    begin: usize,
-    end: usize,
-    avail: f32,
-    last: bool,
-) -> f32 {
+/// squared stretch relative to a tenth of the line (weighted heavily) and
+/// relative to the line's stretch caps, plus a large penalty for a line that cannot be justified within the caps
+/// (it would be ragged), for a break inside a token and for a last line of
+/// a single character.
+fn line_cost(c: &LineCandidate) -> f32 {
+    let m = c.m;
     let mut cost = 1.0;
-    if m.natural > avail {
-        let r = (m.natural - avail) / m.shrink.max(EPSILON);
+    if m.natural > c.avail {
+        let r = (m.natural - c.avail) / m.shrink.max(EPSILON);
         cost += 10.0 * r * r;
-    } else if !last {
-        let r = (avail - m.natural) / (0.1 * avail).max(EPSILON);
+    } else if !c.last {
+        let slack = c.avail - m.natural;
+        let r = slack / (0.1 * c.avail).max(EPSILON);
         cost += 100.0 * r * r;
+        if slack > m.stretch + EPSILON {
+            cost += RAGGED_PENALTY;
+        } else if m.stretch > 0.0 {
+            // How much of the caps the line uses: a line stretched to its
+            // caps reads as letter-spaced, so a break inside a token beats it.
+            let f = slack / m.stretch;
+            cost += 200.0 * f * f;
+        }
     }
-    if last && content_chars(glyphs, begin, end) < MIN_LAST_LINE_CHARS {
+    if c.penalized {
+        cost += TOKEN_BREAK_PENALTY;
+    }
+    if c.last && content_chars(c.glyphs, c.begin, c.end) < MIN_LAST_LINE_CHARS {
         cost += 1000.0;
     }
     cost

@@ -24,9 +24,10 @@
 //!   design (BIZ UDGothic), whose glyphs carry the blank inside; when all of
 //!   a blank is removed the proportional glyph is drawn instead. Text
 //!   extraction therefore sees no gaps inside punctuation clusters.
-//! - An opening bracket starting a paragraph keeps its leading half-em
-//!   (JIS X 4051's default, after any first-line indent); at other line
-//!   starts it is set flush.
+//! - An opening bracket starting an indented paragraph keeps its leading
+//!   half-em after the indent (JIS X 4051's default); at other line starts,
+//!   and at the start of a paragraph without a first-line indent (a list
+//!   item starting with 「［」), it is set flush.
 //! - The ¼ em Japanese–Latin space and the space after ？！ are gaps; see
 //!   [`LineBox::text`] for exact text extraction.
 //! - Breaks are total-fit per stretch between forced breaks, squeezing
@@ -45,6 +46,7 @@ mod justify;
 mod line;
 mod linebreak;
 mod shape;
+mod tokens;
 
 pub use classes::Kinsoku;
 pub use shape::ShapeCache;
@@ -214,14 +216,12 @@ pub struct LineBox {
 impl LineBox {
     /// The line's source text (the runs' texts joined).
     ///
-    /// For exact text extraction, wrap the line's glyph runs in one marked
-    /// span with this as `ActualText` (krilla: `surface.start_tagged(
-    /// ContentTag::Span(SpanTag { actual_text: Some(&text), ..SpanTag::empty()
-    /// }))` … `end_tagged()`): `pdftotext` (poppler 22.12) otherwise reads
-    /// gaps wider than 0.1 em, such as the ¼ em Japanese–Latin space or the
-    /// space after ？, as word spaces ("方法 1"). Measured with the test
-    /// `pdftotext_returns_the_source_text_with_actual_text_lines`
-    /// (`layout/inline/tests.rs`).
+    /// The PDF writer wraps a line's glyph runs in one marked span with
+    /// their joined text as `ActualText` (`pdf/write.rs`): `pdftotext`
+    /// (poppler 22.12) otherwise reads gaps wider than 0.1 em, such as the
+    /// ¼ em Japanese–Latin space or the space after ？, as word spaces
+    /// ("方法 1"). Checked through `pdf::render` by the integration test
+    /// `pdftotext_returns_the_source_text_exactly` (`tests/it/pdf_output.rs`).
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
     }

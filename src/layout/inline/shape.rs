@@ -6,8 +6,11 @@
 //! shaped glyph (and one per inline object: not shaped, as wide as the
 //! object, classed as an ideographic character), in text order, each with its cluster's byte range in the
 //! paragraph text and its JLREQ class. A character missing from the style's
-//! face is taken from the next face of the fallback chain (role face →
-//! regular → monospace) before `.notdef` is used.
+//! face is taken from the first face of the fallback chain that has it
+//! (the style's face, the region's `[fonts].fallback`, the bundled faces
+//! and fallbacks; `FontBook::fallback_chain`); only a
+//! character in no face (reported before layout by the driver's coverage
+//! check) is drawn as `.notdef`.
 //!
 //! Shaped runs are cached size-independently (font units) by face, text and
 //! feature set in the [`ShapeCache`], which is shared by all paragraphs and
@@ -244,8 +247,17 @@ pub(crate) fn shape_paragraph(
                 .and_then(|rest| rest.iter().find(|n| n.cluster != g.cluster))
                 .map_or(seg.range.end, |n| seg.range.start + n.cluster as usize);
             let first = text.text.get(start..).and_then(|s| s.chars().next());
-            let class = first.map_or(CharClass::Western, class_of);
-            let wide = first.is_some_and(is_wide);
+            // A symbol (✔ ① → ○) breaks and spaces as an ideographic
+            // character (JLREQ cl-19): no Japanese–Latin space around it;
+            // drawn a full em wide, it is also wide (JIS spacing).
+            let symbol = first.is_some_and(is_symbol);
+            let full_width_symbol = symbol && g.x_advance as f32 >= 0.9 * upm && g.x_offset == 0;
+            let class = match first {
+                Some(c) if symbol && class_of(c) == CharClass::Western => CharClass::Ideographic,
+                Some(c) => class_of(c),
+                None => CharClass::Western,
+            };
+            let wide = first.is_some_and(is_wide) || full_width_symbol;
             out.push(Glyph {
                 id: g.id,
                 font: seg.font,
@@ -330,14 +342,16 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
         };
         let role = text.style(*sid).role;
         let chain = fonts.fallback_chain(role);
-        let mono = fonts.font(FontRole::Mono);
+        let first = fonts.font(role);
+        let punctuation_face = fonts.punctuation_face();
         for (off, c) in span_text.char_indices() {
             let pos = span.start + off;
             let object = c == OBJECT_CHAR;
             let attaches = !object && is_attaching(c);
             let font = if attaches {
                 None
-            } else if role == FontRole::Regular
+            } else if let Some(mono) = punctuation_face
+                && role == FontRole::Regular
                 && is_full_width_punctuation(c)
                 && fonts.has_glyph(mono, c)
             {
@@ -348,7 +362,7 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
                         .iter()
                         .copied()
                         .find(|&f| fonts.has_glyph(f, c))
-                        .unwrap_or(chain[0]),
+                        .unwrap_or(first),
                 )
             };
             let group = if attaches { None } else { Some(is_wide(c)) };
@@ -371,7 +385,7 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
             out.push(Segment {
                 range: pos..end,
                 style: *sid,
-                font: font.unwrap_or(chain[0]),
+                font: font.unwrap_or(first),
             });
         }
     }
@@ -382,7 +396,11 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
 /// taken from the monospace face for full-width setting.
 fn half_form(fonts: &FontBook, role: FontRole, font: FontId, c: char) -> Option<HalfForm> {
     let regular = fonts.font(FontRole::Regular);
-    if role != FontRole::Regular || font == regular || !is_full_width_punctuation(c) {
+    if role != FontRole::Regular
+        || font == regular
+        || fonts.punctuation_face() != Some(font)
+        || !is_full_width_punctuation(c)
+    {
         return None;
     }
     let id = fonts.glyph_index(regular, c)?;
@@ -406,6 +424,20 @@ fn is_full_width_punctuation(c: char) -> bool {
         )
 }
 
+/// Whether `c` is a symbol of the blocks Japanese text sets among kanji
+/// (from U+2000 on, so ASCII `=` `+` `<` and Latin-1 signs stay Western):
+/// other and math symbols (✔ → ○) and other numbers (①).
+fn is_symbol(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c >= '\u{2000}'
+        && matches!(
+            c.general_category(),
+            GeneralCategory::OtherSymbol
+                | GeneralCategory::MathSymbol
+                | GeneralCategory::OtherNumber
+        )
+}
+
 /// Characters that join the current segment whatever it is: spaces,
 /// combining marks, variation selectors and joiners.
 fn is_attaching(c: char) -> bool {
@@ -415,4 +447,55 @@ fn is_attaching(c: char) -> bool {
         | '\u{3099}'..='\u{309A}'
         | '\u{FE00}'..='\u{FE0F}'
         | '\u{E0100}'..='\u{E01EF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::{Assets, ImageStore};
+    use crate::layout::inline::{InlinePiece, TextStyle, collect::collect};
+
+    fn shaped(text: &str) -> (Vec<Glyph>, FontBook) {
+        let fonts = FontBook::load(&Assets::embedded(ImageStore::default())).expect("fonts");
+        let pieces = [InlinePiece::Text {
+            text,
+            style: TextStyle::new(FontRole::Regular, 10.0),
+        }];
+        let glyphs = shape_paragraph(&collect(&pieces), &fonts, &ShapeCache::new());
+        (glyphs, fonts)
+    }
+
+    #[test]
+    fn characters_come_from_the_first_face_that_has_them() {
+        let text = "吉𠮷✔a";
+        let (glyphs, fonts) = shaped(text);
+        let face = |c: &str| {
+            let at = text.find(c).expect("in text");
+            let g = glyphs.iter().find(|g| g.range.start == at).expect("glyph");
+            assert_ne!(g.id, 0, "{c} drawn as .notdef");
+            fonts.name(g.font).to_owned()
+        };
+        assert_eq!(face("吉"), "BIZUDPGothic-Regular.ttf");
+        assert_eq!(face("𠮷"), "TebikiFallbackJP-Regular.otf");
+        assert_eq!(face("✔"), "TebikiSymbols-Regular.ttf");
+        assert_eq!(face("a"), "BIZUDPGothic-Regular.ttf");
+    }
+
+    #[test]
+    fn symbols_among_kanji_are_ideographic_and_ascii_signs_western() {
+        let text = "と✔と①と=";
+        let (glyphs, _) = shaped(text);
+        let class = |c: &str| {
+            let at = text.find(c).expect("in text");
+            glyphs
+                .iter()
+                .find(|g| g.range.start == at)
+                .map(|g| (g.class, g.wide))
+                .expect("glyph")
+        };
+        assert_eq!(class("✔").0, CharClass::Ideographic);
+        // ① is a full em wide in BIZ UDPGothic: wide, with JIS spacing.
+        assert_eq!(class("①"), (CharClass::Ideographic, true));
+        assert_eq!(class("="), (CharClass::Western, false));
+    }
 }
