@@ -187,6 +187,7 @@ pub(crate) fn image_diagnostic(
         ImageError::Decode { reason, .. } => ("decode", reason),
     };
     crate::diag::Diagnostic::error(span, format!("cannot {verb} image `{src}`: {reason}"))
+        .with_code(crate::diag::Code::UnusableImage)
         .with_hint("replace the file with a png, jpeg, gif, webp or bmp image, or fix the `src`")
 }
 

@@ -48,7 +48,7 @@ pub struct Assets {
 #[derive(Debug, thiserror::Error)]
 pub enum AssetError {
     /// The file exists in the site but cannot be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}: {}", .path.display(), crate::diag::library::io(.source))]
     Read {
         /// The file.
         path: PathBuf,

@@ -1,18 +1,23 @@
 //! Command line: parses arguments into a build plan, runs it and sets the
 //! exit code (0 success, 1 content errors, 2 usage or configuration errors).
 //!
-//! Input: the process arguments. Output: diagnostics and a one-line summary
-//! on stderr, output files through [`crate::driver`], and the exit code. A
-//! progress bar is shown only on a terminal and never with `--quiet`.
+//! Input: the process arguments. Output: diagnostics (human on stderr, or
+//! `--message-format short|json|github` on stdout, see `diagnostics`) and a
+//! one-line summary on stderr, output files through [`crate::driver`], the
+//! text of `tebiki explain`, and the exit code. A progress bar is shown only
+//! on a terminal and never with `--quiet`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod diagnostics;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::diag::render;
+pub use diagnostics::{ColorArg, DiagnosticOptions, ExplainArgs, MessageFormat};
+
 use crate::driver::{self, Format, Outcome, Plan, Status};
 
 /// tebiki (手引き): Hugo help site → PDF and EPUB handbooks, one per region.
@@ -31,6 +36,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every diagnostic of every region without writing files.
     Check(CheckArgs),
+    /// Explain a diagnostic code (`T0201` or `broken-link`; also spelt
+    /// `tebiki --explain CODE`); without one, list every code.
+    Explain(ExplainArgs),
 }
 
 /// Arguments of `tebiki build`.
@@ -58,6 +66,9 @@ pub struct BuildArgs {
     /// No progress bar and no summary; diagnostics only.
     #[arg(long, short)]
     pub quiet: bool,
+    /// How diagnostics are printed.
+    #[command(flatten)]
+    pub diagnostics: DiagnosticOptions,
 }
 
 /// Arguments of `tebiki check`.
@@ -69,6 +80,15 @@ pub struct CheckArgs {
     /// Check only this region (repeatable; default: every region).
     #[arg(long = "region", value_name = "R")]
     pub regions: Vec<String>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// No summary and no list of left-out pages; diagnostics only.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// How diagnostics are printed.
+    #[command(flatten)]
+    pub diagnostics: DiagnosticOptions,
 }
 
 /// `--format` values.
@@ -82,14 +102,14 @@ pub enum FormatArg {
 
 /// Entry point of the `tebiki` binary.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(diagnostics::explain_alias(std::env::args_os())) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let (plan, quiet, check) = match cli.command {
+    let (plan, quiet, check, options) = match cli.command {
         Command::Build(args) => {
             let mut formats: Vec<Format> = args
                 .formats
@@ -112,7 +132,7 @@ pub fn main() -> ExitCode {
                 pages: args.pages,
                 strict: args.strict,
             };
-            (plan, args.quiet, false)
+            (plan, args.quiet, false, args.diagnostics)
         }
         Command::Check(args) => {
             let plan = Plan {
@@ -121,10 +141,11 @@ pub fn main() -> ExitCode {
                 formats: Vec::new(),
                 out: PathBuf::new(),
                 pages: Vec::new(),
-                strict: false,
+                strict: args.strict,
             };
-            (plan, false, true)
+            (plan, args.quiet, true, args.diagnostics)
         }
+        Command::Explain(args) => return diagnostics::explain(&args),
     };
     if !check && let Err(e) = driver::install_interrupt_cleanup() {
         eprintln!("warning: cannot handle interrupts, a killed build may leave temporaries: {e}");
@@ -141,38 +162,31 @@ pub fn main() -> ExitCode {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    report(&outcome, stderr_tty, quiet, check);
+    report(&outcome, options, quiet, check);
     ExitCode::from(outcome.status.code())
 }
 
-/// Prints diagnostics and the summary line to stderr.
-fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
+/// Prints diagnostics (in the chosen format) and the summary line to stderr.
+fn report(outcome: &Outcome, options: DiagnosticOptions, quiet: bool, check: bool) {
+    diagnostics::print(&outcome.diagnostics, &outcome.sources, options);
     let mut err = std::io::stderr().lock();
-    for diag in &outcome.diagnostics {
-        let _ = write!(err, "{}", render::render(diag, &outcome.sources, color));
+    if quiet {
+        return;
     }
     if check {
         let _ = write!(err, "{}", exclusions_report(outcome));
     }
-    if quiet {
-        return;
-    }
-    let errors = outcome
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::diag::Severity::Error)
-        .count();
-    let warnings = outcome.diagnostics.len() - errors;
+    let counts = diagnostics::counts(&outcome.diagnostics);
     let secs = outcome.elapsed.as_secs_f64();
     let line = if check {
         format!(
-            "checked {}: {errors} errors, {warnings} warnings in {secs:.2} s",
+            "checked {}: {counts} in {secs:.2} s",
             pages_summary(&outcome.region_pages)
         )
     } else {
         let bytes: u64 = outcome.written.iter().map(|w| w.bytes).sum();
         format!(
-            "wrote {} {} ({}) for {} pages: {errors} errors, {warnings} warnings in {secs:.2} s",
+            "wrote {} {} ({}) for {} {}: {counts} in {secs:.2} s",
             outcome.written.len(),
             if outcome.written.len() == 1 {
                 "file"
@@ -180,7 +194,8 @@ fn report(outcome: &Outcome, color: bool, quiet: bool, check: bool) {
                 "files"
             },
             human_size(bytes),
-            outcome.pages
+            outcome.pages,
+            if outcome.pages == 1 { "page" } else { "pages" }
         )
     };
     if outcome.status != Status::UsageErrors {

@@ -1,13 +1,21 @@
 //! Diagnostics: source files, spans, and the problems found in them.
 //!
-//! Input: every pipeline stage reports [`Diagnostic`]s into a [`Diagnostics`]
-//! sink instead of failing on the first problem. Output: the CLI prints them
-//! as `path:line:col: error|warning: message` with a snippet (see
-//! [`render`]) and picks the exit code.
-//! Messages are lowercase without a final period; hints start with `hint:`
-//! when printed.
+//! Input: every pipeline stage reports [`Diagnostic`]s, each with a stable
+//! [`Code`] (see [`codes`]), into a [`Diagnostics`] sink instead of failing
+//! on the first problem. Output: the CLI prints them as
+//! `path:line:col: error|warning: message` with a snippet (see `render`) or
+//! in one of the one-line formats (see [`format`]) and picks the exit code.
+//! Messages are lowercase without a final period, in the writer's words
+//! (library messages go through `library`); hints start with `hint:` when
+//! printed.
 
+pub mod codes;
+pub mod format;
+pub(crate) mod library;
 pub(crate) mod render;
+pub(crate) mod suggest;
+
+pub use codes::Code;
 
 use std::path::{Path, PathBuf};
 
@@ -165,6 +173,11 @@ pub struct Diagnostic {
     pub message: String,
     /// Suggestions, each printed as `hint: ...`.
     pub hints: Vec<String>,
+    /// The stable code (`T0201 broken-link`), see [`codes`].
+    pub code: Option<Code>,
+    /// The regions whose build reported it (empty: not region-specific),
+    /// sorted, filled in by the driver.
+    pub regions: Vec<String>,
 }
 
 impl Diagnostic {
@@ -185,6 +198,8 @@ impl Diagnostic {
             location,
             message: message.into(),
             hints: Vec::new(),
+            code: None,
+            regions: Vec::new(),
         }
     }
 
@@ -195,6 +210,18 @@ impl Diagnostic {
             Location::File(path.to_path_buf(), None),
             message,
         )
+    }
+
+    /// Sets the stable code.
+    pub fn with_code(mut self, code: Code) -> Diagnostic {
+        self.code = Some(code);
+        self
+    }
+
+    /// Adds every hint of `hints` (none for `None`).
+    pub fn with_hints(mut self, hints: impl IntoIterator<Item = String>) -> Diagnostic {
+        self.hints.extend(hints);
+        self
     }
 
     /// Adds a hint.
@@ -236,13 +263,45 @@ impl Diagnostics {
         &self.items
     }
 
-    /// Sorted by location and deduplicated (the same problem found while
-    /// building several regions is reported once).
+    /// Marks every diagnostic recorded so far as found in `region`.
+    pub fn tag_region(&mut self, region: &str) {
+        for d in &mut self.items {
+            if !d.regions.iter().any(|r| r == region) {
+                d.regions.push(region.to_string());
+                d.regions.sort();
+            }
+        }
+    }
+
+    /// Sorted by location and deduplicated: the same problem found while
+    /// building several regions is reported once, naming every region.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort();
-        self.items.dedup();
-        self.items
+        let mut out: Vec<Diagnostic> = Vec::with_capacity(self.items.len());
+        for d in self.items {
+            match out.last_mut() {
+                Some(last) if same_problem(last, &d) => {
+                    for region in d.regions {
+                        if !last.regions.contains(&region) {
+                            last.regions.push(region);
+                        }
+                    }
+                    last.regions.sort();
+                }
+                _ => out.push(d),
+            }
+        }
+        out
     }
+}
+
+/// Whether two diagnostics are the same problem (they may differ in regions).
+fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.severity == b.severity
+        && a.location == b.location
+        && a.message == b.message
+        && a.hints == b.hints
+        && a.code == b.code
 }
 
 /// The first line of a library message, starting lowercase, no final period.

@@ -3,78 +3,65 @@
 //! Input: [`Diagnostic`]s and the [`Sources`] they point into. Output: text
 //! for the terminal: a `path:line:col: error|warning: message` line, the
 //! source line with a caret under the span (drawn by annotate-snippets), and
-//! one `hint: …` line per hint. Colour only when asked (on a terminal).
+//! one `hint: …` line per hint, then the code (`= T0201 broken-link (tebiki
+//! explain T0201)`). Styled with anstyle when asked; the CLI's anstream
+//! stream strips the styles when colour is off.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
 
+use super::format::{location_prefix, severity_name};
 use super::{Diagnostic, Location, Severity, Sources};
 
 /// Widest source excerpt shown, in characters (long lines are cropped
 /// around the span so a 200,000-character line prints a short snippet).
 const MAX_EXCERPT_CHARS: usize = 100;
 
-/// The first line of a diagnostic: `path:line:col: severity: message`.
-pub(crate) fn header(diag: &Diagnostic, sources: &Sources) -> String {
-    let severity = severity_name(diag.severity);
-    match location_prefix(diag, sources) {
-        Some(prefix) => format!("{prefix}: {severity}: {}", diag.message),
-        None => format!("{severity}: {}", diag.message),
-    }
-}
-
-/// A full diagnostic: header, snippet (when it points into a source) and hints.
+/// A full diagnostic: header, snippet (when it points into a source),
+/// hints, and its code with the command that explains it. With `color`,
+/// styled with ANSI escapes (anstyle); the caller's stream strips them when
+/// colour is off (anstream).
 pub(crate) fn render(diag: &Diagnostic, sources: &Sources, color: bool) -> String {
-    let mut out = String::new();
-    let head = header(diag, sources);
-    if color {
-        let style = match diag.severity {
-            Severity::Error => "\x1b[1;31m",
-            Severity::Warning => "\x1b[1;33m",
-        };
-        let severity = severity_name(diag.severity);
-        let colored = head.replacen(
-            &format!("{severity}: "),
-            &format!("{style}{severity}\x1b[0m\x1b[1m: "),
-            1,
-        );
-        out.push_str(&format!("\x1b[1m{colored}\x1b[0m\n"));
-    } else {
-        out.push_str(&head);
-        out.push('\n');
-    }
+    let paint = |style: Style, text: &str| {
+        if color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    };
+    let bold = Style::new().bold();
+    let severity_style = match diag.severity {
+        Severity::Error => AnsiColor::Red.on_default().bold(),
+        Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+    };
+    let severity = paint(severity_style, severity_name(diag.severity));
+    let message = paint(bold, &diag.message);
+    let mut out = match location_prefix(diag, sources) {
+        Some(prefix) => format!(
+            "{}: {severity}{} {message}\n",
+            paint(bold, &prefix),
+            paint(bold, ":")
+        ),
+        None => format!("{severity}{} {message}\n", paint(bold, ":")),
+    };
     if let Some(snippet) = snippet(diag, sources, color) {
         out.push_str(&snippet);
         out.push('\n');
     }
+    let hint_style = AnsiColor::Cyan.on_default().bold();
     for hint in &diag.hints {
-        if color {
-            out.push_str(&format!("\x1b[1;36mhint\x1b[0m: {hint}\n"));
-        } else {
-            out.push_str(&format!("hint: {hint}\n"));
-        }
+        out.push_str(&format!("{}: {hint}\n", paint(hint_style, "hint")));
+    }
+    if let Some(code) = diag.code {
+        let info = code.info();
+        let note = format!(
+            "= {} {} (tebiki explain {})",
+            info.code, info.name, info.code
+        );
+        out.push_str(&paint(Style::new().dimmed(), &note));
+        out.push('\n');
     }
     out
-}
-
-fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
-}
-
-/// `path:line:col`, `path:line`, `path`, or nothing.
-fn location_prefix(diag: &Diagnostic, sources: &Sources) -> Option<String> {
-    match &diag.location {
-        Location::Span(span) => {
-            let file = sources.get(span.source)?;
-            let (line, col) = file.line_col(span.start);
-            Some(format!("{}:{line}:{col}", file.path.display()))
-        }
-        Location::File(path, Some(line)) => Some(format!("{}:{line}", path.display())),
-        Location::File(path, None) => Some(path.display().to_string()),
-        Location::None => None,
-    }
 }
 
 /// The source line under the span with a caret, cropped around the span.
@@ -146,6 +133,28 @@ mod tests {
     }
 
     #[test]
+    fn code_line_and_color() {
+        let mut sources = Sources::new();
+        let id = sources.add("a.md".into(), "[x](b.html)\n".into());
+        let diag = Diagnostic::warning(Span::new(id, 0, 11), "broken link `b.html`")
+            .with_code(crate::diag::Code::BrokenLink)
+            .with_hint("did you mean `a.html`?");
+        let plain = render(&diag, &sources, false);
+        assert_eq!(
+            plain.lines().last(),
+            Some("= T0201 broken-link (tebiki explain T0201)")
+        );
+        assert!(!plain.contains('\x1b'));
+        let colored = render(&diag, &sources, true);
+        assert!(
+            colored.contains("\x1b[1m\x1b[33mwarning\x1b[0m"),
+            "{colored:?}"
+        );
+        let stripped = anstream::adapter::strip_str(&colored).to_string();
+        assert_eq!(stripped, plain);
+    }
+
+    #[test]
     fn long_lines_are_cropped() {
         let mut sources = Sources::new();
         let line = format!("{}{{{{% x", "あ".repeat(200_000));
@@ -184,6 +193,6 @@ mod tests {
             "tebiki.toml: error: no tebiki.toml in the site folder\n"
         );
         let d = Diagnostic::new(Severity::Warning, Location::None, "w");
-        assert_eq!(header(&d, &sources), "warning: w");
+        assert_eq!(render(&d, &sources, false), "warning: w\n");
     }
 }

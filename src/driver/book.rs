@@ -47,7 +47,7 @@ pub(super) fn check_selection(site: &Site, selection: &[String], diags: &mut Dia
                     Severity::Error,
                     Location::None,
                     format!("--page `{wanted}` matches no content file or section"),
-                )
+                ).with_code(crate::diag::Code::PageSelection)
                 .with_hint("give a path such as content/login/admin_temp.md or a section folder such as content/admin"),
             );
             ok = false;
@@ -207,7 +207,14 @@ fn site_urls(site: &Site, ugly: bool) -> HashMap<String, Vec<String>> {
     }
     let prefix = &site.config.book.url_prefix;
     let mut urls: HashMap<String, Vec<String>> = HashMap::new();
-    for (page, _) in site.pages.iter().zip(anywhere).filter(|(_, yes)| *yes) {
+    // A page whose front matter is broken exists (its error is reported
+    // once): links to it are not broken links too.
+    for (page, _) in site
+        .pages
+        .iter()
+        .zip(anywhere)
+        .filter(|(page, yes)| *yes || page.front.broken)
+    {
         let url = page_url(prefix, &page.rel_path, page.kind, &page.front, ugly);
         let aliases = page_aliases(prefix, &url, &page.front);
         for u in std::iter::once(url).chain(aliases) {
@@ -227,12 +234,21 @@ fn check_region_codes(site: &Site, codes: &[String], diags: &mut Diagnostics) {
         let span = front.span.unwrap_or(Span::point(page.source, 0));
         let own = |key: &str| !page.cascaded_from.contains_key(key);
         let lists = [("enabled", &front.enabled), ("disabled", &front.disabled)];
-        for (_, list) in lists.into_iter().filter(|(k, _)| own(k)) {
+        for (key, list) in lists.into_iter().filter(|(k, _)| own(k)) {
+            // At the `enabled:`/`disabled:` line, not at the fence.
+            let span = front.key_spans.get(key).copied().unwrap_or(span);
             for code in list.iter().flatten() {
                 if !codes.contains(code) {
-                    diags.push(
+                    let mut diag =
                         Diagnostic::error(span, format!("unknown region `{code}` in front matter"))
-                            .with_hint(format!("regions in tebiki.toml: {}", codes.join(", "))),
+                            .with_code(crate::diag::Code::UnknownRegion);
+                    if let Some(hint) =
+                        crate::diag::suggest::did_you_mean(code, codes.iter().map(String::as_str))
+                    {
+                        diag = diag.with_hint(hint);
+                    }
+                    diags.push(
+                        diag.with_hint(format!("regions in tebiki.toml: {}", codes.join(", "))),
                     );
                 }
             }
@@ -283,7 +299,7 @@ pub(super) fn publication(site: &Site, region: &str) -> Publication {
         if let Some(slot) = cause.get_mut(i) {
             *slot = decided;
         }
-        if decided.is_none() && !front.headless && !front.no_render {
+        if decided.is_none() && !front.headless && !front.no_render && !front.broken {
             included.push(i);
         }
     }
@@ -392,10 +408,13 @@ fn build_page(
             shortcode::resolve_title(page.source, file, title, offset, ctx, diags)
         }
         None => {
-            diags.push(Diagnostic::warning(
-                Span::point(page.source, 0),
-                "page has no title; its file name is used",
-            ));
+            diags.push(
+                Diagnostic::warning(
+                    Span::point(page.source, 0),
+                    "page has no title; its file name is used",
+                )
+                .with_code(crate::diag::Code::MissingTitle),
+            );
             page.rel_path
                 .trim_end_matches(".md")
                 .rsplit('/')

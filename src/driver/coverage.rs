@@ -86,6 +86,7 @@ fn missing_glyph(c: char, span: Span, count: usize, region: &str) -> Diagnostic 
             u32::from(c)
         ),
     )
+    .with_code(crate::diag::Code::MissingGlyph)
     .with_hint(
         "the pdf draws an empty box in its place and is written without the pdf/ua-1 claim; see the README's \"Fonts\" section",
     )

@@ -7,7 +7,9 @@
 //! output is written only when its region has no error (no warning either
 //! under `--strict`), through a temporary file in the output folder renamed
 //! into place, so a failed build never leaves a partial file and never
-//! touches earlier outputs.
+//! touches earlier outputs. `check` (a plan without formats) renders every
+//! format in memory and writes nothing, so it reports what `build` reports;
+//! each diagnostic names the regions whose build found it.
 
 mod book;
 mod coverage;
@@ -27,7 +29,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::assets::{Assets, ImageStore};
-use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity, Sources, suggest};
 use crate::model::Book;
 use crate::site::{self, LoadFailure, Site};
 
@@ -57,7 +59,8 @@ pub struct Plan {
     pub site: PathBuf,
     /// Region codes to build (empty: every region).
     pub regions: Vec<String>,
-    /// Formats to write (empty: none, i.e. `check`).
+    /// Formats to write (empty: none, i.e. `check`, which still renders
+    /// both in memory).
     pub formats: Vec<Format>,
     /// Output folder.
     pub out: PathBuf,
@@ -172,16 +175,26 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     if assets_failed {
         return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     }
+    // `check` renders every format in memory and writes nothing, so it
+    // rejects whatever `build` rejects (layout, fonts, the PDF writer).
+    let formats: Vec<Format> = if plan.formats.is_empty() {
+        vec![Format::Pdf, Format::Epub]
+    } else {
+        plan.formats.clone()
+    };
+    let writes = !plan.formats.is_empty();
     if let Some(bar) = progress {
-        bar.set_length((regions.len() * (1 + plan.formats.len())) as u64);
+        bar.set_length((regions.len() * (1 + formats.len())) as u64);
     }
     let site_failed = diags.has_errors();
     let built: Vec<(Option<Book>, Diagnostics)> = regions
         .par_iter()
         .map(|&r| {
-            let result = guarded(&format!("building region {}", site.regions[r].code), || {
+            let code = &site.regions[r].code;
+            let mut result = guarded(&format!("building region {code}"), || {
                 book::build_book(&site, &sources, r, &plan.pages)
             });
+            result.1.tag_region(code);
             if let Some(bar) = progress {
                 bar.set_message(site.regions[r].code.clone());
                 bar.inc(1);
@@ -211,17 +224,19 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         // a broken image stops the region here, reported once.
         check_images(&book, &assets, &mut region_diags);
         coverage::check_coverage(&book, &assets, &sources, &mut region_diags);
-        if site_failed || region_diags.has_errors() || plan.formats.is_empty() {
+        region_diags.tag_region(&book.region.code);
+        if site_failed || region_diags.has_errors() {
             diags.extend(region_diags);
             continue;
         }
         ready.push((book, region_diags));
     }
-    let rendered = render::render_all(&ready, &plan.formats, |book, format| {
+    let rendered = render::render_all(&ready, &formats, |book, format| {
         let (bytes, mut d) = guarded_render(book, &assets, format);
         if plan.strict {
             escalate_warnings(&mut d);
         }
+        d.tag_region(&book.region.code);
         if let Some(bar) = progress {
             bar.inc(1);
         }
@@ -235,7 +250,7 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             .iter()
             .find(|r| r.code == book.region.code)
             .map_or(site.config.book.output.as_str(), |r| r.output.as_str());
-        for (format, (bytes, d)) in plan.formats.iter().zip(outputs) {
+        for (format, (bytes, d)) in formats.iter().zip(outputs) {
             let path = plan.out.join(format!(
                 "{stem}-{}.{}",
                 book.region.code,
@@ -243,24 +258,33 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             ));
             let ok = !d.has_errors();
             diags.extend(d);
+            if !writes {
+                continue;
+            }
             match bytes {
                 Some(bytes) if ok => match write::atomic_write(&path, &bytes) {
                     Ok(()) => written.push(Written {
                         bytes: bytes.len() as u64,
                         path,
                     }),
-                    Err(e) => diags.push(Diagnostic::new(
-                        Severity::Error,
-                        Location::File(path, None),
-                        format!("cannot write output: {e}"),
-                    )),
+                    Err(e) => diags.push(
+                        Diagnostic::new(
+                            Severity::Error,
+                            Location::File(path, None),
+                            format!("cannot write output: {}", crate::diag::library::io(&e)),
+                        )
+                        .with_code(Code::OutputWrite),
+                    ),
                 },
                 Some(_) => {}
-                None if ok => diags.push(Diagnostic::new(
-                    Severity::Error,
-                    Location::File(path, None),
-                    "the renderer produced no output",
-                )),
+                None if ok => diags.push(
+                    Diagnostic::new(
+                        Severity::Error,
+                        Location::File(path, None),
+                        "the renderer produced no output",
+                    )
+                    .with_code(Code::Internal),
+                ),
                 None => {}
             }
         }
@@ -335,14 +359,16 @@ fn select_regions(site: &Site, wanted: &[String], diags: &mut Diagnostics) -> Op
             Some(_) => {}
             None => {
                 let known: Vec<&str> = site.regions.iter().map(|r| r.code.as_str()).collect();
-                diags.push(
-                    Diagnostic::new(
-                        Severity::Error,
-                        Location::None,
-                        format!("unknown region `{code}`"),
-                    )
-                    .with_hint(format!("regions in tebiki.toml: {}", known.join(", "))),
-                );
+                let mut diag = Diagnostic::new(
+                    Severity::Error,
+                    Location::None,
+                    format!("unknown region `{code}`"),
+                )
+                .with_code(Code::UnknownRegionOption);
+                if let Some(hint) = suggest::did_you_mean(code, known.iter().copied()) {
+                    diag = diag.with_hint(hint);
+                }
+                diags.push(diag.with_hint(format!("regions in tebiki.toml: {}", known.join(", "))));
                 return None;
             }
         }
@@ -383,6 +409,7 @@ fn internal_error(what: &str) -> Diagnostic {
         format!("internal error while {what}"),
     )
     .with_hint("this is a bug in tebiki: please report it with the page that triggers it")
+    .with_code(Code::Internal)
 }
 
 /// Renders one format of one book, catching panics.

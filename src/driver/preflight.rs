@@ -67,7 +67,7 @@ fn asset_diagnostic(site: &Site, error: &AssetError, at: Option<Span>) -> Diagno
         AssetError::Confined { path, reason } => (path.clone(), reason.clone()),
         AssetError::Read { path, source } => (
             path.clone(),
-            site::ConfineError::Io(crate::diag::first_line_lowercase(&source.to_string())),
+            site::ConfineError::Io(crate::diag::library::io(source)),
         ),
     };
     let location = at.map_or_else(
@@ -87,7 +87,7 @@ fn span_of(file: Option<&(SourceId, String)>, keys: &[&str]) -> Option<Span> {
 /// An error at `span`, or at the whole file `shown` when there is none.
 fn error_at(span: Option<Span>, shown: PathBuf, message: String) -> Diagnostic {
     let location = span.map_or(Location::File(shown, None), Location::Span);
-    Diagnostic::new(Severity::Error, location, message)
+    Diagnostic::new(Severity::Error, location, message).with_code(crate::diag::Code::InvalidLayout)
 }
 
 /// `layouts/pdf.toml`: parses, and every number is in range.
@@ -171,11 +171,14 @@ fn check_epub_options(
         match assets.font(name) {
             Ok(Some(bytes)) => {
                 if !crate::layout::font::is_usable_font(&bytes) {
-                    diags.push(error_at(
-                        span_of(file.as_ref(), &[key]),
-                        shown.clone(),
-                        format!("font file {name} is not a usable OpenType font"),
-                    ));
+                    diags.push(
+                        error_at(
+                            span_of(file.as_ref(), &[key]),
+                            shown.clone(),
+                            format!("font file {name} is not a usable OpenType font"),
+                        )
+                        .with_code(crate::diag::Code::UnusableFont),
+                    );
                 }
             }
             Ok(None) => diags.push(crate::epub::options_diag(format!(
@@ -275,6 +278,7 @@ fn check_fonts(site: &Site, assets: &Assets, sources: &Sources, diags: &mut Diag
                     shown_path(site, Path::new("tebiki.toml")),
                     format!("font `{name}` not found"),
                 )
+                .with_code(crate::diag::Code::FontNotFound)
                 .with_hint(
                     "name a bundled font, a file in the site's fonts/ folder, or a path inside the site such as static/fonts/x.otf",
                 ),
@@ -334,6 +338,7 @@ fn check_fonts(site: &Site, assets: &Assets, sources: &Sources, diags: &mut Diag
                             "font has no glyphs for `{missing}`, which a `{language}` book needs"
                         ),
                     )
+                    .with_code(crate::diag::Code::FontCoverage)
                     .with_hint("use a font that covers the book's language, or remove it to use the embedded font"),
                 );
             }
@@ -346,8 +351,9 @@ fn check_fonts(site: &Site, assets: &Assets, sources: &Sources, diags: &mut Diag
 fn unusable_font(shown: &Path, at: Option<Span>) -> Diagnostic {
     const WHY: &str = "not a usable OpenType or TrueType font (truncated or another kind of file)";
     let diagnostic = match at {
-        Some(span) => Diagnostic::error(span, format!("font file {} is {WHY}", shown.display())),
-        None => Diagnostic::file_error(shown, WHY),
+        Some(span) => Diagnostic::error(span, format!("font file {} is {WHY}", shown.display()))
+            .with_code(crate::diag::Code::UnusableFont),
+        None => Diagnostic::file_error(shown, WHY).with_code(crate::diag::Code::UnusableFont),
     };
     diagnostic.with_hint(
         "replace it with a complete .ttf or .otf file, or remove it to use the embedded font",

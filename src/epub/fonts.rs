@@ -139,4 +139,5 @@ fn warning(message: String) -> Diagnostic {
         Location::File("tebiki.toml".into(), None),
         message,
     )
+    .with_code(crate::diag::Code::EpubFont)
 }

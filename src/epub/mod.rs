@@ -42,25 +42,31 @@ const CSS_PATH: &str = "css/epub.css";
 /// to `diags`; `None` when an error makes a correct EPUB impossible.
 pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<Vec<u8>> {
     if book.pages.is_empty() {
-        diags.push(Diagnostic::new(
-            Severity::Error,
-            Location::None,
-            format!(
-                "the book has no pages for region {}, no epub written",
-                book.region.code
-            ),
-        ));
+        diags.push(
+            Diagnostic::new(
+                Severity::Error,
+                Location::None,
+                format!(
+                    "the book has no pages for region {}, no epub written",
+                    book.region.code
+                ),
+            )
+            .with_code(crate::diag::Code::EmptyBook),
+        );
         return None;
     }
     if !is_language_tag(&book.meta.language) {
-        diags.push(Diagnostic::new(
-            Severity::Warning,
-            Location::None,
-            format!(
-                "book.language `{}` is not a BCP 47 language tag, the epub uses `ja`",
-                book.meta.language
-            ),
-        ));
+        diags.push(
+            Diagnostic::new(
+                Severity::Warning,
+                Location::None,
+                format!(
+                    "book.language `{}` is not a BCP 47 language tag, the epub uses `ja`",
+                    book.meta.language
+                ),
+            )
+            .with_code(crate::diag::Code::InvalidLanguage),
+        );
         let mut fixed = book.clone();
         fixed.meta.language = "ja".into();
         return render(&fixed, assets, diags);
@@ -157,11 +163,14 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
     match package::write_zip(&entries_out) {
         Ok(bytes) => Some(bytes),
         Err(e) => {
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                Location::None,
-                format!("cannot write the epub zip: {e}"),
-            ));
+            diags.push(
+                Diagnostic::new(
+                    Severity::Error,
+                    Location::None,
+                    format!("cannot write the epub zip: {e}"),
+                )
+                .with_code(crate::diag::Code::OutputWrite),
+            );
             None
         }
     }
@@ -264,6 +273,7 @@ pub(crate) fn options_diag(message: String) -> Diagnostic {
         Location::File(format!("layouts/{}", options::OPTIONS_FILE).into(), None),
         message,
     )
+    .with_code(crate::diag::Code::LayoutFileMissing)
 }
 
 /// The style sheet from `layouts/` (embedded default if the site's cannot

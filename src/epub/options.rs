@@ -111,7 +111,7 @@ impl EpubOptions {
                 e.span(),
                 format!(
                     "invalid {OPTIONS_FILE}: {}",
-                    crate::diag::first_line_lowercase(e.message())
+                    crate::diag::library::rewrite(e.message()).inline()
                 ),
             )
         })
@@ -175,6 +175,7 @@ fn options_error(message: String) -> Diagnostic {
         Location::File(format!("layouts/{OPTIONS_FILE}").into(), None),
         message,
     )
+    .with_code(crate::diag::Code::InvalidLayout)
 }
 
 #[cfg(test)]

@@ -71,11 +71,10 @@ pub(crate) fn lay_out_book(
     let fonts = match FontBook::for_choice(assets, &book.region.fonts) {
         Ok(fonts) => fonts,
         Err(err) => {
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                Location::None,
-                err.to_string(),
-            ));
+            diags.push(
+                Diagnostic::new(Severity::Error, Location::None, err.to_string())
+                    .with_code(crate::diag::Code::LayoutFailed),
+            );
             return None;
         }
     };

@@ -375,7 +375,10 @@ impl PdfStyle {
                 None => style,
             },
             Err(err) => {
-                diags.push(layout_problem(format!("invalid layouts/pdf.toml: {err}")));
+                diags.push(layout_problem(format!(
+                    "invalid layouts/pdf.toml: {}",
+                    crate::diag::library::rewrite(&err.to_string()).inline()
+                )));
                 PdfStyle::defaults()
             }
         }
@@ -403,7 +406,7 @@ impl PdfStyle {
         let measure = chars * self.body.size;
         let (width, _) = paper.size_pt();
         let paper_measure = width - m.margin_left - m.margin_right;
-        if chars > 0.0 && measure.is_finite() && measure < paper_measure {
+        if chars > 0.0 && measure > 0.0 && measure.is_finite() && measure < paper_measure {
             let side = (width - measure) / 2.0;
             m.margin_left = side;
             m.margin_right = side;
@@ -690,13 +693,23 @@ impl PdfStyle {
         let site = text.parse::<toml::Table>().map_err(|err| {
             (
                 err.span(),
-                format!("invalid layouts/pdf.toml: {}", err.message()),
+                format!(
+                    "invalid layouts/pdf.toml: {}",
+                    crate::diag::library::rewrite(err.message()).inline()
+                ),
             )
         })?;
         let mut merged = default_table();
         merge(&mut merged, site);
-        PdfStyle::deserialize(toml::Value::Table(merged))
-            .map_err(|err| (None, format!("invalid layouts/pdf.toml: {}", err.message())))
+        PdfStyle::deserialize(toml::Value::Table(merged)).map_err(|err| {
+            (
+                None,
+                format!(
+                    "invalid layouts/pdf.toml: {}",
+                    crate::diag::library::rewrite(err.message()).inline()
+                ),
+            )
+        })
     }
 }
 
@@ -723,6 +736,7 @@ fn range_check(
 /// A diagnostic about the layout file (no source span: it is not content).
 fn layout_problem(message: String) -> Diagnostic {
     Diagnostic::file_error(std::path::Path::new("layouts/pdf.toml"), message)
+        .with_code(crate::diag::Code::InvalidLayout)
         .with_hint("the embedded defaults are used instead")
 }
 
@@ -737,8 +751,12 @@ fn default_table() -> toml::Table {
 fn parse_table(bytes: &[u8]) -> Result<toml::Table, String> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| "layouts/pdf.toml is not UTF-8".to_string())?;
-    text.parse::<toml::Table>()
-        .map_err(|err| format!("invalid layouts/pdf.toml: {}", err.message()))
+    text.parse::<toml::Table>().map_err(|err| {
+        format!(
+            "invalid layouts/pdf.toml: {}",
+            crate::diag::library::rewrite(err.message()).inline()
+        )
+    })
 }
 
 /// Overlays `over` onto `base`: tables merge key by key, other values replace.

@@ -215,17 +215,23 @@ impl Tables<'_> {
             }),
             Href::External(u) => Some(LinkTarget::External(u)),
             Href::Forbidden(scheme) => {
-                diags.push(Diagnostic::warning(
-                    span,
-                    format!("link with scheme `{scheme}:` is not allowed; its text is kept"),
-                ));
+                diags.push(
+                    Diagnostic::warning(
+                        span,
+                        format!("link with scheme `{scheme}:` is not allowed; its text is kept"),
+                    )
+                    .with_code(crate::diag::Code::ForbiddenScheme),
+                );
                 None
             }
             Href::Invalid(reason) => {
-                diags.push(Diagnostic::warning(
-                    span,
-                    format!("link `{href}` is not a valid URL ({reason}); its text is kept"),
-                ));
+                diags.push(
+                    Diagnostic::warning(
+                        span,
+                        format!("link `{href}` is not a valid URL ({reason}); its text is kept"),
+                    )
+                    .with_code(crate::diag::Code::InvalidUrl),
+                );
                 None
             }
             Href::Site { path, fragment } => {
@@ -262,7 +268,11 @@ impl Tables<'_> {
             Some(rel) => self.is_static_file(path) || self.is_content_file(rel),
         };
         if !published {
-            diags.push(Diagnostic::warning(span, format!("broken link `{href}`")));
+            diags.push(
+                Diagnostic::warning(span, format!("broken link `{href}`"))
+                    .with_code(crate::diag::Code::BrokenLink)
+                    .with_hints(self.page_suggestion(href, &key)),
+            );
         }
         LinkTarget::External(self.absolute(path, fragment))
     }
@@ -325,11 +335,41 @@ impl Tables<'_> {
             return None;
         }
         let path = self.paths.get(page.0).map_or("", String::as_str);
-        diags.push(Diagnostic::warning(
-            span,
-            format!("missing anchor `#{fragment}` in `{path}`; the link goes to the page"),
-        ));
+        diags.push(
+            Diagnostic::warning(
+                span,
+                format!("missing anchor `#{fragment}` in `{path}`; the link goes to the page"),
+            )
+            .with_code(crate::diag::Code::MissingAnchor)
+            .with_hints(self.anchors.get(page.0).and_then(|set| {
+                let mut known: Vec<&str> = set.iter().map(String::as_str).collect();
+                known.sort_unstable();
+                crate::diag::suggest::nearest(fragment, known)
+                    .map(|a| format!("did you mean `#{a}`?"))
+            })),
+        );
         None
+    }
+
+    /// "did you mean" for a link to no page: a page published in the same
+    /// folder whose name is a likely typo of the link's, shown as the link
+    /// written with that name.
+    fn page_suggestion(&self, href: &str, key: &str) -> Option<String> {
+        let (folder, name) = key.rsplit_once('/')?;
+        let mut siblings: Vec<&str> = self
+            .ctx
+            .site_urls
+            .keys()
+            .filter_map(|k| {
+                let (f, n) = k.rsplit_once('/')?;
+                (f == folder).then_some(n)
+            })
+            .collect();
+        siblings.sort_unstable();
+        let nearest = crate::diag::suggest::nearest(name, siblings)?;
+        let at = href.rfind(name)?;
+        let fixed = format!("{}{nearest}{}", &href[..at], &href[at + name.len()..]);
+        Some(format!("did you mean `{fixed}`?"))
     }
 
     /// Checks an image once per distinct `src` and reports at every use. A
@@ -361,7 +401,10 @@ impl Tables<'_> {
         match result {
             Ok(path) => path.clone(),
             Err(message) => {
-                diags.push(Diagnostic::error(span, message.clone()));
+                diags.push(
+                    Diagnostic::error(span, message.clone())
+                        .with_code(crate::diag::Code::MissingImage),
+                );
                 PathBuf::new()
             }
         }
@@ -378,13 +421,16 @@ fn heading_anchors(blocks: &[Block], diags: &mut Diagnostics) -> HashSet<String>
             && !h.anchor.is_empty()
             && !seen.insert(h.anchor.clone())
         {
-            diags.push(Diagnostic::warning(
-                h.span,
-                format!(
-                    "duplicate anchor `{}` in this page; links to it go to the first",
-                    h.anchor
-                ),
-            ));
+            diags.push(
+                Diagnostic::warning(
+                    h.span,
+                    format!(
+                        "duplicate anchor `{}` in this page; links to it go to the first",
+                        h.anchor
+                    ),
+                )
+                .with_code(crate::diag::Code::DuplicateAnchor),
+            );
         }
     });
     seen

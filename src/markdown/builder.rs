@@ -30,7 +30,7 @@
 //! values, URLs, image sources, alt texts, titles and ids are removed with
 //! a warning. No placeholder reaches the model.
 
-use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use std::collections::BTreeMap;
 
 use crate::model::{
@@ -348,10 +348,11 @@ impl<'a> Builder<'a> {
         self.map().span(range)
     }
 
-    /// Reports a warning at a resolved offset.
-    pub(crate) fn warn(&mut self, at: usize, message: impl Into<String>) {
+    /// Reports a warning with its code at a resolved offset.
+    pub(crate) fn warn(&mut self, at: usize, code: Code, message: impl Into<String>) {
         let span = self.span_at(at);
-        self.diags.push(Diagnostic::warning(span, message));
+        self.diags
+            .push(Diagnostic::warning(span, message).with_code(code));
     }
 
     /// Finishes every open container and returns the page's blocks, the
@@ -435,6 +436,7 @@ impl<'a> Builder<'a> {
                 self.depth_warned = true;
                 self.warn(
                     at,
+                    Code::NestingTooDeep,
                     format!("content nested deeper than {MAX_BLOCK_DEPTH} levels is flattened"),
                 );
             }
@@ -564,6 +566,7 @@ impl<'a> Builder<'a> {
                 if blocks.is_empty() {
                     self.diags.push(
                         Diagnostic::warning(span, format!("box `{name}` has no content"))
+                            .with_code(crate::diag::Code::EmptyShortcode)
                             .with_hint("write its text between the opening and the closing tag"),
                     );
                 }
@@ -1136,7 +1139,7 @@ impl<'a> Builder<'a> {
                 Diagnostic::warning(
                     span,
                     format!("shortcode `{name}` cannot stand in a link, an image or an attribute and is left out"),
-                )
+                ).with_code(crate::diag::Code::ShortcodeMisplaced)
                 .with_hint("move the shortcode out of the link or image"),
             );
         }
@@ -1231,6 +1234,7 @@ impl<'a> Builder<'a> {
         let Some(call) = page.calls.get(found.id) else {
             self.warn(
                 at,
+                Code::LeftoverPlaceholder,
                 "an internal shortcode placeholder was left over and is dropped",
             );
             return;
@@ -1293,8 +1297,10 @@ impl<'a> Builder<'a> {
                     let offset = inner.text.len() - text.len();
                     let text = text.trim_end();
                     if text.is_empty() {
-                        self.diags
-                            .push(Diagnostic::warning(call.span, "`highlight` has no code"));
+                        self.diags.push(
+                            Diagnostic::warning(call.span, "`highlight` has no code")
+                                .with_code(crate::diag::Code::EmptyShortcode),
+                        );
                     }
                     self.code_block(language.clone(), text, offset);
                     self.docs.pop();
@@ -1368,10 +1374,10 @@ impl<'a> Builder<'a> {
         let text = placeholder::strip(&inner.text).0;
         let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
         let Some(first) = lines.next() else {
-            self.diags.push(Diagnostic::warning(
-                span,
-                "heading shortcode has no text and is left out",
-            ));
+            self.diags.push(
+                Diagnostic::warning(span, "heading shortcode has no text and is left out")
+                    .with_code(crate::diag::Code::EmptyShortcode),
+            );
             return;
         };
         self.docs.push(inner);
@@ -1423,10 +1429,13 @@ impl<'a> Builder<'a> {
             }
         }
         if content.is_empty() {
-            self.diags.push(Diagnostic::warning(
-                span,
-                format!("heading `{name}` has no text and is left out"),
-            ));
+            self.diags.push(
+                Diagnostic::warning(
+                    span,
+                    format!("heading `{name}` has no text and is left out"),
+                )
+                .with_code(crate::diag::Code::EmptyShortcode),
+            );
         } else {
             let text = plain_text(&content).trim().to_string();
             // Hugo gives a shortcode's heading no id; tebiki needs one for

@@ -25,6 +25,7 @@ use scraper::{Html, Node};
 
 use super::builder::{Builder, ContainerKind, ContainerTag, InlineKind, InlineTag, TextKind};
 use super::table::{MAX_COLSPAN, MAX_ROWSPAN, parse_span};
+use crate::diag::Code;
 use crate::model::{Align, Block, ImageRef, InlineImage, InlineStyle, Length};
 
 /// One tag read by the tokenizer.
@@ -118,6 +119,7 @@ fn inline_tag(b: &mut Builder, tag: &RawTag, range: Range<usize>) {
         "script" | "style" => {
             b.warn(
                 at,
+                Code::HtmlNotAllowed,
                 format!("html `<{name}>` is not allowed and was dropped"),
             );
             b.start_skipping();
@@ -188,6 +190,7 @@ fn classify(name: &str) -> Class {
 fn unsupported(b: &mut Builder, name: &str, at: usize) {
     b.warn(
         at,
+        Code::HtmlUnsupported,
         format!("html `<{name}>` is not supported and was dropped (its text is kept)"),
     );
 }
@@ -196,7 +199,11 @@ fn unsupported(b: &mut Builder, name: &str, at: usize) {
 fn check_attributes<'x>(b: &mut Builder, names: impl Iterator<Item = &'x str>, at: usize) {
     for name in names {
         if name.len() > 2 && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")) {
-            b.warn(at, format!("html event attribute `{name}` was dropped"));
+            b.warn(
+                at,
+                Code::HtmlUnsupported,
+                format!("html event attribute `{name}` was dropped"),
+            );
         }
     }
 }
@@ -205,12 +212,17 @@ fn check_attributes<'x>(b: &mut Builder, names: impl Iterator<Item = &'x str>, a
 /// [`Builder::image`]).
 fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize) {
     let Some(src) = attr("src").map(str::trim).filter(|s| !s.is_empty()) else {
-        b.warn(at, "html `<img>` without `src` was dropped");
+        b.warn(
+            at,
+            Code::HtmlUnsupported,
+            "html `<img>` without `src` was dropped",
+        );
         return;
     };
     if attr("alt").is_none() {
         b.warn(
             at,
+            Code::MissingAlt,
             format!("html `<img>` `{src}` has no `alt` text (use alt=\"\" for decorative images)"),
         );
     }
@@ -220,6 +232,7 @@ fn image<'x>(b: &mut Builder, attr: impl Fn(&str) -> Option<&'x str>, at: usize)
         if valid.is_none() {
             b.warn(
                 at,
+                Code::InvalidWidth,
                 format!(
                     "html `<img>` width `{}` is not a positive number of pixels; it is ignored",
                     w.escape_debug()
@@ -532,6 +545,7 @@ fn open_element(b: &mut Builder, el: &scraper::node::Element, at: usize) -> (Ope
         "script" | "style" => {
             b.warn(
                 at,
+                Code::HtmlNotAllowed,
                 format!("html `<{name}>` is not allowed and was dropped"),
             );
             (Opened::Nothing, true)

@@ -29,10 +29,13 @@ impl ImageCache {
             .map(|source| match shared(source) {
                 Ok(image) => Some(image),
                 Err(reason) => {
-                    diags.push(Diagnostic::file_error(
-                        &source.path,
-                        format!("cannot embed image: {}", reason.to_lowercase()),
-                    ));
+                    diags.push(
+                        Diagnostic::file_error(
+                            &source.path,
+                            format!("cannot embed image: {}", reason.to_lowercase()),
+                        )
+                        .with_code(crate::diag::Code::UnusableImage),
+                    );
                     None
                 }
             })

@@ -47,6 +47,7 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
             if !reason.starts_with(write::MISSING_GLYPHS) {
                 diags.push(
                     Diagnostic::new(Severity::Warning, Location::None, reason)
+                        .with_code(crate::diag::Code::PdfAccessibility)
                         .with_hint("the pdf is written tagged but without the pdf/ua-1 claim"),
                 );
             }
@@ -59,7 +60,10 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
                 }
                 Err(reason) => {
                     diags.extend(second);
-                    diags.push(Diagnostic::new(Severity::Error, Location::None, reason));
+                    diags.push(
+                        Diagnostic::new(Severity::Error, Location::None, reason)
+                            .with_code(crate::diag::Code::PdfExport),
+                    );
                     None
                 }
             }

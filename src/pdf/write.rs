@@ -90,10 +90,13 @@ pub fn write_pdf(
     }
 
     if font_problem {
-        diags.push(Diagnostic::file_error(
-            std::path::Path::new("fonts"),
-            "a font could not be embedded; some text is missing from the pdf",
-        ));
+        diags.push(
+            Diagnostic::file_error(
+                std::path::Path::new("fonts"),
+                "a font could not be embedded; some text is missing from the pdf",
+            )
+            .with_code(crate::diag::Code::FontEmbedding),
+        );
     }
     for (name, (sheet, at)) in anchors.iter() {
         let dest = NamedDestination::new(
@@ -143,20 +146,67 @@ fn describe(err: &krilla::error::KrillaError) -> String {
                     tofu.join(" ")
                 ));
             }
-            list.extend(
-                errors
-                    .iter()
-                    .filter(|(e, _)| !matches!(e, ValidationError::ContainsNotDefGlyph(..)))
-                    .take(5)
-                    .map(|(e, _)| format!("{e:?}")),
-            );
+            // Every other problem in tebiki's words, each once.
+            for (e, _) in errors {
+                if matches!(e, ValidationError::ContainsNotDefGlyph(..)) {
+                    continue;
+                }
+                let problem = validation_problem(e);
+                if !list.contains(&problem) {
+                    list.push(problem);
+                }
+            }
+            let shown: Vec<&str> = list.iter().take(5).map(String::as_str).collect();
+            let n = errors.len();
             format!(
-                "pdf/ua-1 validation failed with {} problem(s): {}",
-                errors.len(),
-                list.join("; ")
+                "the pdf is not pdf/ua-1 conformant ({n} {}): {}",
+                if n == 1 { "problem" } else { "problems" },
+                shown.join("; ")
             )
         }
-        other => format!("pdf export failed: {}", other.to_string().to_lowercase()),
+        other => format!(
+            "pdf export failed: {}",
+            crate::diag::first_line_lowercase(&other.to_string())
+        ),
+    }
+}
+
+/// One PDF/UA-1 problem in a writer's words (krilla's debug text names
+/// fonts by their internal structure, so it is never shown).
+fn validation_problem(error: &krilla::configure::ValidationError) -> String {
+    use krilla::configure::ValidationError as V;
+    match error {
+        V::ContainsNotDefGlyph(_, _, text) => format!(
+            "the text `{}` has a character no font of the book can draw",
+            text.escape_debug()
+        ),
+        V::NoCodepointMapping(..) | V::InvalidCodepointMapping(..) => {
+            "a glyph has no character a reader could copy or read aloud".into()
+        }
+        V::UnicodePrivateArea(_, _, c, _) => format!(
+            "the private-use character U+{:04X} has no meaning for a reader",
+            u32::from(*c)
+        ),
+        V::RestrictedLicense(_) => "a font's licence forbids embedding it".into(),
+        V::NoDocumentLanguage => "the book has no language".into(),
+        V::NoDocumentTitle => "the book has no title".into(),
+        V::MissingAltText(_) => "an image has no alternative text".into(),
+        V::MissingHeadingTitle => "a heading has no text".into(),
+        V::MissingDocumentOutline => "the pdf has no bookmarks".into(),
+        V::MissingAnnotationAltText(_) => "a link has no description".into(),
+        V::MissingDocumentDate => "the pdf has no date".into(),
+        V::Transparency(_) => "the pdf uses transparency".into(),
+        V::ImageInterpolation(_) => "an image asks for interpolation".into(),
+        V::EmbeddedFile(..) | V::EmbeddedPDF(_) => "the pdf embeds a file".into(),
+        V::MissingTagging => "the pdf is not tagged".into(),
+        V::TooLongString
+        | V::TooLongName
+        | V::TooLongArray
+        | V::TooLongDictionary
+        | V::TooLargeFloat
+        | V::TooManyIndirectObjects
+        | V::TooHighQNestingLevel => "the pdf exceeds a size limit of the standard".into(),
+        _ => "the pdf uses a feature the standard does not allow".into(),
     }
 }
 

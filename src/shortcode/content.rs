@@ -118,6 +118,44 @@ impl<'a> ContentIndex<'a> {
         }
         None
     }
+
+    /// "did you mean" for a path [`find`](Self::find) does not find: the
+    /// content file in the same folder whose name is a likely typo of it,
+    /// as a content-relative path (which `ref`, `relref` and `include` accept).
+    pub fn suggest(&self, from: &str, path: &str) -> Option<String> {
+        let path = path.trim();
+        let (bases, rel) = match path.strip_prefix('/') {
+            Some(rest) => (vec![String::new()], rest),
+            None => {
+                let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+                (vec![dir.to_string(), String::new()], path)
+            }
+        };
+        for base in bases {
+            let Some(joined) = normalize(&base, rel) else {
+                continue;
+            };
+            let wanted = if joined.ends_with(".md") {
+                joined
+            } else {
+                format!("{joined}.md")
+            };
+            let (dir, name) = wanted.rsplit_once('/').unwrap_or(("", &wanted));
+            let siblings = self.files.keys().filter_map(|k| {
+                let (d, n) = k.rsplit_once('/').unwrap_or(("", k));
+                (d == dir).then_some(n)
+            });
+            if let Some(found) = crate::diag::suggest::nearest(name, siblings) {
+                let full = if dir.is_empty() {
+                    found.to_string()
+                } else {
+                    format!("{dir}/{found}")
+                };
+                return Some(format!("did you mean `{full}`?"));
+            }
+        }
+        None
+    }
 }
 
 /// `base/rel` with `.` and `..` resolved; `None` when it climbs out of the
@@ -182,6 +220,15 @@ mod tests {
             files,
             base_url: String::new(),
         }
+    }
+
+    #[test]
+    fn suggestions_for_typos() {
+        let index = index();
+        let want = Some("did you mean `p14/links.md`?".to_string());
+        assert_eq!(index.suggest("p14/urlpage.md", "linsk"), want);
+        assert_eq!(index.suggest("", "/p14/link.md"), want);
+        assert_eq!(index.suggest("", "p14/zzzzzzzz.md"), None);
     }
 
     #[test]

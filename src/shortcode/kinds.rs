@@ -51,6 +51,24 @@ pub(super) enum Pairing {
     Either,
 }
 
+/// The names of the built-in shortcodes (for "did you mean").
+pub(super) const BUILTIN_NAMES: [&str; 14] = [
+    "enabled",
+    "disabled",
+    "screen",
+    "figure",
+    "ref",
+    "relref",
+    "param",
+    "highlight",
+    "warning",
+    "note",
+    "info",
+    "reference",
+    "tip",
+    "hint",
+];
+
 impl Kind {
     /// The meaning of `name`: conditionals, then the site's mappings, then
     /// variables, then built-ins.

@@ -650,10 +650,13 @@ impl Emitter<'_, '_> {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         else {
-            self.diags.push(Diagnostic::error(
-                self.input.span(&tag.range),
-                format!("`{}` needs a content path", tag.name),
-            ));
+            self.diags.push(
+                Diagnostic::error(
+                    self.input.span(&tag.range),
+                    format!("`{}` needs a content path", tag.name),
+                )
+                .with_code(crate::diag::Code::MissingArgument),
+            );
             return;
         };
         let (path, fragment) = match target.split_once('#') {
@@ -679,6 +682,8 @@ impl Emitter<'_, '_> {
                                 tag.name
                             ),
                         )
+                        .with_code(crate::diag::Code::ContentNotFound)
+                        .with_hints(self.ctx.content.suggest(self.input.page.rel_path, path))
                         .with_hint("give a path under the content folder, e.g. \"login/login.md\""),
                     );
                     let in_url = in_url_context(&self.top().text);
@@ -713,10 +718,13 @@ impl Emitter<'_, '_> {
     fn param(&mut self, tag: &Tag) {
         let orig = self.input.original(&tag.range);
         let Some(key) = tag.positional().next().or_else(|| tag.named("key")) else {
-            self.diags.push(Diagnostic::error(
-                self.input.span(&tag.range),
-                "`param` needs a parameter name",
-            ));
+            self.diags.push(
+                Diagnostic::error(
+                    self.input.span(&tag.range),
+                    "`param` needs a parameter name",
+                )
+                .with_code(crate::diag::Code::MissingArgument),
+            );
             return;
         };
         let value = self
@@ -732,7 +740,7 @@ impl Emitter<'_, '_> {
                 Diagnostic::warning(
                     self.input.span(&tag.range),
                     format!("param `{key}` is set neither in the page's front matter nor in the region's params"),
-                )
+                ).with_code(crate::diag::Code::UnknownParam)
                 .with_hint("add it to the page's front matter or to [params] in tebiki.toml"),
             ),
         }
@@ -754,10 +762,13 @@ impl Emitter<'_, '_> {
         };
         let path = path.trim();
         if path.is_empty() {
-            self.diags.push(Diagnostic::error(
-                span,
-                format!("`{}` needs the path of a content file", tag.name),
-            ));
+            self.diags.push(
+                Diagnostic::error(
+                    span,
+                    format!("`{}` needs the path of a content file", tag.name),
+                )
+                .with_code(crate::diag::Code::MissingArgument),
+            );
             return;
         }
         let from = self
@@ -771,7 +782,8 @@ impl Emitter<'_, '_> {
                 Diagnostic::error(
                     span,
                     format!("`{}`: `{path}` is no Markdown file of the content folder", tag.name),
-                )
+                ).with_code(crate::diag::Code::ContentNotFound)
+                .with_hints(self.ctx.content.suggest(&from, path))
                 .with_hint("give a path relative to this page or to the content folder; files outside it are never read"),
             );
             return;
@@ -781,19 +793,22 @@ impl Emitter<'_, '_> {
         if self.state.includes.contains(&rel) {
             let mut chain = self.state.includes.clone();
             chain.push(rel.clone());
-            self.diags.push(Diagnostic::error(
-                span,
-                format!("include cycle: {}", chain.join(" → ")),
-            ));
+            self.diags.push(
+                Diagnostic::error(span, format!("include cycle: {}", chain.join(" → ")))
+                    .with_code(crate::diag::Code::IncludeCycle),
+            );
             return;
         }
         if self.state.depth >= MAX_UNIT_DEPTH {
-            self.diags.push(Diagnostic::error(
-                span,
-                format!(
-                    "`{rel}` is included more than {MAX_UNIT_DEPTH} levels deep and is left out"
-                ),
-            ));
+            self.diags.push(
+                Diagnostic::error(
+                    span,
+                    format!(
+                        "`{rel}` is included more than {MAX_UNIT_DEPTH} levels deep and is left out"
+                    ),
+                )
+                .with_code(crate::diag::Code::IncludeCycle),
+            );
             return;
         }
         let body_start = file.body_start.min(file.text.len());
@@ -972,6 +987,7 @@ fn match_pairs(
                         span(&tag.range),
                         format!("closing tag `{}` has no opening tag", tag.display()),
                     )
+                    .with_code(crate::diag::Code::UnmatchedClosingTag)
                     .with_hint("remove it or add the opening tag before it"),
                 );
                 break;
@@ -1003,6 +1019,7 @@ fn match_pairs(
                         open.display()
                     ),
                 )
+                .with_code(crate::diag::Code::UnmatchedClosingTag)
                 .with_hint(format!(
                     "close `{}` first with `{{{{% /{} %}}}}`",
                     open.name, open.name
@@ -1025,6 +1042,7 @@ fn match_pairs(
                     span(&open.range),
                     format!("shortcode `{}` opened here is never closed", open.display()),
                 )
+                .with_code(crate::diag::Code::UnclosedShortcode)
                 .with_hint(format!("close it with `{{{{% /{} %}}}}`", open.name)),
             );
         }
@@ -1049,25 +1067,28 @@ fn check_tags(
     let span = |r: &Range<usize>| Span::new(input.source, input.base + r.start, input.base + r.end);
     let mut malformed = 0usize;
     for (i, token) in tokens.iter().enumerate() {
-        let tag =
-            match token {
-                Token::Malformed { range, message } => {
-                    malformed += 1;
-                    if malformed <= MAX_MALFORMED_REPORTS {
-                        diags.push(Diagnostic::warning(span(range), message.clone()).with_hint(
-                            "the tag is printed as written; fix it to apply the shortcode",
-                        ));
-                    } else if malformed == MAX_MALFORMED_REPORTS + 1 {
-                        diags.push(Diagnostic::warning(
+        let tag = match token {
+            Token::Malformed { range, message } => {
+                malformed += 1;
+                if malformed <= MAX_MALFORMED_REPORTS {
+                    diags.push(
+                        Diagnostic::warning(span(range), message.clone())
+                            .with_code(crate::diag::Code::MalformedShortcode)
+                            .with_hint(
+                                "the tag is printed as written; fix it to apply the shortcode",
+                            ),
+                    );
+                } else if malformed == MAX_MALFORMED_REPORTS + 1 {
+                    diags.push(Diagnostic::warning(
                         span(range),
                         "more malformed shortcode tags follow; only the first ones are reported",
-                    ));
-                    }
-                    continue;
+                    ).with_code(crate::diag::Code::MalformedShortcode));
                 }
-                Token::Tag(tag) if !tag.closing => tag,
-                _ => continue,
-            };
+                continue;
+            }
+            Token::Tag(tag) if !tag.closing => tag,
+            _ => continue,
+        };
         let Some(Some(kind)) = kinds.get(i) else {
             continue;
         };
@@ -1082,7 +1103,11 @@ fn check_tags(
                             Diagnostic::error(
                                 span(&tag.range),
                                 format!("unknown region `{code}` in `{}`", tag.name),
-                            )
+                            ).with_code(crate::diag::Code::UnknownRegion)
+                            .with_hints(crate::diag::suggest::did_you_mean(
+                                code,
+                                ctx.regions.iter().map(String::as_str),
+                            ))
                             .with_hint(format!(
                                 "regions in tebiki.toml: {}",
                                 ctx.regions.join(", ")
@@ -1094,7 +1119,7 @@ fn check_tags(
                     diags.push(Diagnostic::error(
                         span(&tag.range),
                         format!("`{}` needs at least one region code", tag.name),
-                    ));
+                    ).with_code(crate::diag::Code::MissingArgument));
                 }
             }
             Kind::Screen
@@ -1108,16 +1133,16 @@ fn check_tags(
                     "`{}` is not allowed in a title or an argument and is dropped",
                     tag.name
                 ),
-            )),
+            ).with_code(crate::diag::Code::ShortcodeMisplaced)),
             Kind::Screen | Kind::Figure => {
                 if tag.named("src").is_none() {
                     diags.push(Diagnostic::error(
                         span(&tag.range),
                         format!("`{}` needs a `src` argument", tag.name),
-                    ));
+                    ).with_code(crate::diag::Code::MissingArgument));
                 } else if *kind == Kind::Screen && tag.named("alt").is_none_or(str::is_empty) {
                     diags.push(
-                        Diagnostic::warning(span(&tag.range), "`screen` has no `alt` text")
+                        Diagnostic::warning(span(&tag.range), "`screen` has no `alt` text").with_code(crate::diag::Code::MissingAlt)
                             .with_hint("describe the screenshot with alt=\"…\""),
                     );
                 }
@@ -1129,7 +1154,7 @@ fn check_tags(
                                 "`screen` width `{}` is not a positive number of pixels; it is ignored",
                                 width.escape_debug()
                             ),
-                        )
+                        ).with_code(crate::diag::Code::InvalidWidth)
                         .with_hint("write the width in pixels, e.g. width=\"600\" or width=\"600px\""),
                     );
                 }
@@ -1145,7 +1170,7 @@ fn check_tags(
                     "`{}` is not allowed in a title or an argument; its content is kept as text",
                     tag.name
                 ),
-            )),
+            ).with_code(crate::diag::Code::ShortcodeMisplaced)),
             Kind::Unknown => {
                 let what = if paired {
                     "its content is kept"
@@ -1156,7 +1181,15 @@ fn check_tags(
                     Diagnostic::warning(
                         span(&tag.range),
                         format!("unknown shortcode `{}`: {what}", tag.name),
-                    )
+                    ).with_code(crate::diag::Code::UnknownShortcode)
+                    .with_hints(crate::diag::suggest::did_you_mean(
+                        &tag.name,
+                        super::kinds::BUILTIN_NAMES
+                            .iter()
+                            .copied()
+                            .chain(ctx.mappings.keys().map(String::as_str))
+                            .chain(ctx.vars.keys().map(String::as_str)),
+                    ))
                     .with_hint(format!(
                         "define it as a variable in [params] or map it in [shortcodes.{}]",
                         tag.name

@@ -244,8 +244,17 @@ pub(crate) fn parse_config(
             let span = err.span().map_or(Span::point(source, 0), |r| {
                 Span::new(source, r.start, r.end)
             });
-            let message = crate::diag::first_line_lowercase(err.message());
-            diags.push(Diagnostic::error(span, message));
+            let rewritten = crate::diag::library::rewrite(err.message());
+            let code = if rewritten.message.starts_with("unknown key") {
+                crate::diag::Code::ConfigUnknownKey
+            } else {
+                crate::diag::Code::ConfigInvalid
+            };
+            diags.push(
+                Diagnostic::error(span, rewritten.message)
+                    .with_code(code)
+                    .with_hints(rewritten.hints),
+            );
             None
         }
     }
@@ -307,6 +316,7 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
     if config.regions.is_empty() {
         diags.push(
             Diagnostic::error(at("[book]"), "no region defined")
+                .with_code(crate::diag::Code::NoRegion)
                 .with_hint("add a table such as [regions.JP] with paper = \"A4\""),
         );
         ok = false;
@@ -317,19 +327,25 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
-            diags.push(Diagnostic::error(
-                at(&format!("[regions.{code}")),
-                format!("region code `{code}` must be ASCII letters, digits, `-` or `_`"),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    at(&format!("[regions.{code}")),
+                    format!("region code `{code}` must be ASCII letters, digits, `-` or `_`"),
+                )
+                .with_code(crate::diag::Code::InvalidRegionCode),
+            );
             ok = false;
         }
     }
     for code in config.regions.keys() {
         if code.len() > MAX_NAME_BYTES {
-            diags.push(Diagnostic::error(
-                at(&format!("[regions.{code}")),
-                format!("region code is longer than {MAX_NAME_BYTES} bytes"),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    at(&format!("[regions.{code}")),
+                    format!("region code is longer than {MAX_NAME_BYTES} bytes"),
+                )
+                .with_code(crate::diag::Code::InvalidRegionCode),
+            );
             ok = false;
         }
     }
@@ -355,14 +371,18 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
                         output.escape_debug()
                     ),
                 )
+                .with_code(crate::diag::Code::InvalidOutputStem)
                 .with_hint("use letters, digits, `-` or `_`; no path separator, newline or NUL"),
             );
             ok = false;
         } else if output.len() > MAX_NAME_BYTES {
-            diags.push(Diagnostic::error(
-                output_at,
-                format!("output stem is longer than {MAX_NAME_BYTES} bytes"),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    output_at,
+                    format!("output stem is longer than {MAX_NAME_BYTES} bytes"),
+                )
+                .with_code(crate::diag::Code::InvalidOutputStem),
+            );
             ok = false;
         }
     }
@@ -379,6 +399,7 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
                     at(base),
                     format!("base_url `{base}` is not an absolute http(s) URL"),
                 )
+                .with_code(crate::diag::Code::InvalidBaseUrl)
                 .with_hint("write it as https://host, e.g. https://jp.cybozu.help"),
             );
             ok = false;
@@ -562,11 +583,14 @@ fn hugo_params(
     let text = match read.map(|(_, bytes)| String::from_utf8(bytes)) {
         Ok(Ok(text)) => text,
         Ok(Err(_)) => {
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                Location::File(super::display_path(&path), None),
-                "hugo config is not valid UTF-8",
-            ));
+            diags.push(
+                Diagnostic::new(
+                    Severity::Error,
+                    Location::File(super::display_path(&path), None),
+                    "hugo config is not valid UTF-8",
+                )
+                .with_code(crate::diag::Code::NotUtf8),
+            );
             return HugoSettings::default();
         }
         Err(e) => {
@@ -585,11 +609,14 @@ fn hugo_params(
             let line = e
                 .span()
                 .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                Location::File(super::display_path(&path), line),
-                crate::diag::first_line_lowercase(e.message()),
-            ));
+            diags.push(
+                Diagnostic::new(
+                    Severity::Error,
+                    Location::File(super::display_path(&path), line),
+                    crate::diag::library::rewrite(e.message()).message,
+                )
+                .with_code(crate::diag::Code::HugoConfig),
+            );
             return HugoSettings::default();
         }
     };
@@ -617,11 +644,14 @@ fn hugo_params(
     let (options, problems) = MarkdownOptions::from_hugo_config(&table);
     *markdown = options;
     for problem in problems {
-        diags.push(Diagnostic::new(
-            Severity::Warning,
-            Location::File(path.clone(), None),
-            problem,
-        ));
+        diags.push(
+            Diagnostic::new(
+                Severity::Warning,
+                Location::File(path.clone(), None),
+                problem,
+            )
+            .with_code(crate::diag::Code::HugoConfig),
+        );
     }
     take(table.get("params"));
     if let Some(lang) = language {
@@ -712,10 +742,7 @@ mod tests {
         let (config, msgs) = parse("[book]\ntitle = \"T\"\ntitel = \"x\"\n[regions.JP]\n");
         assert!(config.is_none());
         assert_eq!(msgs.len(), 1);
-        assert!(
-            msgs[0].starts_with("3:1: unknown field `titel`"),
-            "{msgs:?}"
-        );
+        assert!(msgs[0].starts_with("3:1: unknown key `titel`"), "{msgs:?}");
     }
 
     #[test]

@@ -175,7 +175,8 @@ pub(crate) fn diagnostic(
         crate::diag::Severity::Error,
         location,
         format!("cannot read {what}: {error}"),
-    );
+    )
+    .with_code(crate::diag::Code::UnreadableFile);
     match error {
         ConfineError::Outside => diag.with_hint(
             "tebiki reads only files inside the site folder; copy the file into the site",
@@ -212,7 +213,7 @@ fn open_error(e: &std::io::Error) -> ConfineError {
 }
 
 fn io_error(e: &std::io::Error) -> ConfineError {
-    ConfineError::Io(crate::diag::first_line_lowercase(&e.to_string()))
+    ConfineError::Io(crate::diag::library::io(e))
 }
 
 #[cfg(test)]

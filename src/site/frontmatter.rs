@@ -56,6 +56,10 @@ pub struct FrontMatter {
     pub key_spans: BTreeMap<String, Span>,
     /// Which keys the page sets itself (its own value wins over a cascade).
     pub(crate) own: OwnKeys,
+    /// The front matter could not be read (the error is reported): the page
+    /// still exists for link checking, so links to it are not reported as
+    /// broken too, but no region builds it.
+    pub broken: bool,
 }
 
 /// Keys a page sets in its own front matter, so a cascaded value does not
@@ -255,6 +259,7 @@ pub(crate) fn parse_front_matter(
                 Span::new(source, bom, bom + 3),
                 format!("front matter opened with `{fence}` is never closed"),
             )
+            .with_code(crate::diag::Code::UnclosedFrontMatter)
             .with_hint(format!("end the front matter with a line `{fence}`")));
         }
         let end = line_end(text, pos);
@@ -307,6 +312,7 @@ pub(crate) fn parse_front_matter(
             draft: raw.draft.is_some(),
             render: render.is_some(),
         },
+        broken: false,
     };
     Ok((front, body_start))
 }
@@ -457,6 +463,7 @@ fn parse_yaml(inner: &str, base: usize, source: SourceId) -> Result<RawFrontMatt
             Span::point(source, base + offset),
             format!("invalid front matter: {}", explain(&message)),
         )
+        .with_code(crate::diag::Code::InvalidFrontMatter)
     })
 }
 
@@ -467,6 +474,7 @@ fn parse_toml(inner: &str, base: usize, source: SourceId) -> Result<RawFrontMatt
             Span::new(source, base + range.start, base + range.end),
             format!("invalid front matter: {}", explain(err.message())),
         )
+        .with_code(crate::diag::Code::InvalidFrontMatter)
     })
 }
 
@@ -476,7 +484,7 @@ fn explain(message: &str) -> String {
     if message.contains("untagged enum RegionList") {
         "`enabled` and `disabled` take a list of region codes such as [JP, US]".into()
     } else {
-        crate::diag::first_line_lowercase(message)
+        crate::diag::library::rewrite(message).inline()
     }
 }
 

@@ -111,6 +111,7 @@ pub fn load(
                     Location::File(display_path(&config_path), None),
                     "no tebiki.toml in the site folder",
                 )
+                .with_code(crate::diag::Code::ConfigMissing)
                 .with_hint("run tebiki in a site folder or pass --site DIR"),
             );
             return Err(LoadFailure::Config);
@@ -192,6 +193,7 @@ pub fn load(
                 Location::File(display_path(&content_dir), None),
                 "content folder has no pages",
             )
+            .with_code(crate::diag::Code::NoContent)
             .with_hint("add Markdown files (`.md`) with front matter to the content folder"),
         );
         return Err(LoadFailure::Content);
@@ -211,8 +213,9 @@ pub fn load(
 }
 
 /// Reads one Markdown file of the content folder through the confined
-/// reader and parses its front matter; a problem is reported and gives
-/// `None`.
+/// reader and parses its front matter; an unreadable file is reported and
+/// gives `None`, a broken front matter is reported and gives a page marked
+/// `broken`.
 fn load_content_file(
     sources: &mut Sources,
     root_canon: &Path,
@@ -236,7 +239,13 @@ fn load_content_file(
         Ok((front, body_start)) => Some((id, front, body_start)),
         Err(d) => {
             diags.push(d);
-            None
+            // Kept as a page that exists but is never built, so links to it
+            // do not add a broken-link warning to the one real error.
+            let front = FrontMatter {
+                broken: true,
+                ..FrontMatter::default()
+            };
+            Some((id, front, text.len()))
         }
     }
 }
@@ -257,6 +266,7 @@ pub(crate) fn add_text(
             let id = sources.add(path, text);
             diags.push(
                 Diagnostic::error(Span::point(id, valid), "file is not valid UTF-8")
+                    .with_code(crate::diag::Code::NotUtf8)
                     .with_hint("save the file as UTF-8"),
             );
             None

@@ -24,10 +24,10 @@ use super::{FrontMatter, SitePage};
 pub(super) fn walk_markdown(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<String> {
     let mut files = Vec::new();
     if !dir.is_dir() {
-        diags.push(Diagnostic::file_error(
-            &super::display_path(dir),
-            "content folder does not exist",
-        ));
+        diags.push(
+            Diagnostic::file_error(&super::display_path(dir), "content folder does not exist")
+                .with_code(crate::diag::Code::NoContent),
+        );
         return files;
     }
     let mut stack = vec![String::new()];
@@ -40,23 +40,26 @@ pub(super) fn walk_markdown(dir: &Path, root: &Path, diags: &mut Diagnostics) ->
         let entries = match std::fs::read_dir(&path) {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::file_error(
-                    &super::display_path(&path),
-                    format!(
-                        "cannot read folder: {}",
-                        crate::diag::first_line_lowercase(&e.to_string())
-                    ),
-                ));
+                diags.push(
+                    Diagnostic::file_error(
+                        &super::display_path(&path),
+                        format!("cannot read folder: {}", crate::diag::library::io(&e)),
+                    )
+                    .with_code(crate::diag::Code::UnreadableFile),
+                );
                 continue;
             }
         };
         let mut names: Vec<(String, bool)> = Vec::new();
         for entry in entries.flatten() {
             let Ok(name) = entry.file_name().into_string() else {
-                diags.push(Diagnostic::file_error(
-                    &super::display_path(&entry.path()),
-                    "file name is not valid UTF-8",
-                ));
+                diags.push(
+                    Diagnostic::file_error(
+                        &super::display_path(&entry.path()),
+                        "file name is not valid UTF-8",
+                    )
+                    .with_code(crate::diag::Code::NotUtf8),
+                );
                 continue;
             };
             if name.starts_with('.') {

@@ -91,6 +91,19 @@ impl Site {
             .expect("run tebiki");
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(!stderr.contains("panicked"), "tebiki panicked:\n{stderr}");
+        // No library's wording or debug output reaches the writer (issue 15).
+        for leak in [
+            "DuplicateKeyPolicy",
+            "unknown field",
+            "unknown variant",
+            "invalid type:",
+            "expected struct",
+            "os error",
+            "Font {",
+            "ContainsNotDefGlyph",
+        ] {
+            assert!(!stderr.contains(leak), "library text `{leak}`:\n{stderr}");
+        }
         Run {
             code: out.status.code().unwrap_or(-1),
             stderr,
@@ -160,7 +173,7 @@ fn unknown_region_in_front_matter() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.headers(),
-        vec!["content/a.md:1:1: error: unknown region `UK` in front matter"]
+        vec!["content/a.md:3:1: error: unknown region `UK` in front matter"]
     );
 }
 
@@ -413,9 +426,18 @@ fn unknown_config_key() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.headers(),
-        vec![
-            "tebiki.toml:10:1: error: unknown field `papr`, expected one of `paper`, `params`, `hugo_config`, `hugo_language`, `book`"
-        ]
+        vec!["tebiki.toml:10:1: error: unknown key `papr`"]
+    );
+    assert!(
+        run.stderr.contains("hint: did you mean `paper`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("hint: keys allowed here: paper, params, hugo_config, hugo_language, book"),
+        "{}",
+        run.stderr
     );
 }
 

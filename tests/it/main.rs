@@ -15,6 +15,7 @@ mod support;
 
 mod broken_sites;
 mod cli;
+mod diagnostics;
 mod epub_check;
 mod fonts;
 mod hostile_sites;

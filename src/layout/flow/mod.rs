@@ -810,7 +810,7 @@ impl BlockContext<'_, '_> {
         self.diags.push(Diagnostic::warning(
             first.span(),
             format!("blocks nested more than {MAX_DEPTH} levels deep are printed without their boxes and indents"),
-        ));
+        ).with_code(crate::diag::Code::NestingTooDeep));
         walk::blocks(blocks, |block| {
             match block {
                 Block::Paragraph(p) => {

@@ -120,6 +120,7 @@ pub(super) fn table(
                         style.min_size
                     ),
                 )
+                .with_code(crate::diag::Code::TableTooWide)
                 .with_hint(
                     "split the table into narrower tables, or move details into a \
                      remarks column (`tables.min_size` in layouts/pdf.toml sets the \
