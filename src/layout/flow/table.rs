@@ -90,7 +90,8 @@ pub(super) fn table(
                      {MAX_COLUMNS}th column are left out of the PDF"
                 ),
             )
-            .with_hint("split the table into narrower tables"),
+            .with_hint("split the table into narrower tables")
+            .with_code(crate::diag::Code::TableColumnsDropped),
         );
     }
     let cols = measure(ctx, table, &placed, columns, width);
