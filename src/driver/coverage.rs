@@ -4,7 +4,8 @@
 //! alike, before rendering.
 //!
 //! Input: a region's [`Book`], the build's [`Assets`] and [`Sources`] (to
-//! find each character in the file it was written in). Output: warnings in
+//! find each character in the file it was written in; the book's title and
+//! author in `tebiki.toml`). Output: warnings in
 //! `diags`, one per character and page, at the character's first
 //! `path:line:col` on that page, saying how often the page uses it. The
 //! model keeps positions per block, so a character is found as the n-th
@@ -14,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use crate::assets::Assets;
-use crate::diag::{Diagnostic, Diagnostics, Sources, Span};
+use crate::diag::{Diagnostic, Diagnostics, SourceId, Sources, Span};
 use crate::layout::font::FontBook;
 use crate::model::{Block, Book, Inline, walk};
 
@@ -24,11 +25,29 @@ pub(super) fn check_coverage(
     book: &Book,
     assets: &Assets,
     sources: &Sources,
+    config: SourceId,
     diags: &mut Diagnostics,
 ) {
     let Ok(fonts) = FontBook::for_choice(assets, &book.region.fonts) else {
         return;
     };
+    // The cover and running heads: the title and author, written in
+    // `tebiki.toml` (found there, else the file's start).
+    let book_text = format!(
+        "{}{}",
+        book.meta.title,
+        book.meta.author.as_deref().unwrap_or_default()
+    );
+    let config_text = sources.get(config).map_or("", |f| f.text.as_str());
+    let mut reported: Vec<char> = Vec::new();
+    for c in book_text.chars() {
+        if needs_glyph(c) && !fonts.covers(c) && !reported.contains(&c) {
+            reported.push(c);
+            let at = config_text.find(c).unwrap_or(0);
+            let span = Span::new(config, at, at + c.len_utf8());
+            diags.push(missing_glyph(c, span, 1, &book.region.code));
+        }
+    }
     for page in &book.pages {
         // Character → (its first position, how many times the page uses it).
         let mut missing: BTreeMap<char, (Span, usize)> = BTreeMap::new();
@@ -169,7 +188,7 @@ mod tests {
         book.pages[0].span = Span::point(id, 0);
         let assets = Assets::embedded(ImageStore::default());
         let mut diags = Diagnostics::new();
-        check_coverage(&book, &assets, &sources, &mut diags);
+        check_coverage(&book, &assets, &sources, SourceId(99), &mut diags);
         assert_eq!(diags.items().len(), 1, "{:?}", diags.items());
         let d = &diags.items()[0];
         assert_eq!(d.severity, Severity::Warning);
@@ -183,5 +202,25 @@ mod tests {
         };
         let file = sources.get(id).expect("source");
         assert_eq!(file.line_col(span.start), (3, 2));
+    }
+
+    #[test]
+    fn a_title_character_in_no_font_is_reported_in_tebiki_toml() {
+        let mut sources = Sources::new();
+        let config = "[book]\ntitle = \"手引き\u{10FFFD}\"\n";
+        let id = sources.add("tebiki.toml".into(), config.to_owned());
+        let mut book = crate::model::testing::book(0, Vec::new());
+        book.meta.title = "手引き\u{10FFFD}".into();
+        let mut diags = Diagnostics::new();
+        let assets = Assets::embedded(ImageStore::default());
+        check_coverage(&book, &assets, &sources, id, &mut diags);
+        assert_eq!(diags.items().len(), 1, "{:?}", diags.items());
+        let crate::diag::Location::Span(span) = diags.items()[0].location else {
+            panic!("no span");
+        };
+        assert_eq!(
+            sources.get(id).expect("source").line_col(span.start),
+            (2, 13)
+        );
     }
 }

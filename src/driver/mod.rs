@@ -223,7 +223,13 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         // One image check for `check` and `build` alike, before rendering:
         // a broken image stops the region here, reported once.
         check_images(&book, &assets, &mut region_diags);
-        coverage::check_coverage(&book, &assets, &sources, &mut region_diags);
+        coverage::check_coverage(
+            &book,
+            &assets,
+            &sources,
+            site.config_source,
+            &mut region_diags,
+        );
         region_diags.tag_region(&book.region.code);
         if site_failed || region_diags.has_errors() {
             diags.extend(region_diags);

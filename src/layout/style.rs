@@ -396,12 +396,7 @@ impl PdfStyle {
     /// Margins for a paper size: the paper's, with the left and right ones
     /// widened to give a line of `body.line_chars` characters when set.
     pub(crate) fn margins(&self, paper: Paper) -> Margins {
-        let mut m = match paper {
-            Paper::A4 => self.paper.a4,
-            Paper::Letter => self.paper.letter,
-            Paper::B5 => self.paper.b5,
-            Paper::A5 => self.paper.a5,
-        };
+        let mut m = self.written_margins(paper);
         let chars = self.body.line_chars;
         let measure = chars * self.body.size;
         let (width, _) = paper.size_pt();
@@ -412,6 +407,17 @@ impl PdfStyle {
             m.margin_right = side;
         }
         m
+    }
+
+    /// The margins of a paper size as `pdf.toml` writes them (before the
+    /// line length widens them); the ones range checks report.
+    fn written_margins(&self, paper: Paper) -> Margins {
+        match paper {
+            Paper::A4 => self.paper.a4,
+            Paper::Letter => self.paper.letter,
+            Paper::B5 => self.paper.b5,
+            Paper::A5 => self.paper.a5,
+        }
     }
 
     /// Minimal built-in values, used only if the embedded file is broken.
@@ -634,13 +640,14 @@ impl PdfStyle {
         check("toc.depth", f32::from(self.toc.depth), 1.0, 6.0, "");
         for paper in [Paper::A4, Paper::Letter, Paper::B5, Paper::A5] {
             let (w, h) = paper.size_pt();
+            let written = self.written_margins(paper);
             let m = self.margins(paper);
             let name = paper.name();
             for (side, v, limit) in [
-                ("margin_top", m.margin_top, h / 2.0),
-                ("margin_bottom", m.margin_bottom, h / 2.0),
-                ("margin_left", m.margin_left, w / 2.0),
-                ("margin_right", m.margin_right, w / 2.0),
+                ("margin_top", written.margin_top, h / 2.0),
+                ("margin_bottom", written.margin_bottom, h / 2.0),
+                ("margin_left", written.margin_left, w / 2.0),
+                ("margin_right", written.margin_right, w / 2.0),
             ] {
                 let key = format!("paper.{name}.{side}");
                 range_check(&mut out, &key, v, (0.0, limit.floor()), pt, "");
