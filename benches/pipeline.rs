@@ -229,6 +229,7 @@ fn whole_book(c: &mut Criterion, fx: &Fixture) {
             out: out.path().to_path_buf(),
             pages: Vec::new(),
             strict: false,
+            output_file: None,
         };
         group.bench_function(name, |b| {
             b.iter(|| black_box(tebiki::driver::run(&plan, None)))

@@ -78,6 +78,7 @@ fn whole_build(c: &mut Criterion) {
             out: dir.path().join("out"),
             pages: Vec::new(),
             strict: false,
+            output_file: None,
         };
         group.throughput(Throughput::Bytes(len as u64));
         group.bench_function(name, |b| {

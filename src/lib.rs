@@ -12,17 +12,22 @@
 //!    [`epub`] (reflowable), with [`assets`] (fonts, layouts, images).
 //!
 //! [`driver`] runs the pipeline for every region and format; [`cli`] parses
-//! the command line. [`diag`] carries problems with their source positions.
+//! the command line; [`init`] writes new sites and layout files for
+//! `tebiki init` and `tebiki layouts export`. [`diag`] carries problems with
+//! their source positions.
 
 pub mod assets;
 pub mod cli;
 pub mod diag;
 pub mod driver;
 pub mod epub;
+pub mod init;
 pub mod layout;
 pub(crate) mod links;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
+pub mod serve;
 pub mod shortcode;
 pub mod site;
+pub mod watch;

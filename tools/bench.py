@@ -8,7 +8,10 @@ Steps: builds `tebiki` and `gen_corpus` in release once; generates the 300- and
 1000-page corpora into `bench-out/` (regenerated only when the generator's
 sources or arguments change); then runs each configuration RUNS times (after
 one untimed warm-up run) and reports the median wall time, pages per second,
-peak resident memory and output sizes.
+peak resident memory and output sizes. Then, for each corpus, the one-page-edit
+latency of `tebiki watch` (region JP, PDF+EPUB and EPUB alone): the wall time
+from appending a paragraph to one page to the watcher's `rebuilt in` line,
+median of RUNS edits after one warm-up edit.
 
 Peak memory is the child's `ru_maxrss` from `os.wait4` (Linux reports KiB):
 the high-water mark of the tebiki process, all its threads included.
@@ -161,13 +164,109 @@ def measure(
     return result, base
 
 
+@dataclass
+class Latency:
+    """One-page-edit rebuild latency of `tebiki watch`, one region."""
+
+    name: str
+    corpus: int
+    args: list[str]
+    times: list[float] = field(default_factory=list)
+    reported: list[float] = field(default_factory=list)
+    checked: bool = False
+
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+
+def epub_contains(path: Path, text: str) -> bool:
+    """Whether some XHTML document of the EPUB at `path` contains `text`."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(text in z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xhtml"))
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def watch_latency(tebiki: Path, sites: dict[int, Path], out: Path, lat: Latency, runs: int) -> Latency:
+    """Starts `tebiki watch` on a copy of the corpus, then RUNS times (after
+    one untimed warm-up edit) appends a paragraph to one page and measures the
+    wall time from the save to the watcher's `rebuilt in` line, i.e. until
+    every output of the region is written again."""
+    import queue
+    import signal
+    import threading
+
+    work = out / "watch" / lat.name.replace(" ", "_").replace("+", "-")
+    if work.exists():
+        shutil.rmtree(work)
+    site = work / "site"
+    shutil.copytree(sites[lat.corpus], site)
+    dist = work / "dist"
+    page = site / "content" / first_page(site)
+    cmd = [str(tebiki), "watch", "--site", str(site), "--out", str(dist), "--region", "JP", *lat.args]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.put((time.perf_counter(), line.rstrip("\n")))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def wait_for(prefix: str, bound: float) -> tuple[float, str]:
+        deadline = time.perf_counter() + bound
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0 or proc.poll() is not None:
+                raise SystemExit(f"bench: {lat.name}: no `{prefix}` line from tebiki watch")
+            try:
+                at, line = lines.get(timeout=min(left, 1.0))
+            except queue.Empty:
+                continue
+            if line.startswith(prefix):
+                return at, line
+
+    try:
+        wait_for("wrote ", 900)
+        marker = ""
+        for i in range(runs + 1):
+            time.sleep(0.5)
+            marker = f"ベンチ追記{i}の段落です。"
+            start = time.perf_counter()
+            with open(page, "a", encoding="utf-8") as f:
+                f.write(f"\n\n{marker}\n")
+            at, line = wait_for("rebuilt in ", 600)
+            if i == 0:
+                continue  # warm-up
+            lat.times.append(at - start)
+            try:
+                lat.reported.append(float(line.split()[2]))
+            except (IndexError, ValueError):
+                pass
+        epubs = list(dist.glob("*-JP.epub"))
+        lat.checked = bool(epubs) and epub_contains(epubs[0], marker)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    print(f"  {lat.name}: median {lat.median():.3f} s", flush=True)
+    return lat
+
+
 def mib(n: float) -> str:
     return f"{n / (1024 * 1024):.1f}"
 
 
-def supports(tebiki: Path, flag: str) -> bool:
-    help_text = subprocess.run([str(tebiki), "build", "--help"], capture_output=True, text=True).stdout
-    return flag in help_text
+def supports(tebiki: Path, flag: str, *command: str) -> bool:
+    """Whether `tebiki COMMAND` (default `build --help`) succeeds and mentions `flag`."""
+    run = subprocess.run([str(tebiki), *(command or ("build", "--help"))], capture_output=True, text=True)
+    return run.returncode == 0 and flag in run.stdout
 
 
 def main() -> int:
@@ -203,6 +302,17 @@ def main() -> int:
     if args.only:
         configs = [c for c in configs if args.only in c.name]
 
+    latencies = [
+        Latency("edit 1 page of 300, JP × PDF+EPUB", 300, []),
+        Latency("edit 1 page of 300, JP × EPUB", 300, ["--format", "epub"]),
+        Latency("edit 1 page of 1000, JP × PDF+EPUB", 1000, []),
+        Latency("edit 1 page of 1000, JP × EPUB", 1000, ["--format", "epub"]),
+    ]
+    if args.only:
+        latencies = [lat for lat in latencies if args.only in lat.name]
+    if not supports(tebiki, "watch", "--help"):
+        latencies = []
+
     print(f"bench: {runs} timed runs per configuration (+1 warm-up), {os.cpu_count()} CPUs", flush=True)
     if args.baseline:
         print(f"bench: baseline {args.baseline}, runs alternate with {tebiki}", flush=True)
@@ -210,6 +320,7 @@ def main() -> int:
     results = [r for r, _ in measured]
     baselines = {r.config.name: b for r, b in measured if b}
     print(f"bench: load average {os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f} / {os.getloadavg()[2]:.1f} (1/5/15 min)")
+    latencies = [watch_latency(tebiki, sites, out, lat, runs) for lat in latencies]
 
     screenshots = dir_bytes(sites[300] / "static", "")
     fonts = sum(p.stat().st_size for p in (ROOT / "fonts").iterdir() if p.suffix in {".ttf", ".otf", ".ttc"})
@@ -238,7 +349,8 @@ def main() -> int:
 
     ratio = None
     by_name = {r.config.name: r for r in results}
-    small, large = by_name.get(configs[0].name), by_name.get("1000 × 3 regions × PDF+EPUB")
+    small = by_name.get(configs[0].name) if configs else None
+    large = by_name.get("1000 × 3 regions × PDF+EPUB")
     if small and large and small is not large:
         ratio = large.median() / small.median()
 
@@ -251,6 +363,16 @@ def main() -> int:
             f"(max {row['peak_rss_mib_max']}) | {mib(row['pdf_bytes'])} | {mib(row['epub_bytes'])} "
             f"| {','.join(map(str, row['exit_codes']))} |"
         )
+    if latencies:
+        lines.append("")
+        lines.append("| one-page edit under `tebiki watch` | median s (save → outputs written) | min–max s | build alone, median s | edit in output |")
+        lines.append("|" + "---|" * 5)
+        for lat in latencies:
+            built = statistics.median(lat.reported) if lat.reported else float("nan")
+            lines.append(
+                f"| {lat.name} | {lat.median():.3f} | {min(lat.times):.3f}–{max(lat.times):.3f} "
+                f"| {built:.3f} | {'yes' if lat.checked else 'NO'} |"
+            )
     lines.append("")
     if ratio is not None:
         lines.append(f"time(1000) / time(300), 3 regions × PDF+EPUB: {ratio:.2f} (linear would be 3.33; target ≤ 3.4)")
@@ -288,6 +410,16 @@ def main() -> int:
                 "screenshots_bytes_300": screenshots,
                 "fonts_bytes": fonts,
                 "page": page,
+                "edit_latency": [
+                    {
+                        "configuration": lat.name,
+                        "median_s": round(lat.median(), 3),
+                        "times_s": [round(t, 3) for t in lat.times],
+                        "build_s": [round(t, 3) for t in lat.reported],
+                        "edit_in_output": lat.checked,
+                    }
+                    for lat in latencies
+                ],
                 "baseline": str(args.baseline) if args.baseline else None,
                 "baseline_median_s": {name: round(b.median(), 3) for name, b in baselines.items()},
                 "load_average": os.getloadavg(),

@@ -240,13 +240,18 @@ pub struct PreparedImage {
 /// A cache slot: filled once by whichever thread gets there first.
 type Slot<T> = Arc<OnceLock<Result<Arc<T>, ImageError>>>;
 
-/// Thread-safe cache of loaded images.
-#[derive(Debug, Default)]
+/// Thread-safe cache of loaded images. Clones share one cache: `tebiki
+/// watch` keeps a store across rebuilds while no image or layout file changes
+/// (see `watch::run`), so an edited page does not decode images again.
+#[derive(Debug, Default, Clone)]
 pub struct ImageStore {
     limits: DecodeLimits,
-    loaded: Mutex<BTreeMap<PathBuf, Slot<LoadedImage>>>,
-    prepared: Mutex<BTreeMap<(PathBuf, u32), Slot<PreparedImage>>>,
+    loaded: Shared<PathBuf, LoadedImage>,
+    prepared: Shared<(PathBuf, u32), PreparedImage>,
 }
+
+/// A cache map shared by a store's clones.
+type Shared<K, T> = Arc<Mutex<BTreeMap<K, Slot<T>>>>;
 
 impl ImageStore {
     /// An empty store with default decoding limits.

@@ -183,6 +183,13 @@ impl Assets {
         }
     }
 
+    /// The names of the embedded default layout files, sorted.
+    pub fn default_layout_names() -> Vec<String> {
+        let mut names: Vec<String> = EmbeddedLayouts::iter().map(|n| n.into_owned()).collect();
+        names.sort();
+        names
+    }
+
     /// The embedded default of a layout file, ignoring site overrides.
     pub fn default_layout(name: &str) -> Option<Cow<'static, [u8]>> {
         EmbeddedLayouts::get(name).map(|f| f.data)

@@ -18,7 +18,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 pub use diagnostics::{ColorArg, DiagnosticOptions, ExplainArgs, MessageFormat};
 
-use crate::driver::{self, Format, Outcome, Plan, Status};
+use crate::driver::{self, Outcome, Status};
+
+mod completions;
+pub mod discover;
+mod init;
+mod plan;
+
+pub use completions::CompletionsArgs;
+pub use init::{InitArgs, LayoutsArgs, LayoutsCommand};
 
 /// tebiki (手引き): Hugo help site → PDF and EPUB handbooks, one per region.
 #[derive(Debug, Parser)]
@@ -39,31 +47,66 @@ pub enum Command {
     /// Explain a diagnostic code (`T0201` or `broken-link`; also spelt
     /// `tebiki --explain CODE`); without one, list every code.
     Explain(ExplainArgs),
+    /// Build, then rebuild on every save, with fresh diagnostics each time.
+    ///
+    /// Takes build's options. Watches the content and static folders,
+    /// tebiki.toml, layouts/ and fonts/; a content error is printed and the
+    /// watcher goes on.
+    Watch(BuildArgs),
+    /// Preview the books in a browser, rebuilt and reloaded on every save.
+    ///
+    /// Serves each region's book as HTML pages (the EPUB's documents) and
+    /// its PDF, with a region switcher and the diagnostics on the page.
+    Serve(crate::serve::ServeArgs),
+    /// Start a site: a minimal working site, or a tebiki.toml for an
+    /// existing Hugo site (--from-hugo).
+    Init(InitArgs),
+    /// The default layout files (pdf.toml, epub.toml, epub.css).
+    Layouts(LayoutsArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(CompletionsArgs),
 }
 
 /// Arguments of `tebiki build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
-    /// The site folder (with tebiki.toml).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub site: PathBuf,
+    /// The site folder, or any folder inside it [default: the nearest
+    /// folder with a tebiki.toml, from the current folder up].
+    #[arg(value_name = "SITE", conflicts_with = "site")]
+    pub site_dir: Option<PathBuf>,
+    /// The site folder, as an option (same as SITE).
+    #[arg(long, value_name = "DIR")]
+    pub site: Option<PathBuf>,
     /// Build only this region (repeatable; default: every region).
     #[arg(long = "region", value_name = "R")]
     pub regions: Vec<String>,
     /// Write only this format (repeatable; default: both).
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub formats: Vec<FormatArg>,
-    /// Output folder.
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    pub out: PathBuf,
+    /// Output folder for <output>-<REGION>.pdf/.epub [default: dist in the
+    /// site folder].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write exactly this file, atomically: one region, one format (taken
+    /// from the extension, .pdf or .epub).
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "out"
+    )]
+    pub output: Option<PathBuf>,
     /// Build only this content file or section folder, with its section
-    /// titles (repeatable).
+    /// titles (repeatable): a path relative to the content folder, or an
+    /// absolute or current-folder-relative path. Up to 3 pages make an
+    /// excerpt (no cover, no table of contents).
     #[arg(long = "page", value_name = "PATH", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub pages: Vec<String>,
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
-    /// No progress bar and no summary; diagnostics only.
+    /// No progress bar, no summary and no list of the files written;
+    /// diagnostics only.
     #[arg(long, short)]
     pub quiet: bool,
     /// How diagnostics are printed.
@@ -74,9 +117,13 @@ pub struct BuildArgs {
 /// Arguments of `tebiki check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The site folder (with tebiki.toml).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub site: PathBuf,
+    /// The site folder, or any folder inside it [default: the nearest
+    /// folder with a tebiki.toml, from the current folder up].
+    #[arg(value_name = "SITE", conflicts_with = "site")]
+    pub site_dir: Option<PathBuf>,
+    /// The site folder, as an option (same as SITE).
+    #[arg(long, value_name = "DIR")]
+    pub site: Option<PathBuf>,
     /// Check only this region (repeatable; default: every region).
     #[arg(long = "region", value_name = "R")]
     pub regions: Vec<String>,
@@ -109,46 +156,37 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let (plan, quiet, check, options) = match cli.command {
-        Command::Build(args) => {
-            let mut formats: Vec<Format> = args
-                .formats
-                .iter()
-                .map(|f| match f {
-                    FormatArg::Pdf => Format::Pdf,
-                    FormatArg::Epub => Format::Epub,
-                })
-                .collect();
-            if formats.is_empty() {
-                formats = vec![Format::Pdf, Format::Epub];
-            }
-            formats.sort_unstable();
-            formats.dedup();
-            let plan = Plan {
-                site: args.site,
-                regions: args.regions,
-                formats,
-                out: args.out,
-                pages: args.pages,
-                strict: args.strict,
+    let (command, watch) = match cli.command {
+        Command::Watch(args) => (Command::Build(args), true),
+        Command::Serve(args) => {
+            let options = DiagnosticOptions {
+                message_format: MessageFormat::Human,
+                color: ColorArg::Auto,
             };
-            (plan, args.quiet, false, args.diagnostics)
+            return crate::serve::main(&args, |outcome| report(outcome, options, false, false));
         }
-        Command::Check(args) => {
-            let plan = Plan {
-                site: args.site,
-                regions: args.regions,
-                formats: Vec::new(),
-                out: PathBuf::new(),
-                pages: Vec::new(),
-                strict: args.strict,
-            };
-            (plan, args.quiet, true, args.diagnostics)
-        }
+        other => (other, false),
+    };
+    let (plan, quiet, check, options) = match command {
+        Command::Build(args) => match args.plan() {
+            Ok(plan) => (plan, args.quiet, false, args.diagnostics),
+            Err(usage) => return usage_error(usage, args.diagnostics),
+        },
+        Command::Check(args) => (args.plan(), args.quiet, true, args.diagnostics),
         Command::Explain(args) => return diagnostics::explain(&args),
+        Command::Init(args) => return init::run_init(&args),
+        Command::Layouts(args) => return init::run_layouts(&args),
+        Command::Completions(args) => return completions::run(&args),
+        // Taken apart above: `watch` became `Build`, `serve` returned.
+        Command::Watch(_) | Command::Serve(_) => return ExitCode::from(2),
     };
     if !check && let Err(e) = driver::install_interrupt_cleanup() {
         eprintln!("warning: cannot handle interrupts, a killed build may leave temporaries: {e}");
+    }
+    if watch {
+        return crate::watch::main(&plan, |outcome| {
+            report(outcome, options, quiet, false);
+        });
     }
     let stderr_tty = std::io::stderr().is_terminal();
     let bar = (!quiet && !check && stderr_tty).then(|| {
@@ -163,7 +201,25 @@ pub fn main() -> ExitCode {
         bar.finish_and_clear();
     }
     report(&outcome, options, quiet, check);
+    if !quiet {
+        print_written(&outcome);
+    }
     ExitCode::from(outcome.status.code())
+}
+
+/// Prints each path written, one per line on stdout (for scripts and
+/// terminals that open paths).
+fn print_written(outcome: &Outcome) {
+    let mut out = std::io::stdout().lock();
+    for written in &outcome.written {
+        let _ = writeln!(out, "{}", written.path.display());
+    }
+}
+
+/// Prints a usage error (a diagnostic with no source) and returns exit code 2.
+fn usage_error(diag: crate::diag::Diagnostic, options: DiagnosticOptions) -> ExitCode {
+    diagnostics::print(&[diag], &crate::diag::Sources::new(), options);
+    ExitCode::from(2)
 }
 
 /// Prints diagnostics (in the chosen format) and the summary line to stderr.

@@ -88,6 +88,15 @@ codes! {
     InvalidLanguage = "T0011", "invalid-language",
         "`book.language` is not a BCP 47 language tag",
         "Write a tag such as `ja`, `en-US` or `zh-Hans`.";
+    OutputFile = "T0012", "output-file",
+        "`-o FILE` or `--out DIR` cannot name the output as given",
+        "`-o` writes one file: choose one region with `--region` and end the name with .pdf or .epub; `--out` takes a folder.";
+    PageNotInRegion = "T0013", "page-not-in-region",
+        "a `--page` selection exists, but the region being built does not publish it",
+        "Build it with one of the regions the hint names, or change the front-matter line shown (`enabled`, `disabled`, `draft`).";
+    InvalidTimezone = "T0014", "invalid-timezone",
+        "`timezone` is not a time zone of the IANA database",
+        "Write an IANA name such as `Asia/Tokyo`, `America/New_York` or `UTC`, or remove it to use the language's.";
     UnreadableFile = "T0101", "unreadable-file",
         "a file or folder the site names cannot be read, or lies outside the site",
         "Check that the path exists inside the site folder and is a readable regular file; paths that leave the site (`..`, symlinks out) are never opened.";

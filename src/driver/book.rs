@@ -16,7 +16,9 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
-use crate::model::{Book, BookMeta, Inline, Page, PageId, PageKind, Region, Uniquifier};
+use crate::model::{
+    Book, BookMeta, EXCERPT_MAX_PAGES, Inline, Page, PageId, PageKind, Region, Uniquifier,
+};
 use crate::shortcode::{self, ContentIndex, PageFacts, RegionContext};
 use crate::site::{Site, SitePage, page_aliases, page_anchor, page_url, url_key};
 
@@ -59,9 +61,19 @@ pub(super) fn check_selection(site: &Site, selection: &[String], diags: &mut Dia
 /// A `--page` argument as a content-relative path (`content/a/b.md` → `a/b.md`).
 fn normalize_selection(site: &Site, wanted: &str) -> String {
     let path = std::path::Path::new(wanted);
-    let relative = path
-        .strip_prefix(&site.content_dir)
-        .ok()
+    // An absolute path (the command line makes current-folder-relative
+    // paths absolute) is taken relative to the canonical content folder.
+    let canonical_content = path
+        .is_absolute()
+        .then(|| site.content_dir.canonicalize().ok())
+        .flatten();
+    let canonical_path = path.canonicalize().ok();
+    let from_absolute = canonical_content
+        .as_deref()
+        .zip(canonical_path.as_deref())
+        .and_then(|(content, p)| p.strip_prefix(content).ok());
+    let relative = from_absolute
+        .or_else(|| path.strip_prefix(&site.content_dir).ok())
         .or_else(|| path.strip_prefix(&site.config.book.content_dir).ok())
         .unwrap_or(path);
     let text = relative.to_string_lossy().replace('\\', "/");
@@ -105,7 +117,15 @@ pub(super) fn build_book(
     check_region_codes(site, &codes, &mut diags);
     let published = publication(site, &settings.code).included;
     let site_urls = site_urls(site, settings.ugly_urls);
-    let chosen = choose_pages(site, &published, selection);
+    let mut chosen = choose_pages(site, &published, selection);
+    // A support excerpt: a selection of a few pages is printed alone (no
+    // section pages around it), in the excerpt layout.
+    let direct = selected_pages(site, &published, selection);
+    let excerpt = !selection.is_empty() && (1..=EXCERPT_MAX_PAGES).contains(&direct.len());
+    if excerpt {
+        chosen = direct;
+    }
+    check_selection_in_region(site, &settings.code, &published, selection, &mut diags);
     let parsed: Vec<(Page, Diagnostics)> = chosen
         .par_iter()
         .filter_map(|&i| Some((i, site.pages.get(i)?)))
@@ -145,14 +165,17 @@ pub(super) fn build_book(
         page.parent = parent;
     }
     let title = resolve_config_text(site, sources, &settings.title, &ctx, &mut diags);
+    let build_time = build_time();
     let mut book = Book {
         meta: BookMeta {
             title,
             author: settings.author.clone(),
             language: settings.language.clone(),
             base_url: settings.base_url.clone(),
-            build_time: build_time(),
+            build_time,
+            utc_offset: crate::site::timezone::utc_offset(&settings.timezone, build_time),
             generator: format!("tebiki {}", env!("CARGO_PKG_VERSION")),
+            excerpt,
         },
         region: Region {
             code: settings.code.clone(),
@@ -351,6 +374,126 @@ pub(super) fn publication(site: &Site, region: &str) -> Publication {
         included,
         exclusions,
     }
+}
+
+/// Reports every `--page` selection that matches content files, none of
+/// which the region publishes: an error at the front-matter line that
+/// leaves the first of them out (`enabled: [JP]`), so a region never gets
+/// an empty excerpt.
+fn check_selection_in_region(
+    site: &Site,
+    region: &str,
+    published: &[usize],
+    selection: &[String],
+    diags: &mut Diagnostics,
+) {
+    let mut excluded: Option<Vec<Exclusion>> = None;
+    for wanted in selection {
+        let normalized = normalize_selection(site, wanted);
+        let matches = |i: &usize| {
+            site.pages
+                .get(*i)
+                .is_some_and(|p| selects(&normalized, &p.rel_path))
+        };
+        if published.iter().any(matches) {
+            continue;
+        }
+        let Some((index, page)) = site
+            .pages
+            .iter()
+            .enumerate()
+            .find(|(_, p)| selects(&normalized, &p.rel_path))
+        else {
+            continue;
+        };
+        let exclusions = excluded.get_or_insert_with(|| publication(site, region).exclusions);
+        let (span, reason) = absence_reason(site, index, page, region, exclusions);
+        let message = format!(
+            "--page: {} is not in region {region} ({reason})",
+            page.rel_path
+        );
+        let others: Vec<&str> = site
+            .regions
+            .iter()
+            .map(|r| r.code.as_str())
+            .filter(|code| *code != region && publication(site, code).included.iter().any(matches))
+            .collect();
+        let hint = if others.is_empty() {
+            "no region publishes it; check its front matter".to_string()
+        } else {
+            format!("build it with --region {}", others.join(" or --region "))
+        };
+        let location = span.map_or(Location::None, Location::Span);
+        diags.push(
+            Diagnostic::new(Severity::Error, location, message)
+                .with_code(crate::diag::Code::PageNotInRegion)
+                .with_hint(hint),
+        );
+    }
+}
+
+/// Why the page at `index` is not in `region`'s book: the span of the
+/// deciding front-matter line (its own or its section's) and what it says.
+fn absence_reason(
+    site: &Site,
+    index: usize,
+    page: &SitePage,
+    region: &str,
+    exclusions: &[Exclusion],
+) -> (Option<Span>, String) {
+    if let Some(e) = exclusions.iter().find(|e| e.page == page.rel_path) {
+        return (e.span, format!("{}: {}", e.section, e.reason));
+    }
+    let front = &page.front;
+    let at = |key: &str| {
+        let by = page.cascaded_from.get(key).copied().unwrap_or(index);
+        let key_line = if by == index { key } else { "cascade" };
+        site.pages
+            .get(by)
+            .and_then(|p| p.front.key_spans.get(key_line).copied())
+    };
+    let list = |l: &Option<Vec<String>>| format!("[{}]", l.clone().unwrap_or_default().join(", "));
+    if front.draft {
+        (at("draft"), "draft: true".into())
+    } else if front
+        .enabled
+        .as_ref()
+        .is_some_and(|l| !l.iter().any(|c| c == region))
+    {
+        (at("enabled"), format!("enabled: {}", list(&front.enabled)))
+    } else if front
+        .disabled
+        .as_ref()
+        .is_some_and(|l| l.iter().any(|c| c == region))
+    {
+        (
+            at("disabled"),
+            format!("disabled: {}", list(&front.disabled)),
+        )
+    } else if front.headless {
+        (at("headless"), "headless: true".into())
+    } else {
+        let span = at("_build").or_else(|| at("build"));
+        (span, "it is not rendered (_build)".into())
+    }
+}
+
+/// The published pages `--page` selects themselves (no ancestors), in
+/// reading order.
+fn selected_pages(site: &Site, published: &[usize], selection: &[String]) -> Vec<usize> {
+    let normalized: Vec<String> = selection
+        .iter()
+        .map(|s| normalize_selection(site, s))
+        .collect();
+    published
+        .iter()
+        .copied()
+        .filter(|&i| {
+            site.pages
+                .get(i)
+                .is_some_and(|p| normalized.iter().any(|s| selects(s, &p.rel_path)))
+        })
+        .collect()
 }
 
 /// The published pages `--page` selects, plus their ancestor sections.
@@ -573,19 +716,27 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary folder");
         let (site, sources) = load_site(dir.path());
         let jp = region_index(&site, "JP");
-        let (book, _) = build_book(
-            &site,
-            &sources,
-            jp,
-            &["content/admin/jp_only.md".to_string()],
+        let titles = |selection: &[&str]| {
+            let selection: Vec<String> = selection.iter().map(|s| s.to_string()).collect();
+            let book = build_book(&site, &sources, jp, &selection).0.expect("book");
+            let titles: Vec<String> = book.pages.iter().map(|p| p.title_text.clone()).collect();
+            (titles, book.meta.excerpt)
+        };
+        // Up to three pages: an excerpt of just those pages.
+        assert_eq!(
+            titles(&["content/admin/jp_only.md"]),
+            (vec!["JP".to_string()], true)
         );
-        let titles: Vec<String> = book
-            .expect("book")
-            .pages
-            .iter()
-            .map(|p| p.title_text.clone())
-            .collect();
-        assert_eq!(titles, vec!["管理", "JP"]);
+        // More: a short book, with the sections around the pages.
+        let (larger, excerpt) = titles(&[
+            "content/admin/a.md",
+            "content/admin/jp_only.md",
+            "content/login/_index.md",
+            "content/login/l.md",
+        ]);
+        assert!(!excerpt);
+        assert_eq!(larger, vec!["管理", "Sの設定", "JP", "ログイン", "L"]);
+        assert!(!titles(&[]).1);
     }
 
     #[test]

@@ -68,6 +68,9 @@ pub struct Plan {
     pub pages: Vec<String>,
     /// Warnings count as errors.
     pub strict: bool,
+    /// `-o FILE`: the one file to write (one region, one format) instead of
+    /// `<out>/<output>-<REGION>.<ext>`.
+    pub output_file: Option<PathBuf>,
 }
 
 /// The exit status of a run.
@@ -128,6 +131,16 @@ pub struct Outcome {
 /// Runs a plan. `progress` (when given) advances once per region built and
 /// once per output rendered.
 pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
+    run_with_images(plan, progress, &ImageStore::new())
+}
+
+/// [`run`] with an image cache that outlives the run (`tebiki watch` keeps
+/// one across rebuilds while no image changes).
+pub fn run_with_images(
+    plan: &Plan,
+    progress: Option<&ProgressBar>,
+    images: &ImageStore,
+) -> Outcome {
     let started = Instant::now();
     let started_wall = std::time::SystemTime::now();
     let mut sources = Sources::new();
@@ -164,10 +177,13 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
     let Some(regions) = select_regions(&site, &plan.regions, &mut diags) else {
         return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     };
+    if !check_output_file(&site, plan, &regions, &mut diags) {
+        return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
+    }
     if !book::check_selection(&site, &plan.pages, &mut diags) {
         return finish(sources, diags, Vec::new(), Vec::new(), Status::UsageErrors);
     }
-    let assets = Assets::for_site(&site.root, ImageStore::new());
+    let assets = Assets::for_site(&site.root, images.clone());
     let mut asset_diags = Diagnostics::new();
     preflight::check_assets(&site, &assets, &mut sources, &mut asset_diags);
     let assets_failed = asset_diags.has_errors();
@@ -208,7 +224,7 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
         .map(|b| (b.region.code.clone(), b.pages.len()))
         .collect();
     if !plan.formats.is_empty() {
-        write::remove_stale(&plan.out, started_wall);
+        write::remove_stale(output_folder(plan), started_wall);
     }
     // Regions whose outputs are rendered, with their diagnostics so far.
     let mut ready: Vec<(Book, Diagnostics)> = Vec::new();
@@ -257,11 +273,13 @@ pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
             .find(|r| r.code == book.region.code)
             .map_or(site.config.book.output.as_str(), |r| r.output.as_str());
         for (format, (bytes, d)) in formats.iter().zip(outputs) {
-            let path = plan.out.join(format!(
-                "{stem}-{}.{}",
-                book.region.code,
-                format.extension()
-            ));
+            let path = plan.output_file.clone().unwrap_or_else(|| {
+                plan.out.join(format!(
+                    "{stem}-{}.{}",
+                    book.region.code,
+                    format.extension()
+                ))
+            });
             let ok = !d.has_errors();
             diags.extend(d);
             if !writes {
@@ -381,6 +399,59 @@ fn select_regions(site: &Site, wanted: &[String], diags: &mut Diagnostics) -> Op
     }
     out.sort_unstable();
     Some(out)
+}
+
+/// The folder outputs go to: `-o`'s folder, else `--out`.
+fn output_folder(plan: &Plan) -> &std::path::Path {
+    match plan
+        .output_file
+        .as_deref()
+        .and_then(std::path::Path::parent)
+    {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        Some(_) => std::path::Path::new("."),
+        None => &plan.out,
+    }
+}
+
+/// `-o FILE` writes one file: exactly one region and one format.
+fn check_output_file(site: &Site, plan: &Plan, regions: &[usize], diags: &mut Diagnostics) -> bool {
+    let Some(file) = &plan.output_file else {
+        return true;
+    };
+    if regions.len() != 1 {
+        let known: Vec<&str> = site.regions.iter().map(|r| r.code.as_str()).collect();
+        diags.push(
+            Diagnostic::new(
+                Severity::Error,
+                Location::None,
+                format!(
+                    "-o {} writes one file, but {} regions are selected",
+                    file.display(),
+                    regions.len()
+                ),
+            )
+            .with_code(crate::diag::Code::OutputFile)
+            .with_hint(format!(
+                "choose one region with --region ({}), or use --out DIR for every region",
+                known.join(", ")
+            )),
+        );
+        return false;
+    }
+    if plan.formats.len() != 1 {
+        diags.push(
+            Diagnostic::new(
+                Severity::Error,
+                Location::None,
+                format!("-o {} writes one file, in one format", file.display()),
+            )
+            .with_code(crate::diag::Code::OutputFile)
+            .with_hint("end the file name with .pdf or .epub"),
+        );
+        return false;
+    }
+    true
 }
 
 /// Turns every warning into an error (`--strict`).

@@ -2,8 +2,9 @@
 //! running heads and folios; lays out a whole book.
 //!
 //! Input: a [`Book`], the [`Assets`] and the [`PdfStyle`]. Output: a
-//! [`PagedDocument`]: a cover sheet (no folio), the TOC sheets (roman
-//! folios) and the body sheets (arabic folios from 1), each with its running
+//! [`PagedDocument`]: a cover sheet (no folio; its date in the book's time
+//! zone), the TOC sheets (roman folios) and the body sheets (arabic folios
+//! from 1), or for an excerpt only the body sheets, each with its running
 //! header (book title / section title) and footer, plus the bookmarks. The
 //! body is paginated first, so the TOC prints the folios the headings really
 //! got (the TOC's own length cannot shift them: it is numbered apart).
@@ -101,7 +102,11 @@ pub(crate) fn lay_out_book(
             chapter_title: false,
         };
         for page in &book.pages {
-            lay_out_page(&mut ctx, &mut flow, page, geometry.area.width);
+            if book.meta.excerpt {
+                lay_out_excerpt_page(&mut ctx, &mut flow, book, page, geometry.area.width);
+            } else {
+                lay_out_page(&mut ctx, &mut flow, page, geometry.area.width);
+            }
         }
         separator = ctx.footnote_separator();
     }
@@ -109,13 +114,20 @@ pub(crate) fn lay_out_book(
     let folios = anchor_folios(&body);
 
     let entries = book.outline(style.toc.depth);
-    let toc = toc_areas(&text, book, &entries, &folios, &geometry);
+    // An excerpt has no cover and no table of contents.
+    let toc = if book.meta.excerpt {
+        Vec::new()
+    } else {
+        toc_areas(&text, book, &entries, &folios, &geometry)
+    };
 
     let mut doc = PagedDocument {
         fonts: text.font_sources(),
         ..PagedDocument::default()
     };
-    doc.sheets.push(cover(&text, book, &geometry));
+    if !book.meta.excerpt {
+        doc.sheets.push(cover(&text, book, &geometry));
+    }
     for (i, area) in toc.into_iter().enumerate() {
         let folio = Folio::Roman(u32::try_from(i + 1).unwrap_or(u32::MAX));
         doc.sheets.push(compose(
@@ -177,6 +189,31 @@ fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32
     ctx.end_page(flow);
     flow.close();
     // The next page's title decides its own space.
+    flow.set_space(0.0);
+}
+
+/// One page of an excerpt: its title block (see [`super::excerpt`]),
+/// which also sets the running section title, then its blocks.
+fn lay_out_excerpt_page(
+    ctx: &mut BlockContext,
+    flow: &mut Flow,
+    book: &Book,
+    page: &Page,
+    width: f32,
+) {
+    ctx.begin_page(page.id, &page.anchor, &page.blocks);
+    let first = flow.pieces.len();
+    flow.open(StructTag::Section);
+    super::excerpt::title_block(ctx, flow, book, page, width);
+    if let Some(piece) = flow.pieces.get_mut(first) {
+        piece.section_title = Some(page.title_text.clone());
+        if first > 0 {
+            piece.space_before = piece.space_before.max(ctx.body_pitch() * 3.0);
+        }
+    }
+    ctx.blocks(flow, &page.blocks, 0.0, width, 0);
+    ctx.end_page(flow);
+    flow.close();
     flow.set_space(0.0);
 }
 
@@ -326,8 +363,7 @@ fn cover(text: &TextContext, book: &Book, geometry: &Geometry) -> Sheet {
     sheet.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd));
     y += 22.0;
 
-    let date = crate::model::utc_from_unix(book.meta.build_time);
-    let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
+    let (year, month, day) = book.meta.local_date();
     let lines = [
         (format!("{} 版", book.region.code), cover.subtitle_size),
         (format!("{year}年{month}月{day}日"), cover.date_size),

@@ -7,6 +7,7 @@
 //! `pdf` turns into PDF pages.
 
 pub(crate) mod document;
+pub(crate) mod excerpt;
 pub(crate) mod flow;
 pub mod font;
 pub(crate) mod frame;

@@ -54,8 +54,26 @@ pub struct BookMeta {
     /// Seconds since the Unix epoch used for every date written into an
     /// output (from `SOURCE_DATE_EPOCH` when set), so builds are reproducible.
     pub build_time: i64,
+    /// UTC offset, in seconds, of the book's time zone at `build_time`: the
+    /// cover prints the date of `build_time + utc_offset`.
+    pub utc_offset: i32,
     /// `tebiki <version>`, written as the creator/generator of outputs.
     pub generator: String,
+    /// A support excerpt (`--page` selecting at most
+    /// [`EXCERPT_MAX_PAGES`] pages): the PDF has no cover and no table of
+    /// contents, and each page opens with a compact title block.
+    pub excerpt: bool,
+}
+
+/// The most pages a `--page` selection may pick for an excerpt layout.
+pub const EXCERPT_MAX_PAGES: usize = 3;
+
+impl BookMeta {
+    /// The build date in the book's time zone: (year, month, day).
+    pub fn local_date(&self) -> (i32, u8, u8) {
+        let local = utc_from_unix(self.build_time.saturating_add(i64::from(self.utc_offset)));
+        (local.year(), u8::from(local.month()), local.day())
+    }
 }
 
 /// A region: the code used in shortcodes and its output settings.

@@ -163,7 +163,9 @@ pub fn book(build_time: i64, pages: Vec<Page>) -> Book {
             language: "ja".into(),
             base_url: "https://jp.cybozu.help".into(),
             build_time,
+            utc_offset: 0,
             generator: "tebiki 0.1.0".into(),
+            excerpt: false,
         },
         region: Region {
             code: "JP".into(),

@@ -20,7 +20,9 @@ use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::surface::Surface;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::layout::frame::{Folio, FrameItem, LinkDest, PagedDocument, Point, Sheet, TagEvent};
+use crate::layout::frame::{
+    Folio, FrameItem, LinkDest, PagedDocument, Point, Sheet, TagEvent, TextRun,
+};
 use crate::model::Book;
 
 use super::images::ImageCache;
@@ -268,7 +270,12 @@ fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
             FrameItem::Text(run) => {
                 if !text_span {
                     let text = line_text(items, index);
-                    text_span = state.tags.start_text(surface, false, Some(&text));
+                    // Only a span that is the whole line carries the
+                    // line's text: poppler places an ActualText as one box,
+                    // and several boxes on one line (a line split by a link,
+                    // a TOC entry) come out in the wrong order.
+                    let actual = whole_line(items, index).then_some(text.as_str());
+                    text_span = state.tags.start_text(surface, false, actual);
                 }
                 if !draw_run(surface, state.fonts, *at, run) {
                     *state.font_problem = true;
@@ -363,6 +370,30 @@ fn next_run_on_line(items: &[(Point, FrameItem)], index: usize) -> Option<usize>
         }
     }
     None
+}
+
+/// Whether the runs from `index` on (see [`next_run_on_line`]) are a whole
+/// line: no other glyph run of the same line comes before or after them,
+/// whatever stands between.
+fn whole_line(items: &[(Point, FrameItem)], index: usize) -> bool {
+    let mut last = index;
+    while let Some(next) = next_run_on_line(items, last) {
+        last = next;
+    }
+    let text_at = |i: usize| match items.get(i) {
+        Some((at, FrameItem::Text(run))) => Some((*at, run)),
+        _ => None,
+    };
+    let same_line = |(a, run): (Point, &TextRun), b: Point| {
+        (b.y - a.y).abs() < run.size * 0.5 && b.x >= a.x + run.width() - run.size * 0.1
+    };
+    let (Some(first), Some(end)) = (text_at(index), text_at(last)) else {
+        return false;
+    };
+    let before = (0..index).rev().find_map(text_at);
+    let after = (last + 1..items.len()).find_map(text_at);
+    !before.is_some_and(|prev| same_line(prev, first.0))
+        && !after.is_some_and(|next| same_line(end, next.0))
 }
 
 /// The source text of the run at `index` and the runs after it on its line

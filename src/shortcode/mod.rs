@@ -16,6 +16,7 @@
 //! points for a page.
 
 mod content;
+mod inventory;
 mod kinds;
 mod lexer;
 pub(crate) mod placeholder;
@@ -24,6 +25,7 @@ mod resolve;
 use std::ops::Range;
 
 pub use content::{ContentFile, ContentIndex, PageFacts};
+pub use inventory::{ShortcodeUse, unknown_shortcodes};
 pub use resolve::{Input, RegionContext, resolve};
 
 use crate::diag::{SourceId, Span};

@@ -69,6 +69,10 @@ pub struct BookConfig {
     /// decides, else `false`.
     #[serde(default)]
     pub ugly_urls: Option<bool>,
+    /// IANA time zone of the cover's date (`Asia/Tokyo`); default from the
+    /// language (`ja` → `Asia/Tokyo`).
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 /// `[regions.<CODE>.book]`: book settings one region overrides.
@@ -90,6 +94,9 @@ pub struct RegionBook {
     /// Output file stem of this region.
     #[serde(default)]
     pub output: Option<String>,
+    /// IANA time zone of this region's cover date.
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 /// `[regions.<CODE>]`.
@@ -224,6 +231,9 @@ pub struct RegionSettings {
     /// The Markdown dialect: Hugo's defaults, or the `markup.goldmark`
     /// settings of the region's Hugo config.
     pub markdown: MarkdownOptions,
+    /// IANA time zone of the cover's date: the region's `timezone`, else
+    /// `[book]`'s, else the language's ([`super::timezone::default_for_language`]).
+    pub timezone: String,
     /// The region's fonts: `[regions.<R>.fonts]` over `[fonts]`.
     pub fonts: crate::model::FontChoice,
 }
@@ -386,6 +396,25 @@ fn validate(config: &Config, source: SourceId, text: &str, diags: &mut Diagnosti
             ok = false;
         }
     }
+    let zones = std::iter::once((&config.book.timezone, vec!["book", "timezone"])).chain(
+        config.regions.iter().map(|(code, r)| {
+            let keys = vec!["regions", code.as_str(), "book", "timezone"];
+            (&r.book.timezone, keys)
+        }),
+    );
+    for (zone, keys) in zones {
+        let Some(zone) = zone else { continue };
+        if !super::timezone::is_known(zone) {
+            let zone_at = value_span(text, &keys)
+                .map_or_else(|| at("timezone"), |r| Span::new(source, r.start, r.end));
+            diags.push(
+                Diagnostic::error(zone_at, format!("unknown time zone `{zone}`"))
+                    .with_code(crate::diag::Code::InvalidTimezone)
+                    .with_hint("use an IANA name such as Asia/Tokyo, America/New_York or UTC"),
+            );
+            ok = false;
+        }
+    }
     let bases = std::iter::once(&config.book.base_url).chain(
         config
             .regions
@@ -519,7 +548,19 @@ pub(crate) fn region_settings_in(
                         .map(|u| u.origin().ascii_serialization())
                 })
                 .unwrap_or_else(|| book.base_url.clone());
+            let language = region
+                .book
+                .language
+                .clone()
+                .unwrap_or_else(|| book.language.clone());
+            let timezone = region
+                .book
+                .timezone
+                .clone()
+                .or_else(|| book.timezone.clone())
+                .unwrap_or_else(|| super::timezone::default_for_language(&language).to_string());
             RegionSettings {
+                timezone,
                 code: code.clone(),
                 paper: region.paper,
                 vars,
@@ -529,11 +570,7 @@ pub(crate) fn region_settings_in(
                     .clone()
                     .unwrap_or_else(|| book.title.clone()),
                 author: region.book.author.clone().or_else(|| book.author.clone()),
-                language: region
-                    .book
-                    .language
-                    .clone()
-                    .unwrap_or_else(|| book.language.clone()),
+                language,
                 base_url,
                 output: region
                     .book
@@ -653,7 +690,7 @@ fn hugo_params(
             .with_code(crate::diag::Code::HugoConfig),
         );
     }
-    take(table.get("params"));
+    take(key("params"));
     if let Some(lang) = language {
         let languages = table
             .iter()

@@ -13,6 +13,7 @@ pub(crate) mod confine;
 pub(crate) mod fonts;
 pub(crate) mod frontmatter;
 mod markdown_options;
+pub mod timezone;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -112,7 +113,9 @@ pub fn load(
                     "no tebiki.toml in the site folder",
                 )
                 .with_code(crate::diag::Code::ConfigMissing)
-                .with_hint("run tebiki in a site folder or pass --site DIR"),
+                .with_hint(
+                    "run tebiki inside a site folder, name one (tebiki build DIR), or start one with tebiki init",
+                ),
             );
             return Err(LoadFailure::Config);
         }

@@ -26,5 +26,8 @@ mod hugo_site;
 mod model_golden;
 mod pdf_output;
 mod sample;
+mod serve;
 mod tables;
 mod typography;
+mod watch;
+mod writer_cli;

@@ -128,11 +128,12 @@ const TABLES: &[(&[char], CharClass)] = &[
 ];
 
 /// The class of `c`: a table lookup for the Basic Multilingual Plane
-/// (built once from [`classify`]; the table search took 5–8 % of a build's
-/// time, run for every character of every paragraph), [`classify`] above it.
+/// (built from [`classify`] one block of 256 code points at a time, on first
+/// use; the table search took 5–8 % of a build's time, run for every
+/// character of every paragraph), [`classify`] above it.
 pub(crate) fn class_of(c: char) -> CharClass {
-    match bmp_tables().get(c as usize) {
-        Some(&(class, _)) => class,
+    match bmp_entry(c) {
+        Some((class, _)) => class,
         None => classify(c),
     }
 }
@@ -140,25 +141,33 @@ pub(crate) fn class_of(c: char) -> CharClass {
 /// Whether `c` is wide (see [`is_wide_uncached`]), by table lookup in the
 /// Basic Multilingual Plane.
 pub(crate) fn is_wide(c: char) -> bool {
-    match bmp_tables().get(c as usize) {
-        Some(&(_, wide)) => wide,
+    match bmp_entry(c) {
+        Some((_, wide)) => wide,
         None => is_wide_uncached(c),
     }
 }
 
-/// [`classify`] and [`is_wide_uncached`] of every BMP code point (surrogates
-/// stand in as U+FFFD, which they can never be asked for), computed on
-/// first use: 128 KiB.
-fn bmp_tables() -> &'static [(CharClass, bool)] {
-    static TABLE: std::sync::OnceLock<Box<[(CharClass, bool)]>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        (0..=0xFFFF_u32)
-            .map(|u| {
-                let c = char::from_u32(u).unwrap_or('\u{FFFD}');
-                (classify(c), is_wide_uncached(c))
-            })
-            .collect()
-    })
+/// One block of the BMP table: [`classify`] and [`is_wide_uncached`] of 256
+/// code points (surrogates stand in as U+FFFD, which they can never be
+/// asked for).
+type Block = [(CharClass, bool); 256];
+
+/// The table entry of a BMP character; `None` above the BMP. Only the
+/// blocks a build meets are computed (a Japanese book touches a few dozen of
+/// the 256), so a one-page build pays almost nothing for the table.
+fn bmp_entry(c: char) -> Option<(CharClass, bool)> {
+    static BLOCKS: [std::sync::OnceLock<Box<Block>>; 256] =
+        [const { std::sync::OnceLock::new() }; 256];
+    let code = c as u32;
+    let block = BLOCKS.get(usize::try_from(code >> 8).ok()?)?;
+    let entries = block.get_or_init(|| {
+        let base = code & !0xFF;
+        Box::new(std::array::from_fn(|i| {
+            let c = char::from_u32(base + i as u32).unwrap_or('\u{FFFD}');
+            (classify(c), is_wide_uncached(c))
+        }))
+    });
+    entries.get((code & 0xFF) as usize).copied()
 }
 
 /// The class of `c`, by searching the tables.

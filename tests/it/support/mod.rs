@@ -3,12 +3,13 @@
 //! Input: the repository (the sample site at its root, the golden files
 //! under `tests/`) and the environment; output: ready-made commands and
 //! checks ([`tools`]), hand-built model books ([`model`]), the front half of
-//! the pipeline on a fixture site ([`front`]) and golden-file comparison
-//! ([`golden`]).
+//! the pipeline on a fixture site ([`front`]), golden-file comparison
+//! ([`golden`]) and long-running programs with bounded waits ([`running`]).
 
 pub(crate) mod front;
 pub(crate) mod golden;
 pub(crate) mod model;
+pub(crate) mod running;
 pub(crate) mod tools;
 
 use std::path::{Path, PathBuf};
