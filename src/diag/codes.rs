@@ -223,6 +223,9 @@ codes! {
     TableTooWide = "T0606", "table-too-wide",
         "a table has too many columns for the text area even in the smallest type, so it is printed as column groups",
         "Split the table, drop columns, or set a smaller `min_size` for tables in `layouts/pdf.toml`; the EPUB keeps the whole table.";
+    TableColumnsDropped = "T0607", "table-columns-dropped",
+        "a table has more than 1000 columns; the cells after the 1000th column are left out of the PDF",
+        "Split the table into narrower tables; the EPUB keeps the whole table.";
     OutputWrite = "T0901", "output-write",
         "an output file could not be written",
         "Check that the output folder is writable and the disk has room.";

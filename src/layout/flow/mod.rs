@@ -1022,7 +1022,7 @@ mod tests {
     }
 
     /// Lays out blocks at width 400 and returns the flow and diagnostics.
-    fn lay_out_with_diags(blocks: &[Block]) -> (Flow, Diagnostics) {
+    pub(super) fn lay_out_with_diags(blocks: &[Block]) -> (Flow, Diagnostics) {
         let assets = Assets::embedded(ImageStore::new());
         let Ok(fonts) = FontBook::load(&assets) else {
             panic!("embedded fonts load");

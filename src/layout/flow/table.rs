@@ -11,7 +11,8 @@
 //! a `rowspan` that is taller than the text area is still placed whole
 //! (known limitation).
 //!
-//! Every column is kept. When the columns' least widths do not fit, the
+//! Every column is kept (up to 1000, a bound against hostile input, with a
+//! warning). When the columns' least widths do not fit, the
 //! type (and padding) is scaled down as far as `tables.min_size`; a table
 //! that would need smaller type is set as several tables of column groups,
 //! each led by the first (key) column and captioned `(k/n)`, with a warning
@@ -49,6 +50,11 @@ const SLACK: f32 = 0.5;
 /// inside cells), in ems.
 const UNMEASURED_EM: f32 = 12.0;
 
+/// Columns kept of a table (far more than any real table has; a bound on
+/// the work a hostile table can cause). Cells beyond are left out with a
+/// warning.
+const MAX_COLUMNS: usize = 1000;
+
 /// A cell placed on the grid.
 struct Placed<'a> {
     row: usize,
@@ -74,6 +80,19 @@ pub(super) fn table(
     let (placed, columns) = place_cells(&rows);
     if placed.is_empty() {
         return;
+    }
+    if placed.len() < rows.iter().map(|r| r.cells.len()).sum() {
+        ctx.diags.push(
+            Diagnostic::warning(
+                table.span,
+                format!(
+                    "table has more than {MAX_COLUMNS} columns; the cells after the \
+                     {MAX_COLUMNS}th column are left out of the PDF"
+                ),
+            )
+            .with_hint("split the table into narrower tables")
+            .with_code(crate::diag::Code::TableColumnsDropped),
+        );
     }
     let cols = measure(ctx, table, &placed, columns, width);
     let min_scale = (style.min_size / style.size).min(1.0);
@@ -213,7 +232,7 @@ fn measure(
             max: max.max(hard) + pad,
         });
     }
-    let mut cols = Columns::new(columns, &cells, em + pad);
+    let mut cols = Columns::new(columns, &cells, em + pad, SHORT_BODY_EM * em + pad);
     let resolve = |length: &Length| match *length {
         Length::Px(px) => px * 0.75,
         Length::Percent(pc) => width * pc / 100.0,
@@ -734,7 +753,8 @@ fn cell_blocks(
 
 /// Places cells on the grid: each cell takes the first free column of its
 /// row, skipping columns covered by rowspans from above. Returns the cells
-/// and the number of columns (every column is kept).
+/// and the number of columns: every column up to [`MAX_COLUMNS`] is kept;
+/// cells beyond are left out (the caller warns).
 fn place_cells<'a>(rows: &[&'a Row]) -> (Vec<Placed<'a>>, usize) {
     let mut placed = Vec::new();
     let mut covered: Vec<usize> = Vec::new(); // remaining rows covered, per column
@@ -745,7 +765,10 @@ fn place_cells<'a>(rows: &[&'a Row]) -> (Vec<Placed<'a>>, usize) {
             while covered.get(col).is_some_and(|&c| c > 0) {
                 col += 1;
             }
-            let colspan = cell.colspan.max(1) as usize;
+            if col >= MAX_COLUMNS {
+                break;
+            }
+            let colspan = (cell.colspan.max(1) as usize).min(MAX_COLUMNS - col);
             let rowspan = (cell.rowspan.max(1) as usize).min(rows.len() - r);
             if covered.len() < col + colspan {
                 covered.resize(col + colspan, 0);
@@ -811,7 +834,186 @@ fn tag(event: TagEvent) -> (Point, FrameItem) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::{row, spanning};
+    use crate::layout::frame::TextRun;
+    use crate::model::testing::{cell, list, para_text, row, span, spanning};
+
+    /// A table of `head` and `body` rows of text cells.
+    fn text_table(head: &[&[&str]], body: &[&[&str]]) -> Block {
+        let rows = |rows: &[&[&str]], header: bool| -> Vec<Row> {
+            rows.iter()
+                .map(|r| {
+                    row(r
+                        .iter()
+                        .map(|t| cell(header, 1, 1, Align::Default, vec![para_text(t)]))
+                        .collect())
+                })
+                .collect()
+        };
+        let columns = head.iter().chain(body).map(|r| r.len()).max().unwrap_or(1);
+        Block::Table(Table {
+            caption: None,
+            head: rows(head, true),
+            body: rows(body, false),
+            columns,
+            col_widths: Vec::new(),
+            span: span(0),
+        })
+    }
+
+    /// Every text run of the flow with its position (pieces stacked).
+    fn runs(flow: &Flow) -> Vec<(Point, TextRun)> {
+        let mut out = Vec::new();
+        let mut y = 0.0;
+        for piece in &flow.pieces {
+            y += piece.space_before;
+            for (at, item) in &piece.items {
+                if let FrameItem::Text(run) = item {
+                    out.push((at.offset(0.0, y), run.clone()));
+                }
+            }
+            y += piece.height;
+        }
+        out
+    }
+
+    /// The cell rectangles (left edge, width) of the first piece that has
+    /// some: the first row's cells.
+    fn first_row_cells(flow: &Flow) -> Vec<(f32, f32)> {
+        flow.pieces
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter_map(|(at, item)| match item {
+                        FrameItem::Rect(r) => Some((at.x, r.size.width)),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .find(|cells| !cells.is_empty())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn short_headers_stay_whole_and_remarks_take_the_width() {
+        // The sample's CSV table in a 400 pt text area.
+        let remarks = "既存のログイン名と一致すると、そのユーザーの情報を上書きします。一致しないときは新しいユーザーを追加します。";
+        let table = text_table(
+            &[&[
+                "列",
+                "項目名",
+                "必須",
+                "最大文字数",
+                "使用できる文字",
+                "例",
+                "省略したときの値",
+                "備考",
+            ]],
+            &[
+                &[
+                    "1",
+                    "login_name",
+                    "○",
+                    "128",
+                    "半角英数字と記号",
+                    "hanako.sato@example.com",
+                    "－",
+                    remarks,
+                ],
+                &["2", "display_name", "○", "128", "すべて", "", "－", remarks],
+                &[
+                    "3",
+                    "password",
+                    "－",
+                    "72",
+                    "半角英数字と記号",
+                    "",
+                    "変更しない",
+                    remarks,
+                ],
+            ],
+        );
+        let (flow, _) = super::super::tests::lay_out_with_diags(&[table]);
+        let runs = runs(&flow);
+        assert!(
+            runs.iter().any(|(_, r)| r.text.contains("最大文字数")),
+            "「最大文字数」 is broken: {:?}",
+            runs.iter().map(|(_, r)| &r.text).collect::<Vec<_>>()
+        );
+        let cells = first_row_cells(&flow);
+        assert_eq!(cells.len(), 8, "{cells:?}");
+        let total: f32 = cells.iter().map(|c| c.1).sum();
+        assert!((total - 400.0).abs() < 0.5, "{cells:?}");
+        // The example column (one address) is narrower than the remarks.
+        assert!(cells[7].1 > 1.2 * cells[5].1, "{cells:?}");
+    }
+
+    #[test]
+    fn lists_in_cells_are_set_in_the_cells_size() {
+        let table = Block::Table(Table {
+            caption: None,
+            head: Vec::new(),
+            body: vec![row(vec![
+                cell(false, 1, 1, Align::Default, vec![para_text("管理者")]),
+                cell(
+                    false,
+                    1,
+                    1,
+                    Align::Default,
+                    vec![list(
+                        None,
+                        vec![
+                            vec![para_text("項目アルファ")],
+                            vec![para_text("項目ベータ")],
+                        ],
+                    )],
+                ),
+            ])],
+            columns: 2,
+            col_widths: Vec::new(),
+            span: span(0),
+        });
+        let (flow, _) = super::super::tests::lay_out_with_diags(&[table]);
+        let runs = runs(&flow);
+        let find = |t: &str| {
+            runs.iter()
+                .find(|(_, r)| r.text.contains(t))
+                .unwrap_or_else(|| panic!("no run {t}"))
+        };
+        let (a, alpha) = find("項目アルファ");
+        let (b, _) = find("項目ベータ");
+        let style = PdfStyle::defaults();
+        assert_eq!(alpha.size, style.tables.size);
+        assert_eq!(find("管理者").1.size, style.tables.size);
+        // One cell line pitch apart (plus the item gap), not the body's.
+        let pitch = b.y - a.y;
+        assert!(
+            pitch < style.body.size * style.body.leading,
+            "item pitch {pitch}"
+        );
+    }
+
+    #[test]
+    fn seventy_columns_are_all_set_in_readable_type() {
+        let head: Vec<String> = (1..=70).map(|c| format!("H{c:02}")).collect();
+        let body: Vec<String> = (1..=70).map(|c| format!("v{c:02}")).collect();
+        let head: Vec<&str> = head.iter().map(String::as_str).collect();
+        let body: Vec<&str> = body.iter().map(String::as_str).collect();
+        let table = text_table(&[&head], &[&body]);
+        let (flow, diags) = super::super::tests::lay_out_with_diags(&[table]);
+        let runs = runs(&flow);
+        let style = PdfStyle::defaults();
+        for c in 1..=70 {
+            let name = format!("H{c:02}");
+            let run = runs
+                .iter()
+                .find(|(_, r)| r.text == name)
+                .unwrap_or_else(|| panic!("column {c} lost"));
+            assert!(run.1.size >= style.tables.min_size - 0.01, "{}", run.1.size);
+        }
+        let warnings: Vec<_> = diags.items().iter().collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
 
     #[test]
     fn spans_push_cells_right() {

@@ -19,8 +19,10 @@
 //!
 //! When every column fits at `max`, the rest of the width goes to the
 //! columns in proportion to `max` (columns the writer gave a width keep
-//! it). Otherwise every column gets its `soft` width (relaxed to `hard`
-//! for the columns that lose least, until they fit) and the rest goes, a
+//! it). Otherwise every column gets its `soft` width (relaxed, one column
+//! at a time, long texts before short ones and the one whose relaxing costs
+//! the table least height for the width it frees first, to a narrow
+//! measure of about 3 em, then to `hard`, until they fit) and the rest goes, a
 //! step at a time, where it lowers the table's height most (a row is as
 //! tall as its cell of most lines): a mostly empty example column stays
 //! narrow and a long remarks column takes the width.
@@ -59,6 +61,9 @@ pub(super) struct Columns {
     pub fixed: Vec<bool>,
     /// The cells, to weigh the rows' heights.
     pub cells: Vec<CellMeasure>,
+    /// Widths up to this are short texts (「最大文字数」), kept whole
+    /// before any longer one.
+    pub short: f32,
 }
 
 /// How the table is set.
@@ -85,13 +90,14 @@ impl Columns {
     /// cells first, then each spanning cell gives what its columns lack to
     /// them in proportion to their one-line widths. `floor` is the least
     /// width of any column.
-    pub(super) fn new(count: usize, cells: &[CellMeasure], floor: f32) -> Columns {
+    pub(super) fn new(count: usize, cells: &[CellMeasure], floor: f32, short: f32) -> Columns {
         let mut cols = Columns {
             hard: vec![floor; count],
             soft: vec![floor; count],
             max: vec![floor; count],
             fixed: vec![false; count],
             cells: cells.to_vec(),
+            short,
         };
         for cell in cells.iter().filter(|c| c.span == 1) {
             if let (Some(h), Some(s), Some(m)) = (
@@ -168,6 +174,7 @@ impl Columns {
                     ..*c
                 })
                 .collect(),
+            short: self.short * scale,
         }
     }
 
@@ -228,25 +235,30 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
             })
             .collect();
     }
+    let sample = sampled(cols);
+    let cols = &sample;
     let mut min = cols.soft.clone();
     let mut excess = min.iter().sum::<f32>() - width;
-    if excess > 0.0 {
-        // Relax the columns that lose least first: those whose whole text
-        // is longest (a long header breaks anyway).
-        let mut order: Vec<usize> = (0..min.len()).collect();
-        let lose = |c: &usize| {
-            cols.soft.get(*c).copied().unwrap_or(0.0) - cols.hard.get(*c).copied().unwrap_or(0.0)
-        };
-        order.sort_by(|a, b| lose(b).total_cmp(&lose(a)).then(a.cmp(b)));
-        for c in order {
-            if excess <= 0.0 {
+    // Relax columns to their least width, one at a time, the one that costs
+    // the table least height for the width it frees first, until they fit;
+    // the sharing below gives each back what lowers the table most.
+    // Short texts give way last; no column goes below a narrow measure
+    // (half the short width) before every column is there.
+    let narrow: Vec<f32> = cols
+        .hard
+        .iter()
+        .zip(&cols.soft)
+        .map(|(h, s)| h.max(s.min(cols.short / 2.0)))
+        .collect();
+    for floor in [&narrow, &cols.hard] {
+        while excess > 0.0 {
+            let Some(c) = cheapest_to_relax(cols, &min, floor) else {
                 break;
-            }
-            let hard = cols.hard.get(c).copied().unwrap_or(0.0);
+            };
+            let target = floor.get(c).copied().unwrap_or(0.0);
             if let Some(m) = min.get_mut(c) {
-                let give = (*m - hard).min(excess).max(0.0);
-                *m -= give;
-                excess -= give;
+                excess -= *m - target;
+                *m = target;
             }
         }
     }
@@ -255,7 +267,77 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
         return min.iter().map(|w| w * width / sum_min.max(1.0)).collect();
     }
     let extra = width - sum_min;
-    share_by_height(cols, min, extra)
+    let shared = share_by_height(cols, min.clone(), extra);
+    keep_nearly_whole(cols, &min, shared)
+}
+
+/// The column to relax to `floor` next: long texts before short ones, and
+/// among them the one that costs the table least height for the width it
+/// frees.
+fn cheapest_to_relax(cols: &Columns, min: &[f32], floor: &[f32]) -> Option<usize> {
+    let here = table_height(cols, min);
+    let room = |c: usize| min.get(c).copied().unwrap_or(0.0) - floor.get(c).copied().unwrap_or(0.0);
+    let is_short = |c: usize| cols.soft.get(c).copied().unwrap_or(0.0) <= cols.short;
+    let long_left = (0..min.len()).any(|c| !is_short(c) && room(c) > 0.01);
+    let mut best: Option<(usize, f32)> = None;
+    for c in 0..min.len() {
+        let freed = room(c);
+        if freed <= 0.01 || (is_short(c) && long_left) {
+            continue;
+        }
+        let mut relaxed = min.to_vec();
+        if let Some(m) = relaxed.get_mut(c) {
+            *m = floor.get(c).copied().unwrap_or(0.0);
+        }
+        let cost = (table_height(cols, &relaxed) - here) / freed;
+        if best.is_none_or(|(_, b)| cost < b) {
+            best = Some((c, cost));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// A column given nearly its whole-text width (a header that would break
+/// before its last character or two) gets it, from the column with most
+/// width above its least.
+fn keep_nearly_whole(cols: &Columns, min: &[f32], mut widths: Vec<f32>) -> Vec<f32> {
+    for c in 0..widths.len() {
+        let soft = cols.soft.get(c).copied().unwrap_or(0.0);
+        let w = widths.get(c).copied().unwrap_or(0.0);
+        let lack = soft - w;
+        if lack <= 0.0 || lack > 0.2 * soft {
+            continue;
+        }
+        let donor = (0..widths.len()).filter(|d| *d != c).max_by(|a, b| {
+            let room = |i: &usize| {
+                widths.get(*i).copied().unwrap_or(0.0)
+                    - min
+                        .get(*i)
+                        .copied()
+                        .unwrap_or(0.0)
+                        .max(cols.soft.get(*i).copied().unwrap_or(0.0))
+            };
+            room(a).total_cmp(&room(b))
+        });
+        let Some(d) = donor else {
+            continue;
+        };
+        let room = widths.get(d).copied().unwrap_or(0.0)
+            - min
+                .get(d)
+                .copied()
+                .unwrap_or(0.0)
+                .max(cols.soft.get(d).copied().unwrap_or(0.0));
+        if room >= lack {
+            if let Some(x) = widths.get_mut(d) {
+                *x -= lack;
+            }
+            if let Some(x) = widths.get_mut(c) {
+                *x += lack;
+            }
+        }
+    }
+    widths
 }
 
 /// Steps the extra width is given out in.
@@ -271,21 +353,6 @@ const SAMPLE_CELLS: usize = 2000;
 /// to what each column still lacks of its one-line width.
 fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32> {
     let count = widths.len();
-    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
-    let stride = cols.cells.len().div_ceil(SAMPLE_CELLS).max(1);
-    let sample = Columns {
-        cells: cols
-            .cells
-            .iter()
-            .filter(|c| c.row % stride == 0 || rows <= stride)
-            .map(|c| CellMeasure {
-                row: c.row / stride,
-                ..*c
-            })
-            .collect(),
-        ..cols.clone()
-    };
-    let cols = &sample;
     let step = extra / STEPS as f32;
     let mut left = extra;
     if step > 0.01 {
@@ -336,6 +403,25 @@ fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32>
             }
         })
         .collect()
+}
+
+/// The columns with the cells of every n-th row only (at most about
+/// [`SAMPLE_CELLS`] cells), to weigh a long table's height.
+fn sampled(cols: &Columns) -> Columns {
+    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+    let stride = cols.cells.len().div_ceil(SAMPLE_CELLS).max(1);
+    Columns {
+        cells: cols
+            .cells
+            .iter()
+            .filter(|c| c.row % stride == 0 || rows <= stride)
+            .map(|c| CellMeasure {
+                row: c.row / stride,
+                ..*c
+            })
+            .collect(),
+        ..cols.clone()
+    }
 }
 
 /// The table's estimated height in lines: per row, the most lines of its
@@ -448,6 +534,7 @@ mod tests {
                 cell(2, 5.0, 5.0, 20.0),
             ],
             4.0,
+            30.0,
         );
         let w = distribute(&cols, 200.0);
         assert!((w.iter().sum::<f32>() - 200.0).abs() < 0.01, "{w:?}");
@@ -467,6 +554,7 @@ mod tests {
                 cell(2, 10.0, 10.0, 600.0),
             ],
             4.0,
+            30.0,
         );
         let w = distribute(&cols, 300.0);
         assert!((w.iter().sum::<f32>() - 300.0).abs() < 0.01, "{w:?}");
@@ -475,11 +563,12 @@ mod tests {
     }
 
     #[test]
-    fn the_longest_whole_texts_give_way_first() {
+    fn short_texts_give_way_last() {
         let cols = Columns::new(
             2,
             &[cell(0, 10.0, 50.0, 50.0), cell(1, 10.0, 90.0, 90.0)],
             4.0,
+            60.0,
         );
         let w = distribute(&cols, 110.0);
         assert!(w[0] >= 50.0, "{w:?}");
@@ -492,11 +581,12 @@ mod tests {
             2,
             &[cell(0, 10.0, 10.0, 200.0), cell(1, 10.0, 10.0, 200.0)],
             4.0,
+            30.0,
         );
         cols.prefer(&[Some(60.0), None], 300.0);
         let w = distribute(&cols, 300.0);
         assert!((w[0] - 60.0).abs() < 0.01, "{w:?}");
-        let mut wide = Columns::new(2, &[], 4.0);
+        let mut wide = Columns::new(2, &[], 4.0, 30.0);
         wide.prefer(&[Some(600.0), Some(600.0)], 300.0);
         let w = distribute(&wide, 300.0);
         assert!(w.iter().all(|w| *w <= 150.0 + 0.01), "{w:?}");
@@ -521,6 +611,7 @@ mod tests {
                 },
             ],
             4.0,
+            30.0,
         );
         assert!(
             (cols.max.iter().sum::<f32>() - 80.0).abs() < 0.01,
@@ -531,11 +622,11 @@ mod tests {
     #[test]
     fn too_many_columns_shrink_then_split() {
         let cells: Vec<CellMeasure> = (0..10).map(|c| cell(c, 20.0, 20.0, 20.0)).collect();
-        let cols = Columns::new(10, &cells, 4.0);
+        let cols = Columns::new(10, &cells, 4.0, 30.0);
         assert_eq!(plan(&cols, 200.0, 0.7), Plan::Fit { scale: 1.0 });
         assert_eq!(plan(&cols, 160.0, 0.7), Plan::Fit { scale: 0.8 });
         let cells: Vec<CellMeasure> = (0..70).map(|c| cell(c, 20.0, 20.0, 20.0)).collect();
-        let cols = Columns::new(70, &cells, 4.0);
+        let cols = Columns::new(70, &cells, 4.0, 30.0);
         let Plan::Groups { scale, groups } = plan(&cols, 200.0, 0.7) else {
             panic!("groups expected");
         };
