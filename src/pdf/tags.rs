@@ -120,23 +120,10 @@ impl TagBuilder {
     /// otherwise a span that becomes a leaf of the innermost element.
     /// Always paired with [`TagBuilder::end_content`].
     pub(super) fn start_content(&mut self, surface: &mut Surface, decoration: bool) -> bool {
-        self.start_text(surface, decoration, None)
-    }
-
-    /// Like [`TagBuilder::start_content`], for text: a span carries
-    /// `actual_text` (the source text of the glyphs it marks) as its
-    /// `ActualText`, so text extraction returns exactly that text whatever
-    /// gaps justification put between the glyphs.
-    pub(super) fn start_text(
-        &mut self,
-        surface: &mut Surface,
-        decoration: bool,
-        actual_text: Option<&str>,
-    ) -> bool {
         let parent = self.open.last().copied();
         match parent {
             Some(parent) if !decoration && self.artifact_depth == 0 => {
-                let id = surface.start_tagged(span_tag(actual_text));
+                let id = surface.start_tagged(span_tag());
                 if let Some(group) = self.groups.get_mut(parent) {
                     group.children.push(Child::Leaf(id));
                 }
@@ -265,13 +252,9 @@ fn artifact_tag() -> ContentTag<'static> {
     ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other))
 }
 
-/// The marking of real content (a span, a leaf of its structure element),
-/// with the text it stands for when it marks glyphs.
-fn span_tag(actual_text: Option<&str>) -> ContentTag<'_> {
-    ContentTag::Span(SpanTag {
-        actual_text,
-        ..SpanTag::empty()
-    })
+/// The marking of real content (a span, a leaf of its structure element).
+fn span_tag() -> ContentTag<'static> {
+    ContentTag::Span(SpanTag::empty())
 }
 
 /// The krilla tag for a structure element.

@@ -20,9 +20,7 @@ use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::surface::Surface;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::layout::frame::{
-    Folio, FrameItem, LinkDest, PagedDocument, Point, Sheet, TagEvent, TextRun,
-};
+use crate::layout::frame::{Folio, FrameItem, LinkDest, PagedDocument, Point, Sheet, TagEvent};
 use crate::model::Book;
 
 use super::images::ImageCache;
@@ -257,10 +255,13 @@ struct SheetState<'a> {
 }
 
 /// Draws the items of one sheet in order. The glyph runs of one line (up to
-/// the next structure mark or drawing) share one marked span whose
-/// `ActualText` is their source text joined: one leaf per line rather than
-/// per run, and text extraction gives the source exactly (no word space
-/// read into the ¼ em Japanese–Latin gap).
+/// the next structure mark or drawing) share one marked span: one leaf per
+/// line rather than per run. The span carries no `ActualText`: poppler reads
+/// an `ActualText` span as one zero-size word box at the line's start
+/// (search hits and selections in poppler-based viewers, `pdftotext -bbox`)
+/// and misorders a line split into several, which costs readers more than
+/// the space it reads into a ¼-em Japanese–Latin gap (see
+/// docs/benchmarks.md, "Text extraction").
 fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
     let items = &sheet.items;
     // Whether a text span is open (it is closed by the last run of its line).
@@ -269,13 +270,7 @@ fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
         match item {
             FrameItem::Text(run) => {
                 if !text_span {
-                    let text = line_text(items, index);
-                    // Only a span that is the whole line carries the
-                    // line's text: poppler places an ActualText as one box,
-                    // and several boxes on one line (a line split by a link,
-                    // a TOC entry) come out in the wrong order.
-                    let actual = whole_line(items, index).then_some(text.as_str());
-                    text_span = state.tags.start_text(surface, false, actual);
+                    text_span = state.tags.start_content(surface, false);
                 }
                 if !draw_run(surface, state.fonts, *at, run) {
                     *state.font_problem = true;
@@ -383,44 +378,6 @@ fn next_run_on_line(items: &[(Point, FrameItem)], index: usize) -> Option<usize>
         }
     }
     None
-}
-
-/// Whether the runs from `index` on (see [`next_run_on_line`]) are a whole
-/// line: no other glyph run of the same line comes before or after them,
-/// whatever stands between.
-fn whole_line(items: &[(Point, FrameItem)], index: usize) -> bool {
-    let mut last = index;
-    while let Some(next) = next_run_on_line(items, last) {
-        last = next;
-    }
-    let text_at = |i: usize| match items.get(i) {
-        Some((at, FrameItem::Text(run))) => Some((*at, run)),
-        _ => None,
-    };
-    let same_line = |(a, run): (Point, &TextRun), b: Point| {
-        (b.y - a.y).abs() < run.size * 0.5 && b.x >= a.x + run.width() - run.size * 0.1
-    };
-    let (Some(first), Some(end)) = (text_at(index), text_at(last)) else {
-        return false;
-    };
-    let before = (0..index).rev().find_map(text_at);
-    let after = (last + 1..items.len()).find_map(text_at);
-    !before.is_some_and(|prev| same_line(prev, first.0))
-        && !after.is_some_and(|next| same_line(end, next.0))
-}
-
-/// The source text of the run at `index` and the runs after it on its line
-/// (see [`next_run_on_line`]): what the line's span stands for.
-fn line_text(items: &[(Point, FrameItem)], index: usize) -> String {
-    let mut text = String::new();
-    let mut at = Some(index);
-    while let Some(i) = at {
-        if let Some((_, FrameItem::Text(run))) = items.get(i) {
-            text.push_str(&run.text);
-        }
-        at = next_run_on_line(items, i);
-    }
-    text
 }
 
 /// A link annotation for an area, or `None` for an unknown destination.

@@ -364,12 +364,17 @@ fn external_links_print_their_url_at_the_foot_of_the_sheet() {
             return;
         };
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
-        for pair in lines.windows(2) {
-            if let Some(mark) = pair[0].strip_prefix('*')
-                && mark.parse::<u32>().is_ok()
-                && pair[1].starts_with("https://")
-            {
-                notes.push((sheet, mark.to_string(), pair[1].to_string()));
+        // A note reads `*N URL` (or the mark and the URL on two lines).
+        for (i, line) in lines.iter().enumerate() {
+            let Some(rest) = line.strip_prefix('*') else {
+                continue;
+            };
+            let (mark, url) = match rest.split_once(' ') {
+                Some((mark, url)) => (mark, url.trim()),
+                None => (rest, lines.get(i + 1).copied().unwrap_or_default()),
+            };
+            if mark.parse::<u32>().is_ok() && url.starts_with("https://") {
+                notes.push((sheet, mark.to_string(), url.to_string()));
             }
         }
     }
