@@ -202,18 +202,25 @@ pub fn main() -> ExitCode {
     }
     report(&outcome, options, quiet, check);
     if !quiet {
-        print_written(&outcome);
+        print_written(&outcome, options.message_format);
     }
     ExitCode::from(outcome.status.code())
 }
 
-/// Prints each path written, one per line on stdout (for scripts and
-/// terminals that open paths).
-fn print_written(outcome: &Outcome) {
-    let mut out = std::io::stdout().lock();
+/// Prints each path written, one per line: on stdout (for scripts and
+/// terminals that open paths) with human diagnostics; on stderr when stdout
+/// carries the machine-readable diagnostics (`short`, `json`, `github`), so
+/// that stream holds nothing else.
+fn print_written(outcome: &Outcome, format: MessageFormat) {
+    let mut text = String::new();
     for written in &outcome.written {
-        let _ = writeln!(out, "{}", written.path.display());
+        text.push_str(&format!("{}\n", written.path.display()));
     }
+    let _ = if format == MessageFormat::Human {
+        std::io::stdout().lock().write_all(text.as_bytes())
+    } else {
+        std::io::stderr().lock().write_all(text.as_bytes())
+    };
 }
 
 /// Prints a usage error (a diagnostic with no source) and returns exit code 2.

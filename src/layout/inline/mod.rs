@@ -216,12 +216,10 @@ pub struct LineBox {
 impl LineBox {
     /// The line's source text (the runs' texts joined).
     ///
-    /// The PDF writer wraps a line's glyph runs in one marked span with
-    /// their joined text as `ActualText` (`pdf/write.rs`): `pdftotext`
-    /// (poppler 22.12) otherwise reads gaps wider than 0.1 em, such as the
-    /// ¼ em Japanese–Latin space or the space after ？, as word spaces
-    /// ("方法 1"). Checked through `pdf::render` by the integration test
-    /// `pdftotext_returns_the_source_text_exactly` (`tests/it/pdf_output.rs`).
+    /// Used by the layout's own checks and tests; the PDF carries the glyphs'
+    /// ToUnicode only (no `ActualText`, see `pdf/write.rs`), so `pdftotext`
+    /// reads gaps wider than 0.1 em, such as the ¼ em Japanese–Latin space,
+    /// as word spaces ("方法 1").
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
     }
