@@ -141,7 +141,9 @@ fn block_text(block: &Block) -> String {
     }
 }
 
-/// Every character of an inline tree in document order (explicit stack).
+/// Every character of an inline tree that is drawn as text, in document
+/// order (explicit stack). Unlike [`crate::model::plain_text`], an image
+/// adds nothing: its alt text is not drawn with a font.
 fn inline_text(content: &[Inline]) -> String {
     let mut out = String::new();
     let mut stack: Vec<std::slice::Iter<'_, Inline>> = vec![content.iter()];

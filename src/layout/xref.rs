@@ -243,7 +243,7 @@ impl CrossRefs<'_> {
     /// The URL note mark (or the URL itself) after an external link whose
     /// text is not already the URL.
     fn url_after(&self, link: &Link, url: &str, notes: &mut UrlNotes) -> Option<Inline> {
-        if plain_text(&link.content).trim() == url.trim() {
+        if crate::model::plain_text(&link.content).trim() == url.trim() {
             return None;
         }
         if url.to_ascii_lowercase().starts_with("mailto:") {
@@ -268,25 +268,6 @@ impl CrossRefs<'_> {
             }
         }
     }
-}
-
-/// The text of inline content (links, styles and code included).
-fn plain_text(content: &[Inline]) -> String {
-    let mut out = String::new();
-    let mut stack: Vec<std::slice::Iter<'_, Inline>> = vec![content.iter()];
-    while let Some(iter) = stack.last_mut() {
-        let Some(inline) = iter.next() else {
-            stack.pop();
-            continue;
-        };
-        match inline {
-            Inline::Text(text) | Inline::Code(text) => out.push_str(text),
-            Inline::Styled(_, inner) => stack.push(inner.iter()),
-            Inline::Link(link) => stack.push(link.content.iter()),
-            Inline::LineBreak | Inline::Image(_) | Inline::FootnoteRef(_) => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -338,7 +319,7 @@ mod tests {
         let out = refs
             .apply(content, &mut notes)
             .unwrap_or_else(|| content.to_vec());
-        (plain_text(&out), notes)
+        (crate::model::plain_text(&out), notes)
     }
 
     #[test]
