@@ -369,6 +369,14 @@ pub enum StructTag {
     Title,
 }
 
+/// The named destination of a page (`anchor = None`) or a heading in it.
+pub(crate) fn dest_name(page_anchor: &str, anchor: Option<&str>) -> String {
+    match anchor {
+        Some(anchor) => format!("{page_anchor}#{anchor}"),
+        None => page_anchor.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

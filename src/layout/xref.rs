@@ -217,7 +217,7 @@ impl CrossRefs<'_> {
                     return None;
                 }
                 let target = self.book.pages.get(page.0)?;
-                let name = crate::layout::flow::dest_name(&target.anchor, anchor.as_deref());
+                let name = crate::layout::frame::dest_name(&target.anchor, anchor.as_deref());
                 if is_note_dest(&name) {
                     return None;
                 }

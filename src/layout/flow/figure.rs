@@ -20,7 +20,7 @@ use crate::layout::font::FontRole;
 use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTag, TagEvent};
 use crate::model::{Align, Figure};
 
-use super::paginate::{Shrink, TallCut};
+use super::paginate::{Shrink, TallCut, TallImage};
 use super::{BlockContext, Flow, LaidLine, Piece};
 
 /// CSS pixels to points.
@@ -267,97 +267,6 @@ fn split(ctx: &mut BlockContext, flow: &mut Flow, tall: &TallFigure) -> bool {
 /// The smallest band of a tall image, as a share of the text area's height:
 /// a thinner one is not left at the foot of a sheet.
 const MIN_BAND_SHARE: f32 = 0.25;
-
-/// An image taller than a sheet, which pagination cuts into bands
-/// ([`TallImage::band`]), each drawn as the whole image clipped to the band.
-#[derive(Debug)]
-pub(crate) struct TallImage {
-    /// The image at its full display size (its top at the first band's).
-    image: ImageItem,
-    /// Its left edge.
-    left: f32,
-    /// The continuation mark under every band but the last (an artifact).
-    mark: Vec<(Point, FrameItem)>,
-    /// The mark's height, the gap above it included.
-    mark_height: f32,
-    /// The caption under the last band, with its structure tags.
-    tail: Vec<(Point, FrameItem)>,
-    /// The caption's height, the gap above it included.
-    tail_height: f32,
-    /// The smallest band worth setting at the foot of a sheet.
-    pub(crate) min_band: f32,
-    /// The figure's text alternative (none: the image is an artifact).
-    alternative: Option<String>,
-}
-
-impl TallImage {
-    /// The image's full display height.
-    pub(crate) fn height(&self) -> f32 {
-        self.image.size.height
-    }
-
-    /// Height of the continuation mark under a band.
-    pub(crate) fn mark_height(&self) -> f32 {
-        self.mark_height
-    }
-
-    /// Height of the caption under the last band.
-    pub(crate) fn tail_height(&self) -> f32 {
-        self.tail_height
-    }
-
-    /// The band from `from` to `to` (points below the image's top) as a
-    /// piece: the image clipped to the band in a hairline frame, then the
-    /// continuation mark, or the caption under the last band. The
-    /// structure element opens with the first band and closes with the
-    /// last (a decorative image is an artifact band by band).
-    pub(crate) fn band(&self, from: f32, to: f32) -> Piece {
-        let first = from <= 0.0;
-        let last = to >= self.height() - 0.01;
-        let to = to.min(self.height());
-        let visible = (to - from).max(0.0);
-        let mut items = Vec::new();
-        match &self.alternative {
-            None => items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart))),
-            Some(alt) if first => items.push((
-                Point::default(),
-                FrameItem::Tag(TagEvent::Start(StructTag::Figure(alt.clone()))),
-            )),
-            Some(_) => {}
-        }
-        items.push((
-            Point::new(self.left, -from),
-            FrameItem::Image(ImageItem {
-                clip: Some((from, to)),
-                ..self.image.clone()
-            }),
-        ));
-        items.push((
-            Point::new(self.left, 0.0),
-            FrameItem::Rect(RectItem {
-                size: Size::new(self.image.size.width, visible),
-                fill: None,
-                stroke: Some((crate::layout::frame::Rgb(0xc8, 0xcc, 0xd2), 0.5)),
-            }),
-        ));
-        let (below, height) = if last {
-            (&self.tail, self.tail_height)
-        } else {
-            (&self.mark, self.mark_height)
-        };
-        items.extend(
-            below
-                .iter()
-                .map(|(at, item)| (at.offset(0.0, visible), item.clone())),
-        );
-        match &self.alternative {
-            None => items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd))),
-            Some(_) if last => items.push((Point::default(), FrameItem::Tag(TagEvent::End))),
-            Some(_) => {}
-        }
-        Piece::new(visible + height, items)
-    }
-}
 
 impl Piece {
     /// Scales a figure piece's image (the items above

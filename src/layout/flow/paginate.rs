@@ -27,9 +27,7 @@
 //! (there they take at most [`CONTINUED_SHARE`] of the text area while body
 //! text remains).
 
-use crate::layout::frame::{FrameItem, Point, TagEvent};
-
-use super::figure::TallImage;
+use crate::layout::frame::{FrameItem, ImageItem, Point, RectItem, Size, StructTag, TagEvent};
 
 /// An unbreakable slice of the flow.
 #[derive(Debug, Clone, Default)]
@@ -384,6 +382,97 @@ fn chain_heights(pieces: &[Piece]) -> Vec<f32> {
         following = chain + piece.space_before;
     }
     heights
+}
+
+/// An image taller than a sheet, which pagination cuts into bands
+/// ([`TallImage::band`]), each drawn as the whole image clipped to the band.
+#[derive(Debug)]
+pub(crate) struct TallImage {
+    /// The image at its full display size (its top at the first band's).
+    pub(crate) image: ImageItem,
+    /// Its left edge.
+    pub(crate) left: f32,
+    /// The continuation mark under every band but the last (an artifact).
+    pub(crate) mark: Vec<(Point, FrameItem)>,
+    /// The mark's height, the gap above it included.
+    pub(crate) mark_height: f32,
+    /// The caption under the last band, with its structure tags.
+    pub(crate) tail: Vec<(Point, FrameItem)>,
+    /// The caption's height, the gap above it included.
+    pub(crate) tail_height: f32,
+    /// The smallest band worth setting at the foot of a sheet.
+    pub(crate) min_band: f32,
+    /// The figure's text alternative (none: the image is an artifact).
+    pub(crate) alternative: Option<String>,
+}
+
+impl TallImage {
+    /// The image's full display height.
+    pub(crate) fn height(&self) -> f32 {
+        self.image.size.height
+    }
+
+    /// Height of the continuation mark under a band.
+    pub(crate) fn mark_height(&self) -> f32 {
+        self.mark_height
+    }
+
+    /// Height of the caption under the last band.
+    pub(crate) fn tail_height(&self) -> f32 {
+        self.tail_height
+    }
+
+    /// The band from `from` to `to` (points below the image's top) as a
+    /// piece: the image clipped to the band in a hairline frame, then the
+    /// continuation mark, or the caption under the last band. The
+    /// structure element opens with the first band and closes with the
+    /// last (a decorative image is an artifact band by band).
+    pub(crate) fn band(&self, from: f32, to: f32) -> Piece {
+        let first = from <= 0.0;
+        let last = to >= self.height() - 0.01;
+        let to = to.min(self.height());
+        let visible = (to - from).max(0.0);
+        let mut items = Vec::new();
+        match &self.alternative {
+            None => items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart))),
+            Some(alt) if first => items.push((
+                Point::default(),
+                FrameItem::Tag(TagEvent::Start(StructTag::Figure(alt.clone()))),
+            )),
+            Some(_) => {}
+        }
+        items.push((
+            Point::new(self.left, -from),
+            FrameItem::Image(ImageItem {
+                clip: Some((from, to)),
+                ..self.image.clone()
+            }),
+        ));
+        items.push((
+            Point::new(self.left, 0.0),
+            FrameItem::Rect(RectItem {
+                size: Size::new(self.image.size.width, visible),
+                fill: None,
+                stroke: Some((crate::layout::frame::Rgb(0xc8, 0xcc, 0xd2), 0.5)),
+            }),
+        ));
+        let (below, height) = if last {
+            (&self.tail, self.tail_height)
+        } else {
+            (&self.mark, self.mark_height)
+        };
+        items.extend(
+            below
+                .iter()
+                .map(|(at, item)| (at.offset(0.0, visible), item.clone())),
+        );
+        match &self.alternative {
+            None => items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactEnd))),
+            Some(_) if last => items.push((Point::default(), FrameItem::Tag(TagEvent::End))),
+            Some(_) => {}
+        }
+        Piece::new(visible + height, items)
+    }
 }
 
 #[cfg(test)]

@@ -599,13 +599,7 @@ pub(crate) fn inline_image_size(
     Size::new(w.max(0.5), h.max(0.5))
 }
 
-/// The named destination of a page (`anchor = None`) or a heading in it.
-pub(crate) fn dest_name(page_anchor: &str, anchor: Option<&str>) -> String {
-    match anchor {
-        Some(anchor) => format!("{page_anchor}#{anchor}"),
-        None => page_anchor.to_string(),
-    }
-}
+pub(crate) use crate::layout::frame::dest_name;
 
 /// The style inside an inline style element.
 fn apply_style(mut style: TextStyle, kind: InlineStyle, layout: &PdfStyle) -> TextStyle {
