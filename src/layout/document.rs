@@ -18,7 +18,7 @@ use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
 use crate::layout::flow::{
     AreaFill, BlockContext, Flow, HeadingText, ImageRegistry, LaidLine, Piece, TextContext,
-    dest_name, paginate,
+    dest_name, paginate, stack_lines,
 };
 use crate::layout::font::{FontBook, FontRole};
 use crate::layout::frame::{
@@ -441,22 +441,12 @@ fn toc_areas(
     let title_size = style.headings.sizes.first().copied().unwrap_or(18.0);
     let title_style = text.text_style(FontRole::Bold, title_size, style.headings.color);
     let para = text.paragraph_style(width, title_size * 1.4, Align::Left);
-    let lines = text.plain(&toc.title, &title_style, &para);
-    let title_height: f32 = lines.iter().map(|l| l.height).sum();
+    let (title_height, title) = stack_lines(text.plain(&toc.title, &title_style, &para));
     let mut items = vec![(
         Point::default(),
         FrameItem::Tag(TagEvent::Start(StructTag::Heading(1, toc.title.clone()))),
     )];
-    let mut y = 0.0;
-    for line in lines {
-        let h = line.height;
-        items.extend(
-            line.items
-                .into_iter()
-                .map(|(at, item)| (at.offset(0.0, y), item)),
-        );
-        y += h;
-    }
+    items.extend(title);
     items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
     items.push((
         Point::new(0.0, title_height + 3.0),

@@ -9,7 +9,7 @@
 //! the outline and the tag tree stay as in a full book, and a tagged
 //! paragraph whose URL is a link), kept with the content that follows.
 
-use crate::layout::flow::{BlockContext, Flow, HeadingText, Piece, dest_name};
+use crate::layout::flow::{BlockContext, Flow, HeadingText, Piece, dest_name, stack_lines};
 use crate::layout::font::FontRole;
 use crate::layout::frame::{
     FrameItem, LineItem, LinkArea, LinkDest, Point, Size, StructTag, TagEvent,
@@ -68,16 +68,8 @@ pub(crate) fn title_block(
         Point::default(),
         FrameItem::Tag(TagEvent::Start(StructTag::Paragraph)),
     )];
-    let mut y = 0.0;
-    for line in text.plain(&meta_line(book), &plain, &para) {
-        let h = line.height;
-        items.extend(
-            line.items
-                .into_iter()
-                .map(|(at, item)| (at.offset(0.0, y), item)),
-        );
-        y += h;
-    }
+    let (mut y, meta) = stack_lines(text.plain(&meta_line(book), &plain, &para));
+    items.extend(meta);
     items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
     let url = online_url(book, page);
     if !book.meta.base_url.is_empty() {

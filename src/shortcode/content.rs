@@ -98,18 +98,7 @@ impl<'a> ContentIndex<'a> {
     /// The file `path` names from the page at `from` (content-relative), and
     /// its content-relative path.
     pub fn find(&self, from: &str, path: &str) -> Option<(&str, &ContentFile<'a>)> {
-        let path = path.trim();
-        let (bases, rel) = match path.strip_prefix('/') {
-            Some(rest) => (vec![String::new()], rest),
-            None => {
-                let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-                (vec![dir.to_string(), String::new()], path)
-            }
-        };
-        for base in bases {
-            let Some(joined) = normalize(&base, rel) else {
-                continue;
-            };
+        for joined in joined_paths(from, path) {
             for candidate in candidates(&joined) {
                 if let Some((key, file)) = self.files.get_key_value(&candidate) {
                     return Some((key.as_str(), file));
@@ -123,18 +112,7 @@ impl<'a> ContentIndex<'a> {
     /// content file in the same folder whose name is a likely typo of it,
     /// as a content-relative path (which `ref`, `relref` and `include` accept).
     pub fn suggest(&self, from: &str, path: &str) -> Option<String> {
-        let path = path.trim();
-        let (bases, rel) = match path.strip_prefix('/') {
-            Some(rest) => (vec![String::new()], rest),
-            None => {
-                let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-                (vec![dir.to_string(), String::new()], path)
-            }
-        };
-        for base in bases {
-            let Some(joined) = normalize(&base, rel) else {
-                continue;
-            };
+        for joined in joined_paths(from, path) {
             let wanted = if joined.ends_with(".md") {
                 joined
             } else {
@@ -187,6 +165,21 @@ fn candidates(path: &str) -> Vec<String> {
         format!("{path}/index.md"),
         format!("{path}/_index.md"),
     ]
+}
+
+/// The content-relative paths `path` may name from the page at `from`: an
+/// absolute path from the content root; a relative one from the page's
+/// folder, then from the root (the order [`ContentIndex::find`] tries).
+fn joined_paths(from: &str, path: &str) -> Vec<String> {
+    let path = path.trim();
+    let (bases, rel) = match path.strip_prefix('/') {
+        Some(rest) => (vec![""], rest),
+        None => (vec![from.rsplit_once('/').map_or("", |(d, _)| d), ""], path),
+    };
+    bases
+        .into_iter()
+        .filter_map(|base| normalize(base, rel))
+        .collect()
 }
 
 #[cfg(test)]

@@ -964,6 +964,22 @@ fn note_links(content: &[Inline], page: PageId, depth: usize) -> Option<Vec<Inli
     changed.then_some(out)
 }
 
+/// Laid-out lines one under another from y = 0, with no space between:
+/// their total height and their items.
+pub(crate) fn stack_lines(lines: Vec<LaidLine>) -> (f32, Vec<(Point, FrameItem)>) {
+    let mut y = 0.0;
+    let mut items = Vec::new();
+    for line in lines {
+        items.extend(
+            line.items
+                .into_iter()
+                .map(|(at, item)| (at.offset(0.0, y), item)),
+        );
+        y += line.height;
+    }
+    (y, items)
+}
+
 /// Stacks a flow's pieces into one block: total height and items relative
 /// to the block's top (spaces between pieces kept, the first one dropped).
 pub(crate) fn stack(pieces: Vec<Piece>) -> (f32, Vec<(Point, FrameItem)>) {
