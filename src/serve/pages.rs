@@ -9,10 +9,11 @@
 
 use super::snapshot::{RegionBook, Snapshot};
 
-/// The live-reload script (`/_tebiki/live.js`): a WebSocket to the server,
-/// which sends the generation of the newest build on connect and after each
-/// build; a generation other than the page's reloads the page, keeping its
-/// scroll position. A dropped socket reconnects every second.
+/// The live-reload script (`/_tebiki/live.js`): an `EventSource` on the
+/// server's event stream, which sends the generation of the newest build on
+/// connect and after each build; a generation other than the page's reloads
+/// the page, keeping its scroll position. The browser reconnects a dropped
+/// stream by itself (after the second the stream's `retry` field asks for).
 pub(crate) const LIVE_JS: &str = r#"(function () {
   var me = document.currentScript;
   var generation = me ? me.getAttribute("data-generation") : "";
@@ -22,18 +23,14 @@ pub(crate) const LIVE_JS: &str = r#"(function () {
     sessionStorage.removeItem(key);
     window.scrollTo(0, parseInt(saved, 10) || 0);
   }
-  function connect() {
-    var scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    var socket = new WebSocket(scheme + "//" + location.host + "/_tebiki/socket");
-    socket.onmessage = function (event) {
-      if (event.data !== generation) {
-        sessionStorage.setItem(key, String(window.scrollY));
-        location.reload();
-      }
-    };
-    socket.onclose = function () { setTimeout(connect, 1000); };
-  }
-  connect();
+  var events = new EventSource("/_tebiki/events");
+  events.onmessage = function (event) {
+    if (event.data !== generation) {
+      events.close();
+      sessionStorage.setItem(key, String(window.scrollY));
+      location.reload();
+    }
+  };
 })();
 "#;
 
@@ -230,10 +227,10 @@ mod tests {
             title: "手引き".into(),
             spine: vec!["OEBPS/text/a.xhtml".into(), "OEBPS/text/b.xhtml".into()],
             nav: Some("OEBPS/nav.xhtml".into()),
-            files: [("OEBPS/text/a.xhtml".to_string(), Vec::new())]
+            files: [("OEBPS/text/a.xhtml".to_string(), Default::default())]
                 .into_iter()
                 .collect(),
-            pdf: Some(Vec::new()),
+            pdf: Some(Default::default()),
         };
         Snapshot {
             generation: 3,

@@ -14,6 +14,8 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
+use axum::body::Bytes;
+
 use crate::diag::{Severity, render};
 use crate::driver::Outcome;
 
@@ -24,14 +26,15 @@ pub(crate) struct RegionBook {
     pub(crate) code: String,
     /// The book's title (the package's `dc:title`).
     pub(crate) title: String,
-    /// Every file of the EPUB, by its path inside the package.
-    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    /// Every file of the EPUB, by its path inside the package (shared
+    /// buffers: a response or the next snapshot takes a reference, no copy).
+    pub(crate) files: BTreeMap<String, Bytes>,
     /// The XHTML documents in reading order (package paths).
     pub(crate) spine: Vec<String>,
     /// The navigation document's package path.
     pub(crate) nav: Option<String>,
     /// The PDF, when one was built.
-    pub(crate) pdf: Option<Vec<u8>>,
+    pub(crate) pdf: Option<Bytes>,
 }
 
 impl RegionBook {
@@ -117,6 +120,7 @@ impl Snapshot {
                         }
                         book.pdf = pdf
                             .and_then(|p| std::fs::read(p).ok())
+                            .map(Bytes::from)
                             .or_else(|| old.and_then(|o| o.pdf.clone()));
                         Arc::new(book)
                     }
@@ -190,7 +194,7 @@ fn read_epub(code: &str, path: &Path) -> RegionBook {
         };
         let mut data = Vec::new();
         if entry.read_to_end(&mut data).is_ok() {
-            book.files.insert(name, data);
+            book.files.insert(name, Bytes::from(data));
         }
     }
     let package = book
