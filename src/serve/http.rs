@@ -141,11 +141,7 @@ fn route(path: &str, snapshot: &Snapshot) -> Response {
     if ext == "xhtml" {
         let text = String::from_utf8_lossy(data);
         let page = pages::document(snapshot, book, inner, &text);
-        return body(
-            StatusCode::OK,
-            "application/xhtml+xml; charset=utf-8",
-            page,
-        );
+        return body(StatusCode::OK, "application/xhtml+xml; charset=utf-8", page);
     }
     body(StatusCode::OK, content_type(ext), Bytes::clone(data))
 }
@@ -194,10 +190,7 @@ mod tests {
                         "OEBPS/nav.xhtml".to_string(),
                         Bytes::from_static(b"<html><body>x</body></html>"),
                     ),
-                    (
-                        "OEBPS/css/epub.css".to_string(),
-                        Bytes::from_static(b"p{}"),
-                    ),
+                    ("OEBPS/css/epub.css".to_string(), Bytes::from_static(b"p{}")),
                     (
                         "OEBPS/images/a.PNG".to_string(),
                         Bytes::from_static(b"\x89PNG"),
@@ -242,10 +235,7 @@ mod tests {
         assert_eq!(header(&png, header::CONTENT_TYPE), Some("image/png"));
         let pdf = route("/JP.pdf", &snap);
         assert_eq!(header(&pdf, header::CONTENT_TYPE), Some("application/pdf"));
-        assert_eq!(
-            route("/_tebiki/live.js", &snap).status(),
-            StatusCode::OK
-        );
+        assert_eq!(route("/_tebiki/live.js", &snap).status(), StatusCode::OK);
         for outside in [
             "/JP/../../etc/passwd",
             "/JP/OEBPS/../../../etc/passwd",
@@ -253,7 +243,11 @@ mod tests {
             "/JP/OEBPS/css/../../mimetype/..",
             "/../JP/OEBPS/nav.xhtml",
         ] {
-            assert_eq!(route(outside, &snap).status(), StatusCode::NOT_FOUND, "{outside}");
+            assert_eq!(
+                route(outside, &snap).status(),
+                StatusCode::NOT_FOUND,
+                "{outside}"
+            );
         }
         assert_eq!(route("/US/", &snap).status(), StatusCode::NOT_FOUND);
         assert_eq!(route("/US.pdf", &snap).status(), StatusCode::NOT_FOUND);

@@ -5,9 +5,17 @@
 //! without the test navigating (the live reload); then a content error must
 //! show in the page with its `path:line:col`. Skipped when Chromium or
 //! chromedriver is missing, failing under CI (the validators' rule).
+//!
+//! Without a browser: the HTTP rules (content types, HEAD, 404, 405, the
+//! redirect, paths that try to leave the book, sent raw so no client
+//! normalizes them), the event stream delivering a new build's generation
+//! after an edit, and the graceful shutdown on SIGINT (the open stream ends
+//! cleanly, exit 130, the temporary folder removed, the port closed).
 
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -195,4 +203,306 @@ fn serve_reloads_the_open_page_in_a_browser() {
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
+}
+
+/// `tebiki serve --port 0 --region JP` over `site` with `TMPDIR` set to
+/// `tmp`, after its first build; the server and its base URL
+/// (`http://127.0.0.1:N/`).
+fn start_serve(site: &Site, tmp: &Path) -> (Running, String) {
+    let mut command = tools::tebiki(site.dir.path());
+    command
+        .args(["serve", "--port", "0", "--region", "JP"])
+        .env("TMPDIR", tmp);
+    let mut serve = Running::start(command);
+    let (url, seen) = serve.wait_line(0, BOUND, |l| {
+        l.strip_prefix("serving the preview at ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_string)
+    });
+    serve.wait_line(seen, BOUND, |l| l.starts_with("wrote ").then_some(()));
+    (serve, url)
+}
+
+/// An HTTP client that reports every status and follows no redirect.
+fn client() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(60)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .build()
+        .into()
+}
+
+/// A response's status, named header and body text.
+fn parts(mut response: ureq::http::Response<ureq::Body>, name: &str) -> (u16, String, String) {
+    let value = response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    (response.status().as_u16(), value, body)
+}
+
+/// Sends `GET {target}` exactly as written (no client normalizes the path)
+/// to `url`'s server; the status code and the whole response.
+fn raw_get(url: &str, target: &str) -> (u16, String) {
+    let host = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut stream = std::net::TcpStream::connect(&host).expect("connect to the server");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("read timeout");
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send the request");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+/// Opens the event stream; its lines arrive on the receiver (which
+/// disconnects when the server ends the stream) and its content type.
+fn open_events(url: &str) -> (mpsc::Receiver<String>, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let response = agent
+        .get(format!("{url}_tebiki/events"))
+        .call()
+        .expect("open the event stream");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let (tx, rx) = mpsc::channel();
+    let reader = BufReader::new(response.into_body().into_reader());
+    std::thread::spawn(move || {
+        for line in reader.lines() {
+            // A stream cut off (not ended by the server) reads as an error.
+            let line = line.unwrap_or_else(|e| format!("{CUT_OFF} {e}"));
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (rx, content_type)
+}
+
+/// The line `open_events` sends when the stream was cut off.
+const CUT_OFF: &str = "<cut off>";
+
+/// The next `data:` value on the event stream, within the bound.
+fn next_data(events: &mpsc::Receiver<String>, context: impl Fn() -> String) -> u64 {
+    let start = std::time::Instant::now();
+    loop {
+        let left = BOUND.saturating_sub(start.elapsed());
+        let line = events
+            .recv_timeout(left)
+            .unwrap_or_else(|e| panic!("no event ({e}); serve:\n{}", context()));
+        if let Some(data) = line.strip_prefix("data:") {
+            return data.trim().parse().expect("a generation number");
+        }
+    }
+}
+
+#[test]
+fn serve_answers_by_the_http_rules() {
+    let site = Site::new();
+    site.page("content/a.md", "本文です。\n");
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let (serve, url) = start_serve(&site, tmp.path());
+    let agent = client();
+    let get = |path: &str, header: &str| {
+        parts(
+            agent.get(format!("{url}{path}")).call().expect("GET"),
+            header,
+        )
+    };
+
+    let (status, content_type, index) = get("", "content-type");
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "text/html; charset=utf-8")
+    );
+    assert!(index.contains("<a href=\"/JP/\">JP</a>"), "{index}");
+    let (status, content_type, body) =
+        parts(agent.head(&url).call().expect("HEAD"), "content-type");
+    assert_eq!(
+        (status, content_type.as_str(), body.as_str()),
+        (200, "text/html; charset=utf-8", "")
+    );
+    for method in ["POST", "PUT", "DELETE"] {
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(&url)
+            .body(())
+            .expect("a request");
+        let (status, allow, _) = parts(agent.run(request).expect(method), "allow");
+        assert_eq!(status, 405, "{method}");
+        assert!(
+            allow.contains("GET") && allow.contains("HEAD"),
+            "{method}: Allow {allow}"
+        );
+    }
+
+    let (status, location, _) = get("JP/", "location");
+    assert_eq!(status, 302);
+    assert!(
+        location.starts_with("/JP/") && location.ends_with(".xhtml"),
+        "{location}"
+    );
+    let (status, content_type, nav) = get(location.trim_start_matches('/'), "content-type");
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "application/xhtml+xml; charset=utf-8")
+    );
+    assert!(nav.contains("id=\"tebiki-preview\""), "{nav}");
+    assert!(nav.contains("src=\"/_tebiki/live.js\""), "{nav}");
+    // The book's stylesheet, by the link in the navigation document.
+    let css_href = nav
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.ends_with(".css"))
+        .unwrap_or_else(|| panic!("a stylesheet link in {nav}"));
+    let folder = location.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let (status, content_type, css) = get(
+        &format!("{}/{css_href}", folder.trim_start_matches('/')),
+        "content-type",
+    );
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "text/css; charset=utf-8")
+    );
+    assert!(css.contains('{'), "{css}");
+
+    let mut pdf = agent
+        .get(format!("{url}JP.pdf"))
+        .call()
+        .expect("GET the PDF");
+    assert_eq!(pdf.status().as_u16(), 200);
+    assert_eq!(
+        pdf.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let bytes = pdf.body_mut().read_to_vec().expect("the PDF's bytes");
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let (status, content_type, script) = get("_tebiki/live.js", "content-type");
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "text/javascript; charset=utf-8")
+    );
+    assert!(script.contains("new EventSource(\"/_tebiki/events\")"));
+
+    let (status, content_type, body) = get("US/", "content-type");
+    assert_eq!(
+        (status, content_type.as_str()),
+        (404, "text/html; charset=utf-8")
+    );
+    assert!(
+        body.contains("<a href=\"/JP/\">JP</a>"),
+        "the 404 page leads back"
+    );
+    assert_eq!(get("JP/OEBPS/none.xhtml", "").0, 404);
+
+    // Paths that try to leave the book, as sent by a hostile client.
+    for target in [
+        "/JP/../../../../etc/passwd",
+        "/JP/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/JP/..%2f..%2f..%2fetc%2fpasswd",
+        "/..%2f..%2f..%2fetc/passwd",
+        "/JP/OEBPS/..%5c..%5c..%5cetc%5cpasswd",
+        "/JP/%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/JP.pdf/../../etc/passwd",
+        "/JP/%00",
+    ] {
+        let (status, response) = raw_get(&url, target);
+        assert_eq!(status, 404, "{target}: {response}");
+        assert!(!response.contains("root:"), "{target}");
+    }
+    let (status, _) = raw_get(&url, "/");
+    assert_eq!(status, 200, "the server still answers");
+    drop(serve);
+}
+
+#[test]
+fn serve_streams_a_reload_event_after_an_edit() {
+    let site = Site::new();
+    site.page("content/a.md", "最初の本文です。\n");
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let (serve, url) = start_serve(&site, tmp.path());
+    let (events, content_type) = open_events(&url);
+    assert_eq!(content_type, "text/event-stream");
+    let first = next_data(&events, || serve.stderr());
+    assert!(first >= 1, "the first build's generation, got {first}");
+    site.page("content/a.md", "二番目の本文です。\n");
+    let next = next_data(&events, || serve.stderr());
+    assert!(
+        next > first,
+        "a new generation after the edit: {first} then {next}"
+    );
+    // The page the event asks for shows the edit.
+    let index = parts(client().get(&url).call().expect("GET /"), "").2;
+    assert!(
+        index.contains(&format!("data-generation=\"{next}\"")),
+        "{index}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_shuts_down_cleanly_on_interrupt() {
+    let site = Site::new();
+    site.page("content/a.md", "本文です。\n");
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let (mut serve, url) = start_serve(&site, tmp.path());
+    let outputs = || {
+        std::fs::read_dir(tmp.path())
+            .expect("read the temporary folder")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("tebiki-serve-"))
+            .count()
+    };
+    assert_eq!(outputs(), 1, "serve builds into its temporary folder");
+    let (events, _) = open_events(&url);
+    next_data(&events, || serve.stderr());
+
+    let pid = libc::pid_t::try_from(serve.pid()).expect("a pid");
+    // SAFETY: kill(2) with a child's pid and SIGINT has no memory effects.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let status = serve.wait_exit(BOUND);
+    assert_eq!(status.code(), Some(130), "{}", serve.stderr());
+    // The server ended the open stream (the last chunk, not a cut-off
+    // connection).
+    let start = std::time::Instant::now();
+    loop {
+        match events.recv_timeout(BOUND.saturating_sub(start.elapsed())) {
+            Ok(line) => assert!(!line.starts_with(CUT_OFF), "{line}"),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!("the event stream did not end"),
+        }
+    }
+    assert_eq!(outputs(), 0, "the temporary folder is removed");
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+    assert!(
+        std::net::TcpStream::connect(host).is_err(),
+        "nothing listens on {host} any more"
+    );
 }
