@@ -9,7 +9,7 @@
 //! book's navigation document; `/{region}/{path}` a file of the region's EPUB
 //! (XHTML documents with the preview bar); `/{region}.pdf` the PDF;
 //! `/_tebiki/live.js` the reload script; `/_tebiki/events` the event stream
-//! (`text/event-stream`: the newest build's generation at once and after
+//! (`text/event-stream`: the newest build's tag at once and after
 //! every build, a comment every [`KEEP_ALIVE`] while idle, and the end of
 //! the stream when the server shuts down). Only files held in memory are
 //! served: no path reaches the file system.
@@ -55,7 +55,7 @@ async fn page(Shared(state): Shared<Arc<State>>, uri: Uri) -> Response {
 }
 
 /// The event stream of one open page: an event with the newest build's
-/// generation at once (a page of an older build reloads as soon as it
+/// tag (see [`Snapshot::tag`]) at once (a page of an older build reloads as soon as it
 /// connects) and after every build, until the server shuts down.
 async fn events(
     Shared(state): Shared<Arc<State>>,
@@ -71,10 +71,8 @@ async fn events(
                 _ = stop.wait_for(|stopping| *stopping) => return None,
             }
         }
-        let generation = builds.borrow_and_update().generation;
-        let event = Event::default()
-            .retry(RECONNECT)
-            .data(generation.to_string());
+        let tag = builds.borrow_and_update().tag();
+        let event = Event::default().retry(RECONNECT).data(tag);
         Some((Ok(event), (builds, stop, false)))
     });
     Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
@@ -182,6 +180,7 @@ mod tests {
     fn snapshot() -> Snapshot {
         Snapshot {
             generation: 1,
+            run: 0,
             books: vec![Arc::new(RegionBook {
                 code: "JP".into(),
                 nav: Some("OEBPS/nav.xhtml".into()),

@@ -64,7 +64,12 @@ pub(crate) struct State {
 impl State {
     fn new() -> State {
         State {
-            builds: watch::Sender::new(Arc::new(Snapshot::default())),
+            builds: watch::Sender::new(Arc::new(Snapshot {
+                run: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                ..Snapshot::default()
+            })),
             stop: watch::Sender::new(false),
         }
     }

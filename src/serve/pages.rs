@@ -10,8 +10,8 @@
 use super::snapshot::{RegionBook, Snapshot};
 
 /// The live-reload script (`/_tebiki/live.js`): an `EventSource` on the
-/// server's event stream, which sends the generation of the newest build on
-/// connect and after each build; a generation other than the page's reloads
+/// server's event stream, which sends the tag of the newest build on
+/// connect and after each build; a tag other than the page's reloads
 /// the page, keeping its scroll position. The browser reconnects a dropped
 /// stream by itself (after the second the stream's `retry` field asks for).
 pub(crate) const LIVE_JS: &str = r#"(function () {
@@ -101,7 +101,7 @@ fn diagnostics(snapshot: &Snapshot) -> String {
 fn live_script(snapshot: &Snapshot) -> String {
     format!(
         "<script src=\"/_tebiki/live.js\" data-generation=\"{}\"></script>",
-        snapshot.generation
+        snapshot.tag()
     )
 }
 
@@ -234,6 +234,7 @@ mod tests {
         };
         Snapshot {
             generation: 3,
+            run: 7,
             books: vec![
                 Arc::new(book),
                 Arc::new(RegionBook {
@@ -256,7 +257,7 @@ mod tests {
             "<?xml version=\"1.0\"?><html><head></head><body class=\"x\"><p>本文</p></body></html>";
         let out = document(&snap, book, "OEBPS/text/a.xhtml", page);
         assert!(out.starts_with("<?xml version=\"1.0\"?><html><head></head><body class=\"x\"><div id=\"tebiki-preview\">"));
-        assert!(out.contains("<p>本文</p><script src=\"/_tebiki/live.js\" data-generation=\"3\"></script></body></html>"));
+        assert!(out.contains("<p>本文</p><script src=\"/_tebiki/live.js\" data-generation=\"7-3\"></script></body></html>"));
         assert!(out.contains("content/a.md:3:1: error: x &lt; y"));
         assert!(out.contains("hint: &amp; more"));
         assert!(out.contains("<a href=\"/JP/OEBPS/nav.xhtml\">Contents</a>"));
@@ -276,7 +277,7 @@ mod tests {
             out.contains("<li><a href=\"/JP/\">JP</a> 手引き · <a href=\"/JP.pdf\">PDF</a></li>")
         );
         assert!(out.contains("<li><a href=\"/US/\">US</a></li>"));
-        assert!(out.contains("data-generation=\"3\""));
+        assert!(out.contains("data-generation=\"7-3\""));
     }
 
     #[test]

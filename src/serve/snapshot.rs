@@ -66,6 +66,10 @@ pub(crate) struct Shown {
 pub(crate) struct Snapshot {
     /// Counts builds; 0 before the first one finished.
     pub(crate) generation: u64,
+    /// Tells one server process from another (its start time), so a page
+    /// left open from an earlier `tebiki serve` reloads when a new one
+    /// answers on the same port.
+    pub(crate) run: u64,
     /// The regions' books, in plan order.
     pub(crate) books: Vec<Arc<RegionBook>>,
     /// The build's diagnostics.
@@ -137,9 +141,15 @@ impl Snapshot {
             .collect();
         Snapshot {
             generation: previous.generation + 1,
+            run: previous.run,
             books,
             diagnostics,
         }
+    }
+
+    /// The build's tag for the page's reload script: `{run}-{generation}`.
+    pub(crate) fn tag(&self) -> String {
+        format!("{}-{}", self.run, self.generation)
     }
 
     /// `2 errors, 1 warning`.

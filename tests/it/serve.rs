@@ -306,8 +306,9 @@ fn open_events(url: &str) -> (mpsc::Receiver<String>, String) {
 /// The line `open_events` sends when the stream was cut off.
 const CUT_OFF: &str = "<cut off>";
 
-/// The next `data:` value on the event stream, within the bound.
-fn next_data(events: &mpsc::Receiver<String>, context: impl Fn() -> String) -> u64 {
+/// The next `data:` value on the event stream (the build's tag,
+/// `{run}-{generation}`), within the bound; the tag and the generation.
+fn next_data(events: &mpsc::Receiver<String>, context: impl Fn() -> String) -> (String, u64) {
     let start = std::time::Instant::now();
     loop {
         let left = BOUND.saturating_sub(start.elapsed());
@@ -315,7 +316,12 @@ fn next_data(events: &mpsc::Receiver<String>, context: impl Fn() -> String) -> u
             .recv_timeout(left)
             .unwrap_or_else(|e| panic!("no event ({e}); serve:\n{}", context()));
         if let Some(data) = line.strip_prefix("data:") {
-            return data.trim().parse().expect("a generation number");
+            let tag = data.trim().to_string();
+            let generation = tag
+                .rsplit_once('-')
+                .and_then(|(_, g)| g.parse().ok())
+                .unwrap_or_else(|| panic!("a tag run-generation, got {tag}"));
+            return (tag, generation);
         }
     }
 }
@@ -450,18 +456,18 @@ fn serve_streams_a_reload_event_after_an_edit() {
     let (serve, url) = start_serve(&site, tmp.path());
     let (events, content_type) = open_events(&url);
     assert_eq!(content_type, "text/event-stream");
-    let first = next_data(&events, || serve.stderr());
+    let (_, first) = next_data(&events, || serve.stderr());
     assert!(first >= 1, "the first build's generation, got {first}");
     site.page("content/a.md", "二番目の本文です。\n");
-    let next = next_data(&events, || serve.stderr());
+    let (tag, next) = next_data(&events, || serve.stderr());
     assert!(
         next > first,
         "a new generation after the edit: {first} then {next}"
     );
-    // The page the event asks for shows the edit.
+    // The pages now carry the tag the event announced.
     let index = parts(client().get(&url).call().expect("GET /"), "").2;
     assert!(
-        index.contains(&format!("data-generation=\"{next}\"")),
+        index.contains(&format!("data-generation=\"{tag}\"")),
         "{index}"
     );
 }
