@@ -1,6 +1,5 @@
 //! The preview's HTTP side, on axum (hyper and tokio): the routes and their
-//! responses, and the Server-Sent Events stream that tells open pages to
-//! reload.
+//! responses, and the WebSocket that tells open pages to reload.
 //!
 //! Input: a request and the newest [`Snapshot`] (through [`State`]).
 //! Output: the response. Routes, each for GET and HEAD (axum answers HEAD
@@ -8,74 +7,136 @@
 //! `Allow` header): `/` the index of regions; `/{region}/` a redirect to the
 //! book's navigation document; `/{region}/{path}` a file of the region's EPUB
 //! (XHTML documents with the preview bar); `/{region}.pdf` the PDF;
-//! `/_tebiki/live.js` the reload script; `/_tebiki/events` the event stream
-//! (`text/event-stream`: the newest build's tag at once and after
-//! every build, a comment every [`KEEP_ALIVE`] while idle, and the end of
-//! the stream when the server shuts down). Only files held in memory are
-//! served: no path reaches the file system.
+//! `/_tebiki/live.js` the reload script; `/_tebiki/socket` the live-reload
+//! WebSocket (the newest build's tag as a text message at once and after
+//! every build, a ping every [`KEEP_ALIVE`] while idle, and a close frame
+//! "going away" when the server shuts down). A WebSocket, not Server-Sent
+//! Events: an event stream is an HTTP request that never ends, and a browser
+//! gives one host six HTTP/1.1 connections for all its tabs, so a seventh
+//! open page would never load (`tests/it/serve.rs` opens eight). Only files
+//! held in memory are served: no path reaches the file system.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State as Shared;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use futures_util::stream::{self, Stream};
+use tokio::sync::mpsc;
 
 use super::State;
 use super::pages;
 use super::snapshot::Snapshot;
 
-/// How often an idle event stream sends a comment (a closed tab then ends
-/// its stream, and no proxy closes a quiet one).
+/// How often an idle WebSocket is pinged (a closed tab then ends its task).
 pub(crate) const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// How long a page's `EventSource` waits before it reconnects to a server
-/// that went away (sent as the stream's `retry` field).
-const RECONNECT: Duration = Duration::from_secs(1);
+/// How long a closing WebSocket waits for the page's close reply.
+const CLOSE_REPLY: Duration = Duration::from_secs(1);
 
-/// The preview's routes over the shared [`State`].
-pub(crate) fn router(state: Arc<State>) -> Router {
+/// What the handlers share: the server's [`State`], and a sender each
+/// WebSocket task holds a clone of, so the server knows when the last one
+/// has closed (its receiver sees the channel close).
+#[derive(Clone)]
+pub(crate) struct Live {
+    /// The snapshots and the shutdown flag.
+    pub(crate) state: Arc<State>,
+    /// Held by every WebSocket task; nothing is ever sent.
+    pub(crate) sockets: mpsc::Sender<()>,
+}
+
+/// The preview's routes over the shared [`Live`] state.
+pub(crate) fn router(live: Live) -> Router {
     Router::new()
-        .route("/_tebiki/events", get(events))
+        .route("/_tebiki/socket", get(socket))
         .route("/", get(page))
         .route("/{*path}", get(page))
-        .with_state(state)
+        .with_state(live)
 }
 
 /// Answers a request for a page, a book's file or a PDF.
-async fn page(Shared(state): Shared<Arc<State>>, uri: Uri) -> Response {
+async fn page(Shared(live): Shared<Live>, uri: Uri) -> Response {
     let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
-    route(&path, &state.current())
+    route(&path, &live.state.current())
 }
 
-/// The event stream of one open page: an event with the newest build's
-/// tag (see [`Snapshot::tag`]) at once (a page of an older build reloads as soon as it
-/// connects) and after every build, until the server shuts down.
-async fn events(
-    Shared(state): Shared<Arc<State>>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let start = (state.subscribe(), state.stopping(), true);
-    let events = stream::unfold(start, |(mut builds, mut stop, first)| async move {
-        if *stop.borrow_and_update() {
-            return None;
-        }
-        if !first {
-            tokio::select! {
-                changed = builds.changed() => changed.ok()?,
-                _ = stop.wait_for(|stopping| *stopping) => return None,
+/// Accepts the WebSocket upgrade of an open page.
+async fn socket(Shared(live): Shared<Live>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(move |socket| reload_channel(socket, live))
+}
+
+/// What woke a page's WebSocket task.
+enum Wake {
+    /// A build finished.
+    Build,
+    /// The idle interval passed.
+    Ping,
+    /// The server shuts down.
+    Stop,
+    /// The page went away (closed, or the connection broke).
+    Gone,
+}
+
+/// One open page's channel: the newest build's tag at once (a page of an
+/// older build reloads as soon as it connects) and after every build, pings
+/// while idle, a close frame when the server shuts down.
+async fn reload_channel(mut socket: WebSocket, live: Live) {
+    let Live { state, sockets } = live;
+    let mut builds = state.subscribe();
+    let mut stop = state.stopping();
+    let mut ping = tokio::time::interval(KEEP_ALIVE);
+    ping.reset();
+    let mut wake = Wake::Build;
+    loop {
+        let sent = match wake {
+            Wake::Build => {
+                let tag = builds.borrow_and_update().tag();
+                socket.send(Message::Text(tag.into())).await
             }
+            Wake::Ping => socket.send(Message::Ping(Bytes::new())).await,
+            Wake::Stop => {
+                let frame = CloseFrame {
+                    code: close_code::AWAY,
+                    reason: "tebiki serve stopped".into(),
+                };
+                if socket.send(Message::Close(Some(frame))).await.is_ok() {
+                    let reply = async {
+                        while let Some(Ok(message)) = socket.recv().await {
+                            if matches!(message, Message::Close(_)) {
+                                break;
+                            }
+                        }
+                    };
+                    let _ = tokio::time::timeout(CLOSE_REPLY, reply).await;
+                }
+                break;
+            }
+            Wake::Gone => break,
+        };
+        if sent.is_err() {
+            break;
         }
-        let tag = builds.borrow_and_update().tag();
-        let event = Event::default().retry(RECONNECT).data(tag);
-        Some((Ok(event), (builds, stop, false)))
-    });
-    Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        wake = loop {
+            tokio::select! {
+                changed = builds.changed() => break match changed {
+                    Ok(()) => Wake::Build,
+                    Err(_) => Wake::Stop,
+                },
+                _ = stop.wait_for(|stopping| *stopping) => break Wake::Stop,
+                _ = ping.tick() => break Wake::Ping,
+                message = socket.recv() => match message {
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => break Wake::Gone,
+                    // A pong or anything else the page says: keep waiting.
+                    Some(Ok(_)) => {}
+                },
+            }
+        };
+    }
+    drop(sockets);
 }
 
 /// A response with a body, a content type and no caching.

@@ -5,11 +5,11 @@
 //! region's book as the EPUB's XHTML documents and CSS, with a bar for the
 //! region switcher, the navigation and the build's diagnostics, and its PDF;
 //! the books are rebuilt by the [`crate::watch`] loop on every save, into a
-//! private temporary folder, and open pages reload over Server-Sent Events
-//! the moment a build finishes. Diagnostics are printed on the terminal as
+//! private temporary folder, and open pages reload over a WebSocket the
+//! moment a build finishes. Diagnostics are printed on the terminal as
 //! well. Listens on 127.0.0.1 unless `--bind` says otherwise. On SIGINT or
-//! SIGTERM the server shuts down gracefully (no new connections, the open
-//! event streams ended, requests in flight answered, for at most
+//! SIGTERM the server shuts down gracefully (no new connections, requests in
+//! flight answered, each page's WebSocket closed with a close frame, for at most
 //! [`SHUTDOWN_BOUND`]), the temporary folder is removed and the process
 //! exits with 128 + the signal.
 
@@ -55,7 +55,7 @@ pub struct ServeArgs {
 /// The newest snapshot, shared by the build loop and the server, and the
 /// shutdown flag.
 pub(crate) struct State {
-    /// The newest snapshot; every event stream subscribes to it.
+    /// The newest snapshot; every page's WebSocket task subscribes to it.
     builds: watch::Sender<Arc<Snapshot>>,
     /// Set once, when the server shuts down.
     stop: watch::Sender<bool>,
@@ -89,7 +89,7 @@ impl State {
         self.stop.subscribe()
     }
 
-    /// Publishes the snapshot after `outcome` and wakes every event stream.
+    /// Publishes the snapshot after `outcome` and wakes every WebSocket task.
     /// The snapshot is made before the swap (the build loop is the only
     /// publisher), so requests never wait for the EPUBs to be unzipped.
     fn publish(&self, outcome: &Outcome) {
@@ -98,7 +98,7 @@ impl State {
     }
 
     /// Starts the graceful shutdown: the server stops accepting and every
-    /// event stream ends.
+    /// WebSocket closes.
     fn shut_down(&self) {
         self.stop.send_replace(true);
     }
@@ -186,11 +186,17 @@ fn serve(
             let mut stopping = state.stopping();
             let result = runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener)?;
-                axum::serve(listener, http::router(state))
+                let (sockets, mut closed) = tokio::sync::mpsc::channel(1);
+                let live = http::Live { state, sockets };
+                axum::serve(listener, http::router(live))
                     .with_graceful_shutdown(async move {
                         let _ = stopping.wait_for(|stop| *stop).await;
                     })
-                    .await
+                    .await?;
+                // Upgraded connections outlive hyper's: wait for every
+                // WebSocket to send its close frame (each holds a sender).
+                let _ = closed.recv().await;
+                Ok::<(), std::io::Error>(())
             });
             if let Err(e) = result {
                 eprintln!("error: the preview server stopped: {e}");

@@ -9,11 +9,11 @@
 
 use super::snapshot::{RegionBook, Snapshot};
 
-/// The live-reload script (`/_tebiki/live.js`): an `EventSource` on the
-/// server's event stream, which sends the tag of the newest build on
-/// connect and after each build; a tag other than the page's reloads
-/// the page, keeping its scroll position. The browser reconnects a dropped
-/// stream by itself (after the second the stream's `retry` field asks for).
+/// The live-reload script (`/_tebiki/live.js`): a WebSocket to the server,
+/// which sends the tag of the newest build on connect and after each build;
+/// a tag other than the page's reloads the page, keeping its scroll
+/// position. A closed socket (the server stopped or restarted) reconnects
+/// every second.
 pub(crate) const LIVE_JS: &str = r#"(function () {
   var me = document.currentScript;
   var generation = me ? me.getAttribute("data-generation") : "";
@@ -23,14 +23,18 @@ pub(crate) const LIVE_JS: &str = r#"(function () {
     sessionStorage.removeItem(key);
     window.scrollTo(0, parseInt(saved, 10) || 0);
   }
-  var events = new EventSource("/_tebiki/events");
-  events.onmessage = function (event) {
-    if (event.data !== generation) {
-      events.close();
-      sessionStorage.setItem(key, String(window.scrollY));
-      location.reload();
-    }
-  };
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    var socket = new WebSocket(scheme + "//" + location.host + "/_tebiki/socket");
+    socket.onmessage = function (event) {
+      if (event.data !== generation) {
+        sessionStorage.setItem(key, String(window.scrollY));
+        location.reload();
+      }
+    };
+    socket.onclose = function () { setTimeout(connect, 1000); };
+  }
+  connect();
 })();
 "#;
 
