@@ -328,11 +328,10 @@ fn compose(
         .or(area.section_title.clone());
     if let Some(section) = section
         && section != book.meta.title
+        && let Some(line) = running_head::one_line(text, &section, &head, area_w * 0.38)
     {
-        if let Some(line) = running_head::one_line(text, &section, &head, area_w * 0.38) {
-            let x = origin.x + area_w - line.width;
-            place_line(&mut sheet, line, x, baseline_y);
-        }
+        let x = origin.x + area_w - line.width;
+        place_line(&mut sheet, line, x, baseline_y);
     }
     if style.header.rule {
         sheet.push(

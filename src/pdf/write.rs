@@ -51,7 +51,7 @@ pub fn write_pdf(
 ) -> Result<Vec<u8>, String> {
     let mut document = Document::new_with(settings(conformance));
     let anchors = AnchorTable::collect(&doc);
-    let fonts = FontCache::new(&doc.fonts);
+    let mut fonts = FontCache::new(&doc.fonts);
     let mut images = ImageCache::new(&doc.images, diags);
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
@@ -72,7 +72,7 @@ pub fn write_pdf(
         {
             let mut surface = pdf_page.surface();
             let mut state = SheetState {
-                fonts: &fonts,
+                fonts: &mut fonts,
                 images: &mut images,
                 tags: &mut tags,
                 anchors: &anchors,
@@ -246,7 +246,7 @@ fn page_label(folio: Option<Folio>) -> Option<PageLabel> {
 
 /// Everything a sheet's drawing needs besides the surface.
 struct SheetState<'a> {
-    fonts: &'a FontCache,
+    fonts: &'a mut FontCache,
     images: &'a mut ImageCache,
     tags: &'a mut TagBuilder,
     anchors: &'a AnchorTable,
