@@ -27,9 +27,8 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use crate::assets::ImageStore;
 use crate::diag::{Diagnostics, Sources};
-use crate::driver::{self, Outcome, Plan};
+use crate::driver::{self, BuildCache, Outcome, Plan};
 
 /// How long the watcher waits for a burst of events on a path to settle.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -66,8 +65,8 @@ pub fn run(plan: &Plan, mut after: impl FnMut(Rebuild<'_>)) -> WatchError {
         Ok(w) => w,
         Err(e) => return e,
     };
-    let mut images = ImageStore::new();
-    let outcome = driver::run_with_images(plan, None, &images);
+    let mut cache = BuildCache::new();
+    let outcome = driver::run_cached(plan, None, &mut cache);
     after(Rebuild {
         outcome: &outcome,
         changed: &[],
@@ -86,9 +85,9 @@ pub fn run(plan: &Plan, mut after: impl FnMut(Rebuild<'_>)) -> WatchError {
         }
         if !only_pages(&changed) {
             // An image, a layout or the configuration changed: decode again.
-            images = ImageStore::new();
+            cache.forget_images();
         }
-        let outcome = driver::run_with_images(plan, None, &images);
+        let outcome = driver::run_cached(plan, None, &mut cache);
         after(Rebuild {
             outcome: &outcome,
             changed: &changed,
@@ -267,6 +266,7 @@ fn watched_folders(root: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assets::ImageStore;
 
     #[test]
     fn scratch_files_are_ignored() {
