@@ -11,8 +11,9 @@
 //!
 //! Keys are the inputs themselves, compared exactly (no hash, so no
 //! collision can serve a stale page):
-//! - per region, [`region_inputs`]: the region code, the path of every file
-//!   read (in reading order, so every `SourceId` means the same file), the
+//! - per region, [`region_inputs`]: the region code, the configuration as
+//!   loaded (every region's settings, Hugo config files included), the path
+//!   of every file read (in reading order, so every `SourceId` means the same file), the
 //!   whole text of every file that is not a content page or a bundle
 //!   resource (`tebiki.toml`, Hugo configs, layouts read so far) and the
 //!   front matter of every page (titles, URLs, cascades, regions: what other
@@ -208,6 +209,10 @@ pub(super) fn region_inputs(site: &Site, sources: &Sources, region: &str) -> Vec
         out.extend_from_slice(bytes);
     };
     field(region.as_bytes());
+    // The configuration as loaded (Hugo config files are read outside
+    // `Sources`): its Debug text holds no hash map, so it is stable.
+    let settings = format!("{:?}\n{:?}", site.config, site.regions);
+    field(settings.as_bytes());
     for (id, file) in sources.iter() {
         field(file.path.to_string_lossy().as_bytes());
         let text = file.text.as_bytes();

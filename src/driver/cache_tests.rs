@@ -13,9 +13,10 @@ use super::{BuildCache, CacheStats, Format, Outcome, Plan, Status, run, run_cach
 const FILES: &[(&str, &str)] = &[
     (
         "tebiki.toml",
-        "[book]\ntitle = \"手引き\"\nlanguage = \"ja\"\n\n[regions.JP]\n\n[regions.US]\n\n\
+        "[book]\ntitle = \"手引き\"\nlanguage = \"ja\"\n\n[regions.JP]\nhugo_config = \"config_jp.toml\"\n\n[regions.US]\n\n\
          [shortcodes.include]\nkind = \"include\"\n",
     ),
+    ("config_jp.toml", "[params]\nservice = \"サービス\"\n"),
     (
         "content/a.md",
         "---\ntitle: 始めに\nweight: 1\n---\n\n設定は[こちら](/b/#settings)を見てください。\n",
@@ -30,7 +31,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "content/d.md",
-        "---\ntitle: 補足\nweight: 4\ndisabled: [US]\n---\n\n補足の本文です。\n",
+        "---\ntitle: 補足\nweight: 4\ndisabled: [US]\n---\n\n{{% service %}}の補足です。\n",
     ),
     (
         "content/parts/index.md",
@@ -133,11 +134,20 @@ fn cached_rebuilds_equal_fresh_builds_edit_after_edit() {
         write(
             s,
             "content/d.md",
-            "---\ntitle: 補足\nweight: 4\ndisabled: [US]\n---\n\n補足の本文です。\n\n追記した段落です。\n",
+            "---\ntitle: 補足\nweight: 4\ndisabled: [US]\n---\n\n{{% service %}}の補足です。\n\n追記した段落です。\n",
         )
     });
     assert_eq!((stats.pages_reused, stats.pages_built), (6, 1));
     assert!(epub_has(&out, "JP", "追記した段落です。"));
+
+    let (stats, out) = step("a param of a Hugo config file", &|s| {
+        write(s, "config_jp.toml", "[params]\nservice = \"キントーン\"\n")
+    });
+    assert_eq!(
+        stats.pages_built, 7,
+        "the configuration is every page's input"
+    );
+    assert!(epub_has(&out, "JP", "キントーンの補足です。"));
 
     let (stats, out) = step("an included file's edit", &|s| {
         write(

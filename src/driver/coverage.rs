@@ -72,6 +72,9 @@ fn page_coverage(
     region: &str,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Whether the fonts cover a character, looked up once per page (a page
+    // uses a few hundred characters thousands of times).
+    let mut covered: std::collections::HashMap<char, bool> = std::collections::HashMap::new();
     {
         // Character → (its first position, how many times the page uses it).
         let mut missing: BTreeMap<char, (Span, usize)> = BTreeMap::new();
@@ -93,7 +96,9 @@ fn page_coverage(
                 .max(span.end as usize);
             let source = file.get(span.start as usize..end).unwrap_or("");
             let mut seen: BTreeMap<char, usize> = BTreeMap::new();
-            for c in text.chars().filter(|&c| needs_glyph(c) && !fonts.covers(c)) {
+            let mut missing_here =
+                |c: char| !needs_glyph(c) || *covered.entry(c).or_insert_with(|| fonts.covers(c));
+            for c in text.chars().filter(|&c| !missing_here(c)) {
                 let nth = seen.entry(c).or_insert(0);
                 *nth += 1;
                 let at = source

@@ -102,7 +102,7 @@ pub(crate) fn write_zip_reusing(
     files: &[(String, &[u8])],
     cache: Option<&PackageCache>,
 ) -> zip::result::ZipResult<(Vec<u8>, usize)> {
-    let previous = cache.and_then(PackageCache::take);
+    let mut previous = cache.and_then(PackageCache::take);
     let mut archive = previous
         .as_ref()
         .and_then(|p| zip::ZipArchive::new(Cursor::new(p.zip.as_slice())).ok());
@@ -140,13 +140,20 @@ pub(crate) fn write_zip_reusing(
         zip.write_all(bytes)?;
     }
     let bytes = zip.finish()?.into_inner();
+    drop(archive);
     if let Some(cache) = cache {
+        // Unchanged entries keep the previous copy of their bytes.
+        let mut old = previous.take().map(|p| p.entries).unwrap_or_default();
+        let entries = files
+            .iter()
+            .map(|(path, bytes)| {
+                let kept = old.remove(path).filter(|b| b.as_slice() == *bytes);
+                (path.clone(), kept.unwrap_or_else(|| bytes.to_vec()))
+            })
+            .collect();
         cache.put(Previous {
             zip: bytes.clone(),
-            entries: files
-                .iter()
-                .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
-                .collect(),
+            entries,
         });
     }
     Ok((bytes, copied))
