@@ -104,7 +104,7 @@ pub(super) fn build_book(
     sources: &Sources,
     region: usize,
     selection: &[String],
-    mut cache: Option<&mut RegionCache>,
+    cache: Option<&mut RegionCache>,
 ) -> (Option<Book>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let Some(settings) = site.regions.get(region) else {
@@ -154,7 +154,7 @@ pub(super) fn build_book(
             );
             let entry = keep.then(|| {
                 let entry = CachedPage::new(&resolved, sources, built.clone(), d.clone());
-                Reuse::Built(page.rel_path.clone(), entry)
+                Reuse::Built(page.rel_path.clone(), Box::new(entry))
             });
             (built, d, entry)
         })
@@ -166,7 +166,7 @@ pub(super) fn build_book(
         pages.push(page);
         entries.extend(entry);
     }
-    if let Some(cache) = cache.as_deref_mut() {
+    if let Some(cache) = cache {
         cache.replace_pages(entries);
     }
     // Ids, parents (site index → book index) and unique anchors.

@@ -96,7 +96,7 @@ pub(super) enum Reuse {
     /// Taken from the cache (by content-relative path).
     Kept(String),
     /// Built again.
-    Built(String, CachedPage),
+    Built(String, Box<CachedPage>),
 }
 
 /// A page as `book::build_page` made it (before ids, anchors and links).
@@ -145,7 +145,7 @@ impl RegionCache {
                 }
                 Reuse::Built(rel, entry) => {
                     self.built += 1;
-                    self.pages.insert(rel, entry);
+                    self.pages.insert(rel, *entry);
                 }
             }
         }
