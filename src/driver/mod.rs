@@ -253,8 +253,11 @@ pub fn run_with_images(
         }
         ready.push((book, region_diags));
     }
+    // One paragraph layout cache for every region's PDF: the regions share
+    // most of their text (and its fonts and measure).
+    let layouts = std::sync::Arc::new(crate::layout::inline::LayoutCache::new());
     let rendered = render::render_all(&ready, &formats, |book, format| {
-        let (bytes, mut d) = guarded_render(book, &assets, format);
+        let (bytes, mut d) = guarded_render(book, &assets, &layouts, format);
         if plan.strict {
             escalate_warnings(&mut d);
         }
@@ -490,7 +493,12 @@ fn internal_error(what: &str) -> Diagnostic {
 }
 
 /// Renders one format of one book, catching panics.
-fn guarded_render(book: &Book, assets: &Assets, format: Format) -> (Option<Vec<u8>>, Diagnostics) {
+fn guarded_render(
+    book: &Book,
+    assets: &Assets,
+    layouts: &std::sync::Arc<crate::layout::inline::LayoutCache>,
+    format: Format,
+) -> (Option<Vec<u8>>, Diagnostics) {
     let what = format!(
         "writing the {} of region {}",
         format.extension(),
@@ -499,7 +507,7 @@ fn guarded_render(book: &Book, assets: &Assets, format: Format) -> (Option<Vec<u
     guarded(&what, || {
         let mut diags = Diagnostics::new();
         let bytes = match format {
-            Format::Pdf => crate::pdf::render(book, assets, &mut diags),
+            Format::Pdf => crate::pdf::render_with(book, assets, layouts, &mut diags),
             Format::Epub => crate::epub::render(book, assets, &mut diags),
         };
         (bytes, diags)
