@@ -254,8 +254,10 @@ pub fn run_with_images(
         ready.push((book, region_diags));
     }
     // One paragraph layout cache for every region's PDF: the regions share
-    // most of their text (and its fonts and measure).
-    let layouts = std::sync::Arc::new(crate::layout::inline::LayoutCache::new());
+    // most of their text (and its fonts and measure). It empties itself
+    // once the last PDF is laid out.
+    let pdfs = ready.len() * formats.iter().filter(|f| **f == Format::Pdf).count();
+    let layouts = std::sync::Arc::new(crate::layout::inline::LayoutCache::for_layouts(pdfs));
     let rendered = render::render_all(&ready, &formats, |book, format| {
         let (bytes, mut d) = guarded_render(book, &assets, &layouts, format);
         if plan.strict {

@@ -42,7 +42,10 @@ pub fn render_with(
     diags: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
     let style = PdfStyle::load(assets, diags);
-    let doc = lay_out_book_with(book, assets, &style, layouts, diags)?;
+    let doc = lay_out_book_with(book, assets, &style, layouts, diags);
+    // A cache made for the build's PDFs empties itself after the last layout.
+    layouts.finished();
+    let doc = doc?;
     // PDF/UA-1 first; if krilla's validator objects, write the same tagged
     // document without the claim and say why. The writer drops each sheet
     // once drawn, so the rare second attempt lays the book out again (its

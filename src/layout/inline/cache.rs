@@ -47,6 +47,9 @@ pub struct CacheStats {
 pub struct LayoutCache {
     inner: Mutex<Inner>,
     budget: usize,
+    /// Layouts still to finish before the cache empties itself (see
+    /// [`LayoutCache::for_layouts`]); `None`: kept until dropped.
+    users: Mutex<Option<usize>>,
 }
 
 #[derive(Debug, Default)]
@@ -77,6 +80,29 @@ impl LayoutCache {
         LayoutCache {
             inner: Mutex::new(Inner::default()),
             budget: bytes,
+            users: Mutex::new(None),
+        }
+    }
+
+    /// A cache for `count` book layouts (one build's PDFs): it empties
+    /// itself when the last of them calls [`LayoutCache::finished`], so its
+    /// memory is free while the PDFs are written.
+    pub fn for_layouts(count: usize) -> LayoutCache {
+        let cache = LayoutCache::new();
+        *cache.users.lock().unwrap_or_else(|e| e.into_inner()) = Some(count);
+        cache
+    }
+
+    /// One book layout is done with the cache (see
+    /// [`LayoutCache::for_layouts`]; nothing happens for a cache made
+    /// otherwise).
+    pub fn finished(&self) {
+        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(left) = users.as_mut() {
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                self.clear();
+            }
         }
     }
 
@@ -371,6 +397,26 @@ mod tests {
         assert!(stats.bytes <= cache.budget());
         cache.layout(&[text(PROSE)], &style, &fonts, &shapes);
         assert_eq!(cache.stats().hits, 0);
+    }
+
+    #[test]
+    fn a_cache_for_n_layouts_empties_after_the_last() {
+        let fonts = book();
+        let shapes = ShapeCache::new();
+        let style = ParagraphStyle::new(120.0, 15.0);
+        let cache = LayoutCache::for_layouts(2);
+        cache.layout(&[text(PROSE)], &style, &fonts, &shapes);
+        cache.finished();
+        assert_eq!(cache.stats().entries, 1);
+        cache.layout(&[text(PROSE)], &style, &fonts, &shapes);
+        cache.finished();
+        let stats = cache.stats();
+        assert_eq!((stats.entries, stats.bytes, stats.hits), (0, 0, 1));
+        // A cache made without a count keeps its entries.
+        let kept = LayoutCache::new();
+        kept.layout(&[text(PROSE)], &style, &fonts, &shapes);
+        kept.finished();
+        assert_eq!(kept.stats().entries, 1);
     }
 
     #[test]
