@@ -9,7 +9,10 @@
 //! into place, so a failed build never leaves a partial file and never
 //! touches earlier outputs. `check` (a plan without formats) renders every
 //! format in memory and writes nothing, so it reports what `build` reports;
-//! each diagnostic names the regions whose build found it.
+//! each diagnostic names the regions whose build found it. `tebiki watch`
+//! runs the same pipeline through [`run_cached`] with a [`BuildCache`] kept
+//! across rebuilds (`cache.rs`), which changes the work done, never the
+//! outcome.
 
 mod book;
 mod cache;
