@@ -282,9 +282,14 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
         }
         ready.push((book, region_diags));
     }
+    // One paragraph layout cache for every region's PDF: the regions share
+    // most of their text (and its fonts and measure). It empties itself
+    // once the last PDF is laid out.
+    let pdfs = ready.len() * formats.iter().filter(|f| **f == Format::Pdf).count();
+    let layouts = std::sync::Arc::new(crate::layout::inline::LayoutCache::for_layouts(pdfs));
     let rendered = render::render_all(&ready, &formats, |book, format| {
         let package = epub_caches.get(&book.region.code).map(|c| &**c);
-        let (bytes, mut d) = guarded_render(book, &assets, format, package);
+        let (bytes, mut d) = guarded_render(book, &assets, &layouts, format, package);
         if plan.strict {
             escalate_warnings(&mut d);
         }
@@ -519,11 +524,13 @@ fn internal_error(what: &str) -> Diagnostic {
     .with_code(Code::Internal)
 }
 
-/// Renders one format of one book, catching panics (an EPUB reuses the
-/// unchanged files of `package`, the region's previous EPUB).
+/// Renders one format of one book, catching panics (a PDF shares the
+/// build's paragraph layout cache; an EPUB reuses the unchanged files of
+/// `package`, the region's previous EPUB).
 fn guarded_render(
     book: &Book,
     assets: &Assets,
+    layouts: &std::sync::Arc<crate::layout::inline::LayoutCache>,
     format: Format,
     package: Option<&crate::epub::PackageCache>,
 ) -> (Option<Vec<u8>>, Diagnostics) {
@@ -535,7 +542,7 @@ fn guarded_render(
     guarded(&what, || {
         let mut diags = Diagnostics::new();
         let bytes = match format {
-            Format::Pdf => crate::pdf::render(book, assets, &mut diags),
+            Format::Pdf => crate::pdf::render_with(book, assets, layouts, &mut diags),
             Format::Epub => crate::epub::render_cached(book, assets, &mut diags, package),
         };
         (bytes, diags)

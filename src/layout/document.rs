@@ -10,9 +10,12 @@
 //! got (the TOC's own length cannot shift them: it is numbered apart).
 //! Page references after internal links (`layout::xref`) print folios too:
 //! the body is laid out again with the folios of the previous pass until
-//! they stop changing (at most `xref::MAX_PASSES` passes).
+//! they stop changing (at most `xref::MAX_PASSES` passes). Every paragraph
+//! goes through the `inline::LayoutCache`, so a later pass breaks into lines
+//! only the paragraphs whose printed folios changed.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
@@ -25,6 +28,7 @@ use crate::layout::frame::{
     Folio, FrameItem, LineItem, LinkArea, LinkDest, OutlineItem, PagedDocument, Point, RectItem,
     Sheet, Size, StructTag, TagEvent,
 };
+use crate::layout::inline::LayoutCache;
 use crate::layout::running_head;
 use crate::layout::style::{Margins, PdfStyle};
 use crate::layout::xref::{LinkSheets, MAX_PASSES};
@@ -66,12 +70,26 @@ impl Geometry {
     }
 }
 
-/// Lays out the whole book. `None` (with a diagnostic) when the fonts
-/// cannot be loaded.
+/// Lays out the whole book with a paragraph cache of its own. `None` (with
+/// a diagnostic) when the fonts cannot be loaded.
+#[cfg(test)]
 pub(crate) fn lay_out_book(
     book: &Book,
     assets: &Assets,
     style: &PdfStyle,
+    diags: &mut Diagnostics,
+) -> Option<PagedDocument> {
+    lay_out_book_with(book, assets, style, &Arc::default(), diags)
+}
+
+/// [`lay_out_book`] reusing (and filling) `layouts`: paragraphs laid out
+/// before with the same inputs (in an earlier page-reference pass, another
+/// region's book or an earlier build) are not broken into lines again.
+pub(crate) fn lay_out_book_with(
+    book: &Book,
+    assets: &Assets,
+    style: &PdfStyle,
+    layouts: &Arc<LayoutCache>,
     diags: &mut Diagnostics,
 ) -> Option<PagedDocument> {
     let fonts = match FontBook::for_choice(assets, &book.region.fonts) {
@@ -84,7 +102,7 @@ pub(crate) fn lay_out_book(
             return None;
         }
     };
-    let mut text = TextContext::new(&fonts, book, style);
+    let mut text = TextContext::with_cache(&fonts, book, style, Arc::clone(layouts));
     let geometry = Geometry::new(book, style);
 
     // Page references after internal links need the folios of their

@@ -26,8 +26,8 @@ use crate::layout::frame::{
     RectItem, Rgb, Size, StructTag, TagEvent, TextRun,
 };
 use crate::layout::inline::{
-    GlyphRun, InlineObject, InlinePiece, LineBox, ParagraphStyle, PlacedObject, ShapeCache,
-    TextStyle, layout_paragraph,
+    GlyphRun, InlineObject, InlinePiece, LayoutCache, LineBox, ParagraphStyle, PlacedObject,
+    ShapeCache, TextStyle,
 };
 use crate::layout::style::PdfStyle;
 use crate::layout::xref::{CrossRefs, LinkSheets, UrlNotes, is_note_dest};
@@ -85,10 +85,15 @@ struct LinkRef {
     source: Option<Span>,
 }
 
-/// Fonts, the shaping cache and link resolution for the whole book.
+/// Fonts, the shaping and paragraph caches and link resolution for the
+/// whole book.
 pub(crate) struct TextContext<'a> {
     fonts: &'a FontBook,
-    cache: ShapeCache,
+    /// Shaped runs, shared with the contexts [`TextContext::restyled`] makes.
+    cache: std::rc::Rc<ShapeCache>,
+    /// Laid-out paragraphs by content (every pass, and every region that
+    /// shares the cache, reuses them).
+    layouts: std::sync::Arc<LayoutCache>,
     keys: BTreeMap<FontId, FontKey>,
     sources: Vec<FontSource>,
     book: &'a Book,
@@ -104,8 +109,20 @@ pub(crate) struct TextContext<'a> {
 }
 
 impl<'a> TextContext<'a> {
-    /// A context over the book's fonts.
+    /// A context over the book's fonts, with a paragraph cache of its own.
+    #[cfg(test)]
     pub(crate) fn new(fonts: &'a FontBook, book: &'a Book, style: &'a PdfStyle) -> TextContext<'a> {
+        TextContext::with_cache(fonts, book, style, std::sync::Arc::default())
+    }
+
+    /// A context over the book's fonts that reuses and fills `layouts`
+    /// (shared with other books, or kept from an earlier build).
+    pub(crate) fn with_cache(
+        fonts: &'a FontBook,
+        book: &'a Book,
+        style: &'a PdfStyle,
+        layouts: std::sync::Arc<LayoutCache>,
+    ) -> TextContext<'a> {
         let mut keys = BTreeMap::new();
         let mut sources = Vec::new();
         for id in fonts.ids() {
@@ -115,7 +132,8 @@ impl<'a> TextContext<'a> {
         }
         TextContext {
             fonts,
-            cache: ShapeCache::new(),
+            cache: std::rc::Rc::new(ShapeCache::new()),
+            layouts,
             keys,
             sources,
             book,
@@ -174,15 +192,17 @@ impl<'a> TextContext<'a> {
     }
 
     /// The same fonts and book under another style (a table cell's lists
-    /// set in the cell's type size), with a shaping cache of its own. Font
-    /// keys are the same as this context's.
+    /// set in the cell's type size), sharing this context's caches (their
+    /// entries are keyed by every style input). Font keys are the same as
+    /// this context's.
     pub(crate) fn restyled<'b>(&self, style: &'b PdfStyle) -> TextContext<'b>
     where
         'a: 'b,
     {
         TextContext {
             fonts: self.fonts,
-            cache: ShapeCache::new(),
+            cache: std::rc::Rc::clone(&self.cache),
+            layouts: std::sync::Arc::clone(&self.layouts),
             keys: self.keys.clone(),
             sources: self.sources.clone(),
             book: self.book,
@@ -267,7 +287,7 @@ impl<'a> TextContext<'a> {
         let mut objects = Vec::new();
         let pieces = self.pieces(content, base, 100_000.0, images, &mut links, &mut objects);
         let para = self.paragraph_style(100_000.0, base.size, Align::Left);
-        let layout = layout_paragraph(&pieces, &para, self.fonts, &self.cache);
+        let layout = self.layouts.layout(&pieces, &para, self.fonts, &self.cache);
         layout
             .lines
             .iter()
@@ -393,7 +413,7 @@ impl<'a> TextContext<'a> {
         links: &[LinkRef],
         objects: &[ObjectImage],
     ) -> Vec<LaidLine> {
-        let layout = layout_paragraph(pieces, para, self.fonts, &self.cache);
+        let layout = self.layouts.layout(pieces, para, self.fonts, &self.cache);
         layout
             .lines
             .iter()
