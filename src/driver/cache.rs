@@ -7,7 +7,8 @@
 //! resolution, with the diagnostics building them gave), and per region the
 //! previous EPUB package ([`PackageCache`], whose unchanged entries are
 //! copied still compressed). The decoded images ([`ImageStore`]) are kept
-//! too while only Markdown pages change.
+//! too while only Markdown pages change, and the paragraph layouts
+//! ([`LayoutCache`], keyed by their content) for every rebuild.
 //!
 //! Keys are the inputs themselves, compared exactly (no hash, so no
 //! collision can serve a stale page):
@@ -32,6 +33,7 @@ use std::sync::Arc;
 use crate::assets::ImageStore;
 use crate::diag::{Diagnostics, SourceId, Sources};
 use crate::epub::PackageCache;
+use crate::layout::inline::LayoutCache;
 use crate::model::Page;
 use crate::shortcode::{CallKind, ResolvedPage};
 use crate::site::Site;
@@ -45,6 +47,10 @@ pub struct BuildCache {
     pub(super) regions: BTreeMap<String, RegionCache>,
     /// Pages reused and built by the last run.
     pub(super) last: CacheStats,
+    /// Laid-out paragraphs, kept across rebuilds (content-keyed, so an
+    /// unchanged paragraph is not shaped and broken again); `None` for a
+    /// single run, whose layout cache empties itself after its last PDF.
+    pub(super) layouts: Option<Arc<LayoutCache>>,
 }
 
 /// How much a run took from the cache.
@@ -59,6 +65,15 @@ pub struct CacheStats {
 impl BuildCache {
     /// An empty cache: the first run builds everything.
     pub fn new() -> BuildCache {
+        BuildCache {
+            layouts: Some(Arc::new(LayoutCache::new())),
+            ..BuildCache::default()
+        }
+    }
+
+    /// A cache for one run only (`tebiki build`): nothing is kept for a
+    /// next run, so the paragraph layouts are freed after the last PDF.
+    pub(super) fn single_run() -> BuildCache {
         BuildCache::default()
     }
 

@@ -9,7 +9,10 @@
 //! into place, so a failed build never leaves a partial file and never
 //! touches earlier outputs. `check` (a plan without formats) renders every
 //! format in memory and writes nothing, so it reports what `build` reports;
-//! each diagnostic names the regions whose build found it.
+//! each diagnostic names the regions whose build found it. `tebiki watch`
+//! runs the same pipeline through [`run_cached`] with a [`BuildCache`] kept
+//! across rebuilds (`cache.rs`), which changes the work done, never the
+//! outcome.
 
 mod book;
 mod cache;
@@ -135,7 +138,7 @@ pub struct Outcome {
 /// Runs a plan. `progress` (when given) advances once per region built and
 /// once per output rendered.
 pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
-    run_cached(plan, progress, &mut BuildCache::new())
+    run_cached(plan, progress, &mut BuildCache::single_run())
 }
 
 /// [`run`] with a [`BuildCache`] that outlives the run: `tebiki watch`
@@ -280,10 +283,13 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
         ready.push((book, region_diags));
     }
     // One paragraph layout cache for every region's PDF: the regions share
-    // most of their text (and its fonts and measure). It empties itself
-    // once the last PDF is laid out.
+    // most of their text (and its fonts and measure). A single run's
+    // empties itself once the last PDF is laid out; the watch loop's
+    // `BuildCache` keeps one across rebuilds.
     let pdfs = ready.len() * formats.iter().filter(|f| **f == Format::Pdf).count();
-    let layouts = std::sync::Arc::new(crate::layout::inline::LayoutCache::for_layouts(pdfs));
+    let layouts = cache.layouts.clone().unwrap_or_else(|| {
+        std::sync::Arc::new(crate::layout::inline::LayoutCache::for_layouts(pdfs))
+    });
     let rendered = render::render_all(&ready, &formats, |book, format| {
         let package = epub_caches.get(&book.region.code).map(|c| &**c);
         let (bytes, mut d) = guarded_render(book, &assets, &layouts, format, package);
