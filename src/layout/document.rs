@@ -29,8 +29,9 @@ use crate::layout::frame::{
     Sheet, Size, StructTag, TagEvent,
 };
 use crate::layout::inline::LayoutCache;
+use crate::layout::running_head;
 use crate::layout::style::{Margins, PdfStyle};
-use crate::layout::xref::MAX_PASSES;
+use crate::layout::xref::{LinkSheets, MAX_PASSES};
 use crate::model::{Align, Book, OutlineEntry, Page};
 
 /// Size of a nested page's title relative to a section title.
@@ -107,20 +108,26 @@ pub(crate) fn lay_out_book_with(
     // Page references after internal links need the folios of their
     // targets: lay the body out again with the folios of the previous pass
     // until they stop changing (only the last pass's diagnostics count).
+    // A link on its target's sheet prints none: the sheets of the links
+    // come from the previous pass as well.
     let mut known: BTreeMap<String, u32> = BTreeMap::new();
+    let mut known_links = LinkSheets::new();
     let mut pass = 0;
     let (body, images, folios) = loop {
         pass += 1;
-        text.begin_pass(std::mem::take(&mut known));
+        text.begin_pass(std::mem::take(&mut known), std::mem::take(&mut known_links));
         let mut pass_diags = Diagnostics::new();
         let (body, images) = lay_out_body(&text, book, assets, &geometry, &mut pass_diags);
         let folios = anchor_folios(&body);
-        let settled = text.refs_printed() == 0 || (pass > 1 && text.folios() == &folios);
+        let links = link_sheets(&body);
+        let settled = text.refs_printed() == 0
+            || (pass > 1 && text.folios() == &folios && text.link_sheets() == &links);
         if settled || pass >= MAX_PASSES {
             diags.extend(pass_diags);
             break (body, images, folios);
         }
         known = folios;
+        known_links = links;
     };
 
     let entries = book.outline(style.toc.depth);
@@ -284,6 +291,24 @@ fn anchor_folios(areas: &[AreaFill]) -> BTreeMap<String, u32> {
     folios
 }
 
+/// The body sheets (folios, from 1) each internal link is set on, by
+/// where the link is written.
+fn link_sheets(body: &[AreaFill]) -> LinkSheets {
+    let mut sheets = LinkSheets::new();
+    for (i, area) in body.iter().enumerate() {
+        let folio = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        for (_, item) in &area.items {
+            if let FrameItem::Link(LinkArea {
+                source: Some(span), ..
+            }) = item
+            {
+                sheets.entry(*span).or_default().insert(folio);
+            }
+        }
+    }
+    sheets
+}
+
 /// The destination name of an outline entry.
 fn entry_anchor(book: &Book, entry: &OutlineEntry) -> String {
     let page_anchor = book
@@ -311,13 +336,9 @@ fn compose(
 
     sheet.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
     let head = text.text_style(FontRole::Regular, style.header.size, style.header.color);
-    let para = text.paragraph_style(area_w * 0.6, style.header.size * 1.3, Align::Left);
     let baseline_y = style.header.offset;
-    if let Some(line) = text
-        .plain(&book.meta.title, &head, &para)
-        .into_iter()
-        .next()
-    {
+    // A title too long for its part of the head ends in 「…」.
+    if let Some(line) = running_head::one_line(text, &book.meta.title, &head, area_w * 0.6) {
         place_line(&mut sheet, line, origin.x, baseline_y);
     }
     let section = section_override
@@ -325,12 +346,10 @@ fn compose(
         .or(area.section_title.clone());
     if let Some(section) = section
         && section != book.meta.title
+        && let Some(line) = running_head::one_line(text, &section, &head, area_w * 0.38)
     {
-        let para = text.paragraph_style(area_w * 0.38, style.header.size * 1.3, Align::Left);
-        if let Some(line) = text.plain(&section, &head, &para).into_iter().next() {
-            let x = origin.x + area_w - line.width;
-            place_line(&mut sheet, line, x, baseline_y);
-        }
+        let x = origin.x + area_w - line.width;
+        place_line(&mut sheet, line, x, baseline_y);
     }
     if style.header.rule {
         sheet.push(
@@ -575,6 +594,7 @@ fn toc_areas(
             FrameItem::Link(LinkArea {
                 size: Size::new(width - indent, height),
                 target: LinkDest::Named(anchor),
+                source: None,
             }),
         ));
         items.push((Point::default(), FrameItem::Tag(TagEvent::End)));

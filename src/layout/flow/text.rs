@@ -30,7 +30,7 @@ use crate::layout::inline::{
     ShapeCache, TextStyle,
 };
 use crate::layout::style::PdfStyle;
-use crate::layout::xref::{CrossRefs, UrlNotes, is_note_dest};
+use crate::layout::xref::{CrossRefs, LinkSheets, UrlNotes, is_note_dest};
 use crate::model::{Align, Book, Inline, InlineStyle, LinkTarget};
 
 /// Horizontal shear of synthetic italics (Latin only; the inline layout
@@ -75,6 +75,16 @@ pub(crate) struct LaidLine {
     pub items: Vec<(Point, FrameItem)>,
 }
 
+/// A link of a paragraph being laid out: where it goes and, for an
+/// internal link, where it is written.
+#[derive(Debug, Clone)]
+struct LinkRef {
+    /// Where it goes.
+    dest: LinkDest,
+    /// Where it is written (internal links only).
+    source: Option<Span>,
+}
+
 /// Fonts, the shaping and paragraph caches and link resolution for the
 /// whole book.
 pub(crate) struct TextContext<'a> {
@@ -91,6 +101,8 @@ pub(crate) struct TextContext<'a> {
     /// Folios of the named destinations from the previous layout pass
     /// (for page references after internal links).
     folios: std::rc::Rc<BTreeMap<String, u32>>,
+    /// The sheets of the internal links from the previous layout pass.
+    link_sheets: std::rc::Rc<LinkSheets>,
     /// Page references printed so far in this pass (shared with the
     /// contexts [`TextContext::restyled`] makes).
     refs_printed: std::rc::Rc<std::cell::Cell<usize>>,
@@ -127,19 +139,28 @@ impl<'a> TextContext<'a> {
             book,
             style,
             folios: std::rc::Rc::new(BTreeMap::new()),
+            link_sheets: std::rc::Rc::new(LinkSheets::new()),
             refs_printed: std::rc::Rc::new(std::cell::Cell::new(0)),
         }
     }
 
-    /// Starts a layout pass that prints `folios` in page references.
-    pub(crate) fn begin_pass(&mut self, folios: BTreeMap<String, u32>) {
+    /// Starts a layout pass that prints `folios` in page references and
+    /// leaves out the references of links that were on their target's
+    /// sheet (`link_sheets`).
+    pub(crate) fn begin_pass(&mut self, folios: BTreeMap<String, u32>, link_sheets: LinkSheets) {
         self.folios = std::rc::Rc::new(folios);
+        self.link_sheets = std::rc::Rc::new(link_sheets);
         self.refs_printed.set(0);
     }
 
     /// The folios this pass prints in page references.
     pub(crate) fn folios(&self) -> &BTreeMap<String, u32> {
         &self.folios
+    }
+
+    /// The sheets of the internal links this pass decides by.
+    pub(crate) fn link_sheets(&self) -> &LinkSheets {
+        &self.link_sheets
     }
 
     /// How many page references this pass printed.
@@ -159,6 +180,7 @@ impl<'a> TextContext<'a> {
             style: &self.style.links,
             book: self.book,
             folios: &self.folios,
+            link_sheets: &self.link_sheets,
             placeholder: PAGE_PLACEHOLDER,
             page,
             printed: std::cell::Cell::new(0),
@@ -186,6 +208,7 @@ impl<'a> TextContext<'a> {
             book: self.book,
             style,
             folios: self.folios.clone(),
+            link_sheets: self.link_sheets.clone(),
             refs_printed: self.refs_printed.clone(),
         }
     }
@@ -291,7 +314,7 @@ impl<'a> TextContext<'a> {
         base: &TextStyle,
         width: f32,
         images: &InlineImages,
-        links: &mut Vec<LinkDest>,
+        links: &mut Vec<LinkRef>,
         objects: &mut Vec<ObjectImage<'c>>,
     ) -> Vec<InlinePiece<'c>> {
         let mut out = Vec::new();
@@ -350,7 +373,11 @@ impl<'a> TextContext<'a> {
                         let note = matches!(&dest, LinkDest::Named(name) if is_note_dest(name));
                         linked.underline |= self.style.links.underline && !note;
                         linked.link = Some(links.len());
-                        links.push(dest);
+                        // Where an internal link is written: its page
+                        // reference is left out on its target's sheet.
+                        let source =
+                            matches!(link.target, LinkTarget::Internal { .. }).then_some(link.span);
+                        links.push(LinkRef { dest, source });
                         linked.color = self.style.body.link_color;
                     }
                     stack.push((link.content.iter(), linked));
@@ -383,7 +410,7 @@ impl<'a> TextContext<'a> {
         &self,
         pieces: &[InlinePiece],
         para: &ParagraphStyle,
-        links: &[LinkDest],
+        links: &[LinkRef],
         objects: &[ObjectImage],
     ) -> Vec<LaidLine> {
         let layout = self.layouts.layout(pieces, para, self.fonts, &self.cache);
@@ -400,7 +427,7 @@ impl<'a> TextContext<'a> {
         &self,
         line: &LineBox,
         pitch: f32,
-        links: &[LinkDest],
+        links: &[LinkRef],
         objects: &[ObjectImage],
     ) -> LaidLine {
         let content = line.ascent + line.descent;
@@ -433,14 +460,15 @@ impl<'a> TextContext<'a> {
                     }
                 }
             }
-            if let (Some(dest), Some(first), Some(last)) = (dest, group.first(), group.last()) {
+            if let (Some(link), Some(first), Some(last)) = (dest, group.first(), group.last()) {
                 let x0 = first.x();
                 let x1 = last.right();
                 items.push((
                     Point::new(x0, 0.0),
                     FrameItem::Link(LinkArea {
                         size: Size::new((x1 - x0).max(0.1), height),
-                        target: dest.clone(),
+                        target: link.dest.clone(),
+                        source: link.source,
                     }),
                 ));
                 items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
