@@ -524,8 +524,9 @@ fn internal_error(what: &str) -> Diagnostic {
     .with_code(Code::Internal)
 }
 
-/// Renders one format of one book, catching panics (an EPUB reuses the
-/// unchanged files of `package`, the region's previous EPUB).
+/// Renders one format of one book, catching panics (a PDF shares the
+/// build's paragraph layout cache; an EPUB reuses the unchanged files of
+/// `package`, the region's previous EPUB).
 fn guarded_render(
     book: &Book,
     assets: &Assets,
