@@ -63,7 +63,9 @@ pub struct CacheStats {
 }
 
 impl BuildCache {
-    /// An empty cache: the first run builds everything.
+    /// An empty cache: the first run builds everything. Paragraph layouts
+    /// are kept from one run to the next (unchanged paragraphs are not
+    /// broken into lines again).
     pub fn new() -> BuildCache {
         BuildCache {
             layouts: Some(Arc::new(LayoutCache::new())),

@@ -629,6 +629,56 @@ mod tests {
     use super::*;
     use crate::assets::ImageStore;
 
+    /// A book laid out through a cache (empty, then full from an earlier
+    /// layout) is the book laid out without one, page references included.
+    #[test]
+    fn the_layout_cache_changes_nothing() {
+        use crate::model::PageKind;
+        use crate::model::testing::{book, internal, link, page, para, text};
+        let prose = "管理者は、ユーザーの追加や削除、パスワードの再設定を行えます。".repeat(8);
+        let body = |target: usize| {
+            // 40 distinct paragraphs, every other one with a page reference.
+            (0..40)
+                .map(|i| {
+                    let mut content = vec![text(&format!("{i}. {prose}"))];
+                    if i % 2 == 0 {
+                        content.push(link(internal(target, None), "手順"));
+                        content.push(text("を参照してください。"));
+                    }
+                    para(content)
+                })
+                .collect::<Vec<_>>()
+        };
+        let book = book(
+            0,
+            vec![
+                page(0, PageKind::Section, 0, "A", "a", body(1)),
+                page(1, PageKind::Page, 1, "B", "b", body(0)),
+            ],
+        );
+        let assets = Assets::embedded(ImageStore::new());
+        let style = PdfStyle::defaults();
+        let lay_out = |cache: &Arc<LayoutCache>| {
+            let mut diags = Diagnostics::new();
+            let doc = lay_out_book_with(&book, &assets, &style, cache, &mut diags);
+            format!("{doc:?}")
+        };
+        // A zero budget stores nothing: every paragraph is laid out afresh.
+        let alone = lay_out(&Arc::new(LayoutCache::with_budget(0)));
+        assert!(alone.contains("Sheet"), "nothing laid out");
+        let shared = Arc::new(LayoutCache::new());
+        assert_eq!(lay_out(&shared), alone);
+        let first = shared.stats();
+        // The second page-reference pass broke into lines only the 40
+        // paragraphs whose page reference changed (two whole passes would
+        // be 160 and more), and found the 40 others.
+        assert!(first.hits >= 40, "{first:?}");
+        assert!(first.misses < 140, "{first:?}");
+        assert_eq!(lay_out(&shared), alone);
+        let second = shared.stats();
+        assert_eq!(second.misses, first.misses, "{second:?}");
+    }
+
     #[test]
     fn default_markers_exist_in_the_fonts() {
         let assets = Assets::embedded(ImageStore::new());
