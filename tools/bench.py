@@ -11,7 +11,8 @@ one untimed warm-up run) and reports the median wall time, pages per second,
 peak resident memory and output sizes. Then, for each corpus, the one-page-edit
 latency of `tebiki watch` (region JP, PDF+EPUB and EPUB alone): the wall time
 from appending a paragraph to one page to the watcher's `rebuilt in` line,
-median of RUNS edits after one warm-up edit.
+median of RUNS edits after one warm-up edit (with BASELINE, a second watcher
+runs the baseline binary and the edits alternate between the two).
 
 Peak memory is the child's `ru_maxrss` from `os.wait4` (Linux reports KiB):
 the high-water mark of the tebiki process, all its threads included.
@@ -190,73 +191,109 @@ def epub_contains(path: Path, text: str) -> bool:
         return False
 
 
-def watch_latency(tebiki: Path, sites: dict[int, Path], out: Path, lat: Latency, runs: int) -> Latency:
-    """Starts `tebiki watch` on a copy of the corpus, then RUNS times (after
-    one untimed warm-up edit) appends a paragraph to one page and measures the
-    wall time from the save to the watcher's `rebuilt in` line, i.e. until
-    every output of the region is written again."""
-    import queue
-    import signal
-    import threading
+class Watcher:
+    """A running `tebiki watch` on its own copy of a corpus, region JP."""
 
-    work = out / "watch" / lat.name.replace(" ", "_").replace("+", "-")
-    if work.exists():
-        shutil.rmtree(work)
-    site = work / "site"
-    shutil.copytree(sites[lat.corpus], site)
-    dist = work / "dist"
-    page = site / "content" / first_page(site)
-    cmd = [str(tebiki), "watch", "--site", str(site), "--out", str(dist), "--region", "JP", *lat.args]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+    def __init__(self, tebiki: Path, source: Path, work: Path, args: list[str], name: str) -> None:
+        import queue
+        import threading
 
-    def read() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.put((time.perf_counter(), line.rstrip("\n")))
+        if work.exists():
+            shutil.rmtree(work)
+        site = work / "site"
+        shutil.copytree(source, site)
+        self.dist = work / "dist"
+        self.page = site / "content" / first_page(site)
+        self.name = name
+        cmd = [str(tebiki), "watch", "--site", str(site), "--out", str(self.dist), "--region", "JP", *args]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
 
-    threading.Thread(target=read, daemon=True).start()
+        def read() -> None:
+            assert self.proc.stderr is not None
+            for line in self.proc.stderr:
+                self.lines.put((time.perf_counter(), line.rstrip("\n")))
 
-    def wait_for(prefix: str, bound: float) -> tuple[float, str]:
+        threading.Thread(target=read, daemon=True).start()
+
+    def wait_for(self, prefix: str, bound: float) -> tuple[float, str]:
+        import queue
+
         deadline = time.perf_counter() + bound
         while True:
             left = deadline - time.perf_counter()
-            if left <= 0 or proc.poll() is not None:
-                raise SystemExit(f"bench: {lat.name}: no `{prefix}` line from tebiki watch")
+            if left <= 0 or self.proc.poll() is not None:
+                raise SystemExit(f"bench: {self.name}: no `{prefix}` line from tebiki watch")
             try:
-                at, line = lines.get(timeout=min(left, 1.0))
+                at, line = self.lines.get(timeout=min(left, 1.0))
             except queue.Empty:
                 continue
             if line.startswith(prefix):
                 return at, line
 
+    def edit(self, marker: str) -> tuple[float, float | None]:
+        """Appends a paragraph to the page; returns the seconds from the save
+        to the `rebuilt in` line, and the build time the watcher reports."""
+        time.sleep(0.5)
+        start = time.perf_counter()
+        with open(self.page, "a", encoding="utf-8") as f:
+            f.write(f"\n\n{marker}\n")
+        at, line = self.wait_for("rebuilt in ", 600)
+        try:
+            reported = float(line.split()[2])
+        except (IndexError, ValueError):
+            reported = None
+        return at - start, reported
+
+    def stop(self) -> None:
+        import signal
+
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def watch_latency(
+    tebiki: Path, sites: dict[int, Path], out: Path, lat: Latency, runs: int, baseline: Path | None = None
+) -> tuple[Latency, Latency | None]:
+    """Starts `tebiki watch` on a copy of the corpus, then RUNS times (after
+    one untimed warm-up edit) appends a paragraph to one page and measures the
+    wall time from the save to the watcher's `rebuilt in` line, i.e. until
+    every output of the region is written again. With a baseline binary, a
+    second watcher runs it on its own copy, and the edits alternate between
+    the two (base, new, base, new, ...), so both see the same machine load."""
+    base = Latency(lat.name, lat.corpus, lat.args) if baseline else None
+    slug = lat.name.replace(" ", "_").replace("+", "-")
+    contenders: list[tuple[Watcher, Latency]] = []
     try:
-        wait_for("wrote ", 900)
+        if baseline and base:
+            contenders.append((Watcher(baseline, sites[lat.corpus], out / "watch" / (slug + "-base"), lat.args, lat.name), base))
+            contenders[-1][0].wait_for("wrote ", 900)
+        contenders.append((Watcher(tebiki, sites[lat.corpus], out / "watch" / slug, lat.args, lat.name), lat))
+        contenders[-1][0].wait_for("wrote ", 900)
         marker = ""
         for i in range(runs + 1):
-            time.sleep(0.5)
             marker = f"ベンチ追記{i}の段落です。"
-            start = time.perf_counter()
-            with open(page, "a", encoding="utf-8") as f:
-                f.write(f"\n\n{marker}\n")
-            at, line = wait_for("rebuilt in ", 600)
-            if i == 0:
-                continue  # warm-up
-            lat.times.append(at - start)
-            try:
-                lat.reported.append(float(line.split()[2]))
-            except (IndexError, ValueError):
-                pass
-        epubs = list(dist.glob("*-JP.epub"))
-        lat.checked = bool(epubs) and epub_contains(epubs[0], marker)
+            for watcher, into in contenders:
+                took, reported = watcher.edit(marker)
+                if i == 0:
+                    continue  # warm-up
+                into.times.append(took)
+                if reported is not None:
+                    into.reported.append(reported)
+        for watcher, into in contenders:
+            epubs = list(watcher.dist.glob("*-JP.epub"))
+            into.checked = bool(epubs) and epub_contains(epubs[0], marker)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    print(f"  {lat.name}: median {lat.median():.3f} s", flush=True)
-    return lat
+        for watcher, _ in contenders:
+            watcher.stop()
+    line = f"  {lat.name}: median {lat.median():.3f} s"
+    if base:
+        line += f" (baseline {base.median():.3f} s, ×{base.median() / lat.median():.2f})"
+    print(line, flush=True)
+    return lat, base
 
 
 def mib(n: float) -> str:
@@ -320,7 +357,9 @@ def main() -> int:
     results = [r for r, _ in measured]
     baselines = {r.config.name: b for r, b in measured if b}
     print(f"bench: load average {os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f} / {os.getloadavg()[2]:.1f} (1/5/15 min)")
-    latencies = [watch_latency(tebiki, sites, out, lat, runs) for lat in latencies]
+    watched = [watch_latency(tebiki, sites, out, lat, runs, args.baseline) for lat in latencies]
+    latencies = [lat for lat, _ in watched]
+    latency_baselines = {lat.name: b for lat, b in watched if b}
 
     screenshots = dir_bytes(sites[300] / "static", "")
     fonts = sum(p.stat().st_size for p in (ROOT / "fonts").iterdir() if p.suffix in {".ttf", ".otf", ".ttc"})
@@ -373,6 +412,17 @@ def main() -> int:
                 f"| {lat.name} | {lat.median():.3f} | {min(lat.times):.3f}–{max(lat.times):.3f} "
                 f"| {built:.3f} | {'yes' if lat.checked else 'NO'} |"
             )
+        if latency_baselines:
+            lines.append("")
+            lines.append("| one-page edit under `tebiki watch` | baseline median s | new median s | speed-up (baseline / new) | baseline edit in output |")
+            lines.append("|" + "---|" * 5)
+            for lat in latencies:
+                b = latency_baselines.get(lat.name)
+                if b:
+                    lines.append(
+                        f"| {lat.name} | {b.median():.3f} | {lat.median():.3f} | ×{b.median() / lat.median():.2f} "
+                        f"| {'yes' if b.checked else 'NO'} |"
+                    )
     lines.append("")
     if ratio is not None:
         lines.append(f"time(1000) / time(300), 3 regions × PDF+EPUB: {ratio:.2f} (linear would be 3.33; target ≤ 3.4)")
@@ -422,6 +472,7 @@ def main() -> int:
                 ],
                 "baseline": str(args.baseline) if args.baseline else None,
                 "baseline_median_s": {name: round(b.median(), 3) for name, b in baselines.items()},
+                "baseline_edit_latency_median_s": {name: round(b.median(), 3) for name, b in latency_baselines.items()},
                 "load_average": os.getloadavg(),
             },
             ensure_ascii=False,

@@ -6,14 +6,18 @@
 //! their section ([`Exclusion`], for `check`). Pages are filtered (drafts,
 //! `enabled`/`disabled` of the page and of its sections, cascaded or not,
 //! headless bundles and `_build.render: never`, `--page`), resolved and
-//! parsed in parallel. The region's book settings (title, base URL…) and
-//! URL style come from its [`RegionSettings`](crate::site::RegionSettings).
+//! parsed in parallel; with a [`RegionCache`] (kept by `tebiki watch`), a
+//! page whose inputs are unchanged is taken from it instead, and the cache
+//! is left holding this build's pages. The region's book settings (title,
+//! base URL…) and URL style come from its
+//! [`RegionSettings`](crate::site::RegionSettings).
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
+use super::cache::{CachedPage, RegionCache, Reuse};
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources, Span};
 use crate::links::LinkContext;
 use crate::model::{
@@ -93,12 +97,14 @@ fn selects(selection: &str, rel: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Builds the book of region `region` (an index into `site.regions`).
+/// Builds the book of region `region` (an index into `site.regions`),
+/// taking unchanged pages from `cache` and leaving this build's there.
 pub(super) fn build_book(
     site: &Site,
     sources: &Sources,
     region: usize,
     selection: &[String],
+    cache: Option<&mut RegionCache>,
 ) -> (Option<Book>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let Some(settings) = site.regions.get(region) else {
@@ -126,12 +132,18 @@ pub(super) fn build_book(
         chosen = direct;
     }
     check_selection_in_region(site, &settings.code, &published, selection, &mut diags);
-    let parsed: Vec<(Page, Diagnostics)> = chosen
+    let cached = cache.as_deref();
+    let keep = cache.is_some();
+    let parsed: Vec<(Page, Diagnostics, Option<Reuse>)> = chosen
         .par_iter()
         .filter_map(|&i| Some((i, site.pages.get(i)?)))
         .map(|(_, page)| {
+            if let Some(hit) = cached.and_then(|c| c.lookup(&page.rel_path, sources)) {
+                let reuse = Reuse::Kept(page.rel_path.clone());
+                return (hit.page.clone(), hit.diags.clone(), Some(reuse));
+            }
             let mut d = Diagnostics::new();
-            let built = build_page(
+            let (built, resolved) = build_page(
                 page,
                 sources,
                 &ctx,
@@ -140,13 +152,22 @@ pub(super) fn build_book(
                 settings.ugly_urls,
                 &mut d,
             );
-            (built, d)
+            let entry = keep.then(|| {
+                let entry = CachedPage::new(&resolved, sources, built.clone(), d.clone());
+                Reuse::Built(page.rel_path.clone(), Box::new(entry))
+            });
+            (built, d, entry)
         })
         .collect();
     let mut pages = Vec::with_capacity(parsed.len());
-    for (page, d) in parsed {
+    let mut entries = Vec::with_capacity(parsed.len());
+    for (page, d, entry) in parsed {
         diags.extend(d);
         pages.push(page);
+        entries.extend(entry);
+    }
+    if let Some(cache) = cache {
+        cache.replace_pages(entries);
     }
     // Ids, parents (site index → book index) and unique anchors.
     let mut anchors = Uniquifier::new();
@@ -530,7 +551,8 @@ fn choose_pages(site: &Site, published: &[usize], selection: &[String]) -> Vec<u
         .collect()
 }
 
-/// Resolves and parses one page.
+/// Resolves and parses one page; also returns the resolved page (whose
+/// calls name the files its resolution read).
 fn build_page(
     page: &SitePage,
     sources: &Sources,
@@ -539,7 +561,7 @@ fn build_page(
     site: &Site,
     ugly_urls: bool,
     diags: &mut Diagnostics,
-) -> Page {
+) -> (Page, shortcode::ResolvedPage) {
     let file = sources.get(page.source).map_or("", |f| f.text.as_str());
     let facts = PageFacts {
         rel_path: &page.rel_path,
@@ -568,7 +590,7 @@ fn build_page(
                 .to_string()
         }
     };
-    Page {
+    let built = Page {
         id: PageId(0),
         kind: page.kind,
         depth: page.depth,
@@ -586,7 +608,8 @@ fn build_page(
         ),
         blocks,
         span: Span::point(page.source, 0),
-    }
+    };
+    (built, resolved)
 }
 
 /// Expands variables in a `tebiki.toml` value such as the book title.
@@ -604,8 +627,17 @@ fn resolve_config_text(
     shortcode::resolve_title(site.config_source, file, text, offset, ctx, diags)
 }
 
+/// The build time unit tests pin (the process environment is shared by the
+/// test threads, so they do not set `SOURCE_DATE_EPOCH`).
+#[cfg(test)]
+pub(super) static TEST_BUILD_TIME: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+
 /// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
 fn build_time() -> i64 {
+    #[cfg(test)]
+    if let Some(pinned) = TEST_BUILD_TIME.get() {
+        return *pinned;
+    }
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|v| v.trim().parse::<i64>().ok())
@@ -676,7 +708,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary folder");
         let (site, sources) = load_site(dir.path());
         let us = region_index(&site, "US");
-        let (book, diags) = build_book(&site, &sources, us, &[]);
+        let (book, diags) = build_book(&site, &sources, us, &[], None);
         assert!(!diags.has_errors(), "{:?}", diags.items());
         let book = book.expect("book");
         let got: Vec<(&str, usize, Option<usize>, &str, &str)> = book
@@ -705,7 +737,7 @@ mod tests {
         assert_eq!(book.meta.base_url, "https://get.kintone.help");
         assert_eq!(book.meta.language, "en");
         let jp = region_index(&site, "JP");
-        let (jp_book, _) = build_book(&site, &sources, jp, &[]);
+        let (jp_book, _) = build_book(&site, &sources, jp, &[], None);
         let jp_book = jp_book.expect("book");
         assert_eq!(jp_book.meta.title, "S ガイド");
         assert_eq!(jp_book.meta.base_url, "");
@@ -720,7 +752,9 @@ mod tests {
         let jp = region_index(&site, "JP");
         let titles = |selection: &[&str]| {
             let selection: Vec<String> = selection.iter().map(|s| s.to_string()).collect();
-            let book = build_book(&site, &sources, jp, &selection).0.expect("book");
+            let book = build_book(&site, &sources, jp, &selection, None)
+                .0
+                .expect("book");
             let titles: Vec<String> = book.pages.iter().map(|p| p.title_text.clone()).collect();
             (titles, book.meta.excerpt)
         };

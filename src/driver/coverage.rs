@@ -14,6 +14,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, SourceId, Sources, Span};
 use crate::layout::font::FontBook;
@@ -48,7 +50,32 @@ pub(super) fn check_coverage(
             diags.push(missing_glyph(c, span, 1, &book.region.code));
         }
     }
-    for page in &book.pages {
+    // Pages in parallel, their warnings pushed in page order.
+    let per_page: Vec<Vec<Diagnostic>> = book
+        .pages
+        .par_iter()
+        .map(|page| page_coverage(page, &fonts, sources, &book.region.code))
+        .collect();
+    for found in per_page {
+        for diag in found {
+            diags.push(diag);
+        }
+    }
+}
+
+/// The warnings of one page: one per character no font has, at its first
+/// position on the page, with how often the page uses it.
+fn page_coverage(
+    page: &crate::model::Page,
+    fonts: &FontBook,
+    sources: &Sources,
+    region: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    // Whether the fonts cover a character, looked up once per page (a page
+    // uses a few hundred characters thousands of times).
+    let mut covered: std::collections::HashMap<char, bool> = std::collections::HashMap::new();
+    {
         // Character → (its first position, how many times the page uses it).
         let mut missing: BTreeMap<char, (Span, usize)> = BTreeMap::new();
         let mut texts: Vec<(Span, String)> = vec![(page.span, inline_text(&page.title))];
@@ -69,7 +96,9 @@ pub(super) fn check_coverage(
                 .max(span.end as usize);
             let source = file.get(span.start as usize..end).unwrap_or("");
             let mut seen: BTreeMap<char, usize> = BTreeMap::new();
-            for c in text.chars().filter(|&c| needs_glyph(c) && !fonts.covers(c)) {
+            let mut missing_here =
+                |c: char| !needs_glyph(c) || *covered.entry(c).or_insert_with(|| fonts.covers(c));
+            for c in text.chars().filter(|&c| !missing_here(c)) {
                 let nth = seen.entry(c).or_insert(0);
                 *nth += 1;
                 let at = source
@@ -86,9 +115,10 @@ pub(super) fn check_coverage(
             missing.into_iter().map(|(c, (s, n))| (c, s, n)).collect();
         found.sort_by_key(|(c, span, _)| (*span, *c));
         for (c, span, count) in found {
-            diags.push(missing_glyph(c, span, count, &book.region.code));
+            out.push(missing_glyph(c, span, count, region));
         }
     }
+    out
 }
 
 /// The warning for `c`, used `count` times on its page.

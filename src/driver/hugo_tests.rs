@@ -31,7 +31,7 @@ fn region_book(site: &Site, sources: &Sources, code: &str) -> (Book, Vec<String>
         .iter()
         .position(|r| r.code == code)
         .expect("region");
-    let (book, diags) = build_book(site, sources, index, &[]);
+    let (book, diags) = build_book(site, sources, index, &[], None);
     let messages = diags
         .into_sorted()
         .into_iter()

@@ -12,15 +12,18 @@
 //! each diagnostic names the regions whose build found it.
 
 mod book;
+mod cache;
+#[cfg(test)]
+mod cache_tests;
 mod coverage;
 #[cfg(test)]
 mod hugo_tests;
-mod memory;
 mod preflight;
 mod render;
 mod write;
 
 pub use book::Exclusion;
+pub use cache::{BuildCache, CacheStats};
 pub use write::install_interrupt_cleanup;
 
 use std::path::PathBuf;
@@ -29,7 +32,7 @@ use std::time::Instant;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use crate::assets::{Assets, ImageStore};
+use crate::assets::Assets;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity, Sources, suggest};
 use crate::model::Book;
 use crate::site::{self, LoadFailure, Site};
@@ -132,17 +135,15 @@ pub struct Outcome {
 /// Runs a plan. `progress` (when given) advances once per region built and
 /// once per output rendered.
 pub fn run(plan: &Plan, progress: Option<&ProgressBar>) -> Outcome {
-    run_with_images(plan, progress, &ImageStore::new())
+    run_cached(plan, progress, &mut BuildCache::new())
 }
 
-/// [`run`] with an image cache that outlives the run (`tebiki watch` keeps
-/// one across rebuilds while no image changes).
-pub fn run_with_images(
-    plan: &Plan,
-    progress: Option<&ProgressBar>,
-    images: &ImageStore,
-) -> Outcome {
-    memory::tune_allocator();
+/// [`run`] with a [`BuildCache`] that outlives the run: `tebiki watch`
+/// keeps one across rebuilds, so unchanged pages are not resolved and
+/// parsed again, unchanged EPUB files are not compressed again and images
+/// are not decoded again. The outcome is the one [`run`] gives.
+pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut BuildCache) -> Outcome {
+    let images = &cache.images.clone();
     let started = Instant::now();
     let started_wall = std::time::SystemTime::now();
     let mut sources = Sources::new();
@@ -205,12 +206,24 @@ pub fn run_with_images(
         bar.set_length((regions.len() * (1 + formats.len())) as u64);
     }
     let site_failed = diags.has_errors();
-    let built: Vec<(Option<Book>, Diagnostics)> = regions
-        .par_iter()
+    // Each region's cache, valid for this site's inputs (taken out while
+    // the regions build in parallel, put back after).
+    let mut region_caches: Vec<(usize, cache::RegionCache)> = regions
+        .iter()
         .map(|&r| {
             let code = &site.regions[r].code;
+            let mut region_cache = cache.regions.remove(code).unwrap_or_default();
+            region_cache.validate(cache::region_inputs(&site, &sources, code));
+            (r, region_cache)
+        })
+        .collect();
+    let built: Vec<(Option<Book>, Diagnostics)> = region_caches
+        .par_iter_mut()
+        .map(|(r, region_cache)| {
+            let r = *r;
+            let code = &site.regions[r].code;
             let mut result = guarded(&format!("building region {code}"), || {
-                book::build_book(&site, &sources, r, &plan.pages)
+                book::build_book(&site, &sources, r, &plan.pages, Some(region_cache))
             });
             result.1.tag_region(code);
             if let Some(bar) = progress {
@@ -220,6 +233,17 @@ pub fn run_with_images(
             result
         })
         .collect();
+    let mut stats = CacheStats::default();
+    let mut epub_caches = std::collections::BTreeMap::new();
+    for (r, mut region_cache) in region_caches {
+        let (reused, built) = region_cache.take_counts();
+        stats.pages_reused += reused;
+        stats.pages_built += built;
+        let code = site.regions[r].code.clone();
+        epub_caches.insert(code.clone(), region_cache.epub.clone());
+        cache.regions.insert(code, region_cache);
+    }
+    cache.last = stats;
     let region_pages: Vec<(String, usize)> = built
         .iter()
         .filter_map(|(b, _)| b.as_ref())
@@ -255,11 +279,17 @@ pub fn run_with_images(
         }
         ready.push((book, region_diags));
     }
+    // One paragraph layout cache for every region's PDF: the regions share
+    // most of their text (and its fonts and measure). It empties itself
+    // once the last PDF is laid out.
+    let pdfs = ready.len() * formats.iter().filter(|f| **f == Format::Pdf).count();
+    let layouts = std::sync::Arc::new(crate::layout::inline::LayoutCache::for_layouts(pdfs));
     // Each output is written as soon as it is rendered and its bytes are
     // dropped, so finished outputs do not wait in memory for the others.
     let lanes = render::PdfLanes::for_image_bytes(image_bytes(&ready, &assets));
     let rendered = render::render_all(&ready, &formats, lanes, |book, format| {
-        let (bytes, mut d) = guarded_render(book, &assets, format);
+        let package = epub_caches.get(&book.region.code).map(|c| &**c);
+        let (bytes, mut d) = guarded_render(book, &assets, &layouts, format, package);
         if plan.strict {
             escalate_warnings(&mut d);
         }
@@ -531,8 +561,16 @@ fn internal_error(what: &str) -> Diagnostic {
     .with_code(Code::Internal)
 }
 
-/// Renders one format of one book, catching panics.
-fn guarded_render(book: &Book, assets: &Assets, format: Format) -> (Option<Vec<u8>>, Diagnostics) {
+/// Renders one format of one book, catching panics (a PDF shares the
+/// build's paragraph layout cache; an EPUB reuses the unchanged files of
+/// `package`, the region's previous EPUB).
+fn guarded_render(
+    book: &Book,
+    assets: &Assets,
+    layouts: &std::sync::Arc<crate::layout::inline::LayoutCache>,
+    format: Format,
+    package: Option<&crate::epub::PackageCache>,
+) -> (Option<Vec<u8>>, Diagnostics) {
     let what = format!(
         "writing the {} of region {}",
         format.extension(),
@@ -541,8 +579,8 @@ fn guarded_render(book: &Book, assets: &Assets, format: Format) -> (Option<Vec<u
     guarded(&what, || {
         let mut diags = Diagnostics::new();
         let bytes = match format {
-            Format::Pdf => crate::pdf::render(book, assets, &mut diags),
-            Format::Epub => crate::epub::render(book, assets, &mut diags),
+            Format::Pdf => crate::pdf::render_with(book, assets, layouts, &mut diags),
+            Format::Epub => crate::epub::render_cached(book, assets, &mut diags, package),
         };
         (bytes, diags)
     })

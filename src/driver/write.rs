@@ -134,7 +134,8 @@ mod tests {
         assert_eq!(std::fs::read(&path)?, b"two");
         let entries = std::fs::read_dir(dir.path().join("out"))?.count();
         assert_eq!(entries, 1);
-        assert!(live().is_empty());
+        // Other tests may be writing outputs meanwhile: only ours must be gone.
+        assert!(!live().iter().any(|p| p.starts_with(dir.path())));
         Ok(())
     }
 

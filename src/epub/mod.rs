@@ -38,9 +38,23 @@ const PACKAGE_DIR: &str = "OEBPS";
 /// Style sheet path inside the package folder.
 const CSS_PATH: &str = "css/epub.css";
 
+pub use package::PackageCache;
+
 /// Writes one region's book as EPUB bytes. Problems (bad images) are pushed
 /// to `diags`; `None` when an error makes a correct EPUB impossible.
 pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    render_cached(book, assets, diags, None)
+}
+
+/// [`render`], copying every file of the package that did not change since
+/// the previous build from `cache` without compressing it again (the same
+/// bytes as [`render`]; `tebiki watch` keeps one cache per region).
+pub fn render_cached(
+    book: &Book,
+    assets: &Assets,
+    diags: &mut Diagnostics,
+    cache: Option<&PackageCache>,
+) -> Option<Vec<u8>> {
     if book.pages.is_empty() {
         diags.push(
             Diagnostic::new(
@@ -69,7 +83,7 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
         );
         let mut fixed = book.clone();
         fixed.meta.language = "ja".into();
-        return render(&fixed, assets, diags);
+        return render_cached(&fixed, assets, diags, cache);
     }
     let options = EpubOptions::load(assets, diags);
     let names = Names::new(book);
@@ -160,8 +174,8 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
             font.bytes.as_slice(),
         ));
     }
-    match package::write_zip(&entries_out) {
-        Ok(bytes) => Some(bytes),
+    match package::write_zip_reusing(&entries_out, cache) {
+        Ok((bytes, _)) => Some(bytes),
         Err(e) => {
             diags.push(
                 Diagnostic::new(

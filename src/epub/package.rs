@@ -5,8 +5,16 @@
 //! first entry and stored uncompressed; every entry has the same fixed
 //! timestamp (1980-01-01 00:00, the zip epoch) and permissions, and entries
 //! keep the given order, so identical input gives identical bytes.
+//!
+//! With a [`PackageCache`] (kept by `tebiki watch` from one build to the
+//! next), an entry whose path and bytes equal the previous package's is
+//! copied from that package still compressed (`raw_copy_file`), so a
+//! rebuild deflates only the files that changed; the zip is the same, byte
+//! for byte, as one written from scratch.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Write};
+use std::sync::Mutex;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -45,9 +53,59 @@ fn is_already_compressed(path: &str) -> bool {
     })
 }
 
+/// The previous package of one output, for [`write_zip_reusing`]: the zip
+/// and the uncompressed bytes of each of its entries (compared exactly, so
+/// reuse never depends on a checksum).
+#[derive(Debug, Default)]
+pub struct PackageCache {
+    previous: Mutex<Option<Previous>>,
+}
+
+#[derive(Debug)]
+struct Previous {
+    zip: Vec<u8>,
+    entries: HashMap<String, Vec<u8>>,
+}
+
+impl PackageCache {
+    /// An empty cache (the first build writes every entry).
+    pub fn new() -> PackageCache {
+        PackageCache::default()
+    }
+
+    fn take(&self) -> Option<Previous> {
+        self.previous
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+    }
+
+    fn put(&self, previous: Previous) {
+        *self
+            .previous
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(previous);
+    }
+}
+
 /// Writes the zip: `mimetype`, then `files` in order (images and fonts
 /// stored, everything else deflated).
+#[cfg(test)]
 pub(crate) fn write_zip(files: &[(String, &[u8])]) -> zip::result::ZipResult<Vec<u8>> {
+    write_zip_reusing(files, None).map(|(bytes, _)| bytes)
+}
+
+/// [`write_zip`], copying from `cache`'s previous package every entry whose
+/// path and bytes are unchanged, and keeping this package in `cache` for
+/// the next build. Returns the zip and how many entries were copied.
+pub(crate) fn write_zip_reusing(
+    files: &[(String, &[u8])],
+    cache: Option<&PackageCache>,
+) -> zip::result::ZipResult<(Vec<u8>, usize)> {
+    let mut previous = cache.and_then(PackageCache::take);
+    let mut archive = previous
+        .as_ref()
+        .and_then(|p| zip::ZipArchive::new(Cursor::new(p.zip.as_slice())).ok());
     let fixed = SimpleFileOptions::default()
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644)
@@ -60,7 +118,19 @@ pub(crate) fn write_zip(files: &[(String, &[u8])]) -> zip::result::ZipResult<Vec
     zip.write_all(b"application/epub+zip")?;
     let deflated = fixed.compression_method(CompressionMethod::Deflated);
     let stored = fixed.compression_method(CompressionMethod::Stored);
+    let mut copied = 0;
     for (path, bytes) in files {
+        let unchanged = previous
+            .as_ref()
+            .and_then(|p| p.entries.get(path))
+            .is_some_and(|old| old.as_slice() == *bytes);
+        if let (true, Some(archive)) = (unchanged, archive.as_mut())
+            && let Ok(entry) = archive.by_name_raw(path.as_bytes())
+        {
+            zip.raw_copy_file(entry)?;
+            copied += 1;
+            continue;
+        }
         let options = if is_already_compressed(path) {
             stored
         } else {
@@ -69,7 +139,24 @@ pub(crate) fn write_zip(files: &[(String, &[u8])]) -> zip::result::ZipResult<Vec
         zip.start_file(path.as_str(), options)?;
         zip.write_all(bytes)?;
     }
-    Ok(zip.finish()?.into_inner())
+    let bytes = zip.finish()?.into_inner();
+    drop(archive);
+    if let Some(cache) = cache {
+        // Unchanged entries keep the previous copy of their bytes.
+        let mut old = previous.take().map(|p| p.entries).unwrap_or_default();
+        let entries = files
+            .iter()
+            .map(|(path, bytes)| {
+                let kept = old.remove(path).filter(|b| b.as_slice() == *bytes);
+                (path.clone(), kept.unwrap_or_else(|| bytes.to_vec()))
+            })
+            .collect();
+        cache.put(Previous {
+            zip: bytes.clone(),
+            entries,
+        });
+    }
+    Ok((bytes, copied))
 }
 
 #[cfg(test)]
@@ -90,6 +177,34 @@ mod tests {
         let entry = archive.by_index(1).unwrap();
         assert_eq!(entry.name().unwrap(), "OEBPS/a.xhtml");
         assert_eq!(entry.last_modified(), Some(DateTime::default()));
+    }
+
+    #[test]
+    fn reused_entries_give_the_bytes_of_a_fresh_zip() {
+        let text = |n: usize| format!("<p>{n} text text text</p>").repeat(50).into_bytes();
+        let png = [0x89u8, b'P', b'N', b'G', 1, 2, 3, 4];
+        let (a, b, c) = (text(1), text(2), text(3));
+        let first = [
+            ("OEBPS/a.xhtml".to_string(), &a[..]),
+            ("OEBPS/b.xhtml".to_string(), &b[..]),
+            ("OEBPS/images/s.png".to_string(), &png[..]),
+        ];
+        let cache = PackageCache::new();
+        let (bytes, copied) = write_zip_reusing(&first, Some(&cache)).unwrap();
+        assert_eq!(copied, 0);
+        assert_eq!(bytes, write_zip(&first).unwrap());
+        // b changes, a new file comes, the image stays: two entries copied.
+        let second = [
+            ("OEBPS/a.xhtml".to_string(), &a[..]),
+            ("OEBPS/b.xhtml".to_string(), &c[..]),
+            ("OEBPS/c.xhtml".to_string(), &b[..]),
+            ("OEBPS/images/s.png".to_string(), &png[..]),
+        ];
+        let (bytes, copied) = write_zip_reusing(&second, Some(&cache)).unwrap();
+        assert_eq!(copied, 2);
+        assert_eq!(bytes, write_zip(&second).unwrap());
+        let (again, copied) = write_zip_reusing(&second, Some(&cache)).unwrap();
+        assert_eq!((again, copied), (bytes, 4));
     }
 
     #[test]

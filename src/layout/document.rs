@@ -10,9 +10,12 @@
 //! got (the TOC's own length cannot shift them: it is numbered apart).
 //! Page references after internal links (`layout::xref`) print folios too:
 //! the body is laid out again with the folios of the previous pass until
-//! they stop changing (at most `xref::MAX_PASSES` passes).
+//! they stop changing (at most `xref::MAX_PASSES` passes). Every paragraph
+//! goes through the `inline::LayoutCache`, so a later pass breaks into lines
+//! only the paragraphs whose printed folios changed.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
@@ -25,8 +28,10 @@ use crate::layout::frame::{
     Folio, FrameItem, LineItem, LinkArea, LinkDest, OutlineItem, PagedDocument, Point, RectItem,
     Sheet, Size, StructTag, TagEvent,
 };
+use crate::layout::inline::LayoutCache;
+use crate::layout::running_head;
 use crate::layout::style::{Margins, PdfStyle};
-use crate::layout::xref::MAX_PASSES;
+use crate::layout::xref::{LinkSheets, MAX_PASSES};
 use crate::model::{Align, Book, OutlineEntry, Page};
 
 /// Size of a nested page's title relative to a section title.
@@ -65,12 +70,26 @@ impl Geometry {
     }
 }
 
-/// Lays out the whole book. `None` (with a diagnostic) when the fonts
-/// cannot be loaded.
+/// Lays out the whole book with a paragraph cache of its own. `None` (with
+/// a diagnostic) when the fonts cannot be loaded.
+#[cfg(test)]
 pub(crate) fn lay_out_book(
     book: &Book,
     assets: &Assets,
     style: &PdfStyle,
+    diags: &mut Diagnostics,
+) -> Option<PagedDocument> {
+    lay_out_book_with(book, assets, style, &Arc::default(), diags)
+}
+
+/// [`lay_out_book`] reusing (and filling) `layouts`: paragraphs laid out
+/// before with the same inputs (in an earlier page-reference pass, another
+/// region's book or an earlier build) are not broken into lines again.
+pub(crate) fn lay_out_book_with(
+    book: &Book,
+    assets: &Assets,
+    style: &PdfStyle,
+    layouts: &Arc<LayoutCache>,
     diags: &mut Diagnostics,
 ) -> Option<PagedDocument> {
     let fonts = match FontBook::for_choice(assets, &book.region.fonts) {
@@ -83,26 +102,32 @@ pub(crate) fn lay_out_book(
             return None;
         }
     };
-    let mut text = TextContext::new(&fonts, book, style);
+    let mut text = TextContext::with_cache(&fonts, book, style, Arc::clone(layouts));
     let geometry = Geometry::new(book, style);
 
     // Page references after internal links need the folios of their
     // targets: lay the body out again with the folios of the previous pass
     // until they stop changing (only the last pass's diagnostics count).
+    // A link on its target's sheet prints none: the sheets of the links
+    // come from the previous pass as well.
     let mut known: BTreeMap<String, u32> = BTreeMap::new();
+    let mut known_links = LinkSheets::new();
     let mut pass = 0;
     let (body, images, folios) = loop {
         pass += 1;
-        text.begin_pass(std::mem::take(&mut known));
+        text.begin_pass(std::mem::take(&mut known), std::mem::take(&mut known_links));
         let mut pass_diags = Diagnostics::new();
         let (body, images) = lay_out_body(&text, book, assets, &geometry, &mut pass_diags);
         let folios = anchor_folios(&body);
-        let settled = text.refs_printed() == 0 || (pass > 1 && text.folios() == &folios);
+        let links = link_sheets(&body);
+        let settled = text.refs_printed() == 0
+            || (pass > 1 && text.folios() == &folios && text.link_sheets() == &links);
         if settled || pass >= MAX_PASSES {
             diags.extend(pass_diags);
             break (body, images, folios);
         }
         known = folios;
+        known_links = links;
     };
 
     let entries = book.outline(style.toc.depth);
@@ -266,6 +291,24 @@ fn anchor_folios(areas: &[AreaFill]) -> BTreeMap<String, u32> {
     folios
 }
 
+/// The body sheets (folios, from 1) each internal link is set on, by
+/// where the link is written.
+fn link_sheets(body: &[AreaFill]) -> LinkSheets {
+    let mut sheets = LinkSheets::new();
+    for (i, area) in body.iter().enumerate() {
+        let folio = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        for (_, item) in &area.items {
+            if let FrameItem::Link(LinkArea {
+                source: Some(span), ..
+            }) = item
+            {
+                sheets.entry(*span).or_default().insert(folio);
+            }
+        }
+    }
+    sheets
+}
+
 /// The destination name of an outline entry.
 fn entry_anchor(book: &Book, entry: &OutlineEntry) -> String {
     let page_anchor = book
@@ -293,13 +336,9 @@ fn compose(
 
     sheet.push(Point::default(), FrameItem::Tag(TagEvent::ArtifactStart));
     let head = text.text_style(FontRole::Regular, style.header.size, style.header.color);
-    let para = text.paragraph_style(area_w * 0.6, style.header.size * 1.3, Align::Left);
     let baseline_y = style.header.offset;
-    if let Some(line) = text
-        .plain(&book.meta.title, &head, &para)
-        .into_iter()
-        .next()
-    {
+    // A title too long for its part of the head ends in 「…」.
+    if let Some(line) = running_head::one_line(text, &book.meta.title, &head, area_w * 0.6) {
         place_line(&mut sheet, line, origin.x, baseline_y);
     }
     let section = section_override
@@ -307,12 +346,10 @@ fn compose(
         .or(area.section_title.clone());
     if let Some(section) = section
         && section != book.meta.title
+        && let Some(line) = running_head::one_line(text, &section, &head, area_w * 0.38)
     {
-        let para = text.paragraph_style(area_w * 0.38, style.header.size * 1.3, Align::Left);
-        if let Some(line) = text.plain(&section, &head, &para).into_iter().next() {
-            let x = origin.x + area_w - line.width;
-            place_line(&mut sheet, line, x, baseline_y);
-        }
+        let x = origin.x + area_w - line.width;
+        place_line(&mut sheet, line, x, baseline_y);
     }
     if style.header.rule {
         sheet.push(
@@ -557,6 +594,7 @@ fn toc_areas(
             FrameItem::Link(LinkArea {
                 size: Size::new(width - indent, height),
                 target: LinkDest::Named(anchor),
+                source: None,
             }),
         ));
         items.push((Point::default(), FrameItem::Tag(TagEvent::End)));

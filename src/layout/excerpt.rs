@@ -93,6 +93,7 @@ pub(crate) fn title_block(
                 FrameItem::Link(LinkArea {
                     size: Size::new(w, h),
                     target: LinkDest::Uri(url.clone()),
+                    source: None,
                 }),
             ));
             y += h;

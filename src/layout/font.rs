@@ -191,6 +191,8 @@ pub struct FontBook {
     /// Whether the regular and monospace faces are the bundled pair of one
     /// design (full-width punctuation is then set from the monospace one).
     sibling_mono: bool,
+    /// [`FontBook::fingerprint`], computed on first use.
+    fingerprint: std::sync::OnceLock<u64>,
 }
 
 impl FontBook {
@@ -242,6 +244,7 @@ impl FontBook {
             fallbacks,
             bundled,
             sibling_mono: files.regular == default.regular && files.mono == default.mono,
+            fingerprint: std::sync::OnceLock::new(),
         })
     }
 
@@ -263,6 +266,7 @@ impl FontBook {
             fallbacks: Vec::new(),
             bundled: [FontId(0), FontId(1), FontId(2)],
             sibling_mono: true,
+            fingerprint: std::sync::OnceLock::new(),
         })
     }
 
@@ -292,6 +296,28 @@ impl FontBook {
     /// The file name a face was loaded from (for messages).
     pub fn name(&self, id: FontId) -> &str {
         &self.face(id).name
+    }
+
+    /// A fingerprint of everything layout reads from this book: the bytes
+    /// and face index of every face in id order, the roles, the fallback
+    /// chain and the sibling flag. Two books with equal fingerprints lay
+    /// text out alike (same glyphs, same `FontId`s), whatever the paths the
+    /// bytes came from; `inline::LayoutCache` keys on it. Hashed once, on
+    /// first use.
+    pub fn fingerprint(&self) -> u64 {
+        *self.fingerprint.get_or_init(|| {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            for face in &self.faces {
+                face.index.hash(&mut hasher);
+                face.bytes.as_slice().hash(&mut hasher);
+            }
+            self.roles.hash(&mut hasher);
+            self.fallbacks.hash(&mut hasher);
+            self.bundled.hash(&mut hasher);
+            self.sibling_mono.hash(&mut hasher);
+            hasher.finish()
+        })
     }
 
     /// Every loaded face, in id order.
@@ -512,7 +538,7 @@ fn read_metrics(font: &harfrust::Font) -> FontMetrics {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::assets::ImageStore;
 

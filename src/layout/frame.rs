@@ -294,6 +294,10 @@ pub struct LinkArea {
     pub size: Size,
     /// Where it goes.
     pub target: LinkDest,
+    /// Where an internal link is written (the layout leaves a link's page
+    /// reference out on its target's sheet); `None` for the links tebiki
+    /// makes itself (contents, notes, URLs).
+    pub source: Option<Span>,
 }
 
 /// Where a link goes.

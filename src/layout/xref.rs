@@ -1,8 +1,9 @@
 //! Cross-references on paper: what a link prints besides its text.
 //!
 //! Input: the `[links]` table of `layouts/pdf.toml` ([`LinkStyle`]), model
-//! inlines, the book's language and the folios (body sheet numbers) of the
-//! named destinations from the previous layout pass. Output: the inlines with
+//! inlines, the book's language, the folios (body sheet numbers) of the
+//! named destinations and the sheets of the internal links from the previous
+//! layout pass. Output: the inlines with
 //! a page reference after every internal link (「（→ p. 12）」) and, for every
 //! external link whose text is not its URL, either a mark referring to a URL
 //! note at the foot of the sheet or the URL in parentheses after the text.
@@ -12,9 +13,11 @@
 //! The page numbers need the layout of the whole book: `layout/document.rs`
 //! lays the body out once with no folios known (a placeholder number of the
 //! same width as the book's folios), then again with the folios of that pass,
-//! until the folios stop changing (at most [`MAX_PASSES`] passes).
+//! until the folios stop changing (at most [`MAX_PASSES`] passes). A link
+//! set on the same sheet as its target prints no page reference (the sheets
+//! of the links are read from the previous pass too).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
@@ -138,6 +141,11 @@ impl UrlNotes {
     }
 }
 
+/// The body sheets (folios) each internal link was set on, by where the
+/// link is written (a link broken over two sheets, or written once and set
+/// twice, is on each of them).
+pub(crate) type LinkSheets = BTreeMap<Span, BTreeSet<u32>>;
+
 /// What cross-referencing needs: the style, the book and the folios known.
 pub(crate) struct CrossRefs<'a> {
     /// `[links]`.
@@ -147,11 +155,15 @@ pub(crate) struct CrossRefs<'a> {
     /// Folio of every named destination from the previous pass (empty in
     /// the first one).
     pub folios: &'a BTreeMap<String, u32>,
+    /// The body sheets each internal link was set on in the previous pass,
+    /// by where the link is written (empty in the first one).
+    pub link_sheets: &'a LinkSheets,
     /// The number printed when a folio is not known yet.
     pub placeholder: u32,
     /// The page being laid out (URL notes link to its anchors).
     pub page: PageId,
-    /// Page references printed so far (only they need another pass).
+    /// Page references printed or left out so far (only they need
+    /// another pass).
     pub printed: std::cell::Cell<usize>,
 }
 
@@ -221,8 +233,12 @@ impl CrossRefs<'_> {
                 if is_note_dest(&name) {
                     return None;
                 }
-                let folio = self.folios.get(&name).copied().unwrap_or(self.placeholder);
                 self.printed.set(self.printed.get() + 1);
+                let known = self.folios.get(&name).copied();
+                if known.is_some_and(|folio| self.on_sheet(link, folio)) {
+                    return None;
+                }
+                let folio = known.unwrap_or(self.placeholder);
                 let language = &self.book.meta.language;
                 let text = self
                     .style
@@ -238,6 +254,17 @@ impl CrossRefs<'_> {
                     .flatten()
             }
         }
+    }
+
+    /// Whether `link` was set on the body sheet `folio` in the previous
+    /// pass: a reader sees its target on the same sheet, so the page
+    /// reference is left out. A target on the next or facing sheet still
+    /// gets its number (tebiki's sheets are not laid out as spreads, and a
+    /// PDF viewer shows one sheet at a time).
+    fn on_sheet(&self, link: &Link, folio: u32) -> bool {
+        self.link_sheets
+            .get(&link.span)
+            .is_some_and(|sheets| sheets.contains(&folio))
     }
 
     /// The URL note mark (or the URL itself) after an external link whose
@@ -297,6 +324,15 @@ mod tests {
     /// The text of inlines after cross-referencing `content` on page 0 of
     /// a two-page book whose second page (`b`) has folio 12.
     fn apply(style: &LinkStyle, content: &[Inline]) -> (String, UrlNotes) {
+        apply_with(style, content, &LinkSheets::new())
+    }
+
+    /// [`apply`] with the links on the sheets of `link_sheets`.
+    fn apply_with(
+        style: &LinkStyle,
+        content: &[Inline],
+        link_sheets: &LinkSheets,
+    ) -> (String, UrlNotes) {
         use crate::model::PageKind;
         use crate::model::testing::{book, page};
         let book = book(
@@ -311,6 +347,7 @@ mod tests {
             style,
             book: &book,
             folios: &folios,
+            link_sheets,
             placeholder: 10,
             page: PageId(0),
             printed: std::cell::Cell::new(0),
@@ -364,6 +401,46 @@ mod tests {
         assert_eq!(
             apply(&none, &content).0,
             "手順とBと窓口https://example.com/"
+        );
+    }
+
+    #[test]
+    fn a_link_on_its_targets_sheet_prints_no_page_number() {
+        use crate::model::testing::{internal, text};
+        let at = |start: usize| Span::new(SourceId(1), start, start + 4);
+        let link = |anchor: Option<&str>, label: &str, start: usize| {
+            Inline::Link(Link {
+                target: internal(1, anchor),
+                content: vec![text(label)],
+                span: at(start),
+            })
+        };
+        let content = vec![
+            link(Some("step"), "手順", 0),
+            text("と"),
+            link(Some("step"), "同じ手順", 10),
+            text("と"),
+            link(None, "B", 20),
+        ];
+        let style = LinkStyle::default();
+        // The first link was on sheet 12 (its target's), the second on the
+        // sheet before it (a facing sheet keeps the number), the third on
+        // sheets 11 and 12 while B's folio is not known.
+        let sheets: LinkSheets = [
+            (at(0), BTreeSet::from([12])),
+            (at(10), BTreeSet::from([11])),
+            (at(20), BTreeSet::from([11, 12])),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            apply_with(&style, &content, &sheets).0,
+            "手順と同じ手順（→ p. 12）とB（→ p. 10）"
+        );
+        // Before the sheets are known, every link prints its number.
+        assert_eq!(
+            apply(&style, &content).0,
+            "手順（→ p. 12）と同じ手順（→ p. 12）とB（→ p. 10）"
         );
     }
 

@@ -21,7 +21,8 @@ pub use write::{Conformance, write_pdf};
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
-use crate::layout::document::lay_out_book;
+use crate::layout::document::lay_out_book_with;
+use crate::layout::inline::LayoutCache;
 use crate::layout::style::PdfStyle;
 use crate::model::Book;
 
@@ -29,8 +30,22 @@ use crate::model::Book;
 /// images, missing fonts) are pushed to `diags`; `None` when an error makes
 /// a correct PDF impossible.
 pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    render_with(book, assets, &std::sync::Arc::default(), diags)
+}
+
+/// [`render`] with a paragraph layout cache shared by every region of a
+/// build (and, kept by the caller, by later builds with the same fonts).
+pub fn render_with(
+    book: &Book,
+    assets: &Assets,
+    layouts: &std::sync::Arc<LayoutCache>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<u8>> {
     let style = PdfStyle::load(assets, diags);
-    let doc = lay_out_book(book, assets, &style, diags)?;
+    let doc = lay_out_book_with(book, assets, &style, layouts, diags);
+    // A cache made for the build's PDFs empties itself after the last layout.
+    layouts.finished();
+    let doc = doc?;
     // PDF/UA-1 first; if krilla's validator objects, write the same tagged
     // document without the claim and say why. The writer drops each sheet
     // once drawn, so the rare second attempt lays the book out again (its
@@ -52,7 +67,7 @@ pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<V
                 );
             }
             let mut second = Diagnostics::new();
-            let doc = lay_out_book(book, assets, &style, &mut Diagnostics::new())?;
+            let doc = lay_out_book_with(book, assets, &style, layouts, &mut Diagnostics::new())?;
             match write_pdf(doc, book, Conformance::Tagged, &mut second) {
                 Ok(bytes) => {
                     diags.extend(second);

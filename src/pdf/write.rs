@@ -51,7 +51,7 @@ pub fn write_pdf(
 ) -> Result<Vec<u8>, String> {
     let mut document = Document::new_with(settings(conformance));
     let anchors = AnchorTable::collect(&doc);
-    let fonts = FontCache::new(&doc.fonts);
+    let mut fonts = FontCache::new(&doc.fonts);
     let mut images = ImageCache::new(&doc.images, diags);
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
@@ -72,7 +72,7 @@ pub fn write_pdf(
         {
             let mut surface = pdf_page.surface();
             let mut state = SheetState {
-                fonts: &fonts,
+                fonts: &mut fonts,
                 images: &mut images,
                 tags: &mut tags,
                 anchors: &anchors,
@@ -246,7 +246,7 @@ fn page_label(folio: Option<Folio>) -> Option<PageLabel> {
 
 /// Everything a sheet's drawing needs besides the surface.
 struct SheetState<'a> {
-    fonts: &'a FontCache,
+    fonts: &'a mut FontCache,
     images: &'a mut ImageCache,
     tags: &'a mut TagBuilder,
     anchors: &'a AnchorTable,
@@ -256,12 +256,12 @@ struct SheetState<'a> {
 
 /// Draws the items of one sheet in order. The glyph runs of one line (up to
 /// the next structure mark or drawing) share one marked span: one leaf per
-/// line rather than per run. The span carries no `ActualText`: poppler reads
-/// an `ActualText` span as one zero-size word box at the line's start
-/// (search hits and selections in poppler-based viewers, `pdftotext -bbox`)
-/// and misorders a line split into several, which costs readers more than
-/// the space it reads into a ¼-em Japanese–Latin gap (see
-/// docs/benchmarks.md, "Text extraction").
+/// line rather than per run. The span carries no `ActualText`: poppler
+/// computes such a span's box with the graphics state at its end, after
+/// krilla's `Q` of each run, so it becomes one mirrored zero-height box, and a
+/// line split into several is misordered. The gaps inside a run are joined
+/// inside the text object instead (`text.rs`; docs/typography.md, "Exact
+/// text extraction").
 fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
     let items = &sheet.items;
     // Whether a text span is open (it is closed by the last run of its line).

@@ -10,9 +10,10 @@
 use super::snapshot::{RegionBook, Snapshot};
 
 /// The live-reload script (`/_tebiki/live.js`): a WebSocket to the server,
-/// which sends the generation of the newest build on connect and after each
-/// build; a generation other than the page's reloads the page, keeping its
-/// scroll position. A dropped socket reconnects every second.
+/// which sends the tag of the newest build on connect and after each build;
+/// a tag other than the page's reloads the page, keeping its scroll
+/// position. A closed socket (the server stopped or restarted) reconnects
+/// every second.
 pub(crate) const LIVE_JS: &str = r#"(function () {
   var me = document.currentScript;
   var generation = me ? me.getAttribute("data-generation") : "";
@@ -104,7 +105,7 @@ fn diagnostics(snapshot: &Snapshot) -> String {
 fn live_script(snapshot: &Snapshot) -> String {
     format!(
         "<script src=\"/_tebiki/live.js\" data-generation=\"{}\"></script>",
-        snapshot.generation
+        snapshot.tag()
     )
 }
 
@@ -230,13 +231,14 @@ mod tests {
             title: "手引き".into(),
             spine: vec!["OEBPS/text/a.xhtml".into(), "OEBPS/text/b.xhtml".into()],
             nav: Some("OEBPS/nav.xhtml".into()),
-            files: [("OEBPS/text/a.xhtml".to_string(), Vec::new())]
+            files: [("OEBPS/text/a.xhtml".to_string(), Default::default())]
                 .into_iter()
                 .collect(),
-            pdf: Some(Vec::new()),
+            pdf: Some(Default::default()),
         };
         Snapshot {
             generation: 3,
+            run: 7,
             books: vec![
                 Arc::new(book),
                 Arc::new(RegionBook {
@@ -259,7 +261,7 @@ mod tests {
             "<?xml version=\"1.0\"?><html><head></head><body class=\"x\"><p>本文</p></body></html>";
         let out = document(&snap, book, "OEBPS/text/a.xhtml", page);
         assert!(out.starts_with("<?xml version=\"1.0\"?><html><head></head><body class=\"x\"><div id=\"tebiki-preview\">"));
-        assert!(out.contains("<p>本文</p><script src=\"/_tebiki/live.js\" data-generation=\"3\"></script></body></html>"));
+        assert!(out.contains("<p>本文</p><script src=\"/_tebiki/live.js\" data-generation=\"7-3\"></script></body></html>"));
         assert!(out.contains("content/a.md:3:1: error: x &lt; y"));
         assert!(out.contains("hint: &amp; more"));
         assert!(out.contains("<a href=\"/JP/OEBPS/nav.xhtml\">Contents</a>"));
@@ -279,7 +281,7 @@ mod tests {
             out.contains("<li><a href=\"/JP/\">JP</a> 手引き · <a href=\"/JP.pdf\">PDF</a></li>")
         );
         assert!(out.contains("<li><a href=\"/US/\">US</a></li>"));
-        assert!(out.contains("data-generation=\"3\""));
+        assert!(out.contains("data-generation=\"7-3\""));
     }
 
     #[test]

@@ -14,6 +14,8 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
+use axum::body::Bytes;
+
 use crate::diag::{Severity, render};
 use crate::driver::Outcome;
 
@@ -24,14 +26,15 @@ pub(crate) struct RegionBook {
     pub(crate) code: String,
     /// The book's title (the package's `dc:title`).
     pub(crate) title: String,
-    /// Every file of the EPUB, by its path inside the package.
-    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    /// Every file of the EPUB, by its path inside the package (shared
+    /// buffers: a response or the next snapshot takes a reference, no copy).
+    pub(crate) files: BTreeMap<String, Bytes>,
     /// The XHTML documents in reading order (package paths).
     pub(crate) spine: Vec<String>,
     /// The navigation document's package path.
     pub(crate) nav: Option<String>,
     /// The PDF, when one was built.
-    pub(crate) pdf: Option<Vec<u8>>,
+    pub(crate) pdf: Option<Bytes>,
 }
 
 impl RegionBook {
@@ -63,6 +66,10 @@ pub(crate) struct Shown {
 pub(crate) struct Snapshot {
     /// Counts builds; 0 before the first one finished.
     pub(crate) generation: u64,
+    /// Tells one server process from another (its start time), so a page
+    /// left open from an earlier `tebiki serve` reloads when a new one
+    /// answers on the same port.
+    pub(crate) run: u64,
     /// The regions' books, in plan order.
     pub(crate) books: Vec<Arc<RegionBook>>,
     /// The build's diagnostics.
@@ -117,6 +124,7 @@ impl Snapshot {
                         }
                         book.pdf = pdf
                             .and_then(|p| std::fs::read(p).ok())
+                            .map(Bytes::from)
                             .or_else(|| old.and_then(|o| o.pdf.clone()));
                         Arc::new(book)
                     }
@@ -133,9 +141,15 @@ impl Snapshot {
             .collect();
         Snapshot {
             generation: previous.generation + 1,
+            run: previous.run,
             books,
             diagnostics,
         }
+    }
+
+    /// The build's tag for the page's reload script: `{run}-{generation}`.
+    pub(crate) fn tag(&self) -> String {
+        format!("{}-{}", self.run, self.generation)
     }
 
     /// `2 errors, 1 warning`.
@@ -190,7 +204,7 @@ fn read_epub(code: &str, path: &Path) -> RegionBook {
         };
         let mut data = Vec::new();
         if entry.read_to_end(&mut data).is_ok() {
-            book.files.insert(name, data);
+            book.files.insert(name, Bytes::from(data));
         }
     }
     let package = book

@@ -1,13 +1,16 @@
 //! `tebiki watch`, and the rebuild loop `tebiki serve` shares: build, then
-//! rebuild on every save.
+//! rebuild on every save, incrementally.
 //!
 //! Input: a [`Plan`] (the options of `tebiki build`). Output: one
 //! [`Outcome`] per build, handed to a callback (the command line prints its
 //! diagnostics; the preview server also publishes it). The loop never stops
 //! on a content error: a failed build leaves the earlier outputs in place
-//! (writes are atomic) and waits for the next save. Decoded and prepared
-//! images are kept from one build to the next while only Markdown pages
-//! change (any other changed file starts a fresh image cache).
+//! (writes are atomic) and waits for the next save. One
+//! [`BuildCache`] is kept from one build to the next: pages whose inputs
+//! are unchanged are not resolved and parsed again, unchanged files of the
+//! EPUB are not compressed again, and decoded and prepared images are kept
+//! while only Markdown pages change (any other changed file starts a fresh
+//! image cache). Each rebuild gives the bytes a fresh build would.
 //!
 //! What is watched (notify, debounced by notify-debouncer-full so an
 //! editor's write–rename–chmod burst makes one rebuild; the full debouncer
@@ -27,12 +30,14 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use crate::assets::ImageStore;
 use crate::diag::{Diagnostics, Sources};
-use crate::driver::{self, Outcome, Plan};
+use crate::driver::{self, BuildCache, Outcome, Plan};
 
 /// How long the watcher waits for a burst of events on a path to settle.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+///
+/// 50 ms: an editor's save burst (write, rename, chmod) takes a few
+/// milliseconds, and the debounce is part of every rebuild's latency.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Why the watch loop stopped.
 #[derive(Debug, thiserror::Error)]
@@ -66,8 +71,8 @@ pub fn run(plan: &Plan, mut after: impl FnMut(Rebuild<'_>)) -> WatchError {
         Ok(w) => w,
         Err(e) => return e,
     };
-    let mut images = ImageStore::new();
-    let outcome = driver::run_with_images(plan, None, &images);
+    let mut cache = BuildCache::new();
+    let outcome = driver::run_cached(plan, None, &mut cache);
     after(Rebuild {
         outcome: &outcome,
         changed: &[],
@@ -86,9 +91,9 @@ pub fn run(plan: &Plan, mut after: impl FnMut(Rebuild<'_>)) -> WatchError {
         }
         if !only_pages(&changed) {
             // An image, a layout or the configuration changed: decode again.
-            images = ImageStore::new();
+            cache.forget_images();
         }
-        let outcome = driver::run_with_images(plan, None, &images);
+        let outcome = driver::run_cached(plan, None, &mut cache);
         after(Rebuild {
             outcome: &outcome,
             changed: &changed,
@@ -267,6 +272,7 @@ fn watched_folders(root: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assets::ImageStore;
 
     #[test]
     fn scratch_files_are_ignored() {

@@ -16,7 +16,9 @@
 //!   printed at the foot of the sheet, once per URL and content page, and
 //!   stay clickable;
 //! - the full-page screenshot (1440 × 20000) is split over sheets with the
-//!   continuation mark, and the phone photo is embedded upright.
+//!   continuation mark, and the phone photo is embedded upright;
+//! - a link on its target's sheet prints no page reference, and a long
+//!   section title is shortened with 「…」 in the running head.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -317,7 +319,8 @@ fn assert_page_refs_match(pdf: &Path) -> usize {
         return 0;
     }
     let mut checked = 0;
-    for &sheet in body.keys() {
+    for (&sheet, folio) in &body {
+        // A link on its target's own sheet prints no page reference.
         let expected: BTreeSet<String> = targets
             .get(&sheet)
             .into_iter()
@@ -325,6 +328,7 @@ fn assert_page_refs_match(pdf: &Path) -> usize {
             .filter(|name| !name.contains("#fn:") && !name.contains("#url:"))
             .filter_map(|name| dests.get(name))
             .filter_map(|page| body.get(&(*page as usize)))
+            .filter(|target| *target != folio)
             .map(u32::to_string)
             .collect();
         let found = printed.get(&sheet).cloned().unwrap_or_default();
@@ -473,6 +477,79 @@ fn a_page_reference_follows_its_link_text() {
         "no page reference after the link: {}",
         text.chars().take(400).collect::<String>()
     );
+}
+
+#[test]
+fn a_link_to_its_own_sheet_prints_no_page_reference() {
+    // The fixture's cross-reference page links to a heading and to the
+    // page's own title on the same sheet: both links are there (clickable),
+    // neither prints a page number; the links to other sheets keep theirs.
+    let body = body_folios(fixture());
+    let doc = lopdf::Document::load(fixture()).expect("lopdf reads the pdf");
+    let dests = named_destinations(&doc);
+    let targets = link_targets(&doc);
+    let Some((&sheet, _)) = body.iter().find(|(sheet, _)| {
+        sheet_text(fixture(), **sheet).is_some_and(|t| squeeze(&t).contains("この章の冒頭"))
+    }) else {
+        assert!(
+            tools::pdftotext(fixture(), &["-l", "1"]).is_none(),
+            "no sheet with the same-sheet links"
+        );
+        return;
+    };
+    let text = squeeze(&sheet_text(fixture(), sheet).unwrap_or_default());
+    assert!(
+        text.contains("同じ紙の外への参照に、この章の始まりはこの章の冒頭にあります。"),
+        "{text}"
+    );
+    assert!(text.contains("図と改ページ（→p."), "{text}");
+    let own: Vec<&String> = targets[&sheet]
+        .iter()
+        .filter(|name| dests.get(*name) == Some(&(sheet as u32)))
+        .filter(|name| !name.contains("#url:"))
+        .collect();
+    assert_eq!(own.len(), 2, "links to this sheet: {own:?}");
+}
+
+#[test]
+fn a_long_section_title_ends_in_an_ellipsis_in_the_running_head() {
+    // 「相互参照：同じ本の中の手順と外のウェブページへの参照」 does not fit
+    // the 152 pt the section title gets in the head (8 pt type): it is cut
+    // where a line may break and ends in 「…」.
+    let title = "相互参照：同じ本の中の手順と外のウェブページへの参照";
+    let body = body_folios(fixture());
+    let Some(&last) = body.keys().last() else {
+        panic!("no body sheets");
+    };
+    let Some(text) = tools::pdftotext(
+        fixture(),
+        &["-layout", "-f", &last.to_string(), "-l", &last.to_string()],
+    ) else {
+        return;
+    };
+    let head = text.lines().next().unwrap_or_default();
+    let section = head
+        .split("  ")
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .last()
+        .unwrap_or_default();
+    let shortened = section
+        .strip_suffix('…')
+        .unwrap_or_else(|| panic!("no ellipsis in the running head: {head:?}"));
+    let shortened = squeeze(shortened);
+    assert!(
+        shortened.chars().count() >= 10 && title.starts_with(&shortened),
+        "{shortened:?} is not the start of the title"
+    );
+    // Cut where a line may break: not before 「ー」, small kana or 」, not
+    // after 「.
+    let next = title[shortened.len()..].chars().next().unwrap_or(' ');
+    assert!(
+        !"ーャュョッァィゥェォ」）。、".contains(next),
+        "cut before {next}"
+    );
+    assert!(!shortened.ends_with(['「', '（']), "{shortened}");
 }
 
 #[test]

@@ -26,11 +26,11 @@ use crate::layout::frame::{
     RectItem, Rgb, Size, StructTag, TagEvent, TextRun,
 };
 use crate::layout::inline::{
-    GlyphRun, InlineObject, InlinePiece, LineBox, ParagraphStyle, PlacedObject, ShapeCache,
-    TextStyle, layout_paragraph,
+    GlyphRun, InlineObject, InlinePiece, LayoutCache, LineBox, ParagraphStyle, PlacedObject,
+    ShapeCache, TextStyle,
 };
 use crate::layout::style::PdfStyle;
-use crate::layout::xref::{CrossRefs, UrlNotes, is_note_dest};
+use crate::layout::xref::{CrossRefs, LinkSheets, UrlNotes, is_note_dest};
 use crate::model::{Align, Book, Inline, InlineStyle, LinkTarget};
 
 /// Horizontal shear of synthetic italics (Latin only; the inline layout
@@ -75,10 +75,25 @@ pub(crate) struct LaidLine {
     pub items: Vec<(Point, FrameItem)>,
 }
 
-/// Fonts, the shaping cache and link resolution for the whole book.
+/// A link of a paragraph being laid out: where it goes and, for an
+/// internal link, where it is written.
+#[derive(Debug, Clone)]
+struct LinkRef {
+    /// Where it goes.
+    dest: LinkDest,
+    /// Where it is written (internal links only).
+    source: Option<Span>,
+}
+
+/// Fonts, the shaping and paragraph caches and link resolution for the
+/// whole book.
 pub(crate) struct TextContext<'a> {
     fonts: &'a FontBook,
-    cache: ShapeCache,
+    /// Shaped runs, shared with the contexts [`TextContext::restyled`] makes.
+    cache: std::rc::Rc<ShapeCache>,
+    /// Laid-out paragraphs by content (every pass, and every region that
+    /// shares the cache, reuses them).
+    layouts: std::sync::Arc<LayoutCache>,
     keys: BTreeMap<FontId, FontKey>,
     sources: Vec<FontSource>,
     book: &'a Book,
@@ -86,14 +101,28 @@ pub(crate) struct TextContext<'a> {
     /// Folios of the named destinations from the previous layout pass
     /// (for page references after internal links).
     folios: std::rc::Rc<BTreeMap<String, u32>>,
+    /// The sheets of the internal links from the previous layout pass.
+    link_sheets: std::rc::Rc<LinkSheets>,
     /// Page references printed so far in this pass (shared with the
     /// contexts [`TextContext::restyled`] makes).
     refs_printed: std::rc::Rc<std::cell::Cell<usize>>,
 }
 
 impl<'a> TextContext<'a> {
-    /// A context over the book's fonts.
+    /// A context over the book's fonts, with a paragraph cache of its own.
+    #[cfg(test)]
     pub(crate) fn new(fonts: &'a FontBook, book: &'a Book, style: &'a PdfStyle) -> TextContext<'a> {
+        TextContext::with_cache(fonts, book, style, std::sync::Arc::default())
+    }
+
+    /// A context over the book's fonts that reuses and fills `layouts`
+    /// (shared with other books, or kept from an earlier build).
+    pub(crate) fn with_cache(
+        fonts: &'a FontBook,
+        book: &'a Book,
+        style: &'a PdfStyle,
+        layouts: std::sync::Arc<LayoutCache>,
+    ) -> TextContext<'a> {
         let mut keys = BTreeMap::new();
         let mut sources = Vec::new();
         for id in fonts.ids() {
@@ -103,25 +132,35 @@ impl<'a> TextContext<'a> {
         }
         TextContext {
             fonts,
-            cache: ShapeCache::new(),
+            cache: std::rc::Rc::new(ShapeCache::new()),
+            layouts,
             keys,
             sources,
             book,
             style,
             folios: std::rc::Rc::new(BTreeMap::new()),
+            link_sheets: std::rc::Rc::new(LinkSheets::new()),
             refs_printed: std::rc::Rc::new(std::cell::Cell::new(0)),
         }
     }
 
-    /// Starts a layout pass that prints `folios` in page references.
-    pub(crate) fn begin_pass(&mut self, folios: BTreeMap<String, u32>) {
+    /// Starts a layout pass that prints `folios` in page references and
+    /// leaves out the references of links that were on their target's
+    /// sheet (`link_sheets`).
+    pub(crate) fn begin_pass(&mut self, folios: BTreeMap<String, u32>, link_sheets: LinkSheets) {
         self.folios = std::rc::Rc::new(folios);
+        self.link_sheets = std::rc::Rc::new(link_sheets);
         self.refs_printed.set(0);
     }
 
     /// The folios this pass prints in page references.
     pub(crate) fn folios(&self) -> &BTreeMap<String, u32> {
         &self.folios
+    }
+
+    /// The sheets of the internal links this pass decides by.
+    pub(crate) fn link_sheets(&self) -> &LinkSheets {
+        &self.link_sheets
     }
 
     /// How many page references this pass printed.
@@ -141,6 +180,7 @@ impl<'a> TextContext<'a> {
             style: &self.style.links,
             book: self.book,
             folios: &self.folios,
+            link_sheets: &self.link_sheets,
             placeholder: PAGE_PLACEHOLDER,
             page,
             printed: std::cell::Cell::new(0),
@@ -152,20 +192,23 @@ impl<'a> TextContext<'a> {
     }
 
     /// The same fonts and book under another style (a table cell's lists
-    /// set in the cell's type size), with a shaping cache of its own. Font
-    /// keys are the same as this context's.
+    /// set in the cell's type size), sharing this context's caches (their
+    /// entries are keyed by every style input). Font keys are the same as
+    /// this context's.
     pub(crate) fn restyled<'b>(&self, style: &'b PdfStyle) -> TextContext<'b>
     where
         'a: 'b,
     {
         TextContext {
             fonts: self.fonts,
-            cache: ShapeCache::new(),
+            cache: std::rc::Rc::clone(&self.cache),
+            layouts: std::sync::Arc::clone(&self.layouts),
             keys: self.keys.clone(),
             sources: self.sources.clone(),
             book: self.book,
             style,
             folios: self.folios.clone(),
+            link_sheets: self.link_sheets.clone(),
             refs_printed: self.refs_printed.clone(),
         }
     }
@@ -244,7 +287,7 @@ impl<'a> TextContext<'a> {
         let mut objects = Vec::new();
         let pieces = self.pieces(content, base, 100_000.0, images, &mut links, &mut objects);
         let para = self.paragraph_style(100_000.0, base.size, Align::Left);
-        let layout = layout_paragraph(&pieces, &para, self.fonts, &self.cache);
+        let layout = self.layouts.layout(&pieces, &para, self.fonts, &self.cache);
         layout
             .lines
             .iter()
@@ -271,7 +314,7 @@ impl<'a> TextContext<'a> {
         base: &TextStyle,
         width: f32,
         images: &InlineImages,
-        links: &mut Vec<LinkDest>,
+        links: &mut Vec<LinkRef>,
         objects: &mut Vec<ObjectImage<'c>>,
     ) -> Vec<InlinePiece<'c>> {
         let mut out = Vec::new();
@@ -330,7 +373,11 @@ impl<'a> TextContext<'a> {
                         let note = matches!(&dest, LinkDest::Named(name) if is_note_dest(name));
                         linked.underline |= self.style.links.underline && !note;
                         linked.link = Some(links.len());
-                        links.push(dest);
+                        // Where an internal link is written: its page
+                        // reference is left out on its target's sheet.
+                        let source =
+                            matches!(link.target, LinkTarget::Internal { .. }).then_some(link.span);
+                        links.push(LinkRef { dest, source });
                         linked.color = self.style.body.link_color;
                     }
                     stack.push((link.content.iter(), linked));
@@ -363,10 +410,10 @@ impl<'a> TextContext<'a> {
         &self,
         pieces: &[InlinePiece],
         para: &ParagraphStyle,
-        links: &[LinkDest],
+        links: &[LinkRef],
         objects: &[ObjectImage],
     ) -> Vec<LaidLine> {
-        let layout = layout_paragraph(pieces, para, self.fonts, &self.cache);
+        let layout = self.layouts.layout(pieces, para, self.fonts, &self.cache);
         layout
             .lines
             .iter()
@@ -380,7 +427,7 @@ impl<'a> TextContext<'a> {
         &self,
         line: &LineBox,
         pitch: f32,
-        links: &[LinkDest],
+        links: &[LinkRef],
         objects: &[ObjectImage],
     ) -> LaidLine {
         let content = line.ascent + line.descent;
@@ -413,14 +460,15 @@ impl<'a> TextContext<'a> {
                     }
                 }
             }
-            if let (Some(dest), Some(first), Some(last)) = (dest, group.first(), group.last()) {
+            if let (Some(link), Some(first), Some(last)) = (dest, group.first(), group.last()) {
                 let x0 = first.x();
                 let x1 = last.right();
                 items.push((
                     Point::new(x0, 0.0),
                     FrameItem::Link(LinkArea {
                         size: Size::new((x1 - x0).max(0.1), height),
-                        target: dest.clone(),
+                        target: link.dest.clone(),
+                        source: link.source,
                     }),
                 ));
                 items.push((Point::default(), FrameItem::Tag(TagEvent::End)));

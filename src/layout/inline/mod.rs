@@ -3,7 +3,9 @@
 //!
 //! Input: [`InlinePiece`]s (styled text, inline objects such as icons, and
 //! forced breaks), a
-//! [`ParagraphStyle`], the [`FontBook`] and a shared [`ShapeCache`].
+//! [`ParagraphStyle`], the [`FontBook`] and a shared [`ShapeCache`] (and,
+//! through [`LayoutCache`], whole paragraphs laid out before with the same
+//! inputs).
 //! Output: a [`ParagraphLayout`] of [`LineBox`]es whose [`GlyphRun`]s the
 //! PDF writer draws as they are, and whose [`PlacedObject`]s the caller
 //! draws at their place.
@@ -14,7 +16,8 @@
 //! glyphs) → `breaks` (UAX #14 tailored with the JLREQ classes of
 //! [`classes`]) → `linebreak` (choosing the breaks, measuring candidate
 //! lines with `line`) → `justify` (squeeze or stretch each line in JLREQ
-//! §3.8's order and emit glyph runs).
+//! §3.8's order and emit glyph runs). `cache`: the [`LayoutCache`] of whole
+//! paragraphs, keyed by the content of all these inputs.
 //!
 //! Typesetting choices:
 //! - Japanese punctuation is set JIS-style on a full em (half an em of
@@ -40,6 +43,7 @@
 
 mod adjust;
 mod breaks;
+mod cache;
 pub(crate) mod classes;
 mod collect;
 mod justify;
@@ -48,6 +52,7 @@ mod linebreak;
 mod shape;
 mod tokens;
 
+pub use cache::{CacheStats, LayoutCache};
 pub use classes::Kinsoku;
 pub use shape::ShapeCache;
 

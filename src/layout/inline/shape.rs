@@ -194,7 +194,8 @@ impl ShapeCache {
     }
 }
 
-/// A maximal range shaped in one call.
+/// A range shaped in one call: a maximal one of one style, face and
+/// script group, or a piece of a long one.
 struct Segment {
     range: Range<usize>,
     style: usize,
@@ -208,7 +209,8 @@ pub(crate) fn shape_paragraph(
     cache: &ShapeCache,
 ) -> Vec<Glyph> {
     let segments = segments(text, fonts);
-    let mut out = Vec::with_capacity(text.text.len() / 2);
+    // About one glyph per character: no copy of a long paragraph's glyphs.
+    let mut out = Vec::with_capacity(text.text.chars().count());
     let mut buffer = Buffer::new();
     for seg in &segments {
         let Some(seg_text) = text.text.get(seg.range.clone()) else {
@@ -389,7 +391,62 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
             });
         }
     }
+    split_long(&text.text, out)
+}
+
+/// Longest text shaped in one call. A longer segment (a run of megabytes
+/// without a break) is shaped in pieces: the shaper's buffers stay small
+/// and a repeated piece comes from the cache. Kerning and ligatures across
+/// a piece boundary are lost, in a run far longer than any line.
+const MAX_SHAPED: usize = 16 << 10;
+
+/// `segments` with every segment longer than [`MAX_SHAPED`] cut into
+/// pieces, each cut at a character boundary before a character that does
+/// not attach to the one before it.
+fn split_long(text: &str, segments: Vec<Segment>) -> Vec<Segment> {
+    if segments.iter().all(|seg| seg.range.len() <= MAX_SHAPED) {
+        return segments;
+    }
+    let mut out = Vec::with_capacity(segments.len());
+    for seg in segments {
+        let mut start = seg.range.start;
+        while seg.range.end - start > MAX_SHAPED {
+            let Some(rest) = text.get(start + MAX_SHAPED..seg.range.end).or_else(|| {
+                // Not at a character boundary: from the next one.
+                (start + MAX_SHAPED..seg.range.end)
+                    .find(|&at| text.is_char_boundary(at))
+                    .and_then(|at| text.get(at..seg.range.end))
+            }) else {
+                break;
+            };
+            let base = seg.range.end - rest.len();
+            let Some(cut) = rest
+                .char_indices()
+                .find(|&(_, c)| !is_attaching(c) && !is_mark(c))
+                .map(|(at, _)| base + at)
+                .filter(|&cut| cut > start && cut < seg.range.end)
+            else {
+                break;
+            };
+            out.push(Segment {
+                range: start..cut,
+                ..seg
+            });
+            start = cut;
+        }
+        out.push(Segment {
+            range: start..seg.range.end,
+            ..seg
+        });
+    }
     out
+}
+
+/// A combining mark (kept with the character before it when a long
+/// segment is cut).
+fn is_mark(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    c.general_category_group() == GeneralCategoryGroup::Mark
 }
 
 /// The regular face's own (proportional) glyph for `c` when the glyph was
@@ -463,6 +520,54 @@ mod tests {
         }];
         let glyphs = shape_paragraph(&collect(&pieces), &fonts, &ShapeCache::new());
         (glyphs, fonts)
+    }
+
+    #[test]
+    fn a_long_run_is_shaped_in_pieces_with_the_same_glyphs() {
+        // Cut after MAX_SHAPED bytes, but not before the combining accent
+        // that stands there.
+        let mut text = "a".repeat(MAX_SHAPED - 1);
+        text.push_str("e\u{301}");
+        text.push_str(&"b".repeat(2 * MAX_SHAPED));
+        let (glyphs, _) = shaped(&text);
+        let (short, _) = shaped("ae\u{301}b");
+        let segments = split_long(
+            &text,
+            vec![Segment {
+                range: 0..text.len(),
+                style: 0,
+                font: FontId(0),
+            }],
+        );
+        assert_eq!(
+            segments.len(),
+            3,
+            "{:?}",
+            segments.iter().map(|s| s.range.clone()).collect::<Vec<_>>()
+        );
+        for pair in segments.windows(2) {
+            assert_eq!(pair[0].range.end, pair[1].range.start);
+            assert!(pair[0].range.len() <= MAX_SHAPED + 4);
+            assert!(!text[pair[1].range.clone()].starts_with('\u{301}'));
+        }
+        // The accent stays with its e: same glyphs as the short text there.
+        let at = text.find('e').unwrap_or_default();
+        let e = glyphs
+            .iter()
+            .position(|g| g.range.start == at)
+            .unwrap_or_default();
+        let short_e = short
+            .iter()
+            .position(|g| g.range.start == 1)
+            .unwrap_or_default();
+        let ids =
+            |gs: &[Glyph], from: usize| gs[from..from + 2].iter().map(|g| g.id).collect::<Vec<_>>();
+        assert_eq!(ids(&glyphs, e), ids(&short, short_e));
+        // One glyph per letter, the whole text covered.
+        assert_eq!(
+            glyphs.iter().filter(|g| g.cluster_start).count(),
+            text.chars().count() - 1
+        );
     }
 
     #[test]

@@ -47,6 +47,27 @@ impl Running {
         self.child.try_wait().expect("poll the child").is_none()
     }
 
+    /// The process id (for sending a signal).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits (at most `bound`) for the process to exit; its status.
+    pub(crate) fn wait_exit(&mut self, bound: Duration) -> std::process::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("poll the child") {
+                return status;
+            }
+            assert!(
+                start.elapsed() < bound,
+                "still running after {bound:?}; stderr:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits (at most `bound`) for a stderr line for which `pick` gives a
     /// value, counting only lines after the first `skip`; returns the value
     /// and the line count after it.
