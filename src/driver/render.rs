@@ -72,14 +72,15 @@ where
     let mut done: Vec<((usize, usize), R)> = match lanes {
         PdfLanes::Parallel => jobs.par_iter().with_max_len(1).filter_map(run).collect(),
         PdfLanes::OneAtATime => {
-            let (pdfs, others): (Vec<_>, Vec<_>) = jobs.iter().partition(|&&(_, f)| is_pdf(f));
+            let (pdfs, others): (Vec<_>, Vec<_>) =
+                jobs.iter().copied().partition(|&(_, f)| is_pdf(f));
             let (mut first, second) = rayon::join(
-                || pdfs.iter().filter_map(|job| run(job)).collect::<Vec<_>>(),
+                || pdfs.iter().filter_map(&run).collect::<Vec<_>>(),
                 || {
                     others
                         .par_iter()
                         .with_max_len(1)
-                        .filter_map(|job| run(job))
+                        .filter_map(&run)
                         .collect::<Vec<_>>()
                 },
             );
