@@ -12,7 +12,9 @@
 pub(crate) mod images;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rust_embed::RustEmbed;
 
@@ -42,6 +44,10 @@ pub struct Assets {
     site_layouts: Option<PathBuf>,
     /// Decoded-once image cache shared by all regions and formats.
     pub images: ImageStore,
+    /// Font files read once per build, by the name `font_value` takes:
+    /// every region's and format's font book shares their bytes (a lookup
+    /// cache only; nothing is written in its order).
+    font_files: Mutex<HashMap<String, Arc<Vec<u8>>>>,
 }
 
 /// Errors reading an asset file.
@@ -79,6 +85,7 @@ impl Assets {
             site_fonts: existing("fonts"),
             site_layouts: existing("layouts"),
             images,
+            font_files: Mutex::default(),
         }
     }
 
@@ -89,6 +96,7 @@ impl Assets {
             site_fonts: None,
             site_layouts: None,
             images,
+            font_files: Mutex::default(),
         }
     }
 
@@ -128,6 +136,32 @@ impl Assets {
                 reason,
             }),
         }
+    }
+
+    /// [`Assets::font_value`], read once per build: later calls for the same
+    /// name share the first call's bytes, so the regions' and formats' font
+    /// books hold one copy of each font file (not one per render).
+    pub fn shared_font_value(&self, value: &str) -> Result<Option<Arc<Vec<u8>>>, AssetError> {
+        let known = self
+            .font_files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(value)
+            .cloned();
+        if known.is_some() {
+            return Ok(known);
+        }
+        let Some(bytes) = self.font_value(value)? else {
+            return Ok(None);
+        };
+        let bytes = Arc::new(bytes.into_owned());
+        let mut files = self
+            .font_files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(Some(Arc::clone(
+            files.entry(value.to_owned()).or_insert(bytes),
+        )))
     }
 
     /// A layout file by name (e.g. `pdf.toml`, `epub.css`): the site's

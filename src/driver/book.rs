@@ -221,6 +221,8 @@ pub(super) fn build_book(
         site_urls,
     };
     crate::links::resolve(&mut book, &link_ctx, &mut diags);
+    // The book lives until its outputs are rendered: no spare capacity.
+    book.shrink_to_fit();
     (Some(book), diags)
 }
 

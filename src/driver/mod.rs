@@ -290,65 +290,32 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
     let layouts = cache.layouts.clone().unwrap_or_else(|| {
         std::sync::Arc::new(crate::layout::inline::LayoutCache::for_layouts(pdfs))
     });
-    let rendered = render::render_all(&ready, &formats, |book, format| {
+    // Each output is written as soon as it is rendered and its bytes are
+    // dropped, so finished outputs do not wait in memory for the others.
+    let lanes = render::PdfLanes::for_image_bytes(image_bytes(&ready, &assets));
+    let rendered = render::render_all(&ready, &formats, lanes, |book, format| {
         let package = epub_caches.get(&book.region.code).map(|c| &**c);
         let (bytes, mut d) = guarded_render(book, &assets, &layouts, format, package);
         if plan.strict {
             escalate_warnings(&mut d);
         }
         d.tag_region(&book.region.code);
+        let written = if writes {
+            deliver(plan, &site, book, format, bytes, &mut d)
+        } else {
+            None
+        };
         if let Some(bar) = progress {
             bar.inc(1);
         }
-        (bytes, d)
+        (written, d)
     });
     let mut written = Vec::new();
-    for ((book, region_diags), outputs) in ready.into_iter().zip(rendered) {
+    for ((_, region_diags), outputs) in ready.into_iter().zip(rendered) {
         diags.extend(region_diags);
-        let stem = site
-            .regions
-            .iter()
-            .find(|r| r.code == book.region.code)
-            .map_or(site.config.book.output.as_str(), |r| r.output.as_str());
-        for (format, (bytes, d)) in formats.iter().zip(outputs) {
-            let path = plan.output_file.clone().unwrap_or_else(|| {
-                plan.out.join(format!(
-                    "{stem}-{}.{}",
-                    book.region.code,
-                    format.extension()
-                ))
-            });
-            let ok = !d.has_errors();
+        for (file, d) in outputs {
             diags.extend(d);
-            if !writes {
-                continue;
-            }
-            match bytes {
-                Some(bytes) if ok => match write::atomic_write(&path, &bytes) {
-                    Ok(()) => written.push(Written {
-                        bytes: bytes.len() as u64,
-                        path,
-                    }),
-                    Err(e) => diags.push(
-                        Diagnostic::new(
-                            Severity::Error,
-                            Location::File(path, None),
-                            format!("cannot write output: {}", crate::diag::library::io(&e)),
-                        )
-                        .with_code(Code::OutputWrite),
-                    ),
-                },
-                Some(_) => {}
-                None if ok => diags.push(
-                    Diagnostic::new(
-                        Severity::Error,
-                        Location::File(path, None),
-                        "the renderer produced no output",
-                    )
-                    .with_code(Code::Internal),
-                ),
-                None => {}
-            }
+            written.extend(file);
         }
     }
     if plan.strict {
@@ -372,6 +339,79 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
         exclusions,
         ..finish(sources, diags, written, region_pages, status)
     }
+}
+
+/// Writes one rendered output of `book` (when it rendered without error)
+/// to its path, atomically; a failed write or a missing output is a
+/// diagnostic in `diags` (after the region's tag, as a build-wide problem).
+fn deliver(
+    plan: &Plan,
+    site: &Site,
+    book: &Book,
+    format: Format,
+    bytes: Option<Vec<u8>>,
+    diags: &mut Diagnostics,
+) -> Option<Written> {
+    let stem = site
+        .regions
+        .iter()
+        .find(|r| r.code == book.region.code)
+        .map_or(site.config.book.output.as_str(), |r| r.output.as_str());
+    let path = plan.output_file.clone().unwrap_or_else(|| {
+        plan.out.join(format!(
+            "{stem}-{}.{}",
+            book.region.code,
+            format.extension()
+        ))
+    });
+    let ok = !diags.has_errors();
+    match bytes {
+        Some(bytes) if ok => match write::atomic_write(&path, &bytes) {
+            Ok(()) => Some(Written {
+                bytes: bytes.len() as u64,
+                path,
+            }),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::new(
+                        Severity::Error,
+                        Location::File(path, None),
+                        format!("cannot write output: {}", crate::diag::library::io(&e)),
+                    )
+                    .with_code(Code::OutputWrite),
+                );
+                None
+            }
+        },
+        Some(_) => None,
+        None if ok => {
+            diags.push(
+                Diagnostic::new(
+                    Severity::Error,
+                    Location::File(path, None),
+                    "the renderer produced no output",
+                )
+                .with_code(Code::Internal),
+            );
+            None
+        }
+        None => None,
+    }
+}
+
+/// The bytes of the distinct image files the books show (each file counted
+/// once however many regions and places show it), from the image store's
+/// cache (`check_images` loaded them).
+fn image_bytes(books: &[(Book, Diagnostics)], assets: &Assets) -> u64 {
+    let mut seen = std::collections::BTreeSet::new();
+    books
+        .iter()
+        .flat_map(|(book, _)| book.images())
+        .filter(|u| !u.image.path.as_os_str().is_empty())
+        .filter(|u| seen.insert(u.image.path.clone()))
+        .filter_map(|u| assets.images.load(&u.image.path).ok())
+        .map(|image| image.bytes.len() as u64)
+        .sum()
 }
 
 /// Loads every image the book shows (figures and images inside text; each

@@ -4,46 +4,92 @@
 //! waiting for the region it started.
 //!
 //! Input: the regions ready to render (their books) and the formats of the
-//! plan, plus the function that renders one output. Output: per region, in
-//! region order, one result per format in plan order.
+//! plan, plus the function that renders (and writes) one output. Output: per
+//! region, in region order, that function's result per format in plan order.
 
 use rayon::prelude::*;
 
 use super::Format;
-use crate::diag::Diagnostics;
 use crate::model::Book;
 
-/// What rendering one output gives: its bytes (when a correct file could be
-/// made) and its diagnostics.
-pub(super) type Rendered = (Option<Vec<u8>>, Diagnostics);
+/// How the PDFs of a build share the cores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PdfLanes {
+    /// Every output is a job of the pool: two PDFs render at once on two
+    /// cores (fastest).
+    Parallel,
+    /// The PDFs render one after another while the other outputs take the
+    /// other cores, so only one paged document and one krilla document are
+    /// alive at a time (less memory, longer wall time).
+    OneAtATime,
+}
+
+/// Above this many bytes of distinct image files, the PDFs render one at a
+/// time. Every PDF being written holds its own copy of every image it
+/// embeds twice (krilla's objects, then the finished file), beside the
+/// build's one decoded-and-deflated copy: with 226 MiB of screenshots two
+/// PDFs at once peaked at 1.8 GB, one at a time at 1.3 GB (docs/
+/// benchmarks.md, "Round 4: memory"). Below it, text dominates and the
+/// second core is worth more than the memory.
+const ONE_PDF_AT_A_TIME_ABOVE: u64 = 128 * 1024 * 1024;
+
+impl PdfLanes {
+    /// The lanes for a build whose books show `image_bytes` bytes of
+    /// distinct image files.
+    pub(super) fn for_image_bytes(image_bytes: u64) -> PdfLanes {
+        if image_bytes > ONE_PDF_AT_A_TIME_ABOVE {
+            PdfLanes::OneAtATime
+        } else {
+            PdfLanes::Parallel
+        }
+    }
+}
 
 /// Renders every format of every region, PDFs (the long jobs) first so the
 /// short ones fill the gaps at the end. The result keeps the input order:
 /// `result[r][f]` is region `r`, format `formats[f]`.
-pub(super) fn render_all<T>(
+pub(super) fn render_all<T, R>(
     regions: &[(Book, T)],
     formats: &[Format],
-    render: impl Fn(&Book, Format) -> Rendered + Sync,
-) -> Vec<Vec<Rendered>>
+    lanes: PdfLanes,
+    render: impl Fn(&Book, Format) -> R + Sync,
+) -> Vec<Vec<R>>
 where
     T: Sync,
+    R: Send,
 {
     let mut jobs: Vec<(usize, usize)> = (0..regions.len())
         .flat_map(|r| (0..formats.len()).map(move |f| (r, f)))
         .collect();
     // Stable: PDFs first, regions in order within a format.
-    jobs.sort_by_key(|&(_, f)| formats.get(f).is_none_or(|format| *format != Format::Pdf));
-    let mut done: Vec<((usize, usize), Rendered)> = jobs
-        .par_iter()
-        .with_max_len(1)
-        .filter_map(|&(r, f)| {
-            let (book, _) = regions.get(r)?;
-            let format = *formats.get(f)?;
-            Some(((r, f), render(book, format)))
-        })
-        .collect();
+    let is_pdf = |f: usize| formats.get(f).is_some_and(|format| *format == Format::Pdf);
+    jobs.sort_by_key(|&(_, f)| !is_pdf(f));
+    let run = |&(r, f): &(usize, usize)| {
+        let (book, _) = regions.get(r)?;
+        let format = *formats.get(f)?;
+        Some(((r, f), render(book, format)))
+    };
+    let mut done: Vec<((usize, usize), R)> = match lanes {
+        PdfLanes::Parallel => jobs.par_iter().with_max_len(1).filter_map(run).collect(),
+        PdfLanes::OneAtATime => {
+            let (pdfs, others): (Vec<_>, Vec<_>) =
+                jobs.iter().copied().partition(|&(_, f)| is_pdf(f));
+            let (mut first, second) = rayon::join(
+                || pdfs.iter().filter_map(&run).collect::<Vec<_>>(),
+                || {
+                    others
+                        .par_iter()
+                        .with_max_len(1)
+                        .filter_map(&run)
+                        .collect::<Vec<_>>()
+                },
+            );
+            first.extend(second);
+            first
+        }
+    };
     done.sort_by_key(|(job, _)| *job);
-    let mut out: Vec<Vec<Rendered>> = (0..regions.len()).map(|_| Vec::new()).collect();
+    let mut out: Vec<Vec<R>> = (0..regions.len()).map(|_| Vec::new()).collect();
     for ((r, _), rendered) in done {
         if let Some(region) = out.get_mut(r) {
             region.push(rendered);
@@ -58,6 +104,45 @@ mod tests {
     use crate::model::testing::book;
 
     #[test]
+    fn image_heavy_builds_render_one_pdf_at_a_time() {
+        assert_eq!(PdfLanes::for_image_bytes(5 << 20), PdfLanes::Parallel);
+        assert_eq!(PdfLanes::for_image_bytes(226 << 20), PdfLanes::OneAtATime);
+    }
+
+    #[test]
+    fn one_pdf_at_a_time_never_overlaps_two_pdfs_and_keeps_the_order() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let regions: Vec<(Book, ())> = (0..3)
+            .map(|i| {
+                let mut b = book(0, vec![]);
+                b.region.code = format!("R{i}");
+                (b, ())
+            })
+            .collect();
+        let formats = [Format::Pdf, Format::Epub];
+        let running = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let out = render_all(&regions, &formats, PdfLanes::OneAtATime, |book, format| {
+            if format == Format::Pdf {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                running.fetch_sub(1, Ordering::SeqCst);
+            }
+            format!("{}{}", book.region.code, format.extension())
+        });
+        assert_eq!(most.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            out,
+            vec![
+                vec!["R0pdf", "R0epub"],
+                vec!["R1pdf", "R1epub"],
+                vec!["R2pdf", "R2epub"]
+            ]
+        );
+    }
+
+    #[test]
     fn results_keep_region_and_format_order() {
         let regions: Vec<(Book, ())> = (0..3)
             .map(|i| {
@@ -67,16 +152,16 @@ mod tests {
             })
             .collect();
         let formats = [Format::Epub, Format::Pdf];
-        let out = render_all(&regions, &formats, |book, format| {
+        let out = render_all(&regions, &formats, PdfLanes::Parallel, |book, format| {
             let mut bytes = book.region.code.clone().into_bytes();
             bytes.extend_from_slice(format.extension().as_bytes());
-            (Some(bytes), Diagnostics::new())
+            Some(bytes)
         });
         let names: Vec<Vec<String>> = out
             .iter()
             .map(|r| {
                 r.iter()
-                    .map(|(b, _)| String::from_utf8(b.clone().unwrap_or_default()).unwrap())
+                    .map(|b| String::from_utf8(b.clone().unwrap_or_default()).unwrap())
                     .collect()
             })
             .collect();

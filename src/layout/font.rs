@@ -213,9 +213,9 @@ impl FontBook {
         let mut faces: Vec<Face> = Vec::with_capacity(names.len());
         for name in &names {
             let bytes = assets
-                .font_value(name)?
+                .shared_font_value(name)?
                 .ok_or_else(|| FontError::Missing { name: name.clone() })?;
-            faces.push(Face::parse(name, bytes.into_owned(), 0)?);
+            faces.push(Face::parse_shared(name, bytes, 0)?);
         }
         let id_of = |name: &String| {
             FontId(u16::try_from(names.iter().position(|n| n == name).unwrap_or(0)).unwrap_or(0))
@@ -428,7 +428,11 @@ impl Face {
     /// embed, and files without the `head`, `hhea` and `maxp` tables every
     /// face needs are refused.
     fn parse(name: &str, bytes: Vec<u8>, index: u32) -> Result<Face, FontError> {
-        let bytes = Arc::new(bytes);
+        Face::parse_shared(name, Arc::new(bytes), index)
+    }
+
+    /// [`Face::parse`] of bytes shared with other font books of the build.
+    fn parse_shared(name: &str, bytes: Arc<Vec<u8>>, index: u32) -> Result<Face, FontError> {
         let font = parse_font(&bytes, index).ok_or_else(|| FontError::Parse {
             name: name.to_owned(),
         })?;
@@ -540,6 +544,19 @@ pub(crate) mod tests {
 
     pub(crate) fn book() -> FontBook {
         FontBook::load(&Assets::embedded(ImageStore::default())).expect("embedded fonts load")
+    }
+
+    #[test]
+    fn font_books_of_one_build_share_the_font_files() {
+        let assets = Assets::embedded(ImageStore::default());
+        let first = FontBook::load_files(&assets, &FontFiles::default()).unwrap();
+        let second = FontBook::load_files(&assets, &FontFiles::default()).unwrap();
+        let regular = first.font(FontRole::Regular);
+        assert!(Arc::ptr_eq(&first.data(regular).0, &second.data(regular).0));
+        // Another build (another `Assets`) reads its own copy.
+        let other = Assets::embedded(ImageStore::default());
+        let third = FontBook::load_files(&other, &FontFiles::default()).unwrap();
+        assert!(!Arc::ptr_eq(&first.data(regular).0, &third.data(regular).0));
     }
 
     #[test]

@@ -45,6 +45,34 @@ impl<'a> ImageUse<'a> {
 }
 
 impl Book {
+    /// Gives back the spare capacity of the book's texts and inline lists.
+    /// The Markdown builder grows them by appending (merged text, pushed
+    /// inlines), which leaves up to half of each allocation unused; a book
+    /// lives until its last output is rendered, beside the other regions'
+    /// books, so the slack is worth returning once it is complete.
+    pub fn shrink_to_fit(&mut self) {
+        for page in &mut self.pages {
+            page.blocks.shrink_to_fit();
+            blocks_mut(&mut page.blocks, |block| {
+                if let Block::Code(code) = block {
+                    code.text.shrink_to_fit();
+                }
+                for root in inline_roots_mut(block) {
+                    inline_lists_mut(root, |list| {
+                        list.shrink_to_fit();
+                        for inline in list.iter_mut() {
+                            if let Inline::Text(text) | Inline::Code(text) = inline {
+                                text.shrink_to_fit();
+                            }
+                        }
+                    });
+                }
+            });
+        }
+    }
+}
+
+impl Book {
     /// Every figure of the book (including those nested in lists, boxes and
     /// tables), in reading order.
     pub fn figures(&self) -> Vec<&Figure> {
@@ -225,6 +253,43 @@ pub(crate) fn inline_lists_mut(root: &mut Vec<Inline>, mut f: impl FnMut(&mut Ve
 mod tests {
     use super::*;
     use crate::model::testing::{list, para_text, quote};
+
+    #[test]
+    fn shrink_to_fit_leaves_no_spare_capacity_and_changes_nothing() {
+        let mut text = String::with_capacity(64);
+        text.push_str("設定");
+        let mut content = Vec::with_capacity(16);
+        content.push(Inline::Text(text));
+        let mut paragraph = para_text("x");
+        if let Block::Paragraph(p) = &mut paragraph {
+            p.content = content;
+        }
+        let page = crate::model::testing::page(
+            0,
+            crate::model::PageKind::Page,
+            0,
+            "設定",
+            "settings",
+            vec![list(None, vec![vec![paragraph]])],
+        );
+        let mut book = crate::model::testing::book(1, vec![page]);
+        let before = book.clone();
+        book.shrink_to_fit();
+        assert_eq!(book, before);
+        let mut seen = 0;
+        for page in &mut book.pages {
+            blocks_mut(&mut page.blocks, |block| {
+                if let Block::Paragraph(p) = block {
+                    assert_eq!(p.content.capacity(), p.content.len());
+                    if let Some(Inline::Text(t)) = p.content.first() {
+                        assert_eq!(t.capacity(), t.len());
+                        seen += 1;
+                    }
+                }
+            });
+        }
+        assert_eq!(seen, 1);
+    }
 
     #[test]
     fn visits_in_document_order() {

@@ -9,8 +9,10 @@
 //! stream. A tagged book is mostly small dictionaries (a structure element
 //! per paragraph, cell and list item, link annotations, pages), which krilla
 //! writes uncompressed: packing them takes the 300-page benchmark's JP PDF
-//! from 13.6 to about 8 MB. When the input is not laid out as expected the
-//! caller keeps it unchanged (`None`), so the pass can only save bytes.
+//! from 13.6 to about 8 MB. When the input is not laid out as expected it
+//! is returned unchanged, so the pass can only save bytes. The file is
+//! rewritten in its own buffer (kept objects move towards the start, the
+//! object streams are appended), so a PDF is never held twice.
 
 use std::io::Write;
 
@@ -21,13 +23,13 @@ use flate2::write::ZlibEncoder;
 /// that a reader decompresses little to reach one object.
 const PER_STREAM: usize = 256;
 
-/// One object of the input: its number and the bytes between `obj` and
-/// `endobj`.
+/// One object of the input: its number, the bytes between `obj` and
+/// `endobj`, and where the whole `n 0 obj … endobj` text lies.
 struct Object<'a> {
     number: u32,
     body: &'a [u8],
     /// The whole `n 0 obj … endobj` text, for objects copied as they are.
-    whole: &'a [u8],
+    whole: std::ops::Range<usize>,
 }
 
 /// Where an object ends up in the packed file.
@@ -43,9 +45,67 @@ enum Entry {
     },
 }
 
-/// The PDF with object streams, or `None` when `pdf` is not a single-xref
-/// file as krilla writes it (the caller keeps `pdf`).
-pub(super) fn pack(pdf: &[u8]) -> Option<Vec<u8>> {
+/// What packing makes of a file, decided before any byte moves: the
+/// header's length, the objects copied as they are (streams), each followed
+/// by a newline, and everything after them (object streams, the
+/// cross-reference stream, the trailer).
+struct Packing {
+    header_end: usize,
+    direct: Vec<std::ops::Range<usize>>,
+    tail: Vec<u8>,
+}
+
+/// The PDF with object streams, or `pdf` unchanged when it is not a
+/// single-xref file as krilla writes it. The file is rewritten in place
+/// (the kept objects only move towards its start), so a large PDF is not
+/// held twice.
+pub(super) fn pack(mut pdf: Vec<u8>) -> Vec<u8> {
+    let Some(packing) = plan(&pdf) else {
+        return pdf;
+    };
+    // In place when each kept object's text ends before the next begins
+    // (krilla separates objects by a newline): the write position then
+    // never passes the read position.
+    let in_place = packing
+        .direct
+        .windows(2)
+        .all(|pair| matches!(pair, [a, b] if a.end < b.start))
+        && packing
+            .direct
+            .last()
+            .is_none_or(|last| last.end < pdf.len())
+        && packing
+            .direct
+            .first()
+            .is_none_or(|first| packing.header_end <= first.start);
+    if !in_place {
+        let mut out = Vec::with_capacity(pdf.len() / 2);
+        out.extend_from_slice(pdf.get(..packing.header_end).unwrap_or_default());
+        for range in packing.direct {
+            out.extend_from_slice(pdf.get(range).unwrap_or_default());
+            out.push(b'\n');
+        }
+        out.extend_from_slice(&packing.tail);
+        return out;
+    }
+    let mut cursor = packing.header_end;
+    for range in packing.direct {
+        let len = range.len();
+        pdf.copy_within(range, cursor);
+        cursor += len;
+        if let Some(byte) = pdf.get_mut(cursor) {
+            *byte = b'\n';
+        }
+        cursor += 1;
+    }
+    pdf.truncate(cursor);
+    pdf.extend_from_slice(&packing.tail);
+    pdf
+}
+
+/// Reads `pdf` and prepares its packing; `None` when it is not laid out as
+/// krilla writes it.
+fn plan(pdf: &[u8]) -> Option<Packing> {
     let startxref = rfind(pdf, b"startxref")?;
     let xref_at: usize = number_after(pdf.get(startxref + 9..)?)?;
     let table = pdf.get(xref_at..startxref)?;
@@ -69,7 +129,9 @@ pub(super) fn pack(pdf: &[u8]) -> Option<Vec<u8>> {
     let mut objects = Vec::with_capacity(starts.len());
     for (i, &(offset, number)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(xref_at, |&(next, _)| next);
-        let whole = trim(pdf.get(offset..end)?);
+        let extent = pdf.get(offset..end)?;
+        let whole = trim(extent);
+        let lead = extent.len() - trim_start(extent).len();
         let prefix = format!("{number} 0 obj");
         let body = whole
             .strip_prefix(prefix.as_bytes())?
@@ -77,24 +139,27 @@ pub(super) fn pack(pdf: &[u8]) -> Option<Vec<u8>> {
         objects.push(Object {
             number,
             body: trim(body),
-            whole,
+            whole: offset + lead..offset + lead + whole.len(),
         });
     }
 
     let size = u32::try_from(entries.len()).ok()?;
-    let mut out = Vec::with_capacity(pdf.len() / 2);
-    out.extend_from_slice(pdf.get(..header_end)?);
+    // The packed file's length so far (header, then each kept object and a
+    // newline): the offsets of the cross-reference stream.
+    let mut length = header_end;
+    let mut direct = Vec::new();
     let mut placed = vec![Entry::Free; entries.len()];
     let mut small = Vec::new();
     for object in &objects {
         if object.body.ends_with(b"endstream") {
-            set(&mut placed, object.number, Entry::Direct(out.len()));
-            out.extend_from_slice(object.whole);
-            out.push(b'\n');
+            set(&mut placed, object.number, Entry::Direct(length));
+            length += object.whole.len() + 1;
+            direct.push(object.whole.clone());
         } else {
             small.push(object);
         }
     }
+    let mut tail = Vec::new();
     let mut next_number = size;
     for chunk in small.chunks(PER_STREAM) {
         let stream = next_number;
@@ -112,8 +177,8 @@ pub(super) fn pack(pdf: &[u8]) -> Option<Vec<u8>> {
         let mut data = offsets.into_bytes();
         data.extend_from_slice(&bodies);
         let data = deflate(&data)?;
-        placed.push(Entry::Direct(out.len()));
-        out.extend_from_slice(
+        placed.push(Entry::Direct(length + tail.len()));
+        tail.extend_from_slice(
             format!(
                 "{stream} 0 obj\n<</Type/ObjStm/N {}/First {first}/Filter/FlateDecode/Length {}>>\nstream\n",
                 chunk.len(),
@@ -121,13 +186,13 @@ pub(super) fn pack(pdf: &[u8]) -> Option<Vec<u8>> {
             )
             .as_bytes(),
         );
-        out.extend_from_slice(&data);
-        out.extend_from_slice(b"\nendstream\nendobj\n");
+        tail.extend_from_slice(&data);
+        tail.extend_from_slice(b"\nendstream\nendobj\n");
     }
 
     // The cross-reference stream describes itself too.
     let xref_number = next_number;
-    let xref_offset = out.len();
+    let xref_offset = length + tail.len();
     placed.push(Entry::Direct(xref_offset));
     let mut rows = Vec::with_capacity(placed.len() * 7);
     for entry in &placed {
@@ -141,7 +206,7 @@ pub(super) fn pack(pdf: &[u8]) -> Option<Vec<u8>> {
         rows.extend_from_slice(&field3.to_be_bytes());
     }
     let rows = deflate(&rows)?;
-    out.extend_from_slice(
+    tail.extend_from_slice(
         format!(
             "{xref_number} 0 obj\n<</Type/XRef/Size {}/W[1 4 2]/Filter/FlateDecode/Length {}",
             placed.len(),
@@ -149,13 +214,17 @@ pub(super) fn pack(pdf: &[u8]) -> Option<Vec<u8>> {
         )
         .as_bytes(),
     );
-    out.extend_from_slice(trailer);
-    out.extend_from_slice(b">>\nstream\n");
-    out.extend_from_slice(&rows);
-    out.extend_from_slice(
+    tail.extend_from_slice(trailer);
+    tail.extend_from_slice(b">>\nstream\n");
+    tail.extend_from_slice(&rows);
+    tail.extend_from_slice(
         format!("\nendstream\nendobj\nstartxref\n{xref_offset}\n%%EOF\n").as_bytes(),
     );
-    Some(out)
+    Some(Packing {
+        header_end,
+        direct,
+        tail,
+    })
 }
 
 /// Records where object `number` went.
@@ -277,7 +346,8 @@ mod tests {
     #[test]
     fn packs_small_objects_and_keeps_every_object() {
         let original = small_pdf();
-        let packed = pack(&original).expect("krilla's layout is recognised");
+        let packed = pack(original.clone());
+        assert_ne!(packed, original, "krilla's layout is recognised");
         assert!(packed.starts_with(b"%PDF-1."));
         assert!(find(&packed, b"/Type/ObjStm").is_some());
         assert!(find(&packed, b"/Type/XRef").is_some());
@@ -306,13 +376,14 @@ mod tests {
 
     #[test]
     fn anything_else_is_left_alone() {
-        assert!(pack(b"%PDF-1.7\nnot a pdf").is_none());
+        let text = b"%PDF-1.7\nnot a pdf".to_vec();
+        assert_eq!(pack(text.clone()), text);
         let original = small_pdf();
         // An incremental update (a second xref) is not krilla's layout.
         let mut updated = original.clone();
         updated.extend_from_slice(
             b"\nxref\n0 1\n0000000000 65535 f\r\ntrailer\n<</Root 1 0 R>>\nstartxref\n9\n%%EOF\n",
         );
-        assert!(pack(&updated).is_none());
+        assert_eq!(pack(updated.clone()), updated);
     }
 }

@@ -112,7 +112,7 @@ pub fn write_pdf(
     document.set_tag_tree(tags.finish(Some(book.meta.language.clone())));
     let bytes = document.finish().map_err(|err| describe(&err))?;
     // krilla writes every structure element as a plain object: pack them.
-    Ok(super::objstm::pack(&bytes).unwrap_or(bytes))
+    Ok(super::objstm::pack(bytes))
 }
 
 /// How the reason of a pdf/ua-1 failure starts when its only problems are
