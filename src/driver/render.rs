@@ -103,6 +103,17 @@ mod tests {
     use super::*;
     use crate::model::testing::book;
 
+    /// Three empty books, regions `R0`, `R1`, `R2`.
+    fn three_regions() -> Vec<(Book, ())> {
+        (0..3)
+            .map(|i| {
+                let mut b = book(0, vec![]);
+                b.region.code = format!("R{i}");
+                (b, ())
+            })
+            .collect()
+    }
+
     #[test]
     fn image_heavy_builds_render_one_pdf_at_a_time() {
         assert_eq!(PdfLanes::for_image_bytes(5 << 20), PdfLanes::Parallel);
@@ -112,13 +123,7 @@ mod tests {
     #[test]
     fn one_pdf_at_a_time_never_overlaps_two_pdfs_and_keeps_the_order() {
         use std::sync::atomic::{AtomicUsize, Ordering};
-        let regions: Vec<(Book, ())> = (0..3)
-            .map(|i| {
-                let mut b = book(0, vec![]);
-                b.region.code = format!("R{i}");
-                (b, ())
-            })
-            .collect();
+        let regions = three_regions();
         let formats = [Format::Pdf, Format::Epub];
         let running = AtomicUsize::new(0);
         let most = AtomicUsize::new(0);
@@ -144,13 +149,7 @@ mod tests {
 
     #[test]
     fn results_keep_region_and_format_order() {
-        let regions: Vec<(Book, ())> = (0..3)
-            .map(|i| {
-                let mut b = book(0, vec![]);
-                b.region.code = format!("R{i}");
-                (b, ())
-            })
-            .collect();
+        let regions = three_regions();
         let formats = [Format::Epub, Format::Pdf];
         let out = render_all(&regions, &formats, PdfLanes::Parallel, |book, format| {
             let mut bytes = book.region.code.clone().into_bytes();
