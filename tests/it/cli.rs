@@ -2,23 +2,8 @@
 //! summary line, run against the sample handbook of this repository and a
 //! small site in a temporary folder.
 
-use std::path::Path;
-use std::process::Output;
-
 use crate::support::sample_site;
-use crate::support::tools;
-
-fn tebiki(dir: &Path, args: &[&str]) -> Output {
-    tools::tebiki(dir)
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .expect("run tebiki")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::support::tools::{run_tebiki as tebiki, stderr};
 
 #[test]
 fn usage_errors_exit_2() {

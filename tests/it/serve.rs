@@ -83,6 +83,51 @@ impl WebDriver {
             _ => Err(format!("POST {url}: {value}")),
         }
     }
+
+    /// The text of the current page's body in `session` (empty while none
+    /// is loaded).
+    fn body_text(&self, session: &str) -> String {
+        self.post(
+            &format!("{session}/execute/sync"),
+            json!({"script": "return document.body ? document.body.textContent : '';", "args": []}),
+        )
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+    }
+
+    /// Opens the JP book of the preview at `url` in `session` and finds the
+    /// link 「ページ」 in its navigation: the link's element id.
+    fn page_link_in_navigation(&self, session: &str, url: &str) -> String {
+        self.post(
+            &format!("{session}/url"),
+            json!({"url": format!("{url}JP/")}),
+        )
+        .expect("open the book");
+        let link = self
+            .post(
+                &format!("{session}/element"),
+                json!({"using": "link text", "value": "ページ"}),
+            )
+            .expect("the page's link in the navigation");
+        link[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("element id in {link}"))
+            .to_string()
+    }
+}
+
+/// Chromium and chromedriver from `PATH`; `None` (after the skip rule of
+/// `tools::missing`) when either is missing.
+fn browser_programs() -> Option<(PathBuf, PathBuf)> {
+    let (Some(chromium), Some(chromedriver)) = (
+        on_path(&["chromium", "chromium-browser", "google-chrome"]),
+        on_path(&["chromedriver"]),
+    ) else {
+        tools::missing("chromium and chromedriver", "not on PATH");
+        return None;
+    };
+    Some((chromium, chromedriver))
 }
 
 /// Starts chromedriver on a free port and a headless Chromium session; the
@@ -137,11 +182,7 @@ fn start_browser(chromium: &Path, chromedriver: &Path) -> (Running, WebDriver, S
 
 #[test]
 fn serve_reloads_the_open_page_in_a_browser() {
-    let (Some(chromium), Some(chromedriver)) = (
-        on_path(&["chromium", "chromium-browser", "google-chrome"]),
-        on_path(&["chromedriver"]),
-    ) else {
-        tools::missing("chromium and chromedriver", "not on PATH");
+    let Some((chromium, chromedriver)) = browser_programs() else {
         return;
     };
     let site = Site::new();
@@ -157,34 +198,10 @@ fn serve_reloads_the_open_page_in_a_browser() {
     serve.wait_line(seen, BOUND, |l| l.starts_with("wrote ").then_some(()));
 
     let (_driver, driver, session_path) = start_browser(&chromium, &chromedriver);
-    let body_text = || {
-        driver
-            .post(
-                &format!("{session_path}/execute/sync"),
-                json!({"script": "return document.body ? document.body.textContent : '';", "args": []}),
-            )
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    };
+    let body_text = || driver.body_text(&session_path);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // The region's navigation, then the page by its title.
-        driver
-            .post(
-                &format!("{session_path}/url"),
-                json!({"url": format!("{url}JP/")}),
-            )
-            .expect("open the book");
-        let link = driver
-            .post(
-                &format!("{session_path}/element"),
-                json!({"using": "link text", "value": "ページ"}),
-            )
-            .expect("the page's link in the navigation");
-        let link_id = link[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("element id in {link}"))
-            .to_string();
+        let link_id = driver.page_link_in_navigation(&session_path, &url);
         driver
             .post(
                 &format!("{session_path}/element/{link_id}/click"),
@@ -565,11 +582,7 @@ fn serve_shuts_down_cleanly_on_interrupt() {
 /// Every tab then shows an edit by itself.
 #[test]
 fn serve_answers_with_many_pages_open_in_a_browser() {
-    let (Some(chromium), Some(chromedriver)) = (
-        on_path(&["chromium", "chromium-browser", "google-chrome"]),
-        on_path(&["chromedriver"]),
-    ) else {
-        tools::missing("chromium and chromedriver", "not on PATH");
+    let Some((chromium, chromedriver)) = browser_programs() else {
         return;
     };
     const TABS: usize = 8;
@@ -583,19 +596,7 @@ fn serve_answers_with_many_pages_open_in_a_browser() {
             .post(&format!("{session}/timeouts"), json!({"pageLoad": 20_000}))
             .expect("set the page-load timeout");
         // The page's address, from its link in the region's navigation.
-        driver
-            .post(
-                &format!("{session}/url"),
-                json!({"url": format!("{url}JP/")}),
-            )
-            .expect("open the book");
-        let link = driver
-            .post(
-                &format!("{session}/element"),
-                json!({"using": "link text", "value": "ページ"}),
-            )
-            .expect("the page's link in the navigation");
-        let link_id = link[ELEMENT].as_str().expect("an element id").to_string();
+        let link_id = driver.page_link_in_navigation(&session, &url);
         let page = driver
             .get(&format!("{session}/element/{link_id}/property/href"))
             .expect("the link's address");
@@ -624,16 +625,7 @@ fn serve_answers_with_many_pages_open_in_a_browser() {
             driver
                 .post(&format!("{session}/window"), json!({"handle": handle}))
                 .expect("switch to the tab");
-            let text = || {
-                driver
-                    .post(
-                        &format!("{session}/execute/sync"),
-                        json!({"script": "return document.body ? document.body.textContent : '';", "args": []}),
-                    )
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            };
+            let text = || driver.body_text(&session);
             wait_until(
                 &format!("tab {} reloaded after the edit", i + 1),
                 BOUND,

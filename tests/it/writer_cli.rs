@@ -8,19 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use crate::support::tools::{run_tebiki as run, stderr};
 use crate::support::{scratch_dir, squeeze, tools};
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    tools::tebiki(dir)
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .expect("run tebiki")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn stdout_paths(out: &Output) -> Vec<PathBuf> {
     String::from_utf8_lossy(&out.stdout)

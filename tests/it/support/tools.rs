@@ -18,6 +18,21 @@ pub(crate) fn tebiki(dir: &Path) -> Command {
     command
 }
 
+/// `tebiki ARGS` run to completion in `dir` by the binary under test, with
+/// a fixed build date (`SOURCE_DATE_EPOCH`).
+pub(crate) fn run_tebiki(dir: &Path, args: &[&str]) -> Output {
+    tebiki(dir)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("run tebiki")
+}
+
+/// A finished command's standard error, as text.
+pub(crate) fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// `tebiki build --site <site> --out <out> ARGS`, run from the site's
 /// folder by the binary under test.
 pub(crate) fn build_site(site: &Path, out: &Path, args: &[&str]) -> Command {
