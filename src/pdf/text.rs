@@ -127,7 +127,7 @@ impl FontCache {
     fn extraction_ranges(&mut self, run: &TextRun) -> Vec<Range<usize>> {
         let font = run.font.0;
         let glyphs = &run.glyphs;
-        let mut ranges: Vec<Range<usize>> = glyphs.iter().map(|g| g.range.clone()).collect();
+        let mut ranges: Vec<Range<usize>> = glyphs.iter().map(Glyph::range).collect();
         let Some(metrics) = self.metrics.get(font).and_then(Option::as_ref) else {
             return ranges;
         };
@@ -141,13 +141,13 @@ impl FontCache {
             let Some(g) = glyphs.get(i) else { return false };
             let shares = |j: Option<usize>| {
                 j.and_then(|j| glyphs.get(j))
-                    .is_some_and(|o| o.range == g.range)
+                    .is_some_and(|o| o.range() == g.range())
             };
             !shares(i.checked_sub(1))
                 && !shares(Some(i + 1))
                 && run
                     .text
-                    .get(g.range.clone())
+                    .get(g.range())
                     .is_some_and(|t| !t.trim().is_empty())
         };
         // Start of the current chain of joined glyphs.
@@ -155,7 +155,7 @@ impl FontCache {
         for (i, g) in glyphs.iter().enumerate() {
             let joins = glyphs.get(i + 1).is_some_and(|next| {
                 g.x_advance - natural(g) > JOIN_GAP * run.size
-                    && g.range.end == next.range.start
+                    && g.end == next.start
                     && own(i)
                     && own(i + 1)
                     && self.mapped.contains(&(font, g.id))
@@ -164,7 +164,7 @@ impl FontCache {
             if joins {
                 chain_start.get_or_insert(i);
             } else if let Some(start) = chain_start.take() {
-                let union = glyphs[start].range.start..g.range.end;
+                let union = glyphs[start].range().start..g.range().end;
                 for range in ranges.iter_mut().take(i + 1).skip(start) {
                     *range = union.clone();
                 }
@@ -190,10 +190,11 @@ pub(super) fn draw_run(
         return true;
     }
     let ranges_ok = run.glyphs.iter().all(|g| {
-        g.range.start <= g.range.end
-            && run.text.is_char_boundary(g.range.start)
-            && run.text.is_char_boundary(g.range.end)
-            && g.range.end <= run.text.len()
+        let range = g.range();
+        range.start <= range.end
+            && run.text.is_char_boundary(range.start)
+            && run.text.is_char_boundary(range.end)
+            && range.end <= run.text.len()
     });
     if !ranges_ok {
         return false;

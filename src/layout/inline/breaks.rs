@@ -35,14 +35,16 @@ pub(crate) struct Opportunities {
 /// Computes the opportunities of a paragraph.
 pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku) -> Opportunities {
     let s = text.text.as_str();
-    // Byte offsets where UAX #14 allows a break (before the char there).
-    let mut uax = vec![false; s.len() + 1];
+    // Byte offsets where UAX #14 allows a break (before the char there),
+    // one bit each.
+    let mut uax = vec![0u64; s.len() / 64 + 1];
     for (pos, kind) in linebreaks(s) {
-        if let Some(slot) = uax.get_mut(pos) {
-            *slot = matches!(
-                kind,
-                BreakOpportunity::Allowed | BreakOpportunity::Mandatory
-            );
+        if matches!(
+            kind,
+            BreakOpportunity::Allowed | BreakOpportunity::Mandatory
+        ) && let Some(word) = uax.get_mut(pos / 64)
+        {
+            *word |= 1 << (pos % 64);
         }
     }
     let soft = super::tokens::token_breaks(text);
@@ -52,13 +54,15 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
         if !g.cluster_start {
             continue;
         }
-        let pos = g.range.start;
+        let pos = g.start();
         let before = s.get(..pos).and_then(|t| t.chars().next_back());
         let after = s.get(pos..).and_then(|t| t.chars().next());
         let (Some(a), Some(b)) = (before, after) else {
             continue;
         };
-        let by_uax = uax.get(pos).copied().unwrap_or(false);
+        let by_uax = uax
+            .get(pos / 64)
+            .is_some_and(|word| word & (1 << (pos % 64)) != 0);
         let ok = tailored(a, b, by_uax, kinsoku);
         if let Some(slot) = allowed.get_mut(i) {
             *slot = ok;
@@ -77,7 +81,7 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
     let forced = text
         .forced
         .iter()
-        .map(|&pos| glyphs.partition_point(|g| g.range.start < pos))
+        .map(|&pos| glyphs.partition_point(|g| g.start() < pos))
         .collect();
     Opportunities {
         allowed,

@@ -18,7 +18,7 @@
 
 use super::ParagraphStyle;
 use super::classes::CharClass;
-use super::shape::Glyph;
+use super::shape::{Glyph, Glyphs};
 
 /// Tolerance for width comparisons (pt).
 pub(crate) const EPSILON: f32 = 1e-3;
@@ -90,7 +90,7 @@ pub(crate) struct RunningTotals {
 
 impl RunningTotals {
     /// Computes the totals of `glyphs` (one pass).
-    pub(crate) fn new(glyphs: &[Glyph]) -> Self {
+    pub(crate) fn new(glyphs: &Glyphs) -> Self {
         let mut natural = Vec::with_capacity(glyphs.len() + 1);
         let mut shrink = Vec::with_capacity(glyphs.len() + 1);
         let mut stretch = Vec::with_capacity(glyphs.len() + 1);
@@ -99,13 +99,13 @@ impl RunningTotals {
         shrink.push(s);
         stretch.push(t);
         for (i, g) in glyphs.iter().enumerate() {
-            let sp = &g.spacing;
+            let sp = glyphs.spacing(g);
             n += f64::from(g.advance) + f64::from(sp.glue);
             s += f64::from(sp.space_shrink)
                 + f64::from(sp.lead_shrink)
                 + f64::from(sp.trail_shrink)
                 + f64::from(sp.glue_shrink);
-            t += f64::from(own_stretch(g)) + f64::from(slot_before(glyphs, i));
+            t += f64::from(own_stretch(glyphs, g)) + f64::from(slot_before(glyphs, i));
             natural.push(n);
             shrink.push(s);
             stretch.push(t);
@@ -120,14 +120,11 @@ impl RunningTotals {
     /// Natural width, shrink and stretch of glyphs `start..end` (`start <
     /// end`), the first glyph's glue and slot not counted (they are dropped
     /// at a line start).
-    fn span(&self, glyphs: &[Glyph], start: usize, end: usize) -> (f32, f32, f32) {
+    fn span(&self, glyphs: &Glyphs, start: usize, end: usize) -> (f32, f32, f32) {
         let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(0.0);
         let (glue, glue_shrink, glue_stretch) = glyphs.get(start).map_or((0.0, 0.0, 0.0), |g| {
-            (
-                g.spacing.glue,
-                g.spacing.glue_shrink,
-                g.spacing.glue_stretch,
-            )
+            let s = glyphs.spacing(g);
+            (s.glue, s.glue_shrink, s.glue_stretch)
         });
         let natural = at(&self.natural, end) - at(&self.natural, start) - f64::from(glue);
         let shrink = at(&self.shrink, end) - at(&self.shrink, start) - f64::from(glue_shrink);
@@ -141,7 +138,7 @@ impl RunningTotals {
 
 /// Measures glyphs `start..end` as a line.
 pub(crate) fn measure(
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     start: usize,
     end: usize,
     para_start: bool,
@@ -154,7 +151,7 @@ pub(crate) fn measure(
 /// totals: the same result as [`measure`] in time independent of the line
 /// length.
 pub(crate) fn measure_fast(
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     totals: &RunningTotals,
     start: usize,
     end: usize,
@@ -166,7 +163,7 @@ pub(crate) fn measure_fast(
 
 /// [`measure`] with or without running totals.
 fn measure_inner(
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     totals: Option<&RunningTotals>,
     start: usize,
     end: usize,
@@ -195,7 +192,7 @@ fn measure_inner(
         }
         _ => {
             for (k, g) in slice.iter().enumerate() {
-                let s = &g.spacing;
+                let s = glyphs.spacing(g);
                 m.natural += g.advance;
                 m.shrink += s.space_shrink + s.lead_shrink + s.trail_shrink;
                 m.stretch += s.space_stretch;
@@ -209,10 +206,11 @@ fn measure_inner(
     }
     if let Some(first) = slice.first() {
         // The line start is never squeezed: the lead is either cut or kept.
-        m.shrink -= first.spacing.lead_shrink;
-        if first.class == CharClass::Opening && !para_start && first.spacing.lead > 0.0 {
+        let s = glyphs.spacing(first);
+        m.shrink -= s.lead_shrink;
+        if first.class == CharClass::Opening && !para_start && s.lead > 0.0 {
             m.cut_lead = true;
-            m.natural -= first.spacing.lead;
+            m.natural -= s.lead;
         }
     }
     if let Some(last) = last_cluster_start(glyphs, start, content_end)
@@ -220,16 +218,17 @@ fn measure_inner(
             last.class,
             CharClass::Closing | CharClass::Comma | CharClass::FullStop
         )
-        && last.spacing.trail > 0.0
+        && glyphs.spacing(last).trail > 0.0
     {
+        let s = glyphs.spacing(last);
         m.cut_trail = true;
-        m.natural -= last.spacing.trail;
-        m.shrink -= last.spacing.trail_shrink;
+        m.natural -= s.trail;
+        m.shrink -= s.trail_shrink;
         if style.hanging_punctuation && matches!(last.class, CharClass::Comma | CharClass::FullStop)
         {
-            m.hang = last.advance - last.spacing.trail;
+            m.hang = last.advance - s.trail;
             m.natural -= m.hang;
-            m.shrink -= last.spacing.lead_shrink + last.spacing.space_shrink;
+            m.shrink -= s.lead_shrink + s.space_shrink;
         }
     }
     m.shrink = m.shrink.max(0.0);
@@ -241,32 +240,35 @@ pub(crate) const SLOT_STRETCH: f32 = 0.25;
 
 /// The stretch a glyph carries itself: a word space's (to ½ em) and the
 /// Japanese–Latin space's (to ½ em) growth.
-fn own_stretch(g: &Glyph) -> f32 {
+fn own_stretch(glyphs: &Glyphs, g: &Glyph) -> f32 {
+    let s = glyphs.spacing(g);
     let own = if g.class == CharClass::Space && g.cluster_start {
-        g.spacing.space_stretch
+        s.space_stretch
     } else {
         0.0
     };
-    own + g.spacing.glue_stretch
+    own + s.glue_stretch
 }
 
 /// The stretch capacity of the inter-character slot before glyph `i`
 /// (¼ em of the larger of its neighbours, or 0 where no slot is).
-pub(crate) fn slot_before(glyphs: &[Glyph], i: usize) -> f32 {
+pub(crate) fn slot_before(glyphs: &Glyphs, i: usize) -> f32 {
     match (i.checked_sub(1).and_then(|p| glyphs.get(p)), glyphs.get(i)) {
-        (Some(a), Some(b)) if is_slot(a, b) => SLOT_STRETCH * a.size.max(b.size),
+        (Some(a), Some(b)) if is_slot(a, b, glyphs.spacing(b).glue) => {
+            SLOT_STRETCH * a.size.max(b.size)
+        }
         _ => 0.0,
     }
 }
 
 /// Whether inter-character space may go between glyphs `a` and `b`
-/// (adjacent in the paragraph): at a cluster start next to a Japanese
+/// (adjacent in the paragraph; `b_glue` is `b`'s glue): at a cluster start next to a Japanese
 /// character, not at word spaces, not next to the ideographic space (which
 /// stays exactly one em), not where glue already spaces the pair (the
 /// Japanese–Latin space, the space after ？！), not inside runs of cl-08,
 /// not after opening brackets or before closing punctuation.
-pub(crate) fn is_slot(a: &Glyph, b: &Glyph) -> bool {
-    if !b.cluster_start || !(a.wide || b.wide) || b.spacing.glue > 0.0 {
+pub(crate) fn is_slot(a: &Glyph, b: &Glyph, b_glue: f32) -> bool {
+    if !b.cluster_start || !(a.wide || b.wide) || b_glue > 0.0 {
         return false;
     }
     let (ca, cb) = (a.class, b.class);

@@ -15,11 +15,11 @@ use super::breaks::{Opportunities, is_url_break_after, tailored};
 use super::classes::CharClass;
 use super::collect::Collected;
 use super::line::{EPSILON, Line, Measure, RunningTotals, measure, measure_fast};
-use super::shape::Glyph;
+use super::shape::{Glyph, Glyphs};
 
 /// Chooses the lines.
 pub(crate) fn choose_lines(
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     opps: &Opportunities,
     text: &Collected,
     style: &ParagraphStyle,
@@ -55,7 +55,7 @@ pub(crate) fn choose_lines(
         // is set flush like at any line start.
         let para_start = para_start && indent > 0.0;
         let limit = forced.peek().copied().unwrap_or(n).min(n);
-        let byte = glyphs.get(start).map_or(text.text.len(), |g| g.range.start);
+        let byte = glyphs.get(start).map_or(text.text.len(), Glyph::start);
         if start >= n && forced.peek().is_none() {
             break;
         }
@@ -110,7 +110,7 @@ pub(crate) fn choose_lines(
 /// What every break decision of one paragraph reads.
 struct BreakContext<'a> {
     /// The paragraph's glyphs with their spacing.
-    glyphs: &'a [Glyph],
+    glyphs: &'a Glyphs,
     /// Their running totals, for measuring candidate lines fast.
     totals: RunningTotals,
     /// Where breaks are allowed or forced.
@@ -277,7 +277,8 @@ impl BreakContext<'_> {
                 && !(style.hanging_punctuation
                     && matches!(g.class, CharClass::Comma | CharClass::FullStop))
             {
-                lower += g.advance - g.spacing.lead - g.spacing.trail;
+                let s = glyphs.spacing(g);
+                lower += g.advance - s.lead - s.trail;
             }
             if lower > avail + EPSILON {
                 break;
@@ -332,11 +333,11 @@ impl BreakContext<'_> {
             last_fit = Some(end);
             let before = glyphs
                 .get(end - 1)
-                .and_then(|g| text.get(g.range.clone()))
+                .and_then(|g| text.get(g.range()))
                 .and_then(|s| s.chars().next_back());
             let after = glyphs
                 .get(end)
-                .and_then(|g| text.get(g.range.start..))
+                .and_then(|g| text.get(g.start()..))
                 .and_then(|s| s.chars().next());
             let kinsoku_ok = match (before, after) {
                 (Some(a), Some(b)) => tailored(a, b, true, style.kinsoku),
@@ -430,7 +431,7 @@ const MIN_LAST_LINE_CHARS: usize = 2;
 /// full.
 fn avoid_short_last_line(
     lines: &mut [Line],
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     opps: &Opportunities,
     style: &ParagraphStyle,
 ) {
@@ -457,7 +458,7 @@ fn avoid_short_last_line(
             return;
         }
         if content_chars(glyphs, b, last.end) >= MIN_LAST_LINE_CHARS {
-            let byte = glyphs.get(b).map_or(last.byte, |g| g.range.start);
+            let byte = glyphs.get(b).map_or(last.byte, Glyph::start);
             if let Some(prev) = lines.get_mut(k - 2) {
                 prev.end = b;
             }
