@@ -50,6 +50,7 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
     let soft = super::tokens::token_breaks(text);
     let mut allowed = vec![false; glyphs.len() + 1];
     let mut penalized = vec![false; glyphs.len() + 1];
+    let (mut before_class, mut after_class) = (LastClass::default(), LastClass::default());
     for (i, g) in glyphs.iter().enumerate().skip(1) {
         if !g.cluster_start {
             continue;
@@ -63,7 +64,7 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
         let by_uax = uax
             .get(pos / 64)
             .is_some_and(|word| word & (1 << (pos % 64)) != 0);
-        let ok = tailored(a, b, by_uax, kinsoku);
+        let ok = tailored_classes(before_class.of(a), after_class.of(b), by_uax, kinsoku);
         if let Some(slot) = allowed.get_mut(i) {
             *slot = ok;
         }
@@ -91,8 +92,38 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
 }
 
 /// Whether a line may end between `a` and `b`, given UAX #14's answer.
+#[cfg(test)]
 pub(crate) fn tailored(a: char, b: char, by_uax: bool, kinsoku: Kinsoku) -> bool {
-    let (ca, cb) = (class_of(a), class_of(b));
+    tailored_classes((a, class_of(a)), (b, class_of(b)), by_uax, kinsoku)
+}
+
+/// The class of the character asked for last, kept: consecutive
+/// questions are mostly about the same character (the one after a break
+/// point is the one before the next).
+#[derive(Debug, Default)]
+pub(crate) struct LastClass(Option<(char, CharClass)>);
+
+impl LastClass {
+    /// `c` with its class.
+    pub(crate) fn of(&mut self, c: char) -> (char, CharClass) {
+        match self.0 {
+            Some((last, class)) if last == c => (c, class),
+            _ => {
+                let class = class_of(c);
+                self.0 = Some((c, class));
+                (c, class)
+            }
+        }
+    }
+}
+
+/// [`tailored`] of two characters with their classes.
+pub(crate) fn tailored_classes(
+    (a, ca): (char, CharClass),
+    (b, cb): (char, CharClass),
+    by_uax: bool,
+    kinsoku: Kinsoku,
+) -> bool {
     if cb.forbidden_at_line_start(kinsoku) || ca.forbidden_at_line_end() {
         return false;
     }

@@ -184,7 +184,8 @@ pub(crate) fn build_line(
             }
         }
         gap = 0.0;
-        if i < last && !trailing && i + 1 < m.content_end {
+        // (Without stretch the slot adds +0.0 to +0.0: nothing to look up.)
+        if ratios.stretch != 0.0 && i < last && !trailing && i + 1 < m.content_end {
             gap += slot_before(glyphs, i + 1) * ratios.stretch;
         }
     }

@@ -117,6 +117,35 @@ impl RunningTotals {
         }
     }
 
+    /// Whether glyphs `start..end` (`start < end`) set as a line can
+    /// surely be squeezed to `avail` or less, without measuring them: when
+    /// the last glyph starts a cluster and is not a space (so no trailing
+    /// space is trimmed), the line's narrowest width is at most the sum of
+    /// its advances and glue (every blank cut at the line's edges, its
+    /// glue and its shrink are amounts of at least zero). A margin of
+    /// 0.01 pt, and lines of at most 2000 pt, keep the `f32` rounding of
+    /// [`measure_fast`] well inside the breaker's tolerance, so the answer
+    /// never differs from measuring: this only saves the measuring of the
+    /// glyphs of a long word while it still fits.
+    pub(crate) fn surely_fits(
+        &self,
+        glyphs: &Glyphs,
+        start: usize,
+        end: usize,
+        avail: f32,
+    ) -> bool {
+        const MARGIN: f64 = 0.01;
+        const LONGEST: f32 = 2000.0;
+        let ends_in_content = end
+            .checked_sub(1)
+            .and_then(|last| glyphs.get(last))
+            .is_some_and(|g| g.cluster_start && g.class != CharClass::Space);
+        let (Some(to), Some(from)) = (self.natural.get(end), self.natural.get(start)) else {
+            return false;
+        };
+        start < end && ends_in_content && avail <= LONGEST && to - from <= f64::from(avail) - MARGIN
+    }
+
     /// Natural width, shrink and stretch of glyphs `start..end` (`start <
     /// end`), the first glyph's glue and slot not counted (they are dropped
     /// at a line start).

@@ -11,7 +11,7 @@
 //! style. Output: [`Line`] ranges of glyph indices.
 
 use super::ParagraphStyle;
-use super::breaks::{Opportunities, is_url_break_after, tailored};
+use super::breaks::{LastClass, Opportunities, is_url_break_after, tailored_classes};
 use super::classes::CharClass;
 use super::collect::Collected;
 use super::line::{EPSILON, Line, Measure, RunningTotals, measure, measure_fast};
@@ -187,6 +187,9 @@ impl BreakContext<'_> {
                     end = Some(e);
                     break;
                 }
+                if totals.surely_fits(glyphs, last, e, avail_unit) {
+                    continue;
+                }
                 let m = measure_fast(glyphs, totals, last, e, last == start && para_start, style);
                 if m.min_width() > avail_unit + EPSILON {
                     break;
@@ -322,13 +325,16 @@ impl BreakContext<'_> {
         let mut last_fit = None;
         let mut last_ok = None;
         let mut last_url = None;
+        let (mut before_class, mut after_class) = (LastClass::default(), LastClass::default());
         for end in start + 1..=limit {
             if glyphs.get(end).is_some_and(|g| !g.cluster_start) {
                 continue;
             }
-            let m = measure_fast(glyphs, totals, start, end, para_start, style);
-            if m.min_width() > avail + EPSILON {
-                break;
+            if !totals.surely_fits(glyphs, start, end, avail) {
+                let m = measure_fast(glyphs, totals, start, end, para_start, style);
+                if m.min_width() > avail + EPSILON {
+                    break;
+                }
             }
             last_fit = Some(end);
             let before = glyphs
@@ -340,7 +346,9 @@ impl BreakContext<'_> {
                 .and_then(|g| text.get(g.start()..))
                 .and_then(|s| s.chars().next());
             let kinsoku_ok = match (before, after) {
-                (Some(a), Some(b)) => tailored(a, b, true, style.kinsoku),
+                (Some(a), Some(b)) => {
+                    tailored_classes(before_class.of(a), after_class.of(b), true, style.kinsoku)
+                }
                 _ => true,
             };
             if kinsoku_ok {

@@ -328,11 +328,7 @@ struct Segment {
 }
 
 /// Shapes the whole paragraph.
-pub(crate) fn shape_paragraph(
-    text: &Collected,
-    fonts: &FontBook,
-    cache: &ShapeCache,
-) -> Glyphs {
+pub(crate) fn shape_paragraph(text: &Collected, fonts: &FontBook, cache: &ShapeCache) -> Glyphs {
     let segments = segments(text, fonts);
     // About one glyph per character: no copy of a long paragraph's glyphs.
     let mut out = Glyphs::with_capacity(text.text.chars().count());
@@ -373,6 +369,10 @@ pub(crate) fn shape_paragraph(
         }
         let upm = f32::from(fonts.metrics(seg.font).units_per_em.max(1));
         let scale = size / upm;
+        let role = text.style(seg.style).role;
+        // What the last cluster's first character gave (a run of one
+        // letter asks the same questions again and again).
+        let mut last: Option<(char, CharInfo)> = None;
         for (i, g) in units.iter().enumerate() {
             let start = seg.range.start + g.cluster as usize;
             let cluster_start = i == 0 || units.get(i - 1).is_none_or(|p| p.cluster != g.cluster);
@@ -381,17 +381,19 @@ pub(crate) fn shape_paragraph(
                 .and_then(|rest| rest.iter().find(|n| n.cluster != g.cluster))
                 .map_or(seg.range.end, |n| seg.range.start + n.cluster as usize);
             let first = text.text.get(start..).and_then(|s| s.chars().next());
-            // A symbol (✔ ① → ○) breaks and spaces as an ideographic
-            // character (JLREQ cl-19): no Japanese–Latin space around it;
-            // drawn a full em wide, it is also wide (JIS spacing).
-            let symbol = first.is_some_and(is_symbol);
-            let full_width_symbol = symbol && g.x_advance as f32 >= 0.9 * upm && g.x_offset == 0;
-            let class = match first {
-                Some(c) if symbol && class_of(c) == CharClass::Western => CharClass::Ideographic,
-                Some(c) => class_of(c),
-                None => CharClass::Western,
+            let info = match (first, last) {
+                (Some(c), Some((l, info))) if c == l => info,
+                (Some(c), _) => {
+                    let info = CharInfo::of(c, fonts, role, seg.font);
+                    last = Some((c, info));
+                    info
+                }
+                (None, _) => CharInfo::NONE,
             };
-            let wide = first.is_some_and(is_wide) || full_width_symbol;
+            let full_width_symbol =
+                info.symbol && g.x_advance as f32 >= 0.9 * upm && g.x_offset == 0;
+            let class = info.class;
+            let wide = info.wide || full_width_symbol;
             out.push(
                 Glyph {
                     id: g.id,
@@ -408,12 +410,53 @@ pub(crate) fn shape_paragraph(
                     wide,
                     extra: 0,
                 },
-                first.and_then(|c| half_form(fonts, text.style(seg.style).role, seg.font, c)),
+                info.half,
                 None,
             );
         }
     }
     out
+}
+
+/// What a cluster's glyph takes from the cluster's first character.
+#[derive(Debug, Clone, Copy)]
+struct CharInfo {
+    /// JLREQ class: a symbol (✔ ① → ○) breaks and spaces as an
+    /// ideographic character (JLREQ cl-19), with no Japanese–Latin space
+    /// around it.
+    class: CharClass,
+    /// Wide (a symbol drawn a full em wide is made wide too, by the
+    /// caller: JIS spacing).
+    wide: bool,
+    /// A symbol of the blocks set among kanji ([`is_symbol`]).
+    symbol: bool,
+    /// The proportional form of full-width punctuation ([`half_form`]).
+    half: Option<HalfForm>,
+}
+
+impl CharInfo {
+    /// A glyph without a character (never met: every cluster has one).
+    const NONE: CharInfo = CharInfo {
+        class: CharClass::Western,
+        wide: false,
+        symbol: false,
+        half: None,
+    };
+
+    /// The facts of `c` in a segment of style role `role` and face `font`.
+    fn of(c: char, fonts: &FontBook, role: FontRole, font: FontId) -> CharInfo {
+        let symbol = is_symbol(c);
+        let class = match class_of(c) {
+            CharClass::Western if symbol => CharClass::Ideographic,
+            class => class,
+        };
+        CharInfo {
+            class,
+            wide: is_wide(c),
+            symbol,
+            half: half_form(fonts, role, font, c),
+        }
+    }
 }
 
 /// Shapes `text` in `font`, from the cache when possible.

@@ -94,9 +94,8 @@ fn breaks_in_token(text: &Collected, from: usize, to: usize, out: &mut Vec<usize
         {
             // Inside a number (a dot or hyphen between digits), outside
             // URLs and code.
-            let digit_context = !(code || url)
-                && b2.is_some_and(|c| c.is_ascii_digit())
-                && b.is_ascii_digit();
+            let digit_context =
+                !(code || url) && b2.is_some_and(|c| c.is_ascii_digit()) && b.is_ascii_digit();
             let after_separator = is_separator(a)
                 && !is_separator(b)
                 && (b.is_alphanumeric() || matches!(b, '%' | '~' | '"' | '\''))
