@@ -56,7 +56,10 @@ pub(crate) fn build_line(
     let ratios = ratios(glyphs, slice, &m, avail, justify);
     let mut runs: Vec<GlyphRun> = Vec::new();
     let mut objects: Vec<PlacedObject> = Vec::new();
+    // The text of the open run: bytes `run_byte..run_end` of the
+    // paragraph, copied into the run when it is closed.
     let mut run_byte = 0usize;
+    let mut run_end = 0usize;
     // Right edge of the last run or object set, where the next one starts.
     let mut pen = line.indent;
     // An object ends the run before it: the next glyph starts a new one.
@@ -152,32 +155,33 @@ pub(crate) fn build_line(
                 && same_style
                 && runs
                     .last()
-                    .is_some_and(|r| r.font == font && text_contiguous(r, run_byte, g));
+                    .is_some_and(|r| r.font == font && text_contiguous(run_end, g));
             if continues && let Some(run) = runs.last_mut() {
                 if let Some(prev) = run.glyphs.last_mut() {
                     prev.x_advance += gap;
                     run.width += gap;
                 }
-                push_glyph(run, run_byte, g, &set, text);
+                push_glyph(run, run_byte, &mut run_end, g, &set, text);
                 pen = run.x + run.width;
             } else {
+                if let Some(open) = runs.last_mut() {
+                    close_run(open, run_byte..run_end, text);
+                }
                 run_byte = g.start();
+                run_end = run_byte;
                 // At most the rest of the line (exactly that for a line of
                 // one run); spare room is returned below.
                 let rest = line.end - i;
-                let rest_bytes = glyphs
-                    .get(line.end - 1)
-                    .map_or(0, |l| (l.end as usize).saturating_sub(run_byte));
                 let mut run = GlyphRun {
                     font,
                     style: current_style.clone(),
                     x: pen + gap,
                     width: 0.0,
-                    text: String::with_capacity(rest_bytes),
+                    text: String::new(),
                     glyphs: Vec::with_capacity(rest),
                 };
                 same_style = true;
-                push_glyph(&mut run, run_byte, g, &set, text);
+                push_glyph(&mut run, run_byte, &mut run_end, g, &set, text);
                 pen = run.x + run.width;
                 runs.push(run);
                 run_open = true;
@@ -189,9 +193,11 @@ pub(crate) fn build_line(
             gap += slot_before(glyphs, i + 1) * ratios.stretch;
         }
     }
+    if let Some(open) = runs.last_mut() {
+        close_run(open, run_byte..run_end, text);
+    }
     for run in &mut runs {
         run.glyphs.shrink_to_fit();
-        run.text.shrink_to_fit();
     }
     let used = pen;
     let shift = match style.align {
@@ -299,9 +305,8 @@ fn run_style(text: &Collected, g: &Glyph) -> super::TextStyle {
 }
 
 /// Whether `g` continues run `r` in the text (no gap in the bytes).
-fn text_contiguous(r: &GlyphRun, run_byte: usize, g: &Glyph) -> bool {
-    run_byte + r.text.len() == g.start()
-        || (!g.cluster_start && run_byte + r.text.len() == g.end as usize)
+fn text_contiguous(run_end: usize, g: &Glyph) -> bool {
+    run_end == g.start() || (!g.cluster_start && run_end == g.end as usize)
 }
 
 /// How a shaped glyph is set on its line: the glyph drawn (the shaped one
@@ -316,13 +321,20 @@ struct SetGlyph {
     x_offset: f32,
 }
 
-/// Appends glyph `g` as `set` (and its cluster's text, once) to a run
-/// whose text starts at byte `run_byte` of the paragraph.
-fn push_glyph(run: &mut GlyphRun, run_byte: usize, g: &Glyph, set: &SetGlyph, text: &Collected) {
-    if g.cluster_start
-        && let Some(t) = text.text.get(g.range())
-    {
-        run.text.push_str(t);
+/// Appends glyph `g` as `set` to a run whose text starts at byte
+/// `run_byte` of the paragraph, and its cluster's text (once) to the run's
+/// text, which ends at `run_end` (the glyphs of a run cover its text
+/// contiguously, see [`text_contiguous`]).
+fn push_glyph(
+    run: &mut GlyphRun,
+    run_byte: usize,
+    run_end: &mut usize,
+    g: &Glyph,
+    set: &SetGlyph,
+    text: &Collected,
+) {
+    if g.cluster_start && text.text.get(g.range()).is_some() {
+        *run_end = g.end as usize;
     }
     let rel_start = g.start().saturating_sub(run_byte);
     let rel_end = (g.end as usize).saturating_sub(run_byte);
@@ -335,6 +347,11 @@ fn push_glyph(run: &mut GlyphRun, run_byte: usize, g: &Glyph, set: &SetGlyph, te
         end: u32::try_from(rel_end).unwrap_or(u32::MAX),
     });
     run.width += set.advance;
+}
+
+/// Gives a run its text: bytes `bytes` of the paragraph.
+fn close_run(run: &mut GlyphRun, bytes: std::ops::Range<usize>, text: &Collected) {
+    run.text = text.text.get(bytes).unwrap_or_default().to_owned();
 }
 
 /// Ascent and descent of the line from its runs' fonts (or the style at

@@ -78,43 +78,41 @@ impl Measure {
 /// totals stay exact to well below the layout tolerance.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RunningTotals {
-    /// `natural[i]`: sum of advance and glue of glyphs `0..i`.
-    natural: Vec<f64>,
-    /// `shrink[i]`: sum of all squeezable amounts (glue included) of glyphs
-    /// `0..i`.
-    shrink: Vec<f64>,
-    /// `stretch[i]`: sum of the stretch capacities of glyphs `0..i` (see
-    /// [`stretch_before`]).
-    stretch: Vec<f64>,
+    /// `sums[i]`: the sums over glyphs `0..i`, side by side (a measure
+    /// reads all three at two places): of advance and glue (natural), of
+    /// all squeezable amounts, glue included (shrink), and of the stretch
+    /// capacities (see [`slot_before`]).
+    sums: Vec<Sums>,
+}
+
+/// The running sums up to one glyph.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    /// Advances and glue.
+    natural: f64,
+    /// Squeezable amounts.
+    shrink: f64,
+    /// Stretch capacities.
+    stretch: f64,
 }
 
 impl RunningTotals {
     /// Computes the totals of `glyphs` (one pass).
     pub(crate) fn new(glyphs: &Glyphs) -> Self {
-        let mut natural = Vec::with_capacity(glyphs.len() + 1);
-        let mut shrink = Vec::with_capacity(glyphs.len() + 1);
-        let mut stretch = Vec::with_capacity(glyphs.len() + 1);
-        let (mut n, mut s, mut t) = (0.0f64, 0.0f64, 0.0f64);
-        natural.push(n);
-        shrink.push(s);
-        stretch.push(t);
+        let mut sums = Vec::with_capacity(glyphs.len() + 1);
+        let mut at = Sums::default();
+        sums.push(at);
         for (i, g) in glyphs.iter().enumerate() {
             let sp = glyphs.spacing(g);
-            n += f64::from(g.advance) + f64::from(sp.glue);
-            s += f64::from(sp.space_shrink)
+            at.natural += f64::from(g.advance) + f64::from(sp.glue);
+            at.shrink += f64::from(sp.space_shrink)
                 + f64::from(sp.lead_shrink)
                 + f64::from(sp.trail_shrink)
                 + f64::from(sp.glue_shrink);
-            t += f64::from(own_stretch(glyphs, g)) + f64::from(slot_before(glyphs, i));
-            natural.push(n);
-            shrink.push(s);
-            stretch.push(t);
+            at.stretch += f64::from(own_stretch(glyphs, g)) + f64::from(slot_before(glyphs, i));
+            sums.push(at);
         }
-        Self {
-            natural,
-            shrink,
-            stretch,
-        }
+        Self { sums }
     }
 
     /// Whether glyphs `start..end` (`start < end`) set as a line can
@@ -140,28 +138,36 @@ impl RunningTotals {
             .checked_sub(1)
             .and_then(|last| glyphs.get(last))
             .is_some_and(|g| g.cluster_start && g.class != CharClass::Space);
-        let (Some(to), Some(from)) = (self.natural.get(end), self.natural.get(start)) else {
+        let (Some(to), Some(from)) = (self.sums.get(end), self.sums.get(start)) else {
             return false;
         };
-        start < end && ends_in_content && avail <= LONGEST && to - from <= f64::from(avail) - MARGIN
+        start < end
+            && ends_in_content
+            && avail <= LONGEST
+            && to.natural - from.natural <= f64::from(avail) - MARGIN
     }
 
     /// Natural width, shrink and stretch of glyphs `start..end` (`start <
     /// end`), the first glyph's glue and slot not counted (they are dropped
     /// at a line start).
     fn span(&self, glyphs: &Glyphs, start: usize, end: usize) -> (f32, f32, f32) {
-        let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(0.0);
+        let (to, from) = (self.sum(end), self.sum(start));
         let (glue, glue_shrink, glue_stretch) = glyphs.get(start).map_or((0.0, 0.0, 0.0), |g| {
             let s = glyphs.spacing(g);
             (s.glue, s.glue_shrink, s.glue_stretch)
         });
-        let natural = at(&self.natural, end) - at(&self.natural, start) - f64::from(glue);
-        let shrink = at(&self.shrink, end) - at(&self.shrink, start) - f64::from(glue_shrink);
-        let stretch = at(&self.stretch, end)
-            - at(&self.stretch, start)
+        let natural = to.natural - from.natural - f64::from(glue);
+        let shrink = to.shrink - from.shrink - f64::from(glue_shrink);
+        let stretch = to.stretch
+            - from.stretch
             - f64::from(glue_stretch)
             - f64::from(slot_before(glyphs, start));
         (natural as f32, shrink as f32, stretch.max(0.0) as f32)
+    }
+
+    /// The sums up to glyph `i` (zero past the end, as never asked).
+    fn sum(&self, i: usize) -> Sums {
+        self.sums.get(i).copied().unwrap_or_default()
     }
 }
 
