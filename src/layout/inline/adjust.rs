@@ -54,11 +54,13 @@ pub(crate) fn set_adjustability(text: &Collected, glyphs: &mut Glyphs, style: &P
 /// and half an em of blank; a quarter each side for middle dots) and
 /// word-space limits. Monospace text (`code`) keeps its grid.
 fn set_own_spacing(glyphs: &mut Glyphs, i: usize, code: bool) {
+    let Some(em) = glyphs.get(i).map(|g| glyphs.size(g)) else {
+        return;
+    };
     let Some(g) = glyphs.get_mut(i) else { return };
     if !g.cluster_start {
         return;
     }
-    let em = g.size;
     if g.class == CharClass::IdeographicSpace {
         // U+3000 is exactly one em, whatever the face's advance says.
         g.advance = em;
@@ -160,7 +162,7 @@ fn remove_lead(glyphs: &mut Glyphs, i: usize) {
 /// Japanese–Latin space in em.
 fn glue_pair(text: &Collected, glyphs: &mut Glyphs, jl: f32, p: usize, i: usize) {
     let (a, b) = (glyphs[p].class, glyphs[i].class);
-    let em = glyphs[i].size.max(glyphs[p].size);
+    let em = glyphs.size(&glyphs[i]).max(glyphs.size(&glyphs[p]));
     if jl > 0.0 && is_jl_pair(a, b) && !(is_code(text, &glyphs[p]) && is_code(text, &glyphs[i])) {
         if let Some(s) = glyphs.spacing_mut(i) {
             s.glue = jl * em;
@@ -199,7 +201,7 @@ fn glue_pair(text: &Collected, glyphs: &mut Glyphs, jl: f32, p: usize, i: usize)
         )
     {
         // ？ and ！ mid-paragraph: a full-width space follows.
-        let size = glyphs[p].size;
+        let size = glyphs.size(&glyphs[p]);
         if let Some(s) = glyphs.spacing_mut(i) {
             s.glue += size;
         }

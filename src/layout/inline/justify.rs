@@ -118,7 +118,7 @@ pub(crate) fn build_line(
         // All blank removed: draw the half-width form (no backward offset,
         // which text extraction would take for overlapping text).
         let (font, id) = match glyphs.half(g) {
-            Some(h) if adv <= 0.5 * g.size + EPSILON => {
+            Some(h) if adv <= 0.5 * glyphs.size(g) + EPSILON => {
                 xo = 0.0;
                 (h.font, h.id)
             }
@@ -142,6 +142,7 @@ pub(crate) fn build_line(
                 id,
                 advance: adv,
                 x_offset: xo,
+                y_offset: glyphs.y_offset(g),
             };
             // The run style depends only on the style id and, for italic
             // styles, on whether the glyph is wide: made once per change.
@@ -319,6 +320,8 @@ struct SetGlyph {
     advance: f32,
     /// Horizontal offset.
     x_offset: f32,
+    /// Vertical offset (as shaped).
+    y_offset: f32,
 }
 
 /// Appends glyph `g` as `set` to a run whose text starts at byte
@@ -342,7 +345,7 @@ fn push_glyph(
         id: set.id,
         x_advance: set.advance,
         x_offset: set.x_offset,
-        y_offset: g.y_offset,
+        y_offset: set.y_offset,
         start: u32::try_from(rel_start).unwrap_or(u32::MAX),
         end: u32::try_from(rel_end).unwrap_or(u32::MAX),
     });

@@ -18,6 +18,8 @@
 
 use super::ParagraphStyle;
 use super::classes::CharClass;
+use std::cell::RefCell;
+
 use super::shape::{Glyph, Glyphs};
 
 /// Tolerance for width comparisons (pt).
@@ -76,12 +78,30 @@ impl Measure {
 /// measured in constant time (plus its trimmed ends) instead of walking all
 /// of its glyphs. Sums are kept in `f64` so that differences of large
 /// totals stay exact to well below the layout tolerance.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RunningTotals {
-    /// `sums[i]`: the sums over glyphs `0..i`, side by side (a measure
-    /// reads all three at two places): of advance and glue (natural), of
-    /// all squeezable amounts, glue included (shrink), and of the stretch
-    /// capacities (see [`slot_before`]).
+///
+/// The sums are computed as the breaker asks for them, glyph after glyph
+/// from the paragraph start (so each has the value a pass over the whole
+/// paragraph gives), and those before the line the breaker is choosing are
+/// forgotten ([`RunningTotals::forget_before`]): a run of megabytes holds
+/// only a window of them.
+#[derive(Debug)]
+pub(crate) struct RunningTotals<'a> {
+    /// The glyphs summed.
+    glyphs: &'a Glyphs,
+    /// The sums computed and kept.
+    window: RefCell<Window>,
+}
+
+/// The sums of [`RunningTotals`] kept now.
+#[derive(Debug, Default)]
+struct Window {
+    /// Index (in sums: `sums[k]` is the sum over glyphs `0..base + k`) of
+    /// the first sum kept.
+    base: usize,
+    /// `sums[k]`: the sums over glyphs `0..base + k`, side by side (a
+    /// measure reads all three at two places): of advance and glue
+    /// (natural), of all squeezable amounts, glue included (shrink), and of
+    /// the stretch capacities (see [`slot_before`]).
     sums: Vec<Sums>,
 }
 
@@ -96,23 +116,77 @@ struct Sums {
     stretch: f64,
 }
 
-impl RunningTotals {
-    /// Computes the totals of `glyphs` (one pass).
-    pub(crate) fn new(glyphs: &Glyphs) -> Self {
-        let mut sums = Vec::with_capacity(glyphs.len() + 1);
-        let mut at = Sums::default();
-        sums.push(at);
-        for (i, g) in glyphs.iter().enumerate() {
+/// Sums forgotten at once at least (so that forgetting costs amortized
+/// constant time per glyph).
+const FORGET_AT_ONCE: usize = 4096;
+
+impl<'a> RunningTotals<'a> {
+    /// The totals of `glyphs`, none computed yet.
+    pub(crate) fn new(glyphs: &'a Glyphs) -> Self {
+        Self {
+            glyphs,
+            window: RefCell::new(Window {
+                base: 0,
+                sums: vec![Sums::default()],
+            }),
+        }
+    }
+
+    /// The sums over glyphs `0..i` (`i` at most the glyph count; past it,
+    /// the sums of all glyphs).
+    fn sum(&self, i: usize) -> Sums {
+        let i = i.min(self.glyphs.len());
+        let Ok(mut w) = self.window.try_borrow_mut() else {
+            // Never borrowed twice; computed afresh all the same.
+            return self.sum_from_start(i);
+        };
+        if i < w.base {
+            // Forgotten (the breaker never goes back): start over.
+            *w = Window {
+                base: 0,
+                sums: vec![Sums::default()],
+            };
+        }
+        while w.base + w.sums.len() <= i {
+            let k = w.base + w.sums.len() - 1;
+            let at = w.sums.last().copied().unwrap_or_default();
+            w.sums.push(self.add(at, k));
+        }
+        let base = w.base;
+        w.sums.get(i - base).copied().unwrap_or_default()
+    }
+
+    /// `at` (the sums over glyphs `0..k`) plus glyph `k`.
+    fn add(&self, mut at: Sums, k: usize) -> Sums {
+        let glyphs = self.glyphs;
+        if let Some(g) = glyphs.get(k) {
             let sp = glyphs.spacing(g);
             at.natural += f64::from(g.advance) + f64::from(sp.glue);
             at.shrink += f64::from(sp.space_shrink)
                 + f64::from(sp.lead_shrink)
                 + f64::from(sp.trail_shrink)
                 + f64::from(sp.glue_shrink);
-            at.stretch += f64::from(own_stretch(glyphs, g)) + f64::from(slot_before(glyphs, i));
-            sums.push(at);
+            at.stretch += f64::from(own_stretch(glyphs, g)) + f64::from(slot_before(glyphs, k));
         }
-        Self { sums }
+        at
+    }
+
+    /// The sums over glyphs `0..i`, computed without the window.
+    fn sum_from_start(&self, i: usize) -> Sums {
+        (0..i).fold(Sums::default(), |at, k| self.add(at, k))
+    }
+
+    /// Lets the sums before glyph `i` go: no line the breaker still
+    /// measures starts before it.
+    pub(crate) fn forget_before(&self, i: usize) {
+        let Ok(mut w) = self.window.try_borrow_mut() else {
+            return;
+        };
+        let drop = i.saturating_sub(w.base).min(w.sums.len().saturating_sub(1));
+        if drop >= FORGET_AT_ONCE && drop * 2 >= w.sums.len() {
+            w.sums.drain(..drop);
+            w.base += drop;
+        }
     }
 
     /// Whether glyphs `start..end` (`start < end`) set as a line can
@@ -125,26 +199,18 @@ impl RunningTotals {
     /// [`measure_fast`] well inside the breaker's tolerance, so the answer
     /// never differs from measuring: this only saves the measuring of the
     /// glyphs of a long word while it still fits.
-    pub(crate) fn surely_fits(
-        &self,
-        glyphs: &Glyphs,
-        start: usize,
-        end: usize,
-        avail: f32,
-    ) -> bool {
+    pub(crate) fn surely_fits(&self, start: usize, end: usize, avail: f32) -> bool {
         const MARGIN: f64 = 0.01;
         const LONGEST: f32 = 2000.0;
         let ends_in_content = end
             .checked_sub(1)
-            .and_then(|last| glyphs.get(last))
+            .and_then(|last| self.glyphs.get(last))
             .is_some_and(|g| g.cluster_start && g.class != CharClass::Space);
-        let (Some(to), Some(from)) = (self.sums.get(end), self.sums.get(start)) else {
-            return false;
-        };
         start < end
+            && end <= self.glyphs.len()
             && ends_in_content
             && avail <= LONGEST
-            && to.natural - from.natural <= f64::from(avail) - MARGIN
+            && self.sum(end).natural - self.sum(start).natural <= f64::from(avail) - MARGIN
     }
 
     /// Natural width, shrink and stretch of glyphs `start..end` (`start <
@@ -163,11 +229,6 @@ impl RunningTotals {
             - f64::from(glue_stretch)
             - f64::from(slot_before(glyphs, start));
         (natural as f32, shrink as f32, stretch.max(0.0) as f32)
-    }
-
-    /// The sums up to glyph `i` (zero past the end, as never asked).
-    fn sum(&self, i: usize) -> Sums {
-        self.sums.get(i).copied().unwrap_or_default()
     }
 }
 
@@ -290,7 +351,7 @@ fn own_stretch(glyphs: &Glyphs, g: &Glyph) -> f32 {
 pub(crate) fn slot_before(glyphs: &Glyphs, i: usize) -> f32 {
     match (i.checked_sub(1).and_then(|p| glyphs.get(p)), glyphs.get(i)) {
         (Some(a), Some(b)) if is_slot(a, b, glyphs.spacing(b).glue) => {
-            SLOT_STRETCH * a.size.max(b.size)
+            SLOT_STRETCH * glyphs.size(a).max(glyphs.size(b))
         }
         _ => 0.0,
     }
@@ -339,4 +400,47 @@ fn last_cluster_start(glyphs: &[Glyph], start: usize, end: usize) -> Option<&Gly
         .iter()
         .rev()
         .find(|g| g.cluster_start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::{Assets, ImageStore};
+    use crate::layout::font::{FontBook, FontRole};
+    use crate::layout::inline::collect::collect;
+    use crate::layout::inline::shape::{ShapeCache, shape_paragraph};
+    use crate::layout::inline::{InlinePiece, TextStyle, adjust::set_adjustability};
+
+    #[test]
+    fn windowed_totals_equal_a_pass_from_the_start() {
+        let fonts = FontBook::load(&Assets::embedded(ImageStore::default())).expect("fonts");
+        let text = "「かな」と漢字、Latin words and ？！の混ざった文。".repeat(800);
+        let pieces = [InlinePiece::Text {
+            text: &text,
+            style: TextStyle::new(FontRole::Regular, 10.0),
+        }];
+        let collected = collect(&pieces);
+        let mut glyphs = shape_paragraph(&collected, &fonts, &ShapeCache::new());
+        set_adjustability(&collected, &mut glyphs, &ParagraphStyle::new(400.0, 17.0));
+        assert!(glyphs.len() > 4 * FORGET_AT_ONCE);
+        let totals = RunningTotals::new(&glyphs);
+        let bits = |s: Sums| (s.natural.to_bits(), s.shrink.to_bits(), s.stretch.to_bits());
+        for start in (0..glyphs.len()).step_by(997) {
+            totals.forget_before(start);
+            let end = (start + 300).min(glyphs.len());
+            assert_eq!(bits(totals.sum(end)), bits(totals.sum_from_start(end)));
+            assert_eq!(bits(totals.sum(start)), bits(totals.sum_from_start(start)));
+        }
+        let kept = totals.window.borrow().sums.len();
+        assert!(kept < 3 * FORGET_AT_ONCE, "{kept} sums kept");
+        // A sum before the window is computed again, the same.
+        assert_eq!(bits(totals.sum(5)), bits(totals.sum_from_start(5)));
+    }
+
+    #[test]
+    fn glyphs_stay_small() {
+        // A run of n letters holds n of each at once (issue 13 §1).
+        assert_eq!(std::mem::size_of::<Glyph>(), 32);
+        assert_eq!(std::mem::size_of::<crate::layout::frame::Glyph>(), 24);
+    }
 }

@@ -79,6 +79,8 @@ pub(crate) fn choose_lines(
             para_start,
             indent,
         };
+        // No line measured from here on starts before `start`.
+        ctx.totals.forget_before(start);
         if plan.is_empty() {
             plan = ctx.total_fit(&stretch).into();
         }
@@ -112,7 +114,7 @@ struct BreakContext<'a> {
     /// The paragraph's glyphs with their spacing.
     glyphs: &'a Glyphs,
     /// Their running totals, for measuring candidate lines fast.
-    totals: RunningTotals,
+    totals: RunningTotals<'a>,
     /// Where breaks are allowed or forced.
     opps: &'a Opportunities,
     /// The paragraph's text (the glyphs' ranges index it).
@@ -187,7 +189,7 @@ impl BreakContext<'_> {
                     end = Some(e);
                     break;
                 }
-                if totals.surely_fits(glyphs, last, e, avail_unit) {
+                if totals.surely_fits(last, e, avail_unit) {
                     continue;
                 }
                 let m = measure_fast(glyphs, totals, last, e, last == start && para_start, style);
@@ -330,7 +332,7 @@ impl BreakContext<'_> {
             if glyphs.get(end).is_some_and(|g| !g.cluster_start) {
                 continue;
             }
-            if !totals.surely_fits(glyphs, start, end, avail) {
+            if !totals.surely_fits(start, end, avail) {
                 let m = measure_fast(glyphs, totals, start, end, para_start, style);
                 if m.min_width() > avail + EPSILON {
                     break;

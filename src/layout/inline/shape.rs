@@ -71,27 +71,26 @@ pub(crate) enum ShrinkLevel {
     Bracket,
 }
 
-/// One shaped glyph of a paragraph: 40 bytes, so that a run of megabytes
-/// stays small. What only some glyphs have (spacing, a half-width form, an
-/// inline object) is in the paragraph's side table ([`Glyphs`]).
+/// One shaped glyph of a paragraph: 32 bytes, so that a run of megabytes
+/// stays small. What only some glyphs have (spacing, a vertical offset, a
+/// half-width form, an inline object) is in the paragraph's side table, and
+/// the font size is the style's ([`Glyphs`]).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Glyph {
     /// Start of the glyph's cluster in the paragraph text (bytes).
     pub start: u32,
     /// End of the glyph's cluster in the paragraph text (bytes).
     pub end: u32,
-    /// Font size in pt.
-    pub size: f32,
     /// Advance in pt: as shaped, plus the blanks `adjust` adds or removes.
     pub advance: f32,
-    /// Offsets in pt as shaped (y positive is up).
+    /// Horizontal offset in pt as shaped, moved by the blanks `adjust`
+    /// adds or removes before the glyph.
     pub x_offset: f32,
-    /// Vertical offset in pt.
-    pub y_offset: f32,
     /// Style id (into `Collected::styles`).
     pub style: u32,
     /// One more than the index of the glyph's entry in [`Glyphs`]' side
-    /// table; 0: none (no spacing, no half-width form, not an object).
+    /// table; 0: none (no spacing, no vertical offset, no half-width form,
+    /// not an object).
     extra: u32,
     /// Glyph id.
     pub id: u16,
@@ -128,6 +127,8 @@ impl Glyph {
 struct Extra {
     /// Adjustability.
     spacing: Spacing,
+    /// Vertical offset in pt as shaped (y positive is up).
+    y_offset: f32,
     /// The proportional (half-width) form of a full-width punctuation
     /// glyph taken from the monospace face: drawn instead when all its
     /// blank is removed, so that no glyph needs a backward offset.
@@ -158,6 +159,9 @@ static NO_SPACING: Spacing = Spacing {
 pub(crate) struct Glyphs {
     /// The glyphs.
     list: Vec<Glyph>,
+    /// Font size in pt of each style (by style id, as
+    /// `Collected::styles`).
+    sizes: Vec<f32>,
     /// Entries of the glyphs that have spacing, a half-width form or an
     /// object (`Glyph::extra` - 1).
     extras: Vec<Extra>,
@@ -177,20 +181,24 @@ impl std::ops::DerefMut for Glyphs {
 }
 
 impl Glyphs {
-    /// No glyphs, room for `n`.
-    fn with_capacity(n: usize) -> Glyphs {
+    /// No glyphs, room for `n`, the paragraph's styles of sizes `sizes`.
+    fn with_capacity(n: usize, sizes: Vec<f32>) -> Glyphs {
         Glyphs {
             list: Vec::with_capacity(n),
+            sizes,
             extras: Vec::new(),
         }
     }
 
-    /// Appends a glyph with its half-width form and object.
-    fn push(&mut self, mut g: Glyph, half: Option<HalfForm>, object: Option<usize>) {
+    /// Appends a glyph with its vertical offset, half-width form and
+    /// object.
+    fn push(&mut self, mut g: Glyph, y_offset: f32, half: Option<HalfForm>, object: Option<usize>) {
         g.extra = 0;
-        if half.is_some() || object.is_some() {
+        // (By its bits: a -0.0 is kept as it is.)
+        if y_offset.to_bits() != 0 || half.is_some() || object.is_some() {
             self.extras.push(Extra {
                 spacing: Spacing::default(),
+                y_offset,
                 half,
                 object,
             });
@@ -220,6 +228,16 @@ impl Glyphs {
         }
         let k = (g.extra as usize).checked_sub(1)?;
         self.extras.get_mut(k).map(|e| &mut e.spacing)
+    }
+
+    /// The font size of `g` in pt (its style's).
+    pub(crate) fn size(&self, g: &Glyph) -> f32 {
+        self.sizes.get(g.style_id()).copied().unwrap_or(10.0)
+    }
+
+    /// The vertical offset of `g` in pt as shaped.
+    pub(crate) fn y_offset(&self, g: &Glyph) -> f32 {
+        self.extra(g).map_or(0.0, |e| e.y_offset)
     }
 
     /// The half-width form of `g`, if any.
@@ -331,7 +349,8 @@ struct Segment {
 pub(crate) fn shape_paragraph(text: &Collected, fonts: &FontBook, cache: &ShapeCache) -> Glyphs {
     let segments = segments(text, fonts);
     // About one glyph per character: no copy of a long paragraph's glyphs.
-    let mut out = Glyphs::with_capacity(text.text.chars().count());
+    let sizes = text.styles.iter().map(|s| s.size).collect();
+    let mut out = Glyphs::with_capacity(text.text.chars().count(), sizes);
     // Byte offsets are kept as `u32`: a paragraph's text is far below
     // 4 GiB (a page file is capped well below), and saturates otherwise.
     let at = |pos: usize| u32::try_from(pos).unwrap_or(u32::MAX);
@@ -354,14 +373,13 @@ pub(crate) fn shape_paragraph(text: &Collected, fonts: &FontBook, cache: &ShapeC
                     start: at(seg.range.start),
                     end: at(seg.range.end),
                     cluster_start: true,
-                    size,
                     advance: text.objects.get(k).map_or(0.0, |(_, o)| o.width),
                     x_offset: 0.0,
-                    y_offset: 0.0,
                     class: CharClass::Ideographic,
                     wide: true,
                     extra: 0,
                 },
+                0.0,
                 None,
                 Some(k),
             );
@@ -402,14 +420,13 @@ pub(crate) fn shape_paragraph(text: &Collected, fonts: &FontBook, cache: &ShapeC
                     start: at(start),
                     end: at(end.max(start)),
                     cluster_start,
-                    size,
                     advance: g.x_advance as f32 * scale,
                     x_offset: g.x_offset as f32 * scale,
-                    y_offset: g.y_offset as f32 * scale,
                     class,
                     wide,
                     extra: 0,
                 },
+                g.y_offset as f32 * scale,
                 info.half,
                 None,
             );
