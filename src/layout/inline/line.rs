@@ -2,7 +2,8 @@
 //! it: the glyph range of a [`Line`] and its [`Measure`] (natural width,
 //! squeezable amount, line-edge adjustments), either walked glyph by glyph
 //! ([`measure`]) or from the paragraph's [`RunningTotals`]
-//! ([`measure_fast`]).
+//! ([`measure_fast`]), which are computed as the breaker goes and kept only
+//! from the line being chosen on.
 //!
 //! Input: the paragraph's glyphs with their spacing (from `adjust`), a
 //! glyph range and the paragraph style. Output: the range's [`Measure`],
@@ -16,10 +17,10 @@
 //! paragraph's first loses its leading half-em (that line keeps JIS X
 //! 4051's default: the bracket keeps its half-em after the indent).
 
-use super::ParagraphStyle;
-use super::classes::CharClass;
 use std::cell::RefCell;
 
+use super::ParagraphStyle;
+use super::classes::CharClass;
 use super::shape::{Glyph, Glyphs};
 
 /// Tolerance for width comparisons (pt).

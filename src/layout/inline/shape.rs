@@ -2,10 +2,13 @@
 //! script group, shapes each with harfrust (through a cache) and returns
 //! the paragraph's glyphs in pt.
 //!
-//! Input: [`Collected`] text and the [`FontBook`]. Output: one [`Glyph`] per
-//! shaped glyph (and one per inline object: not shaped, as wide as the
-//! object, classed as an ideographic character), in text order, each with its cluster's byte range in the
-//! paragraph text and its JLREQ class. A character missing from the style's
+//! Input: [`Collected`] text and the [`FontBook`]. Output: [`Glyphs`]: one
+//! [`Glyph`] per shaped glyph (and one per inline object: not shaped, as
+//! wide as the object, classed as an ideographic character), in text
+//! order, each with its cluster's byte range in the paragraph text and its
+//! JLREQ class, in 32 bytes (a run of megabytes holds one per letter); what
+//! only some glyphs have (spacing, set later by `adjust`, a vertical
+//! offset, a half-width form, an inline object) in a side table. A character missing from the style's
 //! face is taken from the first face of the fallback chain that has it
 //! (the style's face, the region's `[fonts].fallback`, the bundled faces
 //! and fallbacks; `FontBook::fallback_chain`); only a
