@@ -460,9 +460,10 @@ fn sum(rows: &[f32]) -> f32 {
 }
 
 /// The table's estimated height row by row, for the many trial widths of
-/// [`distribute`]: a trial that changes one column recomputes only the rows
-/// with a cell over it, and the rows are summed in the same order, so every
-/// height is the number a whole recount gives.
+/// [`distribute`]: a trial that changes one column recounts the lines of
+/// only the cells over it (the others' are kept from the last
+/// [`RowHeights::update`]), and the rows are summed in the same order, so
+/// every height is the number a whole recount gives.
 struct RowHeights<'a> {
     cols: &'a Columns,
     /// The cells of each row (a row is as tall as its cell of most lines,
@@ -470,6 +471,8 @@ struct RowHeights<'a> {
     by_row: Vec<Vec<usize>>,
     /// The rows with a cell over each column, in row order.
     by_col: Vec<Vec<usize>>,
+    /// Each cell's lines at the widths last measured.
+    lines: std::cell::RefCell<Vec<f32>>,
 }
 
 impl<'a> RowHeights<'a> {
@@ -482,14 +485,8 @@ impl<'a> RowHeights<'a> {
             if let Some(row) = by_row.get_mut(cell.row) {
                 row.push(i);
             }
-            for col in by_col
-                .iter_mut()
-                .skip(cell.col)
-                .take(cell.span.min(count.saturating_sub(cell.col)))
-            {
-                if col.last() != Some(&cell.row) {
-                    col.push(cell.row);
-                }
+            for col in by_col.iter_mut().skip(cell.col).take(cell.span) {
+                col.push(cell.row);
             }
         }
         for col in &mut by_col {
@@ -500,42 +497,53 @@ impl<'a> RowHeights<'a> {
             cols,
             by_row,
             by_col,
+            lines: std::cell::RefCell::new(vec![1.0; cols.cells.len()]),
         }
     }
 
-    /// The height of row `r` in lines.
-    fn row(&self, r: usize, widths: &[f32]) -> f32 {
+    /// Whether `cell` lies over column `c`.
+    fn over(cell: &CellMeasure, c: usize) -> bool {
+        cell.col <= c && c < cell.col.saturating_add(cell.span)
+    }
+
+    /// The height of row `r` at `widths`, which differ from those last
+    /// measured at most in column `changed`.
+    fn row(&self, r: usize, widths: &[f32], changed: Option<usize>, lines: &[f32]) -> f32 {
         self.by_row.get(r).map_or(1.0, |cells| {
-            cells
-                .iter()
-                .filter_map(|&i| self.cols.cells.get(i))
-                .fold(1.0f32, |tallest, cell| {
-                    tallest.max(cell_lines(cell, widths))
-                })
+            cells.iter().fold(1.0f32, |tallest, &i| {
+                let Some(cell) = self.cols.cells.get(i) else {
+                    return tallest;
+                };
+                let n = match changed {
+                    Some(c) if !Self::over(cell, c) => lines.get(i).copied().unwrap_or(1.0),
+                    _ => cell_lines(cell, widths),
+                };
+                tallest.max(n)
+            })
         })
     }
 
-    /// Every row's height.
+    /// Every row's height at `widths` (which become the widths measured).
     fn rows(&self, widths: &[f32]) -> Vec<f32> {
+        let mut lines = self.lines.borrow_mut();
+        for (n, cell) in lines.iter_mut().zip(&self.cols.cells) {
+            *n = cell_lines(cell, widths);
+        }
         (0..self.by_row.len())
-            .map(|r| self.row(r, widths))
+            .map(|r| self.row(r, widths, Some(usize::MAX), &lines))
             .collect()
     }
 
     /// The table's height at `widths`, which differ from those `rows` were
     /// measured at only in column `c`.
     fn total_with(&self, rows: &[f32], c: usize, widths: &[f32]) -> f32 {
-        let mut touched = self
-            .by_col
-            .get(c)
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .peekable();
+        let lines = self.lines.borrow();
+        let mut touched = self.by_col.get(c).map_or(&[][..], Vec::as_slice).iter().peekable();
         rows.iter()
             .enumerate()
             .map(|(r, height)| {
                 if touched.next_if_eq(&&r).is_some() {
-                    self.row(r, widths)
+                    self.row(r, widths, Some(c), &lines)
                 } else {
                     *height
                 }
@@ -543,11 +551,20 @@ impl<'a> RowHeights<'a> {
             .sum()
     }
 
-    /// Measures again the rows column `c` reaches, now at `widths`.
+    /// Measures again the cells and rows column `c` reaches, now at
+    /// `widths` (which become the widths measured).
     fn update(&self, rows: &mut [f32], c: usize, widths: &[f32]) {
+        let mut lines = self.lines.borrow_mut();
         for &r in self.by_col.get(c).map_or(&[][..], Vec::as_slice) {
+            for &i in self.by_row.get(r).map_or(&[][..], Vec::as_slice) {
+                if let (Some(cell), Some(n)) = (self.cols.cells.get(i), lines.get_mut(i))
+                    && Self::over(cell, c)
+                {
+                    *n = cell_lines(cell, widths);
+                }
+            }
             if let Some(height) = rows.get_mut(r) {
-                *height = self.row(r, widths);
+                *height = self.row(r, widths, Some(usize::MAX), &lines);
             }
         }
     }
