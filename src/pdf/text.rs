@@ -119,9 +119,8 @@ impl FontCache {
         let mut fonts = Vec::with_capacity(sources.len());
         let mut twins = Vec::with_capacity(sources.len());
         for (source, need) in sources.iter().zip(&needs) {
-            let derived = widen::derive(&source.data, source.index, need).and_then(|w| {
-                Font::new(w.data.into(), 0).map(|font| (font, w.twins))
-            });
+            let derived = widen::derive(&source.data, source.index, need)
+                .and_then(|w| Font::new(w.data.into(), 0).map(|font| (font, w.twins)));
             match derived {
                 Some((font, map)) => {
                     fonts.push(Some(font));
@@ -247,8 +246,7 @@ pub(super) fn draw_run(
         Some(twins) => {
             let metrics = fonts.metrics.get(run.font.0).and_then(Option::as_ref);
             for (i, n) in widen::widened(run, trailing, |g| natural_advance(metrics, run, g)) {
-                if let (Some(id), Some(&twin)) =
-                    (ids.get_mut(i), twins.get(&(run.glyphs[i].id, n)))
+                if let (Some(id), Some(&twin)) = (ids.get_mut(i), twins.get(&(run.glyphs[i].id, n)))
                 {
                     *id = twin;
                 }

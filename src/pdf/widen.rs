@@ -14,9 +14,11 @@
 //! of the glyph's width (the PDF font's `W` entry) and then empty space:
 //! poppler starts a new word past 0.1 em and pdf.js inserts a space past
 //! 0.102 em (`TRACKING_SPACE_FACTOR`), whatever `ActualText` says. Both
-//! take a glyph's extent from `W`, so a twin whose `W` covers the gap to
-//! within ⅟₁₆ em leaves them nothing to read as a space; the offset krilla
-//! still writes for the rest is under either threshold. The page does not
+//! take a glyph's extent from `W`, so a twin whose `W` covers the gap
+//! (rounded up to a whole step) leaves them nothing to read as a space; the
+//! backward offset krilla writes for the rest, under ⅛ em, is an overlap
+//! both ignore (poppler starts a new word at 0.2 em of overlap, pdf.js a
+//! new item). The page does not
 //! change: the twin has the original's outline and instructions, and krilla
 //! positions every glyph from the run's advances as before.
 //!
@@ -29,11 +31,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use write_fonts::FontBuilder;
 use read_fonts::tables::glyf::{Glyf, Glyph as GlyfGlyph};
 use read_fonts::tables::loca::Loca;
 use read_fonts::types::{GlyphId, Tag};
 use read_fonts::{FontRef, TableProvider};
+use write_fonts::FontBuilder;
 
 use crate::layout::frame::{FrameItem, Glyph, Point, TextRun};
 
@@ -42,7 +44,7 @@ use crate::layout::frame::{FrameItem, Glyph, Point, TextRun};
 /// inserts a space at 0.102 em).
 pub(super) const GAP_MIN: f32 = 0.08;
 
-/// One step of widening, in em: a gap is covered to within half a step.
+/// One step of widening, in em: a gap is covered by whole steps.
 const STEP: f32 = 0.125;
 
 /// The widest widening, in steps (2 em): a wider gap is not a JLREQ gap.
@@ -68,7 +70,11 @@ pub(super) fn steps(gap: f32, size: f32) -> Option<u16> {
     if !(size > 0.0) || !(gap > GAP_MIN * size) {
         return None;
     }
-    let steps = (gap / size / STEP).round().max(1.0);
+    // Rounded up: the twin reaches into the next glyph by less than a step
+    // (neither extractor minds an overlap under 0.2 em), never short of it
+    // (poppler puts a space between two words of a line, such as a raised
+    // note mark and the text before it, 0.03 em apart).
+    let steps = (gap / size / STEP).ceil().max(1.0);
     (steps <= f32::from(MAX_STEPS)).then(|| steps as u16)
 }
 
@@ -128,7 +134,13 @@ fn gap_after_run(items: &[(Point, FrameItem)], index: usize) -> Option<f32> {
                 // JLREQ puts gaps next to Japanese text; between two Latin
                 // runs (a note's mark and its URL) a gap is a space.
                 let japanese = |t: Option<&str>, end: bool| {
-                    let c = t.and_then(|t| if end { t.chars().last() } else { t.chars().next() });
+                    let c = t.and_then(|t| {
+                        if end {
+                            t.chars().last()
+                        } else {
+                            t.chars().next()
+                        }
+                    });
                     c.is_some_and(|c| c > '\u{2e7f}')
                 };
                 let beside_japanese = japanese(run.text.get(last.range.clone()), true)
@@ -280,11 +292,17 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
 
     let table = |tag: &[u8; 4]| font.table_data(Tag::new(tag)).map(|d| d.as_bytes());
     let mut new_head = table(b"head")?.to_vec();
-    new_head.get_mut(50..52)?.copy_from_slice(&1i16.to_be_bytes());
+    new_head
+        .get_mut(50..52)?
+        .copy_from_slice(&1i16.to_be_bytes());
     let mut new_maxp = table(b"maxp")?.to_vec();
-    new_maxp.get_mut(4..6)?.copy_from_slice(&total.to_be_bytes());
+    new_maxp
+        .get_mut(4..6)?
+        .copy_from_slice(&total.to_be_bytes());
     let mut new_hhea = table(b"hhea")?.to_vec();
-    new_hhea.get_mut(34..36)?.copy_from_slice(&total.to_be_bytes());
+    new_hhea
+        .get_mut(34..36)?
+        .copy_from_slice(&total.to_be_bytes());
     // `post` version 3: no glyph names (format 2 lists one per glyph).
     let mut new_post = table(b"post")?.get(..32)?.to_vec();
     new_post
