@@ -67,7 +67,10 @@ pub(super) struct Widening {
 /// The number of ⅛-em steps that covers `gap` (pt) at type size `size`, or
 /// `None` for a gap that needs no twin.
 pub(super) fn steps(gap: f32, size: f32) -> Option<u16> {
-    if !(size > 0.0) || !(gap > GAP_MIN * size) {
+    // Also `None` for a NaN size or gap.
+    if size.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        || gap.partial_cmp(&(GAP_MIN * size)) != Some(std::cmp::Ordering::Greater)
+    {
         return None;
     }
     // Rounded up: the twin reaches into the next glyph by less than a step
@@ -75,11 +78,12 @@ pub(super) fn steps(gap: f32, size: f32) -> Option<u16> {
     // (poppler puts a space between two words of a line, such as a raised
     // note mark and the text before it, 0.03 em apart).
     let steps = (gap / size / STEP).ceil().max(1.0);
-    (steps <= f32::from(MAX_STEPS)).then(|| steps as u16)
+    (steps <= f32::from(MAX_STEPS)).then_some(steps as u16)
 }
 
 /// For each item of a sheet, the gap after it to the next run of its line
-/// when the item is a run and that gap is a gap inside the text ([`None`]
+/// (to where that run's first glyph is drawn) when the item is a run and
+/// that gap is a gap inside the text ([`None`]
 /// otherwise): only link areas, anchors, rules and fills (a link's
 /// underline, a code span's background), the end of a structure element or
 /// the start of a link stand between — not a table cell's, list body's or
@@ -127,7 +131,7 @@ fn gap_after_run(items: &[(Point, FrameItem)], index: usize) -> Option<f32> {
             | FrameItem::Tag(TagEvent::End | TagEvent::Start(StructTag::Link)) => continue,
             FrameItem::Text(next) => {
                 let first = next.glyphs.first()?;
-                let gap = next_at.x - end;
+                let gap = next_at.x + first.x_offset - end;
                 // A note mark is smaller and raised, but on the line.
                 let size = run.size.max(next.size);
                 let same_line = (next_at.y - at.y).abs() < size * 0.5;
@@ -165,10 +169,11 @@ fn blank(run: &TextRun, glyph: &Glyph) -> bool {
 }
 
 /// The glyphs of `run` to draw as twins, each as (index, steps): a glyph
-/// followed by a gap (its advance beyond `natural`, or `trailing` for the
-/// last glyph: the gap to the next run of the line) wide enough for
-/// [`steps`], when neither it nor the glyph after it is blank and no text
-/// stands between them.
+/// followed by a gap (from the end of its drawn width, `natural`, to where
+/// the next glyph is drawn, offsets included; for the last glyph up to the
+/// next run of the line, `trailing`) wide enough for [`steps`], when
+/// neither it nor the glyph after it is blank and no text stands between
+/// them.
 pub(super) fn widened(
     run: &TextRun,
     trailing: Option<f32>,
@@ -183,10 +188,10 @@ pub(super) fn widened(
                 if !adjacent || blank(run, next) {
                     continue;
                 }
-                g.x_advance - natural(g)
+                g.x_advance - natural(g) - g.x_offset + next.x_offset
             }
             None => match trailing {
-                Some(gap) => gap + g.x_advance - natural(g),
+                Some(gap) => gap + g.x_advance - natural(g) - g.x_offset,
                 None => continue,
             },
         };
@@ -254,7 +259,7 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
     let mut push = |new_glyf: &mut Vec<u8>, glyph: &[u8]| {
         new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
         new_glyf.extend_from_slice(glyph);
-        while new_glyf.len() % 4 != 0 {
+        while !new_glyf.len().is_multiple_of(4) {
             new_glyf.push(0);
         }
     };
@@ -382,4 +387,215 @@ pub(super) fn collect_needs<'a>(
         }
     }
     needs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::frame::{FontKey, LineItem, Rgb, StructTag, TagEvent};
+
+    /// One frame glyph (the one place that builds them here).
+    fn glyph(id: u16, x_advance: f32, range: std::ops::Range<usize>) -> Glyph {
+        Glyph {
+            id,
+            x_advance,
+            x_offset: 0.0,
+            y_offset: 0.0,
+            range,
+        }
+    }
+
+    /// A run of `text` with one glyph per character, each 10 pt wide but
+    /// those named in `wide`, which get `extra` pt more.
+    fn run(text: &str, wide: &[usize], extra: f32) -> TextRun {
+        let glyphs = text
+            .char_indices()
+            .enumerate()
+            .map(|(i, (at, c))| {
+                let adv = if wide.contains(&i) {
+                    10.0 + extra
+                } else {
+                    10.0
+                };
+                glyph(i as u16 + 1, adv, at..at + c.len_utf8())
+            })
+            .collect();
+        TextRun {
+            font: FontKey(0),
+            size: 10.0,
+            color: Rgb::BLACK,
+            text: text.to_string(),
+            slant: 0.0,
+            glyphs,
+        }
+    }
+
+    #[test]
+    fn steps_cover_the_gap_rounded_up() {
+        assert_eq!(steps(2.5, 10.0), Some(2));
+        assert_eq!(steps(2.6, 10.0), Some(3));
+        assert_eq!(steps(0.9, 10.0), Some(1));
+        assert_eq!(steps(0.5, 10.0), None);
+        assert_eq!(steps(-3.0, 10.0), None);
+        assert_eq!(steps(25.0, 10.0), None);
+        assert_eq!(steps(f32::NAN, 10.0), None);
+        assert_eq!(steps(2.5, 0.0), None);
+    }
+
+    #[test]
+    fn the_glyph_before_a_gap_is_widened_unless_a_space_is_there() {
+        // 「Webブラウザー」 with ¼ em after b.
+        let r = run("Webブラウザー", &[2], 2.5);
+        assert_eq!(widened(&r, None, |_| 10.0), vec![(2, 2)]);
+        // A space glyph reads as a space: neither it nor the glyph before
+        // it is widened.
+        let r = run("Web ブ", &[2, 3], 2.5);
+        assert_eq!(widened(&r, None, |_| 10.0), vec![]);
+        // The last glyph takes the gap to the next run.
+        let r = run("方法", &[], 0.0);
+        assert_eq!(widened(&r, Some(2.5), |_| 10.0), vec![(1, 2)]);
+        assert_eq!(widened(&r, None, |_| 10.0), vec![]);
+        // An offset moving the next glyph right is part of the gap.
+        let mut r = run("認証・デ", &[], 0.0);
+        r.glyphs[2].x_offset = 2.5;
+        assert_eq!(widened(&r, None, |_| 10.0), vec![(1, 2)]);
+    }
+
+    /// A sheet's items: `first` at x = 0, then `between`, then `second` at
+    /// `x` on the same baseline.
+    fn items(
+        first: TextRun,
+        between: Vec<FrameItem>,
+        second: TextRun,
+        x: f32,
+    ) -> Vec<(Point, FrameItem)> {
+        let mut items = vec![(Point::new(0.0, 100.0), FrameItem::Text(first))];
+        items.extend(between.into_iter().map(|i| (Point::default(), i)));
+        items.push((Point::new(x, 100.0), FrameItem::Text(second)));
+        items
+    }
+
+    #[test]
+    fn a_gap_between_runs_of_a_line_is_found_unless_structure_separates_them() {
+        let underline = FrameItem::Line(LineItem {
+            to: Point::new(20.0, 0.0),
+            color: Rgb::BLACK,
+            width: 0.5,
+        });
+        // A link (its underline and the end of its tag) before Japanese.
+        let linked = items(
+            run("Web", &[], 0.0),
+            vec![underline, FrameItem::Tag(TagEvent::End)],
+            run("の設定", &[], 0.0),
+            32.5,
+        );
+        assert_eq!(run_gaps(&linked)[0], Some(2.5));
+        // Two table cells.
+        let cells = items(
+            run("列", &[], 0.0),
+            vec![
+                FrameItem::Tag(TagEvent::End),
+                FrameItem::Tag(TagEvent::Start(StructTag::TableHeaderCell(1, 1))),
+            ],
+            run("列名", &[], 0.0),
+            15.0,
+        );
+        assert_eq!(run_gaps(&cells)[0], None);
+        // The same inside an artifact (a repeated header row).
+        let mut repeated = items(run("列", &[], 0.0), vec![], run("列名", &[], 0.0), 15.0);
+        repeated.insert(
+            0,
+            (Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)),
+        );
+        assert_eq!(run_gaps(&repeated)[1], None);
+        // Two Latin runs: a note's mark and its URL.
+        let note = items(run("*1", &[], 0.0), vec![], run("https", &[], 0.0), 25.0);
+        assert_eq!(run_gaps(&note)[0], None);
+        // Too far apart, or on another line.
+        let far = items(run("方法", &[], 0.0), vec![], run("1", &[], 0.0), 31.0);
+        assert_eq!(run_gaps(&far)[0], None);
+    }
+
+    #[test]
+    fn a_twin_has_the_glyphs_outline_and_a_wider_advance() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/BIZUDPGothic-Regular.ttf"
+        );
+        let data = std::fs::read(path).expect("bundled font");
+        let font = FontRef::new(&data).expect("font");
+        let cmap = font.cmap().expect("cmap");
+        let gid = |c: char| cmap.map_codepoint(c).expect("glyph").to_u32() as u16;
+        let (b, bu, unused) = (gid('b'), gid('ブ'), gid('Z'));
+        let needs = Needs {
+            used: [b, bu].into_iter().collect(),
+            twins: [(b, 2)].into_iter().collect(),
+        };
+        let widened = derive(&data, 0, &needs).expect("derived");
+        let count = font.maxp().expect("maxp").num_glyphs();
+        assert_eq!(widened.twins.get(&(b, 2)), Some(&count));
+
+        let derived = FontRef::new(&widened.data).expect("derived font reads");
+        assert_eq!(derived.maxp().expect("maxp").num_glyphs(), count + 1);
+        let upem = derived.head().expect("head").units_per_em();
+        let advance = |f: &FontRef, g: u16| {
+            f.hmtx()
+                .expect("hmtx")
+                .advance(GlyphId::new(u32::from(g)))
+                .expect("advance")
+        };
+        assert_eq!(advance(&derived, count), advance(&font, b) + upem / 4);
+        assert_eq!(advance(&derived, bu), advance(&font, bu));
+        let outline = |f: &FontRef, g: u16| {
+            let loca = f.loca(None).expect("loca");
+            let glyf = f.glyf().expect("glyf");
+            let (s, e) = (
+                loca.get_raw(usize::from(g)).expect("start") as usize,
+                loca.get_raw(usize::from(g) + 1).expect("end") as usize,
+            );
+            let bytes = glyf.offset_data().as_bytes()[s..e].to_vec();
+            // Padding to four bytes is not part of the glyph.
+            let mut bytes = bytes;
+            while bytes.last() == Some(&0) && bytes.len() % 4 != 0 {
+                bytes.pop();
+            }
+            bytes
+        };
+        let original = outline(&font, b);
+        assert!(!original.is_empty());
+        assert_eq!(outline(&derived, count)[..original.len()], original[..]);
+        assert_eq!(outline(&derived, b)[..original.len()], original[..]);
+        assert!(
+            outline(&derived, unused).is_empty(),
+            "unused outlines are dropped"
+        );
+        // The derived file is a fraction of the face and krilla reads it.
+        assert!(
+            widened.data.len() < data.len() / 4,
+            "{} bytes",
+            widened.data.len()
+        );
+        assert!(krilla::text::Font::new(widened.data.into(), 0).is_some());
+    }
+
+    #[test]
+    fn a_face_without_glyf_or_without_gaps_is_not_derived() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/TebikiFallbackJP-Regular.otf"
+        );
+        let data = std::fs::read(path).expect("bundled font");
+        let needs = Needs {
+            used: [1].into_iter().collect(),
+            twins: [(1, 2)].into_iter().collect(),
+        };
+        assert!(derive(&data, 0, &needs).is_none(), "CFF");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/BIZUDPGothic-Regular.ttf"
+        );
+        let data = std::fs::read(path).expect("bundled font");
+        assert!(derive(&data, 0, &Needs::default()).is_none());
+        assert!(derive(b"not a font", 0, &needs).is_none());
+    }
 }
