@@ -259,9 +259,9 @@ struct SheetState<'a> {
 /// line rather than per run. The span carries no `ActualText`: poppler
 /// computes such a span's box with the graphics state at its end, after
 /// krilla's `Q` of each run, so it becomes one mirrored zero-height box, and a
-/// line split into several is misordered. The gaps inside a run are joined
-/// inside the text object instead (`text.rs`; docs/typography.md, "Exact
-/// text extraction").
+/// line split into several is misordered. The gaps inside a line are taken
+/// into the advance of a twin glyph instead (`text.rs`, `widen.rs`;
+/// docs/typography.md, "Exact text extraction").
 fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
     let items = &sheet.items;
     // The gaps after runs that text extraction should not read as spaces.
