@@ -111,11 +111,19 @@ impl FontCache {
                 harfrust::Font::new(harfrust::font::Blob::from(shared), source.index)
             })
             .collect();
-        let needs = widen::collect_needs(
-            sheets.iter().map(|sheet| sheet.items.as_slice()),
-            sources.len(),
-            |run, g| natural_advance(metrics.get(run.font.0).and_then(Option::as_ref), run, g),
-        );
+        let needs = {
+            let advances: Vec<Advances<'_>> =
+                metrics.iter().map(|m| Advances::new(m.as_ref())).collect();
+            widen::collect_needs(
+                sheets.iter().map(|sheet| sheet.items.as_slice()),
+                sources.len(),
+                |run, g| {
+                    advances
+                        .get(run.font.0)
+                        .map_or(0.0, |a| a.of(run.size, g.id))
+                },
+            )
+        };
         let mut fonts = Vec::with_capacity(sources.len());
         let mut twins = Vec::with_capacity(sources.len());
         for (source, need) in sources.iter().zip(&needs) {
@@ -155,7 +163,8 @@ impl FontCache {
         let Some(metrics) = self.metrics.get(font).and_then(Option::as_ref) else {
             return ranges;
         };
-        let natural = |g: &Glyph| natural_advance(Some(metrics), run, g);
+        let advances = Advances::new(Some(metrics));
+        let natural = |g: &Glyph| advances.of(run.size, g.id);
         let own = |i: usize| -> bool {
             // A glyph alone in its cluster, with text that is not blank.
             let Some(g) = glyphs.get(i) else { return false };
@@ -195,18 +204,26 @@ impl FontCache {
     }
 }
 
-/// A glyph's own advance (the font's, at the run's size) in pt; 0 without
-/// metrics.
-fn natural_advance(metrics: Option<&harfrust::Font>, run: &TextRun, g: &Glyph) -> f32 {
-    let Some(metrics) = metrics else {
-        return 0.0;
-    };
-    let upem = f32::from(metrics.units_per_em().max(1));
-    metrics
-        .glyph_metrics()
-        .h_advance(harfrust::GlyphId::new(u32::from(g.id)))
-        / upem
-        * run.size
+/// A face's own glyph advances, read through one metrics table for many
+/// glyphs (a run, or the whole document's pre-pass).
+struct Advances<'a>(Option<(harfrust::font::metrics::GlyphMetrics<'a>, f32)>);
+
+impl<'a> Advances<'a> {
+    /// The advances of `font` (none without it).
+    fn new(font: Option<&'a harfrust::Font>) -> Advances<'a> {
+        Advances(font.map(|f| (f.glyph_metrics(), f32::from(f.units_per_em().max(1)))))
+    }
+
+    /// The advance of glyph `id` at type size `size`, in pt; 0 without
+    /// metrics.
+    fn of(&self, size: f32, id: u16) -> f32 {
+        match &self.0 {
+            Some((glyphs, upem)) => {
+                glyphs.h_advance(harfrust::GlyphId::new(u32::from(id))) / upem * size
+            }
+            None => 0.0,
+        }
+    }
 }
 
 /// For each item of a sheet, the gap after it to the next run of its line
@@ -245,7 +262,8 @@ pub(super) fn draw_run(
     let ranges = match fonts.twins.get(run.font.0).and_then(Option::as_ref) {
         Some(twins) => {
             let metrics = fonts.metrics.get(run.font.0).and_then(Option::as_ref);
-            for (i, n) in widen::widened(run, trailing, |g| natural_advance(metrics, run, g)) {
+            let advances = Advances::new(metrics);
+            for (i, n) in widen::widened(run, trailing, |g| advances.of(run.size, g.id)) {
                 if let (Some(id), Some(&twin)) = (ids.get_mut(i), twins.get(&(run.glyphs[i].id, n)))
                 {
                     *id = twin;

@@ -182,23 +182,20 @@ pub(super) fn widened(
     let glyphs = &run.glyphs;
     let mut out = Vec::new();
     for (i, g) in glyphs.iter().enumerate() {
-        let gap = match glyphs.get(i + 1) {
-            Some(next) => {
-                let adjacent = next.range.start == g.range.end || next.range == g.range;
-                if !adjacent || blank(run, next) {
-                    continue;
-                }
-                g.x_advance - natural(g) - g.x_offset + next.x_offset
-            }
-            None => match trailing {
-                Some(gap) => gap + g.x_advance - natural(g) - g.x_offset,
-                None => continue,
-            },
+        let next = glyphs.get(i + 1);
+        let gap = match (next, trailing) {
+            (Some(next), _) => g.x_advance - natural(g) - g.x_offset + next.x_offset,
+            (None, Some(gap)) => gap + g.x_advance - natural(g) - g.x_offset,
+            (None, None) => continue,
         };
-        if blank(run, g) {
+        // The cheap test first: most glyphs have no gap.
+        let Some(n) = steps(gap, run.size) else {
             continue;
-        }
-        if let Some(n) = steps(gap, run.size) {
+        };
+        let text_between = next.is_some_and(|next| {
+            !(next.range.start == g.range.end || next.range == g.range) || blank(run, next)
+        });
+        if !text_between && !blank(run, g) {
             out.push((i, n));
         }
     }
@@ -208,10 +205,28 @@ pub(super) fn widened(
 /// What one face needs: every glyph drawn, and the (glyph, steps) twins.
 #[derive(Default)]
 pub(super) struct Needs {
-    /// Glyphs drawn from the face.
-    pub(super) used: BTreeSet<u16>,
+    /// Whether each glyph (by id) is drawn from the face.
+    pub(super) used: Vec<bool>,
     /// Twins wanted.
     pub(super) twins: BTreeSet<(u16, u16)>,
+}
+
+impl Needs {
+    /// Records glyph `id` as drawn.
+    fn use_glyph(&mut self, id: u16) {
+        let at = usize::from(id);
+        if self.used.len() <= at {
+            self.used.resize(at + 1, false);
+        }
+        self.used[at] = true;
+    }
+
+    /// The glyphs drawn, in id order.
+    fn used_glyphs(&self) -> impl Iterator<Item = u16> + '_ {
+        (0..=u16::MAX)
+            .zip(&self.used)
+            .filter_map(|(id, used)| used.then_some(id))
+    }
 }
 
 /// Tables the derived file keeps besides the ones it rewrites: what krilla
@@ -339,7 +354,7 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
 fn with_components(glyf: &Glyf<'_>, loca: &Loca<'_>, needs: &Needs, count: u16) -> BTreeSet<u16> {
     let mut keep: BTreeSet<u16> = BTreeSet::new();
     let mut stack: Vec<u16> = std::iter::once(0)
-        .chain(needs.used.iter().copied())
+        .chain(needs.used_glyphs())
         .chain(needs.twins.iter().map(|(g, _)| *g))
         .filter(|g| *g < count)
         .collect();
@@ -378,7 +393,9 @@ pub(super) fn collect_needs<'a>(
             let Some(need) = needs.get_mut(run.font.0) else {
                 continue;
             };
-            need.used.extend(run.glyphs.iter().map(|g| g.id));
+            for g in &run.glyphs {
+                need.use_glyph(g.id);
+            }
             for (i, n) in widened(run, trailing, |g| natural(run, g)) {
                 if let Some(g) = run.glyphs.get(i) {
                     need.twins.insert((g.id, n));
@@ -527,10 +544,12 @@ mod tests {
         let cmap = font.cmap().expect("cmap");
         let gid = |c: char| cmap.map_codepoint(c).expect("glyph").to_u32() as u16;
         let (b, bu, unused) = (gid('b'), gid('ブ'), gid('Z'));
-        let needs = Needs {
-            used: [b, bu].into_iter().collect(),
+        let mut needs = Needs {
             twins: [(b, 2)].into_iter().collect(),
+            ..Needs::default()
         };
+        needs.use_glyph(b);
+        needs.use_glyph(bu);
         let widened = derive(&data, 0, &needs).expect("derived");
         let count = font.maxp().expect("maxp").num_glyphs();
         assert_eq!(widened.twins.get(&(b, 2)), Some(&count));
@@ -585,10 +604,11 @@ mod tests {
             "/fonts/TebikiFallbackJP-Regular.otf"
         );
         let data = std::fs::read(path).expect("bundled font");
-        let needs = Needs {
-            used: [1].into_iter().collect(),
+        let mut needs = Needs {
             twins: [(1, 2)].into_iter().collect(),
+            ..Needs::default()
         };
+        needs.use_glyph(1);
         assert!(derive(&data, 0, &needs).is_none(), "CFF");
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
