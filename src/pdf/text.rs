@@ -270,7 +270,7 @@ pub(super) fn draw_run(
                     *id = twin;
                 }
             }
-            run.glyphs.iter().map(|g| g.range.clone()).collect()
+            run.glyphs.iter().map(|g| g.range()).collect()
         }
         None => fonts.extraction_ranges(run),
     };

@@ -147,8 +147,8 @@ fn gap_after_run(items: &[(Point, FrameItem)], index: usize) -> Option<f32> {
                     });
                     c.is_some_and(|c| c > '\u{2e7f}')
                 };
-                let beside_japanese = japanese(run.text.get(last.range.clone()), true)
-                    || japanese(next.text.get(first.range.clone()), false);
+                let beside_japanese = japanese(run.text.get(last.range()), true)
+                    || japanese(next.text.get(first.range()), false);
                 return (same_line
                     && beside_japanese
                     && !blank(next, first)
@@ -164,7 +164,7 @@ fn gap_after_run(items: &[(Point, FrameItem)], index: usize) -> Option<f32> {
 /// Whether a glyph's text is blank (a space reads as a space).
 fn blank(run: &TextRun, glyph: &Glyph) -> bool {
     run.text
-        .get(glyph.range.clone())
+        .get(glyph.range())
         .is_none_or(|t| t.trim().is_empty())
 }
 
@@ -193,7 +193,7 @@ pub(super) fn widened(
             continue;
         };
         let text_between = next.is_some_and(|next| {
-            !(next.range.start == g.range.end || next.range == g.range) || blank(run, next)
+            !(next.range().start == g.range().end || next.range() == g.range()) || blank(run, next)
         });
         if !text_between && !blank(run, g) {
             out.push((i, n));
@@ -418,7 +418,8 @@ mod tests {
             x_advance,
             x_offset: 0.0,
             y_offset: 0.0,
-            range,
+            start: range.start as u32,
+            end: range.end as u32,
         }
     }
 
