@@ -25,7 +25,10 @@
 //! measure of about 3 em, then to `hard`, until they fit) and the rest goes, a
 //! step at a time, where it lowers the table's height most (a row is as
 //! tall as its cell of most lines): a mostly empty example column stays
-//! narrow and a long remarks column takes the width.
+//! narrow and a long remarks column takes the width. Last, counting lines
+//! by whole characters, a row loses a line wherever the other columns can
+//! give the width without a row growing (two 8-character headers in two
+//! lines each rather than three).
 
 /// The widths of one cell, padding included.
 #[derive(Debug, Clone, Copy, PartialEq)]
