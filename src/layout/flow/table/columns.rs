@@ -25,7 +25,10 @@
 //! measure of about 3 em, then to `hard`, until they fit) and the rest goes, a
 //! step at a time, where it lowers the table's height most (a row is as
 //! tall as its cell of most lines): a mostly empty example column stays
-//! narrow and a long remarks column takes the width.
+//! narrow and a long remarks column takes the width. Last, counting lines
+//! by whole characters, a row loses a line wherever the other columns can
+//! give the width without a row growing (two 8-character headers in two
+//! lines each rather than three).
 
 /// The widths of one cell, padding included.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,6 +67,8 @@ pub(super) struct Columns {
     /// Widths up to this are short texts (「最大文字数」), kept whole
     /// before any longer one.
     pub short: f32,
+    /// The type size (a Japanese character's width): text wraps by it.
+    pub em: f32,
 }
 
 /// How the table is set.
@@ -98,6 +103,7 @@ impl Columns {
             fixed: vec![false; count],
             cells: cells.to_vec(),
             short,
+            em: (floor - cells.first().map_or(0.0, |c| c.pad)).max(0.0),
         };
         for cell in cells.iter().filter(|c| c.span == 1) {
             if let (Some(h), Some(s), Some(m)) = (
@@ -175,6 +181,7 @@ impl Columns {
                 })
                 .collect(),
             short: self.short * scale,
+            em: self.em * scale,
         }
     }
 
@@ -269,7 +276,138 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
     }
     let extra = width - sum_min;
     let shared = share_by_height(&heights, min.clone(), extra);
-    keep_nearly_whole(cols, &min, shared)
+    let kept = keep_nearly_whole(cols, &min, shared);
+    fewer_lines(cols, &min, kept)
+}
+
+/// A cell's lines at `widths` counted by whole characters (Japanese text
+/// wraps by the em; a Latin word is never narrower), shared among the rows
+/// it spans.
+fn whole_char_lines(cols: &Columns, cell: &CellMeasure, widths: &[f32]) -> f32 {
+    let measure: f32 = widths
+        .get(cell.col..(cell.col + cell.span).min(widths.len()))
+        .map_or(0.0, |w| w.iter().sum::<f32>())
+        - cell.pad;
+    let em = cols.em.max(0.1);
+    let per_line = (measure / em + 0.01).floor().max(1.0);
+    let chars = ((cell.max - cell.pad) / em - 0.01).ceil().max(1.0);
+    (chars / per_line).ceil() / cell.rowspan.max(1) as f32
+}
+
+/// The width a single-column cell needs to take at most `lines` lines
+/// (by whole characters), padding included.
+fn width_for_lines(cols: &Columns, cell: &CellMeasure, lines: f32) -> f32 {
+    let em = cols.em.max(0.1);
+    let chars = ((cell.max - cell.pad) / em - 0.01).ceil().max(1.0);
+    let per_line = (chars / (lines * cell.rowspan.max(1) as f32).max(1.0)).ceil();
+    per_line * em + cell.pad + 0.02
+}
+
+/// Rounds of [`fewer_lines`] (each takes a line off one row).
+const FEWER_LINES_ROUNDS: usize = 32;
+
+/// Takes a line off a row where other columns can give the width for it
+/// without any row getting taller, counting lines by whole characters (the
+/// sharing above counts a cell's lines as its text width over its measure,
+/// so it cannot see that 「使用できる文字」 in 3.8 em takes three lines,
+/// or that a row only gets shorter when all its tallest cells do): of the
+/// rows that can, the one that needs least width, until none can. A
+/// column gives width down to `min` and to what keeps each of its cells
+/// within its row's lines (a quarter em to spare for a cell with a Latin
+/// word, which wraps coarser than characters); the writer's widths do not
+/// move.
+fn fewer_lines(cols: &Columns, min: &[f32], mut widths: Vec<f32>) -> Vec<f32> {
+    let count = widths.len();
+    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+    let fixed = |c: usize| cols.fixed.get(c).copied().unwrap_or(false);
+    let mut by_row: Vec<Vec<&CellMeasure>> = vec![Vec::new(); rows];
+    for cell in &cols.cells {
+        if let Some(row) = by_row.get_mut(cell.row) {
+            row.push(cell);
+        }
+    }
+    // The width a cell keeps for `lines` lines, a quarter em to spare for
+    // a cell with a Latin word (it wraps coarser than characters).
+    let keep = |cell: &CellMeasure, lines: f32| {
+        let latin = cell.hard - cell.pad > 1.5 * cols.em;
+        width_for_lines(cols, cell, lines) + if latin { cols.em * 0.25 } else { 0.0 }
+    };
+    for _ in 0..FEWER_LINES_ROUNDS {
+        let mut tallest = vec![1.0f32; rows];
+        for cell in &cols.cells {
+            if let Some(t) = tallest.get_mut(cell.row) {
+                *t = t.max(whole_char_lines(cols, cell, &widths));
+            }
+        }
+        // How narrow each column may get with no row growing.
+        let mut floor: Vec<f32> = (0..count)
+            .map(|c| {
+                let least = min.get(c).copied().unwrap_or(0.0);
+                least.max(cols.hard.get(c).copied().unwrap_or(0.0))
+            })
+            .collect();
+        for cell in &cols.cells {
+            let span = cell.col..(cell.col + cell.span).min(count);
+            for c in span {
+                // A spanning cell keeps its columns as they are.
+                let hold = if cell.span == 1 {
+                    keep(cell, tallest[cell.row]).min(widths[c])
+                } else {
+                    widths[c]
+                };
+                floor[c] = floor[c].max(hold);
+            }
+        }
+        let mut best: Option<(f32, Vec<f32>)> = None;
+        for (r, cells) in by_row.iter().enumerate() {
+            let target = tallest[r] - 1.0;
+            if target < 1.0 {
+                continue;
+            }
+            // What the row's columns need for `target` lines, and how far
+            // the others may give with this row at `target`.
+            let mut need = widths.clone();
+            let mut row_floor = floor.clone();
+            let mut possible = true;
+            for cell in cells {
+                if cell.span != 1 || fixed(cell.col) {
+                    possible &= whole_char_lines(cols, cell, &widths) <= target;
+                    continue;
+                }
+                if let Some(n) = need.get_mut(cell.col) {
+                    *n = n.max(width_for_lines(cols, cell, target));
+                }
+                if let Some(f) = row_floor.get_mut(cell.col) {
+                    *f = f.max(keep(cell, target).min(widths[cell.col]));
+                }
+            }
+            if !possible || cells.iter().any(|c| c.rowspan != 1) {
+                continue;
+            }
+            let lack: f32 = need.iter().zip(&widths).map(|(n, w)| n - w).sum();
+            if lack <= 0.0 || best.as_ref().is_some_and(|(b, _)| *b <= lack) {
+                continue;
+            }
+            let donors: Vec<usize> = (0..count)
+                .filter(|c| need[*c] <= widths[*c] && !fixed(*c))
+                .collect();
+            let room = |d: usize| (widths[d] - row_floor[d]).max(0.0);
+            let total: f32 = donors.iter().map(|d| room(*d)).sum();
+            if total < lack {
+                continue;
+            }
+            let mut next = need;
+            for d in donors {
+                next[d] = widths[d] - room(d) * lack / total;
+            }
+            best = Some((lack, next));
+        }
+        match best {
+            Some((_, next)) => widths = next,
+            None => break,
+        }
+    }
+    widths
 }
 
 /// The column to relax to `floor` next: long texts before short ones, and
@@ -704,6 +842,57 @@ mod tests {
             heights.update(&mut rows, c, &widths);
             assert_eq!(sum(&rows).to_bits(), table_height(&cols, &widths).to_bits());
         }
+    }
+
+    #[test]
+    fn a_row_loses_a_line_when_other_columns_can_give_the_width() {
+        // 9 pt type, 8.5 pt padding: the headers 「使用できる文字」 (7
+        // characters) and 「省略したときの値」 (8) in three lines each, a
+        // remarks cell of 13 characters in three lines below them.
+        let (em, pad) = (9.0, 8.5);
+        let text = |chars: f32| chars * em + pad;
+        let at = |row: usize, col: usize, chars: f32| CellMeasure {
+            row,
+            rowspan: 1,
+            pad,
+            col,
+            span: 1,
+            hard: em + pad,
+            soft: text(chars.min(6.0)),
+            max: text(chars),
+        };
+        let cols = Columns::new(
+            3,
+            &[at(0, 0, 7.0), at(0, 1, 8.0), at(0, 2, 2.0), at(1, 2, 13.0)],
+            em + pad,
+            text(6.0),
+        );
+        let before = vec![43.0, 40.0, 67.0];
+        let lines = |w: &[f32], i: usize| whole_char_lines(&cols, &cols.cells[i], w);
+        assert_eq!(
+            (lines(&before, 0), lines(&before, 1), lines(&before, 3)),
+            (3.0, 3.0, 3.0)
+        );
+        let after = fewer_lines(&cols, &[0.0, 0.0, 0.0], before.clone());
+        assert!(
+            (after.iter().sum::<f32>() - 150.0).abs() < 0.01,
+            "{after:?}"
+        );
+        // The table loses a line (six before: two rows of three) and no
+        // row gets taller: here the remarks take two lines (the cheapest
+        // row: 4.5 pt), the headers keeping three.
+        let height = |w: &[f32]| lines(w, 0).max(lines(w, 1)).max(lines(w, 2)) + lines(w, 3);
+        assert_eq!(height(&before), 6.0);
+        assert_eq!(height(&after), 5.0, "{after:?}");
+        // With a wider table the headers get their two lines too.
+        let wider = fewer_lines(&cols, &[0.0, 0.0, 0.0], vec![43.0, 40.0, 80.0]);
+        assert_eq!(
+            (lines(&wider, 0), lines(&wider, 1), lines(&wider, 3)),
+            (2.0, 2.0, 2.0),
+            "{wider:?}"
+        );
+        // Nothing to gain: the widths stay.
+        assert_eq!(fewer_lines(&cols, &[0.0, 0.0, 0.0], after.clone()), after);
     }
 
     #[test]
