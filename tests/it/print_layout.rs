@@ -95,8 +95,11 @@ fn sheet_text(pdf: &Path, sheet: usize) -> Option<String> {
 
 /// Grey rows of every sheet rendered at [`DPI`] (index 0 = sheet 1).
 fn render(pdf: &Path) -> Vec<image::GrayImage> {
+    // One folder per call: two tests render the same PDF at once.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = scratch_dir(&format!(
-        "print_layout-render-{}",
+        "print_layout-render-{}-{call}",
         pdf.file_stem().and_then(|s| s.to_str()).unwrap_or("pdf")
     ));
     let status = std::process::Command::new("pdftoppm")

@@ -25,7 +25,10 @@
 //! measure of about 3 em, then to `hard`, until they fit) and the rest goes, a
 //! step at a time, where it lowers the table's height most (a row is as
 //! tall as its cell of most lines): a mostly empty example column stays
-//! narrow and a long remarks column takes the width.
+//! narrow and a long remarks column takes the width. Last, counting lines
+//! by whole characters, a row loses a line wherever the other columns can
+//! give the width without a row growing (two 8-character headers in two
+//! lines each rather than three).
 
 /// The widths of one cell, padding included.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,6 +67,8 @@ pub(super) struct Columns {
     /// Widths up to this are short texts (「最大文字数」), kept whole
     /// before any longer one.
     pub short: f32,
+    /// The type size (a Japanese character's width): text wraps by it.
+    pub em: f32,
 }
 
 /// How the table is set.
@@ -98,6 +103,7 @@ impl Columns {
             fixed: vec![false; count],
             cells: cells.to_vec(),
             short,
+            em: (floor - cells.first().map_or(0.0, |c| c.pad)).max(0.0),
         };
         for cell in cells.iter().filter(|c| c.span == 1) {
             if let (Some(h), Some(s), Some(m)) = (
@@ -175,6 +181,7 @@ impl Columns {
                 })
                 .collect(),
             short: self.short * scale,
+            em: self.em * scale,
         }
     }
 
@@ -237,6 +244,7 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
     }
     let sample = sampled(cols);
     let cols = &sample;
+    let heights = RowHeights::new(cols);
     let mut min = cols.soft.clone();
     let mut excess = min.iter().sum::<f32>() - width;
     // Relax columns to their least width, one at a time, the one that costs
@@ -252,7 +260,7 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
         .collect();
     for floor in [&narrow, &cols.hard] {
         while excess > 0.0 {
-            let Some(c) = cheapest_to_relax(cols, &min, floor) else {
+            let Some(c) = cheapest_to_relax(&heights, &min, floor) else {
                 break;
             };
             let target = floor.get(c).copied().unwrap_or(0.0);
@@ -267,29 +275,166 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
         return min.iter().map(|w| w * width / sum_min.max(1.0)).collect();
     }
     let extra = width - sum_min;
-    let shared = share_by_height(cols, min.clone(), extra);
-    keep_nearly_whole(cols, &min, shared)
+    let shared = share_by_height(&heights, min.clone(), extra);
+    let kept = keep_nearly_whole(cols, &min, shared);
+    fewer_lines(cols, &min, kept)
+}
+
+/// A cell's lines at `widths` counted by whole characters (Japanese text
+/// wraps by the em; a Latin word is never narrower), shared among the rows
+/// it spans.
+fn whole_char_lines(cols: &Columns, cell: &CellMeasure, widths: &[f32]) -> f32 {
+    let measure: f32 = widths
+        .get(cell.col..(cell.col + cell.span).min(widths.len()))
+        .map_or(0.0, |w| w.iter().sum::<f32>())
+        - cell.pad;
+    let em = cols.em.max(0.1);
+    let per_line = (measure / em + 0.01).floor().max(1.0);
+    let chars = ((cell.max - cell.pad) / em - 0.01).ceil().max(1.0);
+    (chars / per_line).ceil() / cell.rowspan.max(1) as f32
+}
+
+/// The width a single-column cell needs to take at most `lines` lines
+/// (by whole characters), padding included.
+fn width_for_lines(cols: &Columns, cell: &CellMeasure, lines: f32) -> f32 {
+    let em = cols.em.max(0.1);
+    let chars = ((cell.max - cell.pad) / em - 0.01).ceil().max(1.0);
+    let per_line = (chars / (lines * cell.rowspan.max(1) as f32).max(1.0)).ceil();
+    per_line * em + cell.pad + 0.02
+}
+
+/// Rounds of [`fewer_lines`] (each takes a line off one row).
+const FEWER_LINES_ROUNDS: usize = 32;
+
+/// Takes a line off a row where other columns can give the width for it
+/// without any row getting taller, counting lines by whole characters (the
+/// sharing above counts a cell's lines as its text width over its measure,
+/// so it cannot see that 「使用できる文字」 in 3.8 em takes three lines,
+/// or that a row only gets shorter when all its tallest cells do): of the
+/// rows that can, the one that needs least width, until none can. A
+/// column gives width down to `min` and to what keeps each of its cells
+/// within its row's lines (a quarter em to spare for a cell with a Latin
+/// word, which wraps coarser than characters); the writer's widths do not
+/// move.
+fn fewer_lines(cols: &Columns, min: &[f32], mut widths: Vec<f32>) -> Vec<f32> {
+    let count = widths.len();
+    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+    let fixed = |c: usize| cols.fixed.get(c).copied().unwrap_or(false);
+    let mut by_row: Vec<Vec<&CellMeasure>> = vec![Vec::new(); rows];
+    for cell in &cols.cells {
+        if let Some(row) = by_row.get_mut(cell.row) {
+            row.push(cell);
+        }
+    }
+    // The width a cell keeps for `lines` lines, a quarter em to spare for
+    // a cell with a Latin word (it wraps coarser than characters).
+    let keep = |cell: &CellMeasure, lines: f32| {
+        let latin = cell.hard - cell.pad > 1.5 * cols.em;
+        width_for_lines(cols, cell, lines) + if latin { cols.em * 0.25 } else { 0.0 }
+    };
+    for _ in 0..FEWER_LINES_ROUNDS {
+        let mut tallest = vec![1.0f32; rows];
+        for cell in &cols.cells {
+            if let Some(t) = tallest.get_mut(cell.row) {
+                *t = t.max(whole_char_lines(cols, cell, &widths));
+            }
+        }
+        // How narrow each column may get with no row growing.
+        let mut floor: Vec<f32> = (0..count)
+            .map(|c| {
+                let least = min.get(c).copied().unwrap_or(0.0);
+                least.max(cols.hard.get(c).copied().unwrap_or(0.0))
+            })
+            .collect();
+        for cell in &cols.cells {
+            let span = cell.col..(cell.col + cell.span).min(count);
+            for c in span {
+                // A spanning cell keeps its columns as they are.
+                let hold = if cell.span == 1 {
+                    keep(cell, tallest[cell.row]).min(widths[c])
+                } else {
+                    widths[c]
+                };
+                floor[c] = floor[c].max(hold);
+            }
+        }
+        let mut best: Option<(f32, Vec<f32>)> = None;
+        for (r, cells) in by_row.iter().enumerate() {
+            let target = tallest[r] - 1.0;
+            if target < 1.0 {
+                continue;
+            }
+            // What the row's columns need for `target` lines, and how far
+            // the others may give with this row at `target`.
+            let mut need = widths.clone();
+            let mut row_floor = floor.clone();
+            let mut possible = true;
+            for cell in cells {
+                if cell.span != 1 || fixed(cell.col) {
+                    possible &= whole_char_lines(cols, cell, &widths) <= target;
+                    continue;
+                }
+                if let Some(n) = need.get_mut(cell.col) {
+                    *n = n.max(width_for_lines(cols, cell, target));
+                }
+                if let Some(f) = row_floor.get_mut(cell.col) {
+                    *f = f.max(keep(cell, target).min(widths[cell.col]));
+                }
+            }
+            if !possible || cells.iter().any(|c| c.rowspan != 1) {
+                continue;
+            }
+            let lack: f32 = need.iter().zip(&widths).map(|(n, w)| n - w).sum();
+            if lack <= 0.0 || best.as_ref().is_some_and(|(b, _)| *b <= lack) {
+                continue;
+            }
+            let donors: Vec<usize> = (0..count)
+                .filter(|c| need[*c] <= widths[*c] && !fixed(*c))
+                .collect();
+            let room = |d: usize| (widths[d] - row_floor[d]).max(0.0);
+            let total: f32 = donors.iter().map(|d| room(*d)).sum();
+            if total < lack {
+                continue;
+            }
+            let mut next = need;
+            for d in donors {
+                next[d] = widths[d] - room(d) * lack / total;
+            }
+            best = Some((lack, next));
+        }
+        match best {
+            Some((_, next)) => widths = next,
+            None => break,
+        }
+    }
+    widths
 }
 
 /// The column to relax to `floor` next: long texts before short ones, and
 /// among them the one that costs the table least height for the width it
 /// frees.
-fn cheapest_to_relax(cols: &Columns, min: &[f32], floor: &[f32]) -> Option<usize> {
-    let here = table_height(cols, min);
+fn cheapest_to_relax(heights: &RowHeights<'_>, min: &[f32], floor: &[f32]) -> Option<usize> {
+    let cols = heights.cols;
+    let rows = heights.rows(min);
+    let here = sum(&rows);
     let room = |c: usize| min.get(c).copied().unwrap_or(0.0) - floor.get(c).copied().unwrap_or(0.0);
     let is_short = |c: usize| cols.soft.get(c).copied().unwrap_or(0.0) <= cols.short;
     let long_left = (0..min.len()).any(|c| !is_short(c) && room(c) > 0.01);
     let mut best: Option<(usize, f32)> = None;
+    let mut relaxed = min.to_vec();
     for c in 0..min.len() {
         let freed = room(c);
         if freed <= 0.01 || (is_short(c) && long_left) {
             continue;
         }
-        let mut relaxed = min.to_vec();
+        let (Some(m), Some(before)) = (relaxed.get_mut(c), min.get(c)) else {
+            continue;
+        };
+        *m = floor.get(c).copied().unwrap_or(0.0);
+        let cost = (heights.total_with(&rows, c, &relaxed) - here) / freed;
         if let Some(m) = relaxed.get_mut(c) {
-            *m = floor.get(c).copied().unwrap_or(0.0);
+            *m = *before;
         }
-        let cost = (table_height(cols, &relaxed) - here) / freed;
         if best.is_none_or(|(_, b)| cost < b) {
             best = Some((c, cost));
         }
@@ -351,13 +496,15 @@ const SAMPLE_CELLS: usize = 2000;
 /// its cell with most lines; a cell's lines are its one-line width over its
 /// measure). What lowers no row (every cell on one line) goes in proportion
 /// to what each column still lacks of its one-line width.
-fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32> {
+fn share_by_height(heights: &RowHeights<'_>, mut widths: Vec<f32>, extra: f32) -> Vec<f32> {
+    let cols = heights.cols;
     let count = widths.len();
     let step = extra / STEPS as f32;
     let mut left = extra;
     if step > 0.01 {
+        let mut rows = heights.rows(&widths);
         for _ in 0..STEPS {
-            let here = table_height(cols, &widths);
+            let here = sum(&rows);
             let mut best: Option<(usize, f32)> = None;
             for c in 0..count {
                 if cols.fixed.get(c).copied().unwrap_or(false)
@@ -366,12 +513,21 @@ fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32>
                 {
                     continue;
                 }
+                let before = widths.get(c).copied().unwrap_or(0.0);
                 if let Some(w) = widths.get_mut(c) {
                     *w += step;
                 }
-                let gain = here - table_height(cols, &widths);
+                let gain = here - heights.total_with(&rows, c, &widths);
                 if let Some(w) = widths.get_mut(c) {
                     *w -= step;
+                }
+                // `w + step - step` may differ from `w` in the last bit:
+                // the rows follow the width as it now is.
+                if widths
+                    .get(c)
+                    .is_some_and(|w| w.to_bits() != before.to_bits())
+                {
+                    heights.update(&mut rows, c, &widths);
                 }
                 if gain > 1e-4 && best.is_none_or(|(_, g)| gain > g) {
                     best = Some((c, gain));
@@ -383,6 +539,7 @@ fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32>
             if let Some(w) = widths.get_mut(c) {
                 *w += step;
             }
+            heights.update(&mut rows, c, &widths);
             left -= step;
         }
     }
@@ -424,23 +581,131 @@ fn sampled(cols: &Columns) -> Columns {
     }
 }
 
-/// The table's estimated height in lines: per row, the most lines of its
-/// cells (a cell spanning rows shares its lines among them).
-fn table_height(cols: &Columns, widths: &[f32]) -> f32 {
-    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
-    let mut tallest = vec![1.0f32; rows];
-    for cell in &cols.cells {
-        let measure: f32 = widths
-            .get(cell.col..(cell.col + cell.span).min(widths.len()))
-            .map_or(0.0, |w| w.iter().sum::<f32>())
-            - cell.pad;
-        let text = cell.max - cell.pad;
-        let lines = (text / measure.max(1.0)).max(1.0) / cell.rowspan.max(1) as f32;
-        if let Some(t) = tallest.get_mut(cell.row) {
-            *t = t.max(lines);
+/// The lines of `cell` at column widths `widths` (its one-line width over
+/// its measure, shared among the rows it spans).
+fn cell_lines(cell: &CellMeasure, widths: &[f32]) -> f32 {
+    let measure: f32 = widths
+        .get(cell.col..(cell.col + cell.span).min(widths.len()))
+        .map_or(0.0, |w| w.iter().sum::<f32>())
+        - cell.pad;
+    let text = cell.max - cell.pad;
+    (text / measure.max(1.0)).max(1.0) / cell.rowspan.max(1) as f32
+}
+
+/// The rows' heights summed in row order (the table's height in lines).
+fn sum(rows: &[f32]) -> f32 {
+    rows.iter().sum()
+}
+
+/// The table's estimated height row by row, for the many trial widths of
+/// [`distribute`]: a trial that changes one column recounts the lines of
+/// only the cells over it (the others' are kept from the last
+/// [`RowHeights::update`]), and the rows are summed in the same order, so
+/// every height is the number a whole recount gives.
+struct RowHeights<'a> {
+    cols: &'a Columns,
+    /// The cells of each row (a row is as tall as its cell of most lines,
+    /// and at least one line).
+    by_row: Vec<Vec<usize>>,
+    /// The rows with a cell over each column, in row order.
+    by_col: Vec<Vec<usize>>,
+    /// Each cell's lines at the widths last measured.
+    lines: std::cell::RefCell<Vec<f32>>,
+}
+
+impl<'a> RowHeights<'a> {
+    fn new(cols: &'a Columns) -> RowHeights<'a> {
+        let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+        let count = cols.max.len();
+        let mut by_row = vec![Vec::new(); rows];
+        let mut by_col: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (i, cell) in cols.cells.iter().enumerate() {
+            if let Some(row) = by_row.get_mut(cell.row) {
+                row.push(i);
+            }
+            for col in by_col.iter_mut().skip(cell.col).take(cell.span) {
+                col.push(cell.row);
+            }
+        }
+        for col in &mut by_col {
+            col.sort_unstable();
+            col.dedup();
+        }
+        RowHeights {
+            cols,
+            by_row,
+            by_col,
+            lines: std::cell::RefCell::new(vec![1.0; cols.cells.len()]),
         }
     }
-    tallest.iter().sum()
+
+    /// Whether `cell` lies over column `c`.
+    fn over(cell: &CellMeasure, c: usize) -> bool {
+        cell.col <= c && c < cell.col.saturating_add(cell.span)
+    }
+
+    /// The height of row `r` at `widths`, which differ from those last
+    /// measured at most in column `changed`.
+    fn row(&self, r: usize, widths: &[f32], changed: Option<usize>, lines: &[f32]) -> f32 {
+        self.by_row.get(r).map_or(1.0, |cells| {
+            cells.iter().fold(1.0f32, |tallest, &i| {
+                let Some(cell) = self.cols.cells.get(i) else {
+                    return tallest;
+                };
+                let n = match changed {
+                    Some(c) if !Self::over(cell, c) => lines.get(i).copied().unwrap_or(1.0),
+                    _ => cell_lines(cell, widths),
+                };
+                tallest.max(n)
+            })
+        })
+    }
+
+    /// Every row's height at `widths` (which become the widths measured).
+    fn rows(&self, widths: &[f32]) -> Vec<f32> {
+        let mut lines = self.lines.borrow_mut();
+        for (n, cell) in lines.iter_mut().zip(&self.cols.cells) {
+            *n = cell_lines(cell, widths);
+        }
+        (0..self.by_row.len())
+            .map(|r| self.row(r, widths, Some(usize::MAX), &lines))
+            .collect()
+    }
+
+    /// The table's height at `widths`, which differ from those `rows` were
+    /// measured at only in column `c`.
+    fn total_with(&self, rows: &[f32], c: usize, widths: &[f32]) -> f32 {
+        let lines = self.lines.borrow();
+        let mut touched = self.by_col.get(c).map_or(&[][..], Vec::as_slice).iter().peekable();
+        rows.iter()
+            .enumerate()
+            .map(|(r, height)| {
+                if touched.next_if_eq(&&r).is_some() {
+                    self.row(r, widths, Some(c), &lines)
+                } else {
+                    *height
+                }
+            })
+            .sum()
+    }
+
+    /// Measures again the cells and rows column `c` reaches, now at
+    /// `widths` (which become the widths measured).
+    fn update(&self, rows: &mut [f32], c: usize, widths: &[f32]) {
+        let mut lines = self.lines.borrow_mut();
+        for &r in self.by_col.get(c).map_or(&[][..], Vec::as_slice) {
+            for &i in self.by_row.get(r).map_or(&[][..], Vec::as_slice) {
+                if let (Some(cell), Some(n)) = (self.cols.cells.get(i), lines.get_mut(i))
+                    && Self::over(cell, c)
+                {
+                    *n = cell_lines(cell, widths);
+                }
+            }
+            if let Some(height) = rows.get_mut(r) {
+                *height = self.row(r, widths, Some(usize::MAX), &lines);
+            }
+        }
+    }
 }
 
 /// How to set columns of these widths in `width`: at full size when their
@@ -522,6 +787,112 @@ mod tests {
             soft,
             max,
         }
+    }
+
+    /// The table's height in lines counted over every cell at once: per
+    /// row, the most lines of its cells (at least one).
+    fn table_height(cols: &Columns, widths: &[f32]) -> f32 {
+        let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+        let mut tallest = vec![1.0f32; rows];
+        for cell in &cols.cells {
+            if let Some(t) = tallest.get_mut(cell.row) {
+                *t = t.max(cell_lines(cell, widths));
+            }
+        }
+        tallest.iter().sum()
+    }
+
+    #[test]
+    fn row_heights_after_one_column_changes_equal_a_whole_recount() {
+        // Rows of varied cells, a spanning cell and a row-spanning one.
+        let mut cells = Vec::new();
+        for row in 0..40 {
+            for col in 0..4 {
+                let len = ((row * 7 + col * 13) % 23) as f32 * 9.7 + 3.3;
+                cells.push(CellMeasure {
+                    row,
+                    col,
+                    max: len,
+                    soft: len.min(30.0),
+                    hard: 4.0,
+                    ..cell(col, 0.0, 0.0, 0.0)
+                });
+            }
+        }
+        cells.push(CellMeasure {
+            row: 3,
+            span: 2,
+            rowspan: 2,
+            ..cell(1, 5.0, 40.0, 170.0)
+        });
+        let cols = Columns::new(4, &cells, 4.0, 30.0);
+        let heights = RowHeights::new(&cols);
+        let mut widths = vec![31.0f32, 17.5, 44.25, 23.0];
+        let mut rows = heights.rows(&widths);
+        assert_eq!(sum(&rows).to_bits(), table_height(&cols, &widths).to_bits());
+        for step in 0..60 {
+            let c = step % 4;
+            let mut trial = widths.clone();
+            trial[c] += 0.37 * step as f32;
+            assert_eq!(
+                heights.total_with(&rows, c, &trial).to_bits(),
+                table_height(&cols, &trial).to_bits()
+            );
+            widths = trial;
+            heights.update(&mut rows, c, &widths);
+            assert_eq!(sum(&rows).to_bits(), table_height(&cols, &widths).to_bits());
+        }
+    }
+
+    #[test]
+    fn a_row_loses_a_line_when_other_columns_can_give_the_width() {
+        // 9 pt type, 8.5 pt padding: the headers 「使用できる文字」 (7
+        // characters) and 「省略したときの値」 (8) in three lines each, a
+        // remarks cell of 13 characters in three lines below them.
+        let (em, pad) = (9.0, 8.5);
+        let text = |chars: f32| chars * em + pad;
+        let at = |row: usize, col: usize, chars: f32| CellMeasure {
+            row,
+            rowspan: 1,
+            pad,
+            col,
+            span: 1,
+            hard: em + pad,
+            soft: text(chars.min(6.0)),
+            max: text(chars),
+        };
+        let cols = Columns::new(
+            3,
+            &[at(0, 0, 7.0), at(0, 1, 8.0), at(0, 2, 2.0), at(1, 2, 13.0)],
+            em + pad,
+            text(6.0),
+        );
+        let before = vec![43.0, 40.0, 67.0];
+        let lines = |w: &[f32], i: usize| whole_char_lines(&cols, &cols.cells[i], w);
+        assert_eq!(
+            (lines(&before, 0), lines(&before, 1), lines(&before, 3)),
+            (3.0, 3.0, 3.0)
+        );
+        let after = fewer_lines(&cols, &[0.0, 0.0, 0.0], before.clone());
+        assert!(
+            (after.iter().sum::<f32>() - 150.0).abs() < 0.01,
+            "{after:?}"
+        );
+        // The table loses a line (six before: two rows of three) and no
+        // row gets taller: here the remarks take two lines (the cheapest
+        // row: 4.5 pt), the headers keeping three.
+        let height = |w: &[f32]| lines(w, 0).max(lines(w, 1)).max(lines(w, 2)) + lines(w, 3);
+        assert_eq!(height(&before), 6.0);
+        assert_eq!(height(&after), 5.0, "{after:?}");
+        // With a wider table the headers get their two lines too.
+        let wider = fewer_lines(&cols, &[0.0, 0.0, 0.0], vec![43.0, 40.0, 80.0]);
+        assert_eq!(
+            (lines(&wider, 0), lines(&wider, 1), lines(&wider, 3)),
+            (2.0, 2.0, 2.0),
+            "{wider:?}"
+        );
+        // Nothing to gain: the widths stay.
+        assert_eq!(fewer_lines(&cols, &[0.0, 0.0, 0.0], after.clone()), after);
     }
 
     #[test]
