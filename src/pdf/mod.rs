@@ -6,15 +6,13 @@
 //! is in `diags`). Submodules: `write` (frames → krilla pages), `text`
 //! (glyphs and fonts), `paint` (fills and strokes), `images`, `nav`
 //! (anchors, bookmarks), `tags` (tag tree), `meta` (document information),
-//! `streams` (content streams deflated at tebiki's level), `objstm` (small
-//! objects packed into object streams).
+//! `objstm` (small objects packed into object streams).
 
 mod images;
 mod meta;
 mod nav;
 mod objstm;
 mod paint;
-mod streams;
 mod tags;
 mod text;
 mod write;
