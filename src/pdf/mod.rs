@@ -4,7 +4,8 @@
 //! Input: a resolved [`Book`] and the build's [`Assets`]. Output: the PDF
 //! bytes, or `None` when an error makes a correct PDF impossible (the reason
 //! is in `diags`). Submodules: `write` (frames → krilla pages), `text`
-//! (glyphs and fonts), `paint` (fills and strokes), `images`, `nav`
+//! (glyphs and fonts), `widen` (twin glyphs for exact text extraction),
+//! `paint` (fills and strokes), `images`, `nav`
 //! (anchors, bookmarks), `tags` (tag tree), `meta` (document information),
 //! `objstm` (small objects packed into object streams).
 
@@ -15,6 +16,7 @@ mod objstm;
 mod paint;
 mod tags;
 mod text;
+mod widen;
 mod write;
 
 pub use write::{Conformance, write_pdf};
