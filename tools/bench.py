@@ -58,6 +58,7 @@ class Result:
     config: Config
     times: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)
     exit_codes: list[int] = field(default_factory=list)
     pdf_bytes: list[int] = field(default_factory=list)
     epub_bytes: list[int] = field(default_factory=list)
@@ -65,6 +66,11 @@ class Result:
 
     def median(self) -> float:
         return statistics.median(self.times) if self.times else float("nan")
+
+    def cpu_median(self) -> float:
+        """Median CPU time (user + sys, all threads): what a loaded machine
+        stretches least."""
+        return statistics.median(self.cpu_s) if self.cpu_s else float("nan")
 
 
 def target_dir() -> Path:
@@ -119,8 +125,9 @@ def dir_bytes(path: Path, suffix: str) -> int:
     return sum(p.stat().st_size for p in path.rglob(f"*{suffix}") if p.is_file())
 
 
-def run_once(tebiki: Path, site: Path, out: Path, config: Config) -> tuple[float, int, int, str]:
-    """One timed build: (seconds, peak RSS KiB, exit code, stderr tail)."""
+def run_once(tebiki: Path, site: Path, out: Path, config: Config) -> tuple[float, int, int, str, float]:
+    """One timed build: (seconds, peak RSS KiB, exit code, stderr tail, CPU
+    seconds user + sys)."""
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -133,7 +140,7 @@ def run_once(tebiki: Path, site: Path, out: Path, config: Config) -> tuple[float
         elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     tail = err_path.read_text(encoding="utf-8", errors="replace")[-600:]
-    return elapsed, usage.ru_maxrss, proc.returncode, tail
+    return elapsed, usage.ru_maxrss, proc.returncode, tail, usage.ru_utime + usage.ru_stime
 
 
 def measure(
@@ -149,18 +156,22 @@ def measure(
     contenders = [(baseline, base), (tebiki, result)] if baseline and base else [(tebiki, result)]
     for i in range(runs + 1):
         for binary, into in contenders:
-            elapsed, rss, code, tail = run_once(binary, site, work, config)
+            elapsed, rss, code, tail, cpu = run_once(binary, site, work, config)
             if i == 0:
                 continue  # warm-up: page cache, first-touch of the binary
             into.times.append(elapsed)
             into.rss_kib.append(rss)
+            into.cpu_s.append(cpu)
             into.exit_codes.append(code)
             into.pdf_bytes.append(dir_bytes(work, ".pdf"))
             into.epub_bytes.append(dir_bytes(work, ".epub"))
             into.stderr_tail = tail
-    line = f"  {config.name}: median {result.median():.3f} s"
+    line = f"  {config.name}: median {result.median():.3f} s, CPU {result.cpu_median():.2f} s"
     if base:
-        line += f" (baseline {base.median():.3f} s, ×{base.median() / result.median():.2f})"
+        line += (
+            f" (baseline {base.median():.3f} s, ×{base.median() / result.median():.2f};"
+            f" CPU {base.cpu_median():.2f} s, ×{base.cpu_median() / result.cpu_median():.2f})"
+        )
     print(line, flush=True)
     return result, base
 
@@ -379,6 +390,7 @@ def main() -> int:
                 "max_s": round(max(r.times), 3),
                 "pages_per_s": round(pages / med, 1),
                 "page_outputs_per_s": round(pages * c.regions * c.formats / med, 1),
+                "cpu_s_median": round(r.cpu_median(), 3),
                 "peak_rss_mib_median": round(statistics.median(r.rss_kib) / 1024, 1),
                 "peak_rss_mib_max": round(max(r.rss_kib) / 1024, 1),
                 "pdf_bytes": r.pdf_bytes[-1],
@@ -430,14 +442,18 @@ def main() -> int:
         lines.append(f"time(1000) / time(300), 3 regions × PDF+EPUB: {ratio:.2f} (linear would be 3.33; target ≤ 3.4)")
     if baselines:
         lines.append("")
-        lines.append("| configuration | baseline median s | baseline peak RSS MiB | speed-up (baseline / new) |")
-        lines.append("|" + "---|" * 4)
+        lines.append(
+            "| configuration | baseline median s | baseline peak RSS MiB | speed-up (baseline / new) "
+            "| CPU s user+sys, baseline → new | CPU speed-up |"
+        )
+        lines.append("|" + "---|" * 6)
         for r in results:
             b = baselines.get(r.config.name)
             if b:
                 lines.append(
                     f"| {r.config.name} | {b.median():.3f} | {statistics.median(b.rss_kib) / 1024:.1f} "
-                    f"| ×{b.median() / r.median():.2f} |"
+                    f"| ×{b.median() / r.median():.2f} | {b.cpu_median():.2f} → {r.cpu_median():.2f} "
+                    f"| ×{b.cpu_median() / r.cpu_median():.2f} |"
                 )
     lines.append(f"load average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min)")
     lines.append(

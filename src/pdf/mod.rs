@@ -7,15 +7,13 @@
 //! (glyphs and fonts), `widen` (twin glyphs for exact text extraction),
 //! `paint` (fills and strokes), `images`, `nav`
 //! (anchors, bookmarks), `tags` (tag tree), `meta` (document information),
-//! `streams` (content streams deflated at tebiki's level), `objstm` (small
-//! objects packed into object streams).
+//! `objstm` (small objects packed into object streams).
 
 mod images;
 mod meta;
 mod nav;
 mod objstm;
 mod paint;
-mod streams;
 mod tags;
 mod text;
 mod widen;

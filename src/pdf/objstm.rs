@@ -253,7 +253,7 @@ fn deflate(data: &[u8], level: u32) -> Option<Vec<u8>> {
 
 /// The classic xref table's subsections → offset per object number (`None`
 /// for free entries). Only generation-0 objects are accepted.
-pub(super) fn parse_table(table: &[u8]) -> Option<Vec<Option<usize>>> {
+fn parse_table(table: &[u8]) -> Option<Vec<Option<usize>>> {
     let mut words = table
         .split(|b| b.is_ascii_whitespace())
         .filter(|w| !w.is_empty());
@@ -299,26 +299,26 @@ fn parse<T: std::str::FromStr>(word: &[u8]) -> Option<T> {
     std::str::from_utf8(word).ok()?.parse().ok()
 }
 
-pub(super) fn number_after(bytes: &[u8]) -> Option<usize> {
+fn number_after(bytes: &[u8]) -> Option<usize> {
     let bytes = trim_start(bytes);
     let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
     parse(bytes.get(..digits)?)
 }
 
-pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-pub(super) fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
-pub(super) fn trim_start(bytes: &[u8]) -> &[u8] {
+fn trim_start(bytes: &[u8]) -> &[u8] {
     let skip = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
     bytes.get(skip..).unwrap_or_default()
 }
 
-pub(super) fn trim(bytes: &[u8]) -> &[u8] {
+fn trim(bytes: &[u8]) -> &[u8] {
     let bytes = trim_start(bytes);
     let keep = bytes.len()
         - bytes

@@ -111,10 +111,8 @@ pub fn write_pdf(
     document.set_metadata(metadata(book));
     document.set_tag_tree(tags.finish(Some(book.meta.language.clone())));
     let bytes = document.finish().map_err(|err| describe(&err))?;
-    // krilla writes its content streams uncompressed (`settings`): deflate
-    // them at tebiki's level; and every structure element as a plain
-    // object: pack them.
-    Ok(super::objstm::pack(super::streams::deflate_streams(bytes)))
+    // krilla writes every structure element as a plain object: pack them.
+    Ok(super::objstm::pack(bytes))
 }
 
 /// How the reason of a pdf/ua-1 failure starts when its only problems are
@@ -212,8 +210,7 @@ fn validation_problem(error: &krilla::configure::ValidationError) -> String {
     }
 }
 
-/// krilla settings: tagged, no random ids; content streams are left
-/// uncompressed for `streams::deflate_streams` (krilla's level 6 is fixed).
+/// krilla settings: compressed, tagged, no random ids.
 fn settings(conformance: Conformance) -> SerializeSettings {
     let configuration = match conformance {
         Conformance::PdfUa1 => ConfigurationBuilder::new()
@@ -226,7 +223,6 @@ fn settings(conformance: Conformance) -> SerializeSettings {
     SerializeSettings {
         configuration,
         enable_tagging: true,
-        compress_content_streams: false,
         ..SerializeSettings::default()
     }
 }

@@ -676,7 +676,12 @@ impl<'a> RowHeights<'a> {
     /// measured at only in column `c`.
     fn total_with(&self, rows: &[f32], c: usize, widths: &[f32]) -> f32 {
         let lines = self.lines.borrow();
-        let mut touched = self.by_col.get(c).map_or(&[][..], Vec::as_slice).iter().peekable();
+        let mut touched = self
+            .by_col
+            .get(c)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .peekable();
         rows.iter()
             .enumerate()
             .map(|(r, height)| {
