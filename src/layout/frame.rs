@@ -234,7 +234,8 @@ impl TextRun {
     }
 }
 
-/// One positioned glyph of a [`TextRun`].
+/// One positioned glyph of a [`TextRun`]: 24 bytes (a paragraph of
+/// megabytes holds one per letter).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
     /// Glyph id in the font.
@@ -245,8 +246,18 @@ pub struct Glyph {
     pub x_offset: f32,
     /// Vertical offset (up is positive, as in the font), in points.
     pub y_offset: f32,
+    /// Start of the bytes of [`TextRun::text`] this glyph's cluster covers
+    /// (see [`Glyph::range`]).
+    pub start: u32,
+    /// End of the bytes of [`TextRun::text`] this glyph's cluster covers.
+    pub end: u32,
+}
+
+impl Glyph {
     /// The bytes of [`TextRun::text`] this glyph's cluster covers.
-    pub range: Range<usize>,
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// A rectangle.

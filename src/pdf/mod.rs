@@ -4,17 +4,21 @@
 //! Input: a resolved [`Book`] and the build's [`Assets`]. Output: the PDF
 //! bytes, or `None` when an error makes a correct PDF impossible (the reason
 //! is in `diags`). Submodules: `write` (frames → krilla pages), `text`
-//! (glyphs and fonts), `paint` (fills and strokes), `images`, `nav`
+//! (glyphs and fonts), `widen` (twin glyphs for exact text extraction),
+//! `paint` (fills and strokes), `images`, `nav`
 //! (anchors, bookmarks), `tags` (tag tree), `meta` (document information),
-//! `objstm` (small objects packed into object streams).
+//! `streams` (content streams deflated at tebiki's level), `objstm` (small
+//! objects packed into object streams).
 
 mod images;
 mod meta;
 mod nav;
 mod objstm;
 mod paint;
+mod streams;
 mod tags;
 mod text;
+mod widen;
 mod write;
 
 pub use write::{Conformance, write_pdf};

@@ -176,7 +176,7 @@ fn plan(pdf: &[u8]) -> Option<Packing> {
         let first = offsets.len();
         let mut data = offsets.into_bytes();
         data.extend_from_slice(&bodies);
-        let data = deflate(&data)?;
+        let data = deflate(&data, OBJECT_STREAM_LEVEL)?;
         placed.push(Entry::Direct(length + tail.len()));
         tail.extend_from_slice(
             format!(
@@ -205,7 +205,7 @@ fn plan(pdf: &[u8]) -> Option<Packing> {
         rows.extend_from_slice(&field2.to_be_bytes());
         rows.extend_from_slice(&field3.to_be_bytes());
     }
-    let rows = deflate(&rows)?;
+    let rows = deflate(&rows, XREF_LEVEL)?;
     tail.extend_from_slice(
         format!(
             "{xref_number} 0 obj\n<</Type/XRef/Size {}/W[1 4 2]/Filter/FlateDecode/Length {}",
@@ -234,17 +234,26 @@ fn set(placed: &mut [Entry], number: u32, entry: Entry) {
     }
 }
 
-/// Fast zlib compression (level 1: the dictionaries are repetitive, and a
-/// higher level costs three times the time for a tenth less size).
-fn deflate(data: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 4), Compression::fast());
+/// zlib level of the object streams: level 2 (zlib-rs's `deflate_fast`)
+/// makes them a quarter smaller than level 1 (`deflate_quick`) for 20 ms
+/// more a region on the 300-page benchmark; higher levels gain a few
+/// percent more for twice the time (docs/benchmarks.md, "Round 5: speed").
+const OBJECT_STREAM_LEVEL: u32 = 2;
+
+/// zlib level of the cross-reference stream's rows: level 2 makes them
+/// 40 % smaller than level 1 at no measurable cost.
+const XREF_LEVEL: u32 = 2;
+
+/// zlib compression at `level`.
+fn deflate(data: &[u8], level: u32) -> Option<Vec<u8>> {
+    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 4), Compression::new(level));
     encoder.write_all(data).ok()?;
     encoder.finish().ok()
 }
 
 /// The classic xref table's subsections → offset per object number (`None`
 /// for free entries). Only generation-0 objects are accepted.
-fn parse_table(table: &[u8]) -> Option<Vec<Option<usize>>> {
+pub(super) fn parse_table(table: &[u8]) -> Option<Vec<Option<usize>>> {
     let mut words = table
         .split(|b| b.is_ascii_whitespace())
         .filter(|w| !w.is_empty());
@@ -290,26 +299,26 @@ fn parse<T: std::str::FromStr>(word: &[u8]) -> Option<T> {
     std::str::from_utf8(word).ok()?.parse().ok()
 }
 
-fn number_after(bytes: &[u8]) -> Option<usize> {
+pub(super) fn number_after(bytes: &[u8]) -> Option<usize> {
     let bytes = trim_start(bytes);
     let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
     parse(bytes.get(..digits)?)
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+pub(super) fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
-fn trim_start(bytes: &[u8]) -> &[u8] {
+pub(super) fn trim_start(bytes: &[u8]) -> &[u8] {
     let skip = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
     bytes.get(skip..).unwrap_or_default()
 }
 
-fn trim(bytes: &[u8]) -> &[u8] {
+pub(super) fn trim(bytes: &[u8]) -> &[u8] {
     let bytes = trim_start(bytes);
     let keep = bytes.len()
         - bytes

@@ -28,7 +28,7 @@ use super::meta::metadata;
 use super::nav::{AnchorTable, outline};
 use super::paint::{fill, stroke};
 use super::tags::TagBuilder;
-use super::text::{FontCache, draw_run};
+use super::text::{FontCache, draw_run, run_gaps};
 
 /// Whether to ask krilla to validate the output as PDF/UA-1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub fn write_pdf(
 ) -> Result<Vec<u8>, String> {
     let mut document = Document::new_with(settings(conformance));
     let anchors = AnchorTable::collect(&doc);
-    let mut fonts = FontCache::new(&doc.fonts);
+    let mut fonts = FontCache::new(&doc.fonts, &doc.sheets);
     let mut images = ImageCache::new(&doc.images, diags);
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
@@ -111,8 +111,10 @@ pub fn write_pdf(
     document.set_metadata(metadata(book));
     document.set_tag_tree(tags.finish(Some(book.meta.language.clone())));
     let bytes = document.finish().map_err(|err| describe(&err))?;
-    // krilla writes every structure element as a plain object: pack them.
-    Ok(super::objstm::pack(bytes))
+    // krilla writes its content streams uncompressed (`settings`): deflate
+    // them at tebiki's level; and every structure element as a plain
+    // object: pack them.
+    Ok(super::objstm::pack(super::streams::deflate_streams(bytes)))
 }
 
 /// How the reason of a pdf/ua-1 failure starts when its only problems are
@@ -210,7 +212,8 @@ fn validation_problem(error: &krilla::configure::ValidationError) -> String {
     }
 }
 
-/// krilla settings: compressed, tagged, no random ids.
+/// krilla settings: tagged, no random ids; content streams are left
+/// uncompressed for `streams::deflate_streams` (krilla's level 6 is fixed).
 fn settings(conformance: Conformance) -> SerializeSettings {
     let configuration = match conformance {
         Conformance::PdfUa1 => ConfigurationBuilder::new()
@@ -223,6 +226,7 @@ fn settings(conformance: Conformance) -> SerializeSettings {
     SerializeSettings {
         configuration,
         enable_tagging: true,
+        compress_content_streams: false,
         ..SerializeSettings::default()
     }
 }
@@ -259,11 +263,13 @@ struct SheetState<'a> {
 /// line rather than per run. The span carries no `ActualText`: poppler
 /// computes such a span's box with the graphics state at its end, after
 /// krilla's `Q` of each run, so it becomes one mirrored zero-height box, and a
-/// line split into several is misordered. The gaps inside a run are joined
-/// inside the text object instead (`text.rs`; docs/typography.md, "Exact
-/// text extraction").
+/// line split into several is misordered. The gaps inside a line are taken
+/// into the advance of a twin glyph instead (`text.rs`, `widen.rs`;
+/// docs/typography.md, "Exact text extraction").
 fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
     let items = &sheet.items;
+    // The gaps after runs that text extraction should not read as spaces.
+    let gaps = run_gaps(items);
     // Whether a text span is open (it is closed by the last run of its line).
     let mut text_span = false;
     for (index, (at, item)) in items.iter().enumerate() {
@@ -272,7 +278,8 @@ fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
                 if !text_span {
                     text_span = state.tags.start_content(surface, false);
                 }
-                if !draw_run(surface, state.fonts, *at, run) {
+                let trailing = gaps.get(index).copied().flatten();
+                if !draw_run(surface, state.fonts, *at, run, trailing) {
                     *state.font_problem = true;
                 }
                 if next_run_on_line(items, index).is_none() {

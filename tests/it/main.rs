@@ -29,6 +29,7 @@ mod print_layout;
 mod sample;
 mod serve;
 mod tables;
+mod text_extraction;
 mod typography;
 mod watch;
 mod writer_cli;

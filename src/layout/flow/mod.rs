@@ -1153,7 +1153,7 @@ mod tests {
                 x + r
                     .glyphs
                     .iter()
-                    .take_while(|g| g.range.start < r.text.find('b').unwrap_or(0))
+                    .take_while(|g| g.range().start < r.text.find('b').unwrap_or(0))
                     .map(|g| g.x_advance)
                     .sum::<f32>()
             })

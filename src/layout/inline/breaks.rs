@@ -35,31 +35,36 @@ pub(crate) struct Opportunities {
 /// Computes the opportunities of a paragraph.
 pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku) -> Opportunities {
     let s = text.text.as_str();
-    // Byte offsets where UAX #14 allows a break (before the char there).
-    let mut uax = vec![false; s.len() + 1];
+    // Byte offsets where UAX #14 allows a break (before the char there),
+    // one bit each.
+    let mut uax = vec![0u64; s.len() / 64 + 1];
     for (pos, kind) in linebreaks(s) {
-        if let Some(slot) = uax.get_mut(pos) {
-            *slot = matches!(
-                kind,
-                BreakOpportunity::Allowed | BreakOpportunity::Mandatory
-            );
+        if matches!(
+            kind,
+            BreakOpportunity::Allowed | BreakOpportunity::Mandatory
+        ) && let Some(word) = uax.get_mut(pos / 64)
+        {
+            *word |= 1 << (pos % 64);
         }
     }
     let soft = super::tokens::token_breaks(text);
     let mut allowed = vec![false; glyphs.len() + 1];
     let mut penalized = vec![false; glyphs.len() + 1];
+    let (mut before_class, mut after_class) = (LastClass::default(), LastClass::default());
     for (i, g) in glyphs.iter().enumerate().skip(1) {
         if !g.cluster_start {
             continue;
         }
-        let pos = g.range.start;
+        let pos = g.start();
         let before = s.get(..pos).and_then(|t| t.chars().next_back());
         let after = s.get(pos..).and_then(|t| t.chars().next());
         let (Some(a), Some(b)) = (before, after) else {
             continue;
         };
-        let by_uax = uax.get(pos).copied().unwrap_or(false);
-        let ok = tailored(a, b, by_uax, kinsoku);
+        let by_uax = uax
+            .get(pos / 64)
+            .is_some_and(|word| word & (1 << (pos % 64)) != 0);
+        let ok = tailored_classes(before_class.of(a), after_class.of(b), by_uax, kinsoku);
         if let Some(slot) = allowed.get_mut(i) {
             *slot = ok;
         }
@@ -77,7 +82,7 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
     let forced = text
         .forced
         .iter()
-        .map(|&pos| glyphs.partition_point(|g| g.range.start < pos))
+        .map(|&pos| glyphs.partition_point(|g| g.start() < pos))
         .collect();
     Opportunities {
         allowed,
@@ -87,8 +92,38 @@ pub(crate) fn opportunities(text: &Collected, glyphs: &[Glyph], kinsoku: Kinsoku
 }
 
 /// Whether a line may end between `a` and `b`, given UAX #14's answer.
+#[cfg(test)]
 pub(crate) fn tailored(a: char, b: char, by_uax: bool, kinsoku: Kinsoku) -> bool {
-    let (ca, cb) = (class_of(a), class_of(b));
+    tailored_classes((a, class_of(a)), (b, class_of(b)), by_uax, kinsoku)
+}
+
+/// The class of the character asked for last, kept: consecutive
+/// questions are mostly about the same character (the one after a break
+/// point is the one before the next).
+#[derive(Debug, Default)]
+pub(crate) struct LastClass(Option<(char, CharClass)>);
+
+impl LastClass {
+    /// `c` with its class.
+    pub(crate) fn of(&mut self, c: char) -> (char, CharClass) {
+        match self.0 {
+            Some((last, class)) if last == c => (c, class),
+            _ => {
+                let class = class_of(c);
+                self.0 = Some((c, class));
+                (c, class)
+            }
+        }
+    }
+}
+
+/// [`tailored`] of two characters with their classes.
+pub(crate) fn tailored_classes(
+    (a, ca): (char, CharClass),
+    (b, cb): (char, CharClass),
+    by_uax: bool,
+    kinsoku: Kinsoku,
+) -> bool {
     if cb.forbidden_at_line_start(kinsoku) || ca.forbidden_at_line_end() {
         return false;
     }

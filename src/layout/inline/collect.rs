@@ -73,7 +73,14 @@ pub(crate) fn collect(pieces: &[InlinePiece]) -> Collected {
             InlinePiece::Text { text, style } => {
                 let sid = style_id(&mut out, style);
                 let mut start = out.text.len();
-                for c in text.chars() {
+                // Text between special characters is copied as it is.
+                let mut plain = 0;
+                for (at, c) in text.char_indices() {
+                    if !(c.is_control() || c == OBJECT_CHAR) {
+                        continue;
+                    }
+                    out.text.push_str(text.get(plain..at).unwrap_or(""));
+                    plain = at + c.len_utf8();
                     match c {
                         '\n' => {
                             push_span(&mut out.spans, start..out.text.len(), sid);
@@ -81,11 +88,11 @@ pub(crate) fn collect(pieces: &[InlinePiece]) -> Collected {
                             start = out.text.len();
                         }
                         '\t' => out.text.push(' '),
-                        // Only objects stand as U+FFFC.
-                        c if c.is_control() || c == OBJECT_CHAR => {}
-                        c => out.text.push(c),
+                        // Only objects stand as U+FFFC; other controls go.
+                        _ => {}
                     }
                 }
+                out.text.push_str(text.get(plain..).unwrap_or(""));
                 push_span(&mut out.spans, start..out.text.len(), sid);
             }
         }

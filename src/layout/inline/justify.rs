@@ -19,7 +19,7 @@
 use super::classes::CharClass;
 use super::collect::Collected;
 use super::line::{EPSILON, Line, Measure, measure, slot_before};
-use super::shape::{Glyph, ShrinkLevel};
+use super::shape::{Glyph, Glyphs, ShrinkLevel};
 use super::{GlyphRun, LineBox, ParagraphStyle, PlacedObject};
 use crate::layout::font::FontBook;
 use crate::layout::frame;
@@ -44,7 +44,7 @@ struct Ratios {
 /// Sets one line.
 pub(crate) fn build_line(
     text: &Collected,
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     line: &Line,
     style: &ParagraphStyle,
     fonts: &FontBook,
@@ -53,21 +53,29 @@ pub(crate) fn build_line(
     let avail = (style.width - line.indent).max(0.0);
     let slice = glyphs.get(line.start..m.content_end).unwrap_or(&[]);
     let justify = line.justify && style.justify;
-    let ratios = ratios(slice, &m, avail, justify);
+    let ratios = ratios(glyphs, slice, &m, avail, justify);
     let mut runs: Vec<GlyphRun> = Vec::new();
     let mut objects: Vec<PlacedObject> = Vec::new();
+    // The text of the open run: bytes `run_byte..run_end` of the
+    // paragraph, copied into the run when it is closed.
     let mut run_byte = 0usize;
+    let mut run_end = 0usize;
     // Right edge of the last run or object set, where the next one starts.
     let mut pen = line.indent;
     // An object ends the run before it: the next glyph starts a new one.
     let mut run_open = false;
     let mut gap = 0.0f32;
+    // The run style of the last glyph's (style id, wide) key, and whether
+    // it equals the last run's style.
+    let mut style_key: Option<(u32, bool)> = None;
+    let mut current_style = text.style(0).clone();
+    let mut same_style = false;
     let last = line.end.saturating_sub(1);
     let last_cluster = (line.start..m.content_end)
         .rev()
         .find(|&k| glyphs.get(k).is_some_and(|g| g.cluster_start));
     for (i, g) in glyphs.iter().enumerate().take(line.end).skip(line.start) {
-        let s = &g.spacing;
+        let s = glyphs.spacing(g);
         let trailing = i >= m.content_end;
         let first = i == line.start;
         let mut adv = g.advance;
@@ -109,14 +117,14 @@ pub(crate) fn build_line(
         }
         // All blank removed: draw the half-width form (no backward offset,
         // which text extraction would take for overlapping text).
-        let (font, id) = match g.half {
+        let (font, id) = match glyphs.half(g) {
             Some(h) if adv <= 0.5 * g.size + EPSILON => {
                 xo = 0.0;
                 (h.font, h.id)
             }
             _ => (g.font, g.id),
         };
-        if let Some((_, object)) = g.object.and_then(|k| text.objects.get(k)) {
+        if let Some((_, object)) = glyphs.object(g).and_then(|k| text.objects.get(k)) {
             let x = pen + gap;
             objects.push(PlacedObject {
                 id: object.id,
@@ -135,38 +143,61 @@ pub(crate) fn build_line(
                 advance: adv,
                 x_offset: xo,
             };
-            let run_style = run_style(text, g);
+            // The run style depends only on the style id and, for italic
+            // styles, on whether the glyph is wide: made once per change.
+            let key = (g.style, g.wide);
+            if style_key != Some(key) {
+                style_key = Some(key);
+                current_style = run_style(text, g);
+                same_style = runs.last().is_some_and(|r| r.style == current_style);
+            }
             let continues = run_open
-                && runs.last().is_some_and(|r| {
-                    r.font == font && r.style == run_style && text_contiguous(r, run_byte, g)
-                });
+                && same_style
+                && runs
+                    .last()
+                    .is_some_and(|r| r.font == font && text_contiguous(run_end, g));
             if continues && let Some(run) = runs.last_mut() {
                 if let Some(prev) = run.glyphs.last_mut() {
                     prev.x_advance += gap;
                     run.width += gap;
                 }
-                push_glyph(run, run_byte, g, &set, text);
+                push_glyph(run, run_byte, &mut run_end, g, &set, text);
                 pen = run.x + run.width;
             } else {
-                run_byte = g.range.start;
+                if let Some(open) = runs.last_mut() {
+                    close_run(open, run_byte..run_end, text);
+                }
+                run_byte = g.start();
+                run_end = run_byte;
+                // At most the rest of the line (exactly that for a line of
+                // one run); spare room is returned below.
+                let rest = line.end - i;
                 let mut run = GlyphRun {
                     font,
-                    style: run_style,
+                    style: current_style.clone(),
                     x: pen + gap,
                     width: 0.0,
                     text: String::new(),
-                    glyphs: Vec::new(),
+                    glyphs: Vec::with_capacity(rest),
                 };
-                push_glyph(&mut run, run_byte, g, &set, text);
+                same_style = true;
+                push_glyph(&mut run, run_byte, &mut run_end, g, &set, text);
                 pen = run.x + run.width;
                 runs.push(run);
                 run_open = true;
             }
         }
         gap = 0.0;
-        if i < last && !trailing && i + 1 < m.content_end {
+        // (Without stretch the slot adds +0.0 to +0.0: nothing to look up.)
+        if ratios.stretch != 0.0 && i < last && !trailing && i + 1 < m.content_end {
             gap += slot_before(glyphs, i + 1) * ratios.stretch;
         }
+    }
+    if let Some(open) = runs.last_mut() {
+        close_run(open, run_byte..run_end, text);
+    }
+    for run in &mut runs {
+        run.glyphs.shrink_to_fit();
     }
     let used = pen;
     let shift = match style.align {
@@ -204,7 +235,7 @@ pub(crate) fn build_line(
 /// inter-character slot), so a Latin word next to Japanese text gets no
 /// wider gaps than the kana around it. A line that would need more than
 /// the caps is not stretched at all: it is set flush-start (ragged).
-fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
+fn ratios(glyphs: &Glyphs, slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
     let mut r = Ratios::default();
     let mut delta = if m.natural > avail || justify {
         avail - m.natural
@@ -223,7 +254,7 @@ fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
     // Totals per level (the first glyph's glue and cut parts excluded).
     let (mut word_s, mut dot_s, mut br_s, mut jl_s) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     for (k, g) in slice.iter().enumerate() {
-        let s = &g.spacing;
+        let s = glyphs.spacing(g);
         let lead = if k == 0 { 0.0 } else { s.lead_shrink };
         let trail = if k + 1 == slice.len() && m.cut_trail {
             0.0
@@ -266,7 +297,7 @@ fn ratios(slice: &[Glyph], m: &Measure, avail: f32, justify: bool) -> Ratios {
 
 /// The style a glyph's run gets: italic only for Latin text.
 fn run_style(text: &Collected, g: &Glyph) -> super::TextStyle {
-    let mut style = text.style(g.style).clone();
+    let mut style = text.style(g.style_id()).clone();
     if style.italic && g.wide {
         style.italic = false;
     }
@@ -274,9 +305,8 @@ fn run_style(text: &Collected, g: &Glyph) -> super::TextStyle {
 }
 
 /// Whether `g` continues run `r` in the text (no gap in the bytes).
-fn text_contiguous(r: &GlyphRun, run_byte: usize, g: &Glyph) -> bool {
-    run_byte + r.text.len() == g.range.start
-        || (!g.cluster_start && run_byte + r.text.len() == g.range.end)
+fn text_contiguous(run_end: usize, g: &Glyph) -> bool {
+    run_end == g.start() || (!g.cluster_start && run_end == g.end as usize)
 }
 
 /// How a shaped glyph is set on its line: the glyph drawn (the shaped one
@@ -291,31 +321,44 @@ struct SetGlyph {
     x_offset: f32,
 }
 
-/// Appends glyph `g` as `set` (and its cluster's text, once) to a run
-/// whose text starts at byte `run_byte` of the paragraph.
-fn push_glyph(run: &mut GlyphRun, run_byte: usize, g: &Glyph, set: &SetGlyph, text: &Collected) {
-    if g.cluster_start
-        && let Some(t) = text.text.get(g.range.clone())
-    {
-        run.text.push_str(t);
+/// Appends glyph `g` as `set` to a run whose text starts at byte
+/// `run_byte` of the paragraph, and its cluster's text (once) to the run's
+/// text, which ends at `run_end` (the glyphs of a run cover its text
+/// contiguously, see [`text_contiguous`]).
+fn push_glyph(
+    run: &mut GlyphRun,
+    run_byte: usize,
+    run_end: &mut usize,
+    g: &Glyph,
+    set: &SetGlyph,
+    text: &Collected,
+) {
+    if g.cluster_start && text.text.get(g.range()).is_some() {
+        *run_end = g.end as usize;
     }
-    let rel_start = g.range.start.saturating_sub(run_byte);
-    let rel_end = g.range.end.saturating_sub(run_byte);
+    let rel_start = g.start().saturating_sub(run_byte);
+    let rel_end = (g.end as usize).saturating_sub(run_byte);
     run.glyphs.push(frame::Glyph {
         id: set.id,
         x_advance: set.advance,
         x_offset: set.x_offset,
         y_offset: g.y_offset,
-        range: rel_start..rel_end,
+        start: u32::try_from(rel_start).unwrap_or(u32::MAX),
+        end: u32::try_from(rel_end).unwrap_or(u32::MAX),
     });
     run.width += set.advance;
+}
+
+/// Gives a run its text: bytes `bytes` of the paragraph.
+fn close_run(run: &mut GlyphRun, bytes: std::ops::Range<usize>, text: &Collected) {
+    run.text = text.text.get(bytes).unwrap_or_default().to_owned();
 }
 
 /// Ascent and descent of the line from its runs' fonts (or the style at
 /// the line's position for an empty line).
 fn vertical_extent(
     text: &Collected,
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     line: &Line,
     runs: &[GlyphRun],
     fonts: &FontBook,
@@ -333,7 +376,7 @@ fn vertical_extent(
     if runs.is_empty() {
         let sid = glyphs
             .get(line.start)
-            .map_or_else(|| text.style_at(line.byte), |g| g.style);
+            .map_or_else(|| text.style_at(line.byte), Glyph::style_id);
         let style = text.style(sid);
         add(fonts.font(style.role), style.size, style.baseline_shift);
     }

@@ -18,7 +18,7 @@
 
 use super::ParagraphStyle;
 use super::classes::CharClass;
-use super::shape::Glyph;
+use super::shape::{Glyph, Glyphs};
 
 /// Tolerance for width comparisons (pt).
 pub(crate) const EPSILON: f32 = 1e-3;
@@ -78,70 +78,102 @@ impl Measure {
 /// totals stay exact to well below the layout tolerance.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RunningTotals {
-    /// `natural[i]`: sum of advance and glue of glyphs `0..i`.
-    natural: Vec<f64>,
-    /// `shrink[i]`: sum of all squeezable amounts (glue included) of glyphs
-    /// `0..i`.
-    shrink: Vec<f64>,
-    /// `stretch[i]`: sum of the stretch capacities of glyphs `0..i` (see
-    /// [`stretch_before`]).
-    stretch: Vec<f64>,
+    /// `sums[i]`: the sums over glyphs `0..i`, side by side (a measure
+    /// reads all three at two places): of advance and glue (natural), of
+    /// all squeezable amounts, glue included (shrink), and of the stretch
+    /// capacities (see [`slot_before`]).
+    sums: Vec<Sums>,
+}
+
+/// The running sums up to one glyph.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    /// Advances and glue.
+    natural: f64,
+    /// Squeezable amounts.
+    shrink: f64,
+    /// Stretch capacities.
+    stretch: f64,
 }
 
 impl RunningTotals {
     /// Computes the totals of `glyphs` (one pass).
-    pub(crate) fn new(glyphs: &[Glyph]) -> Self {
-        let mut natural = Vec::with_capacity(glyphs.len() + 1);
-        let mut shrink = Vec::with_capacity(glyphs.len() + 1);
-        let mut stretch = Vec::with_capacity(glyphs.len() + 1);
-        let (mut n, mut s, mut t) = (0.0f64, 0.0f64, 0.0f64);
-        natural.push(n);
-        shrink.push(s);
-        stretch.push(t);
+    pub(crate) fn new(glyphs: &Glyphs) -> Self {
+        let mut sums = Vec::with_capacity(glyphs.len() + 1);
+        let mut at = Sums::default();
+        sums.push(at);
         for (i, g) in glyphs.iter().enumerate() {
-            let sp = &g.spacing;
-            n += f64::from(g.advance) + f64::from(sp.glue);
-            s += f64::from(sp.space_shrink)
+            let sp = glyphs.spacing(g);
+            at.natural += f64::from(g.advance) + f64::from(sp.glue);
+            at.shrink += f64::from(sp.space_shrink)
                 + f64::from(sp.lead_shrink)
                 + f64::from(sp.trail_shrink)
                 + f64::from(sp.glue_shrink);
-            t += f64::from(own_stretch(g)) + f64::from(slot_before(glyphs, i));
-            natural.push(n);
-            shrink.push(s);
-            stretch.push(t);
+            at.stretch += f64::from(own_stretch(glyphs, g)) + f64::from(slot_before(glyphs, i));
+            sums.push(at);
         }
-        Self {
-            natural,
-            shrink,
-            stretch,
-        }
+        Self { sums }
+    }
+
+    /// Whether glyphs `start..end` (`start < end`) set as a line can
+    /// surely be squeezed to `avail` or less, without measuring them: when
+    /// the last glyph starts a cluster and is not a space (so no trailing
+    /// space is trimmed), the line's narrowest width is at most the sum of
+    /// its advances and glue (every blank cut at the line's edges, its
+    /// glue and its shrink are amounts of at least zero). A margin of
+    /// 0.01 pt, and lines of at most 2000 pt, keep the `f32` rounding of
+    /// [`measure_fast`] well inside the breaker's tolerance, so the answer
+    /// never differs from measuring: this only saves the measuring of the
+    /// glyphs of a long word while it still fits.
+    pub(crate) fn surely_fits(
+        &self,
+        glyphs: &Glyphs,
+        start: usize,
+        end: usize,
+        avail: f32,
+    ) -> bool {
+        const MARGIN: f64 = 0.01;
+        const LONGEST: f32 = 2000.0;
+        let ends_in_content = end
+            .checked_sub(1)
+            .and_then(|last| glyphs.get(last))
+            .is_some_and(|g| g.cluster_start && g.class != CharClass::Space);
+        let (Some(to), Some(from)) = (self.sums.get(end), self.sums.get(start)) else {
+            return false;
+        };
+        start < end
+            && ends_in_content
+            && avail <= LONGEST
+            && to.natural - from.natural <= f64::from(avail) - MARGIN
     }
 
     /// Natural width, shrink and stretch of glyphs `start..end` (`start <
     /// end`), the first glyph's glue and slot not counted (they are dropped
     /// at a line start).
-    fn span(&self, glyphs: &[Glyph], start: usize, end: usize) -> (f32, f32, f32) {
-        let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(0.0);
+    fn span(&self, glyphs: &Glyphs, start: usize, end: usize) -> (f32, f32, f32) {
+        let (to, from) = (self.sum(end), self.sum(start));
         let (glue, glue_shrink, glue_stretch) = glyphs.get(start).map_or((0.0, 0.0, 0.0), |g| {
-            (
-                g.spacing.glue,
-                g.spacing.glue_shrink,
-                g.spacing.glue_stretch,
-            )
+            let s = glyphs.spacing(g);
+            (s.glue, s.glue_shrink, s.glue_stretch)
         });
-        let natural = at(&self.natural, end) - at(&self.natural, start) - f64::from(glue);
-        let shrink = at(&self.shrink, end) - at(&self.shrink, start) - f64::from(glue_shrink);
-        let stretch = at(&self.stretch, end)
-            - at(&self.stretch, start)
+        let natural = to.natural - from.natural - f64::from(glue);
+        let shrink = to.shrink - from.shrink - f64::from(glue_shrink);
+        let stretch = to.stretch
+            - from.stretch
             - f64::from(glue_stretch)
             - f64::from(slot_before(glyphs, start));
         (natural as f32, shrink as f32, stretch.max(0.0) as f32)
+    }
+
+    /// The sums up to glyph `i` (zero past the end, as never asked).
+    fn sum(&self, i: usize) -> Sums {
+        self.sums.get(i).copied().unwrap_or_default()
     }
 }
 
 /// Measures glyphs `start..end` as a line.
 pub(crate) fn measure(
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     start: usize,
     end: usize,
     para_start: bool,
@@ -154,7 +186,7 @@ pub(crate) fn measure(
 /// totals: the same result as [`measure`] in time independent of the line
 /// length.
 pub(crate) fn measure_fast(
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     totals: &RunningTotals,
     start: usize,
     end: usize,
@@ -166,7 +198,7 @@ pub(crate) fn measure_fast(
 
 /// [`measure`] with or without running totals.
 fn measure_inner(
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     totals: Option<&RunningTotals>,
     start: usize,
     end: usize,
@@ -195,7 +227,7 @@ fn measure_inner(
         }
         _ => {
             for (k, g) in slice.iter().enumerate() {
-                let s = &g.spacing;
+                let s = glyphs.spacing(g);
                 m.natural += g.advance;
                 m.shrink += s.space_shrink + s.lead_shrink + s.trail_shrink;
                 m.stretch += s.space_stretch;
@@ -209,10 +241,11 @@ fn measure_inner(
     }
     if let Some(first) = slice.first() {
         // The line start is never squeezed: the lead is either cut or kept.
-        m.shrink -= first.spacing.lead_shrink;
-        if first.class == CharClass::Opening && !para_start && first.spacing.lead > 0.0 {
+        let s = glyphs.spacing(first);
+        m.shrink -= s.lead_shrink;
+        if first.class == CharClass::Opening && !para_start && s.lead > 0.0 {
             m.cut_lead = true;
-            m.natural -= first.spacing.lead;
+            m.natural -= s.lead;
         }
     }
     if let Some(last) = last_cluster_start(glyphs, start, content_end)
@@ -220,16 +253,17 @@ fn measure_inner(
             last.class,
             CharClass::Closing | CharClass::Comma | CharClass::FullStop
         )
-        && last.spacing.trail > 0.0
+        && glyphs.spacing(last).trail > 0.0
     {
+        let s = glyphs.spacing(last);
         m.cut_trail = true;
-        m.natural -= last.spacing.trail;
-        m.shrink -= last.spacing.trail_shrink;
+        m.natural -= s.trail;
+        m.shrink -= s.trail_shrink;
         if style.hanging_punctuation && matches!(last.class, CharClass::Comma | CharClass::FullStop)
         {
-            m.hang = last.advance - last.spacing.trail;
+            m.hang = last.advance - s.trail;
             m.natural -= m.hang;
-            m.shrink -= last.spacing.lead_shrink + last.spacing.space_shrink;
+            m.shrink -= s.lead_shrink + s.space_shrink;
         }
     }
     m.shrink = m.shrink.max(0.0);
@@ -241,32 +275,35 @@ pub(crate) const SLOT_STRETCH: f32 = 0.25;
 
 /// The stretch a glyph carries itself: a word space's (to ½ em) and the
 /// Japanese–Latin space's (to ½ em) growth.
-fn own_stretch(g: &Glyph) -> f32 {
+fn own_stretch(glyphs: &Glyphs, g: &Glyph) -> f32 {
+    let s = glyphs.spacing(g);
     let own = if g.class == CharClass::Space && g.cluster_start {
-        g.spacing.space_stretch
+        s.space_stretch
     } else {
         0.0
     };
-    own + g.spacing.glue_stretch
+    own + s.glue_stretch
 }
 
 /// The stretch capacity of the inter-character slot before glyph `i`
 /// (¼ em of the larger of its neighbours, or 0 where no slot is).
-pub(crate) fn slot_before(glyphs: &[Glyph], i: usize) -> f32 {
+pub(crate) fn slot_before(glyphs: &Glyphs, i: usize) -> f32 {
     match (i.checked_sub(1).and_then(|p| glyphs.get(p)), glyphs.get(i)) {
-        (Some(a), Some(b)) if is_slot(a, b) => SLOT_STRETCH * a.size.max(b.size),
+        (Some(a), Some(b)) if is_slot(a, b, glyphs.spacing(b).glue) => {
+            SLOT_STRETCH * a.size.max(b.size)
+        }
         _ => 0.0,
     }
 }
 
 /// Whether inter-character space may go between glyphs `a` and `b`
-/// (adjacent in the paragraph): at a cluster start next to a Japanese
+/// (adjacent in the paragraph; `b_glue` is `b`'s glue): at a cluster start next to a Japanese
 /// character, not at word spaces, not next to the ideographic space (which
 /// stays exactly one em), not where glue already spaces the pair (the
 /// Japanese–Latin space, the space after ？！), not inside runs of cl-08,
 /// not after opening brackets or before closing punctuation.
-pub(crate) fn is_slot(a: &Glyph, b: &Glyph) -> bool {
-    if !b.cluster_start || !(a.wide || b.wide) || b.spacing.glue > 0.0 {
+pub(crate) fn is_slot(a: &Glyph, b: &Glyph, b_glue: f32) -> bool {
+    if !b.cluster_start || !(a.wide || b.wide) || b_glue > 0.0 {
         return false;
     }
     let (ca, cb) = (a.class, b.class);

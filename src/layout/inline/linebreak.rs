@@ -11,15 +11,15 @@
 //! style. Output: [`Line`] ranges of glyph indices.
 
 use super::ParagraphStyle;
-use super::breaks::{Opportunities, is_url_break_after, tailored};
+use super::breaks::{LastClass, Opportunities, is_url_break_after, tailored_classes};
 use super::classes::CharClass;
 use super::collect::Collected;
 use super::line::{EPSILON, Line, Measure, RunningTotals, measure, measure_fast};
-use super::shape::Glyph;
+use super::shape::{Glyph, Glyphs};
 
 /// Chooses the lines.
 pub(crate) fn choose_lines(
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     opps: &Opportunities,
     text: &Collected,
     style: &ParagraphStyle,
@@ -55,7 +55,7 @@ pub(crate) fn choose_lines(
         // is set flush like at any line start.
         let para_start = para_start && indent > 0.0;
         let limit = forced.peek().copied().unwrap_or(n).min(n);
-        let byte = glyphs.get(start).map_or(text.text.len(), |g| g.range.start);
+        let byte = glyphs.get(start).map_or(text.text.len(), Glyph::start);
         if start >= n && forced.peek().is_none() {
             break;
         }
@@ -110,7 +110,7 @@ pub(crate) fn choose_lines(
 /// What every break decision of one paragraph reads.
 struct BreakContext<'a> {
     /// The paragraph's glyphs with their spacing.
-    glyphs: &'a [Glyph],
+    glyphs: &'a Glyphs,
     /// Their running totals, for measuring candidate lines fast.
     totals: RunningTotals,
     /// Where breaks are allowed or forced.
@@ -186,6 +186,9 @@ impl BreakContext<'_> {
                 if e == limit || opps.allowed.get(e).copied().unwrap_or(false) {
                     end = Some(e);
                     break;
+                }
+                if totals.surely_fits(glyphs, last, e, avail_unit) {
+                    continue;
                 }
                 let m = measure_fast(glyphs, totals, last, e, last == start && para_start, style);
                 if m.min_width() > avail_unit + EPSILON {
@@ -277,7 +280,8 @@ impl BreakContext<'_> {
                 && !(style.hanging_punctuation
                     && matches!(g.class, CharClass::Comma | CharClass::FullStop))
             {
-                lower += g.advance - g.spacing.lead - g.spacing.trail;
+                let s = glyphs.spacing(g);
+                lower += g.advance - s.lead - s.trail;
             }
             if lower > avail + EPSILON {
                 break;
@@ -321,25 +325,30 @@ impl BreakContext<'_> {
         let mut last_fit = None;
         let mut last_ok = None;
         let mut last_url = None;
+        let (mut before_class, mut after_class) = (LastClass::default(), LastClass::default());
         for end in start + 1..=limit {
             if glyphs.get(end).is_some_and(|g| !g.cluster_start) {
                 continue;
             }
-            let m = measure_fast(glyphs, totals, start, end, para_start, style);
-            if m.min_width() > avail + EPSILON {
-                break;
+            if !totals.surely_fits(glyphs, start, end, avail) {
+                let m = measure_fast(glyphs, totals, start, end, para_start, style);
+                if m.min_width() > avail + EPSILON {
+                    break;
+                }
             }
             last_fit = Some(end);
             let before = glyphs
                 .get(end - 1)
-                .and_then(|g| text.get(g.range.clone()))
+                .and_then(|g| text.get(g.range()))
                 .and_then(|s| s.chars().next_back());
             let after = glyphs
                 .get(end)
-                .and_then(|g| text.get(g.range.start..))
+                .and_then(|g| text.get(g.start()..))
                 .and_then(|s| s.chars().next());
             let kinsoku_ok = match (before, after) {
-                (Some(a), Some(b)) => tailored(a, b, true, style.kinsoku),
+                (Some(a), Some(b)) => {
+                    tailored_classes(before_class.of(a), after_class.of(b), true, style.kinsoku)
+                }
                 _ => true,
             };
             if kinsoku_ok {
@@ -430,7 +439,7 @@ const MIN_LAST_LINE_CHARS: usize = 2;
 /// full.
 fn avoid_short_last_line(
     lines: &mut [Line],
-    glyphs: &[Glyph],
+    glyphs: &Glyphs,
     opps: &Opportunities,
     style: &ParagraphStyle,
 ) {
@@ -457,7 +466,7 @@ fn avoid_short_last_line(
             return;
         }
         if content_chars(glyphs, b, last.end) >= MIN_LAST_LINE_CHARS {
-            let byte = glyphs.get(b).map_or(last.byte, |g| g.range.start);
+            let byte = glyphs.get(b).map_or(last.byte, Glyph::start);
             if let Some(prev) = lines.get_mut(k - 2) {
                 prev.end = b;
             }

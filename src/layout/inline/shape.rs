@@ -71,20 +71,15 @@ pub(crate) enum ShrinkLevel {
     Bracket,
 }
 
-/// One shaped glyph of a paragraph.
+/// One shaped glyph of a paragraph: 40 bytes, so that a run of megabytes
+/// stays small. What only some glyphs have (spacing, a half-width form, an
+/// inline object) is in the paragraph's side table ([`Glyphs`]).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Glyph {
-    /// Glyph id.
-    pub id: u16,
-    /// Face.
-    pub font: FontId,
-    /// Style id (into `Collected::styles`).
-    pub style: usize,
-    /// Byte range of the glyph's cluster in the paragraph text.
-    pub range: Range<usize>,
-    /// Whether this is the first glyph of its cluster (break points and
-    /// spacing sit only before such glyphs).
-    pub cluster_start: bool,
+    /// Start of the glyph's cluster in the paragraph text (bytes).
+    pub start: u32,
+    /// End of the glyph's cluster in the paragraph text (bytes).
+    pub end: u32,
     /// Font size in pt.
     pub size: f32,
     /// Advance in pt: as shaped, plus the blanks `adjust` adds or removes.
@@ -93,19 +88,149 @@ pub(crate) struct Glyph {
     pub x_offset: f32,
     /// Vertical offset in pt.
     pub y_offset: f32,
+    /// Style id (into `Collected::styles`).
+    pub style: u32,
+    /// One more than the index of the glyph's entry in [`Glyphs`]' side
+    /// table; 0: none (no spacing, no half-width form, not an object).
+    extra: u32,
+    /// Glyph id.
+    pub id: u16,
+    /// Face.
+    pub font: FontId,
     /// JLREQ class of the cluster's first character.
     pub class: CharClass,
     /// Whether the cluster's first character is wide (Japanese).
     pub wide: bool,
+    /// Whether this is the first glyph of its cluster (break points and
+    /// spacing sit only before such glyphs).
+    pub cluster_start: bool,
+}
+
+impl Glyph {
+    /// Byte range of the glyph's cluster in the paragraph text.
+    pub(crate) fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Start of the glyph's cluster in the paragraph text.
+    pub(crate) fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Style id as an index.
+    pub(crate) fn style_id(&self) -> usize {
+        self.style as usize
+    }
+}
+
+/// What only some glyphs of a paragraph have.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Extra {
     /// Adjustability.
-    pub spacing: Spacing,
+    spacing: Spacing,
     /// The proportional (half-width) form of a full-width punctuation
     /// glyph taken from the monospace face: drawn instead when all its
     /// blank is removed, so that no glyph needs a backward offset.
-    pub half: Option<HalfForm>,
+    half: Option<HalfForm>,
     /// The inline object this glyph stands for (index into
     /// `Collected::objects`); such a glyph is never drawn as text.
-    pub object: Option<usize>,
+    object: Option<usize>,
+}
+
+/// The spacing of a glyph without any.
+static NO_SPACING: Spacing = Spacing {
+    lead: 0.0,
+    lead_shrink: 0.0,
+    trail: 0.0,
+    trail_shrink: 0.0,
+    punct_level: ShrinkLevel::None,
+    glue: 0.0,
+    glue_shrink: 0.0,
+    glue_stretch: 0.0,
+    space_shrink: 0.0,
+    space_stretch: 0.0,
+    jl_space: false,
+};
+
+/// A paragraph's glyphs (in text order; they deref to the slice) and the
+/// side table of what only some of them have.
+#[derive(Debug, Default)]
+pub(crate) struct Glyphs {
+    /// The glyphs.
+    list: Vec<Glyph>,
+    /// Entries of the glyphs that have spacing, a half-width form or an
+    /// object (`Glyph::extra` - 1).
+    extras: Vec<Extra>,
+}
+
+impl std::ops::Deref for Glyphs {
+    type Target = [Glyph];
+    fn deref(&self) -> &[Glyph] {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Glyphs {
+    fn deref_mut(&mut self) -> &mut [Glyph] {
+        &mut self.list
+    }
+}
+
+impl Glyphs {
+    /// No glyphs, room for `n`.
+    fn with_capacity(n: usize) -> Glyphs {
+        Glyphs {
+            list: Vec::with_capacity(n),
+            extras: Vec::new(),
+        }
+    }
+
+    /// Appends a glyph with its half-width form and object.
+    fn push(&mut self, mut g: Glyph, half: Option<HalfForm>, object: Option<usize>) {
+        g.extra = 0;
+        if half.is_some() || object.is_some() {
+            self.extras.push(Extra {
+                spacing: Spacing::default(),
+                half,
+                object,
+            });
+            g.extra = u32::try_from(self.extras.len()).unwrap_or(0);
+        }
+        self.list.push(g);
+    }
+
+    fn extra(&self, g: &Glyph) -> Option<&Extra> {
+        (g.extra as usize)
+            .checked_sub(1)
+            .and_then(|k| self.extras.get(k))
+    }
+
+    /// The spacing of `g` (one of these glyphs).
+    pub(crate) fn spacing(&self, g: &Glyph) -> &Spacing {
+        self.extra(g).map_or(&NO_SPACING, |e| &e.spacing)
+    }
+
+    /// The spacing of glyph `i`, made when it has none (`None` when there
+    /// is no glyph `i`).
+    pub(crate) fn spacing_mut(&mut self, i: usize) -> Option<&mut Spacing> {
+        let g = self.list.get_mut(i)?;
+        if g.extra == 0 {
+            self.extras.push(Extra::default());
+            g.extra = u32::try_from(self.extras.len()).ok()?;
+        }
+        let k = (g.extra as usize).checked_sub(1)?;
+        self.extras.get_mut(k).map(|e| &mut e.spacing)
+    }
+
+    /// The half-width form of `g`, if any.
+    pub(crate) fn half(&self, g: &Glyph) -> Option<HalfForm> {
+        self.extra(g).and_then(|e| e.half)
+    }
+
+    /// The inline object `g` stands for, if any.
+    pub(crate) fn object(&self, g: &Glyph) -> Option<usize> {
+        self.extra(g).and_then(|e| e.object)
+    }
 }
 
 /// A half-width form of a punctuation glyph: face and glyph id.
@@ -203,14 +328,13 @@ struct Segment {
 }
 
 /// Shapes the whole paragraph.
-pub(crate) fn shape_paragraph(
-    text: &Collected,
-    fonts: &FontBook,
-    cache: &ShapeCache,
-) -> Vec<Glyph> {
+pub(crate) fn shape_paragraph(text: &Collected, fonts: &FontBook, cache: &ShapeCache) -> Glyphs {
     let segments = segments(text, fonts);
     // About one glyph per character: no copy of a long paragraph's glyphs.
-    let mut out = Vec::with_capacity(text.text.chars().count());
+    let mut out = Glyphs::with_capacity(text.text.chars().count());
+    // Byte offsets are kept as `u32`: a paragraph's text is far below
+    // 4 GiB (a page file is capped well below), and saturates otherwise.
+    let at = |pos: usize| u32::try_from(pos).unwrap_or(u32::MAX);
     let mut buffer = Buffer::new();
     for seg in &segments {
         let Some(seg_text) = text.text.get(seg.range.clone()) else {
@@ -218,29 +342,37 @@ pub(crate) fn shape_paragraph(
         };
         let units = shape_cached(seg_text, seg.font, fonts, cache, &mut buffer);
         let size = text.style(seg.style).size;
+        let style = u32::try_from(seg.style).unwrap_or(u32::MAX);
         if let Some(k) = text.object_at(seg.range.start)
             && seg.range.len() == OBJECT_CHAR.len_utf8()
         {
-            out.push(Glyph {
-                id: 0,
-                font: seg.font,
-                style: seg.style,
-                range: seg.range.clone(),
-                cluster_start: true,
-                size,
-                advance: text.objects.get(k).map_or(0.0, |(_, o)| o.width),
-                x_offset: 0.0,
-                y_offset: 0.0,
-                class: CharClass::Ideographic,
-                wide: true,
-                spacing: Spacing::default(),
-                half: None,
-                object: Some(k),
-            });
+            out.push(
+                Glyph {
+                    id: 0,
+                    font: seg.font,
+                    style,
+                    start: at(seg.range.start),
+                    end: at(seg.range.end),
+                    cluster_start: true,
+                    size,
+                    advance: text.objects.get(k).map_or(0.0, |(_, o)| o.width),
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    class: CharClass::Ideographic,
+                    wide: true,
+                    extra: 0,
+                },
+                None,
+                Some(k),
+            );
             continue;
         }
         let upm = f32::from(fonts.metrics(seg.font).units_per_em.max(1));
         let scale = size / upm;
+        let role = text.style(seg.style).role;
+        // What the last cluster's first character gave (a run of one
+        // letter asks the same questions again and again).
+        let mut last: Option<(char, CharInfo)> = None;
         for (i, g) in units.iter().enumerate() {
             let start = seg.range.start + g.cluster as usize;
             let cluster_start = i == 0 || units.get(i - 1).is_none_or(|p| p.cluster != g.cluster);
@@ -249,36 +381,82 @@ pub(crate) fn shape_paragraph(
                 .and_then(|rest| rest.iter().find(|n| n.cluster != g.cluster))
                 .map_or(seg.range.end, |n| seg.range.start + n.cluster as usize);
             let first = text.text.get(start..).and_then(|s| s.chars().next());
-            // A symbol (✔ ① → ○) breaks and spaces as an ideographic
-            // character (JLREQ cl-19): no Japanese–Latin space around it;
-            // drawn a full em wide, it is also wide (JIS spacing).
-            let symbol = first.is_some_and(is_symbol);
-            let full_width_symbol = symbol && g.x_advance as f32 >= 0.9 * upm && g.x_offset == 0;
-            let class = match first {
-                Some(c) if symbol && class_of(c) == CharClass::Western => CharClass::Ideographic,
-                Some(c) => class_of(c),
-                None => CharClass::Western,
+            let info = match (first, last) {
+                (Some(c), Some((l, info))) if c == l => info,
+                (Some(c), _) => {
+                    let info = CharInfo::of(c, fonts, role, seg.font);
+                    last = Some((c, info));
+                    info
+                }
+                (None, _) => CharInfo::NONE,
             };
-            let wide = first.is_some_and(is_wide) || full_width_symbol;
-            out.push(Glyph {
-                id: g.id,
-                font: seg.font,
-                style: seg.style,
-                range: start..end.max(start),
-                cluster_start,
-                size,
-                advance: g.x_advance as f32 * scale,
-                x_offset: g.x_offset as f32 * scale,
-                y_offset: g.y_offset as f32 * scale,
-                class,
-                wide,
-                spacing: Spacing::default(),
-                half: first.and_then(|c| half_form(fonts, text.style(seg.style).role, seg.font, c)),
-                object: None,
-            });
+            let full_width_symbol =
+                info.symbol && g.x_advance as f32 >= 0.9 * upm && g.x_offset == 0;
+            let class = info.class;
+            let wide = info.wide || full_width_symbol;
+            out.push(
+                Glyph {
+                    id: g.id,
+                    font: seg.font,
+                    style,
+                    start: at(start),
+                    end: at(end.max(start)),
+                    cluster_start,
+                    size,
+                    advance: g.x_advance as f32 * scale,
+                    x_offset: g.x_offset as f32 * scale,
+                    y_offset: g.y_offset as f32 * scale,
+                    class,
+                    wide,
+                    extra: 0,
+                },
+                info.half,
+                None,
+            );
         }
     }
     out
+}
+
+/// What a cluster's glyph takes from the cluster's first character.
+#[derive(Debug, Clone, Copy)]
+struct CharInfo {
+    /// JLREQ class: a symbol (✔ ① → ○) breaks and spaces as an
+    /// ideographic character (JLREQ cl-19), with no Japanese–Latin space
+    /// around it.
+    class: CharClass,
+    /// Wide (a symbol drawn a full em wide is made wide too, by the
+    /// caller: JIS spacing).
+    wide: bool,
+    /// A symbol of the blocks set among kanji ([`is_symbol`]).
+    symbol: bool,
+    /// The proportional form of full-width punctuation ([`half_form`]).
+    half: Option<HalfForm>,
+}
+
+impl CharInfo {
+    /// A glyph without a character (never met: every cluster has one).
+    const NONE: CharInfo = CharInfo {
+        class: CharClass::Western,
+        wide: false,
+        symbol: false,
+        half: None,
+    };
+
+    /// The facts of `c` in a segment of style role `role` and face `font`.
+    fn of(c: char, fonts: &FontBook, role: FontRole, font: FontId) -> CharInfo {
+        let symbol = is_symbol(c);
+        let class = match class_of(c) {
+            CharClass::Western if symbol => CharClass::Ideographic,
+            class => class,
+        };
+        CharInfo {
+            class,
+            wide: is_wide(c),
+            symbol,
+            half: half_form(fonts, role, font, c),
+        }
+    }
 }
 
 /// Shapes `text` in `font`, from the cache when possible.
@@ -346,26 +524,42 @@ fn segments(text: &Collected, fonts: &FontBook) -> Vec<Segment> {
         let chain = fonts.fallback_chain(role);
         let first = fonts.font(role);
         let punctuation_face = fonts.punctuation_face();
+        // The face of each ASCII character of this span, found once (the
+        // charmap lookups took 5 % of a long Latin run's layout), and of
+        // the character before.
+        let mut ascii: [Option<FontId>; 128] = [None; 128];
+        let mut previous: Option<(char, FontId)> = None;
         for (off, c) in span_text.char_indices() {
             let pos = span.start + off;
             let object = c == OBJECT_CHAR;
             let attaches = !object && is_attaching(c);
             let font = if attaches {
                 None
-            } else if let Some(mono) = punctuation_face
-                && role == FontRole::Regular
-                && is_full_width_punctuation(c)
-                && fonts.has_glyph(mono, c)
+            } else if let Some((p, f)) = previous
+                && p == c
             {
-                Some(mono)
+                Some(f)
+            } else if let Some(Some(f)) = ascii.get(c as usize) {
+                Some(*f)
             } else {
-                Some(
+                let f = if let Some(mono) = punctuation_face
+                    && role == FontRole::Regular
+                    && is_full_width_punctuation(c)
+                    && fonts.has_glyph(mono, c)
+                {
+                    mono
+                } else {
                     chain
                         .iter()
                         .copied()
                         .find(|&f| fonts.has_glyph(f, c))
-                        .unwrap_or(first),
-                )
+                        .unwrap_or(first)
+                };
+                if let Some(slot) = ascii.get_mut(c as usize) {
+                    *slot = Some(f);
+                }
+                previous = Some((c, f));
+                Some(f)
             };
             let group = if attaches { None } else { Some(is_wide(c)) };
             let end = pos + c.len_utf8();
@@ -512,7 +706,7 @@ mod tests {
     use crate::assets::{Assets, ImageStore};
     use crate::layout::inline::{InlinePiece, TextStyle, collect::collect};
 
-    fn shaped(text: &str) -> (Vec<Glyph>, FontBook) {
+    fn shaped(text: &str) -> (Glyphs, FontBook) {
         let fonts = FontBook::load(&Assets::embedded(ImageStore::default())).expect("fonts");
         let pieces = [InlinePiece::Text {
             text,
@@ -554,11 +748,11 @@ mod tests {
         let at = text.find('e').unwrap_or_default();
         let e = glyphs
             .iter()
-            .position(|g| g.range.start == at)
+            .position(|g| g.start() == at)
             .unwrap_or_default();
         let short_e = short
             .iter()
-            .position(|g| g.range.start == 1)
+            .position(|g| g.start() == 1)
             .unwrap_or_default();
         let ids =
             |gs: &[Glyph], from: usize| gs[from..from + 2].iter().map(|g| g.id).collect::<Vec<_>>();
@@ -576,7 +770,7 @@ mod tests {
         let (glyphs, fonts) = shaped(text);
         let face = |c: &str| {
             let at = text.find(c).expect("in text");
-            let g = glyphs.iter().find(|g| g.range.start == at).expect("glyph");
+            let g = glyphs.iter().find(|g| g.start() == at).expect("glyph");
             assert_ne!(g.id, 0, "{c} drawn as .notdef");
             fonts.name(g.font).to_owned()
         };
@@ -594,7 +788,7 @@ mod tests {
             let at = text.find(c).expect("in text");
             glyphs
                 .iter()
-                .find(|g| g.range.start == at)
+                .find(|g| g.start() == at)
                 .map(|g| (g.class, g.wide))
                 .expect("glyph")
         };

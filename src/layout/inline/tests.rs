@@ -27,7 +27,7 @@ fn clusters(p: &ParagraphLayout) -> Vec<(usize, String, f32, f32, f32)> {
         for run in &line.runs {
             let mut x = run.x;
             for g in &run.glyphs {
-                let t = run.text.get(g.range.clone()).unwrap_or("").to_owned();
+                let t = run.text.get(g.range()).unwrap_or("").to_owned();
                 out.push((l, t, x, g.x_advance, g.x_offset));
                 x += g.x_advance;
             }
@@ -104,7 +104,7 @@ fn dump(p: &ParagraphLayout) -> String {
                     if g.x_offset.abs() >= 0.005 || g.y_offset.abs() >= 0.005 {
                         s += &format!("@{:.2},{:.2}", g.x_offset, g.y_offset);
                     }
-                    s + &format!("[{}..{}]", g.range.start, g.range.end)
+                    s + &format!("[{}..{}]", g.range().start, g.range().end)
                 })
                 .collect();
             for chunk in glyphs.chunks(8) {
@@ -279,7 +279,7 @@ fn line_end_punctuation_loses_its_half_em_and_lines_stay_justified() {
             }
             let last_run = line.runs.last().unwrap();
             let last = last_run.glyphs.last().unwrap();
-            let t = &last_run.text[last.range.clone()];
+            let t = &last_run.text[last.range()];
             if matches!(t, "」" | "、" | "。") {
                 // Only the ink half remains (0.5 em for 」, 0.6 em for 、。).
                 assert!(
@@ -389,10 +389,10 @@ fn text_ranges_cover_every_character_once() {
         for run in &line.runs {
             let mut covered = 0;
             for g in &run.glyphs {
-                assert!(run.text.is_char_boundary(g.range.start));
-                assert!(run.text.is_char_boundary(g.range.end));
-                assert!(g.range.start <= covered && g.range.end >= covered);
-                covered = covered.max(g.range.end);
+                assert!(run.text.is_char_boundary(g.range().start));
+                assert!(run.text.is_char_boundary(g.range().end));
+                assert!(g.range().start <= covered && g.range().end >= covered);
+                covered = covered.max(g.range().end);
                 assert!(g.x_advance.is_finite() && g.x_advance >= -0.01, "{g:?}");
             }
             assert_eq!(covered, run.text.len());

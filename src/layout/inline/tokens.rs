@@ -27,71 +27,98 @@ fn is_separator(c: char) -> bool {
 pub(crate) fn token_breaks(text: &Collected) -> Vec<usize> {
     let s = text.text.as_str();
     let mut out = Vec::new();
-    let mut token: Vec<(usize, char)> = Vec::new();
     let in_token = |c: char| !c.is_whitespace() && !is_wide(c) && c != OBJECT_CHAR;
+    // Start of the current token, if one is open.
+    let mut start: Option<usize> = None;
     for (pos, c) in s.char_indices() {
         if in_token(c) {
-            token.push((pos, c));
-        } else {
-            breaks_in_token(text, &token, &mut out);
-            token.clear();
+            start.get_or_insert(pos);
+        } else if let Some(from) = start.take() {
+            breaks_in_token(text, from, pos, &mut out);
         }
     }
-    breaks_in_token(text, &token, &mut out);
+    if let Some(from) = start {
+        breaks_in_token(text, from, s.len(), &mut out);
+    }
     out
 }
 
-/// Appends the break opportunities of one token (its characters with their
-/// byte offsets) to `out` when the token is code, a URL, an identifier or a
-/// long run.
-fn breaks_in_token(text: &Collected, token: &[(usize, char)], out: &mut Vec<usize>) {
-    let n = token.len();
+/// Appends the break opportunities of one token (bytes `from..to` of the
+/// text) to `out` when the token is code, a URL, an identifier or a long
+/// run. Two passes over the token's characters, nothing allocated (a
+/// token may be megabytes long).
+fn breaks_in_token(text: &Collected, from: usize, to: usize, out: &mut Vec<usize>) {
+    let Some(token) = text.text.get(from..to) else {
+        return;
+    };
+    // First pass: what the token is.
+    let mut n = 0usize;
+    let (mut url, mut camel, mut separators) = (false, false, false);
+    let (mut p2, mut p1): (Option<char>, Option<char>) = (None, None);
+    for c in token.chars() {
+        n += 1;
+        url |= p2 == Some(':') && p1 == Some('/') && c == '/';
+        camel |= p1.is_some_and(char::is_lowercase) && c.is_uppercase();
+        separators |= matches!(c, '_' | '/');
+        (p2, p1) = (p1, Some(c));
+    }
     if n < 4 {
         return;
     }
-    let code = token.iter().any(|&(pos, _)| {
-        let style = text.style(text.style_at(pos));
-        style.role == FontRole::Mono || style.background.is_some()
-    });
-    let chars: Vec<char> = token.iter().map(|&(_, c)| c).collect();
-    let url = chars.windows(3).any(|w| w == [':', '/', '/']) || starts_with(&chars, "www.");
-    let camel = chars
-        .windows(2)
-        .any(|w| w[0].is_lowercase() && w[1].is_uppercase());
-    let identifier = chars.contains(&'_') || camel || chars.contains(&'/');
+    // Code: any character of the token in a monospace or background style
+    // (the style spans that overlap the token).
+    let first_span = text.spans.partition_point(|(r, _)| r.end <= from);
+    let code = text
+        .spans
+        .get(first_span..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|(r, _)| r.start < to)
+        .any(|&(_, sid)| {
+            let style = text.style(sid);
+            style.role == FontRole::Mono || style.background.is_some()
+        });
+    let url = url || starts_with(token, "www.");
+    let identifier = separators || camel;
     if !(code || url || identifier || n >= LONG_RUN) {
         return;
     }
-    let digit_context = |k: usize| {
-        // Inside a number (a dot or hyphen between digits), outside URLs
-        // and code.
-        !(code || url)
-            && chars
-                .get(k.wrapping_sub(1))
-                .is_some_and(char::is_ascii_digit)
-            && chars.get(k + 1).is_some_and(char::is_ascii_digit)
-    };
-    // Keep at least two characters on either side of a break.
-    for k in 2..n.saturating_sub(1) {
-        let (a, b) = (chars[k - 1], chars[k]);
-        let after_separator = is_separator(a)
-            && !is_separator(b)
-            && (b.is_alphanumeric() || matches!(b, '%' | '~' | '"' | '\''))
-            && !digit_context(k - 1);
-        let case_change = a.is_lowercase() && b.is_uppercase();
-        if after_separator || case_change {
-            out.push(token[k].0);
+    // Second pass: character `k` with the two before it and the one after
+    // (keep at least two characters on either side of a break).
+    let chars = token.char_indices();
+    let (mut b2, mut b1): (Option<char>, Option<char>) = (None, None);
+    let mut k = 0usize;
+    for (off, b) in chars {
+        if (2..n.saturating_sub(1)).contains(&k)
+            && let Some(a) = b1
+        {
+            // Inside a number (a dot or hyphen between digits), outside
+            // URLs and code.
+            let digit_context =
+                !(code || url) && b2.is_some_and(|c| c.is_ascii_digit()) && b.is_ascii_digit();
+            let after_separator = is_separator(a)
+                && !is_separator(b)
+                && (b.is_alphanumeric() || matches!(b, '%' | '~' | '"' | '\''))
+                && !digit_context;
+            let case_change = a.is_lowercase() && b.is_uppercase();
+            if after_separator || case_change {
+                out.push(from + off);
+            }
+        }
+        (b2, b1) = (b1, Some(b));
+        k += 1;
+        if k + 1 >= n {
+            // The last character never starts a break.
+            break;
         }
     }
 }
 
-/// Whether `chars` starts with `prefix` (ASCII, case-insensitive).
-fn starts_with(chars: &[char], prefix: &str) -> bool {
-    prefix.chars().count() <= chars.len()
-        && prefix
-            .chars()
-            .zip(chars)
-            .all(|(p, c)| c.eq_ignore_ascii_case(&p))
+/// Whether `token` starts with `prefix` (ASCII, case-insensitive).
+fn starts_with(token: &str, prefix: &str) -> bool {
+    token
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 #[cfg(test)]

@@ -237,6 +237,7 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
     }
     let sample = sampled(cols);
     let cols = &sample;
+    let heights = RowHeights::new(cols);
     let mut min = cols.soft.clone();
     let mut excess = min.iter().sum::<f32>() - width;
     // Relax columns to their least width, one at a time, the one that costs
@@ -252,7 +253,7 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
         .collect();
     for floor in [&narrow, &cols.hard] {
         while excess > 0.0 {
-            let Some(c) = cheapest_to_relax(cols, &min, floor) else {
+            let Some(c) = cheapest_to_relax(&heights, &min, floor) else {
                 break;
             };
             let target = floor.get(c).copied().unwrap_or(0.0);
@@ -267,29 +268,35 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
         return min.iter().map(|w| w * width / sum_min.max(1.0)).collect();
     }
     let extra = width - sum_min;
-    let shared = share_by_height(cols, min.clone(), extra);
+    let shared = share_by_height(&heights, min.clone(), extra);
     keep_nearly_whole(cols, &min, shared)
 }
 
 /// The column to relax to `floor` next: long texts before short ones, and
 /// among them the one that costs the table least height for the width it
 /// frees.
-fn cheapest_to_relax(cols: &Columns, min: &[f32], floor: &[f32]) -> Option<usize> {
-    let here = table_height(cols, min);
+fn cheapest_to_relax(heights: &RowHeights<'_>, min: &[f32], floor: &[f32]) -> Option<usize> {
+    let cols = heights.cols;
+    let rows = heights.rows(min);
+    let here = sum(&rows);
     let room = |c: usize| min.get(c).copied().unwrap_or(0.0) - floor.get(c).copied().unwrap_or(0.0);
     let is_short = |c: usize| cols.soft.get(c).copied().unwrap_or(0.0) <= cols.short;
     let long_left = (0..min.len()).any(|c| !is_short(c) && room(c) > 0.01);
     let mut best: Option<(usize, f32)> = None;
+    let mut relaxed = min.to_vec();
     for c in 0..min.len() {
         let freed = room(c);
         if freed <= 0.01 || (is_short(c) && long_left) {
             continue;
         }
-        let mut relaxed = min.to_vec();
+        let (Some(m), Some(before)) = (relaxed.get_mut(c), min.get(c)) else {
+            continue;
+        };
+        *m = floor.get(c).copied().unwrap_or(0.0);
+        let cost = (heights.total_with(&rows, c, &relaxed) - here) / freed;
         if let Some(m) = relaxed.get_mut(c) {
-            *m = floor.get(c).copied().unwrap_or(0.0);
+            *m = *before;
         }
-        let cost = (table_height(cols, &relaxed) - here) / freed;
         if best.is_none_or(|(_, b)| cost < b) {
             best = Some((c, cost));
         }
@@ -351,13 +358,15 @@ const SAMPLE_CELLS: usize = 2000;
 /// its cell with most lines; a cell's lines are its one-line width over its
 /// measure). What lowers no row (every cell on one line) goes in proportion
 /// to what each column still lacks of its one-line width.
-fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32> {
+fn share_by_height(heights: &RowHeights<'_>, mut widths: Vec<f32>, extra: f32) -> Vec<f32> {
+    let cols = heights.cols;
     let count = widths.len();
     let step = extra / STEPS as f32;
     let mut left = extra;
     if step > 0.01 {
+        let mut rows = heights.rows(&widths);
         for _ in 0..STEPS {
-            let here = table_height(cols, &widths);
+            let here = sum(&rows);
             let mut best: Option<(usize, f32)> = None;
             for c in 0..count {
                 if cols.fixed.get(c).copied().unwrap_or(false)
@@ -366,12 +375,21 @@ fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32>
                 {
                     continue;
                 }
+                let before = widths.get(c).copied().unwrap_or(0.0);
                 if let Some(w) = widths.get_mut(c) {
                     *w += step;
                 }
-                let gain = here - table_height(cols, &widths);
+                let gain = here - heights.total_with(&rows, c, &widths);
                 if let Some(w) = widths.get_mut(c) {
                     *w -= step;
+                }
+                // `w + step - step` may differ from `w` in the last bit:
+                // the rows follow the width as it now is.
+                if widths
+                    .get(c)
+                    .is_some_and(|w| w.to_bits() != before.to_bits())
+                {
+                    heights.update(&mut rows, c, &widths);
                 }
                 if gain > 1e-4 && best.is_none_or(|(_, g)| gain > g) {
                     best = Some((c, gain));
@@ -383,6 +401,7 @@ fn share_by_height(cols: &Columns, mut widths: Vec<f32>, extra: f32) -> Vec<f32>
             if let Some(w) = widths.get_mut(c) {
                 *w += step;
             }
+            heights.update(&mut rows, c, &widths);
             left -= step;
         }
     }
@@ -424,23 +443,131 @@ fn sampled(cols: &Columns) -> Columns {
     }
 }
 
-/// The table's estimated height in lines: per row, the most lines of its
-/// cells (a cell spanning rows shares its lines among them).
-fn table_height(cols: &Columns, widths: &[f32]) -> f32 {
-    let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
-    let mut tallest = vec![1.0f32; rows];
-    for cell in &cols.cells {
-        let measure: f32 = widths
-            .get(cell.col..(cell.col + cell.span).min(widths.len()))
-            .map_or(0.0, |w| w.iter().sum::<f32>())
-            - cell.pad;
-        let text = cell.max - cell.pad;
-        let lines = (text / measure.max(1.0)).max(1.0) / cell.rowspan.max(1) as f32;
-        if let Some(t) = tallest.get_mut(cell.row) {
-            *t = t.max(lines);
+/// The lines of `cell` at column widths `widths` (its one-line width over
+/// its measure, shared among the rows it spans).
+fn cell_lines(cell: &CellMeasure, widths: &[f32]) -> f32 {
+    let measure: f32 = widths
+        .get(cell.col..(cell.col + cell.span).min(widths.len()))
+        .map_or(0.0, |w| w.iter().sum::<f32>())
+        - cell.pad;
+    let text = cell.max - cell.pad;
+    (text / measure.max(1.0)).max(1.0) / cell.rowspan.max(1) as f32
+}
+
+/// The rows' heights summed in row order (the table's height in lines).
+fn sum(rows: &[f32]) -> f32 {
+    rows.iter().sum()
+}
+
+/// The table's estimated height row by row, for the many trial widths of
+/// [`distribute`]: a trial that changes one column recounts the lines of
+/// only the cells over it (the others' are kept from the last
+/// [`RowHeights::update`]), and the rows are summed in the same order, so
+/// every height is the number a whole recount gives.
+struct RowHeights<'a> {
+    cols: &'a Columns,
+    /// The cells of each row (a row is as tall as its cell of most lines,
+    /// and at least one line).
+    by_row: Vec<Vec<usize>>,
+    /// The rows with a cell over each column, in row order.
+    by_col: Vec<Vec<usize>>,
+    /// Each cell's lines at the widths last measured.
+    lines: std::cell::RefCell<Vec<f32>>,
+}
+
+impl<'a> RowHeights<'a> {
+    fn new(cols: &'a Columns) -> RowHeights<'a> {
+        let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+        let count = cols.max.len();
+        let mut by_row = vec![Vec::new(); rows];
+        let mut by_col: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (i, cell) in cols.cells.iter().enumerate() {
+            if let Some(row) = by_row.get_mut(cell.row) {
+                row.push(i);
+            }
+            for col in by_col.iter_mut().skip(cell.col).take(cell.span) {
+                col.push(cell.row);
+            }
+        }
+        for col in &mut by_col {
+            col.sort_unstable();
+            col.dedup();
+        }
+        RowHeights {
+            cols,
+            by_row,
+            by_col,
+            lines: std::cell::RefCell::new(vec![1.0; cols.cells.len()]),
         }
     }
-    tallest.iter().sum()
+
+    /// Whether `cell` lies over column `c`.
+    fn over(cell: &CellMeasure, c: usize) -> bool {
+        cell.col <= c && c < cell.col.saturating_add(cell.span)
+    }
+
+    /// The height of row `r` at `widths`, which differ from those last
+    /// measured at most in column `changed`.
+    fn row(&self, r: usize, widths: &[f32], changed: Option<usize>, lines: &[f32]) -> f32 {
+        self.by_row.get(r).map_or(1.0, |cells| {
+            cells.iter().fold(1.0f32, |tallest, &i| {
+                let Some(cell) = self.cols.cells.get(i) else {
+                    return tallest;
+                };
+                let n = match changed {
+                    Some(c) if !Self::over(cell, c) => lines.get(i).copied().unwrap_or(1.0),
+                    _ => cell_lines(cell, widths),
+                };
+                tallest.max(n)
+            })
+        })
+    }
+
+    /// Every row's height at `widths` (which become the widths measured).
+    fn rows(&self, widths: &[f32]) -> Vec<f32> {
+        let mut lines = self.lines.borrow_mut();
+        for (n, cell) in lines.iter_mut().zip(&self.cols.cells) {
+            *n = cell_lines(cell, widths);
+        }
+        (0..self.by_row.len())
+            .map(|r| self.row(r, widths, Some(usize::MAX), &lines))
+            .collect()
+    }
+
+    /// The table's height at `widths`, which differ from those `rows` were
+    /// measured at only in column `c`.
+    fn total_with(&self, rows: &[f32], c: usize, widths: &[f32]) -> f32 {
+        let lines = self.lines.borrow();
+        let mut touched = self.by_col.get(c).map_or(&[][..], Vec::as_slice).iter().peekable();
+        rows.iter()
+            .enumerate()
+            .map(|(r, height)| {
+                if touched.next_if_eq(&&r).is_some() {
+                    self.row(r, widths, Some(c), &lines)
+                } else {
+                    *height
+                }
+            })
+            .sum()
+    }
+
+    /// Measures again the cells and rows column `c` reaches, now at
+    /// `widths` (which become the widths measured).
+    fn update(&self, rows: &mut [f32], c: usize, widths: &[f32]) {
+        let mut lines = self.lines.borrow_mut();
+        for &r in self.by_col.get(c).map_or(&[][..], Vec::as_slice) {
+            for &i in self.by_row.get(r).map_or(&[][..], Vec::as_slice) {
+                if let (Some(cell), Some(n)) = (self.cols.cells.get(i), lines.get_mut(i))
+                    && Self::over(cell, c)
+                {
+                    *n = cell_lines(cell, widths);
+                }
+            }
+            if let Some(height) = rows.get_mut(r) {
+                *height = self.row(r, widths, Some(usize::MAX), &lines);
+            }
+        }
+    }
 }
 
 /// How to set columns of these widths in `width`: at full size when their
@@ -521,6 +648,61 @@ mod tests {
             hard,
             soft,
             max,
+        }
+    }
+
+    /// The table's height in lines counted over every cell at once: per
+    /// row, the most lines of its cells (at least one).
+    fn table_height(cols: &Columns, widths: &[f32]) -> f32 {
+        let rows = cols.cells.iter().map(|c| c.row + 1).max().unwrap_or(0);
+        let mut tallest = vec![1.0f32; rows];
+        for cell in &cols.cells {
+            if let Some(t) = tallest.get_mut(cell.row) {
+                *t = t.max(cell_lines(cell, widths));
+            }
+        }
+        tallest.iter().sum()
+    }
+
+    #[test]
+    fn row_heights_after_one_column_changes_equal_a_whole_recount() {
+        // Rows of varied cells, a spanning cell and a row-spanning one.
+        let mut cells = Vec::new();
+        for row in 0..40 {
+            for col in 0..4 {
+                let len = ((row * 7 + col * 13) % 23) as f32 * 9.7 + 3.3;
+                cells.push(CellMeasure {
+                    row,
+                    col,
+                    max: len,
+                    soft: len.min(30.0),
+                    hard: 4.0,
+                    ..cell(col, 0.0, 0.0, 0.0)
+                });
+            }
+        }
+        cells.push(CellMeasure {
+            row: 3,
+            span: 2,
+            rowspan: 2,
+            ..cell(1, 5.0, 40.0, 170.0)
+        });
+        let cols = Columns::new(4, &cells, 4.0, 30.0);
+        let heights = RowHeights::new(&cols);
+        let mut widths = vec![31.0f32, 17.5, 44.25, 23.0];
+        let mut rows = heights.rows(&widths);
+        assert_eq!(sum(&rows).to_bits(), table_height(&cols, &widths).to_bits());
+        for step in 0..60 {
+            let c = step % 4;
+            let mut trial = widths.clone();
+            trial[c] += 0.37 * step as f32;
+            assert_eq!(
+                heights.total_with(&rows, c, &trial).to_bits(),
+                table_height(&cols, &trial).to_bits()
+            );
+            widths = trial;
+            heights.update(&mut rows, c, &widths);
+            assert_eq!(sum(&rows).to_bits(), table_height(&cols, &widths).to_bits());
         }
     }
 

@@ -1,0 +1,622 @@
+//! Twin glyphs with a wider advance, so that text extraction reads no space
+//! in a JLREQ gap.
+//!
+//! Input: the paged document's sheets (their glyph runs) and font sources.
+//! Output: for each TrueType face whose glyphs stand before such a gap, a
+//! derived font file — the face with, for each (glyph, width) pair the
+//! document needs, a twin glyph: the same outline bytes with an advance
+//! widened by whole steps of ⅛ em — and the map from the pair to the
+//! twin's id ([`Widening`]), which `text.rs` draws instead of the glyph.
+//!
+//! Why: a gap JLREQ puts in a line (¼ em between Japanese and Latin, the
+//! stretch of a justified line) is a glyph advance wider than the font's.
+//! Written as a `TJ` offset (or `Tc`), poppler and pdf.js both see the end
+//! of the glyph's width (the PDF font's `W` entry) and then empty space:
+//! poppler starts a new word past 0.1 em and pdf.js inserts a space past
+//! 0.102 em (`TRACKING_SPACE_FACTOR`), whatever `ActualText` says. Both
+//! take a glyph's extent from `W`, so a twin whose `W` covers the gap
+//! (rounded up to a whole step) leaves them nothing to read as a space; the
+//! backward offset krilla writes for the rest, under ⅛ em, is an overlap
+//! both ignore (poppler starts a new word at 0.2 em of overlap, pdf.js a
+//! new item). The page does not
+//! change: the twin has the original's outline and instructions, and krilla
+//! positions every glyph from the run's advances as before.
+//!
+//! Only the glyphs the document draws keep their outlines (the others are
+//! empty in the derived file, which krilla subsets anyway), and only the
+//! tables krilla and its subsetter read are kept, so the derived file is
+//! small. A face without `glyf` (CFF), a variable face, or one whose
+//! tables do not read is left as it is; `text.rs` falls back to an
+//! `ActualText` span for its gaps.
+
+use std::collections::{BTreeSet, HashMap};
+
+use read_fonts::tables::glyf::{Glyf, Glyph as GlyfGlyph};
+use read_fonts::tables::loca::Loca;
+use read_fonts::types::{GlyphId, Tag};
+use read_fonts::{FontRef, TableProvider};
+use write_fonts::FontBuilder;
+
+use crate::layout::frame::{FrameItem, Glyph, Point, TextRun};
+
+/// A gap after a glyph wider than this share of the type size is taken
+/// into its twin's advance (poppler starts a new word at 0.1 em, pdf.js
+/// inserts a space at 0.102 em).
+pub(super) const GAP_MIN: f32 = 0.08;
+
+/// One step of widening, in em: a gap is covered by whole steps.
+const STEP: f32 = 0.125;
+
+/// The widest widening, in steps (2 em): a wider gap is not a JLREQ gap.
+const MAX_STEPS: u16 = 16;
+
+/// The widest gap between two runs of one line taken into a twin, in em:
+/// JLREQ's widest gaps (the 1-em space after a mid-sentence ？ or ！, a
+/// stretched Japanese–Latin space) stay under it. Table cells and list
+/// labels, which can stand closer, are told apart by their structure tags.
+const MAX_RUN_GAP: f32 = 1.05;
+
+/// The twins of one face.
+pub(super) struct Widening {
+    /// The derived font file.
+    pub(super) data: Vec<u8>,
+    /// (glyph, steps) → the twin's glyph id.
+    pub(super) twins: HashMap<(u16, u16), u16>,
+}
+
+/// The number of ⅛-em steps that covers `gap` (pt) at type size `size`, or
+/// `None` for a gap that needs no twin.
+pub(super) fn steps(gap: f32, size: f32) -> Option<u16> {
+    // Also `None` for a NaN size or gap.
+    if size.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        || gap.partial_cmp(&(GAP_MIN * size)) != Some(std::cmp::Ordering::Greater)
+    {
+        return None;
+    }
+    // Rounded up: the twin reaches into the next glyph by less than a step
+    // (neither extractor minds an overlap under 0.2 em), never short of it
+    // (poppler puts a space between two words of a line, such as a raised
+    // note mark and the text before it, 0.03 em apart).
+    let steps = (gap / size / STEP).ceil().max(1.0);
+    (steps <= f32::from(MAX_STEPS)).then_some(steps as u16)
+}
+
+/// For each item of a sheet, the gap after it to the next run of its line
+/// (to where that run's first glyph is drawn) when the item is a run and
+/// that gap is a gap inside the text ([`None`]
+/// otherwise): only link areas, anchors, rules and fills (a link's
+/// underline, a code span's background), the end of a structure element or
+/// the start of a link stand between — not a table cell's, list body's or
+/// paragraph's start, nor an artifact —, on the same baseline, less than
+/// [`MAX_RUN_GAP`] apart, neither side blank and one side Japanese. Runs inside an artifact (a
+/// repeated table header, the leaders of the contents) carry no structure
+/// to tell their cells apart and get none.
+pub(super) fn run_gaps(items: &[(Point, FrameItem)]) -> Vec<Option<f32>> {
+    use crate::layout::frame::TagEvent;
+    let mut depth = 0usize;
+    let mut gaps = Vec::with_capacity(items.len());
+    for (index, (_, item)) in items.iter().enumerate() {
+        match item {
+            FrameItem::Tag(TagEvent::ArtifactStart) => depth += 1,
+            FrameItem::Tag(TagEvent::ArtifactEnd) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        gaps.push(if depth == 0 {
+            gap_after_run(items, index)
+        } else {
+            None
+        });
+    }
+    gaps
+}
+
+/// The gap after the run at `index` to the next run of its line, as
+/// [`run_gaps`] describes, for a run outside an artifact.
+fn gap_after_run(items: &[(Point, FrameItem)], index: usize) -> Option<f32> {
+    use crate::layout::frame::{StructTag, TagEvent};
+    let (at, FrameItem::Text(run)) = items.get(index)? else {
+        return None;
+    };
+    let last = run.glyphs.last()?;
+    if blank(run, last) {
+        return None;
+    }
+    let end = at.x + run.width();
+    for (next_at, item) in items.iter().skip(index + 1) {
+        match item {
+            FrameItem::Link(_)
+            | FrameItem::Anchor(_)
+            | FrameItem::Line(_)
+            | FrameItem::Rect(_)
+            | FrameItem::Tag(TagEvent::End | TagEvent::Start(StructTag::Link)) => continue,
+            FrameItem::Text(next) => {
+                let first = next.glyphs.first()?;
+                let gap = next_at.x + first.x_offset - end;
+                // A note mark is smaller and raised, but on the line.
+                let size = run.size.max(next.size);
+                let same_line = (next_at.y - at.y).abs() < size * 0.5;
+                // JLREQ puts gaps next to Japanese text; between two Latin
+                // runs (a note's mark and its URL) a gap is a space.
+                let japanese = |t: Option<&str>, end: bool| {
+                    let c = t.and_then(|t| {
+                        if end {
+                            t.chars().last()
+                        } else {
+                            t.chars().next()
+                        }
+                    });
+                    c.is_some_and(|c| c > '\u{2e7f}')
+                };
+                let beside_japanese = japanese(run.text.get(last.range()), true)
+                    || japanese(next.text.get(first.range()), false);
+                return (same_line
+                    && beside_japanese
+                    && !blank(next, first)
+                    && gap <= MAX_RUN_GAP * size)
+                    .then_some(gap);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a glyph's text is blank (a space reads as a space).
+fn blank(run: &TextRun, glyph: &Glyph) -> bool {
+    run.text
+        .get(glyph.range())
+        .is_none_or(|t| t.trim().is_empty())
+}
+
+/// The glyphs of `run` to draw as twins, each as (index, steps): a glyph
+/// followed by a gap (from the end of its drawn width, `natural`, to where
+/// the next glyph is drawn, offsets included; for the last glyph up to the
+/// next run of the line, `trailing`) wide enough for [`steps`], when
+/// neither it nor the glyph after it is blank and no text stands between
+/// them.
+pub(super) fn widened(
+    run: &TextRun,
+    trailing: Option<f32>,
+    natural: impl Fn(&Glyph) -> f32,
+) -> Vec<(usize, u16)> {
+    let glyphs = &run.glyphs;
+    let mut out = Vec::new();
+    for (i, g) in glyphs.iter().enumerate() {
+        let next = glyphs.get(i + 1);
+        let gap = match (next, trailing) {
+            (Some(next), _) => g.x_advance - natural(g) - g.x_offset + next.x_offset,
+            (None, Some(gap)) => gap + g.x_advance - natural(g) - g.x_offset,
+            (None, None) => continue,
+        };
+        // The cheap test first: most glyphs have no gap.
+        let Some(n) = steps(gap, run.size) else {
+            continue;
+        };
+        let text_between = next.is_some_and(|next| {
+            !(next.range().start == g.range().end || next.range() == g.range()) || blank(run, next)
+        });
+        if !text_between && !blank(run, g) {
+            out.push((i, n));
+        }
+    }
+    out
+}
+
+/// What one face needs: every glyph drawn, and the (glyph, steps) twins.
+#[derive(Default)]
+pub(super) struct Needs {
+    /// Whether each glyph (by id) is drawn from the face.
+    pub(super) used: Vec<bool>,
+    /// Twins wanted.
+    pub(super) twins: BTreeSet<(u16, u16)>,
+}
+
+impl Needs {
+    /// Records glyph `id` as drawn.
+    fn use_glyph(&mut self, id: u16) {
+        let at = usize::from(id);
+        if self.used.len() <= at {
+            self.used.resize(at + 1, false);
+        }
+        self.used[at] = true;
+    }
+
+    /// The glyphs drawn, in id order.
+    fn used_glyphs(&self) -> impl Iterator<Item = u16> + '_ {
+        (0..=u16::MAX)
+            .zip(&self.used)
+            .filter_map(|(id, used)| used.then_some(id))
+    }
+}
+
+/// Tables the derived file keeps besides the ones it rewrites: what krilla
+/// (names, metrics, the italic angle) and the subsetter (hinting programs)
+/// read.
+const KEPT: [&[u8; 4]; 7] = [
+    b"cmap", b"name", b"OS/2", b"cvt ", b"fpgm", b"prep", b"gasp",
+];
+
+/// The face `data` (face `index`) with the twins `needs` asks for, or
+/// `None` when the face is not a static TrueType face or does not read.
+pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening> {
+    let font = FontRef::from_index(data, index).ok()?;
+    if font.table_data(Tag::new(b"gvar")).is_some() || needs.twins.is_empty() {
+        return None;
+    }
+    let head = font.head().ok()?;
+    let maxp = font.maxp().ok()?;
+    let hmtx = font.hmtx().ok()?;
+    let glyf = font.glyf().ok()?;
+    let loca = font.loca(None).ok()?;
+    let count = maxp.num_glyphs();
+    let upem = f32::from(head.units_per_em().max(1));
+    // Twins beyond the 65,535-glyph limit are left out (their gaps stay).
+    let room = usize::from(u16::MAX - count);
+    let wanted: Vec<(u16, u16)> = needs
+        .twins
+        .iter()
+        .copied()
+        .filter(|(g, _)| *g < count)
+        .take(room)
+        .collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    let keep = with_components(&glyf, &loca, needs, count);
+
+    let bytes = |g: u16| -> Option<&[u8]> {
+        let start = loca.get_raw(usize::from(g))? as usize;
+        let end = loca.get_raw(usize::from(g) + 1)? as usize;
+        glyf.offset_data().as_bytes().get(start..end)
+    };
+    let mut new_glyf: Vec<u8> = Vec::new();
+    let mut new_loca: Vec<u8> = Vec::with_capacity((usize::from(count) + wanted.len() + 1) * 4);
+    let mut push = |new_glyf: &mut Vec<u8>, glyph: &[u8]| {
+        new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
+        new_glyf.extend_from_slice(glyph);
+        while !new_glyf.len().is_multiple_of(4) {
+            new_glyf.push(0);
+        }
+    };
+    let mut new_hmtx: Vec<u8> = Vec::with_capacity((usize::from(count) + wanted.len()) * 4);
+    let metric = |g: u16| {
+        let id = GlyphId::new(u32::from(g));
+        (
+            hmtx.advance(id).unwrap_or(0),
+            hmtx.side_bearing(id).unwrap_or(0),
+        )
+    };
+    for g in 0..count {
+        let glyph = if keep.contains(&g) {
+            bytes(g).unwrap_or(&[])
+        } else {
+            &[]
+        };
+        push(&mut new_glyf, glyph);
+        let (advance, lsb) = metric(g);
+        new_hmtx.extend_from_slice(&advance.to_be_bytes());
+        new_hmtx.extend_from_slice(&lsb.to_be_bytes());
+    }
+    let mut twins = HashMap::with_capacity(wanted.len());
+    for (k, &(g, n)) in wanted.iter().enumerate() {
+        push(&mut new_glyf, bytes(g).unwrap_or(&[]));
+        let (advance, lsb) = metric(g);
+        let extra = (f32::from(n) * STEP * upem).round() as u32;
+        let advance = u16::try_from(u32::from(advance) + extra).unwrap_or(u16::MAX);
+        new_hmtx.extend_from_slice(&advance.to_be_bytes());
+        new_hmtx.extend_from_slice(&lsb.to_be_bytes());
+        twins.insert((g, n), count + k as u16);
+    }
+    new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
+    let total = count + wanted.len() as u16;
+
+    let table = |tag: &[u8; 4]| font.table_data(Tag::new(tag)).map(|d| d.as_bytes());
+    let mut new_head = table(b"head")?.to_vec();
+    new_head
+        .get_mut(50..52)?
+        .copy_from_slice(&1i16.to_be_bytes());
+    let mut new_maxp = table(b"maxp")?.to_vec();
+    new_maxp
+        .get_mut(4..6)?
+        .copy_from_slice(&total.to_be_bytes());
+    let mut new_hhea = table(b"hhea")?.to_vec();
+    new_hhea
+        .get_mut(34..36)?
+        .copy_from_slice(&total.to_be_bytes());
+    // `post` version 3: no glyph names (format 2 lists one per glyph).
+    let mut new_post = table(b"post")?.get(..32)?.to_vec();
+    new_post
+        .get_mut(0..4)?
+        .copy_from_slice(&0x0003_0000u32.to_be_bytes());
+
+    let mut builder = FontBuilder::new();
+    builder
+        .add_raw(Tag::new(b"head"), new_head)
+        .add_raw(Tag::new(b"maxp"), new_maxp)
+        .add_raw(Tag::new(b"hhea"), new_hhea)
+        .add_raw(Tag::new(b"hmtx"), new_hmtx)
+        .add_raw(Tag::new(b"loca"), new_loca)
+        .add_raw(Tag::new(b"glyf"), new_glyf)
+        .add_raw(Tag::new(b"post"), new_post);
+    for tag in KEPT {
+        if let Some(data) = table(tag) {
+            builder.add_raw(Tag::new(tag), data);
+        }
+    }
+    Some(Widening {
+        data: builder.build(),
+        twins,
+    })
+}
+
+/// The glyphs whose outlines the derived file keeps: `.notdef`, every glyph
+/// drawn or twinned, and the components of composite glyphs among them.
+fn with_components(glyf: &Glyf<'_>, loca: &Loca<'_>, needs: &Needs, count: u16) -> BTreeSet<u16> {
+    let mut keep: BTreeSet<u16> = BTreeSet::new();
+    let mut stack: Vec<u16> = std::iter::once(0)
+        .chain(needs.used_glyphs())
+        .chain(needs.twins.iter().map(|(g, _)| *g))
+        .filter(|g| *g < count)
+        .collect();
+    while let Some(g) = stack.pop() {
+        if !keep.insert(g) {
+            continue;
+        }
+        if let Ok(Some(GlyfGlyph::Composite(composite))) =
+            loca.get_glyf(GlyphId::new(u32::from(g)), glyf)
+        {
+            for (component, _) in composite.component_glyphs_and_flags() {
+                let c = component.to_u16();
+                if c < count && !keep.contains(&c) {
+                    stack.push(c);
+                }
+            }
+        }
+    }
+    keep
+}
+
+/// Collects, per font of the document, the glyphs drawn and the twins the
+/// gaps need. `natural` gives a glyph's own advance (pt) at a run's size.
+pub(super) fn collect_needs<'a>(
+    sheets: impl Iterator<Item = &'a [(Point, FrameItem)]>,
+    fonts: usize,
+    natural: impl Fn(&TextRun, &Glyph) -> f32,
+) -> Vec<Needs> {
+    let mut needs: Vec<Needs> = (0..fonts).map(|_| Needs::default()).collect();
+    for items in sheets {
+        let gaps = run_gaps(items);
+        for ((_, item), trailing) in items.iter().zip(gaps) {
+            let FrameItem::Text(run) = item else {
+                continue;
+            };
+            let Some(need) = needs.get_mut(run.font.0) else {
+                continue;
+            };
+            for g in &run.glyphs {
+                need.use_glyph(g.id);
+            }
+            for (i, n) in widened(run, trailing, |g| natural(run, g)) {
+                if let Some(g) = run.glyphs.get(i) {
+                    need.twins.insert((g.id, n));
+                }
+            }
+        }
+    }
+    needs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::frame::{FontKey, LineItem, Rgb, StructTag, TagEvent};
+
+    /// One frame glyph (the one place that builds them here).
+    fn glyph(id: u16, x_advance: f32, range: std::ops::Range<usize>) -> Glyph {
+        Glyph {
+            id,
+            x_advance,
+            x_offset: 0.0,
+            y_offset: 0.0,
+            start: range.start as u32,
+            end: range.end as u32,
+        }
+    }
+
+    /// A run of `text` with one glyph per character, each 10 pt wide but
+    /// those named in `wide`, which get `extra` pt more.
+    fn run(text: &str, wide: &[usize], extra: f32) -> TextRun {
+        let glyphs = text
+            .char_indices()
+            .enumerate()
+            .map(|(i, (at, c))| {
+                let adv = if wide.contains(&i) {
+                    10.0 + extra
+                } else {
+                    10.0
+                };
+                glyph(i as u16 + 1, adv, at..at + c.len_utf8())
+            })
+            .collect();
+        TextRun {
+            font: FontKey(0),
+            size: 10.0,
+            color: Rgb::BLACK,
+            text: text.to_string(),
+            slant: 0.0,
+            glyphs,
+        }
+    }
+
+    #[test]
+    fn steps_cover_the_gap_rounded_up() {
+        assert_eq!(steps(2.5, 10.0), Some(2));
+        assert_eq!(steps(2.6, 10.0), Some(3));
+        assert_eq!(steps(0.9, 10.0), Some(1));
+        assert_eq!(steps(0.5, 10.0), None);
+        assert_eq!(steps(-3.0, 10.0), None);
+        assert_eq!(steps(25.0, 10.0), None);
+        assert_eq!(steps(f32::NAN, 10.0), None);
+        assert_eq!(steps(2.5, 0.0), None);
+    }
+
+    #[test]
+    fn the_glyph_before_a_gap_is_widened_unless_a_space_is_there() {
+        // 「Webブラウザー」 with ¼ em after b.
+        let r = run("Webブラウザー", &[2], 2.5);
+        assert_eq!(widened(&r, None, |_| 10.0), vec![(2, 2)]);
+        // A space glyph reads as a space: neither it nor the glyph before
+        // it is widened.
+        let r = run("Web ブ", &[2, 3], 2.5);
+        assert_eq!(widened(&r, None, |_| 10.0), vec![]);
+        // The last glyph takes the gap to the next run.
+        let r = run("方法", &[], 0.0);
+        assert_eq!(widened(&r, Some(2.5), |_| 10.0), vec![(1, 2)]);
+        assert_eq!(widened(&r, None, |_| 10.0), vec![]);
+        // An offset moving the next glyph right is part of the gap.
+        let mut r = run("認証・デ", &[], 0.0);
+        r.glyphs[2].x_offset = 2.5;
+        assert_eq!(widened(&r, None, |_| 10.0), vec![(1, 2)]);
+    }
+
+    /// A sheet's items: `first` at x = 0, then `between`, then `second` at
+    /// `x` on the same baseline.
+    fn items(
+        first: TextRun,
+        between: Vec<FrameItem>,
+        second: TextRun,
+        x: f32,
+    ) -> Vec<(Point, FrameItem)> {
+        let mut items = vec![(Point::new(0.0, 100.0), FrameItem::Text(first))];
+        items.extend(between.into_iter().map(|i| (Point::default(), i)));
+        items.push((Point::new(x, 100.0), FrameItem::Text(second)));
+        items
+    }
+
+    #[test]
+    fn a_gap_between_runs_of_a_line_is_found_unless_structure_separates_them() {
+        let underline = FrameItem::Line(LineItem {
+            to: Point::new(20.0, 0.0),
+            color: Rgb::BLACK,
+            width: 0.5,
+        });
+        // A link (its underline and the end of its tag) before Japanese.
+        let linked = items(
+            run("Web", &[], 0.0),
+            vec![underline, FrameItem::Tag(TagEvent::End)],
+            run("の設定", &[], 0.0),
+            32.5,
+        );
+        assert_eq!(run_gaps(&linked)[0], Some(2.5));
+        // Two table cells.
+        let cells = items(
+            run("列", &[], 0.0),
+            vec![
+                FrameItem::Tag(TagEvent::End),
+                FrameItem::Tag(TagEvent::Start(StructTag::TableHeaderCell(1, 1))),
+            ],
+            run("列名", &[], 0.0),
+            15.0,
+        );
+        assert_eq!(run_gaps(&cells)[0], None);
+        // The same inside an artifact (a repeated header row).
+        let mut repeated = items(run("列", &[], 0.0), vec![], run("列名", &[], 0.0), 15.0);
+        repeated.insert(
+            0,
+            (Point::default(), FrameItem::Tag(TagEvent::ArtifactStart)),
+        );
+        assert_eq!(run_gaps(&repeated)[1], None);
+        // Two Latin runs: a note's mark and its URL.
+        let note = items(run("*1", &[], 0.0), vec![], run("https", &[], 0.0), 25.0);
+        assert_eq!(run_gaps(&note)[0], None);
+        // Too far apart, or on another line.
+        let far = items(run("方法", &[], 0.0), vec![], run("1", &[], 0.0), 31.0);
+        assert_eq!(run_gaps(&far)[0], None);
+    }
+
+    #[test]
+    fn a_twin_has_the_glyphs_outline_and_a_wider_advance() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/BIZUDPGothic-Regular.ttf"
+        );
+        let data = std::fs::read(path).expect("bundled font");
+        let font = FontRef::new(&data).expect("font");
+        let cmap = font.cmap().expect("cmap");
+        let gid = |c: char| cmap.map_codepoint(c).expect("glyph").to_u32() as u16;
+        let (b, bu, unused) = (gid('b'), gid('ブ'), gid('Z'));
+        let mut needs = Needs {
+            twins: [(b, 2)].into_iter().collect(),
+            ..Needs::default()
+        };
+        needs.use_glyph(b);
+        needs.use_glyph(bu);
+        let widened = derive(&data, 0, &needs).expect("derived");
+        let count = font.maxp().expect("maxp").num_glyphs();
+        assert_eq!(widened.twins.get(&(b, 2)), Some(&count));
+
+        let derived = FontRef::new(&widened.data).expect("derived font reads");
+        assert_eq!(derived.maxp().expect("maxp").num_glyphs(), count + 1);
+        let upem = derived.head().expect("head").units_per_em();
+        let advance = |f: &FontRef, g: u16| {
+            f.hmtx()
+                .expect("hmtx")
+                .advance(GlyphId::new(u32::from(g)))
+                .expect("advance")
+        };
+        assert_eq!(advance(&derived, count), advance(&font, b) + upem / 4);
+        assert_eq!(advance(&derived, bu), advance(&font, bu));
+        let outline = |f: &FontRef, g: u16| {
+            let loca = f.loca(None).expect("loca");
+            let glyf = f.glyf().expect("glyf");
+            let (s, e) = (
+                loca.get_raw(usize::from(g)).expect("start") as usize,
+                loca.get_raw(usize::from(g) + 1).expect("end") as usize,
+            );
+            let bytes = glyf.offset_data().as_bytes()[s..e].to_vec();
+            // Padding to four bytes is not part of the glyph.
+            let mut bytes = bytes;
+            while bytes.last() == Some(&0) && bytes.len() % 4 != 0 {
+                bytes.pop();
+            }
+            bytes
+        };
+        let original = outline(&font, b);
+        assert!(!original.is_empty());
+        assert_eq!(outline(&derived, count)[..original.len()], original[..]);
+        assert_eq!(outline(&derived, b)[..original.len()], original[..]);
+        assert!(
+            outline(&derived, unused).is_empty(),
+            "unused outlines are dropped"
+        );
+        // The derived file is a fraction of the face and krilla reads it.
+        assert!(
+            widened.data.len() < data.len() / 4,
+            "{} bytes",
+            widened.data.len()
+        );
+        assert!(krilla::text::Font::new(widened.data.into(), 0).is_some());
+    }
+
+    #[test]
+    fn a_face_without_glyf_or_without_gaps_is_not_derived() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/TebikiFallbackJP-Regular.otf"
+        );
+        let data = std::fs::read(path).expect("bundled font");
+        let mut needs = Needs {
+            twins: [(1, 2)].into_iter().collect(),
+            ..Needs::default()
+        };
+        needs.use_glyph(1);
+        assert!(derive(&data, 0, &needs).is_none(), "CFF");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/BIZUDPGothic-Regular.ttf"
+        );
+        let data = std::fs::read(path).expect("bundled font");
+        assert!(derive(&data, 0, &Needs::default()).is_none());
+        assert!(derive(b"not a font", 0, &needs).is_none());
+    }
+}
