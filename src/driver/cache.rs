@@ -51,6 +51,10 @@ pub struct BuildCache {
     /// unchanged paragraph is not shaped and broken again); `None` for a
     /// single run, whose layout cache empties itself after its last PDF.
     pub(super) layouts: Option<Arc<LayoutCache>>,
+    /// Whether pages and EPUB packages are kept for a next run (`false`
+    /// for a single run: keeping them would hold a second copy of every
+    /// region's pages and of each EPUB until the end of the run).
+    pub(super) keeps: bool,
 }
 
 /// How much a run took from the cache.
@@ -69,12 +73,14 @@ impl BuildCache {
     pub fn new() -> BuildCache {
         BuildCache {
             layouts: Some(Arc::new(LayoutCache::new())),
+            keeps: true,
             ..BuildCache::default()
         }
     }
 
     /// A cache for one run only (`tebiki build`): nothing is kept for a
-    /// next run, so the paragraph layouts are freed after the last PDF.
+    /// next run (no pages, no EPUB packages), so the paragraph layouts are
+    /// freed after the last PDF.
     pub(super) fn single_run() -> BuildCache {
         BuildCache::default()
     }

@@ -220,3 +220,26 @@ fn cached_rebuilds_equal_fresh_builds_edit_after_edit() {
     assert_eq!((stats.pages_reused, stats.pages_built), (5, 2));
     assert!(epub_has(&out, "JP", "直した本文は"));
 }
+
+#[test]
+fn a_single_run_keeps_no_pages_and_no_packages() {
+    TEST_BUILD_TIME.get_or_init(|| 1_700_000_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    for (rel, text) in FILES {
+        write(&site, rel, text);
+    }
+    let mut once = BuildCache::single_run();
+    let outcome = run_cached(&plan(&site, dir.path().join("once")), None, &mut once);
+    assert_eq!(outcome.status, Status::Success, "{:?}", outcome.diagnostics);
+    assert_eq!(outcome.written.len(), 4);
+    // Nothing of the run outlives it: no region's pages, no EPUB package,
+    // no paragraph layouts.
+    assert!(once.regions.is_empty());
+    assert!(once.layouts.is_none());
+    // The watch loop's cache keeps both regions' pages and packages.
+    let mut kept = BuildCache::new();
+    run_cached(&plan(&site, dir.path().join("kept")), None, &mut kept);
+    assert_eq!(kept.regions.len(), 2);
+    assert!(kept.layouts.as_ref().is_some_and(|l| l.stats().entries > 0));
+}

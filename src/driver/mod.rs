@@ -211,12 +211,17 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
     let site_failed = diags.has_errors();
     // Each region's cache, valid for this site's inputs (taken out while
     // the regions build in parallel, put back after).
-    let mut region_caches: Vec<(usize, cache::RegionCache)> = regions
+    // A single run keeps nothing: its regions get no cache at all.
+    let keeps = cache.keeps;
+    let mut region_caches: Vec<(usize, Option<cache::RegionCache>)> = regions
         .iter()
         .map(|&r| {
             let code = &site.regions[r].code;
-            let mut region_cache = cache.regions.remove(code).unwrap_or_default();
-            region_cache.validate(cache::region_inputs(&site, &sources, code));
+            let region_cache = keeps.then(|| {
+                let mut region_cache = cache.regions.remove(code).unwrap_or_default();
+                region_cache.validate(cache::region_inputs(&site, &sources, code));
+                region_cache
+            });
             (r, region_cache)
         })
         .collect();
@@ -226,7 +231,7 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
             let r = *r;
             let code = &site.regions[r].code;
             let mut result = guarded(&format!("building region {code}"), || {
-                book::build_book(&site, &sources, r, &plan.pages, Some(region_cache))
+                book::build_book(&site, &sources, r, &plan.pages, region_cache.as_mut())
             });
             result.1.tag_region(code);
             if let Some(bar) = progress {
@@ -238,7 +243,10 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
         .collect();
     let mut stats = CacheStats::default();
     let mut epub_caches = std::collections::BTreeMap::new();
-    for (r, mut region_cache) in region_caches {
+    for (r, region_cache) in region_caches {
+        let Some(mut region_cache) = region_cache else {
+            continue;
+        };
         let (reused, built) = region_cache.take_counts();
         stats.pages_reused += reused;
         stats.pages_built += built;
@@ -282,13 +290,14 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
         }
         ready.push((book, region_diags));
     }
-    // One paragraph layout cache for every region's PDF: the regions share
+    // One paragraph layout cache for the regions' PDFs: the regions share
     // most of their text (and its fonts and measure). A single run's
-    // empties itself once the last PDF is laid out; the watch loop's
-    // `BuildCache` keeps one across rebuilds.
-    let pdfs = ready.len() * formats.iter().filter(|f| **f == Format::Pdf).count();
+    // empties itself whenever no PDF is being laid out, so only layouts
+    // running side by side share it and no PDF is written beside the
+    // lines of every region; the watch loop's `BuildCache` keeps one
+    // across rebuilds.
     let layouts = cache.layouts.clone().unwrap_or_else(|| {
-        std::sync::Arc::new(crate::layout::inline::LayoutCache::for_layouts(pdfs))
+        std::sync::Arc::new(crate::layout::inline::LayoutCache::emptied_when_idle())
     });
     // Each output is written as soon as it is rendered and its bytes are
     // dropped, so finished outputs do not wait in memory for the others.
@@ -585,7 +594,11 @@ fn guarded_render(
     guarded(&what, || {
         let mut diags = Diagnostics::new();
         let bytes = match format {
-            Format::Pdf => crate::pdf::render_with(book, assets, layouts, &mut diags),
+            Format::Pdf => {
+                // `render_with` leaves the cache once the book is laid out.
+                layouts.begin();
+                crate::pdf::render_with(book, assets, layouts, &mut diags)
+            }
             Format::Epub => crate::epub::render_cached(book, assets, &mut diags, package),
         };
         (bytes, diags)

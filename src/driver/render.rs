@@ -7,8 +7,6 @@
 //! plan, plus the function that renders (and writes) one output. Output: per
 //! region, in region order, that function's result per format in plan order.
 
-use rayon::prelude::*;
-
 use super::Format;
 use crate::model::Book;
 
@@ -48,6 +46,16 @@ impl PdfLanes {
 /// Renders every format of every region, PDFs (the long jobs) first so the
 /// short ones fill the gaps at the end. The result keeps the input order:
 /// `result[r][f]` is region `r`, format `formats[f]`.
+///
+/// The jobs run on worker threads of their own (one per thread of rayon's
+/// pool), each taking the next job of the queue, not as rayon tasks: krilla
+/// deflates its pages and images in rayon's pool and, waiting for them,
+/// lets a rayon worker run any queued task (`rayon::yield_now`), so a PDF
+/// job on a rayon worker would start another region's whole PDF inside its
+/// own last step, and both documents would stay alive until the inner one
+/// is done (measured: three PDFs alive at once, +100 MiB, docs/
+/// benchmarks.md, "Round 5: memory"). Work inside a job (krilla's, the
+/// EPUB's image conversions) still uses rayon's pool.
 pub(super) fn render_all<T, R>(
     regions: &[(Book, T)],
     formats: &[Format],
@@ -64,30 +72,71 @@ where
     // Stable: PDFs first, regions in order within a format.
     let is_pdf = |f: usize| formats.get(f).is_some_and(|format| *format == Format::Pdf);
     jobs.sort_by_key(|&(_, f)| !is_pdf(f));
+    let workers = rayon::current_num_threads().clamp(1, jobs.len().max(1));
+    let pdf_slots = match lanes {
+        PdfLanes::Parallel => workers,
+        PdfLanes::OneAtATime => 1,
+    };
+    let queue = std::sync::Mutex::new(Queue {
+        jobs: jobs.into_iter().collect(),
+        pdfs_running: 0,
+    });
     let run = |&(r, f): &(usize, usize)| {
         let (book, _) = regions.get(r)?;
         let format = *formats.get(f)?;
         Some(((r, f), render(book, format)))
     };
-    let mut done: Vec<((usize, usize), R)> = match lanes {
-        PdfLanes::Parallel => jobs.par_iter().with_max_len(1).filter_map(run).collect(),
-        PdfLanes::OneAtATime => {
-            let (pdfs, others): (Vec<_>, Vec<_>) =
-                jobs.iter().copied().partition(|&(_, f)| is_pdf(f));
-            let (mut first, second) = rayon::join(
-                || pdfs.iter().filter_map(&run).collect::<Vec<_>>(),
-                || {
-                    others
-                        .par_iter()
-                        .with_max_len(1)
-                        .filter_map(&run)
-                        .collect::<Vec<_>>()
-                },
-            );
-            first.extend(second);
-            first
+    // One worker: takes the first job it may run (a PDF only while fewer
+    // than `pdf_slots` render), until none is left for it.
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let job = {
+                let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+                let free = q.pdfs_running < pdf_slots;
+                let Some(at) = q.jobs.iter().position(|&(_, f)| free || !is_pdf(f)) else {
+                    break;
+                };
+                let job = q.jobs.remove(at);
+                if job.is_some_and(|(_, f)| is_pdf(f)) {
+                    q.pdfs_running += 1;
+                }
+                job
+            };
+            let Some(job) = job else { break };
+            done.extend(run(&job));
+            if is_pdf(job.1) {
+                let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+                q.pdfs_running = q.pdfs_running.saturating_sub(1);
+            }
         }
+        done
     };
+    let mut done: Vec<((usize, usize), R)> = std::thread::scope(|scope| {
+        let work = &work;
+        let spawned: Vec<_> = (0..workers)
+            .filter_map(|i| {
+                std::thread::Builder::new()
+                    .name(format!("tebiki-render-{i}"))
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        // The calling thread (perhaps a rayon worker itself) works only
+        // when no thread could be started.
+        let mut done = if spawned.is_empty() {
+            work()
+        } else {
+            Vec::new()
+        };
+        for handle in spawned {
+            match handle.join() {
+                Ok(theirs) => done.extend(theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
     done.sort_by_key(|(job, _)| *job);
     let mut out: Vec<Vec<R>> = (0..regions.len()).map(|_| Vec::new()).collect();
     for ((r, _), rendered) in done {
@@ -98,10 +147,17 @@ where
     out
 }
 
+/// The jobs not yet started and how many PDFs render now.
+struct Queue {
+    jobs: std::collections::VecDeque<(usize, usize)>,
+    pdfs_running: usize,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::testing::book;
+    use rayon::prelude::*;
 
     /// Three empty books, regions `R0`, `R1`, `R2`.
     fn three_regions() -> Vec<(Book, ())> {
@@ -145,6 +201,31 @@ mod tests {
                 vec!["R2pdf", "R2epub"]
             ]
         );
+    }
+
+    #[test]
+    fn jobs_run_outside_rayon_so_waiting_on_rayon_never_starts_another_job() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let regions = three_regions();
+        let formats = [Format::Pdf, Format::Epub];
+        let running = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let out = render_all(&regions, &formats, PdfLanes::Parallel, |book, format| {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            // What krilla does while its pages deflate: work in rayon's
+            // pool, and wait with `yield_now`, which on a rayon worker
+            // would run a queued job (another output) nested in this one.
+            let sum: u64 = (0..10_000u64).into_par_iter().sum();
+            assert_eq!(rayon::yield_now(), None, "a job ran on a rayon worker");
+            assert!(rayon::current_thread_index().is_none());
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            running.fetch_sub(1, Ordering::SeqCst);
+            format!("{}{}{sum}", book.region.code, format.extension())
+        });
+        let workers = rayon::current_num_threads().min(6);
+        assert!(most.load(Ordering::SeqCst) <= workers);
+        assert_eq!(out[1], vec!["R1pdf49995000", "R1epub49995000"]);
     }
 
     #[test]

@@ -17,7 +17,15 @@
 //! of a hit are identical to the lines a fresh layout would give.
 //!
 //! Memory is bounded: when the keys and layouts held pass
-//! [`LayoutCache::budget`] bytes (an estimate), the cache starts over.
+//! [`LayoutCache::budget`] bytes (an estimate), the cache starts over. A
+//! cache made by [`LayoutCache::emptied_when_idle`] (a single build's)
+//! also forgets everything whenever no book layout is using it: the
+//! layouts that run at the same time share their paragraphs (the regions
+//! share most of their text, and their page-reference passes run side by
+//! side), but a PDF that starts after them would hit little beyond what
+//! its own second pass reuses, while the cache held for it would hold the
+//! earlier regions' lines through their PDF writing (docs/benchmarks.md,
+//! "Round 5: memory").
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -47,8 +55,8 @@ pub struct CacheStats {
 pub struct LayoutCache {
     inner: Mutex<Inner>,
     budget: usize,
-    /// Layouts still to finish before the cache empties itself (see
-    /// [`LayoutCache::for_layouts`]); `None`: kept until dropped.
+    /// Book layouts using the cache now (see
+    /// [`LayoutCache::emptied_when_idle`]); `None`: kept until dropped.
     users: Mutex<Option<usize>>,
 }
 
@@ -84,23 +92,36 @@ impl LayoutCache {
         }
     }
 
-    /// A cache for `count` book layouts (one build's PDFs): it empties
-    /// itself when the last of them calls [`LayoutCache::finished`], so its
-    /// memory is free while the PDFs are written.
-    pub fn for_layouts(count: usize) -> LayoutCache {
+    /// A cache for one build's PDFs: each book layout announces itself
+    /// ([`LayoutCache::begin`]) and leaves ([`LayoutCache::finished`]);
+    /// when the last layout running leaves, the cache empties itself, so
+    /// its memory is free while the PDFs are written, and layouts that run
+    /// at the same time share their paragraphs.
+    pub fn emptied_when_idle() -> LayoutCache {
         let cache = LayoutCache::new();
-        *cache.users.lock().unwrap_or_else(|e| e.into_inner()) = Some(count);
+        *cache.users.lock().unwrap_or_else(|e| e.into_inner()) = Some(0);
         cache
     }
 
-    /// One book layout is done with the cache (see
-    /// [`LayoutCache::for_layouts`]; nothing happens for a cache made
+    /// A book layout starts using the cache (see
+    /// [`LayoutCache::emptied_when_idle`]; nothing happens for a cache made
     /// otherwise).
+    pub fn begin(&self) {
+        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(running) = users.as_mut() {
+            *running += 1;
+        }
+    }
+
+    /// A book layout is done with the cache (see
+    /// [`LayoutCache::emptied_when_idle`]; nothing happens for a cache made
+    /// otherwise): when no other layout is using it, it forgets every
+    /// paragraph.
     pub fn finished(&self) {
         let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(left) = users.as_mut() {
-            *left = left.saturating_sub(1);
-            if *left == 0 {
+        if let Some(running) = users.as_mut() {
+            *running = running.saturating_sub(1);
+            if *running == 0 {
                 self.clear();
             }
         }
@@ -400,11 +421,15 @@ mod tests {
     }
 
     #[test]
-    fn a_cache_for_n_layouts_empties_after_the_last() {
+    fn a_cache_emptied_when_idle_is_shared_by_overlapping_layouts_only() {
         let fonts = book();
         let shapes = ShapeCache::new();
         let style = ParagraphStyle::new(120.0, 15.0);
-        let cache = LayoutCache::for_layouts(2);
+        let cache = LayoutCache::emptied_when_idle();
+        // Two layouts overlap: the second hits what the first laid out,
+        // and the first leaving keeps the entries for the second.
+        cache.begin();
+        cache.begin();
         cache.layout(&[text(PROSE)], &style, &fonts, &shapes);
         cache.finished();
         assert_eq!(cache.stats().entries, 1);
@@ -412,6 +437,13 @@ mod tests {
         cache.finished();
         let stats = cache.stats();
         assert_eq!((stats.entries, stats.bytes, stats.hits), (0, 0, 1));
+        // A layout that starts after them starts empty.
+        cache.begin();
+        cache.layout(&[text(PROSE)], &style, &fonts, &shapes);
+        assert_eq!(cache.stats().hits, 1);
+        assert_eq!(cache.stats().entries, 1);
+        cache.finished();
+        assert_eq!(cache.stats().entries, 0);
         // A cache made without a count keeps its entries.
         let kept = LayoutCache::new();
         kept.layout(&[text(PROSE)], &style, &fonts, &shapes);
