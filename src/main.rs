@@ -14,8 +14,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// How long mimalloc keeps freed memory before returning it to the system.
 /// Its default (1000 ms in mimalloc 3) keeps a finished PDF's memory
 /// resident while the next output is built: the 300-page build peaked
-/// 50–60 MiB higher. 0 (return at once) saves a little more but costs
-/// about a tenth more CPU in page faults; 100 ms costs no measurable time.
+/// 50–60 MiB higher (with the other round-5 changes, about 100 MiB). 0
+/// (return at once) saves a little more but costs about a tenth more CPU
+/// in page faults; 100 ms costs about 0.1 s of system time on the 300-page
+/// bench (docs/benchmarks.md, "Round 5: main after all merges").
 /// `MIMALLOC_PURGE_DELAY` in the environment still wins.
 const PURGE_DELAY_MS: std::os::raw::c_long = 100;
 
