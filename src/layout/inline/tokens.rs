@@ -5,7 +5,7 @@
 //!
 //! Input: the paragraph's [`Collected`] text. Output: the byte offsets
 //! (sorted) before which a line may end inside such a token, at a penalty
-//! the breaker adds (`linebreak`): after `/ . _ - ? & = : #` and at a change
+//! the breaker adds (`linebreak`): after `/ . _ - ? & = : # @` and at a change
 //! from a lower-case to an upper-case letter, never next to the token's
 //! ends and never inside a number (`1.5`, `2024-01-01` stay whole when they
 //! are not part of a URL or code). No hyphen is added at such a break.
@@ -18,9 +18,11 @@ use crate::layout::font::FontRole;
 /// when it is plain text without separators.
 const LONG_RUN: usize = 16;
 
-/// Characters after which a token may break.
+/// Characters after which a token may break. `@` too: an e-mail address
+/// breaks after its `@` rather than inside its domain, as the table's
+/// least column width (`flow/table.rs`, `longest_word`) assumes.
 fn is_separator(c: char) -> bool {
-    matches!(c, '/' | '.' | '_' | '-' | '?' | '&' | '=' | ':' | '#')
+    matches!(c, '/' | '.' | '_' | '-' | '?' | '&' | '=' | ':' | '#' | '@')
 }
 
 /// The byte offsets, sorted, of the break opportunities inside tokens.
@@ -203,5 +205,15 @@ mod tests {
             breaks(&[("kintoneRestApi", FontRole::Regular)]),
             ["kintone", "Rest", "Api"]
         );
+    }
+
+    #[test]
+    fn a_long_mail_address_breaks_after_its_at_and_dots_only() {
+        assert_eq!(
+            breaks(&[("hanako.sato@example.com", FontRole::Regular)]),
+            ["hanako.", "sato@", "example.", "com"]
+        );
+        // A short one stays whole.
+        assert_eq!(breaks(&[("a@b.jp", FontRole::Regular)]), ["a@b.jp"]);
     }
 }
