@@ -27,7 +27,7 @@ use krilla::geom::{Point as KPoint, Transform};
 use krilla::surface::Surface;
 use krilla::text::{Font, Glyph as KrillaGlyphTrait, GlyphId};
 
-use crate::layout::frame::{FontSource, FrameItem, Glyph, Point, Sheet, TextRun};
+use crate::layout::frame::{FontSource, Glyph, Point, Sheet, TextRun};
 
 use super::paint::fill;
 use super::widen::{self, GAP_MIN as JOIN_GAP};
@@ -226,15 +226,8 @@ impl<'a> Advances<'a> {
     }
 }
 
-/// For each item of a sheet, the gap after it to the next run of its line
-/// when it is a run and text extraction should read no space there (see
-/// `widen.rs`).
-pub(super) fn run_gaps(items: &[(Point, FrameItem)]) -> Vec<Option<f32>> {
-    widen::run_gaps(items)
-}
-
 /// Draws a run at its baseline origin; `trailing` is the gap after it to
-/// the next run of its line ([`run_gaps`]). Returns `false` when the
+/// the next run of its line ([`widen::run_gaps`]). Returns `false` when the
 /// run's font is unusable or a glyph range does not lie in the text.
 pub(super) fn draw_run(
     surface: &mut Surface,

@@ -28,7 +28,8 @@ use super::meta::metadata;
 use super::nav::{AnchorTable, outline};
 use super::paint::{fill, stroke};
 use super::tags::TagBuilder;
-use super::text::{FontCache, draw_run, run_gaps};
+use super::text::{FontCache, draw_run};
+use super::widen::run_gaps;
 
 /// Whether to ask krilla to validate the output as PDF/UA-1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
