@@ -9,6 +9,7 @@
 //! (anchors, bookmarks), `tags` (tag tree), `meta` (document information),
 //! `objstm` (small objects packed into object streams).
 
+mod cff;
 mod images;
 mod meta;
 mod nav;

@@ -29,6 +29,7 @@
 //! tables do not read is left as it is; `text.rs` falls back to an
 //! `ActualText` span for its gaps.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use read_fonts::tables::glyf::{Glyf, Glyph as GlyfGlyph};
@@ -38,6 +39,8 @@ use read_fonts::{FontRef, TableProvider};
 use write_fonts::FontBuilder;
 
 use crate::layout::frame::{FrameItem, Glyph, Point, TextRun};
+
+use super::cff::CffOutlines;
 
 /// A gap after a glyph wider than this share of the type size is taken
 /// into its twin's advance (poppler starts a new word at 0.1 em, pdf.js
@@ -236,8 +239,18 @@ const KEPT: [&[u8; 4]; 7] = [
     b"cmap", b"name", b"OS/2", b"cvt ", b"fpgm", b"prep", b"gasp",
 ];
 
+/// Where a derived face's outlines come from.
+enum Outlines<'a> {
+    /// A TrueType face: each glyph's bytes copied as they are.
+    TrueType { glyf: Glyf<'a>, loca: Loca<'a> },
+    /// A CFF face: each glyph converted to a TrueType glyph (`cff.rs`).
+    Cff(CffOutlines<'a>),
+}
+
 /// The face `data` (face `index`) with the twins `needs` asks for, or
-/// `None` when the face is not a static TrueType face or does not read.
+/// `None` when the face is variable, has neither `glyf` nor `CFF `
+/// outlines, or does not read. A CFF face's glyphs become TrueType glyphs
+/// (`cff.rs`), so its derived file is a TrueType face.
 pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening> {
     let font = FontRef::from_index(data, index).ok()?;
     if font.table_data(Tag::new(b"gvar")).is_some() || needs.twins.is_empty() {
@@ -246,8 +259,10 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
     let head = font.head().ok()?;
     let maxp = font.maxp().ok()?;
     let hmtx = font.hmtx().ok()?;
-    let glyf = font.glyf().ok()?;
-    let loca = font.loca(None).ok()?;
+    let outlines = match (font.glyf(), font.loca(None)) {
+        (Ok(glyf), Ok(loca)) => Outlines::TrueType { glyf, loca },
+        _ => Outlines::Cff(CffOutlines::new(&font)?),
+    };
     let count = maxp.num_glyphs();
     let upem = f32::from(head.units_per_em().max(1));
     // Twins beyond the 65,535-glyph limit are left out (their gaps stay).
@@ -262,13 +277,52 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
     if wanted.is_empty() {
         return None;
     }
-    let keep = with_components(&glyf, &loca, needs, count);
-
-    let bytes = |g: u16| -> Option<&[u8]> {
-        let start = loca.get_raw(usize::from(g))? as usize;
-        let end = loca.get_raw(usize::from(g) + 1)? as usize;
-        glyf.offset_data().as_bytes().get(start..end)
+    let keep = match &outlines {
+        Outlines::TrueType { glyf, loca } => with_components(glyf, loca, needs, count),
+        // CFF glyphs have no components (skrifa draws a seac accent whole).
+        Outlines::Cff(_) => drawn(needs, count),
     };
+    let metric = |g: u16| {
+        let id = GlyphId::new(u32::from(g));
+        (
+            hmtx.advance(id).unwrap_or(0),
+            hmtx.side_bearing(id).unwrap_or(0),
+        )
+    };
+
+    // Each glyph's bytes in `glyf` and its left side bearing; for a
+    // converted glyph that is its new xMin, as `otf2ttf` sets it (a
+    // rasterizer shifts a TrueType glyph by the difference).
+    let mut glyphs: Vec<(Cow<'_, [u8]>, i16)> = Vec::with_capacity(usize::from(count));
+    // The most points and contours of a converted glyph (for `maxp`).
+    let (mut max_points, mut max_contours) = (0u16, 0u16);
+    for g in 0..count {
+        let (_, lsb) = metric(g);
+        let empty = (Cow::Borrowed(&[][..]), lsb);
+        if !keep.contains(&g) {
+            glyphs.push(empty);
+            continue;
+        }
+        glyphs.push(match &outlines {
+            Outlines::TrueType { glyf, loca } => {
+                let start = loca.get_raw(usize::from(g)).unwrap_or(0) as usize;
+                let end = loca.get_raw(usize::from(g) + 1).unwrap_or(0) as usize;
+                let bytes = glyf.offset_data().as_bytes().get(start..end);
+                (Cow::Borrowed(bytes.unwrap_or(&[])), lsb)
+            }
+            Outlines::Cff(cff) => match cff.glyph(g)? {
+                None => empty,
+                Some(glyph) => {
+                    let points: usize = glyph.contours.iter().map(|c| c.len()).sum();
+                    max_points = max_points.max(u16::try_from(points).ok()?);
+                    max_contours = max_contours.max(u16::try_from(glyph.contours.len()).ok()?);
+                    let lsb = glyph.bbox.x_min;
+                    (Cow::Owned(write_fonts::dump_table(&glyph).ok()?), lsb)
+                }
+            },
+        });
+    }
+
     let mut new_glyf: Vec<u8> = Vec::new();
     let mut new_loca: Vec<u8> = Vec::with_capacity((usize::from(count) + wanted.len() + 1) * 4);
     let mut push = |new_glyf: &mut Vec<u8>, glyph: &[u8]| {
@@ -279,28 +333,17 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
         }
     };
     let mut new_hmtx: Vec<u8> = Vec::with_capacity((usize::from(count) + wanted.len()) * 4);
-    let metric = |g: u16| {
-        let id = GlyphId::new(u32::from(g));
-        (
-            hmtx.advance(id).unwrap_or(0),
-            hmtx.side_bearing(id).unwrap_or(0),
-        )
-    };
-    for g in 0..count {
-        let glyph = if keep.contains(&g) {
-            bytes(g).unwrap_or(&[])
-        } else {
-            &[]
-        };
+    for (g, (glyph, lsb)) in (0..count).zip(&glyphs) {
         push(&mut new_glyf, glyph);
-        let (advance, lsb) = metric(g);
+        let (advance, _) = metric(g);
         new_hmtx.extend_from_slice(&advance.to_be_bytes());
         new_hmtx.extend_from_slice(&lsb.to_be_bytes());
     }
     let mut twins = HashMap::with_capacity(wanted.len());
     for (k, &(g, n)) in wanted.iter().enumerate() {
-        push(&mut new_glyf, bytes(g).unwrap_or(&[]));
-        let (advance, lsb) = metric(g);
+        let (glyph, lsb) = glyphs.get(usize::from(g))?;
+        push(&mut new_glyf, glyph);
+        let (advance, _) = metric(g);
         let extra = (f32::from(n) * STEP * upem).round() as u32;
         let advance = u16::try_from(u32::from(advance) + extra).unwrap_or(u16::MAX);
         new_hmtx.extend_from_slice(&advance.to_be_bytes());
@@ -315,10 +358,34 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
     new_head
         .get_mut(50..52)?
         .copy_from_slice(&1i16.to_be_bytes());
-    let mut new_maxp = table(b"maxp")?.to_vec();
-    new_maxp
-        .get_mut(4..6)?
-        .copy_from_slice(&total.to_be_bytes());
+    let new_maxp = match outlines {
+        Outlines::TrueType { .. } => {
+            let mut new_maxp = table(b"maxp")?.to_vec();
+            new_maxp
+                .get_mut(4..6)?
+                .copy_from_slice(&total.to_be_bytes());
+            new_maxp
+        }
+        // A CFF face's `maxp` is version 0.5; a `glyf` face needs 1.0, set
+        // as `otf2ttf` sets it (no instructions, one zone).
+        Outlines::Cff(_) => write_fonts::dump_table(&write_fonts::tables::maxp::Maxp {
+            num_glyphs: total,
+            max_points: Some(max_points),
+            max_contours: Some(max_contours),
+            max_composite_points: Some(0),
+            max_composite_contours: Some(0),
+            max_zones: Some(1),
+            max_twilight_points: Some(0),
+            max_storage: Some(0),
+            max_function_defs: Some(0),
+            max_instruction_defs: Some(0),
+            max_stack_elements: Some(0),
+            max_size_of_instructions: Some(0),
+            max_component_elements: Some(0),
+            max_component_depth: Some(0),
+        })
+        .ok()?,
+    };
     let mut new_hhea = table(b"hhea")?.to_vec();
     new_hhea
         .get_mut(34..36)?
@@ -347,6 +414,16 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
         data: builder.build(),
         twins,
     })
+}
+
+/// The glyphs a CFF face's derived file keeps: `.notdef`, every glyph drawn
+/// or twinned.
+fn drawn(needs: &Needs, count: u16) -> BTreeSet<u16> {
+    std::iter::once(0)
+        .chain(needs.used_glyphs())
+        .chain(needs.twins.iter().map(|(g, _)| *g))
+        .filter(|g| *g < count)
+        .collect()
 }
 
 /// The glyphs whose outlines the derived file keeps: `.notdef`, every glyph
@@ -599,24 +676,104 @@ mod tests {
     }
 
     #[test]
-    fn a_face_without_glyf_or_without_gaps_is_not_derived() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fonts/TebikiFallbackJP-Regular.otf"
+    fn a_cff_face_is_derived_as_a_truetype_face_with_twins() {
+        use kurbo::Shape;
+        use skrifa::outline::OutlineGlyphFormat;
+        use skrifa::MetadataProvider;
+
+        use crate::pdf::cff::tests::{font_file, outline};
+        let data = font_file("static/fonts/NotoSansSC-Regular-GB2312L1.otf");
+        let font = FontRef::new(&data).expect("font");
+        let cmap = font.cmap().expect("cmap");
+        let gid = |c: char| cmap.map_codepoint(c).expect("glyph").to_u32() as u16;
+        let (b, zhong, unused) = (gid('b'), gid('中'), gid('Z'));
+        let mut needs = Needs {
+            twins: [(b, 2), (zhong, 1)].into_iter().collect(),
+            ..Needs::default()
+        };
+        needs.use_glyph(b);
+        needs.use_glyph(zhong);
+        let widened = derive(&data, 0, &needs).expect("derived");
+        let count = font.maxp().expect("maxp").num_glyphs();
+        assert_eq!(widened.twins.get(&(b, 2)), Some(&count));
+        assert_eq!(widened.twins.get(&(zhong, 1)), Some(&(count + 1)));
+
+        let derived = FontRef::new(&widened.data).expect("derived font reads");
+        assert!(derived.table_data(Tag::new(b"CFF ")).is_none());
+        assert_eq!(
+            derived.outline_glyphs().format(),
+            Some(OutlineGlyphFormat::Glyf)
         );
-        let data = std::fs::read(path).expect("bundled font");
+        let maxp = derived.maxp().expect("maxp");
+        assert_eq!(maxp.num_glyphs(), count + 2);
+        assert!(maxp.max_points().is_some_and(|p| p > 0), "maxp 1.0");
+        let upem = derived.head().expect("head").units_per_em();
+        let advance = |f: &FontRef, g: u16| {
+            f.hmtx()
+                .expect("hmtx")
+                .advance(GlyphId::new(u32::from(g)))
+                .expect("advance")
+        };
+        assert_eq!(advance(&derived, count), advance(&font, b) + upem / 4);
+        assert_eq!(advance(&derived, count + 1), advance(&font, zhong) + upem / 8);
+        assert_eq!(advance(&derived, zhong), advance(&font, zhong));
+        // Glyph, twin: the CFF outline, reversed, within the accuracy; the
+        // side bearing is the new outline's xMin (a rasterizer shifts a
+        // glyph by their difference).
+        for (g, twin) in [(b, count), (zhong, count + 1)] {
+            let cubic = outline(&data, g);
+            for id in [g, twin] {
+                let quadratic = outline(&widened.data, id);
+                let (r, q) = (cubic.bounding_box(), quadratic.bounding_box());
+                for (x, y) in [(r.x0, q.x0), (r.y0, q.y0), (r.x1, q.x1), (r.y1, q.y1)] {
+                    assert!((x - y).abs() <= 2.0, "glyph {id}: {r:?} {q:?}");
+                }
+                assert!(cubic.area() > 0.0 && quadratic.area() < 0.0);
+                let glyf = derived.glyf().expect("glyf");
+                let loca = derived.loca(None).expect("loca");
+                let Ok(Some(GlyfGlyph::Simple(simple))) =
+                    loca.get_glyf(GlyphId::new(u32::from(id)), &glyf)
+                else {
+                    panic!("glyph {id} is a simple glyph");
+                };
+                let lsb = derived
+                    .hmtx()
+                    .expect("hmtx")
+                    .side_bearing(GlyphId::new(u32::from(id)));
+                assert_eq!(lsb, Some(simple.x_min()));
+            }
+        }
+        assert!(outline(&widened.data, unused).is_empty(), "unused outlines are dropped");
+        assert!(!outline(&data, unused).is_empty());
+        assert!(
+            widened.data.len() < data.len() / 10,
+            "{} bytes",
+            widened.data.len()
+        );
+        assert!(krilla::text::Font::new(widened.data.into(), 0).is_some());
+    }
+
+    #[test]
+    fn a_face_without_outlines_it_can_convert_or_without_gaps_is_not_derived() {
         let mut needs = Needs {
             twins: [(1, 2)].into_iter().collect(),
             ..Needs::default()
         };
         needs.use_glyph(1);
-        assert!(derive(&data, 0, &needs).is_none(), "CFF");
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fonts/BIZUDPGothic-Regular.ttf"
-        );
-        let data = std::fs::read(path).expect("bundled font");
-        assert!(derive(&data, 0, &Needs::default()).is_none());
+        // A variable TrueType face: a `gvar` table.
+        let data = crate::pdf::cff::tests::font_file("fonts/BIZUDPGothic-Regular.ttf");
+        let font = FontRef::new(&data).expect("font");
+        let mut builder = FontBuilder::new();
+        for record in font.table_directory.table_records() {
+            let tag = record.tag();
+            if let Some(table) = font.table_data(tag) {
+                builder.add_raw(tag, table.as_bytes().to_vec());
+            }
+        }
+        builder.add_raw(Tag::new(b"gvar"), vec![0; 20]);
+        let variable = builder.build();
+        assert!(derive(&variable, 0, &needs).is_none(), "variable");
+        assert!(derive(&data, 0, &Needs::default()).is_none(), "no gaps");
         assert!(derive(b"not a font", 0, &needs).is_none());
     }
 }
