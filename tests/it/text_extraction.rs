@@ -1,10 +1,12 @@
-//! Exact text extraction from the sample's JP PDF (issue 13 §5): at every
-//! boundary between Japanese and Latin text of the sample, what `pdftotext`
-//! (default, `-raw`, `-layout`) and pdf.js read is the source text, with no
-//! space read into the gap JLREQ puts there.
+//! Exact text extraction from the sample's JP and CN PDFs (issue 13 §5): at
+//! every boundary between Japanese (or Chinese) and Latin text of the
+//! sample, what `pdftotext` (default, `-raw`, `-layout`) and pdf.js read is
+//! the source text, with no space read into the gap JLREQ puts there. JP is
+//! set in TrueType faces, CN in CFF faces (Noto Sans SC), whose twins come
+//! from the face converted to TrueType outlines (`src/pdf/cff.rs`).
 //!
-//! Input: the sample site built by the binary under test (JP, PDF and
-//! EPUB); the EPUB's XHTML documents are the source text (after shortcodes
+//! Input: the sample site built by the binary under test (JP and CN, PDF
+//! and EPUB); the EPUB's XHTML documents are the source text (after shortcodes
 //! and region conditionals), the PDF is read by poppler's `pdftotext` and,
 //! in an ignored test, by pdf.js (`tools/pdfjs_text.mjs`, pdfjs-dist from
 //! npm). Output: assertions that every boundary's window of text comes
@@ -18,21 +20,27 @@ use std::sync::OnceLock;
 
 use crate::support::tools::{build_sample, pdftotext};
 
-/// The sample built once (JP, PDF and EPUB) into a temporary folder that
-/// lives as long as the test process.
+/// The regions checked: JP (TrueType faces) and CN (CFF faces).
+const REGIONS: [&str; 2] = ["JP", "CN"];
+
+/// The sample built once (JP and CN, PDF and EPUB) into a temporary folder
+/// that lives as long as the test process.
 fn sample() -> &'static PathBuf {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir").keep();
-        let out = build_sample(&dir, &["--region", "JP"])
+        let out = build_sample(&dir, &["--region", REGIONS[0], "--region", REGIONS[1]])
             .env("SOURCE_DATE_EPOCH", "1700000000")
             .output()
             .expect("tebiki runs");
-        assert!(
-            dir.join("manual-JP.pdf").is_file() && dir.join("manual-JP.epub").is_file(),
-            "sample not built:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        for region in REGIONS {
+            assert!(
+                dir.join(format!("manual-{region}.pdf")).is_file()
+                    && dir.join(format!("manual-{region}.epub")).is_file(),
+                "sample not built:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
         dir
     })
 }
@@ -150,41 +158,49 @@ fn normalized(out: &str, trim: bool) -> String {
     text
 }
 
-/// Asserts that every boundary (only those outside tables unless
-/// `tables`) is found in `text`.
-fn assert_all_found(reader: &str, text: &str, all: &BTreeSet<Boundary>, tables: bool) {
+/// What is wrong when not every boundary (only those outside tables
+/// unless `tables`) is found in `text`: how many of how many, and which.
+fn not_found(reader: &str, text: &str, all: &BTreeSet<Boundary>, tables: bool) -> Option<String> {
     let checked: Vec<&Boundary> = all.iter().filter(|b| tables || !b.in_table).collect();
     let missing: Vec<&str> = checked
         .iter()
         .filter(|b| !text.contains(&b.window))
         .map(|b| b.window.as_str())
         .collect();
-    assert!(
-        missing.is_empty(),
-        "{reader}: {} of {} Japanese–Latin boundaries of the sample do not read as in the source: {missing:?}",
-        missing.len(),
-        checked.len()
-    );
+    (!missing.is_empty()).then(|| {
+        format!(
+            "{reader}: {} of {} Japanese–Latin boundaries of the sample do not read as in the source: {missing:?}",
+            missing.len(),
+            checked.len()
+        )
+    })
 }
 
-/// The sample has a few hundred boundaries (277 distinct ones when this
-/// was written): a check of fewer would check little.
-fn assert_enough(all: &BTreeSet<Boundary>) {
-    assert!(all.len() > 150, "only {} boundaries found", all.len());
+/// Asserts that no reader of `failures` missed a boundary (all of them
+/// reported, so one run measures every reader).
+fn assert_none(failures: &[String]) {
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The sample has a few hundred boundaries per region (277 distinct ones
+/// in JP, 226 in CN when this was written): a check of fewer would check
+/// little.
+fn assert_enough(region: &str, all: &BTreeSet<Boundary>) {
+    assert!(all.len() > 150, "{region}: only {} boundaries found", all.len());
     let cells = all.iter().filter(|b| b.in_table).count();
-    eprintln!("{} boundaries, {cells} of them in table cells", all.len());
+    eprintln!("{region}: {} boundaries, {cells} of them in table cells", all.len());
 }
 
-/// poppler reads every Japanese–Latin boundary of the sample exactly: in
-/// content order (`-raw`) all of them, cells included; in its reading
-/// order (default) and in physical layout (`-layout`) all outside tables
-/// (there, a cell's wrapped lines stand beside other cells' lines).
-#[test]
-fn pdftotext_reads_every_japanese_latin_boundary_of_the_sample_exactly() {
+/// poppler reads every Japanese–Latin boundary of `region`'s sample
+/// exactly: in content order (`-raw`) all of them, cells included; in its
+/// reading order (default) and in physical layout (`-layout`) all outside
+/// tables (there, a cell's wrapped lines stand beside other cells' lines).
+fn pdftotext_reads_every_boundary(region: &str) {
     let dir = sample();
-    let all = boundaries(&dir.join("manual-JP.epub"));
-    assert_enough(&all);
-    let pdf = dir.join("manual-JP.pdf");
+    let all = boundaries(&dir.join(format!("manual-{region}.epub")));
+    assert_enough(region, &all);
+    let pdf = dir.join(format!("manual-{region}.pdf"));
+    let mut failures = Vec::new();
     for (args, trim, tables) in [
         (&["-raw"][..], false, true),
         (&[][..], false, false),
@@ -193,19 +209,33 @@ fn pdftotext_reads_every_japanese_latin_boundary_of_the_sample_exactly() {
         let Some(out) = pdftotext(&pdf, args) else {
             return;
         };
-        assert_all_found(
-            &format!("pdftotext {args:?}"),
+        failures.extend(not_found(
+            &format!("{region}: pdftotext {args:?}"),
             &normalized(&out, trim),
             &all,
             tables,
-        );
+        ));
     }
+    assert_none(&failures);
+}
+
+/// JP: set in TrueType faces (BIZ UDPGothic).
+#[test]
+fn pdftotext_reads_every_japanese_latin_boundary_of_the_sample_exactly() {
+    pdftotext_reads_every_boundary("JP");
+}
+
+/// CN: set in CFF faces (Noto Sans SC, Regular and Bold), whose twins come
+/// from the faces converted to TrueType outlines.
+#[test]
+fn pdftotext_reads_every_boundary_of_the_cn_sample_exactly() {
+    pdftotext_reads_every_boundary("CN");
 }
 
 /// pdf.js (`getTextContent`, what its text layer, copy and find use) reads
-/// every Japanese–Latin boundary of the sample exactly, cells included.
-/// Needs Node and an installed pdfjs-dist, which CI does not have:
-/// `npm install pdfjs-dist` somewhere, then
+/// every Japanese–Latin boundary of the JP and CN samples exactly, cells
+/// included. Needs Node and an installed pdfjs-dist, which CI does not
+/// have: `npm install pdfjs-dist` somewhere, then
 /// `TEBIKI_PDFJS=…/node_modules/pdfjs-dist cargo test --test it -- --ignored pdfjs`
 /// (measured with 4.10.38 and 6.5.438; docs/typography.md).
 #[test]
@@ -214,22 +244,31 @@ fn pdfjs_reads_every_japanese_latin_boundary_of_the_sample_exactly() {
     let dist = std::env::var_os("TEBIKI_PDFJS")
         .expect("TEBIKI_PDFJS names an installed pdfjs-dist folder");
     let dir = sample();
-    let all = boundaries(&dir.join("manual-JP.epub"));
-    assert_enough(&all);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/pdfjs_text.mjs");
-    let out = Command::new("node")
-        .arg(script)
-        .arg(dist)
-        .arg(dir.join("manual-JP.pdf"))
-        .output()
-        .expect("node runs");
-    assert!(
-        out.status.success(),
-        "pdf.js failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
-    assert_all_found("pdf.js", &normalized(&text, false), &all, true);
+    let mut failures = Vec::new();
+    for region in REGIONS {
+        let all = boundaries(&dir.join(format!("manual-{region}.epub")));
+        assert_enough(region, &all);
+        let out = Command::new("node")
+            .arg(&script)
+            .arg(&dist)
+            .arg(dir.join(format!("manual-{region}.pdf")))
+            .output()
+            .expect("node runs");
+        assert!(
+            out.status.success(),
+            "pdf.js failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        failures.extend(not_found(
+            &format!("{region}: pdf.js"),
+            &normalized(&text, false),
+            &all,
+            true,
+        ));
+    }
+    assert_none(&failures);
 }
 
 #[test]
