@@ -17,13 +17,12 @@
 //! on a location the derived face would not keep.
 
 use kurbo::{BezPath, CubicBez, PathEl, Point};
-use read_fonts::types::Tag;
 use read_fonts::FontRef;
+use read_fonts::types::Tag;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlineGlyphCollection, OutlineGlyphFormat, OutlinePen};
 use skrifa::{GlyphId, MetadataProvider};
 use write_fonts::tables::glyf::SimpleGlyph;
-
 
 /// The largest distance, in font units, between a cubic curve and the
 /// quadratic spline that replaces it (`otf2ttf`'s `max_err`).
@@ -265,7 +264,9 @@ pub(super) mod tests {
                 let cubic = outline(data, id);
                 let quadratic = path_of(&glyph);
                 assert!(
-                    quadratic.segments().all(|s| !matches!(s, kurbo::PathSeg::Cubic(_))),
+                    quadratic
+                        .segments()
+                        .all(|s| !matches!(s, kurbo::PathSeg::Cubic(_))),
                     "glyph {id}"
                 );
                 let (a, b) = (cubic.area(), quadratic.area());
@@ -331,7 +332,9 @@ pub(super) mod tests {
         assert!(quads.len() >= 2, "a quarter circle needs several pieces");
         // Every point of the quadratic pieces lies within the accuracy of
         // the cubic (checked against a fine sampling of it).
-        let samples: Vec<Point> = (0..=2000).map(|i| cubic.eval(f64::from(i) / 2000.0)).collect();
+        let samples: Vec<Point> = (0..=2000)
+            .map(|i| cubic.eval(f64::from(i) / 2000.0))
+            .collect();
         for q in &quads {
             for i in 0..=20 {
                 let p = q.eval(f64::from(i) / 20.0);

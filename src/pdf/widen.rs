@@ -244,7 +244,7 @@ enum Outlines<'a> {
     /// A TrueType face: each glyph's bytes copied as they are.
     TrueType { glyf: Glyf<'a>, loca: Loca<'a> },
     /// A CFF face: each glyph converted to a TrueType glyph (`cff.rs`).
-    Cff(CffOutlines<'a>),
+    Cff(Box<CffOutlines<'a>>),
 }
 
 /// The face `data` (face `index`) with the twins `needs` asks for, or
@@ -261,7 +261,7 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
     let hmtx = font.hmtx().ok()?;
     let outlines = match (font.glyf(), font.loca(None)) {
         (Ok(glyf), Ok(loca)) => Outlines::TrueType { glyf, loca },
-        _ => Outlines::Cff(CffOutlines::new(&font)?),
+        _ => Outlines::Cff(Box::new(CffOutlines::new(&font)?)),
     };
     let count = maxp.num_glyphs();
     let upem = f32::from(head.units_per_em().max(1));
@@ -678,8 +678,8 @@ mod tests {
     #[test]
     fn a_cff_face_is_derived_as_a_truetype_face_with_twins() {
         use kurbo::Shape;
-        use skrifa::outline::OutlineGlyphFormat;
         use skrifa::MetadataProvider;
+        use skrifa::outline::OutlineGlyphFormat;
 
         use crate::pdf::cff::tests::{font_file, outline};
         let data = font_file("static/fonts/NotoSansSC-Regular-GB2312L1.otf");
@@ -715,7 +715,10 @@ mod tests {
                 .expect("advance")
         };
         assert_eq!(advance(&derived, count), advance(&font, b) + upem / 4);
-        assert_eq!(advance(&derived, count + 1), advance(&font, zhong) + upem / 8);
+        assert_eq!(
+            advance(&derived, count + 1),
+            advance(&font, zhong) + upem / 8
+        );
         assert_eq!(advance(&derived, zhong), advance(&font, zhong));
         // Glyph, twin: the CFF outline, reversed, within the accuracy; the
         // side bearing is the new outline's xMin (a rasterizer shifts a
@@ -743,7 +746,10 @@ mod tests {
                 assert_eq!(lsb, Some(simple.x_min()));
             }
         }
-        assert!(outline(&widened.data, unused).is_empty(), "unused outlines are dropped");
+        assert!(
+            outline(&widened.data, unused).is_empty(),
+            "unused outlines are dropped"
+        );
         assert!(!outline(&data, unused).is_empty());
         assert!(
             widened.data.len() < data.len() / 10,

@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::support::tools::{build_sample, pdftotext};
+use crate::support::scratch_dir;
+use crate::support::tools::{build_sample, build_site, pdftotext, run_validator};
 
 /// The regions checked: JP (TrueType faces) and CN (CFF faces).
 const REGIONS: [&str; 2] = ["JP", "CN"];
@@ -44,6 +45,52 @@ fn sample() -> &'static PathBuf {
         dir
     })
 }
+
+/// A one-page JP site whose text draws 𠮷 from the bundled fallback face
+/// (Tebiki Fallback JP, a CFF face) beside Latin text, built once (PDF);
+/// the PDF's path.
+fn fallback_pdf() -> &'static PathBuf {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = scratch_dir("extraction-fallback");
+        std::fs::create_dir_all(dir.join("content")).expect("content folder");
+        std::fs::write(
+            dir.join("tebiki.toml"),
+            "[book]\ntitle = \"T\"\nbase_url = \"https://example.com\"\n\n[regions.JP]\n",
+        )
+        .expect("tebiki.toml");
+        std::fs::write(
+            dir.join("content/x.md"),
+            format!("---\ntitle: \"ページ\"\n---\n\n{FALLBACK_TEXT}\n"),
+        )
+        .expect("page");
+        let out = build_site(&dir, &dir.join("out"), &["--format", "pdf"])
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .expect("tebiki runs");
+        let pdf = dir.join("out/manual-JP.pdf");
+        assert!(
+            pdf.is_file(),
+            "not built:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        pdf
+    })
+}
+
+/// The fallback page's text: 𠮷 (only in the fallback face) before a Latin
+/// run, after one, and next to bold and code.
+const FALLBACK_TEXT: &str = "𠮷野家Webの𠮷2026年と𠮷CSVファイル、Linux𠮷と**𠮷**APIと`code`𠮷。";
+
+/// The boundaries of [`FALLBACK_TEXT`] as the source reads them.
+const FALLBACK_WINDOWS: [&str; 6] = [
+    "𠮷野家Webの",
+    "の𠮷2026年",
+    "と𠮷CSVファ",
+    "Linux𠮷と",
+    "𠮷API",
+    "code𠮷。",
+];
 
 /// One boundary between Japanese and Latin text in the source: the text
 /// around it (up to three characters before and four after, not across a
@@ -186,9 +233,16 @@ fn assert_none(failures: &[String]) {
 /// in JP, 226 in CN when this was written): a check of fewer would check
 /// little.
 fn assert_enough(region: &str, all: &BTreeSet<Boundary>) {
-    assert!(all.len() > 150, "{region}: only {} boundaries found", all.len());
+    assert!(
+        all.len() > 150,
+        "{region}: only {} boundaries found",
+        all.len()
+    );
     let cells = all.iter().filter(|b| b.in_table).count();
-    eprintln!("{region}: {} boundaries, {cells} of them in table cells", all.len());
+    eprintln!(
+        "{region}: {} boundaries, {cells} of them in table cells",
+        all.len()
+    );
 }
 
 /// poppler reads every Japanese–Latin boundary of `region`'s sample
@@ -232,9 +286,39 @@ fn pdftotext_reads_every_boundary_of_the_cn_sample_exactly() {
     pdftotext_reads_every_boundary("CN");
 }
 
+/// Text drawn from the bundled fallback face, a CFF face, reads exactly in
+/// pdftotext's three modes: the face is embedded converted to TrueType
+/// outlines, with twins for its glyphs before a gap.
+#[test]
+fn pdftotext_reads_text_of_the_bundled_cff_fallback_face_exactly() {
+    let pdf = fallback_pdf();
+    if let Some(out) = run_validator("pdffonts", &[], pdf) {
+        let listing = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            listing
+                .lines()
+                .any(|l| l.contains("TebikiFallbackJP") && l.contains("CID TrueType")),
+            "{listing}"
+        );
+    }
+    let mut failures = Vec::new();
+    for args in [&["-raw"][..], &[][..], &["-layout"][..]] {
+        let Some(out) = pdftotext(pdf, args) else {
+            return;
+        };
+        let text = normalized(&out, true);
+        for window in FALLBACK_WINDOWS {
+            if !text.contains(window) {
+                failures.push(format!("pdftotext {args:?}: {window} not in {text}"));
+            }
+        }
+    }
+    assert_none(&failures);
+}
+
 /// pdf.js (`getTextContent`, what its text layer, copy and find use) reads
 /// every Japanese–Latin boundary of the JP and CN samples exactly, cells
-/// included. Needs Node and an installed pdfjs-dist, which CI does not
+/// included, and the text of the bundled CFF fallback face. Needs Node and an installed pdfjs-dist, which CI does not
 /// have: `npm install pdfjs-dist` somewhere, then
 /// `TEBIKI_PDFJS=…/node_modules/pdfjs-dist cargo test --test it -- --ignored pdfjs`
 /// (measured with 4.10.38 and 6.5.438; docs/typography.md).
@@ -267,6 +351,19 @@ fn pdfjs_reads_every_japanese_latin_boundary_of_the_sample_exactly() {
             &all,
             true,
         ));
+    }
+    // The page drawn from the bundled CFF fallback face.
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(&dist)
+        .arg(fallback_pdf())
+        .output()
+        .expect("node runs");
+    let text = normalized(&String::from_utf8_lossy(&out.stdout), false);
+    for window in FALLBACK_WINDOWS {
+        if !text.contains(window) {
+            failures.push(format!("fallback face: pdf.js: {window} not in {text}"));
+        }
     }
     assert_none(&failures);
 }
