@@ -8,17 +8,20 @@
 //!
 //! Exact text extraction: a glyph set wider than the font's advance (the
 //! ¼-em Japanese–Latin space, the space after a mid-sentence ？, a stretched
-//! line) leaves a gap that poppler and pdf.js read as a word space. In a
-//! TrueType face the glyph before such a gap is drawn as its twin, the same
-//! outline with a wider advance (`widen.rs`), so the extractors see no gap;
-//! this also covers the gap between two runs of a line (a link, bold or
-//! code next to Japanese), the last glyph of the first run taking it. For
-//! other faces (CFF) the two glyphs around a gap within a run are given one
-//! text range instead, so krilla draws them as one cluster inside an
-//! `ActualText` span *within* the text object, which poppler reads (pdf.js
-//! ignores it); such a glyph is joined only once krilla has mapped it to
-//! Unicode (it was drawn before in this document): krilla gives a glyph
-//! first drawn in a cluster the whole cluster's text in the ToUnicode map.
+//! line) leaves a gap that poppler and pdf.js read as a word space. The
+//! glyph before such a gap is drawn as its twin, the same outline with a
+//! wider advance (`widen.rs`), so the extractors see no gap; this also
+//! covers the gap between two runs of a line (a link, bold or code next to
+//! Japanese), the last glyph of the first run taking it. `widen.rs` derives
+//! TrueType faces (variable ones at their default instance) and static CFF
+//! faces, converted to TrueType outlines. For a face it cannot derive (a
+//! variable CFF face, tables that do not read) the two glyphs around a gap
+//! within a run are given one text range instead, so krilla draws them as
+//! one cluster inside an `ActualText` span *within* the text object, which
+//! poppler reads (pdf.js ignores it); such a glyph is joined only once
+//! krilla has mapped it to Unicode (it was drawn before in this document):
+//! krilla gives a glyph first drawn in a cluster the whole cluster's text
+//! in the ToUnicode map.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -93,16 +96,18 @@ pub(super) struct FontCache {
     /// The same faces (the original files) for their advance widths.
     metrics: Vec<Option<harfrust::Font>>,
     /// Per face: (glyph, steps) → twin id, when the face was derived with
-    /// twins (`widen.rs`); `None` for a face whose gaps are joined instead.
+    /// twins (`widen.rs`); `None` for a face without gaps or one `widen.rs`
+    /// cannot derive, whose gaps are joined instead.
     twins: Vec<Option<HashMap<(u16, u16), u16>>>,
     /// (font, glyph) pairs drawn so far in this document.
     mapped: HashSet<(usize, u16)>,
 }
 
 impl FontCache {
-    /// Parses every font source, each TrueType face derived with the twins
-    /// the gaps of `sheets` need; a font krilla cannot read is `None` and
-    /// its text is skipped (reported by the caller).
+    /// Parses every font source, each face `widen.rs` can derive (TrueType,
+    /// static CFF) derived with the twins the gaps of `sheets` need; a font
+    /// krilla cannot read is `None` and its text is skipped (reported by the
+    /// caller).
     pub(super) fn new(sources: &[FontSource], sheets: &[Sheet]) -> FontCache {
         let metrics: Vec<Option<harfrust::Font>> = sources
             .iter()

@@ -2,11 +2,11 @@
 //! in a JLREQ gap.
 //!
 //! Input: the paged document's sheets (their glyph runs) and font sources.
-//! Output: for each TrueType face whose glyphs stand before such a gap, a
-//! derived font file — the face with, for each (glyph, width) pair the
-//! document needs, a twin glyph: the same outline bytes with an advance
-//! widened by whole steps of ⅛ em — and the map from the pair to the
-//! twin's id ([`Widening`]), which `text.rs` draws instead of the glyph.
+//! Output: for each face whose glyphs stand before such a gap, a derived
+//! TrueType font file — the face with, for each (glyph, width) pair the
+//! document needs, a twin glyph: the same outline with an advance widened
+//! by whole steps of ⅛ em — and the map from the pair to the twin's id
+//! ([`Widening`]), which `text.rs` draws instead of the glyph.
 //!
 //! Why: a gap JLREQ puts in a line (¼ em between Japanese and Latin, the
 //! stretch of a justified line) is a glyph advance wider than the font's.
@@ -22,12 +22,23 @@
 //! change: the twin has the original's outline and instructions, and krilla
 //! positions every glyph from the run's advances as before.
 //!
+//! Faces:
+//! - a TrueType face: glyph bytes are copied as they are (outlines and
+//!   instructions). A variable one (`gvar`) becomes its default instance,
+//!   the outlines krilla draws for it anyway (tebiki sets no variation);
+//! - a static CFF face (write-fonts cannot write `CFF `): each glyph drawn
+//!   is converted to a TrueType glyph (`cff.rs`: cu2qu within 1 font unit,
+//!   contours reversed, as fontTools' `otf2ttf`), so the derived file is a
+//!   TrueType face and the PDF embeds it as one (CID TrueType); its sheets
+//!   differ only by anti-aliasing along the curves;
+//! - a variable CFF face (`CFF2`, `fvar` with `CFF `), or one whose tables
+//!   or charstrings do not read, is left as it is: `text.rs` falls back to
+//!   an `ActualText` span for its gaps inside a run.
+//!
 //! Only the glyphs the document draws keep their outlines (the others are
-//! empty in the derived file, which krilla subsets anyway), and only the
-//! tables krilla and its subsetter read are kept, so the derived file is
-//! small. A face without `glyf` (CFF), a variable face, or one whose
-//! tables do not read is left as it is; `text.rs` falls back to an
-//! `ActualText` span for its gaps.
+//! empty in the derived file, which krilla subsets anyway, so a CFF face
+//! converts only those), and only the tables krilla and its subsetter read
+//! are kept, so the derived file is small.
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -248,12 +259,13 @@ enum Outlines<'a> {
 }
 
 /// The face `data` (face `index`) with the twins `needs` asks for, or
-/// `None` when the face is variable, has neither `glyf` nor `CFF `
-/// outlines, or does not read. A CFF face's glyphs become TrueType glyphs
-/// (`cff.rs`), so its derived file is a TrueType face.
+/// `None` when the face has neither `glyf` nor static `CFF ` outlines or
+/// does not read. A CFF face's glyphs become TrueType glyphs (`cff.rs`),
+/// so its derived file is a TrueType face; a variable TrueType face's is
+/// its default instance (no `gvar`, `fvar` or `HVAR` is kept).
 pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening> {
     let font = FontRef::from_index(data, index).ok()?;
-    if font.table_data(Tag::new(b"gvar")).is_some() || needs.twins.is_empty() {
+    if needs.twins.is_empty() {
         return None;
     }
     let head = font.head().ok()?;
@@ -759,6 +771,46 @@ mod tests {
         assert!(krilla::text::Font::new(widened.data.into(), 0).is_some());
     }
 
+    /// `data`'s face with table `tag` set to `bytes` (added or replaced).
+    fn with_table(data: &[u8], tag: &[u8; 4], bytes: Vec<u8>) -> Vec<u8> {
+        let font = FontRef::new(data).expect("font");
+        let mut builder = FontBuilder::new();
+        for record in font.table_directory.table_records() {
+            if let Some(table) = font.table_data(record.tag()) {
+                builder.add_raw(record.tag(), table.as_bytes().to_vec());
+            }
+        }
+        builder.add_raw(Tag::new(tag), bytes);
+        builder.build()
+    }
+
+    #[test]
+    fn a_variable_truetype_face_is_derived_as_its_default_instance() {
+        let data = crate::pdf::cff::tests::font_file("fonts/BIZUDPGothic-Regular.ttf");
+        let font = FontRef::new(&data).expect("font");
+        let b = font
+            .cmap()
+            .expect("cmap")
+            .map_codepoint('b')
+            .expect("b")
+            .to_u32() as u16;
+        let mut needs = Needs {
+            twins: [(b, 2)].into_iter().collect(),
+            ..Needs::default()
+        };
+        needs.use_glyph(b);
+        let variable = with_table(&data, b"gvar", vec![0; 20]);
+        let variable = with_table(&variable, b"fvar", vec![0; 16]);
+        let widened = derive(&variable, 0, &needs).expect("derived");
+        let derived = FontRef::new(&widened.data).expect("reads");
+        for tag in [b"gvar", b"fvar"] {
+            assert!(derived.table_data(Tag::new(tag)).is_none());
+        }
+        // The default outline (the `glyf` bytes), for the glyph and its twin.
+        let plain = derive(&data, 0, &needs).expect("derived");
+        assert_eq!(widened.data, plain.data);
+    }
+
     #[test]
     fn a_face_without_outlines_it_can_convert_or_without_gaps_is_not_derived() {
         let mut needs = Needs {
@@ -766,19 +818,14 @@ mod tests {
             ..Needs::default()
         };
         needs.use_glyph(1);
-        // A variable TrueType face: a `gvar` table.
+        let cff = crate::pdf::cff::tests::font_file("fonts/TebikiFallbackJP-Regular.otf");
+        assert!(derive(&cff, 0, &needs).is_some());
+        // A variable CFF face; charstrings that do not read.
+        let variable = with_table(&cff, b"fvar", vec![0; 16]);
+        assert!(derive(&variable, 0, &needs).is_none(), "variable CFF");
+        let broken = with_table(&cff, b"CFF ", vec![1, 0, 4, 4, 0, 1, 2, 3]);
+        assert!(derive(&broken, 0, &needs).is_none(), "broken CFF");
         let data = crate::pdf::cff::tests::font_file("fonts/BIZUDPGothic-Regular.ttf");
-        let font = FontRef::new(&data).expect("font");
-        let mut builder = FontBuilder::new();
-        for record in font.table_directory.table_records() {
-            let tag = record.tag();
-            if let Some(table) = font.table_data(tag) {
-                builder.add_raw(tag, table.as_bytes().to_vec());
-            }
-        }
-        builder.add_raw(Tag::new(b"gvar"), vec![0; 20]);
-        let variable = builder.build();
-        assert!(derive(&variable, 0, &needs).is_none(), "variable");
         assert!(derive(&data, 0, &Needs::default()).is_none(), "no gaps");
         assert!(derive(b"not a font", 0, &needs).is_none());
     }
