@@ -1,7 +1,7 @@
 //! A CFF face's glyphs as TrueType glyphs, so that `widen.rs` can derive a
 //! face with twins from a CFF face (write-fonts cannot write a `CFF ` table).
 //!
-//! Input: a static face with a `CFF ` table, and a glyph id. Output: the
+//! Input: a face with a `CFF ` or `CFF2` table, and a glyph id. Output: the
 //! glyph as a TrueType simple glyph (write-fonts' [`SimpleGlyph`]), as
 //! fontTools' `otf2ttf` converts one:
 //! - the outline is drawn by skrifa (unhinted, in font units, at the
@@ -13,8 +13,9 @@
 //!   TrueType clockwise (the nonzero fill is the same either way, but
 //!   rasterizers' dropout control and hinting expect TrueType's direction).
 //!
-//! A variable face (`fvar`, `CFF2`) is not converted: its outlines depend
-//! on a location the derived face would not keep.
+//! A variable face (`CFF2` with `fvar`) is converted at its default
+//! instance, the outlines krilla draws for it (tebiki sets no variation;
+//! krilla itself turns a `CFF2` face into TrueType outlines there).
 
 use kurbo::{BezPath, CubicBez, PathEl, Point};
 use read_fonts::FontRef;
@@ -28,18 +29,22 @@ use write_fonts::tables::glyf::SimpleGlyph;
 /// quadratic spline that replaces it (`otf2ttf`'s `max_err`).
 pub(super) const ACCURACY: f64 = 1.0;
 
-/// The outlines of a static CFF face.
+/// The outlines of a CFF (or CFF2) face, drawn at the default location.
 pub(super) struct CffOutlines<'a>(OutlineGlyphCollection<'a>);
 
 impl<'a> CffOutlines<'a> {
-    /// The outlines of `font`, when it is a static face with CFF outlines.
+    /// The outlines of `font`, when it has CFF (or CFF2) outlines and no
+    /// `glyf` table.
     pub(super) fn new(font: &FontRef<'a>) -> Option<CffOutlines<'a>> {
-        let has = |tag: &[u8; 4]| font.table_data(Tag::new(tag)).is_some();
-        if !has(b"CFF ") || has(b"CFF2") || has(b"fvar") || has(b"glyf") {
+        if font.table_data(Tag::new(b"glyf")).is_some() {
             return None;
         }
         let outlines = font.outline_glyphs();
-        (outlines.format() == Some(OutlineGlyphFormat::Cff)).then_some(CffOutlines(outlines))
+        matches!(
+            outlines.format(),
+            Some(OutlineGlyphFormat::Cff | OutlineGlyphFormat::Cff2)
+        )
+        .then_some(CffOutlines(outlines))
     }
 
     /// Glyph `id` as a TrueType glyph: `Some(None)` when it has no outline
@@ -345,6 +350,35 @@ pub(super) mod tests {
                 assert!(d <= ACCURACY + 0.5, "{d}");
             }
         }
+    }
+
+    /// A variable CFF2 face (`tests/fixtures/fonts/TestCFF2Var.otf`, two
+    /// masters) converts at its default instance: the default master's
+    /// outline, not the bold one's.
+    #[test]
+    fn a_variable_cff2_face_converts_at_its_default_instance() {
+        let data = font_file("tests/fixtures/fonts/TestCFF2Var.otf");
+        let font = FontRef::new(&data).expect("font");
+        assert!(font.table_data(Tag::new(b"CFF2")).is_some());
+        let outlines = CffOutlines::new(&font).expect("CFF2 outlines");
+        let o = font.charmap().map('o').expect("o").to_u32() as u16;
+        let glyph = outlines.glyph(o).expect("converts").expect("an outline");
+        let cubic = outline(&data, o);
+        let quadratic = path_of(&glyph);
+        let band = cubic.perimeter(0.1) * (ACCURACY + 0.5);
+        assert!((cubic.area() + quadratic.area()).abs() <= band);
+        // The bold master's counter is smaller: its ink area larger.
+        let bold = font.axes().location([("wght", 700.0)]);
+        let mut pen = PathPen::default();
+        font.outline_glyphs()
+            .get(GlyphId::new(u32::from(o)))
+            .expect("glyph")
+            .draw(DrawSettings::unhinted(Size::unscaled(), &bold), &mut pen)
+            .expect("draws");
+        assert!(pen.0.area() > cubic.area() + 4.0 * band);
+        // The ring: two contours, the outer one clockwise now.
+        assert_eq!(glyph.contours.len(), 2);
+        assert!(quadratic.area() < 0.0);
     }
 
     #[test]

@@ -13,9 +13,9 @@
 //! wider advance (`widen.rs`), so the extractors see no gap; this also
 //! covers the gap between two runs of a line (a link, bold or code next to
 //! Japanese), the last glyph of the first run taking it. `widen.rs` derives
-//! TrueType faces (variable ones at their default instance) and static CFF
-//! faces, converted to TrueType outlines. For a face it cannot derive (a
-//! variable CFF face, tables that do not read) the two glyphs around a gap
+//! TrueType faces and CFF faces, converted to TrueType outlines (variable
+//! ones at their default instance). For a face it cannot derive (no
+//! outlines, tables that do not read) the two glyphs around a gap
 //! within a run are given one text range instead, so krilla draws them as
 //! one cluster inside an `ActualText` span *within* the text object, which
 //! poppler reads (pdf.js ignores it); such a glyph is joined only once
@@ -105,7 +105,7 @@ pub(super) struct FontCache {
 
 impl FontCache {
     /// Parses every font source, each face `widen.rs` can derive (TrueType,
-    /// static CFF) derived with the twins the gaps of `sheets` need; a font
+    /// CFF) derived with the twins the gaps of `sheets` need; a font
     /// krilla cannot read is `None` and its text is skipped (reported by the
     /// caller).
     pub(super) fn new(sources: &[FontSource], sheets: &[Sheet]) -> FontCache {

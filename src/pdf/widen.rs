@@ -26,14 +26,15 @@
 //! - a TrueType face: glyph bytes are copied as they are (outlines and
 //!   instructions). A variable one (`gvar`) becomes its default instance,
 //!   the outlines krilla draws for it anyway (tebiki sets no variation);
-//! - a static CFF face (write-fonts cannot write `CFF `): each glyph drawn
-//!   is converted to a TrueType glyph (`cff.rs`: cu2qu within 1 font unit,
+//! - a CFF face (write-fonts cannot write `CFF `): each glyph drawn is
+//!   converted to a TrueType glyph (`cff.rs`: cu2qu within 1 font unit,
 //!   contours reversed, as fontTools' `otf2ttf`), so the derived file is a
 //!   TrueType face and the PDF embeds it as one (CID TrueType); its sheets
-//!   differ only by anti-aliasing along the curves;
-//! - a variable CFF face (`CFF2`, `fvar` with `CFF `), or one whose tables
-//!   or charstrings do not read, is left as it is: `text.rs` falls back to
-//!   an `ActualText` span for its gaps inside a run.
+//!   differ only by anti-aliasing along the curves. A variable one (`CFF2`)
+//!   is converted at its default instance;
+//! - a face with neither outlines (bitmap or SVG glyphs only), or one whose
+//!   tables or charstrings do not read, is left as it is: `text.rs` falls
+//!   back to an `ActualText` span for its gaps inside a run.
 //!
 //! Only the glyphs the document draws keep their outlines (the others are
 //! empty in the derived file, which krilla subsets anyway, so a CFF face
@@ -259,10 +260,10 @@ enum Outlines<'a> {
 }
 
 /// The face `data` (face `index`) with the twins `needs` asks for, or
-/// `None` when the face has neither `glyf` nor static `CFF ` outlines or
+/// `None` when the face has neither `glyf` nor `CFF `/`CFF2` outlines or
 /// does not read. A CFF face's glyphs become TrueType glyphs (`cff.rs`),
-/// so its derived file is a TrueType face; a variable TrueType face's is
-/// its default instance (no `gvar`, `fvar` or `HVAR` is kept).
+/// so its derived file is a TrueType face; a variable face's is its
+/// default instance (no `gvar`, `fvar` or `HVAR` is kept).
 pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening> {
     let font = FontRef::from_index(data, index).ok()?;
     if needs.twins.is_empty() {
@@ -812,6 +813,41 @@ mod tests {
     }
 
     #[test]
+    fn a_variable_cff2_face_is_derived_as_a_static_truetype_face() {
+        use skrifa::MetadataProvider;
+        let data = crate::pdf::cff::tests::font_file("tests/fixtures/fonts/TestCFF2Var.otf");
+        let font = FontRef::new(&data).expect("font");
+        let o = font.charmap().map('o').expect("o").to_u32() as u16;
+        let mut needs = Needs {
+            twins: [(o, 2)].into_iter().collect(),
+            ..Needs::default()
+        };
+        needs.use_glyph(o);
+        let widened = derive(&data, 0, &needs).expect("derived");
+        let derived = FontRef::new(&widened.data).expect("reads");
+        for tag in [b"CFF2", b"fvar", b"HVAR", b"CFF "] {
+            assert!(derived.table_data(Tag::new(tag)).is_none());
+        }
+        let count = font.maxp().expect("maxp").num_glyphs();
+        let twin = *widened.twins.get(&(o, 2)).expect("twin");
+        assert_eq!(twin, count);
+        let advance = |f: &FontRef, g: u16| {
+            f.hmtx()
+                .expect("hmtx")
+                .advance(GlyphId::new(u32::from(g)))
+                .expect("advance")
+        };
+        assert_eq!(advance(&derived, twin), advance(&font, o) + 250);
+        let glyf = derived.glyf().expect("glyf");
+        let loca = derived.loca(None).expect("loca");
+        assert!(matches!(
+            loca.get_glyf(GlyphId::new(u32::from(twin)), &glyf),
+            Ok(Some(GlyfGlyph::Simple(_)))
+        ));
+        assert!(krilla::text::Font::new(widened.data.into(), 0).is_some());
+    }
+
+    #[test]
     fn a_face_without_outlines_it_can_convert_or_without_gaps_is_not_derived() {
         let mut needs = Needs {
             twins: [(1, 2)].into_iter().collect(),
@@ -820,9 +856,7 @@ mod tests {
         needs.use_glyph(1);
         let cff = crate::pdf::cff::tests::font_file("fonts/TebikiFallbackJP-Regular.otf");
         assert!(derive(&cff, 0, &needs).is_some());
-        // A variable CFF face; charstrings that do not read.
-        let variable = with_table(&cff, b"fvar", vec![0; 16]);
-        assert!(derive(&variable, 0, &needs).is_none(), "variable CFF");
+        // Charstrings that do not read.
         let broken = with_table(&cff, b"CFF ", vec![1, 0, 4, 4, 0, 1, 2, 3]);
         assert!(derive(&broken, 0, &needs).is_none(), "broken CFF");
         let data = crate::pdf::cff::tests::font_file("fonts/BIZUDPGothic-Regular.ttf");
