@@ -5,6 +5,7 @@
 //! bytes, or `None` when an error makes a correct PDF impossible (the reason
 //! is in `diags`). Submodules: `write` (frames → krilla pages), `text`
 //! (glyphs and fonts), `widen` (twin glyphs for exact text extraction),
+//! `cff` (a CFF face's glyphs as TrueType glyphs, for `widen`),
 //! `paint` (fills and strokes), `images`, `nav`
 //! (anchors, bookmarks), `tags` (tag tree), `meta` (document information),
 //! `objstm` (small objects packed into object streams).
