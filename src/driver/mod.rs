@@ -2,8 +2,10 @@
 //! renderers → atomic writes, for `tebiki build` and `tebiki check`.
 //!
 //! Input: a [`Plan`] (from the command line). Output: an [`Outcome`] with
-//! every diagnostic, the files written and the exit code. Regions are built
-//! in parallel, and each region's formats are rendered in parallel. An
+//! every diagnostic, the files written and the exit code. The regions whose
+//! outputs start first are built in parallel, the others when their first
+//! output starts (`regions.rs`), and every output is a job of the render
+//! workers (`render.rs`); a region's book is dropped after its last output. An
 //! output is written only when its region has no error (no warning either
 //! under `--strict`), through a temporary file in the output folder renamed
 //! into place, so a failed build never leaves a partial file and never
