@@ -25,6 +25,8 @@ mod coverage;
 mod hugo_tests;
 mod preflight;
 mod regions;
+#[cfg(test)]
+mod regions_tests;
 mod render;
 mod write;
 
