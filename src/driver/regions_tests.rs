@@ -35,9 +35,12 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Each written file's name and bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
 /// Status, diagnostics and (name, bytes) of every file written, with the
 /// build run inside a pool of `threads` threads.
-fn build(site: &Path, out: &Path, threads: usize) -> (Status, Vec<String>, Vec<(String, Vec<u8>)>) {
+fn build(site: &Path, out: &Path, threads: usize) -> (Status, Vec<String>, Files) {
     let plan = Plan {
         site: site.to_path_buf(),
         regions: Vec::new(),
