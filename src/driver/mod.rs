@@ -2,8 +2,10 @@
 //! renderers → atomic writes, for `tebiki build` and `tebiki check`.
 //!
 //! Input: a [`Plan`] (from the command line). Output: an [`Outcome`] with
-//! every diagnostic, the files written and the exit code. Regions are built
-//! in parallel, and each region's formats are rendered in parallel. An
+//! every diagnostic, the files written and the exit code. The regions whose
+//! outputs start first are built in parallel, the others when their first
+//! output starts (`regions.rs`), and every output is a job of the render
+//! workers (`render.rs`); a region's book is dropped after its last output. An
 //! output is written only when its region has no error (no warning either
 //! under `--strict`), through a temporary file in the output folder renamed
 //! into place, so a failed build never leaves a partial file and never
@@ -22,6 +24,9 @@ mod coverage;
 #[cfg(test)]
 mod hugo_tests;
 mod preflight;
+mod regions;
+#[cfg(test)]
+mod regions_tests;
 mod render;
 mod write;
 
@@ -39,6 +44,7 @@ use crate::assets::Assets;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, Severity, Sources, suggest};
 use crate::model::Book;
 use crate::site::{self, LoadFailure, Site};
+use regions::{LayoutCaches, Prepared, RegionSlot};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -210,10 +216,10 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
     }
     let site_failed = diags.has_errors();
     // Each region's cache, valid for this site's inputs (taken out while
-    // the regions build in parallel, put back after).
+    // the regions build, put back after).
     // A single run keeps nothing: its regions get no cache at all.
     let keeps = cache.keeps;
-    let mut region_caches: Vec<(usize, Option<cache::RegionCache>)> = regions
+    let slots: Vec<RegionSlot> = regions
         .iter()
         .map(|&r| {
             let code = &site.regions[r].code;
@@ -222,56 +228,30 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
                 region_cache.validate(cache::region_inputs(&site, &sources, code));
                 region_cache
             });
-            (r, region_cache)
+            RegionSlot::new(r, code.clone(), region_cache, formats.len())
         })
         .collect();
-    let built: Vec<(Option<Book>, Diagnostics)> = region_caches
-        .par_iter_mut()
-        .map(|(r, region_cache)| {
-            let r = *r;
-            let code = &site.regions[r].code;
-            let mut result = guarded(&format!("building region {code}"), || {
-                book::build_book(&site, &sources, r, &plan.pages, region_cache.as_mut())
-            });
-            result.1.tag_region(code);
-            if let Some(bar) = progress {
-                bar.set_message(site.regions[r].code.clone());
-                bar.inc(1);
-            }
-            result
-        })
-        .collect();
-    let mut stats = CacheStats::default();
-    let mut epub_caches = std::collections::BTreeMap::new();
-    for (r, region_cache) in region_caches {
-        let Some(mut region_cache) = region_cache else {
-            continue;
-        };
-        let (reused, built) = region_cache.take_counts();
-        stats.pages_reused += reused;
-        stats.pages_built += built;
-        let code = site.regions[r].code.clone();
-        epub_caches.insert(code.clone(), region_cache.epub.clone());
-        cache.regions.insert(code, region_cache);
-    }
-    cache.last = stats;
-    let region_pages: Vec<(String, usize)> = built
-        .iter()
-        .filter_map(|(b, _)| b.as_ref())
-        .map(|b| (b.region.code.clone(), b.pages.len()))
-        .collect();
-    if !plan.formats.is_empty() {
-        write::remove_stale(output_folder(plan), started_wall);
-    }
-    // Regions whose outputs are rendered, with their diagnostics so far.
-    let mut ready: Vec<(Book, Diagnostics)> = Vec::new();
-    for (book, mut region_diags) in built {
+    // One region's book, built and checked: its outputs render only when
+    // it has no error (no warning either under `--strict`).
+    let prepare = |r: usize, region_cache: Option<&mut cache::RegionCache>| {
+        let code = &site.regions[r].code;
+        let (book, mut region_diags) = guarded(&format!("building region {code}"), || {
+            book::build_book(&site, &sources, r, &plan.pages, region_cache)
+        });
+        region_diags.tag_region(code);
+        if let Some(bar) = progress {
+            bar.set_message(code.clone());
+            bar.inc(1);
+        }
         if plan.strict {
             escalate_warnings(&mut region_diags);
         }
         let Some(book) = book else {
-            diags.extend(region_diags);
-            continue;
+            return Prepared {
+                pages: None,
+                book: None,
+                diags: region_diags,
+            };
         };
         // One image check for `check` and `build` alike, before rendering:
         // a broken image stops the region here, reported once.
@@ -284,49 +264,87 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
             &mut region_diags,
         );
         region_diags.tag_region(&book.region.code);
-        if site_failed || region_diags.has_errors() {
-            diags.extend(region_diags);
-            continue;
+        let renderable = !site_failed && !region_diags.has_errors();
+        Prepared {
+            pages: Some(book.pages.len()),
+            book: renderable.then_some(book),
+            diags: region_diags,
         }
-        ready.push((book, region_diags));
+    };
+    // The regions whose outputs start first are built now, side by side;
+    // the others when their first output starts (`regions.rs`), so their
+    // books are not alive while the first PDFs are laid out.
+    let first = rayon::current_num_threads().clamp(1, slots.len().max(1));
+    slots
+        .iter()
+        .take(first)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .for_each(|slot| slot.prepare(|c| prepare(slot.region, c)));
+    if !plan.formats.is_empty() {
+        write::remove_stale(output_folder(plan), started_wall);
     }
-    // One paragraph layout cache for the regions' PDFs: the regions share
-    // most of their text (and its fonts and measure). A single run's
-    // empties itself whenever no PDF is being laid out, so only layouts
-    // running side by side share it and no PDF is written beside the
-    // lines of every region; the watch loop's `BuildCache` keeps one
-    // across rebuilds.
-    let layouts = cache.layouts.clone().unwrap_or_else(|| {
-        std::sync::Arc::new(crate::layout::inline::LayoutCache::emptied_when_idle())
-    });
+    // The paragraph layout caches of the regions' PDFs, one per set of
+    // fonts: regions with the same fonts share most of their text. A single
+    // run's cache empties itself whenever none of its PDFs is being laid
+    // out, so only layouts running side by side share it and no PDF is
+    // written beside the lines of every region; the watch loop's
+    // `BuildCache` keeps one across rebuilds.
+    let layouts = LayoutCaches::new(cache.layouts.clone());
     // Each output is written as soon as it is rendered and its bytes are
     // dropped, so finished outputs do not wait in memory for the others.
-    let lanes = render::PdfLanes::for_image_bytes(image_bytes(&ready, &assets));
-    let rendered = render::render_all(&ready, &formats, lanes, |book, format| {
-        let package = epub_caches.get(&book.region.code).map(|c| &**c);
-        let (bytes, mut d) = guarded_render(book, &assets, &layouts, format, package);
+    // The lanes follow the images of the regions built so far (regions
+    // mostly show the same screenshots).
+    let built: Vec<std::sync::Arc<Book>> = slots.iter().filter_map(RegionSlot::built).collect();
+    let lanes =
+        render::PdfLanes::for_image_bytes(image_bytes(built.iter().map(|b| b.as_ref()), &assets));
+    drop(built);
+    let rendered = render::render_all(&slots, &formats, lanes, |slot, format| {
+        let Some(book) = slot.book(|c| prepare(slot.region, c)) else {
+            slot.job_done();
+            return (None, Diagnostics::new());
+        };
+        let layouts = layouts.for_fonts(&book.region.fonts);
+        let (bytes, mut d) =
+            guarded_render(&book, &assets, &layouts, format, slot.package.as_deref());
         if plan.strict {
             escalate_warnings(&mut d);
         }
         d.tag_region(&book.region.code);
         let written = if writes {
-            deliver(plan, &site, book, format, bytes, &mut d)
+            deliver(plan, &site, &book, format, bytes, &mut d)
         } else {
             None
         };
         if let Some(bar) = progress {
             bar.inc(1);
         }
+        drop(book);
+        slot.job_done();
         (written, d)
     });
     let mut written = Vec::new();
-    for ((_, region_diags), outputs) in ready.into_iter().zip(rendered) {
-        diags.extend(region_diags);
+    let mut region_pages: Vec<(String, usize)> = Vec::new();
+    let mut stats = CacheStats::default();
+    for (slot, outputs) in slots.into_iter().zip(rendered) {
+        let code = slot.code.clone();
+        let parts = slot.into_parts();
+        diags.extend(parts.diags);
+        if let Some(pages) = parts.pages {
+            region_pages.push((code.clone(), pages));
+        }
+        if let Some(mut region_cache) = parts.cache {
+            let (reused, built) = region_cache.take_counts();
+            stats.pages_reused += reused;
+            stats.pages_built += built;
+            cache.regions.insert(code, region_cache);
+        }
         for (file, d) in outputs {
             diags.extend(d);
             written.extend(file);
         }
     }
+    cache.last = stats;
     if plan.strict {
         escalate_warnings(&mut diags);
     }
@@ -411,11 +429,10 @@ fn deliver(
 /// The bytes of the distinct image files the books show (each file counted
 /// once however many regions and places show it), from the image store's
 /// cache (`check_images` loaded them).
-fn image_bytes(books: &[(Book, Diagnostics)], assets: &Assets) -> u64 {
+fn image_bytes<'b>(books: impl Iterator<Item = &'b Book>, assets: &Assets) -> u64 {
     let mut seen = std::collections::BTreeSet::new();
     books
-        .iter()
-        .flat_map(|(book, _)| book.images())
+        .flat_map(|book| book.images())
         .filter(|u| !u.image.path.as_os_str().is_empty())
         .filter(|u| seen.insert(u.image.path.clone()))
         .filter_map(|u| assets.images.load(&u.image.path).ok())

@@ -3,12 +3,11 @@
 //! job (an EPUB) takes the next long one (another region's PDF) instead of
 //! waiting for the region it started.
 //!
-//! Input: the regions ready to render (their books) and the formats of the
+//! Input: the regions to render (the driver's `RegionSlot`s) and the formats of the
 //! plan, plus the function that renders (and writes) one output. Output: per
 //! region, in region order, that function's result per format in plan order.
 
 use super::Format;
-use crate::model::Book;
 
 /// How the PDFs of a build share the cores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,10 +56,10 @@ impl PdfLanes {
 /// benchmarks.md, "Round 5: memory"). Work inside a job (krilla's, the
 /// EPUB's image conversions) still uses rayon's pool.
 pub(super) fn render_all<T, R>(
-    regions: &[(Book, T)],
+    regions: &[T],
     formats: &[Format],
     lanes: PdfLanes,
-    render: impl Fn(&Book, Format) -> R + Sync,
+    render: impl Fn(&T, Format) -> R + Sync,
 ) -> Vec<Vec<R>>
 where
     T: Sync,
@@ -82,9 +81,9 @@ where
         pdfs_running: 0,
     });
     let run = |&(r, f): &(usize, usize)| {
-        let (book, _) = regions.get(r)?;
+        let region = regions.get(r)?;
         let format = *formats.get(f)?;
-        Some(((r, f), render(book, format)))
+        Some(((r, f), render(region, format)))
     };
     // One worker: takes the first job it may run (a PDF only while fewer
     // than `pdf_slots` render), until none is left for it.
@@ -156,6 +155,7 @@ struct Queue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Book;
     use crate::model::testing::book;
     use rayon::prelude::*;
 
@@ -183,15 +183,20 @@ mod tests {
         let formats = [Format::Pdf, Format::Epub];
         let running = AtomicUsize::new(0);
         let most = AtomicUsize::new(0);
-        let out = render_all(&regions, &formats, PdfLanes::OneAtATime, |book, format| {
-            if format == Format::Pdf {
-                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                most.fetch_max(now, Ordering::SeqCst);
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                running.fetch_sub(1, Ordering::SeqCst);
-            }
-            format!("{}{}", book.region.code, format.extension())
-        });
+        let out = render_all(
+            &regions,
+            &formats,
+            PdfLanes::OneAtATime,
+            |(book, _), format| {
+                if format == Format::Pdf {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }
+                format!("{}{}", book.region.code, format.extension())
+            },
+        );
         assert_eq!(most.load(Ordering::SeqCst), 1);
         assert_eq!(
             out,
@@ -210,19 +215,24 @@ mod tests {
         let formats = [Format::Pdf, Format::Epub];
         let running = AtomicUsize::new(0);
         let most = AtomicUsize::new(0);
-        let out = render_all(&regions, &formats, PdfLanes::Parallel, |book, format| {
-            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-            most.fetch_max(now, Ordering::SeqCst);
-            // What krilla does while its pages deflate: work in rayon's
-            // pool, and wait with `yield_now`, which on a rayon worker
-            // would run a queued job (another output) nested in this one.
-            let sum: u64 = (0..10_000u64).into_par_iter().sum();
-            assert_eq!(rayon::yield_now(), None, "a job ran on a rayon worker");
-            assert!(rayon::current_thread_index().is_none());
-            std::thread::sleep(std::time::Duration::from_millis(5));
-            running.fetch_sub(1, Ordering::SeqCst);
-            format!("{}{}{sum}", book.region.code, format.extension())
-        });
+        let out = render_all(
+            &regions,
+            &formats,
+            PdfLanes::Parallel,
+            |(book, _), format| {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                // What krilla does while its pages deflate: work in rayon's
+                // pool, and wait with `yield_now`, which on a rayon worker
+                // would run a queued job (another output) nested in this one.
+                let sum: u64 = (0..10_000u64).into_par_iter().sum();
+                assert_eq!(rayon::yield_now(), None, "a job ran on a rayon worker");
+                assert!(rayon::current_thread_index().is_none());
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                running.fetch_sub(1, Ordering::SeqCst);
+                format!("{}{}{sum}", book.region.code, format.extension())
+            },
+        );
         let workers = rayon::current_num_threads().min(6);
         assert!(most.load(Ordering::SeqCst) <= workers);
         assert_eq!(out[1], vec!["R1pdf49995000", "R1epub49995000"]);
@@ -232,11 +242,16 @@ mod tests {
     fn results_keep_region_and_format_order() {
         let regions = three_regions();
         let formats = [Format::Epub, Format::Pdf];
-        let out = render_all(&regions, &formats, PdfLanes::Parallel, |book, format| {
-            let mut bytes = book.region.code.clone().into_bytes();
-            bytes.extend_from_slice(format.extension().as_bytes());
-            Some(bytes)
-        });
+        let out = render_all(
+            &regions,
+            &formats,
+            PdfLanes::Parallel,
+            |(book, _), format| {
+                let mut bytes = book.region.code.clone().into_bytes();
+                bytes.extend_from_slice(format.extension().as_bytes());
+                Some(bytes)
+            },
+        );
         let names: Vec<Vec<String>> = out
             .iter()
             .map(|r| {

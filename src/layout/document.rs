@@ -331,6 +331,10 @@ fn compose(
 ) -> Sheet {
     let style = text.style();
     let mut sheet = Sheet::new(geometry.paper, folio);
+    // The area's items and the running head and foot's few (two marks,
+    // two or three lines of a few runs, a rule): reserved at once, so the
+    // paged document's sheets carry no doubling slack.
+    sheet.items.reserve_exact(area.items.len() + 16);
     let origin = geometry.origin();
     let area_w = geometry.area.width;
 

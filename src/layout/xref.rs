@@ -193,10 +193,10 @@ impl CrossRefs<'_> {
                     let inner = self.apply_at(&link.content, notes, depth + 1);
                     changed |= inner.is_some();
                     out.push(match inner {
-                        Some(content) => Inline::Link(Link {
+                        Some(content) => Inline::Link(Box::new(Link {
                             content,
-                            ..link.clone()
-                        }),
+                            ..Link::clone(link)
+                        })),
                         None => inline.clone(),
                     });
                     if let Some(after) = self.after_link(link, notes) {
@@ -283,14 +283,14 @@ impl CrossRefs<'_> {
                 let n = notes.number(url);
                 Some(Inline::Styled(
                     InlineStyle::Superscript,
-                    vec![Inline::Link(Link {
+                    vec![Inline::Link(Box::new(Link {
                         target: LinkTarget::Internal {
                             page: self.page,
                             anchor: Some(url_note_anchor(n)),
                         },
                         content: vec![Inline::Text(self.style.url_mark_for(n))],
                         span: Span::point(SourceId(0), 0),
-                    })],
+                    }))],
                 ))
             }
         }
@@ -409,11 +409,11 @@ mod tests {
         use crate::model::testing::{internal, text};
         let at = |start: usize| Span::new(SourceId(1), start, start + 4);
         let link = |anchor: Option<&str>, label: &str, start: usize| {
-            Inline::Link(Link {
+            Inline::Link(Box::new(Link {
                 target: internal(1, anchor),
                 content: vec![text(label)],
                 span: at(start),
-            })
+            }))
         };
         let content = vec![
             link(Some("step"), "手順", 0),

@@ -1109,7 +1109,7 @@ impl<'a> Builder<'a> {
         let image = self.clean_image(image);
         let text = self.ensure_text(at);
         resolve_pending(text, Some(IMAGE_AS_CHAR));
-        push_inline(text, Inline::Image(image));
+        push_inline(text, Inline::Image(Box::new(image)));
         text.last_char = Some(IMAGE_AS_CHAR);
     }
 
@@ -1536,11 +1536,11 @@ fn fold_top(containers: &mut Vec<InlineContainer>) {
         }
         InlineKind::Link(href, span) => {
             if !container.children.is_empty() {
-                parent.children.push(Inline::Link(Link {
+                parent.children.push(Inline::Link(Box::new(Link {
                     target: LinkTarget::Unresolved(href),
                     content: container.children,
                     span,
-                }));
+                })));
             }
         }
         InlineKind::Transparent => {
@@ -1574,7 +1574,7 @@ fn only_images(content: Vec<Inline>) -> Result<Vec<InlineImage>, Vec<Inline>> {
     let mut stack: Vec<Inline> = content.into_iter().rev().collect();
     while let Some(inline) = stack.pop() {
         match inline {
-            Inline::Image(image) => images.push(image),
+            Inline::Image(image) => images.push(*image),
             Inline::Link(link) => stack.extend(link.content.into_iter().rev()),
             Inline::Styled(_, inner) => stack.extend(inner.into_iter().rev()),
             Inline::LineBreak | Inline::Text(_) | Inline::Code(_) | Inline::FootnoteRef(_) => {}

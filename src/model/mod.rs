@@ -513,12 +513,13 @@ pub enum Inline {
     Code(String),
     /// Styled content.
     Styled(InlineStyle, Vec<Inline>),
-    /// A link.
-    Link(Link),
+    /// A link (boxed, as the image: most inlines are text, and the
+    /// largest variant sets the size of every one of a book's inlines).
+    Link(Box<Link>),
     /// A forced line break (`<br>`, two trailing spaces, backslash).
     LineBreak,
     /// An image inside running text (see [`InlineImage`]).
-    Image(InlineImage),
+    Image(Box<InlineImage>),
     /// A reference to the page's [`Block::Footnote`] with this number.
     FootnoteRef(u32),
 }

@@ -29,11 +29,11 @@ pub fn text(s: &str) -> Inline {
 
 /// A link with a plain-text label.
 pub fn link(target: LinkTarget, label: &str) -> Inline {
-    Inline::Link(Link {
+    Inline::Link(Box::new(Link {
         target,
         content: vec![text(label)],
         span: span(0),
-    })
+    }))
 }
 
 /// A link target in the book: page `page`, at `anchor` or its top.

@@ -542,11 +542,11 @@ impl BlockContext<'_, '_> {
         let Some(url) = self.url_notes.url(number).map(str::to_string) else {
             return Vec::new();
         };
-        let content = vec![vec![Inline::Link(Link {
+        let content = vec![vec![Inline::Link(Box::new(Link {
             target: LinkTarget::External(url.clone()),
             content: vec![Inline::Text(url)],
             span: Span::point(SourceId(0), 0),
-        })]];
+        }))]];
         let label = self.style().links.url_mark_for(number);
         let anchor = dest_name(&self.page_anchor, Some(&url_note_anchor(number)));
         self.note_pieces(&label, anchor, &content)
@@ -938,23 +938,23 @@ fn note_links(content: &[Inline], page: PageId, depth: usize) -> Option<Vec<Inli
         let new = match inline {
             Inline::FootnoteRef(number) => Some(Inline::Styled(
                 InlineStyle::Superscript,
-                vec![Inline::Link(Link {
+                vec![Inline::Link(Box::new(Link {
                     target: LinkTarget::Internal {
                         page,
                         anchor: Some(note_anchor(*number)),
                     },
                     content: vec![Inline::Text(number.to_string())],
                     span: Span::point(SourceId(0), 0),
-                })],
+                }))],
             )),
             Inline::Styled(style, inner) => {
                 note_links(inner, page, depth + 1).map(|inner| Inline::Styled(*style, inner))
             }
             Inline::Link(link) => note_links(&link.content, page, depth + 1).map(|inner| {
-                Inline::Link(Link {
+                Inline::Link(Box::new(Link {
                     content: inner,
-                    ..link.clone()
-                })
+                    ..Link::clone(link)
+                }))
             }),
             Inline::Text(_) | Inline::Code(_) | Inline::LineBreak | Inline::Image(_) => None,
         };
