@@ -10,13 +10,16 @@
 //! under the `image` crate's [`Limits`](image::Limits), so a truncated or
 //! corrupt file or a decompression bomb is an [`ImageError`] here and never a
 //! panic or an unbounded allocation later. An EXIF orientation is applied
-//! here (the image is re-encoded upright). The decoded pixels are dropped;
+//! here (the image is re-encoded upright). The decoded pixels are dropped,
+//! or, in a build with PDFs ([`ImageStore::load_for`]), a PNG's become its
+//! PDF image (`assets::pixels`, so krilla does not decode the file again);
 //! renderers that need pixels call [`ImageStore::decode`] (same limits), and
 //! the helpers [`downscale_to_long_side`], [`encode_png`] and [`encode_jpeg`]
 //! build what an output format needs. [`ImageStore::prepared`] caches one
 //! web-ready version per image and size (used by EPUB), so three regions share
-//! one conversion; likewise each [`LoadedImage`] holds the one PDF image
-//! (decoded and deflated once) that every region's PDF embeds.
+//! one conversion (downscaled with fast_image_resize); likewise each
+//! [`LoadedImage`] holds the one PDF image (decoded and deflated once) that
+//! every region's PDF embeds.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -282,8 +285,16 @@ impl ImageStore {
 
     /// Loads (once) and returns the image at `path`.
     pub fn load(&self, path: &Path) -> Result<Arc<LoadedImage>, ImageError> {
+        self.load_for(path, false)
+    }
+
+    /// Loads (once) and returns the image at `path`; with `for_pdf` (the
+    /// build writes PDFs), a PNG's PDF image is made right away from the
+    /// pixels the check decodes ([`LoadedImage::pdf`], `assets::pixels`),
+    /// so the file is decoded once per build, not twice.
+    pub fn load_for(&self, path: &Path, for_pdf: bool) -> Result<Arc<LoadedImage>, ImageError> {
         let slot = slot_for(&self.loaded, path.to_path_buf());
-        slot.get_or_init(|| load_checked(path, self.limits).map(Arc::new))
+        slot.get_or_init(|| load_checked(path, self.limits, for_pdf).map(Arc::new))
             .clone()
     }
 
@@ -333,8 +344,8 @@ impl ImageStore {
                 bytes: image.bytes.clone(),
             });
         }
-        let decoded = self.decode(image)?;
-        let scaled = downscale_to_long_side(&decoded, long_side);
+        // The full-size pixels are dropped before the copy is encoded.
+        let scaled = downscale_to_long_side(self.decode(image)?, long_side);
         let (format, bytes) = if image.format == ImageFormat::Jpeg {
             (ImageFormat::Jpeg, encode_jpeg(&scaled, jpeg_quality))
         } else {
@@ -357,8 +368,13 @@ fn slot_for<K: Ord, T>(map: &Mutex<BTreeMap<K, Slot<T>>>, key: K) -> Slot<T> {
     map.entry(key).or_default().clone()
 }
 
-/// Reads, identifies and fully decodes (then drops) the image at `path`.
-fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageError> {
+/// Reads, identifies and fully decodes the image at `path`; the pixels are
+/// dropped, or with `for_pdf` a PNG's become its PDF image.
+fn load_checked(
+    path: &Path,
+    limits: DecodeLimits,
+    for_pdf: bool,
+) -> Result<LoadedImage, ImageError> {
     let bytes = read_bounded(path, limits.max_file_bytes)?;
     let guessed = image::guess_format(&bytes)
         .map_err(|_| ImageError::decode(path, "not a png, jpeg, gif, webp or bmp file"))?;
@@ -371,15 +387,28 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
             ),
         )
     })?;
-    let (decoded, orientation) = decode_with_orientation(path, &bytes, format, limits)?;
+    let Decoded {
+        image: decoded,
+        orientation,
+        has_icc,
+    } = decode_with_orientation(path, &bytes, format, limits)?;
     if orientation == Orientation::NoTransforms {
+        let bytes: Arc<[u8]> = bytes.into();
+        let (width, height) = (decoded.width(), decoded.height());
+        let pdf = OnceLock::new();
+        if for_pdf
+            && format == ImageFormat::Png
+            && let Some(image) = super::pixels::png_image(decoded, &bytes, has_icc)
+        {
+            let _ = pdf.set(Ok(image));
+        }
         return Ok(LoadedImage {
             path: path.to_path_buf(),
             format,
-            width: decoded.width(),
-            height: decoded.height(),
-            bytes: bytes.into(),
-            pdf: OnceLock::new(),
+            width,
+            height,
+            bytes,
+            pdf,
         });
     }
     // A photo whose EXIF orientation turns it (a phone held upright): the
@@ -409,6 +438,14 @@ fn load_checked(path: &Path, limits: DecodeLimits) -> Result<LoadedImage, ImageE
 /// applied).
 const UPRIGHT_JPEG_QUALITY: u8 = 92;
 
+/// A checked file's pixels, the EXIF orientation it asks for, and whether
+/// it carries an ICC profile.
+struct Decoded {
+    image: DynamicImage,
+    orientation: Orientation,
+    has_icc: bool,
+}
+
 /// Decodes `bytes` as `format` under `limits` and reads the EXIF orientation
 /// the file asks for (none when it has no or a broken EXIF block).
 fn decode_with_orientation(
@@ -416,7 +453,7 @@ fn decode_with_orientation(
     bytes: &[u8],
     format: ImageFormat,
     limits: DecodeLimits,
-) -> Result<(DynamicImage, Orientation), ImageError> {
+) -> Result<Decoded, ImageError> {
     let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format.to_image_crate());
     reader.limits(limits.to_image_limits());
     let mut decoder = reader
@@ -429,9 +466,14 @@ fn decode_with_orientation(
         .reserve(decoder.total_bytes())
         .map_err(|e| ImageError::decode(path, describe(&e)))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let decoded =
+    let has_icc = !matches!(decoder.icc_profile(), Ok(None));
+    let image =
         DynamicImage::from_decoder(decoder).map_err(|e| ImageError::decode(path, describe(&e)))?;
-    Ok((decoded, orientation))
+    Ok(Decoded {
+        image,
+        orientation,
+        has_icc,
+    })
 }
 
 /// Reads a whole image file through the site's one reader (regular files
@@ -481,34 +523,70 @@ fn describe(error: &image::ImageError) -> String {
 }
 
 /// The image scaled down (never up) so its longer side is at most
-/// `long_side` pixels, keeping the aspect ratio; 16-bit and float images
-/// become 8-bit. An image already small enough is only converted.
-pub(crate) fn downscale_to_long_side(image: &DynamicImage, long_side: u32) -> DynamicImage {
-    let eight_bit = to_eight_bit(image);
+/// `long_side` pixels, keeping the aspect ratio (each side rounded as the
+/// `image` crate's `resize` rounds it); 16-bit and float images become
+/// 8-bit. An image already small enough is only converted.
+///
+/// The scaling is fast_image_resize's Catmull-Rom convolution on the
+/// pixels as they are (8-bit straight from the decoded buffer, SIMD): no
+/// copy of the source and no `f32` image beside it, where `image`'s own
+/// `resize` made both (docs/benchmarks.md, "Round 6: speed").
+pub(crate) fn downscale_to_long_side(image: DynamicImage, long_side: u32) -> DynamicImage {
     let long_side = long_side.max(1);
-    if eight_bit.width().max(eight_bit.height()) <= long_side {
-        return eight_bit;
+    let (width, height) = (image.width(), image.height());
+    if width.max(height) <= long_side {
+        return into_eight_bit(image);
     }
-    eight_bit.resize(long_side, long_side, FilterType::CatmullRom)
+    let (new_width, new_height) = scaled_size(width, height, long_side);
+    let mut scaled = DynamicImage::new(new_width, new_height, image.color());
+    let options = fast_image_resize::ResizeOptions::new().resize_alg(
+        fast_image_resize::ResizeAlg::Convolution(fast_image_resize::FilterType::CatmullRom),
+    );
+    match fast_image_resize::Resizer::new().resize(&image, &mut scaled, &options) {
+        Ok(()) => into_eight_bit(scaled),
+        // A pixel type fast_image_resize does not take (none that `image`
+        // decodes today): `image`'s own filter, at 8 bits.
+        Err(_) => eight_bit(&image).resize(long_side, long_side, FilterType::CatmullRom),
+    }
 }
 
-/// The image with 8-bit channels, keeping grey/colour and alpha.
-fn to_eight_bit(image: &DynamicImage) -> DynamicImage {
+/// The image with 8-bit channels (itself when it has them already).
+fn into_eight_bit(image: DynamicImage) -> DynamicImage {
+    match eight_bit(&image) {
+        std::borrow::Cow::Owned(converted) => converted,
+        std::borrow::Cow::Borrowed(_) => image,
+    }
+}
+
+/// The size of a `width` × `height` picture scaled so its longer side is
+/// `long_side` (each side rounded, at least 1 pixel).
+fn scaled_size(width: u32, height: u32, long_side: u32) -> (u32, u32) {
+    let ratio = f64::from(long_side) / f64::from(width.max(height).max(1));
+    let side = |n: u32| ((f64::from(n) * ratio).round() as u32).clamp(1, long_side);
+    (side(width), side(height))
+}
+
+/// The image with 8-bit channels, keeping grey/colour and alpha (borrowed
+/// when it already has them).
+fn eight_bit(image: &DynamicImage) -> std::borrow::Cow<'_, DynamicImage> {
+    use std::borrow::Cow;
     match image {
         DynamicImage::ImageLuma8(_)
         | DynamicImage::ImageLumaA8(_)
         | DynamicImage::ImageRgb8(_)
-        | DynamicImage::ImageRgba8(_) => image.clone(),
-        DynamicImage::ImageLuma16(_) => DynamicImage::ImageLuma8(image.to_luma8()),
-        DynamicImage::ImageLumaA16(_) => DynamicImage::ImageLumaA8(image.to_luma_alpha8()),
-        _ if image.color().has_alpha() => DynamicImage::ImageRgba8(image.to_rgba8()),
-        _ => DynamicImage::ImageRgb8(image.to_rgb8()),
+        | DynamicImage::ImageRgba8(_) => Cow::Borrowed(image),
+        DynamicImage::ImageLuma16(_) => Cow::Owned(DynamicImage::ImageLuma8(image.to_luma8())),
+        DynamicImage::ImageLumaA16(_) => {
+            Cow::Owned(DynamicImage::ImageLumaA8(image.to_luma_alpha8()))
+        }
+        _ if image.color().has_alpha() => Cow::Owned(DynamicImage::ImageRgba8(image.to_rgba8())),
+        _ => Cow::Owned(DynamicImage::ImageRgb8(image.to_rgb8())),
     }
 }
 
 /// Encodes as a non-interlaced PNG with 8-bit channels (deterministic bytes).
 pub(crate) fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, image::ImageError> {
-    let image = to_eight_bit(image);
+    let image = eight_bit(image);
     let mut out = Vec::new();
     let encoder =
         PngEncoder::new_with_quality(&mut out, CompressionType::Default, PngFilter::Adaptive);
@@ -533,7 +611,7 @@ pub(crate) fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::{ImageBuffer, Rgba};
+    use image::{GenericImageView, ImageBuffer, Rgba};
 
     fn png_bytes(width: u32, height: u32) -> Vec<u8> {
         let img = ImageBuffer::from_fn(width, height, |x, y| {
@@ -695,6 +773,64 @@ mod tests {
         assert_eq!(
             (prepared.format, prepared.width, prepared.height),
             (ImageFormat::Jpeg, 50, 100)
+        );
+    }
+
+    #[test]
+    fn downscale_matches_the_image_crates_catmull_rom() {
+        // A screenshot-like picture: smooth gradients, hard edges, text-
+        // sized detail; odd sizes so the rounding of each side shows.
+        let picture = ImageBuffer::from_fn(2561, 1603, |x, y| {
+            let edge = if (x / 37 + y / 23) % 2 == 0 { 40 } else { 215 };
+            let fine = if x % 7 == 0 || y % 5 == 0 { 255 } else { edge };
+            image::Rgb([(x * 255 / 2560) as u8, fine, (y * 255 / 1602) as u8])
+        });
+        let source = DynamicImage::ImageRgb8(picture);
+        let reference = source.resize(1600, 1600, FilterType::CatmullRom);
+        let scaled = downscale_to_long_side(source, 1600);
+        assert_eq!(scaled.dimensions(), reference.dimensions());
+        assert_eq!(scaled.dimensions(), (1600, 1001));
+        assert_eq!(scaled.color(), image::ColorType::Rgb8);
+        let (a, b) = (scaled.to_rgb8(), reference.to_rgb8());
+        let diffs: Vec<u32> = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(&x, &y)| u32::from(x.abs_diff(y)))
+            .collect();
+        let mean = diffs.iter().sum::<u32>() as f64 / diffs.len() as f64;
+        let close = diffs.iter().filter(|&&d| d <= 2).count() as f64 / diffs.len() as f64;
+        assert!(mean < 0.5, "mean difference {mean}");
+        assert!(close > 0.99, "{close} of the samples within 2");
+    }
+
+    #[test]
+    fn downscale_keeps_alpha_and_makes_deep_images_eight_bit() {
+        let rgba = DynamicImage::ImageRgba8(ImageBuffer::from_fn(400, 100, |x, _| {
+            Rgba([200, 10, 10, if x < 200 { 0 } else { 255 }])
+        }));
+        let scaled = downscale_to_long_side(rgba, 100);
+        assert_eq!(
+            (scaled.dimensions(), scaled.color()),
+            ((100, 25), image::ColorType::Rgba8)
+        );
+        let pixels = scaled.to_rgba8();
+        assert_eq!(pixels.get_pixel(10, 10).0[3], 0);
+        assert_eq!(pixels.get_pixel(90, 10).0, [200, 10, 10, 255]);
+        let deep = DynamicImage::ImageLuma16(ImageBuffer::from_fn(300, 30, |x, _| {
+            image::Luma([x as u16 * 200])
+        }));
+        let scaled = downscale_to_long_side(deep, 150);
+        assert_eq!(
+            (scaled.dimensions(), scaled.color()),
+            ((150, 15), image::ColorType::L8)
+        );
+        // Already small: converted only.
+        let small = DynamicImage::ImageRgb16(ImageBuffer::new(8, 8));
+        let same = downscale_to_long_side(small, 100);
+        assert_eq!(
+            (same.dimensions(), same.color()),
+            ((8, 8), image::ColorType::Rgb8)
         );
     }
 

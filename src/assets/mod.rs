@@ -10,6 +10,7 @@
 //! symlink leading out of the site, is an [`AssetError`] and is never opened.
 
 pub(crate) mod images;
+pub(crate) mod pixels;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

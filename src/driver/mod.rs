@@ -255,7 +255,12 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
         };
         // One image check for `check` and `build` alike, before rendering:
         // a broken image stops the region here, reported once.
-        check_images(&book, &assets, &mut region_diags);
+        check_images(
+            &book,
+            &assets,
+            formats.contains(&Format::Pdf),
+            &mut region_diags,
+        );
         coverage::check_coverage(
             &book,
             &assets,
@@ -443,7 +448,7 @@ fn image_bytes<'b>(books: impl Iterator<Item = &'b Book>, assets: &Assets) -> u6
 /// Loads every image the book shows (figures and images inside text; each
 /// file once, with the store's bounded decoding) and reports unusable ones at
 /// every place that shows them, so `check` finds what `build` would.
-fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
+fn check_images(book: &Book, assets: &Assets, for_pdf: bool, diags: &mut Diagnostics) {
     // Images whose reference did not resolve (empty path) were reported already.
     let uses: Vec<_> = book
         .images()
@@ -460,8 +465,13 @@ fn check_images(book: &Book, assets: &Assets, diags: &mut Diagnostics) {
         unique
             .par_iter()
             .filter_map(|&path| {
-                // `load` decodes the whole file under the limits once.
-                assets.images.load(path).err().map(|e| (path, e))
+                // `load_for` decodes the whole file under the limits once
+                // (and, for a PDF, hands a PNG's pixels on to its PDF image).
+                assets
+                    .images
+                    .load_for(path, for_pdf)
+                    .err()
+                    .map(|e| (path, e))
             })
             .collect();
     for image in uses {

@@ -4,8 +4,10 @@
 //! shares the one decoded and deflated copy.
 //!
 //! Input: the frame tree's image list (already checked and measured by the
-//! image store). Output: krilla images; JPEG is passed through as DCT, PNG,
-//! GIF and WebP are decoded by krilla (alpha as a soft mask) and their pixels
+//! image store). Output: krilla images; JPEG is passed through as DCT; a
+//! PNG usually arrives with its krilla image made from the pixels the
+//! image store's check decoded (`assets::pixels`); other PNGs, GIF and WebP
+//! are decoded by krilla (alpha as a soft mask); either way the pixels are
 //! deflated once (krilla 0.8 has no PNG passthrough: its images take
 //! pixels or JPEG data only).
 
@@ -49,7 +51,8 @@ impl ImageCache {
     }
 }
 
-/// The build's one krilla image of a file. krilla's image is an `Arc` whose
+/// The build's one krilla image of a file (made here unless the image
+/// store made it from its decoded pixels). krilla's image is an `Arc` whose
 /// decoded and deflated form is computed once (in the background), so
 /// cloning it into several documents costs nothing more.
 fn shared(source: &LoadedImage) -> Result<Image, String> {

@@ -26,14 +26,27 @@
 //! its own second pass reuses, while the cache held for it would hold the
 //! earlier regions' lines through their PDF writing (docs/benchmarks.md,
 //! "Round 5: memory").
+//!
+//! Two PDFs lay out at once and ask the cache about every paragraph (about
+//! 180,000 lookups per build of the 300-page corpus), so a lookup holds a
+//! lock only to probe: the key is hashed once, outside any lock (foldhash),
+//! and picks one of [`SHARDS`] independently locked maps; a miss is laid
+//! out with no lock held, and an emptied map is dropped after its lock is
+//! released (docs/benchmarks.md, "Round 6: speed").
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{InlineObject, InlinePiece, ParagraphLayout, ParagraphStyle, ShapeCache, TextStyle};
 use crate::layout::font::{FontBook, FontRole};
 use crate::layout::frame::Rgb;
 use crate::model::Align;
+
+/// Independently locked maps a cache spreads its paragraphs over (by the
+/// key's hash), so two layouts rarely wait for each other.
+pub(crate) const SHARDS: usize = 16;
 
 /// Hits, misses and size of a [`LayoutCache`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,19 +66,80 @@ pub struct CacheStats {
 /// build of `tebiki watch`).
 #[derive(Debug)]
 pub struct LayoutCache {
-    inner: Mutex<Inner>,
+    shards: [Mutex<Shard>; SHARDS],
+    /// Estimated bytes held by all shards.
+    bytes: AtomicUsize,
+    hits: AtomicU64,
+    misses: AtomicU64,
     budget: usize,
     /// Book layouts using the cache now (see
     /// [`LayoutCache::emptied_when_idle`]); `None`: kept until dropped.
     users: Mutex<Option<usize>>,
 }
 
+/// One shard: its part of the paragraphs and their estimated bytes.
 #[derive(Debug, Default)]
-struct Inner {
-    map: HashMap<Box<[u8]>, Arc<ParagraphLayout>>,
+struct Shard {
+    map: HashMap<Key, Arc<ParagraphLayout>, BuildHasherDefault<KeyHasher>>,
     bytes: usize,
-    hits: u64,
-    misses: u64,
+}
+
+/// A canonical key with its hash, computed once (outside any lock); two
+/// keys are equal when their bytes are.
+#[derive(Debug)]
+struct Key {
+    hash: u64,
+    bytes: Box<[u8]>,
+}
+
+impl Key {
+    fn new(bytes: Vec<u8>) -> Key {
+        Key {
+            hash: foldhash::fast::FixedState::with_seed(0x7465_6269_6b69).hash_one(&bytes[..]),
+            bytes: bytes.into_boxed_slice(),
+        }
+    }
+
+    /// The shard this key lives in (the hash's high bits: the map uses
+    /// the low ones).
+    fn shard(&self) -> usize {
+        (self.hash >> 58) as usize % SHARDS
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.hash == other.hash && self.bytes == other.bytes
+    }
+}
+
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// The map's hasher: takes the key's precomputed hash as it is.
+#[derive(Debug, Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used (by `Key`); any other input is folded in.
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
 }
 
 impl Default for LayoutCache {
@@ -86,7 +160,10 @@ impl LayoutCache {
     /// An empty cache that starts over when it holds more than `bytes`.
     pub fn with_budget(bytes: usize) -> LayoutCache {
         LayoutCache {
-            inner: Mutex::new(Inner::default()),
+            shards: std::array::from_fn(|_| Mutex::default()),
+            bytes: AtomicUsize::new(0),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
             budget: bytes,
             users: Mutex::new(None),
         }
@@ -134,20 +211,26 @@ impl LayoutCache {
 
     /// Hits, misses and size so far.
     pub fn stats(&self) -> CacheStats {
-        let inner = self.lock();
         CacheStats {
-            hits: inner.hits,
-            misses: inner.misses,
-            entries: inner.map.len(),
-            bytes: inner.bytes,
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries: (0..SHARDS).map(|i| self.shard(i).map.len()).sum(),
+            bytes: self.bytes.load(Ordering::Relaxed),
         }
     }
 
-    /// Forgets every paragraph (the statistics stay).
+    /// Forgets every paragraph (the statistics stay). Each shard's map is
+    /// taken out under its lock and dropped after the lock is released.
     pub fn clear(&self) {
-        let mut inner = self.lock();
-        inner.map.clear();
-        inner.bytes = 0;
+        for i in 0..SHARDS {
+            let emptied = {
+                let mut shard = self.shard(i);
+                let bytes = std::mem::take(&mut shard.bytes);
+                self.bytes.fetch_sub(bytes, Ordering::Relaxed);
+                std::mem::take(&mut shard.map)
+            };
+            drop(emptied);
+        }
     }
 
     /// The layout of a paragraph: from the cache when the same inputs were
@@ -160,41 +243,42 @@ impl LayoutCache {
         fonts: &FontBook,
         shapes: &ShapeCache,
     ) -> Arc<ParagraphLayout> {
-        let key = key(pieces, style, fonts.fingerprint());
-        if let Some(found) = self.get(&key) {
+        let key = Key::new(key(pieces, style, fonts.fingerprint()));
+        let at = key.shard();
+        if let Some(found) = self.shard(at).map.get(&key).map(Arc::clone) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
             return found;
         }
         let layout = Arc::new(super::layout_paragraph(pieces, style, fonts, shapes));
-        let size = key.len() + layout_bytes(&layout);
-        let mut inner = self.lock();
-        inner.misses += 1;
-        if inner.bytes + size > self.budget {
-            inner.map.clear();
-            inner.bytes = 0;
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let size = key.bytes.len() + layout_bytes(&layout);
+        if self.bytes.load(Ordering::Relaxed) + size > self.budget {
+            self.clear();
         }
         if size <= self.budget {
-            inner.bytes += size;
-            inner
-                .map
-                .insert(key.into_boxed_slice(), Arc::clone(&layout));
+            let mut shard = self.shard(at);
+            // Another layout may have stored the same paragraph meanwhile:
+            // keep that one (equal lines) and count its bytes once.
+            let stored = Arc::clone(shard.map.entry(key).or_insert_with(|| {
+                self.bytes.fetch_add(size, Ordering::Relaxed);
+                Arc::clone(&layout)
+            }));
+            if Arc::ptr_eq(&stored, &layout) {
+                shard.bytes += size;
+            }
+            return stored;
         }
         layout
     }
 
-    fn get(&self, key: &[u8]) -> Option<Arc<ParagraphLayout>> {
-        let mut inner = self.lock();
-        let found = inner.map.get(key).map(Arc::clone);
-        if found.is_some() {
-            inner.hits += 1;
-        }
-        found
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    /// Shard `at` (taken modulo [`SHARDS`]), locked; a poisoned lock (a
+    /// panic elsewhere while holding it) still yields the shard.
+    fn shard(&self, at: usize) -> MutexGuard<'_, Shard> {
+        self.shards[at % SHARDS]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 }
-
 /// Estimated heap bytes of a layout.
 fn layout_bytes(layout: &ParagraphLayout) -> usize {
     let line = std::mem::size_of::<super::LineBox>();
@@ -449,6 +533,50 @@ mod tests {
         kept.layout(&[text(PROSE)], &style, &fonts, &shapes);
         kept.finished();
         assert_eq!(kept.stats().entries, 1);
+    }
+
+    #[test]
+    fn layouts_on_several_threads_share_one_entry_per_paragraph() {
+        let fonts = book();
+        let style = ParagraphStyle::new(120.0, 15.0);
+        let cache = LayoutCache::new();
+        let texts: Vec<String> = (0..40)
+            .map(|i| PROSE.replace("12", &i.to_string()))
+            .collect();
+        let fresh: Vec<ParagraphLayout> = texts
+            .iter()
+            .map(|t| super::super::layout_paragraph(&[text(t)], &style, &fonts, &ShapeCache::new()))
+            .collect();
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    let shapes = ShapeCache::new();
+                    for (t, fresh) in texts.iter().zip(&fresh) {
+                        let got = cache.layout(&[text(t)], &style, &fonts, &shapes);
+                        assert_eq!(*got, *fresh);
+                    }
+                });
+            }
+        });
+        let stats = cache.stats();
+        assert_eq!(stats.hits + stats.misses, 160);
+        assert_eq!(stats.entries, 40);
+        assert!(stats.misses >= 40, "{stats:?}");
+        // Bytes are counted once per stored paragraph, even when two
+        // threads laid out the same one at once.
+        let probe = LayoutCache::new();
+        for t in &texts {
+            probe.layout(&[text(t)], &style, &fonts, &ShapeCache::new());
+        }
+        assert_eq!(stats.bytes, probe.stats().bytes);
+        // The paragraphs are spread over more than one shard.
+        let used = (0..SHARDS)
+            .filter(|&i| !cache.shard(i).map.is_empty())
+            .count();
+        assert!(used > 4, "{used} shards used");
+        cache.clear();
+        let cleared = cache.stats();
+        assert_eq!((cleared.entries, cleared.bytes), (0, 0));
     }
 
     #[test]
