@@ -62,11 +62,11 @@ fn plan(site: &Path, out: PathBuf) -> Plan {
 }
 
 /// Each written file's name and bytes.
-type Files = Vec<(String, Vec<u8>)>;
+pub(super) type Files = Vec<(String, Vec<u8>)>;
 
 /// What must agree between a cached and a fresh build: status, every
 /// diagnostic, and each written file's name and bytes.
-fn observable(outcome: &Outcome) -> (Status, Vec<String>, Files) {
+pub(super) fn observable(outcome: &Outcome) -> (Status, Vec<String>, Files) {
     let diagnostics = outcome
         .diagnostics
         .iter()

@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use super::book::TEST_BUILD_TIME;
+use super::cache_tests::{Files, observable};
 use super::{Format, Outcome, Plan, Status, run};
 
 /// Three regions; US has a broken link (a warning) and a missing image
@@ -35,9 +36,6 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Each written file's name and bytes.
-type Files = Vec<(String, Vec<u8>)>;
-
 /// Status, diagnostics and (name, bytes) of every file written, with the
 /// build run inside a pool of `threads` threads.
 fn build(site: &Path, out: &Path, threads: usize) -> (Status, Vec<String>, Files) {
@@ -55,20 +53,7 @@ fn build(site: &Path, out: &Path, threads: usize) -> (Status, Vec<String>, Files
         .build()
         .expect("pool");
     let outcome: Outcome = pool.install(|| run(&plan, None));
-    let diagnostics = outcome
-        .diagnostics
-        .iter()
-        .map(|d| format!("{d:?}"))
-        .collect();
-    let files = outcome
-        .written
-        .iter()
-        .map(|w| {
-            let name = w.path.file_name().expect("name").to_string_lossy();
-            (name.into_owned(), std::fs::read(&w.path).expect("output"))
-        })
-        .collect();
-    (outcome.status, diagnostics, files)
+    observable(&outcome)
 }
 
 #[test]

@@ -502,6 +502,14 @@ mod tests {
     use crate::layout::frame::{FontKey, LineItem, Rgb, StructTag, TagEvent};
 
     /// One frame glyph (the one place that builds them here).
+    /// Glyph `g`'s advance in face `f`'s `hmtx`.
+    fn advance(f: &FontRef, g: u16) -> u16 {
+        f.hmtx()
+            .expect("hmtx")
+            .advance(GlyphId::new(u32::from(g)))
+            .expect("advance")
+    }
+
     fn glyph(id: u16, x_advance: f32, range: std::ops::Range<usize>) -> Glyph {
         Glyph {
             id,
@@ -648,12 +656,6 @@ mod tests {
         let derived = FontRef::new(&widened.data).expect("derived font reads");
         assert_eq!(derived.maxp().expect("maxp").num_glyphs(), count + 1);
         let upem = derived.head().expect("head").units_per_em();
-        let advance = |f: &FontRef, g: u16| {
-            f.hmtx()
-                .expect("hmtx")
-                .advance(GlyphId::new(u32::from(g)))
-                .expect("advance")
-        };
         assert_eq!(advance(&derived, count), advance(&font, b) + upem / 4);
         assert_eq!(advance(&derived, bu), advance(&font, bu));
         let outline = |f: &FontRef, g: u16| {
@@ -721,12 +723,6 @@ mod tests {
         assert_eq!(maxp.num_glyphs(), count + 2);
         assert!(maxp.max_points().is_some_and(|p| p > 0), "maxp 1.0");
         let upem = derived.head().expect("head").units_per_em();
-        let advance = |f: &FontRef, g: u16| {
-            f.hmtx()
-                .expect("hmtx")
-                .advance(GlyphId::new(u32::from(g)))
-                .expect("advance")
-        };
         assert_eq!(advance(&derived, count), advance(&font, b) + upem / 4);
         assert_eq!(
             advance(&derived, count + 1),
@@ -831,12 +827,6 @@ mod tests {
         let count = font.maxp().expect("maxp").num_glyphs();
         let twin = *widened.twins.get(&(o, 2)).expect("twin");
         assert_eq!(twin, count);
-        let advance = |f: &FontRef, g: u16| {
-            f.hmtx()
-                .expect("hmtx")
-                .advance(GlyphId::new(u32::from(g)))
-                .expect("advance")
-        };
         assert_eq!(advance(&derived, twin), advance(&font, o) + 250);
         let glyf = derived.glyf().expect("glyf");
         let loca = derived.loca(None).expect("loca");
