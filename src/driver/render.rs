@@ -170,6 +170,30 @@ mod tests {
             .collect()
     }
 
+    /// Counts the jobs running at once, and the most seen.
+    #[derive(Default)]
+    struct AtOnce {
+        running: std::sync::atomic::AtomicUsize,
+        most: std::sync::atomic::AtomicUsize,
+    }
+
+    impl AtOnce {
+        fn enter(&self) {
+            use std::sync::atomic::Ordering::SeqCst;
+            let now = self.running.fetch_add(1, SeqCst) + 1;
+            self.most.fetch_max(now, SeqCst);
+        }
+
+        fn leave(&self) {
+            self.running
+                .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
+
+        fn most(&self) -> usize {
+            self.most.load(std::sync::atomic::Ordering::SeqCst)
+        }
+    }
+
     #[test]
     fn image_heavy_builds_render_one_pdf_at_a_time() {
         assert_eq!(PdfLanes::for_image_bytes(5 << 20), PdfLanes::Parallel);
@@ -178,26 +202,21 @@ mod tests {
 
     #[test]
     fn one_pdf_at_a_time_never_overlaps_two_pdfs_and_keeps_the_order() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let regions = three_regions();
-        let formats = [Format::Pdf, Format::Epub];
-        let running = AtomicUsize::new(0);
-        let most = AtomicUsize::new(0);
+        let pdfs = AtOnce::default();
         let out = render_all(
-            &regions,
-            &formats,
+            &three_regions(),
+            &[Format::Pdf, Format::Epub],
             PdfLanes::OneAtATime,
             |(book, _), format| {
                 if format == Format::Pdf {
-                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                    most.fetch_max(now, Ordering::SeqCst);
+                    pdfs.enter();
                     std::thread::sleep(std::time::Duration::from_millis(20));
-                    running.fetch_sub(1, Ordering::SeqCst);
+                    pdfs.leave();
                 }
                 format!("{}{}", book.region.code, format.extension())
             },
         );
-        assert_eq!(most.load(Ordering::SeqCst), 1);
+        assert_eq!(pdfs.most(), 1);
         assert_eq!(
             out,
             vec![
@@ -210,18 +229,13 @@ mod tests {
 
     #[test]
     fn jobs_run_outside_rayon_so_waiting_on_rayon_never_starts_another_job() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let regions = three_regions();
-        let formats = [Format::Pdf, Format::Epub];
-        let running = AtomicUsize::new(0);
-        let most = AtomicUsize::new(0);
+        let jobs = AtOnce::default();
         let out = render_all(
-            &regions,
-            &formats,
+            &three_regions(),
+            &[Format::Pdf, Format::Epub],
             PdfLanes::Parallel,
             |(book, _), format| {
-                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                most.fetch_max(now, Ordering::SeqCst);
+                jobs.enter();
                 // What krilla does while its pages deflate: work in rayon's
                 // pool, and wait with `yield_now`, which on a rayon worker
                 // would run a queued job (another output) nested in this one.
@@ -229,12 +243,12 @@ mod tests {
                 assert_eq!(rayon::yield_now(), None, "a job ran on a rayon worker");
                 assert!(rayon::current_thread_index().is_none());
                 std::thread::sleep(std::time::Duration::from_millis(5));
-                running.fetch_sub(1, Ordering::SeqCst);
+                jobs.leave();
                 format!("{}{}{sum}", book.region.code, format.extension())
             },
         );
         let workers = rayon::current_num_threads().min(6);
-        assert!(most.load(Ordering::SeqCst) <= workers);
+        assert!(jobs.most() <= workers);
         assert_eq!(out[1], vec!["R1pdf49995000", "R1epub49995000"]);
     }
 

@@ -501,7 +501,6 @@ mod tests {
     use super::*;
     use crate::layout::frame::{FontKey, LineItem, Rgb, StructTag, TagEvent};
 
-    /// One frame glyph (the one place that builds them here).
     /// Glyph `g`'s advance in face `f`'s `hmtx`.
     fn advance(f: &FontRef, g: u16) -> u16 {
         f.hmtx()
@@ -510,6 +509,7 @@ mod tests {
             .expect("advance")
     }
 
+    /// One frame glyph (the one place that builds them here).
     fn glyph(id: u16, x_advance: f32, range: std::ops::Range<usize>) -> Glyph {
         Glyph {
             id,
