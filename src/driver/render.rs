@@ -103,6 +103,9 @@ where
                 job
             };
             let Some(job) = job else { break };
+            // While another PDF renders, its pages are laid out on one
+            // thread (`layout::parallel`).
+            let _pdf = is_pdf(job.1).then(crate::layout::parallel::PdfInFlight::enter);
             done.extend(run(&job));
             if is_pdf(job.1) {
                 let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());

@@ -173,8 +173,9 @@ pub(crate) fn lay_out_book_with(
     Some(doc)
 }
 
-/// One layout pass over the body: every content page into the flow, then
-/// the flow paginated into text areas.
+/// One layout pass over the body: every content page into the flow (on
+/// several threads: `layout::parallel`, the same flow as one after
+/// another), then the flow paginated into text areas.
 fn lay_out_body(
     text: &TextContext,
     book: &Book,
@@ -182,42 +183,30 @@ fn lay_out_body(
     geometry: &Geometry,
     diags: &mut Diagnostics,
 ) -> (Vec<AreaFill>, ImageRegistry) {
-    let mut images = ImageRegistry::new();
-    let mut flow = Flow::new();
-    let separator;
-    {
-        let mut ctx = BlockContext {
-            text,
-            images: &mut images,
-            assets,
-            diags,
-            area_height: geometry.area.height,
-            page_anchor: String::new(),
-            title_scale: 1.0,
-            area_width: geometry.area.width,
-            page_id: crate::model::PageId(0),
-            notes: std::collections::BTreeMap::new(),
-            placed_notes: std::collections::BTreeSet::new(),
-            url_notes: crate::layout::xref::UrlNotes::default(),
-            list_level: 0,
-            chapter_title: false,
-        };
-        for page in &book.pages {
+    let width = geometry.area.width;
+    let (flow, images, separator) = super::parallel::lay_out_pages(
+        text,
+        book,
+        assets,
+        geometry.area,
+        diags,
+        |ctx, flow, page| {
             if book.meta.excerpt {
-                lay_out_excerpt_page(&mut ctx, &mut flow, book, page, geometry.area.width);
+                lay_out_excerpt_page(ctx, flow, book, page, width);
             } else {
-                lay_out_page(&mut ctx, &mut flow, page, geometry.area.width);
+                lay_out_page(ctx, flow, page, width);
             }
-        }
-        separator = ctx.footnote_separator();
-    }
+        },
+    );
     let body = paginate(flow.pieces, geometry.area.height, &separator);
     (body, images)
 }
 
 /// One content page: its title (a level-1 heading; a top-level page starts
-/// a new sheet and sets the running section title) and its blocks.
-fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32) {
+/// a new sheet and sets the running section title) and its blocks. Its
+/// first push into the flow is its title's piece (`layout::parallel`
+/// relies on it).
+pub(super) fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32) {
     ctx.begin_page(page.id, &page.anchor, &page.blocks);
     let first = flow.pieces.len();
     flow.open(StructTag::Section);
@@ -252,7 +241,8 @@ fn lay_out_page(ctx: &mut BlockContext, flow: &mut Flow, page: &Page, width: f32
 }
 
 /// One page of an excerpt: its title block (see [`super::excerpt`]),
-/// which also sets the running section title, then its blocks.
+/// which also sets the running section title, then its blocks. Its first
+/// push is its title's piece too.
 fn lay_out_excerpt_page(
     ctx: &mut BlockContext,
     flow: &mut Flow,

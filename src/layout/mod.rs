@@ -12,6 +12,7 @@ pub(crate) mod flow;
 pub mod font;
 pub(crate) mod frame;
 pub mod inline;
+pub(crate) mod parallel;
 pub(crate) mod running_head;
 pub(crate) mod style;
 #[cfg(test)]

@@ -251,7 +251,7 @@ fn split(ctx: &mut BlockContext, flow: &mut Flow, tall: &TallFigure) -> bool {
     };
     let mut piece = Piece::new(image.min_band + image.mark_height, Vec::new());
     piece.tall = Some(TallCut {
-        image: std::rc::Rc::new(image),
+        image: std::sync::Arc::new(image),
         from: 0.0,
     });
     piece.space_before = flow.take_space(style.space);
@@ -354,7 +354,7 @@ mod tests {
         };
         let mut piece = Piece::new(35.0, Vec::new());
         piece.tall = Some(TallCut {
-            image: std::rc::Rc::new(tall),
+            image: std::sync::Arc::new(tall),
             from: 0.0,
         });
         let text = Piece::new(

@@ -59,6 +59,45 @@ impl ImageRegistry {
         result
     }
 
+    /// Moves the images of `later` (the registry of a later part of the
+    /// same document, laid out apart: `layout::parallel`) into this one, as
+    /// if its uses had come after this registry's: a file already here keeps
+    /// its key, a new one gets the next key, in `later`'s order of first
+    /// use. Returns, for every key of `later` (by index), its key here.
+    pub(crate) fn absorb(&mut self, later: ImageRegistry) -> Vec<ImageKey> {
+        let mut paths: Vec<Option<PathBuf>> = vec![None; later.images.len()];
+        for (path, known) in later.keys {
+            match known {
+                Ok(key) => {
+                    if let Some(slot) = paths.get_mut(key.0) {
+                        *slot = Some(path);
+                    }
+                }
+                // A broken file is the same error in every part.
+                Err(err) => {
+                    self.keys.entry(path).or_insert(Err(err));
+                }
+            }
+        }
+        let mut map = Vec::with_capacity(later.images.len());
+        for (image, path) in later.images.into_iter().zip(paths) {
+            let known = path
+                .as_ref()
+                .and_then(|path| self.keys.get(path))
+                .and_then(|known| known.as_ref().ok().copied());
+            let key = known.unwrap_or_else(|| {
+                let key = ImageKey(self.images.len());
+                self.images.push(image);
+                if let Some(path) = path {
+                    self.keys.insert(path, Ok(key));
+                }
+                key
+            });
+            map.push(key);
+        }
+        map
+    }
+
     /// The loaded images, indexed by [`ImageKey`].
     pub(crate) fn into_images(self) -> Vec<Arc<LoadedImage>> {
         self.images

@@ -129,6 +129,11 @@ impl Flow {
         }
     }
 
+    /// Whether tag marks wait for the next piece.
+    pub(crate) fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
     /// Keeps the next piece with the last one.
     pub(crate) fn keep_with_next(&mut self) {
         self.glue_next = true;

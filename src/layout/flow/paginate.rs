@@ -45,7 +45,7 @@ pub(crate) struct Piece {
     pub break_before: bool,
     /// Pieces to repeat at the top of a sheet that this piece starts (a
     /// table's header rows).
-    pub repeat: Option<std::rc::Rc<Vec<Piece>>>,
+    pub repeat: Option<std::sync::Arc<Vec<Piece>>>,
     /// A new running section title from this piece on.
     pub section_title: Option<String>,
     /// Baseline of the piece's (first) text line, from its top.
@@ -69,7 +69,7 @@ pub(crate) struct Piece {
 #[derive(Debug, Clone)]
 pub(crate) struct TallCut {
     /// The image.
-    pub image: std::rc::Rc<TallImage>,
+    pub image: std::sync::Arc<TallImage>,
     /// Where the next band starts.
     pub from: f32,
 }
@@ -386,7 +386,7 @@ fn chain_heights(pieces: &[Piece]) -> Vec<f32> {
 
 /// An image taller than a sheet, which pagination cuts into bands
 /// ([`TallImage::band`]), each drawn as the whole image clipped to the band.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct TallImage {
     /// The image at its full display size (its top at the first band's).
     pub(crate) image: ImageItem,
@@ -711,7 +711,7 @@ mod tests {
 
     #[test]
     fn header_rows_repeat_after_a_break() {
-        let header = std::rc::Rc::new(vec![piece(10.0, false, "head")]);
+        let header = std::sync::Arc::new(vec![piece(10.0, false, "head")]);
         let mut rows = vec![piece(10.0, false, "head")];
         for i in 0..12 {
             let mut row = piece(10.0, false, &format!("row{i}"));

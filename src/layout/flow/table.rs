@@ -21,7 +21,7 @@
 
 mod columns;
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::layout::font::FontRole;
@@ -536,7 +536,7 @@ fn set(ctx: &mut BlockContext, flow: &mut Flow, table: &Table, setting: Setting<
     if let Some(caption) = &caption {
         caption_piece(ctx, &mut out, caption, x, width);
     }
-    let repeat: Rc<Vec<Piece>> = Rc::new(head_pieces.iter().map(strip_tags).collect());
+    let repeat: Arc<Vec<Piece>> = Arc::new(head_pieces.iter().map(strip_tags).collect());
     if !head_pieces.is_empty() {
         out.open(StructTag::TableHead);
         let count = head_pieces.len();

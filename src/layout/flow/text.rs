@@ -89,8 +89,9 @@ struct LinkRef {
 /// whole book.
 pub(crate) struct TextContext<'a> {
     fonts: &'a FontBook,
-    /// Shaped runs, shared with the contexts [`TextContext::restyled`] makes.
-    cache: std::rc::Rc<ShapeCache>,
+    /// Shaped runs, shared with the contexts [`TextContext::restyled`] makes
+    /// (and with the threads laying out the pages of one pass).
+    cache: std::sync::Arc<ShapeCache>,
     /// Laid-out paragraphs by content (every pass, and every region that
     /// shares the cache, reuses them).
     layouts: std::sync::Arc<LayoutCache>,
@@ -100,12 +101,13 @@ pub(crate) struct TextContext<'a> {
     style: &'a PdfStyle,
     /// Folios of the named destinations from the previous layout pass
     /// (for page references after internal links).
-    folios: std::rc::Rc<BTreeMap<String, u32>>,
+    folios: std::sync::Arc<BTreeMap<String, u32>>,
     /// The sheets of the internal links from the previous layout pass.
-    link_sheets: std::rc::Rc<LinkSheets>,
+    link_sheets: std::sync::Arc<LinkSheets>,
     /// Page references printed so far in this pass (shared with the
-    /// contexts [`TextContext::restyled`] makes).
-    refs_printed: std::rc::Rc<std::cell::Cell<usize>>,
+    /// contexts [`TextContext::restyled`] makes, counted from every thread
+    /// laying out the pass's pages: a sum, whatever the order).
+    refs_printed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl<'a> TextContext<'a> {
@@ -132,15 +134,15 @@ impl<'a> TextContext<'a> {
         }
         TextContext {
             fonts,
-            cache: std::rc::Rc::new(ShapeCache::new()),
+            cache: std::sync::Arc::new(ShapeCache::new()),
             layouts,
             keys,
             sources,
             book,
             style,
-            folios: std::rc::Rc::new(BTreeMap::new()),
-            link_sheets: std::rc::Rc::new(LinkSheets::new()),
-            refs_printed: std::rc::Rc::new(std::cell::Cell::new(0)),
+            folios: std::sync::Arc::new(BTreeMap::new()),
+            link_sheets: std::sync::Arc::new(LinkSheets::new()),
+            refs_printed: std::sync::Arc::default(),
         }
     }
 
@@ -148,9 +150,17 @@ impl<'a> TextContext<'a> {
     /// leaves out the references of links that were on their target's
     /// sheet (`link_sheets`).
     pub(crate) fn begin_pass(&mut self, folios: BTreeMap<String, u32>, link_sheets: LinkSheets) {
-        self.folios = std::rc::Rc::new(folios);
-        self.link_sheets = std::rc::Rc::new(link_sheets);
-        self.refs_printed.set(0);
+        self.folios = std::sync::Arc::new(folios);
+        self.link_sheets = std::sync::Arc::new(link_sheets);
+        self.refs_printed
+            .store(0, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Counts this pass's page references from 0 again (the pass is laid
+    /// out again).
+    pub(crate) fn reset_refs_printed(&self) {
+        self.refs_printed
+            .store(0, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The folios this pass prints in page references.
@@ -165,7 +175,7 @@ impl<'a> TextContext<'a> {
 
     /// How many page references this pass printed.
     pub(crate) fn refs_printed(&self) -> usize {
-        self.refs_printed.get()
+        self.refs_printed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Adds page references and URL marks to `content` (see
@@ -187,7 +197,7 @@ impl<'a> TextContext<'a> {
         };
         let out = refs.apply(content, notes);
         self.refs_printed
-            .set(self.refs_printed.get() + refs.printed.get());
+            .fetch_add(refs.printed.get(), std::sync::atomic::Ordering::Relaxed);
         out
     }
 
@@ -201,7 +211,7 @@ impl<'a> TextContext<'a> {
     {
         TextContext {
             fonts: self.fonts,
-            cache: std::rc::Rc::clone(&self.cache),
+            cache: std::sync::Arc::clone(&self.cache),
             layouts: std::sync::Arc::clone(&self.layouts),
             keys: self.keys.clone(),
             sources: self.sources.clone(),
