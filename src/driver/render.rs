@@ -103,6 +103,12 @@ where
                 job
             };
             let Some(job) = job else { break };
+            if !is_pdf(job.1) {
+                // A PDF laying out its pages in the pool (the last one,
+                // alone) gets both cores first; this job then runs beside
+                // its drawing, which takes one core.
+                crate::layout::parallel::wait_while_parallel();
+            }
             // While another PDF renders, its pages are laid out on one
             // thread (`layout::parallel`).
             let _pdf = is_pdf(job.1).then(crate::layout::parallel::PdfInFlight::enter);

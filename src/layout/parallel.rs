@@ -80,6 +80,41 @@ impl Drop for PdfInFlight {
     }
 }
 
+/// Passes laying out their runs in the pool now.
+static PARALLEL_PASSES: AtomicUsize = AtomicUsize::new(0);
+
+/// Longest a job waits for the pool ([`wait_while_parallel`]).
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Waits (polling every millisecond, at most [`MAX_WAIT`]) while a pass
+/// lays out its runs in the pool, so that work started now does not take
+/// the cores from it: the driver's short jobs (EPUBs) then run beside the
+/// PDF's drawing, which uses one core, rather than its layout, which
+/// uses all.
+pub(crate) fn wait_while_parallel() {
+    let start = std::time::Instant::now();
+    while PARALLEL_PASSES.load(Ordering::Relaxed) > 0 && start.elapsed() < MAX_WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// Counts a pass laying out in the pool until dropped.
+struct InPool(());
+
+impl InPool {
+    /// Counts a pass in.
+    fn enter() -> InPool {
+        PARALLEL_PASSES.fetch_add(1, Ordering::Relaxed);
+        InPool(())
+    }
+}
+
+impl Drop for InPool {
+    fn drop(&mut self) {
+        PARALLEL_PASSES.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// One run's layout: its flow (after the placeholder, for every run but the
 /// first), image registry and diagnostics.
 struct RunOut {
@@ -134,10 +169,12 @@ where
         context(text, &mut images, assets, &mut none, area).footnote_separator()
     };
     if runs.len() > 1 {
+        let in_pool = InPool::enter();
         let outs: Vec<RunOut> = runs
             .par_iter()
             .map(|range| lay_out_run(text, book, assets, area, page_fn, range.clone()))
             .collect();
+        drop(in_pool);
         if let Some((flow, images, run_diags)) = join(outs) {
             diags.extend(run_diags);
             return (flow, images, separator);
