@@ -187,9 +187,9 @@ impl FootArea {
         let mut y = area_height - self.height;
         place(area, separator, y);
         y += separator.height;
-        for line in &self.lines {
+        for mut line in self.lines {
             y += line.space_before;
-            place(area, line, y);
+            place_owned(area, &mut line, y);
             y += line.height;
         }
     }
@@ -316,7 +316,7 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
                 piece.scale_figure(scale);
             }
         }
-        place(&mut current, &piece, y);
+        place_owned(&mut current, &mut piece, y);
         y += piece.height;
         empty = false;
         for line in std::mem::take(&mut piece.footnotes) {
@@ -354,7 +354,19 @@ pub(crate) fn paginate(pieces: Vec<Piece>, area_height: f32, separator: &Piece) 
     areas
 }
 
-/// Moves a piece's items into the text area at vertical offset `y`.
+/// Moves a piece's items (it keeps none) into the text area at vertical
+/// offset `y`.
+fn place_owned(area: &mut AreaFill, piece: &mut Piece, y: f32) {
+    area.items.extend(
+        piece
+            .items
+            .drain(..)
+            .map(|(at, item)| (at.offset(0.0, y), item)),
+    );
+}
+
+/// Copies a shared piece's items (a repeated header row, the separator)
+/// into the text area at vertical offset `y`.
 fn place(area: &mut AreaFill, piece: &Piece, y: f32) {
     area.items.extend(
         piece
