@@ -1,7 +1,9 @@
 //! Scheduling of the renderers: every (region, format) output of a build is
 //! one job, and all jobs share rayon's pool, so a core that finishes a short
 //! job (an EPUB) takes the next long one (another region's PDF) instead of
-//! waiting for the region it started.
+//! waiting for the region it started. A PDF job counts itself in
+//! (`layout::parallel::PdfInFlight`: only a PDF rendering alone lays its
+//! pages out in the pool), and a short job waits while a pass does so.
 //!
 //! Input: the regions to render (the driver's `RegionSlot`s) and the formats of the
 //! plan, plus the function that renders (and writes) one output. Output: per

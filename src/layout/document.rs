@@ -12,7 +12,9 @@
 //! the body is laid out again with the folios of the previous pass until
 //! they stop changing (at most `xref::MAX_PASSES` passes). Every paragraph
 //! goes through the `inline::LayoutCache`, so a later pass breaks into lines
-//! only the paragraphs whose printed folios changed.
+//! only the paragraphs whose printed folios changed. The pages of a pass
+//! are laid out on several threads when the pool is free
+//! (`layout::parallel`), giving exactly the flow of one thread.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

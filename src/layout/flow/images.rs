@@ -2,7 +2,9 @@
 //! gets one [`ImageKey`], however often it is placed.
 //!
 //! Input: image paths from figures. Output: keys and pixel sizes for layout,
-//! and the list of loaded images for the PDF writer. Loading goes through
+//! and the list of loaded images for the PDF writer. The registries of
+//! pages laid out apart (`layout::parallel`) are joined in page order
+//! ([`ImageRegistry::absorb`]), keys following first use as in one. Loading goes through
 //! [`ImageStore::load`](crate::assets::ImageStore::load), which checks and
 //! decodes under limits.
 
