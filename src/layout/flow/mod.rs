@@ -29,8 +29,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceId, Span};
 use crate::layout::font::FontRole;
+use crate::layout::frame::LinkDest;
 use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
-use crate::layout::frame::{LinkArea, LinkDest};
 use crate::layout::inline::{ParagraphStyle, TextStyle};
 use crate::layout::style::{HeadingStyle, PdfStyle};
 use crate::layout::xref::{UrlNotes, url_note_anchor};
@@ -507,11 +507,10 @@ impl BlockContext<'_, '_> {
         for line in &lines {
             let mut pieces = Vec::new();
             for (_, item) in &line.items {
-                let FrameItem::Link(LinkArea {
-                    target: LinkDest::Named(name),
-                    ..
-                }) = item
-                else {
+                let FrameItem::Link(link) = item else {
+                    continue;
+                };
+                let LinkDest::Named(name) = &link.target else {
                     continue;
                 };
                 let number = |prefix: &str| {
@@ -758,7 +757,7 @@ impl BlockContext<'_, '_> {
             None if flow.pieces.is_empty() => 0.0,
             None => above,
         };
-        flow.open(StructTag::Heading(level.clamp(1, 6), text.to_string()));
+        flow.open(StructTag::Heading(level.clamp(1, 6), text.into()));
         let count = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
             let mut items = Vec::with_capacity(line.items.len() + 3);
@@ -1090,7 +1089,7 @@ mod tests {
         let text: String = flow
             .pieces
             .iter()
-            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text.clone()))
+            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text().to_owned()))
             .collect();
         assert_eq!(text, "ログイン画面");
     }
@@ -1148,12 +1147,12 @@ mod tests {
         let x_a = first.first().map(|r| r.0).unwrap_or_default();
         let x_b = second
             .iter()
-            .find(|(_, r)| r.text.contains('b'))
+            .find(|(_, r)| r.text().contains('b'))
             .map(|(x, r)| {
                 x + r
-                    .glyphs
+                    .glyphs()
                     .iter()
-                    .take_while(|g| g.range().start < r.text.find('b').unwrap_or(0))
+                    .take_while(|g| g.range().start < r.text().find('b').unwrap_or(0))
                     .map(|g| g.x_advance)
                     .sum::<f32>()
             })
@@ -1170,7 +1169,7 @@ mod tests {
         let texts: Vec<String> = flow
             .pieces
             .iter()
-            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text.clone()))
+            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text().to_owned()))
             .collect();
         assert_eq!(texts, ["見出し", "3.", "一", "4.", "二"]);
         assert!(
@@ -1206,7 +1205,7 @@ mod tests {
         let text: String = flow
             .pieces
             .iter()
-            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text.clone()))
+            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text().to_owned()))
             .collect();
         assert!(text.ends_with("深い"), "{text}");
         let max_x = flow
