@@ -103,6 +103,12 @@ impl Flow {
             items.append(&mut piece.items);
             piece.items = items;
         }
+        // The last piece is done (only it takes closing marks): its items
+        // lose the room their growth left (a third of a flow's item
+        // slots, docs/benchmarks.md "Round 7").
+        if let Some(done) = self.pieces.last_mut() {
+            done.items.shrink_to_fit();
+        }
         self.pieces.push(piece);
     }
 
@@ -1158,6 +1164,24 @@ mod tests {
             })
             .unwrap_or_default();
         assert!(x_b > x_a + 10.0, "indent lost: a at {x_a}, b at {x_b}");
+    }
+
+    /// Every piece but the last (which may still take closing marks) holds
+    /// exactly its items: a flow keeps no spare item slots.
+    #[test]
+    fn finished_pieces_hold_no_spare_item_slots() {
+        let flow = lay_out(&[
+            heading(2, "h", "見出し"),
+            para_text(&"設定画面を開き、保存を押します。".repeat(30)),
+            list(Some(3), vec![vec![para_text("一")], vec![para_text("二")]]),
+            para_text("終わり"),
+        ]);
+        assert!(flow.pieces.len() > 5, "{} pieces", flow.pieces.len());
+        let (last, done) = flow.pieces.split_last().unwrap();
+        assert!(!last.items.is_empty());
+        for piece in done {
+            assert_eq!(piece.items.capacity(), piece.items.len());
+        }
     }
 
     #[test]
