@@ -302,7 +302,7 @@ pub(super) fn draw_run(
         KPoint::from_xy(at.x, at.y),
         &glyphs,
         font.clone(),
-        &run.text(),
+        run.text(),
         run.size,
         false,
     );
