@@ -279,6 +279,16 @@ fn load_fonts(
     fonts
 }
 
+/// The long side and JPEG quality of the EPUB's images
+/// (`layouts/epub.toml`, as the renderer reads it), so the driver's image
+/// check can scale a screenshot down for the EPUB from the pixels it
+/// decodes (`ImageNeeds`). Problems with the file are reported by the
+/// renderer, not here.
+pub(crate) fn image_size(assets: &Assets) -> (u32, u8) {
+    let options = EpubOptions::load(assets, &mut Diagnostics::default());
+    (options.max_image_long_side, options.jpeg_quality)
+}
+
 /// A warning about `layouts/epub.toml` as a whole (the driver's asset check
 /// reports the same, so `check` and `build` agree).
 pub(crate) fn options_diag(message: String) -> Diagnostic {
