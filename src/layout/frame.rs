@@ -95,8 +95,8 @@ pub struct OutlineItem {
 /// A font file as the PDF writer needs it.
 #[derive(Debug, Clone)]
 pub struct FontSource {
-    /// The font file's bytes.
-    pub data: Arc<Vec<u8>>,
+    /// The font file's bytes (shared with the font book, not a copy).
+    pub data: crate::assets::FontBytes,
     /// Face index in a collection (0 for a plain TTF/OTF).
     pub index: u32,
 }

@@ -112,8 +112,10 @@ impl FontCache {
         let metrics: Vec<Option<harfrust::Font>> = sources
             .iter()
             .map(|source| {
-                let shared: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync> = source.data.clone();
-                harfrust::Font::new(harfrust::font::Blob::from(shared), source.index)
+                harfrust::Font::new(
+                    harfrust::font::Blob::from(source.data.shared()),
+                    source.index,
+                )
             })
             .collect();
         let needs = {
@@ -140,7 +142,7 @@ impl FontCache {
                     twins.push(Some(map));
                 }
                 None => {
-                    fonts.push(Font::new(source.data.clone().into(), source.index));
+                    fonts.push(Font::new(source.data.shared().into(), source.index));
                     twins.push(None);
                 }
             }
