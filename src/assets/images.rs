@@ -10,9 +10,12 @@
 //! under the `image` crate's [`Limits`](image::Limits), so a truncated or
 //! corrupt file or a decompression bomb is an [`ImageError`] here and never a
 //! panic or an unbounded allocation later. An EXIF orientation is applied
-//! here (the image is re-encoded upright). The decoded pixels are dropped,
-//! or, in a build with PDFs ([`ImageStore::load_for`]), a PNG's become its
-//! PDF image (`assets::pixels`, so krilla does not decode the file again);
+//! here (the image is re-encoded upright). The decoded pixels are dropped
+//! after the build's outputs had what they need of them
+//! ([`ImageStore::load_for`], [`ImageNeeds`]): in a build with PDFs a PNG's
+//! become its PDF image (`assets::pixels`, so krilla does not decode the
+//! file again), in a build with EPUBs an image longer than the EPUB's long
+//! side is scaled down from them (so the EPUB does not decode it again);
 //! renderers that need pixels call [`ImageStore::decode`] (same limits), and
 //! the helpers [`downscale_to_long_side`], [`encode_png`] and [`encode_jpeg`]
 //! build what an output format needs. [`ImageStore::prepared`] caches one
@@ -285,17 +288,27 @@ impl ImageStore {
 
     /// Loads (once) and returns the image at `path`.
     pub fn load(&self, path: &Path) -> Result<Arc<LoadedImage>, ImageError> {
-        self.load_for(path, false)
+        self.load_for(path, ImageNeeds::default())
     }
 
-    /// Loads (once) and returns the image at `path`; with `for_pdf` (the
-    /// build writes PDFs), a PNG's PDF image is made right away from the
-    /// pixels the check decodes ([`LoadedImage::pdf`], `assets::pixels`),
-    /// so the file is decoded once per build, not twice.
-    pub fn load_for(&self, path: &Path, for_pdf: bool) -> Result<Arc<LoadedImage>, ImageError> {
+    /// Loads (once) and returns the image at `path`, doing right away with
+    /// the pixels the check decodes what the build's outputs need of them,
+    /// so the file is decoded once per build, not twice: with
+    /// [`ImageNeeds::pdf`], a PNG's PDF image ([`LoadedImage::pdf`],
+    /// `assets::pixels`); with [`ImageNeeds::epub`], the EPUB's scaled-down
+    /// copy of an image longer than the EPUB's long side (the one
+    /// [`ImageStore::prepared`] then returns).
+    pub fn load_for(&self, path: &Path, needs: ImageNeeds) -> Result<Arc<LoadedImage>, ImageError> {
         let slot = slot_for(&self.loaded, path.to_path_buf());
-        slot.get_or_init(|| load_checked(path, self.limits, for_pdf).map(Arc::new))
-            .clone()
+        slot.get_or_init(|| {
+            let (loaded, scaled) = load_checked(path, self.limits, needs)?;
+            if let Some((long_side, prepared)) = scaled {
+                let _ = slot_for(&self.prepared, (path.to_path_buf(), long_side))
+                    .set(prepared.map(Arc::new));
+            }
+            Ok(Arc::new(loaded))
+        })
+        .clone()
     }
 
     /// Decodes the image's pixels under this store's limits.
@@ -346,20 +359,48 @@ impl ImageStore {
         }
         // The full-size pixels are dropped before the copy is encoded.
         let scaled = downscale_to_long_side(self.decode(image)?, long_side);
-        let (format, bytes) = if image.format == ImageFormat::Jpeg {
-            (ImageFormat::Jpeg, encode_jpeg(&scaled, jpeg_quality))
-        } else {
-            (ImageFormat::Png, encode_png(&scaled))
-        };
-        let bytes = bytes.map_err(|e| ImageError::decode(&image.path, e.to_string()))?;
-        Ok(PreparedImage {
-            format,
-            width: scaled.width(),
-            height: scaled.height(),
-            bytes: bytes.into(),
-        })
+        encode_prepared(&image.path, image.format, &scaled, jpeg_quality)
     }
 }
+
+/// What a build does with the images it checks ([`ImageStore::load_for`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageNeeds {
+    /// The build writes PDFs: a PNG's checked pixels become its PDF image.
+    pub pdf: bool,
+    /// The build writes EPUBs whose images are at most this long side, in
+    /// pixels, with this JPEG quality (`layouts/epub.toml`'s
+    /// `max_image_long_side` and `jpeg_quality`): an image longer than that
+    /// is scaled down from the checked pixels.
+    pub epub: Option<(u32, u8)>,
+}
+
+/// The EPUB's copy of an image: `scaled` (already scaled down) encoded as
+/// JPEG when the file (`path`, `source`) is one, else as PNG.
+fn encode_prepared(
+    path: &Path,
+    source: ImageFormat,
+    scaled: &DynamicImage,
+    jpeg_quality: u8,
+) -> Result<PreparedImage, ImageError> {
+    let (format, bytes) = if source == ImageFormat::Jpeg {
+        (ImageFormat::Jpeg, encode_jpeg(scaled, jpeg_quality))
+    } else {
+        (ImageFormat::Png, encode_png(scaled))
+    };
+    let bytes = bytes.map_err(|e| ImageError::decode(path, e.to_string()))?;
+    Ok(PreparedImage {
+        format,
+        width: scaled.width(),
+        height: scaled.height(),
+        bytes: bytes.into(),
+    })
+}
+
+/// The EPUB's scaled-down copy made from the checked pixels, keyed by the
+/// long side it was made for; `None` when the EPUB takes the image at its
+/// size (or there is no EPUB).
+type ScaledForEpub = Option<(u32, Result<PreparedImage, ImageError>)>;
 
 /// The cache slot for `key`, created empty when missing. A poisoned lock
 /// (a panic elsewhere while holding it) still yields the map.
@@ -369,12 +410,13 @@ fn slot_for<K: Ord, T>(map: &Mutex<BTreeMap<K, Slot<T>>>, key: K) -> Slot<T> {
 }
 
 /// Reads, identifies and fully decodes the image at `path`; the pixels are
-/// dropped, or with `for_pdf` a PNG's become its PDF image.
+/// dropped once `needs` had what it asks of them (a PNG's PDF image, the
+/// EPUB's scaled-down copy, returned beside the image).
 fn load_checked(
     path: &Path,
     limits: DecodeLimits,
-    for_pdf: bool,
-) -> Result<LoadedImage, ImageError> {
+    needs: ImageNeeds,
+) -> Result<(LoadedImage, ScaledForEpub), ImageError> {
     let bytes = read_bounded(path, limits.max_file_bytes)?;
     let guessed = image::guess_format(&bytes)
         .map_err(|_| ImageError::decode(path, "not a png, jpeg, gif, webp or bmp file"))?;
@@ -395,21 +437,32 @@ fn load_checked(
     if orientation == Orientation::NoTransforms {
         let bytes: Arc<[u8]> = bytes.into();
         let (width, height) = (decoded.width(), decoded.height());
+        // The same pixels `ImageStore::prepare` would decode from `bytes`.
+        let scaled = needs.epub.and_then(|(long_side, jpeg_quality)| {
+            (width.max(height) > long_side.max(1)).then(|| {
+                let copy = scaled_down(&decoded, long_side.max(1));
+                (
+                    long_side,
+                    encode_prepared(path, format, &copy, jpeg_quality),
+                )
+            })
+        });
         let pdf = OnceLock::new();
-        if for_pdf
+        if needs.pdf
             && format == ImageFormat::Png
             && let Some(image) = super::pixels::png_image(decoded, &bytes, has_icc)
         {
             let _ = pdf.set(Ok(image));
         }
-        return Ok(LoadedImage {
+        let image = LoadedImage {
             path: path.to_path_buf(),
             format,
             width,
             height,
             bytes,
             pdf,
-        });
+        };
+        return Ok((image, scaled));
     }
     // A photo whose EXIF orientation turns it (a phone held upright): the
     // pixels are turned here, once, so the PDF, the EPUB and the layout all
@@ -424,14 +477,17 @@ fn load_checked(
         _ => (ImageFormat::Png, encode_png(&upright)),
     };
     let encoded = encoded.map_err(|e| ImageError::decode(path, e.to_string()))?;
-    Ok(LoadedImage {
+    let image = LoadedImage {
         path: path.to_path_buf(),
         format,
         width: upright.width(),
         height: upright.height(),
         bytes: encoded.into(),
         pdf: OnceLock::new(),
-    })
+    };
+    // The EPUB scales the re-encoded file (a JPEG's pixels differ from
+    // these), in `ImageStore::prepare`.
+    Ok((image, None))
 }
 
 /// JPEG quality of a photo re-encoded upright (its EXIF orientation
@@ -533,20 +589,26 @@ fn describe(error: &image::ImageError) -> String {
 /// `resize` made both (docs/benchmarks.md, "Round 6: speed").
 pub(crate) fn downscale_to_long_side(image: DynamicImage, long_side: u32) -> DynamicImage {
     let long_side = long_side.max(1);
-    let (width, height) = (image.width(), image.height());
-    if width.max(height) <= long_side {
+    if image.width().max(image.height()) <= long_side {
         return into_eight_bit(image);
     }
+    scaled_down(&image, long_side)
+}
+
+/// [`downscale_to_long_side`] of an image longer than `long_side` (at
+/// least 1), which it leaves as it is.
+fn scaled_down(image: &DynamicImage, long_side: u32) -> DynamicImage {
+    let (width, height) = (image.width(), image.height());
     let (new_width, new_height) = scaled_size(width, height, long_side);
     let mut scaled = DynamicImage::new(new_width, new_height, image.color());
     let options = fast_image_resize::ResizeOptions::new().resize_alg(
         fast_image_resize::ResizeAlg::Convolution(fast_image_resize::FilterType::CatmullRom),
     );
-    match fast_image_resize::Resizer::new().resize(&image, &mut scaled, &options) {
+    match fast_image_resize::Resizer::new().resize(image, &mut scaled, &options) {
         Ok(()) => into_eight_bit(scaled),
         // A pixel type fast_image_resize does not take (none that `image`
         // decodes today): `image`'s own filter, at 8 bits.
-        Err(_) => eight_bit(&image).resize(long_side, long_side, FilterType::CatmullRom),
+        Err(_) => eight_bit(image).resize(long_side, long_side, FilterType::CatmullRom),
     }
 }
 
@@ -694,6 +756,73 @@ mod tests {
             store.load(&path).unwrap_err(),
             ImageError::Read { .. }
         ));
+    }
+
+    /// Whether `store` holds an EPUB copy of `path` for `long_side` (made,
+    /// not merely asked for).
+    fn has_prepared(store: &ImageStore, path: &Path, long_side: u32) -> bool {
+        let map = store.prepared.lock().unwrap();
+        map.get(&(path.to_path_buf(), long_side))
+            .is_some_and(|slot| slot.get().is_some())
+    }
+
+    #[test]
+    fn the_check_scales_the_epub_copy_from_its_pixels_as_the_epub_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let clear = ImageBuffer::from_fn(300, 120, |x, y| {
+            Rgba([(x % 256) as u8, (y % 256) as u8, 128, (x % 200) as u8])
+        });
+        let clear = encode_png(&DynamicImage::ImageRgba8(clear)).unwrap();
+        let png = write(dir.path(), "wide.png", &clear);
+        let small = write(dir.path(), "small.png", &png_bytes(100, 40));
+        let photo = ImageBuffer::from_fn(240, 160, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+        });
+        let jpeg = encode_jpeg(&DynamicImage::ImageRgb8(photo), 90).unwrap();
+        let jpeg = write(dir.path(), "photo.jpg", &jpeg);
+        let needs = ImageNeeds {
+            pdf: true,
+            epub: Some((150, 85)),
+        };
+        let store = ImageStore::new();
+        for path in [&png, &small, &jpeg] {
+            store.load_for(path, needs).unwrap();
+        }
+        // Made by the check for the images the EPUB scales down, only.
+        assert!(has_prepared(&store, &png, 150));
+        assert!(has_prepared(&store, &jpeg, 150));
+        assert!(!has_prepared(&store, &small, 150));
+        for path in [&png, &small, &jpeg] {
+            let checked = store.prepared(path, 150, 85).unwrap();
+            let decoded_again = ImageStore::new().prepared(path, 150, 85).unwrap();
+            assert_eq!(checked.bytes, decoded_again.bytes, "{}", path.display());
+            assert_eq!(
+                (checked.format, checked.width, checked.height),
+                (
+                    decoded_again.format,
+                    decoded_again.width,
+                    decoded_again.height
+                )
+            );
+        }
+        assert_eq!(
+            store.prepared(&jpeg, 150, 85).unwrap().format,
+            ImageFormat::Jpeg
+        );
+        // The PNG's pixels still became its PDF image.
+        assert!(store.load(&png).unwrap().pdf.get().is_some());
+        // Without an EPUB nothing is scaled.
+        let pdf_only = ImageStore::new();
+        pdf_only
+            .load_for(
+                &png,
+                ImageNeeds {
+                    pdf: true,
+                    epub: None,
+                },
+            )
+            .unwrap();
+        assert!(!has_prepared(&pdf_only, &png, 150));
     }
 
     #[test]

@@ -233,6 +233,13 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
         .collect();
     // One region's book, built and checked: its outputs render only when
     // it has no error (no warning either under `--strict`).
+    // What the outputs need of each checked image's pixels.
+    let image_needs = crate::assets::images::ImageNeeds {
+        pdf: formats.contains(&Format::Pdf),
+        epub: formats
+            .contains(&Format::Epub)
+            .then(|| crate::epub::image_size(&assets)),
+    };
     let prepare = |r: usize, region_cache: Option<&mut cache::RegionCache>| {
         let code = &site.regions[r].code;
         let (book, mut region_diags) = guarded(&format!("building region {code}"), || {
@@ -255,12 +262,7 @@ pub fn run_cached(plan: &Plan, progress: Option<&ProgressBar>, cache: &mut Build
         };
         // One image check for `check` and `build` alike, before rendering:
         // a broken image stops the region here, reported once.
-        check_images(
-            &book,
-            &assets,
-            formats.contains(&Format::Pdf),
-            &mut region_diags,
-        );
+        check_images(&book, &assets, image_needs, &mut region_diags);
         coverage::check_coverage(
             &book,
             &assets,
@@ -448,7 +450,12 @@ fn image_bytes<'b>(books: impl Iterator<Item = &'b Book>, assets: &Assets) -> u6
 /// Loads every image the book shows (figures and images inside text; each
 /// file once, with the store's bounded decoding) and reports unusable ones at
 /// every place that shows them, so `check` finds what `build` would.
-fn check_images(book: &Book, assets: &Assets, for_pdf: bool, diags: &mut Diagnostics) {
+fn check_images(
+    book: &Book,
+    assets: &Assets,
+    needs: crate::assets::images::ImageNeeds,
+    diags: &mut Diagnostics,
+) {
     // Images whose reference did not resolve (empty path) were reported already.
     let uses: Vec<_> = book
         .images()
@@ -466,12 +473,9 @@ fn check_images(book: &Book, assets: &Assets, for_pdf: bool, diags: &mut Diagnos
             .par_iter()
             .filter_map(|&path| {
                 // `load_for` decodes the whole file under the limits once
-                // (and, for a PDF, hands a PNG's pixels on to its PDF image).
-                assets
-                    .images
-                    .load_for(path, for_pdf)
-                    .err()
-                    .map(|e| (path, e))
+                // (and hands the pixels on to a PNG's PDF image and to the
+                // EPUB's scaled-down copy).
+                assets.images.load_for(path, needs).err().map(|e| (path, e))
             })
             .collect();
     for image in uses {

@@ -168,7 +168,7 @@ fn check_epub_options(
             )));
             continue;
         }
-        match assets.font(name) {
+        match assets.font_bytes(name) {
             Ok(Some(bytes)) => {
                 if !crate::layout::font::is_usable_font(&bytes) {
                     diags.push(
@@ -269,7 +269,7 @@ fn check_fonts(site: &Site, assets: &Assets, sources: &Sources, diags: &mut Diag
     let mut failed = false;
     for name in &names {
         let at = font_value_span(site, sources, name);
-        let problem = match assets.font_value(name) {
+        let problem = match assets.shared_font_value(name) {
             Ok(Some(bytes)) if crate::layout::font::is_usable_font(&bytes) => None,
             Ok(Some(_)) => Some(unusable_font(&shown_font(site, assets, name), at)),
             Ok(None) => Some(

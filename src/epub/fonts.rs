@@ -117,14 +117,14 @@ fn embed(
             return None;
         }
     };
-    match assets.font_value(value) {
+    match assets.shared_font_value(value) {
         Ok(Some(bytes)) => Some(EmbeddedFont {
             href: format!(
                 "fonts/{}",
                 names.file_name(&ascii_slug(stem), &format!(".{extension}"))
             ),
             media_type,
-            bytes: bytes.into_owned(),
+            bytes,
             bold: false,
         }),
         // The preflight reported a missing or unreadable file already.

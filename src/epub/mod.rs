@@ -171,10 +171,7 @@ pub fn render_cached(
         entries_out.push((format!("{PACKAGE_DIR}/{}", image.href), &image.bytes[..]));
     }
     for font in &fonts {
-        entries_out.push((
-            format!("{PACKAGE_DIR}/{}", font.href),
-            font.bytes.as_slice(),
-        ));
+        entries_out.push((format!("{PACKAGE_DIR}/{}", font.href), &font.bytes[..]));
     }
     match package::write_zip_reusing(&entries_out, cache) {
         Ok((bytes, _)) => Some(bytes),
@@ -243,7 +240,8 @@ fn accessibility(book: &Book, options: &EpubOptions) -> Accessibility {
 struct EmbeddedFont {
     href: String,
     media_type: &'static str,
-    bytes: Vec<u8>,
+    /// The file, shared with the build's other users (not a copy).
+    bytes: crate::assets::FontBytes,
     bold: bool,
 }
 
@@ -267,11 +265,11 @@ fn load_fonts(
                 continue;
             }
         };
-        match assets.font(name) {
+        match assets.font_bytes(name) {
             Ok(Some(bytes)) => fonts.push(EmbeddedFont {
                 href: format!("fonts/{}.{extension}", names::ascii_slug(stem)),
                 media_type,
-                bytes: bytes.into_owned(),
+                bytes,
                 bold,
             }),
             Ok(None) => diags.push(options_diag(format!("font {name} not found in fonts/"))),
@@ -279,6 +277,16 @@ fn load_fonts(
         }
     }
     fonts
+}
+
+/// The long side and JPEG quality of the EPUB's images
+/// (`layouts/epub.toml`, as the renderer reads it), so the driver's image
+/// check can scale a screenshot down for the EPUB from the pixels it
+/// decodes (`ImageNeeds`). Problems with the file are reported by the
+/// renderer, not here.
+pub(crate) fn image_size(assets: &Assets) -> (u32, u8) {
+    let options = EpubOptions::load(assets, &mut Diagnostics::default());
+    (options.max_image_long_side, options.jpeg_quality)
 }
 
 /// A warning about `layouts/epub.toml` as a whole (the driver's asset check

@@ -50,6 +50,22 @@ const DEFLATE_LEVEL: i64 = 1;
 /// deflating them again costs time and saves nothing, so they are stored.
 const ALREADY_COMPRESSED: [&str; 8] = ["png", "jpg", "jpeg", "gif", "webp", "woff", "woff2", "otf"];
 
+/// An upper bound of the zip of `files` (each file whole, as stored or
+/// deflated at worst, with its local header, central directory record and
+/// data descriptor), and of the `mimetype` entry and the directory's end.
+fn package_bound(files: &[(String, &[u8])]) -> usize {
+    const ENTRY: usize = 30 + 46 + 24 + 64;
+    files
+        .iter()
+        .map(|(path, bytes)| {
+            // Deflate's worst case adds 5 bytes per 16 KiB block.
+            bytes.len() + bytes.len() / 16_384 * 5 + 5 + 2 * path.len() + ENTRY
+        })
+        .sum::<usize>()
+        + 2 * ENTRY
+        + 64
+}
+
 /// Whether the file at `path` is stored rather than deflated.
 fn is_already_compressed(path: &str) -> bool {
     path.rsplit_once('.').is_some_and(|(_, ext)| {
@@ -116,7 +132,11 @@ pub(crate) fn write_zip_reusing(
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644)
         .system(zip::System::Unix);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    // The package is at most its files plus their headers (the XHTML
+    // deflates, the images are stored): one buffer of that size is
+    // written once, where a growing one was copied through every power of
+    // two below it (only the pages written are ever touched).
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(package_bound(files))));
     zip.start_file(
         "mimetype",
         fixed.compression_method(CompressionMethod::Stored),
@@ -185,6 +205,30 @@ mod tests {
         let entry = archive.by_index(1).unwrap();
         assert_eq!(entry.name().unwrap(), "OEBPS/a.xhtml");
         assert_eq!(entry.last_modified(), Some(DateTime::default()));
+    }
+
+    #[test]
+    fn the_package_fits_the_buffer_reserved_for_it() {
+        // Incompressible bytes deflated (the worst case), text, a stored image.
+        let mut state = 0x2545_f491_u32;
+        let noise: Vec<u8> = (0..100_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state.to_le_bytes()[0]
+            })
+            .collect();
+        let text = "<p>テキスト text</p>".repeat(2_000).into_bytes();
+        let files = [
+            ("OEBPS/noise.xhtml".to_string(), &noise[..]),
+            ("OEBPS/text.xhtml".to_string(), &text[..]),
+            ("OEBPS/images/s.png".to_string(), &noise[..50_000]),
+        ];
+        let zip = write_zip(&files).unwrap();
+        assert!(zip.len() > noise.len() + 50_000, "{}", zip.len());
+        assert!(zip.len() <= package_bound(&files), "{}", zip.len());
+        assert!(package_bound(&files) < zip.len() + text.len() + 1_000);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::layout::flow::{
 use crate::layout::font::{FontBook, FontRole};
 use crate::layout::frame::{
     Folio, FrameItem, LineItem, LinkArea, LinkDest, OutlineItem, PagedDocument, Point, RectItem,
-    Sheet, Size, StructTag, TagEvent,
+    ShapedText, Sheet, Size, StructTag, TagEvent,
 };
 use crate::layout::inline::LayoutCache;
 use crate::layout::running_head;
@@ -290,11 +290,10 @@ fn link_sheets(body: &[AreaFill]) -> LinkSheets {
     for (i, area) in body.iter().enumerate() {
         let folio = u32::try_from(i + 1).unwrap_or(u32::MAX);
         for (_, item) in &area.items {
-            if let FrameItem::Link(LinkArea {
-                source: Some(span), ..
-            }) = item
+            if let FrameItem::Link(link) = item
+                && let Some(span) = link.source
             {
-                sheets.entry(*span).or_default().insert(folio);
+                sheets.entry(span).or_default().insert(folio);
             }
         }
     }
@@ -477,7 +476,10 @@ fn toc_areas(
     let (title_height, title) = stack_lines(text.plain(&toc.title, &title_style, &para));
     let mut items = vec![(
         Point::default(),
-        FrameItem::Tag(TagEvent::Start(StructTag::Heading(1, toc.title.clone()))),
+        FrameItem::Tag(TagEvent::Start(StructTag::Heading(
+            1,
+            toc.title.as_str().into(),
+        ))),
     )];
     items.extend(title);
     items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
@@ -587,11 +589,11 @@ fn toc_areas(
         );
         items.push((
             Point::new(indent, 0.0),
-            FrameItem::Link(LinkArea {
+            FrameItem::Link(Box::new(LinkArea {
                 size: Size::new(width - indent, height),
                 target: LinkDest::Named(anchor),
                 source: None,
-            }),
+            })),
         ));
         items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
         items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
@@ -611,9 +613,11 @@ fn toc_areas(
 fn spread(item: FrameItem, factor: f32) -> FrameItem {
     match item {
         FrameItem::Text(mut run) => {
-            for glyph in &mut run.glyphs {
+            let mut glyphs = run.glyphs().to_vec();
+            for glyph in &mut glyphs {
                 glyph.x_advance *= factor;
             }
+            run.shaped = ShapedText::new(run.text(), glyphs);
             FrameItem::Text(run)
         }
         other => other,

@@ -90,11 +90,11 @@ pub(crate) fn title_block(
             );
             items.push((
                 Point::new(0.0, y),
-                FrameItem::Link(LinkArea {
+                FrameItem::Link(Box::new(LinkArea {
                     size: Size::new(w, h),
                     target: LinkDest::Uri(url.clone()),
                     source: None,
-                }),
+                })),
             ));
             y += h;
         }

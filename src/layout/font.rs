@@ -10,11 +10,9 @@
 //! bytes for the PDF writer, parsed harfrust fonts for shaping and
 //! [`FontMetrics`] read from the fonts' own tables.
 
-use std::sync::Arc;
-
 use harfrust::font::{Blob, Kind};
 
-use crate::assets::{AssetError, Assets};
+use crate::assets::{AssetError, Assets, FontBytes};
 use crate::model::FontChoice;
 
 /// The job a face does in the book.
@@ -160,7 +158,7 @@ struct Face {
     name: String,
     index: u32,
     /// The file's bytes, shared with `font` and handed to the PDF writer.
-    bytes: Arc<Vec<u8>>,
+    bytes: FontBytes,
     /// The parsed font, for shaping and glyph lookups.
     font: harfrust::Font,
     metrics: FontMetrics,
@@ -283,9 +281,9 @@ impl FontBook {
     /// `krilla::text::Font::new(data.into(), index)`).
     ///
     /// An unknown id falls back to the regular face.
-    pub fn data(&self, id: FontId) -> (Arc<Vec<u8>>, u32) {
+    pub fn data(&self, id: FontId) -> (FontBytes, u32) {
         let face = self.face(id);
-        (Arc::clone(&face.bytes), face.index)
+        (face.bytes.clone(), face.index)
     }
 
     /// Metrics of a face, from its own tables.
@@ -299,7 +297,8 @@ impl FontBook {
     }
 
     /// A fingerprint of everything layout reads from this book: the bytes
-    /// and face index of every face in id order, the roles, the fallback
+    /// (by their SHA-256, [`FontBytes::digest`]) and face index of every
+    /// face in id order, the roles, the fallback
     /// chain and the sibling flag. Two books with equal fingerprints lay
     /// text out alike (same glyphs, same `FontId`s), whatever the paths the
     /// bytes came from; `inline::LayoutCache` keys on it. Hashed once, on
@@ -310,7 +309,7 @@ impl FontBook {
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             for face in &self.faces {
                 face.index.hash(&mut hasher);
-                face.bytes.as_slice().hash(&mut hasher);
+                face.bytes.digest().hash(&mut hasher);
             }
             self.roles.hash(&mut hasher);
             self.fallbacks.hash(&mut hasher);
@@ -428,11 +427,11 @@ impl Face {
     /// embed, and files without the `head`, `hhea` and `maxp` tables every
     /// face needs are refused.
     fn parse(name: &str, bytes: Vec<u8>, index: u32) -> Result<Face, FontError> {
-        Face::parse_shared(name, Arc::new(bytes), index)
+        Face::parse_shared(name, FontBytes::from_vec(bytes), index)
     }
 
     /// [`Face::parse`] of bytes shared with other font books of the build.
-    fn parse_shared(name: &str, bytes: Arc<Vec<u8>>, index: u32) -> Result<Face, FontError> {
+    fn parse_shared(name: &str, bytes: FontBytes, index: u32) -> Result<Face, FontError> {
         let font = parse_font(&bytes, index).ok_or_else(|| FontError::Parse {
             name: name.to_owned(),
         })?;
@@ -449,18 +448,17 @@ impl Face {
 
 /// Whether `bytes` hold an OpenType/TrueType face tebiki can load (the
 /// check [`FontBook`] makes), for options that name a font file.
-pub(crate) fn is_usable_font(bytes: &[u8]) -> bool {
-    parse_font(&Arc::new(bytes.to_vec()), 0).is_some()
+pub(crate) fn is_usable_font(bytes: &FontBytes) -> bool {
+    parse_font(bytes, 0).is_some()
 }
 
 /// Parses face `index` of `bytes`, sharing them: an SFNT with the `head`,
 /// `hhea` and `maxp` tables every face needs.
-fn parse_font(bytes: &Arc<Vec<u8>>, index: u32) -> Option<harfrust::Font> {
+fn parse_font(bytes: &FontBytes, index: u32) -> Option<harfrust::Font> {
     if !tables_in_bounds(bytes, index) {
         return None;
     }
-    let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = bytes.clone();
-    harfrust::Font::new(Blob::from(shared), index)
+    harfrust::Font::new(Blob::from(bytes.shared()), index)
         .filter(|font| matches!(font.kind(), Kind::Sfnt(..)))
         .filter(|font| {
             let m = font.metrics();
@@ -551,12 +549,9 @@ pub(crate) mod tests {
         let assets = Assets::embedded(ImageStore::default());
         let first = FontBook::load_files(&assets, &FontFiles::default()).unwrap();
         let second = FontBook::load_files(&assets, &FontFiles::default()).unwrap();
-        let regular = first.font(FontRole::Regular);
-        assert!(Arc::ptr_eq(&first.data(regular).0, &second.data(regular).0));
-        // Another build (another `Assets`) reads its own copy.
-        let other = Assets::embedded(ImageStore::default());
-        let third = FontBook::load_files(&other, &FontFiles::default()).unwrap();
-        assert!(!Arc::ptr_eq(&first.data(regular).0, &third.data(regular).0));
+        for id in first.ids() {
+            assert_eq!(first.data(id).0.as_ptr(), second.data(id).0.as_ptr());
+        }
     }
 
     #[test]
@@ -593,11 +588,11 @@ pub(crate) mod tests {
     #[test]
     fn truncated_file_is_a_parse_error() {
         let assets = Assets::embedded(ImageStore::default());
-        let Ok(Some(full)) = assets.font("BIZUDGothic-Regular.ttf") else {
+        let Ok(Some(full)) = assets.font_bytes("BIZUDGothic-Regular.ttf") else {
             panic!("embedded font");
         };
         let cut = full[..full.len() / 2].to_vec();
-        assert!(!is_usable_font(&cut));
+        assert!(!is_usable_font(&FontBytes::from_vec(cut.clone())));
         assert!(is_usable_font(&full));
         let err = FontBook::from_bytes(cut, full.to_vec(), full.to_vec()).expect_err("truncated");
         assert!(matches!(err, FontError::Parse { ref name } if name == "regular"));

@@ -95,15 +95,23 @@ pub struct OutlineItem {
 /// A font file as the PDF writer needs it.
 #[derive(Debug, Clone)]
 pub struct FontSource {
-    /// The font file's bytes.
-    pub data: Arc<Vec<u8>>,
+    /// The font file's bytes (shared with the font book, not a copy).
+    pub data: crate::assets::FontBytes,
     /// Face index in a collection (0 for a plain TTF/OTF).
     pub index: u32,
 }
 
-/// Index into [`PagedDocument::fonts`].
+/// Index into [`PagedDocument::fonts`] (32 bits: a book has a few faces,
+/// and every [`TextRun`] holds one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FontKey(pub usize);
+pub struct FontKey(pub u32);
+
+impl FontKey {
+    /// The index into [`PagedDocument::fonts`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// Index into [`PagedDocument::images`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -199,17 +207,22 @@ pub enum FrameItem {
     Rect(RectItem),
     /// A straight line from the position to `position + to`.
     Line(LineItem),
-    /// A raster image (position = top-left corner).
-    Image(ImageItem),
-    /// A clickable area (position = top-left corner).
-    Link(LinkArea),
+    /// A raster image (position = top-left corner); boxed, as rare as it
+    /// is large, so that every item stays 32 bytes.
+    Image(Box<ImageItem>),
+    /// A clickable area (position = top-left corner); boxed like
+    /// [`FrameItem::Image`].
+    Link(Box<LinkArea>),
     /// A named destination at this position (headings, page titles).
     Anchor(String),
     /// Structure marks for tagged PDF.
     Tag(TagEvent),
 }
 
-/// A run of glyphs in one font, size and colour.
+/// A run of glyphs in one font, size and colour: 32 bytes, its glyphs and
+/// text shared ([`ShapedText`]) with the paragraph layout it was set from
+/// (the paragraph cache's lines, every page-reference pass and every region
+/// that sets the same paragraph hold one copy).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
     /// The font.
@@ -218,23 +231,53 @@ pub struct TextRun {
     pub size: f32,
     /// Fill colour.
     pub color: Rgb,
-    /// The source text the glyphs were shaped from (for ToUnicode and
-    /// copy/paste).
-    pub text: String,
     /// Synthetic italic: horizontal shear per unit of height (0 = upright).
     pub slant: f32,
-    /// The glyphs, each with its byte range in [`TextRun::text`].
-    pub glyphs: Vec<Glyph>,
+    /// The glyphs and the source text they were shaped from.
+    pub shaped: Arc<ShapedText>,
 }
 
 impl TextRun {
     /// Total advance width in points.
     pub fn width(&self) -> f32 {
-        self.glyphs.iter().map(|g| g.x_advance).sum()
+        self.glyphs().iter().map(|g| g.x_advance).sum()
+    }
+
+    /// The source text the glyphs were shaped from (for ToUnicode and
+    /// copy/paste).
+    pub fn text(&self) -> &str {
+        &self.shaped.text
+    }
+
+    /// The glyphs, each with its byte range in [`TextRun::text`].
+    pub fn glyphs(&self) -> &[Glyph] {
+        &self.shaped.glyphs
     }
 }
 
-/// One positioned glyph of a [`TextRun`]: 24 bytes (a paragraph of
+/// The glyphs of a run and the source text they were shaped from, as the
+/// inline layout set them; shared (`Arc`) by the paragraph layout's line
+/// and every [`TextRun`] drawn from it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShapedText {
+    /// The source text: exactly what a reader copies.
+    pub text: Box<str>,
+    /// The glyphs, each with its cluster's bytes in [`ShapedText::text`];
+    /// consecutive glyphs of one cluster share the range.
+    pub glyphs: Box<[Glyph]>,
+}
+
+impl ShapedText {
+    /// Shared glyphs and text.
+    pub fn new(text: impl Into<Box<str>>, glyphs: impl Into<Box<[Glyph]>>) -> Arc<ShapedText> {
+        Arc::new(ShapedText {
+            text: text.into(),
+            glyphs: glyphs.into(),
+        })
+    }
+}
+
+/// One positioned glyph of a [`ShapedText`]: 24 bytes (a paragraph of
 /// megabytes holds one per letter).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
@@ -246,15 +289,15 @@ pub struct Glyph {
     pub x_offset: f32,
     /// Vertical offset (up is positive, as in the font), in points.
     pub y_offset: f32,
-    /// Start of the bytes of [`TextRun::text`] this glyph's cluster covers
-    /// (see [`Glyph::range`]).
+    /// Start of the bytes of [`ShapedText::text`] this glyph's cluster
+    /// covers (see [`Glyph::range`]).
     pub start: u32,
-    /// End of the bytes of [`TextRun::text`] this glyph's cluster covers.
+    /// End of the bytes of [`ShapedText::text`] this glyph's cluster covers.
     pub end: u32,
 }
 
 impl Glyph {
-    /// The bytes of [`TextRun::text`] this glyph's cluster covers.
+    /// The bytes of [`ShapedText::text`] this glyph's cluster covers.
     pub fn range(&self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -341,7 +384,7 @@ pub enum StructTag {
     /// A page of the book (groups its title and body).
     Section,
     /// A heading level 1..=6 with its plain text.
-    Heading(u8, String),
+    Heading(u8, Box<str>),
     /// A paragraph.
     Paragraph,
     /// A list; `true` when numbered.
@@ -353,7 +396,7 @@ pub enum StructTag {
     /// A list item's content.
     ListBody,
     /// A figure with its alt text.
-    Figure(String),
+    Figure(Box<str>),
     /// A caption.
     Caption,
     /// A table.
@@ -404,5 +447,43 @@ mod tests {
         assert_eq!(Folio::Roman(1999).text(), "mcmxcix");
         assert_eq!(Folio::Arabic(12).text(), "12");
         assert_eq!(Folio::None.text(), "");
+    }
+
+    /// A flow holds a few hundred thousand items per region (most of them
+    /// structure marks and text runs): every item is 32 bytes, a text run
+    /// 24 (its glyphs and text are shared, not held).
+    #[test]
+    fn frame_items_stay_small() {
+        assert_eq!(std::mem::size_of::<TextRun>(), 24);
+        assert_eq!(std::mem::size_of::<TagEvent>(), 24);
+        assert_eq!(std::mem::size_of::<FrameItem>(), 32);
+        assert_eq!(std::mem::size_of::<(Point, FrameItem)>(), 40);
+    }
+
+    /// A text run reads its glyphs and text from the shared value, and a
+    /// clone shares it instead of copying it.
+    #[test]
+    fn text_runs_share_their_glyphs() {
+        let glyph = Glyph {
+            id: 7,
+            x_advance: 5.0,
+            x_offset: 0.0,
+            y_offset: 0.0,
+            start: 0,
+            end: 1,
+        };
+        let run = TextRun {
+            font: FontKey(1),
+            size: 10.0,
+            color: Rgb::BLACK,
+            slant: 0.0,
+            shaped: ShapedText::new("a", vec![glyph.clone(), glyph]),
+        };
+        let copy = run.clone();
+        assert!(Arc::ptr_eq(&run.shaped, &copy.shaped));
+        assert_eq!(copy.text(), "a");
+        assert_eq!(copy.glyphs().len(), 2);
+        assert_eq!(copy.width(), 10.0);
+        assert_eq!(copy.font.index(), 1);
     }
 }

@@ -115,8 +115,8 @@ fn glyphs(doc: &PagedDocument) -> Vec<(usize, f32, f32, f32, f32, String)> {
         for (at, item) in &sheet.items {
             if let FrameItem::Text(run) = item {
                 let mut x = at.x;
-                for g in &run.glyphs {
-                    let t = run.text.get(g.range()).unwrap_or("").to_owned();
+                for g in run.glyphs() {
+                    let t = run.text().get(g.range()).unwrap_or("").to_owned();
                     out.push((s, at.y, x, g.x_advance, run.size, t));
                     x += g.x_advance;
                 }

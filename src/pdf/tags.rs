@@ -264,7 +264,7 @@ fn tag_kind(tag: &StructTag) -> TagKind {
         StructTag::Section => Tag::Section.into(),
         StructTag::Heading(level, text) => {
             let level = NonZeroU16::new(u16::from((*level).clamp(1, 6))).unwrap_or(NonZeroU16::MIN);
-            Tag::Hn(level, Some(text.clone())).into()
+            Tag::Hn(level, Some(text.to_string())).into()
         }
         StructTag::Paragraph => Tag::P.into(),
         StructTag::List(numbered) => Tag::L(if *numbered {
@@ -276,7 +276,7 @@ fn tag_kind(tag: &StructTag) -> TagKind {
         StructTag::ListItem => Tag::LI.into(),
         StructTag::ListLabel => Tag::Lbl.into(),
         StructTag::ListBody => Tag::LBody.into(),
-        StructTag::Figure(alt) => Tag::Figure(Some(alt.clone())).into(),
+        StructTag::Figure(alt) => Tag::Figure(Some(alt.to_string())).into(),
         StructTag::Caption => Tag::Caption.into(),
         StructTag::Table => Tag::Table.into(),
         StructTag::TableHead => Tag::THead.into(),

@@ -112,8 +112,10 @@ impl FontCache {
         let metrics: Vec<Option<harfrust::Font>> = sources
             .iter()
             .map(|source| {
-                let shared: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync> = source.data.clone();
-                harfrust::Font::new(harfrust::font::Blob::from(shared), source.index)
+                harfrust::Font::new(
+                    harfrust::font::Blob::from(source.data.shared()),
+                    source.index,
+                )
             })
             .collect();
         let needs = {
@@ -124,7 +126,7 @@ impl FontCache {
                 sources.len(),
                 |run, g| {
                     advances
-                        .get(run.font.0)
+                        .get(run.font.index())
                         .map_or(0.0, |a| a.of(run.size, g.id))
                 },
             )
@@ -140,7 +142,7 @@ impl FontCache {
                     twins.push(Some(map));
                 }
                 None => {
-                    fonts.push(Font::new(source.data.clone().into(), source.index));
+                    fonts.push(Font::new(source.data.shared().into(), source.index));
                     twins.push(None);
                 }
             }
@@ -162,8 +164,8 @@ impl FontCache {
     /// or for glyphs joined across a gap (see the module header) the range
     /// of them all. Records the run's glyphs as mapped.
     fn extraction_ranges(&mut self, run: &TextRun) -> Vec<Range<usize>> {
-        let font = run.font.0;
-        let glyphs = &run.glyphs;
+        let font = run.font.index();
+        let glyphs = &run.glyphs();
         let mut ranges: Vec<Range<usize>> = glyphs.iter().map(Glyph::range).collect();
         let Some(metrics) = self.metrics.get(font).and_then(Option::as_ref) else {
             return ranges;
@@ -180,7 +182,7 @@ impl FontCache {
             !shares(i.checked_sub(1))
                 && !shares(Some(i + 1))
                 && run
-                    .text
+                    .text()
                     .get(g.range())
                     .is_some_and(|t| !t.trim().is_empty())
         };
@@ -241,39 +243,40 @@ pub(super) fn draw_run(
     run: &TextRun,
     trailing: Option<f32>,
 ) -> bool {
-    let Some(font) = fonts.get(run.font.0).cloned() else {
+    let Some(font) = fonts.get(run.font.index()).cloned() else {
         return false;
     };
-    if run.glyphs.is_empty() {
+    if run.glyphs().is_empty() {
         return true;
     }
-    let ranges_ok = run.glyphs.iter().all(|g| {
+    let ranges_ok = run.glyphs().iter().all(|g| {
         let range = g.range();
         range.start <= range.end
-            && run.text.is_char_boundary(range.start)
-            && run.text.is_char_boundary(range.end)
-            && range.end <= run.text.len()
+            && run.text().is_char_boundary(range.start)
+            && run.text().is_char_boundary(range.end)
+            && range.end <= run.text().len()
     });
     if !ranges_ok {
         return false;
     }
-    let mut ids: Vec<u16> = run.glyphs.iter().map(|g| g.id).collect();
-    let ranges = match fonts.twins.get(run.font.0).and_then(Option::as_ref) {
+    let mut ids: Vec<u16> = run.glyphs().iter().map(|g| g.id).collect();
+    let ranges = match fonts.twins.get(run.font.index()).and_then(Option::as_ref) {
         Some(twins) => {
-            let metrics = fonts.metrics.get(run.font.0).and_then(Option::as_ref);
+            let metrics = fonts.metrics.get(run.font.index()).and_then(Option::as_ref);
             let advances = Advances::new(metrics);
             for (i, n) in widen::widened(run, trailing, |g| advances.of(run.size, g.id)) {
-                if let (Some(id), Some(&twin)) = (ids.get_mut(i), twins.get(&(run.glyphs[i].id, n)))
+                if let (Some(id), Some(&twin)) =
+                    (ids.get_mut(i), twins.get(&(run.glyphs()[i].id, n)))
                 {
                     *id = twin;
                 }
             }
-            run.glyphs.iter().map(|g| g.range()).collect()
+            run.glyphs().iter().map(|g| g.range()).collect()
         }
         None => fonts.extraction_ranges(run),
     };
     let glyphs: Vec<PdfGlyph<'_>> = run
-        .glyphs
+        .glyphs()
         .iter()
         .zip(ids)
         .zip(ranges)
@@ -301,7 +304,7 @@ pub(super) fn draw_run(
         KPoint::from_xy(at.x, at.y),
         &glyphs,
         font.clone(),
-        &run.text,
+        run.text(),
         run.size,
         false,
     );

@@ -132,7 +132,7 @@ fn gap_after_run(items: &[(Point, FrameItem)], index: usize) -> Option<f32> {
     let (at, FrameItem::Text(run)) = items.get(index)? else {
         return None;
     };
-    let last = run.glyphs.last()?;
+    let last = run.glyphs().last()?;
     if blank(run, last) {
         return None;
     }
@@ -145,7 +145,7 @@ fn gap_after_run(items: &[(Point, FrameItem)], index: usize) -> Option<f32> {
             | FrameItem::Rect(_)
             | FrameItem::Tag(TagEvent::End | TagEvent::Start(StructTag::Link)) => continue,
             FrameItem::Text(next) => {
-                let first = next.glyphs.first()?;
+                let first = next.glyphs().first()?;
                 let gap = next_at.x + first.x_offset - end;
                 // A note mark is smaller and raised, but on the line.
                 let size = run.size.max(next.size);
@@ -162,8 +162,8 @@ fn gap_after_run(items: &[(Point, FrameItem)], index: usize) -> Option<f32> {
                     });
                     c.is_some_and(|c| c > '\u{2e7f}')
                 };
-                let beside_japanese = japanese(run.text.get(last.range()), true)
-                    || japanese(next.text.get(first.range()), false);
+                let beside_japanese = japanese(run.text().get(last.range()), true)
+                    || japanese(next.text().get(first.range()), false);
                 return (same_line
                     && beside_japanese
                     && !blank(next, first)
@@ -178,7 +178,7 @@ fn gap_after_run(items: &[(Point, FrameItem)], index: usize) -> Option<f32> {
 
 /// Whether a glyph's text is blank (a space reads as a space).
 fn blank(run: &TextRun, glyph: &Glyph) -> bool {
-    run.text
+    run.text()
         .get(glyph.range())
         .is_none_or(|t| t.trim().is_empty())
 }
@@ -194,7 +194,7 @@ pub(super) fn widened(
     trailing: Option<f32>,
     natural: impl Fn(&Glyph) -> f32,
 ) -> Vec<(usize, u16)> {
-    let glyphs = &run.glyphs;
+    let glyphs = &run.glyphs();
     let mut out = Vec::new();
     for (i, g) in glyphs.iter().enumerate() {
         let next = glyphs.get(i + 1);
@@ -480,14 +480,14 @@ pub(super) fn collect_needs<'a>(
             let FrameItem::Text(run) = item else {
                 continue;
             };
-            let Some(need) = needs.get_mut(run.font.0) else {
+            let Some(need) = needs.get_mut(run.font.index()) else {
                 continue;
             };
-            for g in &run.glyphs {
+            for g in run.glyphs() {
                 need.use_glyph(g.id);
             }
             for (i, n) in widened(run, trailing, |g| natural(run, g)) {
-                if let Some(g) = run.glyphs.get(i) {
+                if let Some(g) = run.glyphs().get(i) {
                     need.twins.insert((g.id, n));
                 }
             }
@@ -499,7 +499,7 @@ pub(super) fn collect_needs<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::frame::{FontKey, LineItem, Rgb, StructTag, TagEvent};
+    use crate::layout::frame::{FontKey, LineItem, Rgb, ShapedText, StructTag, TagEvent};
 
     /// Glyph `g`'s advance in face `f`'s `hmtx`.
     fn advance(f: &FontRef, g: u16) -> u16 {
@@ -535,14 +535,13 @@ mod tests {
                 };
                 glyph(i as u16 + 1, adv, at..at + c.len_utf8())
             })
-            .collect();
+            .collect::<Vec<_>>();
         TextRun {
             font: FontKey(0),
             size: 10.0,
             color: Rgb::BLACK,
-            text: text.to_string(),
             slant: 0.0,
-            glyphs,
+            shaped: ShapedText::new(text, glyphs),
         }
     }
 
@@ -573,7 +572,9 @@ mod tests {
         assert_eq!(widened(&r, None, |_| 10.0), vec![]);
         // An offset moving the next glyph right is part of the gap.
         let mut r = run("認証・デ", &[], 0.0);
-        r.glyphs[2].x_offset = 2.5;
+        let mut glyphs = r.glyphs().to_vec();
+        glyphs[2].x_offset = 2.5;
+        r.shaped = ShapedText::new(r.text(), glyphs);
         assert_eq!(widened(&r, None, |_| 10.0), vec![(1, 2)]);
     }
 

@@ -154,7 +154,10 @@ pub(crate) fn read_capped(path: &Path, kind: FileKind, cap: u64) -> Result<Vec<u
     if meta.len() > cap {
         return Err(too_large);
     }
-    let mut bytes = Vec::new();
+    // The file's size as the buffer's: read in one go, without the
+    // doublings (a 4.6 MB font was copied through 1, 2, 4 and 8 MiB
+    // buffers); a file that grows meanwhile still grows the buffer.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(&e))?;

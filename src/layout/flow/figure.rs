@@ -59,7 +59,10 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
         .find(|t| !t.trim().is_empty())
         .cloned();
     let (open, close) = match alternative.clone() {
-        Some(alt) => (TagEvent::Start(StructTag::Figure(alt)), TagEvent::End),
+        Some(alt) => (
+            TagEvent::Start(StructTag::Figure(alt.into())),
+            TagEvent::End,
+        ),
         None => (TagEvent::ArtifactStart, TagEvent::ArtifactEnd),
     };
     let max_h = (ctx.area_height - caption_height - caption_gap - 2.0).max(20.0);
@@ -95,13 +98,13 @@ pub(super) fn figure(ctx: &mut BlockContext, flow: &mut Flow, figure: &Figure, x
             let left = x + (width - size.width) / 2.0;
             items.push((
                 Point::new(left, 0.0),
-                FrameItem::Image(ImageItem {
+                FrameItem::Image(Box::new(ImageItem {
                     image: key,
                     size,
                     alt: figure.alt.clone(),
                     span: figure.span,
                     clip: None,
-                }),
+                })),
             ));
             items.push((
                 Point::new(left, 0.0),

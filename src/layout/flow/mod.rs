@@ -29,8 +29,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceId, Span};
 use crate::layout::font::FontRole;
+use crate::layout::frame::LinkDest;
 use crate::layout::frame::{FrameItem, LineItem, Point, StructTag, TagEvent};
-use crate::layout::frame::{LinkArea, LinkDest};
 use crate::layout::inline::{ParagraphStyle, TextStyle};
 use crate::layout::style::{HeadingStyle, PdfStyle};
 use crate::layout::xref::{UrlNotes, url_note_anchor};
@@ -102,6 +102,12 @@ impl Flow {
                 .collect();
             items.append(&mut piece.items);
             piece.items = items;
+        }
+        // The last piece is done (only it takes closing marks): its items
+        // lose the room their growth left (a third of a flow's item
+        // slots, docs/benchmarks.md "Round 7").
+        if let Some(done) = self.pieces.last_mut() {
+            done.items.shrink_to_fit();
         }
         self.pieces.push(piece);
     }
@@ -512,11 +518,10 @@ impl BlockContext<'_, '_> {
         for line in &lines {
             let mut pieces = Vec::new();
             for (_, item) in &line.items {
-                let FrameItem::Link(LinkArea {
-                    target: LinkDest::Named(name),
-                    ..
-                }) = item
-                else {
+                let FrameItem::Link(link) = item else {
+                    continue;
+                };
+                let LinkDest::Named(name) = &link.target else {
                     continue;
                 };
                 let number = |prefix: &str| {
@@ -763,7 +768,7 @@ impl BlockContext<'_, '_> {
             None if flow.pieces.is_empty() => 0.0,
             None => above,
         };
-        flow.open(StructTag::Heading(level.clamp(1, 6), text.to_string()));
+        flow.open(StructTag::Heading(level.clamp(1, 6), text.into()));
         let count = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
             let mut items = Vec::with_capacity(line.items.len() + 3);
@@ -1095,7 +1100,7 @@ mod tests {
         let text: String = flow
             .pieces
             .iter()
-            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text.clone()))
+            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text().to_owned()))
             .collect();
         assert_eq!(text, "ログイン画面");
     }
@@ -1153,17 +1158,35 @@ mod tests {
         let x_a = first.first().map(|r| r.0).unwrap_or_default();
         let x_b = second
             .iter()
-            .find(|(_, r)| r.text.contains('b'))
+            .find(|(_, r)| r.text().contains('b'))
             .map(|(x, r)| {
                 x + r
-                    .glyphs
+                    .glyphs()
                     .iter()
-                    .take_while(|g| g.range().start < r.text.find('b').unwrap_or(0))
+                    .take_while(|g| g.range().start < r.text().find('b').unwrap_or(0))
                     .map(|g| g.x_advance)
                     .sum::<f32>()
             })
             .unwrap_or_default();
         assert!(x_b > x_a + 10.0, "indent lost: a at {x_a}, b at {x_b}");
+    }
+
+    /// Every piece but the last (which may still take closing marks) holds
+    /// exactly its items: a flow keeps no spare item slots.
+    #[test]
+    fn finished_pieces_hold_no_spare_item_slots() {
+        let flow = lay_out(&[
+            heading(2, "h", "見出し"),
+            para_text(&"設定画面を開き、保存を押します。".repeat(30)),
+            list(Some(3), vec![vec![para_text("一")], vec![para_text("二")]]),
+            para_text("終わり"),
+        ]);
+        assert!(flow.pieces.len() > 5, "{} pieces", flow.pieces.len());
+        let (last, done) = flow.pieces.split_last().unwrap();
+        assert!(!last.items.is_empty());
+        for piece in done {
+            assert_eq!(piece.items.capacity(), piece.items.len());
+        }
     }
 
     #[test]
@@ -1175,7 +1198,7 @@ mod tests {
         let texts: Vec<String> = flow
             .pieces
             .iter()
-            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text.clone()))
+            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text().to_owned()))
             .collect();
         assert_eq!(texts, ["見出し", "3.", "一", "4.", "二"]);
         assert!(
@@ -1211,7 +1234,7 @@ mod tests {
         let text: String = flow
             .pieces
             .iter()
-            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text.clone()))
+            .flat_map(|p| runs(p).into_iter().map(|(_, r)| r.text().to_owned()))
             .collect();
         assert!(text.ends_with("深い"), "{text}");
         let max_x = flow

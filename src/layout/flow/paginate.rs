@@ -449,16 +449,16 @@ impl TallImage {
             None => items.push((Point::default(), FrameItem::Tag(TagEvent::ArtifactStart))),
             Some(alt) if first => items.push((
                 Point::default(),
-                FrameItem::Tag(TagEvent::Start(StructTag::Figure(alt.clone()))),
+                FrameItem::Tag(TagEvent::Start(StructTag::Figure(alt.as_str().into()))),
             )),
             Some(_) => {}
         }
         items.push((
             Point::new(self.left, -from),
-            FrameItem::Image(ImageItem {
+            FrameItem::Image(Box::new(ImageItem {
                 clip: Some((from, to)),
                 ..self.image.clone()
-            }),
+            })),
         ));
         items.push((
             Point::new(self.left, 0.0),
@@ -656,13 +656,13 @@ mod tests {
         let mut piece = piece(image + 5.0, glue, tag);
         piece.items.push((
             Point::new(10.0, 0.0),
-            FrameItem::Image(ImageItem {
+            FrameItem::Image(Box::new(ImageItem {
                 image: ImageKey(0),
                 size: Size::new(80.0, image),
                 alt: String::new(),
                 span: crate::diag::Span::point(crate::diag::SourceId(0), 0),
                 clip: None,
-            }),
+            })),
         ));
         piece.items.push((
             Point::new(0.0, image + 1.0),

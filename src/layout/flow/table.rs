@@ -936,9 +936,9 @@ mod tests {
         let (flow, _) = super::super::tests::lay_out_with_diags(&[table]);
         let runs = runs(&flow);
         assert!(
-            runs.iter().any(|(_, r)| r.text.contains("最大文字数")),
+            runs.iter().any(|(_, r)| r.text().contains("最大文字数")),
             "「最大文字数」 is broken: {:?}",
-            runs.iter().map(|(_, r)| &r.text).collect::<Vec<_>>()
+            runs.iter().map(|(_, r)| r.text()).collect::<Vec<_>>()
         );
         let cells = first_row_cells(&flow);
         assert_eq!(cells.len(), 8, "{cells:?}");
@@ -977,7 +977,7 @@ mod tests {
         let runs = runs(&flow);
         let find = |t: &str| {
             runs.iter()
-                .find(|(_, r)| r.text.contains(t))
+                .find(|(_, r)| r.text().contains(t))
                 .unwrap_or_else(|| panic!("no run {t}"))
         };
         let (a, alpha) = find("項目アルファ");
@@ -1007,7 +1007,7 @@ mod tests {
             let name = format!("H{c:02}");
             let run = runs
                 .iter()
-                .find(|(_, r)| r.text == name)
+                .find(|(_, r)| r.text() == name)
                 .unwrap_or_else(|| panic!("column {c} lost"));
             assert!(run.1.size >= style.tables.min_size - 0.01, "{}", run.1.size);
         }

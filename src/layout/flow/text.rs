@@ -129,7 +129,10 @@ impl<'a> TextContext<'a> {
         let mut sources = Vec::new();
         for id in fonts.ids() {
             let (data, index) = fonts.data(id);
-            keys.insert(id, FontKey(sources.len()));
+            keys.insert(
+                id,
+                FontKey(u32::try_from(sources.len()).unwrap_or(u32::MAX)),
+            );
             sources.push(FontSource { data, index });
         }
         TextContext {
@@ -475,11 +478,11 @@ impl<'a> TextContext<'a> {
                 let x1 = last.right();
                 items.push((
                     Point::new(x0, 0.0),
-                    FrameItem::Link(LinkArea {
+                    FrameItem::Link(Box::new(LinkArea {
                         size: Size::new((x1 - x0).max(0.1), height),
                         target: link.dest.clone(),
                         source: link.source,
-                    }),
+                    })),
                 ));
                 items.push((Point::default(), FrameItem::Tag(TagEvent::End)));
             }
@@ -520,9 +523,8 @@ impl<'a> TextContext<'a> {
                 font,
                 size,
                 color,
-                text: run.text.clone(),
                 slant: if run.style.italic { ITALIC_SLANT } else { 0.0 },
-                glyphs: run.glyphs.clone(),
+                shaped: std::sync::Arc::clone(&run.shaped),
             }),
         ));
         let thickness = metrics.to_pt(metrics.underline_thickness, size).max(0.4);
@@ -602,7 +604,7 @@ fn push_object(
     let described = !image.alt.trim().is_empty();
     let (start, end) = if described {
         (
-            TagEvent::Start(StructTag::Figure(image.alt.to_string())),
+            TagEvent::Start(StructTag::Figure(image.alt.into())),
             TagEvent::End,
         )
     } else {
@@ -611,13 +613,13 @@ fn push_object(
     items.push((Point::default(), FrameItem::Tag(start)));
     items.push((
         Point::new(object.x, baseline - object.ascent),
-        FrameItem::Image(ImageItem {
+        FrameItem::Image(Box::new(ImageItem {
             image: image.key,
             size: Size::new(object.width, object.ascent + object.descent),
             alt: image.alt.to_string(),
             span: image.span,
             clip: None,
-        }),
+        })),
     ));
     items.push((Point::default(), FrameItem::Tag(end)));
 }
@@ -690,6 +692,59 @@ fn apply_style(mut style: TextStyle, kind: InlineStyle, layout: &PdfStyle) -> Te
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assets::{Assets, ImageStore};
+    use std::sync::Arc;
+
+    /// The text runs of a paragraph's lines are the paragraph cache's runs
+    /// (the same shared glyphs and text, not copies): a second layout of
+    /// the same paragraph (the next page-reference pass, another region)
+    /// holds no glyph of its own, and each run draws exactly the glyphs
+    /// and text the inline layout set.
+    #[test]
+    fn text_runs_share_the_cached_lines() {
+        let assets = Assets::embedded(ImageStore::new());
+        let Ok(fonts) = FontBook::load(&assets) else {
+            panic!("embedded fonts load");
+        };
+        let book = crate::model::testing::book(0, Vec::new());
+        let style = PdfStyle::defaults();
+        let text = TextContext::new(&fonts, &book, &style);
+        let base = text.text_style(FontRole::Regular, 10.0, Rgb::BLACK);
+        let para = text.paragraph_style(120.0, 14.0, Align::Left);
+        let content = "Webブラウザーで設定画面を開き、*Save* を押します。".repeat(4);
+        let runs = |lines: &[LaidLine]| -> Vec<TextRun> {
+            lines
+                .iter()
+                .flat_map(|l| &l.items)
+                .filter_map(|(_, item)| match item {
+                    FrameItem::Text(run) => Some(run.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let first = runs(&text.plain(&content, &base, &para));
+        let second = runs(&text.plain(&content, &base, &para));
+        assert!(first.len() > 3, "{} runs", first.len());
+        assert_eq!(first.len(), second.len());
+        for (a, b) in first.iter().zip(&second) {
+            assert!(Arc::ptr_eq(&a.shaped, &b.shaped));
+        }
+        let pieces = [InlinePiece::Text {
+            text: &content,
+            style: base.clone(),
+        }];
+        let layout = text.layouts.layout(&pieces, &para, &fonts, &text.cache);
+        let cached: Vec<&GlyphRun> = layout.lines.iter().flat_map(|l| &l.runs).collect();
+        assert_eq!(cached.len(), first.len());
+        for (run, glyphs) in first.iter().zip(cached) {
+            assert!(Arc::ptr_eq(&run.shaped, &glyphs.shaped));
+            assert_eq!(run.text(), glyphs.text());
+            assert_eq!(run.glyphs(), glyphs.glyphs());
+            assert_eq!(run.size, glyphs.style.size);
+        }
+        let joined: String = first.iter().map(TextRun::text).collect();
+        assert_eq!(joined.replace(' ', ""), content.replace(' ', ""));
+    }
 
     #[test]
     fn inline_images_are_at_most_one_em_tall() {

@@ -283,8 +283,8 @@ impl LayoutCache {
 fn layout_bytes(layout: &ParagraphLayout) -> usize {
     let line = std::mem::size_of::<super::LineBox>();
     let run = std::mem::size_of::<super::GlyphRun>();
-    let glyph = std::mem::size_of::<crate::layout::frame::Glyph>();
     let object = std::mem::size_of::<super::PlacedObject>();
+    let shaped = std::mem::size_of::<crate::layout::frame::ShapedText>();
     layout
         .lines
         .iter()
@@ -292,7 +292,7 @@ fn layout_bytes(layout: &ParagraphLayout) -> usize {
             line + l.objects.len() * object
                 + l.runs
                     .iter()
-                    .map(|r| run + r.text.len() + r.glyphs.len() * glyph)
+                    .map(|r| run + shaped + r.text().len() + std::mem::size_of_val(r.glyphs()))
                     .sum::<usize>()
         })
         .sum()

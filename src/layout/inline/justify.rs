@@ -20,8 +20,8 @@ use super::classes::CharClass;
 use super::collect::Collected;
 use super::line::{EPSILON, Line, Measure, measure, slot_before};
 use super::shape::{Glyph, Glyphs, ShrinkLevel};
-use super::{GlyphRun, LineBox, ParagraphStyle, PlacedObject};
-use crate::layout::font::FontBook;
+use super::{GlyphRun, LineBox, ParagraphStyle, PlacedObject, TextStyle};
+use crate::layout::font::{FontBook, FontId};
 use crate::layout::frame;
 use crate::model::Align;
 
@@ -41,6 +41,32 @@ struct Ratios {
     stretch: f32,
 }
 
+/// A run of the line being set: its glyphs are still added to (and the
+/// advance of its last glyph widened by the gap before the next one).
+#[derive(Debug)]
+struct OpenRun {
+    font: FontId,
+    style: TextStyle,
+    x: f32,
+    width: f32,
+    /// Set when the run is closed ([`close_run`]).
+    text: Box<str>,
+    glyphs: Vec<frame::Glyph>,
+}
+
+impl OpenRun {
+    /// The finished run, its glyphs and text shared from now on.
+    fn finish(self) -> GlyphRun {
+        GlyphRun {
+            font: self.font,
+            style: self.style,
+            x: self.x,
+            width: self.width,
+            shaped: frame::ShapedText::new(self.text, self.glyphs),
+        }
+    }
+}
+
 /// Sets one line.
 pub(crate) fn build_line(
     text: &Collected,
@@ -54,7 +80,7 @@ pub(crate) fn build_line(
     let slice = glyphs.get(line.start..m.content_end).unwrap_or(&[]);
     let justify = line.justify && style.justify;
     let ratios = ratios(glyphs, slice, &m, avail, justify);
-    let mut runs: Vec<GlyphRun> = Vec::new();
+    let mut runs: Vec<OpenRun> = Vec::new();
     let mut objects: Vec<PlacedObject> = Vec::new();
     // The text of the open run: bytes `run_byte..run_end` of the
     // paragraph, copied into the run when it is closed.
@@ -173,12 +199,12 @@ pub(crate) fn build_line(
                 // At most the rest of the line (exactly that for a line of
                 // one run); spare room is returned below.
                 let rest = line.end - i;
-                let mut run = GlyphRun {
+                let mut run = OpenRun {
                     font,
                     style: current_style.clone(),
                     x: pen + gap,
                     width: 0.0,
-                    text: String::new(),
+                    text: Box::default(),
                     glyphs: Vec::with_capacity(rest),
                 };
                 same_style = true;
@@ -197,9 +223,7 @@ pub(crate) fn build_line(
     if let Some(open) = runs.last_mut() {
         close_run(open, run_byte..run_end, text);
     }
-    for run in &mut runs {
-        run.glyphs.shrink_to_fit();
-    }
+    let mut runs: Vec<GlyphRun> = runs.into_iter().map(OpenRun::finish).collect();
     let used = pen;
     let shift = match style.align {
         Align::Center => ((style.width - used) / 2.0).max(0.0),
@@ -329,7 +353,7 @@ struct SetGlyph {
 /// text, which ends at `run_end` (the glyphs of a run cover its text
 /// contiguously, see [`text_contiguous`]).
 fn push_glyph(
-    run: &mut GlyphRun,
+    run: &mut OpenRun,
     run_byte: usize,
     run_end: &mut usize,
     g: &Glyph,
@@ -353,8 +377,8 @@ fn push_glyph(
 }
 
 /// Gives a run its text: bytes `bytes` of the paragraph.
-fn close_run(run: &mut GlyphRun, bytes: std::ops::Range<usize>, text: &Collected) {
-    run.text = text.text.get(bytes).unwrap_or_default().to_owned();
+fn close_run(run: &mut OpenRun, bytes: std::ops::Range<usize>, text: &Collected) {
+    run.text = text.text.get(bytes).unwrap_or_default().into();
 }
 
 /// Ascent and descent of the line from its runs' fonts (or the style at

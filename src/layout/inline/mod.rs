@@ -57,8 +57,9 @@ pub use classes::Kinsoku;
 pub use shape::ShapeCache;
 
 use crate::layout::font::{FontBook, FontId, FontRole};
-use crate::layout::frame::{Glyph, Rgb};
+use crate::layout::frame::{Glyph, Rgb, ShapedText};
 use crate::model::Align;
+use std::sync::Arc;
 
 /// The look of a piece of text.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,7 +227,7 @@ impl LineBox {
     /// reads gaps wider than 0.1 em, such as the ¼ em Japanese–Latin space,
     /// as word spaces ("方法 1").
     pub fn text(&self) -> String {
-        self.runs.iter().map(|r| r.text.as_str()).collect()
+        self.runs.iter().map(GlyphRun::text).collect()
     }
 }
 
@@ -241,12 +242,23 @@ pub struct GlyphRun {
     pub x: f32,
     /// Sum of the glyph advances, in pt.
     pub width: f32,
+    /// The glyphs, positioned in pt at `style.size` (y positive up), and
+    /// their source text; shared with the frame's text runs drawn from
+    /// this line ([`crate::layout::frame::TextRun`]).
+    pub shaped: Arc<ShapedText>,
+}
+
+impl GlyphRun {
     /// The source text of this run: exactly what a reader copies.
-    pub text: String,
-    /// The glyphs, positioned in pt at `style.size` (y positive up), each
-    /// with its cluster's bytes in [`GlyphRun::text`]; consecutive glyphs
-    /// of one cluster share the range.
-    pub glyphs: Vec<Glyph>,
+    pub fn text(&self) -> &str {
+        &self.shaped.text
+    }
+
+    /// The glyphs, each with its cluster's bytes in [`GlyphRun::text`];
+    /// consecutive glyphs of one cluster share the range.
+    pub fn glyphs(&self) -> &[Glyph] {
+        &self.shaped.glyphs
+    }
 }
 
 /// Lays out one paragraph.

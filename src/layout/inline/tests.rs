@@ -26,8 +26,8 @@ fn clusters(p: &ParagraphLayout) -> Vec<(usize, String, f32, f32, f32)> {
     for (l, line) in p.lines.iter().enumerate() {
         for run in &line.runs {
             let mut x = run.x;
-            for g in &run.glyphs {
-                let t = run.text.get(g.range()).unwrap_or("").to_owned();
+            for g in run.glyphs() {
+                let t = run.text().get(g.range()).unwrap_or("").to_owned();
                 out.push((l, t, x, g.x_advance, g.x_offset));
                 x += g.x_advance;
             }
@@ -60,7 +60,7 @@ fn text(s: &str) -> Vec<InlinePiece<'_>> {
 fn line_texts(p: &ParagraphLayout) -> Vec<String> {
     p.lines
         .iter()
-        .map(|l| l.runs.iter().map(|r| r.text.as_str()).collect())
+        .map(|l| l.runs.iter().map(|r| r.text()).collect())
         .collect()
 }
 
@@ -84,7 +84,7 @@ fn dump(p: &ParagraphLayout) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     for (i, line) in p.lines.iter().enumerate() {
-        let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+        let text: String = line.runs.iter().map(|r| r.text()).collect();
         let _ = writeln!(
             out,
             "line {i} width={:.2} ascent={:.2} descent={:.2} text={text:?}",
@@ -94,10 +94,15 @@ fn dump(p: &ParagraphLayout) -> String {
             let _ = writeln!(
                 out,
                 "  run x={:.2} width={:.2} font={} size={} italic={} text={:?}",
-                run.x, run.width, run.font.0, run.style.size, run.style.italic, run.text
+                run.x,
+                run.width,
+                run.font.0,
+                run.style.size,
+                run.style.italic,
+                run.text()
             );
             let glyphs: Vec<String> = run
-                .glyphs
+                .glyphs()
                 .iter()
                 .map(|g| {
                     let mut s = format!("{}:{:.2}", g.id, g.x_advance);
@@ -278,8 +283,8 @@ fn line_end_punctuation_loses_its_half_em_and_lines_stay_justified() {
                 assert!(line.width <= width + 0.01);
             }
             let last_run = line.runs.last().unwrap();
-            let last = last_run.glyphs.last().unwrap();
-            let t = &last_run.text[last.range()];
+            let last = last_run.glyphs().last().unwrap();
+            let t = &last_run.text()[last.range()];
             if matches!(t, "」" | "、" | "。") {
                 // Only the ink half remains (0.5 em for 」, 0.6 em for 、。).
                 assert!(
@@ -367,7 +372,7 @@ fn italic_only_for_latin_and_runs_split_by_style() {
     let runs = &p.lines[0].runs;
     let summary: Vec<(&str, bool, FontId)> = runs
         .iter()
-        .map(|r| (r.text.as_str(), r.style.italic, r.font))
+        .map(|r| (r.text(), r.style.italic, r.font))
         .collect();
     assert_eq!(
         summary,
@@ -388,14 +393,14 @@ fn text_ranges_cover_every_character_once() {
     for line in &p.lines {
         for run in &line.runs {
             let mut covered = 0;
-            for g in &run.glyphs {
-                assert!(run.text.is_char_boundary(g.range().start));
-                assert!(run.text.is_char_boundary(g.range().end));
+            for g in run.glyphs() {
+                assert!(run.text().is_char_boundary(g.range().start));
+                assert!(run.text().is_char_boundary(g.range().end));
                 assert!(g.range().start <= covered && g.range().end >= covered);
                 covered = covered.max(g.range().end);
                 assert!(g.x_advance.is_finite() && g.x_advance >= -0.01, "{g:?}");
             }
-            assert_eq!(covered, run.text.len());
+            assert_eq!(covered, run.text().len());
         }
     }
 }
@@ -795,7 +800,7 @@ fn an_unbreakable_megabyte_lays_out_in_linear_time() {
     assert_eq!(
         p.lines
             .iter()
-            .map(|l| l.runs.iter().map(|r| r.text.len()).sum::<usize>())
+            .map(|l| l.runs.iter().map(|r| r.text().len()).sum::<usize>())
             .sum::<usize>(),
         word.len()
     );
