@@ -35,7 +35,7 @@
 //! allocator heaps costs memory. The last PDF of a build, alone at the end,
 //! gets both cores.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,8 +47,7 @@ use crate::diag::Diagnostics;
 use crate::layout::flow::paginate::TallImage;
 use crate::layout::flow::{BlockContext, Flow, ImageRegistry, Piece, TextContext};
 use crate::layout::frame::{FrameItem, ImageKey, Point, Size};
-use crate::layout::xref::UrlNotes;
-use crate::model::{Book, Page, PageId, walk};
+use crate::model::{Book, Page, walk};
 
 /// Runs per thread of the pool: more than one, so a thread that finishes
 /// early (its core was free) takes another run.
@@ -166,7 +165,7 @@ where
     let separator = {
         let mut images = ImageRegistry::new();
         let mut none = Diagnostics::new();
-        context(text, &mut images, assets, &mut none, area).footnote_separator()
+        BlockContext::new(text, &mut images, assets, &mut none, area).footnote_separator()
     };
     if runs.len() > 1 {
         let in_pool = InPool::enter();
@@ -186,32 +185,6 @@ where
     let out = lay_out_run(text, book, assets, area, page_fn, 0..book.pages.len());
     diags.extend(out.diags);
     (out.flow, out.images, separator)
-}
-
-/// A block context for a run (or for the separator).
-fn context<'t, 'a>(
-    text: &'t TextContext<'a>,
-    images: &'t mut ImageRegistry,
-    assets: &'t Assets,
-    diags: &'t mut Diagnostics,
-    area: Size,
-) -> BlockContext<'t, 'a> {
-    BlockContext {
-        text,
-        images,
-        assets,
-        diags,
-        area_height: area.height,
-        page_anchor: String::new(),
-        title_scale: 1.0,
-        area_width: area.width,
-        page_id: PageId(0),
-        notes: BTreeMap::new(),
-        placed_notes: BTreeSet::new(),
-        url_notes: UrlNotes::default(),
-        list_level: 0,
-        chapter_title: false,
-    }
 }
 
 /// Lays out the pages of `range`. A run after the book's start begins as
@@ -236,7 +209,7 @@ where
         flow.set_space(0.0);
     }
     {
-        let mut ctx = context(text, &mut images, assets, &mut diags, area);
+        let mut ctx = BlockContext::new(text, &mut images, assets, &mut diags, area);
         for page in book.pages.get(range).unwrap_or_default() {
             page_fn(&mut ctx, &mut flow, page);
         }

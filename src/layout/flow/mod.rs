@@ -260,6 +260,35 @@ pub(crate) struct BlockContext<'t, 'a> {
     pub chapter_title: bool,
 }
 
+impl<'t, 'a> BlockContext<'t, 'a> {
+    /// A context at the start of a pass (or of one of its runs): no page
+    /// begun yet, outside any list, for a text area of `area`.
+    pub(crate) fn new(
+        text: &'t TextContext<'a>,
+        images: &'t mut ImageRegistry,
+        assets: &'t crate::assets::Assets,
+        diags: &'t mut Diagnostics,
+        area: crate::layout::frame::Size,
+    ) -> BlockContext<'t, 'a> {
+        BlockContext {
+            text,
+            images,
+            assets,
+            diags,
+            area_height: area.height,
+            page_anchor: String::new(),
+            title_scale: 1.0,
+            area_width: area.width,
+            page_id: PageId(0),
+            notes: BTreeMap::new(),
+            placed_notes: BTreeSet::new(),
+            url_notes: UrlNotes::default(),
+            list_level: 0,
+            chapter_title: false,
+        }
+    }
+}
+
 impl BlockContext<'_, '_> {
     /// The layout style.
     pub(crate) fn style(&self) -> &PdfStyle {
@@ -1058,22 +1087,14 @@ mod tests {
         let text = TextContext::new(&fonts, &book, &style);
         let mut images = ImageRegistry::new();
         let mut diags = Diagnostics::new();
-        let mut ctx = BlockContext {
-            text: &text,
-            images: &mut images,
-            assets: &assets,
-            diags: &mut diags,
-            area_height: 700.0,
-            page_anchor: "p".into(),
-            title_scale: 1.0,
-            area_width: 400.0,
-            page_id: PageId(0),
-            notes: BTreeMap::new(),
-            placed_notes: BTreeSet::new(),
-            url_notes: UrlNotes::default(),
-            list_level: 0,
-            chapter_title: false,
-        };
+        let mut ctx = BlockContext::new(
+            &text,
+            &mut images,
+            &assets,
+            &mut diags,
+            crate::layout::frame::Size::new(400.0, 700.0),
+        );
+        ctx.page_anchor = "p".into();
         let mut flow = Flow::new();
         ctx.blocks(&mut flow, blocks, 0.0, 400.0, 0);
         (flow, diags)
