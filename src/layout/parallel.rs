@@ -79,22 +79,23 @@ impl Drop for PdfInFlight {
     }
 }
 
-/// Passes laying out their runs in the pool now.
-static PARALLEL_PASSES: AtomicUsize = AtomicUsize::new(0);
+/// Passes laying out their runs in the pool now, and the signal that their
+/// number fell.
+static PARALLEL_PASSES: (std::sync::Mutex<usize>, std::sync::Condvar) =
+    (std::sync::Mutex::new(0), std::sync::Condvar::new());
 
 /// Longest a job waits for the pool ([`wait_while_parallel`]).
 const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Waits (polling every millisecond, at most [`MAX_WAIT`]) while a pass
-/// lays out its runs in the pool, so that work started now does not take
-/// the cores from it: the driver's short jobs (EPUBs) then run beside the
-/// PDF's drawing, which uses one core, rather than its layout, which
-/// uses all.
+/// Waits (at most [`MAX_WAIT`]) while a pass lays out its runs in the
+/// pool, so that work started now does not take the cores from it: the
+/// driver's short jobs (EPUBs) then run beside the PDF's drawing, which
+/// uses one core, rather than its layout, which uses all.
 pub(crate) fn wait_while_parallel() {
-    let start = std::time::Instant::now();
-    while PARALLEL_PASSES.load(Ordering::Relaxed) > 0 && start.elapsed() < MAX_WAIT {
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
+    let (count, fell) = &PARALLEL_PASSES;
+    let guard = count.lock().unwrap_or_else(|e| e.into_inner());
+    // A timeout or a poisoned lock only ends the wait early.
+    let _ = fell.wait_timeout_while(guard, MAX_WAIT, |passes| *passes > 0);
 }
 
 /// Counts a pass laying out in the pool until dropped.
@@ -103,14 +104,18 @@ struct InPool(());
 impl InPool {
     /// Counts a pass in.
     fn enter() -> InPool {
-        PARALLEL_PASSES.fetch_add(1, Ordering::Relaxed);
+        let mut count = PARALLEL_PASSES.0.lock().unwrap_or_else(|e| e.into_inner());
+        *count += 1;
         InPool(())
     }
 }
 
 impl Drop for InPool {
     fn drop(&mut self) {
-        PARALLEL_PASSES.fetch_sub(1, Ordering::Relaxed);
+        let (count, fell) = &PARALLEL_PASSES;
+        let mut count = count.lock().unwrap_or_else(|e| e.into_inner());
+        *count = count.saturating_sub(1);
+        fell.notify_all();
     }
 }
 
