@@ -181,13 +181,6 @@ impl Assets {
         }
     }
 
-    /// A font file by name (e.g. `BIZUDPGothic-Regular.ttf`): the site's
-    /// `fonts/` first, then the embedded one. `Ok(None)` when neither has it.
-    pub fn font(&self, name: &str) -> Result<Option<Cow<'static, [u8]>>, AssetError> {
-        self.read_override(self.site_fonts.as_deref(), name, FileKind::Font)
-            .map(|found| found.or_else(|| EmbeddedFonts::get(name).map(|f| f.data)))
-    }
-
     /// Whether the site's `fonts/` folder has a file `name` (it then
     /// overrides a bundled font of that name).
     pub fn is_site_font(&self, name: &str) -> bool {
@@ -200,17 +193,18 @@ impl Assets {
 
     /// A font as `tebiki.toml`'s `[fonts]` names it: a path inside the site
     /// when the value has a `/` (confined, read from the site root), else a
-    /// file name looked up by [`Assets::font`]. `Ok(None)` when not found.
-    pub fn font_value(&self, value: &str) -> Result<Option<Cow<'static, [u8]>>, AssetError> {
+    /// file name looked up by [`Assets::font_bytes`]. `Ok(None)` when not
+    /// found.
+    pub fn font_value(&self, value: &str) -> Result<Option<FontBytes>, AssetError> {
         if !crate::model::is_site_path(value) {
-            return self.font(value);
+            return self.font_bytes(value);
         }
         let shown = PathBuf::from(value);
         let Some(root) = self.site_root.as_deref() else {
             return Ok(None);
         };
         match crate::site::confine::read_confined(root, &root.join(value), FileKind::Font) {
-            Ok((_, bytes)) => Ok(Some(Cow::Owned(bytes))),
+            Ok((_, bytes)) => Ok(Some(site_font(value, bytes))),
             Err(ConfineError::Missing) => Ok(None),
             Err(reason) => Err(AssetError::Confined {
                 path: shown,
@@ -219,7 +213,9 @@ impl Assets {
         }
     }
 
-    /// [`Assets::font`] as [`FontBytes`]: a bundled font is not copied.
+    /// A font file by name (e.g. `BIZUDPGothic-Regular.ttf`): the site's
+    /// `fonts/` first, then the bundled one (not copied). `Ok(None)` when
+    /// neither has it.
     pub fn font_bytes(&self, name: &str) -> Result<Option<FontBytes>, AssetError> {
         match self.read_override(self.site_fonts.as_deref(), name, FileKind::Font)? {
             Some(read) => Ok(Some(site_font(name, read.into_owned()))),
@@ -243,13 +239,7 @@ impl Assets {
         if known.is_some() {
             return Ok(known);
         }
-        let bytes = if crate::model::is_site_path(value) {
-            self.font_value(value)?
-                .map(|read| site_font(value, read.into_owned()))
-        } else {
-            self.font_bytes(value)?
-        };
-        let Some(bytes) = bytes else {
+        let Some(bytes) = self.font_value(value)? else {
             return Ok(None);
         };
         let mut files = self

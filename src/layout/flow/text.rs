@@ -155,8 +155,7 @@ impl<'a> TextContext<'a> {
     pub(crate) fn begin_pass(&mut self, folios: BTreeMap<String, u32>, link_sheets: LinkSheets) {
         self.folios = std::sync::Arc::new(folios);
         self.link_sheets = std::sync::Arc::new(link_sheets);
-        self.refs_printed
-            .store(0, std::sync::atomic::Ordering::Relaxed);
+        self.reset_refs_printed();
     }
 
     /// Counts this pass's page references from 0 again (the pass is laid
