@@ -1,9 +1,9 @@
 //! Scheduling of the renderers: every (region, format) output of a build is
 //! one job, and all jobs share rayon's pool, so a core that finishes a short
 //! job (an EPUB) takes the next long one (another region's PDF) instead of
-//! waiting for the region it started. A PDF job counts itself in
-//! (`layout::parallel::PdfInFlight`: only a PDF rendering alone lays its
-//! pages out in the pool), and a short job waits while a pass does so.
+//! waiting for the region it started. A PDF lays its pages out in the pool
+//! while no other book is laid out (`layout::parallel::LayingOut`), and a
+//! short job waits while a pass does so.
 //!
 //! Input: the regions to render (the driver's `RegionSlot`s) and the formats of the
 //! plan, plus the function that renders (and writes) one output. Output: per
@@ -111,9 +111,6 @@ where
                 // its drawing, which takes one core.
                 crate::layout::parallel::wait_while_parallel();
             }
-            // While another PDF renders, its pages are laid out on one
-            // thread (`layout::parallel`).
-            let _pdf = is_pdf(job.1).then(crate::layout::parallel::PdfInFlight::enter);
             done.extend(run(&job));
             if is_pdf(job.1) {
                 let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());

@@ -104,6 +104,9 @@ pub(crate) fn lay_out_book_with(
             return None;
         }
     };
+    // Counted in while laying out: a pass uses the pool only when no other
+    // book is laid out at the same time (`layout::parallel`).
+    let _laying_out = super::parallel::LayingOut::enter();
     let mut text = TextContext::with_cache(&fonts, book, style, Arc::clone(layouts));
     let geometry = Geometry::new(book, style);
 

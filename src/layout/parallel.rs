@@ -30,10 +30,11 @@
 //! A run whose placeholder was touched or whose end state is not the one
 //! the next run assumed makes the whole pass fall back to one thread.
 //!
-//! Only while no other PDF renders ([`PdfInFlight`]): two PDFs side by side
-//! already keep both cores busy, and layout data spread over more threads'
-//! allocator heaps costs memory. The last PDF of a build, alone at the end,
-//! gets both cores.
+//! Only while no other book is being laid out ([`LayingOut`]): two layouts
+//! side by side already keep both cores busy, and layout data spread over
+//! more threads' allocator heaps costs memory. A PDF whose layout starts
+//! while the others only draw (the last PDF of a build) gets both cores:
+//! drawing takes one, and its deflating is short work in the pool.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -53,29 +54,30 @@ use crate::model::{Book, Page, walk};
 /// early (its core was free) takes another run.
 const RUNS_PER_THREAD: usize = 4;
 
-/// PDFs being rendered now ([`PdfInFlight`]).
-static PDFS_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+/// Books being laid out now ([`LayingOut`]).
+static LAYOUTS_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 
-/// A PDF being rendered, from the start of its job to its end. While more
-/// than one is, each lays its pages out on its own thread: the cores are
-/// busy with both, and layout data spread over the pool's threads costs
-/// memory (each thread's allocator heap keeps pages of its own: +12 MiB
-/// peak for one 300-page PDF, docs/benchmarks.md, "Round 7: parallel
-/// layout"). The last PDF of a build, often alone at the end, takes the
-/// pool. The outputs are the same either way.
-pub(crate) struct PdfInFlight(());
+/// A book being laid out, from its first pass to its last
+/// (`layout::document` holds one). While more than one is, each lays its
+/// pages out on its own thread: the cores are busy with both, and layout
+/// data spread over the pool's threads costs memory (each thread's
+/// allocator heap keeps pages of its own: +12 MiB peak for one 300-page
+/// PDF, docs/benchmarks.md, "Round 7: parallel layout"). A PDF that only
+/// draws does not count: its drawing takes one core. The outputs are the
+/// same either way.
+pub(crate) struct LayingOut(());
 
-impl PdfInFlight {
-    /// Counts a PDF in until the value is dropped.
-    pub(crate) fn enter() -> PdfInFlight {
-        PDFS_IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
-        PdfInFlight(())
+impl LayingOut {
+    /// Counts a layout in until the value is dropped.
+    pub(crate) fn enter() -> LayingOut {
+        LAYOUTS_IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+        LayingOut(())
     }
 }
 
-impl Drop for PdfInFlight {
+impl Drop for LayingOut {
     fn drop(&mut self) {
-        PDFS_IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+        LAYOUTS_IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -129,7 +131,7 @@ struct RunOut {
 
 /// Lays out every page of `book` with `page_fn` into one flow, on as many
 /// threads as rayon's pool has (on this thread alone while another PDF
-/// renders: [`PdfInFlight`]); returns the flow, the images it uses, and
+/// is laid out: [`LayingOut`]); returns the flow, the images it uses, and
 /// the separator above a sheet's footnotes. Diagnostics go to `diags` in
 /// page order.
 pub(crate) fn lay_out_pages<F>(
@@ -144,7 +146,7 @@ where
     F: Fn(&mut BlockContext, &mut Flow, &Page) + Sync,
 {
     let threads = rayon::current_num_threads();
-    let parts = if threads > 1 && PDFS_IN_FLIGHT.load(Ordering::Relaxed) <= 1 {
+    let parts = if threads > 1 && LAYOUTS_IN_FLIGHT.load(Ordering::Relaxed) <= 1 {
         threads * RUNS_PER_THREAD
     } else {
         1
