@@ -45,31 +45,110 @@ impl<'a> ImageUse<'a> {
 }
 
 impl Book {
-    /// Gives back the spare capacity of the book's texts and inline lists.
-    /// The Markdown builder grows them by appending (merged text, pushed
-    /// inlines), which leaves up to half of each allocation unused; a book
-    /// lives until its last output is rendered, beside the other regions'
-    /// books, so the slack is worth returning once it is complete.
+    /// Gives back the spare capacity of every list, text and block list of
+    /// the book. The Markdown builder grows them by appending (merged text,
+    /// pushed inlines and blocks), which leaves up to half of each
+    /// allocation unused, and a block list's first push reserves four
+    /// blocks (512 bytes) where most list items and table cells hold one
+    /// paragraph: a 1000-page book held 40 MiB where a copy of it held
+    /// 19 MiB (docs/benchmarks.md, "Round 8: memory"). A book lives until
+    /// its last output is rendered, beside the other regions' books, so the
+    /// slack is worth returning once it is complete.
     pub fn shrink_to_fit(&mut self) {
         for page in &mut self.pages {
+            page.title_text.shrink_to_fit();
+            page.anchor.shrink_to_fit();
+            page.source_path.shrink_to_fit();
+            page.url.shrink_to_fit();
+            shrink_inlines(&mut page.title);
             page.blocks.shrink_to_fit();
             blocks_mut(&mut page.blocks, |block| {
-                if let Block::Code(code) = block {
-                    code.text.shrink_to_fit();
-                }
+                shrink_block(block);
                 for root in inline_roots_mut(block) {
-                    inline_lists_mut(root, |list| {
-                        list.shrink_to_fit();
-                        for inline in list.iter_mut() {
-                            if let Inline::Text(text) | Inline::Code(text) = inline {
-                                text.shrink_to_fit();
-                            }
-                        }
-                    });
+                    shrink_inlines(root);
                 }
             });
         }
     }
+}
+
+/// Gives back the spare capacity of the texts and of the block lists
+/// `block` itself holds (its children are visited on their own).
+fn shrink_block(block: &mut Block) {
+    match block {
+        Block::Heading(h) => {
+            h.anchor.shrink_to_fit();
+            h.text.shrink_to_fit();
+        }
+        Block::Paragraph(_) | Block::Rule(_) => {}
+        Block::List(l) => {
+            l.items.shrink_to_fit();
+            for item in &mut l.items {
+                item.blocks.shrink_to_fit();
+            }
+        }
+        Block::Figure(f) => shrink_image(&mut f.alt, &mut f.title),
+        Block::Admonition(a) => {
+            a.label.shrink_to_fit();
+            a.name.shrink_to_fit();
+            a.blocks.shrink_to_fit();
+        }
+        Block::Table(t) => {
+            t.col_widths.shrink_to_fit();
+            for rows in [&mut t.head, &mut t.body] {
+                rows.shrink_to_fit();
+                for row in rows.iter_mut() {
+                    row.cells.shrink_to_fit();
+                    for cell in &mut row.cells {
+                        cell.blocks.shrink_to_fit();
+                    }
+                }
+            }
+        }
+        Block::Code(code) => {
+            code.text.shrink_to_fit();
+            if let Some(language) = &mut code.language {
+                language.shrink_to_fit();
+            }
+        }
+        Block::Quote(q) => q.blocks.shrink_to_fit(),
+        Block::DefinitionList(d) => {
+            d.items.shrink_to_fit();
+            for item in &mut d.items {
+                item.definitions.shrink_to_fit();
+                for definition in &mut item.definitions {
+                    definition.shrink_to_fit();
+                }
+            }
+        }
+        Block::Footnote(f) => f.blocks.shrink_to_fit(),
+    }
+}
+
+/// Gives back the spare capacity of an image's alternative text and title.
+fn shrink_image(alt: &mut String, title: &mut Option<String>) {
+    alt.shrink_to_fit();
+    if let Some(title) = title {
+        title.shrink_to_fit();
+    }
+}
+
+/// Gives back the spare capacity of `root`, of its nested inline lists
+/// and of their texts.
+fn shrink_inlines(root: &mut Vec<Inline>) {
+    inline_lists_mut(root, |list| {
+        list.shrink_to_fit();
+        for inline in list.iter_mut() {
+            match inline {
+                Inline::Text(text) | Inline::Code(text) => text.shrink_to_fit(),
+                Inline::Image(image) => shrink_image(&mut image.alt, &mut image.title),
+                Inline::Styled(..)
+                | Inline::Link(_)
+                | Inline::LineBreak
+                | Inline::FootnoteRef(_) => {}
+            }
+        }
+    });
 }
 
 impl Book {
@@ -289,6 +368,106 @@ mod tests {
             });
         }
         assert_eq!(seen, 1);
+    }
+
+    /// A block list with room for four, as a vector's first push leaves it.
+    fn roomy(blocks: Vec<Block>) -> Vec<Block> {
+        let mut v = Vec::with_capacity(blocks.len() + 4);
+        v.extend(blocks);
+        v
+    }
+
+    #[test]
+    fn shrink_to_fit_reaches_the_block_lists_of_items_cells_boxes_and_quotes() {
+        use crate::model::testing::{admonition, cell, heading, row};
+        use crate::model::{AdmonitionKind, Align, Table};
+        let mut item = list(None, vec![vec![para_text("項目")]]);
+        if let Block::List(l) = &mut item {
+            for it in &mut l.items {
+                it.blocks = roomy(std::mem::take(&mut it.blocks));
+            }
+            l.items.reserve(8);
+        }
+        let table = Block::Table(Table {
+            caption: None,
+            head: Vec::new(),
+            body: vec![row(vec![cell(
+                false,
+                1,
+                1,
+                Align::Default,
+                roomy(vec![para_text("セル")]),
+            )])],
+            columns: 1,
+            col_widths: Vec::with_capacity(8),
+            span: crate::model::testing::span(0),
+        });
+        let boxed = admonition(
+            AdmonitionKind::Warning,
+            "注意",
+            "warning",
+            roomy(vec![para_text("箱")]),
+        );
+        let mut title = heading(2, "a", "見出し");
+        if let Block::Heading(h) = &mut title {
+            h.text.reserve(64);
+            h.anchor.reserve(64);
+        }
+        let page = crate::model::testing::page(
+            0,
+            crate::model::PageKind::Page,
+            0,
+            "設定",
+            "settings",
+            roomy(vec![
+                title,
+                item,
+                table,
+                boxed,
+                quote(roomy(vec![para_text("引用")])),
+            ]),
+        );
+        let mut book = crate::model::testing::book(1, vec![page]);
+        let before = book.clone();
+        book.shrink_to_fit();
+        assert_eq!(book, before);
+        let mut lists = 0;
+        for page in &mut book.pages {
+            assert_eq!(page.blocks.capacity(), page.blocks.len());
+            blocks_mut(&mut page.blocks, |block| {
+                let nested: Vec<(usize, usize)> = match block {
+                    Block::List(l) => std::iter::once((l.items.capacity(), l.items.len()))
+                        .chain(
+                            l.items
+                                .iter()
+                                .map(|i| (i.blocks.capacity(), i.blocks.len())),
+                        )
+                        .collect(),
+                    Block::Table(t) => {
+                        std::iter::once((t.col_widths.capacity(), t.col_widths.len()))
+                            .chain(
+                                t.body
+                                    .iter()
+                                    .flat_map(|r| r.cells.iter())
+                                    .map(|c| (c.blocks.capacity(), c.blocks.len())),
+                            )
+                            .collect()
+                    }
+                    Block::Admonition(a) => vec![(a.blocks.capacity(), a.blocks.len())],
+                    Block::Quote(q) => vec![(q.blocks.capacity(), q.blocks.len())],
+                    Block::Heading(h) => vec![
+                        (h.text.capacity(), h.text.len()),
+                        (h.anchor.capacity(), h.anchor.len()),
+                    ],
+                    _ => Vec::new(),
+                };
+                for (capacity, len) in nested {
+                    assert_eq!(capacity, len, "spare room left in {block:?}");
+                    lists += 1;
+                }
+            });
+        }
+        assert_eq!(lists, 8);
     }
 
     #[test]

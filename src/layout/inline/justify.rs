@@ -243,6 +243,10 @@ pub(crate) fn build_line(
         ascent = ascent.max(object.ascent);
         descent = descent.max(object.descent);
     }
+    // A line lives in the paragraph cache and its flow: no spare slots (a
+    // vector's first push reserves four, most lines hold one run).
+    runs.shrink_to_fit();
+    objects.shrink_to_fit();
     LineBox {
         width: used + shift,
         ascent,
