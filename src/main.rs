@@ -17,9 +17,9 @@ static ALLOCATOR: Shrinking = Shrinking;
 /// when the new size is at least half of it, so `shrink_to_fit` and
 /// `into_boxed_slice` (which tebiki calls on what lives long: the books,
 /// the finished pieces of a flow, the glyphs and texts of the paragraph
-/// cache) left up to half of every such block unused: a 1000-page book
-/// held 40 MiB where a copy of it held 19 MiB (docs/benchmarks.md,
-/// "Round 8: memory").
+/// cache) left up to half of every such block unused: a 1000-page book,
+/// shrunk, held 21 MiB with mimalloc's `realloc` and 19 MiB (what a copy
+/// of it holds) with this one (docs/benchmarks.md, "Round 8").
 struct Shrinking;
 
 // SAFETY: every method hands the request to mimalloc (`MiMalloc`, a

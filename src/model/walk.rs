@@ -51,7 +51,7 @@ impl Book {
     /// allocation unused, and a block list's first push reserves four
     /// blocks (512 bytes) where most list items and table cells hold one
     /// paragraph: a 1000-page book held 40 MiB where a copy of it held
-    /// 19 MiB (docs/benchmarks.md, "Round 8: memory"). A book lives until
+    /// 19 MiB (docs/benchmarks.md, "Round 8"). A book lives until
     /// its last output is rendered, beside the other regions' books, so the
     /// slack is worth returning once it is complete.
     pub fn shrink_to_fit(&mut self) {
