@@ -50,11 +50,17 @@ unsafe impl std::alloc::GlobalAlloc for Shrinking {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: `ptr` was allocated by this allocator (so by mimalloc).
-        let block = unsafe { libmimalloc_sys::mi_usable_size(ptr.cast()) };
-        // SAFETY: `mi_good_size` only computes a size.
-        let smaller = unsafe { libmimalloc_sys::mi_good_size(new_size) } < block;
-        if new_size == 0 || new_size >= layout.size() || !smaller {
+        // A growing vector reallocates often: only a shrink asks about
+        // size classes.
+        let shrinks = new_size != 0 && new_size < layout.size() && {
+            // SAFETY: `ptr` was allocated by this allocator (so by
+            // mimalloc); `mi_good_size` only computes a size.
+            unsafe {
+                libmimalloc_sys::mi_good_size(new_size)
+                    < libmimalloc_sys::mi_usable_size(ptr.cast())
+            }
+        };
+        if !shrinks {
             // SAFETY: the caller's contract is `realloc`'s.
             return unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) };
         }

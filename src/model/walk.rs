@@ -333,6 +333,24 @@ mod tests {
     use super::*;
     use crate::model::testing::{list, para_text, quote};
 
+    /// A one-page book of `blocks`, shrunk, after checking that shrinking
+    /// changed nothing a reader sees.
+    fn shrunk(blocks: Vec<Block>) -> Book {
+        let page = crate::model::testing::page(
+            0,
+            crate::model::PageKind::Page,
+            0,
+            "設定",
+            "settings",
+            blocks,
+        );
+        let mut book = crate::model::testing::book(1, vec![page]);
+        let before = book.clone();
+        book.shrink_to_fit();
+        assert_eq!(book, before);
+        book
+    }
+
     #[test]
     fn shrink_to_fit_leaves_no_spare_capacity_and_changes_nothing() {
         let mut text = String::with_capacity(64);
@@ -343,18 +361,7 @@ mod tests {
         if let Block::Paragraph(p) = &mut paragraph {
             p.content = content;
         }
-        let page = crate::model::testing::page(
-            0,
-            crate::model::PageKind::Page,
-            0,
-            "設定",
-            "settings",
-            vec![list(None, vec![vec![paragraph]])],
-        );
-        let mut book = crate::model::testing::book(1, vec![page]);
-        let before = book.clone();
-        book.shrink_to_fit();
-        assert_eq!(book, before);
+        let mut book = shrunk(vec![list(None, vec![vec![paragraph]])]);
         let mut seen = 0;
         for page in &mut book.pages {
             blocks_mut(&mut page.blocks, |block| {
@@ -413,24 +420,13 @@ mod tests {
             h.text.reserve(64);
             h.anchor.reserve(64);
         }
-        let page = crate::model::testing::page(
-            0,
-            crate::model::PageKind::Page,
-            0,
-            "設定",
-            "settings",
-            roomy(vec![
-                title,
-                item,
-                table,
-                boxed,
-                quote(roomy(vec![para_text("引用")])),
-            ]),
-        );
-        let mut book = crate::model::testing::book(1, vec![page]);
-        let before = book.clone();
-        book.shrink_to_fit();
-        assert_eq!(book, before);
+        let mut book = shrunk(roomy(vec![
+            title,
+            item,
+            table,
+            boxed,
+            quote(roomy(vec![para_text("引用")])),
+        ]));
         let mut lists = 0;
         for page in &mut book.pages {
             assert_eq!(page.blocks.capacity(), page.blocks.len());
