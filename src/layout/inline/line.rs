@@ -258,15 +258,187 @@ pub(crate) fn measure_fast(
     measure_inner(glyphs, Some(totals), start, end, para_start, style)
 }
 
-/// [`measure`] with or without running totals.
-fn measure_inner(
-    glyphs: &Glyphs,
-    totals: Option<&RunningTotals>,
-    start: usize,
+/// What measuring a line reads of where it starts, the same for every
+/// end: the running sums before its first glyph and that glyph's glue,
+/// slot and leading blank. The breaker measures a line from each of its
+/// break candidates to each of the next few dozen, so each candidate is
+/// read once ([`RunningTotals::line_start`]) and each pair costs a few
+/// additions ([`measure_between`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LineStart {
+    /// First glyph.
+    index: usize,
+    /// The sums over glyphs `0..index`.
+    sums: Sums,
+    /// The first glyph's glue (dropped at a line start), its shrink and
+    /// its stretch.
+    glue: f32,
+    glue_shrink: f32,
+    glue_stretch: f32,
+    /// The stretch of the slot before the first glyph (none at a line
+    /// start).
+    slot: f32,
+    /// The first glyph's leading blank and its squeezable part.
+    lead: f32,
+    lead_shrink: f32,
+    /// Whether the first glyph is an opening bracket.
+    opening: bool,
+}
+
+/// What measuring a line reads of where it ends, the same for every start
+/// at or after `floor` ([`RunningTotals::line_end`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LineEnd {
+    /// One past the last glyph.
     end: usize,
+    /// Past the paragraph's glyphs: nothing to measure.
+    beyond: bool,
+    /// One past the last glyph that takes room (trailing spaces trimmed,
+    /// never below `floor`).
+    trimmed: usize,
+    /// The sums over glyphs `0..trimmed`.
+    sums: Sums,
+    /// The last cluster start before `trimmed` (at `floor` or after).
+    last: Option<LastGlyph>,
+}
+
+/// The last cluster start of a line, as its end adjustments read it.
+#[derive(Debug, Clone, Copy)]
+struct LastGlyph {
+    index: usize,
+    class: CharClass,
+    advance: f32,
+    trail: f32,
+    trail_shrink: f32,
+    lead_shrink: f32,
+    space_shrink: f32,
+}
+
+impl RunningTotals<'_> {
+    /// Glyph `index` as the start of lines ([`measure_between`]).
+    pub(crate) fn line_start(&self, index: usize) -> LineStart {
+        let glyphs = self.glyphs;
+        let spacing = glyphs.get(index).map(|g| (g, glyphs.spacing(g)));
+        LineStart {
+            index,
+            sums: self.sum(index),
+            glue: spacing.map_or(0.0, |(_, s)| s.glue),
+            glue_shrink: spacing.map_or(0.0, |(_, s)| s.glue_shrink),
+            glue_stretch: spacing.map_or(0.0, |(_, s)| s.glue_stretch),
+            slot: slot_before(glyphs, index),
+            lead: spacing.map_or(0.0, |(_, s)| s.lead),
+            lead_shrink: spacing.map_or(0.0, |(_, s)| s.lead_shrink),
+            opening: spacing.is_some_and(|(g, _)| g.class == CharClass::Opening),
+        }
+    }
+
+    /// One past glyph `end - 1` as the end of lines starting at `floor` or
+    /// after ([`measure_between`]).
+    pub(crate) fn line_end(&self, end: usize, floor: usize) -> LineEnd {
+        let glyphs = self.glyphs;
+        if end > glyphs.len() {
+            return LineEnd {
+                end,
+                beyond: true,
+                trimmed: end,
+                sums: Sums::default(),
+                last: None,
+            };
+        }
+        let trimmed = trim_trailing_spaces(glyphs, floor, end);
+        let last = glyphs
+            .get(floor..trimmed)
+            .unwrap_or(&[])
+            .iter()
+            .rposition(|g| g.cluster_start)
+            .and_then(|k| {
+                let index = floor + k;
+                let g = glyphs.get(index)?;
+                let s = glyphs.spacing(g);
+                Some(LastGlyph {
+                    index,
+                    class: g.class,
+                    advance: g.advance,
+                    trail: s.trail,
+                    trail_shrink: s.trail_shrink,
+                    lead_shrink: s.lead_shrink,
+                    space_shrink: s.space_shrink,
+                })
+            });
+        LineEnd {
+            end,
+            beyond: false,
+            trimmed,
+            sums: if trimmed > floor {
+                self.sum(trimmed)
+            } else {
+                Sums::default()
+            },
+            last,
+        }
+    }
+}
+
+/// Measures the line from `from` to `to` (`from` at or after the `floor`
+/// `to` was made for): the same [`Measure`], to the bit, as
+/// [`measure_fast`] gives for that range, from values read once per start
+/// and once per end.
+pub(crate) fn measure_between(
+    from: &LineStart,
+    to: &LineEnd,
     para_start: bool,
     style: &ParagraphStyle,
 ) -> Measure {
+    let start = from.index;
+    if to.beyond {
+        return Measure {
+            content_end: to.end,
+            ..Measure::default()
+        };
+    }
+    let content_end = to.trimmed.max(start);
+    let mut m = Measure {
+        content_end,
+        ..Measure::default()
+    };
+    if content_end == start {
+        return m;
+    }
+    // As `RunningTotals::span`: the first glyph's glue and slot dropped.
+    let natural = to.sums.natural - from.sums.natural - f64::from(from.glue);
+    let shrink = to.sums.shrink - from.sums.shrink - f64::from(from.glue_shrink);
+    let stretch =
+        to.sums.stretch - from.sums.stretch - f64::from(from.glue_stretch) - f64::from(from.slot);
+    (m.natural, m.shrink, m.stretch) = (natural as f32, shrink as f32, stretch.max(0.0) as f32);
+    m.shrink -= from.lead_shrink;
+    if from.opening && !para_start && from.lead > 0.0 {
+        m.cut_lead = true;
+        m.natural -= from.lead;
+    }
+    if let Some(last) = to.last.filter(|l| l.index >= start)
+        && matches!(
+            last.class,
+            CharClass::Closing | CharClass::Comma | CharClass::FullStop
+        )
+        && last.trail > 0.0
+    {
+        m.cut_trail = true;
+        m.natural -= last.trail;
+        m.shrink -= last.trail_shrink;
+        if style.hanging_punctuation && matches!(last.class, CharClass::Comma | CharClass::FullStop)
+        {
+            m.hang = last.advance - last.trail;
+            m.natural -= m.hang;
+            m.shrink -= last.lead_shrink + last.space_shrink;
+        }
+    }
+    m.shrink = m.shrink.max(0.0);
+    m
+}
+
+/// One past the last glyph of `start..end` that takes room: trailing word
+/// spaces (whole clusters) are trimmed, never below `start`.
+fn trim_trailing_spaces(glyphs: &Glyphs, start: usize, end: usize) -> usize {
     let mut content_end = end;
     while content_end > start
         && glyphs.get(content_end - 1).is_some_and(|g| {
@@ -276,6 +448,19 @@ fn measure_inner(
     {
         content_end -= 1;
     }
+    content_end
+}
+
+/// [`measure`] with or without running totals.
+fn measure_inner(
+    glyphs: &Glyphs,
+    totals: Option<&RunningTotals>,
+    start: usize,
+    end: usize,
+    para_start: bool,
+    style: &ParagraphStyle,
+) -> Measure {
+    let content_end = trim_trailing_spaces(glyphs, start, end);
     let mut m = Measure {
         content_end,
         ..Measure::default()
@@ -436,6 +621,57 @@ mod tests {
         assert!(kept < 3 * FORGET_AT_ONCE, "{kept} sums kept");
         // A sum before the window is computed again, the same.
         assert_eq!(bits(totals.sum(5)), bits(totals.sum_from_start(5)));
+    }
+
+    #[test]
+    fn a_line_measured_between_a_start_and_an_end_equals_a_fast_measure() {
+        let fonts = FontBook::load(&Assets::embedded(ImageStore::default())).expect("fonts");
+        // Brackets at both ends, 、。 to hang, word spaces (trailing ones
+        // trimmed, runs of them), the Japanese–Latin space and ？！ glue.
+        let text = "「かな」と漢字、Latin  words and ？！の（混ざった）文。  end 「括弧」、。 ";
+        let pieces = [InlinePiece::Text {
+            text,
+            style: TextStyle::new(FontRole::Regular, 10.0),
+        }];
+        let collected = collect(&pieces);
+        let bits = |m: Measure| {
+            (
+                m.content_end,
+                m.natural.to_bits(),
+                m.shrink.to_bits(),
+                m.cut_lead,
+                m.cut_trail,
+                m.hang.to_bits(),
+                m.stretch.to_bits(),
+            )
+        };
+        let mut compared = 0;
+        for hanging in [false, true] {
+            let mut style = ParagraphStyle::new(400.0, 17.0);
+            style.hanging_punctuation = hanging;
+            let mut glyphs = shape_paragraph(&collected, &fonts, &ShapeCache::new());
+            set_adjustability(&collected, &mut glyphs, &style);
+            let n = glyphs.len();
+            let totals = RunningTotals::new(&glyphs);
+            for floor in [0, 3, n / 2] {
+                for start in floor..n {
+                    let from = totals.line_start(start);
+                    for end in start + 1..=n + 1 {
+                        let to = totals.line_end(end, floor);
+                        for para_start in [false, true] {
+                            let fast =
+                                measure_fast(&glyphs, &totals, start, end, para_start, &style);
+                            let between = measure_between(&from, &to, para_start, &style);
+                            assert_eq!(bits(between), bits(fast), "{start}..{end} from {floor}");
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+            assert!(glyphs.iter().any(|g| g.class == CharClass::Opening));
+            assert!(glyphs.iter().any(|g| g.class == CharClass::Space));
+        }
+        assert!(compared > 5000, "{compared} lines compared");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::ParagraphStyle;
 use super::breaks::{LastClass, Opportunities, is_url_break_after, tailored_classes};
 use super::classes::CharClass;
 use super::collect::Collected;
-use super::line::{EPSILON, Line, Measure, RunningTotals, measure, measure_fast};
+use super::line::{EPSILON, Line, Measure, RunningTotals, measure, measure_between, measure_fast};
 use super::shape::{Glyph, Glyphs};
 
 /// Chooses the lines.
@@ -171,6 +171,9 @@ impl BreakContext<'_> {
             indent,
         } = *stretch;
         let mut nodes = vec![start];
+        // starts[j]: nodes[j] as a line start, read once for every line
+        // measured from it.
+        let mut starts = vec![totals.line_start(start)];
         // best[j]: least total cost of lines ending at nodes[j], and the node
         // where that last line starts.
         let mut best = vec![(0.0f32, 0usize)];
@@ -198,14 +201,14 @@ impl BreakContext<'_> {
                 }
             }
             let Some(end) = end else { break };
-            let j = nodes.len();
             nodes.push(end);
+            let line_end = totals.line_end(end, start);
             let mut here = (f32::INFINITY, 0usize);
-            for i in (0..j).rev() {
+            for (i, from) in starts.iter().enumerate().rev() {
                 let begin = nodes[i];
                 let first_line = i == 0;
                 let avail = width - if first_line { indent } else { 0.0 };
-                let m = measure_fast(glyphs, totals, begin, end, first_line && para_start, style);
+                let m = measure_between(from, &line_end, first_line && para_start, style);
                 if m.min_width() > avail + EPSILON {
                     break;
                 }
@@ -233,6 +236,7 @@ impl BreakContext<'_> {
                 best.pop();
                 break;
             }
+            starts.push(totals.line_start(end));
             if end == limit {
                 complete = true;
                 break;
