@@ -24,7 +24,7 @@
 //! [`LoadedImage`] holds the one PDF image (decoded and deflated once) that
 //! every region's PDF embeds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -262,6 +262,8 @@ pub struct ImageStore {
     limits: DecodeLimits,
     loaded: Shared<PathBuf, LoadedImage>,
     prepared: Shared<(PathBuf, u32), PreparedImage>,
+    /// Images being loaded now by [`ImageStore::load_unless_busy`].
+    loading: Arc<Mutex<BTreeSet<PathBuf>>>,
 }
 
 /// A cache map shared by a store's clones.
@@ -309,6 +311,23 @@ impl ImageStore {
             Ok(Arc::new(loaded))
         })
         .clone()
+    }
+
+    /// [`ImageStore::load_for`], unless another thread is loading the image
+    /// with this method right now: then `None`, at once, instead of waiting
+    /// for it. Two regions checking the same screenshots side by side thus
+    /// decode different files instead of one waiting for the other's
+    /// (`driver::check_images` loads the skipped ones after the others).
+    pub fn load_unless_busy(
+        &self,
+        path: &Path,
+        needs: ImageNeeds,
+    ) -> Option<Result<Arc<LoadedImage>, ImageError>> {
+        if let Some(done) = slot_for(&self.loaded, path.to_path_buf()).get() {
+            return Some(done.clone());
+        }
+        let _claim = Claim::new(&self.loading, path)?;
+        Some(self.load_for(path, needs))
     }
 
     /// Decodes the image's pixels under this store's limits.
@@ -404,6 +423,34 @@ type ScaledForEpub = Option<(u32, Result<PreparedImage, ImageError>)>;
 
 /// The cache slot for `key`, created empty when missing. A poisoned lock
 /// (a panic elsewhere while holding it) still yields the map.
+/// A path claimed in a store's set of images being loaded, until dropped
+/// (a panic while loading releases it too).
+struct Claim<'a> {
+    set: &'a Mutex<BTreeSet<PathBuf>>,
+    path: PathBuf,
+}
+
+impl<'a> Claim<'a> {
+    /// Claims `path`, or `None` when it is claimed already.
+    fn new(set: &'a Mutex<BTreeSet<PathBuf>>, path: &Path) -> Option<Claim<'a>> {
+        let mut claimed = set.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        claimed.insert(path.to_path_buf()).then(|| Claim {
+            set,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let mut claimed = self
+            .set
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        claimed.remove(&self.path);
+    }
+}
+
 fn slot_for<K: Ord, T>(map: &Mutex<BTreeMap<K, Slot<T>>>, key: K) -> Slot<T> {
     let mut map = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     map.entry(key).or_default().clone()
@@ -701,6 +748,38 @@ mod tests {
         assert_eq!((header.bit_depth, header.interlaced), (8, false));
         let second = store.load(&path).unwrap();
         assert!(Arc::ptr_eq(&first, &second));
+    }
+
+    #[test]
+    fn an_image_another_thread_is_loading_is_skipped_not_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "shot.png", &png_bytes(30, 20));
+        let store = ImageStore::new();
+        // Another thread's claim (it is loading the file now): no wait,
+        // no load.
+        let claim = Claim::new(&store.loading, &path).unwrap();
+        assert!(Claim::new(&store.loading, &path).is_none());
+        assert!(
+            store
+                .load_unless_busy(&path, ImageNeeds::default())
+                .is_none()
+        );
+        assert!(slot_for(&store.loaded, path.clone()).get().is_none());
+        drop(claim);
+        // Free again: loaded once, and the claim released after loading.
+        let loaded = store.load_unless_busy(&path, ImageNeeds::default());
+        let loaded = loaded.unwrap().unwrap();
+        assert_eq!((loaded.width, loaded.height), (30, 20));
+        assert!(store.loading.lock().unwrap().is_empty());
+        assert!(Arc::ptr_eq(&loaded, &store.load(&path).unwrap()));
+        // A loaded image is returned even while claimed.
+        let _claim = Claim::new(&store.loading, &path).unwrap();
+        let again = store.load_unless_busy(&path, ImageNeeds::default());
+        assert!(Arc::ptr_eq(&loaded, &again.unwrap().unwrap()));
+        // Errors are results like any other.
+        let missing = dir.path().join("missing.png");
+        let failed = store.load_unless_busy(&missing, ImageNeeds::default());
+        assert!(matches!(failed, Some(Err(_))));
     }
 
     #[test]

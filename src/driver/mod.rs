@@ -468,14 +468,20 @@ fn check_images(
         .map(|u| u.image.path.as_path())
         .filter(|p| seen.insert(*p))
         .collect();
+    // `load_for` decodes the whole file under the limits once (and hands
+    // the pixels on to a PNG's PDF image and to the EPUB's scaled-down
+    // copy). Regions checked side by side show mostly the same files: each
+    // first loads those no other is loading, then waits for the rest.
+    let first: Vec<_> = unique
+        .par_iter()
+        .map(|&path| (path, assets.images.load_unless_busy(path, needs)))
+        .collect();
     let errors: std::collections::BTreeMap<&std::path::Path, crate::assets::images::ImageError> =
-        unique
-            .par_iter()
-            .filter_map(|&path| {
-                // `load_for` decodes the whole file under the limits once
-                // (and hands the pixels on to a PNG's PDF image and to the
-                // EPUB's scaled-down copy).
-                assets.images.load_for(path, needs).err().map(|e| (path, e))
+        first
+            .into_par_iter()
+            .filter_map(|(path, loaded)| {
+                let loaded = loaded.unwrap_or_else(|| assets.images.load_for(path, needs));
+                loaded.err().map(|e| (path, e))
             })
             .collect();
     for image in uses {
