@@ -21,6 +21,8 @@
 
 mod columns;
 
+pub(super) use columns::DistributedWidths;
+
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
@@ -98,7 +100,10 @@ pub(super) fn table(
     let min_scale = (style.min_size / style.size).min(1.0);
     match columns::plan(&cols, width, min_scale) {
         Plan::Fit { scale } => {
-            let widths = columns::distribute(&cols.scaled(scale), width);
+            let widths = ctx
+                .text
+                .distributed_widths()
+                .distribute(&cols.scaled(scale), width);
             let caption = table.caption.clone();
             let setting = Setting {
                 caption,
@@ -143,7 +148,10 @@ pub(super) fn table(
                 let sub_rows: Vec<&Row> = sub.head.iter().chain(&sub.body).collect();
                 let (sub_placed, sub_columns) = place_cells(&sub_rows);
                 let sub_cols = measure(ctx, &sub, &sub_placed, sub_columns, width);
-                let widths = columns::distribute(&sub_cols.scaled(scale), width);
+                let widths = ctx
+                    .text
+                    .distributed_widths()
+                    .distribute(&sub_cols.scaled(scale), width);
                 let setting = Setting {
                     caption: Some(caption),
                     widths: &widths,

@@ -108,6 +108,9 @@ pub(crate) struct TextContext<'a> {
     /// contexts [`TextContext::restyled`] makes, counted from every thread
     /// laying out the pass's pages: a sum, whatever the order).
     refs_printed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Tables' column widths by their inputs (every pass sets each table
+    /// again).
+    tables: std::sync::Arc<super::table::DistributedWidths>,
 }
 
 impl<'a> TextContext<'a> {
@@ -146,6 +149,7 @@ impl<'a> TextContext<'a> {
             folios: std::sync::Arc::new(BTreeMap::new()),
             link_sheets: std::sync::Arc::new(LinkSheets::new()),
             refs_printed: std::sync::Arc::default(),
+            tables: std::sync::Arc::default(),
         }
     }
 
@@ -222,7 +226,13 @@ impl<'a> TextContext<'a> {
             folios: self.folios.clone(),
             link_sheets: self.link_sheets.clone(),
             refs_printed: self.refs_printed.clone(),
+            tables: self.tables.clone(),
         }
+    }
+
+    /// The column widths of the book's tables, distributed once per input.
+    pub(crate) fn distributed_widths(&self) -> &super::table::DistributedWidths {
+        &self.tables
     }
 
     /// The font list the frame tree's [`FontKey`]s index.

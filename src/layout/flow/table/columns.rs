@@ -30,6 +30,8 @@
 //! give the width without a row growing (two 8-character headers in two
 //! lines each rather than three).
 
+use std::collections::HashMap;
+
 /// The widths of one cell, padding included.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct CellMeasure {
@@ -278,6 +280,47 @@ pub(super) fn distribute(cols: &Columns, width: f32) -> Vec<f32> {
     let shared = share_by_height(&heights, min.clone(), extra);
     let kept = keep_nearly_whole(cols, &min, shared);
     fewer_lines(cols, &min, kept)
+}
+
+/// Column widths distributed before, by their inputs: a table comes again
+/// in every page-reference pass with the same cells, and [`distribute`]
+/// (which weighs every row at every step) is the dearest part of setting
+/// it. Shared by the threads laying out one book's pages.
+#[derive(Debug, Default)]
+pub(crate) struct DistributedWidths(std::sync::Mutex<HashMap<Vec<u32>, Vec<f32>>>);
+
+impl DistributedWidths {
+    /// [`distribute`]`(cols, width)`, computed once per distinct input.
+    pub(super) fn distribute(&self, cols: &Columns, width: f32) -> Vec<f32> {
+        let key = distribution_key(cols, width);
+        let memo = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(widths) = memo().get(&key) {
+            return widths.clone();
+        }
+        let widths = distribute(cols, width);
+        memo().insert(key, widths.clone());
+        widths
+    }
+}
+
+/// Every input of [`distribute`], exactly (floats by their bits).
+fn distribution_key(cols: &Columns, width: f32) -> Vec<u32> {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut key = Vec::with_capacity(8 + 4 * cols.max.len() + 8 * cols.cells.len());
+    key.extend([width.to_bits(), cols.short.to_bits(), cols.em.to_bits()]);
+    key.push(count(cols.max.len()));
+    for widths in [&cols.hard, &cols.soft, &cols.max] {
+        key.push(count(widths.len()));
+        key.extend(widths.iter().map(|w| w.to_bits()));
+    }
+    key.push(count(cols.fixed.len()));
+    key.extend(cols.fixed.iter().map(|&f| u32::from(f)));
+    key.push(count(cols.cells.len()));
+    for c in &cols.cells {
+        key.extend([count(c.row), count(c.rowspan), count(c.col), count(c.span)]);
+        key.extend([c.pad, c.hard, c.soft, c.max].map(f32::to_bits));
+    }
+    key
 }
 
 /// A cell's lines at `widths` counted by whole characters (Japanese text
@@ -936,6 +979,38 @@ mod tests {
         assert!((w.iter().sum::<f32>() - 300.0).abs() < 0.01, "{w:?}");
         assert!(w[0] >= 50.0, "{w:?}");
         assert!(w[2] > 3.0 * w[1], "{w:?}");
+    }
+
+    #[test]
+    fn widths_distributed_once_per_input_are_the_same_widths() {
+        let cols = Columns::new(
+            3,
+            &[
+                cell(0, 10.0, 50.0, 50.0),
+                cell(1, 10.0, 10.0, 60.0),
+                cell(2, 10.0, 10.0, 600.0),
+            ],
+            4.0,
+            30.0,
+        );
+        let memo = DistributedWidths::default();
+        let bits = |w: &[f32]| w.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let fresh = distribute(&cols, 300.0);
+        assert_eq!(bits(&memo.distribute(&cols, 300.0)), bits(&fresh));
+        assert_eq!(bits(&memo.distribute(&cols, 300.0)), bits(&fresh));
+        assert_eq!(memo.0.lock().unwrap().len(), 1, "the same input twice");
+        // Any input changed is another entry with its own widths.
+        let mut wider_cell = cols.clone();
+        wider_cell.cells[1].max = 61.0;
+        let mut fixed = cols.clone();
+        fixed.fixed[0] = true;
+        for (other, width) in [(&cols, 280.0), (&wider_cell, 300.0), (&fixed, 300.0)] {
+            assert_eq!(
+                bits(&memo.distribute(other, width)),
+                bits(&distribute(other, width))
+            );
+        }
+        assert_eq!(memo.0.lock().unwrap().len(), 4);
     }
 
     #[test]
