@@ -121,21 +121,29 @@ impl FontCache {
         let needs = {
             let advances: Vec<Advances<'_>> =
                 metrics.iter().map(|m| Advances::new(m.as_ref())).collect();
-            widen::collect_needs(
-                sheets.iter().map(|sheet| sheet.items.as_slice()),
-                sources.len(),
-                |run, g| {
-                    advances
-                        .get(run.font.index())
-                        .map_or(0.0, |a| a.of(run.size, g.id))
-                },
-            )
+            let items: Vec<&[_]> = sheets.iter().map(|sheet| sheet.items.as_slice()).collect();
+            widen::collect_needs(&items, sources.len(), |run, g| {
+                advances
+                    .get(run.font.index())
+                    .map_or(0.0, |a| a.of(run.size, g.id))
+            })
         };
         let mut fonts = Vec::with_capacity(sources.len());
         let mut twins = Vec::with_capacity(sources.len());
-        for (source, need) in sources.iter().zip(&needs) {
-            let derived = widen::derive(&source.data, source.index, need)
-                .and_then(|w| Font::new(w.data.into(), 0).map(|font| (font, w.twins)));
+        // Each face is derived on its own (a CFF face's drawn glyphs are
+        // converted to TrueType outlines), in rayon's pool.
+        let derived: Vec<_> = {
+            use rayon::prelude::*;
+            sources
+                .par_iter()
+                .zip(&needs)
+                .map(|(source, need)| {
+                    widen::derive(&source.data, source.index, need)
+                        .and_then(|w| Font::new(w.data.into(), 0).map(|font| (font, w.twins)))
+                })
+                .collect()
+        };
+        for (source, derived) in sources.iter().zip(derived) {
             match derived {
                 Some((font, map)) => {
                     fonts.push(Some(font));

@@ -236,6 +236,17 @@ impl Needs {
         self.used[at] = true;
     }
 
+    /// Adds what `other` needs (glyphs drawn, twins wanted).
+    fn merge(&mut self, other: Needs) {
+        if self.used.len() < other.used.len() {
+            self.used.resize(other.used.len(), false);
+        }
+        for (used, &also) in self.used.iter_mut().zip(&other.used) {
+            *used |= also;
+        }
+        self.twins.extend(other.twins);
+    }
+
     /// The glyphs drawn, in id order.
     fn used_glyphs(&self) -> impl Iterator<Item = u16> + '_ {
         (0..=u16::MAX)
@@ -468,32 +479,54 @@ fn with_components(glyf: &Glyf<'_>, loca: &Loca<'_>, needs: &Needs, count: u16) 
 
 /// Collects, per font of the document, the glyphs drawn and the twins the
 /// gaps need. `natural` gives a glyph's own advance (pt) at a run's size.
-pub(super) fn collect_needs<'a>(
-    sheets: impl Iterator<Item = &'a [(Point, FrameItem)]>,
+/// The sheets are read in rayon's pool (this runs before a PDF's first
+/// page is drawn, so for the last PDF of a build it would otherwise hold
+/// up its drawing on one core); what they need is a union, the same in any
+/// order.
+pub(super) fn collect_needs(
+    sheets: &[&[(Point, FrameItem)]],
     fonts: usize,
-    natural: impl Fn(&TextRun, &Glyph) -> f32,
+    natural: impl Fn(&TextRun, &Glyph) -> f32 + Sync,
 ) -> Vec<Needs> {
-    let mut needs: Vec<Needs> = (0..fonts).map(|_| Needs::default()).collect();
-    for items in sheets {
-        let gaps = run_gaps(items);
-        for ((_, item), trailing) in items.iter().zip(gaps) {
-            let FrameItem::Text(run) = item else {
-                continue;
-            };
-            let Some(need) = needs.get_mut(run.font.index()) else {
-                continue;
-            };
-            for g in run.glyphs() {
-                need.use_glyph(g.id);
+    use rayon::prelude::*;
+    let none = || -> Vec<Needs> { (0..fonts).map(|_| Needs::default()).collect() };
+    sheets
+        .par_iter()
+        .fold(none, |mut needs, items| {
+            add_sheet_needs(&mut needs, items, &natural);
+            needs
+        })
+        .reduce(none, |mut all, part| {
+            for (into, from) in all.iter_mut().zip(part) {
+                into.merge(from);
             }
-            for (i, n) in widened(run, trailing, |g| natural(run, g)) {
-                if let Some(g) = run.glyphs().get(i) {
-                    need.twins.insert((g.id, n));
-                }
+            all
+        })
+}
+
+/// Adds what one sheet's runs need to `needs` (one entry per font).
+fn add_sheet_needs(
+    needs: &mut [Needs],
+    items: &[(Point, FrameItem)],
+    natural: &impl Fn(&TextRun, &Glyph) -> f32,
+) {
+    let gaps = run_gaps(items);
+    for ((_, item), trailing) in items.iter().zip(gaps) {
+        let FrameItem::Text(run) = item else {
+            continue;
+        };
+        let Some(need) = needs.get_mut(run.font.index()) else {
+            continue;
+        };
+        for g in run.glyphs() {
+            need.use_glyph(g.id);
+        }
+        for (i, n) in widened(run, trailing, |g| natural(run, g)) {
+            if let Some(g) = run.glyphs().get(i) {
+                need.twins.insert((g.id, n));
             }
         }
     }
-    needs
 }
 
 #[cfg(test)]
@@ -590,6 +623,41 @@ mod tests {
         items.extend(between.into_iter().map(|i| (Point::default(), i)));
         items.push((Point::new(x, 100.0), FrameItem::Text(second)));
         items
+    }
+
+    #[test]
+    fn needs_read_in_the_pool_are_those_of_one_pass_over_the_sheets() {
+        // Sheets whose runs widen different glyphs (within a run and across
+        // a gap to the next run), in two fonts, some sheets alike.
+        let mut sheets: Vec<Vec<(Point, FrameItem)>> = Vec::new();
+        for k in 0..40u16 {
+            let mut first = run("Webブラウザー方法", &[usize::from(k % 7)], 2.5);
+            first.font = FontKey(u32::from(k % 2));
+            let second = run("の設定", &[], 0.0);
+            sheets.push(items(
+                first,
+                Vec::new(),
+                second,
+                70.0 + f32::from(k % 5) * 2.0 + 2.5,
+            ));
+        }
+        let slices: Vec<&[(Point, FrameItem)]> = sheets.iter().map(Vec::as_slice).collect();
+        let natural = |_: &TextRun, _: &Glyph| 10.0;
+        let pooled = collect_needs(&slices, 3, natural);
+        let mut one_pass: Vec<Needs> = (0..3).map(|_| Needs::default()).collect();
+        for items in &slices {
+            add_sheet_needs(&mut one_pass, items, &natural);
+        }
+        assert_eq!(pooled.len(), 3);
+        for (pooled, one) in pooled.iter().zip(&one_pass) {
+            assert_eq!(
+                pooled.used_glyphs().collect::<Vec<_>>(),
+                one.used_glyphs().collect::<Vec<_>>()
+            );
+            assert_eq!(pooled.twins, one.twins);
+        }
+        assert!(one_pass[0].twins.len() > 1 && one_pass[1].twins.len() > 1);
+        assert!(one_pass[2].twins.is_empty() && one_pass[2].used_glyphs().next().is_none());
     }
 
     #[test]
