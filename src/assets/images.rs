@@ -421,8 +421,6 @@ fn encode_prepared(
 /// size (or there is no EPUB).
 type ScaledForEpub = Option<(u32, Result<PreparedImage, ImageError>)>;
 
-/// The cache slot for `key`, created empty when missing. A poisoned lock
-/// (a panic elsewhere while holding it) still yields the map.
 /// A path claimed in a store's set of images being loaded, until dropped
 /// (a panic while loading releases it too).
 struct Claim<'a> {
@@ -451,6 +449,8 @@ impl Drop for Claim<'_> {
     }
 }
 
+/// The cache slot for `key`, created empty when missing. A poisoned lock
+/// (a panic elsewhere while holding it) still yields the map.
 fn slot_for<K: Ord, T>(map: &Mutex<BTreeMap<K, Slot<T>>>, key: K) -> Slot<T> {
     let mut map = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     map.entry(key).or_default().clone()

@@ -490,8 +490,11 @@ pub(super) fn collect_needs(
 ) -> Vec<Needs> {
     use rayon::prelude::*;
     let none = || -> Vec<Needs> { (0..fonts).map(|_| Needs::default()).collect() };
+    // At least 64 sheets per part: each part's needs hold a flag per glyph
+    // id of every face.
     sheets
         .par_iter()
+        .with_min_len(64)
         .fold(none, |mut needs, items| {
             add_sheet_needs(&mut needs, items, &natural);
             needs
