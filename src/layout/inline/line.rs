@@ -314,6 +314,45 @@ struct LastGlyph {
     space_shrink: f32,
 }
 
+impl LastGlyph {
+    /// Glyph `index` (a cluster start) as the last of a line.
+    fn new(glyphs: &Glyphs, index: usize) -> Option<LastGlyph> {
+        let g = glyphs.get(index)?;
+        let s = glyphs.spacing(g);
+        Some(LastGlyph {
+            index,
+            class: g.class,
+            advance: g.advance,
+            trail: s.trail,
+            trail_shrink: s.trail_shrink,
+            lead_shrink: s.lead_shrink,
+            space_shrink: s.space_shrink,
+        })
+    }
+
+    /// Cuts the blank half-em after a closing bracket, 、 or 。 ending the
+    /// line from `m` (and hangs a final 、 or 。 past the line end when the
+    /// style lets it).
+    fn cut_end(&self, m: &mut Measure, style: &ParagraphStyle) {
+        if !matches!(
+            self.class,
+            CharClass::Closing | CharClass::Comma | CharClass::FullStop
+        ) || self.trail <= 0.0
+        {
+            return;
+        }
+        m.cut_trail = true;
+        m.natural -= self.trail;
+        m.shrink -= self.trail_shrink;
+        if style.hanging_punctuation && matches!(self.class, CharClass::Comma | CharClass::FullStop)
+        {
+            m.hang = self.advance - self.trail;
+            m.natural -= m.hang;
+            m.shrink -= self.lead_shrink + self.space_shrink;
+        }
+    }
+}
+
 impl RunningTotals<'_> {
     /// Glyph `index` as the start of lines ([`measure_between`]).
     pub(crate) fn line_start(&self, index: usize) -> LineStart {
@@ -346,25 +385,8 @@ impl RunningTotals<'_> {
             };
         }
         let trimmed = trim_trailing_spaces(glyphs, floor, end);
-        let last = glyphs
-            .get(floor..trimmed)
-            .unwrap_or(&[])
-            .iter()
-            .rposition(|g| g.cluster_start)
-            .and_then(|k| {
-                let index = floor + k;
-                let g = glyphs.get(index)?;
-                let s = glyphs.spacing(g);
-                Some(LastGlyph {
-                    index,
-                    class: g.class,
-                    advance: g.advance,
-                    trail: s.trail,
-                    trail_shrink: s.trail_shrink,
-                    lead_shrink: s.lead_shrink,
-                    space_shrink: s.space_shrink,
-                })
-            });
+        let last =
+            last_cluster_start(glyphs, floor, trimmed).and_then(|i| LastGlyph::new(glyphs, i));
         LineEnd {
             end,
             beyond: false,
@@ -415,22 +437,8 @@ pub(crate) fn measure_between(
         m.cut_lead = true;
         m.natural -= from.lead;
     }
-    if let Some(last) = to.last.filter(|l| l.index >= start)
-        && matches!(
-            last.class,
-            CharClass::Closing | CharClass::Comma | CharClass::FullStop
-        )
-        && last.trail > 0.0
-    {
-        m.cut_trail = true;
-        m.natural -= last.trail;
-        m.shrink -= last.trail_shrink;
-        if style.hanging_punctuation && matches!(last.class, CharClass::Comma | CharClass::FullStop)
-        {
-            m.hang = last.advance - last.trail;
-            m.natural -= m.hang;
-            m.shrink -= last.lead_shrink + last.space_shrink;
-        }
+    if let Some(last) = to.last.filter(|l| l.index >= start) {
+        last.cut_end(&mut m, style);
     }
     m.shrink = m.shrink.max(0.0);
     m
@@ -495,23 +503,10 @@ fn measure_inner(
             m.natural -= s.lead;
         }
     }
-    if let Some(last) = last_cluster_start(glyphs, start, content_end)
-        && matches!(
-            last.class,
-            CharClass::Closing | CharClass::Comma | CharClass::FullStop
-        )
-        && glyphs.spacing(last).trail > 0.0
+    if let Some(last) =
+        last_cluster_start(glyphs, start, content_end).and_then(|i| LastGlyph::new(glyphs, i))
     {
-        let s = glyphs.spacing(last);
-        m.cut_trail = true;
-        m.natural -= s.trail;
-        m.shrink -= s.trail_shrink;
-        if style.hanging_punctuation && matches!(last.class, CharClass::Comma | CharClass::FullStop)
-        {
-            m.hang = last.advance - s.trail;
-            m.natural -= m.hang;
-            m.shrink -= s.lead_shrink + s.space_shrink;
-        }
+        last.cut_end(&mut m, style);
     }
     m.shrink = m.shrink.max(0.0);
     m
@@ -579,13 +574,13 @@ fn is_in_space_cluster(glyphs: &[Glyph], i: usize) -> bool {
         .is_some_and(|g| g.class == CharClass::Space)
 }
 
-/// The first glyph of the last cluster in `start..end`.
-fn last_cluster_start(glyphs: &[Glyph], start: usize, end: usize) -> Option<&Glyph> {
+/// The index of the first glyph of the last cluster in `start..end`.
+fn last_cluster_start(glyphs: &[Glyph], start: usize, end: usize) -> Option<usize> {
     glyphs
         .get(start..end)?
         .iter()
-        .rev()
-        .find(|g| g.cluster_start)
+        .rposition(|g| g.cluster_start)
+        .map(|k| start + k)
 }
 
 #[cfg(test)]

@@ -961,11 +961,10 @@ mod tests {
         assert!((w[1] - 120.0).abs() < 0.01, "{w:?}");
     }
 
-    #[test]
-    fn short_texts_stay_whole_and_long_columns_take_the_rest() {
-        // A short header (50 wide), a mostly empty example column (max
-        // 60) and a long remarks column (max 600).
-        let cols = Columns::new(
+    /// A short header (50 wide), a mostly empty example column (max 60)
+    /// and a long remarks column (max 600).
+    fn header_example_remarks() -> Columns {
+        Columns::new(
             3,
             &[
                 cell(0, 10.0, 50.0, 50.0),
@@ -974,7 +973,12 @@ mod tests {
             ],
             4.0,
             30.0,
-        );
+        )
+    }
+
+    #[test]
+    fn short_texts_stay_whole_and_long_columns_take_the_rest() {
+        let cols = header_example_remarks();
         let w = distribute(&cols, 300.0);
         assert!((w.iter().sum::<f32>() - 300.0).abs() < 0.01, "{w:?}");
         assert!(w[0] >= 50.0, "{w:?}");
@@ -983,16 +987,7 @@ mod tests {
 
     #[test]
     fn widths_distributed_once_per_input_are_the_same_widths() {
-        let cols = Columns::new(
-            3,
-            &[
-                cell(0, 10.0, 50.0, 50.0),
-                cell(1, 10.0, 10.0, 60.0),
-                cell(2, 10.0, 10.0, 600.0),
-            ],
-            4.0,
-            30.0,
-        );
+        let cols = header_example_remarks();
         let memo = DistributedWidths::default();
         let bits = |w: &[f32]| w.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         let fresh = distribute(&cols, 300.0);
