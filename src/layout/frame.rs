@@ -99,6 +99,12 @@ pub struct FontSource {
     pub data: crate::assets::FontBytes,
     /// Face index in a collection (0 for a plain TTF/OTF).
     pub index: u32,
+    /// The face whose PDF font also carries this face's glyphs: the
+    /// regular face, for its monospace sibling of the same design (which
+    /// sets the regular text's full-width punctuation), so that a line
+    /// switching between the two is one text object. `None` for a face
+    /// embedded on its own.
+    pub embed_with: Option<FontKey>,
 }
 
 /// Index into [`PagedDocument::fonts`] (32 bits: a book has a few faces,

@@ -11,6 +11,7 @@
 //! `objstm` (small objects packed into object streams).
 
 mod cff;
+mod guest;
 mod images;
 mod meta;
 mod nav;

@@ -23,6 +23,7 @@
 //! krilla gives a glyph first drawn in a cluster the whole cluster's text
 //! in the ToUnicode map.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -30,7 +31,7 @@ use krilla::geom::{Point as KPoint, Transform};
 use krilla::surface::Surface;
 use krilla::text::{Font, Glyph as KrillaGlyphTrait, GlyphId};
 
-use crate::layout::frame::{FontSource, Glyph, Point, Sheet, TextRun};
+use crate::layout::frame::{FontSource, FrameItem, Glyph, Point, TextRun};
 
 use super::paint::fill;
 use super::widen::{self, GAP_MIN as JOIN_GAP};
@@ -38,13 +39,17 @@ use super::widen::{self, GAP_MIN as JOIN_GAP};
 /// A frame glyph as krilla sees it. Advances and offsets are stored in
 /// points at the run's size (`size`); krilla asks for them at any size
 /// (also 1.0, normalised), so they are scaled. `range` is the glyph's text
-/// range, or the range of the glyphs joined with it across a gap. `id` is
-/// the glyph drawn: the frame glyph's, or its wider twin's.
+/// range in the text drawn (the run's, or its line's when runs are drawn
+/// together), or the range of the glyphs joined with it across a gap. `id`
+/// is the glyph drawn: the frame glyph's, its wider twin's, or its copy's
+/// in the face that carries it. `extra` widens the last glyph of a run
+/// drawn with the next run of its line up to where that run starts.
 struct PdfGlyph<'a> {
     glyph: &'a Glyph,
     id: u16,
     size: f32,
     range: Range<usize>,
+    extra: f32,
 }
 
 impl PdfGlyph<'_> {
@@ -68,7 +73,7 @@ impl KrillaGlyphTrait for PdfGlyph<'_> {
     }
 
     fn x_advance(&self, size: f32) -> f32 {
-        self.at(self.glyph.x_advance, size)
+        self.at(self.glyph.x_advance + self.extra, size)
     }
 
     fn x_offset(&self, size: f32) -> f32 {
@@ -88,27 +93,80 @@ impl KrillaGlyphTrait for PdfGlyph<'_> {
     }
 }
 
+/// (glyph, steps) → the twin's glyph id.
+type Twins = HashMap<(u16, u16), u16>;
+
+/// A derived face (`widen.rs`) as krilla reads it.
+struct Derived {
+    font: Font,
+    twins: Twins,
+    /// Where its guest's glyphs are, when it carries them.
+    guest: Option<widen::GuestIds>,
+}
+
+/// How the glyphs of one font source are drawn.
+struct Drawing {
+    /// The krilla font: the source's own file, its derived file
+    /// (`widen.rs`), or the derived file of the face that carries its
+    /// glyphs (`guest.rs`).
+    font: Font,
+    /// The source whose PDF font this is (its own index, or its host's):
+    /// runs of equal `pdf_font` can be drawn as one.
+    pdf_font: usize,
+    /// For a guest face: its glyph ids → their ids in the host's file.
+    ids: Option<HashMap<u16, u16>>,
+    /// (glyph, steps) → twin id, when the face was derived with twins
+    /// (`widen.rs`); `None` for a face without gaps or one `widen.rs`
+    /// cannot derive, whose gaps are joined instead.
+    twins: Option<Twins>,
+}
+
+impl Drawing {
+    /// Source `s` drawn from its own derived file.
+    fn derived(s: usize, font: Font, twins: Twins) -> Drawing {
+        Drawing {
+            font,
+            pdf_font: s,
+            ids: None,
+            twins: Some(twins),
+        }
+    }
+
+    /// Source `s` drawn from its file as it is, if krilla reads it.
+    fn as_it_is(s: usize, source: &FontSource) -> Option<Drawing> {
+        Font::new(source.data.shared().into(), source.index).map(|font| Drawing {
+            font,
+            pdf_font: s,
+            ids: None,
+            twins: None,
+        })
+    }
+}
+
 /// krilla fonts for the document's font list, created once each, with the
 /// fonts' advances, the twins of glyphs before a gap and the glyphs krilla
 /// has mapped to Unicode so far.
 pub(super) struct FontCache {
-    fonts: Vec<Option<Font>>,
+    /// Per font source; `None` for one krilla cannot read.
+    faces: Vec<Option<Drawing>>,
     /// The same faces (the original files) for their advance widths.
     metrics: Vec<Option<harfrust::Font>>,
-    /// Per face: (glyph, steps) → twin id, when the face was derived with
-    /// twins (`widen.rs`); `None` for a face without gaps or one `widen.rs`
-    /// cannot derive, whose gaps are joined instead.
-    twins: Vec<Option<HashMap<(u16, u16), u16>>>,
     /// (font, glyph) pairs drawn so far in this document.
     mapped: HashSet<(usize, u16)>,
 }
 
 impl FontCache {
     /// Parses every font source, each face `widen.rs` can derive (TrueType,
-    /// CFF) derived with the twins the gaps of `sheets` need; a font
-    /// krilla cannot read is `None` and its text is skipped (reported by the
-    /// caller).
-    pub(super) fn new(sources: &[FontSource], sheets: &[Sheet]) -> FontCache {
+    /// CFF) derived with the twins the gaps of `sheets` (`gaps`:
+    /// [`widen::sheet_gaps`]) need and, for a
+    /// face another one is embedded with (`FontSource::embed_with`), that
+    /// face's glyphs too; a font krilla cannot read is `None` and its text
+    /// is skipped (reported by the caller).
+    pub(super) fn new(
+        sources: &[FontSource],
+        sheets: &[&[(Point, FrameItem)]],
+        gaps: &[Vec<Option<f32>>],
+    ) -> FontCache {
         let metrics: Vec<Option<harfrust::Font>> = sources
             .iter()
             .map(|source| {
@@ -121,51 +179,91 @@ impl FontCache {
         let needs = {
             let advances: Vec<Advances<'_>> =
                 metrics.iter().map(|m| Advances::new(m.as_ref())).collect();
-            let items: Vec<&[_]> = sheets.iter().map(|sheet| sheet.items.as_slice()).collect();
-            widen::collect_needs(&items, sources.len(), |run, g| {
+            widen::collect_needs(sheets, gaps, sources.len(), |run, g| {
                 advances
                     .get(run.font.index())
                     .map_or(0.0, |a| a.of(run.size, g.id))
             })
         };
-        let mut fonts = Vec::with_capacity(sources.len());
-        let mut twins = Vec::with_capacity(sources.len());
+        let (host_of, guest_of) = hosts(sources);
         // Each face is derived on its own (a CFF face's drawn glyphs are
-        // converted to TrueType outlines), in rayon's pool.
-        let derived: Vec<_> = {
+        // converted to TrueType outlines), a guest with its host, in
+        // rayon's pool.
+        let derive = |s: usize, guest: Option<usize>| -> Option<Derived> {
+            let source = sources.get(s)?;
+            let guest = guest.and_then(|p| {
+                Some(widen::Guest {
+                    data: &sources.get(p)?.data,
+                    index: sources.get(p)?.index,
+                    needs: needs.get(p)?,
+                })
+            });
+            let widening = widen::derive(&source.data, source.index, needs.get(s)?, guest)?;
+            Some(Derived {
+                font: Font::new(widening.data.into(), 0)?,
+                twins: widening.twins,
+                guest: widening.guest,
+            })
+        };
+        let derived: Vec<Option<Derived>> = {
             use rayon::prelude::*;
-            sources
-                .par_iter()
-                .zip(&needs)
-                .map(|(source, need)| {
-                    widen::derive(&source.data, source.index, need)
-                        .and_then(|w| Font::new(w.data.into(), 0).map(|font| (font, w.twins)))
+            (0..sources.len())
+                .into_par_iter()
+                .map(|s| match host_of[s] {
+                    Some(_) => None,
+                    None => derive(s, guest_of[s]),
                 })
                 .collect()
         };
-        for (source, derived) in sources.iter().zip(derived) {
-            match derived {
-                Some((font, map)) => {
-                    fonts.push(Some(font));
-                    twins.push(Some(map));
-                }
-                None => {
-                    fonts.push(Font::new(source.data.shared().into(), source.index));
-                    twins.push(None);
-                }
+        let mut faces: Vec<Option<Drawing>> = (0..sources.len()).map(|_| None).collect();
+        for (s, derived) in derived.into_iter().enumerate() {
+            let Some(source) = sources.get(s).filter(|_| host_of[s].is_none()) else {
+                continue;
+            };
+            let Some(Derived { font, twins, guest }) = derived else {
+                faces[s] = Drawing::as_it_is(s, source);
+                continue;
+            };
+            if let (Some(guest), Some(p)) = (guest, guest_of[s]) {
+                faces[p] = Some(Drawing {
+                    font: font.clone(),
+                    pdf_font: s,
+                    ids: Some(guest.ids),
+                    twins: Some(guest.twins),
+                });
+            }
+            faces[s] = Some(Drawing::derived(s, font, twins));
+        }
+        // A guest its host could not carry is drawn on its own.
+        for (p, source) in sources.iter().enumerate() {
+            if host_of[p].is_some() && faces[p].is_none() {
+                faces[p] = match derive(p, None) {
+                    Some(d) => Some(Drawing::derived(p, d.font, d.twins)),
+                    None => Drawing::as_it_is(p, source),
+                };
             }
         }
         FontCache {
-            fonts,
+            faces,
             metrics,
-            twins,
             mapped: HashSet::new(),
         }
     }
 
-    /// The font at `index`, if it could be read.
-    pub(super) fn get(&self, index: usize) -> Option<&Font> {
-        self.fonts.get(index).and_then(Option::as_ref)
+    /// How the source at `index` is drawn, if krilla could read it.
+    fn face(&self, index: usize) -> Option<&Drawing> {
+        self.faces.get(index).and_then(Option::as_ref)
+    }
+
+    /// Whether runs `a` and `b` (of one line) can be drawn as one: the
+    /// same PDF font, size, colour and slant.
+    pub(super) fn draw_alike(&self, a: &TextRun, b: &TextRun) -> bool {
+        let font = |run: &TextRun| self.face(run.font.index()).map(|f| f.pdf_font);
+        font(a).is_some()
+            && font(a) == font(b)
+            && a.size.to_bits() == b.size.to_bits()
+            && a.color == b.color
+            && a.slant.to_bits() == b.slant.to_bits()
     }
 
     /// The text range krilla gets for each glyph of `run`: the glyph's own,
@@ -241,60 +339,106 @@ impl<'a> Advances<'a> {
     }
 }
 
-/// Draws a run at its baseline origin; `trailing` is the gap after it to
-/// the next run of its line ([`widen::run_gaps`]). Returns `false` when the
-/// run's font is unusable or a glyph range does not lie in the text.
-pub(super) fn draw_run(
+/// One glyph run of a line, where it is drawn and the gap after it to the
+/// next run of its line ([`widen::run_gaps`]).
+pub(super) struct LineRun<'a> {
+    /// The baseline origin.
+    pub(super) at: Point,
+    /// The run.
+    pub(super) run: &'a TextRun,
+    /// The gap after it that text extraction should not read as a space.
+    pub(super) trailing: Option<f32>,
+}
+
+/// Draws runs of one line that [`FontCache::draw_alike`] as one text
+/// object, at the first run's baseline origin: the last glyph of each run
+/// but the last reaches to where the next run starts. Returns `false` when
+/// the font is unusable or a glyph range does not lie in its run's text
+/// (such a run is left out).
+pub(super) fn draw_runs(
     surface: &mut Surface,
     fonts: &mut FontCache,
-    at: Point,
-    run: &TextRun,
-    trailing: Option<f32>,
+    runs: &[LineRun<'_>],
 ) -> bool {
-    let Some(font) = fonts.get(run.font.index()).cloned() else {
-        return false;
+    let ranges_ok = |run: &TextRun| {
+        run.glyphs().iter().all(|g| {
+            let range = g.range();
+            range.start <= range.end
+                && run.text().is_char_boundary(range.start)
+                && run.text().is_char_boundary(range.end)
+                && range.end <= run.text().len()
+        })
     };
-    if run.glyphs().is_empty() {
-        return true;
-    }
-    let ranges_ok = run.glyphs().iter().all(|g| {
-        let range = g.range();
-        range.start <= range.end
-            && run.text().is_char_boundary(range.start)
-            && run.text().is_char_boundary(range.end)
-            && range.end <= run.text().len()
-    });
-    if !ranges_ok {
-        return false;
-    }
-    let mut ids: Vec<u16> = run.glyphs().iter().map(|g| g.id).collect();
-    let ranges = match fonts.twins.get(run.font.index()).and_then(Option::as_ref) {
-        Some(twins) => {
-            let metrics = fonts.metrics.get(run.font.index()).and_then(Option::as_ref);
-            let advances = Advances::new(metrics);
-            for (i, n) in widen::widened(run, trailing, |g| advances.of(run.size, g.id)) {
-                if let (Some(id), Some(&twin)) =
-                    (ids.get_mut(i), twins.get(&(run.glyphs()[i].id, n)))
-                {
-                    *id = twin;
-                }
-            }
-            run.glyphs().iter().map(|g| g.range()).collect()
-        }
-        None => fonts.extraction_ranges(run),
-    };
-    let glyphs: Vec<PdfGlyph<'_>> = run
-        .glyphs()
+    let mut all_ok = true;
+    let runs: Vec<&LineRun<'_>> = runs
         .iter()
-        .zip(ids)
-        .zip(ranges)
-        .map(|((glyph, id), range)| PdfGlyph {
-            glyph,
-            id,
-            size: run.size,
-            range,
+        .filter(|r| {
+            let ok = ranges_ok(r.run);
+            all_ok &= ok;
+            ok && !r.run.glyphs().is_empty()
         })
         .collect();
+    let Some(first) = runs.first() else {
+        return all_ok;
+    };
+    let Some(font) = fonts.face(first.run.font.index()).map(|f| f.font.clone()) else {
+        return false;
+    };
+    let text: Cow<'_, str> = match runs.as_slice() {
+        [one] => Cow::Borrowed(one.run.text()),
+        _ => Cow::Owned(runs.iter().map(|r| r.run.text()).collect()),
+    };
+    let mut glyphs: Vec<PdfGlyph<'_>> =
+        Vec::with_capacity(runs.iter().map(|r| r.run.glyphs().len()).sum());
+    let mut base = 0;
+    for (k, line_run) in runs.iter().enumerate() {
+        let run = line_run.run;
+        let Some(face) = fonts.face(run.font.index()) else {
+            return false;
+        };
+        let mut ids: Vec<u16> = Vec::with_capacity(run.glyphs().len());
+        for g in run.glyphs() {
+            match &face.ids {
+                Some(map) => match map.get(&g.id) {
+                    Some(&id) => ids.push(id),
+                    None => return false,
+                },
+                None => ids.push(g.id),
+            }
+        }
+        let ranges = match &face.twins {
+            Some(twins) => {
+                let metrics = fonts.metrics.get(run.font.index()).and_then(Option::as_ref);
+                let advances = Advances::new(metrics);
+                for (i, n) in
+                    widen::widened(run, line_run.trailing, |g| advances.of(run.size, g.id))
+                {
+                    if let (Some(id), Some(&twin)) =
+                        (ids.get_mut(i), twins.get(&(run.glyphs()[i].id, n)))
+                    {
+                        *id = twin;
+                    }
+                }
+                run.glyphs().iter().map(|g| g.range()).collect()
+            }
+            None => fonts.extraction_ranges(run),
+        };
+        let extra = runs
+            .get(k + 1)
+            .map_or(0.0, |next| next.at.x - (line_run.at.x + run.width()));
+        let last = run.glyphs().len() - 1;
+        glyphs.extend(run.glyphs().iter().zip(ids).zip(ranges).enumerate().map(
+            |(i, ((glyph, id), range))| PdfGlyph {
+                glyph,
+                id,
+                size: run.size,
+                range: range.start + base..range.end + base,
+                extra: if i == last { extra } else { 0.0 },
+            },
+        ));
+        base += run.text().len();
+    }
+    let (at, run) = (first.at, first.run);
     surface.set_fill(Some(fill(run.color)));
     let slanted = run.slant != 0.0 && run.slant.is_finite();
     if slanted {
@@ -311,13 +455,32 @@ pub(super) fn draw_run(
     surface.draw_glyphs(
         KPoint::from_xy(at.x, at.y),
         &glyphs,
-        font.clone(),
-        run.text(),
+        font,
+        &text,
         run.size,
         false,
     );
     if slanted {
         surface.pop();
     }
-    true
+    all_ok
+}
+
+/// Which font source carries which one's glyphs: per source, its host (a
+/// guest) and its guest (a host). A source names its host with
+/// `embed_with`; a host carries one guest and is no guest itself.
+fn hosts(sources: &[FontSource]) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let mut host_of = vec![None; sources.len()];
+    let mut guest_of = vec![None; sources.len()];
+    for (p, source) in sources.iter().enumerate() {
+        let Some(host) = source.embed_with.map(|k| k.index()) else {
+            continue;
+        };
+        let host_is_free = sources.get(host).is_some_and(|h| h.embed_with.is_none());
+        if host != p && host_is_free && guest_of[host].is_none() {
+            guest_of[host] = Some(p);
+            host_of[p] = Some(host);
+        }
+    }
+    (host_of, guest_of)
 }

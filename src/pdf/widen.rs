@@ -44,7 +44,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
-use read_fonts::tables::glyf::{Glyf, Glyph as GlyfGlyph};
+use read_fonts::tables::glyf::Glyf;
 use read_fonts::tables::loca::Loca;
 use read_fonts::types::{GlyphId, Tag};
 use read_fonts::{FontRef, TableProvider};
@@ -53,6 +53,7 @@ use write_fonts::FontBuilder;
 use crate::layout::frame::{FrameItem, Glyph, Point, TextRun};
 
 use super::cff::CffOutlines;
+use super::guest::{GuestGlyphs, raise_limits, with_components};
 
 /// A gap after a glyph wider than this share of the type size is taken
 /// into its twin's advance (poppler starts a new word at 0.1 em, pdf.js
@@ -71,12 +72,33 @@ const MAX_STEPS: u16 = 16;
 /// labels, which can stand closer, are told apart by their structure tags.
 const MAX_RUN_GAP: f32 = 1.05;
 
-/// The twins of one face.
+/// A face's derived file and where its added glyphs are.
 pub(super) struct Widening {
     /// The derived font file.
     pub(super) data: Vec<u8>,
     /// (glyph, steps) → the twin's glyph id.
     pub(super) twins: HashMap<(u16, u16), u16>,
+    /// The guest face's glyphs in the file, when it carries them.
+    pub(super) guest: Option<GuestIds>,
+}
+
+/// Where a guest face's glyphs are in its host's derived file.
+pub(super) struct GuestIds {
+    /// Guest glyph id → id in the derived file.
+    pub(super) ids: HashMap<u16, u16>,
+    /// (guest glyph, steps) → its twin's id in the derived file.
+    pub(super) twins: HashMap<(u16, u16), u16>,
+}
+
+/// A face whose glyphs a host face's derived file is to carry: its file,
+/// face index and what the document draws from it.
+pub(super) struct Guest<'a> {
+    /// The font file.
+    pub(super) data: &'a [u8],
+    /// Face index in a collection.
+    pub(super) index: u32,
+    /// Its glyphs drawn and twins wanted.
+    pub(super) needs: &'a Needs,
 }
 
 /// The number of ⅛-em steps that covers `gap` (pt) at type size `size`, or
@@ -248,7 +270,7 @@ impl Needs {
     }
 
     /// The glyphs drawn, in id order.
-    fn used_glyphs(&self) -> impl Iterator<Item = u16> + '_ {
+    pub(super) fn used_glyphs(&self) -> impl Iterator<Item = u16> + '_ {
         (0..=u16::MAX)
             .zip(&self.used)
             .filter_map(|(id, used)| used.then_some(id))
@@ -270,14 +292,26 @@ enum Outlines<'a> {
     Cff(Box<CffOutlines<'a>>),
 }
 
-/// The face `data` (face `index`) with the twins `needs` asks for, or
-/// `None` when the face has neither `glyf` nor `CFF `/`CFF2` outlines or
-/// does not read. A CFF face's glyphs become TrueType glyphs (`cff.rs`),
-/// so its derived file is a TrueType face; a variable face's is its
-/// default instance (no `gvar`, `fvar` or `HVAR` is kept).
-pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening> {
+/// A face's derived file: the face `data` (face `index`) with the twins
+/// `needs` asks for and, when `guest` is given and can be copied
+/// (`guest.rs`: `glyf` outlines, the same em), the glyphs drawn from that
+/// sibling face and their twins, so the two draw as one PDF font. `None`
+/// when there is nothing to add or the face has neither `glyf` nor
+/// `CFF `/`CFF2` outlines or does not read. A CFF face's glyphs become
+/// TrueType glyphs (`cff.rs`), so its derived file is a TrueType face; a
+/// variable face's is its default instance (no `gvar`, `fvar` or `HVAR` is
+/// kept).
+pub(super) fn derive(
+    data: &[u8],
+    index: u32,
+    needs: &Needs,
+    guest: Option<Guest<'_>>,
+) -> Option<Widening> {
     let font = FontRef::from_index(data, index).ok()?;
-    if needs.twins.is_empty() {
+    let guest_draws = guest
+        .as_ref()
+        .is_some_and(|g| g.needs.used_glyphs().next().is_some());
+    if needs.twins.is_empty() && !guest_draws {
         return None;
     }
     let head = font.head().ok()?;
@@ -289,22 +323,14 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
     };
     let count = maxp.num_glyphs();
     let upem = f32::from(head.units_per_em().max(1));
-    // Twins beyond the 65,535-glyph limit are left out (their gaps stay).
-    let room = usize::from(u16::MAX - count);
-    let wanted: Vec<(u16, u16)> = needs
-        .twins
-        .iter()
-        .copied()
-        .filter(|(g, _)| *g < count)
-        .take(room)
-        .collect();
-    if wanted.is_empty() {
-        return None;
-    }
+    let guest = guest.filter(|_| guest_draws).and_then(|g| {
+        GuestGlyphs::collect(g.data, g.index, g.needs, head.units_per_em(), count)
+            .map(|glyphs| (glyphs, g.needs))
+    });
     let keep = match &outlines {
-        Outlines::TrueType { glyf, loca } => with_components(glyf, loca, needs, count),
+        Outlines::TrueType { glyf, loca } => with_components(glyf, loca, needed(needs), count),
         // CFF glyphs have no components (skrifa draws a seac accent whole).
-        Outlines::Cff(_) => drawn(needs, count),
+        Outlines::Cff(_) => needed(needs).filter(|g| *g < count).collect(),
     };
     let metric = |g: u16| {
         let id = GlyphId::new(u32::from(g));
@@ -314,15 +340,16 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
         )
     };
 
-    // Each glyph's bytes in `glyf` and its left side bearing; for a
-    // converted glyph that is its new xMin, as `otf2ttf` sets it (a
-    // rasterizer shifts a TrueType glyph by the difference).
-    let mut glyphs: Vec<(Cow<'_, [u8]>, i16)> = Vec::with_capacity(usize::from(count));
+    // Every glyph of the derived file, in id order: its bytes in `glyf`,
+    // advance and left side bearing. For a converted glyph the bearing is
+    // its new xMin, as `otf2ttf` sets it (a rasterizer shifts a TrueType
+    // glyph by the difference).
+    let mut glyphs: Vec<(Cow<'_, [u8]>, u16, i16)> = Vec::with_capacity(usize::from(count));
     // The most points and contours of a converted glyph (for `maxp`).
     let (mut max_points, mut max_contours) = (0u16, 0u16);
     for g in 0..count {
-        let (_, lsb) = metric(g);
-        let empty = (Cow::Borrowed(&[][..]), lsb);
+        let (advance, lsb) = metric(g);
+        let empty = (Cow::Borrowed(&[][..]), advance, lsb);
         if !keep.contains(&g) {
             glyphs.push(empty);
             continue;
@@ -332,7 +359,7 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
                 let start = loca.get_raw(usize::from(g)).unwrap_or(0) as usize;
                 let end = loca.get_raw(usize::from(g) + 1).unwrap_or(0) as usize;
                 let bytes = glyf.offset_data().as_bytes().get(start..end);
-                (Cow::Borrowed(bytes.unwrap_or(&[])), lsb)
+                (Cow::Borrowed(bytes.unwrap_or(&[])), advance, lsb)
             }
             Outlines::Cff(cff) => match cff.glyph(g)? {
                 None => empty,
@@ -341,48 +368,84 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
                     max_points = max_points.max(u16::try_from(points).ok()?);
                     max_contours = max_contours.max(u16::try_from(glyph.contours.len()).ok()?);
                     let lsb = glyph.bbox.x_min;
-                    (Cow::Owned(write_fonts::dump_table(&glyph).ok()?), lsb)
+                    (
+                        Cow::Owned(write_fonts::dump_table(&glyph).ok()?),
+                        advance,
+                        lsb,
+                    )
                 }
             },
         });
     }
+    // The guest's glyphs follow the face's own.
+    let mut guest_maxp = None;
+    let guest = guest.map(|(copied, guest_needs)| {
+        for (_, bytes, advance, lsb) in copied.glyphs {
+            glyphs.push((Cow::Owned(bytes), advance, lsb));
+        }
+        guest_maxp = Some(copied.maxp);
+        (copied.ids, guest_needs)
+    });
+
+    // Then the twins: the face's own glyphs', then the guest's, each the
+    // glyph it doubles with an advance wider by whole steps. Twins beyond
+    // the 65,535-glyph limit are left out (their gaps stay).
+    let mut wanted: Vec<(u16, u16, u16)> = needs
+        .twins
+        .iter()
+        .filter(|(g, _)| *g < count)
+        .map(|&(g, n)| (g, n, g))
+        .collect();
+    if let Some((ids, guest_needs)) = &guest {
+        wanted.extend(
+            guest_needs
+                .twins
+                .iter()
+                .filter_map(|&(g, n)| Some((g, n, *ids.get(&g)?))),
+        );
+    }
+    let room = usize::from(u16::MAX).saturating_sub(glyphs.len());
+    wanted.truncate(room);
+    let own_twins = needs.twins.iter().filter(|(g, _)| *g < count).count();
+    let mut twins = HashMap::with_capacity(own_twins);
+    let mut guest_twins = HashMap::new();
+    for (k, &(g, n, source)) in wanted.iter().enumerate() {
+        let (bytes, advance, lsb) = glyphs.get(usize::from(source))?.clone();
+        let extra = (f32::from(n) * STEP * upem).round() as u32;
+        let advance = u16::try_from(u32::from(advance) + extra).unwrap_or(u16::MAX);
+        let id = u16::try_from(glyphs.len()).ok()?;
+        glyphs.push((bytes, advance, lsb));
+        if k < own_twins {
+            twins.insert((g, n), id);
+        } else {
+            guest_twins.insert((g, n), id);
+        }
+    }
+    if twins.is_empty() && guest.is_none() {
+        return None;
+    }
+    let total = u16::try_from(glyphs.len()).ok()?;
 
     let mut new_glyf: Vec<u8> = Vec::new();
-    let mut new_loca: Vec<u8> = Vec::with_capacity((usize::from(count) + wanted.len() + 1) * 4);
-    let mut push = |new_glyf: &mut Vec<u8>, glyph: &[u8]| {
+    let mut new_loca: Vec<u8> = Vec::with_capacity((glyphs.len() + 1) * 4);
+    let mut new_hmtx: Vec<u8> = Vec::with_capacity(glyphs.len() * 4);
+    for (bytes, advance, lsb) in &glyphs {
         new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
-        new_glyf.extend_from_slice(glyph);
+        new_glyf.extend_from_slice(bytes);
         while !new_glyf.len().is_multiple_of(4) {
             new_glyf.push(0);
         }
-    };
-    let mut new_hmtx: Vec<u8> = Vec::with_capacity((usize::from(count) + wanted.len()) * 4);
-    for (g, (glyph, lsb)) in (0..count).zip(&glyphs) {
-        push(&mut new_glyf, glyph);
-        let (advance, _) = metric(g);
         new_hmtx.extend_from_slice(&advance.to_be_bytes());
         new_hmtx.extend_from_slice(&lsb.to_be_bytes());
-    }
-    let mut twins = HashMap::with_capacity(wanted.len());
-    for (k, &(g, n)) in wanted.iter().enumerate() {
-        let (glyph, lsb) = glyphs.get(usize::from(g))?;
-        push(&mut new_glyf, glyph);
-        let (advance, _) = metric(g);
-        let extra = (f32::from(n) * STEP * upem).round() as u32;
-        let advance = u16::try_from(u32::from(advance) + extra).unwrap_or(u16::MAX);
-        new_hmtx.extend_from_slice(&advance.to_be_bytes());
-        new_hmtx.extend_from_slice(&lsb.to_be_bytes());
-        twins.insert((g, n), count + k as u16);
     }
     new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
-    let total = count + wanted.len() as u16;
 
     let table = |tag: &[u8; 4]| font.table_data(Tag::new(tag)).map(|d| d.as_bytes());
     let mut new_head = table(b"head")?.to_vec();
     new_head
         .get_mut(50..52)?
         .copy_from_slice(&1i16.to_be_bytes());
-    let new_maxp = match outlines {
+    let mut new_maxp = match outlines {
         Outlines::TrueType { .. } => {
             let mut new_maxp = table(b"maxp")?.to_vec();
             new_maxp
@@ -410,6 +473,9 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
         })
         .ok()?,
     };
+    if let Some(guest_maxp) = &guest_maxp {
+        raise_limits(&mut new_maxp, guest_maxp);
+    }
     let mut new_hhea = table(b"hhea")?.to_vec();
     new_hhea
         .get_mut(34..36)?
@@ -437,54 +503,37 @@ pub(super) fn derive(data: &[u8], index: u32, needs: &Needs) -> Option<Widening>
     Some(Widening {
         data: builder.build(),
         twins,
+        guest: guest.map(|(ids, _)| GuestIds {
+            ids,
+            twins: guest_twins,
+        }),
     })
 }
 
-/// The glyphs a CFF face's derived file keeps: `.notdef`, every glyph drawn
-/// or twinned.
-fn drawn(needs: &Needs, count: u16) -> BTreeSet<u16> {
+/// The glyphs a derived file keeps the outlines of: `.notdef`, every glyph
+/// drawn or twinned (with a `glyf` face, also their components).
+fn needed(needs: &Needs) -> impl Iterator<Item = u16> + '_ {
     std::iter::once(0)
         .chain(needs.used_glyphs())
         .chain(needs.twins.iter().map(|(g, _)| *g))
-        .filter(|g| *g < count)
-        .collect()
 }
 
-/// The glyphs whose outlines the derived file keeps: `.notdef`, every glyph
-/// drawn or twinned, and the components of composite glyphs among them.
-fn with_components(glyf: &Glyf<'_>, loca: &Loca<'_>, needs: &Needs, count: u16) -> BTreeSet<u16> {
-    let mut keep: BTreeSet<u16> = BTreeSet::new();
-    let mut stack: Vec<u16> = std::iter::once(0)
-        .chain(needs.used_glyphs())
-        .chain(needs.twins.iter().map(|(g, _)| *g))
-        .filter(|g| *g < count)
-        .collect();
-    while let Some(g) = stack.pop() {
-        if !keep.insert(g) {
-            continue;
-        }
-        if let Ok(Some(GlyfGlyph::Composite(composite))) =
-            loca.get_glyf(GlyphId::new(u32::from(g)), glyf)
-        {
-            for (component, _) in composite.component_glyphs_and_flags() {
-                let c = component.to_u16();
-                if c < count && !keep.contains(&c) {
-                    stack.push(c);
-                }
-            }
-        }
-    }
-    keep
+/// [`run_gaps`] of every sheet, read in rayon's pool (this runs before a
+/// PDF's first page is drawn, so for the last PDF of a build it would
+/// otherwise hold up its drawing on one core). Kept until each sheet is
+/// drawn: the needs and the drawing read the same gaps.
+pub(super) fn sheet_gaps(sheets: &[&[(Point, FrameItem)]]) -> Vec<Vec<Option<f32>>> {
+    use rayon::prelude::*;
+    sheets.par_iter().map(|items| run_gaps(items)).collect()
 }
 
 /// Collects, per font of the document, the glyphs drawn and the twins the
-/// gaps need. `natural` gives a glyph's own advance (pt) at a run's size.
-/// The sheets are read in rayon's pool (this runs before a PDF's first
-/// page is drawn, so for the last PDF of a build it would otherwise hold
-/// up its drawing on one core); what they need is a union, the same in any
-/// order.
+/// gaps (`gaps`, per sheet: [`sheet_gaps`]) need. `natural` gives a
+/// glyph's own advance (pt) at a run's size. The sheets are read in
+/// rayon's pool; what they need is a union, the same in any order.
 pub(super) fn collect_needs(
     sheets: &[&[(Point, FrameItem)]],
+    gaps: &[Vec<Option<f32>>],
     fonts: usize,
     natural: impl Fn(&TextRun, &Glyph) -> f32 + Sync,
 ) -> Vec<Needs> {
@@ -494,9 +543,10 @@ pub(super) fn collect_needs(
     // id of every face.
     sheets
         .par_iter()
+        .zip(gaps)
         .with_min_len(64)
-        .fold(none, |mut needs, items| {
-            add_sheet_needs(&mut needs, items, &natural);
+        .fold(none, |mut needs, (items, gaps)| {
+            add_sheet_needs(&mut needs, items, gaps, &natural);
             needs
         })
         .reduce(none, |mut all, part| {
@@ -507,13 +557,14 @@ pub(super) fn collect_needs(
         })
 }
 
-/// Adds what one sheet's runs need to `needs` (one entry per font).
+/// Adds what one sheet's runs need to `needs` (one entry per font), given
+/// the sheet's [`run_gaps`].
 fn add_sheet_needs(
     needs: &mut [Needs],
     items: &[(Point, FrameItem)],
+    gaps: &[Option<f32>],
     natural: &impl Fn(&TextRun, &Glyph) -> f32,
 ) {
-    let gaps = run_gaps(items);
     for ((_, item), trailing) in items.iter().zip(gaps) {
         let FrameItem::Text(run) = item else {
             continue;
@@ -524,7 +575,7 @@ fn add_sheet_needs(
         for g in run.glyphs() {
             need.use_glyph(g.id);
         }
-        for (i, n) in widened(run, trailing, |g| natural(run, g)) {
+        for (i, n) in widened(run, *trailing, |g| natural(run, g)) {
             if let Some(g) = run.glyphs().get(i) {
                 need.twins.insert((g.id, n));
             }
@@ -536,6 +587,9 @@ fn add_sheet_needs(
 mod tests {
     use super::*;
     use crate::layout::frame::{FontKey, LineItem, Rgb, ShapedText, StructTag, TagEvent};
+    use read_fonts::tables::glyf::Glyph as GlyfGlyph;
+
+    use crate::pdf::guest::without_instructions;
 
     /// Glyph `g`'s advance in face `f`'s `hmtx`.
     fn advance(f: &FontRef, g: u16) -> u16 {
@@ -646,10 +700,11 @@ mod tests {
         }
         let slices: Vec<&[(Point, FrameItem)]> = sheets.iter().map(Vec::as_slice).collect();
         let natural = |_: &TextRun, _: &Glyph| 10.0;
-        let pooled = collect_needs(&slices, 3, natural);
+        let gaps = sheet_gaps(&slices);
+        let pooled = collect_needs(&slices, &gaps, 3, natural);
         let mut one_pass: Vec<Needs> = (0..3).map(|_| Needs::default()).collect();
         for items in &slices {
-            add_sheet_needs(&mut one_pass, items, &natural);
+            add_sheet_needs(&mut one_pass, items, &run_gaps(items), &natural);
         }
         assert_eq!(pooled.len(), 3);
         for (pooled, one) in pooled.iter().zip(&one_pass) {
@@ -704,6 +759,110 @@ mod tests {
         assert_eq!(run_gaps(&far)[0], None);
     }
 
+    /// Glyph `g`'s bytes in face `f`'s `glyf` (the derived file pads
+    /// each to four bytes; the padding is not part of the glyph).
+    fn glyph_bytes(f: &FontRef, g: u16) -> Vec<u8> {
+        let loca = f.loca(None).expect("loca");
+        let glyf = f.glyf().expect("glyf");
+        let (s, e) = (
+            loca.get_raw(usize::from(g)).expect("start") as usize,
+            loca.get_raw(usize::from(g) + 1).expect("end") as usize,
+        );
+        let mut bytes = glyf.offset_data().as_bytes()[s..e].to_vec();
+        while bytes.last() == Some(&0) && bytes.len() % 4 != 0 {
+            bytes.pop();
+        }
+        bytes
+    }
+
+    /// A bundled font file.
+    fn bundled(name: &str) -> Vec<u8> {
+        let path = format!("{}/fonts/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(path).expect("bundled font")
+    }
+
+    #[test]
+    fn a_sibling_faces_glyphs_and_twins_are_carried_without_their_instructions() {
+        let (host_data, guest_data) = (
+            bundled("BIZUDPGothic-Regular.ttf"),
+            bundled("BIZUDGothic-Regular.ttf"),
+        );
+        let (host, guest) = (
+            FontRef::new(&host_data).expect("host"),
+            FontRef::new(&guest_data).expect("guest"),
+        );
+        let gid = |f: &FontRef, c: char| {
+            f.cmap()
+                .expect("cmap")
+                .map_codepoint(c)
+                .expect("glyph")
+                .to_u32() as u16
+        };
+        let (a, comma, bracket) = (gid(&host, 'あ'), gid(&guest, '、'), gid(&guest, '「'));
+        let mut host_needs = Needs::default();
+        host_needs.use_glyph(a);
+        let mut guest_needs = Needs {
+            twins: [(comma, 1)].into_iter().collect(),
+            ..Needs::default()
+        };
+        guest_needs.use_glyph(comma);
+        guest_needs.use_glyph(bracket);
+        let carried = Guest {
+            data: &guest_data,
+            index: 0,
+            needs: &guest_needs,
+        };
+        // No twins of its own: the guest alone is reason to derive.
+        let widened = derive(&host_data, 0, &host_needs, Some(carried)).expect("derived");
+        assert!(widened.twins.is_empty());
+        let ids = widened.guest.expect("the sibling is carried");
+        let count = host.maxp().expect("maxp").num_glyphs();
+        let (c, b) = (ids.ids[&comma], ids.ids[&bracket]);
+        assert!(c >= count && b >= count && c != b, "after the face's own");
+        let twin = ids.twins[&(comma, 1)];
+
+        let derived = FontRef::new(&widened.data).expect("derived font reads");
+        let upem = derived.head().expect("head").units_per_em();
+        assert_eq!(advance(&derived, c), advance(&guest, comma));
+        assert_eq!(advance(&derived, twin), advance(&guest, comma) + upem / 8);
+        assert_eq!(advance(&derived, a), advance(&host, a));
+        for (copy, original) in [(c, comma), (b, bracket), (twin, comma)] {
+            let want = without_instructions(&glyph_bytes(&guest, original), |_| None)
+                .expect("a simple glyph");
+            // The copy, then at most the padding to four bytes.
+            let got = glyph_bytes(&derived, copy);
+            assert_eq!(got[..want.len()], want[..], "glyph {copy}");
+            assert!(got.len() - want.len() < 4 && got[want.len()..].iter().all(|&x| x == 0));
+        }
+        let contours =
+            i16::from_be_bytes([glyph_bytes(&derived, c)[0], glyph_bytes(&derived, c)[1]]);
+        let length_at = 10 + 2 * contours as usize;
+        assert_eq!(glyph_bytes(&derived, c)[length_at..length_at + 2], [0, 0]);
+        // Its limits cover the guest's glyphs; krilla reads the file.
+        let (dm, gm) = (derived.maxp().expect("maxp"), guest.maxp().expect("maxp"));
+        assert!(dm.max_points() >= gm.max_points());
+        assert!(dm.max_contours() >= gm.max_contours());
+        assert!(krilla::text::Font::new(widened.data.clone().into(), 0).is_some());
+
+        // A guest without `glyf` outlines (CFF) is not carried; the face's
+        // own twins still are.
+        let cff = bundled("TebikiFallbackJP-Regular.otf");
+        host_needs.twins.insert((a, 2));
+        let widened = derive(
+            &host_data,
+            0,
+            &host_needs,
+            Some(Guest {
+                data: &cff,
+                index: 0,
+                needs: &guest_needs,
+            }),
+        )
+        .expect("derived for its twins");
+        assert!(widened.guest.is_none());
+        assert_eq!(widened.twins.len(), 1);
+    }
+
     #[test]
     fn a_twin_has_the_glyphs_outline_and_a_wider_advance() {
         let path = concat!(
@@ -721,7 +880,7 @@ mod tests {
         };
         needs.use_glyph(b);
         needs.use_glyph(bu);
-        let widened = derive(&data, 0, &needs).expect("derived");
+        let widened = derive(&data, 0, &needs, None).expect("derived");
         let count = font.maxp().expect("maxp").num_glyphs();
         assert_eq!(widened.twins.get(&(b, 2)), Some(&count));
 
@@ -730,21 +889,7 @@ mod tests {
         let upem = derived.head().expect("head").units_per_em();
         assert_eq!(advance(&derived, count), advance(&font, b) + upem / 4);
         assert_eq!(advance(&derived, bu), advance(&font, bu));
-        let outline = |f: &FontRef, g: u16| {
-            let loca = f.loca(None).expect("loca");
-            let glyf = f.glyf().expect("glyf");
-            let (s, e) = (
-                loca.get_raw(usize::from(g)).expect("start") as usize,
-                loca.get_raw(usize::from(g) + 1).expect("end") as usize,
-            );
-            let bytes = glyf.offset_data().as_bytes()[s..e].to_vec();
-            // Padding to four bytes is not part of the glyph.
-            let mut bytes = bytes;
-            while bytes.last() == Some(&0) && bytes.len() % 4 != 0 {
-                bytes.pop();
-            }
-            bytes
-        };
+        let outline = glyph_bytes;
         let original = outline(&font, b);
         assert!(!original.is_empty());
         assert_eq!(outline(&derived, count)[..original.len()], original[..]);
@@ -780,7 +925,7 @@ mod tests {
         };
         needs.use_glyph(b);
         needs.use_glyph(zhong);
-        let widened = derive(&data, 0, &needs).expect("derived");
+        let widened = derive(&data, 0, &needs, None).expect("derived");
         let count = font.maxp().expect("maxp").num_glyphs();
         assert_eq!(widened.twins.get(&(b, 2)), Some(&count));
         assert_eq!(widened.twins.get(&(zhong, 1)), Some(&(count + 1)));
@@ -870,13 +1015,13 @@ mod tests {
         needs.use_glyph(b);
         let variable = with_table(&data, b"gvar", vec![0; 20]);
         let variable = with_table(&variable, b"fvar", vec![0; 16]);
-        let widened = derive(&variable, 0, &needs).expect("derived");
+        let widened = derive(&variable, 0, &needs, None).expect("derived");
         let derived = FontRef::new(&widened.data).expect("reads");
         for tag in [b"gvar", b"fvar"] {
             assert!(derived.table_data(Tag::new(tag)).is_none());
         }
         // The default outline (the `glyf` bytes), for the glyph and its twin.
-        let plain = derive(&data, 0, &needs).expect("derived");
+        let plain = derive(&data, 0, &needs, None).expect("derived");
         assert_eq!(widened.data, plain.data);
     }
 
@@ -891,7 +1036,7 @@ mod tests {
             ..Needs::default()
         };
         needs.use_glyph(o);
-        let widened = derive(&data, 0, &needs).expect("derived");
+        let widened = derive(&data, 0, &needs, None).expect("derived");
         let derived = FontRef::new(&widened.data).expect("reads");
         for tag in [b"CFF2", b"fvar", b"HVAR", b"CFF "] {
             assert!(derived.table_data(Tag::new(tag)).is_none());
@@ -917,12 +1062,15 @@ mod tests {
         };
         needs.use_glyph(1);
         let cff = crate::pdf::cff::tests::font_file("fonts/TebikiFallbackJP-Regular.otf");
-        assert!(derive(&cff, 0, &needs).is_some());
+        assert!(derive(&cff, 0, &needs, None).is_some());
         // Charstrings that do not read.
         let broken = with_table(&cff, b"CFF ", vec![1, 0, 4, 4, 0, 1, 2, 3]);
-        assert!(derive(&broken, 0, &needs).is_none(), "broken CFF");
+        assert!(derive(&broken, 0, &needs, None).is_none(), "broken CFF");
         let data = crate::pdf::cff::tests::font_file("fonts/BIZUDPGothic-Regular.ttf");
-        assert!(derive(&data, 0, &Needs::default()).is_none(), "no gaps");
-        assert!(derive(b"not a font", 0, &needs).is_none());
+        assert!(
+            derive(&data, 0, &Needs::default(), None).is_none(),
+            "no gaps"
+        );
+        assert!(derive(b"not a font", 0, &needs, None).is_none());
     }
 }

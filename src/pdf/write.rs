@@ -28,8 +28,8 @@ use super::meta::metadata;
 use super::nav::{AnchorTable, outline};
 use super::paint::{fill, stroke};
 use super::tags::TagBuilder;
-use super::text::{FontCache, draw_run};
-use super::widen::run_gaps;
+use super::text::{FontCache, LineRun, draw_runs};
+use super::widen::sheet_gaps;
 
 /// Whether to ask krilla to validate the output as PDF/UA-1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,9 @@ pub fn write_pdf(
 ) -> Result<Vec<u8>, String> {
     let mut document = Document::new_with(settings(conformance));
     let anchors = AnchorTable::collect(&doc);
-    let mut fonts = FontCache::new(&doc.fonts, &doc.sheets);
+    let items: Vec<&[_]> = doc.sheets.iter().map(|s| s.items.as_slice()).collect();
+    let gaps = sheet_gaps(&items);
+    let mut fonts = FontCache::new(&doc.fonts, &items, &gaps);
     let mut images = ImageCache::new(&doc.images, diags);
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
@@ -62,7 +64,7 @@ pub fn write_pdf(
         outline: outline_items,
         ..
     } = doc;
-    for sheet in sheets {
+    for (sheet, gaps) in sheets.into_iter().zip(gaps) {
         let mut page_settings = PageSettings::from_wh(sheet.size.width, sheet.size.height)
             .ok_or_else(|| format!("invalid page size {:?}", sheet.size))?;
         if let Some(label) = page_label(sheet.folio) {
@@ -80,7 +82,7 @@ pub fn write_pdf(
                 pending_links: &mut pending_links,
                 font_problem: &mut font_problem,
             };
-            draw_sheet(&mut surface, &sheet, &mut state);
+            draw_sheet(&mut surface, &sheet, &gaps, &mut state);
             surface.finish();
         }
         for (slot, annotation) in pending_links {
@@ -257,27 +259,53 @@ struct SheetState<'a> {
 
 /// Draws the items of one sheet in order. The glyph runs of one line (up to
 /// the next structure mark or drawing) share one marked span: one leaf per
-/// line rather than per run. The span carries no `ActualText`: poppler
+/// line rather than per run; those of them that draw alike (the same PDF
+/// font, size and colour: a sentence and its punctuation from the sibling
+/// face) are one text object. The span carries no `ActualText`: poppler
 /// computes such a span's box with the graphics state at its end, after
 /// krilla's `Q` of each run, so it becomes one mirrored zero-height box, and a
-/// line split into several is misordered. The gaps inside a line are taken
-/// into the advance of a twin glyph instead (`text.rs`, `widen.rs`;
-/// docs/typography.md, "Exact text extraction").
-fn draw_sheet(surface: &mut Surface, sheet: &Sheet, state: &mut SheetState) {
+/// line split into several is misordered. The gaps inside a line (`gaps`,
+/// the sheet's [`super::widen::run_gaps`]) are taken into the advance of a
+/// twin glyph instead (`text.rs`, `widen.rs`; docs/typography.md, "Exact
+/// text extraction").
+fn draw_sheet(surface: &mut Surface, sheet: &Sheet, gaps: &[Option<f32>], state: &mut SheetState) {
     let items = &sheet.items;
-    // The gaps after runs that text extraction should not read as spaces.
-    let gaps = run_gaps(items);
     // Whether a text span is open (it is closed by the last run of its line).
     let mut text_span = false;
+    // The runs drawn together (this one and those after it on its line that
+    // draw alike), and the index after the last of them.
+    let mut together: Vec<LineRun<'_>> = Vec::new();
+    let mut drawn_to = 0;
     for (index, (at, item)) in items.iter().enumerate() {
         match item {
             FrameItem::Text(run) => {
                 if !text_span {
                     text_span = state.tags.start_content(surface, false);
                 }
-                let trailing = gaps.get(index).copied().flatten();
-                if !draw_run(surface, state.fonts, *at, run, trailing) {
-                    *state.font_problem = true;
+                if index >= drawn_to {
+                    together.clear();
+                    let trailing = |i: usize| gaps.get(i).copied().flatten();
+                    together.push(LineRun {
+                        at: *at,
+                        run,
+                        trailing: trailing(index),
+                    });
+                    drawn_to = index + 1;
+                    while let Some(next) = next_run_on_line(items, drawn_to - 1)
+                        && let Some((next_at, FrameItem::Text(next_run))) = items.get(next)
+                        && next_at.y.to_bits() == at.y.to_bits()
+                        && state.fonts.draw_alike(run, next_run)
+                    {
+                        together.push(LineRun {
+                            at: *next_at,
+                            run: next_run,
+                            trailing: trailing(next),
+                        });
+                        drawn_to = next + 1;
+                    }
+                    if !draw_runs(surface, state.fonts, &together) {
+                        *state.font_problem = true;
+                    }
                 }
                 if next_run_on_line(items, index).is_none() {
                     state.tags.end_content(surface, text_span);

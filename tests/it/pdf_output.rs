@@ -3,7 +3,7 @@
 //! bytes are inspected with qpdf, poppler's pdffonts/pdftotext and lopdf.
 //! A missing tool skips its test with a message, except under `CI`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -736,4 +736,74 @@ fn pdftotext_returns_the_source_text_exactly() {
         words += 1;
     }
     assert!(words > 10, "{bbox}");
+}
+
+/// The text objects of a sheet: per `BT … ET`, the font resource its `Tf`
+/// sets, the type size and the baseline (`Tm`'s y), in order.
+fn text_objects(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(Vec<u8>, f32, f32)> {
+    let mut out = Vec::new();
+    let content = doc.get_page_content(page);
+    let ops = lopdf::content::Content::decode(&content).expect("content decodes");
+    let (mut font, mut size, mut y) = (Vec::new(), 0.0, 0.0);
+    let num = |o: &lopdf::Object| o.as_float().unwrap_or(0.0);
+    for op in ops.operations {
+        match op.operator.as_str() {
+            "Tf" => {
+                font = op.operands[0]
+                    .as_name()
+                    .map(<[u8]>::to_vec)
+                    .unwrap_or_default();
+                size = num(&op.operands[1]);
+            }
+            "Tm" => y = num(&op.operands[5]),
+            "ET" => out.push((std::mem::take(&mut font), size, y)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn a_line_and_its_punctuation_from_the_sibling_face_are_one_text_object() {
+    // 、。「」［］（） come from BIZ UDGothic, the rest from BIZ UDPGothic:
+    // drawn from one PDF font, each line is one text object.
+    let text = DENSE.repeat(4);
+    let pages = vec![page(
+        0,
+        PageKind::Page,
+        0,
+        "句読点",
+        "punct",
+        vec![para_text(&text)],
+    )];
+    let assets = Assets::embedded(ImageStore::new());
+    let mut diags = Diagnostics::new();
+    let bytes = tebiki::pdf::render(&book(1_700_000_000, pages), &assets, &mut diags)
+        .expect("pdf rendered");
+    let path = std::env::temp_dir().join(format!("tebiki-sibling-{}.pdf", std::process::id()));
+    std::fs::write(&path, &bytes).expect("pdf written");
+    let doc = lopdf::Document::load_mem(&bytes).expect("lopdf reads the pdf");
+    // The body text is set at 10 pt (the running heads and folio smaller).
+    // The last sheet (after the cover and the contents) holds the page.
+    let last = *doc.get_pages().values().last().expect("sheets");
+    let body: Vec<_> = text_objects(&doc, last)
+        .into_iter()
+        .filter(|(_, size, _)| *size == 10.0)
+        .collect();
+    let lines: BTreeSet<u32> = body.iter().map(|(_, _, y)| y.to_bits()).collect();
+    assert!(lines.len() >= 4, "{} lines", lines.len());
+    assert_eq!(
+        body.len(),
+        lines.len(),
+        "one text object per line: {body:?}"
+    );
+    let fonts: BTreeSet<&[u8]> = body.iter().map(|(f, _, _)| f.as_slice()).collect();
+    assert_eq!(fonts.len(), 1, "one PDF font for the body: {fonts:?}");
+
+    assert_fonts_embedded_subset_unicode(&path, "the punctuation book");
+    if let Some(out) = pdftotext(&path, &["-raw"]) {
+        let joined: String = out.lines().collect();
+        assert!(joined.contains(&text), "text not read back:\n{out}");
+    }
+    let _ = std::fs::remove_file(&path);
 }

@@ -136,7 +136,21 @@ impl<'a> TextContext<'a> {
                 id,
                 FontKey(u32::try_from(sources.len()).unwrap_or(u32::MAX)),
             );
-            sources.push(FontSource { data, index });
+            sources.push(FontSource {
+                data,
+                index,
+                embed_with: None,
+            });
+        }
+        // The monospace sibling's glyphs (the regular text's punctuation)
+        // share the regular face's PDF font.
+        if let Some(sibling) = fonts.punctuation_face()
+            && let Some(&key) = keys.get(&sibling)
+            && let Some(&regular) = keys.get(&fonts.font(FontRole::Regular))
+            && key != regular
+            && let Some(source) = sources.get_mut(key.index())
+        {
+            source.embed_with = Some(regular);
         }
         TextContext {
             fonts,
