@@ -21,7 +21,7 @@
 //! from. A composite glyph's components are copied too, with their ids
 //! changed to the copies'.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use read_fonts::tables::glyf::{Glyf, Glyph as GlyfGlyph};
 use read_fonts::tables::loca::Loca;
@@ -36,7 +36,7 @@ pub(super) struct GuestGlyphs {
     /// from `first`), advance and left side bearing.
     pub(super) glyphs: Vec<(u16, Vec<u8>, u16, i16)>,
     /// Guest glyph id → its id in the host's derived file.
-    pub(super) ids: HashMap<u16, u16>,
+    pub(super) ids: GlyphMap,
     /// The guest's `maxp` (the host's limits are raised to cover it).
     pub(super) maxp: Vec<u8>,
 }
@@ -61,7 +61,7 @@ impl GuestGlyphs {
         let hmtx = font.hmtx().ok()?;
         let count = font.maxp().ok()?.num_glyphs();
         let keep = with_components(&glyf, &loca, needs.used_glyphs(), count);
-        let mut ids = HashMap::with_capacity(keep.len());
+        let mut ids = GlyphMap::default();
         for (k, &g) in keep.iter().enumerate() {
             ids.insert(g, first.checked_add(u16::try_from(k).ok()?)?);
         }
@@ -73,7 +73,7 @@ impl GuestGlyphs {
             let bytes = glyf.offset_data().as_bytes().get(start..end)?;
             glyphs.push((
                 g,
-                without_instructions(bytes, |c| ids.get(&c).copied())?,
+                without_instructions(bytes, |c| ids.get(c))?,
                 hmtx.advance(id).unwrap_or(0),
                 hmtx.side_bearing(id).unwrap_or(0),
             ));
@@ -83,6 +83,27 @@ impl GuestGlyphs {
             .as_bytes()
             .to_vec();
         Some(GuestGlyphs { glyphs, ids, maxp })
+    }
+}
+
+/// Glyph ids of one face → glyph ids of another, read per glyph drawn (a
+/// table by id, no hashing); id 0 (`.notdef`) is never a target.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(super) struct GlyphMap(Vec<u16>);
+
+impl GlyphMap {
+    /// Maps `from` to `to` (a `to` of 0 is no entry).
+    pub(super) fn insert(&mut self, from: u16, to: u16) {
+        let at = usize::from(from);
+        if self.0.len() <= at {
+            self.0.resize(at + 1, 0);
+        }
+        self.0[at] = to;
+    }
+
+    /// What `from` maps to.
+    pub(super) fn get(&self, from: u16) -> Option<u16> {
+        self.0.get(usize::from(from)).copied().filter(|&to| to != 0)
     }
 }
 

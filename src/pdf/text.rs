@@ -23,7 +23,6 @@
 //! krilla gives a glyph first drawn in a cluster the whole cluster's text
 //! in the ToUnicode map.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -33,6 +32,7 @@ use krilla::text::{Font, Glyph as KrillaGlyphTrait, GlyphId};
 
 use crate::layout::frame::{FontSource, FrameItem, Glyph, Point, TextRun};
 
+use super::guest::GlyphMap;
 use super::paint::fill;
 use super::widen::{self, GAP_MIN as JOIN_GAP};
 
@@ -42,17 +42,18 @@ use super::widen::{self, GAP_MIN as JOIN_GAP};
 /// range in the text drawn (the run's, or its line's when runs are drawn
 /// together), or the range of the glyphs joined with it across a gap. `id`
 /// is the glyph drawn: the frame glyph's, its wider twin's, or its copy's
-/// in the face that carries it. `extra` widens the last glyph of a run
-/// drawn with the next run of its line up to where that run starts.
-struct PdfGlyph<'a> {
-    glyph: &'a Glyph,
+/// in the face that carries it. The last glyph of a run drawn with the next
+/// run of its line advances to where that run starts.
+struct PdfGlyph {
     id: u16,
+    x_advance: f32,
+    x_offset: f32,
+    y_offset: f32,
     size: f32,
     range: Range<usize>,
-    extra: f32,
 }
 
-impl PdfGlyph<'_> {
+impl PdfGlyph {
     /// `value` (pt at the run's size) at `size`.
     fn at(&self, value: f32, size: f32) -> f32 {
         if self.size > 0.0 {
@@ -63,7 +64,7 @@ impl PdfGlyph<'_> {
     }
 }
 
-impl KrillaGlyphTrait for PdfGlyph<'_> {
+impl KrillaGlyphTrait for PdfGlyph {
     fn glyph_id(&self) -> GlyphId {
         GlyphId::new(u32::from(self.id))
     }
@@ -73,15 +74,15 @@ impl KrillaGlyphTrait for PdfGlyph<'_> {
     }
 
     fn x_advance(&self, size: f32) -> f32 {
-        self.at(self.glyph.x_advance + self.extra, size)
+        self.at(self.x_advance, size)
     }
 
     fn x_offset(&self, size: f32) -> f32 {
-        self.at(self.glyph.x_offset, size)
+        self.at(self.x_offset, size)
     }
 
     fn y_offset(&self, size: f32) -> f32 {
-        self.at(self.glyph.y_offset, size)
+        self.at(self.y_offset, size)
     }
 
     fn y_advance(&self, _size: f32) -> f32 {
@@ -91,6 +92,14 @@ impl KrillaGlyphTrait for PdfGlyph<'_> {
     fn location(&self) -> Option<krilla::surface::Location> {
         None
     }
+}
+
+/// The glyphs and text of the text object being drawn, kept from one to
+/// the next so that drawing a line allocates nothing.
+#[derive(Default)]
+pub(super) struct DrawBuffers {
+    glyphs: Vec<PdfGlyph>,
+    text: String,
 }
 
 /// (glyph, steps) → the twin's glyph id.
@@ -114,7 +123,7 @@ struct Drawing {
     /// runs of equal `pdf_font` can be drawn as one.
     pdf_font: usize,
     /// For a guest face: its glyph ids → their ids in the host's file.
-    ids: Option<HashMap<u16, u16>>,
+    ids: Option<GlyphMap>,
     /// (glyph, steps) → twin id, when the face was derived with twins
     /// (`widen.rs`); `None` for a face without gaps or one `widen.rs`
     /// cannot derive, whose gaps are joined instead.
@@ -358,6 +367,7 @@ pub(super) struct LineRun<'a> {
 pub(super) fn draw_runs(
     surface: &mut Surface,
     fonts: &mut FontCache,
+    buffers: &mut DrawBuffers,
     runs: &[LineRun<'_>],
 ) -> bool {
     let ranges_ok = |run: &TextRun| {
@@ -370,74 +380,88 @@ pub(super) fn draw_runs(
         })
     };
     let mut all_ok = true;
-    let runs: Vec<&LineRun<'_>> = runs
+    let mut drawn = runs
         .iter()
         .filter(|r| {
             let ok = ranges_ok(r.run);
             all_ok &= ok;
             ok && !r.run.glyphs().is_empty()
         })
-        .collect();
-    let Some(first) = runs.first() else {
+        .peekable();
+    let Some(&first) = drawn.peek() else {
         return all_ok;
     };
     let Some(font) = fonts.face(first.run.font.index()).map(|f| f.font.clone()) else {
         return false;
     };
-    let text: Cow<'_, str> = match runs.as_slice() {
-        [one] => Cow::Borrowed(one.run.text()),
-        _ => Cow::Owned(runs.iter().map(|r| r.run.text()).collect()),
-    };
-    let mut glyphs: Vec<PdfGlyph<'_>> =
-        Vec::with_capacity(runs.iter().map(|r| r.run.glyphs().len()).sum());
-    let mut base = 0;
-    for (k, line_run) in runs.iter().enumerate() {
+    buffers.glyphs.clear();
+    buffers.text.clear();
+    // One run draws from its own text; runs drawn together from theirs
+    // joined.
+    let joined = runs.len() > 1;
+    while let Some(line_run) = drawn.next() {
         let run = line_run.run;
-        let Some(face) = fonts.face(run.font.index()) else {
+        let index = run.font.index();
+        let base = if joined {
+            let base = buffers.text.len();
+            buffers.text.push_str(run.text());
+            base
+        } else {
+            0
+        };
+        // A face drawn as it is joins the glyphs around a gap instead.
+        let joined_ranges = match fonts.face(index) {
+            None => return false,
+            Some(face) if face.twins.is_none() => Some(fonts.extraction_ranges(run)),
+            Some(_) => None,
+        };
+        let Some(face) = fonts.face(index) else {
             return false;
         };
-        let mut ids: Vec<u16> = Vec::with_capacity(run.glyphs().len());
-        for g in run.glyphs() {
-            match &face.ids {
-                Some(map) => match map.get(&g.id) {
-                    Some(&id) => ids.push(id),
-                    None => return false,
-                },
-                None => ids.push(g.id),
+        let widened = match &face.twins {
+            Some(_) => {
+                let advances = Advances::new(fonts.metrics.get(index).and_then(Option::as_ref));
+                widen::widened(run, line_run.trailing, |g| advances.of(run.size, g.id))
             }
-        }
-        let ranges = match &face.twins {
-            Some(twins) => {
-                let metrics = fonts.metrics.get(run.font.index()).and_then(Option::as_ref);
-                let advances = Advances::new(metrics);
-                for (i, n) in
-                    widen::widened(run, line_run.trailing, |g| advances.of(run.size, g.id))
-                {
-                    if let (Some(id), Some(&twin)) =
-                        (ids.get_mut(i), twins.get(&(run.glyphs()[i].id, n)))
-                    {
-                        *id = twin;
-                    }
-                }
-                run.glyphs().iter().map(|g| g.range()).collect()
-            }
-            None => fonts.extraction_ranges(run),
+            None => Vec::new(),
         };
-        let extra = runs
-            .get(k + 1)
+        let mut widened = widened.into_iter().peekable();
+        let extra = drawn
+            .peek()
             .map_or(0.0, |next| next.at.x - (line_run.at.x + run.width()));
         let last = run.glyphs().len() - 1;
-        glyphs.extend(run.glyphs().iter().zip(ids).zip(ranges).enumerate().map(
-            |(i, ((glyph, id), range))| PdfGlyph {
-                glyph,
+        for (i, g) in run.glyphs().iter().enumerate() {
+            let mut id = match &face.ids {
+                Some(map) => match map.get(g.id) {
+                    Some(id) => id,
+                    None => return false,
+                },
+                None => g.id,
+            };
+            if let Some((_, n)) = widened.next_if(|(at, _)| *at == i)
+                && let Some(&twin) = face.twins.as_ref().and_then(|t| t.get(&(g.id, n)))
+            {
+                id = twin;
+            }
+            let range = match &joined_ranges {
+                Some(ranges) => ranges.get(i).cloned().unwrap_or_else(|| g.range()),
+                None => g.range(),
+            };
+            buffers.glyphs.push(PdfGlyph {
                 id,
+                x_advance: g.x_advance + if i == last { extra } else { 0.0 },
+                x_offset: g.x_offset,
+                y_offset: g.y_offset,
                 size: run.size,
                 range: range.start + base..range.end + base,
-                extra: if i == last { extra } else { 0.0 },
-            },
-        ));
-        base += run.text().len();
+            });
+        }
     }
+    let text = if joined {
+        buffers.text.as_str()
+    } else {
+        first.run.text()
+    };
     let (at, run) = (first.at, first.run);
     surface.set_fill(Some(fill(run.color)));
     let slanted = run.slant != 0.0 && run.slant.is_finite();
@@ -454,9 +478,9 @@ pub(super) fn draw_runs(
     }
     surface.draw_glyphs(
         KPoint::from_xy(at.x, at.y),
-        &glyphs,
+        &buffers.glyphs,
         font,
-        &text,
+        text,
         run.size,
         false,
     );

@@ -53,7 +53,7 @@ use write_fonts::FontBuilder;
 use crate::layout::frame::{FrameItem, Glyph, Point, TextRun};
 
 use super::cff::CffOutlines;
-use super::guest::{GuestGlyphs, raise_limits, with_components};
+use super::guest::{GlyphMap, GuestGlyphs, raise_limits, with_components};
 
 /// A gap after a glyph wider than this share of the type size is taken
 /// into its twin's advance (poppler starts a new word at 0.1 em, pdf.js
@@ -85,7 +85,7 @@ pub(super) struct Widening {
 /// Where a guest face's glyphs are in its host's derived file.
 pub(super) struct GuestIds {
     /// Guest glyph id → id in the derived file.
-    pub(super) ids: HashMap<u16, u16>,
+    pub(super) ids: GlyphMap,
     /// (guest glyph, steps) → its twin's id in the derived file.
     pub(super) twins: HashMap<(u16, u16), u16>,
 }
@@ -401,7 +401,7 @@ pub(super) fn derive(
             guest_needs
                 .twins
                 .iter()
-                .filter_map(|&(g, n)| Some((g, n, *ids.get(&g)?))),
+                .filter_map(|&(g, n)| Some((g, n, ids.get(g)?))),
         );
     }
     let room = usize::from(u16::MAX).saturating_sub(glyphs.len());
@@ -817,7 +817,10 @@ mod tests {
         assert!(widened.twins.is_empty());
         let ids = widened.guest.expect("the sibling is carried");
         let count = host.maxp().expect("maxp").num_glyphs();
-        let (c, b) = (ids.ids[&comma], ids.ids[&bracket]);
+        let (c, b) = (
+            ids.ids.get(comma).expect("、"),
+            ids.ids.get(bracket).expect("「"),
+        );
         assert!(c >= count && b >= count && c != b, "after the face's own");
         let twin = ids.twins[&(comma, 1)];
 

@@ -28,7 +28,7 @@ use super::meta::metadata;
 use super::nav::{AnchorTable, outline};
 use super::paint::{fill, stroke};
 use super::tags::TagBuilder;
-use super::text::{FontCache, LineRun, draw_runs};
+use super::text::{DrawBuffers, FontCache, LineRun, draw_runs};
 use super::widen::sheet_gaps;
 
 /// Whether to ask krilla to validate the output as PDF/UA-1.
@@ -55,6 +55,7 @@ pub fn write_pdf(
     let items: Vec<&[_]> = doc.sheets.iter().map(|s| s.items.as_slice()).collect();
     let gaps = sheet_gaps(&items);
     let mut fonts = FontCache::new(&doc.fonts, &items, &gaps);
+    let mut buffers = DrawBuffers::default();
     let mut images = ImageCache::new(&doc.images, diags);
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
@@ -76,6 +77,7 @@ pub fn write_pdf(
             let mut surface = pdf_page.surface();
             let mut state = SheetState {
                 fonts: &mut fonts,
+                buffers: &mut buffers,
                 images: &mut images,
                 tags: &mut tags,
                 anchors: &anchors,
@@ -250,6 +252,7 @@ fn page_label(folio: Option<Folio>) -> Option<PageLabel> {
 /// Everything a sheet's drawing needs besides the surface.
 struct SheetState<'a> {
     fonts: &'a mut FontCache,
+    buffers: &'a mut DrawBuffers,
     images: &'a mut ImageCache,
     tags: &'a mut TagBuilder,
     anchors: &'a AnchorTable,
@@ -303,7 +306,7 @@ fn draw_sheet(surface: &mut Surface, sheet: &Sheet, gaps: &[Option<f32>], state:
                         });
                         drawn_to = next + 1;
                     }
-                    if !draw_runs(surface, state.fonts, &together) {
+                    if !draw_runs(surface, state.fonts, state.buffers, &together) {
                         *state.font_problem = true;
                     }
                 }
