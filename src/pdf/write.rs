@@ -54,6 +54,7 @@ pub fn write_pdf(
     let anchors = AnchorTable::collect(&doc);
     let items: Vec<&[_]> = doc.sheets.iter().map(|s| s.items.as_slice()).collect();
     let gaps = sheet_gaps(&items);
+    let lines = sheet_lines(&items);
     let mut fonts = FontCache::new(&doc.fonts, &items, &gaps);
     let mut buffers = DrawBuffers::default();
     let mut images = ImageCache::new(&doc.images, diags);
@@ -65,7 +66,7 @@ pub fn write_pdf(
         outline: outline_items,
         ..
     } = doc;
-    for (sheet, gaps) in sheets.into_iter().zip(gaps) {
+    for ((sheet, gaps), lines) in sheets.into_iter().zip(gaps).zip(lines) {
         let mut page_settings = PageSettings::from_wh(sheet.size.width, sheet.size.height)
             .ok_or_else(|| format!("invalid page size {:?}", sheet.size))?;
         if let Some(label) = page_label(sheet.folio) {
@@ -84,7 +85,7 @@ pub fn write_pdf(
                 pending_links: &mut pending_links,
                 font_problem: &mut font_problem,
             };
-            draw_sheet(&mut surface, &sheet, &gaps, &mut state);
+            draw_sheet(&mut surface, &sheet, &gaps, &lines, &mut state);
             surface.finish();
         }
         for (slot, annotation) in pending_links {
@@ -270,8 +271,22 @@ struct SheetState<'a> {
 /// line split into several is misordered. The gaps inside a line (`gaps`,
 /// the sheet's [`super::widen::run_gaps`]) are taken into the advance of a
 /// twin glyph instead (`text.rs`, `widen.rs`; docs/typography.md, "Exact
-/// text extraction").
-fn draw_sheet(surface: &mut Surface, sheet: &Sheet, gaps: &[Option<f32>], state: &mut SheetState) {
+/// text extraction"). `next_on_line` is the sheet's [`sheet_lines`].
+fn draw_sheet(
+    surface: &mut Surface,
+    sheet: &Sheet,
+    gaps: &[Option<f32>],
+    next_on_line: &[Option<u32>],
+    state: &mut SheetState,
+) {
+    // The next run of the line of the run at an index.
+    let next_of = |index: usize| -> Option<usize> {
+        next_on_line
+            .get(index)
+            .copied()
+            .flatten()
+            .map(|n| n as usize)
+    };
     let items = &sheet.items;
     // Whether a text span is open (it is closed by the last run of its line).
     let mut text_span = false;
@@ -294,7 +309,7 @@ fn draw_sheet(surface: &mut Surface, sheet: &Sheet, gaps: &[Option<f32>], state:
                         trailing: trailing(index),
                     });
                     drawn_to = index + 1;
-                    while let Some(next) = next_run_on_line(items, drawn_to - 1)
+                    while let Some(next) = next_of(drawn_to - 1)
                         && let Some((next_at, FrameItem::Text(next_run))) = items.get(next)
                         && next_at.y.to_bits() == at.y.to_bits()
                         && state.fonts.draw_alike(run, next_run)
@@ -310,7 +325,7 @@ fn draw_sheet(surface: &mut Surface, sheet: &Sheet, gaps: &[Option<f32>], state:
                         *state.font_problem = true;
                     }
                 }
-                if next_run_on_line(items, index).is_none() {
+                if next_of(index).is_none() {
                     state.tags.end_content(surface, text_span);
                     text_span = false;
                 }
@@ -391,6 +406,21 @@ fn draw_sheet(surface: &mut Surface, sheet: &Sheet, gaps: &[Option<f32>], state:
     state.tags.end_content(surface, text_span);
     // Structure may continue on the next sheet; artifacts may not.
     state.tags.reset_artifacts();
+}
+
+/// Per sheet, per item: [`next_run_on_line`], read in rayon's pool before
+/// the first page is drawn (for the last PDF of a build the drawing is the
+/// one thread left working).
+fn sheet_lines(sheets: &[&[(Point, FrameItem)]]) -> Vec<Vec<Option<u32>>> {
+    use rayon::prelude::*;
+    sheets
+        .par_iter()
+        .map(|items| {
+            (0..items.len())
+                .map(|i| next_run_on_line(items, i).and_then(|n| u32::try_from(n).ok()))
+                .collect()
+        })
+        .collect()
 }
 
 /// The index of the next glyph run of the same line as the run at `index`,
