@@ -174,7 +174,7 @@ impl FontCache {
     pub(super) fn new(
         sources: &[FontSource],
         sheets: &[&[(Point, FrameItem)]],
-        gaps: &[Vec<Option<f32>>],
+        gaps: &[widen::SheetGaps],
     ) -> FontCache {
         let metrics: Vec<Option<harfrust::Font>> = sources
             .iter()

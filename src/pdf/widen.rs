@@ -518,13 +518,42 @@ fn needed(needs: &Needs) -> impl Iterator<Item = u16> + '_ {
         .chain(needs.twins.iter().map(|(g, _)| *g))
 }
 
-/// [`run_gaps`] of every sheet, read in rayon's pool (this runs before a
+/// A sheet's [`run_gaps`], kept only where there is a gap, as (item index,
+/// gap) in item order: a PDF's sheets keep theirs until each is drawn, and
+/// most runs have none.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct SheetGaps(Vec<(u32, f32)>);
+
+impl SheetGaps {
+    /// The gaps of the runs of `items`.
+    pub(super) fn of(items: &[(Point, FrameItem)]) -> SheetGaps {
+        SheetGaps(
+            run_gaps(items)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, gap)| Some((u32::try_from(i).ok()?, gap?)))
+                .collect(),
+        )
+    }
+
+    /// The gap after the run at `index`, as [`run_gaps`] gives it.
+    pub(super) fn get(&self, index: usize) -> Option<f32> {
+        let index = u32::try_from(index).ok()?;
+        let at = self.0.binary_search_by_key(&index, |&(i, _)| i).ok()?;
+        self.0.get(at).map(|&(_, gap)| gap)
+    }
+}
+
+/// [`SheetGaps`] of every sheet, read in rayon's pool (this runs before a
 /// PDF's first page is drawn, so for the last PDF of a build it would
-/// otherwise hold up its drawing on one core). Kept until each sheet is
-/// drawn: the needs and the drawing read the same gaps.
-pub(super) fn sheet_gaps(sheets: &[&[(Point, FrameItem)]]) -> Vec<Vec<Option<f32>>> {
+/// otherwise hold up its drawing on one core): the needs and the drawing
+/// read the same gaps.
+pub(super) fn sheet_gaps(sheets: &[&[(Point, FrameItem)]]) -> Vec<SheetGaps> {
     use rayon::prelude::*;
-    sheets.par_iter().map(|items| run_gaps(items)).collect()
+    sheets
+        .par_iter()
+        .map(|items| SheetGaps::of(items))
+        .collect()
 }
 
 /// Collects, per font of the document, the glyphs drawn and the twins the
@@ -533,7 +562,7 @@ pub(super) fn sheet_gaps(sheets: &[&[(Point, FrameItem)]]) -> Vec<Vec<Option<f32
 /// rayon's pool; what they need is a union, the same in any order.
 pub(super) fn collect_needs(
     sheets: &[&[(Point, FrameItem)]],
-    gaps: &[Vec<Option<f32>>],
+    gaps: &[SheetGaps],
     fonts: usize,
     natural: impl Fn(&TextRun, &Glyph) -> f32 + Sync,
 ) -> Vec<Needs> {
@@ -562,20 +591,21 @@ pub(super) fn collect_needs(
 fn add_sheet_needs(
     needs: &mut [Needs],
     items: &[(Point, FrameItem)],
-    gaps: &[Option<f32>],
+    gaps: &SheetGaps,
     natural: &impl Fn(&TextRun, &Glyph) -> f32,
 ) {
-    for ((_, item), trailing) in items.iter().zip(gaps) {
+    for (index, (_, item)) in items.iter().enumerate() {
         let FrameItem::Text(run) = item else {
             continue;
         };
+        let trailing = gaps.get(index);
         let Some(need) = needs.get_mut(run.font.index()) else {
             continue;
         };
         for g in run.glyphs() {
             need.use_glyph(g.id);
         }
-        for (i, n) in widened(run, *trailing, |g| natural(run, g)) {
+        for (i, n) in widened(run, trailing, |g| natural(run, g)) {
             if let Some(g) = run.glyphs().get(i) {
                 need.twins.insert((g.id, n));
             }
@@ -704,7 +734,7 @@ mod tests {
         let pooled = collect_needs(&slices, &gaps, 3, natural);
         let mut one_pass: Vec<Needs> = (0..3).map(|_| Needs::default()).collect();
         for items in &slices {
-            add_sheet_needs(&mut one_pass, items, &run_gaps(items), &natural);
+            add_sheet_needs(&mut one_pass, items, &SheetGaps::of(items), &natural);
         }
         assert_eq!(pooled.len(), 3);
         for (pooled, one) in pooled.iter().zip(&one_pass) {
@@ -757,6 +787,14 @@ mod tests {
         // Too far apart, or on another line.
         let far = items(run("方法", &[], 0.0), vec![], run("1", &[], 0.0), 31.0);
         assert_eq!(run_gaps(&far)[0], None);
+        // Kept sparsely, the gaps read back the same for every item.
+        for sheet in [&linked, &cells, &repeated, &note, &far] {
+            let (dense, sparse) = (run_gaps(sheet), SheetGaps::of(sheet));
+            for (i, gap) in dense.iter().enumerate() {
+                assert_eq!(sparse.get(i), *gap, "item {i}");
+            }
+            assert_eq!(sparse.get(dense.len() + 3), None);
+        }
     }
 
     /// Glyph `g`'s bytes in face `f`'s `glyf` (the derived file pads

@@ -29,7 +29,7 @@ use super::nav::{AnchorTable, outline};
 use super::paint::{fill, stroke};
 use super::tags::TagBuilder;
 use super::text::{DrawBuffers, FontCache, LineRun, draw_runs};
-use super::widen::sheet_gaps;
+use super::widen::{SheetGaps, sheet_gaps};
 
 /// Whether to ask krilla to validate the output as PDF/UA-1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,9 +54,9 @@ pub fn write_pdf(
     let anchors = AnchorTable::collect(&doc);
     let items: Vec<&[_]> = doc.sheets.iter().map(|s| s.items.as_slice()).collect();
     let gaps = sheet_gaps(&items);
-    let lines = sheet_lines(&items);
     let mut fonts = FontCache::new(&doc.fonts, &items, &gaps);
     let mut buffers = DrawBuffers::default();
+    let mut next_on_line = Vec::new();
     let mut images = ImageCache::new(&doc.images, diags);
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
@@ -66,7 +66,7 @@ pub fn write_pdf(
         outline: outline_items,
         ..
     } = doc;
-    for ((sheet, gaps), lines) in sheets.into_iter().zip(gaps).zip(lines) {
+    for (sheet, gaps) in sheets.into_iter().zip(gaps) {
         let mut page_settings = PageSettings::from_wh(sheet.size.width, sheet.size.height)
             .ok_or_else(|| format!("invalid page size {:?}", sheet.size))?;
         if let Some(label) = page_label(sheet.folio) {
@@ -85,7 +85,7 @@ pub fn write_pdf(
                 pending_links: &mut pending_links,
                 font_problem: &mut font_problem,
             };
-            draw_sheet(&mut surface, &sheet, &gaps, &lines, &mut state);
+            draw_sheet(&mut surface, &sheet, &gaps, &mut next_on_line, &mut state);
             surface.finish();
         }
         for (slot, annotation) in pending_links {
@@ -271,14 +271,21 @@ struct SheetState<'a> {
 /// line split into several is misordered. The gaps inside a line (`gaps`,
 /// the sheet's [`super::widen::run_gaps`]) are taken into the advance of a
 /// twin glyph instead (`text.rs`, `widen.rs`; docs/typography.md, "Exact
-/// text extraction"). `next_on_line` is the sheet's [`sheet_lines`].
+/// text extraction"). `next_on_line` is a buffer for the next run of each
+/// run's line ([`next_run_on_line`], read once per run).
 fn draw_sheet(
     surface: &mut Surface,
     sheet: &Sheet,
-    gaps: &[Option<f32>],
-    next_on_line: &[Option<u32>],
+    gaps: &SheetGaps,
+    next_on_line: &mut Vec<Option<u32>>,
     state: &mut SheetState,
 ) {
+    next_on_line.clear();
+    next_on_line.extend(
+        (0..sheet.items.len())
+            .map(|i| next_run_on_line(&sheet.items, i).and_then(|n| u32::try_from(n).ok())),
+    );
+    let next_on_line = &*next_on_line;
     // The next run of the line of the run at an index.
     let next_of = |index: usize| -> Option<usize> {
         next_on_line
@@ -302,7 +309,7 @@ fn draw_sheet(
                 }
                 if index >= drawn_to {
                     together.clear();
-                    let trailing = |i: usize| gaps.get(i).copied().flatten();
+                    let trailing = |i: usize| gaps.get(i);
                     together.push(LineRun {
                         at: *at,
                         run,
@@ -406,21 +413,6 @@ fn draw_sheet(
     state.tags.end_content(surface, text_span);
     // Structure may continue on the next sheet; artifacts may not.
     state.tags.reset_artifacts();
-}
-
-/// Per sheet, per item: [`next_run_on_line`], read in rayon's pool before
-/// the first page is drawn (for the last PDF of a build the drawing is the
-/// one thread left working).
-fn sheet_lines(sheets: &[&[(Point, FrameItem)]]) -> Vec<Vec<Option<u32>>> {
-    use rayon::prelude::*;
-    sheets
-        .par_iter()
-        .map(|items| {
-            (0..items.len())
-                .map(|i| next_run_on_line(items, i).and_then(|n| u32::try_from(n).ok()))
-                .collect()
-        })
-        .collect()
 }
 
 /// The index of the next glyph run of the same line as the run at `index`,
