@@ -23,7 +23,7 @@
 
 use std::collections::BTreeSet;
 
-use read_fonts::tables::glyf::{Glyf, Glyph as GlyfGlyph};
+use read_fonts::tables::glyf::{CompositeGlyphFlags as Flags, Glyf, Glyph as GlyfGlyph};
 use read_fonts::tables::loca::Loca;
 use read_fonts::types::GlyphId;
 use read_fonts::{FontRef, TableProvider};
@@ -135,14 +135,6 @@ pub(super) fn with_components(
     keep
 }
 
-/// A composite component's flags (OpenType `glyf`).
-const ARG_1_AND_2_ARE_WORDS: u16 = 0x0001;
-const WE_HAVE_A_SCALE: u16 = 0x0008;
-const MORE_COMPONENTS: u16 = 0x0020;
-const WE_HAVE_AN_X_AND_Y_SCALE: u16 = 0x0040;
-const WE_HAVE_A_TWO_BY_TWO: u16 = 0x0080;
-const WE_HAVE_INSTRUCTIONS: u16 = 0x0100;
-
 /// A TrueType glyph's bytes without its instructions, each component of a
 /// composite glyph given the id `renumber` maps it to; `None` when the
 /// bytes do not read as a glyph or a component has no new id. An empty
@@ -173,28 +165,30 @@ pub(super) fn without_instructions(
     out.extend_from_slice(bytes.get(..10)?);
     let mut at = 10;
     loop {
-        let flags = word(at)?;
+        let mut flags = Flags::from_bits_truncate(word(at)?);
         let glyph = renumber(word(at + 2)?)?;
-        let arguments = if flags & ARG_1_AND_2_ARE_WORDS != 0 {
+        let arguments = if flags.contains(Flags::ARG_1_AND_2_ARE_WORDS) {
             4
         } else {
             2
         };
-        let transform = if flags & WE_HAVE_A_SCALE != 0 {
+        let transform = if flags.contains(Flags::WE_HAVE_A_SCALE) {
             2
-        } else if flags & WE_HAVE_AN_X_AND_Y_SCALE != 0 {
+        } else if flags.contains(Flags::WE_HAVE_AN_X_AND_Y_SCALE) {
             4
-        } else if flags & WE_HAVE_A_TWO_BY_TWO != 0 {
+        } else if flags.contains(Flags::WE_HAVE_A_TWO_BY_TWO) {
             8
         } else {
             0
         };
         let end = at + 4 + arguments + transform;
-        out.extend_from_slice(&(flags & !WE_HAVE_INSTRUCTIONS).to_be_bytes());
+        let more = flags.contains(Flags::MORE_COMPONENTS);
+        flags.remove(Flags::WE_HAVE_INSTRUCTIONS);
+        out.extend_from_slice(&flags.bits().to_be_bytes());
         out.extend_from_slice(&glyph.to_be_bytes());
         out.extend_from_slice(bytes.get(at + 4..end)?);
         at = end;
-        if flags & MORE_COMPONENTS == 0 {
+        if !more {
             return Some(out);
         }
     }
@@ -247,24 +241,24 @@ mod tests {
         g.extend_from_slice(&(-1i16).to_be_bytes());
         g.extend_from_slice(&[0, 1, 0, 2, 0, 30, 0, 40]);
         // Component 1: word arguments and a scale; more follow.
-        let flags = ARG_1_AND_2_ARE_WORDS | WE_HAVE_A_SCALE | MORE_COMPONENTS;
-        g.extend_from_slice(&flags.to_be_bytes());
+        let flags = Flags::ARG_1_AND_2_ARE_WORDS | Flags::WE_HAVE_A_SCALE | Flags::MORE_COMPONENTS;
+        g.extend_from_slice(&flags.bits().to_be_bytes());
         g.extend_from_slice(&5u16.to_be_bytes());
         g.extend_from_slice(&[0, 9, 0, 8, 0x40, 0]);
         // Component 2: byte arguments, a 2×2 matrix, then instructions.
-        let flags = WE_HAVE_A_TWO_BY_TWO | WE_HAVE_INSTRUCTIONS;
-        g.extend_from_slice(&flags.to_be_bytes());
+        let flags = Flags::WE_HAVE_A_TWO_BY_TWO | Flags::WE_HAVE_INSTRUCTIONS;
+        g.extend_from_slice(&flags.bits().to_be_bytes());
         g.extend_from_slice(&6u16.to_be_bytes());
         g.extend_from_slice(&[1, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
         g.extend_from_slice(&[0, 2, 0xB0, 0x01]);
 
         let out = without_instructions(&g, |c| Some(c + 100)).expect("reads");
         let mut want = g[..10].to_vec();
-        let flags = ARG_1_AND_2_ARE_WORDS | WE_HAVE_A_SCALE | MORE_COMPONENTS;
-        want.extend_from_slice(&flags.to_be_bytes());
+        let flags = Flags::ARG_1_AND_2_ARE_WORDS | Flags::WE_HAVE_A_SCALE | Flags::MORE_COMPONENTS;
+        want.extend_from_slice(&flags.bits().to_be_bytes());
         want.extend_from_slice(&105u16.to_be_bytes());
         want.extend_from_slice(&[0, 9, 0, 8, 0x40, 0]);
-        want.extend_from_slice(&WE_HAVE_A_TWO_BY_TWO.to_be_bytes());
+        want.extend_from_slice(&Flags::WE_HAVE_A_TWO_BY_TWO.bits().to_be_bytes());
         want.extend_from_slice(&106u16.to_be_bytes());
         want.extend_from_slice(&[1, 2, 1, 1, 1, 1, 1, 1, 1, 1]);
         assert_eq!(out, want);
