@@ -28,8 +28,6 @@ use read_fonts::tables::loca::Loca;
 use read_fonts::types::GlyphId;
 use read_fonts::{FontRef, TableProvider};
 
-use super::widen::Needs;
-
 /// The glyphs of a guest face to copy, in guest id order.
 pub(super) struct GuestGlyphs {
     /// Per glyph: guest id, bytes (no instructions, components renumbered
@@ -42,14 +40,14 @@ pub(super) struct GuestGlyphs {
 }
 
 impl GuestGlyphs {
-    /// The glyphs `needs` draws from the face `data` (face `index`) and
+    /// The glyphs `used` (those drawn) of the face `data` (face `index`) and
     /// their components, numbered from `first` on; `None` when the face
     /// has no `glyf` outlines, its em differs from `upem`, a glyph does not
     /// read, or the copies would pass the 65,535-glyph limit.
     pub(super) fn collect(
         data: &[u8],
         index: u32,
-        needs: &Needs,
+        used: impl IntoIterator<Item = u16>,
         upem: u16,
         first: u16,
     ) -> Option<GuestGlyphs> {
@@ -60,7 +58,7 @@ impl GuestGlyphs {
         let (glyf, loca) = (font.glyf().ok()?, font.loca(None).ok()?);
         let hmtx = font.hmtx().ok()?;
         let count = font.maxp().ok()?.num_glyphs();
-        let keep = with_components(&glyf, &loca, needs.used_glyphs(), count);
+        let keep = with_components(&glyf, &loca, used, count);
         let mut ids = GlyphMap::default();
         for (k, &g) in keep.iter().enumerate() {
             ids.insert(g, first.checked_add(u16::try_from(k).ok()?)?);

@@ -324,8 +324,14 @@ pub(super) fn derive(
     let count = maxp.num_glyphs();
     let upem = f32::from(head.units_per_em().max(1));
     let guest = guest.filter(|_| guest_draws).and_then(|g| {
-        GuestGlyphs::collect(g.data, g.index, g.needs, head.units_per_em(), count)
-            .map(|glyphs| (glyphs, g.needs))
+        GuestGlyphs::collect(
+            g.data,
+            g.index,
+            g.needs.used_glyphs(),
+            head.units_per_em(),
+            count,
+        )
+        .map(|glyphs| (glyphs, g.needs))
     });
     let keep = match &outlines {
         Outlines::TrueType { glyf, loca } => with_components(glyf, loca, needed(needs), count),
