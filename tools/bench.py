@@ -6,7 +6,9 @@ Output: a table on stdout, and `bench-out/results.json` + `bench-out/results.md`
 
 Steps: builds `tebiki` and `gen_corpus` in release once; generates the 300- and
 1000-page corpora into `bench-out/` (regenerated only when the generator's
-sources or arguments change); then runs each configuration RUNS times (after
+sources or arguments change), and a variant of the 1000-page one in which each
+screenshot use is a file of its own (`tools/distinct_screenshots.py`: 226 MiB
+of screenshots, as a handbook with a screenshot per step has); then runs each configuration RUNS times (after
 one untimed warm-up run) and reports the median wall time, pages per second,
 peak resident memory and output sizes. Then, for each corpus, the one-page-edit
 latency of `tebiki watch` (region JP, PDF+EPUB and EPUB alone): the wall time
@@ -49,6 +51,8 @@ class Config:
     regions: int
     formats: int
     page: str | None = None
+    # Another site than corpus-<corpus> (a key of `sites`).
+    site: str | None = None
 
 
 @dataclass
@@ -110,6 +114,24 @@ def corpus(gen: Path, out: Path, pages: int) -> Path:
     return site
 
 
+def distinct(base: Path, out: Path) -> Path:
+    """The 1000-page corpus with a screenshot file of its own for each use
+    (`tools/distinct_screenshots.py`: 1,856 files, 226 MiB), regenerated
+    when the base corpus changes."""
+    site = out / f"{base.name}-distinct"
+    stamp = out / f"{base.name}-distinct.stamp"
+    want = (out / f"{base.name}.stamp").read_text()
+    if site.is_dir() and stamp.is_file() and stamp.read_text() == want:
+        return site
+    cmd = [sys.executable, str(ROOT / "tools" / "distinct_screenshots.py"), str(base), "--out", str(site)]
+    print("+ " + " ".join(cmd), flush=True)
+    if site.exists():
+        shutil.rmtree(site)
+    subprocess.run(cmd, check=True)
+    stamp.write_text(want)
+    return site
+
+
 def first_page(site: Path) -> str:
     """A deterministic ordinary page of the corpus for the `--page` build."""
     content = site / "content"
@@ -151,7 +173,7 @@ def measure(
     see the same machine load."""
     result = Result(config)
     base = Result(config) if baseline else None
-    site = sites[config.corpus]
+    site = sites[config.site or config.corpus]
     work = out / "runs" / config.name.replace(" ", "_").replace("×", "x")
     contenders = [(baseline, base), (tebiki, result)] if baseline and base else [(tebiki, result)]
     for i in range(runs + 1):
@@ -335,7 +357,8 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     tebiki, gen = build(args.skip_build)
-    sites = {n: corpus(gen, out, n) for n in (300, 1000)}
+    sites: dict[int | str, Path] = {n: corpus(gen, out, n) for n in (300, 1000)}
+    sites["1000-distinct"] = distinct(sites[1000], out)
     page = first_page(sites[300])
     quiet = ["--quiet"] if supports(tebiki, "--quiet") else []
 
@@ -344,6 +367,7 @@ def main() -> int:
         Config("300 × 3 regions × PDF", 300, quiet + ["--format", "pdf"], REGIONS, 1),
         Config("300 × 3 regions × EPUB", 300, quiet + ["--format", "epub"], REGIONS, 1),
         Config("1000 × 3 regions × PDF+EPUB", 1000, quiet, REGIONS, 2),
+        Config("1000, distinct screenshots × 3 regions × PDF+EPUB", 1000, quiet, REGIONS, 2, site="1000-distinct"),
         Config("--page, JP × PDF", 300, quiet + ["--page", page, "--region", "JP", "--format", "pdf"], 1, 1, page),
         Config("--page, 3 regions × PDF+EPUB", 300, quiet + ["--page", page], REGIONS, 2, page),
     ]

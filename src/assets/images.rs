@@ -12,17 +12,16 @@
 //! panic or an unbounded allocation later. An EXIF orientation is applied
 //! here (the image is re-encoded upright). The decoded pixels are dropped
 //! after the build's outputs had what they need of them
-//! ([`ImageStore::load_for`], [`ImageNeeds`]): in a build with PDFs a PNG's
-//! become its PDF image (`assets::pixels`, so krilla does not decode the
-//! file again), in a build with EPUBs an image longer than the EPUB's long
+//! ([`ImageStore::load_for`], [`ImageNeeds`]): in a build with PDFs the
+//! image's PDF form is decided (`assets::pdf_image`: most files are passed
+//! through; the others' pixels are deflated into the store's spool), in a build with EPUBs an image longer than the EPUB's long
 //! side is scaled down from them (so the EPUB does not decode it again);
 //! renderers that need pixels call [`ImageStore::decode`] (same limits), and
 //! the helpers [`downscale_to_long_side`], [`encode_png`] and [`encode_jpeg`]
 //! build what an output format needs. [`ImageStore::prepared`] caches one
 //! web-ready version per image and size (used by EPUB), so three regions share
 //! one conversion (downscaled with fast_image_resize); likewise each
-//! [`LoadedImage`] holds the one PDF image (decoded and deflated once) that
-//! every region's PDF embeds.
+//! [`LoadedImage`] holds the one PDF form that every region's PDF embeds.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
@@ -34,6 +33,9 @@ use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder};
+
+use super::pdf_image::{PdfImage, pdf_image};
+use super::spool::Spool;
 
 /// Container formats tebiki accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,8 +98,9 @@ impl ImageFormat {
     }
 }
 
-/// A checked image: original bytes (re-encoded upright when the file's EXIF
-/// orientation turns it) plus the facts renderers need.
+/// A checked image: the facts renderers need, and where its bytes are
+/// (the file, or bytes re-encoded upright when the file's EXIF orientation
+/// turns it).
 #[derive(Debug)]
 pub struct LoadedImage {
     /// The file it came from.
@@ -108,14 +111,15 @@ pub struct LoadedImage {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// The file's bytes, unchanged; or, when its EXIF orientation turns the
-    /// picture, the upright pixels re-encoded (JPEG stays JPEG, other
-    /// formats become PNG), so every renderer shows it upright.
-    pub bytes: Arc<[u8]>,
-    /// The PDF writer's image for this file, made once per build and
-    /// shared by every region's PDF (krilla decodes and deflates it once);
-    /// filled by `pdf::images`, an error message when krilla rejects it.
-    pub(crate) pdf: OnceLock<Result<krilla::image::Image, String>>,
+    /// Where its bytes are ([`LoadedImage::bytes`]).
+    content: Content,
+    /// The IHDR facts of a PNG.
+    png: Option<PngHeader>,
+    /// How the PDF embeds this file ([`super::pdf_image`]), decided once
+    /// per build and shared by every region's PDF: at the check when the
+    /// build writes PDFs, else by `pdf::images` on first use; an error
+    /// message when the image cannot be embedded.
+    pub(crate) pdf: OnceLock<Result<PdfImage, String>>,
 }
 
 /// Header facts of a PNG file that decide whether it can be passed through.
@@ -129,28 +133,81 @@ pub struct PngHeader {
     pub interlaced: bool,
 }
 
+/// Where a checked image's bytes are. A build does not keep its image
+/// files in memory: a handbook with a screenshot per step has hundreds of
+/// megabytes of them, which each output reads again, one file at a time,
+/// when it writes the image (from the page cache, usually).
+#[derive(Debug)]
+enum Content {
+    /// The file as it was checked: its length and CRC-32, so a file
+    /// changed since (an editor saving during the build) is an error, never
+    /// other bytes under the checked facts.
+    File { len: u64, crc: u32 },
+    /// Bytes made at the check (a picture turned upright), kept.
+    Memory(Arc<[u8]>),
+}
+
 impl LoadedImage {
+    /// The image's bytes: the file's, read again and checked to be the
+    /// bytes that were checked; or, when its EXIF orientation turns the
+    /// picture, the upright pixels re-encoded at the check (JPEG stays
+    /// JPEG, other formats become PNG), so every renderer shows it upright.
+    pub fn bytes(&self) -> Result<Arc<[u8]>, ImageError> {
+        let (len, crc) = match &self.content {
+            Content::Memory(bytes) => return Ok(Arc::clone(bytes)),
+            Content::File { len, crc } => (*len, *crc),
+        };
+        let changed = || ImageError::Read {
+            path: self.path.clone(),
+            reason: "the file changed during the build".into(),
+        };
+        let bytes = read_bounded(&self.path, len).map_err(|e| match e {
+            ImageError::Read { reason, .. } if reason.starts_with("file is larger") => changed(),
+            other => other,
+        })?;
+        if bytes.len() as u64 != len || crc32(&bytes) != crc {
+            return Err(changed());
+        }
+        Ok(bytes.into())
+    }
+
+    /// The length of [`LoadedImage::bytes`].
+    pub fn byte_len(&self) -> u64 {
+        match &self.content {
+            Content::File { len, .. } => *len,
+            Content::Memory(bytes) => bytes.len() as u64,
+        }
+    }
+
     /// The IHDR facts of a PNG image; `None` for other formats.
     pub fn png_header(&self) -> Option<PngHeader> {
-        if self.format != ImageFormat::Png {
-            return None;
-        }
-        // Signature (8) + chunk length (4) + "IHDR" (4) + width/height (8).
-        let ihdr = self.bytes.get(12..29)?;
-        if ihdr.get(..4)? != b"IHDR" {
-            return None;
-        }
-        Some(PngHeader {
-            bit_depth: *ihdr.get(12)?,
-            color_type: *ihdr.get(13)?,
-            interlaced: *ihdr.get(16)? != 0,
-        })
+        self.png
     }
 
     /// The length of the longer side in pixels.
     pub fn long_side(&self) -> u32 {
         self.width.max(self.height)
     }
+}
+
+/// The IHDR facts of a PNG file's bytes.
+fn png_header(bytes: &[u8]) -> Option<PngHeader> {
+    // Signature (8) + chunk length (4) + "IHDR" (4) + width/height (8).
+    let ihdr = bytes.get(12..29)?;
+    if ihdr.get(..4)? != b"IHDR" {
+        return None;
+    }
+    Some(PngHeader {
+        bit_depth: *ihdr.get(12)?,
+        color_type: *ihdr.get(13)?,
+        interlaced: *ihdr.get(16)? != 0,
+    })
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    crc.sum()
 }
 
 /// Why an image cannot be used.
@@ -247,8 +304,28 @@ pub struct PreparedImage {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// Encoded bytes (the original file when it needed no change).
-    pub bytes: Arc<[u8]>,
+    /// Its bytes ([`PreparedImage::bytes`]).
+    bytes: PreparedBytes,
+}
+
+/// Where a prepared image's bytes are.
+#[derive(Debug)]
+enum PreparedBytes {
+    /// The image's own bytes, unchanged.
+    Source(Arc<LoadedImage>),
+    /// A copy made for the output (scaled down, re-encoded).
+    Encoded(Arc<[u8]>),
+}
+
+impl PreparedImage {
+    /// The encoded bytes: the image file's own when it needed no change
+    /// (read when asked for, [`LoadedImage::bytes`]).
+    pub fn bytes(&self) -> Result<Arc<[u8]>, ImageError> {
+        match &self.bytes {
+            PreparedBytes::Source(image) => image.bytes(),
+            PreparedBytes::Encoded(bytes) => Ok(Arc::clone(bytes)),
+        }
+    }
 }
 
 /// A cache slot: filled once by whichever thread gets there first.
@@ -264,6 +341,8 @@ pub struct ImageStore {
     prepared: Shared<(PathBuf, u32), PreparedImage>,
     /// Images being loaded now by [`ImageStore::load_unless_busy`].
     loading: Arc<Mutex<BTreeSet<PathBuf>>>,
+    /// The PDF samples of images that are not passed through.
+    spool: Arc<Spool>,
 }
 
 /// A cache map shared by a store's clones.
@@ -288,6 +367,16 @@ impl ImageStore {
         self.limits
     }
 
+    /// Where the PDF samples of this store's images are kept.
+    pub(crate) fn spool(&self) -> &Spool {
+        &self.spool
+    }
+
+    /// [`ImageStore::spool`], shared with a PDF written later.
+    pub(crate) fn spool_handle(&self) -> Arc<Spool> {
+        Arc::clone(&self.spool)
+    }
+
     /// Loads (once) and returns the image at `path`.
     pub fn load(&self, path: &Path) -> Result<Arc<LoadedImage>, ImageError> {
         self.load_for(path, ImageNeeds::default())
@@ -296,14 +385,14 @@ impl ImageStore {
     /// Loads (once) and returns the image at `path`, doing right away with
     /// the pixels the check decodes what the build's outputs need of them,
     /// so the file is decoded once per build, not twice: with
-    /// [`ImageNeeds::pdf`], a PNG's PDF image ([`LoadedImage::pdf`],
-    /// `assets::pixels`); with [`ImageNeeds::epub`], the EPUB's scaled-down
+    /// [`ImageNeeds::pdf`], the image's PDF form ([`LoadedImage::pdf`],
+    /// `assets::pdf_image`); with [`ImageNeeds::epub`], the EPUB's scaled-down
     /// copy of an image longer than the EPUB's long side (the one
     /// [`ImageStore::prepared`] then returns).
     pub fn load_for(&self, path: &Path, needs: ImageNeeds) -> Result<Arc<LoadedImage>, ImageError> {
         let slot = slot_for(&self.loaded, path.to_path_buf());
         slot.get_or_init(|| {
-            let (loaded, scaled) = load_checked(path, self.limits, needs)?;
+            let (loaded, scaled) = load_checked(path, self.limits, needs, &self.spool)?;
             if let Some((long_side, prepared)) = scaled {
                 let _ = slot_for(&self.prepared, (path.to_path_buf(), long_side))
                     .set(prepared.map(Arc::new));
@@ -332,7 +421,7 @@ impl ImageStore {
 
     /// Decodes the image's pixels under this store's limits.
     pub fn decode(&self, image: &LoadedImage) -> Result<DynamicImage, ImageError> {
-        decode_bounded(&image.path, &image.bytes, image.format, self.limits)
+        decode_bounded(&image.path, &image.bytes()?, image.format, self.limits)
     }
 
     /// The image at `path` ready for an e-reader (once per path and size):
@@ -349,14 +438,14 @@ impl ImageStore {
         let slot = slot_for(&self.prepared, (path.to_path_buf(), long_side));
         slot.get_or_init(|| {
             let loaded = self.load(path)?;
-            self.prepare(&loaded, long_side, jpeg_quality).map(Arc::new)
+            self.prepare(loaded, long_side, jpeg_quality).map(Arc::new)
         })
         .clone()
     }
 
     fn prepare(
         &self,
-        image: &LoadedImage,
+        image: Arc<LoadedImage>,
         long_side: u32,
         jpeg_quality: u8,
     ) -> Result<PreparedImage, ImageError> {
@@ -373,11 +462,11 @@ impl ImageStore {
                 format: image.format,
                 width: image.width,
                 height: image.height,
-                bytes: image.bytes.clone(),
+                bytes: PreparedBytes::Source(image),
             });
         }
         // The full-size pixels are dropped before the copy is encoded.
-        let scaled = downscale_to_long_side(self.decode(image)?, long_side);
+        let scaled = downscale_to_long_side(self.decode(&image)?, long_side);
         encode_prepared(&image.path, image.format, &scaled, jpeg_quality)
     }
 }
@@ -385,7 +474,8 @@ impl ImageStore {
 /// What a build does with the images it checks ([`ImageStore::load_for`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImageNeeds {
-    /// The build writes PDFs: a PNG's checked pixels become its PDF image.
+    /// The build writes PDFs: the image's PDF form is decided at the check
+    /// (from its checked pixels when it is not passed through).
     pub pdf: bool,
     /// The build writes EPUBs whose images are at most this long side, in
     /// pixels, with this JPEG quality (`layouts/epub.toml`'s
@@ -412,7 +502,7 @@ fn encode_prepared(
         format,
         width: scaled.width(),
         height: scaled.height(),
-        bytes: bytes.into(),
+        bytes: PreparedBytes::Encoded(bytes.into()),
     })
 }
 
@@ -463,6 +553,7 @@ fn load_checked(
     path: &Path,
     limits: DecodeLimits,
     needs: ImageNeeds,
+    spool: &Spool,
 ) -> Result<(LoadedImage, ScaledForEpub), ImageError> {
     let bytes = read_bounded(path, limits.max_file_bytes)?;
     let guessed = image::guess_format(&bytes)
@@ -479,10 +570,8 @@ fn load_checked(
     let Decoded {
         image: decoded,
         orientation,
-        has_icc,
     } = decode_with_orientation(path, &bytes, format, limits)?;
     if orientation == Orientation::NoTransforms {
-        let bytes: Arc<[u8]> = bytes.into();
         let (width, height) = (decoded.width(), decoded.height());
         // The same pixels `ImageStore::prepare` would decode from `bytes`.
         let scaled = needs.epub.and_then(|(long_side, jpeg_quality)| {
@@ -495,18 +584,19 @@ fn load_checked(
             })
         });
         let pdf = OnceLock::new();
-        if needs.pdf
-            && format == ImageFormat::Png
-            && let Some(image) = super::pixels::png_image(decoded, &bytes, has_icc)
-        {
-            let _ = pdf.set(Ok(image));
+        if needs.pdf {
+            let _ = pdf.set(pdf_image(&bytes, format, || Ok(decoded), spool));
         }
         let image = LoadedImage {
             path: path.to_path_buf(),
             format,
             width,
             height,
-            bytes,
+            content: Content::File {
+                len: bytes.len() as u64,
+                crc: crc32(&bytes),
+            },
+            png: png_header(&bytes),
             pdf,
         };
         return Ok((image, scaled));
@@ -529,7 +619,8 @@ fn load_checked(
         format,
         width: upright.width(),
         height: upright.height(),
-        bytes: encoded.into(),
+        png: png_header(&encoded),
+        content: Content::Memory(encoded.into()),
         pdf: OnceLock::new(),
     };
     // The EPUB scales the re-encoded file (a JPEG's pixels differ from
@@ -541,12 +632,10 @@ fn load_checked(
 /// applied).
 const UPRIGHT_JPEG_QUALITY: u8 = 92;
 
-/// A checked file's pixels, the EXIF orientation it asks for, and whether
-/// it carries an ICC profile.
+/// A checked file's pixels and the EXIF orientation it asks for.
 struct Decoded {
     image: DynamicImage,
     orientation: Orientation,
-    has_icc: bool,
 }
 
 /// Decodes `bytes` as `format` under `limits` and reads the EXIF orientation
@@ -569,14 +658,9 @@ fn decode_with_orientation(
         .reserve(decoder.total_bytes())
         .map_err(|e| ImageError::decode(path, describe(&e)))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let has_icc = !matches!(decoder.icc_profile(), Ok(None));
     let image =
         DynamicImage::from_decoder(decoder).map_err(|e| ImageError::decode(path, describe(&e)))?;
-    Ok(Decoded {
-        image,
-        orientation,
-        has_icc,
-    })
+    Ok(Decoded { image, orientation })
 }
 
 /// Reads a whole image file through the site's one reader (regular files
@@ -874,7 +958,12 @@ mod tests {
         for path in [&png, &small, &jpeg] {
             let checked = store.prepared(path, 150, 85).unwrap();
             let decoded_again = ImageStore::new().prepared(path, 150, 85).unwrap();
-            assert_eq!(checked.bytes, decoded_again.bytes, "{}", path.display());
+            assert_eq!(
+                checked.bytes().unwrap(),
+                decoded_again.bytes().unwrap(),
+                "{}",
+                path.display()
+            );
             assert_eq!(
                 (checked.format, checked.width, checked.height),
                 (
@@ -905,12 +994,37 @@ mod tests {
     }
 
     #[test]
+    fn the_bytes_are_read_again_and_a_file_changed_since_the_check_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = png_bytes(30, 10);
+        let path = write(dir.path(), "p.png", &bytes);
+        let loaded = ImageStore::new().load(&path).unwrap();
+        assert_eq!(loaded.byte_len(), bytes.len() as u64);
+        assert_eq!(&*loaded.bytes().unwrap(), &bytes[..]);
+        // Same length, other bytes; then longer; then gone.
+        let mut other = bytes.clone();
+        if let Some(last) = other.last_mut() {
+            *last ^= 1;
+        }
+        for changed in [other, [&bytes[..], b"x"].concat()] {
+            std::fs::write(&path, &changed).unwrap();
+            let error = loaded.bytes().unwrap_err().to_string();
+            assert!(error.contains("changed during the build"), "{error}");
+        }
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(loaded.bytes(), Err(ImageError::Read { .. })));
+    }
+
+    #[test]
     fn prepared_passes_small_png_through_and_downscales_large() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "p.png", &png_bytes(300, 100));
         let store = ImageStore::new();
         let same = store.prepared(&path, 1600, 85).unwrap();
-        assert_eq!(&*same.bytes, &*store.load(&path).unwrap().bytes);
+        assert_eq!(
+            same.bytes().unwrap(),
+            store.load(&path).unwrap().bytes().unwrap()
+        );
         let small = store.prepared(&path, 150, 85).unwrap();
         assert_eq!(
             (small.width, small.height, small.format),
@@ -938,7 +1052,7 @@ mod tests {
         for path in [deep_path, bmp_path] {
             let prepared = store.prepared(&path, 1600, 85).unwrap();
             assert_eq!(prepared.format, ImageFormat::Png);
-            let reloaded = write(dir.path(), "out.png", &prepared.bytes);
+            let reloaded = write(dir.path(), "out.png", &prepared.bytes().unwrap());
             let check = ImageStore::new().load(&reloaded).unwrap();
             assert_eq!(check.png_header().map(|h| h.bit_depth), Some(8));
         }
@@ -964,8 +1078,8 @@ mod tests {
             Some(true)
         );
         let prepared = store.prepared(&path, 1600, 85).unwrap();
-        assert_ne!(&*prepared.bytes, &bytes[..]);
-        let out = write(dir.path(), "plain.png", &prepared.bytes);
+        assert_ne!(&*prepared.bytes().unwrap(), &bytes[..]);
+        let out = write(dir.path(), "plain.png", &prepared.bytes().unwrap());
         let header = ImageStore::new().load(&out).unwrap().png_header();
         assert_eq!(header.map(|h| h.interlaced), Some(false));
     }
@@ -1090,7 +1204,10 @@ mod tests {
         let plain = write(dir.path(), "plain.jpg", &jpeg_with_orientation(40, 20, 1));
         let loaded = store.load(&plain).unwrap();
         assert_eq!((loaded.width, loaded.height), (40, 20));
-        assert_eq!(&*loaded.bytes, &std::fs::read(&plain).unwrap()[..]);
+        assert_eq!(
+            &*loaded.bytes().unwrap(),
+            &std::fs::read(&plain).unwrap()[..]
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //! bundled font of its file name shares the bundled bytes.
 
 pub(crate) mod images;
-pub(crate) mod pixels;
+pub(crate) mod pdf_image;
+pub(crate) mod spool;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -383,7 +383,7 @@ fn deliver(
     site: &Site,
     book: &Book,
     format: Format,
-    bytes: Option<Vec<u8>>,
+    output: Option<Rendered<'_>>,
     diags: &mut Diagnostics,
 ) -> Option<Written> {
     let stem = site
@@ -399,12 +399,9 @@ fn deliver(
         ))
     });
     let ok = !diags.has_errors();
-    match bytes {
-        Some(bytes) if ok => match write::atomic_write(&path, &bytes) {
-            Ok(()) => Some(Written {
-                bytes: bytes.len() as u64,
-                path,
-            }),
+    match output {
+        Some(output) if ok => match write::atomic_write_with(&path, |file| output.write_to(file)) {
+            Ok(bytes) => Some(Written { bytes, path }),
             Err(e) => {
                 diags.push(
                     Diagnostic::new(
@@ -443,7 +440,7 @@ fn image_bytes<'b>(books: impl Iterator<Item = &'b Book>, assets: &Assets) -> u6
         .filter(|u| !u.image.path.as_os_str().is_empty())
         .filter(|u| seen.insert(u.image.path.clone()))
         .filter_map(|u| assets.images.load(&u.image.path).ok())
-        .map(|image| image.bytes.len() as u64)
+        .map(|image| image.byte_len())
         .sum()
 }
 
@@ -613,16 +610,35 @@ fn internal_error(what: &str) -> Diagnostic {
     .with_code(Code::Internal)
 }
 
+/// A rendered output, ready to be written into its file: neither holds
+/// the whole file, whose images are copied in as it is written.
+enum Rendered<'c> {
+    /// A PDF.
+    Pdf(crate::pdf::PdfFile),
+    /// An EPUB (its package cache, in `tebiki watch`).
+    Epub(crate::epub::EpubFile<'c>),
+}
+
+impl Rendered<'_> {
+    /// Writes the file into `out`; the number of bytes written.
+    fn write_to(&self, out: &mut write::OutputFile<'_>) -> std::io::Result<u64> {
+        match self {
+            Rendered::Pdf(pdf) => pdf.write_to(out),
+            Rendered::Epub(epub) => epub.write_to(out),
+        }
+    }
+}
+
 /// Renders one format of one book, catching panics (a PDF shares the
 /// build's paragraph layout cache; an EPUB reuses the unchanged files of
 /// `package`, the region's previous EPUB).
-fn guarded_render(
+fn guarded_render<'c>(
     book: &Book,
     assets: &Assets,
     layouts: &std::sync::Arc<crate::layout::inline::LayoutCache>,
     format: Format,
-    package: Option<&crate::epub::PackageCache>,
-) -> (Option<Vec<u8>>, Diagnostics) {
+    package: Option<&'c crate::epub::PackageCache>,
+) -> (Option<Rendered<'c>>, Diagnostics) {
     let what = format!(
         "writing the {} of region {}",
         format.extension(),
@@ -634,9 +650,11 @@ fn guarded_render(
             Format::Pdf => {
                 // `render_with` leaves the cache once the book is laid out.
                 layouts.begin();
-                crate::pdf::render_with(book, assets, layouts, &mut diags)
+                crate::pdf::render_with(book, assets, layouts, &mut diags).map(Rendered::Pdf)
             }
-            Format::Epub => crate::epub::render_cached(book, assets, &mut diags, package),
+            Format::Epub => {
+                crate::epub::render_cached(book, assets, &mut diags, package).map(Rendered::Epub)
+            }
         };
         (bytes, diags)
     })

@@ -24,12 +24,13 @@ pub(super) enum PdfLanes {
 }
 
 /// Above this many bytes of distinct image files, the PDFs render one at a
-/// time. Every PDF being written holds its own copy of every image it
-/// embeds twice (krilla's objects, then the finished file), beside the
-/// build's one decoded-and-deflated copy: with 226 MiB of screenshots two
-/// PDFs at once peaked at 1.8 GB, one at a time at 1.3 GB (docs/
-/// benchmarks.md, "Round 4: memory"). Below it, text dominates and the
-/// second core is worth more than the memory.
+/// time. A PDF being made holds no image bytes (they are copied into the
+/// file as it is written), but a handbook with that many screenshots is
+/// long, and each PDF in flight holds its laid-out pages: on the 1000-page
+/// corpus with 226 MiB of distinct screenshots, two PDFs at once peaked at
+/// 368 MiB (16.5 s), one at a time at 313 MiB (18.0 s), against a budget
+/// of 400 MB (docs/benchmarks.md, "Round 11"). Below it, the second core
+/// is worth more than the memory.
 const ONE_PDF_AT_A_TIME_ABOVE: u64 = 128 * 1024 * 1024;
 
 impl PdfLanes {

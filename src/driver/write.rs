@@ -1,6 +1,7 @@
 //! Atomic output writes, and no leftovers.
 //!
-//! Input: an output path and its bytes. Output: the file in place, written
+//! Input: an output path and its bytes, or a function writing them.
+//! Output: the file in place, written
 //! through a temporary file (`.tebiki-XXXXXX`) in the same folder and renamed
 //! over the target, so readers never see a partial file and a failure leaves
 //! the old file. Every live temporary is registered, so an interrupt
@@ -79,7 +80,24 @@ pub(super) fn remove_stale(dir: &Path, started: SystemTime) -> usize {
 }
 
 /// Writes `bytes` to `path` atomically, creating the folder if needed.
+#[cfg(test)]
 pub(super) fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    atomic_write_with(path, |out| {
+        out.write_all(bytes).map(|()| bytes.len() as u64)
+    })
+    .map(|_| ())
+}
+
+/// The temporary file an output is written into, through a buffer (so a
+/// file written in small pieces costs few system calls).
+pub(super) type OutputFile<'a> = std::io::BufWriter<&'a mut std::fs::File>;
+
+/// Writes what `write` writes to `path` atomically, creating the folder if
+/// needed; what `write` returns (the bytes written).
+pub(super) fn atomic_write_with(
+    path: &Path,
+    write: impl FnOnce(&mut OutputFile<'_>) -> std::io::Result<u64>,
+) -> std::io::Result<u64> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -95,11 +113,16 @@ pub(super) fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     };
     let temp_path = temp.path().to_path_buf();
     let result = (|| {
-        temp.write_all(bytes)?;
+        let written = {
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, temp.as_file_mut());
+            let written = write(&mut buffered)?;
+            buffered.flush()?;
+            written
+        };
         temp.as_file().sync_all()?;
         set_readable(temp.as_file(), path)?;
         temp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        Ok(written)
     })();
     live().remove(&temp_path);
     result

@@ -34,8 +34,8 @@ pub(crate) struct EpubImage {
     pub height: u32,
     /// Media type of the included file.
     pub media_type: &'static str,
-    /// The bytes written into the EPUB.
-    pub bytes: Arc<[u8]>,
+    /// The image written into the EPUB (its bytes read when it is written).
+    pub prepared: Arc<PreparedImage>,
 }
 
 /// The included images, by source path, in first-use order.
@@ -93,7 +93,7 @@ impl ImageTable {
         table
     }
 
-    fn push(&mut self, path: &Path, image: &PreparedImage, used: &mut Uniquifier) {
+    fn push(&mut self, path: &Path, image: &Arc<PreparedImage>, used: &mut Uniquifier) {
         let stem = path
             .file_stem()
             .map(|s| ascii_slug(&s.to_string_lossy()))
@@ -106,7 +106,7 @@ impl ImageTable {
             width: image.width,
             height: image.height,
             media_type: image.format.media_type(),
-            bytes: image.bytes.clone(),
+            prepared: Arc::clone(image),
         });
         self.by_path.insert(path.to_path_buf(), index);
     }

@@ -42,21 +42,102 @@ const CSS_PATH: &str = "css/epub.css";
 
 pub use package::PackageCache;
 
-/// Writes one region's book as EPUB bytes. Problems (bad images) are pushed
-/// to `diags`; `None` when an error makes a correct EPUB impossible.
+/// Writes one region's book as EPUB bytes in memory. Problems (bad images)
+/// are pushed to `diags`; `None` when an error makes a correct EPUB
+/// impossible.
 pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-    render_cached(book, assets, diags, None)
+    let file = render_cached(book, assets, diags, None)?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    match file.write_to(&mut out) {
+        Ok(_) => Some(out.into_inner()),
+        Err(e) => {
+            diags.push(zip_error(&e.to_string()));
+            None
+        }
+    }
 }
 
-/// [`render`], copying every file of the package that did not change since
-/// the previous build from `cache` without compressing it again (the same
-/// bytes as [`render`]; `tebiki watch` keeps one cache per region).
-pub fn render_cached(
+/// The files of an EPUB, ready to be zipped into its output file
+/// ([`EpubFile::write_to`]): the images and fonts are the build's shared
+/// bytes, so the package is never held whole in memory (except for `tebiki
+/// watch`, whose cache keeps the previous package to copy from).
+pub struct EpubFile<'c> {
+    files: Vec<(String, EntryBytes)>,
+    cache: Option<&'c PackageCache>,
+}
+
+/// The bytes of one file of the package.
+enum EntryBytes {
+    /// Made for this EPUB (XHTML, navigation, package document, CSS).
+    Made(Vec<u8>),
+    /// An image, read (or taken from the image store) when it is written.
+    Image(std::sync::Arc<crate::assets::images::PreparedImage>),
+    /// A font file, shared with the build.
+    Font(crate::assets::FontBytes),
+}
+
+impl package::Entry for EntryBytes {
+    fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            EntryBytes::Made(bytes) => Ok(bytes.as_slice().into()),
+            EntryBytes::Image(image) => image
+                .bytes()
+                .map(|bytes| bytes.to_vec().into())
+                .map_err(std::io::Error::other),
+            EntryBytes::Font(bytes) => Ok((&bytes[..]).into()),
+        }
+    }
+}
+
+impl EpubFile<'_> {
+    /// Writes the zip into `out` (from its current position); the number of
+    /// bytes written.
+    pub fn write_to<W: std::io::Write + std::io::Seek>(&self, out: &mut W) -> std::io::Result<u64> {
+        use package::Entry;
+        if let Some(cache) = self.cache {
+            // The watch loop's cache compares every entry with the previous
+            // package's: all of them in memory.
+            let read: Vec<(String, std::borrow::Cow<'_, [u8]>)> = self
+                .files
+                .iter()
+                .map(|(path, entry)| Ok((path.clone(), entry.read()?)))
+                .collect::<std::io::Result<_>>()?;
+            let files: Vec<(String, &[u8])> = read
+                .iter()
+                .map(|(path, bytes)| (path.clone(), &bytes[..]))
+                .collect();
+            let (bytes, _) =
+                package::write_zip_reusing(&files, Some(cache)).map_err(std::io::Error::other)?;
+            out.write_all(&bytes)?;
+            return Ok(bytes.len() as u64);
+        }
+        let start = out.stream_position()?;
+        let (out, _) =
+            package::write_zip_into(&self.files, out, None).map_err(std::io::Error::other)?;
+        Ok(out.stream_position()? - start)
+    }
+}
+
+/// The error of a package that could not be written.
+fn zip_error(reason: &str) -> Diagnostic {
+    Diagnostic::new(
+        Severity::Error,
+        Location::None,
+        format!("cannot write the epub zip: {reason}"),
+    )
+    .with_code(crate::diag::Code::OutputWrite)
+}
+
+/// [`render`] as an [`EpubFile`], copying every file of the package that did
+/// not change since the previous build from `cache` without compressing it
+/// again (the same bytes as [`render`]; `tebiki watch` keeps one cache per
+/// region).
+pub fn render_cached<'c>(
     book: &Book,
     assets: &Assets,
     diags: &mut Diagnostics,
-    cache: Option<&PackageCache>,
-) -> Option<Vec<u8>> {
+    cache: Option<&'c PackageCache>,
+) -> Option<EpubFile<'c>> {
     if book.pages.is_empty() {
         diags.push(
             Diagnostic::new(
@@ -154,39 +235,44 @@ pub fn render_cached(
     let a11y = accessibility(book, &options);
     let opf = opf::write_opf(book, &items, &a11y);
 
-    let mut entries_out: Vec<(String, &[u8])> = vec![
+    let mut out: Vec<(String, EntryBytes)> = vec![
         (
             "META-INF/container.xml".into(),
-            container_xml_static().as_bytes(),
+            EntryBytes::Made(container_xml_static().as_bytes().to_vec()),
         ),
-        (format!("{PACKAGE_DIR}/content.opf"), opf.as_bytes()),
-        (format!("{PACKAGE_DIR}/nav.xhtml"), nav_xhtml.as_bytes()),
-        (format!("{PACKAGE_DIR}/toc.ncx"), ncx.as_bytes()),
-        (format!("{PACKAGE_DIR}/{CSS_PATH}"), css.as_bytes()),
+        (
+            format!("{PACKAGE_DIR}/content.opf"),
+            EntryBytes::Made(opf.into_bytes()),
+        ),
+        (
+            format!("{PACKAGE_DIR}/nav.xhtml"),
+            EntryBytes::Made(nav_xhtml.into_bytes()),
+        ),
+        (
+            format!("{PACKAGE_DIR}/toc.ncx"),
+            EntryBytes::Made(ncx.into_bytes()),
+        ),
+        (
+            format!("{PACKAGE_DIR}/{CSS_PATH}"),
+            EntryBytes::Made(css.into_bytes()),
+        ),
     ];
-    for (href, bytes) in &files {
-        entries_out.push((format!("{PACKAGE_DIR}/{href}"), bytes.as_slice()));
+    for (href, bytes) in files {
+        out.push((format!("{PACKAGE_DIR}/{href}"), EntryBytes::Made(bytes)));
     }
     for image in images.iter() {
-        entries_out.push((format!("{PACKAGE_DIR}/{}", image.href), &image.bytes[..]));
+        out.push((
+            format!("{PACKAGE_DIR}/{}", image.href),
+            EntryBytes::Image(std::sync::Arc::clone(&image.prepared)),
+        ));
     }
-    for font in &fonts {
-        entries_out.push((format!("{PACKAGE_DIR}/{}", font.href), &font.bytes[..]));
+    for font in fonts {
+        out.push((
+            format!("{PACKAGE_DIR}/{}", font.href),
+            EntryBytes::Font(font.bytes),
+        ));
     }
-    match package::write_zip_reusing(&entries_out, cache) {
-        Ok((bytes, _)) => Some(bytes),
-        Err(e) => {
-            diags.push(
-                Diagnostic::new(
-                    Severity::Error,
-                    Location::None,
-                    format!("cannot write the epub zip: {e}"),
-                )
-                .with_code(crate::diag::Code::OutputWrite),
-            );
-            None
-        }
-    }
+    Some(EpubFile { files: out, cache })
 }
 
 /// Whether `tag` has the shape of a BCP 47 language tag (`ja`, `ja-JP`,

@@ -1,7 +1,8 @@
 //! The EPUB container: a zip with `mimetype` first.
 //!
 //! Input: the files of the publication (path inside the zip and bytes), in
-//! the order they should be stored. Output: the EPUB bytes. `mimetype` is the
+//! the order they should be stored. Output: the EPUB, written into a file
+//! as it is made ([`write_zip_into`]) or into memory. `mimetype` is the
 //! first entry and stored uncompressed; every entry has the same fixed
 //! timestamp (1980-01-01 00:00, the zip epoch) and permissions, and entries
 //! keep the given order, so identical input gives identical bytes.
@@ -13,7 +14,7 @@
 //! for byte, as one written from scratch.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 use std::sync::Mutex;
 
 use zip::write::SimpleFileOptions;
@@ -128,46 +129,20 @@ pub(crate) fn write_zip_reusing(
     let mut archive = previous
         .as_ref()
         .and_then(|p| zip::ZipArchive::new(Cursor::new(p.zip.as_slice())).ok());
-    let fixed = SimpleFileOptions::default()
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644)
-        .system(zip::System::Unix);
+    let reuse = match (previous.as_ref(), archive.as_mut()) {
+        (Some(previous), Some(archive)) => Some(Reuse {
+            entries: &previous.entries,
+            archive,
+        }),
+        _ => None,
+    };
     // The package is at most its files plus their headers (the XHTML
     // deflates, the images are stored): one buffer of that size is
     // written once, where a growing one was copied through every power of
     // two below it (only the pages written are ever touched).
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(package_bound(files))));
-    zip.start_file(
-        "mimetype",
-        fixed.compression_method(CompressionMethod::Stored),
-    )?;
-    zip.write_all(b"application/epub+zip")?;
-    let deflated = fixed
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(DEFLATE_LEVEL));
-    let stored = fixed.compression_method(CompressionMethod::Stored);
-    let mut copied = 0;
-    for (path, bytes) in files {
-        let unchanged = previous
-            .as_ref()
-            .and_then(|p| p.entries.get(path))
-            .is_some_and(|old| old.as_slice() == *bytes);
-        if let (true, Some(archive)) = (unchanged, archive.as_mut())
-            && let Ok(entry) = archive.by_name_raw(path.as_bytes())
-        {
-            zip.raw_copy_file(entry)?;
-            copied += 1;
-            continue;
-        }
-        let options = if is_already_compressed(path) {
-            stored
-        } else {
-            deflated
-        };
-        zip.start_file(path.as_str(), options)?;
-        zip.write_all(bytes)?;
-    }
-    let bytes = zip.finish()?.into_inner();
+    let buffer = Cursor::new(Vec::with_capacity(package_bound(files)));
+    let (buffer, copied) = write_zip_into(files, buffer, reuse)?;
+    let bytes = buffer.into_inner();
     drop(archive);
     if let Some(cache) = cache {
         // Unchanged entries keep the previous copy of their bytes.
@@ -185,6 +160,72 @@ pub(crate) fn write_zip_reusing(
         });
     }
     Ok((bytes, copied))
+}
+
+/// The previous package's entries, to copy unchanged ones from.
+pub(crate) struct Reuse<'a, 'z> {
+    entries: &'a HashMap<String, Vec<u8>>,
+    archive: &'a mut zip::ZipArchive<Cursor<&'z [u8]>>,
+}
+
+/// A file of the package: its bytes, read when the zip is written (an
+/// image file is read then, one at a time).
+pub(crate) trait Entry {
+    /// The file's bytes.
+    fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>>;
+}
+
+impl Entry for &[u8] {
+    fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        Ok((*self).into())
+    }
+}
+
+/// Writes the zip of `files` into `out` (a file being written, or a
+/// buffer), copying unchanged entries from `reuse`; returns `out` and how
+/// many entries were copied.
+pub(crate) fn write_zip_into<W: Write + Seek, E: Entry>(
+    files: &[(String, E)],
+    out: W,
+    mut reuse: Option<Reuse<'_, '_>>,
+) -> zip::result::ZipResult<(W, usize)> {
+    let fixed = SimpleFileOptions::default()
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644)
+        .system(zip::System::Unix);
+    let mut zip = ZipWriter::new(out);
+    zip.start_file(
+        "mimetype",
+        fixed.compression_method(CompressionMethod::Stored),
+    )?;
+    zip.write_all(b"application/epub+zip")?;
+    let deflated = fixed
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(DEFLATE_LEVEL));
+    let stored = fixed.compression_method(CompressionMethod::Stored);
+    let mut copied = 0;
+    for (path, entry) in files {
+        let bytes = &*entry.read()?;
+        if let Some(reuse) = reuse.as_mut()
+            && reuse
+                .entries
+                .get(path)
+                .is_some_and(|old| old.as_slice() == bytes)
+            && let Ok(entry) = reuse.archive.by_name_raw(path.as_bytes())
+        {
+            zip.raw_copy_file(entry)?;
+            copied += 1;
+            continue;
+        }
+        let options = if is_already_compressed(path) {
+            stored
+        } else {
+            deflated
+        };
+        zip.start_file(path.as_str(), options)?;
+        zip.write_all(bytes)?;
+    }
+    Ok((zip.finish()?, copied))
 }
 
 #[cfg(test)]

@@ -267,9 +267,16 @@ fn a_pool_of_four_lays_out_the_pdf_of_a_pool_of_one() {
                 .map(|image| image.path.as_path())
                 .collect();
             let debug = format!("{:?}{:?}{files:?}", doc.sheets, doc.outline);
-            let pdf =
-                crate::pdf::write_pdf(doc, &book, crate::pdf::Conformance::Tagged, &mut diags)
-                    .expect("written");
+            let pdf = crate::pdf::write_pdf(
+                doc,
+                &book,
+                &assets.images,
+                crate::pdf::Conformance::Tagged,
+                &mut diags,
+            )
+            .expect("written")
+            .to_bytes()
+            .expect("in memory");
             (debug, pdf, format!("{:?}", diags.items()))
         })
     };

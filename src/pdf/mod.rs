@@ -1,14 +1,16 @@
 //! PDF export: the book laid out into frames by `layout`, written with
 //! krilla.
 //!
-//! Input: a resolved [`Book`] and the build's [`Assets`]. Output: the PDF
-//! bytes, or `None` when an error makes a correct PDF impossible (the reason
-//! is in `diags`). Submodules: `write` (frames → krilla pages), `text`
+//! Input: a resolved [`Book`] and the build's [`Assets`]. Output: a
+//! [`PdfFile`] (written into the output file, or into memory by
+//! [`render`]), or `None` when an error makes a correct PDF impossible (the
+//! reason is in `diags`). Submodules: `write` (frames → krilla pages), `text`
 //! (glyphs and fonts), `widen` (twin glyphs for exact text extraction),
 //! `cff` (a CFF face's glyphs as TrueType glyphs, for `widen`),
-//! `paint` (fills and strokes), `images`, `nav`
-//! (anchors, bookmarks), `tags` (tag tree), `meta` (document information),
-//! `objstm` (small objects packed into object streams).
+//! `paint` (fills and strokes), `images` (placeholders for krilla, the
+//! image objects written into the file), `nav` (anchors, bookmarks), `tags`
+//! (tag tree), `meta` (document information), `objstm` (small objects
+//! packed into object streams; the file written).
 
 mod cff;
 mod guest;
@@ -22,7 +24,7 @@ mod text;
 mod widen;
 mod write;
 
-pub use write::{Conformance, write_pdf};
+pub use write::{Conformance, PdfFile, write_pdf};
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
@@ -31,21 +33,36 @@ use crate::layout::inline::LayoutCache;
 use crate::layout::style::PdfStyle;
 use crate::model::Book;
 
-/// Lays out and writes one region's book as PDF bytes. Problems (bad
-/// images, missing fonts) are pushed to `diags`; `None` when an error makes
-/// a correct PDF impossible.
+/// Lays out and writes one region's book as PDF bytes in memory. Problems
+/// (bad images, missing fonts) are pushed to `diags`; `None` when an error
+/// makes a correct PDF impossible.
 pub fn render(book: &Book, assets: &Assets, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-    render_with(book, assets, &std::sync::Arc::default(), diags)
+    let file = render_with(book, assets, &std::sync::Arc::default(), diags)?;
+    match file.to_bytes() {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            diags.push(
+                Diagnostic::new(
+                    Severity::Error,
+                    Location::None,
+                    format!("cannot write the pdf: {e}"),
+                )
+                .with_code(crate::diag::Code::PdfExport),
+            );
+            None
+        }
+    }
 }
 
 /// [`render`] with a paragraph layout cache shared by every region of a
-/// build (and, kept by the caller, by later builds with the same fonts).
+/// build (and, kept by the caller, by later builds with the same fonts),
+/// as a [`PdfFile`] that writes itself where the caller wants it.
 pub fn render_with(
     book: &Book,
     assets: &Assets,
     layouts: &std::sync::Arc<LayoutCache>,
     diags: &mut Diagnostics,
-) -> Option<Vec<u8>> {
+) -> Option<PdfFile> {
     let style = PdfStyle::load(assets, diags);
     let doc = lay_out_book_with(book, assets, &style, layouts, diags);
     // A cache made for the build's PDFs empties itself after the last layout.
@@ -56,7 +73,7 @@ pub fn render_with(
     // once drawn, so the rare second attempt lays the book out again (its
     // diagnostics were reported by the first layout).
     let mut scratch = Diagnostics::new();
-    match write_pdf(doc, book, Conformance::PdfUa1, &mut scratch) {
+    match write_pdf(doc, book, &assets.images, Conformance::PdfUa1, &mut scratch) {
         Ok(bytes) => {
             diags.extend(scratch);
             Some(bytes)
@@ -73,7 +90,7 @@ pub fn render_with(
             }
             let mut second = Diagnostics::new();
             let doc = lay_out_book_with(book, assets, &style, layouts, &mut Diagnostics::new())?;
-            match write_pdf(doc, book, Conformance::Tagged, &mut second) {
+            match write_pdf(doc, book, &assets.images, Conformance::Tagged, &mut second) {
                 Ok(bytes) => {
                     diags.extend(second);
                     Some(bytes)

@@ -1,26 +1,32 @@
-//! Object streams: the finished PDF with its small objects packed into
-//! compressed object streams and a cross-reference stream (PDF 1.5, ISO
-//! 32000-1 §7.5.7–7.5.8).
+//! Object streams, and the file written: the finished PDF with its small
+//! objects packed into compressed object streams and a cross-reference
+//! stream (PDF 1.5, ISO 32000-1 §7.5.7–7.5.8), each image placeholder
+//! replaced by its image while the file is written.
 //!
 //! Input: the bytes krilla 0.8 writes (one classic `xref` table, every
-//! object `n 0 obj … endobj`, no incremental update). Output: the same
-//! objects, numbers and trailer entries; streams (content, images, fonts,
-//! XMP) stay where they are, every other object moves into an object
-//! stream. A tagged book is mostly small dictionaries (a structure element
-//! per paragraph, cell and list item, link annotations, pages), which krilla
-//! writes uncompressed: packing them takes the 300-page benchmark's JP PDF
-//! from 13.6 to about 8 MB. When the input is not laid out as expected it
-//! is returned unchanged, so the pass can only save bytes. The file is
-//! rewritten in its own buffer (kept objects move towards the start, the
-//! object streams are appended), so a PDF is never held twice. The object
-//! streams are deflated in rayon's pool (the last step of a PDF job, often
-//! the only work left of a build) and joined in order.
+//! object `n 0 obj … endobj`, no incremental update) and a test telling
+//! image placeholders (`pdf::images`) apart. Output: [`Packed`], which
+//! writes the same objects, numbers and trailer entries into any writer;
+//! streams (content, fonts, XMP) are copied from krilla's buffer, each
+//! placeholder becomes the image it stands for (written by
+//! [`ImageObjects`] from the image's file or the build's spool), every
+//! other object moves into an object stream. A tagged book is mostly small
+//! dictionaries (a structure element per paragraph, cell and list item,
+//! link annotations, pages), which krilla writes uncompressed: packing
+//! them takes the 300-page benchmark's JP PDF from 13.6 to about 8 MB.
+//! When the input is not laid out as expected it is written unchanged, so
+//! the pass can only save bytes (`pdf::write` refuses such a file when it
+//! has placeholders). The object streams are deflated in rayon's pool
+//! (the last step of a PDF job, often the only work left of a build).
 
 use std::io::Write;
+use std::ops::Range;
 
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use rayon::prelude::*;
+
+use super::images::ImageObjects;
 
 /// Objects per object stream: large enough to compress well, small enough
 /// that a reader decompresses little to reach one object.
@@ -32,7 +38,7 @@ struct Object<'a> {
     number: u32,
     body: &'a [u8],
     /// The whole `n 0 obj … endobj` text, for objects copied as they are.
-    whole: std::ops::Range<usize>,
+    whole: Range<usize>,
 }
 
 /// Where an object ends up in the packed file.
@@ -40,7 +46,7 @@ struct Object<'a> {
 enum Entry {
     Free,
     /// At a byte offset.
-    Direct(usize),
+    Direct(u64),
     /// In object stream `stream` (its object number), at `index`.
     Packed {
         stream: u32,
@@ -48,67 +54,170 @@ enum Entry {
     },
 }
 
-/// What packing makes of a file, decided before any byte moves: the
-/// header's length, the objects copied as they are (streams), each followed
-/// by a newline, and everything after them (object streams, the
-/// cross-reference stream, the trailer).
-struct Packing {
-    header_end: usize,
-    direct: Vec<std::ops::Range<usize>>,
-    tail: Vec<u8>,
+/// An object written outside the object streams.
+struct Kept {
+    number: u32,
+    /// Its `n 0 obj … endobj` text in krilla's buffer.
+    whole: Range<usize>,
+    /// The image it stands for (index of the document's image list).
+    image: Option<usize>,
 }
 
-/// The PDF with object streams, or `pdf` unchanged when it is not a
-/// single-xref file as krilla writes it. The file is rewritten in place
-/// (the kept objects only move towards its start), so a large PDF is not
-/// held twice.
-pub(super) fn pack(mut pdf: Vec<u8>) -> Vec<u8> {
-    let Some(packing) = plan(&pdf) else {
-        return pdf;
-    };
-    // In place when each kept object's text ends before the next begins
-    // (krilla separates objects by a newline): the write position then
-    // never passes the read position.
-    let in_place = packing
-        .direct
-        .windows(2)
-        .all(|pair| matches!(pair, [a, b] if a.end < b.start))
-        && packing
-            .direct
-            .last()
-            .is_none_or(|last| last.end < pdf.len())
-        && packing
-            .direct
-            .first()
-            .is_none_or(|first| packing.header_end <= first.start);
-    if !in_place {
-        let mut out = Vec::with_capacity(pdf.len() / 2);
-        out.extend_from_slice(pdf.get(..packing.header_end).unwrap_or_default());
-        for range in packing.direct {
-            out.extend_from_slice(pdf.get(range).unwrap_or_default());
-            out.push(b'\n');
-        }
-        out.extend_from_slice(&packing.tail);
-        return out;
+/// What packing makes of a file, decided before any byte is written: the
+/// header's length, the objects written outside object streams, the
+/// object streams (whole `n 0 obj … endobj` texts), where each object is
+/// (object streams' members; the others' offsets are known once written),
+/// and the trailer's entries.
+struct Plan {
+    header_end: usize,
+    kept: Vec<Kept>,
+    streams: Vec<(u32, Vec<u8>)>,
+    placed: Vec<Entry>,
+    trailer: Vec<u8>,
+}
+
+/// A finished PDF ready to be written ([`Packed::write`]).
+pub(super) struct Packed {
+    pdf: Vec<u8>,
+    plan: Option<Plan>,
+}
+
+impl Packed {
+    /// Plans the packing of `pdf`; `image` tells which stream objects are
+    /// image placeholders (by their body) and which image they stand for.
+    pub(super) fn new(pdf: Vec<u8>, image: impl Fn(&[u8]) -> Option<usize>) -> Packed {
+        let plan = plan(&pdf, &image);
+        Packed { pdf, plan }
     }
-    let mut cursor = packing.header_end;
-    for range in packing.direct {
-        let len = range.len();
-        pdf.copy_within(range, cursor);
-        cursor += len;
-        if let Some(byte) = pdf.get_mut(cursor) {
-            *byte = b'\n';
-        }
-        cursor += 1;
+
+    /// Whether the file is laid out as krilla writes it (packed, its
+    /// placeholders replaced); otherwise it is written as krilla made it.
+    pub(super) fn is_planned(&self) -> bool {
+        self.plan.is_some()
     }
-    pdf.truncate(cursor);
-    pdf.extend_from_slice(&packing.tail);
-    pdf
+
+    /// The images the file's placeholders stand for (indices of the
+    /// document's image list, in file order).
+    #[cfg(test)]
+    pub(super) fn placeholders(&self) -> impl Iterator<Item = usize> + '_ {
+        self.plan
+            .iter()
+            .flat_map(|plan| plan.kept.iter().filter_map(|kept| kept.image))
+    }
+
+    /// Writes the file into `out`, the images from `images`; the number of
+    /// bytes written.
+    pub(super) fn write(&self, images: &ImageObjects, out: &mut dyn Write) -> std::io::Result<u64> {
+        let Some(plan) = &self.plan else {
+            out.write_all(&self.pdf)?;
+            return Ok(self.pdf.len() as u64);
+        };
+        let mut out = Counted { out, at: 0 };
+        let mut placed = plan.placed.clone();
+        out.write_all(self.pdf.get(..plan.header_end).unwrap_or_default())?;
+        for kept in &plan.kept {
+            set(&mut placed, kept.number, Entry::Direct(out.at));
+            match kept.image {
+                Some(index) => {
+                    let first = number_of(placed.len())?;
+                    let extra = images.extra_objects(index);
+                    placed.resize(placed.len() + extra, Entry::Free);
+                    images.write(index, kept.number, first, &mut out, &mut |number, at| {
+                        set(&mut placed, number, Entry::Direct(at));
+                    })?;
+                }
+                None => {
+                    out.write_all(self.pdf.get(kept.whole.clone()).unwrap_or_default())?;
+                    out.write_all(b"\n")?;
+                }
+            }
+        }
+        for (number, text) in &plan.streams {
+            set(&mut placed, *number, Entry::Direct(out.at));
+            out.write_all(text)?;
+        }
+        // The cross-reference stream describes itself too.
+        let xref_number = number_of(placed.len())?;
+        let xref_offset = out.at;
+        placed.push(Entry::Direct(xref_offset));
+        // Offsets take 4 bytes up to 4 GiB, 8 beyond.
+        let wide = xref_offset > u64::from(u32::MAX);
+        let mut rows = Vec::with_capacity(placed.len() * if wide { 11 } else { 7 });
+        for entry in &placed {
+            let (kind, field2, field3) = match *entry {
+                Entry::Free => (0u8, 0u64, 0xFFFFu16),
+                Entry::Direct(offset) => (1, offset, 0),
+                Entry::Packed { stream, index } => (2, u64::from(stream), index),
+            };
+            rows.push(kind);
+            if wide {
+                rows.extend_from_slice(&field2.to_be_bytes());
+            } else {
+                rows.extend_from_slice(&u32::try_from(field2).unwrap_or(u32::MAX).to_be_bytes());
+            }
+            rows.extend_from_slice(&field3.to_be_bytes());
+        }
+        let rows =
+            deflate(&rows, XREF_LEVEL).ok_or_else(|| std::io::Error::other("deflate failed"))?;
+        out.write_all(
+            format!(
+                "{xref_number} 0 obj\n<</Type/XRef/Size {}/W[1 {} 2]/Filter/FlateDecode/Length {}",
+                placed.len(),
+                if wide { 8 } else { 4 },
+                rows.len()
+            )
+            .as_bytes(),
+        )?;
+        out.write_all(&plan.trailer)?;
+        out.write_all(b">>\nstream\n")?;
+        out.write_all(&rows)?;
+        out.write_all(
+            format!("\nendstream\nendobj\nstartxref\n{xref_offset}\n%%EOF\n").as_bytes(),
+        )?;
+        Ok(out.at)
+    }
+
+    /// The whole file in memory (tests, `tebiki serve`).
+    pub(super) fn to_bytes(&self, images: &ImageObjects) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(self.pdf.len());
+        self.write(images, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// An object number for the `count`-th entry of the cross-reference.
+fn number_of(count: usize) -> std::io::Result<u32> {
+    u32::try_from(count).map_err(|_| std::io::Error::other("too many pdf objects"))
+}
+
+/// A writer that counts the bytes written: object offsets.
+pub(super) struct Counted<'a> {
+    out: &'a mut dyn Write,
+    at: u64,
+}
+
+impl Counted<'_> {
+    /// Bytes written so far.
+    pub(super) fn at(&self) -> u64 {
+        self.at
+    }
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Reads `pdf` and prepares its packing; `None` when it is not laid out as
 /// krilla writes it.
-fn plan(pdf: &[u8]) -> Option<Packing> {
+fn plan(pdf: &[u8], image: &dyn Fn(&[u8]) -> Option<usize>) -> Option<Plan> {
     let startxref = rfind(pdf, b"startxref")?;
     let xref_at: usize = number_after(pdf.get(startxref + 9..)?)?;
     let table = pdf.get(xref_at..startxref)?;
@@ -147,24 +256,23 @@ fn plan(pdf: &[u8]) -> Option<Packing> {
     }
 
     let size = u32::try_from(entries.len()).ok()?;
-    // The packed file's length so far (header, then each kept object and a
-    // newline): the offsets of the cross-reference stream.
-    let mut length = header_end;
-    let mut direct = Vec::new();
+    let mut kept = Vec::new();
     let mut placed = vec![Entry::Free; entries.len()];
     let mut small = Vec::new();
     for object in &objects {
         if object.body.ends_with(b"endstream") {
-            set(&mut placed, object.number, Entry::Direct(length));
-            length += object.whole.len() + 1;
-            direct.push(object.whole.clone());
+            kept.push(Kept {
+                number: object.number,
+                whole: object.whole.clone(),
+                image: image(object.body),
+            });
         } else {
             small.push(object);
         }
     }
     // The object streams' contents, deflated in rayon's pool (the last
     // step of a PDF, often alone on its core); joined in order.
-    let streams: Vec<Option<(usize, usize, Vec<u8>)>> = small
+    let deflated: Vec<Option<(usize, usize, Vec<u8>)>> = small
         .par_chunks(PER_STREAM)
         .map(|chunk| {
             let mut offsets = String::new();
@@ -180,62 +288,30 @@ fn plan(pdf: &[u8]) -> Option<Packing> {
             Some((chunk.len(), first, deflate(&data, OBJECT_STREAM_LEVEL)?))
         })
         .collect();
-    let mut tail = Vec::new();
-    let mut next_number = size;
-    for (chunk, stream_data) in small.chunks(PER_STREAM).zip(streams) {
+    let mut streams = Vec::new();
+    for (stream, (chunk, stream_data)) in (size..).zip(small.chunks(PER_STREAM).zip(deflated)) {
         let (count, first, data) = stream_data?;
-        let stream = next_number;
-        next_number += 1;
         for (index, object) in chunk.iter().enumerate() {
             let index = u16::try_from(index).ok()?;
             set(&mut placed, object.number, Entry::Packed { stream, index });
         }
-        placed.push(Entry::Direct(length + tail.len()));
-        tail.extend_from_slice(
-            format!(
-                "{stream} 0 obj\n<</Type/ObjStm/N {count}/First {first}/Filter/FlateDecode/Length {}>>\nstream\n",
-                data.len()
-            )
-            .as_bytes(),
-        );
-        tail.extend_from_slice(&data);
-        tail.extend_from_slice(b"\nendstream\nendobj\n");
-    }
-
-    // The cross-reference stream describes itself too.
-    let xref_number = next_number;
-    let xref_offset = length + tail.len();
-    placed.push(Entry::Direct(xref_offset));
-    let mut rows = Vec::with_capacity(placed.len() * 7);
-    for entry in &placed {
-        let (kind, field2, field3) = match *entry {
-            Entry::Free => (0u8, 0u32, 0xFFFFu16),
-            Entry::Direct(offset) => (1, u32::try_from(offset).ok()?, 0),
-            Entry::Packed { stream, index } => (2, stream, index),
-        };
-        rows.push(kind);
-        rows.extend_from_slice(&field2.to_be_bytes());
-        rows.extend_from_slice(&field3.to_be_bytes());
-    }
-    let rows = deflate(&rows, XREF_LEVEL)?;
-    tail.extend_from_slice(
-        format!(
-            "{xref_number} 0 obj\n<</Type/XRef/Size {}/W[1 4 2]/Filter/FlateDecode/Length {}",
-            placed.len(),
-            rows.len()
+        // Its offset is set when it is written.
+        placed.push(Entry::Free);
+        let mut text = format!(
+            "{stream} 0 obj\n<</Type/ObjStm/N {count}/First {first}/Filter/FlateDecode/Length {}>>\nstream\n",
+            data.len()
         )
-        .as_bytes(),
-    );
-    tail.extend_from_slice(trailer);
-    tail.extend_from_slice(b">>\nstream\n");
-    tail.extend_from_slice(&rows);
-    tail.extend_from_slice(
-        format!("\nendstream\nendobj\nstartxref\n{xref_offset}\n%%EOF\n").as_bytes(),
-    );
-    Some(Packing {
+        .into_bytes();
+        text.extend_from_slice(&data);
+        text.extend_from_slice(b"\nendstream\nendobj\n");
+        streams.push((stream, text));
+    }
+    Some(Plan {
         header_end,
-        direct,
-        tail,
+        kept,
+        streams,
+        placed,
+        trailer: trailer.to_vec(),
     })
 }
 
@@ -362,6 +438,14 @@ mod tests {
         page.finish();
         doc.set_metadata(krilla::metadata::Metadata::new().title("objstm".into()));
         doc.finish().expect("pdf")
+    }
+
+    /// Packs `pdf` (no images) and writes it into memory.
+    fn pack(pdf: Vec<u8>) -> Vec<u8> {
+        let no_images = ImageObjects::new(Vec::new(), std::sync::Arc::default());
+        let packed = Packed::new(pdf, super::super::images::placeholder_index);
+        assert_eq!(packed.placeholders().count(), 0);
+        packed.to_bytes(&no_images).expect("written")
     }
 
     #[test]

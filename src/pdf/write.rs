@@ -1,8 +1,9 @@
 //! Frames to PDF bytes with krilla.
 //!
 //! Input: a [`PagedDocument`] (sheets of positioned items) and the [`Book`]
-//! for metadata; each sheet becomes one PDF page. Output: the PDF file's
-//! bytes, or the krilla error message.
+//! for metadata; each sheet becomes one PDF page. Output: a [`PdfFile`]
+//! that writes the file (its images from the image store), or the krilla
+//! error message.
 //! Every layout decision was taken before; this module only translates
 //! items: glyph runs, rectangles, lines, images (clipped to their band when
 //! the layout asks), link areas, anchors and structure tags.
@@ -23,13 +24,15 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::layout::frame::{Folio, FrameItem, LinkDest, PagedDocument, Point, Sheet, TagEvent};
 use crate::model::Book;
 
-use super::images::ImageCache;
+use super::images::{ImageCache, ImageObjects, placeholder_index};
 use super::meta::metadata;
 use super::nav::{AnchorTable, outline};
+use super::objstm::Packed;
 use super::paint::{fill, stroke};
 use super::tags::TagBuilder;
 use super::text::{DrawBuffers, FontCache, LineRun, draw_runs};
 use super::widen::{SheetGaps, sheet_gaps};
+use crate::assets::images::ImageStore;
 
 /// Whether to ask krilla to validate the output as PDF/UA-1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,16 +43,38 @@ pub enum Conformance {
     Tagged,
 }
 
-/// Writes the document. Problems with single items (an unreadable font or
-/// image) are reported and the item skipped. Each sheet is dropped as soon
-/// as it is drawn, so the laid-out sheets and krilla's pages are not all
-/// held twice.
+/// A finished PDF: krilla's objects, packed, and the images its
+/// placeholders stand for, which are written into the file only when it is
+/// written ([`PdfFile::write_to`]), so the images' bytes never wait in
+/// memory with the document.
+pub struct PdfFile {
+    packed: Packed,
+    images: ImageObjects,
+}
+
+impl PdfFile {
+    /// Writes the whole file into `out`; the number of bytes written.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<u64> {
+        self.packed.write(&self.images, out)
+    }
+
+    /// The whole file in memory.
+    pub fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
+        self.packed.to_bytes(&self.images)
+    }
+}
+
+/// Writes the document (its images' forms from `store`). Problems with
+/// single items (an unreadable font or image) are reported and the item
+/// skipped. Each sheet is dropped as soon as it is drawn, so the laid-out
+/// sheets and krilla's pages are not all held twice.
 pub fn write_pdf(
     doc: PagedDocument,
     book: &Book,
+    store: &ImageStore,
     conformance: Conformance,
     diags: &mut Diagnostics,
-) -> Result<Vec<u8>, String> {
+) -> Result<PdfFile, String> {
     let mut document = Document::new_with(settings(conformance));
     let anchors = AnchorTable::collect(&doc);
     let items: Vec<&[_]> = doc.sheets.iter().map(|s| s.items.as_slice()).collect();
@@ -57,10 +82,12 @@ pub fn write_pdf(
     let mut fonts = FontCache::new(&doc.fonts, &items, &gaps);
     let mut buffers = DrawBuffers::default();
     let mut next_on_line = Vec::new();
-    let mut images = ImageCache::new(&doc.images, diags);
+    let mut images = ImageCache::new(&doc.images, store, diags);
+    let image_objects = ImageObjects::new(doc.images.clone(), store.spool_handle());
     let mut tags = TagBuilder::new();
     let mut font_problem = false;
 
+    let doc_images_empty = doc.images.is_empty();
     let PagedDocument {
         sheets,
         outline: outline_items,
@@ -117,8 +144,18 @@ pub fn write_pdf(
     document.set_metadata(metadata(book));
     document.set_tag_tree(tags.finish(Some(book.meta.language.clone())));
     let bytes = document.finish().map_err(|err| describe(&err))?;
-    // krilla writes every structure element as a plain object: pack them.
-    Ok(super::objstm::pack(bytes))
+    // krilla writes every structure element as a plain object: pack them,
+    // and find the image placeholders.
+    let packed = Packed::new(bytes, placeholder_index);
+    if !packed.is_planned() && !doc_images_empty {
+        return Err(
+            "cannot embed the images: the pdf writer's output is not laid out as expected".into(),
+        );
+    }
+    Ok(PdfFile {
+        packed,
+        images: image_objects,
+    })
 }
 
 /// How the reason of a pdf/ua-1 failure starts when its only problems are

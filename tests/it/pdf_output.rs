@@ -807,3 +807,170 @@ fn a_line_and_its_punctuation_from_the_sibling_face_are_one_text_object() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+/// A palette PNG written chunk by chunk (the `image` crate writes none):
+/// 4-bit indices into `palette`, rows `width` pixels wide.
+fn palette_png(width: u32, height: u32, palette: &[[u8; 3]]) -> Vec<u8> {
+    use std::io::Write;
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[4, 3, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"PLTE", &palette.concat());
+    let mut rows = Vec::new();
+    for y in 0..height {
+        rows.push(0);
+        for x in (0..width).step_by(2) {
+            let index = |x: u32| ((x + y) % palette.len() as u32) as u8;
+            rows.push(index(x) << 4 | if x + 1 < width { index(x + 1) } else { 0 });
+        }
+    }
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&rows).expect("deflates");
+    chunk(&mut out, b"IDAT", &encoder.finish().expect("deflates"));
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// Every kind of image goes into the PDF so that poppler gives back its
+/// exact pixels: passed-through PNGs (RGB, grey, 16-bit, palette), an RGBA
+/// PNG as colour plus soft mask, and a JPEG as the file's own bytes.
+#[test]
+fn images_come_back_from_the_pdf_pixel_for_pixel() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rgb = image::RgbImage::from_fn(301, 17, |x, y| image::Rgb([x as u8, y as u8 * 9, 77]));
+    let grey = image::GrayImage::from_fn(302, 18, |x, y| image::Luma([(x * 3 + y) as u8]));
+    let deep = image::ImageBuffer::<image::Rgb<u16>, Vec<u16>>::from_fn(303, 19, |x, y| {
+        image::Rgb([x as u16 * 200, y as u16 * 3000, 65535])
+    });
+    let rgba = image::RgbaImage::from_fn(304, 20, |x, y| {
+        image::Rgba([x as u8, 40, y as u8 * 5, if x < 30 { 0 } else { 200 }])
+    });
+    let palette = [
+        [255, 0, 0],
+        [0, 128, 0],
+        [0, 0, 255],
+        [250, 250, 10],
+        [9, 9, 9],
+    ];
+    let jpeg = image::RgbImage::from_fn(306, 22, |x, _| image::Rgb([x as u8, 100, 200]));
+    let paths: Vec<PathBuf> = [
+        "rgb.png",
+        "grey.png",
+        "deep.png",
+        "rgba.png",
+        "palette.png",
+        "photo.jpg",
+    ]
+    .iter()
+    .map(|name| dir.path().join(name))
+    .collect();
+    rgb.save(&paths[0]).expect("saved");
+    grey.save(&paths[1]).expect("saved");
+    deep.save(&paths[2]).expect("saved");
+    rgba.save(&paths[3]).expect("saved");
+    std::fs::write(&paths[4], palette_png(305, 21, &palette)).expect("saved");
+    jpeg.save(&paths[5]).expect("saved");
+
+    let figures = paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| figure(path, "画像", None, i))
+        .collect();
+    let book = book(
+        1_700_000_000,
+        vec![page(0, PageKind::Section, 0, "画像", "images", figures)],
+    );
+    let assets = Assets::embedded(ImageStore::new());
+    let mut diags = Diagnostics::new();
+    let bytes = tebiki::pdf::render(&book, &assets, &mut diags).expect("pdf rendered");
+    assert!(!diags.has_errors(), "{:?}", diags.items());
+    let pdf = dir.path().join("images.pdf");
+    std::fs::write(&pdf, &bytes).expect("pdf written");
+    assert_qpdf_clean(&pdf, "the images book");
+
+    // `pdfimages -png` writes every image (and soft mask) decoded;
+    // `-j` keeps DCT streams as JPEG files.
+    let prefix = dir.path().join("out");
+    let out = match std::process::Command::new("pdfimages")
+        .args(["-png", "-j"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .output()
+    {
+        Ok(out) => out,
+        Err(err) => {
+            crate::support::tools::missing("pdfimages", &err.to_string());
+            return;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut extracted: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("listed")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("out-"))
+        })
+        .collect();
+    extracted.sort();
+    let by_width = |width: u32| -> Vec<image::DynamicImage> {
+        extracted
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+            .map(|p| image::open(p).expect("extracted image decodes"))
+            .filter(|i| i.width() == width)
+            .collect()
+    };
+    assert_eq!(by_width(301)[0].to_rgb8(), rgb, "rgb png");
+    assert_eq!(by_width(302)[0].to_luma8(), grey, "grey png");
+    assert_eq!(by_width(303)[0].to_rgb16(), deep, "16-bit png");
+    let rgba_parts = by_width(304);
+    assert_eq!(rgba_parts.len(), 2, "colour and soft mask");
+    let colour: image::RgbImage = image::ImageBuffer::from_fn(304, 20, |x, y| {
+        let p = rgba.get_pixel(x, y);
+        image::Rgb([p[0], p[1], p[2]])
+    });
+    let alpha: image::GrayImage =
+        image::ImageBuffer::from_fn(304, 20, |x, y| image::Luma([rgba.get_pixel(x, y)[3]]));
+    assert!(
+        rgba_parts
+            .iter()
+            .any(|i| i.color().has_color() && i.to_rgb8() == colour),
+        "rgba colour"
+    );
+    assert!(
+        rgba_parts
+            .iter()
+            .any(|i| !i.color().has_color() && i.to_luma8() == alpha),
+        "rgba alpha"
+    );
+    let indexed = by_width(305);
+    let want = image::load_from_memory(&palette_png(305, 21, &palette)).expect("decodes");
+    assert_eq!(indexed[0].to_rgb8(), want.to_rgb8(), "palette png");
+    let jpegs: Vec<Vec<u8>> = extracted
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .map(|p| std::fs::read(p).expect("read"))
+        .collect();
+    assert_eq!(
+        jpegs,
+        vec![std::fs::read(&paths[5]).expect("read")],
+        "the jpeg's own bytes"
+    );
+}
