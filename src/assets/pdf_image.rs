@@ -8,9 +8,9 @@
 //!   a zlib stream with PNG row filters, which PDF reads as `FlateDecode`
 //!   with PNG predictors (ISO 32000-1 §7.4.4.4); a JPEG is `DCTDecode` as it
 //!   is. Nothing is decoded or compressed for the PDF, and the file's
-//!   compression (usually better than a plain deflate of the samples) is
-//!   kept. Non-interlaced grey, RGB and palette PNGs without transparency
-//!   (any bit depth), and 8-bit greyscale, RGB and CMYK JPEGs.
+//!   compression is kept, unless the samples deflated as they are come out
+//!   smaller. Non-interlaced grey, RGB and palette PNGs of at most 8 bits
+//!   without transparency, and 8-bit greyscale, RGB and CMYK JPEGs.
 //! - **samples** ([`PdfImage::Samples`]): everything else (alpha or `tRNS`
 //!   transparency, interlacing, GIF, WebP, BMP, unusual JPEGs) is decoded
 //!   (the check's own pixels when it has them), split into colour and
@@ -46,7 +46,7 @@ pub(crate) enum PdfImage {
 pub(crate) struct PngData {
     /// Samples per pixel in the stream: 1 (grey, palette index) or 3 (RGB).
     pub(crate) colors: u8,
-    /// Bits per sample (1, 2, 4, 8 or 16).
+    /// Bits per sample (1, 2, 4 or 8).
     pub(crate) bits: u8,
     /// The `PLTE` payload (RGB triples) of a palette image.
     pub(crate) palette: Option<Range<usize>>,
@@ -227,7 +227,9 @@ struct PngChunks {
 impl PngChunks {
     /// The passed-through form, when PDF can read the `IDAT` data as it is.
     fn passthrough(&self) -> Option<PngData> {
-        if self.interlaced || self.transparency || self.idat.is_empty() {
+        // 16-bit samples with PNG predictors are misread by poppler (the
+        // samples come back shifted): those are decoded and made 8-bit.
+        if self.interlaced || self.transparency || self.idat.is_empty() || self.bit_depth > 8 {
             return None;
         }
         let (colors, palette) = match self.color_type {
