@@ -278,7 +278,10 @@ fn read_png(bytes: &[u8]) -> Option<PngChunks> {
             (b"iCCP", Some(png)) => {
                 // Name, NUL, compression method 0, then the zlib stream.
                 let name = payload.iter().position(|&b| b == 0)?;
-                if payload.get(name + 1) == Some(&0) {
+                let grey = matches!(png.color_type, 0 | 4);
+                if payload.get(name + 1) == Some(&0)
+                    && usable_icc(payload.get(name + 2..).unwrap_or_default(), grey)
+                {
                     png.icc = Some(data.start + name + 2..data.end);
                 }
             }
@@ -290,6 +293,24 @@ fn read_png(bytes: &[u8]) -> Option<PngChunks> {
         at = data.end.checked_add(4)?; // CRC
     }
     png
+}
+
+/// Whether a zlib-compressed ICC profile is one a PDF reader can take for
+/// the image: it inflates (to at most 16 MiB), has the profile signature,
+/// and describes grey or RGB as the image's samples are. A profile that
+/// does not is left out (the image is device grey or RGB), never written
+/// for a reader to reject.
+fn usable_icc(zlib: &[u8], grey: bool) -> bool {
+    use std::io::Read;
+    let mut profile = Vec::new();
+    let inflated = flate2::read::ZlibDecoder::new(zlib)
+        .take(16 << 20)
+        .read_to_end(&mut profile);
+    let space: &[u8] = if grey { b"GRAY" } else { b"RGB " };
+    inflated.is_ok()
+        && profile.len() >= 128
+        && profile.get(36..40) == Some(b"acsp")
+        && profile.get(16..20) == Some(space)
 }
 
 /// A JPEG's components, when PDF's `DCTDecode` reads it as it is: 8-bit
@@ -508,6 +529,33 @@ mod tests {
                 ..
             }))
         ));
+    }
+
+    #[test]
+    fn an_icc_profile_is_kept_only_when_it_fits_the_samples() {
+        let mut profile = vec![0u8; 132];
+        profile[16..20].copy_from_slice(b"RGB ");
+        profile[36..40].copy_from_slice(b"acsp");
+        let zlib = deflate(&profile).expect("deflates");
+        assert!(usable_icc(&zlib, false));
+        assert!(!usable_icc(&zlib, true), "an RGB profile for grey samples");
+        assert!(!usable_icc(&zlib[..zlib.len() / 2], false), "truncated");
+        assert!(
+            !usable_icc(&deflate(&profile[..100]).expect("deflates"), false),
+            "too short"
+        );
+        // In a PNG: after the name, a NUL and compression method 0.
+        let image = DynamicImage::ImageRgb8(ImageBuffer::from_pixel(3, 3, Rgb([1, 2, 3])));
+        let plain = png(&image);
+        let mut iccp = b"sRGB\0\0".to_vec();
+        iccp.extend_from_slice(&zlib);
+        // IHDR ends at byte 33: the profile goes right after it.
+        let with_icc = [&plain[..33], &chunk(b"iCCP", &iccp), &plain[33..]].concat();
+        let form = pdf_image(&with_icc, ImageFormat::Png, undecoded, &Spool::default());
+        let Ok(PdfImage::Png(data)) = form else {
+            panic!("passed through: {form:?}");
+        };
+        assert_eq!(data.icc.map(|r| with_icc[r].to_vec()), Some(zlib));
     }
 
     #[test]
