@@ -37,66 +37,7 @@ use image::{DynamicImage, ImageDecoder};
 use super::pdf_image::{PdfImage, pdf_image};
 use super::spool::Spool;
 
-/// Container formats tebiki accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ImageFormat {
-    /// PNG (any bit depth, palette, alpha, interlaced).
-    Png,
-    /// Baseline or progressive JPEG.
-    Jpeg,
-    /// GIF (first frame).
-    Gif,
-    /// WebP.
-    WebP,
-    /// BMP.
-    Bmp,
-}
-
-impl ImageFormat {
-    /// The IANA media type, e.g. `image/png`.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            ImageFormat::Png => "image/png",
-            ImageFormat::Jpeg => "image/jpeg",
-            ImageFormat::Gif => "image/gif",
-            ImageFormat::WebP => "image/webp",
-            ImageFormat::Bmp => "image/bmp",
-        }
-    }
-
-    /// The usual file extension without a dot, e.g. `png`.
-    pub fn extension(self) -> &'static str {
-        match self {
-            ImageFormat::Png => "png",
-            ImageFormat::Jpeg => "jpg",
-            ImageFormat::Gif => "gif",
-            ImageFormat::WebP => "webp",
-            ImageFormat::Bmp => "bmp",
-        }
-    }
-
-    /// Maps the `image` crate's format; `None` for formats tebiki rejects.
-    fn from_image_crate(format: image::ImageFormat) -> Option<ImageFormat> {
-        match format {
-            image::ImageFormat::Png => Some(ImageFormat::Png),
-            image::ImageFormat::Jpeg => Some(ImageFormat::Jpeg),
-            image::ImageFormat::Gif => Some(ImageFormat::Gif),
-            image::ImageFormat::WebP => Some(ImageFormat::WebP),
-            image::ImageFormat::Bmp => Some(ImageFormat::Bmp),
-            _ => None,
-        }
-    }
-
-    fn to_image_crate(self) -> image::ImageFormat {
-        match self {
-            ImageFormat::Png => image::ImageFormat::Png,
-            ImageFormat::Jpeg => image::ImageFormat::Jpeg,
-            ImageFormat::Gif => image::ImageFormat::Gif,
-            ImageFormat::WebP => image::ImageFormat::WebP,
-            ImageFormat::Bmp => image::ImageFormat::Bmp,
-        }
-    }
-}
+pub(crate) use super::format::ImageFormat;
 
 /// A checked image: the facts renderers need, and where its bytes are
 /// (the file, or bytes re-encoded upright when the file's EXIF orientation

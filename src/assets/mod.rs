@@ -15,6 +15,7 @@
 //! font is read once per build, and a site font whose bytes equal the
 //! bundled font of its file name shares the bundled bytes.
 
+pub(crate) mod format;
 pub(crate) mod images;
 pub(crate) mod pdf_image;
 pub(crate) mod spool;

@@ -27,7 +27,7 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use image::DynamicImage;
 
-use super::images::ImageFormat;
+use super::format::ImageFormat;
 use super::spool::{Spool, Spooled};
 
 /// An image's PDF form (module docs).

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use krilla::image::{BitsPerComponent, CustomImage, Image, ImageColorspace};
 
-use super::objstm::Counted;
+use super::objstm::{Counted, Splice};
 use crate::assets::images::{ImageStore, LoadedImage};
 use crate::assets::pdf_image::{JpegData, PdfImage, PngData, SampleData, pdf_image};
 use crate::assets::spool::Spool;
@@ -210,9 +210,44 @@ impl ImageObjects {
         }
     }
 
+    /// The ICC profile and the soft mask of an image made of samples.
+    fn write_sample_extras(
+        &self,
+        out: &mut Counted<'_>,
+        samples: &SampleData,
+        icc: Option<u32>,
+        mask: Option<u32>,
+        (width, height): (u32, u32),
+        placed: &mut dyn FnMut(u32, u64),
+    ) -> std::io::Result<()> {
+        if let (Some(number), Some(profile)) = (icc, samples.icc) {
+            placed(number, out.at());
+            let colors = if samples.grey { 1 } else { 3 };
+            write_icc(out, number, colors, profile.len(), &mut |out| {
+                self.spool.copy_to(profile, out)
+            })?;
+        }
+        if let (Some(number), Some(alpha)) = (mask, samples.alpha) {
+            placed(number, out.at());
+            object_head(
+                out,
+                number,
+                &format!(
+                    "/Type/XObject/Subtype/Image/Width {width}/Height {height}/ColorSpace/DeviceGray/BitsPerComponent 8/Interpolate true/Filter/FlateDecode/Length {}",
+                    alpha.len()
+                ),
+            )?;
+            self.spool.copy_to(alpha, out)?;
+            object_tail(out)?;
+        }
+        Ok(())
+    }
+}
+
+impl Splice for ImageObjects {
     /// How many objects image `index` needs besides its XObject (an ICC
     /// profile, a soft mask).
-    pub(super) fn extra_objects(&self, index: usize) -> usize {
+    fn extra_objects(&self, index: usize) -> usize {
         match self.form(index) {
             Ok((_, PdfImage::Png(png))) => usize::from(png.icc.is_some()),
             Ok((_, PdfImage::Jpeg(_))) | Err(_) => 0,
@@ -225,7 +260,7 @@ impl ImageObjects {
     /// Writes image `index` as object `number` and its extra objects as
     /// `first`, `first + 1`, …; `placed` learns where each extra object
     /// starts.
-    pub(super) fn write(
+    fn write(
         &self,
         index: usize,
         number: u32,
@@ -281,39 +316,6 @@ impl ImageObjects {
                 object_tail(out)?;
                 self.write_sample_extras(out, samples, icc, mask, (width, height), placed)?;
             }
-        }
-        Ok(())
-    }
-
-    /// The ICC profile and the soft mask of an image made of samples.
-    fn write_sample_extras(
-        &self,
-        out: &mut Counted<'_>,
-        samples: &SampleData,
-        icc: Option<u32>,
-        mask: Option<u32>,
-        (width, height): (u32, u32),
-        placed: &mut dyn FnMut(u32, u64),
-    ) -> std::io::Result<()> {
-        if let (Some(number), Some(profile)) = (icc, samples.icc) {
-            placed(number, out.at());
-            let colors = if samples.grey { 1 } else { 3 };
-            write_icc(out, number, colors, profile.len(), &mut |out| {
-                self.spool.copy_to(profile, out)
-            })?;
-        }
-        if let (Some(number), Some(alpha)) = (mask, samples.alpha) {
-            placed(number, out.at());
-            object_head(
-                out,
-                number,
-                &format!(
-                    "/Type/XObject/Subtype/Image/Width {width}/Height {height}/ColorSpace/DeviceGray/BitsPerComponent 8/Interpolate true/Filter/FlateDecode/Length {}",
-                    alpha.len()
-                ),
-            )?;
-            self.spool.copy_to(alpha, out)?;
-            object_tail(out)?;
         }
         Ok(())
     }

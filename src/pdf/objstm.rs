@@ -8,8 +8,8 @@
 //! image placeholders (`pdf::images`) apart. Output: [`Packed`], which
 //! writes the same objects, numbers and trailer entries into any writer;
 //! streams (content, fonts, XMP) are copied from krilla's buffer, each
-//! placeholder becomes the image it stands for (written by
-//! [`ImageObjects`] from the image's file or the build's spool), every
+//! placeholder becomes the image it stands for (written by a [`Splice`]:
+//! `pdf::images` writes it from the image's file or the build's spool), every
 //! other object moves into an object stream. A tagged book is mostly small
 //! dictionaries (a structure element per paragraph, cell and list item,
 //! link annotations, pages), which krilla writes uncompressed: packing
@@ -26,7 +26,23 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use rayon::prelude::*;
 
-use super::images::ImageObjects;
+/// Writes the objects an image placeholder stands for (`pdf::images`).
+pub(super) trait Splice {
+    /// How many objects image `index` needs besides its own.
+    fn extra_objects(&self, index: usize) -> usize;
+
+    /// Writes image `index` as object `number`, its extra objects as
+    /// `first`, `first + 1`, …, telling `placed` where each extra object
+    /// starts.
+    fn write(
+        &self,
+        index: usize,
+        number: u32,
+        first: u32,
+        out: &mut Counted<'_>,
+        placed: &mut dyn FnMut(u32, u64),
+    ) -> std::io::Result<()>;
+}
 
 /// Objects per object stream: large enough to compress well, small enough
 /// that a reader decompresses little to reach one object.
@@ -107,7 +123,7 @@ impl Packed {
 
     /// Writes the file into `out`, the images from `images`; the number of
     /// bytes written.
-    pub(super) fn write(&self, images: &ImageObjects, out: &mut dyn Write) -> std::io::Result<u64> {
+    pub(super) fn write(&self, images: &dyn Splice, out: &mut dyn Write) -> std::io::Result<u64> {
         let Some(plan) = &self.plan else {
             out.write_all(&self.pdf)?;
             return Ok(self.pdf.len() as u64);
@@ -178,7 +194,7 @@ impl Packed {
     }
 
     /// The whole file in memory (tests, `tebiki serve`).
-    pub(super) fn to_bytes(&self, images: &ImageObjects) -> std::io::Result<Vec<u8>> {
+    pub(super) fn to_bytes(&self, images: &dyn Splice) -> std::io::Result<Vec<u8>> {
         let mut out = Vec::with_capacity(self.pdf.len());
         self.write(images, &mut out)?;
         Ok(out)
@@ -440,12 +456,31 @@ mod tests {
         doc.finish().expect("pdf")
     }
 
+    /// A file without images.
+    struct NoImages;
+
+    impl Splice for NoImages {
+        fn extra_objects(&self, _: usize) -> usize {
+            0
+        }
+
+        fn write(
+            &self,
+            _: usize,
+            _: u32,
+            _: u32,
+            _: &mut Counted<'_>,
+            _: &mut dyn FnMut(u32, u64),
+        ) -> std::io::Result<()> {
+            Err(std::io::Error::other("no images here"))
+        }
+    }
+
     /// Packs `pdf` (no images) and writes it into memory.
     fn pack(pdf: Vec<u8>) -> Vec<u8> {
-        let no_images = ImageObjects::new(Vec::new(), std::sync::Arc::default());
-        let packed = Packed::new(pdf, super::super::images::placeholder_index);
+        let packed = Packed::new(pdf, |_| None);
         assert_eq!(packed.placeholders().count(), 0);
-        packed.to_bytes(&no_images).expect("written")
+        packed.to_bytes(&NoImages).expect("written")
     }
 
     #[test]
