@@ -77,14 +77,14 @@ enum EntryBytes {
 }
 
 impl package::Entry for EntryBytes {
-    fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+    fn read(&self) -> std::io::Result<package::EntryData<'_>> {
         match self {
-            EntryBytes::Made(bytes) => Ok(bytes.as_slice().into()),
+            EntryBytes::Made(bytes) => Ok(package::EntryData::Borrowed(bytes)),
             EntryBytes::Image(image) => image
                 .bytes()
-                .map(|bytes| bytes.to_vec().into())
+                .map(package::EntryData::Shared)
                 .map_err(std::io::Error::other),
-            EntryBytes::Font(bytes) => Ok((&bytes[..]).into()),
+            EntryBytes::Font(bytes) => Ok(package::EntryData::Borrowed(bytes)),
         }
     }
 }
@@ -97,7 +97,7 @@ impl EpubFile<'_> {
         if let Some(cache) = self.cache {
             // The watch loop's cache compares every entry with the previous
             // package's: all of them in memory.
-            let read: Vec<(String, std::borrow::Cow<'_, [u8]>)> = self
+            let read: Vec<(String, package::EntryData<'_>)> = self
                 .files
                 .iter()
                 .map(|(path, entry)| Ok((path.clone(), entry.read()?)))

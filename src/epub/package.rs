@@ -172,12 +172,32 @@ pub(crate) struct Reuse<'a, 'z> {
 /// image file is read then, one at a time).
 pub(crate) trait Entry {
     /// The file's bytes.
-    fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>>;
+    fn read(&self) -> std::io::Result<EntryData<'_>>;
+}
+
+/// The bytes of an [`Entry`]: borrowed, or shared with the build (an image
+/// file read for the entry, a copy in the image store), never copied.
+pub(crate) enum EntryData<'a> {
+    /// Bytes the entry holds.
+    Borrowed(&'a [u8]),
+    /// Bytes shared with others.
+    Shared(std::sync::Arc<[u8]>),
+}
+
+impl std::ops::Deref for EntryData<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            EntryData::Borrowed(bytes) => bytes,
+            EntryData::Shared(bytes) => bytes,
+        }
+    }
 }
 
 impl Entry for &[u8] {
-    fn read(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
-        Ok((*self).into())
+    fn read(&self) -> std::io::Result<EntryData<'_>> {
+        Ok(EntryData::Borrowed(self))
     }
 }
 
