@@ -1,5 +1,6 @@
 //! The image container formats tebiki accepts, as detected from a file's
-//! content (never its name), with their media types and extensions.
+//! content (never its name), with their media types and extensions, and a
+//! PNG's header facts.
 //!
 //! Input: the `image` crate's detected format. Output: an [`ImageFormat`],
 //! or `None` for a format tebiki rejects. Used by the image store, the PDF
@@ -64,4 +65,33 @@ impl ImageFormat {
             ImageFormat::Bmp => image::ImageFormat::Bmp,
         }
     }
+}
+
+/// Header facts of a PNG file that decide how it is embedded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PngHeader {
+    /// Bits per sample (1, 2, 4, 8 or 16).
+    pub bit_depth: u8,
+    /// PNG colour type (0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA).
+    pub color_type: u8,
+    /// Adam7 interlacing.
+    pub interlaced: bool,
+}
+
+/// The IHDR facts of a PNG file's bytes (`None` when they do not start
+/// with a PNG signature and its IHDR chunk).
+pub(crate) fn png_header(bytes: &[u8]) -> Option<PngHeader> {
+    if bytes.get(..8)? != b"\x89PNG\r\n\x1a\n" {
+        return None;
+    }
+    // Signature (8) + chunk length (4) + "IHDR" (4) + width/height (8).
+    let ihdr = bytes.get(12..29)?;
+    if ihdr.get(..4)? != b"IHDR" {
+        return None;
+    }
+    Some(PngHeader {
+        bit_depth: *ihdr.get(12)?,
+        color_type: *ihdr.get(13)?,
+        interlaced: *ihdr.get(16)? != 0,
+    })
 }

@@ -37,7 +37,8 @@ use image::{DynamicImage, ImageDecoder};
 use super::pdf_image::{PdfImage, pdf_image};
 use super::spool::Spool;
 
-pub(crate) use super::format::ImageFormat;
+use super::format::png_header;
+pub(crate) use super::format::{ImageFormat, PngHeader};
 
 /// A checked image: the facts renderers need, and where its bytes are
 /// (the file, or bytes re-encoded upright when the file's EXIF orientation
@@ -61,17 +62,6 @@ pub struct LoadedImage {
     /// build writes PDFs, else by `pdf::images` on first use; an error
     /// message when the image cannot be embedded.
     pub(crate) pdf: OnceLock<Result<PdfImage, String>>,
-}
-
-/// Header facts of a PNG file that decide whether it can be passed through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PngHeader {
-    /// Bits per sample (1, 2, 4, 8 or 16).
-    pub bit_depth: u8,
-    /// PNG colour type (0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA).
-    pub color_type: u8,
-    /// Adam7 interlacing.
-    pub interlaced: bool,
 }
 
 /// Where a checked image's bytes are. A build does not keep its image
@@ -129,20 +119,6 @@ impl LoadedImage {
     pub fn long_side(&self) -> u32 {
         self.width.max(self.height)
     }
-}
-
-/// The IHDR facts of a PNG file's bytes.
-fn png_header(bytes: &[u8]) -> Option<PngHeader> {
-    // Signature (8) + chunk length (4) + "IHDR" (4) + width/height (8).
-    let ihdr = bytes.get(12..29)?;
-    if ihdr.get(..4)? != b"IHDR" {
-        return None;
-    }
-    Some(PngHeader {
-        bit_depth: *ihdr.get(12)?,
-        color_type: *ihdr.get(13)?,
-        interlaced: *ihdr.get(16)? != 0,
-    })
 }
 
 fn crc32(bytes: &[u8]) -> u32 {

@@ -27,7 +27,7 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use image::DynamicImage;
 
-use super::format::ImageFormat;
+use super::format::{ImageFormat, PngHeader, png_header};
 use super::spool::{Spool, Spooled};
 
 /// An image's PDF form (module docs).
@@ -204,20 +204,21 @@ fn split_alpha(samples: &[u8], channels: usize) -> (Vec<u8>, Option<Vec<u8>>) {
     (color, (!opaque).then_some(alpha))
 }
 
-fn deflate(data: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut encoder = ZlibEncoder::new(
-        Vec::with_capacity(data.len() / 4),
-        Compression::new(SAMPLE_LEVEL),
-    );
+/// `data` compressed as a zlib stream (PDF's `FlateDecode`) at `level`:
+/// image samples here, object and cross-reference streams in `pdf::objstm`.
+pub(crate) fn zlib(data: &[u8], level: u32) -> std::io::Result<Vec<u8>> {
+    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 4), Compression::new(level));
     encoder.write_all(data)?;
     encoder.finish()
 }
 
+fn deflate(data: &[u8]) -> std::io::Result<Vec<u8>> {
+    zlib(data, SAMPLE_LEVEL)
+}
+
 /// The chunks of a PNG file that decide how it goes into a PDF.
 struct PngChunks {
-    bit_depth: u8,
-    color_type: u8,
-    interlaced: bool,
+    header: PngHeader,
     transparency: bool,
     palette: Option<Range<usize>>,
     icc: Option<Range<usize>>,
@@ -229,10 +230,15 @@ impl PngChunks {
     fn passthrough(&self) -> Option<PngData> {
         // 16-bit samples with PNG predictors are misread by poppler (the
         // samples come back shifted): those are decoded and made 8-bit.
-        if self.interlaced || self.transparency || self.idat.is_empty() || self.bit_depth > 8 {
+        let PngHeader {
+            bit_depth,
+            color_type,
+            interlaced,
+        } = self.header;
+        if interlaced || self.transparency || self.idat.is_empty() || bit_depth > 8 {
             return None;
         }
-        let (colors, palette) = match self.color_type {
+        let (colors, palette) = match color_type {
             0 => (1, None),
             2 => (3, None),
             3 => (1, Some(self.palette.clone()?)),
@@ -240,7 +246,7 @@ impl PngChunks {
         };
         Some(PngData {
             colors,
-            bits: self.bit_depth,
+            bits: bit_depth,
             palette,
             icc: self.icc.clone(),
             idat: self.idat.clone(),
@@ -264,9 +270,7 @@ fn read_png(bytes: &[u8]) -> Option<PngChunks> {
         match (kind, png.as_mut()) {
             (b"IHDR", None) => {
                 png = Some(PngChunks {
-                    bit_depth: *payload.get(8)?,
-                    color_type: *payload.get(9)?,
-                    interlaced: *payload.get(12)? != 0,
+                    header: png_header(bytes)?,
                     transparency: false,
                     palette: None,
                     icc: None,
@@ -278,7 +282,7 @@ fn read_png(bytes: &[u8]) -> Option<PngChunks> {
             (b"iCCP", Some(png)) => {
                 // Name, NUL, compression method 0, then the zlib stream.
                 let name = payload.iter().position(|&b| b == 0)?;
-                let grey = matches!(png.color_type, 0 | 4);
+                let grey = matches!(png.header.color_type, 0 | 4);
                 if payload.get(name + 1) == Some(&0)
                     && usable_icc(payload.get(name + 2..).unwrap_or_default(), grey)
                 {

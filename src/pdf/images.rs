@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use krilla::image::{BitsPerComponent, CustomImage, Image, ImageColorspace};
 
-use super::objstm::{Counted, Splice};
+use super::objstm::{Counted, Splice, find};
 use crate::assets::images::{ImageStore, LoadedImage};
 use crate::assets::pdf_image::{JpegData, PdfImage, PngData, SampleData, pdf_image};
 use crate::assets::spool::Spool;
@@ -180,10 +180,6 @@ fn entry_is(dict: &[u8], key: &[u8], value: &[u8]) -> bool {
     false
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
 /// Writes the images of one PDF's placeholders (by index of its frame
 /// tree's image list), from their files' bytes or the build's spool.
 pub(super) struct ImageObjects {
@@ -244,9 +240,8 @@ impl ImageObjects {
     }
 }
 
+/// An image's extra objects are its ICC profile and its soft mask.
 impl Splice for ImageObjects {
-    /// How many objects image `index` needs besides its XObject (an ICC
-    /// profile, a soft mask).
     fn extra_objects(&self, index: usize) -> usize {
         match self.form(index) {
             Ok((_, PdfImage::Png(png))) => usize::from(png.icc.is_some()),
@@ -257,9 +252,6 @@ impl Splice for ImageObjects {
         }
     }
 
-    /// Writes image `index` as object `number` and its extra objects as
-    /// `first`, `first + 1`, …; `placed` learns where each extra object
-    /// starts.
     fn write(
         &self,
         index: usize,

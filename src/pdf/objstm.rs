@@ -22,8 +22,6 @@
 use std::io::Write;
 use std::ops::Range;
 
-use flate2::Compression;
-use flate2::write::ZlibEncoder;
 use rayon::prelude::*;
 
 /// Writes the objects an image placeholder stands for (`pdf::images`).
@@ -350,9 +348,7 @@ const XREF_LEVEL: u32 = 2;
 
 /// zlib compression at `level`.
 fn deflate(data: &[u8], level: u32) -> Option<Vec<u8>> {
-    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 4), Compression::new(level));
-    encoder.write_all(data).ok()?;
-    encoder.finish().ok()
+    crate::assets::pdf_image::zlib(data, level).ok()
 }
 
 /// The classic xref table's subsections → offset per object number (`None`
@@ -409,7 +405,8 @@ fn number_after(bytes: &[u8]) -> Option<usize> {
     parse(bytes.get(..digits)?)
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// Where `needle` first occurs in `haystack`.
+pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
